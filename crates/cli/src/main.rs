@@ -1,0 +1,202 @@
+//! `ansinh`: the command line over the same core as the desktop app, for administrators,
+//! scripts, benchmarks and large imports. Errors print one line per problem (with row and
+//! column for imports) and exit with status 1.
+
+use ansinh_core::model::SegmentBy;
+use ansinh_core::{AppError, dates};
+use ansinh_demo::DemoOptions;
+use ansinh_files::export::What;
+use ansinh_store::Store;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "ansinh", version, about = "ansinh: cashless social-security payments, from credit to cash in hand")]
+struct Cli {
+    /// Database file (default: the desktop app's database, or $ANSINH_DB).
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a deterministic synthetic city (same options, same data).
+    Demo {
+        #[arg(long, default_value_t = 3)]
+        wards: usize,
+        #[arg(long, default_value_t = 300)]
+        beneficiaries: usize,
+        #[arg(long, default_value_t = 6)]
+        months: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Last payment cycle, mm/yyyy or yyyy-mm (default: the current month).
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Import a list (all-or-nothing; people already registered are left unchanged).
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Export a table as CSV.
+    Export {
+        what: ExportWhat,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Time-to-cash indicators.
+    Metrics {
+        /// Print JSON (the only format for now; accepted for scripts that pass it).
+        #[arg(long)]
+        json: bool,
+        /// Compute as of this date, yyyy-mm-dd or dd/mm/yyyy (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        by: Option<By>,
+    },
+    /// Render a chart.
+    Chart {
+        kind: ChartKind,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        by: Option<By>,
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
+    /// Check that every device's change records form an unbroken chain.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Beneficiaries from .csv or .xlsx (see README for the column headers).
+    Beneficiaries { file: PathBuf },
+    /// Administrative units from .csv or .xlsx (code, name, level, parent_code).
+    Units { file: PathBuf },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportWhat {
+    Beneficiaries,
+    Payments,
+    Withdrawals,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ChartKind {
+    TimeToCash,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum By {
+    Ward,
+    Age,
+    Group,
+    Channel,
+    Need,
+}
+
+impl From<By> for SegmentBy {
+    fn from(b: By) -> Self {
+        match b {
+            By::Ward => SegmentBy::Ward,
+            By::Age => SegmentBy::Age,
+            By::Group => SegmentBy::Group,
+            By::Channel => SegmentBy::Channel,
+            By::Need => SegmentBy::Need,
+        }
+    }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn as_of(raw: &Option<String>) -> Result<NaiveDate, AppError> {
+    raw.as_deref().map_or(Ok(today()), |s| dates::parse_date("as_of", s).map_err(AppError::from))
+}
+
+async fn run(cli: Cli) -> Result<(), AppError> {
+    let path = cli.db.unwrap_or_else(ansinh_store::default_db_path);
+    let store = Store::open(&path).await?;
+    match cli.command {
+        Command::Demo { wards, beneficiaries, months, seed, until } => {
+            let until = match until {
+                Some(u) => {
+                    let (y, m) = dates::parse_period("until", &u)?;
+                    NaiveDate::from_ymd_opt(y, m, 1).expect("valid period")
+                }
+                None => ansinh_demo::first_of_month(today()),
+            };
+            let opts = DemoOptions { wards, beneficiaries, months, seed, until };
+            let summary = ansinh_demo::load(&store, &opts).await?;
+            println!("{}", serde_json::to_string_pretty(&summary).expect("serialisable"));
+        }
+        Command::Import { what: ImportWhat::Beneficiaries { file } } => {
+            let report = ansinh_files::import::import_beneficiaries_file(&store, &file, today()).await?;
+            println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
+        }
+        Command::Import { what: ImportWhat::Units { file } } => {
+            let units = ansinh_files::units::units_from_table(&ansinh_files::table::read(&file)?)?;
+            let n = store.upsert_units(&units).await?;
+            println!("{n} units loaded");
+        }
+        Command::Export { what, out } => {
+            let what = match what {
+                ExportWhat::Beneficiaries => What::Beneficiaries,
+                ExportWhat::Payments => What::Payments,
+                ExportWhat::Withdrawals => What::Withdrawals,
+            };
+            let n = ansinh_files::export::export_csv(&store, what, &out).await?;
+            eprintln!("{n} rows written to {}", out.display());
+        }
+        Command::Metrics { json: _, as_of: a, by } => {
+            let report = store.metrics(as_of(&a)?, by.map(Into::into)).await?;
+            println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
+        }
+        Command::Chart { kind: ChartKind::TimeToCash, out, as_of: a, by, lang } => {
+            let lang: ansinh_charts::Lang = lang
+                .parse()
+                .map_err(|e: ansinh_charts::UnknownLang| AppError::field("lang", "status.invalid", e.to_string()))?;
+            let report = store.metrics(as_of(&a)?, by.map(Into::into)).await?;
+            let svg = ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string());
+            std::fs::write(&out, svg).map_err(|e| AppError::File(format!("{}: {e}", out.display())))?;
+            eprintln!("chart written to {}", out.display());
+        }
+        Command::Verify => match store.verify_changes().await? {
+            None => println!("change records intact"),
+            Some((device, seq)) => {
+                return Err(AppError::Storage(format!("change record chain broken at device {device}, seq {seq}")));
+            }
+        },
+    }
+    store.close().await;
+    Ok(())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(AppError::Validation(errors)) => {
+            eprintln!("error: {} problem(s); nothing was written", errors.len());
+            for e in errors {
+                eprintln!("  {e}");
+            }
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The `ansinh` binary end to end on temporary databases: imports are all-or-nothing and
+//! idempotent, demo data is deterministic, and `metrics --json` agrees with an independent
+//! recomputation from the exported CSVs.
+
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ansinh(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ansinh")).arg("--db").arg(db).args(args).output().expect("run ansinh")
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = ansinh(db, args);
+    assert!(out.status.success(), "ansinh {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(db, args)).expect("JSON output")
+}
+
+const HEADER: &str = "Họ và tên,Ngày sinh,Giới tính,Số định danh,Mã xã/phường,Nhóm đối tượng,Sống một mình\n";
+
+fn count(db: &Path) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b.csv");
+    ok(db, &["export", "beneficiaries", "--out", out.to_str().unwrap()]);
+    csv::Reader::from_path(&out).unwrap().records().count()
+}
+
+#[test]
+fn import_with_one_bad_row_writes_nothing_and_names_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let file = dir.path().join("list.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "{HEADER}Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80,x\n\
+             Trần Thị Bình,1950,Nữ,00115001234,90001,cao_tuoi_ngheo_60_80,\n\
+             Lê Văn Cường,12/12/1945,Nam,001045099999,90001,\"Người từ 80 tuổi không có lương hưu, trợ cấp\",\n"
+        ),
+    )
+    .unwrap();
+    let out = ansinh(&db, &["import", "beneficiaries", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("row 3") && err.contains("id_number"), "names the row and column: {err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(count(&db), 0, "the good rows were not written either");
+}
+
+#[test]
+fn reimporting_the_same_file_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let file = dir.path().join("list.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "{HEADER}Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80,x\n\
+             Trần Thị Bình,1950,Nữ,001150001234,90001,\"Người cao tuổi hộ nghèo không có người phụng dưỡng, 60-80 tuổi\",\n\
+             Phạm Văn Dũng,1948,Nam,012345678,90002,cao_tuoi_ngheo_60_80,\n"
+        ),
+    )
+    .unwrap();
+    let first = json(&db, &["import", "beneficiaries", file.to_str().unwrap()]);
+    assert_eq!(first["added"], 3);
+    assert_eq!(first["legacy_rows"], serde_json::json!([4]), "the 9-digit CMND row is recognised, not rejected");
+    let second = json(&db, &["import", "beneficiaries", file.to_str().unwrap()]);
+    assert_eq!((second["added"].as_i64(), second["unchanged"].as_i64()), (Some(0), Some(3)));
+    assert_eq!(count(&db), 3);
+}
+
+fn export_all(db: &Path, dir: &Path) -> Vec<String> {
+    ["beneficiaries", "payments", "withdrawals"]
+        .iter()
+        .map(|w| {
+            let p = dir.join(format!("{w}.csv"));
+            ok(db, &["export", w, "--out", p.to_str().unwrap()]);
+            std::fs::read_to_string(p).unwrap()
+        })
+        .collect()
+}
+
+const DEMO: &[&str] =
+    &["demo", "--wards", "3", "--beneficiaries", "400", "--months", "6", "--seed", "42", "--until", "2026-10"];
+
+#[test]
+fn demo_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    ok(&a, DEMO);
+    ok(&b, DEMO);
+    let (ea, eb) = (dir.path().join("ea"), dir.path().join("eb"));
+    std::fs::create_dir_all(&ea).unwrap();
+    std::fs::create_dir_all(&eb).unwrap();
+    let (x, y) = (export_all(&a, &ea), export_all(&b, &eb));
+    assert!(x[1].lines().count() > 1000, "a realistic amount of payments");
+    assert_eq!(x, y, "same seed, same data");
+    let c = dir.path().join("c.db");
+    let mut other = DEMO.to_vec();
+    other[8] = "43";
+    ok(&c, &other);
+    let ec = dir.path().join("ec");
+    std::fs::create_dir_all(&ec).unwrap();
+    assert_ne!(export_all(&c, &ec)[0], x[0]);
+}
+
+/// An independent Kaplan-Meier over whole days, written plainly from the definition.
+struct Km {
+    /// (day, survival after that day)
+    steps: Vec<(i64, f64)>,
+}
+
+impl Km {
+    fn new(obs: &[(i64, bool)]) -> Km {
+        let mut days: Vec<i64> = obs.iter().filter(|o| o.1).map(|o| o.0).collect();
+        days.sort();
+        days.dedup();
+        let mut s = 1.0;
+        let mut steps = Vec::new();
+        for d in days {
+            let at_risk = obs.iter().filter(|o| o.0 >= d).count() as f64;
+            let events = obs.iter().filter(|o| o.1 && o.0 == d).count() as f64;
+            s *= 1.0 - events / at_risk;
+            steps.push((d, s));
+        }
+        Km { steps }
+    }
+    fn withdrawn_by(&self, day: i64) -> f64 {
+        1.0 - self.steps.iter().take_while(|(d, _)| *d <= day).last().map_or(1.0, |(_, s)| *s)
+    }
+    fn quantile(&self, q: f64) -> Option<i64> {
+        self.steps.iter().find(|(_, s)| 1.0 - s >= q - 1e-9).map(|(d, _)| *d)
+    }
+}
+
+fn read_csv(path: &PathBuf) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())
+        .collect()
+}
+
+fn check_against(metrics: &Value, obs: &[(i64, bool)], what: &str) {
+    let km = Km::new(obs);
+    let withdrawn = obs.iter().filter(|o| o.1).count();
+    assert_eq!(metrics["credited"].as_u64(), Some(obs.len() as u64), "{what} credited");
+    assert_eq!(metrics["withdrawn"].as_u64(), Some(withdrawn as u64), "{what} withdrawn");
+    assert_eq!(metrics["unwithdrawn"].as_u64(), Some((obs.len() - withdrawn) as u64), "{what} unwithdrawn");
+    for (key, q) in [("median", 0.5), ("p75", 0.75), ("p90", 0.9)] {
+        assert_eq!(metrics["time_to_cash_days"][key].as_i64(), km.quantile(q), "{what} {key}");
+    }
+    for day in [1, 3, 7, 30] {
+        let got = metrics["withdrawn_by_day"][day.to_string()].as_f64().unwrap();
+        assert!(
+            (got - km.withdrawn_by(day)).abs() < 1e-9,
+            "{what} withdrawn by day {day}: {got} vs {}",
+            km.withdrawn_by(day)
+        );
+    }
+}
+
+#[test]
+fn metrics_agree_with_an_independent_recomputation_from_the_csv_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    ok(&db, DEMO);
+    export_all(&db, dir.path());
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 10, 20).unwrap();
+    let date = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+
+    let mut first: HashMap<String, chrono::NaiveDate> = HashMap::new();
+    for w in read_csv(&dir.path().join("withdrawals.csv")) {
+        let d = date(&w["withdrawn_on"]);
+        first.entry(w["payment_id"].clone()).and_modify(|f| *f = (*f).min(d)).or_insert(d);
+    }
+    let mut by_ward: BTreeMap<String, Vec<(i64, bool)>> = BTreeMap::new();
+    let mut all = Vec::new();
+    for p in read_csv(&dir.path().join("payments.csv")) {
+        if p["status"] != "credited" || date(&p["credited_on"]) > as_of {
+            continue;
+        }
+        let credited = date(&p["credited_on"]);
+        let o = match first.get(&p["payment_id"]) {
+            Some(w) if *w <= as_of => ((*w - credited).num_days().max(0), true),
+            _ => ((as_of - credited).num_days(), false),
+        };
+        all.push(o);
+        by_ward.entry(p["ward_code"].clone()).or_default().push(o);
+    }
+    assert!(all.iter().any(|o| !o.1), "the fixture has censored payments");
+
+    let m = json(&db, &["metrics", "--json", "--as-of", "2026-10-20"]);
+    check_against(&m, &all, "overall");
+    let m = json(&db, &["metrics", "--json", "--as-of", "20/10/2026", "--by", "ward"]);
+    let segments = m["segments"].as_array().unwrap();
+    assert_eq!(segments.len(), by_ward.len());
+    for s in segments {
+        let key = s["key"].as_str().unwrap();
+        check_against(s, &by_ward[key], key);
+        assert!(!s["label"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn chart_writes_an_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    ok(&db, DEMO);
+    let out = dir.path().join("ttc.svg");
+    ok(&db, &["chart", "time-to-cash", "--out", out.to_str().unwrap(), "--as-of", "2026-10-31"]);
+    let svg = std::fs::read_to_string(out).unwrap();
+    assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"), "{}", &svg[..40]);
+}

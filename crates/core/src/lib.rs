@@ -1,0 +1,19 @@
+//! ansinh core: the domain's vocabulary (model), its rules (validation of ID numbers, names,
+//! money and dates) and the indicators computed from payment events. Pure code: no database,
+//! no files, no Tauri, so every rule is unit-tested headless and shared by app, CLI and imports.
+
+pub mod allowance;
+pub mod dates;
+pub mod error;
+pub mod idnum;
+pub mod indicators;
+pub mod inputs;
+pub mod km;
+pub mod model;
+pub mod money;
+pub mod records;
+pub mod segments;
+pub mod text;
+pub mod validate;
+
+pub use error::{AppError, FieldError};

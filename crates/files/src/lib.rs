@@ -1,0 +1,7 @@
+//! Files in and out: beneficiary lists from officers' spreadsheets (CSV or XLSX, Vietnamese or
+//! English headers), administrative unit lists, and CSV exports of the event tables.
+
+pub mod export;
+pub mod import;
+pub mod table;
+pub mod units;

@@ -1,0 +1,61 @@
+//! Loading the administrative unit list (codes, names, levels) an administrator maintains.
+//! Columns: `code`/`Mã`, `name`/`Tên`, `level`/`Cấp`, `parent_code`/`Mã cấp trên`,
+//! optional `valid_to`/`Hiệu lực đến` and `sample`.
+
+use crate::table::Table;
+use ansinh_core::{AppError, FieldError, text};
+use ansinh_store::UnitView;
+
+fn column(t: &Table, names: &[&str]) -> Option<usize> {
+    t.headers.iter().position(|h| names.contains(&text::fold(h).as_str()))
+}
+
+pub fn units_from_table(t: &Table) -> Result<Vec<UnitView>, AppError> {
+    let need = |field: &str, names: &[&str]| {
+        column(t, names).ok_or_else(|| {
+            FieldError::new(field, "import.header_missing", format!("no column for {field}"))
+                .param("column", field)
+                .at_row(1)
+        })
+    };
+    let (code, name, level) =
+        match (need("code", &["code", "ma"]), need("name", &["name", "ten"]), need("level", &["level", "cap"])) {
+            (Ok(c), Ok(n), Ok(l)) => (c, n, l),
+            (c, n, l) => return Err(AppError::Validation([c.err(), n.err(), l.err()].into_iter().flatten().collect())),
+        };
+    let parent = column(t, &["parent_code", "ma cap tren"]);
+    let valid_to = column(t, &["valid_to", "hieu luc den"]);
+    let sample = column(t, &["sample", "mau"]);
+    let mut errors = Vec::new();
+    let mut units = Vec::new();
+    for (i, r) in t.rows.iter().enumerate() {
+        let cell = |c: Option<usize>| c.and_then(|c| r.get(c)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let row_no = t.first_row + i;
+        let lvl = match text::fold(&cell(Some(level)).unwrap_or_default()).as_str() {
+            "province" | "tinh" | "thanh pho" => "province",
+            "district" | "huyen" | "quan" => "district",
+            "ward" | "phuong" => "ward",
+            "commune" | "xa" => "commune",
+            _ => {
+                errors.push(
+                    FieldError::new("level", "status.invalid", "level must be province, district, ward or commune")
+                        .at_row(row_no),
+                );
+                continue;
+            }
+        };
+        let (Some(c), Some(n)) = (cell(Some(code)), cell(Some(name))) else {
+            errors.push(FieldError::new("code", "required", "code and name are required").at_row(row_no));
+            continue;
+        };
+        units.push(UnitView {
+            code: c,
+            name: n,
+            level: lvl.into(),
+            parent_code: cell(parent),
+            is_sample: cell(sample).is_some_and(|s| matches!(text::fold(&s).as_str(), "1" | "x" | "yes" | "co")),
+            valid_to: cell(valid_to),
+        });
+    }
+    if errors.is_empty() { Ok(units) } else { Err(AppError::Validation(errors)) }
+}

@@ -1,0 +1,44 @@
+//! Storage failures, typed; they become the core's [`AppError`] at the boundary.
+
+use ansinh_core::{AppError, FieldError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("could not create the data folder {path}: {source}")]
+    Folder { path: String, source: std::io::Error },
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("conflict: {0}")]
+    Conflict(FieldError),
+    #[error("{entity} not found: {id}")]
+    NotFound { entity: &'static str, id: String },
+}
+
+impl StoreError {
+    pub fn field(field: &str, code: &str, message: &str) -> Self {
+        StoreError::Invalid(vec![FieldError::new(field, code, message)])
+    }
+}
+
+impl From<Vec<FieldError>> for StoreError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        StoreError::Invalid(errors)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(errors) => AppError::Validation(errors),
+            StoreError::Conflict(e) => AppError::Conflict(e),
+            StoreError::NotFound { entity, id } => AppError::NotFound { entity, id },
+            other => AppError::Storage(other.to_string()),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

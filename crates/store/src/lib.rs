@@ -1,0 +1,131 @@
+//! ansinh storage: one SQLite file per desktop (WAL, `synchronous=FULL`, foreign keys on,
+//! STRICT tables), migrations embedded in the binary. One writer connection serialises every
+//! write; readers run beside it. Each write appends change records in the same transaction.
+
+mod changes;
+mod error;
+mod facts;
+mod read;
+mod refs;
+mod rows;
+mod sqlrow;
+mod views;
+mod write;
+
+pub use changes::{Author, SCHEMA_VERSION};
+pub use error::{Result, StoreError};
+pub use read::Page;
+pub use refs::Refs;
+pub use views::*;
+pub use write::Batch;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The app's identifier; the desktop app's data folder is `<data dir>/<IDENTIFIER>`.
+pub const APP_IDENTIFIER: &str = "vn.ansinh.desktop";
+
+/// The database the desktop app uses: `$ANSINH_DB` if set, else `<data dir>/vn.ansinh.desktop/ansinh.db`
+/// (the same folder Tauri's `app_data_dir` gives), so the CLI and the app share one file.
+pub fn default_db_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("ANSINH_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(APP_IDENTIFIER).join("ansinh.db")
+}
+
+pub struct Store {
+    writer: SqlitePool,
+    reader: SqlitePool,
+    author: Author,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::Folder { path: dir.display().to_string(), source })?;
+        }
+        let base = SqliteConnectOptions::new()
+            .filename(path)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        // Money and events: an acknowledged write survives a power cut.
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(base.clone().create_if_missing(true).synchronous(SqliteSynchronous::Full))
+            .await?;
+        sqlx::migrate!("./migrations").run(&writer).await?;
+        let reader = SqlitePoolOptions::new().max_connections(4).connect_with(base.read_only(true)).await?;
+
+        let device_id = match setting(&writer, "device_id").await? {
+            Some(id) => id,
+            None => {
+                let id = uuid::Uuid::now_v7().to_string();
+                set_setting(&writer, "device_id", &id).await?;
+                id
+            }
+        };
+        let officer = setting(&writer, "officer").await?.unwrap_or_else(|| "officer".to_string());
+        Ok(Store { writer, reader, author: Author { device_id, officer }, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn device_id(&self) -> &str {
+        &self.author.device_id
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        setting(&self.reader, key).await
+    }
+
+    /// Local preferences (language, dismissed offers): not shipped as change records.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        set_setting(&self.writer, key, value).await
+    }
+
+    /// Is every device's change series intact? Returns the first broken (device, seq).
+    pub async fn verify_changes(&self) -> Result<Option<(String, i64)>> {
+        let mut conn = self.reader.acquire().await?;
+        let devices: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT device_id FROM change_log").fetch_all(&mut *conn).await?;
+        for d in devices {
+            if let Some(seq) = changes::verify_chain(&mut conn, &d).await? {
+                return Ok(Some((d, seq)));
+            }
+        }
+        Ok(None)
+    }
+
+    pub async fn close(self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+async fn setting(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = ?").bind(key).fetch_optional(pool).await?)
+}
+
+async fn set_setting(pool: &SqlitePool, key: &str, value: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Current time as stored in audit columns (UTC, seconds).
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -1,0 +1,66 @@
+//! Multi-row INSERTs from plain value rows. sqlx's SQLite driver pays per statement, so bulk
+//! paths (demo, imports) batch many rows per statement; single writes use the same code.
+
+use crate::error::Result;
+use sqlx::{AssertSqlSafe, SqliteConnection};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Text(String),
+    Int(i64),
+    Null,
+}
+
+impl From<&str> for Val {
+    fn from(s: &str) -> Self {
+        Val::Text(s.to_string())
+    }
+}
+impl From<String> for Val {
+    fn from(s: String) -> Self {
+        Val::Text(s)
+    }
+}
+impl From<i64> for Val {
+    fn from(i: i64) -> Self {
+        Val::Int(i)
+    }
+}
+impl From<bool> for Val {
+    fn from(b: bool) -> Self {
+        Val::Int(b as i64)
+    }
+}
+impl<T: Into<Val>> From<Option<T>> for Val {
+    fn from(o: Option<T>) -> Self {
+        o.map_or(Val::Null, Into::into)
+    }
+}
+
+/// SQLite allows 32766 bound variables per statement; stay well below.
+const MAX_VARS: usize = 30_000;
+
+pub async fn insert_rows(conn: &mut SqliteConnection, table: &str, cols: &[&str], rows: &[Vec<Val>]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let per_stmt = (MAX_VARS / cols.len()).max(1);
+    let one = format!("({})", vec!["?"; cols.len()].join(","));
+    for chunk in rows.chunks(per_stmt) {
+        let sql =
+            format!("INSERT INTO {table} ({}) VALUES {}", cols.join(","), vec![one.as_str(); chunk.len()].join(","));
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for row in chunk {
+            debug_assert_eq!(row.len(), cols.len(), "row width for {table}");
+            for v in row {
+                q = match v {
+                    Val::Text(s) => q.bind(s.clone()),
+                    Val::Int(i) => q.bind(*i),
+                    Val::Null => q.bind(None::<String>),
+                };
+            }
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,275 @@
+//! Writes. Each runs in one transaction on the single writer connection and appends a change
+//! record per row in that same transaction: either all of it is saved or none of it.
+
+use crate::changes::{ChangeWriter, Kind};
+use crate::error::{Result, StoreError};
+use crate::rows::{self, iso};
+use crate::sqlrow::insert_rows;
+use crate::{Store, now};
+use ansinh_core::FieldError;
+use ansinh_core::model::{AccountStatus, Channel, PaymentStatus};
+use ansinh_core::records::{self, Account, Beneficiary, Cycle, Payment, Withdrawal};
+use ansinh_core::validate::PaymentDraft;
+use chrono::{Datelike, NaiveDate};
+use sqlx::{Row, SqliteConnection};
+use uuid::Uuid;
+
+/// Many records written in one transaction (demo data, imports).
+#[derive(Debug, Default, Clone)]
+pub struct Batch {
+    pub cycles: Vec<Cycle>,
+    pub beneficiaries: Vec<Beneficiary>,
+    pub accounts: Vec<Account>,
+    pub payments: Vec<Payment>,
+    pub withdrawals: Vec<Withdrawal>,
+}
+
+impl Batch {
+    pub fn len(&self) -> usize {
+        self.cycles.len()
+            + self.beneficiaries.len()
+            + self.accounts.len()
+            + self.payments.len()
+            + self.withdrawals.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The day a cycle's payments are due when a payment creates its cycle.
+const DEFAULT_SCHEDULED_DAY: u32 = 10;
+
+fn not_found(entity: &'static str, id: impl ToString) -> StoreError {
+    StoreError::NotFound { entity, id: id.to_string() }
+}
+
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+impl Store {
+    /// Writes a whole batch in one transaction: nothing of it is visible unless all of it is.
+    pub async fn insert_batch(&self, batch: &Batch) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        self.write_batch(&mut tx, batch).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A write transaction for a check-then-write: the checks read through it, so no other
+    /// write (this process's single writer, or another process on the file) comes in between.
+    async fn begin_checked(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    async fn write_batch(&self, tx: &mut SqliteConnection, batch: &Batch) -> Result<()> {
+        let now = now();
+        let audit = rows::audit_vals(&now, &self.author.officer, &self.author.device_id);
+        let mut log = ChangeWriter::start(&mut *tx, &self.author, &now).await?;
+        let cycle_rows: Vec<_> = batch
+            .cycles
+            .iter()
+            .map(|c| {
+                log.record("cycle", &c.period, Kind::Insert, c);
+                vec![c.period.clone().into(), iso(c.scheduled_on).into()]
+            })
+            .collect();
+        insert_rows(&mut *tx, "payment_cycles", &["period", "scheduled_on"], &cycle_rows).await?;
+        let b: Vec<_> = batch
+            .beneficiaries
+            .iter()
+            .map(|b| {
+                log.record("beneficiary", &b.id.to_string(), Kind::Insert, b);
+                rows::beneficiary_row(b, &audit)
+            })
+            .collect();
+        insert_rows(&mut *tx, "beneficiaries", &rows::beneficiary_cols(), &b).await?;
+        let a: Vec<_> = batch
+            .accounts
+            .iter()
+            .map(|a| {
+                log.record("account", &a.id.to_string(), Kind::Insert, a);
+                rows::account_row(a, &audit)
+            })
+            .collect();
+        insert_rows(&mut *tx, "accounts", &rows::account_cols(), &a).await?;
+        let p: Vec<_> = batch
+            .payments
+            .iter()
+            .map(|p| {
+                log.record("payment", &p.id.to_string(), Kind::Insert, p);
+                rows::payment_row(p, &audit)
+            })
+            .collect();
+        insert_rows(&mut *tx, "payments", &rows::payment_cols(), &p).await?;
+        let w: Vec<_> = batch
+            .withdrawals
+            .iter()
+            .map(|w| {
+                log.record("withdrawal", &w.id.to_string(), Kind::Insert, w);
+                rows::withdrawal_row(w, &audit)
+            })
+            .collect();
+        insert_rows(&mut *tx, "withdrawals", &rows::withdrawal_cols(), &w).await?;
+        log.flush(tx).await
+    }
+
+    /// Registers one person; an ID number already registered is refused with a link to them.
+    pub async fn add_beneficiary(&self, b: &Beneficiary) -> Result<()> {
+        let mut tx = self.begin_checked().await?;
+        if let Some(id) = &b.id_number {
+            let existing: Option<String> = sqlx::query_scalar("SELECT id FROM beneficiaries WHERE id_number = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(existing) = existing {
+                return Err(StoreError::Conflict(
+                    FieldError::new("id_number", "id_number.duplicate", "this ID number is already registered")
+                        .param("id", existing),
+                ));
+            }
+        }
+        self.write_batch(&mut tx, &Batch { beneficiaries: vec![b.clone()], ..Batch::default() }).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The id of the person registered with this 12-digit ID number, if any.
+    pub async fn find_by_id_number(&self, id_number: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT id FROM beneficiaries WHERE id_number = ?")
+            .bind(id_number)
+            .fetch_optional(&self.reader)
+            .await?)
+    }
+
+    pub async fn add_account(&self, a: &Account) -> Result<()> {
+        self.require_beneficiary(&a.beneficiary_id).await?;
+        self.insert_batch(&Batch { accounts: vec![a.clone()], ..Batch::default() }).await
+    }
+
+    async fn require_beneficiary(&self, id: &Uuid) -> Result<String> {
+        sqlx::query_scalar("SELECT group_code FROM beneficiaries WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?
+            .ok_or_else(|| not_found("beneficiary", id))
+    }
+
+    /// Completes a typed payment (channel from its account, amount from the entitlement when
+    /// left empty), creates its cycle if needed and saves it.
+    pub async fn add_payment(&self, d: &PaymentDraft) -> Result<Payment> {
+        let group_code = self.require_beneficiary(&d.beneficiary_id).await?;
+        let channel = match d.account_id {
+            None => Channel::Cash,
+            Some(account_id) => {
+                let row = sqlx::query("SELECT beneficiary_id, channel, status FROM accounts WHERE id = ?")
+                    .bind(account_id.to_string())
+                    .fetch_optional(&self.reader)
+                    .await?
+                    .filter(|r| r.get::<String, _>(0) == d.beneficiary_id.to_string())
+                    .ok_or_else(|| StoreError::field("account_id", "not_found", "no such account for this person"))?;
+                if AccountStatus::parse(row.get(2)) != Some(AccountStatus::Opened) {
+                    return Err(StoreError::field("account_id", "account.not_opened", "the account is not open"));
+                }
+                Channel::parse(row.get(1))
+                    .ok_or_else(|| StoreError::field("account_id", "channel.unknown", "bad channel"))?
+            }
+        };
+        // Only the canonical "yyyy-mm" (what the cycles table accepts); never slice blindly.
+        let period_start = parse_date(&format!("{}-01", d.period))
+            .filter(|p| ansinh_core::dates::period_key(p.year(), p.month()) == d.period)
+            .ok_or_else(|| StoreError::field("period", "period.invalid", "bad period"))?;
+        let amount_vnd = match d.amount_vnd {
+            Some(a) => a,
+            None => self.refs().await?.entitlement(&group_code, period_start).ok_or_else(|| {
+                StoreError::field("amount", "required", "no standard level in force for this period: enter the amount")
+            })?,
+        };
+        let mut tx = self.begin_checked().await?;
+        let dup: Option<String> = sqlx::query_scalar("SELECT id FROM payments WHERE beneficiary_id = ? AND period = ?")
+            .bind(d.beneficiary_id.to_string())
+            .bind(&d.period)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if dup.is_some() {
+            return Err(StoreError::Conflict(
+                FieldError::new("period", "payment.duplicate", "a payment for this period is already recorded")
+                    .param("period", &d.period),
+            ));
+        }
+        let cycle: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT scheduled_on, closed_at FROM payment_cycles WHERE period = ?")
+                .bind(&d.period)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some((_, Some(_))) = cycle {
+            return Err(StoreError::field("period", "cycle.closed", "this payment cycle is closed"));
+        }
+        let scheduled_on = cycle
+            .as_ref()
+            .and_then(|(s, _)| parse_date(s))
+            .unwrap_or_else(|| period_start.with_day(DEFAULT_SCHEDULED_DAY).unwrap_or(period_start));
+        let payment = Payment {
+            id: records::new_id(),
+            period: d.period.clone(),
+            beneficiary_id: d.beneficiary_id,
+            account_id: d.account_id,
+            channel,
+            amount_vnd,
+            status: d.status,
+            scheduled_on: Some(scheduled_on),
+            credited_on: d.credited_on,
+            failure_reason: d.failure_reason.clone(),
+        };
+        let cycles = if cycle.is_none() { vec![Cycle { period: d.period.clone(), scheduled_on }] } else { vec![] };
+        self.write_batch(&mut tx, &Batch { cycles, payments: vec![payment.clone()], ..Batch::default() }).await?;
+        tx.commit().await?;
+        Ok(payment)
+    }
+
+    /// Records a withdrawal against a credited payment, never more than what is left of it.
+    pub async fn add_withdrawal(&self, w: &Withdrawal) -> Result<()> {
+        let mut tx = self.begin_checked().await?;
+        check_withdrawal(&mut tx, w).await?;
+        self.write_batch(&mut tx, &Batch { withdrawals: vec![w.clone()], ..Batch::default() }).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result<()> {
+    let row = sqlx::query(
+        "SELECT p.status, p.credited_on, p.amount_vnd, COALESCE((SELECT SUM(amount_vnd) FROM withdrawals WHERE payment_id = p.id), 0)
+         FROM payments p WHERE p.id = ?",
+    )
+    .bind(w.payment_id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| not_found("payment", w.payment_id))?;
+    if PaymentStatus::parse(row.get(0)) != Some(PaymentStatus::Credited) {
+        return Err(StoreError::field(
+            "payment_id",
+            "payment.not_credited",
+            "only a credited payment can be withdrawn",
+        ));
+    }
+    let mut errors = Vec::new();
+    if let Some(credited) = row.get::<Option<String>, _>(1).as_deref().and_then(parse_date)
+        && w.withdrawn_on < credited
+    {
+        errors.push(FieldError::new(
+            "withdrawn_on",
+            "date.before_credit",
+            "the money was withdrawn before it was credited",
+        ));
+    }
+    let remaining = row.get::<i64, _>(2) - row.get::<i64, _>(3);
+    if w.amount_vnd > remaining {
+        errors.push(
+            FieldError::new("amount", "amount.exceeds_payment", "more than what is left of this payment")
+                .param("remaining", ansinh_core::money::format_vnd(remaining)),
+        );
+    }
+    if errors.is_empty() { Ok(()) } else { Err(StoreError::Invalid(errors)) }
+}

@@ -1,0 +1,1039 @@
+//! Integration tests of the storage crate on real database files: migrations and reference
+//! data, connection settings, constraints enforced by SQLite itself, the validated write path,
+//! the change-record chain, search, indicators and all-or-nothing batches.
+
+use ansinh_core::inputs::{AccountInput, BeneficiaryInput, PaymentInput, WithdrawalInput};
+use ansinh_core::model::{AccountStatus, Channel, PaymentStatus, Scheme, SegmentBy, Sex, WithdrawalPlace};
+use ansinh_core::records::{self, Account, Beneficiary, Cycle, Payment, Withdrawal};
+use ansinh_core::validate::{self, RefData};
+use ansinh_store::{Batch, Store, StoreError};
+use chrono::NaiveDate;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Connection, Row, SqliteConnection};
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// The validation rules' "today": fixed so the tests do not depend on the clock.
+fn today() -> NaiveDate {
+    d("2026-11-26")
+}
+
+/// A store on a fresh file in its own temporary folder (removed when dropped).
+struct Fx {
+    store: Store,
+    path: PathBuf,
+    _dir: TempDir,
+}
+
+async fn fresh() -> Fx {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ansinh.db");
+    let store = Store::open(&path).await.unwrap();
+    Fx { store, path, _dir: dir }
+}
+
+/// A plain sqlx connection to the same file, outside the store (sqlx defaults, no WAL pragma).
+async fn raw(path: &Path) -> SqliteConnection {
+    SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(path)).await.unwrap()
+}
+
+async fn count(conn: &mut SqliteConnection, table: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+}
+
+/// Registers a person through the validation rules and the store.
+async fn person(store: &Store, name: &str, birth: &str, sex: &str, id_number: &str, ward: &str) -> Beneficiary {
+    let refs = store.refs().await.unwrap();
+    let input = BeneficiaryInput {
+        full_name: name.into(),
+        birth_date: birth.into(),
+        sex: sex.into(),
+        id_number: id_number.into(),
+        ward_code: ward.into(),
+        group_code: "cao_tuoi_ngheo_80".into(),
+        ..BeneficiaryInput::default()
+    };
+    let b = validate::beneficiary(&input, &refs, today()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    store.add_beneficiary(&b).await.unwrap();
+    b
+}
+
+/// Nguyễn Thị Ánh, a woman born 1941 (ID 001 1 41 012345), ward 90001.
+async fn register_anh(store: &Store) -> Beneficiary {
+    person(store, "Nguyễn Thị Ánh", "05/03/1941", "Nữ", "001141012345", "90001").await
+}
+
+fn account_input(b: &Beneficiary, requested_on: &str, opened_on: &str) -> AccountInput {
+    AccountInput {
+        beneficiary_id: b.id.to_string(),
+        channel: "bank".into(),
+        provider_code: "970436".into(),
+        account_number: "0011004455667".into(),
+        requested_on: requested_on.into(),
+        opened_on: opened_on.into(),
+        assisted: true,
+    }
+}
+
+/// A Vietcombank account, opened (or only requested when `opened_on` is empty).
+async fn account(store: &Store, b: &Beneficiary, requested_on: &str, opened_on: &str) -> Account {
+    let refs = store.refs().await.unwrap();
+    let a = validate::account(&account_input(b, requested_on, opened_on), &refs, today()).unwrap();
+    store.add_account(&a).await.unwrap();
+    a
+}
+
+fn payment_input(b: &Beneficiary, a: Option<&Account>, period: &str, amount: &str, credited_on: &str) -> PaymentInput {
+    PaymentInput {
+        beneficiary_id: b.id.to_string(),
+        account_id: a.map(|a| a.id.to_string()),
+        period: period.into(),
+        amount: amount.into(),
+        status: "credited".into(),
+        credited_on: credited_on.into(),
+        failure_reason: String::new(),
+    }
+}
+
+/// A credited payment of the person's entitlement (amount left empty).
+async fn pay(store: &Store, b: &Beneficiary, a: Option<&Account>, period: &str, credited_on: &str) -> Payment {
+    let draft = validate::payment(&payment_input(b, a, period, "", credited_on), today()).unwrap();
+    store.add_payment(&draft).await.unwrap()
+}
+
+fn withdrawal(p: &Payment, on: &str, amount: &str) -> Withdrawal {
+    let input = WithdrawalInput {
+        payment_id: p.id.to_string(),
+        withdrawn_on: on.into(),
+        amount: amount.into(),
+        place: "atm".into(),
+        travel_minutes: "20".into(),
+        travel_cost: "".into(),
+        waiting_minutes: "5".into(),
+        assisted: false,
+        problems: vec![],
+    };
+    validate::withdrawal(&input, today()).unwrap()
+}
+
+/// The codes of a validation failure; panics on any other outcome.
+fn invalid_codes<T: std::fmt::Debug>(r: Result<T, StoreError>) -> Vec<String> {
+    match r {
+        Err(StoreError::Invalid(errs)) => errs.into_iter().map(|e| e.code).collect(),
+        other => panic!("expected StoreError::Invalid, got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migrations and reference data
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn open_creates_the_file_and_seeds_reference_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested").join("data").join("ansinh.db");
+    assert!(!path.exists());
+    let store = Store::open(&path).await.unwrap();
+    assert!(path.is_file(), "open creates the database file (and its folders)");
+    assert_eq!(store.path(), path.as_path());
+
+    let refs = store.refs().await.unwrap();
+
+    // Allowance groups with their coefficients (thousandths, exact).
+    assert_eq!(refs.groups.len(), 11);
+    let g = refs.group("cao_tuoi_ngheo_80").expect("seeded group");
+    assert_eq!((g.scheme, g.coefficient_permille, g.coefficient), (Scheme::SocialAssistance, 2000, 2.0));
+    assert_eq!(refs.group("khuyet_tat_nang").unwrap().coefficient_permille, 1500);
+    assert_eq!(refs.group("cao_tuoi_cham_soc_tai_nha").unwrap().coefficient_permille, 3000);
+    assert_eq!(refs.group("than_nhan_liet_si").unwrap().scheme, Scheme::Meritorious);
+
+    // Dated standard levels: 360,000 from 2021-07-01, 500,000 from 2024-07-01.
+    let mut sa: Vec<(NaiveDate, i64)> = refs
+        .levels
+        .iter()
+        .filter(|l| l.scheme == Scheme::SocialAssistance)
+        .map(|l| (l.effective_from, l.amount_vnd))
+        .collect();
+    sa.sort();
+    assert_eq!(sa, vec![(d("2021-07-01"), 360_000), (d("2024-07-01"), 500_000)]);
+    assert_eq!(refs.entitlement("cao_tuoi_ngheo_80", d("2021-06-30")), None);
+    assert_eq!(refs.entitlement("cao_tuoi_ngheo_80", d("2024-06-30")), Some(720_000));
+    assert_eq!(refs.entitlement("cao_tuoi_ngheo_80", d("2024-07-01")), Some(1_000_000));
+    assert_eq!(refs.entitlement("khuyet_tat_nang", d("2026-10-01")), Some(750_000));
+
+    // Providers: banks by NAPAS BIN, wallets, Mobile Money, VNeID, cash.
+    let vcb =
+        refs.providers.iter().find(|p| p.channel == Channel::Bank && p.code == "970436").expect("Vietcombank BIN");
+    assert_eq!(vcb.name, "Vietcombank");
+    assert!(refs.has_provider(Channel::Bank, "970436"));
+    assert!(!refs.has_provider(Channel::Ewallet, "970436"), "a provider belongs to one channel");
+    assert!(refs.has_provider(Channel::Ewallet, "momo"));
+    assert_eq!(refs.provider_name(Channel::Bank, "970436"), "Vietcombank");
+
+    // Administrative units: sample data flagged as such, the city itself is not a sample.
+    let ba_dinh = refs.unit("90001").expect("sample ward");
+    assert_eq!((ba_dinh.name.as_str(), ba_dinh.level.as_str(), ba_dinh.is_sample), ("Phường Ba Đình", "ward", true));
+    assert_eq!(ba_dinh.parent_code.as_deref(), Some("01"));
+    assert!(!refs.unit("01").unwrap().is_sample);
+    assert!(refs.unit("00001").unwrap().is_sample);
+    assert!(refs.has_ward("90001"));
+    assert!(!refs.has_ward("01") && !refs.has_ward("001"), "a province or district is not a ward");
+    // Registering happens in the units that exist since the 1 July 2025 merger.
+    let current: Vec<&str> = refs.local_units().map(|u| u.code.as_str()).collect();
+    assert_eq!(current, ["90001", "90002", "90003", "90004", "90005"]);
+
+    // A device identity, made once: a UUIDv7 kept in settings.
+    let device = store.device_id().to_string();
+    assert_eq!(uuid::Uuid::parse_str(&device).unwrap().get_version_num(), 7);
+    assert_eq!(store.setting("device_id").await.unwrap().as_deref(), Some(device.as_str()));
+    assert_eq!(store.count_beneficiaries().await.unwrap(), 0);
+    assert_eq!(store.verify_changes().await.unwrap(), None);
+
+    let mut conn = raw(&path).await;
+    let applied: Vec<(i64, bool)> = sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(applied, vec![(1, true), (2, true), (3, true)]);
+    assert_eq!(count(&mut conn, "admin_unit_mappings").await, 32);
+    assert_eq!(count(&mut conn, "change_log").await, 0, "reference data is not shipped as change records");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn reopening_an_existing_file_keeps_device_and_data() {
+    let Fx { store, path, _dir } = fresh().await;
+    let device = store.device_id().to_string();
+    let b = register_anh(&store).await;
+    store.set_setting("language", "vi").await.unwrap();
+    store.close().await;
+
+    let store = Store::open(&path).await.unwrap();
+    assert_eq!(store.device_id(), device, "the device keeps its identity across restarts");
+    assert_eq!(store.count_beneficiaries().await.unwrap(), 1);
+    assert_eq!(store.beneficiary_detail(&b.id.to_string()).await.unwrap().beneficiary.full_name, "Nguyễn Thị Ánh");
+    assert_eq!(store.setting("language").await.unwrap().as_deref(), Some("vi"));
+
+    // The same device's change series continues where it stopped.
+    person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "90002").await;
+    let mut conn = raw(&path).await;
+    let seqs: Vec<(String, i64)> =
+        sqlx::query_as("SELECT device_id, seq FROM change_log ORDER BY seq").fetch_all(&mut conn).await.unwrap();
+    assert_eq!(seqs, vec![(device.clone(), 1), (device.clone(), 2)]);
+    assert_eq!(store.verify_changes().await.unwrap(), None);
+
+    // Migrations ran once; reference data was not loaded twice.
+    assert_eq!(count(&mut conn, "_sqlx_migrations").await, 3);
+    assert_eq!(count(&mut conn, "providers").await, 22);
+    let devices: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM settings WHERE key = 'device_id'").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(devices, 1);
+    store.close().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection settings
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn pragmas_wal_foreign_keys_and_strict_tables() {
+    let Fx { store, path, _dir } = fresh().await;
+    let mut conn = raw(&path).await;
+
+    // WAL is a property of the file: a connection that does not ask for it still sees it.
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(fk, 1);
+    // foreign_keys is per connection, so also prove the store's own writer enforces it: a
+    // payment for a person who does not exist is refused by SQLite, not by a Rust check.
+    let orphan = Payment {
+        id: records::new_id(),
+        period: "2026-10".into(),
+        beneficiary_id: records::new_id(),
+        account_id: None,
+        channel: Channel::Cash,
+        amount_vnd: 1_000_000,
+        status: PaymentStatus::Credited,
+        scheduled_on: Some(d("2026-10-10")),
+        credited_on: Some(d("2026-10-10")),
+        failure_reason: String::new(),
+    };
+    let cycle = Cycle { period: "2026-10".into(), scheduled_on: d("2026-10-10") };
+    let err = store
+        .insert_batch(&Batch { cycles: vec![cycle], payments: vec![orphan], ..Batch::default() })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Db(_)) && err.to_string().contains("FOREIGN KEY constraint failed"), "{err}");
+
+    // Every table of the schema is STRICT.
+    let strict: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND strict = 1 ORDER BY name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let expected = [
+        "accounts",
+        "admin_unit_mappings",
+        "admin_units",
+        "allowance_groups",
+        "beneficiaries",
+        "change_log",
+        "payment_cycles",
+        "payments",
+        "providers",
+        "settings",
+        "standard_levels",
+        "withdrawals",
+    ];
+    assert_eq!(strict, expected);
+    let loose: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND strict = 0 AND name NOT LIKE 'sqlite_%'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(loose, vec!["_sqlx_migrations"], "only sqlx's own bookkeeping table is not STRICT");
+
+    // ...so text in an INTEGER column is an error rather than silently stored.
+    let err = sqlx::query("INSERT INTO standard_levels (scheme, effective_from, amount_vnd) VALUES ('social_assistance', '2030-01-01', 'lots')")
+        .execute(&mut conn)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("cannot store TEXT value in INTEGER column"), "{err}");
+    // Control: the same row with an integer is accepted.
+    sqlx::query("INSERT INTO standard_levels (scheme, effective_from, amount_vnd) VALUES ('social_assistance', '2030-01-01', 600000)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    store.close().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constraints held by the database itself (raw SQL, bypassing the store's checks)
+// ---------------------------------------------------------------------------------------------
+
+async fn raw_beneficiary(conn: &mut SqliteConnection, id: &str, id_number: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO beneficiaries (id, full_name, name_key, name_lower, sort_key, birth_year, sex, id_number, ward_code,
+             group_code, created_at, created_by, created_device, updated_at, updated_by, updated_device)
+         VALUES (?, 'Lê Thị Hoa', 'le thi hoa', 'lê thị hoa', 'hoa le thi hoa', 1941, 'female', ?, '90001',
+             'cao_tuoi_ngheo_80', '2026-11-26T00:00:00Z', 'o', 'd', '2026-11-26T00:00:00Z', 'o', 'd')",
+    )
+    .bind(id)
+    .bind(id_number)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+async fn raw_payment(
+    conn: &mut SqliteConnection,
+    id: &str,
+    beneficiary_id: &str,
+    period: &str,
+    amount: i64,
+    credited_on: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO payments (id, period, beneficiary_id, channel, amount_vnd, status, credited_on,
+             created_at, created_by, created_device, updated_at, updated_by, updated_device)
+         VALUES (?, ?, ?, 'cash', ?, 'credited', ?, 't', 'o', 'd', 't', 'o', 'd')",
+    )
+    .bind(id)
+    .bind(period)
+    .bind(beneficiary_id)
+    .bind(amount)
+    .bind(credited_on)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+fn assert_fails(r: Result<(), sqlx::Error>, needle: &str) {
+    match r {
+        Err(e) => assert!(e.to_string().contains(needle), "expected '{needle}', got: {e}"),
+        Ok(()) => panic!("expected a failure containing '{needle}', but the statement succeeded"),
+    }
+}
+
+#[tokio::test]
+async fn constraints_hold_at_the_database_level() {
+    let Fx { store, path, _dir } = fresh().await;
+    let mut c = raw(&path).await;
+
+    // ID numbers: exactly 12 digits, unique.
+    const ID_CHECK: &str = "CHECK constraint failed: id_number IS NULL OR (length(id_number) = 12";
+    raw_beneficiary(&mut c, "b1", Some("001141012345")).await.unwrap();
+    raw_beneficiary(&mut c, "b-none", None).await.unwrap(); // no number yet is allowed
+    raw_beneficiary(&mut c, "b-none-2", None).await.unwrap(); // ...for several people
+    assert_fails(raw_beneficiary(&mut c, "b2", Some("00114101234")).await, ID_CHECK);
+    assert_fails(raw_beneficiary(&mut c, "b2", Some("0011410123456")).await, ID_CHECK);
+    assert_fails(raw_beneficiary(&mut c, "b2", Some("00114101234X")).await, ID_CHECK);
+    assert_fails(
+        raw_beneficiary(&mut c, "b2", Some("001141012345")).await,
+        "UNIQUE constraint failed: beneficiaries.id_number",
+    );
+    raw_beneficiary(&mut c, "b2", Some("001141012346")).await.unwrap();
+    assert_eq!(count(&mut c, "beneficiaries").await, 4);
+
+    // Payments: known person, positive amount, a credited payment has its credit date.
+    sqlx::query(
+        "INSERT INTO payment_cycles (period, scheduled_on) VALUES ('2026-10', '2026-10-10'), ('2026-11', '2026-11-10')",
+    )
+    .execute(&mut c)
+    .await
+    .unwrap();
+    raw_payment(&mut c, "p1", "b1", "2026-10", 1_000_000, Some("2026-10-10")).await.unwrap();
+    assert_fails(
+        raw_payment(&mut c, "p2", "nobody", "2026-11", 1_000_000, Some("2026-11-10")).await,
+        "FOREIGN KEY constraint failed",
+    );
+    assert_fails(
+        raw_payment(&mut c, "p2", "b1", "2026-12", 1_000_000, Some("2026-12-10")).await,
+        "FOREIGN KEY constraint failed",
+    );
+    assert_fails(
+        raw_payment(&mut c, "p2", "b1", "2026-11", -1_000_000, Some("2026-11-10")).await,
+        "CHECK constraint failed: amount_vnd > 0",
+    );
+    assert_fails(
+        raw_payment(&mut c, "p2", "b1", "2026-11", 0, Some("2026-11-10")).await,
+        "CHECK constraint failed: amount_vnd > 0",
+    );
+    assert_fails(
+        raw_payment(&mut c, "p2", "b1", "2026-11", 1_000_000, None).await,
+        "CHECK constraint failed: status <> 'credited' OR credited_on IS NOT NULL",
+    );
+    assert_fails(
+        raw_payment(&mut c, "p2", "b1", "2026-10", 1_000_000, Some("2026-10-10")).await,
+        "UNIQUE constraint failed: payments.beneficiary_id, payments.period",
+    );
+    raw_payment(&mut c, "p2", "b1", "2026-11", 1_000_000, Some("2026-11-10")).await.unwrap();
+    assert_eq!(count(&mut c, "payments").await, 2);
+
+    // Change records are append-only.
+    sqlx::query(
+        "INSERT INTO change_log (device_id, seq, record_id, entity, entity_id, kind, schema_version, officer, recorded_at,
+             payload, prev_hash, hash)
+         VALUES ('dev', 1, 'r1', 'beneficiary', 'b1', 'insert', 1, 'o', 't', '{}', '', 'h1')",
+    )
+    .execute(&mut c)
+    .await
+    .unwrap();
+    assert_fails(
+        sqlx::query("UPDATE change_log SET payload = '{\"x\":1}' WHERE seq = 1").execute(&mut c).await.map(|_| ()),
+        "change_log is append-only",
+    );
+    assert_fails(sqlx::query("DELETE FROM change_log").execute(&mut c).await.map(|_| ()), "change_log is append-only");
+    let payload: String =
+        sqlx::query_scalar("SELECT payload FROM change_log WHERE seq = 1").fetch_one(&mut c).await.unwrap();
+    assert_eq!(payload, "{}");
+    assert_eq!(count(&mut c, "change_log").await, 1);
+    store.close().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The write path
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn write_path_checks_against_what_is_stored() {
+    let Fx { store, path, _dir } = fresh().await;
+    let b = register_anh(&store).await;
+    assert_eq!((b.sex, b.birth_year), (Sex::Female, 1941));
+    assert_eq!(store.find_by_id_number("001141012345").await.unwrap(), Some(b.id.to_string()));
+
+    // The same ID number again (a different record otherwise): a conflict pointing at the first.
+    let refs = store.refs().await.unwrap();
+    let again = BeneficiaryInput {
+        full_name: "Nguyen Thi Anh".into(),
+        birth_date: "1941".into(),
+        sex: "female".into(),
+        id_number: "001 141 012345".into(),
+        ward_code: "90002".into(),
+        group_code: "cao_tuoi_ngheo_80".into(),
+        ..BeneficiaryInput::default()
+    };
+    let dup = validate::beneficiary(&again, &refs, today()).unwrap();
+    match store.add_beneficiary(&dup).await {
+        Err(StoreError::Conflict(e)) => {
+            assert_eq!(e.code, "id_number.duplicate");
+            assert_eq!(e.field.as_deref(), Some("id_number"));
+            assert_eq!(e.params.get("id"), Some(&b.id.to_string()));
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(store.count_beneficiaries().await.unwrap(), 1);
+
+    // Accounts: one opened, one only requested.
+    let opened = account(&store, &b, "01/09/2026", "03/09/2026").await;
+    assert_eq!(opened.status, AccountStatus::Opened);
+    let requested = account(&store, &b, "15/10/2026", "").await;
+    assert_eq!(requested.status, AccountStatus::Requested);
+    let mut stray = opened.clone();
+    stray.id = records::new_id();
+    stray.beneficiary_id = records::new_id();
+    assert!(matches!(store.add_account(&stray).await, Err(StoreError::NotFound { entity: "beneficiary", .. })));
+
+    // A payment with the amount left empty gets the entitlement: 500,000 × 2.0.
+    let oct = pay(&store, &b, Some(&opened), "10/2026", "10/10/2026").await;
+    assert_eq!(oct.amount_vnd, 1_000_000);
+    assert_eq!(oct.channel, Channel::Bank, "the channel comes from the account");
+    assert_eq!((oct.period.as_str(), oct.status), ("2026-10", PaymentStatus::Credited));
+    assert_eq!(oct.scheduled_on, Some(d("2026-10-10")));
+    let mut conn = raw(&path).await;
+    let cycles: Vec<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT period, scheduled_on, closed_at FROM payment_cycles")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(cycles, vec![("2026-10".to_string(), "2026-10-10".to_string(), None)], "the payment created its cycle");
+
+    // An earlier month, typed amount: the first credit into the account.
+    let draft =
+        validate::payment(&payment_input(&b, Some(&opened), "09/2026", "1.000.000", "12/09/2026"), today()).unwrap();
+    let sep = store.add_payment(&draft).await.unwrap();
+    // Cash when no account is given.
+    let aug = pay(&store, &b, None, "08/2026", "20/08/2026").await;
+    assert_eq!((aug.channel, aug.account_id, aug.amount_vnd), (Channel::Cash, None, 1_000_000));
+
+    // The same month twice.
+    let draft = validate::payment(&payment_input(&b, None, "10/2026", "", "11/10/2026"), today()).unwrap();
+    match store.add_payment(&draft).await {
+        Err(StoreError::Conflict(e)) => {
+            assert_eq!(e.code, "payment.duplicate");
+            assert_eq!(e.params.get("period").map(String::as_str), Some("2026-10"));
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // Into an account that is only requested.
+    let draft = validate::payment(&payment_input(&b, Some(&requested), "11/2026", "", "10/11/2026"), today()).unwrap();
+    assert_eq!(invalid_codes(store.add_payment(&draft).await), vec!["account.not_opened"]);
+    // Into someone else's account / for someone unknown.
+    let other = person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "90002").await;
+    let draft = validate::payment(&payment_input(&other, Some(&opened), "11/2026", "", "10/11/2026"), today()).unwrap();
+    assert_eq!(invalid_codes(store.add_payment(&draft).await), vec!["not_found"]);
+    let mut draft = validate::payment(&payment_input(&b, None, "11/2026", "", "10/11/2026"), today()).unwrap();
+    draft.beneficiary_id = records::new_id();
+    assert!(matches!(store.add_payment(&draft).await, Err(StoreError::NotFound { entity: "beneficiary", .. })));
+    // A draft built by hand with a malformed period is refused, never a panic.
+    for bad in ["", "2026", "2026-1", "10/2026", "2026-13", "2026-10-01", "năm-10"] {
+        let mut draft = validate::payment(&payment_input(&b, None, "11/2026", "", "10/11/2026"), today()).unwrap();
+        draft.period = bad.into();
+        assert_eq!(invalid_codes(store.add_payment(&draft).await), vec!["period.invalid"], "{bad:?}");
+    }
+    assert_eq!(count(&mut conn, "payments").await, 3);
+    assert_eq!(count(&mut conn, "payment_cycles").await, 3, "refused payments create no cycle");
+
+    // Withdrawals: not before the credit, never more than what is left.
+    assert_eq!(
+        invalid_codes(store.add_withdrawal(&withdrawal(&oct, "2026-10-09", "100.000")).await),
+        vec!["date.before_credit"]
+    );
+    let w1 = withdrawal(&oct, "2026-10-12", "600.000");
+    store.add_withdrawal(&w1).await.unwrap();
+    match store.add_withdrawal(&withdrawal(&oct, "2026-10-13", "500.000")).await {
+        Err(StoreError::Invalid(errs)) => {
+            assert_eq!(errs.len(), 1);
+            assert_eq!(errs[0].code, "amount.exceeds_payment");
+            assert_eq!(errs[0].params.get("remaining").map(String::as_str), Some("400.000 ₫"));
+        }
+        other => panic!("expected amount.exceeds_payment, got {other:?}"),
+    }
+    let w2 = withdrawal(&oct, "2026-10-15", "400.000");
+    store.add_withdrawal(&w2).await.unwrap();
+    assert_eq!(
+        invalid_codes(store.add_withdrawal(&withdrawal(&oct, "2026-10-16", "1.000")).await),
+        vec!["amount.exceeds_payment"]
+    );
+    // Both problems at once are both reported.
+    assert_eq!(
+        invalid_codes(store.add_withdrawal(&withdrawal(&sep, "2026-09-01", "2.000.000")).await),
+        vec!["date.before_credit", "amount.exceeds_payment"]
+    );
+    let mut ghost = withdrawal(&oct, "2026-10-20", "1.000");
+    ghost.payment_id = records::new_id();
+    assert!(matches!(store.add_withdrawal(&ghost).await, Err(StoreError::NotFound { entity: "payment", .. })));
+    // A failed transfer cannot be withdrawn.
+    let failed = PaymentInput {
+        status: "failed".into(),
+        credited_on: String::new(),
+        failure_reason: "sai số tài khoản".into(),
+        ..payment_input(&b, Some(&opened), "11/2026", "", "")
+    };
+    let nov = store.add_payment(&validate::payment(&failed, today()).unwrap()).await.unwrap();
+    assert_eq!((nov.status, nov.credited_on), (PaymentStatus::Failed, None));
+    assert_eq!(
+        invalid_codes(store.add_withdrawal(&withdrawal(&nov, "2026-11-20", "1.000")).await),
+        vec!["payment.not_credited"]
+    );
+    assert_eq!(count(&mut conn, "withdrawals").await, 2);
+
+    // One person's file.
+    let detail = store.beneficiary_detail(&b.id.to_string()).await.unwrap();
+    assert_eq!(detail.beneficiary.full_name, "Nguyễn Thị Ánh");
+    assert_eq!(detail.beneficiary.id_number.as_deref(), Some("001141012345"));
+    assert_eq!(detail.beneficiary.birth_date.as_deref(), Some("1941-03-05"));
+    assert_eq!(detail.beneficiary.ward_name, "Phường Ba Đình");
+    assert_eq!(detail.beneficiary.entitlement_vnd, Some(1_000_000));
+
+    assert_eq!(detail.accounts.len(), 2);
+    let a0 = &detail.accounts[0];
+    assert_eq!(
+        (a0.id.as_str(), a0.status, a0.channel),
+        (opened.id.to_string().as_str(), AccountStatus::Opened, Channel::Bank)
+    );
+    assert_eq!(a0.provider_name, "Vietcombank");
+    assert_eq!(a0.account_number, "0011004455667", "leading zeros kept");
+    assert_eq!(a0.opened_on.as_deref(), Some("2026-09-03"));
+    assert_eq!(a0.first_credit_on.as_deref(), Some("2026-09-12"), "derived from the earliest credited payment");
+    let a1 = &detail.accounts[1];
+    assert_eq!((a1.id.as_str(), a1.status), (requested.id.to_string().as_str(), AccountStatus::Requested));
+    assert_eq!((a1.opened_on.as_deref(), a1.first_credit_on.as_deref()), (None, None));
+
+    let periods: Vec<&str> = detail.payments.iter().map(|p| p.period.as_str()).collect();
+    assert_eq!(periods, vec!["2026-11", "2026-10", "2026-09", "2026-08"], "newest first");
+    let p_oct = &detail.payments[1];
+    assert_eq!(p_oct.id, oct.id.to_string());
+    assert_eq!(p_oct.withdrawn_vnd, 1_000_000);
+    let ws: Vec<(&str, i64, WithdrawalPlace)> =
+        p_oct.withdrawals.iter().map(|w| (w.withdrawn_on.as_str(), w.amount_vnd, w.place)).collect();
+    assert_eq!(ws, vec![("2026-10-12", 600_000, WithdrawalPlace::Atm), ("2026-10-15", 400_000, WithdrawalPlace::Atm)]);
+    assert_eq!(p_oct.withdrawals[0].id, w1.id.to_string());
+    assert_eq!((p_oct.withdrawals[0].travel_minutes, p_oct.withdrawals[0].travel_cost_vnd), (Some(20), None));
+    assert_eq!((detail.payments[2].withdrawn_vnd, detail.payments[2].withdrawals.len()), (0, 0));
+    assert_eq!(detail.payments[0].failure_reason, "sai số tài khoản");
+
+    // The other person's file holds nothing of hers.
+    let theirs = store.beneficiary_detail(&other.id.to_string()).await.unwrap();
+    assert!(theirs.accounts.is_empty() && theirs.payments.is_empty());
+    assert!(matches!(
+        store.beneficiary_detail("no-such-id").await,
+        Err(StoreError::NotFound { entity: "beneficiary", .. })
+    ));
+
+    // Exports see the same rows.
+    assert_eq!(store.all_beneficiaries().await.unwrap().len(), 2);
+    assert_eq!(store.all_accounts().await.unwrap().len(), 2);
+    assert_eq!(store.all_payments().await.unwrap().len(), 4);
+    assert_eq!(store.all_withdrawals().await.unwrap().len(), 2);
+    store.close().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Change records
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn every_write_appends_one_chained_change_record_per_row() {
+    let Fx { store, path, _dir } = fresh().await;
+    let device = store.device_id().to_string();
+    let b = register_anh(&store).await; //                                       1 beneficiary
+    let a = account(&store, &b, "01/09/2026", "03/09/2026").await; //  2 account
+    let p = pay(&store, &b, Some(&a), "10/2026", "10/10/2026").await; // 3 cycle, 4 payment
+    let c = person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "90002").await; // 5
+    let q = pay(&store, &c, None, "10/2026", "11/10/2026").await; //     6 payment (cycle exists)
+    let w = withdrawal(&p, "2026-10-12", "1.000.000");
+    store.add_withdrawal(&w).await.unwrap(); //                          7 withdrawal
+    // Refused writes append nothing.
+    assert!(store.add_beneficiary(&b).await.is_err());
+    assert!(store.add_withdrawal(&withdrawal(&p, "2026-10-13", "1.000")).await.is_err());
+    // Local preferences are not change records.
+    store.set_setting("language", "en").await.unwrap();
+
+    let mut conn = raw(&path).await;
+    let rows = sqlx::query(
+        "SELECT device_id, seq, record_id, entity, entity_id, kind, schema_version, officer, payload, prev_hash, hash
+         FROM change_log ORDER BY device_id, seq",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let got: Vec<(String, i64, String, String)> =
+        rows.iter().map(|r| (r.get("device_id"), r.get("seq"), r.get("entity"), r.get("entity_id"))).collect();
+    let expected: Vec<(String, i64, String, String)> = [
+        ("beneficiary", b.id.to_string()),
+        ("account", a.id.to_string()),
+        ("cycle", "2026-10".to_string()),
+        ("payment", p.id.to_string()),
+        ("beneficiary", c.id.to_string()),
+        ("payment", q.id.to_string()),
+        ("withdrawal", w.id.to_string()),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, (entity, id))| (device.clone(), i as i64 + 1, entity.to_string(), id))
+    .collect();
+    assert_eq!(got, expected, "one record per row, consecutive seq for this device");
+
+    let mut prev = String::new();
+    let mut record_ids = std::collections::HashSet::new();
+    for r in &rows {
+        assert_eq!(r.get::<String, _>("kind"), "insert");
+        assert_eq!(r.get::<i64, _>("schema_version"), ansinh_store::SCHEMA_VERSION);
+        assert_eq!(r.get::<String, _>("officer"), "officer");
+        assert_eq!(r.get::<String, _>("prev_hash"), prev, "each record points at the previous one");
+        let hash: String = r.get("hash");
+        assert_eq!(hash.len(), 64);
+        assert!(record_ids.insert(r.get::<String, _>("record_id")));
+        prev = hash;
+    }
+    // Payloads are the records themselves.
+    let payload = |i: usize| rows[i].get::<String, _>("payload");
+    assert_eq!(serde_json::from_str::<Beneficiary>(&payload(0)).unwrap(), b);
+    assert_eq!(serde_json::from_str::<Account>(&payload(1)).unwrap(), a);
+    assert_eq!(
+        serde_json::from_str::<Cycle>(&payload(2)).unwrap(),
+        Cycle { period: "2026-10".into(), scheduled_on: d("2026-10-10") }
+    );
+    assert_eq!(serde_json::from_str::<Payment>(&payload(3)).unwrap(), p);
+    assert_eq!(serde_json::from_str::<Withdrawal>(&payload(6)).unwrap(), w);
+
+    assert_eq!(store.verify_changes().await.unwrap(), None);
+
+    // Tamper with a payload (the trigger must go first) and the chain breaks right there.
+    sqlx::query("DROP TRIGGER change_log_no_update").execute(&mut conn).await.unwrap();
+    let original = payload(3);
+    let forged = original.replace("1000000", "9000000");
+    assert_ne!(forged, original);
+    sqlx::query("UPDATE change_log SET payload = ? WHERE device_id = ? AND seq = 4")
+        .bind(&forged)
+        .bind(&device)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(store.verify_changes().await.unwrap(), Some((device.clone(), 4)));
+    // Put it back: intact again (the check is about content, not about the trigger).
+    sqlx::query("UPDATE change_log SET payload = ? WHERE device_id = ? AND seq = 4")
+        .bind(&original)
+        .bind(&device)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(store.verify_changes().await.unwrap(), None);
+    // A hole in the series is found too.
+    sqlx::query("DROP TRIGGER change_log_no_delete").execute(&mut conn).await.unwrap();
+    sqlx::query("DELETE FROM change_log WHERE device_id = ? AND seq = 2")
+        .bind(&device)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(store.verify_changes().await.unwrap(), Some((device, 3)));
+    store.close().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+// ---------------------------------------------------------------------------------------------
+
+async fn names(store: &Store, query: &str, ward: Option<&str>) -> (i64, Vec<String>) {
+    let page = store.search(query, ward, 50, 0).await.unwrap();
+    (page.total, page.items.into_iter().map(|b| b.full_name).collect())
+}
+
+#[tokio::test]
+async fn search_folds_accents_ranks_exact_tones_and_pages() {
+    let Fx { store, path: _, _dir } = fresh().await;
+    // An is registered before Ân, so insertion order alone would put An first.
+    person(&store, "Nguyễn Văn An", "1940", "Nam", "001040000001", "90001").await;
+    person(&store, "Nguyễn Văn Ân", "1942", "Nam", "001042000002", "90002").await;
+    person(&store, "Đặng Thị Huệ", "1945", "Nữ", "001145000003", "90001").await;
+    person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "90002").await;
+    register_anh(&store).await; // Nguyễn Thị Ánh, 001141012345, 90001
+
+    // Accent-insensitive, case-insensitive.
+    assert_eq!(names(&store, "nguyen van an", None).await, (2, vec!["Nguyễn Văn An".into(), "Nguyễn Văn Ân".into()]));
+    assert_eq!(names(&store, "NGUYEN", None).await.0, 3);
+    // The exact tones typed rank that name first.
+    assert_eq!(names(&store, "Nguyễn Văn Ân", None).await, (2, vec!["Nguyễn Văn Ân".into(), "Nguyễn Văn An".into()]));
+    assert_eq!(names(&store, "ân", None).await.1[0], "Nguyễn Văn Ân");
+    // "an" is in every folded name (văn, ánh, trần, đặng); the one spelled "an" comes first.
+    let (total, found) = names(&store, "an", None).await;
+    assert_eq!((total, found[0].as_str()), (5, "Nguyễn Văn An"));
+    // Names starting with the text come before names merely containing it ("thị" contains t):
+    // by given name alone the order would be Ánh, Bình, Huệ.
+    assert_eq!(names(&store, "t", None).await.1, vec!["Trần Văn Bình", "Nguyễn Thị Ánh", "Đặng Thị Huệ"]);
+    assert_eq!(names(&store, "tran", None).await.1, vec!["Trần Văn Bình"]);
+    // đ folds to d.
+    assert_eq!(names(&store, "dang", None).await, (1, vec!["Đặng Thị Huệ".into()]));
+    assert_eq!(names(&store, "Đặng thị", None).await, (1, vec!["Đặng Thị Huệ".into()]));
+    assert_eq!(names(&store, "hue", None).await.0, 1);
+
+    // ID numbers by prefix.
+    assert_eq!(names(&store, "001141", None).await, (1, vec!["Nguyễn Thị Ánh".into()]));
+    assert_eq!(names(&store, "001141012345", None).await.0, 1);
+    assert_eq!(
+        names(&store, "0010", None).await,
+        (3, vec!["Nguyễn Văn An".into(), "Nguyễn Văn Ân".into(), "Trần Văn Bình".into()])
+    );
+    assert_eq!(names(&store, "141012345", None).await.0, 0, "a number matches from its start only");
+    // LIKE wildcards typed by the officer are literal.
+    assert_eq!(names(&store, "%", None).await.0, 0);
+    assert_eq!(names(&store, "_", None).await.0, 0);
+    assert_eq!(names(&store, "xyz", None).await, (0, vec![]));
+
+    // Ward filter.
+    assert_eq!(
+        names(&store, "nguyen", Some("90001")).await,
+        (2, vec!["Nguyễn Văn An".into(), "Nguyễn Thị Ánh".into()])
+    );
+    let page = store.search("", Some("90002"), 50, 0).await.unwrap();
+    assert_eq!(page.total, 2);
+    assert!(page.items.iter().all(|b| b.ward_code == "90002" && b.ward_name == "Phường Ngọc Hà"));
+    assert_eq!(names(&store, "", Some("")).await.0, 5, "an empty ward means every ward");
+
+    // Paging: the total counts every match, pages partition them in Vietnamese name order.
+    let all = ["Nguyễn Văn An", "Nguyễn Văn Ân", "Nguyễn Thị Ánh", "Trần Văn Bình", "Đặng Thị Huệ"];
+    let mut seen = Vec::new();
+    for offset in [0, 2, 4] {
+        let page = store.search("", None, 2, offset).await.unwrap();
+        assert_eq!(page.total, 5);
+        assert_eq!(page.items.len(), if offset == 4 { 1 } else { 2 });
+        seen.extend(page.items.into_iter().map(|b| b.full_name));
+    }
+    assert_eq!(seen, all);
+    let beyond = store.search("", None, 2, 10).await.unwrap();
+    assert_eq!((beyond.total, beyond.items.len()), (5, 0));
+    store.close().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indicators
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn metrics_from_stored_events() {
+    let Fx { store, path: _, _dir } = fresh().await;
+    let a = person(&store, "Nguyễn Văn An", "1940", "Nam", "001040000001", "90001").await;
+    let b = person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "90002").await;
+    let c = person(&store, "Đặng Thị Huệ", "1945", "Nữ", "001145000003", "90002").await;
+
+    // Fixture, as of 2026-11-01 unless said otherwise:
+    //
+    // | who | ward  | period  | status   | credited   | withdrawals             | as of 11-01          |
+    // |-----|-------|---------|----------|------------|-------------------------|----------------------|
+    // | An  | 90001 | 2026-10 | credited | 2026-10-10 | 10-12 600k, 10-20 400k  | withdrawn, day 2     |
+    // | An  | 90001 | 2026-11 | credited | 2026-11-05 | none                    | not yet credited     |
+    // | Bình| 90002 | 2026-10 | credited | 2026-10-10 | none                    | censored, day 22     |
+    // | Huệ | 90002 | 2026-10 | failed   | -          | -                       | excluded             |
+    //
+    // Overall on 11-01: credited 2, withdrawn 1, unwithdrawn 1. Kaplan-Meier: day 2, 2 at risk,
+    // 1 withdrawal -> S = 1/2. So: withdrawn by day 1 = 0, by day 3 = by day 7 = 0.5; by day
+    // 30 unknown (longest follow-up 22 days, S > 0 there); median 2; p75 and p90 never reached;
+    // curve days 0..=22. The first withdrawal counts (day 2), not the second (day 10).
+    // Ward 90001 (Phường Ba Đình): 1 credited, withdrawn day 2 -> S = 0 from day 2: every
+    // share known, median = p75 = p90 = 2, withdrawn by day 30 = 1.
+    // Ward 90002 (Phường Ngọc Hà): 1 credited (the failed one is excluded), none withdrawn.
+    // On 11-10 the November payment counts too (censored after 5 days): credited 3, S = 2/3
+    // after day 2, so every share is 1/3 and the median is not reached.
+    let acc = account(&store, &a, "01/09/2026", "03/09/2026").await;
+    let oct_a = pay(&store, &a, Some(&acc), "10/2026", "10/10/2026").await;
+    store.add_withdrawal(&withdrawal(&oct_a, "2026-10-20", "400.000")).await.unwrap();
+    store.add_withdrawal(&withdrawal(&oct_a, "2026-10-12", "600.000")).await.unwrap();
+    pay(&store, &a, Some(&acc), "11/2026", "05/11/2026").await;
+    pay(&store, &b, None, "10/2026", "10/10/2026").await;
+    let failed = PaymentInput {
+        status: "failed".into(),
+        credited_on: String::new(),
+        failure_reason: "sai số tài khoản".into(),
+        ..payment_input(&c, None, "10/2026", "", "")
+    };
+    store.add_payment(&validate::payment(&failed, today()).unwrap()).await.unwrap();
+
+    let facts = store.payment_facts().await.unwrap();
+    assert_eq!(facts.len(), 3, "only credited payments are facts");
+    let first = facts.iter().find(|f| f.ward_code == "90001" && f.obs.credited_on == d("2026-10-10")).unwrap();
+    assert_eq!(first.obs.first_withdrawal_on, Some(d("2026-10-12")));
+
+    let r = store.metrics(d("2026-11-01"), None).await.unwrap();
+    assert_eq!(r.as_of, "2026-11-01");
+    let m = &r.overall;
+    assert_eq!((m.credited, m.withdrawn, m.unwithdrawn), (2, 1, 1));
+    assert_eq!((m.time_to_cash_days.median, m.time_to_cash_days.p75, m.time_to_cash_days.p90), (Some(2), None, None));
+    let by = m.withdrawn_by_day;
+    assert_eq!((by.day1, by.day3, by.day7, by.day30), (Some(0.0), Some(0.5), Some(0.5), None));
+    assert_eq!(m.curve.len(), 23);
+    assert_eq!((m.curve[1].withdrawn, m.curve[2].withdrawn, m.curve[22].day), (0.0, 0.5, 22));
+    assert!(r.segments.is_none());
+
+    let r = store.metrics(d("2026-11-01"), Some(SegmentBy::Ward)).await.unwrap();
+    assert_eq!(r.overall, *m, "segmenting does not change the totals");
+    let s = r.segments.unwrap();
+    let labels: Vec<(&str, &str, u64, u64)> =
+        s.iter().map(|s| (s.key.as_str(), s.label.as_str(), s.metrics.credited, s.metrics.withdrawn)).collect();
+    assert_eq!(labels, vec![("90001", "Phường Ba Đình", 1, 1), ("90002", "Phường Ngọc Hà", 1, 0)]);
+    let w1 = &s[0].metrics;
+    assert_eq!((w1.time_to_cash_days.median, w1.time_to_cash_days.p90), (Some(2), Some(2)));
+    assert_eq!((w1.withdrawn_by_day.day1, w1.withdrawn_by_day.day30), (Some(0.0), Some(1.0)));
+    assert_eq!(w1.curve.len(), 31);
+    let w2 = &s[1].metrics;
+    assert_eq!((w2.unwithdrawn, w2.time_to_cash_days.median, w2.withdrawn_by_day.day7), (1, None, Some(0.0)));
+
+    let r = store.metrics(d("2026-11-01"), Some(SegmentBy::Group)).await.unwrap();
+    let s = r.segments.unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].key, "cao_tuoi_ngheo_80");
+    assert_eq!(s[0].label, "Người cao tuổi hộ nghèo không có người phụng dưỡng, từ 80 tuổi");
+
+    let later = store.metrics(d("2026-11-10"), None).await.unwrap().overall;
+    assert_eq!((later.credited, later.withdrawn, later.unwithdrawn), (3, 1, 2));
+    assert_eq!(later.time_to_cash_days.median, None);
+    let third = |x: Option<f64>| x.map(|v| (v - 1.0 / 3.0).abs() < 1e-12);
+    assert_eq!(third(later.withdrawn_by_day.day3), Some(true));
+    assert_eq!(third(later.withdrawn_by_day.day30), Some(true));
+    store.close().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches are all or nothing
+// ---------------------------------------------------------------------------------------------
+
+async fn counts(conn: &mut SqliteConnection) -> Vec<i64> {
+    let mut v = Vec::new();
+    for t in ["beneficiaries", "accounts", "payment_cycles", "payments", "withdrawals", "change_log"] {
+        v.push(count(conn, t).await);
+    }
+    v
+}
+
+#[tokio::test]
+async fn a_batch_that_fails_midway_writes_nothing() {
+    let Fx { store, path, _dir } = fresh().await;
+    let existing = register_anh(&store).await;
+    let acc = account(&store, &existing, "01/09/2026", "03/09/2026").await;
+    pay(&store, &existing, Some(&acc), "10/2026", "10/10/2026").await;
+
+    let mut conn = raw(&path).await;
+    let before = counts(&mut conn).await;
+    assert_eq!(before, vec![1, 1, 1, 1, 0, 4]);
+    let log_before: Vec<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM change_log ORDER BY seq").fetch_all(&mut conn).await.unwrap();
+
+    // Every row valid except the last: a withdrawal of a payment that does not exist.
+    let refs = store.refs().await.unwrap();
+    let input = BeneficiaryInput {
+        full_name: "Lê Văn Cường".into(),
+        birth_date: "1944".into(),
+        sex: "Nam".into(),
+        id_number: "001044000009".into(),
+        ward_code: "90003".into(),
+        group_code: "cao_tuoi_ngheo_80".into(),
+        ..BeneficiaryInput::default()
+    };
+    let b = validate::beneficiary(&input, &refs, today()).unwrap();
+    let a = validate::account(&account_input(&b, "01/11/2026", "02/11/2026"), &refs, today()).unwrap();
+    let p = Payment {
+        id: records::new_id(),
+        period: "2026-11".into(),
+        beneficiary_id: b.id,
+        account_id: Some(a.id),
+        channel: Channel::Bank,
+        amount_vnd: 1_000_000,
+        status: PaymentStatus::Credited,
+        scheduled_on: Some(d("2026-11-10")),
+        credited_on: Some(d("2026-11-10")),
+        failure_reason: String::new(),
+    };
+    let mut orphan = withdrawal(&p, "2026-11-12", "1.000.000");
+    orphan.payment_id = records::new_id();
+    let good = Batch {
+        cycles: vec![Cycle { period: "2026-11".into(), scheduled_on: d("2026-11-10") }],
+        beneficiaries: vec![b.clone()],
+        accounts: vec![a],
+        payments: vec![p.clone()],
+        withdrawals: vec![withdrawal(&p, "2026-11-12", "1.000.000")],
+    };
+    let bad = Batch { withdrawals: vec![good.withdrawals[0].clone(), orphan], ..good.clone() };
+    assert_eq!(bad.len(), 6);
+
+    let err = store.insert_batch(&bad).await.unwrap_err();
+    assert!(matches!(err, StoreError::Db(_)) && err.to_string().contains("FOREIGN KEY constraint failed"), "{err}");
+
+    assert_eq!(counts(&mut conn).await, before, "nothing of the batch was written");
+    let log_after: Vec<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM change_log ORDER BY seq").fetch_all(&mut conn).await.unwrap();
+    assert_eq!(log_after, log_before, "no change records either");
+    assert_eq!(store.find_by_id_number("001044000009").await.unwrap(), None);
+    assert_eq!(store.verify_changes().await.unwrap(), None);
+
+    // The writer is usable afterwards and the same batch without the bad row goes through,
+    // its change records continuing the series without a gap.
+    store.insert_batch(&good).await.unwrap();
+    assert_eq!(counts(&mut conn).await, vec![2, 2, 2, 2, 1, 9]);
+    let seqs: Vec<i64> =
+        sqlx::query_scalar("SELECT seq FROM change_log ORDER BY seq").fetch_all(&mut conn).await.unwrap();
+    assert_eq!(seqs, (1..=9).collect::<Vec<_>>());
+    assert_eq!(store.verify_changes().await.unwrap(), None);
+    store.close().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Concurrent writes (the app runs commands concurrently; the CLI may share the file)
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn concurrent_writes_keep_the_checks() {
+    let Fx { store, path, _dir } = fresh().await;
+    let b = register_anh(&store).await;
+    let p = pay(&store, &b, None, "10/2026", "10/10/2026").await;
+
+    // Two withdrawals of 600,000 from a 1,000,000 payment: only one may be recorded.
+    let (w1, w2) = (withdrawal(&p, "2026-10-12", "600.000"), withdrawal(&p, "2026-10-12", "600.000"));
+    let (r1, r2) = tokio::join!(store.add_withdrawal(&w1), store.add_withdrawal(&w2));
+    assert_eq!(u8::from(r1.is_ok()) + u8::from(r2.is_ok()), 1, "{r1:?} / {r2:?}");
+    let refused = if r1.is_err() { r1 } else { r2 };
+    assert_eq!(invalid_codes(refused), vec!["amount.exceeds_payment"]);
+    let detail = store.beneficiary_detail(&b.id.to_string()).await.unwrap();
+    assert_eq!(detail.payments[0].withdrawn_vnd, 600_000);
+
+    // The same ID number registered twice at once: one conflict, not a raw database error.
+    let refs = store.refs().await.unwrap();
+    let input = BeneficiaryInput {
+        full_name: "Trần Văn Bình".into(),
+        birth_date: "1938".into(),
+        sex: "Nam".into(),
+        id_number: "001038000004".into(),
+        ward_code: "90002".into(),
+        group_code: "cao_tuoi_ngheo_80".into(),
+        ..BeneficiaryInput::default()
+    };
+    let (x, y) = (
+        validate::beneficiary(&input, &refs, today()).unwrap(),
+        validate::beneficiary(&input, &refs, today()).unwrap(),
+    );
+    let (r1, r2) = tokio::join!(store.add_beneficiary(&x), store.add_beneficiary(&y));
+    assert_eq!(u8::from(r1.is_ok()) + u8::from(r2.is_ok()), 1, "{r1:?} / {r2:?}");
+    let refused = if r1.is_err() { r1 } else { r2 };
+    assert!(matches!(&refused, Err(StoreError::Conflict(e)) if e.code == "id_number.duplicate"), "{refused:?}");
+
+    // Two people paid at once for a month with no cycle yet: the cycle is created once.
+    let c = person(&store, "Đặng Thị Huệ", "1945", "Nữ", "001145000003", "90001").await;
+    let dc = validate::payment(&payment_input(&c, None, "11/2026", "", "10/11/2026"), today()).unwrap();
+    let db = validate::payment(&payment_input(&b, None, "11/2026", "", "10/11/2026"), today()).unwrap();
+    let (r1, r2) = tokio::join!(store.add_payment(&dc), store.add_payment(&db));
+    assert!(r1.is_ok() && r2.is_ok(), "{r1:?} / {r2:?}");
+    // The same person and month twice at once: one conflict.
+    let dd = validate::payment(&payment_input(&c, None, "12/2026", "", "10/11/2026"), today()).unwrap();
+    let (r1, r2) = tokio::join!(store.add_payment(&dd), store.add_payment(&dd));
+    assert_eq!(u8::from(r1.is_ok()) + u8::from(r2.is_ok()), 1, "{r1:?} / {r2:?}");
+    let refused = if r1.is_err() { r1.map(|_| ()) } else { r2.map(|_| ()) };
+    assert!(matches!(&refused, Err(StoreError::Conflict(e)) if e.code == "payment.duplicate"), "{refused:?}");
+
+    let mut conn = raw(&path).await;
+    assert_eq!(counts(&mut conn).await, vec![3, 0, 3, 4, 1, 11]);
+    assert_eq!(store.verify_changes().await.unwrap(), None);
+    store.close().await;
+}

@@ -1,0 +1,83 @@
+// The one module that talks to Rust. Every other module gets a `Backend` (see context.ts),
+// so tests inject the in-memory fake (fake-backend.ts) and nothing else imports @tauri-apps.
+// Each command takes at most one named argument object (docs/IPC.md).
+
+import { invoke, isTauri } from '@tauri-apps/api/core';
+import type {
+  Account,
+  AccountInput,
+  AppInfo,
+  Beneficiary,
+  BeneficiaryDetail,
+  BeneficiaryInput,
+  BeneficiarySummary,
+  ChartQuery,
+  DemoOptions,
+  DemoSummary,
+  Group,
+  Lang,
+  MetricsQuery,
+  MetricsReport,
+  Page,
+  Payment,
+  PaymentInput,
+  Provider,
+  SearchQuery,
+  Unit,
+  Withdrawal,
+  WithdrawalInput,
+} from './types';
+import { toWireError } from './errors';
+
+export interface Backend {
+  app_info(): Promise<AppInfo>;
+  set_language(args: { lang: Lang }): Promise<null>;
+  dismiss_demo_offer(): Promise<null>;
+  load_demo(args: { options: DemoOptions }): Promise<DemoSummary>;
+  list_units(): Promise<Unit[]>;
+  list_groups(): Promise<Group[]>;
+  list_providers(): Promise<Provider[]>;
+  search_beneficiaries(args: { query: SearchQuery }): Promise<Page<BeneficiarySummary>>;
+  get_beneficiary(args: { id: string }): Promise<BeneficiaryDetail>;
+  add_beneficiary(args: { input: BeneficiaryInput }): Promise<Beneficiary>;
+  open_account(args: { input: AccountInput }): Promise<Account>;
+  record_payment(args: { input: PaymentInput }): Promise<Payment>;
+  record_withdrawal(args: { input: WithdrawalInput }): Promise<Withdrawal>;
+  metrics(args: { query: MetricsQuery }): Promise<MetricsReport>;
+  time_to_cash_chart(args: { query: ChartQuery }): Promise<string>;
+}
+
+export type Command = keyof Backend;
+
+/** Calls one command; a rejection is always normalised to a `WireError`. */
+async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toWireError(e);
+  }
+}
+
+/** The real backend: Tauri's `invoke`, one method per command of docs/IPC.md. */
+export const tauriBackend: Backend = {
+  app_info: () => call('app_info'),
+  set_language: (args) => call('set_language', args),
+  dismiss_demo_offer: () => call('dismiss_demo_offer'),
+  load_demo: (args) => call('load_demo', args),
+  list_units: () => call('list_units'),
+  list_groups: () => call('list_groups'),
+  list_providers: () => call('list_providers'),
+  search_beneficiaries: (args) => call('search_beneficiaries', args),
+  get_beneficiary: (args) => call('get_beneficiary', args),
+  add_beneficiary: (args) => call('add_beneficiary', args),
+  open_account: (args) => call('open_account', args),
+  record_payment: (args) => call('record_payment', args),
+  record_withdrawal: (args) => call('record_withdrawal', args),
+  metrics: (args) => call('metrics', args),
+  time_to_cash_chart: (args) => call('time_to_cash_chart', args),
+};
+
+/** True inside the Tauri webview (false in a plain browser or in tests). */
+export function inTauri(): boolean {
+  return isTauri();
+}

@@ -1,0 +1,900 @@
+// An in-memory Backend for unit tests and for trying the UI in a plain browser. It mimics
+// Rust's validation closely enough to exercise the forms (same error codes, fields and params
+// as docs/IPC.md, same single-error vs `validation` shape), and records every call.
+// It is NOT the source of truth for any rule: Rust is.
+
+import type { Backend } from './backend';
+import type {
+  Account,
+  AccountInput,
+  AppInfo,
+  Beneficiary,
+  BeneficiaryDetail,
+  BeneficiaryInput,
+  BeneficiarySummary,
+  Channel,
+  ChartQuery,
+  DemoOptions,
+  DemoSummary,
+  Disability,
+  FieldError,
+  Group,
+  Lang,
+  Metrics,
+  MetricsQuery,
+  MetricsReport,
+  Needs,
+  Page,
+  Payment,
+  PaymentInput,
+  Place,
+  Problem,
+  Provider,
+  SearchQuery,
+  Segment,
+  SegmentBy,
+  Sex,
+  Unit,
+  WireError,
+  Withdrawal,
+  WithdrawalInput,
+} from './types';
+import { CHANNELS, DISABILITIES, NEED_KEYS, PLACES, PROBLEMS } from './types';
+
+export interface FakeCall {
+  cmd: keyof Backend;
+  args: unknown;
+}
+
+export interface FakeOptions {
+  /** Start with no beneficiaries (and so with the demo offer). */
+  empty?: boolean;
+  lang?: Lang;
+  /** ISO date used as "today" (future-date checks, as_of = null). Default: the real date. */
+  today?: string;
+  /** Milliseconds to wait before answering a call (per call), e.g. to reorder responses. */
+  delay?: (cmd: keyof Backend, args: unknown) => number;
+}
+
+const STANDARD_LEVEL = 500_000;
+
+const PROVINCES = new Set([
+  '001', '002', '004', '006', '008', '010', '011', '012', '014', '015', '017', '019', '020',
+  '022', '024', '025', '026', '027', '030', '031', '033', '034', '035', '036', '037', '038',
+  '040', '042', '044', '045', '046', '048', '049', '051', '052', '054', '056', '058', '060',
+  '062', '064', '066', '067', '068', '070', '072', '074', '075', '077', '079', '080', '082',
+  '083', '084', '086', '087', '089', '091', '092', '093', '094', '095', '096',
+]);
+
+export const FAKE_UNITS: Unit[] = [
+  { code: '00001', name: 'Phường Phúc Xá', level: 'phuong', parent_code: '01', is_sample: false },
+  { code: '00004', name: 'Phường Trúc Bạch', level: 'phuong', parent_code: '01', is_sample: false },
+  { code: '00006', name: 'Phường Vĩnh Phúc', level: 'phuong', parent_code: '01', is_sample: false },
+];
+
+export const FAKE_GROUPS: Group[] = [
+  { code: 'elderly_80', name_vi: 'Người cao tuổi từ 80 tuổi', name_en: 'Elderly, 80 and over', scheme: 'social_assistance', coefficient: 1.0 },
+  { code: 'elderly_poor_60', name_vi: 'Người cao tuổi hộ nghèo, không người phụng dưỡng', name_en: 'Elderly, poor household, no supporter', scheme: 'social_assistance', coefficient: 1.5 },
+  { code: 'disabled_severe', name_vi: 'Người khuyết tật nặng', name_en: 'Person with severe disability', scheme: 'social_assistance', coefficient: 1.5 },
+  { code: 'orphan', name_vi: 'Trẻ em mồ côi', name_en: 'Orphaned child', scheme: 'social_assistance', coefficient: 2.5 },
+  { code: 'martyr_relative', name_vi: 'Thân nhân liệt sĩ', name_en: "Martyr's relative", scheme: 'meritorious', coefficient: 5.578 },
+];
+
+export const FAKE_PROVIDERS: Provider[] = [
+  { channel: 'bank', code: '970405', name: 'Agribank' },
+  { channel: 'bank', code: '970436', name: 'Vietcombank' },
+  { channel: 'bank', code: '970415', name: 'VietinBank' },
+  { channel: 'bank', code: '970418', name: 'BIDV' },
+  { channel: 'ewallet', code: 'momo', name: 'MoMo' },
+  { channel: 'ewallet', code: 'zalopay', name: 'ZaloPay' },
+  { channel: 'mobile_money', code: 'viettel', name: 'Viettel Money' },
+  { channel: 'mobile_money', code: 'vnpt', name: 'VNPT Money' },
+  { channel: 'mobile_money', code: 'mobifone', name: 'MobiFone Money' },
+];
+
+const NO_NEEDS: Needs = {
+  lives_alone: false,
+  limited_mobility: false,
+  vision_hearing: false,
+  no_smartphone: false,
+  bedridden: false,
+};
+
+// ---------- helpers shared with tests ----------
+
+/** Accent-folding as in DOMAIN.md: NFD, drop U+0300-U+036F, đ→d, lower case. */
+export function fold(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function isoOf(y: number, m: number, d: number): string {
+  return `${y}-${pad2(m)}-${pad2(d)}`;
+}
+
+/** Typed `d/m/yyyy` → ISO, or null when it is not a real date. */
+export function parseTypedDate(text: string): string | null {
+  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(text);
+  if (!m) return null;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
+  return isoOf(y, mo, d);
+}
+
+function dayNumber(iso: string): number {
+  const [y, m, d] = iso.split('-').map(Number);
+  return Math.round(Date.UTC(y, m - 1, d) / 86_400_000);
+}
+
+function addDays(iso: string, days: number): string {
+  const dt = new Date((dayNumber(iso) + days) * 86_400_000);
+  return isoOf(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate());
+}
+
+function realToday(): string {
+  const n = new Date();
+  return isoOf(n.getFullYear(), n.getMonth() + 1, n.getDate());
+}
+
+function fe(field: string, code: string, message: string, params?: Record<string, string | number>): FieldError {
+  const e: FieldError = { code, message, field };
+  if (params) e.params = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  return e;
+}
+
+/** The wire shape Rust gives: one error → its code at the top; several → `validation`. */
+function wire(errors: FieldError[]): WireError {
+  if (errors.length === 1) {
+    const [e] = errors;
+    return { ...e, details: [e] };
+  }
+  return {
+    code: 'validation',
+    message: 'invalid input: ' + errors.map((e) => `${e.field}: ${e.message} [${e.code}]`).join('; '),
+    details: errors,
+  };
+}
+
+function notFound(entity: string, id: string): WireError {
+  return { code: 'not_found', message: `${entity} not found: ${id}`, params: { entity, id } };
+}
+
+/** Money typed as `1.250.000`, `1 250 000`, `1250000` or with ₫ → integer VND. */
+function parseMoney(text: string): number | null {
+  const s = text.replace(/[\s.₫]/g, '').replace(/đ$/i, '');
+  if (!/^-?\d+$/.test(s)) return null;
+  return Number(s);
+}
+
+function checkIdDigits(field: string, raw: string, errors: FieldError[]): string | null {
+  const s = raw.replace(/\s+/g, '');
+  if (s === '') return null;
+  if (!/^\d+$/.test(s)) {
+    errors.push(fe(field, 'id_number.not_digits', 'must contain digits only'));
+    return null;
+  }
+  if (s.length !== 12 && s.length !== 9) {
+    errors.push(fe(field, 'id_number.length', 'must have 12 digits', { expected: 12, found: s.length }));
+    return null;
+  }
+  if (s.length === 12 && !PROVINCES.has(s.slice(0, 3))) {
+    errors.push(fe(field, 'id_number.province', 'unknown province code', { code: s.slice(0, 3) }));
+    return null;
+  }
+  return s;
+}
+
+/** A tiny deterministic PRNG (mulberry32) for the demo data. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// ---------- the fake ----------
+
+interface Store {
+  beneficiaries: Beneficiary[];
+  accounts: Account[];
+  payments: Payment[];
+}
+
+export class FakeBackend implements Backend {
+  readonly calls: FakeCall[] = [];
+  readonly units: Unit[] = FAKE_UNITS.map((u) => ({ ...u }));
+  readonly groups: Group[] = FAKE_GROUPS.map((g) => ({ ...g }));
+  readonly providers: Provider[] = FAKE_PROVIDERS.map((p) => ({ ...p }));
+  readonly store: Store = { beneficiaries: [], accounts: [], payments: [] };
+  lang: Lang;
+  offerDemo: boolean;
+  today: string;
+  private seq = 0;
+  private readonly delay?: FakeOptions['delay'];
+
+  constructor(options: FakeOptions = {}) {
+    this.lang = options.lang ?? 'vi';
+    this.today = options.today ?? realToday();
+    this.delay = options.delay;
+    this.offerDemo = !!options.empty;
+    if (!options.empty) this.seed();
+  }
+
+  /** Calls made to `cmd`, oldest first. */
+  callsTo(cmd: keyof Backend): unknown[] {
+    return this.calls.filter((c) => c.cmd === cmd).map((c) => c.args);
+  }
+
+  private nextId(prefix: string): string {
+    this.seq += 1;
+    return `${prefix}-${String(this.seq).padStart(4, '0')}`;
+  }
+
+  private async answer<T>(cmd: keyof Backend, args: unknown, work: () => T): Promise<T> {
+    this.calls.push({ cmd, args: args === undefined ? undefined : structuredClone(args) });
+    const ms = this.delay ? this.delay(cmd, args) : 0;
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+    else await Promise.resolve();
+    return structuredClone(work());
+  }
+
+  // ----- seed data -----
+
+  private seed(): void {
+    const people: Array<[string, string | null, number, Sex, string | null, string | null, string, string, Partial<Needs>]> = [
+      ['Nguyễn Văn An', '1942-03-15', 1942, 'male', '001042001234', null, '00001', 'elderly_80', { lives_alone: true }],
+      ['Trần Thị Bình', null, 1950, 'female', '001150004321', null, '00001', 'elderly_poor_60', { no_smartphone: true }],
+      ['Lê Đức Cường', '1975-07-01', 1975, 'male', null, '012345678', '00004', 'disabled_severe', { limited_mobility: true }],
+      ['Phạm Thị Dung', '1938-12-24', 1938, 'female', '001138000777', null, '00006', 'elderly_80', { bedridden: true, lives_alone: true }],
+      ['Đỗ Văn Đạt', '2015-05-05', 2015, 'male', '001215009999', null, '00004', 'orphan', {}],
+    ];
+    for (const [full_name, birth_date, birth_year, sex, id_number, legacy, ward, group, needs] of people) {
+      this.insertBeneficiary({
+        full_name,
+        birth_date,
+        birth_year,
+        sex,
+        id_number,
+        legacy_id_number: legacy,
+        ward_code: ward,
+        group_code: group,
+        disability: group === 'disabled_severe' ? 'severe' : 'none',
+        needs: { ...NO_NEEDS, ...needs },
+      });
+    }
+    const an = this.store.beneficiaries[0];
+    const acc = this.insertAccount(an.id, 'bank', '970405', '0123456789', '2025-12-01', '2025-12-10', true);
+    const p1 = this.insertPayment(an.id, acc, '2026-01', 1_000_000, 'credited', '2026-01-05', '');
+    this.insertWithdrawal(p1, '2026-01-08', 1_000_000, 'atm', 20, 10_000, 5, false, []);
+    const p2 = this.insertPayment(an.id, acc, '2026-02', 1_000_000, 'credited', '2026-02-05', '');
+    this.insertWithdrawal(p2, '2026-02-15', 600_000, 'bank_counter', 30, null, 15, true, ['forgot_pin']);
+    this.insertPayment(an.id, acc, '2026-03', 1_000_000, 'credited', '2026-03-05', '');
+    const binh = this.store.beneficiaries[1];
+    const p4 = this.insertPayment(binh.id, null, '2026-01', 750_000, 'credited', '2026-01-06', '');
+    this.insertWithdrawal(p4, '2026-01-06', 750_000, 'ward_office', 10, 0, 30, false, []);
+  }
+
+  private insertBeneficiary(s: Omit<BeneficiarySummary, 'id' | 'ward_name'> & Partial<Beneficiary>): Beneficiary {
+    const group = this.groups.find((g) => g.code === s.group_code);
+    const now = `${this.today}T08:00:00Z`;
+    const b: Beneficiary = {
+      id: this.nextId('b'),
+      full_name: s.full_name,
+      birth_date: s.birth_date,
+      birth_year: s.birth_year,
+      sex: s.sex,
+      id_number: s.id_number,
+      legacy_id_number: s.legacy_id_number,
+      ward_code: s.ward_code,
+      ward_name: this.units.find((u) => u.code === s.ward_code)?.name ?? s.ward_code,
+      group_code: s.group_code,
+      disability: s.disability,
+      needs: { ...s.needs },
+      residential_group: s.residential_group ?? '',
+      phone: s.phone ?? '',
+      id_override_reason: s.id_override_reason ?? '',
+      authorised_name: s.authorised_name ?? '',
+      authorised_id_number: s.authorised_id_number ?? '',
+      authorised_relation: s.authorised_relation ?? '',
+      entitlement_vnd: group ? Math.round(STANDARD_LEVEL * group.coefficient) : null,
+      created_at: now,
+      updated_at: now,
+    };
+    this.store.beneficiaries.push(b);
+    return b;
+  }
+
+  private insertAccount(
+    beneficiary_id: string,
+    channel: Channel,
+    provider_code: string,
+    account_number: string,
+    requested_on: string | null,
+    opened_on: string | null,
+    assisted: boolean,
+  ): Account {
+    const a: Account = {
+      id: this.nextId('a'),
+      beneficiary_id,
+      channel,
+      provider_code,
+      provider_name: this.providers.find((p) => p.channel === channel && p.code === provider_code)?.name ?? '',
+      account_number,
+      status: opened_on ? 'opened' : 'requested',
+      requested_on,
+      opened_on,
+      closed_on: null,
+      close_reason: '',
+      assisted,
+      first_credit_on: null,
+    };
+    this.store.accounts.push(a);
+    return a;
+  }
+
+  private insertPayment(
+    beneficiary_id: string,
+    account: Account | null,
+    period: string,
+    amount_vnd: number,
+    status: 'credited' | 'failed',
+    credited_on: string | null,
+    failure_reason: string,
+  ): Payment {
+    const p: Payment = {
+      id: this.nextId('p'),
+      beneficiary_id,
+      account_id: account ? account.id : null,
+      channel: account ? account.channel : 'cash',
+      period,
+      amount_vnd,
+      status,
+      scheduled_on: `${period}-05`,
+      credited_on: status === 'credited' ? credited_on : null,
+      failure_reason,
+      withdrawn_vnd: 0,
+      withdrawals: [],
+    };
+    this.store.payments.push(p);
+    if (account && status === 'credited' && credited_on) {
+      if (!account.first_credit_on || credited_on < account.first_credit_on) account.first_credit_on = credited_on;
+    }
+    return p;
+  }
+
+  private insertWithdrawal(
+    p: Payment,
+    withdrawn_on: string,
+    amount_vnd: number,
+    place: Place,
+    travel_minutes: number | null,
+    travel_cost_vnd: number | null,
+    waiting_minutes: number | null,
+    assisted: boolean,
+    problems: Problem[],
+  ): Withdrawal {
+    const w: Withdrawal = {
+      id: this.nextId('w'),
+      payment_id: p.id,
+      withdrawn_on,
+      amount_vnd,
+      place,
+      travel_minutes,
+      travel_cost_vnd,
+      waiting_minutes,
+      assisted,
+      problems,
+    };
+    p.withdrawals.push(w);
+    p.withdrawals.sort((a, b) => a.withdrawn_on.localeCompare(b.withdrawn_on));
+    p.withdrawn_vnd += amount_vnd;
+    return w;
+  }
+
+  private summary(b: Beneficiary): BeneficiarySummary {
+    return {
+      id: b.id,
+      full_name: b.full_name,
+      birth_date: b.birth_date,
+      birth_year: b.birth_year,
+      sex: b.sex,
+      id_number: b.id_number,
+      legacy_id_number: b.legacy_id_number,
+      ward_code: b.ward_code,
+      ward_name: b.ward_name,
+      group_code: b.group_code,
+      disability: b.disability,
+      needs: b.needs,
+    };
+  }
+
+  private checkDate(field: string, text: string, errors: FieldError[], required = true): string | null {
+    if (text.trim() === '') {
+      if (required) errors.push(fe(field, 'required', 'required'));
+      return null;
+    }
+    const iso = parseTypedDate(text);
+    if (!iso) {
+      errors.push(fe(field, 'date.invalid', 'not a valid date (dd/mm/yyyy)'));
+      return null;
+    }
+    if (iso > this.today) {
+      errors.push(fe(field, 'date.future', 'date is in the future'));
+      return null;
+    }
+    return iso;
+  }
+
+  private checkCount(field: string, text: string, errors: FieldError[]): number | null {
+    const s = text.trim().replace(/\./g, '');
+    if (s === '') return null;
+    if (!/^\d+$/.test(s)) {
+      errors.push(fe(field, 'number.invalid', 'not a whole number'));
+      return null;
+    }
+    return Number(s);
+  }
+
+  // ----- commands -----
+
+  app_info(): Promise<AppInfo> {
+    return this.answer('app_info', undefined, () => ({
+      version: '0.1.0-fake',
+      db_path: ':memory:',
+      device_id: 'fake-device',
+      beneficiary_count: this.store.beneficiaries.length,
+      lang: this.lang,
+      offer_demo: this.offerDemo && this.store.beneficiaries.length === 0,
+    }));
+  }
+
+  set_language(args: { lang: Lang }): Promise<null> {
+    return this.answer('set_language', args, () => {
+      if (args.lang !== 'vi' && args.lang !== 'en') throw wire([fe('lang', 'validation', 'unknown language')]);
+      this.lang = args.lang;
+      return null;
+    });
+  }
+
+  dismiss_demo_offer(): Promise<null> {
+    return this.answer('dismiss_demo_offer', undefined, () => {
+      this.offerDemo = false;
+      return null;
+    });
+  }
+
+  load_demo(args: { options: DemoOptions }): Promise<DemoSummary> {
+    return this.answer('load_demo', args, () => this.generateDemo(args.options));
+  }
+
+  list_units(): Promise<Unit[]> {
+    return this.answer('list_units', undefined, () => this.units);
+  }
+
+  list_groups(): Promise<Group[]> {
+    return this.answer('list_groups', undefined, () => this.groups);
+  }
+
+  list_providers(): Promise<Provider[]> {
+    return this.answer('list_providers', undefined, () => this.providers);
+  }
+
+  search_beneficiaries(args: { query: SearchQuery }): Promise<Page<BeneficiarySummary>> {
+    return this.answer('search_beneficiaries', args, () => {
+      const { text, ward_code, limit, offset } = args.query;
+      const q = fold(text);
+      const digits = text.replace(/\s+/g, '');
+      const hits = this.store.beneficiaries.filter((b) => {
+        if (ward_code && b.ward_code !== ward_code) return false;
+        if (q === '') return true;
+        if (fold(b.full_name).includes(q)) return true;
+        return /^\d+$/.test(digits) && ((b.id_number ?? '').includes(digits) || (b.legacy_id_number ?? '').includes(digits));
+      });
+      const givenName = (n: string) => fold(n).split(' ').pop() ?? '';
+      hits.sort((a, b) => givenName(a.full_name).localeCompare(givenName(b.full_name)) || fold(a.full_name).localeCompare(fold(b.full_name)));
+      return { total: hits.length, items: hits.slice(offset, offset + limit).map((b) => this.summary(b)) };
+    });
+  }
+
+  get_beneficiary(args: { id: string }): Promise<BeneficiaryDetail> {
+    return this.answer('get_beneficiary', args, () => {
+      const b = this.store.beneficiaries.find((x) => x.id === args.id);
+      if (!b) throw notFound('beneficiary', args.id);
+      return {
+        beneficiary: b,
+        accounts: this.store.accounts.filter((a) => a.beneficiary_id === b.id),
+        payments: this.store.payments
+          .filter((p) => p.beneficiary_id === b.id)
+          .sort((x, y) => y.period.localeCompare(x.period)),
+      };
+    });
+  }
+
+  add_beneficiary(args: { input: BeneficiaryInput }): Promise<Beneficiary> {
+    return this.answer('add_beneficiary', args, () => {
+      const i = args.input;
+      const errors: FieldError[] = [];
+      const name = i.full_name.normalize('NFC').trim().replace(/\s+/g, ' ');
+      if (name === '') errors.push(fe('full_name', 'required', 'required'));
+      else if (/[\d@#$%^&*_=+<>{}[\]|\\/]/.test(name)) errors.push(fe('full_name', 'name.invalid', 'not a valid name'));
+
+      let birthDate: string | null = null;
+      let birthYear: number | null = null;
+      const bd = i.birth_date.trim();
+      if (bd === '') errors.push(fe('birth_date', 'required', 'required'));
+      else if (/^\d{4}$/.test(bd)) {
+        birthYear = Number(bd);
+        if (birthYear > Number(this.today.slice(0, 4))) {
+          errors.push(fe('birth_date', 'date.future', 'date is in the future'));
+          birthYear = null;
+        }
+      } else {
+        birthDate = this.checkDate('birth_date', bd, errors);
+        if (birthDate) birthYear = Number(birthDate.slice(0, 4));
+      }
+
+      let sex: Sex | null = null;
+      if (i.sex === '') errors.push(fe('sex', 'required', 'required'));
+      else if (i.sex === 'male' || i.sex === 'female') sex = i.sex;
+      else errors.push(fe('sex', 'sex.invalid', 'unknown sex'));
+
+      let idNumber: string | null = null;
+      let legacy: string | null = null;
+      const idErrors: FieldError[] = [];
+      const id = checkIdDigits('id_number', i.id_number, idErrors);
+      errors.push(...idErrors);
+      if (id && id.length === 9) legacy = id;
+      else if (id) {
+        idNumber = id;
+        const d4 = Number(id[3]);
+        const idSex: Sex = d4 % 2 === 0 ? 'male' : 'female';
+        const idYear = 1900 + Math.floor(d4 / 2) * 100 + Number(id.slice(4, 6));
+        const override = i.id_override_reason.trim() !== '';
+        if (!override && sex && idSex !== sex) {
+          errors.push(fe('id_number', 'id_number.sex_mismatch', 'the ID number is for the other sex', { id_sex: idSex, sex }));
+        }
+        if (!override && birthYear && idYear !== birthYear) {
+          errors.push(fe('id_number', 'id_number.year_mismatch', 'the ID number is for another birth year', { id_year: idYear, birth_year: birthYear }));
+        }
+        const dup = this.store.beneficiaries.find((b) => b.id_number === id);
+        if (dup) errors.push(fe('id_number', 'id_number.duplicate', 'ID number already recorded', { id: dup.id }));
+      }
+
+      if (i.ward_code === '') errors.push(fe('ward_code', 'required', 'required'));
+      else if (!this.units.some((u) => u.code === i.ward_code)) errors.push(fe('ward_code', 'ward.unknown', 'unknown ward'));
+      if (i.group_code === '') errors.push(fe('group_code', 'required', 'required'));
+      else if (!this.groups.some((g) => g.code === i.group_code)) errors.push(fe('group_code', 'group.unknown', 'unknown group'));
+      if (!DISABILITIES.includes(i.disability as Disability)) errors.push(fe('disability', 'disability.invalid', 'unknown disability'));
+      const authorisedId = checkIdDigits('authorised_id_number', i.authorised_id_number, errors);
+      if (authorisedId && authorisedId.length !== 12) {
+        errors.push(fe('authorised_id_number', 'id_number.length', 'must have 12 digits', { expected: 12, found: authorisedId.length }));
+      }
+      if (i.phone.trim() !== '' && !/^\+?[\d\s.]{8,15}$/.test(i.phone.trim())) {
+        errors.push(fe('phone', 'phone.invalid', 'not a phone number'));
+      }
+      if (errors.length > 0) throw wire(errors);
+
+      const needs: Needs = { ...NO_NEEDS };
+      for (const k of NEED_KEYS) needs[k] = !!i.needs[k];
+      return this.insertBeneficiary({
+        full_name: name,
+        birth_date: birthDate,
+        birth_year: birthYear!,
+        sex: sex!,
+        id_number: idNumber,
+        legacy_id_number: legacy,
+        ward_code: i.ward_code,
+        group_code: i.group_code,
+        disability: i.disability as Disability,
+        needs,
+        residential_group: i.residential_group.trim(),
+        phone: i.phone.trim(),
+        id_override_reason: i.id_override_reason.trim(),
+        authorised_name: i.authorised_name.trim(),
+        authorised_id_number: authorisedId ?? '',
+        authorised_relation: i.authorised_relation.trim(),
+      });
+    });
+  }
+
+  open_account(args: { input: AccountInput }): Promise<Account> {
+    return this.answer('open_account', args, () => {
+      const i = args.input;
+      if (!this.store.beneficiaries.some((b) => b.id === i.beneficiary_id)) throw notFound('beneficiary', i.beneficiary_id);
+      const errors: FieldError[] = [];
+      let channel: Channel | null = null;
+      if (i.channel === '') errors.push(fe('channel', 'required', 'required'));
+      else if (CHANNELS.includes(i.channel as Channel)) channel = i.channel as Channel;
+      else errors.push(fe('channel', 'channel.unknown', 'unknown channel'));
+      if (channel) {
+        const options = this.providers.filter((p) => p.channel === channel);
+        if (options.length > 0) {
+          if (i.provider_code === '') errors.push(fe('provider_code', 'required', 'required'));
+          else if (!options.some((p) => p.code === i.provider_code)) errors.push(fe('provider_code', 'provider.unknown', 'unknown provider'));
+        }
+        const number = i.account_number.replace(/\s+/g, '');
+        if (channel !== 'cash' && channel !== 'vneid') {
+          if (number === '') errors.push(fe('account_number', 'required', 'required'));
+          else if (!/^[0-9A-Za-z]{4,19}$/.test(number)) errors.push(fe('account_number', 'account_number.invalid', 'invalid account number'));
+        }
+      }
+      const requested = this.checkDate('requested_on', i.requested_on, errors);
+      const opened = this.checkDate('opened_on', i.opened_on, errors, false);
+      if (requested && opened && opened < requested) errors.push(fe('opened_on', 'date.before_request', 'opened before it was requested'));
+      if (errors.length > 0) throw wire(errors);
+      return this.insertAccount(i.beneficiary_id, channel!, i.provider_code, i.account_number.replace(/\s+/g, ''), requested, opened, i.assisted);
+    });
+  }
+
+  record_payment(args: { input: PaymentInput }): Promise<Payment> {
+    return this.answer('record_payment', args, () => {
+      const i = args.input;
+      const b = this.store.beneficiaries.find((x) => x.id === i.beneficiary_id);
+      if (!b) throw notFound('beneficiary', i.beneficiary_id);
+      const errors: FieldError[] = [];
+      let account: Account | null = null;
+      if (i.account_id !== null) {
+        account = this.store.accounts.find((a) => a.id === i.account_id && a.beneficiary_id === b.id) ?? null;
+        if (!account) errors.push(fe('account_id', 'account.required', 'unknown account'));
+        else if (account.status !== 'opened') errors.push(fe('account_id', 'account.not_opened', 'account not opened'));
+      }
+      let period: string | null = null;
+      const pm = /^\s*(\d{1,2})\/(\d{4})\s*$/.exec(i.period);
+      if (i.period.trim() === '') errors.push(fe('period', 'required', 'required'));
+      else if (!pm || Number(pm[1]) < 1 || Number(pm[1]) > 12) errors.push(fe('period', 'period.invalid', 'not a period (mm/yyyy)'));
+      else {
+        period = `${pm[2]}-${pad2(Number(pm[1]))}`;
+        if (this.store.payments.some((p) => p.beneficiary_id === b.id && p.period === period)) {
+          errors.push(fe('period', 'payment.duplicate', 'payment already recorded', { period }));
+        }
+      }
+      let amount: number | null = null;
+      if (i.amount.trim() === '') {
+        amount = b.entitlement_vnd;
+        if (amount === null) errors.push(fe('amount', 'required', 'no entitlement: give the amount'));
+      } else {
+        amount = parseMoney(i.amount);
+        if (amount === null) errors.push(fe('amount', 'amount.invalid', 'not an amount'));
+        else if (amount <= 0) errors.push(fe('amount', 'amount.not_positive', 'must be positive'));
+      }
+      let credited: string | null = null;
+      if (i.status === 'credited') credited = this.checkDate('credited_on', i.credited_on, errors);
+      else if (i.status === 'failed') {
+        if (i.failure_reason.trim() === '') errors.push(fe('failure_reason', 'failure_reason.required', 'give the reason'));
+      } else errors.push(fe('status', 'status.invalid', 'unknown status'));
+      if (errors.length > 0) throw wire(errors);
+      return this.insertPayment(b.id, account, period!, amount!, i.status, credited, i.failure_reason.trim());
+    });
+  }
+
+  record_withdrawal(args: { input: WithdrawalInput }): Promise<Withdrawal> {
+    return this.answer('record_withdrawal', args, () => {
+      const i = args.input;
+      const p = this.store.payments.find((x) => x.id === i.payment_id);
+      if (!p) throw notFound('payment', i.payment_id);
+      if (p.status !== 'credited') throw wire([fe('payment_id', 'payment.not_credited', 'payment not credited')]);
+      const errors: FieldError[] = [];
+      const on = this.checkDate('withdrawn_on', i.withdrawn_on, errors);
+      if (on && p.credited_on && on < p.credited_on) errors.push(fe('withdrawn_on', 'date.before_credit', 'before the credit date'));
+      let amount: number | null = null;
+      const remaining = p.amount_vnd - p.withdrawn_vnd;
+      if (i.amount.trim() === '') errors.push(fe('amount', 'required', 'required'));
+      else {
+        amount = parseMoney(i.amount);
+        if (amount === null) errors.push(fe('amount', 'amount.invalid', 'not an amount'));
+        else if (amount <= 0) errors.push(fe('amount', 'amount.not_positive', 'must be positive'));
+        else if (amount > remaining) errors.push(fe('amount', 'amount.exceeds_payment', 'more than what is left', { remaining }));
+      }
+      if (i.place === '') errors.push(fe('place', 'required', 'required'));
+      else if (!PLACES.includes(i.place as Place)) errors.push(fe('place', 'place.invalid', 'unknown place'));
+      const travel = this.checkCount('travel_minutes', i.travel_minutes, errors);
+      const cost = parseMoney(i.travel_cost) ?? null;
+      if (i.travel_cost.trim() !== '' && (cost === null || cost < 0)) errors.push(fe('travel_cost', 'amount.invalid', 'not an amount'));
+      const waiting = this.checkCount('waiting_minutes', i.waiting_minutes, errors);
+      for (const pr of i.problems) {
+        if (!PROBLEMS.includes(pr as Problem)) errors.push(fe('problems', 'problem.invalid', 'unknown problem'));
+      }
+      if (errors.length > 0) throw wire(errors);
+      return this.insertWithdrawal(p, on!, amount!, i.place as Place, travel, i.travel_cost.trim() === '' ? null : cost, waiting, i.assisted, i.problems as Problem[]);
+    });
+  }
+
+  metrics(args: { query: MetricsQuery }): Promise<MetricsReport> {
+    return this.answer('metrics', args, () => {
+      const asOf = this.asOf(args.query.as_of);
+      const all = this.credited(asOf);
+      const report: MetricsReport = { as_of: asOf, ...computeMetrics(all.map((x) => x.obs)) };
+      if (args.query.by) {
+        report.by = args.query.by;
+        report.segments = this.segments(all, args.query.by);
+      }
+      return report;
+    });
+  }
+
+  time_to_cash_chart(args: { query: ChartQuery }): Promise<string> {
+    return this.answer('time_to_cash_chart', args, () => {
+      const asOf = this.asOf(args.query.as_of);
+      const m = computeMetrics(this.credited(asOf).map((x) => x.obs));
+      const pts = m.curve.map((c) => `${20 + c.day * 12},${220 - c.withdrawn * 200}`).join(' ');
+      const title = args.query.lang === 'vi' ? 'Tỉ lệ đã rút theo ngày' : 'Share withdrawn by day';
+      return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 240" role="img" data-fake="true"><title>${title}</title><polyline fill="none" stroke="#1d4ed8" stroke-width="2" points="${pts}"/></svg>`;
+    });
+  }
+
+  // ----- indicators (a simplified Kaplan–Meier, enough to drive the UI) -----
+
+  private asOf(text: string | null): string {
+    if (text === null || text.trim() === '') return this.today;
+    const iso = parseTypedDate(text);
+    if (!iso) throw wire([fe('as_of', 'date.invalid', 'not a valid date (dd/mm/yyyy)')]);
+    return iso;
+  }
+
+  private credited(asOf: string): Array<{ p: Payment; b: Beneficiary; obs: Observation }> {
+    const out: Array<{ p: Payment; b: Beneficiary; obs: Observation }> = [];
+    for (const p of this.store.payments) {
+      if (p.status !== 'credited' || !p.credited_on || p.credited_on > asOf) continue;
+      const b = this.store.beneficiaries.find((x) => x.id === p.beneficiary_id)!;
+      const first = p.withdrawals.find((w) => w.withdrawn_on <= asOf);
+      const obs: Observation = first
+        ? { days: dayNumber(first.withdrawn_on) - dayNumber(p.credited_on), event: true }
+        : { days: dayNumber(asOf) - dayNumber(p.credited_on), event: false };
+      out.push({ p, b, obs });
+    }
+    return out;
+  }
+
+  private segments(all: Array<{ p: Payment; b: Beneficiary; obs: Observation }>, by: SegmentBy): Segment[] {
+    const groups = new Map<string, { label: string; obs: Observation[] }>();
+    const add = (key: string, label: string, obs: Observation) => {
+      const g = groups.get(key) ?? { label, obs: [] };
+      g.obs.push(obs);
+      groups.set(key, g);
+    };
+    const year = Number(this.today.slice(0, 4));
+    for (const { p, b, obs } of all) {
+      switch (by) {
+        case 'ward':
+          add(b.ward_code, b.ward_name, obs);
+          break;
+        case 'group': {
+          const g = this.groups.find((x) => x.code === b.group_code);
+          add(b.group_code, g ? (this.lang === 'vi' ? g.name_vi : g.name_en) : b.group_code, obs);
+          break;
+        }
+        case 'channel':
+          add(p.channel, p.channel, obs);
+          break;
+        case 'age': {
+          const age = year - b.birth_year;
+          const band = age < 16 ? 'under_16' : age < 60 ? '16_59' : age < 75 ? '60_74' : age < 80 ? '75_79' : '80_plus';
+          add(band, band, obs);
+          break;
+        }
+        case 'need': {
+          const needs = NEED_KEYS.filter((k) => b.needs[k]);
+          if (needs.length === 0) add('none', 'none', obs);
+          for (const k of needs) add(k, k, obs);
+          break;
+        }
+      }
+    }
+    return [...groups.entries()].map(([key, g]) => ({ key, label: g.label, ...computeMetrics(g.obs) }));
+  }
+
+  // ----- demo data -----
+
+  private generateDemo(o: DemoOptions): DemoSummary {
+    const errors: FieldError[] = [];
+    if (!(o.wards >= 1 && o.wards <= this.units.length)) errors.push(fe('wards', 'number.invalid', 'wards out of range'));
+    if (!(o.beneficiaries >= 1)) errors.push(fe('beneficiaries', 'number.invalid', 'beneficiaries out of range'));
+    if (!(o.months >= 1 && o.months <= 24)) errors.push(fe('months', 'number.invalid', 'months out of range'));
+    if (errors.length > 0) throw wire(errors);
+    const rand = rng(o.seed);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const families = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Ngô'];
+    const middles = { male: ['Văn', 'Đức', 'Minh', 'Quang'], female: ['Thị', 'Ngọc', 'Thu', 'Minh'] };
+    const givens = { male: ['An', 'Bảo', 'Cường', 'Dũng', 'Hùng', 'Long', 'Sơn', 'Tuấn'], female: ['Anh', 'Bình', 'Dung', 'Hà', 'Lan', 'Mai', 'Nga', 'Hương'] };
+    const wards = this.units.slice(0, o.wards);
+    const todayDay = dayNumber(this.today);
+    let payments = 0;
+    let withdrawals = 0;
+    for (let n = 0; n < o.beneficiaries; n++) {
+      const sex: Sex = rand() < 0.55 ? 'female' : 'male';
+      const year = 1935 + Math.floor(rand() * 80);
+      const birth = isoOf(year, 1 + Math.floor(rand() * 12), 1 + Math.floor(rand() * 28));
+      const d4 = (year >= 2000 ? 2 : 0) + (sex === 'female' ? 1 : 0);
+      const id = `001${d4}${String(year % 100).padStart(2, '0')}${String(100000 + n).slice(-6)}`;
+      const needs: Needs = { ...NO_NEEDS };
+      for (const k of NEED_KEYS) needs[k] = rand() < 0.15;
+      const b = this.insertBeneficiary({
+        full_name: `${pick(families)} ${pick(middles[sex])} ${pick(givens[sex])}`,
+        birth_date: birth,
+        birth_year: year,
+        sex,
+        id_number: id,
+        legacy_id_number: null,
+        ward_code: pick(wards).code,
+        group_code: pick(this.groups).code,
+        disability: rand() < 0.2 ? 'severe' : 'none',
+        needs,
+      });
+      const banked = rand() < 0.6;
+      const acc = banked
+        ? this.insertAccount(b.id, 'bank', pick(this.providers.filter((p) => p.channel === 'bank')).code, String(Math.floor(rand() * 1e10)).padStart(10, '0'), addDays(this.today, -400), addDays(this.today, -390), rand() < 0.5)
+        : null;
+      for (let m = o.months; m >= 1; m--) {
+        const creditDay = todayDay - m * 30;
+        const dt = new Date(creditDay * 86_400_000);
+        const credited = isoOf(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate());
+        const period = credited.slice(0, 7);
+        if (this.store.payments.some((p) => p.beneficiary_id === b.id && p.period === period)) continue;
+        const p = this.insertPayment(b.id, acc, period, b.entitlement_vnd ?? STANDARD_LEVEL, 'credited', credited, '');
+        payments++;
+        if (rand() < 0.85) {
+          const wait = Math.floor(-Math.log(1 - rand()) * (needs.limited_mobility ? 9 : 4));
+          const on = addDays(credited, wait);
+          if (on <= this.today) {
+            this.insertWithdrawal(p, on, p.amount_vnd, acc ? 'atm' : 'ward_office', 10 + Math.floor(rand() * 40), null, Math.floor(rand() * 30), needs.bedridden, []);
+            withdrawals++;
+          }
+        }
+      }
+    }
+    this.offerDemo = false;
+    return { wards: wards.length, beneficiaries: o.beneficiaries, payments, withdrawals };
+  }
+}
+
+interface Observation {
+  days: number;
+  event: boolean;
+}
+
+/** Kaplan–Meier share withdrawn by day, quantiles and counts from (days, withdrawn?) pairs. */
+export function computeMetrics(obs: Observation[]): Metrics {
+  const withdrawnShare = (day: number): number => {
+    let atRisk = obs.length;
+    let survival = 1;
+    const times = [...new Set(obs.map((o) => o.days))].sort((a, b) => a - b);
+    for (const t of times) {
+      if (t > day) break;
+      const events = obs.filter((o) => o.event && o.days === t).length;
+      if (atRisk > 0) survival *= 1 - events / atRisk;
+      atRisk -= obs.filter((o) => o.days === t).length;
+    }
+    return 1 - survival;
+  };
+  const curve = Array.from({ length: 31 }, (_, day) => ({ day, withdrawn: obs.length ? withdrawnShare(day) : 0 }));
+  const maxDay = obs.reduce((m, o) => Math.max(m, o.days), 0);
+  const quantile = (q: number): number | null => {
+    for (let d = 0; d <= maxDay; d++) if (withdrawnShare(d) >= q - 1e-9) return d;
+    return null;
+  };
+  const share = (d: number) => (obs.length ? withdrawnShare(d) : null);
+  const withdrawn = obs.filter((o) => o.event).length;
+  return {
+    credited: obs.length,
+    withdrawn,
+    unwithdrawn: obs.length - withdrawn,
+    time_to_cash_days: obs.length ? { median: quantile(0.5), p75: quantile(0.75), p90: quantile(0.9) } : { median: null, p75: null, p90: null },
+    withdrawn_by_day: { '1': share(1), '3': share(3), '7': share(7), '30': share(30) },
+    curve,
+  };
+}

@@ -1,0 +1,27 @@
+// The current interface language as reactive state. It lives only in memory: the durable
+// choice is Rust's (`set_language`, read back from `app_info`), never the webview's storage.
+
+import type { FieldError, Lang } from './types';
+import { DEFAULT_LANG, translate, translateEnum, translateError, type Key } from './i18n';
+
+export const locale = $state<{ lang: Lang }>({ lang: DEFAULT_LANG });
+
+export function setLang(lang: Lang): void {
+  locale.lang = lang;
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+}
+
+/** Translated text in the current language (reactive in templates and $derived). */
+export function t(key: Key, params?: Record<string, string | number>): string {
+  return translate(locale.lang, key, params);
+}
+
+/** Label of an enumeration value in the current language. */
+export function te(prefix: string, value: string | null | undefined): string {
+  return translateEnum(locale.lang, prefix, value);
+}
+
+/** An error's text in the current language. */
+export function terr(err: Pick<FieldError, 'code' | 'message' | 'params'>): string {
+  return translateError(locale.lang, err);
+}

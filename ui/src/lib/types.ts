@@ -1,0 +1,324 @@
+// The TypeScript side of docs/IPC.md, kept field for field (snake_case, as on the wire).
+// Dates Rust returns are ISO `yyyy-mm-dd`; dates the UI sends are the text the officer typed.
+
+export type Lang = 'vi' | 'en';
+export type Sex = 'male' | 'female';
+export type Channel = 'bank' | 'ewallet' | 'mobile_money' | 'vneid' | 'cash';
+export type Disability = 'none' | 'severe' | 'particularly_severe';
+export type AccountStatus = 'requested' | 'opened' | 'closed' | 'failed';
+export type PaymentStatus = 'scheduled' | 'credited' | 'failed' | 'reversed';
+export type Place =
+  | 'atm'
+  | 'bank_counter'
+  | 'agent'
+  | 'post_office'
+  | 'home_delivery'
+  | 'proxy'
+  | 'ward_office';
+export type Problem =
+  | 'forgot_pin'
+  | 'card_locked'
+  | 'no_atm_nearby'
+  | 'no_smartphone'
+  | 'machine_out_of_service'
+  | 'long_queue'
+  | 'needed_help'
+  | 'other';
+export type SegmentBy = 'ward' | 'age' | 'group' | 'channel' | 'need';
+export type NeedKey = keyof Needs;
+
+export const SEXES: readonly Sex[] = ['male', 'female'];
+export const CHANNELS: readonly Channel[] = ['bank', 'ewallet', 'mobile_money', 'vneid', 'cash'];
+export const DISABILITIES: readonly Disability[] = ['none', 'severe', 'particularly_severe'];
+export const ACCOUNT_STATUSES: readonly AccountStatus[] = ['requested', 'opened', 'closed', 'failed'];
+export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['scheduled', 'credited', 'failed', 'reversed'];
+export const PLACES: readonly Place[] = [
+  'atm',
+  'bank_counter',
+  'agent',
+  'post_office',
+  'home_delivery',
+  'proxy',
+  'ward_office',
+];
+export const PROBLEMS: readonly Problem[] = [
+  'forgot_pin',
+  'card_locked',
+  'no_atm_nearby',
+  'no_smartphone',
+  'machine_out_of_service',
+  'long_queue',
+  'needed_help',
+  'other',
+];
+export const SEGMENT_BYS: readonly SegmentBy[] = ['ward', 'age', 'group', 'channel', 'need'];
+export const NEED_KEYS: readonly NeedKey[] = [
+  'lives_alone',
+  'limited_mobility',
+  'vision_hearing',
+  'no_smartphone',
+  'bedridden',
+];
+
+// ---- errors ----
+
+export interface FieldError {
+  code: string;
+  message: string;
+  field?: string;
+  row?: number;
+  params?: Record<string, string>;
+}
+
+export interface WireError extends FieldError {
+  details?: FieldError[];
+}
+
+// ---- reference data and app state ----
+
+export interface AppInfo {
+  version: string;
+  db_path: string;
+  device_id: string;
+  beneficiary_count: number;
+  lang: Lang;
+  /** Empty database and the offer not yet declined. */
+  offer_demo: boolean;
+}
+
+export interface DemoOptions {
+  wards: number;
+  beneficiaries: number;
+  months: number;
+  seed: number;
+}
+
+export interface DemoSummary {
+  wards: number;
+  beneficiaries: number;
+  payments: number;
+  withdrawals: number;
+}
+
+export interface Unit {
+  code: string;
+  name: string;
+  level: string;
+  parent_code: string | null;
+  is_sample: boolean;
+}
+
+export interface Group {
+  code: string;
+  name_vi: string;
+  name_en: string;
+  scheme: 'social_assistance' | 'meritorious';
+  coefficient: number;
+}
+
+export interface Provider {
+  channel: Channel;
+  code: string;
+  name: string;
+}
+
+export interface Page<T> {
+  total: number;
+  items: T[];
+}
+
+export interface Needs {
+  lives_alone: boolean;
+  limited_mobility: boolean;
+  vision_hearing: boolean;
+  no_smartphone: boolean;
+  bedridden: boolean;
+}
+
+// ---- records ----
+
+export interface BeneficiarySummary {
+  id: string;
+  full_name: string;
+  birth_date: string | null;
+  birth_year: number;
+  sex: Sex;
+  id_number: string | null;
+  legacy_id_number: string | null;
+  ward_code: string;
+  ward_name: string;
+  group_code: string;
+  disability: Disability;
+  needs: Needs;
+}
+
+export interface Beneficiary extends BeneficiarySummary {
+  residential_group: string;
+  phone: string;
+  id_override_reason: string;
+  authorised_name: string;
+  authorised_id_number: string;
+  authorised_relation: string;
+  entitlement_vnd: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Account {
+  id: string;
+  beneficiary_id: string;
+  channel: Channel;
+  provider_code: string;
+  provider_name: string;
+  account_number: string;
+  status: AccountStatus;
+  requested_on: string | null;
+  opened_on: string | null;
+  closed_on: string | null;
+  close_reason: string;
+  assisted: boolean;
+  first_credit_on: string | null;
+}
+
+export interface Withdrawal {
+  id: string;
+  payment_id: string;
+  withdrawn_on: string;
+  amount_vnd: number;
+  place: Place;
+  travel_minutes: number | null;
+  travel_cost_vnd: number | null;
+  waiting_minutes: number | null;
+  assisted: boolean;
+  problems: Problem[];
+}
+
+export interface Payment {
+  id: string;
+  beneficiary_id: string;
+  account_id: string | null;
+  channel: Channel;
+  /** yyyy-mm */
+  period: string;
+  amount_vnd: number;
+  status: PaymentStatus;
+  scheduled_on: string | null;
+  credited_on: string | null;
+  failure_reason: string;
+  withdrawn_vnd: number;
+  withdrawals: Withdrawal[];
+}
+
+export interface BeneficiaryDetail {
+  beneficiary: Beneficiary;
+  accounts: Account[];
+  /** Newest first. */
+  payments: Payment[];
+}
+
+// ---- inputs (text as typed; Rust parses and validates) ----
+
+export interface SearchQuery {
+  text: string;
+  ward_code: string | null;
+  limit: number;
+  offset: number;
+}
+
+export interface BeneficiaryInput {
+  full_name: string;
+  birth_date: string;
+  sex: string;
+  id_number: string;
+  id_override_reason: string;
+  ward_code: string;
+  residential_group: string;
+  phone: string;
+  group_code: string;
+  disability: string;
+  needs: Needs;
+  authorised_name: string;
+  authorised_id_number: string;
+  authorised_relation: string;
+}
+
+export interface AccountInput {
+  beneficiary_id: string;
+  channel: string;
+  provider_code: string;
+  account_number: string;
+  requested_on: string;
+  /** Empty: still requested. */
+  opened_on: string;
+  assisted: boolean;
+}
+
+export interface PaymentInput {
+  beneficiary_id: string;
+  /** null: cash. */
+  account_id: string | null;
+  /** mm/yyyy */
+  period: string;
+  /** Empty: the person's entitlement. */
+  amount: string;
+  status: 'credited' | 'failed';
+  credited_on: string;
+  failure_reason: string;
+}
+
+export interface WithdrawalInput {
+  payment_id: string;
+  withdrawn_on: string;
+  amount: string;
+  place: string;
+  travel_minutes: string;
+  travel_cost: string;
+  /** Empty: does not remember (same for travel_minutes and travel_cost). */
+  waiting_minutes: string;
+  assisted: boolean;
+  problems: string[];
+}
+
+// ---- indicators ----
+
+export interface MetricsQuery {
+  /** dd/mm/yyyy as typed; null = today. */
+  as_of: string | null;
+  by: SegmentBy | null;
+}
+
+export interface ChartQuery extends MetricsQuery {
+  lang: Lang;
+}
+
+/** Whole days. */
+export interface TimeToCash {
+  median: number | null;
+  p75: number | null;
+  p90: number | null;
+}
+
+export type WithdrawnByDayKey = '1' | '3' | '7' | '30';
+export const WITHDRAWN_BY_DAY_KEYS: readonly WithdrawnByDayKey[] = ['1', '3', '7', '30'];
+
+export interface Metrics {
+  credited: number;
+  withdrawn: number;
+  unwithdrawn: number;
+  time_to_cash_days: TimeToCash;
+  /** Kaplan-Meier share (0..1) of credited payments withdrawn within k days. */
+  withdrawn_by_day: Record<WithdrawnByDayKey, number | null>;
+  /** Day 0..=30, Kaplan-Meier share withdrawn. */
+  curve: { day: number; withdrawn: number }[];
+}
+
+export interface Segment extends Metrics {
+  key: string;
+  label: string;
+}
+
+export interface MetricsReport extends Metrics {
+  as_of: string;
+  by?: SegmentBy;
+  segments?: Segment[];
+}

@@ -1,0 +1,120 @@
+import { fireEvent, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { navigate, router } from '../src/lib/router.svelte';
+import type { BeneficiaryInput } from '../src/lib/types';
+import { renderApp } from './helpers';
+
+async function openAddForm() {
+  const app = await renderApp();
+  await fireEvent.click(await screen.findByTestId('add-beneficiary'));
+  await screen.findByTestId('field-full_name');
+  // Wait for the reference lists to fill the selects.
+  await waitFor(() => expect(screen.getByRole('option', { name: 'Phường Trúc Bạch' })).toBeInTheDocument());
+  return app;
+}
+
+describe('add beneficiary form', () => {
+  it('autofocuses the first field and cancels with Esc', async () => {
+    await openAddForm();
+    await waitFor(() => expect(screen.getByTestId('field-full_name')).toHaveFocus());
+    await fireEvent.keyDown(screen.getByTestId('field-full_name'), { key: 'Escape' });
+    expect(router.route.name).toBe('list');
+  });
+
+  it('shows a translated inline error for a bad ID number, then saves and opens the record', async () => {
+    const user = userEvent.setup();
+    const { fake } = await openAddForm();
+
+    await user.type(screen.getByTestId('field-full_name'), 'Nguyễn Thị Hoa');
+    await user.type(screen.getByTestId('field-birth_date'), '05/01/1950');
+    await user.selectOptions(screen.getByTestId('field-sex'), 'female');
+    await user.type(screen.getByTestId('field-id_number'), '00115000123');
+    await user.selectOptions(screen.getByTestId('field-ward_code'), '00004');
+    await user.selectOptions(screen.getByTestId('field-group_code'), 'elderly_80');
+    await user.click(screen.getByTestId('field-needs-lives_alone'));
+    await user.click(screen.getByTestId('save'));
+
+    const err = await screen.findByTestId('error-id_number');
+    expect(err).toHaveTextContent('Số định danh phải có 12 chữ số (đang có 11)');
+    expect(screen.getByTestId('field-id_number')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.queryByTestId('form-error')).not.toBeInTheDocument();
+    expect(router.route.name).toBe('add');
+
+    // The field keeps what was typed; fix it and press Enter in a text field.
+    await user.type(screen.getByTestId('field-id_number'), '5');
+    await user.type(screen.getByTestId('field-full_name'), '{Enter}');
+
+    await waitFor(() => expect(screen.getByTestId('detail-name')).toHaveTextContent('Nguyễn Thị Hoa'));
+    expect(router.route.name).toBe('detail');
+    const calls = fake.callsTo('add_beneficiary') as { input: BeneficiaryInput }[];
+    expect(calls).toHaveLength(2);
+    expect(calls[1].input).toEqual({
+      full_name: 'Nguyễn Thị Hoa',
+      birth_date: '05/01/1950',
+      sex: 'female',
+      id_number: '001150001235',
+      id_override_reason: '',
+      ward_code: '00004',
+      residential_group: '',
+      phone: '',
+      group_code: 'elderly_80',
+      disability: 'none',
+      needs: { lives_alone: true, limited_mobility: false, vision_hearing: false, no_smartphone: false, bedridden: false },
+      authorised_name: '',
+      authorised_id_number: '',
+      authorised_relation: '',
+    });
+    expect(screen.getByTestId('detail-birth')).toHaveTextContent('05/01/1950');
+    expect(screen.getByTestId('detail-ward')).toHaveTextContent('Phường Trúc Bạch');
+  });
+
+  it('asks for an override reason after a sex/year mismatch and sends it', async () => {
+    const user = userEvent.setup();
+    const { fake } = await openAddForm();
+    expect(screen.queryByTestId('field-id_override_reason')).not.toBeInTheDocument();
+    await user.type(screen.getByTestId('field-full_name'), 'Vũ Thị Lan');
+    await user.type(screen.getByTestId('field-birth_date'), '1948');
+    await user.selectOptions(screen.getByTestId('field-sex'), 'female');
+    await user.type(screen.getByTestId('field-id_number'), '001048123456'); // male, 1948
+    await user.selectOptions(screen.getByTestId('field-ward_code'), '00001');
+    await user.selectOptions(screen.getByTestId('field-group_code'), 'elderly_80');
+    await user.click(screen.getByTestId('save'));
+
+    expect(await screen.findByTestId('error-id_number')).toHaveTextContent(
+      'Số định danh ứng với giới tính nam, không khớp với giới tính đã chọn (nữ)',
+    );
+    const reason = screen.getByTestId('field-id_override_reason');
+    await user.type(reason, 'CCCD in sai giới tính, đã hướng dẫn cấp lại');
+    await user.click(screen.getByTestId('save'));
+    await waitFor(() => expect(screen.getByTestId('detail-name')).toHaveTextContent('Vũ Thị Lan'));
+    const last = (fake.callsTo('add_beneficiary') as { input: BeneficiaryInput }[]).at(-1)!;
+    expect(last.input.id_override_reason).toBe('CCCD in sai giới tính, đã hướng dẫn cấp lại');
+    expect(last.input.birth_date).toBe('1948');
+  });
+
+  it('shows every field error of a validation error, in English after switching', async () => {
+    const user = userEvent.setup();
+    const { fake } = await openAddForm();
+    await user.click(screen.getByTestId('lang-en'));
+    expect(fake.callsTo('set_language')).toEqual([{ lang: 'en' }]);
+    await user.click(screen.getByTestId('save'));
+    expect(await screen.findByTestId('error-full_name')).toHaveTextContent('Required');
+    expect(screen.getByTestId('error-birth_date')).toHaveTextContent('Required');
+    expect(screen.getByTestId('error-sex')).toHaveTextContent('Required');
+    expect(screen.getByTestId('error-ward_code')).toHaveTextContent('Required');
+    expect(screen.getByTestId('error-group_code')).toHaveTextContent('Required');
+    expect(screen.getByTestId('field-full_name')).toHaveFocus();
+    expect(router.route.name).toBe('add');
+  });
+
+  it('shows errors for fields it does not have in the general banner', async () => {
+    const { fake } = await openAddForm();
+    fake.add_beneficiary = async () => {
+      throw { code: 'storage', message: 'database is locked' };
+    };
+    await fireEvent.submit(screen.getByTestId('save').closest('form')!);
+    expect(await screen.findByTestId('form-error')).toHaveTextContent('Lỗi lưu trữ dữ liệu trên máy');
+    navigate({ name: 'list' });
+  });
+});

@@ -1,0 +1,199 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import BeneficiaryDetail from '../src/components/BeneficiaryDetail.svelte';
+import { FakeBackend } from '../src/lib/fake-backend';
+import type { AccountInput, PaymentInput, WithdrawalInput } from '../src/lib/types';
+import { renderWith } from './helpers';
+
+function setup() {
+  const fake = new FakeBackend({ today: '2026-06-30' });
+  const an = fake.store.beneficiaries.find((b) => b.full_name === 'Nguyễn Văn An')!;
+  const account = fake.store.accounts.find((a) => a.beneficiary_id === an.id)!;
+  const result = renderWith(BeneficiaryDetail, { id: an.id, onBack: () => {} }, fake);
+  return { ...result, fake, an, account };
+}
+
+const paymentRows = () => screen.getAllByTestId('payment-row');
+
+describe('beneficiary detail', () => {
+  it('shows details, accounts and payments newest first', async () => {
+    const { an } = setup();
+    expect(await screen.findByTestId('detail-name')).toHaveTextContent('Nguyễn Văn An');
+    expect(screen.getByTestId('detail-birth')).toHaveTextContent('15/03/1942');
+    expect(screen.getByTestId('detail-entitlement')).toHaveTextContent('500.000 ₫');
+    await waitFor(() => expect(screen.getByTestId('detail-group')).toHaveTextContent('Người cao tuổi từ 80 tuổi'));
+    const acc = screen.getByTestId('account-row');
+    expect(acc).toHaveTextContent('Agribank');
+    expect(acc).toHaveTextContent('10/12/2025');
+    expect(acc).toHaveTextContent('05/01/2026'); // first credit
+    expect(paymentRows().map((r) => within(r).getByTestId('payment-period').textContent)).toEqual(['03/2026', '02/2026', '01/2026']);
+    const feb = paymentRows()[1];
+    expect(feb).toHaveAttribute('data-status', 'credited');
+    expect(within(feb).getByTestId('payment-withdrawn')).toHaveTextContent('600.000 ₫');
+    expect(within(feb).getAllByTestId('withdrawal-row')).toHaveLength(1);
+    expect(within(feb).getByTestId('withdrawal-row')).toHaveTextContent('15/02/2026');
+    expect(within(feb).getByTestId('withdrawal-row')).toHaveTextContent('Quên mã PIN hoặc mật khẩu');
+    expect(within(paymentRows()[2]).getByText('Nhận tiền sau 3 ngày')).toBeInTheDocument();
+    // Fully withdrawn payments offer no more withdrawals.
+    expect(within(paymentRows()[2]).queryByTestId('record-withdrawal')).not.toBeInTheDocument();
+    expect(an.id).toBeTruthy();
+  });
+
+  it('records a payment with the typed values and reloads', async () => {
+    const user = userEvent.setup();
+    const { fake, an, account } = setup();
+    await user.click(await screen.findByTestId('record-payment'));
+    const accountSelect = screen.getByTestId('field-account_id') as HTMLSelectElement;
+    expect(accountSelect.value).toBe(account.id);
+    await waitFor(() => expect(accountSelect).toHaveFocus());
+    expect(screen.getByTestId('field-amount')).toHaveAttribute('placeholder', 'để trống = mức hưởng');
+    expect(screen.queryByTestId('field-failure_reason')).not.toBeInTheDocument();
+
+    await user.type(screen.getByTestId('field-period'), '04/2026');
+    await user.type(screen.getByTestId('field-amount'), '1.250.000');
+    await user.type(screen.getByTestId('field-credited_on'), '06/04/2026');
+    await user.click(screen.getByTestId('save'));
+
+    await waitFor(() => expect(paymentRows()).toHaveLength(4));
+    expect(fake.callsTo('record_payment')).toEqual([
+      {
+        input: {
+          beneficiary_id: an.id,
+          account_id: account.id,
+          period: '04/2026',
+          amount: '1.250.000',
+          status: 'credited',
+          credited_on: '06/04/2026',
+          failure_reason: '',
+        } satisfies PaymentInput,
+      },
+    ]);
+    expect(screen.queryByTestId('payment-form')).not.toBeInTheDocument();
+    const newest = paymentRows()[0];
+    expect(newest).toHaveTextContent('04/2026');
+    expect(newest).toHaveTextContent('1.250.000 ₫');
+    expect(newest).toHaveTextContent('06/04/2026');
+    expect(fake.callsTo('get_beneficiary')).toHaveLength(2);
+  });
+
+  it('records a failed cash payment with its reason, and shows inline errors first', async () => {
+    const user = userEvent.setup();
+    const { fake, an } = setup();
+    await user.click(await screen.findByTestId('record-payment'));
+    await user.selectOptions(screen.getByTestId('field-account_id'), 'Tiền mặt');
+    await user.selectOptions(screen.getByTestId('field-status'), 'failed');
+    await user.type(screen.getByTestId('field-period'), '01/2026');
+    await user.click(screen.getByTestId('save'));
+    expect(await screen.findByTestId('error-period')).toHaveTextContent('Đã có khoản chi trả cho kỳ 01/2026');
+    expect(screen.getByTestId('error-failure_reason')).toHaveTextContent('Cần ghi lý do thất bại');
+
+    await user.clear(screen.getByTestId('field-period'));
+    await user.type(screen.getByTestId('field-period'), '05/2026');
+    await user.type(screen.getByTestId('field-failure_reason'), 'Sai số tài khoản');
+    await user.click(screen.getByTestId('save'));
+    await waitFor(() => expect(paymentRows()[0]).toHaveAttribute('data-status', 'failed'));
+    const last = (fake.callsTo('record_payment') as { input: PaymentInput }[]).at(-1)!;
+    expect(last.input).toEqual({
+      beneficiary_id: an.id,
+      account_id: null,
+      period: '05/2026',
+      amount: '',
+      status: 'failed',
+      credited_on: '',
+      failure_reason: 'Sai số tài khoản',
+    });
+    expect(paymentRows()[0]).toHaveTextContent('Sai số tài khoản');
+  });
+
+  it('records a withdrawal with the typed values, amount prefilled with what is left', async () => {
+    const user = userEvent.setup();
+    const { fake } = setup();
+    await screen.findByTestId('detail-name');
+    const feb = paymentRows()[1];
+    const payment = fake.store.payments.find((p) => p.id === feb.dataset.id)!;
+    await user.click(within(feb).getByTestId('record-withdrawal'));
+    const amount = screen.getByTestId('field-amount') as HTMLInputElement;
+    expect(amount.value).toBe('400.000');
+    await waitFor(() => expect(screen.getByTestId('field-withdrawn_on')).toHaveFocus());
+
+    await user.type(screen.getByTestId('field-withdrawn_on'), '20/02/2026');
+    await user.clear(amount);
+    await user.type(amount, '500.000');
+    await user.selectOptions(screen.getByTestId('field-place'), 'agent');
+    await user.type(screen.getByTestId('field-travel_minutes'), '25');
+    await user.type(screen.getByTestId('field-travel_cost'), '15.000');
+    await user.click(screen.getByTestId('field-assisted'));
+    await user.click(screen.getByTestId('field-problems-long_queue'));
+    await user.click(screen.getByTestId('field-problems-forgot_pin'));
+    await user.click(screen.getByTestId('save'));
+
+    // More than what is left: the backend's amount error, translated with its param.
+    expect(await screen.findByTestId('error-amount')).toHaveTextContent(
+      'Số tiền vượt quá số còn lại chưa rút (400.000 ₫)',
+    );
+    await user.clear(amount);
+    await user.type(amount, '400000');
+    await user.click(screen.getByTestId('save'));
+
+    await waitFor(() => expect(within(paymentRows()[1]).getAllByTestId('withdrawal-row')).toHaveLength(2));
+    const calls = fake.callsTo('record_withdrawal') as { input: WithdrawalInput }[];
+    expect(calls).toHaveLength(2);
+    expect(calls[1].input).toEqual({
+      payment_id: payment.id,
+      withdrawn_on: '20/02/2026',
+      amount: '400000',
+      place: 'agent',
+      travel_minutes: '25',
+      travel_cost: '15.000',
+      waiting_minutes: '',
+      assisted: true,
+      problems: ['forgot_pin', 'long_queue'],
+    });
+    expect(within(paymentRows()[1]).getByTestId('payment-withdrawn')).toHaveTextContent('1.000.000 ₫');
+    expect(within(paymentRows()[1]).queryByTestId('record-withdrawal')).not.toBeInTheDocument();
+  });
+
+  it('opens an account with the provider list filtered by channel', async () => {
+    const user = userEvent.setup();
+    const { fake, an } = setup();
+    await user.click(await screen.findByTestId('open-account'));
+    const provider = await screen.findByTestId('field-provider_code');
+    await waitFor(() => expect(within(provider).getByRole('option', { name: 'Vietcombank' })).toBeInTheDocument());
+    expect(within(provider).queryByRole('option', { name: 'MoMo' })).not.toBeInTheDocument();
+
+    await user.selectOptions(screen.getByTestId('field-channel'), 'vneid');
+    expect(screen.queryByTestId('field-provider_code')).not.toBeInTheDocument();
+    await user.selectOptions(screen.getByTestId('field-channel'), 'mobile_money');
+    const mm = screen.getByTestId('field-provider_code');
+    expect(within(mm).getByRole('option', { name: 'Viettel Money' })).toBeInTheDocument();
+    await user.selectOptions(mm, 'viettel');
+    await user.type(screen.getByTestId('field-account_number'), '0912345678');
+    await user.type(screen.getByTestId('field-requested_on'), '01/03/2026');
+    await user.type(screen.getByTestId('field-opened_on'), '28/02/2026');
+    await user.click(screen.getByTestId('save'));
+    expect(await screen.findByTestId('error-opened_on')).toHaveTextContent('Ngày mở không được trước ngày đề nghị');
+
+    await user.clear(screen.getByTestId('field-opened_on'));
+    await user.type(screen.getByTestId('field-opened_on'), '03/03/2026{Enter}');
+    await waitFor(() => expect(screen.getAllByTestId('account-row')).toHaveLength(2));
+    expect((fake.callsTo('open_account') as { input: AccountInput }[]).at(-1)!.input).toEqual({
+      beneficiary_id: an.id,
+      channel: 'mobile_money',
+      provider_code: 'viettel',
+      account_number: '0912345678',
+      requested_on: '01/03/2026',
+      opened_on: '03/03/2026',
+      assisted: false,
+    });
+    expect(screen.getAllByTestId('account-row')[1]).toHaveTextContent('Viettel Money');
+  });
+
+  it('closes a form with Esc without saving', async () => {
+    const { fake } = setup();
+    await fireEvent.click(await screen.findByTestId('record-payment'));
+    await fireEvent.keyDown(screen.getByTestId('field-period'), { key: 'Escape' });
+    expect(screen.queryByTestId('payment-form')).not.toBeInTheDocument();
+    expect(fake.callsTo('record_payment')).toHaveLength(0);
+  });
+});
