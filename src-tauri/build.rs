@@ -10,7 +10,23 @@
 //! `src-tauri/capabilities/` grants its `allow-...` permission.
 
 /// The app's own commands (the names given to `tauri::generate_handler!`).
-const APP_COMMANDS: &[&str] = &["app_ping"];
+const APP_COMMANDS: &[&str] = &[
+    "app_info",
+    "set_language",
+    "dismiss_demo_offer",
+    "load_demo",
+    "list_units",
+    "list_groups",
+    "list_providers",
+    "search_beneficiaries",
+    "get_beneficiary",
+    "add_beneficiary",
+    "open_account",
+    "record_payment",
+    "record_withdrawal",
+    "metrics",
+    "time_to_cash_chart",
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");

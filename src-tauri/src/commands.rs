@@ -1,23 +1,202 @@
-//! The commands the webview calls (contract: `docs/IPC.md`).
+//! The commands the webview calls (contract: `docs/IPC.md`). Each is a thin adapter: parse
+//! nothing, decide nothing; call the core's validation and the store, return views or a typed
+//! [`AppError`] that the UI translates.
 //!
 //! Every command here must also be listed in `APP_COMMANDS` (src-tauri/build.rs) and granted in
 //! `src-tauri/capabilities/default.json`.
 
-use serde::Serialize;
+use crate::state::AppState;
+use ansinh_core::inputs::{AccountInput, BeneficiaryInput, PaymentInput, WithdrawalInput};
+use ansinh_core::model::SegmentBy;
+use ansinh_core::segments::MetricsReport;
+use ansinh_core::{AppError, dates, validate};
+use ansinh_demo::{DemoOptions, DemoSummary};
+use ansinh_store::{AccountView, BeneficiaryDetail, BeneficiaryView, GroupView, Page, PaymentView, ProviderView, UnitView, WithdrawalView};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 
-use crate::state::AppState;
+type Cmd<T> = Result<T, AppError>;
 
-/// Answer of [`app_ping`].
-#[derive(Debug, Clone, Serialize)]
-pub struct Pong {
-    pub app: &'static str,
-    pub version: &'static str,
-    pub db_path: String,
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
-/// Placeholder command proving the IPC path and its permission work end to end.
+const LANG_KEY: &str = "language";
+const DEMO_DECLINED_KEY: &str = "demo_offer_declined";
+
+#[derive(Debug, Serialize)]
+pub struct AppInfo {
+    pub version: &'static str,
+    pub db_path: String,
+    pub device_id: String,
+    pub beneficiary_count: i64,
+    pub lang: String,
+    /// An empty database whose user has not declined demo data yet.
+    pub offer_demo: bool,
+}
+
 #[tauri::command]
-pub fn app_ping(state: State<'_, AppState>) -> Pong {
-    Pong { app: "ansinh", version: env!("CARGO_PKG_VERSION"), db_path: state.db_path().display().to_string() }
+pub async fn app_info(state: State<'_, AppState>) -> Cmd<AppInfo> {
+    let s = &state.store;
+    let beneficiary_count = s.count_beneficiaries().await?;
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        db_path: s.path().display().to_string(),
+        device_id: s.device_id().to_string(),
+        beneficiary_count,
+        lang: s.setting(LANG_KEY).await?.unwrap_or_else(|| "vi".into()),
+        offer_demo: beneficiary_count == 0 && s.setting(DEMO_DECLINED_KEY).await?.is_none(),
+    })
+}
+
+#[tauri::command]
+pub async fn set_language(state: State<'_, AppState>, lang: String) -> Cmd<()> {
+    if !matches!(lang.as_str(), "vi" | "en") {
+        return Err(AppError::field("lang", "status.invalid", "language must be vi or en"));
+    }
+    Ok(state.store.set_setting(LANG_KEY, &lang).await?)
+}
+
+#[tauri::command]
+pub async fn dismiss_demo_offer(state: State<'_, AppState>) -> Cmd<()> {
+    Ok(state.store.set_setting(DEMO_DECLINED_KEY, "1").await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DemoRequest {
+    pub wards: usize,
+    pub beneficiaries: usize,
+    pub months: u32,
+    pub seed: u64,
+}
+
+#[tauri::command]
+pub async fn load_demo(state: State<'_, AppState>, options: DemoRequest) -> Cmd<DemoSummary> {
+    let opts = DemoOptions {
+        wards: options.wards.clamp(1, 200),
+        beneficiaries: options.beneficiaries.min(500_000),
+        months: options.months.clamp(1, 36),
+        seed: options.seed,
+        until: ansinh_demo::first_of_month(today()),
+    };
+    Ok(ansinh_demo::load(&state.store, &opts).await?)
+}
+
+#[tauri::command]
+pub async fn list_units(state: State<'_, AppState>) -> Cmd<Vec<UnitView>> {
+    Ok(state.store.refs().await?.local_units().cloned().collect())
+}
+
+#[tauri::command]
+pub async fn list_groups(state: State<'_, AppState>) -> Cmd<Vec<GroupView>> {
+    Ok(state.store.refs().await?.groups)
+}
+
+#[tauri::command]
+pub async fn list_providers(state: State<'_, AppState>) -> Cmd<Vec<ProviderView>> {
+    Ok(state.store.refs().await?.providers)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub ward_code: Option<String>,
+    #[serde(default = "default_limit")]
+    pub limit: i64,
+    #[serde(default)]
+    pub offset: i64,
+}
+
+fn default_limit() -> i64 {
+    50
+}
+
+#[tauri::command]
+pub async fn search_beneficiaries(state: State<'_, AppState>, query: SearchQuery) -> Cmd<Page<BeneficiaryView>> {
+    Ok(state.store.search(&query.text, query.ward_code.as_deref(), query.limit, query.offset).await?)
+}
+
+#[tauri::command]
+pub async fn get_beneficiary(state: State<'_, AppState>, id: String) -> Cmd<BeneficiaryDetail> {
+    Ok(state.store.beneficiary_detail(&id).await?)
+}
+
+#[tauri::command]
+pub async fn add_beneficiary(state: State<'_, AppState>, input: BeneficiaryInput) -> Cmd<BeneficiaryView> {
+    let refs = state.store.refs().await?;
+    let b = validate::beneficiary(&input, &refs, today()).map_err(AppError::Validation)?;
+    state.store.add_beneficiary(&b).await?;
+    Ok(state.store.beneficiary_detail(&b.id.to_string()).await?.beneficiary)
+}
+
+#[tauri::command]
+pub async fn open_account(state: State<'_, AppState>, input: AccountInput) -> Cmd<AccountView> {
+    let refs = state.store.refs().await?;
+    let a = validate::account(&input, &refs, today()).map_err(AppError::Validation)?;
+    state.store.add_account(&a).await?;
+    let detail = state.store.beneficiary_detail(&a.beneficiary_id.to_string()).await?;
+    let id = a.id.to_string();
+    detail.accounts.into_iter().find(|x| x.id == id).ok_or(AppError::NotFound { entity: "account", id })
+}
+
+#[tauri::command]
+pub async fn record_payment(state: State<'_, AppState>, input: PaymentInput) -> Cmd<PaymentView> {
+    let draft = validate::payment(&input, today()).map_err(AppError::Validation)?;
+    let p = state.store.add_payment(&draft).await?;
+    let detail = state.store.beneficiary_detail(&p.beneficiary_id.to_string()).await?;
+    let id = p.id.to_string();
+    detail.payments.into_iter().find(|x| x.id == id).ok_or(AppError::NotFound { entity: "payment", id })
+}
+
+#[tauri::command]
+pub async fn record_withdrawal(state: State<'_, AppState>, input: WithdrawalInput) -> Cmd<WithdrawalView> {
+    let w = validate::withdrawal(&input, today()).map_err(AppError::Validation)?;
+    state.store.add_withdrawal(&w).await?;
+    Ok(state
+        .store
+        .withdrawals_of(&w.payment_id.to_string())
+        .await?
+        .into_iter()
+        .find(|x| x.id == w.id.to_string())
+        .ok_or(AppError::NotFound { entity: "withdrawal", id: w.id.to_string() })?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MetricsQuery {
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub by: Option<SegmentBy>,
+}
+
+fn as_of(raw: &Option<String>) -> Cmd<NaiveDate> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(today()),
+        Some(s) => dates::parse_date("as_of", s).map_err(AppError::from),
+    }
+}
+
+#[tauri::command]
+pub async fn metrics(state: State<'_, AppState>, query: MetricsQuery) -> Cmd<MetricsReport> {
+    Ok(state.store.metrics(as_of(&query.as_of)?, query.by).await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChartQuery {
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub by: Option<SegmentBy>,
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+#[tauri::command]
+pub async fn time_to_cash_chart(state: State<'_, AppState>, query: ChartQuery) -> Cmd<String> {
+    let lang: ansinh_charts::Lang = query.lang.as_deref().unwrap_or("vi").parse().unwrap_or(ansinh_charts::Lang::Vi);
+    let report = state.store.metrics(as_of(&query.as_of)?, query.by).await?;
+    Ok(ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string()))
 }

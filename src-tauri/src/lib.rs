@@ -1,7 +1,7 @@
 //! The ansinh desktop shell: a thin Tauri layer over the ansinh crates.
 //!
 //! Layout:
-//! - [`state`]: what the app keeps for its lifetime (the database path, later the store);
+//! - [`state`]: what the app keeps for its lifetime (the open store);
 //! - [`commands`]: the `#[tauri::command]` functions the webview calls (see `docs/IPC.md`).
 //!
 //! Adding a command: write it in `commands.rs`, add it to `generate_handler!` below, to
@@ -20,11 +20,29 @@ pub use state::{AppState, DB_ENV_VAR};
 pub fn run() {
     tauri::Builder::default()
         .setup(|app| {
-            let db_path = state::resolve_db_path(app.path().data_dir().ok())?;
-            app.manage(AppState::new(db_path));
+            // The same file the CLI uses by default ($ANSINH_DB or <data dir>/vn.ansinh.desktop/ansinh.db).
+            let path = ansinh_store::default_db_path();
+            let store = tauri::async_runtime::block_on(ansinh_store::Store::open(&path))?;
+            app.manage(AppState { store });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::app_ping])
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::set_language,
+            commands::dismiss_demo_offer,
+            commands::load_demo,
+            commands::list_units,
+            commands::list_groups,
+            commands::list_providers,
+            commands::search_beneficiaries,
+            commands::get_beneficiary,
+            commands::add_beneficiary,
+            commands::open_account,
+            commands::record_payment,
+            commands::record_withdrawal,
+            commands::metrics,
+            commands::time_to_cash_chart,
+        ])
         .run(tauri::generate_context!())
         .expect("error while running the ansinh app");
 }

@@ -95,6 +95,18 @@ impl App {
         App { client: Some(client), driver, db_path, artifacts, _data: data, _lock: lock }
     }
 
+    /// Answers the first-start demo offer with "start empty" and waits until the dialog is gone
+    /// (while it is open it covers the page and intercepts clicks).
+    pub async fn skip_demo_offer(&self) {
+        self.wait_for_css(&testid_css("demo-dialog"), TIMEOUT).await;
+        self.click("demo-skip").await;
+        let start = std::time::Instant::now();
+        while self.exists("demo-dialog").await {
+            assert!(start.elapsed() < TIMEOUT, "the demo dialog did not close");
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     /// The WebDriver client, for anything the helpers do not cover.
     pub fn client(&self) -> &Client {
         self.client.as_ref().expect("the session is open")

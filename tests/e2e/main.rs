@@ -26,8 +26,10 @@ async fn smoke_app_starts_on_a_fresh_database() {
 async fn ipc_reaches_the_rust_side_with_the_test_database() {
     let app = App::start("ipc").await;
 
-    let pong = app.invoke("app_ping", json!({})).await.expect("app_ping is allowed by the default capability");
-    assert_eq!(pong["app"], "ansinh");
+    let pong = app.invoke("app_info", json!({})).await.expect("app_info is allowed by the default capability");
+    assert_eq!(pong["beneficiary_count"], 0);
+    assert_eq!(pong["offer_demo"], true, "a fresh database offers demo data");
+    assert_eq!(pong["lang"], "vi", "Vietnamese is the default language");
     assert_eq!(pong["db_path"].as_str(), app.db_path().to_str(), "the app must use the database given in ANSINH_DB");
 
     let denied = app.invoke("no_such_command", json!({})).await;
@@ -41,6 +43,7 @@ async fn ipc_reaches_the_rust_side_with_the_test_database() {
 #[tokio::test]
 async fn harness_helpers_drive_form_controls() {
     let app = App::start("harness").await;
+    app.skip_demo_offer().await;
 
     let script = r#"
         const form = document.createElement('form');
@@ -72,6 +75,87 @@ async fn harness_helpers_drive_form_controls() {
     assert_eq!(text, "Trần Văn Bình|00001|true");
     assert!(app.exists("t-out").await);
     assert!(!app.exists("t-missing").await);
+
+    app.close().await;
+}
+
+/// The whole payment path by clicking and typing: add a person (after an inline ID error),
+/// open a bank account, record a credited payment, see the dashboard count it as not yet
+/// withdrawn, record the withdrawal two days later, and see the dashboard figures change.
+#[tokio::test]
+async fn whole_payment_path_changes_the_dashboard() {
+    let app = App::start("path").await;
+    let long = harness::TIMEOUT;
+
+    // First start offers demo data; this officer starts empty.
+    app.skip_demo_offer().await;
+
+    app.click("nav-beneficiaries").await;
+    app.click("add-beneficiary").await;
+    app.type_into("field-full_name", "Nguyễn Thị Ánh").await;
+    app.type_into("field-birth_date", "05/03/1941").await;
+    app.select("field-sex", "female").await;
+    app.type_into("field-id_number", "12345").await;
+    app.select("field-ward_code", "90001").await;
+    app.select("field-group_code", "cao_tuoi_ngheo_80").await;
+    app.set_checked("field-needs-lives_alone", true).await;
+    app.click("save").await;
+    let err = app.wait_text("error-id_number", |t| !t.is_empty(), long).await;
+    assert!(err.contains("12"), "a translated error names the 12 digits: {err}");
+
+    app.type_into("field-id_number", "001141012345").await;
+    app.click("save").await;
+    let name = app.wait_text("detail-name", |t| t.contains("Ánh"), long).await;
+    assert!(name.contains("Nguyễn Thị Ánh"), "{name}");
+
+    app.click("open-account").await;
+    app.select("field-channel", "bank").await;
+    app.select("field-provider_code", "970436").await;
+    app.type_into("field-account_number", "0011004455667").await;
+    app.type_into("field-requested_on", "01/10/2026").await;
+    app.type_into("field-opened_on", "03/10/2026").await;
+    app.click("save").await;
+    app.wait_for_css(&harness::testid_css("account-row"), long).await;
+
+    app.click("record-payment").await;
+    app.type_into("field-period", "10/2026").await;
+    app.select("field-status", "credited").await;
+    app.type_into("field-credited_on", "10/10/2026").await;
+    app.click("save").await;
+    app.wait_for_css("[data-testid=\"payment-row\"][data-status=\"credited\"]", long).await;
+
+    app.click("nav-dashboard").await;
+    assert_eq!(app.wait_text("kpi-credited", |t| t.trim() == "1", long).await.trim(), "1");
+    assert_eq!(app.text("kpi-withdrawn").await.trim(), "0");
+    assert_eq!(app.text("kpi-unwithdrawn").await.trim(), "1");
+
+    // Back to the person through an accent-insensitive search.
+    app.click("nav-beneficiaries").await;
+    app.type_into("search", "nguyen thi anh").await;
+    app.wait_text("result-total", |t| t.trim() == "1", long).await;
+    // The list was already showing this one person: let the debounced search answer and
+    // re-render before clicking, or the click lands on a row that is being replaced.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    // WebKitWebDriver will not click a table row itself; click the name cell in it.
+    let name_cell = app.wait_for_css("[data-testid=\"beneficiary-row\"] td.name", long).await;
+    name_cell.click().await.expect("open the person's page from the list");
+    app.wait_for_css(&harness::testid_css("record-withdrawal"), long).await;
+    app.click("record-withdrawal").await;
+    app.type_into("field-withdrawn_on", "12/10/2026").await;
+    app.select("field-place", "atm").await;
+    app.type_into("field-travel_minutes", "20").await;
+    app.click("save").await;
+    app.wait_for_css(&harness::testid_css("withdrawal-row"), long).await;
+
+    app.click("nav-dashboard").await;
+    app.wait_text("kpi-withdrawn", |t| t.trim() == "1", long).await;
+    assert_eq!(app.text("kpi-unwithdrawn").await.trim(), "0");
+    assert_eq!(app.text("kpi-median").await.trim(), "2", "credited 10/10, withdrawn 12/10");
+    let by3 = app.text("wbd-3").await;
+    assert!(by3.starts_with("100"), "all withdrawn within 3 days: {by3}");
+    assert!(app.text("wbd-1").await.starts_with('0'), "none within 1 day");
+    app.wait_for_css("[data-testid=\"ttc-chart\"] svg", long).await;
+    app.screenshot("dashboard.png").await;
 
     app.close().await;
 }

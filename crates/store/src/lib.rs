@@ -26,10 +26,13 @@ use std::time::Duration;
 /// The app's identifier; the desktop app's data folder is `<data dir>/<IDENTIFIER>`.
 pub const APP_IDENTIFIER: &str = "vn.ansinh.desktop";
 
+/// Environment variable naming the database file (tests point it at a temporary folder).
+pub const DB_ENV_VAR: &str = "ANSINH_DB";
+
 /// The database the desktop app uses: `$ANSINH_DB` if set, else `<data dir>/vn.ansinh.desktop/ansinh.db`
 /// (the same folder Tauri's `app_data_dir` gives), so the CLI and the app share one file.
 pub fn default_db_path() -> PathBuf {
-    if let Some(p) = std::env::var_os("ANSINH_DB").filter(|p| !p.is_empty()) {
+    if let Some(p) = std::env::var_os(DB_ENV_VAR).filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
     dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(APP_IDENTIFIER).join("ansinh.db")
