@@ -11,7 +11,10 @@ use ansinh_core::model::SegmentBy;
 use ansinh_core::segments::MetricsReport;
 use ansinh_core::{AppError, dates, validate};
 use ansinh_demo::{DemoOptions, DemoSummary};
-use ansinh_store::{AccountView, BeneficiaryDetail, BeneficiaryView, GroupView, Page, PaymentView, ProviderView, UnitView, WithdrawalView};
+use ansinh_store::{
+    AccountView, BeneficiaryDetail, BeneficiaryView, GroupView, Page, PaymentView, ProviderView, UnitView,
+    WithdrawalView,
+};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -155,13 +158,14 @@ pub async fn record_payment(state: State<'_, AppState>, input: PaymentInput) -> 
 pub async fn record_withdrawal(state: State<'_, AppState>, input: WithdrawalInput) -> Cmd<WithdrawalView> {
     let w = validate::withdrawal(&input, today()).map_err(AppError::Validation)?;
     state.store.add_withdrawal(&w).await?;
-    Ok(state
+    let id = w.id.to_string();
+    state
         .store
         .withdrawals_of(&w.payment_id.to_string())
         .await?
         .into_iter()
-        .find(|x| x.id == w.id.to_string())
-        .ok_or(AppError::NotFound { entity: "withdrawal", id: w.id.to_string() })?)
+        .find(|x| x.id == id)
+        .ok_or(AppError::NotFound { entity: "withdrawal", id })
 }
 
 #[derive(Debug, Deserialize)]

@@ -95,6 +95,21 @@ impl App {
         App { client: Some(client), driver, db_path, artifacts, _data: data, _lock: lock }
     }
 
+    /// Clicks once the element is there and nothing covers it (e.g. a dialog still closing),
+    /// retrying until `timeout`.
+    pub async fn click_when_ready(&self, testid: &str, timeout: Duration) {
+        let start = std::time::Instant::now();
+        loop {
+            if let Ok(el) = self.client().find(fantoccini::Locator::Css(&testid_css(testid))).await
+                && el.click().await.is_ok()
+            {
+                return;
+            }
+            assert!(start.elapsed() < timeout, "could not click `{testid}` within {timeout:?}");
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     /// Answers the first-start demo offer with "start empty" and waits until the dialog is gone
     /// (while it is open it covers the page and intercepts clicks).
     pub async fn skip_demo_offer(&self) {

@@ -159,3 +159,41 @@ async fn whole_payment_path_changes_the_dashboard() {
 
     app.close().await;
 }
+
+/// First start offers demo data; accepting it fills the list and the dashboard.
+#[tokio::test]
+async fn first_start_loads_demo_data_on_request() {
+    let app = App::start("demo").await;
+    let long = std::time::Duration::from_secs(60);
+
+    app.wait_for_css(&harness::testid_css("demo-dialog"), harness::TIMEOUT).await;
+    app.click("demo-load").await;
+    app.click_when_ready("nav-beneficiaries", long).await;
+    let total = app.wait_text("result-total", |t| t.trim().parse::<u32>().is_ok_and(|n| n > 0), long).await;
+    assert_eq!(total.trim(), "300", "the offered demo city has 300 people");
+
+    app.click("nav-dashboard").await;
+    let credited = app.wait_text("kpi-credited", |t| t.trim().parse::<u32>().is_ok_and(|n| n > 0), long).await;
+    let withdrawn = app.text("kpi-withdrawn").await;
+    assert!(
+        withdrawn.trim().parse::<u32>().unwrap() < credited.trim().parse::<u32>().unwrap(),
+        "some money is still waiting"
+    );
+    app.screenshot("demo-dashboard.png").await;
+    app.close().await;
+}
+
+/// Vietnamese by default; the English switch changes the interface and is kept in the database.
+#[tokio::test]
+async fn language_switch_is_saved() {
+    let app = App::start("lang").await;
+    app.skip_demo_offer().await;
+    assert_eq!(app.text("nav-dashboard").await.trim(), "Tổng quan");
+    app.click("lang-en").await;
+    app.wait_text("nav-dashboard", |t| t.trim() == "Overview", harness::TIMEOUT).await;
+    let info = app.invoke("app_info", json!({})).await.expect("app_info");
+    assert_eq!(info["lang"], "en", "the choice is stored by Rust, not in the webview");
+    app.click("lang-vi").await;
+    app.wait_text("nav-dashboard", |t| t.trim() == "Tổng quan", harness::TIMEOUT).await;
+    app.close().await;
+}
