@@ -78,17 +78,32 @@ impl App {
 
         let mut vars: Vec<(&str, &str)> = vec![("ANSINH_DB", db_path.to_str().expect("utf-8 path"))];
         vars.extend_from_slice(env);
-        let driver = Driver::start(&prerequisites, &artifacts.join("driver.log"), &vars);
-
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
         capabilities.insert("tauri:options".into(), json!({ "application": APP_BINARY }));
-        let client = ClientBuilder::new(HttpConnector::new()).capabilities(capabilities).connect(&driver.url()).await;
-        let client = match client {
-            Ok(client) => client,
-            Err(error) => {
-                driver.print_log_tail();
-                panic!("could not open a WebDriver session on the app: {error}");
+        // tauri-driver sometimes drops the very first session request while it is still starting
+        // WebKitWebDriver (seen as "SendRequest" errors right after a previous app closed): retry
+        // with a fresh driver a few times before calling it a failure.
+        const ATTEMPTS: u32 = 3;
+        let mut attempt = 1;
+        let (driver, client) = loop {
+            let driver = Driver::start(&prerequisites, &artifacts.join("driver.log"), &vars);
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&driver.url())
+                .await
+            {
+                Ok(client) => break (driver, client),
+                Err(error) if attempt < ATTEMPTS => {
+                    eprintln!("e2e: session attempt {attempt} failed ({error}); retrying with a fresh driver");
+                    drop(driver);
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    attempt += 1;
+                }
+                Err(error) => {
+                    driver.print_log_tail();
+                    panic!("could not open a WebDriver session on the app after {ATTEMPTS} attempts: {error}");
+                }
             }
         };
 
