@@ -102,6 +102,7 @@ async fn whole_payment_path_changes_the_dashboard() {
     app.click("save").await;
     let err = app.wait_text("error-id_number", |t| !t.is_empty(), long).await;
     assert!(err.contains("12"), "a translated error names the 12 digits: {err}");
+    app.screenshot("form-error.png").await;
 
     app.type_into("field-id_number", "001141012345").await;
     app.click("save").await;
@@ -146,6 +147,7 @@ async fn whole_payment_path_changes_the_dashboard() {
     app.type_into("field-travel_minutes", "20").await;
     app.click("save").await;
     app.wait_for_css(&harness::testid_css("withdrawal-row"), long).await;
+    app.screenshot("detail.png").await;
 
     app.click("nav-dashboard").await;
     app.wait_text("kpi-withdrawn", |t| t.trim() == "1", long).await;
