@@ -1,7 +1,7 @@
 //! Column lists and record → row conversion for each entity table (one place per table).
 
 use crate::sqlrow::Val;
-use ansinh_core::records::{Account, Beneficiary, Payment, Withdrawal};
+use ansinh_core::records::{Account, Beneficiary, Cycle, Payment, Withdrawal};
 use ansinh_core::text;
 use chrono::NaiveDate;
 
@@ -11,6 +11,55 @@ pub const AUDIT_COLS: [&str; 6] =
 
 pub fn audit_vals(now: &str, officer: &str, device: &str) -> [Val; 6] {
     [now.into(), officer.into(), device.into(), now.into(), officer.into(), device.into()]
+}
+
+/// A record that is stored as one row of one table and logged as one change record.
+pub trait TableRow: serde::Serialize {
+    /// Entity name in change records.
+    const ENTITY: &'static str;
+    const TABLE: &'static str;
+    fn cols() -> Vec<&'static str>;
+    /// The entity id in change records.
+    fn key(&self) -> String;
+    fn row(&self, audit: &[Val; 6]) -> Vec<Val>;
+}
+
+macro_rules! table_row {
+    ($t:ty, $entity:literal, $table:literal, $cols:path, $row:path) => {
+        impl TableRow for $t {
+            const ENTITY: &'static str = $entity;
+            const TABLE: &'static str = $table;
+            fn cols() -> Vec<&'static str> {
+                $cols()
+            }
+            fn key(&self) -> String {
+                self.id.to_string()
+            }
+            fn row(&self, audit: &[Val; 6]) -> Vec<Val> {
+                $row(self, audit)
+            }
+        }
+    };
+}
+
+table_row!(Beneficiary, "beneficiary", "beneficiaries", beneficiary_cols, beneficiary_row);
+table_row!(Account, "account", "accounts", account_cols, account_row);
+table_row!(Payment, "payment", "payments", payment_cols, payment_row);
+table_row!(Withdrawal, "withdrawal", "withdrawals", withdrawal_cols, withdrawal_row);
+
+/// Cycles are shared reference rows keyed by period, without audit columns.
+impl TableRow for Cycle {
+    const ENTITY: &'static str = "cycle";
+    const TABLE: &'static str = "payment_cycles";
+    fn cols() -> Vec<&'static str> {
+        vec!["period", "scheduled_on"]
+    }
+    fn key(&self) -> String {
+        self.period.clone()
+    }
+    fn row(&self, _audit: &[Val; 6]) -> Vec<Val> {
+        vec![self.period.clone().into(), iso(self.scheduled_on).into()]
+    }
 }
 
 pub fn iso(d: NaiveDate) -> String {

@@ -3,8 +3,8 @@
 
 use crate::changes::{ChangeWriter, Kind};
 use crate::error::{Result, StoreError};
-use crate::rows::{self, iso};
-use crate::sqlrow::insert_rows;
+use crate::rows::{self, TableRow};
+use crate::sqlrow::{Val, insert_rows};
 use crate::{Store, now};
 use ansinh_core::FieldError;
 use ansinh_core::model::{AccountStatus, Channel, PaymentStatus};
@@ -51,7 +51,7 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 impl Store {
     /// Writes a whole batch in one transaction: nothing of it is visible unless all of it is.
     pub async fn insert_batch(&self, batch: &Batch) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_checked().await?;
         self.write_batch(&mut tx, batch).await?;
         tx.commit().await?;
         Ok(())
@@ -67,51 +67,12 @@ impl Store {
         let now = now();
         let audit = rows::audit_vals(&now, &self.author.officer, &self.author.device_id);
         let mut log = ChangeWriter::start(&mut *tx, &self.author, &now).await?;
-        let cycle_rows: Vec<_> = batch
-            .cycles
-            .iter()
-            .map(|c| {
-                log.record("cycle", &c.period, Kind::Insert, c);
-                vec![c.period.clone().into(), iso(c.scheduled_on).into()]
-            })
-            .collect();
-        insert_rows(&mut *tx, "payment_cycles", &["period", "scheduled_on"], &cycle_rows).await?;
-        let b: Vec<_> = batch
-            .beneficiaries
-            .iter()
-            .map(|b| {
-                log.record("beneficiary", &b.id.to_string(), Kind::Insert, b);
-                rows::beneficiary_row(b, &audit)
-            })
-            .collect();
-        insert_rows(&mut *tx, "beneficiaries", &rows::beneficiary_cols(), &b).await?;
-        let a: Vec<_> = batch
-            .accounts
-            .iter()
-            .map(|a| {
-                log.record("account", &a.id.to_string(), Kind::Insert, a);
-                rows::account_row(a, &audit)
-            })
-            .collect();
-        insert_rows(&mut *tx, "accounts", &rows::account_cols(), &a).await?;
-        let p: Vec<_> = batch
-            .payments
-            .iter()
-            .map(|p| {
-                log.record("payment", &p.id.to_string(), Kind::Insert, p);
-                rows::payment_row(p, &audit)
-            })
-            .collect();
-        insert_rows(&mut *tx, "payments", &rows::payment_cols(), &p).await?;
-        let w: Vec<_> = batch
-            .withdrawals
-            .iter()
-            .map(|w| {
-                log.record("withdrawal", &w.id.to_string(), Kind::Insert, w);
-                rows::withdrawal_row(w, &audit)
-            })
-            .collect();
-        insert_rows(&mut *tx, "withdrawals", &rows::withdrawal_cols(), &w).await?;
+        // Parents before children, so foreign keys hold at every statement.
+        insert_logged(tx, &mut log, &batch.cycles, &audit).await?;
+        insert_logged(tx, &mut log, &batch.beneficiaries, &audit).await?;
+        insert_logged(tx, &mut log, &batch.accounts, &audit).await?;
+        insert_logged(tx, &mut log, &batch.payments, &audit).await?;
+        insert_logged(tx, &mut log, &batch.withdrawals, &audit).await?;
         log.flush(tx).await
     }
 
@@ -272,4 +233,21 @@ async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result
         );
     }
     if errors.is_empty() { Ok(()) } else { Err(StoreError::Invalid(errors)) }
+}
+
+/// Inserts one table's rows and appends a change record for each, in the same order.
+async fn insert_logged<T: TableRow>(
+    tx: &mut SqliteConnection,
+    log: &mut ChangeWriter,
+    items: &[T],
+    audit: &[Val; 6],
+) -> Result<()> {
+    let rows: Vec<Vec<Val>> = items
+        .iter()
+        .map(|x| {
+            log.record(T::ENTITY, &x.key(), Kind::Insert, x);
+            x.row(audit)
+        })
+        .collect();
+    insert_rows(tx, T::TABLE, &T::cols(), &rows).await
 }
