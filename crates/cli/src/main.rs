@@ -12,6 +12,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod table;
+
 #[derive(Parser)]
 #[command(name = "ansinh", version, about = "ansinh: cashless social-security payments, from credit to cash in hand")]
 struct Cli {
@@ -26,8 +28,8 @@ struct Cli {
 enum Command {
     /// Generate a deterministic synthetic city (same options, same data).
     Demo {
-        #[arg(long, default_value_t = 3)]
-        wards: usize,
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
+        wards: u16,
         #[arg(long, default_value_t = 300)]
         beneficiaries: usize,
         #[arg(long, default_value_t = 6)]
@@ -51,7 +53,7 @@ enum Command {
     },
     /// Time-to-cash indicators.
     Metrics {
-        /// Print JSON (the only format for now; accepted for scripts that pass it).
+        /// Print the full report as JSON (documented keys) instead of a short table.
         #[arg(long)]
         json: bool,
         /// Compute as of this date, yyyy-mm-dd or dd/mm/yyyy (default: today).
@@ -137,7 +139,7 @@ async fn run(cli: Cli) -> Result<(), AppError> {
                 }
                 None => ansinh_demo::first_of_month(today()),
             };
-            let opts = DemoOptions { wards, beneficiaries, months, seed, until };
+            let opts = DemoOptions { wards: wards.into(), beneficiaries, months, seed, until };
             let summary = ansinh_demo::load(&store, &opts).await?;
             println!("{}", serde_json::to_string_pretty(&summary).expect("serialisable"));
         }
@@ -159,9 +161,13 @@ async fn run(cli: Cli) -> Result<(), AppError> {
             let n = ansinh_files::export::export_csv(&store, what, &out).await?;
             eprintln!("{n} rows written to {}", out.display());
         }
-        Command::Metrics { json: _, as_of: a, by } => {
+        Command::Metrics { json, as_of: a, by } => {
             let report = store.metrics(as_of(&a)?, by.map(Into::into)).await?;
-            println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
+            } else {
+                print!("{}", table::metrics(&report));
+            }
         }
         Command::Chart { kind: ChartKind::TimeToCash, out, as_of: a, by, lang } => {
             let lang: ansinh_charts::Lang = lang

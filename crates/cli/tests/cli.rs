@@ -217,3 +217,24 @@ fn chart_writes_an_svg() {
     let svg = std::fs::read_to_string(out).unwrap();
     assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"), "{}", &svg[..40]);
 }
+
+#[test]
+fn metrics_without_json_prints_a_table_per_segment() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    ok(&db, DEMO);
+    let out = ok(&db, &["metrics", "--as-of", "2026-10-20", "--by", "ward"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].contains("2026-10-20"));
+    assert!(lines[2].starts_with("all "), "{out}");
+    assert_eq!(lines.len(), 3 + 3, "header lines, the total and one line per ward: {out}");
+    assert!(out.contains("Phường Ba Đình"), "{out}");
+}
+
+#[test]
+fn demo_refuses_zero_wards() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ansinh(&dir.path().join("a.db"), &["demo", "--wards", "0"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--wards"));
+}

@@ -178,22 +178,8 @@ impl Store {
             .fetch_all(&self.reader)
             .await?
         {
-            let pid: String = r.get("id");
-            let ws = withdrawals.remove(&pid).unwrap_or_default();
-            payments.push(PaymentView {
-                beneficiary_id: r.get("beneficiary_id"),
-                account_id: r.get("account_id"),
-                channel: enum_col(&r, "channel", Channel::parse)?,
-                period: r.get("period"),
-                amount_vnd: r.get("amount_vnd"),
-                status: enum_col(&r, "status", PaymentStatus::parse)?,
-                scheduled_on: r.get("scheduled_on"),
-                credited_on: r.get("credited_on"),
-                failure_reason: r.get("failure_reason"),
-                withdrawn_vnd: ws.iter().map(|w| w.amount_vnd).sum(),
-                withdrawals: ws,
-                id: pid,
-            });
+            let ws = withdrawals.remove(r.get::<&str, _>("id")).unwrap_or_default();
+            payments.push(payment_view(&r, ws)?);
         }
         Ok(BeneficiaryDetail { beneficiary, accounts, payments })
     }
@@ -218,22 +204,7 @@ impl Store {
             .fetch_all(&self.reader)
             .await?
             .iter()
-            .map(|r| {
-                Ok(PaymentView {
-                    id: r.get("id"),
-                    beneficiary_id: r.get("beneficiary_id"),
-                    account_id: r.get("account_id"),
-                    channel: enum_col(r, "channel", Channel::parse)?,
-                    period: r.get("period"),
-                    amount_vnd: r.get("amount_vnd"),
-                    status: enum_col(r, "status", PaymentStatus::parse)?,
-                    scheduled_on: r.get("scheduled_on"),
-                    credited_on: r.get("credited_on"),
-                    failure_reason: r.get("failure_reason"),
-                    withdrawn_vnd: 0,
-                    withdrawals: Vec::new(),
-                })
-            })
+            .map(|r| payment_view(r, Vec::new()))
             .collect()
     }
 
@@ -269,6 +240,24 @@ impl Store {
         .map(|r| account_view(r, &refs))
         .collect()
     }
+}
+
+/// A `payments` row with the withdrawals given (the export leaves them out).
+fn payment_view(r: &SqliteRow, withdrawals: Vec<WithdrawalView>) -> Result<PaymentView> {
+    Ok(PaymentView {
+        id: r.get("id"),
+        beneficiary_id: r.get("beneficiary_id"),
+        account_id: r.get("account_id"),
+        channel: enum_col(r, "channel", Channel::parse)?,
+        period: r.get("period"),
+        amount_vnd: r.get("amount_vnd"),
+        status: enum_col(r, "status", PaymentStatus::parse)?,
+        scheduled_on: r.get("scheduled_on"),
+        credited_on: r.get("credited_on"),
+        failure_reason: r.get("failure_reason"),
+        withdrawn_vnd: withdrawals.iter().map(|w| w.amount_vnd).sum(),
+        withdrawals,
+    })
 }
 
 /// Rows from `accounts` with a derived `first_credit_on` column.

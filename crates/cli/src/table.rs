@@ -1,0 +1,50 @@
+//! The short, human-readable form of `ansinh metrics` (without `--json`).
+
+use ansinh_core::indicators::Metrics;
+use ansinh_core::segments::MetricsReport;
+use std::fmt::Write;
+
+fn days(d: Option<i64>) -> String {
+    d.map_or_else(|| "-".to_string(), |d| d.to_string())
+}
+
+fn pct(f: Option<f64>) -> String {
+    f.map_or_else(|| "-".to_string(), |f| format!("{:.1}%", f * 100.0))
+}
+
+fn line(out: &mut String, name: &str, m: &Metrics) {
+    let t = &m.time_to_cash_days;
+    let w = &m.withdrawn_by_day;
+    let _ = writeln!(
+        out,
+        "{name:<32} {:>9} {:>9} {:>11} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7}",
+        m.credited,
+        m.withdrawn,
+        m.unwithdrawn,
+        days(t.median),
+        days(t.p75),
+        days(t.p90),
+        pct(w.day1),
+        pct(w.day3),
+        pct(w.day7),
+        pct(w.day30)
+    );
+}
+
+pub fn metrics(r: &MetricsReport) -> String {
+    let mut out = format!(
+        "Time to cash as of {} (days from credit to first withdrawal; unwithdrawn payments censored)\n",
+        r.as_of
+    );
+    let _ = writeln!(
+        out,
+        "{:<32} {:>9} {:>9} {:>11} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7}",
+        "segment", "credited", "withdrawn", "unwithdrawn", "median", "p75", "p90", "≤1d", "≤3d", "≤7d", "≤30d"
+    );
+    line(&mut out, "all", &r.overall);
+    for s in r.segments.iter().flatten() {
+        let name: String = s.label.chars().take(32).collect();
+        line(&mut out, &name, &s.metrics);
+    }
+    out
+}
