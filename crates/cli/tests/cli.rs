@@ -238,3 +238,33 @@ fn demo_refuses_zero_wards() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--wards"));
 }
+
+#[test]
+fn an_administrator_loads_units_that_imports_then_accept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let people = dir.path().join("people.csv");
+    std::fs::write(&people, format!("{HEADER}Nguyễn Văn An,05/03/1941,Nam,001041012345,77777,cao_tuoi_ngheo_80,\n"))
+        .unwrap();
+    let out = ansinh(&db, &["import", "beneficiaries", people.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ward.unknown"), "77777 is not a known unit yet");
+
+    let units = dir.path().join("units.csv");
+    std::fs::write(&units, "Mã,Tên,Cấp,Mã cấp trên\n77777,Xã Thử Nghiệm,xã,01\n").unwrap();
+    assert!(ok(&db, &["import", "units", units.to_str().unwrap()]).contains("1 units loaded"));
+    assert_eq!(json(&db, &["import", "beneficiaries", people.to_str().unwrap()])["added"], 1);
+    let exported = dir.path().join("b.csv");
+    ok(&db, &["export", "beneficiaries", "--out", exported.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(exported).unwrap().contains("Xã Thử Nghiệm"));
+}
+
+#[test]
+fn demo_goes_only_into_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    ok(&db, &["demo", "--beneficiaries", "20", "--months", "2", "--until", "2026-10"]);
+    let out = ansinh(&db, &["demo", "--beneficiaries", "20", "--months", "2", "--until", "2026-10"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty database"));
+    assert_eq!(count(&db), 20, "the first demo is intact");
+}

@@ -470,7 +470,16 @@ pub struct DemoSummary {
 }
 
 /// Generates the demo city and writes it in one transaction.
+/// Only into an empty database: demo people would otherwise mix with real ones (and the same
+/// seed twice would collide on ID numbers).
 pub async fn load(store: &ansinh_store::Store, opts: &DemoOptions) -> ansinh_store::Result<DemoSummary> {
+    if store.count_beneficiaries().await? > 0 {
+        return Err(ansinh_store::StoreError::Conflict(ansinh_core::FieldError::new(
+            "database",
+            "demo.not_empty",
+            "demo data can only be loaded into an empty database",
+        )));
+    }
     let refs = store.refs().await?;
     let demo = generate(opts, &refs);
     if !demo.new_units.is_empty() {

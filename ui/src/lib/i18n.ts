@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'period.invalid',
   'payment.duplicate',
   'payment.not_credited',
+  'cycle.closed',
+  'demo.not_empty',
   'failure_reason.required',
   'override_reason.required',
   'import.header_missing',
@@ -82,7 +84,7 @@ const vi = {
 
   'demo.title': 'Chào mừng đến với ansinh',
   'demo.text':
-    'Cơ sở dữ liệu đang trống. Bạn có muốn nạp dữ liệu mẫu (3 xã/phường, 300 người hưởng, 6 tháng chi trả) để làm quen với ứng dụng không? Dữ liệu mẫu được đánh dấu riêng.',
+    'Cơ sở dữ liệu đang trống. Bạn có muốn nạp dữ liệu mẫu (3 xã/phường, 300 người hưởng, 6 tháng chi trả) để làm quen với ứng dụng không? Đó là dữ liệu giả lập (tên, số định danh đều không có thật), nên dùng một cơ sở dữ liệu riêng để làm quen.',
   'demo.load': 'Nạp dữ liệu mẫu',
   'demo.skip': 'Bắt đầu với dữ liệu trống',
   'demo.loading': 'Đang nạp dữ liệu mẫu…',
@@ -341,6 +343,8 @@ const vi = {
   'error.status.invalid': 'Trạng thái không hợp lệ',
   'error.account_number.invalid': 'Số tài khoản không hợp lệ',
   'error.phone.invalid': 'Số điện thoại không hợp lệ',
+  'error.cycle.closed': 'Kỳ chi trả này đã khóa sổ, không thể thay đổi',
+  'error.demo.not_empty': 'Chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống',
   'error.account.required': 'Cần chọn tài khoản',
   'error.account.not_opened': 'Tài khoản này chưa được mở',
   'error.period.invalid': 'Kỳ chi trả không hợp lệ (mm/yyyy)',
@@ -388,7 +392,7 @@ const en: Dictionary = {
 
   'demo.title': 'Welcome to ansinh',
   'demo.text':
-    'The database is empty. Would you like to load sample data (3 wards, 300 beneficiaries, 6 months of payments) to get to know the app? Sample data is marked as such.',
+    'The database is empty. Would you like to load sample data (3 wards, 300 beneficiaries, 6 months of payments) to get to know the app? It is invented (names and ID numbers are not real): use a separate database for trying the app out.',
   'demo.load': 'Load sample data',
   'demo.skip': 'Start with empty data',
   'demo.loading': 'Loading sample data…',
@@ -648,6 +652,8 @@ const en: Dictionary = {
   'error.status.invalid': 'Invalid status',
   'error.account_number.invalid': 'Invalid account number',
   'error.phone.invalid': 'Invalid phone number',
+  'error.cycle.closed': 'This payment cycle is closed and cannot be changed',
+  'error.demo.not_empty': 'Demo data can only be loaded into an empty database',
   'error.account.required': 'Choose an account',
   'error.account.not_opened': 'This account is not open yet',
   'error.period.invalid': 'Invalid period (mm/yyyy)',
