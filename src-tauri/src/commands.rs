@@ -93,12 +93,12 @@ pub async fn list_units(state: State<'_, AppState>) -> Cmd<Vec<UnitView>> {
 
 #[tauri::command]
 pub async fn list_groups(state: State<'_, AppState>) -> Cmd<Vec<GroupView>> {
-    Ok(state.store.refs().await?.groups)
+    Ok(state.store.refs().await?.groups.clone())
 }
 
 #[tauri::command]
 pub async fn list_providers(state: State<'_, AppState>) -> Cmd<Vec<ProviderView>> {
-    Ok(state.store.refs().await?.providers)
+    Ok(state.store.refs().await?.providers.clone())
 }
 
 #[derive(Debug, Deserialize)]

@@ -20,6 +20,19 @@ pub trait RefData {
     fn has_provider(&self, channel: Channel, code: &str) -> bool;
 }
 
+/// Shared reference data (the store hands it out behind an `Arc`) answers the same way.
+impl<T: RefData + ?Sized> RefData for std::sync::Arc<T> {
+    fn has_ward(&self, code: &str) -> bool {
+        (**self).has_ward(code)
+    }
+    fn has_group(&self, code: &str) -> bool {
+        (**self).has_group(code)
+    }
+    fn has_provider(&self, channel: Channel, code: &str) -> bool {
+        (**self).has_provider(channel, code)
+    }
+}
+
 /// Collects field errors while parsing, so a form shows all of them at once.
 #[derive(Default)]
 struct Errors(Vec<FieldError>);

@@ -43,6 +43,7 @@ pub struct Store {
     reader: SqlitePool,
     author: Author,
     path: PathBuf,
+    refs_cache: std::sync::Mutex<Option<std::sync::Arc<Refs>>>,
 }
 
 impl Store {
@@ -74,7 +75,13 @@ impl Store {
             }
         };
         let officer = setting(&writer, "officer").await?.unwrap_or_else(|| "officer".to_string());
-        Ok(Store { writer, reader, author: Author { device_id, officer }, path: path.to_path_buf() })
+        Ok(Store {
+            writer,
+            reader,
+            author: Author { device_id, officer },
+            path: path.to_path_buf(),
+            refs_cache: Default::default(),
+        })
     }
 
     pub fn path(&self) -> &Path {

@@ -10,6 +10,7 @@ use ansinh_core::validate::RefData;
 use chrono::NaiveDate;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct Refs {
@@ -67,7 +68,19 @@ fn bad_data(what: &str, value: &str) -> StoreError {
 }
 
 impl Store {
-    pub async fn refs(&self) -> Result<Refs> {
+    /// Reference data, loaded once and kept: search asks for it on every keystroke. Changes made
+    /// through this store (`upsert_units`) reload it; another process's changes show after a
+    /// restart (reference data changes rarely, by an administrator).
+    pub async fn refs(&self) -> Result<Arc<Refs>> {
+        if let Some(r) = self.refs_cache.lock().expect("refs cache lock").as_ref() {
+            return Ok(Arc::clone(r));
+        }
+        let loaded = Arc::new(self.load_refs().await?);
+        *self.refs_cache.lock().expect("refs cache lock") = Some(Arc::clone(&loaded));
+        Ok(loaded)
+    }
+
+    async fn load_refs(&self) -> Result<Refs> {
         let pool = &self.reader;
         let units: Vec<UnitView> =
             sqlx::query("SELECT code, name, level, parent_code, is_sample, valid_to FROM admin_units ORDER BY code")
@@ -151,6 +164,7 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
+        *self.refs_cache.lock().expect("refs cache lock") = None;
         Ok(units.len())
     }
 }
