@@ -10,7 +10,7 @@ async function openAddForm() {
   await fireEvent.click(await screen.findByTestId('add-beneficiary'));
   await screen.findByTestId('field-full_name');
   // Wait for the reference lists to fill the selects.
-  await waitFor(() => expect(screen.getByRole('option', { name: 'Phường Trúc Bạch' })).toBeInTheDocument());
+  await waitFor(() => expect(screen.getByRole('option', { name: 'Phường Trúc Bạch (00004)' })).toBeInTheDocument());
   return app;
 }
 

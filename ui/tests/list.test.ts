@@ -58,7 +58,7 @@ describe('beneficiary list', () => {
 
   it('filters by ward', async () => {
     const { fake } = renderWith(BeneficiaryList, { onOpen: () => {}, onAdd: () => {} });
-    await waitFor(() => expect(screen.getByRole('option', { name: 'Phường Trúc Bạch' })).toBeInTheDocument());
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Phường Trúc Bạch (00004)' })).toBeInTheDocument());
     await fireEvent.change(screen.getByTestId('ward-filter'), { target: { value: '00004' } });
     await waitFor(() => expect(names().sort()).toEqual(['Lê Đức Cường', 'Đỗ Văn Đạt'].sort()));
     const last = fake.callsTo('search_beneficiaries').at(-1) as { query: SearchQuery };
