@@ -82,6 +82,7 @@ pub async fn load_demo(state: State<'_, AppState>, options: DemoRequest) -> Cmd<
         months: options.months.clamp(1, 36),
         seed: options.seed,
         until: ansinh_demo::first_of_month(today()),
+        today: today(),
     };
     Ok(ansinh_demo::load(&state.store, &opts).await?)
 }

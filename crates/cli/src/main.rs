@@ -139,7 +139,7 @@ async fn run(cli: Cli) -> Result<(), AppError> {
                 }
                 None => ansinh_demo::first_of_month(today()),
             };
-            let opts = DemoOptions { wards: wards.into(), beneficiaries, months, seed, until };
+            let opts = DemoOptions { wards: wards.into(), beneficiaries, months, seed, until, today: today() };
             let summary = ansinh_demo::load(&store, &opts).await?;
             println!("{}", serde_json::to_string_pretty(&summary).expect("serialisable"));
         }

@@ -268,3 +268,20 @@ fn demo_goes_only_into_an_empty_database() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("empty database"));
     assert_eq!(count(&db), 20, "the first demo is intact");
 }
+
+#[test]
+fn a_demo_of_the_current_month_has_no_future_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    ok(&db, &["demo", "--beneficiaries", "200", "--months", "3"]);
+    export_all(&db, dir.path());
+    let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
+    let payments = read_csv(&dir.path().join("payments.csv"));
+    assert!(!payments.is_empty());
+    for p in &payments {
+        assert!(p["credited_on"].is_empty() || p["credited_on"] <= today, "credited in the future: {p:?}");
+    }
+    for w in read_csv(&dir.path().join("withdrawals.csv")) {
+        assert!(w["withdrawn_on"] <= today, "withdrawn in the future: {w:?}");
+    }
+}

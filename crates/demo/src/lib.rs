@@ -23,14 +23,16 @@ pub struct DemoOptions {
     pub beneficiaries: usize,
     pub months: u32,
     pub seed: u64,
-    /// The last payment cycle (its first day); withdrawals are simulated up to its month end.
+    /// The last payment cycle (its first day); events are simulated up to its month end...
     pub until: NaiveDate,
+    /// ...but never after this day, so a demo of the current month has no future events.
+    pub today: NaiveDate,
 }
 
 impl DemoOptions {
     /// The small city the app offers on first start, ending with the current month.
     pub fn small(today: NaiveDate) -> Self {
-        DemoOptions { wards: 3, beneficiaries: 300, months: 6, seed: 1, until: first_of_month(today) }
+        DemoOptions { wards: 3, beneficiaries: 300, months: 6, seed: 1, until: first_of_month(today), today }
     }
 }
 
@@ -77,8 +79,8 @@ pub fn generate(opts: &DemoOptions, refs: &Refs) -> Demo {
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let until = first_of_month(opts.until);
     let first = until - Months::new(opts.months.saturating_sub(1));
-    // Simulated "now": the end of the last cycle's month.
-    let horizon = until + Months::new(1) - Days::new(1);
+    // Simulated "now": the end of the last cycle's month, or today if that is earlier.
+    let horizon = (until + Months::new(1) - Days::new(1)).min(opts.today);
 
     // Wards: current units first; invent clearly-marked sample ones if more are asked for.
     let mut wards: Vec<String> = refs.local_units().map(|u| u.code.clone()).take(opts.wards).collect();
@@ -116,7 +118,7 @@ pub fn generate(opts: &DemoOptions, refs: &Refs) -> Demo {
         let channel = choose_channel(&mut rng, p);
         // Some people open an account but keep taking cash: the dormant accounts a count hides.
         let dormant = channel != Channel::Cash && rng.random_bool(0.06);
-        let account = open_account(&mut rng, b, channel, first);
+        let account = open_account(&mut rng, b, channel, first, horizon);
         let pays_into =
             account.as_ref().filter(|a| a.status == AccountStatus::Opened && !dormant).map(|a| (a.id, a.channel));
         if let Some(a) = account {
@@ -282,14 +284,21 @@ fn choose_channel(rng: &mut ChaCha8Rng, p: &Person) -> Channel {
     }
 }
 
-fn open_account(rng: &mut ChaCha8Rng, b: &Beneficiary, channel: Channel, first: NaiveDate) -> Option<Account> {
+fn open_account(
+    rng: &mut ChaCha8Rng,
+    b: &Beneficiary,
+    channel: Channel,
+    first: NaiveDate,
+    horizon: NaiveDate,
+) -> Option<Account> {
     if channel == Channel::Cash {
         return None;
     }
     // Most accounts predate the window; some are opened during it (the campaign).
-    let requested_on = first - Days::new(60) + Days::new(rng.random_range(0..120));
+    let requested_on = (first - Days::new(60) + Days::new(rng.random_range(0..120))).min(horizon);
     let failed = rng.random_bool(0.04);
-    let opened_on = (!failed).then(|| requested_on + Days::new(rng.random_range(1..12)));
+    // An account whose opening would fall after the simulated "now" is still only requested.
+    let opened_on = (!failed).then(|| requested_on + Days::new(rng.random_range(1..12))).filter(|d| *d <= horizon);
     let (provider, number) = match channel {
         Channel::Bank => (
             one(rng, &["970436", "970415", "970418", "970405", "970422", "970449"]).to_string(),
@@ -311,7 +320,11 @@ fn open_account(rng: &mut ChaCha8Rng, b: &Beneficiary, channel: Channel, first: 
         channel,
         provider_code: provider,
         account_number: number,
-        status: if failed { AccountStatus::Failed } else { AccountStatus::Opened },
+        status: match (failed, opened_on) {
+            (true, _) => AccountStatus::Failed,
+            (false, Some(_)) => AccountStatus::Opened,
+            (false, None) => AccountStatus::Requested,
+        },
         requested_on: Some(requested_on),
         opened_on,
         closed_on: None,
@@ -448,6 +461,7 @@ mod tests {
             months: 3,
             seed: 7,
             until: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
         };
         let a = generate(&opts, &refs_stub());
         let b = generate(&opts, &refs_stub());
