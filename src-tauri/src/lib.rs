@@ -14,7 +14,7 @@ pub mod state;
 
 use tauri::Manager;
 
-pub use state::{AppState, DB_ENV_VAR};
+pub use state::AppState;
 
 /// Builds and runs the app; returns when the last window is closed.
 pub fn run() {

@@ -2,8 +2,6 @@
 
 use ansinh_store::Store;
 
-pub use ansinh_store::DB_ENV_VAR;
-
 /// Everything the commands share.
 pub struct AppState {
     pub store: Store,

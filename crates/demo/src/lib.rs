@@ -29,13 +29,6 @@ pub struct DemoOptions {
     pub today: NaiveDate,
 }
 
-impl DemoOptions {
-    /// The small city the app offers on first start, ending with the current month.
-    pub fn small(today: NaiveDate) -> Self {
-        DemoOptions { wards: 3, beneficiaries: 300, months: 6, seed: 1, until: first_of_month(today), today }
-    }
-}
-
 pub fn first_of_month(d: NaiveDate) -> NaiveDate {
     d.with_day(1).expect("day 1 exists")
 }
