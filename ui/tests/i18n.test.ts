@@ -4,14 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dictionaries, ERROR_CODES, translate, translateError } from '../src/lib/i18n';
 
-/** The error codes listed in docs/IPC.md's "Codes:" paragraph. */
+/** The error codes listed in docs/IPC.md's "Codes:" paragraphs (one per feature area). */
 function ipcErrorCodes(): string[] {
   const doc = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/IPC.md'), 'utf8');
-  const start = doc.indexOf('Codes:');
-  expect(start).toBeGreaterThan(0);
+  const paragraphs = doc.split('\n\n').filter((p) => /^Codes( \([a-z -]+\))?:/.test(p));
+  expect(paragraphs.length).toBeGreaterThan(0);
   // Drop the parenthesised remarks: they name fields (`id_override_reason`), not codes.
-  const paragraph = doc.slice(start, doc.indexOf('\n\n', start)).replace(/\([^)]*\)/g, '');
-  return [...paragraph.matchAll(/`([a-z_]+(?:\.[a-z_]+)*)`/g)].map((m) => m[1]);
+  return paragraphs.flatMap((p) =>
+    [...p.replace(/\([^)]*\)/g, '').matchAll(/`([a-z_]+(?:\.[a-z_]+)*)`/g)].map((m) => m[1]),
+  );
 }
 
 describe('i18n', () => {
