@@ -5,3 +5,4 @@ pub mod export;
 pub mod import;
 pub mod table;
 pub mod units;
+pub mod xlsx;
