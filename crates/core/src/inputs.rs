@@ -22,6 +22,8 @@ pub struct BeneficiaryInput {
     pub authorised_name: String,
     pub authorised_id_number: String,
     pub authorised_relation: String,
+    /// Why this person is registered although a possible duplicate exists (empty: none seen).
+    pub duplicate_reason: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

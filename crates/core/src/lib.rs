@@ -4,6 +4,7 @@
 
 pub mod allowance;
 pub mod dates;
+pub mod duplicates;
 pub mod error;
 pub mod idnum;
 pub mod indicators;

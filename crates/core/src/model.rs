@@ -145,3 +145,14 @@ mod tests {
         assert_eq!(Channel::parse("cheque"), None);
     }
 }
+
+str_enum!(
+    /// The forms whose unsaved input is kept as a draft (see the store's `drafts` table).
+    DraftForm {
+        Beneficiary => "beneficiary",
+        BeneficiaryEdit => "beneficiary_edit",
+        Account => "account",
+        Payment => "payment",
+        Withdrawal => "withdrawal",
+    }
+);

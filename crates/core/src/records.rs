@@ -34,6 +34,8 @@ pub struct Beneficiary {
     pub authorised_name: String,
     pub authorised_id_number: String,
     pub authorised_relation: String,
+    /// Why this person was registered although a possible duplicate existed.
+    pub duplicate_reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

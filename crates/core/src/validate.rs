@@ -159,6 +159,13 @@ pub fn beneficiary(
     } else {
         e.take(idnum::parse_id_number("authorised_id_number", &input.authorised_id_number)).map(|(d, _)| d)
     };
+    // Whoever may act for the person must be named: an ID number or a relation alone says
+    // nothing the bank or the ward office can check.
+    let has_authorised_detail =
+        !input.authorised_id_number.trim().is_empty() || !input.authorised_relation.trim().is_empty();
+    if has_authorised_detail && input.authorised_name.trim().is_empty() {
+        e.push(FieldError::new("authorised_name", "required", "name the authorised person"));
+    }
 
     e.finish(|| {
         let birth = birth.expect("checked");
@@ -183,6 +190,7 @@ pub fn beneficiary(
             authorised_name: authorised_name.expect("checked"),
             authorised_id_number: authorised_id_number.expect("checked"),
             authorised_relation: input.authorised_relation.trim().to_string(),
+            duplicate_reason: input.duplicate_reason.trim().to_string(),
         }
     })
 }

@@ -238,6 +238,7 @@ fn person(rng: &mut ChaCha8Rng, wards: &[String], i: usize, until: NaiveDate, id
         },
         authorised_id_number: String::new(),
         authorised_relation: if authorised { one(rng, names::RELATIONS).to_string() } else { String::new() },
+        duplicate_reason: String::new(),
     };
     Person { b, age }
 }

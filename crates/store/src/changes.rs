@@ -10,17 +10,21 @@ use sqlx::{Row, SqliteConnection};
 use uuid::Uuid;
 
 /// Bumped when the payload shape of any entity changes.
-pub const SCHEMA_VERSION: i64 = 1;
+/// 2: beneficiaries carry `duplicate_reason`.
+pub const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Insert,
+    /// The payload is the whole row after the change.
+    Update,
 }
 
 impl Kind {
     fn as_str(self) -> &'static str {
         match self {
             Kind::Insert => "insert",
+            Kind::Update => "update",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! write; readers run beside it. Each write appends change records in the same transaction.
 
 mod changes;
+mod drafts;
 mod error;
 mod facts;
 mod read;
@@ -13,6 +14,7 @@ mod views;
 mod write;
 
 pub use changes::{Author, SCHEMA_VERSION};
+pub use drafts::{DraftView, MAX_DRAFT_BYTES};
 pub use error::{Result, StoreError};
 pub use read::Page;
 pub use refs::Refs;

@@ -20,7 +20,7 @@ pub struct Page<T> {
 const BENEFICIARY_COLS: &str =
     "id, full_name, birth_date, birth_year, sex, id_number, legacy_id_number, ward_code, group_code,
     disability, lives_alone, limited_mobility, vision_hearing, no_smartphone, bedridden, residential_group, phone,
-    id_override_reason, authorised_name, authorised_id_number, authorised_relation, created_at, updated_at";
+    id_override_reason, authorised_name, authorised_id_number, authorised_relation, duplicate_reason, created_at, updated_at";
 
 fn enum_col<T>(r: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
     let s: &str = r.get(col);
@@ -60,6 +60,7 @@ fn beneficiary_view(r: &SqliteRow, refs: &Refs, today: chrono::NaiveDate) -> Res
         authorised_name: r.get("authorised_name"),
         authorised_id_number: r.get("authorised_id_number"),
         authorised_relation: r.get("authorised_relation"),
+        duplicate_reason: r.get("duplicate_reason"),
         created_at: r.get("created_at"),
         updated_at: r.get("updated_at"),
     })
@@ -136,6 +137,26 @@ impl Store {
         let today = today();
         let items = rows.iter().map(|r| beneficiary_view(r, &refs, today)).collect::<Result<_>>()?;
         Ok(Page { total, items })
+    }
+
+    /// The registered people `key` matches (possible duplicates), for a side-by-side view.
+    pub async fn similar_beneficiaries(
+        &self,
+        key: &ansinh_core::duplicates::DuplicateKey,
+        exclude: Option<&str>,
+    ) -> Result<Vec<BeneficiaryView>> {
+        let ids = crate::write::similar_ids(&mut *self.reader.acquire().await?, key, exclude).await?;
+        let refs = self.refs().await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row =
+                sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {BENEFICIARY_COLS} FROM beneficiaries WHERE id = ?")))
+                    .bind(&id)
+                    .fetch_one(&self.reader)
+                    .await?;
+            out.push(beneficiary_view(&row, &refs, today())?);
+        }
+        Ok(out)
     }
 
     /// Everything about one person: details, accounts and payments with their withdrawals.

@@ -100,6 +100,7 @@ pub fn beneficiary_cols() -> Vec<&'static str> {
         "authorised_name",
         "authorised_id_number",
         "authorised_relation",
+        "duplicate_reason",
     ])
 }
 
@@ -129,6 +130,7 @@ pub fn beneficiary_row(b: &Beneficiary, audit: &[Val; 6]) -> Vec<Val> {
         b.authorised_name.clone().into(),
         b.authorised_id_number.clone().into(),
         b.authorised_relation.clone().into(),
+        b.duplicate_reason.clone().into(),
     ];
     v.extend(audit.iter().cloned());
     v

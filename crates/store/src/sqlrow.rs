@@ -37,6 +37,16 @@ impl<T: Into<Val>> From<Option<T>> for Val {
     }
 }
 
+type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
+
+fn bind<'q>(q: Query<'q>, v: &Val) -> Query<'q> {
+    match v {
+        Val::Text(s) => q.bind(s.clone()),
+        Val::Int(i) => q.bind(*i),
+        Val::Null => q.bind(None::<String>),
+    }
+}
+
 /// SQLite allows 32766 bound variables per statement; stay well below.
 const MAX_VARS: usize = 30_000;
 
@@ -53,14 +63,28 @@ pub async fn insert_rows(conn: &mut SqliteConnection, table: &str, cols: &[&str]
         for row in chunk {
             debug_assert_eq!(row.len(), cols.len(), "row width for {table}");
             for v in row {
-                q = match v {
-                    Val::Text(s) => q.bind(s.clone()),
-                    Val::Int(i) => q.bind(*i),
-                    Val::Null => q.bind(None::<String>),
-                };
+                q = bind(q, v);
             }
         }
         q.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Updates the row whose `cols[0]` (the key) equals `row[0]`, setting every other column except
+/// the `created_*` ones (who created a row never changes). Returns the rows changed (0 or 1).
+pub async fn update_row(conn: &mut SqliteConnection, table: &str, cols: &[&str], row: &[Val]) -> Result<u64> {
+    debug_assert_eq!(row.len(), cols.len(), "row width for {table}");
+    let set: Vec<(usize, &str)> =
+        cols.iter().enumerate().skip(1).filter(|(_, c)| !c.starts_with("created_")).map(|(i, c)| (i, *c)).collect();
+    let sql = format!(
+        "UPDATE {table} SET {} WHERE {} = ?",
+        set.iter().map(|(_, c)| format!("{c} = ?")).collect::<Vec<_>>().join(", "),
+        cols[0]
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for v in set.iter().map(|(i, _)| &row[*i]).chain(std::iter::once(&row[0])) {
+        q = bind(q, v);
+    }
+    Ok(q.execute(&mut *conn).await?.rows_affected())
 }

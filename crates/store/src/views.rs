@@ -55,6 +55,7 @@ pub struct BeneficiaryView {
     pub authorised_name: String,
     pub authorised_id_number: String,
     pub authorised_relation: String,
+    pub duplicate_reason: String,
     /// This month's amount under the level in force today.
     pub entitlement_vnd: Option<i64>,
     pub created_at: String,

@@ -4,10 +4,11 @@
 use crate::changes::{ChangeWriter, Kind};
 use crate::error::{Result, StoreError};
 use crate::rows::{self, TableRow};
-use crate::sqlrow::{Val, insert_rows};
+use crate::sqlrow::{Val, insert_rows, update_row};
 use crate::{Store, now};
 use ansinh_core::FieldError;
-use ansinh_core::model::{AccountStatus, Channel, PaymentStatus};
+use ansinh_core::duplicates::DuplicateKey;
+use ansinh_core::model::{AccountStatus, Channel, PaymentStatus, WithdrawalPlace};
 use ansinh_core::records::{self, Account, Beneficiary, Cycle, Payment, Withdrawal};
 use ansinh_core::validate::PaymentDraft;
 use chrono::{Datelike, NaiveDate};
@@ -76,24 +77,49 @@ impl Store {
         log.flush(tx).await
     }
 
-    /// Registers one person; an ID number already registered is refused with a link to them.
+    /// Registers one person. An ID number already registered is refused with a link to that
+    /// person; a possible duplicate (same folded name, birth date and ward) is refused unless the
+    /// officer gave the reason for keeping both (`duplicate_reason`).
     pub async fn add_beneficiary(&self, b: &Beneficiary) -> Result<()> {
         let mut tx = self.begin_checked().await?;
-        if let Some(id) = &b.id_number {
-            let existing: Option<String> = sqlx::query_scalar("SELECT id FROM beneficiaries WHERE id_number = ?")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(existing) = existing {
-                return Err(StoreError::Conflict(
-                    FieldError::new("id_number", "id_number.duplicate", "this ID number is already registered")
-                        .param("id", existing),
-                ));
-            }
-        }
+        check_registration(&mut tx, b, None).await?;
         self.write_batch(&mut tx, &Batch { beneficiaries: vec![b.clone()], ..Batch::default() }).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Corrects or completes a person's record (needs, authorised person, a typo in the name):
+    /// the same checks as registering, the row updated in place and an `update` change record
+    /// carrying the whole new row. Who created the row is kept.
+    pub async fn update_beneficiary(&self, b: &Beneficiary) -> Result<()> {
+        let mut tx = self.begin_checked().await?;
+        let before = self.stored_key(&mut tx, &b.id).await?;
+        // Re-checking an unchanged key would ask for a reason on every edit of an accepted pair.
+        let key_changed = !before.matches(&DuplicateKey::of(b));
+        check_registration(&mut tx, b, Some(key_changed)).await?;
+        let now = now();
+        let audit = rows::audit_vals(&now, &self.author.officer, &self.author.device_id);
+        let mut log = ChangeWriter::start(&mut tx, &self.author, &now).await?;
+        log.record(Beneficiary::ENTITY, &b.key(), Kind::Update, b);
+        update_row(&mut tx, Beneficiary::TABLE, &Beneficiary::cols(), &b.row(&audit)).await?;
+        log.flush(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The duplicate key of a stored person, read through `conn` (a write transaction's view).
+    async fn stored_key(&self, conn: &mut SqliteConnection, id: &Uuid) -> Result<DuplicateKey> {
+        let row = sqlx::query("SELECT full_name, ward_code, birth_year, birth_date FROM beneficiaries WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| not_found("beneficiary", id))?;
+        Ok(DuplicateKey::new(
+            row.get("full_name"),
+            row.get("ward_code"),
+            row.get::<i64, _>("birth_year") as i32,
+            row.get::<Option<String>, _>("birth_date").as_deref().and_then(parse_date),
+        ))
     }
 
     /// The id of the person registered with this 12-digit ID number, if any.
@@ -199,10 +225,72 @@ impl Store {
     }
 }
 
+/// The registration rules a new or edited person must pass, read inside the write transaction.
+/// `check_similar`: None for a new person (always checked), Some(changed) for an edit.
+async fn check_registration(conn: &mut SqliteConnection, b: &Beneficiary, check_similar: Option<bool>) -> Result<()> {
+    let me = b.id.to_string();
+    if let Some(id) = &b.id_number {
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT id FROM beneficiaries WHERE id_number = ? AND id <> ?")
+                .bind(id)
+                .bind(&me)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if let Some(existing) = existing {
+            return Err(StoreError::Conflict(
+                FieldError::new("id_number", "id_number.duplicate", "this ID number is already registered")
+                    .param("id", existing),
+            ));
+        }
+    }
+    if b.duplicate_reason.is_empty() && check_similar.unwrap_or(true) {
+        let similar = similar_ids(conn, &DuplicateKey::of(b), Some(&me)).await?;
+        if let Some(first) = similar.first() {
+            return Err(StoreError::Conflict(
+                FieldError::new(
+                    "duplicate_reason",
+                    "beneficiary.possible_duplicate",
+                    "a person with the same name, birth date and ward is already registered",
+                )
+                .param("id", first)
+                .param("count", similar.len().to_string()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Ids of the registered people `key` matches (see [`DuplicateKey::matches`]), oldest first.
+pub(crate) async fn similar_ids(
+    conn: &mut SqliteConnection,
+    key: &DuplicateKey,
+    exclude: Option<&str>,
+) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT id, birth_date FROM beneficiaries
+         WHERE ward_code = ? AND name_key = ? AND birth_year = ? AND id <> ? ORDER BY id",
+    )
+    .bind(&key.ward_code)
+    .bind(&key.name_key)
+    .bind(key.birth_year)
+    .bind(exclude.unwrap_or(""))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            let date = r.get::<Option<String>, _>("birth_date").as_deref().and_then(parse_date);
+            key.matches(&DuplicateKey { birth_date: date, ..key.clone() })
+        })
+        .map(|r| r.get("id"))
+        .collect())
+}
+
 async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result<()> {
     let row = sqlx::query(
-        "SELECT p.status, p.credited_on, p.amount_vnd, COALESCE((SELECT SUM(amount_vnd) FROM withdrawals WHERE payment_id = p.id), 0)
-         FROM payments p WHERE p.id = ?",
+        "SELECT p.status, p.credited_on, p.amount_vnd, COALESCE((SELECT SUM(amount_vnd) FROM withdrawals WHERE payment_id = p.id), 0),
+                b.authorised_name
+         FROM payments p JOIN beneficiaries b ON b.id = p.beneficiary_id WHERE p.id = ?",
     )
     .bind(w.payment_id.to_string())
     .fetch_optional(&mut *conn)
@@ -223,6 +311,13 @@ async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result
             "withdrawn_on",
             "date.before_credit",
             "the money was withdrawn before it was credited",
+        ));
+    }
+    if w.place == WithdrawalPlace::Proxy && row.get::<String, _>(4).trim().is_empty() {
+        errors.push(FieldError::new(
+            "place",
+            "authorised.missing",
+            "nobody is recorded as authorised to withdraw for this person",
         ));
     }
     let remaining = row.get::<i64, _>(2) - row.get::<i64, _>(3);
