@@ -26,6 +26,12 @@ const APP_COMMANDS: &[&str] = &[
     "record_withdrawal",
     "metrics",
     "time_to_cash_chart",
+    "update_beneficiary",
+    "similar_beneficiaries",
+    "save_draft",
+    "get_draft",
+    "list_drafts",
+    "discard_draft",
 ];
 
 fn main() {

@@ -6,8 +6,9 @@
 //! `src-tauri/capabilities/default.json`.
 
 use crate::state::AppState;
+use ansinh_core::duplicates::DuplicateKey;
 use ansinh_core::inputs::{AccountInput, BeneficiaryInput, PaymentInput, WithdrawalInput};
-use ansinh_core::model::SegmentBy;
+use ansinh_core::model::{DraftForm, SegmentBy};
 use ansinh_core::segments::MetricsReport;
 use ansinh_core::{AppError, dates, validate};
 use ansinh_demo::{DemoOptions, DemoSummary};
@@ -128,12 +129,43 @@ pub async fn get_beneficiary(state: State<'_, AppState>, id: String) -> Cmd<Bene
     Ok(state.store.beneficiary_detail(&id).await?)
 }
 
+/// Registers a person. A possible duplicate is refused with `beneficiary.possible_duplicate`
+/// until the input carries the officer's `duplicate_reason` (see `similar_beneficiaries`).
 #[tauri::command]
 pub async fn add_beneficiary(state: State<'_, AppState>, input: BeneficiaryInput) -> Cmd<BeneficiaryView> {
     let refs = state.store.refs().await?;
     let b = validate::beneficiary(&input, &refs, today()).map_err(AppError::Validation)?;
     state.store.add_beneficiary(&b).await?;
+    state.store.discard_draft(DraftForm::Beneficiary, "").await?;
     Ok(state.store.beneficiary_detail(&b.id.to_string()).await?.beneficiary)
+}
+
+/// Corrects a person's record (the whole input, as the add form sends it).
+#[tauri::command]
+pub async fn update_beneficiary(
+    state: State<'_, AppState>,
+    id: String,
+    input: BeneficiaryInput,
+) -> Cmd<BeneficiaryView> {
+    let refs = state.store.refs().await?;
+    let mut b = validate::beneficiary(&input, &refs, today()).map_err(AppError::Validation)?;
+    b.id = validate::parse_uuid("id", &id).map_err(|e| AppError::Validation(vec![e]))?;
+    state.store.update_beneficiary(&b).await?;
+    state.store.discard_draft(DraftForm::BeneficiaryEdit, &id).await?;
+    Ok(state.store.beneficiary_detail(&id).await?.beneficiary)
+}
+
+/// The registered people the typed person may be (same folded name, birth date and ward),
+/// for the side-by-side view; `exclude`: the person being edited.
+#[tauri::command]
+pub async fn similar_beneficiaries(
+    state: State<'_, AppState>,
+    input: BeneficiaryInput,
+    exclude: Option<String>,
+) -> Cmd<Vec<BeneficiaryView>> {
+    let refs = state.store.refs().await?;
+    let b = validate::beneficiary(&input, &refs, today()).map_err(AppError::Validation)?;
+    Ok(state.store.similar_beneficiaries(&DuplicateKey::of(&b), exclude.as_deref()).await?)
 }
 
 #[tauri::command]
@@ -141,6 +173,7 @@ pub async fn open_account(state: State<'_, AppState>, input: AccountInput) -> Cm
     let refs = state.store.refs().await?;
     let a = validate::account(&input, &refs, today()).map_err(AppError::Validation)?;
     state.store.add_account(&a).await?;
+    state.store.discard_draft(DraftForm::Account, &input.beneficiary_id).await?;
     let detail = state.store.beneficiary_detail(&a.beneficiary_id.to_string()).await?;
     let id = a.id.to_string();
     detail.accounts.into_iter().find(|x| x.id == id).ok_or(AppError::NotFound { entity: "account", id })
@@ -150,6 +183,7 @@ pub async fn open_account(state: State<'_, AppState>, input: AccountInput) -> Cm
 pub async fn record_payment(state: State<'_, AppState>, input: PaymentInput) -> Cmd<PaymentView> {
     let draft = validate::payment(&input, today()).map_err(AppError::Validation)?;
     let p = state.store.add_payment(&draft).await?;
+    state.store.discard_draft(DraftForm::Payment, &input.beneficiary_id).await?;
     let detail = state.store.beneficiary_detail(&p.beneficiary_id.to_string()).await?;
     let id = p.id.to_string();
     detail.payments.into_iter().find(|x| x.id == id).ok_or(AppError::NotFound { entity: "payment", id })
@@ -159,6 +193,7 @@ pub async fn record_payment(state: State<'_, AppState>, input: PaymentInput) -> 
 pub async fn record_withdrawal(state: State<'_, AppState>, input: WithdrawalInput) -> Cmd<WithdrawalView> {
     let w = validate::withdrawal(&input, today()).map_err(AppError::Validation)?;
     state.store.add_withdrawal(&w).await?;
+    state.store.discard_draft(DraftForm::Withdrawal, &input.payment_id).await?;
     let id = w.id.to_string();
     state
         .store

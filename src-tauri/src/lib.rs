@@ -10,6 +10,7 @@
 //! run time with "... not allowed. Permissions associated with this command: ...".
 
 pub mod commands;
+pub mod drafts;
 pub mod state;
 
 use tauri::Manager;
@@ -42,6 +43,12 @@ pub fn run() {
             commands::record_withdrawal,
             commands::metrics,
             commands::time_to_cash_chart,
+            commands::update_beneficiary,
+            commands::similar_beneficiaries,
+            drafts::save_draft,
+            drafts::get_draft,
+            drafts::list_drafts,
+            drafts::discard_draft,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the ansinh app");

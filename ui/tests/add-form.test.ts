@@ -22,7 +22,7 @@ describe('add beneficiary form', () => {
     expect(router.route.name).toBe('list');
   });
 
-  it('shows a translated inline error for a bad ID number, then saves and opens the record', async () => {
+  it('shows a translated inline error for a bad ID number, then Enter saves and starts the next person', async () => {
     const user = userEvent.setup();
     const { fake } = await openAddForm();
 
@@ -45,8 +45,13 @@ describe('add beneficiary form', () => {
     await user.type(screen.getByTestId('field-id_number'), '5');
     await user.type(screen.getByTestId('field-full_name'), '{Enter}');
 
-    await waitFor(() => expect(screen.getByTestId('detail-name')).toHaveTextContent('Nguyễn Thị Hoa'));
-    expect(router.route.name).toBe('detail');
+    // Saved: a blank form for the next person of the same ward, the cursor in the name.
+    expect(await screen.findByTestId('saved-next')).toHaveTextContent('Đã lưu Nguyễn Thị Hoa');
+    expect(router.route.name).toBe('add');
+    expect(screen.getByTestId('field-full_name')).toHaveValue('');
+    expect(screen.getByTestId('field-id_number')).toHaveValue('');
+    expect(screen.getByTestId('field-ward_code')).toHaveValue('00004');
+    await waitFor(() => expect(screen.getByTestId('field-full_name')).toHaveFocus());
     const calls = fake.callsTo('add_beneficiary') as { input: BeneficiaryInput }[];
     expect(calls).toHaveLength(2);
     expect(calls[1].input).toEqual({
@@ -64,7 +69,10 @@ describe('add beneficiary form', () => {
       authorised_name: '',
       authorised_id_number: '',
       authorised_relation: '',
+      duplicate_reason: '',
     });
+    await user.click(screen.getByTestId('open-saved'));
+    await waitFor(() => expect(screen.getByTestId('detail-name')).toHaveTextContent('Nguyễn Thị Hoa'));
     expect(screen.getByTestId('detail-birth')).toHaveTextContent('05/01/1950');
     expect(screen.getByTestId('detail-ward')).toHaveTextContent('Phường Trúc Bạch');
   });
@@ -86,7 +94,7 @@ describe('add beneficiary form', () => {
     );
     const reason = screen.getByTestId('field-id_override_reason');
     await user.type(reason, 'CCCD in sai giới tính, đã hướng dẫn cấp lại');
-    await user.click(screen.getByTestId('save'));
+    await user.click(screen.getByTestId('save-open'));
     await waitFor(() => expect(screen.getByTestId('detail-name')).toHaveTextContent('Vũ Thị Lan'));
     const last = (fake.callsTo('add_beneficiary') as { input: BeneficiaryInput }[]).at(-1)!;
     expect(last.input.id_override_reason).toBe('CCCD in sai giới tính, đã hướng dẫn cấp lại');

@@ -10,7 +10,7 @@ function setup() {
   const fake = new FakeBackend({ today: '2026-06-30' });
   const an = fake.store.beneficiaries.find((b) => b.full_name === 'Nguyễn Văn An')!;
   const account = fake.store.accounts.find((a) => a.beneficiary_id === an.id)!;
-  const result = renderWith(BeneficiaryDetail, { id: an.id, onBack: () => {} }, fake);
+  const result = renderWith(BeneficiaryDetail, { id: an.id, onBack: () => {}, onEdit: () => {} }, fake);
   return { ...result, fake, an, account };
 }
 

@@ -18,6 +18,7 @@ const base: BeneficiaryInput = {
   authorised_name: '',
   authorised_id_number: '',
   authorised_relation: '',
+  duplicate_reason: '',
 };
 
 async function rejection(p: Promise<unknown>): Promise<WireError> {

@@ -8,6 +8,7 @@ CREATE TABLE drafts (
     form       TEXT NOT NULL CHECK (form IN ('beneficiary', 'beneficiary_edit', 'account', 'payment', 'withdrawal')),
     subject    TEXT NOT NULL,
     payload    TEXT NOT NULL CHECK (json_valid(payload)),
+    person_id  TEXT NOT NULL DEFAULT '',   -- the person the form is about ('' for a new one): where to resume
     label      TEXT NOT NULL DEFAULT '',   -- what the officer sees in the "unfinished forms" list
     updated_at TEXT NOT NULL,
     PRIMARY KEY (form, subject)

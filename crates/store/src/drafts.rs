@@ -18,6 +18,8 @@ pub struct DraftView {
     pub subject: String,
     /// The form's input exactly as the UI keeps it.
     pub payload: serde_json::Value,
+    /// The person the form is about ('' for a new one): where the app resumes it.
+    pub person_id: String,
     /// What the "unfinished forms" list shows (e.g. the name typed so far).
     pub label: String,
     pub updated_at: String,
@@ -31,6 +33,7 @@ fn draft_view(r: &sqlx::sqlite::SqliteRow) -> Result<DraftView> {
         subject: r.get("subject"),
         payload: serde_json::from_str(r.get("payload"))
             .map_err(|e| crate::StoreError::Db(sqlx::Error::Decode(Box::new(e))))?,
+        person_id: r.get("person_id"),
         label: r.get("label"),
         updated_at: r.get("updated_at"),
     })
@@ -43,16 +46,18 @@ impl Store {
         form: DraftForm,
         subject: &str,
         payload: &serde_json::Value,
+        person_id: &str,
         label: &str,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO drafts (form, subject, payload, label, updated_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (form, subject) DO UPDATE SET payload = excluded.payload, label = excluded.label,
-                 updated_at = excluded.updated_at",
+            "INSERT INTO drafts (form, subject, payload, person_id, label, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (form, subject) DO UPDATE SET payload = excluded.payload, person_id = excluded.person_id,
+                 label = excluded.label, updated_at = excluded.updated_at",
         )
         .bind(form.as_str())
         .bind(subject)
         .bind(payload.to_string())
+        .bind(person_id)
         .bind(label)
         .bind(now())
         .execute(&self.writer)

@@ -1190,10 +1190,12 @@ async fn drafts_are_kept_replaced_listed_and_discarded() {
     let fx = fresh().await;
     let s = &fx.store;
     let first = serde_json::json!({"full_name": "Nguyễn Thị", "birth_date": ""});
-    s.save_draft(DraftForm::Beneficiary, "", &first, "Nguyễn Thị").await.unwrap();
+    s.save_draft(DraftForm::Beneficiary, "", &first, "", "Nguyễn Thị").await.unwrap();
     let later = serde_json::json!({"full_name": "Nguyễn Thị Ánh", "birth_date": "05/03"});
-    s.save_draft(DraftForm::Beneficiary, "", &later, "Nguyễn Thị Ánh").await.unwrap();
-    s.save_draft(DraftForm::Payment, "some-person", &serde_json::json!({"period": "11/2026"}), "").await.unwrap();
+    s.save_draft(DraftForm::Beneficiary, "", &later, "", "Nguyễn Thị Ánh").await.unwrap();
+    s.save_draft(DraftForm::Payment, "some-person", &serde_json::json!({"period": "11/2026"}), "some-person", "")
+        .await
+        .unwrap();
 
     let got = s.draft(DraftForm::Beneficiary, "").await.unwrap().expect("kept");
     assert_eq!(got.payload, later, "the newest input replaces the older one");

@@ -15,6 +15,15 @@ export async function focusFirstInvalid(root: HTMLElement | undefined): Promise<
   el?.focus();
 }
 
+/**
+ * True while an input method composes text (Vietnamese Telex/VNI through IBus or fcitx5): the
+ * keys then belong to the IME, so no shortcut may act on them. WebKit reports the composing
+ * keydown as keyCode 229 and sometimes without `isComposing`.
+ */
+export function isComposing(e: KeyboardEvent): boolean {
+  return e.isComposing || e.keyCode === 229;
+}
+
 export interface FormKeysOptions {
   onCancel: () => void;
   onSubmit: () => void;
@@ -28,13 +37,15 @@ export interface FormKeysOptions {
 export function formKeys(node: HTMLElement, options: FormKeysOptions) {
   let current = options;
   const onKey = (e: KeyboardEvent): void => {
+    // An input method (IBus, fcitx5, Unikey…) is composing a syllable: its keys are not ours.
+    if (isComposing(e)) return;
     if (e.key === 'Escape') {
       e.preventDefault();
       e.stopPropagation();
       current.onCancel();
       return;
     }
-    if (e.key === 'Enter' && !e.isComposing) {
+    if (e.key === 'Enter') {
       const target = e.target as HTMLElement | null;
       const isSelect = target instanceof HTMLSelectElement;
       const isToggle =

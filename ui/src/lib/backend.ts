@@ -13,6 +13,9 @@ import type {
   BeneficiarySummary,
   ChartQuery,
   DemoOptions,
+  Draft,
+  DraftForm,
+  DraftInput,
   DemoSummary,
   Group,
   Lang,
@@ -45,6 +48,12 @@ export interface Backend {
   record_withdrawal(args: { input: WithdrawalInput }): Promise<Withdrawal>;
   metrics(args: { query: MetricsQuery }): Promise<MetricsReport>;
   time_to_cash_chart(args: { query: ChartQuery }): Promise<string>;
+  update_beneficiary(args: { id: string; input: BeneficiaryInput }): Promise<Beneficiary>;
+  similar_beneficiaries(args: { input: BeneficiaryInput; exclude: string | null }): Promise<Beneficiary[]>;
+  save_draft(args: { draft: DraftInput }): Promise<null>;
+  get_draft(args: { form: DraftForm; subject: string }): Promise<Draft | null>;
+  list_drafts(): Promise<Draft[]>;
+  discard_draft(args: { form: DraftForm; subject: string }): Promise<null>;
 }
 
 export type Command = keyof Backend;
@@ -75,6 +84,12 @@ export const tauriBackend: Backend = {
   record_withdrawal: (args) => call('record_withdrawal', args),
   metrics: (args) => call('metrics', args),
   time_to_cash_chart: (args) => call('time_to_cash_chart', args),
+  update_beneficiary: (args) => call('update_beneficiary', args),
+  similar_beneficiaries: (args) => call('similar_beneficiaries', args),
+  save_draft: (args) => call('save_draft', args),
+  get_draft: (args) => call('get_draft', args),
+  list_drafts: () => call('list_drafts'),
+  discard_draft: (args) => call('discard_draft', args),
 };
 
 /** True inside the Tauri webview (false in a plain browser or in tests). */

@@ -17,6 +17,9 @@ import type {
   DemoOptions,
   DemoSummary,
   Disability,
+  Draft,
+  DraftForm,
+  DraftInput,
   FieldError,
   Group,
   Lang,
@@ -311,6 +314,7 @@ export class FakeBackend implements Backend {
       authorised_name: s.authorised_name ?? '',
       authorised_id_number: s.authorised_id_number ?? '',
       authorised_relation: s.authorised_relation ?? '',
+      duplicate_reason: s.duplicate_reason ?? '',
       entitlement_vnd: group ? Math.round(STANDARD_LEVEL * group.coefficient) : null,
       created_at: now,
       updated_at: now,
@@ -525,90 +529,179 @@ export class FakeBackend implements Backend {
     });
   }
 
+  /** The fake's version of Rust's beneficiary validation (and registration rules). */
+  private checkBeneficiary(i: BeneficiaryInput, selfId: string | null) {
+    const errors: FieldError[] = [];
+    const name = i.full_name.normalize('NFC').trim().replace(/\s+/g, ' ');
+    if (name === '') errors.push(fe('full_name', 'required', 'required'));
+    else if (/[\d@#$%^&*_=+<>{}[\]|\\/]/.test(name)) errors.push(fe('full_name', 'name.invalid', 'not a valid name'));
+
+    let birthDate: string | null = null;
+    let birthYear: number | null = null;
+    const bd = i.birth_date.trim();
+    if (bd === '') errors.push(fe('birth_date', 'required', 'required'));
+    else if (/^\d{4}$/.test(bd)) {
+      birthYear = Number(bd);
+      if (birthYear > Number(this.today.slice(0, 4))) {
+        errors.push(fe('birth_date', 'date.future', 'date is in the future'));
+        birthYear = null;
+      }
+    } else {
+      birthDate = this.checkDate('birth_date', bd, errors);
+      if (birthDate) birthYear = Number(birthDate.slice(0, 4));
+    }
+
+    let sex: Sex | null = null;
+    if (i.sex === '') errors.push(fe('sex', 'required', 'required'));
+    else if (i.sex === 'male' || i.sex === 'female') sex = i.sex;
+    else errors.push(fe('sex', 'sex.invalid', 'unknown sex'));
+
+    let idNumber: string | null = null;
+    let legacy: string | null = null;
+    const idErrors: FieldError[] = [];
+    const id = checkIdDigits('id_number', i.id_number, idErrors);
+    errors.push(...idErrors);
+    if (id && id.length === 9) legacy = id;
+    else if (id) {
+      idNumber = id;
+      const d4 = Number(id[3]);
+      const idSex: Sex = d4 % 2 === 0 ? 'male' : 'female';
+      const idYear = 1900 + Math.floor(d4 / 2) * 100 + Number(id.slice(4, 6));
+      const override = i.id_override_reason.trim() !== '';
+      if (!override && sex && idSex !== sex) {
+        errors.push(fe('id_number', 'id_number.sex_mismatch', 'the ID number is for the other sex', { id_sex: idSex, sex }));
+      }
+      if (!override && birthYear && idYear !== birthYear) {
+        errors.push(fe('id_number', 'id_number.year_mismatch', 'the ID number is for another birth year', { id_year: idYear, birth_year: birthYear }));
+      }
+      const dup = this.store.beneficiaries.find((b) => b.id_number === id && b.id !== selfId);
+      if (dup) errors.push(fe('id_number', 'id_number.duplicate', 'ID number already recorded', { id: dup.id }));
+    }
+
+    if (i.ward_code === '') errors.push(fe('ward_code', 'required', 'required'));
+    else if (!this.units.some((u) => u.code === i.ward_code)) errors.push(fe('ward_code', 'ward.unknown', 'unknown ward'));
+    if (i.group_code === '') errors.push(fe('group_code', 'required', 'required'));
+    else if (!this.groups.some((g) => g.code === i.group_code)) errors.push(fe('group_code', 'group.unknown', 'unknown group'));
+    if (!DISABILITIES.includes(i.disability as Disability)) errors.push(fe('disability', 'disability.invalid', 'unknown disability'));
+    const authorisedId = checkIdDigits('authorised_id_number', i.authorised_id_number, errors);
+    if (authorisedId && authorisedId.length !== 12) {
+      errors.push(fe('authorised_id_number', 'id_number.length', 'must have 12 digits', { expected: 12, found: authorisedId.length }));
+    }
+    if (i.phone.trim() !== '' && !/^\+?[\d\s.]{8,15}$/.test(i.phone.trim())) {
+      errors.push(fe('phone', 'phone.invalid', 'not a phone number'));
+    }
+    if (i.authorised_name.trim() === '' && (i.authorised_id_number.trim() !== '' || i.authorised_relation.trim() !== '')) {
+      errors.push(fe('authorised_name', 'required', 'name the authorised person'));
+    }
+    if (errors.length > 0) throw wire(errors);
+
+    const needs: Needs = { ...NO_NEEDS };
+    for (const k of NEED_KEYS) needs[k] = !!i.needs[k];
+    const fields = {
+      full_name: name,
+      birth_date: birthDate,
+      birth_year: birthYear!,
+      sex: sex!,
+      id_number: idNumber,
+      legacy_id_number: legacy,
+      ward_code: i.ward_code,
+      group_code: i.group_code,
+      disability: i.disability as Disability,
+      needs,
+      residential_group: i.residential_group.trim(),
+      phone: i.phone.trim(),
+      id_override_reason: i.id_override_reason.trim(),
+      authorised_name: i.authorised_name.trim(),
+      authorised_id_number: authorisedId ?? '',
+      authorised_relation: i.authorised_relation.trim(),
+      duplicate_reason: (i.duplicate_reason ?? '').trim(),
+    };
+    return fields;
+  }
+
+  /** People with the same folded name, ward and birth year (and no other full birth date). */
+  private similarTo(f: { full_name: string; ward_code: string; birth_year: number; birth_date: string | null }, selfId: string | null): Beneficiary[] {
+    return this.store.beneficiaries.filter(
+      (b) =>
+        b.id !== selfId &&
+        fold(b.full_name) === fold(f.full_name) &&
+        b.ward_code === f.ward_code &&
+        b.birth_year === f.birth_year &&
+        (b.birth_date === null || f.birth_date === null || b.birth_date === f.birth_date),
+    );
+  }
+
+  private checkSimilar(f: ReturnType<FakeBackend['checkBeneficiary']>, selfId: string | null): void {
+    if (f.duplicate_reason !== '') return;
+    const similar = this.similarTo(f, selfId);
+    if (similar.length > 0) {
+      throw wire([
+        fe('duplicate_reason', 'beneficiary.possible_duplicate', 'possible duplicate', {
+          id: similar[0].id,
+          count: similar.length,
+        }),
+      ]);
+    }
+  }
+
   add_beneficiary(args: { input: BeneficiaryInput }): Promise<Beneficiary> {
     return this.answer('add_beneficiary', args, () => {
-      const i = args.input;
-      const errors: FieldError[] = [];
-      const name = i.full_name.normalize('NFC').trim().replace(/\s+/g, ' ');
-      if (name === '') errors.push(fe('full_name', 'required', 'required'));
-      else if (/[\d@#$%^&*_=+<>{}[\]|\\/]/.test(name)) errors.push(fe('full_name', 'name.invalid', 'not a valid name'));
+      const f = this.checkBeneficiary(args.input, null);
+      this.checkSimilar(f, null);
+      this.drafts.delete('beneficiary|');
+      return this.insertBeneficiary(f);
+    });
+  }
 
-      let birthDate: string | null = null;
-      let birthYear: number | null = null;
-      const bd = i.birth_date.trim();
-      if (bd === '') errors.push(fe('birth_date', 'required', 'required'));
-      else if (/^\d{4}$/.test(bd)) {
-        birthYear = Number(bd);
-        if (birthYear > Number(this.today.slice(0, 4))) {
-          errors.push(fe('birth_date', 'date.future', 'date is in the future'));
-          birthYear = null;
-        }
-      } else {
-        birthDate = this.checkDate('birth_date', bd, errors);
-        if (birthDate) birthYear = Number(birthDate.slice(0, 4));
-      }
+  update_beneficiary(args: { id: string; input: BeneficiaryInput }): Promise<Beneficiary> {
+    return this.answer('update_beneficiary', args, () => {
+      const index = this.store.beneficiaries.findIndex((b) => b.id === args.id);
+      if (index < 0) throw notFound('beneficiary', args.id);
+      const before = this.store.beneficiaries[index];
+      const f = this.checkBeneficiary(args.input, args.id);
+      if (this.similarTo(before, args.id).length === 0 || fold(before.full_name) !== fold(f.full_name)) this.checkSimilar(f, args.id);
+      const updated: Beneficiary = {
+        ...before,
+        ...f,
+        ward_name: this.units.find((u) => u.code === f.ward_code)?.name ?? f.ward_code,
+        updated_at: `${this.today}T09:00:00Z`,
+      };
+      this.store.beneficiaries[index] = updated;
+      this.drafts.delete(`beneficiary_edit|${args.id}`);
+      return updated;
+    });
+  }
 
-      let sex: Sex | null = null;
-      if (i.sex === '') errors.push(fe('sex', 'required', 'required'));
-      else if (i.sex === 'male' || i.sex === 'female') sex = i.sex;
-      else errors.push(fe('sex', 'sex.invalid', 'unknown sex'));
+  similar_beneficiaries(args: { input: BeneficiaryInput; exclude: string | null }): Promise<Beneficiary[]> {
+    return this.answer('similar_beneficiaries', args, () =>
+      this.similarTo(this.checkBeneficiary(args.input, args.exclude), args.exclude),
+    );
+  }
 
-      let idNumber: string | null = null;
-      let legacy: string | null = null;
-      const idErrors: FieldError[] = [];
-      const id = checkIdDigits('id_number', i.id_number, idErrors);
-      errors.push(...idErrors);
-      if (id && id.length === 9) legacy = id;
-      else if (id) {
-        idNumber = id;
-        const d4 = Number(id[3]);
-        const idSex: Sex = d4 % 2 === 0 ? 'male' : 'female';
-        const idYear = 1900 + Math.floor(d4 / 2) * 100 + Number(id.slice(4, 6));
-        const override = i.id_override_reason.trim() !== '';
-        if (!override && sex && idSex !== sex) {
-          errors.push(fe('id_number', 'id_number.sex_mismatch', 'the ID number is for the other sex', { id_sex: idSex, sex }));
-        }
-        if (!override && birthYear && idYear !== birthYear) {
-          errors.push(fe('id_number', 'id_number.year_mismatch', 'the ID number is for another birth year', { id_year: idYear, birth_year: birthYear }));
-        }
-        const dup = this.store.beneficiaries.find((b) => b.id_number === id);
-        if (dup) errors.push(fe('id_number', 'id_number.duplicate', 'ID number already recorded', { id: dup.id }));
-      }
+  // ----- drafts (Rust keeps them in SQLite; here a map keyed "form|subject") -----
 
-      if (i.ward_code === '') errors.push(fe('ward_code', 'required', 'required'));
-      else if (!this.units.some((u) => u.code === i.ward_code)) errors.push(fe('ward_code', 'ward.unknown', 'unknown ward'));
-      if (i.group_code === '') errors.push(fe('group_code', 'required', 'required'));
-      else if (!this.groups.some((g) => g.code === i.group_code)) errors.push(fe('group_code', 'group.unknown', 'unknown group'));
-      if (!DISABILITIES.includes(i.disability as Disability)) errors.push(fe('disability', 'disability.invalid', 'unknown disability'));
-      const authorisedId = checkIdDigits('authorised_id_number', i.authorised_id_number, errors);
-      if (authorisedId && authorisedId.length !== 12) {
-        errors.push(fe('authorised_id_number', 'id_number.length', 'must have 12 digits', { expected: 12, found: authorisedId.length }));
-      }
-      if (i.phone.trim() !== '' && !/^\+?[\d\s.]{8,15}$/.test(i.phone.trim())) {
-        errors.push(fe('phone', 'phone.invalid', 'not a phone number'));
-      }
-      if (errors.length > 0) throw wire(errors);
+  readonly drafts = new Map<string, Draft>();
 
-      const needs: Needs = { ...NO_NEEDS };
-      for (const k of NEED_KEYS) needs[k] = !!i.needs[k];
-      return this.insertBeneficiary({
-        full_name: name,
-        birth_date: birthDate,
-        birth_year: birthYear!,
-        sex: sex!,
-        id_number: idNumber,
-        legacy_id_number: legacy,
-        ward_code: i.ward_code,
-        group_code: i.group_code,
-        disability: i.disability as Disability,
-        needs,
-        residential_group: i.residential_group.trim(),
-        phone: i.phone.trim(),
-        id_override_reason: i.id_override_reason.trim(),
-        authorised_name: i.authorised_name.trim(),
-        authorised_id_number: authorisedId ?? '',
-        authorised_relation: i.authorised_relation.trim(),
-      });
+  save_draft(args: { draft: DraftInput }): Promise<null> {
+    return this.answer('save_draft', args, () => {
+      const d = args.draft;
+      this.drafts.set(`${d.form}|${d.subject}`, { ...structuredClone(d), updated_at: `${this.today}T10:00:00Z` });
+      return null;
+    });
+  }
+
+  get_draft(args: { form: DraftForm; subject: string }): Promise<Draft | null> {
+    return this.answer('get_draft', args, () => this.drafts.get(`${args.form}|${args.subject}`) ?? null);
+  }
+
+  list_drafts(): Promise<Draft[]> {
+    return this.answer('list_drafts', undefined, () => [...this.drafts.values()]);
+  }
+
+  discard_draft(args: { form: DraftForm; subject: string }): Promise<null> {
+    return this.answer('discard_draft', args, () => {
+      this.drafts.delete(`${args.form}|${args.subject}`);
+      return null;
     });
   }
 

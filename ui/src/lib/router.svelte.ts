@@ -1,18 +1,29 @@
-// A small hash router: #/beneficiaries, #/beneficiaries/new, #/beneficiaries/<id>, #/dashboard.
+// A small hash router: #/beneficiaries, #/beneficiaries/new, #/beneficiaries/<id>,
+// #/beneficiaries/<id>/edit, #/dashboard. `?open=account|payment|withdrawal:<payment id>` on a
+// person's page opens that form (how an unfinished draft is resumed).
 // The hash keeps the place across a webview reload without storing anything durable.
 
 export type Route =
   | { name: 'list' }
   | { name: 'add' }
-  | { name: 'detail'; id: string }
+  | { name: 'detail'; id: string; open?: string }
+  | { name: 'edit'; id: string }
   | { name: 'dashboard' };
 
 export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#\/?/, '').replace(/\/+$/, '');
+  const [rawPath, query = ''] = hash.replace(/^#\/?/, '').split('?');
+  const path = rawPath.replace(/\/+$/, '');
   const parts = path.split('/').filter((p) => p !== '');
+  const open = new URLSearchParams(query).get('open') ?? undefined;
   if (parts[0] === 'dashboard') return { name: 'dashboard' };
   if (parts[0] === 'beneficiaries' && parts[1] === 'new') return { name: 'add' };
-  if (parts[0] === 'beneficiaries' && parts[1]) return { name: 'detail', id: decodeURIComponent(parts[1]) };
+  if (parts[0] === 'beneficiaries' && parts[1] && parts[2] === 'edit') {
+    return { name: 'edit', id: decodeURIComponent(parts[1]) };
+  }
+  if (parts[0] === 'beneficiaries' && parts[1]) {
+    const id = decodeURIComponent(parts[1]);
+    return open ? { name: 'detail', id, open } : { name: 'detail', id };
+  }
   return { name: 'list' };
 }
 
@@ -22,8 +33,12 @@ export function hrefOf(route: Route): string {
       return '#/beneficiaries';
     case 'add':
       return '#/beneficiaries/new';
-    case 'detail':
-      return `#/beneficiaries/${encodeURIComponent(route.id)}`;
+    case 'detail': {
+      const base = `#/beneficiaries/${encodeURIComponent(route.id)}`;
+      return route.open ? `${base}?open=${encodeURIComponent(route.open)}` : base;
+    }
+    case 'edit':
+      return `#/beneficiaries/${encodeURIComponent(route.id)}/edit`;
     case 'dashboard':
       return '#/dashboard';
   }

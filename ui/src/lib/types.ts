@@ -159,6 +159,7 @@ export interface Beneficiary extends BeneficiarySummary {
   authorised_name: string;
   authorised_id_number: string;
   authorised_relation: string;
+  duplicate_reason: string;
   entitlement_vnd: number | null;
   created_at: string;
   updated_at: string;
@@ -240,6 +241,8 @@ export interface BeneficiaryInput {
   authorised_name: string;
   authorised_id_number: string;
   authorised_relation: string;
+  /** Why this person is registered although a possible duplicate exists ('' when none seen). */
+  duplicate_reason: string;
 }
 
 export interface AccountInput {
@@ -321,4 +324,21 @@ export interface MetricsReport extends Metrics {
   as_of: string;
   by?: SegmentBy;
   segments?: Segment[];
+}
+
+/** The forms whose unsaved input is kept as a draft in SQLite. */
+export type DraftForm = 'beneficiary' | 'beneficiary_edit' | 'account' | 'payment' | 'withdrawal';
+
+export interface DraftInput {
+  form: DraftForm;
+  /** '' for a new person; else the person's (or, for a withdrawal, the payment's) id. */
+  subject: string;
+  payload: unknown;
+  /** The person the form is about ('' for a new one): where the app resumes it. */
+  person_id: string;
+  label: string;
+}
+
+export interface Draft extends DraftInput {
+  updated_at: string;
 }

@@ -1,9 +1,86 @@
-// Interface text of one feature area (see ../i18n.ts, which merges every area).
-// Keep `vi` and `en` with the same keys; list this area's error codes in `errorCodes`
-// (each also needs an `error.<code>` text here and a line in docs/IPC.md).
+// Interface text of data entry: drafts, duplicate checks, corrections, keyboard use
+// (merged by ../i18n.ts). `vi` and `en` have the same keys.
 
-export const errorCodes = [] as const;
+export const errorCodes = ['beneficiary.possible_duplicate', 'authorised.missing', 'draft.too_large'] as const;
 
-export const vi = {} as const;
+export const vi = {
+  'entry.save_next': 'Lưu và nhập người tiếp theo',
+  'entry.save_open': 'Lưu và mở hồ sơ',
+  'entry.keyboard_hint': 'Enter: lưu và nhập tiếp · Esc: hủy',
+  'entry.saved_next': 'Đã lưu {name}. Mời nhập người tiếp theo.',
+  'entry.open_saved': 'Mở hồ sơ',
+  'entry.edit_title': 'Sửa thông tin người hưởng',
+  'entry.edit': 'Sửa thông tin',
+  'entry.open_existing': 'Mở hồ sơ đã đăng ký với số này',
+  'draft.saving': 'Đang lưu nháp…',
+  'draft.saved': 'Đã lưu nháp',
+  'draft.failed': 'Chưa lưu được nháp',
+  'draft.restored': 'Đã khôi phục bản nháp lưu lúc {time}.',
+  'draft.discard': 'Bỏ bản nháp',
+  'drafts.title': 'Có biểu mẫu chưa lưu xong',
+  'drafts.resume': 'Tiếp tục',
+  'drafts.discard': 'Bỏ',
+  'drafts.untitled': '(chưa có tên)',
+  'drafts.form.beneficiary': 'Thêm người hưởng',
+  'drafts.form.beneficiary_edit': 'Sửa thông tin người hưởng',
+  'drafts.form.account': 'Mở tài khoản',
+  'drafts.form.payment': 'Ghi nhận chi trả',
+  'drafts.form.withdrawal': 'Ghi nhận rút tiền',
+  'dup.title': 'Có thể trùng với người đã đăng ký',
+  'dup.explain':
+    'Cùng họ tên (không tính dấu), ngày sinh và xã/phường với người dưới đây. Hãy so sánh rồi chọn.',
+  'dup.typed': 'Đang nhập',
+  'dup.registered': 'Đã đăng ký',
+  'dup.same_person': 'Cùng một người: mở hồ sơ đã có',
+  'dup.keep_both': 'Hai người khác nhau: lưu cả hai',
+  'dup.back': 'Quay lại sửa',
+  'dup.reason_hint': 'Ví dụ: khác tổ dân phố, khác cha mẹ.',
+  'field.duplicate_reason': 'Lý do lưu cả hai',
+  'detail.duplicate_reason': 'Lý do lưu dù có thể trùng',
+  'keys.search': 'Tìm nhanh (Ctrl+K hoặc /)',
+  'keys.list_hint': '↑ ↓ để chọn, Enter để mở',
+  'error.beneficiary.possible_duplicate': 'Có thể trùng với người đã đăng ký: hãy so sánh và chọn',
+  'error.authorised.missing': 'Chưa ghi người được ủy quyền rút tiền cho người này',
+  'error.draft.too_large': 'Bản nháp quá lớn để lưu',
+} as const;
 
-export const en: Record<keyof typeof vi, string> = {};
+export const en: Record<keyof typeof vi, string> = {
+  'entry.save_next': 'Save and enter the next person',
+  'entry.save_open': 'Save and open the record',
+  'entry.keyboard_hint': 'Enter: save and next · Esc: cancel',
+  'entry.saved_next': '{name} saved. Enter the next person.',
+  'entry.open_saved': 'Open record',
+  'entry.edit_title': 'Edit beneficiary',
+  'entry.edit': 'Edit details',
+  'entry.open_existing': 'Open the person registered with this number',
+  'draft.saving': 'Saving draft…',
+  'draft.saved': 'Draft saved',
+  'draft.failed': 'Draft not saved',
+  'draft.restored': 'Draft from {time} restored.',
+  'draft.discard': 'Discard draft',
+  'drafts.title': 'Unfinished forms',
+  'drafts.resume': 'Continue',
+  'drafts.discard': 'Discard',
+  'drafts.untitled': '(no name yet)',
+  'drafts.form.beneficiary': 'Add beneficiary',
+  'drafts.form.beneficiary_edit': 'Edit beneficiary',
+  'drafts.form.account': 'Open account',
+  'drafts.form.payment': 'Record payment',
+  'drafts.form.withdrawal': 'Record withdrawal',
+  'dup.title': 'Possibly a person already registered',
+  'dup.explain':
+    'Same name (ignoring tones), birth date and ward or commune as the person below. Compare, then choose.',
+  'dup.typed': 'Being entered',
+  'dup.registered': 'Registered',
+  'dup.same_person': 'Same person: open the existing record',
+  'dup.keep_both': 'Two different people: keep both',
+  'dup.back': 'Back to editing',
+  'dup.reason_hint': 'E.g. another residential group, other parents.',
+  'field.duplicate_reason': 'Reason for keeping both',
+  'detail.duplicate_reason': 'Kept despite a possible duplicate because',
+  'keys.search': 'Quick search (Ctrl+K or /)',
+  'keys.list_hint': '↑ ↓ to choose, Enter to open',
+  'error.beneficiary.possible_duplicate': 'Possibly a person already registered: compare and choose',
+  'error.authorised.missing': 'Nobody is recorded as authorised to withdraw for this person',
+  'error.draft.too_large': 'This draft is too large to keep',
+};
