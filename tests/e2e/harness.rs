@@ -53,8 +53,11 @@ pub struct App {
     driver: Driver,
     db_path: PathBuf,
     artifacts: PathBuf,
-    _data: tempfile::TempDir,
-    _lock: MutexGuard<'static, ()>,
+    /// The environment the app was started with (`ANSINH_DB` first), kept for a restart.
+    env: Vec<(String, String)>,
+    /// Options so that [`App::kill_and_restart`] can hand them to the next app.
+    data: Option<tempfile::TempDir>,
+    lock: Option<MutexGuard<'static, ()>>,
 }
 
 impl App {
@@ -69,15 +72,40 @@ impl App {
     /// for the UI to be ready.
     pub async fn start_with_env(test_name: &str, env: &[(&str, &str)]) -> App {
         let lock = ONE_APP_AT_A_TIME.lock().await;
-        let prerequisites = Prerequisites::find();
-
         let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e").join(test_name);
         fs::create_dir_all(&artifacts).expect("create the e2e artifacts directory");
         let data = tempfile::Builder::new().prefix("ansinh-e2e-").tempdir().expect("create a temporary data directory");
         let db_path = data.path().join("test.db");
+        let mut vars: Vec<(String, String)> = vec![("ANSINH_DB".into(), db_path.to_str().expect("utf-8 path").into())];
+        vars.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        Self::launch(artifacts, data, vars, lock, "driver.log").await
+    }
 
-        let mut vars: Vec<(&str, &str)> = vec![("ANSINH_DB", db_path.to_str().expect("utf-8 path"))];
-        vars.extend_from_slice(env);
+    /// Kills the app process with SIGKILL (a crash or a power cut: nothing is flushed or closed
+    /// by the app), then starts it again on the same database and waits until it is ready.
+    pub async fn kill_and_restart(mut self) -> App {
+        let killed = kill_app_processes(&self.db_path);
+        assert!(killed > 0, "e2e: no app process found to kill");
+        self.client.take();
+        self.driver.stop();
+        let (data, lock) = (self.data.take().expect("data dir"), self.lock.take().expect("lock"));
+        let (artifacts, env) = (self.artifacts.clone(), std::mem::take(&mut self.env));
+        drop(self);
+        let app = Self::launch(artifacts, data, env, lock, "driver-restarted.log").await;
+        app.wait_ready().await;
+        app
+    }
+
+    async fn launch(
+        artifacts: PathBuf,
+        data: tempfile::TempDir,
+        env: Vec<(String, String)>,
+        lock: MutexGuard<'static, ()>,
+        log_name: &str,
+    ) -> App {
+        let prerequisites = Prerequisites::find();
+        let db_path = PathBuf::from(&env[0].1);
+        let vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
         capabilities.insert("tauri:options".into(), json!({ "application": APP_BINARY }));
@@ -87,7 +115,7 @@ impl App {
         const ATTEMPTS: u32 = 3;
         let mut attempt = 1;
         let (driver, client) = loop {
-            let driver = Driver::start(&prerequisites, &artifacts.join("driver.log"), &vars);
+            let driver = Driver::start(&prerequisites, &artifacts.join(log_name), &vars);
             match ClientBuilder::new(HttpConnector::new())
                 .capabilities(capabilities.clone())
                 .connect(&driver.url())
@@ -107,7 +135,7 @@ impl App {
             }
         };
 
-        App { client: Some(client), driver, db_path, artifacts, _data: data, _lock: lock }
+        App { client: Some(client), driver, db_path, artifacts, env, data: Some(data), lock: Some(lock) }
     }
 
     /// Clicks once the element is there and nothing covers it (e.g. a dialog still closing),
@@ -192,6 +220,27 @@ impl App {
         }
         if let Err(error) = element.send_keys(text).await {
             self.fail::<()>(&format!("typing into `{testid}` failed: {error}")).await;
+        }
+    }
+
+    /// Types `keys` into whatever has the focus, as a keyboard would (special keys as
+    /// `fantoccini::key::Key` characters: Tab, Enter, arrows; Control stays down until the end).
+    pub async fn press(&self, keys: &str) {
+        let result = match self.client().active_element().await {
+            Ok(element) => element.send_keys(keys).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = result {
+            self.fail::<()>(&format!("pressing keys {keys:?} failed: {error}")).await;
+        }
+    }
+
+    /// The `data-testid` of the focused element ("" when it has none).
+    pub async fn focused(&self) -> String {
+        let script = "const e = document.activeElement; return e ? (e.getAttribute('data-testid') || '') : '';";
+        match self.client().execute(script, vec![]).await {
+            Ok(value) => value.as_str().unwrap_or_default().to_string(),
+            Err(error) => self.fail(&format!("reading the focused element failed: {error}")).await,
         }
     }
 
@@ -357,6 +406,28 @@ impl Drop for App {
         self.client.take();
         self.driver.stop();
     }
+}
+
+/// SIGKILLs every process running the app binary on `db_path` (its `ANSINH_DB`); returns how
+/// many. Found through /proc, since the app is WebKitWebDriver's child, not ours.
+fn kill_app_processes(db_path: &Path) -> usize {
+    let binary = fs::canonicalize(APP_BINARY).expect("app binary path");
+    let wanted = format!("ANSINH_DB={}", db_path.display());
+    let mut killed = 0;
+    for entry in fs::read_dir("/proc").expect("read /proc").flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
+        let proc_dir = entry.path();
+        let same_binary = fs::read_link(proc_dir.join("exe")).is_ok_and(|exe| exe == binary);
+        let same_db = fs::read(proc_dir.join("environ"))
+            .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == wanted.as_bytes()));
+        if same_binary && same_db {
+            // SAFETY: plain kill(2) on a pid read from /proc; the worst case is ESRCH.
+            if unsafe { libc::kill(pid, libc::SIGKILL) } == 0 {
+                killed += 1;
+            }
+        }
+    }
+    killed
 }
 
 /// CSS selector of the element with this `data-testid`.

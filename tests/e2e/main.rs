@@ -3,6 +3,7 @@
 //! Run: `xvfb-run -a cargo test --features custom-protocol --test e2e` (scripts/test.sh does).
 //! Without a display, tauri-driver or WebKitWebDriver these tests fail, they never skip.
 
+mod entry;
 mod harness;
 
 use harness::App;
@@ -105,7 +106,7 @@ async fn whole_payment_path_changes_the_dashboard() {
     app.screenshot("form-error.png").await;
 
     app.type_into("field-id_number", "001141012345").await;
-    app.click("save").await;
+    app.click("save-open").await;
     let name = app.wait_text("detail-name", |t| t.contains("Ánh"), long).await;
     assert!(name.contains("Nguyễn Thị Ánh"), "{name}");
 
