@@ -69,6 +69,42 @@ pub fn sort_key(full: &str) -> String {
     format!("{} {}", fold(given_name(full)), fold(full))
 }
 
+/// What makes two people *possibly* the same person when their ID numbers do not say so
+/// (different numbers, or one only has an old CMND): the same accent-folded name, the same
+/// ward, and the same birth. Births agree when both full dates are equal, or when one side only
+/// knows the year and the years are equal ("1950" and "05/03/1950" agree; "05/03/1950" and
+/// "06/03/1950" do not). Same 12-digit ID is not a possible duplicate: it is the same person.
+///
+/// Index people by [`DuplicateKey::key`] (name + birth year + ward) and confirm with
+/// [`DuplicateKey::matches`]. Used by the import's duplicate check; meant for entry-time checks too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// `folded name|birth year|ward code`: equal keys are candidates.
+    pub key: String,
+    pub birth_date: Option<chrono::NaiveDate>,
+}
+
+impl DuplicateKey {
+    /// True when `self` and `other` are possibly the same person (see [`duplicate_key`]).
+    pub fn matches(&self, other: &DuplicateKey) -> bool {
+        self.key == other.key
+            && match (self.birth_date, other.birth_date) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+    }
+}
+
+/// The possible-duplicate key of a person (see [`DuplicateKey`]).
+pub fn duplicate_key(
+    full_name: &str,
+    birth_date: Option<chrono::NaiveDate>,
+    birth_year: i32,
+    ward_code: &str,
+) -> DuplicateKey {
+    DuplicateKey { key: format!("{}|{birth_year}|{}", fold(full_name), ward_code.trim()), birth_date }
+}
+
 fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -178,6 +214,18 @@ mod tests {
         assert_ne!(lower_exact("Ân"), lower_exact("Ấn"));
         assert_eq!(lower_exact("A\u{301}NH"), "ánh");
         assert!(is_nfc(&lower_exact("NGUYE\u{302}\u{303}N")));
+    }
+
+    #[test]
+    fn duplicate_key_folds_names_and_lets_a_year_match_a_date() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day);
+        let a = duplicate_key("Nguyễn Văn Ân", d(1950, 3, 5), 1950, "00001");
+        assert!(a.matches(&duplicate_key("NGUYEN  van an", None, 1950, "00001")), "year only agrees");
+        assert!(a.matches(&duplicate_key("Nguyễn Văn An", d(1950, 3, 5), 1950, "00001")));
+        assert!(!a.matches(&duplicate_key("Nguyễn Văn Ân", d(1950, 3, 6), 1950, "00001")), "other day");
+        assert!(!a.matches(&duplicate_key("Nguyễn Văn Ân", None, 1951, "00001")), "other year");
+        assert!(!a.matches(&duplicate_key("Nguyễn Văn Ân", d(1950, 3, 5), 1950, "00004")), "other ward");
+        assert!(!a.matches(&duplicate_key("Nguyễn Văn Bân", d(1950, 3, 5), 1950, "00001")), "other name");
     }
 
     #[test]

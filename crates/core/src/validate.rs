@@ -183,6 +183,7 @@ pub fn beneficiary(
             authorised_name: authorised_name.expect("checked"),
             authorised_id_number: authorised_id_number.expect("checked"),
             authorised_relation: input.authorised_relation.trim().to_string(),
+            duplicate_reason: String::new(),
         }
     })
 }

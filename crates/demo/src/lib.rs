@@ -150,6 +150,7 @@ pub fn generate(opts: &DemoOptions, refs: &Refs) -> Demo {
                 } else {
                     String::new()
                 },
+                reference: None,
             };
             if !failed {
                 withdraw(&mut rng, p, &payment, credited_on, slow, horizon, &mut batch.withdrawals);
@@ -238,6 +239,7 @@ fn person(rng: &mut ChaCha8Rng, wards: &[String], i: usize, until: NaiveDate, id
         },
         authorised_id_number: String::new(),
         authorised_relation: if authorised { one(rng, names::RELATIONS).to_string() } else { String::new() },
+        duplicate_reason: String::new(),
     };
     Person { b, age }
 }

@@ -5,6 +5,7 @@
 mod changes;
 mod error;
 mod facts;
+mod imports;
 mod read;
 mod refs;
 mod rows;
@@ -14,6 +15,7 @@ mod write;
 
 pub use changes::{Author, SCHEMA_VERSION};
 pub use error::{Result, StoreError};
+pub use imports::{CycleView, PaymentResult, PersonBrief, ReconcileReport};
 pub use read::Page;
 pub use refs::Refs;
 pub use views::*;

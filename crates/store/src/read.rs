@@ -20,7 +20,7 @@ pub struct Page<T> {
 const BENEFICIARY_COLS: &str =
     "id, full_name, birth_date, birth_year, sex, id_number, legacy_id_number, ward_code, group_code,
     disability, lives_alone, limited_mobility, vision_hearing, no_smartphone, bedridden, residential_group, phone,
-    id_override_reason, authorised_name, authorised_id_number, authorised_relation, created_at, updated_at";
+    id_override_reason, authorised_name, authorised_id_number, authorised_relation, duplicate_reason, created_at, updated_at";
 
 fn enum_col<T>(r: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
     let s: &str = r.get(col);
@@ -60,6 +60,7 @@ fn beneficiary_view(r: &SqliteRow, refs: &Refs, today: chrono::NaiveDate) -> Res
         authorised_name: r.get("authorised_name"),
         authorised_id_number: r.get("authorised_id_number"),
         authorised_relation: r.get("authorised_relation"),
+        duplicate_reason: r.get("duplicate_reason"),
         created_at: r.get("created_at"),
         updated_at: r.get("updated_at"),
     })

@@ -100,6 +100,7 @@ pub fn beneficiary_cols() -> Vec<&'static str> {
         "authorised_name",
         "authorised_id_number",
         "authorised_relation",
+        "duplicate_reason",
     ])
 }
 
@@ -129,6 +130,7 @@ pub fn beneficiary_row(b: &Beneficiary, audit: &[Val; 6]) -> Vec<Val> {
         b.authorised_name.clone().into(),
         b.authorised_id_number.clone().into(),
         b.authorised_relation.clone().into(),
+        b.duplicate_reason.clone().into(),
     ];
     v.extend(audit.iter().cloned());
     v
@@ -180,6 +182,7 @@ pub fn payment_cols() -> Vec<&'static str> {
         "scheduled_on",
         "credited_on",
         "failure_reason",
+        "reference",
     ])
 }
 
@@ -195,6 +198,7 @@ pub fn payment_row(p: &Payment, audit: &[Val; 6]) -> Vec<Val> {
         date(p.scheduled_on),
         date(p.credited_on),
         p.failure_reason.clone().into(),
+        p.reference.clone().into(),
     ];
     v.extend(audit.iter().cloned());
     v

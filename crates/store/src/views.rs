@@ -55,6 +55,9 @@ pub struct BeneficiaryView {
     pub authorised_name: String,
     pub authorised_id_number: String,
     pub authorised_relation: String,
+    /// Why an import kept this person although flagged as a possible duplicate ('' if not).
+    #[serde(default)]
+    pub duplicate_reason: String,
     /// This month's amount under the level in force today.
     pub entitlement_vnd: Option<i64>,
     pub created_at: String,

@@ -269,6 +269,7 @@ async fn pragmas_wal_foreign_keys_and_strict_tables() {
         scheduled_on: Some(d("2026-10-10")),
         credited_on: Some(d("2026-10-10")),
         failure_reason: String::new(),
+        reference: None,
     };
     let cycle = Cycle { period: "2026-10".into(), scheduled_on: d("2026-10-10") };
     let err = store
@@ -946,6 +947,7 @@ async fn a_batch_that_fails_midway_writes_nothing() {
         scheduled_on: Some(d("2026-11-10")),
         credited_on: Some(d("2026-11-10")),
         failure_reason: String::new(),
+        reference: None,
     };
     let mut orphan = withdrawal(&p, "2026-11-12", "1.000.000");
     orphan.payment_id = records::new_id();
