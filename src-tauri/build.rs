@@ -26,6 +26,14 @@ const APP_COMMANDS: &[&str] = &[
     "record_withdrawal",
     "metrics",
     "time_to_cash_chart",
+    "import_mapping",
+    "import_preview",
+    "import_apply",
+    "read_local_file",
+    "save_error_report",
+    "list_cycles",
+    "reconcile_payments",
+    "close_cycle",
 ];
 
 fn main() {

@@ -10,6 +10,7 @@
 //! run time with "... not allowed. Permissions associated with this command: ...".
 
 pub mod commands;
+pub mod imports;
 pub mod state;
 
 use tauri::Manager;
@@ -42,6 +43,14 @@ pub fn run() {
             commands::record_withdrawal,
             commands::metrics,
             commands::time_to_cash_chart,
+            imports::import_mapping,
+            imports::import_preview,
+            imports::import_apply,
+            imports::read_local_file,
+            imports::save_error_report,
+            imports::list_cycles,
+            imports::reconcile_payments,
+            imports::close_cycle,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the ansinh app");

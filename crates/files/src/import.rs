@@ -354,9 +354,13 @@ async fn analyse(
             Ok(b) => {
                 let key = b.id_number.clone().or_else(|| b.legacy_id_number.clone()).expect("one of them is set");
                 if let Some(first) = seen.insert(key.clone(), row_no) {
-                    let e = FieldError::new("id_number", "id_number.duplicate", "the same ID number appears twice in the file")
-                        .param("row", first)
-                        .at_row(row_no);
+                    let e = FieldError::new(
+                        "id_number",
+                        "id_number.duplicate",
+                        "the same ID number appears twice in the file",
+                    )
+                    .param("row", first)
+                    .at_row(row_no);
                     ("error", Some(b), vec![e])
                 } else if existing.contains(&key) {
                     a.unchanged += 1;

@@ -29,7 +29,16 @@ const HEADERS: &[(&str, &[&str])] = &[
     ("status", &["trang thai", "ket qua", "status", "result"]),
     (
         "credited_on",
-        &["ngay ghi co", "ngay chuyen", "ngay thanh toan", "ngay chi tra", "credited date", "credited on", "credited_on", "date"],
+        &[
+            "ngay ghi co",
+            "ngay chuyen",
+            "ngay thanh toan",
+            "ngay chi tra",
+            "credited date",
+            "credited on",
+            "credited_on",
+            "date",
+        ],
     ),
     ("failure_reason", &["ly do", "ly do that bai", "ly do hoan tra", "failure reason", "reason", "failure_reason"]),
 ];
@@ -70,7 +79,9 @@ fn map_headers(headers: &[String]) -> Result<HashMap<&'static str, usize>, Vec<F
     } else {
         Err(missing
             .into_iter()
-            .map(|f| FieldError::new(f, "import.header_missing", format!("no column for {f}")).param("column", f).at_row(1))
+            .map(|f| {
+                FieldError::new(f, "import.header_missing", format!("no column for {f}")).param("column", f).at_row(1)
+            })
             .collect())
     }
 }
@@ -137,6 +148,11 @@ pub async fn reconcile(store: &Store, table: &Table, period: &str, dry_run: bool
     Ok(store.reconcile_payments(&dates::period_key(y, m), &results, dry_run).await?)
 }
 
-pub async fn reconcile_file(store: &Store, path: &Path, period: &str, dry_run: bool) -> Result<ReconcileReport, AppError> {
+pub async fn reconcile_file(
+    store: &Store,
+    path: &Path,
+    period: &str,
+    dry_run: bool,
+) -> Result<ReconcileReport, AppError> {
     reconcile(store, &table::read(path)?, period, dry_run).await
 }

@@ -9,8 +9,11 @@ use std::path::PathBuf;
 /// Writes `rows` under `headers` to `<export dir>/<base>-<timestamp>.xlsx` and returns the path.
 /// `base` is reduced to letters, digits, '-' and '_' so it is a safe file name.
 pub fn save_error_report(base: &str, headers: &[String], rows: &[Vec<String>]) -> Result<PathBuf, AppError> {
-    let safe: String =
-        base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).take(60).collect();
+    let safe: String = base
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .take(60)
+        .collect();
     let safe = if safe.trim_matches('-').is_empty() { "bao-cao-loi".to_string() } else { safe };
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
     let dir = export_dir()?;

@@ -62,7 +62,10 @@ fn read_sheet(path: &Path) -> Result<Table, AppError> {
     sheet_rows(book, &path.display().to_string())
 }
 
-fn sheet_rows<RS: std::io::Read + std::io::Seek>(mut book: calamine::Sheets<RS>, name: &str) -> Result<Table, AppError> {
+fn sheet_rows<RS: std::io::Read + std::io::Seek>(
+    mut book: calamine::Sheets<RS>,
+    name: &str,
+) -> Result<Table, AppError> {
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| AppError::File("the workbook has no sheet".into()))?

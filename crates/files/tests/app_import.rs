@@ -65,8 +65,9 @@ async fn the_chosen_mapping_is_remembered_per_header_set() {
     let s = store(&dir).await;
     // "Tên" and "Mã ĐV" are not known headers: the officer maps them by hand.
     let odd = "Tên,Ngày sinh,Giới tính,Số định danh,Mã ĐV,Nhóm đối tượng,Ghi chú\n";
-    let t = read_bytes("a.csv", format!("{odd}Nguyễn Văn An,1941,Nam,001041012345,90001,cao_tuoi_ngheo_80,\n").as_bytes())
-        .unwrap();
+    let t =
+        read_bytes("a.csv", format!("{odd}Nguyễn Văn An,1941,Nam,001041012345,90001,cao_tuoi_ngheo_80,\n").as_bytes())
+            .unwrap();
     let first = propose_mapping(&s, &t.headers).await.unwrap();
     assert!(!first.remembered);
     assert_eq!(first.mapping[0], None);

@@ -104,10 +104,8 @@ async fn a_good_file_updates_every_payment_with_change_records_and_twice_changes
 
     let again = reconcile(&s, &file(GOOD), "10/2026", false).await.unwrap();
     assert_eq!((again.credited, again.failed, again.unchanged), (0, 0, 3), "applied twice: nothing changes");
-    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM change_log WHERE kind = 'update'")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let after: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM change_log WHERE kind = 'update'").fetch_one(&mut conn).await.unwrap();
     assert_eq!(after, 3, "no change record the second time");
     assert_eq!(s.verify_changes().await.unwrap(), None);
 }
@@ -119,9 +117,18 @@ async fn duplicate_references_are_rejected_whole() {
     let dir = tempfile::tempdir().unwrap();
     let (s, p) = fixture(&dir).await;
     // Row 4 names REF-A again; row 3 names the same payment by its own id: both refused.
-    let body = format!("REF-A;;500.000;Thành công;12/10/2026;\n{};;500.000;Thành công;12/10/2026;\nREF-A;;500.000;Thành công;12/10/2026;\n", p[0].id);
+    let body = format!(
+        "REF-A;;500.000;Thành công;12/10/2026;\n{};;500.000;Thành công;12/10/2026;\nREF-A;;500.000;Thành công;12/10/2026;\n",
+        p[0].id
+    );
     let e = errors(reconcile(&s, &file(&body), "10/2026", false).await.unwrap_err());
-    assert_eq!(e, vec![(Some(3), "reference".into(), "reconcile.duplicate".into()), (Some(4), "reference".into(), "reconcile.duplicate".into())]);
+    assert_eq!(
+        e,
+        vec![
+            (Some(3), "reference".into(), "reconcile.duplicate".into()),
+            (Some(4), "reference".into(), "reconcile.duplicate".into())
+        ]
+    );
     assert_eq!(status_of(&s, &p[0]).await.0, PaymentStatus::Scheduled, "nothing written");
 }
 

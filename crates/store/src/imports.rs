@@ -201,10 +201,11 @@ impl Store {
         dry_run: bool,
     ) -> Result<ReconcileReport> {
         let mut tx = self.begin_checked().await?;
-        let closed: Option<Option<String>> = sqlx::query_scalar("SELECT closed_at FROM payment_cycles WHERE period = ?")
-            .bind(period)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let closed: Option<Option<String>> =
+            sqlx::query_scalar("SELECT closed_at FROM payment_cycles WHERE period = ?")
+                .bind(period)
+                .fetch_optional(&mut *tx)
+                .await?;
         match closed {
             None => return Err(StoreError::NotFound { entity: "cycle", id: period.into() }),
             Some(Some(_)) => return Err(cycle_closed()),
@@ -297,7 +298,8 @@ impl Store {
                 errors.push(err("credited_on", "required", "a credited payment needs its credit date"));
                 continue;
             }
-            if matches!(res.status, PaymentStatus::Failed | PaymentStatus::Reversed) && res.failure_reason.trim().is_empty()
+            if matches!(res.status, PaymentStatus::Failed | PaymentStatus::Reversed)
+                && res.failure_reason.trim().is_empty()
             {
                 errors.push(err("failure_reason", "failure_reason.required", "a failure or reversal needs its reason"));
                 continue;

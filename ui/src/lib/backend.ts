@@ -12,6 +12,15 @@ import type {
   BeneficiaryInput,
   BeneficiarySummary,
   ChartQuery,
+  CycleView,
+  ErrorReport,
+  ImportPreview,
+  ImportReport,
+  ImportRequest,
+  MappingProposal,
+  PickedFile,
+  ReconcileReport,
+  ReconcileRequest,
   DemoOptions,
   DemoSummary,
   Group,
@@ -45,6 +54,15 @@ export interface Backend {
   record_withdrawal(args: { input: WithdrawalInput }): Promise<Withdrawal>;
   metrics(args: { query: MetricsQuery }): Promise<MetricsReport>;
   time_to_cash_chart(args: { query: ChartQuery }): Promise<string>;
+  // imports
+  import_mapping(args: { file: PickedFile }): Promise<MappingProposal>;
+  import_preview(args: { request: ImportRequest }): Promise<ImportPreview>;
+  import_apply(args: { request: ImportRequest }): Promise<ImportReport>;
+  read_local_file(args: { path: string }): Promise<PickedFile>;
+  save_error_report(args: { report: ErrorReport }): Promise<string>;
+  list_cycles(): Promise<CycleView[]>;
+  reconcile_payments(args: { request: ReconcileRequest }): Promise<ReconcileReport>;
+  close_cycle(args: { period: string }): Promise<CycleView>;
 }
 
 export type Command = keyof Backend;
@@ -75,6 +93,14 @@ export const tauriBackend: Backend = {
   record_withdrawal: (args) => call('record_withdrawal', args),
   metrics: (args) => call('metrics', args),
   time_to_cash_chart: (args) => call('time_to_cash_chart', args),
+  import_mapping: (args) => call('import_mapping', args),
+  import_preview: (args) => call('import_preview', args),
+  import_apply: (args) => call('import_apply', args),
+  read_local_file: (args) => call('read_local_file', args),
+  save_error_report: (args) => call('save_error_report', args),
+  list_cycles: () => call('list_cycles'),
+  reconcile_payments: (args) => call('reconcile_payments', args),
+  close_cycle: (args) => call('close_cycle', args),
 };
 
 /** True inside the Tauri webview (false in a plain browser or in tests). */
