@@ -4,6 +4,7 @@
 //! Without a display, tauri-driver or WebKitWebDriver these tests fail, they never skip.
 
 mod harness;
+mod imports;
 
 use harness::App;
 use serde_json::json;

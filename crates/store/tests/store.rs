@@ -205,7 +205,7 @@ async fn open_creates_the_file_and_seeds_reference_data() {
         .fetch_all(&mut conn)
         .await
         .unwrap();
-    assert_eq!(applied, vec![(1, true), (2, true), (3, true)]);
+    assert_eq!(applied, vec![(1, true), (2, true), (3, true), (6, true)]);
     assert_eq!(count(&mut conn, "admin_unit_mappings").await, 32);
     assert_eq!(count(&mut conn, "change_log").await, 0, "reference data is not shipped as change records");
     store.close().await;
@@ -234,7 +234,7 @@ async fn reopening_an_existing_file_keeps_device_and_data() {
     assert_eq!(store.verify_changes().await.unwrap(), None);
 
     // Migrations ran once; reference data was not loaded twice.
-    assert_eq!(count(&mut conn, "_sqlx_migrations").await, 3);
+    assert_eq!(count(&mut conn, "_sqlx_migrations").await, 4);
     assert_eq!(count(&mut conn, "providers").await, 22);
     let devices: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM settings WHERE key = 'device_id'").fetch_one(&mut conn).await.unwrap();
@@ -292,6 +292,7 @@ async fn pragmas_wal_foreign_keys_and_strict_tables() {
         "allowance_groups",
         "beneficiaries",
         "change_log",
+        "import_mappings",
         "payment_cycles",
         "payments",
         "providers",

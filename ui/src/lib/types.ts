@@ -156,6 +156,8 @@ export interface Beneficiary extends BeneficiarySummary {
   residential_group: string;
   phone: string;
   id_override_reason: string;
+  /** Why an import kept this person although flagged as a possible duplicate ('' if not). */
+  duplicate_reason?: string;
   authorised_name: string;
   authorised_id_number: string;
   authorised_relation: string;
