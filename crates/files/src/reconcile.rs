@@ -86,8 +86,9 @@ fn map_headers(headers: &[String]) -> Result<HashMap<&'static str, usize>, Vec<F
     }
 }
 
-/// Every row of the file as a [`PaymentResult`], or every bad cell.
-pub fn results_from_table(table: &Table) -> Result<Vec<PaymentResult>, Vec<FieldError>> {
+/// The rows of the file that parse as a [`PaymentResult`], and every bad cell of the others
+/// (a missing required column is the only error returned alone).
+pub fn results_from_table(table: &Table) -> Result<(Vec<PaymentResult>, Vec<FieldError>), Vec<FieldError>> {
     let map = map_headers(&table.headers)?;
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -138,14 +139,26 @@ pub fn results_from_table(table: &Table) -> Result<Vec<PaymentResult>, Vec<Field
             errors.extend(errs.into_iter().map(|e| e.at_row(row_no)));
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    Ok((out, errors))
 }
 
 /// Parses `period` (mm/yyyy or yyyy-mm) and the file, then reconciles (see the store).
 pub async fn reconcile(store: &Store, table: &Table, period: &str, dry_run: bool) -> Result<ReconcileReport, AppError> {
     let (y, m) = dates::parse_period("period", period)?;
-    let results = results_from_table(table).map_err(AppError::Validation)?;
-    Ok(store.reconcile_payments(&dates::period_key(y, m), &results, dry_run).await?)
+    let period = dates::period_key(y, m);
+    let (results, mut errors) = results_from_table(table).map_err(AppError::Validation)?;
+    if errors.is_empty() {
+        return Ok(store.reconcile_payments(&period, &results, dry_run).await?);
+    }
+    // Bad cells reject the file; the rows that parsed are still checked against the cycle
+    // (without writing) so the report lists every problem at once.
+    match store.reconcile_payments(&period, &results, true).await {
+        Ok(_) => {}
+        Err(ansinh_store::StoreError::Invalid(more)) => errors.extend(more),
+        Err(other) => return Err(other.into()),
+    }
+    errors.sort_by_key(|e| e.row);
+    Err(AppError::Validation(errors))
 }
 
 pub async fn reconcile_file(

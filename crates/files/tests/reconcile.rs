@@ -222,10 +222,16 @@ async fn a_payment_already_withdrawn_cannot_be_reversed() {
 async fn bad_cells_are_reported_per_row() {
     let dir = tempfile::tempdir().unwrap();
     let (s, _) = fixture(&dir).await;
-    let body = "REF-A;;abc;Thành công;12/10/2026;\nREF-B;;500.000;đang xử lý;;\n";
+    // Bad cells in rows 2 and 3, and an unknown reference in row 4: all reported at once.
+    let body =
+        "REF-A;;abc;Thành công;12/10/2026;\nREF-B;;500.000;đang xử lý;;\nREF-Z;;500.000;Thành công;12/10/2026;\n";
     let e = errors(reconcile(&s, &file(body), "10/2026", false).await.unwrap_err());
     assert_eq!(
         e,
-        vec![(Some(2), "amount".into(), "amount.invalid".into()), (Some(3), "status".into(), "status.invalid".into())]
+        vec![
+            (Some(2), "amount".into(), "amount.invalid".into()),
+            (Some(3), "status".into(), "status.invalid".into()),
+            (Some(4), "reference".into(), "reconcile.unknown_reference".into())
+        ]
     );
 }
