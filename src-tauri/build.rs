@@ -32,6 +32,14 @@ const APP_COMMANDS: &[&str] = &[
     "get_draft",
     "list_drafts",
     "discard_draft",
+    "import_mapping",
+    "import_preview",
+    "import_apply",
+    "read_local_file",
+    "save_error_report",
+    "list_cycles",
+    "reconcile_payments",
+    "close_cycle",
 ];
 
 fn main() {

@@ -11,6 +11,7 @@
 
 pub mod commands;
 pub mod drafts;
+pub mod imports;
 pub mod state;
 
 use tauri::Manager;
@@ -49,6 +50,14 @@ pub fn run() {
             drafts::get_draft,
             drafts::list_drafts,
             drafts::discard_draft,
+            imports::import_mapping,
+            imports::import_preview,
+            imports::import_apply,
+            imports::read_local_file,
+            imports::save_error_report,
+            imports::list_cycles,
+            imports::reconcile_payments,
+            imports::close_cycle,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the ansinh app");

@@ -5,6 +5,7 @@
 
 mod entry;
 mod harness;
+mod imports;
 
 use harness::App;
 use serde_json::json;

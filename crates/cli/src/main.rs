@@ -74,14 +74,52 @@ enum Command {
         #[arg(long, default_value = "vi")]
         lang: String,
     },
+    /// Payment cycles.
+    Cycle {
+        #[command(subcommand)]
+        what: CycleWhat,
+    },
     /// Check that every device's change records form an unbroken chain.
     Verify,
 }
 
 #[derive(Subcommand)]
+enum CycleWhat {
+    /// Close a cycle (mm/yyyy): its payments can no longer be changed by reconciliation.
+    Close { period: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Duplicates {
+    /// Leave possible duplicates out.
+    Skip,
+    /// Add them too, saving --reason on each.
+    Keep,
+}
+
+#[derive(Subcommand)]
 enum ImportWhat {
     /// Beneficiaries from .csv or .xlsx (see README for the column headers).
-    Beneficiaries { file: PathBuf },
+    Beneficiaries {
+        file: PathBuf,
+        /// What to do with possible duplicates (same folded name, birth and ward as someone
+        /// registered or an earlier row); without it they are reported and nothing is written.
+        #[arg(long)]
+        duplicates: Option<Duplicates>,
+        /// Why possible duplicates are kept (required with --duplicates keep).
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// A bank's / post office's payment result file for one cycle (all-or-nothing).
+    Payments {
+        file: PathBuf,
+        /// The cycle, mm/yyyy.
+        #[arg(long)]
+        cycle: String,
+        /// Check and report without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Administrative units from .csv or .xlsx (code, name, level, parent_code).
     Units { file: PathBuf },
 }
@@ -143,9 +181,21 @@ async fn run(cli: Cli) -> Result<(), AppError> {
             let summary = ansinh_demo::load(&store, &opts).await?;
             println!("{}", serde_json::to_string_pretty(&summary).expect("serialisable"));
         }
-        Command::Import { what: ImportWhat::Beneficiaries { file } } => {
-            let report = ansinh_files::import::import_beneficiaries_file(&store, &file, today()).await?;
+        Command::Import { what: ImportWhat::Beneficiaries { file, duplicates, reason } } => {
+            let decision = duplicates
+                .map(|d| ansinh_files::import::DuplicateDecision { keep: matches!(d, Duplicates::Keep), reason });
+            let report =
+                ansinh_files::import::import_beneficiaries_file(&store, &file, decision.as_ref(), today()).await?;
             println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
+        }
+        Command::Import { what: ImportWhat::Payments { file, cycle, dry_run } } => {
+            let report = ansinh_files::reconcile::reconcile_file(&store, &file, &cycle, dry_run).await?;
+            println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
+        }
+        Command::Cycle { what: CycleWhat::Close { period } } => {
+            let (y, m) = dates::parse_period("period", &period)?;
+            let cycle = store.close_cycle(&dates::period_key(y, m)).await?;
+            println!("{}", serde_json::to_string_pretty(&cycle).expect("serialisable"));
         }
         Command::Import { what: ImportWhat::Units { file } } => {
             let units = ansinh_files::units::units_from_table(&ansinh_files::table::read(&file)?)?;

@@ -285,3 +285,85 @@ fn a_demo_of_the_current_month_has_no_future_events() {
         assert!(w["withdrawn_on"] <= today, "withdrawn in the future: {w:?}");
     }
 }
+
+/// Demo data, then the payments of its last cycle that failed (the demo fails about 2.5 %),
+/// from the CSV export: (payment_id, amount_vnd).
+fn failed_payments(db: &Path, period: &str) -> Vec<(String, String)> {
+    ok(db, &["demo", "--wards", "2", "--beneficiaries", "400", "--months", "2", "--seed", "7", "--until", "10/2026"]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p.csv");
+    ok(db, &["export", "payments", "--out", out.to_str().unwrap()]);
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (id, amount, status, per) = (col("payment_id"), col("amount_vnd"), col("status"), col("period"));
+    r.records()
+        .map(|x| x.unwrap())
+        .filter(|x| &x[status] == "failed" && &x[per] == period)
+        .map(|x| (x[id].to_string(), x[amount].to_string()))
+        .collect()
+}
+
+fn result_file(dir: &Path, rows: &[(String, String)]) -> PathBuf {
+    let mut body = String::from("Mã giao dịch,Số tiền,Trạng thái,Ngày ghi có,Lý do\n");
+    for (id, amount) in rows {
+        body.push_str(&format!("{id},{amount},Thành công,20/10/2026,\n"));
+    }
+    let path = dir.join("ket-qua.csv");
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+#[test]
+fn import_payments_credits_once_and_reports_unchanged_the_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let failed = failed_payments(&db, "2026-10");
+    assert!(!failed.is_empty(), "the demo has failed payments to retry");
+    let file = result_file(dir.path(), &failed);
+    let f = file.to_str().unwrap();
+    let dry = json(&db, &["import", "payments", f, "--cycle", "10/2026", "--dry-run"]);
+    assert_eq!((dry["credited"].as_u64(), dry["applied"].as_bool()), (Some(failed.len() as u64), Some(false)));
+    let first = json(&db, &["import", "payments", f, "--cycle", "10/2026"]);
+    assert_eq!(first["credited"].as_u64(), Some(failed.len() as u64));
+    assert_eq!(first["applied"], true);
+    let again = json(&db, &["import", "payments", f, "--cycle", "10/2026"]);
+    assert_eq!((again["credited"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(failed.len() as u64)));
+    ok(&db, &["verify"]);
+}
+
+#[test]
+fn import_payments_rejects_a_file_with_a_duplicate_reference_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let mut rows = failed_payments(&db, "2026-10");
+    rows.push(rows[0].clone());
+    let file = result_file(dir.path(), &rows);
+    let out = ansinh(&db, &["import", "payments", file.to_str().unwrap(), "--cycle", "10/2026"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let row = rows.len() + 1;
+    assert!(err.contains(&format!("row {row}: reference")) && err.contains("reconcile.duplicate"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    // Nothing was credited: the first rows alone still credit them all.
+    rows.pop();
+    let file = result_file(dir.path(), &rows);
+    let r = json(&db, &["import", "payments", file.to_str().unwrap(), "--cycle", "10/2026"]);
+    assert_eq!(r["credited"].as_u64(), Some(rows.len() as u64));
+}
+
+#[test]
+fn a_closed_cycle_refuses_a_result_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let rows = failed_payments(&db, "2026-10");
+    let closed = json(&db, &["cycle", "close", "10/2026"]);
+    assert_eq!(closed["period"], "2026-10");
+    assert!(closed["closed_at"].is_string());
+    let file = result_file(dir.path(), &rows);
+    let out = ansinh(&db, &["import", "payments", file.to_str().unwrap(), "--cycle", "10/2026"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cycle.closed"));
+    let out = ansinh(&db, &["import", "payments", file.to_str().unwrap(), "--cycle", "13/2026"]);
+    assert_eq!(out.status.code(), Some(1), "a bad cycle is an error");
+}

@@ -37,6 +37,11 @@ impl DuplicateKey {
         (&self.name_key, &self.ward_code, self.birth_year)
     }
 
+    /// [`Self::group`] as an owned hash-map key.
+    pub fn bucket(&self) -> (String, String, i32) {
+        (self.name_key.clone(), self.ward_code.clone(), self.birth_year)
+    }
+
     /// Same folded name, ward and birth year, and no two different full birth dates.
     pub fn matches(&self, other: &DuplicateKey) -> bool {
         self.group() == other.group()

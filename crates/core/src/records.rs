@@ -34,7 +34,9 @@ pub struct Beneficiary {
     pub authorised_name: String,
     pub authorised_id_number: String,
     pub authorised_relation: String,
-    /// Why this person was registered although a possible duplicate existed.
+    /// Why the officer kept this person although a possible duplicate was found (same folded
+    /// name, birth and ward as someone else; see [`crate::duplicates::DuplicateKey`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub duplicate_reason: String,
 }
 
@@ -69,6 +71,10 @@ pub struct Payment {
     pub scheduled_on: Option<NaiveDate>,
     pub credited_on: Option<NaiveDate>,
     pub failure_reason: String,
+    /// The bank's / post office's reference (unique within the cycle), matched by the
+    /// reconciliation import; None when the payment has none (its id is accepted instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -150,6 +150,7 @@ pub fn generate(opts: &DemoOptions, refs: &Refs) -> Demo {
                 } else {
                     String::new()
                 },
+                reference: None,
             };
             if !failed {
                 withdraw(&mut rng, p, &payment, credited_on, slow, horizon, &mut batch.withdrawals);

@@ -3,6 +3,8 @@
 
 pub mod export;
 pub mod import;
+pub mod reconcile;
+pub mod report;
 pub mod table;
 pub mod units;
 pub mod xlsx;

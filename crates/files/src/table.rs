@@ -24,6 +24,21 @@ pub fn read(path: &Path) -> Result<Table, AppError> {
     }
 }
 
+/// A file the officer picked in the app, given as its name and bytes (the webview sends them;
+/// no path on disk): CSV or XLSX by the name's extension, as [`read`] does for paths.
+pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
+    let ext = Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "txt" => read_csv(bytes),
+        "xlsx" | "xlsm" | "xls" | "ods" => {
+            let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+                .map_err(|e| AppError::File(format!("{name}: {e}")))?;
+            sheet_rows(book, name)
+        }
+        _ => Err(AppError::File(format!("{name}: only .csv and .xlsx files can be imported"))),
+    }
+}
+
 /// CSV in UTF-8 (a BOM is allowed); comma or semicolon separated (Excel in Vietnamese locale
 /// writes semicolons).
 pub fn read_csv(bytes: &[u8]) -> Result<Table, AppError> {
@@ -43,12 +58,18 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, AppError> {
 }
 
 fn read_sheet(path: &Path) -> Result<Table, AppError> {
-    let mut book =
-        calamine::open_workbook_auto(path).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+    let book = calamine::open_workbook_auto(path).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+    sheet_rows(book, &path.display().to_string())
+}
+
+fn sheet_rows<RS: std::io::Read + std::io::Seek>(
+    mut book: calamine::Sheets<RS>,
+    name: &str,
+) -> Result<Table, AppError> {
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| AppError::File("the workbook has no sheet".into()))?
-        .map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+        .map_err(|e| AppError::File(format!("{name}: {e}")))?;
     let rows = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
     Ok(split_header(rows))
 }

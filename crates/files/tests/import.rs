@@ -49,7 +49,7 @@ async fn xlsx_cells_are_read_as_the_officer_sees_them() {
     wb.save(&path).unwrap();
 
     let s = store(&dir).await;
-    let report = import_beneficiaries_file(&s, &path, today()).await.unwrap();
+    let report = import_beneficiaries_file(&s, &path, None, today()).await.unwrap();
     assert_eq!((report.rows, report.added, report.unchanged), (2, 2, 0));
     let all = s.all_beneficiaries().await.unwrap();
     let hoa = all.iter().find(|b| b.full_name == "Đặng Thị Hoa").unwrap();
@@ -60,7 +60,7 @@ async fn xlsx_cells_are_read_as_the_officer_sees_them() {
     assert_eq!((nam.birth_date.as_deref(), nam.birth_year), (None, 1950));
     assert_eq!(nam.group_code, "khuyet_tat_nang", "group given by its Vietnamese name");
 
-    let again = import_beneficiaries_file(&s, &path, today()).await.unwrap();
+    let again = import_beneficiaries_file(&s, &path, None, today()).await.unwrap();
     assert_eq!((again.added, again.unchanged), (0, 2), "re-import changes nothing");
     assert_eq!(s.count_beneficiaries().await.unwrap(), 2);
 }
@@ -79,7 +79,7 @@ async fn a_bad_row_in_the_middle_writes_nothing_and_every_error_names_its_row() 
     )
     .unwrap();
     let s = store(&dir).await;
-    let err = import_beneficiaries_file(&s, &path, today()).await.unwrap_err();
+    let err = import_beneficiaries_file(&s, &path, None, today()).await.unwrap_err();
     let AppError::Validation(errors) = err else { panic!("expected validation errors, got {err:?}") };
     let got: Vec<(Option<usize>, &str, &str)> =
         errors.iter().map(|e| (e.row, e.field.as_deref().unwrap_or(""), e.code.as_str())).collect();
@@ -102,7 +102,7 @@ async fn a_missing_required_column_is_named() {
     std::fs::write(&path, "Họ và tên,Ngày sinh,Giới tính,Số định danh,Nhóm đối tượng\nA B,1940,Nam,001040000001,x\n")
         .unwrap();
     let s = store(&dir).await;
-    let AppError::Validation(errors) = import_beneficiaries_file(&s, &path, today()).await.unwrap_err() else {
+    let AppError::Validation(errors) = import_beneficiaries_file(&s, &path, None, today()).await.unwrap_err() else {
         panic!("expected a validation error")
     };
     assert_eq!(errors.len(), 1);

@@ -182,6 +182,7 @@ pub fn payment_cols() -> Vec<&'static str> {
         "scheduled_on",
         "credited_on",
         "failure_reason",
+        "reference",
     ])
 }
 
@@ -197,6 +198,7 @@ pub fn payment_row(p: &Payment, audit: &[Val; 6]) -> Vec<Val> {
         date(p.scheduled_on),
         date(p.credited_on),
         p.failure_reason.clone().into(),
+        p.reference.clone().into(),
     ];
     v.extend(audit.iter().cloned());
     v

@@ -55,6 +55,8 @@ pub struct BeneficiaryView {
     pub authorised_name: String,
     pub authorised_id_number: String,
     pub authorised_relation: String,
+    /// Why the officer kept this person although flagged as a possible duplicate ('' if not).
+    #[serde(default)]
     pub duplicate_reason: String,
     /// This month's amount under the level in force today.
     pub entitlement_vnd: Option<i64>,

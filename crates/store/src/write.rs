@@ -60,7 +60,7 @@ impl Store {
 
     /// A write transaction for a check-then-write: the checks read through it, so no other
     /// write (this process's single writer, or another process on the file) comes in between.
-    async fn begin_checked(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pub(crate) async fn begin_checked(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 
@@ -208,6 +208,7 @@ impl Store {
             scheduled_on: Some(scheduled_on),
             credited_on: d.credited_on,
             failure_reason: d.failure_reason.clone(),
+            reference: None,
         };
         let cycles = if cycle.is_none() { vec![Cycle { period: d.period.clone(), scheduled_on }] } else { vec![] };
         self.write_batch(&mut tx, &Batch { cycles, payments: vec![payment.clone()], ..Batch::default() }).await?;

@@ -26,12 +26,17 @@ fn today() -> NaiveDate {
     d("2026-11-26")
 }
 
-/// The migrations the crate ships (numbered 0001_…, 0002_…).
-fn migration_count() -> usize {
-    std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"))
+/// The versions of the migrations the crate ships (files numbered 0001_…, 0002_…), in order.
+fn migration_versions() -> Vec<i64> {
+    let mut versions: Vec<i64> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "sql"))
-        .count()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".sql"))
+        .map(|name| name.split('_').next().unwrap().parse().unwrap())
+        .collect();
+    versions.sort();
+    assert!(versions.len() >= 4, "{versions:?}");
+    versions
 }
 
 /// A store on a fresh file in its own temporary folder (removed when dropped).
@@ -213,9 +218,7 @@ async fn open_creates_the_file_and_seeds_reference_data() {
         .fetch_all(&mut conn)
         .await
         .unwrap();
-    let shipped = migration_count() as i64;
-    assert!(shipped >= 4);
-    assert_eq!(applied, (1..=shipped).map(|v| (v, true)).collect::<Vec<_>>());
+    assert_eq!(applied, migration_versions().into_iter().map(|v| (v, true)).collect::<Vec<_>>());
     assert_eq!(count(&mut conn, "admin_unit_mappings").await, 32);
     assert_eq!(count(&mut conn, "change_log").await, 0, "reference data is not shipped as change records");
     store.close().await;
@@ -244,7 +247,7 @@ async fn reopening_an_existing_file_keeps_device_and_data() {
     assert_eq!(store.verify_changes().await.unwrap(), None);
 
     // Migrations ran once; reference data was not loaded twice.
-    assert_eq!(count(&mut conn, "_sqlx_migrations").await, migration_count() as i64);
+    assert_eq!(count(&mut conn, "_sqlx_migrations").await, migration_versions().len() as i64);
     assert_eq!(count(&mut conn, "providers").await, 22);
     let devices: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM settings WHERE key = 'device_id'").fetch_one(&mut conn).await.unwrap();
@@ -279,6 +282,7 @@ async fn pragmas_wal_foreign_keys_and_strict_tables() {
         scheduled_on: Some(d("2026-10-10")),
         credited_on: Some(d("2026-10-10")),
         failure_reason: String::new(),
+        reference: None,
     };
     let cycle = Cycle { period: "2026-10".into(), scheduled_on: d("2026-10-10") };
     let err = store
@@ -301,6 +305,7 @@ async fn pragmas_wal_foreign_keys_and_strict_tables() {
         "allowance_groups",
         "beneficiaries",
         "change_log",
+        "import_mappings",
         "payment_cycles",
         "payments",
         "providers",
@@ -957,6 +962,7 @@ async fn a_batch_that_fails_midway_writes_nothing() {
         scheduled_on: Some(d("2026-11-10")),
         credited_on: Some(d("2026-11-10")),
         failure_reason: String::new(),
+        reference: None,
     };
     let mut orphan = withdrawal(&p, "2026-11-12", "1.000.000");
     orphan.payment_id = records::new_id();

@@ -12,6 +12,15 @@ import type {
   BeneficiaryInput,
   BeneficiarySummary,
   ChartQuery,
+  CycleView,
+  ErrorReport,
+  ImportPreview,
+  ImportReport,
+  ImportRequest,
+  MappingProposal,
+  PickedFile,
+  ReconcileReport,
+  ReconcileRequest,
   DemoOptions,
   Draft,
   DraftForm,
@@ -54,6 +63,15 @@ export interface Backend {
   get_draft(args: { form: DraftForm; subject: string }): Promise<Draft | null>;
   list_drafts(): Promise<Draft[]>;
   discard_draft(args: { form: DraftForm; subject: string }): Promise<null>;
+  // imports
+  import_mapping(args: { file: PickedFile }): Promise<MappingProposal>;
+  import_preview(args: { request: ImportRequest }): Promise<ImportPreview>;
+  import_apply(args: { request: ImportRequest }): Promise<ImportReport>;
+  read_local_file(args: { path: string }): Promise<PickedFile>;
+  save_error_report(args: { report: ErrorReport }): Promise<string>;
+  list_cycles(): Promise<CycleView[]>;
+  reconcile_payments(args: { request: ReconcileRequest }): Promise<ReconcileReport>;
+  close_cycle(args: { period: string }): Promise<CycleView>;
 }
 
 export type Command = keyof Backend;
@@ -90,6 +108,14 @@ export const tauriBackend: Backend = {
   get_draft: (args) => call('get_draft', args),
   list_drafts: () => call('list_drafts'),
   discard_draft: (args) => call('discard_draft', args),
+  import_mapping: (args) => call('import_mapping', args),
+  import_preview: (args) => call('import_preview', args),
+  import_apply: (args) => call('import_apply', args),
+  read_local_file: (args) => call('read_local_file', args),
+  save_error_report: (args) => call('save_error_report', args),
+  list_cycles: () => call('list_cycles'),
+  reconcile_payments: (args) => call('reconcile_payments', args),
+  close_cycle: (args) => call('close_cycle', args),
 };
 
 /** True inside the Tauri webview (false in a plain browser or in tests). */

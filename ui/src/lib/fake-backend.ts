@@ -14,6 +14,17 @@ import type {
   BeneficiarySummary,
   Channel,
   ChartQuery,
+  CycleView,
+  DuplicateView,
+  ErrorReport,
+  ImportPreview,
+  ImportReport,
+  ImportRequest,
+  MappingProposal,
+  PickedFile,
+  PreviewRow,
+  ReconcileReport,
+  ReconcileRequest,
   DemoOptions,
   DemoSummary,
   Disability,
@@ -43,6 +54,7 @@ import type {
   WithdrawalInput,
 } from './types';
 import { CHANNELS, DISABILITIES, NEED_KEYS, PLACES, PROBLEMS } from './types';
+import { IMPORT_FIELDS, IMPORT_REQUIRED, autoMapping, headerKey, mappingErrors, readTable } from './fake-imports';
 
 export interface FakeCall {
   cmd: keyof Backend;
@@ -229,6 +241,14 @@ export class FakeBackend implements Backend {
   today: string;
   private seq = 0;
   private readonly delay?: FakeOptions['delay'];
+  /** Remembered import mappings, by folded header list. */
+  readonly mappings = new Map<string, (string | null)[]>();
+  /** Closed cycles (yyyy-mm). */
+  readonly closedCycles = new Set<string>();
+  /** Files `read_local_file` can read: path → content. */
+  readonly localFiles = new Map<string, string>();
+  /** Error reports saved by `save_error_report`. */
+  readonly savedReports: ErrorReport[] = [];
 
   constructor(options: FakeOptions = {}) {
     this.lang = options.lang ?? 'vi';
@@ -831,6 +851,252 @@ export class FakeBackend implements Backend {
   }
 
   // ----- indicators (a simplified Kaplan–Meier, enough to drive the UI) -----
+
+  // ----- imports (docs/IPC.md, "Imports") -----
+
+  import_mapping(args: { file: PickedFile }): Promise<MappingProposal> {
+    return this.answer('import_mapping', args, () => {
+      const t = readTable(args.file);
+      const remembered = this.mappings.get(headerKey(t.headers));
+      return {
+        headers: t.headers,
+        mapping: remembered ?? autoMapping(t.headers),
+        remembered: !!remembered,
+        fields: IMPORT_FIELDS,
+        required: IMPORT_REQUIRED,
+      };
+    });
+  }
+
+  private analyseImport(r: ImportRequest) {
+    const t = readTable(r.file);
+    const mErr = mappingErrors(r.mapping);
+    if (mErr.length) throw wire(mErr);
+    this.mappings.set(headerKey(t.headers), [...r.mapping]);
+    const col = (f: string) => r.mapping.indexOf(f);
+    const rows: PreviewRow[] = [];
+    const errors: FieldError[] = [];
+    const add: Array<{ row: number; b: Omit<BeneficiarySummary, 'id' | 'ward_name'> }> = [];
+    const duplicates: DuplicateView[] = [];
+    let unchanged = 0;
+    const seen = new Map<string, number>();
+    t.rows.forEach((cells, i) => {
+      const row = t.firstRow + i;
+      const get = (f: string) => (col(f) >= 0 ? (cells[col(f)] ?? '').trim() : '');
+      const errs: FieldError[] = [];
+      const name = get('full_name');
+      if (!name) errs.push({ ...fe('full_name', 'required', 'required'), row });
+      const birth = get('birth_date');
+      const iso = /^\d{4}$/.test(birth) ? null : parseTypedDate(birth);
+      if (!/^\d{4}$/.test(birth) && !iso) errs.push({ ...fe('birth_date', 'date.invalid', 'bad date'), row });
+      const sexText = fold(get('sex'));
+      const sex: Sex | null = ['nam', 'male'].includes(sexText) ? 'male' : ['nu', 'female'].includes(sexText) ? 'female' : null;
+      if (!sex) errs.push({ ...fe('sex', 'sex.invalid', 'bad sex'), row });
+      const idErrs: FieldError[] = [];
+      const id = checkIdDigits('id_number', get('id_number'), idErrs);
+      if (!id && idErrs.length === 0) idErrs.push(fe('id_number', 'required', 'required'));
+      errs.push(...idErrs.map((e) => ({ ...e, row })));
+      const ward = get('ward_code');
+      if (!this.units.some((u) => u.code === ward)) errs.push({ ...fe('ward_code', 'ward.unknown', 'unknown ward'), row });
+      const group = get('group_code');
+      if (!this.groups.some((g) => g.code === group)) errs.push({ ...fe('group_code', 'group.unknown', 'unknown group'), row });
+      let outcome: PreviewRow['outcome'] = 'error';
+      if (errs.length === 0 && id) {
+        if (seen.has(id)) errs.push({ ...fe('id_number', 'id_number.duplicate', 'twice', { row: seen.get(id)! }), row });
+        else if (this.store.beneficiaries.some((b) => b.id_number === id || b.legacy_id_number === id)) {
+          outcome = 'unchanged';
+          unchanged += 1;
+        } else {
+          const by = iso ? Number(iso.slice(0, 4)) : Number(birth);
+          const key = `${fold(name)}|${by}|${ward}`;
+          const existing = this.store.beneficiaries.find((b) => `${fold(b.full_name)}|${b.birth_year}|${b.ward_code}` === key);
+          const other = add.find((a) => `${fold(a.b.full_name)}|${a.b.birth_year}|${a.b.ward_code}` === key);
+          outcome = existing || other ? 'duplicate' : 'add';
+          if (existing || other) {
+            duplicates.push({
+              row, full_name: name, birth: iso ?? birth, ward_code: ward, id_number: id,
+              existing: existing ? { id: existing.id, full_name: existing.full_name, birth_date: existing.birth_date,
+                birth_year: existing.birth_year, ward_code: existing.ward_code, id_number: existing.id_number,
+                legacy_id_number: existing.legacy_id_number } : null,
+              other_row: existing ? null : other!.row,
+            });
+          }
+          add.push({ row, b: { full_name: name, birth_date: iso, birth_year: by, sex: sex!, id_number: id.length === 12 ? id : null,
+            legacy_id_number: id.length === 9 ? id : null, ward_code: ward, group_code: group, disability: 'none', needs: { ...NO_NEEDS } } });
+        }
+        seen.set(id, row);
+      }
+      if (errs.length) outcome = 'error';
+      errors.push(...errs);
+      if (rows.length < 20) {
+        rows.push({ row, outcome, full_name: name, birth: iso ?? birth, sex: sex ?? get('sex'), id_number: id ?? get('id_number'),
+          ward_code: ward, group_code: group, errors: errs });
+      }
+    });
+    const errorRows = new Set(errors.map((e) => e.row)).size;
+    return { t, rows, errors, add, duplicates, unchanged, errorRows };
+  }
+
+  import_preview(args: { request: ImportRequest }): Promise<ImportPreview> {
+    return this.answer('import_preview', args, () => {
+      const a = this.analyseImport(args.request);
+      return {
+        totals: {
+          rows: a.t.rows.length,
+          add: a.add.length - a.duplicates.length,
+          unchanged: a.unchanged,
+          errors: a.errorRows,
+          legacy: a.add.filter((x) => !x.b.id_number).length,
+          duplicates: a.duplicates.length,
+        },
+        rows: a.rows,
+        errors: a.errors,
+        duplicates: a.duplicates,
+      };
+    });
+  }
+
+  import_apply(args: { request: ImportRequest }): Promise<ImportReport> {
+    return this.answer('import_apply', args, () => {
+      const a = this.analyseImport(args.request);
+      if (a.errors.length) throw wire(a.errors);
+      const d = args.request.duplicates;
+      if (a.duplicates.length && !d) {
+        throw wire([fe('duplicates', 'import.duplicates_undecided', 'undecided', { count: a.duplicates.length })]);
+      }
+      if (a.duplicates.length && d?.keep && d.reason.trim() === '') {
+        throw wire([fe('duplicate_reason', 'duplicate_reason.required', 'reason needed')]);
+      }
+      const dupRows = new Set(a.duplicates.map((x) => x.row));
+      let added = 0;
+      let skipped = 0;
+      for (const x of a.add) {
+        if (dupRows.has(x.row) && !d?.keep) {
+          skipped += 1;
+          continue;
+        }
+        this.insertBeneficiary(x.b);
+        added += 1;
+      }
+      return {
+        rows: a.t.rows.length,
+        added,
+        unchanged: a.unchanged,
+        legacy_rows: a.add.filter((x) => !x.b.id_number).map((x) => x.row),
+        skipped_duplicates: skipped,
+        kept_duplicates: d?.keep ? a.duplicates.length : 0,
+      };
+    });
+  }
+
+  read_local_file(args: { path: string }): Promise<PickedFile> {
+    return this.answer('read_local_file', args, () => {
+      const text = this.localFiles.get(args.path);
+      if (text === undefined) throw wire([{ code: 'file', message: `${args.path}: not found` }]);
+      return { name: args.path.split('/').pop() ?? args.path, bytes: Array.from(new TextEncoder().encode(text)) };
+    });
+  }
+
+  save_error_report(args: { report: ErrorReport }): Promise<string> {
+    return this.answer('save_error_report', args, () => {
+      this.savedReports.push(args.report);
+      return `/tmp/ansinh/${args.report.name}.xlsx`;
+    });
+  }
+
+  list_cycles(): Promise<CycleView[]> {
+    return this.answer('list_cycles', undefined, () => this.cycles());
+  }
+
+  private cycles(): CycleView[] {
+    const periods = [...new Set(this.store.payments.map((p) => p.period))].sort().reverse();
+    return periods.map((period) => ({
+      period,
+      scheduled_on: `${period}-10`,
+      closed_at: this.closedCycles.has(period) ? `${this.today}T08:00:00Z` : null,
+      payments: this.store.payments.filter((p) => p.period === period).length,
+    }));
+  }
+
+  reconcile_payments(args: { request: ReconcileRequest }): Promise<ReconcileReport> {
+    return this.answer('reconcile_payments', args, () => {
+      const m = /^(\d{2})\/(\d{4})$/.exec(args.request.period.trim());
+      const period = m ? `${m[2]}-${m[1]}` : args.request.period.trim();
+      if (this.closedCycles.has(period)) throw wire([fe('period', 'cycle.closed', 'closed')]);
+      const t = readTable(args.request.file);
+      const h = t.headers.map(fold);
+      const col = (names: string[]) => h.findIndex((x) => names.includes(x));
+      const [cRef, cId, cAmt, cSt, cDate, cWhy] = [
+        col(['ma giao dich', 'reference']), col(['so dinh danh', 'so cccd', 'id number']), col(['so tien', 'amount']),
+        col(['trang thai', 'status']), col(['ngay ghi co', 'credited date']), col(['ly do', 'reason']),
+      ];
+      const errors: FieldError[] = [];
+      const report: ReconcileReport = { period, rows: t.rows.length, credited: 0, failed: 0, reversed: 0, unchanged: 0, applied: !args.request.dry_run };
+      const changes: Array<() => void> = [];
+      const firstRow = new Map<string, number>();
+      t.rows.forEach((cells, i) => {
+        const row = t.firstRow + i;
+        const get = (c: number) => (c >= 0 ? (cells[c] ?? '').trim() : '');
+        const ref = get(cRef);
+        const idn = get(cId);
+        const p = this.store.payments.find((x) => x.period === period && (ref ? x.id === ref :
+          this.store.beneficiaries.some((b) => b.id === x.beneficiary_id && b.id_number === idn)));
+        if (!p) {
+          errors.push(ref ? { ...fe('reference', 'reconcile.unknown_reference', 'unknown', { reference: ref }), row }
+            : { ...fe('id_number', 'reconcile.unknown_person', 'unknown', { id_number: idn }), row });
+          return;
+        }
+        if (firstRow.has(p.id)) {
+          errors.push({ ...fe('reference', 'reconcile.duplicate', 'twice', { row: firstRow.get(p.id)! }), row });
+          return;
+        }
+        firstRow.set(p.id, row);
+        const amount = parseMoney(get(cAmt));
+        if (amount !== p.amount_vnd) {
+          errors.push({ ...fe('amount', 'reconcile.amount_mismatch', 'amount', { expected: p.amount_vnd, found: amount ?? get(cAmt) }), row });
+          return;
+        }
+        const word = fold(get(cSt));
+        const status = ['thanh cong', 'credited'].includes(word) ? 'credited' : ['that bai', 'failed'].includes(word) ? 'failed'
+          : ['hoan tra', 'reversed'].includes(word) ? 'reversed' : null;
+        if (!status) {
+          errors.push({ ...fe('status', 'status.invalid', 'status'), row });
+          return;
+        }
+        const why = get(cWhy);
+        if (status !== 'credited' && !why) {
+          errors.push({ ...fe('failure_reason', 'failure_reason.required', 'reason'), row });
+          return;
+        }
+        const on = status === 'credited' ? parseTypedDate(get(cDate)) : p.credited_on;
+        if (p.status === status && p.credited_on === on && p.failure_reason === (status === 'credited' ? '' : why)) {
+          report.unchanged += 1;
+          return;
+        }
+        report[status] += 1;
+        changes.push(() => {
+          p.status = status;
+          p.credited_on = status === 'failed' ? null : on;
+          p.failure_reason = status === 'credited' ? '' : why;
+        });
+      });
+      if (errors.length) throw wire(errors);
+      if (!args.request.dry_run) changes.forEach((c) => c());
+      return report;
+    });
+  }
+
+  close_cycle(args: { period: string }): Promise<CycleView> {
+    return this.answer('close_cycle', args, () => {
+      const m = /^(\d{2})\/(\d{4})$/.exec(args.period.trim());
+      const period = m ? `${m[2]}-${m[1]}` : args.period.trim();
+      if (this.closedCycles.has(period)) throw wire([fe('period', 'cycle.closed', 'closed')]);
+      this.closedCycles.add(period);
+      const c = this.cycles().find((x) => x.period === period);
+      if (!c) throw notFound('cycle', period);
+      return c;
+    });
+  }
 
   private asOf(text: string | null): string {
     if (text === null || text.trim() === '') return this.today;

@@ -8,7 +8,9 @@ export type Route =
   | { name: 'add' }
   | { name: 'detail'; id: string; open?: string }
   | { name: 'edit'; id: string }
-  | { name: 'dashboard' };
+  | { name: 'dashboard' }
+  | { name: 'import' }
+  | { name: 'reconcile' };
 
 export function parseHash(hash: string): Route {
   const [rawPath, query = ''] = hash.replace(/^#\/?/, '').split('?');
@@ -16,6 +18,8 @@ export function parseHash(hash: string): Route {
   const parts = path.split('/').filter((p) => p !== '');
   const open = new URLSearchParams(query).get('open') ?? undefined;
   if (parts[0] === 'dashboard') return { name: 'dashboard' };
+  if (parts[0] === 'import') return { name: 'import' };
+  if (parts[0] === 'reconcile') return { name: 'reconcile' };
   if (parts[0] === 'beneficiaries' && parts[1] === 'new') return { name: 'add' };
   if (parts[0] === 'beneficiaries' && parts[1] && parts[2] === 'edit') {
     return { name: 'edit', id: decodeURIComponent(parts[1]) };
@@ -41,6 +45,10 @@ export function hrefOf(route: Route): string {
       return `#/beneficiaries/${encodeURIComponent(route.id)}/edit`;
     case 'dashboard':
       return '#/dashboard';
+    case 'import':
+      return '#/import';
+    case 'reconcile':
+      return '#/reconcile';
   }
 }
 

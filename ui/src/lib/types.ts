@@ -159,6 +159,7 @@ export interface Beneficiary extends BeneficiarySummary {
   authorised_name: string;
   authorised_id_number: string;
   authorised_relation: string;
+  /** Why the officer kept this person although flagged as a possible duplicate ('' if not). */
   duplicate_reason: string;
   entitlement_vnd: number | null;
   created_at: string;
@@ -341,4 +342,73 @@ export interface DraftInput {
 
 export interface Draft extends DraftInput {
   updated_at: string;
+}
+
+// ----- imports (docs/IPC.md, "Imports") -----
+
+/** A file picked in the page: its name (the extension decides CSV or XLSX) and its bytes. */
+export interface PickedFile { name: string; bytes: number[] }
+/** Per column of the file: the field it fills, or null (ignored). */
+export type ColumnMapping = (string | null)[];
+export interface MappingProposal {
+  headers: string[];
+  mapping: ColumnMapping;
+  /** The mapping chosen last time for the same headers. */
+  remembered: boolean;
+  fields: string[];
+  required: string[];
+}
+export interface DuplicateDecision { keep: boolean; reason: string }
+export interface ImportRequest { file: PickedFile; mapping: ColumnMapping; duplicates?: DuplicateDecision | null }
+export type ImportOutcome = 'add' | 'unchanged' | 'duplicate' | 'error';
+export interface PreviewRow {
+  row: number;
+  outcome: ImportOutcome;
+  full_name: string;
+  birth: string /* ISO date or a year */;
+  sex: string;
+  id_number: string;
+  ward_code: string;
+  group_code: string;
+  errors: FieldError[];
+}
+export interface PersonBrief {
+  id: string;
+  full_name: string;
+  birth_date: string | null;
+  birth_year: number;
+  ward_code: string;
+  id_number: string | null;
+  legacy_id_number: string | null;
+}
+export interface DuplicateView {
+  row: number;
+  full_name: string;
+  birth: string;
+  ward_code: string;
+  id_number: string;
+  existing: PersonBrief | null;
+  other_row: number | null;
+}
+export interface PreviewTotals { rows: number; add: number; unchanged: number; errors: number; legacy: number; duplicates: number }
+export interface ImportPreview { totals: PreviewTotals; rows: PreviewRow[]; errors: FieldError[]; duplicates: DuplicateView[] }
+export interface ImportReport {
+  rows: number;
+  added: number;
+  unchanged: number;
+  legacy_rows: number[];
+  skipped_duplicates: number;
+  kept_duplicates: number;
+}
+export interface ErrorReport { name: string; headers: string[]; rows: string[][] }
+export interface CycleView { period: string /* yyyy-mm */; scheduled_on: string; closed_at: string | null; payments: number }
+export interface ReconcileRequest { file: PickedFile; period: string /* mm/yyyy */; dry_run: boolean }
+export interface ReconcileReport {
+  period: string;
+  rows: number;
+  credited: number;
+  failed: number;
+  reversed: number;
+  unchanged: number;
+  applied: boolean;
 }
