@@ -5,6 +5,8 @@
 pub mod allowance;
 pub mod dates;
 pub mod error;
+pub mod followup;
+pub mod grievances;
 pub mod idnum;
 pub mod indicators;
 pub mod inputs;
@@ -15,5 +17,6 @@ pub mod records;
 pub mod segments;
 pub mod text;
 pub mod validate;
+pub mod verification;
 
 pub use error::{AppError, FieldError};
