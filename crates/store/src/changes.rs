@@ -15,12 +15,15 @@ pub const SCHEMA_VERSION: i64 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Insert,
+    /// The payload is the whole row after the change.
+    Update,
 }
 
 impl Kind {
     fn as_str(self) -> &'static str {
         match self {
             Kind::Insert => "insert",
+            Kind::Update => "update",
         }
     }
 }

@@ -5,10 +5,13 @@
 mod changes;
 mod error;
 mod facts;
+mod followup;
+mod grievances;
 mod read;
 mod refs;
 mod rows;
 mod sqlrow;
+mod verification;
 mod views;
 mod write;
 
@@ -16,6 +19,9 @@ pub use changes::{Author, SCHEMA_VERSION};
 pub use error::{Result, StoreError};
 pub use read::Page;
 pub use refs::Refs;
+pub use followup::{ContactView, FollowupList, FollowupRow};
+pub use grievances::{GrievanceEventView, GrievanceQuery, GrievanceView};
+pub use verification::{CycleView, VerificationItemView, VerificationSampleView};
 pub use views::*;
 pub use write::Batch;
 

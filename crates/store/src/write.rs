@@ -59,7 +59,7 @@ impl Store {
 
     /// A write transaction for a check-then-write: the checks read through it, so no other
     /// write (this process's single writer, or another process on the file) comes in between.
-    async fn begin_checked(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pub(crate) async fn begin_checked(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 
@@ -236,7 +236,7 @@ async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result
 }
 
 /// Inserts one table's rows and appends a change record for each, in the same order.
-async fn insert_logged<T: TableRow>(
+pub(crate) async fn insert_logged<T: TableRow>(
     tx: &mut SqliteConnection,
     log: &mut ChangeWriter,
     items: &[T],
