@@ -26,6 +26,17 @@ const APP_COMMANDS: &[&str] = &[
     "record_withdrawal",
     "metrics",
     "time_to_cash_chart",
+    "followup_list",
+    "export_followup",
+    "record_contact",
+    "list_contacts",
+    "list_cycles",
+    "create_verification_sample",
+    "get_verification_sample",
+    "record_verification",
+    "open_grievance",
+    "update_grievance",
+    "list_grievances",
 ];
 
 fn main() {

@@ -10,6 +10,7 @@
 //! run time with "... not allowed. Permissions associated with this command: ...".
 
 pub mod commands;
+pub mod followup;
 pub mod state;
 
 use tauri::Manager;
@@ -42,6 +43,17 @@ pub fn run() {
             commands::record_withdrawal,
             commands::metrics,
             commands::time_to_cash_chart,
+            followup::followup_list,
+            followup::export_followup,
+            followup::record_contact,
+            followup::list_contacts,
+            followup::list_cycles,
+            followup::create_verification_sample,
+            followup::get_verification_sample,
+            followup::record_verification,
+            followup::open_grievance,
+            followup::update_grievance,
+            followup::list_grievances,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the ansinh app");
