@@ -307,7 +307,7 @@ impl Store {
                 if got <= 0 || got >= amount {
                     errors.push(
                         FieldError::new("amount_received", "received_amount.invalid", "a partial amount is between 0 and the payment")
-                            .param("amount", amount),
+                            .param("amount", ansinh_core::money::format_vnd(amount)),
                     );
                 }
                 got

@@ -27,6 +27,21 @@ import type {
   Withdrawal,
   WithdrawalInput,
 } from './types';
+import type {
+  Contact,
+  ContactInput,
+  Cycle,
+  ExportResult,
+  FollowupList,
+  FollowupQuery,
+  Grievance,
+  GrievanceInput,
+  GrievanceQuery,
+  GrievanceUpdateInput,
+  SampleInput,
+  VerificationInput,
+  VerificationSample,
+} from './types';
 import { toWireError } from './errors';
 
 export interface Backend {
@@ -45,6 +60,18 @@ export interface Backend {
   record_withdrawal(args: { input: WithdrawalInput }): Promise<Withdrawal>;
   metrics(args: { query: MetricsQuery }): Promise<MetricsReport>;
   time_to_cash_chart(args: { query: ChartQuery }): Promise<string>;
+  // Field workflows (follow-up, verification, grievances)
+  followup_list(args: { query: FollowupQuery }): Promise<FollowupList>;
+  export_followup(args: { query: FollowupQuery }): Promise<ExportResult>;
+  record_contact(args: { input: ContactInput }): Promise<Contact>;
+  list_contacts(args: { beneficiary_id: string }): Promise<Contact[]>;
+  list_cycles(): Promise<Cycle[]>;
+  create_verification_sample(args: { input: SampleInput }): Promise<VerificationSample>;
+  get_verification_sample(args: { period: string }): Promise<VerificationSample | null>;
+  record_verification(args: { input: VerificationInput }): Promise<VerificationSample>;
+  open_grievance(args: { input: GrievanceInput }): Promise<Grievance>;
+  update_grievance(args: { input: GrievanceUpdateInput }): Promise<Grievance>;
+  list_grievances(args: { query: GrievanceQuery }): Promise<Grievance[]>;
 }
 
 export type Command = keyof Backend;
@@ -75,6 +102,17 @@ export const tauriBackend: Backend = {
   record_withdrawal: (args) => call('record_withdrawal', args),
   metrics: (args) => call('metrics', args),
   time_to_cash_chart: (args) => call('time_to_cash_chart', args),
+  followup_list: (args) => call('followup_list', args),
+  export_followup: (args) => call('export_followup', args),
+  record_contact: (args) => call('record_contact', args),
+  list_contacts: (args) => call('list_contacts', args),
+  list_cycles: () => call('list_cycles'),
+  create_verification_sample: (args) => call('create_verification_sample', args),
+  get_verification_sample: (args) => call('get_verification_sample', args),
+  record_verification: (args) => call('record_verification', args),
+  open_grievance: (args) => call('open_grievance', args),
+  update_grievance: (args) => call('update_grievance', args),
+  list_grievances: (args) => call('list_grievances', args),
 };
 
 /** True inside the Tauri webview (false in a plain browser or in tests). */

@@ -40,6 +40,22 @@ import type {
   WithdrawalInput,
 } from './types';
 import { CHANNELS, DISABILITIES, NEED_KEYS, PLACES, PROBLEMS } from './types';
+import type {
+  Contact,
+  ContactInput,
+  Cycle,
+  ExportResult,
+  FollowupList,
+  FollowupQuery,
+  Grievance,
+  GrievanceInput,
+  GrievanceQuery,
+  GrievanceUpdateInput,
+  SampleInput,
+  VerificationInput,
+  VerificationSample,
+} from './types';
+import { FakeFieldwork } from './fake-followup';
 
 export interface FakeCall {
   cmd: keyof Backend;
@@ -114,7 +130,7 @@ export function fold(text: string): string {
     .trim();
 }
 
-function pad2(n: number): string {
+export function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
 
@@ -132,12 +148,12 @@ export function parseTypedDate(text: string): string | null {
   return isoOf(y, mo, d);
 }
 
-function dayNumber(iso: string): number {
+export function dayNumber(iso: string): number {
   const [y, m, d] = iso.split('-').map(Number);
   return Math.round(Date.UTC(y, m - 1, d) / 86_400_000);
 }
 
-function addDays(iso: string, days: number): string {
+export function addDays(iso: string, days: number): string {
   const dt = new Date((dayNumber(iso) + days) * 86_400_000);
   return isoOf(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate());
 }
@@ -147,14 +163,14 @@ function realToday(): string {
   return isoOf(n.getFullYear(), n.getMonth() + 1, n.getDate());
 }
 
-function fe(field: string, code: string, message: string, params?: Record<string, string | number>): FieldError {
+export function fe(field: string, code: string, message: string, params?: Record<string, string | number>): FieldError {
   const e: FieldError = { code, message, field };
   if (params) e.params = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
   return e;
 }
 
 /** The wire shape Rust gives: one error → its code at the top; several → `validation`. */
-function wire(errors: FieldError[]): WireError {
+export function wire(errors: FieldError[]): WireError {
   if (errors.length === 1) {
     const [e] = errors;
     return { ...e, details: [e] };
@@ -166,12 +182,12 @@ function wire(errors: FieldError[]): WireError {
   };
 }
 
-function notFound(entity: string, id: string): WireError {
+export function notFound(entity: string, id: string): WireError {
   return { code: 'not_found', message: `${entity} not found: ${id}`, params: { entity, id } };
 }
 
 /** Money typed as `1.250.000`, `1 250 000`, `1250000` or with ₫ → integer VND. */
-function parseMoney(text: string): number | null {
+export function parseMoney(text: string): number | null {
   const s = text.replace(/[\s.₫]/g, '').replace(/đ$/i, '');
   if (!/^-?\d+$/.test(s)) return null;
   return Number(s);
@@ -196,7 +212,7 @@ function checkIdDigits(field: string, raw: string, errors: FieldError[]): string
 }
 
 /** A tiny deterministic PRNG (mulberry32) for the demo data. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -226,6 +242,22 @@ export class FakeBackend implements Backend {
   today: string;
   private seq = 0;
   private readonly delay?: FakeOptions['delay'];
+  /** Follow-up, verification and grievances (fake-followup.ts). */
+  readonly field: FakeFieldwork = (() => {
+    const self = this;
+    return new FakeFieldwork({
+      get today() {
+        return self.today;
+      },
+      get beneficiaries() {
+        return self.store.beneficiaries;
+      },
+      get payments() {
+        return self.store.payments;
+      },
+      nextId: (prefix) => self.nextId(prefix),
+    });
+  })();
 
   constructor(options: FakeOptions = {}) {
     this.lang = options.lang ?? 'vi';
@@ -712,6 +744,42 @@ export class FakeBackend implements Backend {
       if (errors.length > 0) throw wire(errors);
       return this.insertWithdrawal(p, on!, amount!, i.place as Place, travel, i.travel_cost.trim() === '' ? null : cost, waiting, i.assisted, i.problems as Problem[]);
     });
+  }
+
+  // ----- field workflows (fake-followup.ts) -----
+
+  followup_list(args: { query: FollowupQuery }): Promise<FollowupList> {
+    return this.answer('followup_list', args, () => this.field.followupList(args.query));
+  }
+  export_followup(args: { query: FollowupQuery }): Promise<ExportResult> {
+    return this.answer('export_followup', args, () => this.field.exportFollowup(args.query));
+  }
+  record_contact(args: { input: ContactInput }): Promise<Contact> {
+    return this.answer('record_contact', args, () => this.field.recordContact(args.input));
+  }
+  list_contacts(args: { beneficiary_id: string }): Promise<Contact[]> {
+    return this.answer('list_contacts', args, () => this.field.contactsOf(args.beneficiary_id));
+  }
+  list_cycles(): Promise<Cycle[]> {
+    return this.answer('list_cycles', undefined, () => this.field.cycles());
+  }
+  create_verification_sample(args: { input: SampleInput }): Promise<VerificationSample> {
+    return this.answer('create_verification_sample', args, () => this.field.createSample(args.input));
+  }
+  get_verification_sample(args: { period: string }): Promise<VerificationSample | null> {
+    return this.answer('get_verification_sample', args, () => this.field.sampleFor(args.period));
+  }
+  record_verification(args: { input: VerificationInput }): Promise<VerificationSample> {
+    return this.answer('record_verification', args, () => this.field.recordVerification(args.input));
+  }
+  open_grievance(args: { input: GrievanceInput }): Promise<Grievance> {
+    return this.answer('open_grievance', args, () => this.field.openGrievance(args.input));
+  }
+  update_grievance(args: { input: GrievanceUpdateInput }): Promise<Grievance> {
+    return this.answer('update_grievance', args, () => this.field.updateGrievance(args.input));
+  }
+  list_grievances(args: { query: GrievanceQuery }): Promise<Grievance[]> {
+    return this.answer('list_grievances', args, () => this.field.listGrievances(args.query));
   }
 
   metrics(args: { query: MetricsQuery }): Promise<MetricsReport> {

@@ -5,12 +5,16 @@ export type Route =
   | { name: 'list' }
   | { name: 'add' }
   | { name: 'detail'; id: string }
-  | { name: 'dashboard' };
+  | { name: 'dashboard' }
+  | { name: 'followup' }
+  | { name: 'verification' }
+  | { name: 'grievances' };
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, '').replace(/\/+$/, '');
   const parts = path.split('/').filter((p) => p !== '');
   if (parts[0] === 'dashboard') return { name: 'dashboard' };
+  if (parts[0] === 'followup' || parts[0] === 'verification' || parts[0] === 'grievances') return { name: parts[0] };
   if (parts[0] === 'beneficiaries' && parts[1] === 'new') return { name: 'add' };
   if (parts[0] === 'beneficiaries' && parts[1]) return { name: 'detail', id: decodeURIComponent(parts[1]) };
   return { name: 'list' };
@@ -26,6 +30,10 @@ export function hrefOf(route: Route): string {
       return `#/beneficiaries/${encodeURIComponent(route.id)}`;
     case 'dashboard':
       return '#/dashboard';
+    case 'followup':
+    case 'verification':
+    case 'grievances':
+      return `#/${route.name}`;
   }
 }
 
