@@ -30,7 +30,10 @@ pub async fn followup(
     if as_json {
         println!("{}", json!(&list));
     } else if out.is_none() {
-        println!("{:>3} {:<28} {:>4} {:<20} {:>5} {:>12} {:<10} {:>5}", "#", "name", "age", "ward", "score", "remaining", "credited", "days");
+        println!(
+            "{:>3} {:<28} {:>4} {:<20} {:>5} {:>12} {:<10} {:>5}",
+            "#", "name", "age", "ward", "score", "remaining", "credited", "days"
+        );
         for (i, r) in list.rows.iter().enumerate() {
             println!(
                 "{:>3} {:<28} {:>4} {:<20} {:>5} {:>12} {:<10} {:>5}",

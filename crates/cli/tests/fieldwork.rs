@@ -35,7 +35,10 @@ fn followup_json_lists_waiting_payments_ranked_and_exports_xlsx() {
     for r in rows {
         assert!(r["days_waiting"].as_i64().unwrap() >= 7, "{r}");
         assert!(r["remaining_vnd"].as_i64().unwrap() > 0);
-        assert_eq!(r["remaining_vnd"].as_i64().unwrap(), r["amount_vnd"].as_i64().unwrap() - r["withdrawn_vnd"].as_i64().unwrap());
+        assert_eq!(
+            r["remaining_vnd"].as_i64().unwrap(),
+            r["amount_vnd"].as_i64().unwrap() - r["withdrawn_vnd"].as_i64().unwrap()
+        );
     }
     // Ranked: priority never increases, and within a priority days waiting never increase.
     for pair in rows.windows(2) {

@@ -176,7 +176,12 @@ mod tests {
         ];
         let mut keys: Vec<RankKey> = people
             .iter()
-            .map(|(k, age, n, days)| RankKey { score: priority_score(*age, n), days_waiting: *days, sort_key: k, id: k })
+            .map(|(k, age, n, days)| RankKey {
+                score: priority_score(*age, n),
+                days_waiting: *days,
+                sort_key: k,
+                id: k,
+            })
             .collect();
         keys.sort_by(rank_order);
         let order: Vec<&str> = keys.iter().map(|k| k.sort_key).collect();

@@ -1,9 +1,9 @@
 //! Grievances: a ticket per complaint with a service deadline and a status history.
 
+use crate::dates;
 use crate::error::FieldError;
 use crate::model::str_enum;
 use crate::validate::{Errors, parse_code, parse_uuid, past_date, required};
-use crate::dates;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -209,8 +209,9 @@ mod tests {
             deadline_on: String::new(),
         };
         for status in ["resolved", "rejected"] {
-            let errs = grievance_update(&GrievanceUpdateInput { status: status.into(), ..base.clone() }, d("2026-02-02"))
-                .unwrap_err();
+            let errs =
+                grievance_update(&GrievanceUpdateInput { status: status.into(), ..base.clone() }, d("2026-02-02"))
+                    .unwrap_err();
             assert_eq!(errs[0].code, "resolution_note.required");
         }
         let progress = GrievanceUpdateInput { status: "in_progress".into(), ..base.clone() };

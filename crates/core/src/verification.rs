@@ -90,7 +90,11 @@ pub fn sample_request(input: &SampleInput) -> Result<SampleRequest, Vec<FieldErr
     let seed = e.take(required("seed", &input.seed).and_then(|s| {
         s.parse::<u64>().map_err(|_| FieldError::new("seed", "number.invalid", "the seed is a whole number"))
     }));
-    e.finish(|| SampleRequest { period: period.expect("checked"), size: size.expect("checked"), seed: seed.expect("checked") })
+    e.finish(|| SampleRequest {
+        period: period.expect("checked"),
+        size: size.expect("checked"),
+        seed: seed.expect("checked"),
+    })
 }
 
 str_enum!(
@@ -125,8 +129,7 @@ pub struct VerificationOutcome {
 pub fn verification(input: &VerificationInput, today: NaiveDate) -> Result<VerificationOutcome, Vec<FieldError>> {
     let mut e = Errors::default();
     let item_id = e.take(parse_uuid("item_id", &input.item_id));
-    let result =
-        e.take(parse_code("result", &input.result, "verification_result.invalid", VerificationResult::parse));
+    let result = e.take(parse_code("result", &input.result, "verification_result.invalid", VerificationResult::parse));
     let amount = match result {
         Some(VerificationResult::Partial) => e.take(money::parse_vnd("amount_received", &input.amount_received)),
         Some(VerificationResult::Nothing) => Some(0),
@@ -199,7 +202,8 @@ mod tests {
         };
         let errs = verification(&input, today).unwrap_err();
         assert_eq!(errs[0].field.as_deref(), Some("amount_received"));
-        let ok = verification(&VerificationInput { amount_received: "200.000".into(), ..input.clone() }, today).unwrap();
+        let ok =
+            verification(&VerificationInput { amount_received: "200.000".into(), ..input.clone() }, today).unwrap();
         assert_eq!(ok.amount_received_vnd, Some(200_000));
         let none = verification(&VerificationInput { result: "nothing".into(), ..input }, today).unwrap();
         assert_eq!(none.amount_received_vnd, Some(0));

@@ -208,7 +208,11 @@ impl Store {
             errors.push(FieldError::new("changed_on", "date.before_opened", "before the grievance was opened"));
         }
         if u.deadline_on.is_some_and(|d| d < before.opened_on) {
-            errors.push(FieldError::new("deadline_on", "deadline.before_opened", "the deadline is before the opening day"));
+            errors.push(FieldError::new(
+                "deadline_on",
+                "deadline.before_opened",
+                "the deadline is before the opening day",
+            ));
         }
         let deadline_on = u.deadline_on.unwrap_or(before.deadline_on);
         if u.status == before.status && deadline_on == before.deadline_on && u.note.is_empty() {

@@ -17,10 +17,10 @@ mod write;
 
 pub use changes::{Author, SCHEMA_VERSION};
 pub use error::{Result, StoreError};
-pub use read::Page;
-pub use refs::Refs;
 pub use followup::{ContactView, FollowupList, FollowupRow};
 pub use grievances::{GrievanceEventView, GrievanceQuery, GrievanceView};
+pub use read::Page;
+pub use refs::Refs;
 pub use verification::{CycleView, VerificationItemView, VerificationSampleView};
 pub use views::*;
 pub use write::Batch;

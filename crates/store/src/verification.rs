@@ -306,8 +306,12 @@ impl Store {
                 let got = o.amount_received_vnd.unwrap_or(0);
                 if got <= 0 || got >= amount {
                     errors.push(
-                        FieldError::new("amount_received", "received_amount.invalid", "a partial amount is between 0 and the payment")
-                            .param("amount", ansinh_core::money::format_vnd(amount)),
+                        FieldError::new(
+                            "amount_received",
+                            "received_amount.invalid",
+                            "a partial amount is between 0 and the payment",
+                        )
+                        .param("amount", ansinh_core::money::format_vnd(amount)),
                     );
                 }
                 got

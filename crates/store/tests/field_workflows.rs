@@ -76,7 +76,10 @@ fn withdrawal(p: &Payment, on: &str, amount: i64) -> Withdrawal {
 }
 
 fn cycles() -> Vec<Cycle> {
-    ["2026-02", "2026-03"].iter().map(|p| Cycle { period: p.to_string(), scheduled_on: d(&format!("{p}-05")) }).collect()
+    ["2026-02", "2026-03"]
+        .iter()
+        .map(|p| Cycle { period: p.to_string(), scheduled_on: d(&format!("{p}-05")) })
+        .collect()
 }
 
 fn needs(f: impl FnOnce(&mut Needs)) -> Needs {
@@ -229,7 +232,8 @@ async fn verification_sample_is_reproducible_and_results_count() {
     let (a, _da) = fresh().await;
     let (b, _db) = fresh().await;
     // Same data in two databases (same ids), so the same seed must draw the same payments.
-    let people: Vec<Beneficiary> = (0..30).map(|i| person(&format!("Người Thứ {i}"), 1950, "90001", Needs::default())).collect();
+    let people: Vec<Beneficiary> =
+        (0..30).map(|i| person(&format!("Người Thứ {i}"), 1950, "90001", Needs::default())).collect();
     let payments: Vec<Payment> = people.iter().map(|p| payment(p, "2026-03", "2026-03-05")).collect();
     let batch = Batch { cycles: cycles(), beneficiaries: people, payments: payments.clone(), ..Batch::default() };
     a.insert_batch(&batch).await.unwrap();
@@ -240,7 +244,8 @@ async fn verification_sample_is_reproducible_and_results_count() {
     };
     let sa = a.create_sample(&req("5", "77")).await.unwrap();
     let sb = b.create_sample(&req("5", "77")).await.unwrap();
-    let drawn = |s: &ansinh_store::VerificationSampleView| s.items.iter().map(|i| i.payment_id.clone()).collect::<Vec<_>>();
+    let drawn =
+        |s: &ansinh_store::VerificationSampleView| s.items.iter().map(|i| i.payment_id.clone()).collect::<Vec<_>>();
     assert_eq!(drawn(&sa), drawn(&sb));
     assert_eq!((sa.size, sa.population, sa.verified, sa.share_full), (5, 30, 0, None));
 
@@ -275,7 +280,8 @@ async fn verification_sample_is_reproducible_and_results_count() {
     a.record_verification(&verification::verification(&record(&items[1], "partial", "500.000"), today).unwrap())
         .await
         .unwrap();
-    let s = a.record_verification(&verification::verification(&record(&items[2], "nothing", ""), today).unwrap())
+    let s = a
+        .record_verification(&verification::verification(&record(&items[2], "nothing", ""), today).unwrap())
         .await
         .unwrap();
     assert_eq!((s.verified, s.confirmed_full, s.partial, s.nothing), (3, 1, 1, 1));
@@ -284,7 +290,8 @@ async fn verification_sample_is_reproducible_and_results_count() {
     assert_eq!(s.items[0].amount_received_vnd, Some(750_000));
     assert_eq!(s.items[1].amount_received_vnd, Some(500_000));
     // Correcting a result replaces it (and is a change record of its own).
-    let s = a.record_verification(&verification::verification(&record(&items[2], "full", ""), today).unwrap())
+    let s = a
+        .record_verification(&verification::verification(&record(&items[2], "full", ""), today).unwrap())
         .await
         .unwrap();
     assert_eq!((s.verified, s.confirmed_full, s.nothing), (3, 2, 0));
@@ -329,21 +336,29 @@ async fn grievances_keep_their_history_and_need_a_resolution_note() {
         deadline_on: String::new(),
     };
     // The core refuses to resolve without a note; the store refuses a change that changes nothing.
-    assert_eq!(grievances::grievance_update(&update("resolved", ""), today).unwrap_err()[0].code, "resolution_note.required");
+    assert_eq!(
+        grievances::grievance_update(&update("resolved", ""), today).unwrap_err()[0].code,
+        "resolution_note.required"
+    );
     let nothing = store.update_grievance(&grievances::grievance_update(&update("open", ""), today).unwrap()).await;
     assert!(matches!(nothing, Err(StoreError::Invalid(ref e)) if e[0].code == "grievance.unchanged"));
 
-    store.update_grievance(&grievances::grievance_update(&update("in_progress", "Đã liên hệ ngân hàng"), today).unwrap())
+    store
+        .update_grievance(&grievances::grievance_update(&update("in_progress", "Đã liên hệ ngân hàng"), today).unwrap())
         .await
         .unwrap();
-    store.update_grievance(&grievances::grievance_update(&update("resolved", "Ngân hàng chuyển lại tiền"), today).unwrap())
+    store
+        .update_grievance(
+            &grievances::grievance_update(&update("resolved", "Ngân hàng chuyển lại tiền"), today).unwrap(),
+        )
         .await
         .unwrap();
     let g = store.grievance(&late.id.to_string(), today).await.unwrap();
     assert_eq!(g.status, GrievanceStatus::Resolved);
     assert_eq!((g.resolution_note.as_str(), g.closed_on.as_deref()), ("Ngân hàng chuyển lại tiền", Some("2026-03-19")));
     assert!(!g.overdue, "a resolved ticket is never overdue");
-    let steps: Vec<(Option<GrievanceStatus>, GrievanceStatus)> = g.history.iter().map(|e| (e.from_status, e.to_status)).collect();
+    let steps: Vec<(Option<GrievanceStatus>, GrievanceStatus)> =
+        g.history.iter().map(|e| (e.from_status, e.to_status)).collect();
     assert_eq!(
         steps,
         [
