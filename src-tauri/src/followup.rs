@@ -53,9 +53,14 @@ pub async fn record_contact(state: State<'_, AppState>, input: ContactInput) -> 
     Ok(state.store.contact(&c.id.to_string()).await?)
 }
 
+#[derive(Debug, Deserialize)]
+pub struct ContactsQuery {
+    pub beneficiary_id: String,
+}
+
 #[tauri::command]
-pub async fn list_contacts(state: State<'_, AppState>, beneficiary_id: String) -> Cmd<Vec<ContactView>> {
-    Ok(state.store.contacts_of(&beneficiary_id).await?)
+pub async fn list_contacts(state: State<'_, AppState>, query: ContactsQuery) -> Cmd<Vec<ContactView>> {
+    Ok(state.store.contacts_of(&query.beneficiary_id).await?)
 }
 
 #[tauri::command]

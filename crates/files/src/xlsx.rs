@@ -83,8 +83,7 @@ pub fn export_dir() -> Result<std::path::PathBuf, AppError> {
         Some(d) => std::path::PathBuf::from(d),
         None => dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(std::env::temp_dir).join("ansinh"),
     };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| AppError::File(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| AppError::File(format!("{}: {e}", dir.display())))?;
     Ok(dir)
 }
 

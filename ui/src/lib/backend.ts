@@ -64,7 +64,7 @@ export interface Backend {
   followup_list(args: { query: FollowupQuery }): Promise<FollowupList>;
   export_followup(args: { query: FollowupQuery }): Promise<ExportResult>;
   record_contact(args: { input: ContactInput }): Promise<Contact>;
-  list_contacts(args: { beneficiary_id: string }): Promise<Contact[]>;
+  list_contacts(args: { query: { beneficiary_id: string } }): Promise<Contact[]>;
   list_cycles(): Promise<Cycle[]>;
   create_verification_sample(args: { input: SampleInput }): Promise<VerificationSample>;
   get_verification_sample(args: { period: string }): Promise<VerificationSample | null>;

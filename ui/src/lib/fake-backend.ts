@@ -757,8 +757,8 @@ export class FakeBackend implements Backend {
   record_contact(args: { input: ContactInput }): Promise<Contact> {
     return this.answer('record_contact', args, () => this.field.recordContact(args.input));
   }
-  list_contacts(args: { beneficiary_id: string }): Promise<Contact[]> {
-    return this.answer('list_contacts', args, () => this.field.contactsOf(args.beneficiary_id));
+  list_contacts(args: { query: { beneficiary_id: string } }): Promise<Contact[]> {
+    return this.answer('list_contacts', args, () => this.field.contactsOf(args.query.beneficiary_id));
   }
   list_cycles(): Promise<Cycle[]> {
     return this.answer('list_cycles', undefined, () => this.field.cycles());
