@@ -86,7 +86,8 @@ async fn followup_list_ranks_records_a_contact_and_exports() {
     app.screenshot("followup-list.png").await;
 
     // The contact is in the person's log too.
-    let contacts = app.invoke("list_contacts", json!({ "query": { "beneficiary_id": hong } })).await.expect("list_contacts");
+    let contacts =
+        app.invoke("list_contacts", json!({ "query": { "beneficiary_id": hong } })).await.expect("list_contacts");
     assert_eq!(contacts[0]["note"], "Bưu điện giao tiền tại nhà");
 
     app.click("followup-export").await;
