@@ -40,6 +40,16 @@ const APP_COMMANDS: &[&str] = &[
     "list_cycles",
     "reconcile_payments",
     "close_cycle",
+    "followup_list",
+    "export_followup",
+    "record_contact",
+    "list_contacts",
+    "create_verification_sample",
+    "get_verification_sample",
+    "record_verification",
+    "open_grievance",
+    "update_grievance",
+    "list_grievances",
 ];
 
 fn main() {

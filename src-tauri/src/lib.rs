@@ -11,6 +11,7 @@
 
 pub mod commands;
 pub mod drafts;
+pub mod followup;
 pub mod imports;
 pub mod state;
 
@@ -58,6 +59,16 @@ pub fn run() {
             imports::list_cycles,
             imports::reconcile_payments,
             imports::close_cycle,
+            followup::followup_list,
+            followup::export_followup,
+            followup::record_contact,
+            followup::list_contacts,
+            followup::create_verification_sample,
+            followup::get_verification_sample,
+            followup::record_verification,
+            followup::open_grievance,
+            followup::update_grievance,
+            followup::list_grievances,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the ansinh app");

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod fieldwork;
 mod table;
 
 #[derive(Parser)]
@@ -81,6 +82,58 @@ enum Command {
     },
     /// Check that every device's change records form an unbroken chain.
     Verify,
+    /// Credited payments not (fully) withdrawn after K days, ranked by need (the visit list).
+    Followup {
+        /// Days since the credit (default 7).
+        #[arg(long)]
+        days: Option<u32>,
+        /// Only this ward's people (statistical code).
+        #[arg(long)]
+        ward: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Also write the list as an XLSX workbook.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The list's day, yyyy-mm-dd or dd/mm/yyyy (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Verification visits: a reproducible random sample of a cycle's credited payments.
+    VerifySample {
+        #[command(subcommand)]
+        action: SampleAction,
+    },
+    /// Grievance tickets, overdue first.
+    Grievances {
+        /// Only open or in-progress tickets past their deadline.
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SampleAction {
+    /// Draw and store the sample of a cycle (one per cycle).
+    Create {
+        /// mm/yyyy
+        #[arg(long)]
+        cycle: String,
+        /// A number of payments (20) or a percentage (10%).
+        #[arg(long)]
+        size: String,
+        #[arg(long)]
+        seed: String,
+    },
+    /// Print a cycle's sample with its results and progress (JSON).
+    Show {
+        #[arg(long)]
+        cycle: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -227,6 +280,18 @@ async fn run(cli: Cli) -> Result<(), AppError> {
             let svg = ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string());
             std::fs::write(&out, svg).map_err(|e| AppError::File(format!("{}: {e}", out.display())))?;
             eprintln!("chart written to {}", out.display());
+        }
+        Command::Followup { days, ward, json, out, as_of: a } => {
+            fieldwork::followup(&store, as_of(&a)?, days, ward.as_deref(), json, out.as_deref()).await?;
+        }
+        Command::VerifySample { action: SampleAction::Create { cycle, size, seed } } => {
+            fieldwork::sample_create(&store, &cycle, &size, &seed).await?;
+        }
+        Command::VerifySample { action: SampleAction::Show { cycle } } => {
+            fieldwork::sample_show(&store, &cycle).await?;
+        }
+        Command::Grievances { overdue, json, as_of: a } => {
+            fieldwork::grievances(&store, as_of(&a)?, overdue, json).await?;
         }
         Command::Verify => match store.verify_changes().await? {
             None => println!("change records intact"),

@@ -6,6 +6,8 @@ pub mod allowance;
 pub mod dates;
 pub mod duplicates;
 pub mod error;
+pub mod followup;
+pub mod grievances;
 pub mod idnum;
 pub mod indicators;
 pub mod inputs;
@@ -16,5 +18,6 @@ pub mod records;
 pub mod segments;
 pub mod text;
 pub mod validate;
+pub mod verification;
 
 pub use error::{AppError, FieldError};

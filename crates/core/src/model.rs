@@ -27,6 +27,7 @@ macro_rules! str_enum {
         }
     };
 }
+pub(crate) use str_enum;
 
 str_enum!(
     /// Sex as printed on the ID card; digit 4 of the ID number encodes it.

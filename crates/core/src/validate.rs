@@ -35,21 +35,21 @@ impl<T: RefData + ?Sized> RefData for std::sync::Arc<T> {
 
 /// Collects field errors while parsing, so a form shows all of them at once.
 #[derive(Default)]
-struct Errors(Vec<FieldError>);
+pub(crate) struct Errors(Vec<FieldError>);
 
 impl Errors {
-    fn take<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
+    pub(crate) fn take<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
         r.map_err(|e| self.0.push(e)).ok()
     }
-    fn push(&mut self, e: FieldError) {
+    pub(crate) fn push(&mut self, e: FieldError) {
         self.0.push(e);
     }
-    fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
+    pub(crate) fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
         if self.0.is_empty() { Ok(value()) } else { Err(self.0) }
     }
 }
 
-fn required<'a>(field: &str, raw: &'a str) -> Result<&'a str, FieldError> {
+pub(crate) fn required<'a>(field: &str, raw: &'a str) -> Result<&'a str, FieldError> {
     let t = raw.trim();
     if t.is_empty() { Err(FieldError::new(field, "required", "this field is required")) } else { Ok(t) }
 }
@@ -69,7 +69,7 @@ pub fn parse_sex(field: &str, raw: &str) -> Result<Sex, FieldError> {
     }
 }
 
-fn parse_code<T>(field: &str, raw: &str, code: &str, parse: fn(&str) -> Option<T>) -> Result<T, FieldError> {
+pub(crate) fn parse_code<T>(field: &str, raw: &str, code: &str, parse: fn(&str) -> Option<T>) -> Result<T, FieldError> {
     let t = required(field, raw)?;
     parse(t).ok_or_else(|| FieldError::new(field, code, format!("unknown value '{t}'")))
 }
@@ -78,7 +78,7 @@ fn not_future(field: &str, d: NaiveDate, today: NaiveDate) -> Result<NaiveDate, 
     if d > today { Err(FieldError::new(field, "date.future", "the date is in the future")) } else { Ok(d) }
 }
 
-fn past_date(field: &str, raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+pub(crate) fn past_date(field: &str, raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
     not_future(field, dates::parse_date(field, raw)?, today)
 }
 

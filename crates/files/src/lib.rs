@@ -2,6 +2,7 @@
 //! English headers), administrative unit lists, and CSV exports of the event tables.
 
 pub mod export;
+pub mod followup;
 pub mod import;
 pub mod reconcile;
 pub mod report;

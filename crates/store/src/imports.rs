@@ -1,6 +1,6 @@
 //! What the in-app imports need from the database: remembered column mappings, people to
 //! check for possible duplicates, and the reconciliation of a cycle with the bank's result file
-//! (all-or-nothing, idempotent, closed cycles untouched), plus closing a cycle.
+//! (all-or-nothing, idempotent, closed cycles untouched).
 
 use crate::changes::{ChangeWriter, Kind};
 use crate::error::{Result, StoreError};
@@ -24,16 +24,6 @@ pub struct PersonBrief {
     pub ward_code: String,
     pub id_number: Option<String>,
     pub legacy_id_number: Option<String>,
-}
-
-/// One payment cycle as the reconciliation page lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CycleView {
-    /// `yyyy-mm`.
-    pub period: String,
-    pub scheduled_on: String,
-    pub closed_at: Option<String>,
-    pub payments: i64,
 }
 
 /// One row of a bank's / post office's result file, parsed (see `ansinh_files::reconcile`).
@@ -73,10 +63,6 @@ fn header_hash(headers: &[String]) -> (String, Vec<String>) {
         h.update([0u8]);
     }
     (hex::encode(h.finalize()), folded)
-}
-
-fn cycle_closed() -> StoreError {
-    StoreError::field("period", "cycle.closed", "this payment cycle is closed")
 }
 
 fn iso(d: NaiveDate) -> String {
@@ -145,50 +131,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Every payment cycle, newest first, with its number of payments.
-    pub async fn list_cycles(&self) -> Result<Vec<CycleView>> {
-        let rows = sqlx::query(
-            "SELECT c.period, c.scheduled_on, c.closed_at, (SELECT COUNT(*) FROM payments p WHERE p.period = c.period)
-             FROM payment_cycles c ORDER BY c.period DESC",
-        )
-        .fetch_all(&self.reader)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| CycleView { period: r.get(0), scheduled_on: r.get(1), closed_at: r.get(2), payments: r.get(3) })
-            .collect())
-    }
-
-    /// Closes a cycle: from then on reconciliation refuses to change its payments.
-    pub async fn close_cycle(&self, period: &str) -> Result<CycleView> {
-        let mut tx = self.begin_checked().await?;
-        let row: Option<(String, Option<String>)> =
-            sqlx::query_as("SELECT scheduled_on, closed_at FROM payment_cycles WHERE period = ?")
-                .bind(period)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let (scheduled_on, closed) = row.ok_or_else(|| StoreError::NotFound { entity: "cycle", id: period.into() })?;
-        if closed.is_some() {
-            return Err(cycle_closed());
-        }
-        let now = now();
-        sqlx::query("UPDATE payment_cycles SET closed_at = ? WHERE period = ?")
-            .bind(&now)
-            .bind(period)
-            .execute(&mut *tx)
-            .await?;
-        let mut log = ChangeWriter::start(&mut tx, &self.author, &now).await?;
-        let view = CycleView { period: period.into(), scheduled_on, closed_at: Some(now.clone()), payments: 0 };
-        log.record("cycle", period, Kind::Update, &view);
-        log.flush(&mut tx).await?;
-        let payments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payments WHERE period = ?")
-            .bind(period)
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(CycleView { payments, ..view })
-    }
-
     /// Applies a result file to the cycle `period` (`yyyy-mm`), all-or-nothing: any unknown
     /// reference or person, a payment named twice, an amount that is not the payment's, a
     /// reversal or failure of a payment already withdrawn, or a closed cycle rejects the whole
@@ -208,7 +150,7 @@ impl Store {
                 .await?;
         match closed {
             None => return Err(StoreError::NotFound { entity: "cycle", id: period.into() }),
-            Some(Some(_)) => return Err(cycle_closed()),
+            Some(Some(_)) => return Err(crate::cycles::cycle_closed()),
             Some(None) => {}
         }
         let rows = sqlx::query(

@@ -3,23 +3,31 @@
 //! write; readers run beside it. Each write appends change records in the same transaction.
 
 mod changes;
+mod cycles;
 mod drafts;
 mod error;
 mod facts;
+mod followup;
+mod grievances;
 mod imports;
 mod read;
 mod refs;
 mod rows;
 mod sqlrow;
+mod verification;
 mod views;
 mod write;
 
 pub use changes::{Author, SCHEMA_VERSION};
+pub use cycles::CycleView;
 pub use drafts::{DraftView, MAX_DRAFT_BYTES};
 pub use error::{Result, StoreError};
-pub use imports::{CycleView, PaymentResult, PersonBrief, ReconcileReport};
+pub use followup::{ContactView, FollowupList, FollowupRow};
+pub use grievances::{GrievanceEventView, GrievanceQuery, GrievanceView};
+pub use imports::{PaymentResult, PersonBrief, ReconcileReport};
 pub use read::Page;
 pub use refs::Refs;
+pub use verification::{VerificationItemView, VerificationSampleView};
 pub use views::*;
 pub use write::Batch;
 

@@ -22,12 +22,12 @@ const BENEFICIARY_COLS: &str =
     disability, lives_alone, limited_mobility, vision_hearing, no_smartphone, bedridden, residential_group, phone,
     id_override_reason, authorised_name, authorised_id_number, authorised_relation, duplicate_reason, created_at, updated_at";
 
-fn enum_col<T>(r: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+pub(crate) fn enum_col<T>(r: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
     let s: &str = r.get(col);
     parse(s).ok_or_else(|| StoreError::Db(sqlx::Error::Protocol(format!("unexpected {col} '{s}'"))))
 }
 
-fn flag(r: &SqliteRow, col: &str) -> bool {
+pub(crate) fn flag(r: &SqliteRow, col: &str) -> bool {
     r.get::<i64, _>(col) != 0
 }
 

@@ -332,7 +332,7 @@ async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result
 }
 
 /// Inserts one table's rows and appends a change record for each, in the same order.
-async fn insert_logged<T: TableRow>(
+pub(crate) async fn insert_logged<T: TableRow>(
     tx: &mut SqliteConnection,
     log: &mut ChangeWriter,
     items: &[T],

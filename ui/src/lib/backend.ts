@@ -39,6 +39,20 @@ import type {
   Withdrawal,
   WithdrawalInput,
 } from './types';
+import type {
+  Contact,
+  ContactInput,
+  ExportResult,
+  FollowupList,
+  FollowupQuery,
+  Grievance,
+  GrievanceInput,
+  GrievanceQuery,
+  GrievanceUpdateInput,
+  SampleInput,
+  VerificationInput,
+  VerificationSample,
+} from './types';
 import { toWireError } from './errors';
 
 export interface Backend {
@@ -72,6 +86,17 @@ export interface Backend {
   list_cycles(): Promise<CycleView[]>;
   reconcile_payments(args: { request: ReconcileRequest }): Promise<ReconcileReport>;
   close_cycle(args: { period: string }): Promise<CycleView>;
+  // Field workflows (follow-up, verification, grievances)
+  followup_list(args: { query: FollowupQuery }): Promise<FollowupList>;
+  export_followup(args: { query: FollowupQuery }): Promise<ExportResult>;
+  record_contact(args: { input: ContactInput }): Promise<Contact>;
+  list_contacts(args: { query: { beneficiary_id: string } }): Promise<Contact[]>;
+  create_verification_sample(args: { input: SampleInput }): Promise<VerificationSample>;
+  get_verification_sample(args: { period: string }): Promise<VerificationSample | null>;
+  record_verification(args: { input: VerificationInput }): Promise<VerificationSample>;
+  open_grievance(args: { input: GrievanceInput }): Promise<Grievance>;
+  update_grievance(args: { input: GrievanceUpdateInput }): Promise<Grievance>;
+  list_grievances(args: { query: GrievanceQuery }): Promise<Grievance[]>;
 }
 
 export type Command = keyof Backend;
@@ -116,6 +141,16 @@ export const tauriBackend: Backend = {
   list_cycles: () => call('list_cycles'),
   reconcile_payments: (args) => call('reconcile_payments', args),
   close_cycle: (args) => call('close_cycle', args),
+  followup_list: (args) => call('followup_list', args),
+  export_followup: (args) => call('export_followup', args),
+  record_contact: (args) => call('record_contact', args),
+  list_contacts: (args) => call('list_contacts', args),
+  create_verification_sample: (args) => call('create_verification_sample', args),
+  get_verification_sample: (args) => call('get_verification_sample', args),
+  record_verification: (args) => call('record_verification', args),
+  open_grievance: (args) => call('open_grievance', args),
+  update_grievance: (args) => call('update_grievance', args),
+  list_grievances: (args) => call('list_grievances', args),
 };
 
 /** True inside the Tauri webview (false in a plain browser or in tests). */

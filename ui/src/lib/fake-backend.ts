@@ -55,6 +55,21 @@ import type {
 } from './types';
 import { CHANNELS, DISABILITIES, NEED_KEYS, PLACES, PROBLEMS } from './types';
 import { IMPORT_FIELDS, IMPORT_REQUIRED, autoMapping, headerKey, mappingErrors, readTable } from './fake-imports';
+import type {
+  Contact,
+  ContactInput,
+  ExportResult,
+  FollowupList,
+  FollowupQuery,
+  Grievance,
+  GrievanceInput,
+  GrievanceQuery,
+  GrievanceUpdateInput,
+  SampleInput,
+  VerificationInput,
+  VerificationSample,
+} from './types';
+import { FakeFieldwork } from './fake-followup';
 
 export interface FakeCall {
   cmd: keyof Backend;
@@ -129,7 +144,7 @@ export function fold(text: string): string {
     .trim();
 }
 
-function pad2(n: number): string {
+export function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
 
@@ -147,12 +162,12 @@ export function parseTypedDate(text: string): string | null {
   return isoOf(y, mo, d);
 }
 
-function dayNumber(iso: string): number {
+export function dayNumber(iso: string): number {
   const [y, m, d] = iso.split('-').map(Number);
   return Math.round(Date.UTC(y, m - 1, d) / 86_400_000);
 }
 
-function addDays(iso: string, days: number): string {
+export function addDays(iso: string, days: number): string {
   const dt = new Date((dayNumber(iso) + days) * 86_400_000);
   return isoOf(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate());
 }
@@ -162,14 +177,14 @@ function realToday(): string {
   return isoOf(n.getFullYear(), n.getMonth() + 1, n.getDate());
 }
 
-function fe(field: string, code: string, message: string, params?: Record<string, string | number>): FieldError {
+export function fe(field: string, code: string, message: string, params?: Record<string, string | number>): FieldError {
   const e: FieldError = { code, message, field };
   if (params) e.params = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
   return e;
 }
 
 /** The wire shape Rust gives: one error → its code at the top; several → `validation`. */
-function wire(errors: FieldError[]): WireError {
+export function wire(errors: FieldError[]): WireError {
   if (errors.length === 1) {
     const [e] = errors;
     return { ...e, details: [e] };
@@ -181,12 +196,12 @@ function wire(errors: FieldError[]): WireError {
   };
 }
 
-function notFound(entity: string, id: string): WireError {
+export function notFound(entity: string, id: string): WireError {
   return { code: 'not_found', message: `${entity} not found: ${id}`, params: { entity, id } };
 }
 
 /** Money typed as `1.250.000`, `1 250 000`, `1250000` or with ₫ → integer VND. */
-function parseMoney(text: string): number | null {
+export function parseMoney(text: string): number | null {
   const s = text.replace(/[\s.₫]/g, '').replace(/đ$/i, '');
   if (!/^-?\d+$/.test(s)) return null;
   return Number(s);
@@ -211,7 +226,7 @@ function checkIdDigits(field: string, raw: string, errors: FieldError[]): string
 }
 
 /** A tiny deterministic PRNG (mulberry32) for the demo data. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -249,6 +264,22 @@ export class FakeBackend implements Backend {
   readonly localFiles = new Map<string, string>();
   /** Error reports saved by `save_error_report`. */
   readonly savedReports: ErrorReport[] = [];
+  /** Follow-up, verification and grievances (fake-followup.ts). */
+  readonly field: FakeFieldwork = (() => {
+    const self = this;
+    return new FakeFieldwork({
+      get today() {
+        return self.today;
+      },
+      get beneficiaries() {
+        return self.store.beneficiaries;
+      },
+      get payments() {
+        return self.store.payments;
+      },
+      nextId: (prefix) => self.nextId(prefix),
+    });
+  })();
 
   constructor(options: FakeOptions = {}) {
     this.lang = options.lang ?? 'vi';
@@ -827,6 +858,39 @@ export class FakeBackend implements Backend {
     });
   }
 
+  // ----- field workflows (fake-followup.ts) -----
+
+  followup_list(args: { query: FollowupQuery }): Promise<FollowupList> {
+    return this.answer('followup_list', args, () => this.field.followupList(args.query));
+  }
+  export_followup(args: { query: FollowupQuery }): Promise<ExportResult> {
+    return this.answer('export_followup', args, () => this.field.exportFollowup(args.query));
+  }
+  record_contact(args: { input: ContactInput }): Promise<Contact> {
+    return this.answer('record_contact', args, () => this.field.recordContact(args.input));
+  }
+  list_contacts(args: { query: { beneficiary_id: string } }): Promise<Contact[]> {
+    return this.answer('list_contacts', args, () => this.field.contactsOf(args.query.beneficiary_id));
+  }
+  create_verification_sample(args: { input: SampleInput }): Promise<VerificationSample> {
+    return this.answer('create_verification_sample', args, () => this.field.createSample(args.input));
+  }
+  get_verification_sample(args: { period: string }): Promise<VerificationSample | null> {
+    return this.answer('get_verification_sample', args, () => this.field.sampleFor(args.period));
+  }
+  record_verification(args: { input: VerificationInput }): Promise<VerificationSample> {
+    return this.answer('record_verification', args, () => this.field.recordVerification(args.input));
+  }
+  open_grievance(args: { input: GrievanceInput }): Promise<Grievance> {
+    return this.answer('open_grievance', args, () => this.field.openGrievance(args.input));
+  }
+  update_grievance(args: { input: GrievanceUpdateInput }): Promise<Grievance> {
+    return this.answer('update_grievance', args, () => this.field.updateGrievance(args.input));
+  }
+  list_grievances(args: { query: GrievanceQuery }): Promise<Grievance[]> {
+    return this.answer('list_grievances', args, () => this.field.listGrievances(args.query));
+  }
+
   metrics(args: { query: MetricsQuery }): Promise<MetricsReport> {
     return this.answer('metrics', args, () => {
       const asOf = this.asOf(args.query.as_of);
@@ -1015,6 +1079,8 @@ export class FakeBackend implements Backend {
       scheduled_on: `${period}-10`,
       closed_at: this.closedCycles.has(period) ? `${this.today}T08:00:00Z` : null,
       payments: this.store.payments.filter((p) => p.period === period).length,
+      credited: this.store.payments.filter((p) => p.period === period && p.status === 'credited').length,
+      has_sample: this.field.hasSample(period),
     }));
   }
 

@@ -10,7 +10,10 @@ export type Route =
   | { name: 'edit'; id: string }
   | { name: 'dashboard' }
   | { name: 'import' }
-  | { name: 'reconcile' };
+  | { name: 'reconcile' }
+  | { name: 'followup' }
+  | { name: 'verification' }
+  | { name: 'grievances' };
 
 export function parseHash(hash: string): Route {
   const [rawPath, query = ''] = hash.replace(/^#\/?/, '').split('?');
@@ -20,6 +23,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'dashboard') return { name: 'dashboard' };
   if (parts[0] === 'import') return { name: 'import' };
   if (parts[0] === 'reconcile') return { name: 'reconcile' };
+  if (parts[0] === 'followup' || parts[0] === 'verification' || parts[0] === 'grievances') return { name: parts[0] };
   if (parts[0] === 'beneficiaries' && parts[1] === 'new') return { name: 'add' };
   if (parts[0] === 'beneficiaries' && parts[1] && parts[2] === 'edit') {
     return { name: 'edit', id: decodeURIComponent(parts[1]) };
@@ -49,6 +53,10 @@ export function hrefOf(route: Route): string {
       return '#/import';
     case 'reconcile':
       return '#/reconcile';
+    case 'followup':
+    case 'verification':
+    case 'grievances':
+      return `#/${route.name}`;
   }
 }
 

@@ -401,7 +401,15 @@ export interface ImportReport {
   kept_duplicates: number;
 }
 export interface ErrorReport { name: string; headers: string[]; rows: string[][] }
-export interface CycleView { period: string /* yyyy-mm */; scheduled_on: string; closed_at: string | null; payments: number }
+/** A payment cycle: its payments, how many were credited, whether it is closed or sampled. */
+export interface CycleView {
+  period: string /* yyyy-mm */;
+  scheduled_on: string;
+  closed_at: string | null;
+  payments: number;
+  credited: number;
+  has_sample: boolean;
+}
 export interface ReconcileRequest { file: PickedFile; period: string /* mm/yyyy */; dry_run: boolean }
 export interface ReconcileReport {
   period: string;
@@ -411,4 +419,208 @@ export interface ReconcileReport {
   reversed: number;
   unchanged: number;
   applied: boolean;
+}
+
+// ---------- Field workflows: follow-up, verification, grievances (docs/IPC.md) ----------
+
+export type ContactKind = 'call' | 'home_visit' | 'home_delivery' | 'other';
+export type ContactOutcome =
+  | 'will_withdraw'
+  | 'not_reached'
+  | 'home_delivery_arranged'
+  | 'already_withdrawn'
+  | 'refused_other';
+export const CONTACT_KINDS: readonly ContactKind[] = ['call', 'home_visit', 'home_delivery', 'other'];
+export const CONTACT_OUTCOMES: readonly ContactOutcome[] = [
+  'will_withdraw',
+  'not_reached',
+  'home_delivery_arranged',
+  'already_withdrawn',
+  'refused_other',
+];
+
+export interface ContactInput {
+  beneficiary_id: string;
+  /** null: about the person in general. */
+  payment_id: string | null;
+  kind: string;
+  contacted_on: string;
+  outcome: string;
+  note: string;
+}
+
+export interface Contact {
+  id: string;
+  beneficiary_id: string;
+  payment_id: string | null;
+  kind: ContactKind;
+  contacted_on: string;
+  outcome: ContactOutcome;
+  note: string;
+  created_by: string;
+}
+
+export interface FollowupQuery {
+  /** Days since the credit; null = 7. */
+  days: number | null;
+  ward_code: string | null;
+}
+
+export interface FollowupRow {
+  payment_id: string;
+  beneficiary_id: string;
+  full_name: string;
+  age: number;
+  ward_code: string;
+  ward_name: string;
+  residential_group: string;
+  phone: string;
+  needs: Needs;
+  priority: number;
+  period: string;
+  amount_vnd: number;
+  withdrawn_vnd: number;
+  remaining_vnd: number;
+  credited_on: string;
+  days_waiting: number;
+  last_contact: Contact | null;
+}
+
+export interface FollowupList {
+  as_of: string;
+  days: number;
+  ward_code: string | null;
+  rows: FollowupRow[];
+}
+
+export interface ExportResult {
+  path: string;
+  rows: number;
+}
+
+export interface SampleInput {
+  /** mm/yyyy */
+  period: string;
+  /** "20" or "10%" */
+  size: string;
+  seed: string;
+}
+
+export type VerificationResult = 'full' | 'partial' | 'nothing';
+export const VERIFICATION_RESULTS: readonly VerificationResult[] = ['full', 'partial', 'nothing'];
+
+export interface VerificationItem {
+  id: string;
+  payment_id: string;
+  position: number;
+  beneficiary_id: string;
+  full_name: string;
+  ward_code: string;
+  ward_name: string;
+  amount_vnd: number;
+  credited_on: string | null;
+  result: VerificationResult | null;
+  amount_received_vnd: number | null;
+  verified_on: string | null;
+  note: string;
+}
+
+export interface VerificationSample {
+  id: string;
+  period: string;
+  seed: string;
+  size_spec: string;
+  population: number;
+  size: number;
+  verified: number;
+  confirmed_full: number;
+  partial: number;
+  nothing: number;
+  share_full: number | null;
+  created_by: string;
+  created_at: string;
+  items: VerificationItem[];
+}
+
+export interface VerificationInput {
+  item_id: string;
+  result: string;
+  /** Only for a partial result. */
+  amount_received: string;
+  verified_on: string;
+  note: string;
+}
+
+export type GrievanceCategory =
+  | 'not_received'
+  | 'wrong_amount'
+  | 'account_problem'
+  | 'access'
+  | 'staff_conduct'
+  | 'other';
+export type GrievanceChannel = 'in_person' | 'phone' | 'hotline' | 'letter' | 'online' | 'other';
+export type GrievanceStatus = 'open' | 'in_progress' | 'resolved' | 'rejected';
+export const GRIEVANCE_CATEGORIES: readonly GrievanceCategory[] = [
+  'not_received',
+  'wrong_amount',
+  'account_problem',
+  'access',
+  'staff_conduct',
+  'other',
+];
+export const GRIEVANCE_CHANNELS: readonly GrievanceChannel[] = ['in_person', 'phone', 'hotline', 'letter', 'online', 'other'];
+export const GRIEVANCE_STATUSES: readonly GrievanceStatus[] = ['open', 'in_progress', 'resolved', 'rejected'];
+
+export interface GrievanceInput {
+  beneficiary_id: string;
+  category: string;
+  channel: string;
+  description: string;
+  opened_on: string;
+  /** Empty: opened_on + 15 days. */
+  deadline_on: string;
+}
+
+export interface GrievanceUpdateInput {
+  grievance_id: string;
+  status: string;
+  changed_on: string;
+  /** Required to resolve or reject. */
+  note: string;
+  /** Empty: unchanged. */
+  deadline_on: string;
+}
+
+export interface GrievanceEvent {
+  id: string;
+  from_status: GrievanceStatus | null;
+  to_status: GrievanceStatus;
+  changed_on: string;
+  deadline_on: string;
+  note: string;
+  created_by: string;
+}
+
+export interface Grievance {
+  id: string;
+  beneficiary_id: string;
+  full_name: string;
+  ward_code: string;
+  ward_name: string;
+  category: GrievanceCategory;
+  channel: GrievanceChannel;
+  description: string;
+  opened_on: string;
+  deadline_on: string;
+  status: GrievanceStatus;
+  resolution_note: string;
+  closed_on: string | null;
+  overdue: boolean;
+  history: GrievanceEvent[];
+}
+
+export interface GrievanceQuery {
+  status: GrievanceStatus | null;
+  overdue: boolean;
+  beneficiary_id: string | null;
 }

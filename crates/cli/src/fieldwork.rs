@@ -1,0 +1,99 @@
+//! The field-workflow subcommands: `followup`, `verify-sample`, `grievances` (arguments are
+//! parsed in main.rs; this module runs them and prints).
+
+use ansinh_core::followup::DEFAULT_FOLLOWUP_DAYS;
+use ansinh_core::verification::{self, SampleInput};
+use ansinh_core::{AppError, dates};
+use ansinh_store::{GrievanceQuery, Store, VerificationSampleView};
+use chrono::NaiveDate;
+use std::path::Path;
+
+macro_rules! json {
+    ($v:expr) => {
+        serde_json::to_string_pretty($v).expect("serialisable")
+    };
+}
+
+pub async fn followup(
+    store: &Store,
+    as_of: NaiveDate,
+    days: Option<u32>,
+    ward: Option<&str>,
+    as_json: bool,
+    out: Option<&Path>,
+) -> Result<(), AppError> {
+    let list = store.followup_list(as_of, days.unwrap_or(DEFAULT_FOLLOWUP_DAYS), ward).await?;
+    if let Some(out) = out {
+        ansinh_files::followup::write_followup_xlsx(out, &list)?;
+        eprintln!("{} rows written to {}", list.rows.len(), out.display());
+    }
+    if as_json {
+        println!("{}", json!(&list));
+    } else if out.is_none() {
+        println!(
+            "{:>3} {:<28} {:>4} {:<20} {:>5} {:>12} {:<10} {:>5}",
+            "#", "name", "age", "ward", "score", "remaining", "credited", "days"
+        );
+        for (i, r) in list.rows.iter().enumerate() {
+            println!(
+                "{:>3} {:<28} {:>4} {:<20} {:>5} {:>12} {:<10} {:>5}",
+                i + 1,
+                r.full_name,
+                r.age,
+                r.ward_name,
+                r.priority,
+                r.remaining_vnd,
+                r.credited_on,
+                r.days_waiting
+            );
+        }
+    }
+    Ok(())
+}
+
+fn period_key(field: &str, raw: &str) -> Result<String, AppError> {
+    let (y, m) = dates::parse_period(field, raw)?;
+    Ok(dates::period_key(y, m))
+}
+
+fn print_sample(s: &VerificationSampleView) {
+    println!("{}", json!(s));
+}
+
+pub async fn sample_create(store: &Store, cycle: &str, size: &str, seed: &str) -> Result<(), AppError> {
+    let input = SampleInput { period: cycle.to_string(), size: size.to_string(), seed: seed.to_string() };
+    let req = verification::sample_request(&input).map_err(AppError::Validation)?;
+    print_sample(&store.create_sample(&req).await?);
+    Ok(())
+}
+
+pub async fn sample_show(store: &Store, cycle: &str) -> Result<(), AppError> {
+    let period = period_key("cycle", cycle)?;
+    match store.sample_for(&period).await? {
+        Some(s) => print_sample(&s),
+        None => return Err(AppError::NotFound { entity: "sample", id: period }),
+    }
+    Ok(())
+}
+
+pub async fn grievances(store: &Store, as_of: NaiveDate, overdue: bool, as_json: bool) -> Result<(), AppError> {
+    let list = store.grievances(&GrievanceQuery { overdue, ..Default::default() }, as_of).await?;
+    if as_json {
+        println!("{}", json!(&list));
+    } else {
+        for g in &list {
+            println!(
+                "{} {:<12} {:<16} {:<28} opened {} deadline {}{}",
+                g.id,
+                g.status.as_str(),
+                g.category.as_str(),
+                g.full_name,
+                g.opened_on,
+                g.deadline_on,
+                if g.overdue { "  OVERDUE" } else { "" }
+            );
+        }
+        println!("{} grievance(s)", list.len());
+    }
+    Ok(())
+}
