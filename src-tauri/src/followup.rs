@@ -5,6 +5,7 @@
 use crate::state::AppState;
 use ansinh_core::followup::{self, ContactInput, DEFAULT_FOLLOWUP_DAYS};
 use ansinh_core::grievances::{self, GrievanceInput, GrievanceStatus, GrievanceUpdateInput};
+use ansinh_core::model::DraftForm;
 use ansinh_core::verification::{self, SampleInput, VerificationInput};
 use ansinh_core::{AppError, dates};
 use ansinh_store::{ContactView, FollowupList, GrievanceQuery, GrievanceView, VerificationSampleView};
@@ -50,6 +51,7 @@ pub async fn export_followup(state: State<'_, AppState>, query: FollowupQuery) -
 pub async fn record_contact(state: State<'_, AppState>, input: ContactInput) -> Cmd<ContactView> {
     let c = followup::contact(&input, today()).map_err(AppError::Validation)?;
     state.store.add_contact(&c).await?;
+    state.store.discard_draft(DraftForm::Contact, &input.beneficiary_id).await?;
     Ok(state.store.contact(&c.id.to_string()).await?)
 }
 
@@ -82,13 +84,16 @@ pub async fn get_verification_sample(
 #[tauri::command]
 pub async fn record_verification(state: State<'_, AppState>, input: VerificationInput) -> Cmd<VerificationSampleView> {
     let o = verification::verification(&input, today()).map_err(AppError::Validation)?;
-    Ok(state.store.record_verification(&o).await?)
+    let sample = state.store.record_verification(&o).await?;
+    state.store.discard_draft(DraftForm::Verification, &input.item_id).await?;
+    Ok(sample)
 }
 
 #[tauri::command]
 pub async fn open_grievance(state: State<'_, AppState>, input: GrievanceInput) -> Cmd<GrievanceView> {
     let g = grievances::grievance(&input, today()).map_err(AppError::Validation)?;
     state.store.open_grievance(&g).await?;
+    state.store.discard_draft(DraftForm::Grievance, &input.beneficiary_id).await?;
     Ok(state.store.grievance(&g.id.to_string(), today()).await?)
 }
 
@@ -96,6 +101,7 @@ pub async fn open_grievance(state: State<'_, AppState>, input: GrievanceInput) -
 pub async fn update_grievance(state: State<'_, AppState>, input: GrievanceUpdateInput) -> Cmd<GrievanceView> {
     let u = grievances::grievance_update(&input, today()).map_err(AppError::Validation)?;
     state.store.update_grievance(&u).await?;
+    state.store.discard_draft(DraftForm::GrievanceUpdate, &input.grievance_id).await?;
     Ok(state.store.grievance(&u.grievance_id.to_string(), today()).await?)
 }
 

@@ -196,8 +196,19 @@ async fn language_switch_is_saved() {
     assert_eq!(app.text("nav-dashboard").await.trim(), "Tổng quan");
     app.click("lang-en").await;
     app.wait_text("nav-dashboard", |t| t.trim() == "Overview", harness::TIMEOUT).await;
-    let info = app.invoke("app_info", json!({})).await.expect("app_info");
-    assert_eq!(info["lang"], "en", "the choice is stored by Rust, not in the webview");
+    // The UI switches at once and stores the choice in the background: wait until Rust has it.
+    let start = std::time::Instant::now();
+    loop {
+        let info = app.invoke("app_info", json!({})).await.expect("app_info");
+        if info["lang"] == "en" {
+            break;
+        }
+        assert!(start.elapsed() < harness::TIMEOUT, "the choice is stored by Rust, not in the webview: {info}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // A new start (even after a crash) comes up in English.
+    let app = app.kill_and_restart().await;
+    app.wait_text("nav-dashboard", |t| t.trim() == "Overview", harness::TIMEOUT).await;
     app.click("lang-vi").await;
     app.wait_text("nav-dashboard", |t| t.trim() == "Tổng quan", harness::TIMEOUT).await;
     app.close().await;

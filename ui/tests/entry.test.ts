@@ -170,3 +170,25 @@ describe('keyboard', () => {
     expect(router.route.name).toBe('list');
   });
 });
+
+describe('drafts of the field-workflow forms', () => {
+  it('a half-written grievance is offered back and reopens on the person page', async () => {
+    const user = userEvent.setup();
+    const fake = new FakeBackend();
+    const an = fake.store.beneficiaries.find((b) => b.full_name === 'Nguyễn Văn An')!;
+    const first = await renderApp({}, fake);
+    navigate({ name: 'detail', id: an.id });
+    await user.click(await screen.findByTestId('open-grievance'));
+    await user.type(await screen.findByTestId('field-description'), 'Chưa nhận được tiền tháng 3');
+    await waitFor(() => expect(fake.drafts.get(`grievance|${an.id}`)).toBeDefined(), { timeout: 3000 });
+
+    first.unmount();
+    navigate({ name: 'list' });
+    await renderApp({}, fake);
+    const banner = await screen.findByTestId('unfinished-forms');
+    expect(banner).toHaveTextContent('Mở khiếu nại: Chưa nhận được tiền tháng 3');
+    await user.click(within(banner).getByTestId('draft-resume'));
+    await waitFor(() => expect(screen.getByTestId('field-description')).toHaveValue('Chưa nhận được tiền tháng 3'));
+    expect(router.route).toEqual({ name: 'detail', id: an.id, open: 'grievance' });
+  });
+});

@@ -155,5 +155,9 @@ str_enum!(
         Account => "account",
         Payment => "payment",
         Withdrawal => "withdrawal",
+        Contact => "contact",
+        Grievance => "grievance",
+        GrievanceUpdate => "grievance_update",
+        Verification => "verification",
     }
 );

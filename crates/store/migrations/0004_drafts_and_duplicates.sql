@@ -2,10 +2,11 @@
 
 -- A form's unsaved input, autosaved as the officer types so a crash or a closed window loses
 -- nothing. Local to this desktop (not a record of the city: no change records, never exchanged).
--- `form` names the form (beneficiary, beneficiary_edit, account, payment, withdrawal); `subject`
--- is what it belongs to ('' for a new person, else the person's or payment's id).
+-- `form` names the form; `subject` is what it belongs to ('' for a new person, else the id of the
+-- person, payment, grievance or verification item the form is about).
 CREATE TABLE drafts (
-    form       TEXT NOT NULL CHECK (form IN ('beneficiary', 'beneficiary_edit', 'account', 'payment', 'withdrawal')),
+    form       TEXT NOT NULL CHECK (form IN ('beneficiary', 'beneficiary_edit', 'account', 'payment', 'withdrawal',
+                                             'contact', 'grievance', 'grievance_update', 'verification')),
     subject    TEXT NOT NULL,
     payload    TEXT NOT NULL CHECK (json_valid(payload)),
     person_id  TEXT NOT NULL DEFAULT '',   -- the person the form is about ('' for a new one): where to resume

@@ -78,3 +78,38 @@ export function fieldAttrs(name: string, fields: Record<string, FieldError>) {
     'aria-describedby': invalid ? `e-${name}` : undefined,
   };
 }
+
+const FOCUSABLE = 'a[href], button:not([disabled]), input, select, [tabindex="0"]';
+
+/**
+ * `use:rowKeys` on a `<tbody>` — ↓/↑ (and Home/End) move between rows, keeping the column:
+ * the focus goes to the same-place link or button of the next row, so a long list (follow-up,
+ * grievances, a sample) is worked from the keyboard. Ignored while an input method composes.
+ */
+export function rowKeys(node: HTMLElement) {
+  const onKey = (e: KeyboardEvent): void => {
+    if (isComposing(e) || !['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(e.key)) return;
+    const target = e.target as HTMLElement;
+    if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement) return;
+    const rows = Array.from(node.querySelectorAll<HTMLTableRowElement>(':scope > tr'));
+    const row = target.closest('tr');
+    const index = row ? rows.indexOf(row as HTMLTableRowElement) : -1;
+    if (index < 0) return;
+    const column = Array.from(row!.querySelectorAll<HTMLElement>(FOCUSABLE)).indexOf(target);
+    const next =
+      e.key === 'Home' ? 0 : e.key === 'End' ? rows.length - 1 : index + (e.key === 'ArrowDown' ? 1 : -1);
+    if (next < 0 || next >= rows.length) return;
+    const focusables = Array.from(rows[next].querySelectorAll<HTMLElement>(FOCUSABLE));
+    const goal = focusables[Math.max(0, Math.min(column, focusables.length - 1))];
+    if (goal) {
+      e.preventDefault();
+      goal.focus();
+    }
+  };
+  node.addEventListener('keydown', onKey);
+  return {
+    destroy() {
+      node.removeEventListener('keydown', onKey);
+    },
+  };
+}

@@ -2,6 +2,7 @@
 // the backend) a moment after the officer stops typing, so a crash or a closed window loses
 // nothing. Nothing is kept in the webview. Saving the form makes Rust delete the draft.
 
+import { onMount } from 'svelte';
 import type { Backend } from './backend';
 import type { Draft, DraftForm } from './types';
 
@@ -130,4 +131,35 @@ export class DraftKeeper<T> {
       if (!this.stopped) this.status = 'failed';
     }
   }
+}
+
+export interface KeepDraft<T> {
+  form: DraftForm;
+  /** What the draft belongs to (read once: a mounted form never changes subject). */
+  subject: string;
+  /** The person the form is about, where the app resumes it. */
+  personId: string;
+  label: (input: T) => string;
+  /** The form's input now (a `$state.snapshot`). */
+  read: () => T;
+  /** Puts a restored input back into the form. */
+  write: (input: T) => void;
+  /** The form's blank input. */
+  blank: () => T;
+}
+
+/**
+ * The whole draft life of a form, set up while the component initialises: restore the kept
+ * draft once mounted, autosave every change after that. Pass the keeper to `<Form draft=…>`,
+ * which stops it on save and discards it on cancel.
+ */
+export function keepDraft<T>(backend: Backend, o: KeepDraft<T>): DraftKeeper<T> {
+  const keeper = new DraftKeeper<T>(backend, o.form, o.subject, o.personId, o.label);
+  keeper.autosave(o.read);
+  onMount(() => {
+    void keeper.restore(o.blank()).then((restored) => {
+      if (restored) o.write(restored);
+    });
+  });
+  return keeper;
 }

@@ -328,7 +328,16 @@ export interface MetricsReport extends Metrics {
 }
 
 /** The forms whose unsaved input is kept as a draft in SQLite. */
-export type DraftForm = 'beneficiary' | 'beneficiary_edit' | 'account' | 'payment' | 'withdrawal';
+export type DraftForm =
+  | 'beneficiary'
+  | 'beneficiary_edit'
+  | 'account'
+  | 'payment'
+  | 'withdrawal'
+  | 'contact'
+  | 'grievance'
+  | 'grievance_update'
+  | 'verification';
 
 export interface DraftInput {
   form: DraftForm;

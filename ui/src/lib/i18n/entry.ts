@@ -26,6 +26,10 @@ export const vi = {
   'drafts.form.account': 'Mở tài khoản',
   'drafts.form.payment': 'Ghi nhận chi trả',
   'drafts.form.withdrawal': 'Ghi nhận rút tiền',
+  'drafts.form.contact': 'Ghi nhận liên hệ',
+  'drafts.form.grievance': 'Mở khiếu nại',
+  'drafts.form.grievance_update': 'Cập nhật khiếu nại',
+  'drafts.form.verification': 'Ghi kết quả xác minh',
   'dup.title': 'Có thể trùng với người đã đăng ký',
   'dup.explain':
     'Cùng họ tên (không tính dấu), ngày sinh và xã/phường với người dưới đây. Hãy so sánh rồi chọn.',
@@ -67,6 +71,10 @@ export const en: Record<keyof typeof vi, string> = {
   'drafts.form.account': 'Open account',
   'drafts.form.payment': 'Record payment',
   'drafts.form.withdrawal': 'Record withdrawal',
+  'drafts.form.contact': 'Record contact',
+  'drafts.form.grievance': 'Open grievance',
+  'drafts.form.grievance_update': 'Update grievance',
+  'drafts.form.verification': 'Record verification',
   'dup.title': 'Possibly a person already registered',
   'dup.explain':
     'Same name (ignoring tones), birth date and ward or commune as the person below. Compare, then choose.',
