@@ -105,7 +105,16 @@ str_enum!(
 
 str_enum!(
     /// Dimensions the indicators are segmented by.
-    SegmentBy { Ward => "ward", Age => "age", Group => "group", Channel => "channel", Need => "need" }
+    SegmentBy {
+        Ward => "ward",
+        Age => "age",
+        Group => "group",
+        Disability => "disability",
+        Channel => "channel",
+        Need => "need",
+        Assisted => "assisted",
+        Cycle => "cycle",
+    }
 );
 
 /// The needs flags of one person.

@@ -1,150 +1,371 @@
-//! Indicators per segment (ward, age band, group, channel, need). One pass over the payment
-//! facts feeds one accumulator per segment; a person with several needs counts in each.
+//! Indicators per segment. One pass over the [`Facts`] feeds one [`Acc`] per segment for every
+//! requested segmentation (one or two dimensions each) at once; a person with several needs
+//! counts in each of their needs' segments.
+//!
+//! Every fact has a segment value for each dimension, except: grievances have no channel, and
+//! a fact whose month is not a payment cycle has no cycle; such a fact is left out of that
+//! segmentation (never out of the overall figures). Segments with fewer than
+//! [`MIN_SEGMENT_PAYMENTS`] issued payments are reported as "too few to judge" (`too_few`,
+//! no figures): a percentage of 3 people says nothing about a ward.
 
-use crate::dates::{self, AgeBand, BirthDate};
-use crate::indicators::{Metrics, PaymentObs, TimeToCashAcc};
-use crate::model::{Channel, Need, Needs, SegmentBy};
-use chrono::NaiveDate;
+use crate::dates::{self, AgeBand};
+use crate::facts::{Facts, Person};
+use crate::measures::{Acc, Indicators, PaymentCtx};
+use crate::model::{Channel, Disability, Need, SegmentBy};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// What the indicators need to know about one credited payment and its person.
-#[derive(Debug, Clone)]
-pub struct PaymentFacts {
-    pub obs: PaymentObs,
-    pub ward_code: String,
-    pub birth: BirthDate,
-    pub group_code: String,
-    pub channel: Channel,
-    pub needs: Needs,
+/// Fewer issued payments than this and a segment is "too few to judge".
+pub const MIN_SEGMENT_PAYMENTS: u64 = 10;
+/// How many worst wards / groups are named.
+pub const WORST_COUNT: usize = 3;
+
+/// Which facts count. Periods are month numbers (see [`month_number`]), inclusive; payments
+/// and verifications by their cycle, accounts by their opening month, grievances by the month
+/// they were opened.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+    pub ward: Option<String>,
+    pub group: Option<String>,
+    pub channel: Option<Channel>,
+    pub need: Option<Need>,
+}
+
+/// year × 12 + month − 1: months as consecutive integers.
+pub fn month_number(year: i32, month: u32) -> i32 {
+    year * 12 + month as i32 - 1
+}
+
+fn month_of(d: NaiveDate) -> i32 {
+    month_number(d.year(), d.month())
+}
+
+fn period_month(period: &str) -> i32 {
+    let (y, m) = period.split_once('-').unwrap_or(("0", "1"));
+    month_number(y.parse().unwrap_or(0), m.parse().unwrap_or(1))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
+    /// The segment's values joined with "/" (e.g. "00004/80_plus").
     pub key: String,
+    /// One value per dimension of `by`.
+    pub keys: Vec<String>,
     pub label: String,
+    /// Payments issued in the segment.
+    pub size: u64,
+    /// Fewer than `min_segment_payments`: no figures are given.
+    pub too_few: bool,
     #[serde(flatten)]
-    pub metrics: Metrics,
+    pub indicators: Option<Indicators>,
 }
 
-/// The answer to `metrics`: overall figures, and per segment when asked.
+/// A ward or group named among the slowest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Worst {
+    pub key: String,
+    pub label: String,
+    /// Median days to cash; null when fewer than half have withdrawn so far.
+    pub median_days: Option<i64>,
+    pub withdrawn_by_day_3: Option<f64>,
+    pub credited: u64,
+}
+
+/// The answer to `metrics`: overall figures, per segment when asked, and the slowest wards
+/// and groups by name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricsReport {
     /// ISO date the figures are computed at (payments not withdrawn by then are censored).
     pub as_of: String,
+    pub min_segment_payments: u64,
     #[serde(flatten)]
-    pub overall: Metrics,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by: Option<SegmentBy>,
+    pub overall: Indicators,
+    #[serde(default)]
+    pub by: Vec<SegmentBy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<Segment>>,
+    pub worst_wards: Vec<Worst>,
+    pub worst_groups: Vec<Worst>,
 }
 
-/// The segment keys one payment belongs to. Age is the person's age on the credit date.
-pub fn keys(f: &PaymentFacts, by: SegmentBy) -> Vec<String> {
-    match by {
-        SegmentBy::Ward => vec![f.ward_code.clone()],
-        SegmentBy::Age => vec![AgeBand::of(dates::age_on(&f.birth, f.obs.credited_on)).code().to_string()],
-        SegmentBy::Group => vec![f.group_code.clone()],
-        SegmentBy::Channel => vec![f.channel.as_str().to_string()],
-        SegmentBy::Need => {
-            let present: Vec<String> =
-                Need::ALL.iter().filter(|n| f.needs.has(**n)).map(|n| n.as_str().to_string()).collect();
-            if present.is_empty() { vec!["none".to_string()] } else { present }
+/// The segment value codes of one fact.
+struct Ctx<'a> {
+    person: &'a Person,
+    channel: Option<Channel>,
+    period: Option<u32>,
+    age_on: NaiveDate,
+}
+
+const NO_NEED: u32 = Need::ALL.len() as u32;
+
+/// Pushes the codes of `dim` for this fact (several for needs, none when unknown).
+fn codes(dim: SegmentBy, c: &Ctx, out: &mut Vec<u32>) {
+    match dim {
+        SegmentBy::Ward => out.push(c.person.ward),
+        SegmentBy::Group => out.push(c.person.group),
+        SegmentBy::Age => {
+            let band = AgeBand::of(dates::age_on(&c.person.birth, c.age_on));
+            out.push(AgeBand::ALL.iter().position(|b| *b == band).unwrap_or(0) as u32);
         }
-    }
-}
-
-/// Order of segments: natural order for age bands and needs, codes otherwise.
-fn rank(by: SegmentBy, key: &str) -> usize {
-    match by {
-        SegmentBy::Age => AgeBand::ALL.iter().position(|b| b.code() == key).unwrap_or(usize::MAX),
-        SegmentBy::Need => Need::ALL.iter().position(|n| n.as_str() == key).unwrap_or(Need::ALL.len()),
-        _ => 0,
-    }
-}
-
-pub fn report<'a>(
-    facts: impl IntoIterator<Item = &'a PaymentFacts>,
-    as_of: NaiveDate,
-    by: Option<SegmentBy>,
-    label: impl Fn(SegmentBy, &str) -> String,
-) -> MetricsReport {
-    let mut overall = TimeToCashAcc::default();
-    let mut per: HashMap<String, TimeToCashAcc> = HashMap::new();
-    for f in facts {
-        overall.add(&f.obs, as_of);
-        if let Some(by) = by {
-            for k in keys(f, by) {
-                per.entry(k).or_default().add(&f.obs, as_of);
+        SegmentBy::Disability => {
+            out.push(Disability::ALL.iter().position(|d| *d == c.person.disability).unwrap_or(0) as u32)
+        }
+        SegmentBy::Channel => {
+            if let Some(ch) = c.channel {
+                out.push(Channel::ALL.iter().position(|x| *x == ch).unwrap_or(0) as u32);
+            }
+        }
+        SegmentBy::Need => {
+            let before = out.len();
+            out.extend((0..Need::ALL.len()).filter(|i| c.person.needs.has(Need::ALL[*i])).map(|i| i as u32));
+            if out.len() == before {
+                out.push(NO_NEED);
+            }
+        }
+        SegmentBy::Assisted => out.push(u32::from(c.person.assisted)),
+        SegmentBy::Cycle => {
+            if let Some(p) = c.period {
+                out.push(p);
             }
         }
     }
-    let segments = by.map(|by| {
-        let mut s: Vec<Segment> =
-            per.into_iter().map(|(key, acc)| Segment { label: label(by, &key), metrics: acc.finish(), key }).collect();
-        s.sort_by(|a, b| (rank(by, &a.key), &a.key).cmp(&(rank(by, &b.key), &b.key)));
-        s
-    });
-    MetricsReport { as_of: as_of.format("%Y-%m-%d").to_string(), overall: overall.finish(), by, segments }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The text code of a segment value (what `key` / `keys` hold).
+fn code_text(facts: &Facts, dim: SegmentBy, code: u32) -> String {
+    let i = code as usize;
+    match dim {
+        SegmentBy::Ward => facts.wards[i].clone(),
+        SegmentBy::Group => facts.groups[i].clone(),
+        SegmentBy::Age => AgeBand::ALL[i].code().to_string(),
+        SegmentBy::Disability => Disability::ALL[i].as_str().to_string(),
+        SegmentBy::Channel => Channel::ALL[i].as_str().to_string(),
+        SegmentBy::Need => Need::ALL.get(i).map_or("none", |n| n.as_str()).to_string(),
+        SegmentBy::Assisted => if code == 1 { "assisted" } else { "unassisted" }.to_string(),
+        SegmentBy::Cycle => facts.periods[i].clone(),
+    }
+}
 
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+/// One segmentation's accumulators, keyed by up to two codes.
+struct Split<'a> {
+    dims: &'a [SegmentBy],
+    accs: HashMap<(u32, u32), Acc>,
+    a: Vec<u32>,
+    b: Vec<u32>,
+}
+
+impl<'a> Split<'a> {
+    fn new(dims: &'a [SegmentBy]) -> Self {
+        Split { dims, accs: HashMap::new(), a: Vec::new(), b: Vec::new() }
     }
 
-    fn fact(ward: &str, birth_year: i32, needs: Needs, credited: &str, withdrawn: Option<&str>) -> PaymentFacts {
-        PaymentFacts {
-            obs: PaymentObs { credited_on: d(credited), first_withdrawal_on: withdrawn.map(d) },
-            ward_code: ward.into(),
-            birth: BirthDate::Year(birth_year),
-            group_code: "g".into(),
-            channel: Channel::Bank,
-            needs,
+    fn each(&mut self, c: &Ctx, f: impl Fn(&mut Acc)) {
+        self.a.clear();
+        self.b.clear();
+        codes(self.dims[0], c, &mut self.a);
+        match self.dims.get(1) {
+            Some(d) => codes(*d, c, &mut self.b),
+            None => self.b.push(0),
+        }
+        for x in &self.a {
+            for y in &self.b {
+                f(self.accs.entry((*x, *y)).or_default());
+            }
+        }
+    }
+}
+
+/// Everything one pass computes.
+pub struct Computed {
+    pub overall: Indicators,
+    /// One list per requested segmentation, in its order.
+    pub segmentations: Vec<Vec<Segment>>,
+    pub worst_wards: Vec<Worst>,
+    pub worst_groups: Vec<Worst>,
+}
+
+/// Computes every indicator at `as_of` for the facts `filter` keeps, overall and for each of
+/// `bys` (each one or two dimensions). `label(dim, code)` names a segment value.
+pub fn compute(
+    facts: &Facts,
+    as_of: NaiveDate,
+    filter: &Filter,
+    bys: &[Vec<SegmentBy>],
+    label: &dyn Fn(SegmentBy, &str) -> String,
+) -> Computed {
+    let ward_dim = [SegmentBy::Ward];
+    let group_dim = [SegmentBy::Group];
+    let mut splits: Vec<Split> =
+        bys.iter().filter(|b| !b.is_empty()).map(|b| Split::new(&b[..b.len().min(2)])).collect();
+    splits.push(Split::new(&ward_dim));
+    splits.push(Split::new(&group_dim));
+    let mut overall = Acc::default();
+
+    let period_months: Vec<i32> = facts.periods.iter().map(|p| period_month(p)).collect();
+    let cycle_of_month = |m: i32| period_months.binary_search(&m).ok().map(|i| i as u32);
+    let ward = filter.ward.as_ref().map(|w| facts.wards.iter().position(|x| x == w));
+    let group = filter.group.as_ref().map(|g| facts.groups.iter().position(|x| x == g));
+    let keep = |person: &Person, channel: Option<Channel>, month: i32| -> bool {
+        filter.from.is_none_or(|f| month >= f)
+            && filter.to.is_none_or(|t| month <= t)
+            && ward.is_none_or(|w| w == Some(person.ward as usize))
+            && group.is_none_or(|g| g == Some(person.group as usize))
+            && filter.channel.is_none_or(|c| channel == Some(c))
+            && filter.need.is_none_or(|n| person.needs.has(n))
+    };
+
+    for p in &facts.payments {
+        let person = &facts.people[p.person as usize];
+        if !keep(person, Some(p.channel), period_months[p.period as usize]) {
+            continue;
+        }
+        let ctx =
+            PaymentCtx { withdrawals: facts.withdrawals_of(p), cycle_end: facts.cycle_ends[p.period as usize], as_of };
+        let age_on = p.credited_on.or(p.scheduled_on).unwrap_or(as_of);
+        let c = Ctx { person, channel: Some(p.channel), period: Some(p.period), age_on };
+        overall.add_payment(p, &ctx);
+        for s in &mut splits {
+            s.each(&c, |acc| acc.add_payment(p, &ctx));
+        }
+    }
+    for a in &facts.accounts {
+        let person = &facts.people[a.person as usize];
+        let month = month_of(a.opened_on);
+        if !keep(person, Some(a.channel), month) {
+            continue;
+        }
+        let c = Ctx { person, channel: Some(a.channel), period: cycle_of_month(month), age_on: a.opened_on };
+        overall.add_account(a, as_of);
+        for s in &mut splits {
+            s.each(&c, |acc| acc.add_account(a, as_of));
+        }
+    }
+    for g in &facts.grievances {
+        let person = &facts.people[g.person as usize];
+        let month = month_of(g.opened_on);
+        // Grievances have no channel, so a channel filter keeps none of them.
+        if filter.channel.is_some() || !keep(person, None, month) {
+            continue;
+        }
+        let c = Ctx { person, channel: None, period: cycle_of_month(month), age_on: g.opened_on };
+        overall.add_grievance(g, as_of);
+        for s in &mut splits {
+            s.each(&c, |acc| acc.add_grievance(g, as_of));
+        }
+    }
+    for v in &facts.verifications {
+        if v.verified_on > as_of {
+            continue;
+        }
+        let p = &facts.payments[v.payment as usize];
+        let person = &facts.people[p.person as usize];
+        if !keep(person, Some(p.channel), period_months[p.period as usize]) {
+            continue;
+        }
+        let c = Ctx { person, channel: Some(p.channel), period: Some(p.period), age_on: v.verified_on };
+        overall.add_verification(v.full);
+        for s in &mut splits {
+            s.each(&c, |acc| acc.add_verification(v.full));
         }
     }
 
-    #[test]
-    fn segments_partition_by_ward_and_overlap_by_need() {
-        let alone = Needs { lives_alone: true, ..Needs::default() };
-        let both = Needs { lives_alone: true, bedridden: true, ..Needs::default() };
-        let facts = vec![
-            fact("A", 1940, alone, "2026-10-10", Some("2026-10-11")),
-            fact("A", 1990, Needs::default(), "2026-10-10", None),
-            fact("B", 1950, both, "2026-10-10", Some("2026-10-20")),
-        ];
-        let as_of = d("2026-11-01");
-        let r = report(&facts, as_of, Some(SegmentBy::Ward), |_, k| format!("ward {k}"));
-        assert_eq!(r.overall.credited, 3);
-        let s = r.segments.unwrap();
-        assert_eq!(
-            s.iter().map(|s| (s.key.as_str(), s.metrics.credited)).collect::<Vec<_>>(),
-            vec![("A", 2), ("B", 1)]
-        );
-        assert_eq!(s[0].label, "ward A");
-
-        let r = report(&facts, as_of, Some(SegmentBy::Need), |_, k| k.to_string());
-        let s = r.segments.unwrap();
-        let got: Vec<_> = s.iter().map(|s| (s.key.as_str(), s.metrics.credited)).collect();
-        assert_eq!(got, vec![("lives_alone", 2), ("bedridden", 1), ("none", 1)]);
-
-        let r = report(&facts, as_of, Some(SegmentBy::Age), |_, k| k.to_string());
-        let keys: Vec<_> = r.segments.unwrap().into_iter().map(|s| s.key).collect();
-        // ages on 2026-10-10: 86, 36, 76
-        assert_eq!(keys, vec!["16_59", "75_79", "80_plus"]);
+    let reason = |r: u32| facts.failure_reasons[r as usize].clone();
+    let mut lists: Vec<Vec<Segment>> = splits.into_iter().map(|s| segments(facts, s, &reason, label)).collect();
+    let groups = lists.pop().unwrap_or_default();
+    let wards = lists.pop().unwrap_or_default();
+    Computed {
+        overall: overall.finish(&reason),
+        segmentations: lists,
+        worst_wards: worst(&wards),
+        worst_groups: worst(&groups),
     }
+}
 
-    #[test]
-    fn report_json_is_flat() {
-        let facts = vec![fact("A", 1940, Needs::default(), "2026-10-10", Some("2026-10-12"))];
-        let v = serde_json::to_value(report(&facts, d("2026-11-01"), None, |_, k| k.to_string())).unwrap();
-        assert_eq!(v["credited"], 1);
-        assert_eq!(v["as_of"], "2026-11-01");
-        assert_eq!(v["time_to_cash_days"]["median"], 2);
-        assert!(v.get("segments").is_none());
+fn segments(
+    facts: &Facts,
+    split: Split,
+    reason: &dyn Fn(u32) -> String,
+    label: &dyn Fn(SegmentBy, &str) -> String,
+) -> Vec<Segment> {
+    let dims = split.dims;
+    let mut keyed: Vec<((u32, u32), Acc)> = split.accs.into_iter().collect();
+    // Natural order of codes: age bands youngest first, needs in their order, cycles by date;
+    // wards and groups by code.
+    let text = |dim: SegmentBy, code: u32| code_text(facts, dim, code);
+    keyed.sort_by(|(a, _), (b, _)| {
+        let ord = |dim: SegmentBy, x: u32, y: u32| match dim {
+            SegmentBy::Ward | SegmentBy::Group => text(dim, x).cmp(&text(dim, y)),
+            _ => x.cmp(&y),
+        };
+        ord(dims[0], a.0, b.0).then_with(|| dims.get(1).map_or(std::cmp::Ordering::Equal, |d| ord(*d, a.1, b.1)))
+    });
+    keyed
+        .into_iter()
+        .map(|((x, y), acc)| {
+            let codes: Vec<(SegmentBy, u32)> = dims.iter().copied().zip([x, y]).collect();
+            let keys: Vec<String> = codes.iter().map(|(d, c)| text(*d, *c)).collect();
+            let labels: Vec<String> = codes.iter().zip(&keys).map(|((d, _), k)| label(*d, k)).collect();
+            let size = acc.issued();
+            let too_few = size < MIN_SEGMENT_PAYMENTS;
+            Segment {
+                key: keys.join("/"),
+                label: labels.join(" · "),
+                keys,
+                size,
+                too_few,
+                indicators: (!too_few).then(|| acc.finish(reason)),
+            }
+        })
+        .collect()
+}
+
+/// The slowest segments with enough payments: highest median first; a segment where fewer
+/// than half have withdrawn (no median yet) is slower than any median.
+fn worst(segments: &[Segment]) -> Vec<Worst> {
+    let mut w: Vec<Worst> = segments
+        .iter()
+        .filter_map(|s| {
+            let m = &s.indicators.as_ref()?.time_to_cash;
+            (m.credited > 0).then(|| Worst {
+                key: s.key.clone(),
+                label: s.label.clone(),
+                median_days: m.time_to_cash_days.median,
+                withdrawn_by_day_3: m.withdrawn_by_day.day3,
+                credited: m.credited,
+            })
+        })
+        .collect();
+    w.sort_by(|a, b| {
+        let rank = |x: &Worst| x.median_days.unwrap_or(i64::MAX);
+        rank(b)
+            .cmp(&rank(a))
+            .then_with(|| a.withdrawn_by_day_3.unwrap_or(0.0).total_cmp(&b.withdrawn_by_day_3.unwrap_or(0.0)))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    w.truncate(WORST_COUNT);
+    w
+}
+
+/// The `metrics` report for one segmentation (`by`: none, one or two dimensions).
+pub fn report(
+    facts: &Facts,
+    as_of: NaiveDate,
+    filter: &Filter,
+    by: &[SegmentBy],
+    label: &dyn Fn(SegmentBy, &str) -> String,
+) -> MetricsReport {
+    let bys: Vec<Vec<SegmentBy>> = if by.is_empty() { vec![] } else { vec![by.to_vec()] };
+    let mut c = compute(facts, as_of, filter, &bys, label);
+    MetricsReport {
+        as_of: as_of.format("%Y-%m-%d").to_string(),
+        min_segment_payments: MIN_SEGMENT_PAYMENTS,
+        overall: c.overall,
+        by: by.to_vec(),
+        segments: (!by.is_empty()).then(|| c.segmentations.pop().unwrap_or_default()),
+        worst_wards: c.worst_wards,
+        worst_groups: c.worst_groups,
     }
 }

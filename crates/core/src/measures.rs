@@ -1,0 +1,283 @@
+//! Every indicator of DOMAIN.md "Indicators", defined once: [`Acc`] takes facts one at a time
+//! (a payment with its withdrawals, an account, a grievance, a verification visit) and
+//! [`Acc::finish`] reads the figures. One `Acc` per segment; accumulators merge.
+//!
+//! Definitions (the README's `metrics --json` section documents the keys):
+//! - time to cash, withdrawn by day k: [`crate::indicators`] (Kaplan-Meier, censored at `as_of`);
+//! - full withdrawal at first visit: of payments withdrawn by `as_of`, the share whose first
+//!   day's withdrawals took the whole amount;
+//! - unwithdrawn at cycle end: of credited payments whose next cycle was credited by `as_of`,
+//!   the share with no withdrawal before that day (later cycles are not known yet: left out);
+//! - on-time credit: of credited payments with a schedule, credited on or before it;
+//! - failed transfers: of issued payments (credited, failed, reversed), the failed or reversed,
+//!   counted by reason;
+//! - partial delivery: of credited payments, 0 < withdrawn by `as_of` < amount;
+//! - travel minutes, travel cost, waiting minutes: per withdrawal, unknown left out;
+//! - assisted withdrawals: per withdrawal, by proxy, home delivery or with help;
+//! - account to first payment: days from opening to the first credit to that account;
+//! - dormant accounts: accounts opened by `as_of` that never received a credit or whose money
+//!   was never withdrawn;
+//! - grievances per 1,000 issued payments, median days to resolution, share closed by the
+//!   deadline (of those closed);
+//! - verified receipt: of verification visits with a result, the person confirmed the full amount.
+
+use crate::facts::{AccountFact, GrievanceFact, PaymentFact, WithdrawalFact};
+use crate::indicators::{Metrics, PaymentObs, TimeToCashAcc};
+use crate::model::PaymentStatus;
+use crate::stats::{Hist, Share, ShareAcc, Stat};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A failure reason and how many payments failed for it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct ReasonCount {
+    pub reason: String,
+    pub count: u64,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct FailedTransfers {
+    #[serde(flatten)]
+    pub share: Share,
+    /// Most frequent first.
+    pub reasons: Vec<ReasonCount>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct AccountLead {
+    #[serde(flatten)]
+    pub days: Stat,
+    /// Opened accounts with no credit yet (not in the mean / median).
+    pub without_payment: u64,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct Dormant {
+    pub opened: u64,
+    /// Never received or never paid out.
+    pub dormant: u64,
+    pub never_received: u64,
+    /// Received but never withdrawn.
+    pub never_paid_out: u64,
+    pub share: Option<f64>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct Grievances {
+    pub count: u64,
+    pub per_1000_payments: Option<f64>,
+    pub resolution_days: Stat,
+    pub within_deadline: Share,
+}
+
+/// All indicators of one set of facts. Time to cash keeps its flat keys (credited, withdrawn,
+/// unwithdrawn, time_to_cash_days, withdrawn_by_day, curve).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct Indicators {
+    #[serde(flatten)]
+    pub time_to_cash: Metrics,
+    /// Payments issued: credited, failed or reversed.
+    pub payments: u64,
+    pub full_first_visit: Share,
+    pub unwithdrawn_at_cycle_end: Share,
+    pub on_time_credit: Share,
+    pub failed_transfers: FailedTransfers,
+    pub partial_delivery: Share,
+    pub travel_minutes: Stat,
+    pub travel_cost_vnd: Stat,
+    pub waiting_minutes: Stat,
+    pub assisted_withdrawals: Share,
+    pub account_to_first_payment_days: AccountLead,
+    pub dormant_accounts: Dormant,
+    pub grievances: Grievances,
+    pub verified_receipt: Share,
+}
+
+/// Accumulator of every indicator for one segment.
+#[derive(Debug, Clone, Default)]
+pub struct Acc {
+    ttc: TimeToCashAcc,
+    issued: u64,
+    first_visit_full: ShareAcc,
+    cycle_end: ShareAcc,
+    on_time: ShareAcc,
+    failed: ShareAcc,
+    reasons: BTreeMap<u32, u64>,
+    partial: ShareAcc,
+    travel: Hist,
+    cost: Hist,
+    wait: Hist,
+    assisted: ShareAcc,
+    lead: Hist,
+    without_payment: u64,
+    opened: u64,
+    never_received: u64,
+    never_paid_out: u64,
+    grievances: u64,
+    resolution: Hist,
+    in_time: ShareAcc,
+    verified: ShareAcc,
+}
+
+/// What a payment needs besides its own fact.
+pub struct PaymentCtx<'a> {
+    pub withdrawals: &'a [WithdrawalFact],
+    /// The next cycle's credit day, if known.
+    pub cycle_end: Option<NaiveDate>,
+    pub as_of: NaiveDate,
+}
+
+impl Acc {
+    /// Adds one payment (skipped entirely if not issued or credited after `as_of`).
+    pub fn add_payment(&mut self, p: &PaymentFact, ctx: &PaymentCtx) {
+        let as_of = ctx.as_of;
+        match p.status {
+            PaymentStatus::Scheduled => return,
+            PaymentStatus::Failed | PaymentStatus::Reversed => {
+                self.issued += 1;
+                self.failed.add(true);
+                if let Some(r) = p.failure_reason {
+                    *self.reasons.entry(r).or_default() += 1;
+                }
+                return;
+            }
+            PaymentStatus::Credited => {}
+        }
+        let Some(credited_on) = p.credited_on.filter(|c| *c <= as_of) else { return };
+        self.issued += 1;
+        self.failed.add(false);
+        // Withdrawals known on as_of.
+        let seen: &[WithdrawalFact] = {
+            let n = ctx.withdrawals.iter().take_while(|w| w.on <= as_of).count();
+            &ctx.withdrawals[..n]
+        };
+        let first = seen.first().map(|w| w.on);
+        self.ttc.add(&PaymentObs { credited_on, first_withdrawal_on: first }, as_of);
+        if let Some(first) = first {
+            let first_day: i64 = seen.iter().take_while(|w| w.on == first).map(|w| w.amount_vnd).sum();
+            self.first_visit_full.add(first_day >= p.amount_vnd);
+        }
+        if let Some(end) = ctx.cycle_end.filter(|e| *e <= as_of) {
+            self.cycle_end.add(first.is_none_or(|f| f >= end));
+        }
+        if let Some(s) = p.scheduled_on {
+            self.on_time.add(credited_on <= s);
+        }
+        let delivered: i64 = seen.iter().map(|w| w.amount_vnd).sum();
+        self.partial.add(delivered > 0 && delivered < p.amount_vnd);
+        for w in seen {
+            self.travel.add_opt(w.travel_minutes);
+            self.cost.add_opt(w.travel_cost_vnd);
+            self.wait.add_opt(w.waiting_minutes);
+            self.assisted.add(w.assisted);
+        }
+    }
+
+    /// Adds one account (skipped if opened after `as_of`).
+    pub fn add_account(&mut self, a: &AccountFact, as_of: NaiveDate) {
+        if a.opened_on > as_of {
+            return;
+        }
+        self.opened += 1;
+        match a.first_credit_on.filter(|c| *c <= as_of) {
+            Some(c) => {
+                self.lead.add((c - a.opened_on).num_days().max(0));
+                if a.first_withdrawal_on.is_none_or(|w| w > as_of) {
+                    self.never_paid_out += 1;
+                }
+            }
+            None => {
+                self.without_payment += 1;
+                self.never_received += 1;
+            }
+        }
+    }
+
+    /// Adds one grievance (skipped if opened after `as_of`).
+    pub fn add_grievance(&mut self, g: &GrievanceFact, as_of: NaiveDate) {
+        if g.opened_on > as_of {
+            return;
+        }
+        self.grievances += 1;
+        if let Some(c) = g.closed_on.filter(|c| *c <= as_of) {
+            self.resolution.add((c - g.opened_on).num_days());
+            self.in_time.add(c <= g.deadline_on);
+        }
+    }
+
+    /// Adds one verification visit's result.
+    pub fn add_verification(&mut self, full: bool) {
+        self.verified.add(full);
+    }
+
+    /// Payments issued so far: the size that decides "too few to judge".
+    pub fn issued(&self) -> u64 {
+        self.issued
+    }
+
+    pub fn merge(&mut self, o: &Acc) {
+        self.ttc.merge(&o.ttc);
+        self.issued += o.issued;
+        self.first_visit_full.merge(&o.first_visit_full);
+        self.cycle_end.merge(&o.cycle_end);
+        self.on_time.merge(&o.on_time);
+        self.failed.merge(&o.failed);
+        for (r, c) in &o.reasons {
+            *self.reasons.entry(*r).or_default() += c;
+        }
+        self.partial.merge(&o.partial);
+        self.travel.merge(&o.travel);
+        self.cost.merge(&o.cost);
+        self.wait.merge(&o.wait);
+        self.assisted.merge(&o.assisted);
+        self.lead.merge(&o.lead);
+        self.without_payment += o.without_payment;
+        self.opened += o.opened;
+        self.never_received += o.never_received;
+        self.never_paid_out += o.never_paid_out;
+        self.grievances += o.grievances;
+        self.resolution.merge(&o.resolution);
+        self.in_time.merge(&o.in_time);
+        self.verified.merge(&o.verified);
+    }
+
+    /// The figures; `reason` names a failure reason index.
+    pub fn finish(&self, reason: &dyn Fn(u32) -> String) -> Indicators {
+        let mut reasons: Vec<ReasonCount> =
+            self.reasons.iter().map(|(r, c)| ReasonCount { reason: reason(*r), count: *c }).collect();
+        reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
+        let dormant = self.never_received + self.never_paid_out;
+        Indicators {
+            time_to_cash: self.ttc.finish(),
+            payments: self.issued,
+            full_first_visit: self.first_visit_full.finish(),
+            unwithdrawn_at_cycle_end: self.cycle_end.finish(),
+            on_time_credit: self.on_time.finish(),
+            failed_transfers: FailedTransfers { share: self.failed.finish(), reasons },
+            partial_delivery: self.partial.finish(),
+            travel_minutes: self.travel.finish(),
+            travel_cost_vnd: self.cost.finish(),
+            waiting_minutes: self.wait.finish(),
+            assisted_withdrawals: self.assisted.finish(),
+            account_to_first_payment_days: AccountLead {
+                days: self.lead.finish(),
+                without_payment: self.without_payment,
+            },
+            dormant_accounts: Dormant {
+                opened: self.opened,
+                dormant,
+                never_received: self.never_received,
+                never_paid_out: self.never_paid_out,
+                share: (self.opened > 0).then(|| dormant as f64 / self.opened as f64),
+            },
+            grievances: Grievances {
+                count: self.grievances,
+                per_1000_payments: (self.issued > 0).then(|| self.grievances as f64 * 1000.0 / self.issued as f64),
+                resolution_days: self.resolution.finish(),
+                within_deadline: self.in_time.finish(),
+            },
+            verified_receipt: self.verified.finish(),
+        }
+    }
+}

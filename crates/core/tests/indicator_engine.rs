@@ -1,0 +1,389 @@
+//! Every indicator against a hand-computed fixture (censoring, ties, empty and tiny segments).
+//! The tables in the comments are the hand computation.
+
+use ansinh_core::dates::BirthDate;
+use ansinh_core::facts::*;
+use ansinh_core::model::{Channel, Disability, Need, Needs, PaymentStatus, SegmentBy};
+use ansinh_core::segments::{Filter, MIN_SEGMENT_PAYMENTS, compute, month_number, report};
+use chrono::NaiveDate;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+const AS_OF: &str = "2026-03-31";
+const AMOUNT: i64 = 500_000;
+
+fn person(ward: u32, group: u32, year: i32, needs: Needs, assisted: bool) -> Person {
+    Person { ward, group, birth: BirthDate::Year(year), disability: Disability::None, needs, assisted }
+}
+
+fn w(
+    on: &str,
+    amount: i64,
+    travel: Option<i64>,
+    cost: Option<i64>,
+    wait: Option<i64>,
+    assisted: bool,
+) -> WithdrawalFact {
+    WithdrawalFact {
+        on: d(on),
+        amount_vnd: amount,
+        travel_minutes: travel,
+        travel_cost_vnd: cost,
+        waiting_minutes: wait,
+        assisted,
+    }
+}
+
+/// Payments (amount 500.000 ₫ each), as of 31/03/2026. Cycle ends: 01 → 05/02, 02 → 05/03, 03 → none.
+///
+/// | # | who | cycle | status    | sched | credited | withdrawals                      | days | event |
+/// |---|-----|-------|-----------|-------|----------|----------------------------------|------|-------|
+/// | 1 | P0  | 01    | credited  | 01-05 | 01-05    | 01-06 500k (30', 10k, 10', help) |   1  | yes   |
+/// | 2 | P1  | 01    | credited  | 01-05 | 01-07    | 01-10 200k (?, ?, 20'), 01-12 300k (10', 0, ?) | 3 | yes |
+/// | 3 | P2  | 01    | credited  | 01-05 | 01-05    | –                                |  85  | cens. |
+/// | 4 | P0  | 02    | credited  | 02-05 | 02-05    | 02-05 100k (30', 20k, 30')       |   0  | yes   |
+/// | 5 | P1  | 02    | failed    | 02-05 | –        | reason account_closed            |      |       |
+/// | 6 | P2  | 02    | credited  | 02-05 | 02-06    | 03-06 500k (60', 30k, ?, help)   |  28  | yes   |
+/// | 7 | P1  | 03    | credited  | 03-05 | 03-05    | 04-02 500k (after as_of)         |  26  | cens. |
+/// | 8 | P0  | 03    | scheduled | 03-05 | –        | –                                |      |       |
+fn fixture() -> Facts {
+    let alone = Needs { lives_alone: true, ..Needs::default() };
+    let alone_bed = Needs { lives_alone: true, bedridden: true, ..Needs::default() };
+    let mut f = Facts {
+        wards: vec!["A".into(), "B".into()],
+        groups: vec!["g1".into(), "g2".into()],
+        periods: vec!["2026-01".into(), "2026-02".into(), "2026-03".into()],
+        cycle_ends: vec![Some(d("2026-02-05")), Some(d("2026-03-05")), None],
+        failure_reasons: vec!["account_closed".into()],
+        people: vec![
+            Person { disability: Disability::Severe, ..person(0, 0, 1940, alone, true) },
+            person(0, 0, 1990, Needs::default(), false),
+            person(1, 1, 1950, alone_bed, false),
+        ],
+        ..Facts::default()
+    };
+    let mut pay = |person: u32,
+                   period: u32,
+                   status: PaymentStatus,
+                   sched: &str,
+                   credited: Option<&str>,
+                   ws: Vec<WithdrawalFact>| {
+        let start = f.withdrawals.len() as u32;
+        f.withdrawals.extend(ws);
+        f.payments.push(PaymentFact {
+            person,
+            period,
+            channel: if person == 2 { Channel::Ewallet } else { Channel::Bank },
+            status,
+            amount_vnd: AMOUNT,
+            scheduled_on: Some(d(sched)),
+            credited_on: credited.map(d),
+            failure_reason: (status == PaymentStatus::Failed).then_some(0),
+            withdrawals: start..f.withdrawals.len() as u32,
+        });
+    };
+    use PaymentStatus::*;
+    pay(
+        0,
+        0,
+        Credited,
+        "2026-01-05",
+        Some("2026-01-05"),
+        vec![w("2026-01-06", AMOUNT, Some(30), Some(10_000), Some(10), true)],
+    );
+    pay(
+        1,
+        0,
+        Credited,
+        "2026-01-05",
+        Some("2026-01-07"),
+        vec![
+            w("2026-01-10", 200_000, None, None, Some(20), false),
+            w("2026-01-12", 300_000, Some(10), Some(0), None, false),
+        ],
+    );
+    pay(2, 0, Credited, "2026-01-05", Some("2026-01-05"), vec![]);
+    pay(
+        0,
+        1,
+        Credited,
+        "2026-02-05",
+        Some("2026-02-05"),
+        vec![w("2026-02-05", 100_000, Some(30), Some(20_000), Some(30), false)],
+    );
+    pay(1, 1, Failed, "2026-02-05", None, vec![]);
+    pay(
+        2,
+        1,
+        Credited,
+        "2026-02-05",
+        Some("2026-02-06"),
+        vec![w("2026-03-06", AMOUNT, Some(60), Some(30_000), None, true)],
+    );
+    pay(
+        1,
+        2,
+        Credited,
+        "2026-03-05",
+        Some("2026-03-05"),
+        vec![w("2026-04-02", AMOUNT, Some(5), Some(0), Some(0), false)],
+    );
+    pay(0, 2, Scheduled, "2026-03-05", None, vec![]);
+
+    let acc =
+        |person: u32, channel: Channel, opened: &str, credit: Option<&str>, withdrawal: Option<&str>| AccountFact {
+            person,
+            channel,
+            opened_on: d(opened),
+            first_credit_on: credit.map(d),
+            first_withdrawal_on: withdrawal.map(d),
+        };
+    f.accounts = vec![
+        acc(0, Channel::Bank, "2025-12-20", Some("2026-01-05"), Some("2026-01-06")), // lead 16
+        acc(1, Channel::Bank, "2026-01-02", Some("2026-01-07"), Some("2026-01-10")), // lead 5
+        acc(2, Channel::Ewallet, "2026-01-01", Some("2026-01-05"), Some("2026-03-06")), // lead 4
+        acc(2, Channel::Bank, "2026-02-01", None, None),                             // never received
+        acc(1, Channel::Ewallet, "2026-04-10", None, None),                          // after as_of
+        acc(0, Channel::Ewallet, "2026-02-10", Some("2026-03-01"), None),            // lead 19, never paid out
+    ];
+    let g = |person: u32, opened: &str, deadline: &str, closed: Option<&str>| GrievanceFact {
+        person,
+        opened_on: d(opened),
+        deadline_on: d(deadline),
+        closed_on: closed.map(d),
+    };
+    f.grievances = vec![
+        g(0, "2026-01-10", "2026-01-20", Some("2026-01-15")), // 5 days, in time
+        g(2, "2026-02-01", "2026-02-11", Some("2026-02-21")), // 20 days, late
+        g(1, "2026-03-01", "2026-03-11", None),               // open
+        g(1, "2026-04-05", "2026-04-15", None),               // after as_of
+    ];
+    f.verifications = vec![
+        VerificationFact { payment: 0, verified_on: d("2026-02-01"), full: true },
+        VerificationFact { payment: 5, verified_on: d("2026-03-10"), full: false },
+        VerificationFact { payment: 2, verified_on: d("2026-04-05"), full: true }, // after as_of
+    ];
+    f
+}
+
+/// The fixture `k` times over (same shares and quantiles, counts × k): segments big enough
+/// to be judged.
+fn times(f: &Facts, k: u32) -> Facts {
+    let mut out = Facts {
+        payments: vec![],
+        withdrawals: vec![],
+        verifications: vec![],
+        accounts: vec![],
+        grievances: vec![],
+        ..f.clone()
+    };
+    for _ in 0..k {
+        let base = out.payments.len() as u32;
+        for p in &f.payments {
+            let start = out.withdrawals.len() as u32;
+            out.withdrawals.extend_from_slice(f.withdrawals_of(p));
+            out.payments.push(PaymentFact { withdrawals: start..out.withdrawals.len() as u32, ..p.clone() });
+        }
+        out.accounts.extend_from_slice(&f.accounts);
+        out.grievances.extend_from_slice(&f.grievances);
+        out.verifications.extend(f.verifications.iter().map(|v| VerificationFact { payment: v.payment + base, ..*v }));
+    }
+    out
+}
+
+fn close(a: Option<f64>, b: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() < 1e-9)
+}
+
+fn label(_: SegmentBy, k: &str) -> String {
+    format!("<{k}>")
+}
+
+#[test]
+fn every_indicator_overall() {
+    let c = compute(&fixture(), d(AS_OF), &Filter::default(), &[], &label);
+    let o = c.overall;
+    // Time to cash. Sorted: 0 E, 1 E, 3 E, 26 C, 28 E, 85 C.
+    // day 0: 6 at risk, S 5/6; day 1: 5, S 2/3; day 3: 4, S 1/2; day 28: 2, S 1/4.
+    let t = &o.time_to_cash;
+    assert_eq!((t.credited, t.withdrawn, t.unwithdrawn), (6, 4, 2));
+    assert_eq!(
+        (t.time_to_cash_days.median, t.time_to_cash_days.p75, t.time_to_cash_days.p90),
+        (Some(3), Some(28), None)
+    );
+    assert!(close(t.withdrawn_by_day.day1, 1.0 / 3.0));
+    assert!(close(t.withdrawn_by_day.day3, 0.5));
+    assert!(close(t.withdrawn_by_day.day7, 0.5));
+    assert!(close(t.withdrawn_by_day.day30, 0.75));
+
+    assert_eq!(o.payments, 7);
+    // First visit full: 1 yes, 2 no (200k of 500k), 4 no, 6 yes.
+    assert_eq!((o.full_first_visit.n, o.full_first_visit.count), (4, 2));
+    // Cycle end known for Jan (05/02) and Feb (05/03): 3 untouched, 6 first withdrew 06/03.
+    assert_eq!((o.unwithdrawn_at_cycle_end.n, o.unwithdrawn_at_cycle_end.count), (5, 2));
+    // On time: 2 (07/01) and 6 (06/02) late.
+    assert_eq!((o.on_time_credit.n, o.on_time_credit.count), (6, 4));
+    assert_eq!((o.failed_transfers.share.n, o.failed_transfers.share.count), (7, 1));
+    assert_eq!(o.failed_transfers.reasons.len(), 1);
+    assert_eq!(
+        (o.failed_transfers.reasons[0].reason.as_str(), o.failed_transfers.reasons[0].count),
+        ("account_closed", 1)
+    );
+    // Partial: only 4 (100k of 500k); 7's withdrawal is after as_of, so nothing delivered yet.
+    assert_eq!((o.partial_delivery.n, o.partial_delivery.count), (6, 1));
+    // Withdrawals by as_of: 1, 2a, 2b, 4, 6. Unknown values left out, not zero.
+    assert_eq!((o.travel_minutes.n, o.travel_minutes.mean, o.travel_minutes.median), (4, Some(32.5), Some(30.0)));
+    assert_eq!(
+        (o.travel_cost_vnd.n, o.travel_cost_vnd.mean, o.travel_cost_vnd.median),
+        (4, Some(15_000.0), Some(15_000.0))
+    );
+    assert_eq!((o.waiting_minutes.n, o.waiting_minutes.mean, o.waiting_minutes.median), (3, Some(20.0), Some(20.0)));
+    assert_eq!((o.assisted_withdrawals.n, o.assisted_withdrawals.count), (5, 2));
+    assert!(close(o.assisted_withdrawals.share, 0.4));
+    // Accounts by as_of: 5; lead 16, 5, 4, 19: mean 11, median 10.5.
+    let lead = &o.account_to_first_payment_days;
+    assert_eq!((lead.days.n, lead.days.mean, lead.days.median, lead.without_payment), (4, Some(11.0), Some(10.5), 1));
+    let dm = &o.dormant_accounts;
+    assert_eq!((dm.opened, dm.dormant, dm.never_received, dm.never_paid_out), (5, 2, 1, 1));
+    assert!(close(dm.share, 0.4));
+    // Grievances: 3 by as_of, per 1,000 of 7 payments; closed after 5 and 20 days.
+    let g = &o.grievances;
+    assert_eq!(g.count, 3);
+    assert!(close(g.per_1000_payments, 3000.0 / 7.0));
+    assert_eq!((g.resolution_days.n, g.resolution_days.median), (2, Some(12.5)));
+    assert_eq!((g.within_deadline.n, g.within_deadline.count), (2, 1));
+    assert_eq!((o.verified_receipt.n, o.verified_receipt.count), (2, 1));
+}
+
+#[test]
+fn tiny_segments_are_too_few_to_judge() {
+    let r = report(&fixture(), d(AS_OF), &Filter::default(), &[SegmentBy::Ward], &label);
+    let s = r.segments.unwrap();
+    assert_eq!(
+        s.iter().map(|s| (s.key.as_str(), s.size, s.too_few)).collect::<Vec<_>>(),
+        vec![("A", 5, true), ("B", 2, true)]
+    );
+    assert!(s.iter().all(|s| s.indicators.is_none()));
+    let v = serde_json::to_value(&s[0]).unwrap();
+    assert_eq!(v["too_few"], true);
+    assert!(v.get("time_to_cash_days").is_none());
+    // Nothing to name either.
+    assert!(r.worst_wards.is_empty());
+    assert_eq!(r.min_segment_payments, MIN_SEGMENT_PAYMENTS);
+}
+
+#[test]
+fn segments_by_ward_and_worst_named() {
+    let r = report(&times(&fixture(), 10), d(AS_OF), &Filter::default(), &[SegmentBy::Ward], &label);
+    let s = r.segments.unwrap();
+    // A: 1 E, 3 E, 0 E, 26 C (×10): S 3/4, 1/2, 1/4: median 1. B: 85 C, 28 E: median 28.
+    let a = s[0].indicators.as_ref().unwrap();
+    let b = s[1].indicators.as_ref().unwrap();
+    assert_eq!((s[0].key.as_str(), s[0].label.as_str(), s[0].size), ("A", "<A>", 50));
+    assert_eq!((a.time_to_cash.credited, a.time_to_cash.time_to_cash_days.median), (40, Some(1)));
+    assert_eq!((b.time_to_cash.credited, b.time_to_cash.time_to_cash_days.median), (20, Some(28)));
+    assert_eq!(b.time_to_cash.withdrawn_by_day.day3, Some(0.0));
+    // B's grievance G1 (P2) and dormant A3 (P2).
+    assert_eq!((b.grievances.count, b.dormant_accounts.never_received), (10, 10));
+    let worst: Vec<_> = r.worst_wards.iter().map(|w| (w.key.as_str(), w.median_days)).collect();
+    assert_eq!(worst, vec![("B", Some(28)), ("A", Some(1))]);
+    assert_eq!(r.worst_groups[0].key, "g2");
+    // Shares do not change with the copies.
+    assert_eq!(r.overall.time_to_cash.time_to_cash_days.median, Some(3));
+}
+
+#[test]
+fn two_dimensions_and_needs_overlap() {
+    let r = report(&times(&fixture(), 10), d(AS_OF), &Filter::default(), &[SegmentBy::Ward, SegmentBy::Need], &label);
+    let s = r.segments.unwrap();
+    let got: Vec<_> = s.iter().map(|s| (s.key.as_str(), s.size)).collect();
+    assert_eq!(got, vec![("A/lives_alone", 20), ("A/none", 30), ("B/lives_alone", 20), ("B/bedridden", 20)]);
+    assert_eq!(s[0].keys, vec!["A", "lives_alone"]);
+    assert_eq!(s[0].label, "<A> · <lives_alone>");
+    assert_eq!(r.by, vec![SegmentBy::Ward, SegmentBy::Need]);
+}
+
+#[test]
+fn trend_by_cycle_and_other_dimensions() {
+    let f = times(&fixture(), 10);
+    let c = compute(
+        &f,
+        d(AS_OF),
+        &Filter::default(),
+        &[
+            vec![SegmentBy::Cycle],
+            vec![SegmentBy::Age],
+            vec![SegmentBy::Assisted],
+            vec![SegmentBy::Disability],
+            vec![SegmentBy::Channel],
+        ],
+        &label,
+    );
+    let keys = |i: usize| c.segmentations[i].iter().map(|s| (s.key.clone(), s.size)).collect::<Vec<_>>();
+    assert_eq!(keys(0), vec![("2026-01".into(), 30), ("2026-02".into(), 30), ("2026-03".into(), 10)]);
+    // Jan: 1 E, 3 E, 85 C → median 3.
+    assert_eq!(c.segmentations[0][0].indicators.as_ref().unwrap().time_to_cash.time_to_cash_days.median, Some(3));
+    // Ages at credit: P0 86, P1 36, P2 76.
+    assert_eq!(keys(1), vec![("16_59".into(), 30), ("75_79".into(), 20), ("80_plus".into(), 20)]);
+    assert_eq!(keys(2), vec![("unassisted".into(), 50), ("assisted".into(), 20)]);
+    assert_eq!(keys(3), vec![("none".into(), 50), ("severe".into(), 20)]);
+    assert_eq!(keys(4), vec![("bank".into(), 50), ("ewallet".into(), 20)]);
+}
+
+#[test]
+fn filters_by_cycle_ward_and_channel() {
+    let f = fixture();
+    let feb = month_number(2026, 2);
+    let c = compute(&f, d(AS_OF), &Filter { from: Some(feb), to: Some(feb), ..Filter::default() }, &[], &label);
+    let o = c.overall;
+    assert_eq!((o.payments, o.time_to_cash.credited), (3, 2));
+    assert_eq!(o.dormant_accounts.opened, 2); // A3, A5 opened in February
+    assert_eq!(o.grievances.count, 1);
+    assert_eq!((o.verified_receipt.n, o.verified_receipt.count), (1, 0));
+
+    let b = compute(&f, d(AS_OF), &Filter { ward: Some("B".into()), ..Filter::default() }, &[], &label).overall;
+    assert_eq!((b.payments, b.time_to_cash.time_to_cash_days.median), (2, Some(28)));
+    let none = compute(&f, d(AS_OF), &Filter { ward: Some("Z".into()), ..Filter::default() }, &[], &label).overall;
+    assert_eq!(none.payments, 0);
+
+    let e =
+        compute(&f, d(AS_OF), &Filter { channel: Some(Channel::Ewallet), ..Filter::default() }, &[], &label).overall;
+    assert_eq!((e.payments, e.grievances.count), (2, 0));
+    let n = compute(&f, d(AS_OF), &Filter { need: Some(Need::Bedridden), ..Filter::default() }, &[], &label).overall;
+    assert_eq!(n.payments, 2);
+}
+
+#[test]
+fn empty_facts_are_unknown_not_zero() {
+    let c = compute(&Facts::default(), d(AS_OF), &Filter::default(), &[vec![SegmentBy::Ward]], &label);
+    let o = c.overall;
+    assert_eq!(o.payments, 0);
+    assert_eq!(o.time_to_cash.time_to_cash_days.median, None);
+    assert_eq!(o.full_first_visit.share, None);
+    assert_eq!(o.travel_minutes.mean, None);
+    assert_eq!(o.dormant_accounts.share, None);
+    assert_eq!(o.grievances.per_1000_payments, None);
+    assert!(c.segmentations[0].is_empty());
+    let v = serde_json::to_value(&o).unwrap();
+    assert!(v["on_time_credit"]["share"].is_null());
+}
+
+#[test]
+fn a_later_as_of_sees_later_events() {
+    // On 10/04/2026: payment 7 withdrawn after 28 days (a tie with payment 6), A4 opened,
+    // G3 opened, the third verification done.
+    let o = compute(&fixture(), d("2026-04-10"), &Filter::default(), &[], &label).overall;
+    assert_eq!((o.time_to_cash.credited, o.time_to_cash.withdrawn), (6, 5));
+    // Sorted: 0, 1, 3, 28, 28 E, 95 C: day 28 has 3 at risk and 2 ties withdrawing,
+    // S(28) = 1/2 · 1/3 = 1/6 → withdrawn 5/6 by day 30; P75 28, P90 not reached.
+    let q = o.time_to_cash.time_to_cash_days;
+    assert_eq!((q.median, q.p75, q.p90), (Some(3), Some(28), None));
+    assert!(close(o.time_to_cash.withdrawn_by_day.day30, 5.0 / 6.0));
+    assert_eq!(o.dormant_accounts.opened, 6);
+    assert_eq!(o.grievances.count, 4);
+    assert_eq!(o.verified_receipt.n, 3);
+    // Payment 7's cycle has no next cycle: never counted at cycle end.
+    assert_eq!(o.unwithdrawn_at_cycle_end.n, 5);
+}
