@@ -25,6 +25,7 @@ const APP_COMMANDS: &[&str] = &[
     "record_payment",
     "record_withdrawal",
     "metrics",
+    "dashboard",
     "time_to_cash_chart",
     "update_beneficiary",
     "similar_beneficiaries",

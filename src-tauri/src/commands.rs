@@ -8,9 +8,8 @@
 use crate::state::AppState;
 use ansinh_core::duplicates::DuplicateKey;
 use ansinh_core::inputs::{AccountInput, BeneficiaryInput, PaymentInput, WithdrawalInput};
-use ansinh_core::model::{DraftForm, SegmentBy};
-use ansinh_core::segments::MetricsReport;
-use ansinh_core::{AppError, dates, validate};
+use ansinh_core::model::DraftForm;
+use ansinh_core::{AppError, validate};
 use ansinh_demo::{DemoOptions, DemoSummary};
 use ansinh_store::{
     AccountView, BeneficiaryDetail, BeneficiaryView, GroupView, Page, PaymentView, ProviderView, UnitView,
@@ -202,41 +201,4 @@ pub async fn record_withdrawal(state: State<'_, AppState>, input: WithdrawalInpu
         .into_iter()
         .find(|x| x.id == id)
         .ok_or(AppError::NotFound { entity: "withdrawal", id })
-}
-
-#[derive(Debug, Deserialize)]
-pub struct MetricsQuery {
-    #[serde(default)]
-    pub as_of: Option<String>,
-    #[serde(default)]
-    pub by: Option<SegmentBy>,
-}
-
-fn as_of(raw: &Option<String>) -> Cmd<NaiveDate> {
-    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(today()),
-        Some(s) => dates::parse_date("as_of", s).map_err(AppError::from),
-    }
-}
-
-#[tauri::command]
-pub async fn metrics(state: State<'_, AppState>, query: MetricsQuery) -> Cmd<MetricsReport> {
-    Ok(state.store.metrics(as_of(&query.as_of)?, query.by).await?)
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ChartQuery {
-    #[serde(default)]
-    pub as_of: Option<String>,
-    #[serde(default)]
-    pub by: Option<SegmentBy>,
-    #[serde(default)]
-    pub lang: Option<String>,
-}
-
-#[tauri::command]
-pub async fn time_to_cash_chart(state: State<'_, AppState>, query: ChartQuery) -> Cmd<String> {
-    let lang: ansinh_charts::Lang = query.lang.as_deref().unwrap_or("vi").parse().unwrap_or(ansinh_charts::Lang::Vi);
-    let report = state.store.metrics(as_of(&query.as_of)?, query.by).await?;
-    Ok(ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string()))
 }

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod drafts;
 pub mod followup;
 pub mod imports;
+pub mod indicators;
 pub mod state;
 
 use tauri::Manager;
@@ -43,8 +44,9 @@ pub fn run() {
             commands::open_account,
             commands::record_payment,
             commands::record_withdrawal,
-            commands::metrics,
-            commands::time_to_cash_chart,
+            indicators::metrics,
+            indicators::dashboard,
+            indicators::time_to_cash_chart,
             commands::update_beneficiary,
             commands::similar_beneficiaries,
             drafts::save_draft,

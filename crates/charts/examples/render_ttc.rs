@@ -2,6 +2,7 @@
 
 use ansinh_charts::{Lang, time_to_cash_svg};
 use ansinh_core::indicators::{CurvePoint, Metrics, Quantiles, WithdrawnByDay};
+use ansinh_core::measures::Indicators;
 use ansinh_core::segments::{MetricsReport, Segment};
 
 /// A plausible curve: a share `rate` of those still waiting withdraws each day, a few never do.
@@ -39,17 +40,23 @@ fn main() {
         .map(|&(key, label, n, rate)| Segment {
             key: key.into(),
             label: label.into(),
-            metrics: metrics(n, rate, if n < 250 { 18 } else { 30 }),
+            keys: vec![key.into()],
+            size: n,
+            too_few: false,
+            indicators: Some(Indicators { time_to_cash: metrics(n, rate, if n < 250 { 18 } else { 30 }), ..Indicators::default() }),
         })
         .collect();
     let mut report = MetricsReport {
         as_of: "2026-01-31".into(),
-        overall: metrics(segments.iter().map(|s| s.metrics.credited).sum(), 0.2, 30),
-        by: None,
+        min_segment_payments: 10,
+        overall: Indicators { time_to_cash: metrics(segments.iter().map(|s| s.size).sum(), 0.2, 30), ..Indicators::default() },
+        by: vec![],
         segments: if std::env::var_os("NO_SEGMENTS").is_some() { None } else { Some(segments) },
+        worst_wards: vec![],
+        worst_groups: vec![],
     };
     if std::env::var_os("EMPTY").is_some() {
-        report.overall = Metrics::default();
+        report.overall = Indicators::default();
         report.segments = None;
     }
     std::fs::write(&out, time_to_cash_svg(&report, lang, &|_| String::new())).expect("write the SVG");

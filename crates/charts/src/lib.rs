@@ -10,7 +10,7 @@
 //! relies on a measured width.
 
 use ansinh_core::indicators::{CURVE_LAST_DAY, CurvePoint, Metrics};
-use ansinh_core::segments::MetricsReport;
+use ansinh_core::segments::{MetricsReport, Segment};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -191,7 +191,7 @@ fn draw(
     labels: &dyn Fn(&str) -> String,
 ) -> DrawResult {
     root.fill(&WHITE)?;
-    let overall = &report.overall;
+    let overall = &report.overall.time_to_cash;
     let empty = overall.credited == 0 || overall.curve.is_empty();
 
     // Header: title, then what the figures cover.
@@ -228,10 +228,16 @@ fn draw(
 
 /// The overall curve first, then the largest segments.
 fn series<'a>(report: &'a MetricsReport, lang: Lang, labels: &dyn Fn(&str) -> String) -> (Vec<Series<'a>>, usize) {
-    let segments: Vec<_> = report.segments.iter().flatten().filter(|s| !s.metrics.curve.is_empty()).collect();
+    let segments: Vec<(&Segment, &Metrics)> = report
+        .segments
+        .iter()
+        .flatten()
+        .filter_map(|s| Some((s, &s.indicators.as_ref()?.time_to_cash)))
+        .filter(|(_, m)| !m.curve.is_empty())
+        .collect();
     // Keep the 8 biggest but show them in the report's own order (age bands stay in order).
     let mut by_size: Vec<usize> = (0..segments.len()).collect();
-    by_size.sort_by_key(|&i| std::cmp::Reverse(segments[i].metrics.credited));
+    by_size.sort_by_key(|&i| std::cmp::Reverse(segments[i].1.credited));
     let mut shown: Vec<usize> = by_size.into_iter().take(MAX_SEGMENTS).collect();
     shown.sort_unstable();
 
@@ -239,13 +245,13 @@ fn series<'a>(report: &'a MetricsReport, lang: Lang, labels: &dyn Fn(&str) -> St
         label: lang.pick("Toàn bộ", "Overall").to_string(),
         color: if shown.is_empty() { SOLO } else { INK },
         width: 3,
-        metrics: &report.overall,
+        metrics: &report.overall.time_to_cash,
     }];
     for (colour, i) in PALETTE.iter().zip(&shown) {
-        let s = segments[*i];
+        let (s, m) = segments[*i];
         let named = labels(&s.key);
         let label = if named.trim().is_empty() || named == s.key { s.label.clone() } else { named };
-        out.push(Series { label, color: *colour, width: 2, metrics: &s.metrics });
+        out.push(Series { label, color: *colour, width: 2, metrics: m });
     }
     (out, segments.len() - shown.len())
 }
@@ -357,7 +363,7 @@ fn fallback_svg(title: &str) -> String {
 mod tests {
     use super::*;
     use ansinh_core::indicators::{Quantiles, WithdrawnByDay};
-    use ansinh_core::segments::Segment;
+    use ansinh_core::measures::Indicators;
 
     /// A curve where a share `rate` of the still-unwithdrawn payments withdraws each day,
     /// followed for `days` days.
@@ -376,14 +382,32 @@ mod tests {
     }
 
     fn report(segments: Option<Vec<Segment>>) -> MetricsReport {
-        MetricsReport { as_of: "2026-01-31".into(), overall: metrics(1234, 0.2, 30), by: None, segments }
+        report_of(metrics(1234, 0.2, 30), segments)
+    }
+
+    fn report_of(overall: Metrics, segments: Option<Vec<Segment>>) -> MetricsReport {
+        MetricsReport {
+            as_of: "2026-01-31".into(),
+            min_segment_payments: 10,
+            overall: Indicators { time_to_cash: overall, ..Indicators::default() },
+            by: vec![],
+            segments,
+            worst_wards: vec![],
+            worst_groups: vec![],
+        }
     }
 
     fn segment(key: &str, label: &str, credited: u64) -> Segment {
         Segment {
             key: key.into(),
             label: label.into(),
-            metrics: metrics(credited, 0.05 + credited as f64 / 1000.0, 30),
+            keys: vec![key.into()],
+            size: credited,
+            too_few: false,
+            indicators: Some(Indicators {
+                time_to_cash: metrics(credited, 0.05 + credited as f64 / 1000.0, 30),
+                ..Indicators::default()
+            }),
         }
     }
 
@@ -474,7 +498,7 @@ mod tests {
         for (lang, message) in [(Lang::Vi, "Chưa có khoản chi trả nào"), (Lang::En, "No credited payments yet")]
         {
             let empty =
-                MetricsReport { as_of: "2026-01-31".into(), overall: Metrics::default(), by: None, segments: None };
+                report_of(Metrics::default(), None);
             let svg = time_to_cash_svg(&empty, lang, &no_labels);
             assert_well_formed(&svg);
             assert!(svg.contains(message));

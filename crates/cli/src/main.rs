@@ -8,6 +8,7 @@ use ansinh_demo::DemoOptions;
 use ansinh_files::export::What;
 use ansinh_store::Store;
 use chrono::NaiveDate;
+use ansinh_core::segments::{Filter, month_number};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,7 +53,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Time-to-cash indicators.
+    /// Every indicator (time to cash, convenience, accounts, grievances, verification).
     Metrics {
         /// Print the full report as JSON (documented keys) instead of a short table.
         #[arg(long)]
@@ -60,8 +61,12 @@ enum Command {
         /// Compute as of this date, yyyy-mm-dd or dd/mm/yyyy (default: today).
         #[arg(long)]
         as_of: Option<String>,
+        /// One or two dimensions, comma-separated: ward, age, group, disability, channel,
+        /// need, assisted, cycle (e.g. `--by ward,age`).
         #[arg(long)]
-        by: Option<By>,
+        by: Option<String>,
+        #[command(flatten)]
+        periods: Periods,
     },
     /// Render a chart.
     Chart {
@@ -71,7 +76,9 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
         #[arg(long)]
-        by: Option<By>,
+        by: Option<String>,
+        #[command(flatten)]
+        periods: Periods,
         #[arg(long, default_value = "vi")]
         lang: String,
     },
@@ -189,25 +196,48 @@ enum ChartKind {
     TimeToCash,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum By {
-    Ward,
-    Age,
-    Group,
-    Channel,
-    Need,
+/// Which payment cycles count (mm/yyyy).
+#[derive(clap::Args)]
+struct Periods {
+    /// Only this cycle (same as --from X --to X).
+    #[arg(long)]
+    cycle: Option<String>,
+    /// From this cycle on.
+    #[arg(long)]
+    from: Option<String>,
+    /// Up to this cycle.
+    #[arg(long)]
+    to: Option<String>,
 }
 
-impl From<By> for SegmentBy {
-    fn from(b: By) -> Self {
-        match b {
-            By::Ward => SegmentBy::Ward,
-            By::Age => SegmentBy::Age,
-            By::Group => SegmentBy::Group,
-            By::Channel => SegmentBy::Channel,
-            By::Need => SegmentBy::Need,
-        }
+impl Periods {
+    fn filter(&self) -> Result<Filter, AppError> {
+        let month = |field: &str, raw: &Option<String>| -> Result<Option<i32>, AppError> {
+            raw.as_deref()
+                .map(|r| dates::parse_period(field, r).map(|(y, m)| month_number(y, m)).map_err(AppError::from))
+                .transpose()
+        };
+        let cycle = month("cycle", &self.cycle)?;
+        Ok(Filter { from: cycle.or(month("from", &self.from)?), to: cycle.or(month("to", &self.to)?), ..Filter::default() })
     }
+}
+
+/// "ward,age" → the dimensions (at most two).
+fn parse_by(raw: &Option<String>) -> Result<Vec<SegmentBy>, AppError> {
+    let Some(raw) = raw else { return Ok(vec![]) };
+    let dims: Vec<SegmentBy> = raw
+        .split(',')
+        .map(|p| {
+            SegmentBy::parse(p.trim()).ok_or_else(|| {
+                let known: Vec<&str> = SegmentBy::ALL.iter().map(|b| b.as_str()).collect();
+                AppError::field("by", "status.invalid", format!("unknown dimension {p:?} (one of {})", known.join(", ")))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    if dims.len() > 2 || (dims.len() == 2 && dims[0] == dims[1]) {
+        return Err(AppError::field("by", "status.invalid", "--by takes one or two different dimensions"));
+    }
+    Ok(dims)
 }
 
 fn today() -> NaiveDate {
@@ -264,19 +294,19 @@ async fn run(cli: Cli) -> Result<(), AppError> {
             let n = ansinh_files::export::export_csv(&store, what, &out).await?;
             eprintln!("{n} rows written to {}", out.display());
         }
-        Command::Metrics { json, as_of: a, by } => {
-            let report = store.metrics(as_of(&a)?, by.map(Into::into)).await?;
+        Command::Metrics { json, as_of: a, by, periods } => {
+            let report = store.metrics(as_of(&a)?, &periods.filter()?, &parse_by(&by)?).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
             } else {
                 print!("{}", table::metrics(&report));
             }
         }
-        Command::Chart { kind: ChartKind::TimeToCash, out, as_of: a, by, lang } => {
+        Command::Chart { kind: ChartKind::TimeToCash, out, as_of: a, by, periods, lang } => {
             let lang: ansinh_charts::Lang = lang
                 .parse()
                 .map_err(|e: ansinh_charts::UnknownLang| AppError::field("lang", "status.invalid", e.to_string()))?;
-            let report = store.metrics(as_of(&a)?, by.map(Into::into)).await?;
+            let report = store.metrics(as_of(&a)?, &periods.filter()?, &parse_by(&by)?).await?;
             let svg = ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string());
             std::fs::write(&out, svg).map_err(|e| AppError::File(format!("{}: {e}", out.display())))?;
             eprintln!("chart written to {}", out.display());

@@ -41,10 +41,36 @@ pub fn metrics(r: &MetricsReport) -> String {
         "{:<32} {:>9} {:>9} {:>11} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7}",
         "segment", "credited", "withdrawn", "unwithdrawn", "median", "p75", "p90", "≤1d", "≤3d", "≤7d", "≤30d"
     );
-    line(&mut out, "all", &r.overall);
+    line(&mut out, "all", &r.overall.time_to_cash);
     for s in r.segments.iter().flatten() {
         let name: String = s.label.chars().take(32).collect();
-        line(&mut out, &name, &s.metrics);
+        match &s.indicators {
+            Some(i) => line(&mut out, &name, &i.time_to_cash),
+            None => {
+                let _ = writeln!(out, "{name:<32} too few to judge ({} payments)", s.size);
+            }
+        }
+    }
+    let o = &r.overall;
+    let _ = writeln!(
+        out,
+        "\npayments issued {} · failed {} · on-time credit {} · full at first visit {} · unwithdrawn at cycle end {}",
+        o.payments,
+        pct(o.failed_transfers.share.share),
+        pct(o.on_time_credit.share),
+        pct(o.full_first_visit.share),
+        pct(o.unwithdrawn_at_cycle_end.share)
+    );
+    let _ = writeln!(
+        out,
+        "dormant accounts {} of {} · grievances {} · verified receipt {}",
+        o.dormant_accounts.dormant,
+        o.dormant_accounts.opened,
+        o.grievances.count,
+        pct(o.verified_receipt.share)
+    );
+    for w in &r.worst_wards {
+        let _ = writeln!(out, "slowest ward: {} (median {} days)", w.label, days(w.median_days));
     }
     out
 }

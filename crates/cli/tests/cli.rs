@@ -197,14 +197,87 @@ fn metrics_agree_with_an_independent_recomputation_from_the_csv_exports() {
 
     let m = json(&db, &["metrics", "--json", "--as-of", "2026-10-20"]);
     check_against(&m, &all, "overall");
+    check_other_indicators(&m, dir.path(), as_of);
     let m = json(&db, &["metrics", "--json", "--as-of", "20/10/2026", "--by", "ward"]);
     let segments = m["segments"].as_array().unwrap();
     assert_eq!(segments.len(), by_ward.len());
     for s in segments {
         let key = s["key"].as_str().unwrap();
+        assert_eq!(s["too_few"], false, "{key}: the demo's wards are large enough");
         check_against(s, &by_ward[key], key);
         assert!(!s["label"].as_str().unwrap().is_empty());
     }
+}
+
+/// Payment and withdrawal indicators recomputed straight from the CSV rows.
+fn check_other_indicators(m: &Value, dir: &std::path::Path, as_of: chrono::NaiveDate) {
+    let date = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let mut withdrawals: HashMap<String, Vec<(chrono::NaiveDate, i64)>> = HashMap::new();
+    let (mut travel, mut assisted, mut visits) = (Vec::new(), 0u64, 0u64);
+    let credited_ok: HashMap<String, bool> = read_csv(&dir.join("payments.csv"))
+        .into_iter()
+        .map(|p| (p["payment_id"].clone(), p["status"] == "credited" && date(&p["credited_on"]) <= as_of))
+        .collect();
+    for w in read_csv(&dir.join("withdrawals.csv")) {
+        let on = date(&w["withdrawn_on"]);
+        if on > as_of || !credited_ok[&w["payment_id"]] {
+            continue;
+        }
+        withdrawals.entry(w["payment_id"].clone()).or_default().push((on, w["amount_vnd"].parse().unwrap()));
+        if !w["travel_minutes"].is_empty() {
+            travel.push(w["travel_minutes"].parse::<f64>().unwrap());
+        }
+        visits += 1;
+        if w["assisted"] == "1" || w["place"] == "proxy" || w["place"] == "home_delivery" {
+            assisted += 1;
+        }
+    }
+    let (mut issued, mut failed, mut on_time, mut credited, mut partial, mut full_first, mut withdrawn) = (0, 0, 0, 0, 0, 0, 0);
+    for p in read_csv(&dir.join("payments.csv")) {
+        match p["status"].as_str() {
+            "failed" | "reversed" => {
+                issued += 1;
+                failed += 1;
+            }
+            "credited" if date(&p["credited_on"]) <= as_of => {
+                issued += 1;
+                credited += 1;
+                if date(&p["credited_on"]) <= date(&p["scheduled_on"]) {
+                    on_time += 1;
+                }
+                let amount: i64 = p["amount_vnd"].parse().unwrap();
+                let ws = withdrawals.get(&p["payment_id"]).cloned().unwrap_or_default();
+                let delivered: i64 = ws.iter().map(|w| w.1).sum();
+                if delivered > 0 && delivered < amount {
+                    partial += 1;
+                }
+                if let Some(first) = ws.iter().map(|w| w.0).min() {
+                    withdrawn += 1;
+                    if ws.iter().filter(|w| w.0 == first).map(|w| w.1).sum::<i64>() >= amount {
+                        full_first += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let share = |v: &Value, n: u64, count: u64, what: &str| {
+        assert_eq!((v["n"].as_u64(), v["count"].as_u64()), (Some(n), Some(count)), "{what}");
+    };
+    assert_eq!(m["payments"].as_u64(), Some(issued));
+    share(&m["failed_transfers"], issued, failed, "failed transfers");
+    share(&m["on_time_credit"], credited, on_time, "on-time credit");
+    share(&m["partial_delivery"], credited, partial, "partial delivery");
+    share(&m["full_first_visit"], withdrawn, full_first, "full at first visit");
+    share(&m["assisted_withdrawals"], visits, assisted, "assisted withdrawals");
+    assert!(visits > 0 && !travel.is_empty(), "the demo records withdrawals with travel times");
+    let mean = travel.iter().sum::<f64>() / travel.len() as f64;
+    assert_eq!(m["travel_minutes"]["n"].as_u64(), Some(travel.len() as u64));
+    assert!((m["travel_minutes"]["mean"].as_f64().unwrap() - mean).abs() < 1e-9, "travel mean");
+    travel.sort_by(f64::total_cmp);
+    let k = travel.len();
+    let median = if k % 2 == 1 { travel[k / 2] } else { (travel[k / 2 - 1] + travel[k / 2]) / 2.0 };
+    assert_eq!(m["travel_minutes"]["median"].as_f64(), Some(median), "travel median");
 }
 
 #[test]
@@ -227,7 +300,7 @@ fn metrics_without_json_prints_a_table_per_segment() {
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].contains("2026-10-20"));
     assert!(lines[2].starts_with("all "), "{out}");
-    assert_eq!(lines.len(), 3 + 3, "header lines, the total and one line per ward: {out}");
+    assert_eq!(lines.iter().filter(|l| l.starts_with("Phường")).count(), 3, "one line per ward: {out}");
     assert!(out.contains("Phường Ba Đình"), "{out}");
 }
 
@@ -366,4 +439,36 @@ fn a_closed_cycle_refuses_a_result_file() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cycle.closed"));
     let out = ansinh(&db, &["import", "payments", file.to_str().unwrap(), "--cycle", "13/2026"]);
     assert_eq!(out.status.code(), Some(1), "a bad cycle is an error");
+}
+
+#[test]
+fn metrics_by_two_dimensions_and_by_cycle_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    ok(&db, DEMO);
+    let m = json(&db, &["metrics", "--json", "--as-of", "2026-10-20", "--by", "ward,age"]);
+    assert_eq!(m["by"], serde_json::json!(["ward", "age"]));
+    let segments = m["segments"].as_array().unwrap();
+    assert!(segments.iter().all(|s| s["keys"].as_array().unwrap().len() == 2));
+    // Every segment either has figures or says it is too small, never both.
+    for s in segments {
+        assert_eq!(s["too_few"].as_bool().unwrap(), s.get("credited").is_none(), "{s}");
+        assert_eq!(s["too_few"].as_bool().unwrap(), s["size"].as_u64().unwrap() < m["min_segment_payments"].as_u64().unwrap());
+    }
+    let sizes: u64 = segments.iter().map(|s| s["size"].as_u64().unwrap()).sum();
+    assert_eq!(sizes, m["payments"].as_u64().unwrap(), "ward × age partitions the payments");
+
+    let all = json(&db, &["metrics", "--json", "--as-of", "2026-10-20", "--by", "cycle"]);
+    let cycles = all["segments"].as_array().unwrap();
+    let sept = cycles.iter().find(|s| s["key"] == "2026-09").unwrap();
+    let only = json(&db, &["metrics", "--json", "--as-of", "2026-10-20", "--cycle", "09/2026"]);
+    assert_eq!(only["payments"], sept["size"]);
+    assert_eq!(only["time_to_cash_days"], sept["time_to_cash_days"]);
+    let range = json(&db, &["metrics", "--json", "--as-of", "2026-10-20", "--from", "08/2026", "--to", "09/2026"]);
+    let aug = cycles.iter().find(|s| s["key"] == "2026-08").unwrap();
+    assert_eq!(range["payments"].as_u64().unwrap(), aug["size"].as_u64().unwrap() + sept["size"].as_u64().unwrap());
+    assert!(!all["worst_wards"].as_array().unwrap().is_empty());
+
+    let bad = ansinh(&db, &["metrics", "--by", "ward,age,need"]);
+    assert!(!bad.status.success());
 }

@@ -369,3 +369,45 @@ pub fn report(
         worst_groups: c.worst_groups,
     }
 }
+
+/// A filter as typed (IPC and CLI): cycles as mm/yyyy or yyyy-mm, codes as text, empty = all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FilterInput {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub ward: Option<String>,
+    pub group: Option<String>,
+    pub channel: Option<String>,
+    pub need: Option<String>,
+}
+
+impl FilterInput {
+    /// Checks every field; a bad one is a field error named after it.
+    pub fn parse(&self) -> Result<Filter, crate::FieldError> {
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+        }
+        let month = |field: &str, v: &Option<String>| {
+            given(v).map(|r| dates::parse_period(field, r).map(|(y, m)| month_number(y, m))).transpose()
+        };
+        let code = |field: &str, v: &Option<String>, known: &[&str]| -> Result<Option<String>, crate::FieldError> {
+            match given(v) {
+                Some(c) if !known.is_empty() && !known.contains(&c) => {
+                    Err(crate::FieldError::new(field, "status.invalid", format!("unknown {field} {c:?}")))
+                }
+                other => Ok(other.map(str::to_string)),
+            }
+        };
+        let channels: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+        let needs: Vec<&str> = Need::ALL.iter().map(|n| n.as_str()).collect();
+        Ok(Filter {
+            from: month("from", &self.from)?,
+            to: month("to", &self.to)?,
+            ward: code("ward", &self.ward, &[])?,
+            group: code("group", &self.group, &[])?,
+            channel: code("channel", &self.channel, &channels)?.and_then(|c| Channel::parse(&c)),
+            need: code("need", &self.need, &needs)?.and_then(|n| Need::parse(&n)),
+        })
+    }
+}

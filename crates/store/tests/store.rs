@@ -3,6 +3,7 @@
 //! the change-record chain, search, indicators and all-or-nothing batches.
 
 use ansinh_core::inputs::{AccountInput, BeneficiaryInput, PaymentInput, WithdrawalInput};
+use ansinh_core::segments::Filter;
 use ansinh_core::model::{AccountStatus, Channel, PaymentStatus, Scheme, SegmentBy, Sex, WithdrawalPlace};
 use ansinh_core::records::{self, Account, Beneficiary, Cycle, Payment, Withdrawal};
 use ansinh_core::validate::{self, RefData};
@@ -874,14 +875,20 @@ async fn metrics_from_stored_events() {
     };
     store.add_payment(&validate::payment(&failed, today()).unwrap()).await.unwrap();
 
-    let facts = store.payment_facts().await.unwrap();
-    assert_eq!(facts.len(), 3, "only credited payments are facts");
-    let first = facts.iter().find(|f| f.ward_code == "90001" && f.obs.credited_on == d("2026-10-10")).unwrap();
-    assert_eq!(first.obs.first_withdrawal_on, Some(d("2026-10-12")));
+    let facts = store.indicator_facts().await.unwrap();
+    assert_eq!(facts.payments.len(), 4, "every payment is a fact");
+    assert_eq!(facts.payments.iter().filter(|p| p.status == PaymentStatus::Credited).count(), 3);
+    let first = facts.payments.iter().find(|p| p.credited_on == Some(d("2026-10-10")) && !p.withdrawals.is_empty()).unwrap();
+    assert_eq!(facts.withdrawals_of(first).iter().map(|w| w.on).collect::<Vec<_>>(), vec![d("2026-10-12"), d("2026-10-20")]);
+    assert_eq!(facts.failure_reasons, vec!["sai số tài khoản".to_string()]);
+    assert_eq!(facts.accounts.len(), 1);
+    assert_eq!(facts.accounts[0].first_credit_on, Some(d("2026-10-10")));
+    assert_eq!(facts.accounts[0].first_withdrawal_on, Some(d("2026-10-12")));
 
-    let r = store.metrics(d("2026-11-01"), None).await.unwrap();
+    let all = Filter::default();
+    let r = store.metrics(d("2026-11-01"), &all, &[]).await.unwrap();
     assert_eq!(r.as_of, "2026-11-01");
-    let m = &r.overall;
+    let m = &r.overall.time_to_cash;
     assert_eq!((m.credited, m.withdrawn, m.unwithdrawn), (2, 1, 1));
     assert_eq!((m.time_to_cash_days.median, m.time_to_cash_days.p75, m.time_to_cash_days.p90), (Some(2), None, None));
     let by = m.withdrawn_by_day;
@@ -889,27 +896,37 @@ async fn metrics_from_stored_events() {
     assert_eq!(m.curve.len(), 23);
     assert_eq!((m.curve[1].withdrawn, m.curve[2].withdrawn, m.curve[22].day), (0.0, 0.5, 22));
     assert!(r.segments.is_none());
+    // The failed payment is issued but not credited; its reason is counted.
+    assert_eq!((r.overall.payments, r.overall.failed_transfers.share.count), (3, 1));
+    assert_eq!(r.overall.failed_transfers.reasons[0].reason, "sai số tài khoản");
+    // The one withdrawn payment's first visit (12/10, 600.000 ₫) is judged, whatever its amount.
+    assert_eq!(r.overall.full_first_visit.n, 1);
 
-    let r = store.metrics(d("2026-11-01"), Some(SegmentBy::Ward)).await.unwrap();
-    assert_eq!(r.overall, *m, "segmenting does not change the totals");
+    let r = store.metrics(d("2026-11-01"), &all, &[SegmentBy::Ward]).await.unwrap();
+    assert_eq!(r.overall.time_to_cash, *m, "segmenting does not change the totals");
     let s = r.segments.unwrap();
-    let labels: Vec<(&str, &str, u64, u64)> =
-        s.iter().map(|s| (s.key.as_str(), s.label.as_str(), s.metrics.credited, s.metrics.withdrawn)).collect();
-    assert_eq!(labels, vec![("90001", "Phường Ba Đình", 1, 1), ("90002", "Phường Ngọc Hà", 1, 0)]);
-    let w1 = &s[0].metrics;
+    let labels: Vec<(&str, &str, u64, bool)> = s.iter().map(|s| (s.key.as_str(), s.label.as_str(), s.size, s.too_few)).collect();
+    assert_eq!(
+        labels,
+        vec![("90001", "Phường Ba Đình", 1, true), ("90002", "Phường Ngọc Hà", 2, true)],
+        "a ward of one or two payments is too few to judge"
+    );
+    // A ward's own figures: filter to it.
+    let ward = |code: &str| Filter { ward: Some(code.into()), ..Filter::default() };
+    let w1 = store.metrics(d("2026-11-01"), &ward("90001"), &[]).await.unwrap().overall.time_to_cash;
     assert_eq!((w1.time_to_cash_days.median, w1.time_to_cash_days.p90), (Some(2), Some(2)));
     assert_eq!((w1.withdrawn_by_day.day1, w1.withdrawn_by_day.day30), (Some(0.0), Some(1.0)));
     assert_eq!(w1.curve.len(), 31);
-    let w2 = &s[1].metrics;
+    let w2 = store.metrics(d("2026-11-01"), &ward("90002"), &[]).await.unwrap().overall.time_to_cash;
     assert_eq!((w2.unwithdrawn, w2.time_to_cash_days.median, w2.withdrawn_by_day.day7), (1, None, Some(0.0)));
 
-    let r = store.metrics(d("2026-11-01"), Some(SegmentBy::Group)).await.unwrap();
+    let r = store.metrics(d("2026-11-01"), &all, &[SegmentBy::Group]).await.unwrap();
     let s = r.segments.unwrap();
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].key, "cao_tuoi_ngheo_80");
     assert_eq!(s[0].label, "Người cao tuổi hộ nghèo không có người phụng dưỡng, từ 80 tuổi");
 
-    let later = store.metrics(d("2026-11-10"), None).await.unwrap().overall;
+    let later = store.metrics(d("2026-11-10"), &all, &[]).await.unwrap().overall.time_to_cash;
     assert_eq!((later.credited, later.withdrawn, later.unwithdrawn), (3, 1, 2));
     assert_eq!(later.time_to_cash_days.median, None);
     let third = |x: Option<f64>| x.map(|v| (v - 1.0 / 3.0).abs() < 1e-12);

@@ -1,0 +1,105 @@
+//! Indicator commands: the `metrics` report, the dashboard's figures in one pass, and the
+//! time-to-cash chart. Thin adapters over `ansinh_core::segments` and the store.
+
+use crate::state::AppState;
+use ansinh_core::model::SegmentBy;
+use ansinh_core::segments::{FilterInput, MetricsReport, Segment, Worst};
+use ansinh_core::measures::Indicators;
+use ansinh_core::{AppError, dates};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+type Cmd<T> = Result<T, AppError>;
+
+fn as_of(raw: &Option<String>) -> Cmd<NaiveDate> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(chrono::Local::now().date_naive()),
+        Some(s) => dates::parse_date("as_of", s).map_err(AppError::from),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MetricsQuery {
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// None, one or two dimensions.
+    #[serde(default)]
+    pub by: Vec<SegmentBy>,
+    #[serde(default)]
+    pub filter: FilterInput,
+}
+
+#[tauri::command]
+pub async fn metrics(state: State<'_, AppState>, query: MetricsQuery) -> Cmd<MetricsReport> {
+    let filter = query.filter.parse()?;
+    Ok(state.store.metrics(as_of(&query.as_of)?, &filter, &query.by).await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DashboardQuery {
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub filter: FilterInput,
+}
+
+/// Everything the dashboard shows, from one pass over the facts.
+#[derive(Debug, Serialize)]
+pub struct DashboardView {
+    pub as_of: String,
+    pub min_segment_payments: u64,
+    pub overall: Indicators,
+    pub by_ward: Vec<Segment>,
+    pub by_cycle: Vec<Segment>,
+    pub by_group: Vec<Segment>,
+    pub by_age_channel: Vec<Segment>,
+    pub worst_wards: Vec<Worst>,
+    pub worst_groups: Vec<Worst>,
+}
+
+#[tauri::command]
+pub async fn dashboard(state: State<'_, AppState>, query: DashboardQuery) -> Cmd<DashboardView> {
+    let filter = query.filter.parse()?;
+    let as_of = as_of(&query.as_of)?;
+    let bys = [
+        vec![SegmentBy::Ward],
+        vec![SegmentBy::Cycle],
+        vec![SegmentBy::Group],
+        vec![SegmentBy::Age, SegmentBy::Channel],
+    ];
+    let c = state.store.indicators(as_of, &filter, &bys).await?;
+    let mut lists = c.segmentations.into_iter();
+    let mut next = || lists.next().unwrap_or_default();
+    Ok(DashboardView {
+        as_of: as_of.format("%Y-%m-%d").to_string(),
+        min_segment_payments: ansinh_core::segments::MIN_SEGMENT_PAYMENTS,
+        overall: c.overall,
+        by_ward: next(),
+        by_cycle: next(),
+        by_group: next(),
+        by_age_channel: next(),
+        worst_wards: c.worst_wards,
+        worst_groups: c.worst_groups,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChartQuery {
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub by: Vec<SegmentBy>,
+    #[serde(default)]
+    pub filter: FilterInput,
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+#[tauri::command]
+pub async fn time_to_cash_chart(state: State<'_, AppState>, query: ChartQuery) -> Cmd<String> {
+    let lang: ansinh_charts::Lang = query.lang.as_deref().unwrap_or("vi").parse().unwrap_or(ansinh_charts::Lang::Vi);
+    let filter = query.filter.parse()?;
+    let report = state.store.metrics(as_of(&query.as_of)?, &filter, &query.by).await?;
+    Ok(ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string()))
+}
