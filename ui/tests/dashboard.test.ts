@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import Dashboard from '../src/components/Dashboard.svelte';
 import { FakeBackend } from '../src/lib/fake-backend';
 import { setLang } from '../src/lib/locale.svelte';
+import { indicators } from '../src/lib/fake-indicators';
 import type { ChartQuery, Metrics, MetricsQuery, MetricsReport, Segment } from '../src/lib/types';
 import { renderApp, renderWith } from './helpers';
 
@@ -22,22 +23,33 @@ function metrics(over: Partial<Metrics> & { median?: number | null }): Metrics {
 
 const seg = (key: string, label: string, m: Partial<Metrics> & { median?: number | null }): Segment => ({
   key,
+  keys: [key],
   label,
-  ...metrics(m),
+  size: m.credited ?? 120,
+  too_few: false,
+  ...indicators(metrics(m), [], [], ''),
 });
 
 /** A fake whose `metrics` answers canned figures (and records the queries). */
 class CannedMetrics extends FakeBackend {
   override metrics(args: { query: MetricsQuery }): Promise<MetricsReport> {
     this.calls.push({ cmd: 'metrics', args: structuredClone(args) });
-    const report: MetricsReport = { as_of: '2026-06-30', ...metrics({}) };
-    if (args.query.by === 'ward') {
-      report.by = 'ward';
+    const report: MetricsReport = {
+      as_of: '2026-06-30',
+      min_segment_payments: 10,
+      by: args.query.by,
+      worst_wards: [{ key: '00004', label: 'Phường Trúc Bạch', median_days: 9, withdrawn_by_day_3: 0.2, credited: 40 }],
+      worst_groups: [{ key: 'g', label: 'Người cao tuổi', median_days: null, withdrawn_by_day_3: 0.1, credited: 30 }],
+      ...indicators(metrics({}), [], [], ''),
+    };
+    report.dormant_accounts = { opened: 50, dormant: 7, never_received: 5, never_paid_out: 2, share: 0.14 };
+    if (args.query.by[0] === 'ward') {
       report.segments = [
         seg('00001', 'Phường Phúc Xá', { median: 2 }),
         seg('00004', 'Phường Trúc Bạch', { median: null, credited: 10 }),
         seg('00006', 'Phường Vĩnh Phúc', { median: 5 }),
         seg('00008', 'Phường Mới', { median: null, credited: 0 }),
+        { key: '00009', keys: ['00009'], label: 'Phường Nhỏ', size: 3, too_few: true },
       ];
     }
     return Promise.resolve(report);
@@ -63,8 +75,8 @@ describe('dashboard', () => {
     expect(screen.getByText('Đã rút trong 7 ngày')).toBeInTheDocument();
     // The chart is Rust's SVG, inserted as markup.
     await waitFor(() => expect(screen.getByTestId('ttc-chart').querySelector('svg')).not.toBeNull());
-    expect(fake.callsTo('metrics')).toEqual([{ query: { as_of: null, by: null } }]);
-    expect(fake.callsTo('time_to_cash_chart')).toEqual([{ query: { as_of: null, by: null, lang: 'vi' } } satisfies { query: ChartQuery }]);
+    expect(fake.callsTo('metrics')).toEqual([{ query: { as_of: null, by: [], filter: {} } }]);
+    expect(fake.callsTo('time_to_cash_chart')).toEqual([{ query: { as_of: null, by: [], filter: {}, lang: 'vi' } } satisfies { query: ChartQuery }]);
     expect(screen.queryAllByTestId('segment-row')).toHaveLength(0);
   });
 
@@ -74,10 +86,13 @@ describe('dashboard', () => {
     renderWith(Dashboard, {}, fake);
     await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent('120'));
     await user.selectOptions(screen.getByTestId('by'), 'ward');
-    await waitFor(() => expect(screen.getAllByTestId('segment-row')).toHaveLength(4));
-    expect(fake.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: 'ward' } });
-    expect(fake.callsTo('time_to_cash_chart').at(-1)).toEqual({ query: { as_of: null, by: 'ward', lang: 'vi' } });
-    expect(screen.getAllByTestId('segment-row').map((r) => r.dataset.key)).toEqual(['00004', '00006', '00001', '00008']);
+    await waitFor(() => expect(screen.getAllByTestId('segment-row')).toHaveLength(5));
+    expect(fake.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: ['ward'], filter: {} } });
+    expect(fake.callsTo('time_to_cash_chart').at(-1)).toEqual({ query: { as_of: null, by: ['ward'], filter: {}, lang: 'vi' } });
+    expect(screen.getAllByTestId('segment-row').map((r) => r.dataset.key)).toEqual(['00004', '00006', '00001', '00008', '00009']);
+    // A segment with too few payments says so instead of giving a number.
+    expect(screen.getByTestId('segment-too-few')).toHaveTextContent('quá ít để đánh giá');
+    expect(screen.getByTestId('segment-too-few').getAttribute('title')).toContain('10 khoản chi');
     expect(screen.getAllByTestId('segment-row')[0]).toHaveTextContent('Phường Trúc Bạch');
     expect(screen.getAllByTestId('segment-row')[1]).toHaveTextContent('45,5 %');
   });
@@ -88,7 +103,7 @@ describe('dashboard', () => {
     renderWith(Dashboard, {}, fake);
     await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^4$/));
     await user.type(screen.getByTestId('as-of'), '31/01/2026');
-    await waitFor(() => expect(fake.callsTo('metrics').at(-1)).toEqual({ query: { as_of: '31/01/2026', by: null } }));
+    await waitFor(() => expect(fake.callsTo('metrics').at(-1)).toEqual({ query: { as_of: '31/01/2026', by: [], filter: {} } }));
     // As of 31/01/2026 only January's two payments were credited, both withdrawn.
     await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^2$/));
     expect(screen.getByTestId('kpi-unwithdrawn')).toHaveTextContent(/^0$/);
@@ -110,7 +125,7 @@ describe('dashboard', () => {
       ['Tiền mặt', 'Tài khoản ngân hàng'].sort(),
     );
     setLang('en');
-    await waitFor(() => expect(fake.callsTo('time_to_cash_chart').at(-1)).toEqual({ query: { as_of: null, by: 'channel', lang: 'en' } }));
+    await waitFor(() => expect(fake.callsTo('time_to_cash_chart').at(-1)).toEqual({ query: { as_of: null, by: ['channel'], filter: {}, lang: 'en' } }));
     await waitFor(() => expect(screen.getAllByText('Bank account').length).toBeGreaterThan(0));
     expect(screen.getByTestId('wbd-30').textContent).toMatch(/^\d+\.\d%$/);
   });
@@ -122,5 +137,32 @@ describe('dashboard', () => {
     await fireEvent.click(screen.getByTestId('nav-beneficiaries'));
     await fireEvent.click(screen.getByTestId('nav-dashboard'));
     await waitFor(() => expect(fake.callsTo('metrics')).toHaveLength(2));
+  });
+
+  it('shows the headline figures first and names the slowest ward and group', async () => {
+    const fake = new CannedMetrics();
+    renderWith(Dashboard, {}, fake);
+    await waitFor(() => expect(screen.getByTestId('headline-median')).toHaveTextContent('3 ngày'));
+    expect(screen.getByTestId('headline-within3')).toHaveTextContent('45,5 %');
+    expect(screen.getByTestId('headline-unwithdrawn')).toHaveTextContent(/^30$/);
+    expect(screen.getByTestId('headline-dormant')).toHaveTextContent(/^7$/);
+    expect(screen.getByTestId('headline-dormant').getAttribute('title')).toContain('chưa từng nhận tiền');
+    expect(screen.getByTestId('worst-wards')).toHaveTextContent('Phường Trúc Bạch: trung vị 9 ngày');
+    expect(screen.getByTestId('worst-groups')).toHaveTextContent('Người cao tuổi: trung vị chưa đến một nửa đã rút');
+    expect(screen.getByTestId('ind-on_time').getAttribute('title')).toContain('đúng hoặc trước ngày');
+  });
+
+  it('a filter re-queries and changes the figures', async () => {
+    const user = userEvent.setup();
+    const fake = new FakeBackend({ today: '2026-06-30' });
+    renderWith(Dashboard, {}, fake);
+    await waitFor(() => expect(screen.getByTestId('headline-unwithdrawn')).toHaveTextContent(/^1$/));
+    expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^4$/);
+    await user.selectOptions(screen.getByTestId('filter-channel'), 'cash');
+    await waitFor(() => expect(fake.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: [], filter: { channel: 'cash' } } }));
+    await waitFor(() => expect(screen.getByTestId('kpi-credited')).not.toHaveTextContent(/^4$/));
+    await user.type(screen.getByTestId('filter-from'), '13/2026');
+    await fireEvent.change(screen.getByTestId('filter-from'));
+    expect(await screen.findByTestId('error-from')).toBeInTheDocument();
   });
 });

@@ -71,7 +71,7 @@ describe('fake backend', () => {
 
   it('computes Kaplan–Meier style metrics with censoring', async () => {
     const fake = new FakeBackend({ today: '2026-06-30' });
-    const m = await fake.metrics({ query: { as_of: '30/06/2026', by: null } });
+    const m = await fake.metrics({ query: { as_of: '30/06/2026', by: [] } });
     // Four credited payments: withdrawn after 3, 10 and 0 days; one never (censored).
     expect([m.credited, m.withdrawn, m.unwithdrawn]).toEqual([4, 3, 1]);
     expect(m.withdrawn_by_day['1']).toBeCloseTo(0.25);

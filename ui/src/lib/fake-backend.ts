@@ -70,6 +70,10 @@ import type {
   VerificationSample,
 } from './types';
 import { FakeFieldwork } from './fake-followup';
+import { indicators, keeps } from './fake-indicators';
+
+/** Same as Rust's MIN_SEGMENT_PAYMENTS. */
+const MIN_SEGMENT = 10;
 
 export interface FakeCall {
   cmd: keyof Backend;
@@ -894,12 +898,27 @@ export class FakeBackend implements Backend {
   metrics(args: { query: MetricsQuery }): Promise<MetricsReport> {
     return this.answer('metrics', args, () => {
       const asOf = this.asOf(args.query.as_of);
-      const all = this.credited(asOf);
-      const report: MetricsReport = { as_of: asOf, ...computeMetrics(all.map((x) => x.obs)) };
-      if (args.query.by) {
-        report.by = args.query.by;
-        report.segments = this.segments(all, args.query.by);
-      }
+      const bad = (['from', 'to'] as const).filter((k) => {
+        const v = (args.query.filter?.[k] ?? '').trim();
+        const m = /^(\d{1,2})\/(\d{4})$/.exec(v);
+        return v !== '' && (!m || Number(m[1]) < 1 || Number(m[1]) > 12);
+      });
+      if (bad.length) throw wire(bad.map((k) => fe(k, 'period.invalid', 'not a period (mm/yyyy)')));
+      const person = (id: string) => this.store.beneficiaries.find((x) => x.id === id)!;
+      const all = this.credited(asOf).filter((x) => keeps(args.query.filter, x.p, x.b));
+      const kept = this.store.payments.filter((p) => keeps(args.query.filter, p, person(p.beneficiary_id)));
+      const people = new Set(kept.map((p) => p.beneficiary_id));
+      const accounts = this.store.accounts.filter((a) => people.has(a.beneficiary_id));
+      const overall = indicators(computeMetrics(all.map((x) => x.obs)), kept, accounts, asOf);
+      const wards = this.segments(all, 'ward');
+      const worst = wards
+        .filter((s) => !s.too_few)
+        .map((s) => ({ key: s.key, label: s.label, median_days: s.too_few ? null : s.time_to_cash_days.median, withdrawn_by_day_3: s.too_few ? null : s.withdrawn_by_day['3'], credited: s.size }))
+        .sort((a, b) => (b.median_days ?? Infinity) - (a.median_days ?? Infinity))
+        .slice(0, 3);
+      const report: MetricsReport = { as_of: asOf, min_segment_payments: MIN_SEGMENT, by: args.query.by, ...overall, worst_wards: worst, worst_groups: [] };
+      const by = args.query.by[0];
+      if (by) report.segments = this.segments(all, by);
       return report;
     });
   }
@@ -1212,6 +1231,17 @@ export class FakeBackend implements Backend {
           add(band, band, obs);
           break;
         }
+        case 'disability':
+          add(b.disability, b.disability, obs);
+          break;
+        case 'assisted': {
+          const k = b.authorised_name ? 'assisted' : 'unassisted';
+          add(k, k, obs);
+          break;
+        }
+        case 'cycle':
+          add(p.period, p.period, obs);
+          break;
         case 'need': {
           const needs = NEED_KEYS.filter((k) => b.needs[k]);
           if (needs.length === 0) add('none', 'none', obs);
@@ -1220,7 +1250,12 @@ export class FakeBackend implements Backend {
         }
       }
     }
-    return [...groups.entries()].map(([key, g]) => ({ key, label: g.label, ...computeMetrics(g.obs) }));
+    return [...groups.entries()].map(([key, g]): Segment => {
+      const base = { key, keys: [key], label: g.label, size: g.obs.length };
+      // The fake's "too few" counts credited payments (Rust counts every issued payment).
+      if (g.obs.length < MIN_SEGMENT) return { ...base, too_few: true };
+      return { ...base, too_few: false, ...indicators(computeMetrics(g.obs), [], [], '') };
+    });
   }
 
   // ----- demo data -----

@@ -24,7 +24,7 @@ export type Problem =
   | 'long_queue'
   | 'needed_help'
   | 'other';
-export type SegmentBy = 'ward' | 'age' | 'group' | 'channel' | 'need';
+export type SegmentBy = 'ward' | 'age' | 'group' | 'disability' | 'channel' | 'need' | 'assisted' | 'cycle';
 export type NeedKey = keyof Needs;
 
 export const SEXES: readonly Sex[] = ['male', 'female'];
@@ -51,7 +51,7 @@ export const PROBLEMS: readonly Problem[] = [
   'needed_help',
   'other',
 ];
-export const SEGMENT_BYS: readonly SegmentBy[] = ['ward', 'age', 'group', 'channel', 'need'];
+export const SEGMENT_BYS: readonly SegmentBy[] = ['ward', 'age', 'group', 'disability', 'channel', 'need', 'assisted', 'cycle'];
 export const NEED_KEYS: readonly NeedKey[] = [
   'lives_alone',
   'limited_mobility',
@@ -285,10 +285,22 @@ export interface WithdrawalInput {
 
 // ---- indicators ----
 
+/** Which facts count (empty or null = all). Cycles mm/yyyy. */
+export interface FilterInput {
+  from?: string | null;
+  to?: string | null;
+  ward?: string | null;
+  group?: string | null;
+  channel?: string | null;
+  need?: string | null;
+}
+
 export interface MetricsQuery {
   /** dd/mm/yyyy as typed; null = today. */
   as_of: string | null;
-  by: SegmentBy | null;
+  /** None, one or two dimensions. */
+  by: SegmentBy[];
+  filter?: FilterInput;
 }
 
 export interface ChartQuery extends MetricsQuery {
@@ -316,15 +328,59 @@ export interface Metrics {
   curve: { day: number; withdrawn: number }[];
 }
 
-export interface Segment extends Metrics {
-  key: string;
-  label: string;
+/** `count` of `n`; share null when n = 0. */
+export interface Share {
+  n: number;
+  count: number;
+  share: number | null;
 }
 
-export interface MetricsReport extends Metrics {
+/** Mean and median of known values (unknown left out). */
+export interface Stat {
+  n: number;
+  mean: number | null;
+  median: number | null;
+}
+
+/** Every indicator (README `metrics --json`). */
+export interface Indicators extends Metrics {
+  payments: number;
+  full_first_visit: Share;
+  unwithdrawn_at_cycle_end: Share;
+  on_time_credit: Share;
+  failed_transfers: Share & { reasons: { reason: string; count: number }[] };
+  partial_delivery: Share;
+  travel_minutes: Stat;
+  travel_cost_vnd: Stat;
+  waiting_minutes: Stat;
+  assisted_withdrawals: Share;
+  account_to_first_payment_days: Stat & { without_payment: number };
+  dormant_accounts: { opened: number; dormant: number; never_received: number; never_paid_out: number; share: number | null };
+  grievances: { count: number; per_1000_payments: number | null; resolution_days: Stat; within_deadline: Share };
+  verified_receipt: Share;
+}
+
+/** A segment: figures only when it has enough payments (`too_few` false). */
+export type Segment = { key: string; keys: string[]; label: string; size: number } & (
+  | ({ too_few: false } & Indicators)
+  | { too_few: true }
+);
+
+export interface Worst {
+  key: string;
+  label: string;
+  median_days: number | null;
+  withdrawn_by_day_3: number | null;
+  credited: number;
+}
+
+export interface MetricsReport extends Indicators {
   as_of: string;
-  by?: SegmentBy;
+  min_segment_payments: number;
+  by: SegmentBy[];
   segments?: Segment[];
+  worst_wards: Worst[];
+  worst_groups: Worst[];
 }
 
 /** The forms whose unsaved input is kept as a draft in SQLite. */
