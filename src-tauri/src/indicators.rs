@@ -2,9 +2,9 @@
 //! time-to-cash chart. Thin adapters over `ansinh_core::segments` and the store.
 
 use crate::state::AppState;
+use ansinh_core::measures::Indicators;
 use ansinh_core::model::SegmentBy;
 use ansinh_core::segments::{FilterInput, MetricsReport, Segment, Worst};
-use ansinh_core::measures::Indicators;
 use ansinh_core::{AppError, dates};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

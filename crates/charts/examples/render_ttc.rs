@@ -43,13 +43,19 @@ fn main() {
             keys: vec![key.into()],
             size: n,
             too_few: false,
-            indicators: Some(Indicators { time_to_cash: metrics(n, rate, if n < 250 { 18 } else { 30 }), ..Indicators::default() }),
+            indicators: Some(Indicators {
+                time_to_cash: metrics(n, rate, if n < 250 { 18 } else { 30 }),
+                ..Indicators::default()
+            }),
         })
         .collect();
     let mut report = MetricsReport {
         as_of: "2026-01-31".into(),
         min_segment_payments: 10,
-        overall: Indicators { time_to_cash: metrics(segments.iter().map(|s| s.size).sum(), 0.2, 30), ..Indicators::default() },
+        overall: Indicators {
+            time_to_cash: metrics(segments.iter().map(|s| s.size).sum(), 0.2, 30),
+            ..Indicators::default()
+        },
         by: vec![],
         segments: if std::env::var_os("NO_SEGMENTS").is_some() { None } else { Some(segments) },
         worst_wards: vec![],

@@ -497,8 +497,7 @@ mod tests {
     fn empty_report_says_so() {
         for (lang, message) in [(Lang::Vi, "Chưa có khoản chi trả nào"), (Lang::En, "No credited payments yet")]
         {
-            let empty =
-                report_of(Metrics::default(), None);
+            let empty = report_of(Metrics::default(), None);
             let svg = time_to_cash_svg(&empty, lang, &no_labels);
             assert_well_formed(&svg);
             assert!(svg.contains(message));

@@ -3,12 +3,12 @@
 //! column for imports) and exit with status 1.
 
 use ansinh_core::model::SegmentBy;
+use ansinh_core::segments::{Filter, month_number};
 use ansinh_core::{AppError, dates};
 use ansinh_demo::DemoOptions;
 use ansinh_files::export::What;
 use ansinh_store::Store;
 use chrono::NaiveDate;
-use ansinh_core::segments::{Filter, month_number};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,6 +67,23 @@ enum Command {
         by: Option<String>,
         #[command(flatten)]
         periods: Periods,
+    },
+    /// The monthly indicator report of a cycle as XLSX, for a ward or the city (written to the
+    /// export folder; the export is recorded).
+    Report {
+        /// The cycle, mm/yyyy.
+        #[arg(long)]
+        cycle: String,
+        /// Only this ward (statistical code); default: the whole city.
+        #[arg(long)]
+        ward: Option<String>,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// The exports made so far (who, what, when), newest first, as JSON.
+    Exports {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
     },
     /// Render a chart.
     Chart {
@@ -218,7 +235,11 @@ impl Periods {
                 .transpose()
         };
         let cycle = month("cycle", &self.cycle)?;
-        Ok(Filter { from: cycle.or(month("from", &self.from)?), to: cycle.or(month("to", &self.to)?), ..Filter::default() })
+        Ok(Filter {
+            from: cycle.or(month("from", &self.from)?),
+            to: cycle.or(month("to", &self.to)?),
+            ..Filter::default()
+        })
     }
 }
 
@@ -230,7 +251,11 @@ fn parse_by(raw: &Option<String>) -> Result<Vec<SegmentBy>, AppError> {
         .map(|p| {
             SegmentBy::parse(p.trim()).ok_or_else(|| {
                 let known: Vec<&str> = SegmentBy::ALL.iter().map(|b| b.as_str()).collect();
-                AppError::field("by", "status.invalid", format!("unknown dimension {p:?} (one of {})", known.join(", ")))
+                AppError::field(
+                    "by",
+                    "status.invalid",
+                    format!("unknown dimension {p:?} (one of {})", known.join(", ")),
+                )
             })
         })
         .collect::<Result<_, _>>()?;
@@ -310,6 +335,16 @@ async fn run(cli: Cli) -> Result<(), AppError> {
             let svg = ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string());
             std::fs::write(&out, svg).map_err(|e| AppError::File(format!("{}: {e}", out.display())))?;
             eprintln!("chart written to {}", out.display());
+        }
+        Command::Report { cycle, ward, as_of: a } => {
+            let (y, m) = dates::parse_period("cycle", &cycle)?;
+            let path = ansinh_files::indicator_report::export_monthly_report(&store, as_of(&a)?, y, m, ward.as_deref())
+                .await?;
+            println!("{}", serde_json::json!({ "path": path.display().to_string() }));
+        }
+        Command::Exports { limit } => {
+            let list = store.list_exports(limit).await?;
+            println!("{}", serde_json::to_string_pretty(&list).expect("serialisable"));
         }
         Command::Followup { days, ward, json, out, as_of: a } => {
             fieldwork::followup(&store, as_of(&a)?, days, ward.as_deref(), json, out.as_deref()).await?;

@@ -232,7 +232,8 @@ fn check_other_indicators(m: &Value, dir: &std::path::Path, as_of: chrono::Naive
             assisted += 1;
         }
     }
-    let (mut issued, mut failed, mut on_time, mut credited, mut partial, mut full_first, mut withdrawn) = (0, 0, 0, 0, 0, 0, 0);
+    let (mut issued, mut failed, mut on_time, mut credited, mut partial, mut full_first, mut withdrawn) =
+        (0, 0, 0, 0, 0, 0, 0);
     for p in read_csv(&dir.join("payments.csv")) {
         match p["status"].as_str() {
             "failed" | "reversed" => {
@@ -453,7 +454,10 @@ fn metrics_by_two_dimensions_and_by_cycle_range() {
     // Every segment either has figures or says it is too small, never both.
     for s in segments {
         assert_eq!(s["too_few"].as_bool().unwrap(), s.get("credited").is_none(), "{s}");
-        assert_eq!(s["too_few"].as_bool().unwrap(), s["size"].as_u64().unwrap() < m["min_segment_payments"].as_u64().unwrap());
+        assert_eq!(
+            s["too_few"].as_bool().unwrap(),
+            s["size"].as_u64().unwrap() < m["min_segment_payments"].as_u64().unwrap()
+        );
     }
     let sizes: u64 = segments.iter().map(|s| s["size"].as_u64().unwrap()).sum();
     assert_eq!(sizes, m["payments"].as_u64().unwrap(), "ward × age partitions the payments");
@@ -471,4 +475,70 @@ fn metrics_by_two_dimensions_and_by_cycle_range() {
 
     let bad = ansinh(&db, &["metrics", "--by", "ward,age,need"]);
     assert!(!bad.status.success());
+}
+
+#[test]
+fn the_monthly_report_reads_back_and_its_export_is_recorded() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    ok(&db, DEMO);
+    let exports = dir.path().join("exports");
+    let out = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+        .arg("--db")
+        .arg(&db)
+        .args(["report", "--cycle", "09/2026", "--as-of", "2026-10-20"])
+        .env("ANSINH_EXPORT_DIR", &exports)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let path = std::path::PathBuf::from(path["path"].as_str().unwrap());
+    assert!(path.starts_with(&exports) && path.ends_with("bao-cao-city-2026-09.xlsx"), "{}", path.display());
+
+    let m = json(&db, &["metrics", "--json", "--as-of", "2026-10-20", "--cycle", "09/2026", "--by", "ward"]);
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Chỉ số",
+            "Theo xã phường",
+            "Theo nhóm tuổi",
+            "Theo nhóm đối tượng",
+            "Theo kênh chi trả",
+            "Xu hướng theo kỳ",
+            "Lý do chuyển lỗi"
+        ]
+    );
+    let overview = book.worksheet_range("Chỉ số").unwrap();
+    let row = |name: &str| overview.rows().find(|r| r[0] == Data::String(name.into())).unwrap().to_vec();
+    assert_eq!(row("Khoản chi đã phát hành")[1], Data::Float(m["payments"].as_f64().unwrap()));
+    assert_eq!(row("Khoản chi chưa rút")[1], Data::Float(m["unwithdrawn"].as_f64().unwrap()));
+    let median = &row("Thời gian đến khi nhận tiền: trung vị / P75 / P90 (ngày)")[1];
+    assert_eq!(*median, Data::Float(m["time_to_cash_days"]["median"].as_f64().unwrap()));
+    let within3 = row("Đã rút trong 1 / 3 / 7 / 30 ngày (%)")[2].clone();
+    let expected = (m["withdrawn_by_day"]["3"].as_f64().unwrap() * 1000.0).round() / 10.0;
+    assert_eq!(within3, Data::Float(expected));
+    // No formulas anywhere: values only.
+    assert!(book.worksheet_formula("Chỉ số").unwrap().used_cells().next().is_none());
+
+    let wards = book.worksheet_range("Theo xã phường").unwrap();
+    let names: Vec<String> = wards.rows().skip(1).map(|r| r[1].to_string()).collect();
+    let expected: Vec<String> =
+        m["segments"].as_array().unwrap().iter().map(|s| s["label"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, expected);
+    assert!(names.iter().all(|n| n.starts_with("Phường")), "{names:?}");
+    let trend = book.worksheet_range("Xu hướng theo kỳ").unwrap();
+    assert_eq!(trend.rows().nth(1).unwrap()[1], Data::String("Kỳ 05/2026".into()));
+    let ages = book.worksheet_range("Theo nhóm tuổi").unwrap();
+    assert!(ages.rows().skip(1).any(|r| r[1] == Data::String("Từ 80 tuổi".into())));
+
+    let list = json(&db, &["exports"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["kind"], "monthly_report_xlsx");
+    assert_eq!(list[0]["scope"], "city");
+    assert_eq!(list[0]["period"], "2026-09");
+    assert_eq!(list[0]["file_path"], path.display().to_string());
+    assert!(!list[0]["created_by"].as_str().unwrap().is_empty());
+    assert!(ok(&db, &["verify"]).contains("intact"), "the export's change record keeps the chain whole");
 }

@@ -3,9 +3,9 @@
 //! the change-record chain, search, indicators and all-or-nothing batches.
 
 use ansinh_core::inputs::{AccountInput, BeneficiaryInput, PaymentInput, WithdrawalInput};
-use ansinh_core::segments::Filter;
 use ansinh_core::model::{AccountStatus, Channel, PaymentStatus, Scheme, SegmentBy, Sex, WithdrawalPlace};
 use ansinh_core::records::{self, Account, Beneficiary, Cycle, Payment, Withdrawal};
+use ansinh_core::segments::Filter;
 use ansinh_core::validate::{self, RefData};
 use ansinh_store::{Batch, Store, StoreError};
 use chrono::NaiveDate;
@@ -878,8 +878,12 @@ async fn metrics_from_stored_events() {
     let facts = store.indicator_facts().await.unwrap();
     assert_eq!(facts.payments.len(), 4, "every payment is a fact");
     assert_eq!(facts.payments.iter().filter(|p| p.status == PaymentStatus::Credited).count(), 3);
-    let first = facts.payments.iter().find(|p| p.credited_on == Some(d("2026-10-10")) && !p.withdrawals.is_empty()).unwrap();
-    assert_eq!(facts.withdrawals_of(first).iter().map(|w| w.on).collect::<Vec<_>>(), vec![d("2026-10-12"), d("2026-10-20")]);
+    let first =
+        facts.payments.iter().find(|p| p.credited_on == Some(d("2026-10-10")) && !p.withdrawals.is_empty()).unwrap();
+    assert_eq!(
+        facts.withdrawals_of(first).iter().map(|w| w.on).collect::<Vec<_>>(),
+        vec![d("2026-10-12"), d("2026-10-20")]
+    );
     assert_eq!(facts.failure_reasons, vec!["sai số tài khoản".to_string()]);
     assert_eq!(facts.accounts.len(), 1);
     assert_eq!(facts.accounts[0].first_credit_on, Some(d("2026-10-10")));
@@ -905,7 +909,8 @@ async fn metrics_from_stored_events() {
     let r = store.metrics(d("2026-11-01"), &all, &[SegmentBy::Ward]).await.unwrap();
     assert_eq!(r.overall.time_to_cash, *m, "segmenting does not change the totals");
     let s = r.segments.unwrap();
-    let labels: Vec<(&str, &str, u64, bool)> = s.iter().map(|s| (s.key.as_str(), s.label.as_str(), s.size, s.too_few)).collect();
+    let labels: Vec<(&str, &str, u64, bool)> =
+        s.iter().map(|s| (s.key.as_str(), s.label.as_str(), s.size, s.too_few)).collect();
     assert_eq!(
         labels,
         vec![("90001", "Phường Ba Đình", 1, true), ("90002", "Phường Ngọc Hà", 2, true)],
