@@ -26,6 +26,8 @@ const APP_COMMANDS: &[&str] = &[
     "record_withdrawal",
     "metrics",
     "dashboard",
+    "monthly_report",
+    "list_exports",
     "time_to_cash_chart",
     "update_beneficiary",
     "similar_beneficiaries",

@@ -103,3 +103,36 @@ pub async fn time_to_cash_chart(state: State<'_, AppState>, query: ChartQuery) -
     let report = state.store.metrics(as_of(&query.as_of)?, &filter, &query.by).await?;
     Ok(ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string()))
 }
+
+#[derive(Debug, Deserialize)]
+pub struct ReportQuery {
+    /// The cycle, mm/yyyy.
+    pub cycle: String,
+    /// A ward code; empty or null = the whole city.
+    #[serde(default)]
+    pub ward: Option<String>,
+    #[serde(default)]
+    pub as_of: Option<String>,
+}
+
+/// Where a report was written.
+#[derive(Debug, Serialize)]
+pub struct SavedFile {
+    pub path: String,
+}
+
+/// The monthly report as XLSX in the export folder; the export is recorded.
+#[tauri::command]
+pub async fn monthly_report(state: State<'_, AppState>, query: ReportQuery) -> Cmd<SavedFile> {
+    let (y, m) = dates::parse_period("cycle", &query.cycle)?;
+    let ward = query.ward.as_deref().map(str::trim).filter(|w| !w.is_empty());
+    let path =
+        ansinh_files::indicator_report::export_monthly_report(&state.store, as_of(&query.as_of)?, y, m, ward).await?;
+    Ok(SavedFile { path: path.display().to_string() })
+}
+
+/// The exports made so far, newest first.
+#[tauri::command]
+pub async fn list_exports(state: State<'_, AppState>) -> Cmd<Vec<ansinh_store::ExportView>> {
+    Ok(state.store.list_exports(100).await?)
+}

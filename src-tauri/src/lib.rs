@@ -46,6 +46,8 @@ pub fn run() {
             commands::record_withdrawal,
             indicators::metrics,
             indicators::dashboard,
+            indicators::monthly_report,
+            indicators::list_exports,
             indicators::time_to_cash_chart,
             commands::update_beneficiary,
             commands::similar_beneficiaries,

@@ -166,3 +166,19 @@ describe('dashboard', () => {
     expect(await screen.findByTestId('error-from')).toBeInTheDocument();
   });
 });
+
+describe('monthly report', () => {
+  it('exports the XLSX for the filtered ward, shows the path and lists the export', async () => {
+    const user = userEvent.setup();
+    const fake = new FakeBackend({ today: '2026-06-30' });
+    renderWith(Dashboard, {}, fake);
+    await waitFor(() => expect(screen.getByTestId('report-xlsx')).toBeInTheDocument());
+    await user.click(screen.getByTestId('report-xlsx'));
+    expect(await screen.findByTestId('error-cycle')).toBeInTheDocument();
+    await user.type(screen.getByTestId('report-cycle'), '05/2026');
+    await user.click(screen.getByTestId('report-xlsx'));
+    await waitFor(() => expect(screen.getByTestId('report-path')).toHaveTextContent('bao-cao-city-2026-05.xlsx'));
+    expect(fake.callsTo('monthly_report').at(-1)).toEqual({ query: { cycle: '05/2026', ward: null, as_of: null } });
+    await waitFor(() => expect(screen.getByTestId('exports')).toHaveTextContent('city 2026-05'));
+  });
+});

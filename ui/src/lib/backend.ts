@@ -30,6 +30,9 @@ import type {
   Lang,
   MetricsQuery,
   MetricsReport,
+  ReportQuery,
+  SavedFile,
+  ExportRecord,
   Page,
   Payment,
   PaymentInput,
@@ -70,6 +73,8 @@ export interface Backend {
   record_payment(args: { input: PaymentInput }): Promise<Payment>;
   record_withdrawal(args: { input: WithdrawalInput }): Promise<Withdrawal>;
   metrics(args: { query: MetricsQuery }): Promise<MetricsReport>;
+  monthly_report(args: { query: ReportQuery }): Promise<SavedFile>;
+  list_exports(): Promise<ExportRecord[]>;
   time_to_cash_chart(args: { query: ChartQuery }): Promise<string>;
   update_beneficiary(args: { id: string; input: BeneficiaryInput }): Promise<Beneficiary>;
   similar_beneficiaries(args: { input: BeneficiaryInput; exclude: string | null }): Promise<Beneficiary[]>;
@@ -126,6 +131,8 @@ export const tauriBackend: Backend = {
   record_payment: (args) => call('record_payment', args),
   record_withdrawal: (args) => call('record_withdrawal', args),
   metrics: (args) => call('metrics', args),
+  monthly_report: (args) => call('monthly_report', args),
+  list_exports: () => call('list_exports'),
   time_to_cash_chart: (args) => call('time_to_cash_chart', args),
   update_beneficiary: (args) => call('update_beneficiary', args),
   similar_beneficiaries: (args) => call('similar_beneficiaries', args),

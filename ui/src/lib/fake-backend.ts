@@ -37,6 +37,9 @@ import type {
   Metrics,
   MetricsQuery,
   MetricsReport,
+  ReportQuery,
+  SavedFile,
+  ExportRecord,
   Needs,
   Page,
   Payment,
@@ -921,6 +924,25 @@ export class FakeBackend implements Backend {
       if (by) report.segments = this.segments(all, by);
       return report;
     });
+  }
+
+  /** Exports recorded by the fake (who, what, when). */
+  readonly exports: ExportRecord[] = [];
+
+  monthly_report(args: { query: ReportQuery }): Promise<SavedFile> {
+    return this.answer('monthly_report', args, () => {
+      const m = /^(\d{1,2})\/(\d{4})$/.exec(args.query.cycle.trim());
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > 12) throw wire([fe('cycle', 'period.invalid', 'not a period (mm/yyyy)')]);
+      const period = `${m[2]}-${m[1].padStart(2, '0')}`;
+      const scope = args.query.ward || 'city';
+      const path = `/exports/bao-cao-${scope}-${period}.xlsx`;
+      this.exports.unshift({ id: `x${this.exports.length + 1}`, kind: 'monthly_report_xlsx', what: 'indicators', scope, period, file_path: path, created_at: `${this.today}T00:00:00Z`, created_by: 'officer' });
+      return { path };
+    });
+  }
+
+  list_exports(): Promise<ExportRecord[]> {
+    return this.answer('list_exports', {}, () => [...this.exports]);
   }
 
   time_to_cash_chart(args: { query: ChartQuery }): Promise<string> {

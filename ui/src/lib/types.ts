@@ -689,3 +689,29 @@ export interface GrievanceQuery {
   overdue: boolean;
   beneficiary_id: string | null;
 }
+
+// ---- reports ----
+
+export interface ReportQuery {
+  /** mm/yyyy */
+  cycle: string;
+  /** Ward code; null = the whole city. */
+  ward: string | null;
+  as_of: string | null;
+}
+
+export interface SavedFile {
+  path: string;
+}
+
+/** One recorded export (who, what, when). */
+export interface ExportRecord {
+  id: string;
+  kind: 'monthly_report_xlsx' | 'monthly_report_print' | 'table_csv';
+  what: string;
+  scope: string;
+  period: string | null;
+  file_path: string;
+  created_at: string;
+  created_by: string;
+}

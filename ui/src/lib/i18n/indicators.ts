@@ -64,6 +64,13 @@ export const vi = {
   'ind.verified_def': 'Tỷ lệ lần kiểm tra xác minh mà người nhận xác nhận đã nhận đủ số tiền.',
   'ind.mean_median': 'TB {mean} · trung vị {median}',
   'ind.share_of': '{share} ({count}/{n})',
+  'ind.report': 'Báo cáo tháng',
+  'ind.report_hint': 'Báo cáo các chỉ số của một kỳ cho xã/phường đang chọn ở bộ lọc (hoặc toàn thành phố): tệp Excel hoặc bản in.',
+  'ind.report_cycle': 'Kỳ báo cáo',
+  'ind.report_xlsx': 'Xuất Excel',
+  'ind.report_print': 'In báo cáo',
+  'ind.report_saved': 'Đã lưu: {path}',
+  'ind.exports': 'Các lần xuất gần đây',
 } as const;
 
 export const en: { [K in keyof typeof vi]: string } = {
@@ -125,4 +132,11 @@ export const en: { [K in keyof typeof vi]: string } = {
   'ind.verified_def': 'Share of verification visits where the person confirmed receiving the full amount.',
   'ind.mean_median': 'mean {mean} · median {median}',
   'ind.share_of': '{share} ({count}/{n})',
+  'ind.report': 'Monthly report',
+  'ind.report_hint': 'The indicators of one cycle for the ward chosen in the filters (or the whole city): an Excel file or a printed page.',
+  'ind.report_cycle': 'Report cycle',
+  'ind.report_xlsx': 'Export Excel',
+  'ind.report_print': 'Print report',
+  'ind.report_saved': 'Saved: {path}',
+  'ind.exports': 'Recent exports',
 };
