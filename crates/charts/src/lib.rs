@@ -17,6 +17,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::fmt;
 use std::str::FromStr;
 
+pub mod panels;
+pub mod png;
+
 /// Size of the time-to-cash chart, in SVG user units (the webview scales it with `viewBox`).
 pub const WIDTH: u32 = 900;
 pub const HEIGHT: u32 = 420;
@@ -24,7 +27,7 @@ pub const HEIGHT: u32 = 420;
 pub const MAX_SEGMENTS: usize = 8;
 
 /// The app bundles Be Vietnam Pro; the fallbacks also carry Vietnamese glyphs.
-const FONT: &str = "Be Vietnam Pro, Noto Sans, sans-serif";
+pub(crate) const FONT: &str = "Be Vietnam Pro, Noto Sans, sans-serif";
 /// Days with a dashed marker: the indicator's "withdrawn by day 1, 3, 7" (30 is the right edge).
 const MARKER_DAYS: [i32; 3] = [1, 3, 7];
 /// Ticks on the day axis: the marked days, then weekly.
@@ -92,7 +95,7 @@ impl Lang {
         }
     }
 
-    fn pick(self, vi: &'static str, en: &'static str) -> &'static str {
+    pub fn pick<T>(self, vi: T, en: T) -> T {
         match self {
             Lang::Vi => vi,
             Lang::En => en,
@@ -182,14 +185,14 @@ pub fn time_to_cash_svg(report: &MetricsReport, lang: Lang, labels: &dyn Fn(&str
 
 const TITLE: (&str, &str) = ("Thời gian đến khi nhận tiền", "Time to cash");
 
-type DrawResult = Result<(), DrawingAreaErrorKind<std::io::Error>>;
+type DrawResult<E> = Result<(), DrawingAreaErrorKind<E>>;
 
-fn draw(
-    root: &DrawingArea<SVGBackend<'_>, Shift>,
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     report: &MetricsReport,
     lang: Lang,
     labels: &dyn Fn(&str) -> String,
-) -> DrawResult {
+) -> DrawResult<DB::ErrorType> {
     root.fill(&WHITE)?;
     let overall = &report.overall.time_to_cash;
     let empty = overall.credited == 0 || overall.curve.is_empty();
@@ -256,7 +259,7 @@ fn series<'a>(report: &'a MetricsReport, lang: Lang, labels: &dyn Fn(&str) -> St
     (out, segments.len() - shown.len())
 }
 
-fn draw_curves(area: &DrawingArea<SVGBackend<'_>, Shift>, series: &[Series], lang: Lang) -> DrawResult {
+fn draw_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Series], lang: Lang) -> DrawResult<DB::ErrorType> {
     // Integer days: plotters only takes custom ticks on an axis it can format itself.
     let days = (0..CURVE_LAST_DAY as i32).with_key_points(DAY_TICKS.to_vec());
     let mut chart = ChartBuilder::on(area)
@@ -299,7 +302,7 @@ fn draw_curves(area: &DrawingArea<SVGBackend<'_>, Shift>, series: &[Series], lan
     Ok(())
 }
 
-fn draw_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, series: &[Series], hidden: usize, lang: Lang) -> DrawResult {
+fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Series], hidden: usize, lang: Lang) -> DrawResult<DB::ErrorType> {
     let (x, mut y) = (8, 14);
     for s in series {
         area.draw(&PathElement::new([(x, y), (x + 24, y)], s.color.stroke_width(s.width + 1)))?;
@@ -333,7 +336,7 @@ fn share(p: &CurvePoint) -> f64 {
     (p.withdrawn * 100.0).clamp(0.0, 100.0)
 }
 
-fn text(size: u32, color: RGBColor) -> TextStyle<'static> {
+pub(crate) fn text(size: u32, color: RGBColor) -> TextStyle<'static> {
     styled(size, color, FontStyle::Normal)
 }
 
@@ -352,7 +355,7 @@ fn shorten(label: &str) -> String {
     cut
 }
 
-fn fallback_svg(title: &str) -> String {
+pub(crate) fn fallback_svg(title: &str) -> String {
     let title = title.replace('&', "&amp;").replace('<', "&lt;");
     format!(
         r#"<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg"><text x="20" y="34" font-family="{FONT}" font-size="16">{title}</text></svg>"#
