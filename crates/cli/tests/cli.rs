@@ -533,6 +533,17 @@ fn the_monthly_report_reads_back_and_its_export_is_recorded() {
     let ages = book.worksheet_range("Theo nhóm tuổi").unwrap();
     assert!(ages.rows().skip(1).any(|r| r[1] == Data::String("Từ 80 tuổi".into())));
 
+    // The charts are PNG images in the workbook (ward bars, heat table, convenience, trend).
+    let media = {
+        let f = std::fs::File::open(&path).unwrap();
+        let mut zip = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::BufReader::new(f), &mut zip).unwrap();
+        zip
+    };
+    let names = String::from_utf8_lossy(&media);
+    let pngs = (1..=4).filter(|i| names.contains(&format!("xl/media/image{i}.png"))).count();
+    assert_eq!(pngs, 4, "four chart images");
+
     let list = json(&db, &["exports"]);
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["kind"], "monthly_report_xlsx");

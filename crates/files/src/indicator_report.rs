@@ -1,8 +1,12 @@
 //! The monthly indicator report for a ward or the city as an XLSX workbook: one sheet per
 //! indicator table, plain values (no formulas), Vietnamese headers. Shares are percentages
-//! (0–100, one decimal); segments too small to judge say so instead of giving numbers.
+//! (0–100, one decimal); segments too small to judge say so instead of giving numbers. The
+//! charts (ward bars, age × channel heat table, convenience, trend) are PNG images under their
+//! tables.
 
-use crate::xlsx::{Cell, Sheet, export_dir, write_xlsx};
+use crate::xlsx::{Cell, Sheet, SheetImage, export_dir, write_xlsx_with_images};
+use ansinh_charts::Lang;
+use ansinh_charts::panels::Panel;
 use ansinh_core::AppError;
 use ansinh_core::dates::AgeBand;
 use ansinh_core::measures::Indicators;
@@ -171,33 +175,48 @@ fn named(by: SegmentBy, mut segments: Vec<Segment>) -> Vec<Segment> {
     segments
 }
 
-/// The workbook's sheets for cycle `year-month` (and the trend up to it), for one ward or the city.
+fn image(sheet: usize, panel: Panel, segments: &[Segment]) -> Result<SheetImage, AppError> {
+    let png = ansinh_charts::png::panel_png(panel, segments, Lang::Vi).map_err(|e| AppError::File(e.to_string()))?;
+    Ok(SheetImage { sheet, png, height: panel.height(segments) })
+}
+
+/// The workbook's sheets for cycle `year-month` (and the trend up to it), for one ward or the
+/// city, with the charts as PNG images under their tables.
 pub async fn monthly_sheets(
     store: &Store,
     as_of: NaiveDate,
     year: i32,
     month: u32,
     ward: Option<&str>,
-) -> Result<Vec<Sheet>, AppError> {
+) -> Result<(Vec<Sheet>, Vec<SheetImage>), AppError> {
     let m = month_number(year, month);
     let filter = Filter { from: Some(m), to: Some(m), ward: ward.map(str::to_string), ..Filter::default() };
     let dims = [SegmentBy::Ward, SegmentBy::Age, SegmentBy::Group, SegmentBy::Channel];
-    let bys: Vec<Vec<SegmentBy>> = dims.iter().map(|d| vec![*d]).collect();
+    let mut bys: Vec<Vec<SegmentBy>> = dims.iter().map(|d| vec![*d]).collect();
+    bys.push(vec![SegmentBy::Age, SegmentBy::Channel]);
     let c = store.indicators(as_of, &filter, &bys).await?;
     let trend_filter = Filter { from: None, ..filter.clone() };
     let mut trend = store.indicators(as_of, &trend_filter, &[vec![SegmentBy::Cycle]]).await?;
     let mut lists = c.segmentations.into_iter();
     let names = ["Theo xã phường", "Theo nhóm tuổi", "Theo nhóm đối tượng", "Theo kênh chi trả"];
     let mut sheets = vec![overview_sheet(&c.overall)];
+    let mut per_dim = Vec::new();
     for (d, name) in dims.iter().zip(names) {
-        sheets.push(segment_sheet(name, &named(*d, lists.next().unwrap_or_default())));
+        let segments = named(*d, lists.next().unwrap_or_default());
+        sheets.push(segment_sheet(name, &segments));
+        per_dim.push(segments);
     }
-    sheets.push(segment_sheet(
-        "Xu hướng theo kỳ",
-        &named(SegmentBy::Cycle, trend.segmentations.pop().unwrap_or_default()),
-    ));
+    let age_channel = lists.next().unwrap_or_default();
+    let trend = named(SegmentBy::Cycle, trend.segmentations.pop().unwrap_or_default());
+    sheets.push(segment_sheet("Xu hướng theo kỳ", &trend));
     sheets.push(reasons_sheet(&c.overall));
-    Ok(sheets)
+    let images = vec![
+        image(1, Panel::WardBars, &per_dim[0])?,
+        image(2, Panel::Heat, &age_channel)?,
+        image(2, Panel::Convenience, &per_dim[1])?,
+        image(5, Panel::Trend, &trend)?,
+    ];
+    Ok((sheets, images))
 }
 
 /// Writes the monthly report to `<export dir>/bao-cao-<scope>-<yyyy-mm>.xlsx`, records the
@@ -209,12 +228,12 @@ pub async fn export_monthly_report(
     month: u32,
     ward: Option<&str>,
 ) -> Result<PathBuf, AppError> {
-    let sheets = monthly_sheets(store, as_of, year, month, ward).await?;
+    let (sheets, images) = monthly_sheets(store, as_of, year, month, ward).await?;
     let scope = ward.unwrap_or("city");
     let period = format!("{year:04}-{month:02}");
     let safe: String = scope.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     let path = export_dir()?.join(format!("bao-cao-{safe}-{period}.xlsx"));
-    write_xlsx(&path, &sheets)?;
+    write_xlsx_with_images(&path, &sheets, &images)?;
     store
         .record_export(&ExportRecord {
             id: ansinh_core::records::new_id().to_string(),

@@ -48,9 +48,24 @@ fn file_error(path: &Path, e: XlsxError) -> AppError {
 
 /// Writes `sheets` to `path` as one workbook (the file is replaced).
 pub fn write_xlsx(path: &Path, sheets: &[Sheet]) -> Result<(), AppError> {
+    write_xlsx_with_images(path, sheets, &[])
+}
+
+/// A PNG image for sheet number `sheet` (0-based), placed under that sheet's rows; several
+/// images of one sheet go one under the other.
+#[derive(Debug, Clone)]
+pub struct SheetImage {
+    pub sheet: usize,
+    pub png: Vec<u8>,
+    /// Height in pixels (to place the next image under it).
+    pub height: u32,
+}
+
+/// [`write_xlsx`] with PNG images (charts) under the tables.
+pub fn write_xlsx_with_images(path: &Path, sheets: &[Sheet], images: &[SheetImage]) -> Result<(), AppError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
-    for sheet in sheets {
+    for (index, sheet) in sheets.iter().enumerate() {
         let ws = book.add_worksheet();
         let name: String = sheet.name.chars().take(31).collect();
         ws.set_name(&name).map_err(|e| file_error(path, e))?;
@@ -71,6 +86,13 @@ pub fn write_xlsx(path: &Path, sheets: &[Sheet]) -> Result<(), AppError> {
         }
         ws.set_freeze_panes(1, 0).map_err(|e| file_error(path, e))?;
         ws.autofit();
+        // Default rows are 20 px high: leave two empty rows, then stack the images.
+        let mut row = sheet.rows.len() as u32 + 3;
+        for img in images.iter().filter(|i| i.sheet == index) {
+            let image = rust_xlsxwriter::Image::new_from_buffer(&img.png).map_err(|e| file_error(path, e))?;
+            ws.insert_image(row, 0, &image).map_err(|e| file_error(path, e))?;
+            row += img.height.div_ceil(20) + 1;
+        }
     }
     book.save(path).map_err(|e| file_error(path, e))
 }
