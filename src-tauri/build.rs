@@ -28,6 +28,7 @@ const APP_COMMANDS: &[&str] = &[
     "dashboard",
     "monthly_report",
     "list_exports",
+    "indicator_panels",
     "time_to_cash_chart",
     "update_beneficiary",
     "similar_beneficiaries",

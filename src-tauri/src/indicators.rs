@@ -136,3 +136,47 @@ pub async fn monthly_report(state: State<'_, AppState>, query: ReportQuery) -> C
 pub async fn list_exports(state: State<'_, AppState>) -> Cmd<Vec<ansinh_store::ExportView>> {
     Ok(state.store.list_exports(100).await?)
 }
+
+#[derive(Debug, Deserialize)]
+pub struct PanelsQuery {
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub filter: FilterInput,
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// The dashboard's other charts as SVG markup, from one pass over the facts.
+#[derive(Debug, Serialize)]
+pub struct PanelsView {
+    pub ward_bars: String,
+    pub trend: String,
+    pub heat: String,
+    pub convenience: String,
+}
+
+#[tauri::command]
+pub async fn indicator_panels(state: State<'_, AppState>, query: PanelsQuery) -> Cmd<PanelsView> {
+    use ansinh_charts::panels::{Panel, panel_svg};
+    let lang: ansinh_charts::Lang = query.lang.as_deref().unwrap_or("vi").parse().unwrap_or(ansinh_charts::Lang::Vi);
+    let filter = query.filter.parse()?;
+    let bys =
+        [vec![SegmentBy::Ward], vec![SegmentBy::Cycle], vec![SegmentBy::Age, SegmentBy::Channel], vec![SegmentBy::Age]];
+    let c = state.store.indicators(as_of(&query.as_of)?, &filter, &bys).await?;
+    let s = &c.segmentations;
+    let age: Vec<Segment> = s[3]
+        .iter()
+        .cloned()
+        .map(|mut x| {
+            x.label = ansinh_charts::panels::code_name(&x.key, lang);
+            x
+        })
+        .collect();
+    Ok(PanelsView {
+        ward_bars: panel_svg(Panel::WardBars, &s[0], lang),
+        trend: panel_svg(Panel::Trend, &s[1], lang),
+        heat: panel_svg(Panel::Heat, &s[2], lang),
+        convenience: panel_svg(Panel::Convenience, &age, lang),
+    })
+}

@@ -48,6 +48,7 @@ pub fn run() {
             indicators::dashboard,
             indicators::monthly_report,
             indicators::list_exports,
+            indicators::indicator_panels,
             indicators::time_to_cash_chart,
             commands::update_beneficiary,
             commands::similar_beneficiaries,

@@ -27,6 +27,9 @@ async fn dashboard_filter_changes_the_figures_and_the_monthly_report_is_saved() 
     let median = app.text("headline-median").await;
     assert!(!median.trim().is_empty());
     assert!(!app.text("worst-wards").await.trim().is_empty(), "the slowest wards are named");
+    // Rust's panels are in the page: the ward bars name the wards, with Vietnamese text.
+    let bars = app.wait_text("panel-ward-bars", |t| t.contains("Phường"), long).await;
+    assert!(bars.contains("Thời gian đến khi nhận tiền theo xã/phường"), "{bars}");
 
     // The first ward's own figures, as the metrics command gives them.
     let by_ward = app.invoke("metrics", json!({ "query": { "as_of": null, "by": ["ward"] } })).await.expect("metrics");

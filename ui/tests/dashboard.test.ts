@@ -150,6 +150,10 @@ describe('dashboard', () => {
     expect(screen.getByTestId('worst-wards')).toHaveTextContent('Phường Trúc Bạch: trung vị 9 ngày');
     expect(screen.getByTestId('worst-groups')).toHaveTextContent('Người cao tuổi: trung vị chưa đến một nửa đã rút');
     expect(screen.getByTestId('ind-on_time').getAttribute('title')).toContain('đúng hoặc trước ngày');
+    // The other charts come from Rust as SVG, one panel each.
+    await waitFor(() => expect(screen.getByTestId('panel-heat').querySelector('svg')).not.toBeNull());
+    expect(screen.getByTestId('panel-ward-bars')).toHaveTextContent('ward_bars');
+    expect(fake.callsTo('indicator_panels')).toEqual([{ query: { as_of: null, filter: {}, lang: 'vi' } }]);
   });
 
   it('a filter re-queries and changes the figures', async () => {

@@ -259,7 +259,11 @@ fn series<'a>(report: &'a MetricsReport, lang: Lang, labels: &dyn Fn(&str) -> St
     (out, segments.len() - shown.len())
 }
 
-fn draw_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Series], lang: Lang) -> DrawResult<DB::ErrorType> {
+fn draw_curves<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[Series],
+    lang: Lang,
+) -> DrawResult<DB::ErrorType> {
     // Integer days: plotters only takes custom ticks on an axis it can format itself.
     let days = (0..CURVE_LAST_DAY as i32).with_key_points(DAY_TICKS.to_vec());
     let mut chart = ChartBuilder::on(area)
@@ -302,7 +306,12 @@ fn draw_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Seri
     Ok(())
 }
 
-fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Series], hidden: usize, lang: Lang) -> DrawResult<DB::ErrorType> {
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[Series],
+    hidden: usize,
+    lang: Lang,
+) -> DrawResult<DB::ErrorType> {
     let (x, mut y) = (8, 14);
     for s in series {
         area.draw(&PathElement::new([(x, y), (x + 24, y)], s.color.stroke_width(s.width + 1)))?;

@@ -41,8 +41,12 @@ impl Panel {
                 "Thời gian đến khi nhận tiền theo xã/phường (trung vị, P75–P90)",
                 "Time to cash by ward (median, P75–P90)",
             ),
-            Panel::Trend => lang.pick("Xu hướng theo kỳ: % đã rút trong 3 ngày", "Trend per cycle: % withdrawn within 3 days"),
-            Panel::Heat => lang.pick("% đã rút trong 3 ngày: nhóm tuổi × kênh", "% withdrawn within 3 days: age band × channel"),
+            Panel::Trend => {
+                lang.pick("Xu hướng theo kỳ: % đã rút trong 3 ngày", "Trend per cycle: % withdrawn within 3 days")
+            }
+            Panel::Heat => {
+                lang.pick("% đã rút trong 3 ngày: nhóm tuổi × kênh", "% withdrawn within 3 days: age band × channel")
+            }
             Panel::Convenience => lang.pick(
                 "Thuận tiện: thời gian đi lại, chờ đợi, rút có hỗ trợ",
                 "Convenience: travel, waiting, assisted withdrawals",
@@ -89,7 +93,11 @@ fn pct(v: Option<f64>) -> String {
 }
 
 fn short(label: &str, max: usize) -> String {
-    if label.chars().count() <= max { label.to_string() } else { label.chars().take(max - 1).collect::<String>() + "…" }
+    if label.chars().count() <= max {
+        label.to_string()
+    } else {
+        label.chars().take(max - 1).collect::<String>() + "…"
+    }
 }
 
 /// Age band and channel codes named in the chart's language.
@@ -136,7 +144,11 @@ fn too_few<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, x: i32, y: i32, la
     root.draw(&Text::new(lang.pick("quá ít để đánh giá", "too few to judge"), (x, y), anchored(13, MUTED, HPos::Left)))
 }
 
-fn ward_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, segments: &[Segment], lang: Lang) -> DrawResult<DB::ErrorType> {
+fn ward_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    segments: &[Segment],
+    lang: Lang,
+) -> DrawResult<DB::ErrorType> {
     // Slowest first: no median yet (fewer than half withdrawn) before the highest median.
     let mut rows: Vec<&Segment> = segments.iter().collect();
     let rank = |s: &Segment| match figures(s) {
@@ -182,7 +194,11 @@ fn ward_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, segments: &[Segm
     Ok(())
 }
 
-fn trend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, segments: &[Segment], lang: Lang) -> DrawResult<DB::ErrorType> {
+fn trend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    segments: &[Segment],
+    lang: Lang,
+) -> DrawResult<DB::ErrorType> {
     let (w, h) = root.dim_in_pixel();
     let (x0, x1, y0, y1) = (60, w as i32 - 30, TOP + 10, h as i32 - 50);
     for pctl in [0, 25, 50, 75, 100] {
@@ -204,7 +220,11 @@ fn trend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, segments: &[Segment]
                     points.push((x, y));
                     root.draw(&Circle::new((x, y), 4, BAR.filled()))?;
                     let median = f.time_to_cash.time_to_cash_days.median.map_or("–".into(), |m| m.to_string());
-                    let label = format!("{} · {}", pct(Some(v)), lang.pick(format!("TV {median} ngày"), format!("med {median} d")));
+                    let label = format!(
+                        "{} · {}",
+                        pct(Some(v)),
+                        lang.pick(format!("TV {median} ngày"), format!("med {median} d"))
+                    );
                     root.draw(&Text::new(label, (x, y - 14), anchored(11, INK, HPos::Center)))?;
                 }
             }
@@ -226,7 +246,11 @@ fn shade(v: f64) -> RGBColor {
     RGBColor(mix(0xF1, 0x08), mix(0xF7, 0x51), mix(0xFD, 0x9C))
 }
 
-fn heat<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, segments: &[Segment], lang: Lang) -> DrawResult<DB::ErrorType> {
+fn heat<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    segments: &[Segment],
+    lang: Lang,
+) -> DrawResult<DB::ErrorType> {
     let rows = distinct(segments, 0);
     let cols = distinct(segments, 1);
     let (x0, y0) = (170, TOP + 10);
@@ -257,7 +281,11 @@ fn heat<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, segments: &[Segment],
     Ok(())
 }
 
-fn convenience<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, segments: &[Segment], lang: Lang) -> DrawResult<DB::ErrorType> {
+fn convenience<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    segments: &[Segment],
+    lang: Lang,
+) -> DrawResult<DB::ErrorType> {
     let heads = [
         lang.pick("Đi lại (phút, TV)", "Travel (min, median)"),
         lang.pick("Chờ (phút, TV)", "Waiting (min, median)"),

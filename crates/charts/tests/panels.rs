@@ -15,8 +15,15 @@ fn seg(keys: &[&str], label: &str, median: Option<i64>, day3: f64) -> Segment {
         withdrawn: 80,
         unwithdrawn: 20,
         time_to_cash_days: Quantiles { median, p75: median.map(|m| m + 3), p90: median.map(|m| m + 8) },
-        withdrawn_by_day: WithdrawnByDay { day1: Some(day3 / 2.0), day3: Some(day3), day7: Some(0.8), day30: Some(0.9) },
-        curve: (0..=30).map(|day| ansinh_core::indicators::CurvePoint { day, withdrawn: (day as f64 / 40.0).min(0.9) }).collect(),
+        withdrawn_by_day: WithdrawnByDay {
+            day1: Some(day3 / 2.0),
+            day3: Some(day3),
+            day7: Some(0.8),
+            day30: Some(0.9),
+        },
+        curve: (0..=30)
+            .map(|day| ansinh_core::indicators::CurvePoint { day, withdrawn: (day as f64 / 40.0).min(0.9) })
+            .collect(),
     };
     Segment {
         key: keys.join("/"),
@@ -35,7 +42,14 @@ fn seg(keys: &[&str], label: &str, median: Option<i64>, day3: f64) -> Segment {
 }
 
 fn small(keys: &[&str], label: &str) -> Segment {
-    Segment { key: keys.join("/"), keys: keys.iter().map(|k| k.to_string()).collect(), label: label.into(), size: 3, too_few: true, indicators: None }
+    Segment {
+        key: keys.join("/"),
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        label: label.into(),
+        size: 3,
+        too_few: true,
+        indicators: None,
+    }
 }
 
 fn wards() -> Vec<Segment> {
@@ -72,7 +86,11 @@ fn ward_bars_are_sorted_slowest_first_with_vietnamese_labels() {
 
 #[test]
 fn trend_heat_and_convenience_panels() {
-    let cycles = vec![seg(&["2026-08"], "2026-08", Some(3), 0.5), seg(&["2026-09"], "2026-09", Some(2), 0.62), small(&["2026-10"], "2026-10")];
+    let cycles = vec![
+        seg(&["2026-08"], "2026-08", Some(3), 0.5),
+        seg(&["2026-09"], "2026-09", Some(2), 0.62),
+        small(&["2026-10"], "2026-10"),
+    ];
     let svg = panel_svg(Panel::Trend, &cycles, Lang::Vi);
     well_formed(&svg);
     assert!(svg.contains("09/2026") && svg.contains("62 %") && svg.contains("quá ít"));

@@ -40,6 +40,8 @@ import type {
   ReportQuery,
   SavedFile,
   ExportRecord,
+  FilterInput,
+  PanelsView,
   Needs,
   Page,
   Payment,
@@ -938,6 +940,14 @@ export class FakeBackend implements Backend {
       const path = `/exports/bao-cao-${scope}-${period}.xlsx`;
       this.exports.unshift({ id: `x${this.exports.length + 1}`, kind: 'monthly_report_xlsx', what: 'indicators', scope, period, file_path: path, created_at: `${this.today}T00:00:00Z`, created_by: 'officer' });
       return { path };
+    });
+  }
+
+  /** Placeholder SVGs naming each chart (the real ones are drawn by Rust). */
+  indicator_panels(args: { query: { as_of: string | null; filter: FilterInput; lang: Lang } }): Promise<PanelsView> {
+    return this.answer('indicator_panels', args, () => {
+      const svg = (name: string) => `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 40" data-fake="true"><text x="4" y="20">${name}</text></svg>`;
+      return { ward_bars: svg('ward_bars'), trend: svg('trend'), heat: svg('heat'), convenience: svg('convenience') };
     });
   }
 

@@ -715,3 +715,11 @@ export interface ExportRecord {
   created_at: string;
   created_by: string;
 }
+
+/** The dashboard's other charts (SVG markup drawn by Rust). */
+export interface PanelsView {
+  ward_bars: string;
+  trend: string;
+  heat: string;
+  convenience: string;
+}
