@@ -29,6 +29,7 @@ const APP_COMMANDS: &[&str] = &[
     "monthly_report",
     "list_exports",
     "indicator_panels",
+    "export_table_csv",
     "time_to_cash_chart",
     "update_beneficiary",
     "similar_beneficiaries",

@@ -180,3 +180,14 @@ pub async fn indicator_panels(state: State<'_, AppState>, query: PanelsQuery) ->
         convenience: panel_svg(Panel::Convenience, &age, lang),
     })
 }
+
+/// A segment table (or the overall figures when `by` is empty) as CSV in the export folder;
+/// the export is recorded.
+#[tauri::command]
+pub async fn export_table_csv(state: State<'_, AppState>, query: MetricsQuery) -> Cmd<SavedFile> {
+    let filter = query.filter.parse()?;
+    let path =
+        ansinh_files::indicator_report::export_segments_csv(&state.store, as_of(&query.as_of)?, &filter, &query.by)
+            .await?;
+    Ok(SavedFile { path: path.display().to_string() })
+}

@@ -49,6 +49,7 @@ pub fn run() {
             indicators::monthly_report,
             indicators::list_exports,
             indicators::indicator_panels,
+            indicators::export_table_csv,
             indicators::time_to_cash_chart,
             commands::update_beneficiary,
             commands::similar_beneficiaries,

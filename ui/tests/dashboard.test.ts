@@ -95,6 +95,10 @@ describe('dashboard', () => {
     expect(screen.getByTestId('segment-too-few').getAttribute('title')).toContain('10 khoản chi');
     expect(screen.getAllByTestId('segment-row')[0]).toHaveTextContent('Phường Trúc Bạch');
     expect(screen.getAllByTestId('segment-row')[1]).toHaveTextContent('45,5 %');
+    // The table as CSV, with the same query.
+    await user.click(screen.getByTestId('segments-csv'));
+    await waitFor(() => expect(screen.getByTestId('segments-csv-path')).toHaveTextContent('chi-so-by_ward.csv'));
+    expect(fake.callsTo('export_table_csv')).toEqual([{ query: { as_of: null, by: ['ward'], filter: {} } }]);
   });
 
   it('re-queries for a typed as-of date and shows its error inline', async () => {

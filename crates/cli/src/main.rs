@@ -67,6 +67,10 @@ enum Command {
         by: Option<String>,
         #[command(flatten)]
         periods: Periods,
+        /// Also write the table (the segments, or the overall figures) as CSV in the export
+        /// folder; the export is recorded.
+        #[arg(long)]
+        csv: bool,
     },
     /// The monthly indicator report of a cycle as XLSX, for a ward or the city (written to the
     /// export folder; the export is recorded).
@@ -319,8 +323,13 @@ async fn run(cli: Cli) -> Result<(), AppError> {
             let n = ansinh_files::export::export_csv(&store, what, &out).await?;
             eprintln!("{n} rows written to {}", out.display());
         }
-        Command::Metrics { json, as_of: a, by, periods } => {
-            let report = store.metrics(as_of(&a)?, &periods.filter()?, &parse_by(&by)?).await?;
+        Command::Metrics { json, as_of: a, by, periods, csv } => {
+            let (on, filter, by) = (as_of(&a)?, periods.filter()?, parse_by(&by)?);
+            if csv {
+                let path = ansinh_files::indicator_report::export_segments_csv(&store, on, &filter, &by).await?;
+                eprintln!("table written to {}", path.display());
+            }
+            let report = store.metrics(on, &filter, &by).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
             } else {

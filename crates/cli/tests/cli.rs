@@ -553,3 +553,30 @@ fn the_monthly_report_reads_back_and_its_export_is_recorded() {
     assert!(!list[0]["created_by"].as_str().unwrap().is_empty());
     assert!(ok(&db, &["verify"]).contains("intact"), "the export's change record keeps the chain whole");
 }
+
+#[test]
+fn a_segment_table_exports_as_csv_and_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    ok(&db, DEMO);
+    let exports = dir.path().join("out");
+    let out = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+        .arg("--db")
+        .arg(&db)
+        .args(["metrics", "--json", "--as-of", "2026-10-20", "--by", "age", "--csv"])
+        .env("ANSINH_EXPORT_DIR", &exports)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let m: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = std::fs::read_dir(&exports).unwrap().next().unwrap().unwrap().path();
+    let rows = read_csv(&file);
+    assert_eq!(rows.len(), m["segments"].as_array().unwrap().len());
+    let old = rows.iter().find(|r| r["Mã"] == "80_plus").unwrap();
+    assert_eq!(old["Nhóm"], "Từ 80 tuổi");
+    let seg = m["segments"].as_array().unwrap().iter().find(|s| s["key"] == "80_plus").unwrap();
+    assert_eq!(old["Số khoản chi"], seg["size"].to_string());
+    assert_eq!(old["Trung vị (ngày)"], seg["time_to_cash_days"]["median"].to_string());
+    let list = json(&db, &["exports"]);
+    assert_eq!((list[0]["kind"].as_str(), list[0]["what"].as_str()), (Some("table_csv"), Some("by_age")));
+}

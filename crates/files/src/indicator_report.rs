@@ -246,3 +246,58 @@ pub async fn export_monthly_report(
         .await?;
     Ok(path)
 }
+
+/// Writes `sheet` as CSV (UTF-8 with BOM so spreadsheet programs read the diacritics).
+pub fn write_sheet_csv(path: &std::path::Path, sheet: &Sheet) -> Result<(), AppError> {
+    let fail = |e: &dyn std::fmt::Display| AppError::File(format!("{}: {e}", path.display()));
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut bytes);
+        w.write_record(&sheet.headers).map_err(|e| fail(&e))?;
+        for row in &sheet.rows {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(s) => s.clone(),
+                    Cell::Number(n) => n.to_string(),
+                    Cell::Empty => String::new(),
+                })
+                .collect();
+            w.write_record(&cells).map_err(|e| fail(&e))?;
+        }
+        w.flush().map_err(|e| fail(&e))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| fail(&e))
+}
+
+/// Writes a segment table (`by` one or two dimensions, `filter` as on the dashboard) as CSV in
+/// the export folder, records the export and returns the path.
+pub async fn export_segments_csv(
+    store: &Store,
+    as_of: NaiveDate,
+    filter: &Filter,
+    by: &[SegmentBy],
+) -> Result<PathBuf, AppError> {
+    let report = store.metrics(as_of, filter, by).await?;
+    let mut segments = report.segments.unwrap_or_default();
+    if let [only] = by {
+        segments = named(*only, segments);
+    }
+    let what: Vec<&str> = by.iter().map(|b| b.as_str()).collect();
+    let what = if what.is_empty() { "overall".to_string() } else { format!("by_{}", what.join("_")) };
+    let sheet = if by.is_empty() { overview_sheet(&report.overall) } else { segment_sheet(&what, &segments) };
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let path = export_dir()?.join(format!("chi-so-{what}-{stamp}.csv"));
+    write_sheet_csv(&path, &sheet)?;
+    store
+        .record_export(&ExportRecord {
+            id: ansinh_core::records::new_id().to_string(),
+            kind: "table_csv".into(),
+            what,
+            scope: filter.ward.clone().unwrap_or_else(|| "city".into()),
+            period: None,
+            file_path: path.display().to_string(),
+        })
+        .await?;
+    Ok(path)
+}

@@ -77,6 +77,7 @@ export interface Backend {
   metrics(args: { query: MetricsQuery }): Promise<MetricsReport>;
   monthly_report(args: { query: ReportQuery }): Promise<SavedFile>;
   list_exports(): Promise<ExportRecord[]>;
+  export_table_csv(args: { query: MetricsQuery }): Promise<SavedFile>;
   indicator_panels(args: { query: { as_of: string | null; filter: FilterInput; lang: Lang } }): Promise<PanelsView>;
   time_to_cash_chart(args: { query: ChartQuery }): Promise<string>;
   update_beneficiary(args: { id: string; input: BeneficiaryInput }): Promise<Beneficiary>;
@@ -136,6 +137,7 @@ export const tauriBackend: Backend = {
   metrics: (args) => call('metrics', args),
   monthly_report: (args) => call('monthly_report', args),
   list_exports: () => call('list_exports'),
+  export_table_csv: (args) => call('export_table_csv', args),
   indicator_panels: (args) => call('indicator_panels', args),
   time_to_cash_chart: (args) => call('time_to_cash_chart', args),
   update_beneficiary: (args) => call('update_beneficiary', args),

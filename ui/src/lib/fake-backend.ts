@@ -951,6 +951,15 @@ export class FakeBackend implements Backend {
     });
   }
 
+  export_table_csv(args: { query: MetricsQuery }): Promise<SavedFile> {
+    return this.answer('export_table_csv', args, () => {
+      const what = args.query.by.length ? `by_${args.query.by.join('_')}` : 'overall';
+      const path = `/exports/chi-so-${what}.csv`;
+      this.exports.unshift({ id: `x${this.exports.length + 1}`, kind: 'table_csv', what, scope: args.query.filter?.ward || 'city', period: null, file_path: path, created_at: `${this.today}T00:00:00Z`, created_by: 'officer' });
+      return { path };
+    });
+  }
+
   list_exports(): Promise<ExportRecord[]> {
     return this.answer('list_exports', {}, () => [...this.exports]);
   }

@@ -71,6 +71,7 @@ export const vi = {
   'ind.report_print': 'In báo cáo',
   'ind.report_saved': 'Đã lưu: {path}',
   'ind.exports': 'Các lần xuất gần đây',
+  'ind.csv': 'Xuất bảng CSV',
 } as const;
 
 export const en: { [K in keyof typeof vi]: string } = {
@@ -139,4 +140,5 @@ export const en: { [K in keyof typeof vi]: string } = {
   'ind.report_print': 'Print report',
   'ind.report_saved': 'Saved: {path}',
   'ind.exports': 'Recent exports',
+  'ind.csv': 'Export table as CSV',
 };
