@@ -30,6 +30,7 @@ const APP_COMMANDS: &[&str] = &[
     "list_exports",
     "indicator_panels",
     "export_table_csv",
+    "record_print",
     "time_to_cash_chart",
     "update_beneficiary",
     "similar_beneficiaries",

@@ -191,3 +191,37 @@ pub async fn export_table_csv(state: State<'_, AppState>, query: MetricsQuery) -
             .await?;
     Ok(SavedFile { path: path.display().to_string() })
 }
+
+#[derive(Debug, Deserialize)]
+pub struct PrintQuery {
+    /// The cycle shown, mm/yyyy, if one was chosen.
+    #[serde(default)]
+    pub cycle: Option<String>,
+    #[serde(default)]
+    pub ward: Option<String>,
+}
+
+/// Records that the printable report was printed (the print dialog itself is the webview's).
+#[tauri::command]
+pub async fn record_print(state: State<'_, AppState>, query: PrintQuery) -> Cmd<()> {
+    let period = match query.cycle.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => {
+            let (y, m) = dates::parse_period("cycle", c)?;
+            Some(dates::period_key(y, m))
+        }
+        None => None,
+    };
+    let scope = query.ward.as_deref().map(str::trim).filter(|w| !w.is_empty()).unwrap_or("city");
+    state
+        .store
+        .record_export(&ansinh_store::ExportRecord {
+            id: ansinh_core::records::new_id().to_string(),
+            kind: "monthly_report_print".into(),
+            what: "indicators".into(),
+            scope: scope.into(),
+            period,
+            file_path: String::new(),
+        })
+        .await?;
+    Ok(())
+}

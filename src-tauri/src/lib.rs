@@ -50,6 +50,7 @@ pub fn run() {
             indicators::list_exports,
             indicators::indicator_panels,
             indicators::export_table_csv,
+            indicators::record_print,
             indicators::time_to_cash_chart,
             commands::update_beneficiary,
             commands::similar_beneficiaries,

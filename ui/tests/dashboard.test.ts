@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import Dashboard from '../src/components/Dashboard.svelte';
 import { FakeBackend } from '../src/lib/fake-backend';
 import { setLang } from '../src/lib/locale.svelte';
@@ -188,5 +188,12 @@ describe('monthly report', () => {
     await waitFor(() => expect(screen.getByTestId('report-path')).toHaveTextContent('bao-cao-city-2026-05.xlsx'));
     expect(fake.callsTo('monthly_report').at(-1)).toEqual({ query: { cycle: '05/2026', ward: null, as_of: null } });
     await waitFor(() => expect(screen.getByTestId('exports')).toHaveTextContent('city 2026-05'));
+
+    // Printing is recorded too, then the print dialog opens.
+    const printed = vi.spyOn(window, 'print').mockImplementation(() => {});
+    await user.click(screen.getByTestId('report-print'));
+    await waitFor(() => expect(printed).toHaveBeenCalledTimes(1));
+    expect(fake.exports[0]).toMatchObject({ kind: 'monthly_report_print', scope: 'city', period: '2026-05' });
+    printed.mockRestore();
   });
 });

@@ -77,6 +77,7 @@ export interface Backend {
   metrics(args: { query: MetricsQuery }): Promise<MetricsReport>;
   monthly_report(args: { query: ReportQuery }): Promise<SavedFile>;
   list_exports(): Promise<ExportRecord[]>;
+  record_print(args: { query: { cycle: string | null; ward: string | null } }): Promise<null>;
   export_table_csv(args: { query: MetricsQuery }): Promise<SavedFile>;
   indicator_panels(args: { query: { as_of: string | null; filter: FilterInput; lang: Lang } }): Promise<PanelsView>;
   time_to_cash_chart(args: { query: ChartQuery }): Promise<string>;
@@ -137,6 +138,7 @@ export const tauriBackend: Backend = {
   metrics: (args) => call('metrics', args),
   monthly_report: (args) => call('monthly_report', args),
   list_exports: () => call('list_exports'),
+  record_print: (args) => call('record_print', args),
   export_table_csv: (args) => call('export_table_csv', args),
   indicator_panels: (args) => call('indicator_panels', args),
   time_to_cash_chart: (args) => call('time_to_cash_chart', args),

@@ -960,6 +960,15 @@ export class FakeBackend implements Backend {
     });
   }
 
+  record_print(args: { query: { cycle: string | null; ward: string | null } }): Promise<null> {
+    return this.answer('record_print', args, () => {
+      const m = /^(\d{1,2})\/(\d{4})$/.exec((args.query.cycle ?? '').trim());
+      const period = m ? `${m[2]}-${m[1].padStart(2, '0')}` : null;
+      this.exports.unshift({ id: `x${this.exports.length + 1}`, kind: 'monthly_report_print', what: 'indicators', scope: args.query.ward || 'city', period, file_path: '', created_at: `${this.today}T00:00:00Z`, created_by: 'officer' });
+      return null;
+    });
+  }
+
   list_exports(): Promise<ExportRecord[]> {
     return this.answer('list_exports', {}, () => [...this.exports]);
   }
