@@ -3,6 +3,7 @@
 //! no files, no Tauri, so every rule is unit-tested headless and shared by app, CLI and imports.
 
 pub mod allowance;
+pub mod auth;
 pub mod dates;
 pub mod duplicates;
 pub mod error;

@@ -1,0 +1,163 @@
+//! Security of the store (issue 6): encryption at rest with a wrapped key, accounts and login
+//! back-off, the hash-chained audit log and its tamper detection.
+
+use ansinh_core::auth::Role;
+use ansinh_store::{DbKey, Keyring, NewUser, Store, StoreError, UserChange};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Connection, SqliteConnection};
+use std::path::Path;
+
+fn code(e: StoreError) -> String {
+    ansinh_core::AppError::from(e).code().to_string()
+}
+
+async fn plain_conn(path: &Path) -> SqliteConnection {
+    SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(path)).await.unwrap()
+}
+
+async fn admin_store(dir: &Path) -> (Store, DbKey) {
+    let db = dir.join("a.db");
+    let (_ring, key) = Keyring::create(&db, "admin", "mật khẩu quản trị").unwrap();
+    let store = Store::open_encrypted(&db, &key).await.unwrap();
+    store
+        .create_user(&NewUser {
+            username: "admin",
+            display_name: "Quản trị",
+            role: Role::Admin,
+            ward_code: None,
+            password: "mật khẩu quản trị",
+        })
+        .await
+        .unwrap();
+    (store, key)
+}
+
+#[tokio::test]
+async fn encrypted_file_is_unreadable_without_the_key_and_readable_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let (store, key) = admin_store(dir.path()).await;
+    store.set_setting("marker", "Nguyễn Thị Hoa").await.unwrap();
+    store.close().await;
+
+    // The bytes on disk carry neither the SQLite header nor the text.
+    let bytes = std::fs::read(&db).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"));
+    assert!(!String::from_utf8_lossy(&bytes).contains("Nguy"), "plain text found in the encrypted file");
+
+    // Plain SQLite cannot read it.
+    let mut conn = plain_conn(&db).await;
+    let err = sqlx::query("SELECT COUNT(*) FROM sqlite_master").fetch_one(&mut conn).await.unwrap_err();
+    assert!(err.to_string().contains("file is not a database"), "{err}");
+    drop(conn);
+
+    // Without the key the store refuses; a wrong key is a clear error and changes nothing.
+    assert_eq!(code(Store::open(&db).await.err().unwrap()), "key.required");
+    let before = std::fs::read(&db).unwrap();
+    assert_eq!(code(Store::open_encrypted(&db, &DbKey::random()).await.err().unwrap()), "key.wrong");
+    assert_eq!(std::fs::read(&db).unwrap(), before, "a wrong key must not touch the file");
+
+    // With the key unwrapped by the user's password, everything is there.
+    let ring = Keyring::load(&db).unwrap().unwrap();
+    assert_eq!(code(ring.unwrap_key("admin", "sai mật khẩu").err().unwrap()), "auth.bad_credentials");
+    let key2 = ring.unwrap_key("admin", "mật khẩu quản trị").unwrap();
+    assert_eq!(*key2.to_hex(), *key.to_hex());
+    let store = Store::open_encrypted(&db, &key2).await.unwrap();
+    assert_eq!(store.setting("marker").await.unwrap().as_deref(), Some("Nguyễn Thị Hoa"));
+    store.close().await;
+}
+
+#[tokio::test]
+async fn every_user_unwraps_the_same_key_and_removal_revokes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let (mut ring, key) = Keyring::create(&db, "admin", "password-one").unwrap();
+    ring.put("lan", "password-two", &key).unwrap();
+    let ring = Keyring::load(&db).unwrap().unwrap();
+    assert_eq!(*ring.unwrap_key("lan", "password-two").unwrap().to_hex(), *key.to_hex());
+    assert!(ring.unwrap_key("lan", "password-one").is_err());
+    let mut ring = ring;
+    ring.remove("lan").unwrap();
+    assert!(Keyring::load(&db).unwrap().unwrap().unwrap_key("lan", "password-two").is_err());
+}
+
+#[tokio::test]
+async fn wrong_password_locks_the_account_after_free_attempts_and_everything_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = admin_store(dir.path()).await;
+    assert_eq!(store.authenticate("admin", "mật khẩu quản trị").await.unwrap().role, Role::Admin);
+    assert_eq!(code(store.authenticate("nobody", "whatever-long").await.err().unwrap()), "auth.bad_credentials");
+    for _ in 0..ansinh_core::auth::FREE_ATTEMPTS {
+        assert_eq!(code(store.authenticate("admin", "wrong password").await.err().unwrap()), "auth.bad_credentials");
+    }
+    // Locked now: even the right password is refused until the lock ends.
+    let e = store.authenticate("admin", "mật khẩu quản trị").await.err().unwrap();
+    let e = ansinh_core::AppError::from(e);
+    assert_eq!(e.code(), "auth.locked");
+    let entries = store.audit_entries(100, 0).await.unwrap();
+    let actions: Vec<&str> = entries.iter().rev().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions[..3], ["user.create", "login.ok", "login.failed"]);
+    assert_eq!(actions.iter().filter(|a| **a == "login.failed").count(), 7);
+    assert_eq!(store.verify_audit().await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn role_changes_are_audited_with_old_and_new_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = admin_store(dir.path()).await;
+    store.set_officer("admin");
+    let u = store
+        .create_user(&NewUser {
+            username: "lan",
+            display_name: "Lan",
+            role: Role::Officer,
+            ward_code: Some("00001"),
+            password: "0123456789",
+        })
+        .await
+        .unwrap();
+    store.update_user(&UserChange { id: &u.id, role: Role::Supervisor, ward_code: None, active: true }).await.unwrap();
+    let last = &store.audit_entries(1, 0).await.unwrap()[0];
+    assert_eq!(last.action, "user.update");
+    assert_eq!(last.actor, "admin");
+    assert_eq!(last.details["old"]["role"], "officer");
+    assert_eq!(last.details["new"]["role"], "supervisor");
+}
+
+/// Rewrites the audit table behind the store's back (dropping the append-only triggers, as an
+/// attacker holding the key could), then checks `verify_audit` finds the break.
+async fn tampered(edit: &str) -> Option<i64> {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let (store, key) = admin_store(dir.path()).await;
+    for i in 0..4 {
+        store.audit("export", Some("beneficiaries"), None, serde_json::json!({"n": i})).await.unwrap();
+    }
+    assert_eq!(store.verify_audit().await.unwrap(), None);
+    store.close().await;
+    let opts = SqliteConnectOptions::new().filename(&db).pragma("key", format!("\"x'{}'\"", *key.to_hex()));
+    let mut conn = SqliteConnection::connect_with(&opts).await.unwrap();
+    // The triggers refuse plain edits.
+    assert!(sqlx::query("DELETE FROM audit_log WHERE seq = 2").execute(&mut conn).await.is_err());
+    sqlx::raw_sql("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(edit.to_string())).execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    let store = Store::open_encrypted(&db, &key).await.unwrap();
+    store.verify_audit().await.unwrap()
+}
+
+#[tokio::test]
+async fn audit_tampering_is_detected_edit_delete_reorder() {
+    assert_eq!(tampered("UPDATE audit_log SET details = '{\"n\":9}' WHERE seq = 3").await, Some(3));
+    assert_eq!(tampered("UPDATE audit_log SET actor = 'someone' WHERE seq = 2").await, Some(2));
+    assert_eq!(tampered("DELETE FROM audit_log WHERE seq = 3").await, Some(4));
+    // Swap entries 2 and 3 (contents moved, numbers kept in place).
+    let swap = "CREATE TEMP TABLE t AS SELECT * FROM audit_log WHERE seq IN (2, 3);
+        DELETE FROM audit_log WHERE seq IN (2, 3);
+        INSERT INTO audit_log SELECT 2, at, actor, action, entity, entity_id, details, prev_hash, hash FROM t WHERE seq = 3;
+        INSERT INTO audit_log SELECT 3, at, actor, action, entity, entity_id, details, prev_hash, hash FROM t WHERE seq = 2;";
+    assert_eq!(tampered(swap).await, Some(2));
+}
