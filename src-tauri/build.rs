@@ -50,6 +50,15 @@ const APP_COMMANDS: &[&str] = &[
     "open_grievance",
     "update_grievance",
     "list_grievances",
+    "auth_status",
+    "setup_admin",
+    "login",
+    "logout",
+    "list_users",
+    "create_user",
+    "update_user",
+    "audit_log",
+    "set_idle_minutes",
 ];
 
 fn main() {

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod drafts;
 pub mod followup;
 pub mod imports;
+pub mod security;
 pub mod state;
 
 use tauri::Manager;
@@ -24,9 +25,11 @@ pub fn run() {
     tauri::Builder::default()
         .setup(|app| {
             // The same file the CLI uses by default ($ANSINH_DB or <data dir>/vn.ansinh.desktop/ansinh.db).
-            let path = ansinh_store::default_db_path();
-            let store = tauri::async_runtime::block_on(ansinh_store::Store::open(&path))?;
-            app.manage(AppState { store });
+            // Nothing is opened yet: the database is encrypted and opens at sign-in (state.rs).
+            let state = AppState::new(ansinh_store::default_db_path());
+            #[cfg(debug_assertions)]
+            tauri::async_runtime::block_on(test_admin(&state))?;
+            app.manage(state);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -69,7 +72,34 @@ pub fn run() {
             followup::open_grievance,
             followup::update_grievance,
             followup::list_grievances,
+            security::auth_status,
+            security::setup_admin,
+            security::login,
+            security::logout,
+            security::list_users,
+            security::create_user,
+            security::update_user,
+            security::audit_log,
+            security::set_idle_minutes,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the ansinh app");
+}
+
+/// Debug builds only (tests): `ANSINH_TEST_ADMIN=user:password` sets up that administrator on a
+/// fresh database, or signs them in, before the window opens. Release builds ignore it.
+#[cfg(debug_assertions)]
+async fn test_admin(state: &AppState) -> Result<(), Box<dyn std::error::Error>> {
+    let Some((user, password)) = std::env::var("ANSINH_TEST_ADMIN").ok().and_then(|v| {
+        let (u, p) = v.split_once(':')?;
+        Some((u.to_string(), p.to_string()))
+    }) else {
+        return Ok(());
+    };
+    if state.status().await?.needs_setup {
+        state.setup_admin(&user, "", &password).await?;
+    } else {
+        state.login(&user, &password).await?;
+    }
+    Ok(())
 }

@@ -291,3 +291,16 @@ impl Store {
         .ok_or_else(|| StoreError::NotFound { entity: "payment", id: id.to_string() })
     }
 }
+
+impl Store {
+    /// The ward of the person a grievance is about.
+    pub async fn ward_of_grievance(&self, id: &str) -> Result<String> {
+        sqlx::query_scalar(
+            "SELECT b.ward_code FROM grievances g JOIN beneficiaries b ON b.id = g.beneficiary_id WHERE g.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?
+        .ok_or_else(|| StoreError::NotFound { entity: "grievance", id: id.to_string() })
+    }
+}
