@@ -53,6 +53,7 @@ import type {
   VerificationInput,
   VerificationSample,
 } from './types';
+import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
 import { toWireError } from './errors';
 
 export interface Backend {
@@ -97,6 +98,16 @@ export interface Backend {
   open_grievance(args: { input: GrievanceInput }): Promise<Grievance>;
   update_grievance(args: { input: GrievanceUpdateInput }): Promise<Grievance>;
   list_grievances(args: { query: GrievanceQuery }): Promise<Grievance[]>;
+  // Security: sign-in, users, audit log
+  auth_status(): Promise<AuthStatus>;
+  setup_admin(args: { input: SetupInput }): Promise<UserView>;
+  login(args: { input: LoginInput }): Promise<UserView>;
+  logout(): Promise<null>;
+  list_users(): Promise<UserView[]>;
+  create_user(args: { input: UserInput }): Promise<UserView>;
+  update_user(args: { input: UserChangeInput }): Promise<UserView>;
+  audit_log(args: { query: { limit?: number; offset?: number } }): Promise<AuditPage>;
+  set_idle_minutes(args: { minutes: number }): Promise<null>;
 }
 
 export type Command = keyof Backend;
@@ -151,6 +162,15 @@ export const tauriBackend: Backend = {
   open_grievance: (args) => call('open_grievance', args),
   update_grievance: (args) => call('update_grievance', args),
   list_grievances: (args) => call('list_grievances', args),
+  auth_status: () => call('auth_status'),
+  setup_admin: (args) => call('setup_admin', args),
+  login: (args) => call('login', args),
+  logout: () => call('logout'),
+  list_users: () => call('list_users'),
+  create_user: (args) => call('create_user', args),
+  update_user: (args) => call('update_user', args),
+  audit_log: (args) => call('audit_log', args),
+  set_idle_minutes: (args) => call('set_idle_minutes', args),
 };
 
 /** True inside the Tauri webview (false in a plain browser or in tests). */

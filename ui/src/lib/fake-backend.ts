@@ -70,6 +70,8 @@ import type {
   VerificationSample,
 } from './types';
 import { FakeFieldwork } from './fake-followup';
+import { FakeSecurity, type FakeAuthStart } from './fake-security';
+import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
 
 export interface FakeCall {
   cmd: keyof Backend;
@@ -82,6 +84,8 @@ export interface FakeOptions {
   lang?: Lang;
   /** ISO date used as "today" (future-date checks, as_of = null). Default: the real date. */
   today?: string;
+  /** Who is signed in at start: the administrator (default), nobody (`login`), or no user at all (`setup`). */
+  auth?: FakeAuthStart;
   /** Milliseconds to wait before answering a call (per call), e.g. to reorder responses. */
   delay?: (cmd: keyof Backend, args: unknown) => number;
 }
@@ -281,7 +285,11 @@ export class FakeBackend implements Backend {
     });
   })();
 
+  /** Users, session and audit log (fake-security.ts). */
+  readonly security: FakeSecurity;
+
   constructor(options: FakeOptions = {}) {
+    this.security = new FakeSecurity(options.auth ?? 'signed_in');
     this.lang = options.lang ?? 'vi';
     this.today = options.today ?? realToday();
     this.delay = options.delay;
@@ -887,6 +895,46 @@ export class FakeBackend implements Backend {
   update_grievance(args: { input: GrievanceUpdateInput }): Promise<Grievance> {
     return this.answer('update_grievance', args, () => this.field.updateGrievance(args.input));
   }
+  auth_status(): Promise<AuthStatus> {
+    return this.answer('auth_status', undefined, () => this.security.status());
+  }
+
+  setup_admin(args: { input: SetupInput }): Promise<UserView> {
+    return this.answer('setup_admin', args, () => this.security.setup(args.input));
+  }
+
+  login(args: { input: LoginInput }): Promise<UserView> {
+    return this.answer('login', args, () => this.security.login(args.input));
+  }
+
+  logout(): Promise<null> {
+    return this.answer('logout', undefined, () => this.security.logout());
+  }
+
+  list_users(): Promise<UserView[]> {
+    return this.answer('list_users', undefined, () => this.security.list());
+  }
+
+  create_user(args: { input: UserInput }): Promise<UserView> {
+    return this.answer('create_user', args, () => this.security.create(args.input));
+  }
+
+  update_user(args: { input: UserChangeInput }): Promise<UserView> {
+    return this.answer('update_user', args, () => this.security.update(args.input));
+  }
+
+  audit_log(args: { query: { limit?: number; offset?: number } }): Promise<AuditPage> {
+    return this.answer('audit_log', args, () => this.security.page());
+  }
+
+  set_idle_minutes(args: { minutes: number }): Promise<null> {
+    return this.answer('set_idle_minutes', args, () => {
+      this.security.require(true);
+      this.security.idleMinutes = args.minutes;
+      return null;
+    });
+  }
+
   list_grievances(args: { query: GrievanceQuery }): Promise<Grievance[]> {
     return this.answer('list_grievances', args, () => this.field.listGrievances(args.query));
   }

@@ -633,3 +633,69 @@ export interface GrievanceQuery {
   overdue: boolean;
   beneficiary_id: string | null;
 }
+
+// ---------- security (issue 6): sign-in, users, audit log ----------
+
+export type Role = 'officer' | 'supervisor' | 'admin';
+export const ROLES: readonly Role[] = ['officer', 'supervisor', 'admin'];
+
+export interface UserView {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  /** The ward an officer is confined to; null for supervisors and administrators. */
+  ward_code: string | null;
+  active: boolean;
+  locked_until: string | null;
+}
+
+export interface AuthStatus {
+  /** No user yet: the first-run screen sets up the administrator. */
+  needs_setup: boolean;
+  user: UserView | null;
+  idle_minutes: number;
+}
+
+export interface SetupInput {
+  username: string;
+  display_name: string;
+  password: string;
+}
+
+export interface LoginInput {
+  username: string;
+  password: string;
+}
+
+export interface UserInput {
+  username: string;
+  display_name: string;
+  password: string;
+  role: Role;
+  ward_code: string | null;
+}
+
+export interface UserChangeInput {
+  id: string;
+  role: Role;
+  ward_code: string | null;
+  active: boolean;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string | null;
+  entity_id: string | null;
+  details: unknown;
+  hash: string;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** First entry whose hash chain does not verify; null when intact. */
+  broken_at: number | null;
+}
