@@ -7,6 +7,7 @@ mod entry;
 mod followup;
 mod harness;
 mod imports;
+mod security;
 
 use harness::App;
 use serde_json::json;
