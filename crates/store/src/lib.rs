@@ -3,6 +3,7 @@
 //! write; readers run beside it. Each write appends change records in the same transaction.
 
 pub mod audit;
+pub mod backup;
 mod changes;
 mod cycles;
 mod drafts;
@@ -22,6 +23,7 @@ mod views;
 mod write;
 
 pub use audit::AuditEntry;
+pub use backup::{BackupInfo, default_backup_dir, list_backups};
 pub use changes::{Author, SCHEMA_VERSION};
 pub use cycles::CycleView;
 pub use drafts::{DraftView, MAX_DRAFT_BYTES};
@@ -103,8 +105,8 @@ impl Store {
             Some(k) => base.pragma("key", k.pragma().to_string()),
             None => base,
         };
-        if key.is_some() && path.exists() {
-            check_key(&base).await?;
+        if let Some(k) = key.filter(|_| path.exists()) {
+            backup::verify_key(path, k).await?;
         }
         // Money and events: an acknowledged write survives a power cut.
         let writer = SqlitePoolOptions::new()
@@ -180,30 +182,6 @@ impl Store {
     pub async fn close(self) {
         self.reader.close().await;
         self.writer.close().await;
-    }
-}
-
-/// Opens one connection with the key and reads the schema: SQLCipher only notices a wrong key
-/// on the first read ("file is not a database"). Nothing is written.
-async fn check_key(opts: &SqliteConnectOptions) -> Result<()> {
-    use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect_with(&opts.clone().read_only(true)).await.map_err(wrong_key)?;
-    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_master").fetch_one(&mut conn).await.map_err(wrong_key)?;
-    conn.close().await.ok();
-    Ok(())
-}
-
-fn wrong_key(e: sqlx::Error) -> StoreError {
-    if e.to_string().contains("file is not a database") {
-        StoreError::Access(ansinh_core::FieldError {
-            code: "key.wrong".into(),
-            message: "the database key is wrong (or the file is not an ansinh database)".into(),
-            field: None,
-            row: None,
-            params: Default::default(),
-        })
-    } else {
-        StoreError::Db(e)
     }
 }
 

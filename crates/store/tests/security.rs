@@ -161,3 +161,43 @@ async fn audit_tampering_is_detected_edit_delete_reorder() {
         INSERT INTO audit_log SELECT 3, at, actor, action, entity, entity_id, details, prev_hash, hash FROM t WHERE seq = 2;";
     assert_eq!(tampered(swap).await, Some(2));
 }
+
+#[tokio::test]
+async fn backup_is_encrypted_verified_rolling_and_restores() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let backups = dir.path().join("backups");
+    let (store, key) = admin_store(dir.path()).await;
+    store.set_setting("marker", "before").await.unwrap();
+    let b = store.backup_to(&backups, Some(&key)).await.unwrap();
+    let bytes = std::fs::read(&b.path).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"), "a backup of an encrypted database stays encrypted");
+    assert!(ansinh_store::keyring_path(Path::new(&b.path)).exists(), "the keyring travels with the backup");
+    // The plain library cannot read it; the wrong key is refused.
+    assert!(ansinh_store::backup::verify_file(Path::new(&b.path), None).await.is_err());
+    assert!(ansinh_store::backup::verify_file(Path::new(&b.path), Some(&DbKey::random())).await.is_err());
+
+    store.set_setting("marker", "after").await.unwrap();
+    store.close().await;
+    ansinh_store::backup::restore(Path::new(&b.path), &db, Some(&key)).await.unwrap();
+    let ring = Keyring::load(&db).unwrap().unwrap();
+    let store = Store::open_encrypted(&db, &ring.unwrap_key("admin", "mật khẩu quản trị").unwrap()).await.unwrap();
+    assert_eq!(store.setting("marker").await.unwrap().as_deref(), Some("before"));
+    assert_eq!(store.verify_audit().await.unwrap(), None);
+
+    // Rolling: only the newest KEEP_BACKUPS stay.
+    for _ in 0..ansinh_store::backup::KEEP_BACKUPS + 2 {
+        store.backup_to(&backups, Some(&key)).await.unwrap();
+    }
+    assert_eq!(ansinh_store::list_backups(&backups).unwrap().len(), ansinh_store::backup::KEEP_BACKUPS);
+    // A damaged backup is refused and the database is left as it was.
+    let victim = ansinh_store::list_backups(&backups).unwrap()[0].path.clone();
+    let mut bytes = std::fs::read(&victim).unwrap();
+    let n = bytes.len();
+    bytes.truncate(n / 2);
+    std::fs::write(&victim, &bytes).unwrap();
+    store.close().await;
+    assert!(ansinh_store::backup::restore(Path::new(&victim), &db, Some(&key)).await.is_err());
+    let store = Store::open_encrypted(&db, &key).await.unwrap();
+    assert_eq!(store.setting("marker").await.unwrap().as_deref(), Some("before"));
+}
