@@ -1,10 +1,13 @@
 //! The ansinh desktop shell: a thin Tauri layer over the ansinh crates.
 //!
 //! Layout:
-//! - [`state`]: what the app keeps for its lifetime (the open store);
+//! - [`state`]: what the app keeps for its lifetime (the store once unlocked, the session) and
+//!   the access gate `require`;
 //! - [`commands`]: the `#[tauri::command]` functions the webview calls (see `docs/IPC.md`).
 //!
-//! Adding a command: write it in `commands.rs`, add it to `generate_handler!` below, to
+//! Adding a command: its body **starts with `let a = require(&state, Permission::…)?;`** and
+//! uses `a.store` (officers: `a.scoped_ward`, `a.check_person`, …); list it with its permission
+//! in `state::tests::EXPECTED` (the test fails otherwise). Write it in your module, add it to `generate_handler!` below, to
 //! `APP_COMMANDS` in `src-tauri/build.rs` and its `allow-<kebab-name>` permission to
 //! `src-tauri/capabilities/default.json`. A command missing from the capability is rejected at
 //! run time with "... not allowed. Permissions associated with this command: ...".
