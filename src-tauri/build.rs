@@ -59,6 +59,10 @@ const APP_COMMANDS: &[&str] = &[
     "update_user",
     "audit_log",
     "set_idle_minutes",
+    "reveal_account_number",
+    "get_legal_basis",
+    "set_legal_basis",
+    "export_person",
 ];
 
 fn main() {

@@ -138,7 +138,12 @@ pub async fn search_beneficiaries(state: State<'_, AppState>, query: SearchQuery
 pub async fn get_beneficiary(state: State<'_, AppState>, id: String) -> Cmd<BeneficiaryDetail> {
     let a = require(&state, Permission::ReadPeople)?;
     a.check_person(&id).await?;
-    Ok(a.store.beneficiary_detail(&id).await?)
+    let mut detail = a.store.beneficiary_detail(&id).await?;
+    // Shown in full only on demand (`reveal_account_number`, audited).
+    for acc in &mut detail.accounts {
+        acc.account_number = ansinh_core::privacy::mask_account_number(&acc.account_number);
+    }
+    Ok(detail)
 }
 
 /// Registers a person. A possible duplicate is refused with `beneficiary.possible_duplicate`

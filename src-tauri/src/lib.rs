@@ -84,6 +84,10 @@ pub fn run() {
             security::update_user,
             security::audit_log,
             security::set_idle_minutes,
+            security::reveal_account_number,
+            security::get_legal_basis,
+            security::set_legal_basis,
+            security::export_person,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the ansinh app");

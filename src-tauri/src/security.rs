@@ -4,7 +4,9 @@
 use crate::state::{Access, AppState, AuthStatus, IDLE_KEY, require, unauthenticated};
 use ansinh_core::AppError;
 use ansinh_core::auth::{self, Permission, Role};
-use ansinh_store::{AuditEntry, NewUser, UserChange, UserView};
+use ansinh_core::privacy::{LegalBasis, LegalBasisRecord};
+use ansinh_files::person::PersonData;
+use ansinh_store::{AuditEntry, GrievanceQuery, NewUser, UserChange, UserView};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -129,4 +131,66 @@ pub async fn set_idle_minutes(state: State<'_, AppState>, minutes: i64) -> Cmd<(
         return Err(AppError::field("minutes", "number.invalid", "1 to 240 minutes"));
     }
     Ok(a.store.set_setting(IDLE_KEY, &minutes.to_string()).await?)
+}
+
+// ---------- data-subject rights ----------
+
+/// An account's full number (lists and the person's page show it masked); audited.
+#[tauri::command]
+pub async fn reveal_account_number(state: State<'_, AppState>, id: String) -> Cmd<String> {
+    let a = require(&state, Permission::ReadPeople)?;
+    a.check_person(&a.store.beneficiary_of_account(&id).await?).await?;
+    Ok(a.store.reveal_account_number(&id).await?)
+}
+
+#[tauri::command]
+pub async fn get_legal_basis(state: State<'_, AppState>, id: String) -> Cmd<Option<LegalBasisRecord>> {
+    let a = require(&state, Permission::ReadPeople)?;
+    a.check_person(&id).await?;
+    Ok(a.store.legal_basis(&id).await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LegalBasisInput {
+    pub beneficiary_id: String,
+    pub basis: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[tauri::command]
+pub async fn set_legal_basis(state: State<'_, AppState>, input: LegalBasisInput) -> Cmd<LegalBasisRecord> {
+    let a = require(&state, Permission::WritePeople)?;
+    a.check_person(&input.beneficiary_id).await?;
+    let basis = LegalBasis::parse(&input.basis)?;
+    if basis == LegalBasis::Consent && input.note.trim().is_empty() {
+        return Err(AppError::field("note", "required", "say who consented and how (form number)"));
+    }
+    Ok(a.store.set_legal_basis(&input.beneficiary_id, basis, &input.note).await?)
+}
+
+/// Everything held about one person as one XLSX workbook in the export folder; audited.
+#[tauri::command]
+pub async fn export_person(state: State<'_, AppState>, id: String) -> Cmd<crate::followup::ExportResult> {
+    let a = require(&state, Permission::ReadPeople)?;
+    a.check_person(&id).await?;
+    let data = PersonData {
+        detail: a.store.beneficiary_detail(&id).await?,
+        legal_basis: a.store.legal_basis(&id).await?,
+        contacts: a.store.contacts_of(&id).await?,
+        grievances: a
+            .store
+            .grievances(
+                &GrievanceQuery { status: None, overdue: false, beneficiary_id: Some(id.clone()) },
+                chrono::Local::now().date_naive(),
+            )
+            .await?,
+        audit: a.store.audit_about(&id).await?,
+    };
+    let path = ansinh_files::person::export_person(&data)?;
+    let details = serde_json::json!({"what": "person", "people": [id], "file": path.display().to_string()});
+    a.store.audit("export", Some("beneficiaries"), Some(&id), details).await?;
+    let rows =
+        1 + data.detail.accounts.len() + data.detail.payments.len() + data.contacts.len() + data.grievances.len();
+    Ok(crate::followup::ExportResult { path: path.display().to_string(), rows })
 }

@@ -348,6 +348,10 @@ mod tests {
         ("update_user", Some("Administer")),
         ("audit_log", Some("Administer")),
         ("set_idle_minutes", Some("Administer")),
+        ("reveal_account_number", Some("ReadPeople")),
+        ("get_legal_basis", Some("ReadPeople")),
+        ("set_legal_basis", Some("WritePeople")),
+        ("export_person", Some("ReadPeople")),
     ];
 
     /// Every command in build.rs's APP_COMMANDS is a `#[tauri::command]` in src-tauri/src whose

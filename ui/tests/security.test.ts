@@ -112,3 +112,31 @@ describe('users page', () => {
     expect(screen.queryByTestId('nav-import')).not.toBeInTheDocument();
   });
 });
+
+describe("a person's data", () => {
+  it('masks account numbers until shown, records the legal basis and exports everything', async () => {
+    const user = userEvent.setup();
+    const { fake } = await renderApp();
+    const an = fake.store.beneficiaries.find((b) => b.full_name === 'Nguyễn Văn An')!;
+    const full = fake.store.accounts.find((a) => a.beneficiary_id === an.id)!.account_number;
+    window.location.hash = `#/beneficiaries/${an.id}`;
+    const number = await screen.findByTestId('account-number');
+    expect(number.textContent).toMatch(/^•••• \d{4}$/);
+    expect(number.textContent).not.toBe(full);
+    await user.click(screen.getByTestId('reveal-account'));
+    await waitFor(() => expect(screen.getByTestId('account-number')).toHaveTextContent(full));
+    expect(fake.callsTo('reveal_account_number')).toHaveLength(1);
+
+    expect(screen.getByTestId('legal-basis')).toHaveTextContent('Chưa ghi cơ sở pháp lý');
+    await user.click(screen.getByTestId('legal-basis-edit'));
+    await user.selectOptions(screen.getByTestId('legal-basis-select'), 'consent');
+    await user.click(screen.getByTestId('legal-basis-save'));
+    expect(await screen.findByTestId('error-note')).toHaveTextContent('Bắt buộc');
+    await user.type(screen.getByTestId('legal-basis-note'), 'Phiếu số 12');
+    await user.click(screen.getByTestId('legal-basis-save'));
+    await waitFor(() => expect(screen.getByTestId('legal-basis')).toHaveTextContent('Sự đồng ý của chủ thể dữ liệu — Phiếu số 12'));
+
+    await user.click(screen.getByTestId('export-person'));
+    expect(await screen.findByTestId('export-person-path')).toHaveTextContent(`du-lieu-ca-nhan-${an.id}.xlsx`);
+  });
+});

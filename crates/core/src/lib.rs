@@ -15,6 +15,7 @@ pub mod inputs;
 pub mod km;
 pub mod model;
 pub mod money;
+pub mod privacy;
 pub mod records;
 pub mod segments;
 pub mod text;

@@ -4,6 +4,7 @@
 pub mod export;
 pub mod followup;
 pub mod import;
+pub mod person;
 pub mod reconcile;
 pub mod report;
 pub mod table;

@@ -13,6 +13,7 @@ mod followup;
 mod grievances;
 mod imports;
 pub mod keyring;
+mod privacy;
 mod read;
 mod refs;
 mod rows;

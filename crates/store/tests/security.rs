@@ -201,3 +201,46 @@ async fn backup_is_encrypted_verified_rolling_and_restores() {
     let store = Store::open_encrypted(&db, &key).await.unwrap();
     assert_eq!(store.setting("marker").await.unwrap().as_deref(), Some("before"));
 }
+
+#[tokio::test]
+async fn legal_basis_and_sensitive_changes_are_audited() {
+    use ansinh_core::privacy::LegalBasis;
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = admin_store(dir.path()).await;
+    store.set_officer("admin");
+    let refs = store.refs().await.unwrap();
+    let input = ansinh_core::inputs::BeneficiaryInput {
+        full_name: "Đặng Thị Hoa".into(),
+        birth_date: "05/03/1941".into(),
+        sex: "Nữ".into(),
+        id_number: "001141012345".into(),
+        ward_code: "90001".into(),
+        group_code: "cao_tuoi_ngheo_80".into(),
+        ..Default::default()
+    };
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let b = ansinh_core::validate::beneficiary(&input, &refs, today).unwrap();
+    store.add_beneficiary(&b).await.unwrap();
+    let id = b.id.to_string();
+    assert_eq!(store.legal_basis(&id).await.unwrap(), None);
+    store.set_legal_basis(&id, LegalBasis::Consent, "Phiếu đồng ý số 12").await.unwrap();
+    let r = store.legal_basis(&id).await.unwrap().unwrap();
+    assert_eq!(
+        (r.basis, r.note.as_str(), r.recorded_by.as_str()),
+        (LegalBasis::Consent, "Phiếu đồng ý số 12", "admin")
+    );
+    let about = store.audit_about(&id).await.unwrap();
+    assert_eq!(about.last().unwrap().action, "legal_basis.set");
+
+    // A sensitive change is audited with old and new values.
+    let mut changed = b.clone();
+    changed.needs.bedridden = true;
+    store.update_beneficiary(&changed).await.unwrap();
+    let last = &store.audit_entries(1, 0).await.unwrap()[0];
+    assert_eq!(last.action, "beneficiary.update");
+    assert_eq!(
+        (last.details["old"]["bedridden"].as_i64(), last.details["new"]["bedridden"].as_i64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(store.verify_audit().await.unwrap(), None);
+}

@@ -53,6 +53,7 @@ import type {
   VerificationInput,
   VerificationSample,
 } from './types';
+import type { LegalBasisInput, LegalBasisRecord } from './types';
 import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
 import { toWireError } from './errors';
 
@@ -108,6 +109,10 @@ export interface Backend {
   update_user(args: { input: UserChangeInput }): Promise<UserView>;
   audit_log(args: { query: { limit?: number; offset?: number } }): Promise<AuditPage>;
   set_idle_minutes(args: { minutes: number }): Promise<null>;
+  reveal_account_number(args: { id: string }): Promise<string>;
+  get_legal_basis(args: { id: string }): Promise<LegalBasisRecord | null>;
+  set_legal_basis(args: { input: LegalBasisInput }): Promise<LegalBasisRecord>;
+  export_person(args: { id: string }): Promise<ExportResult>;
 }
 
 export type Command = keyof Backend;
@@ -171,6 +176,10 @@ export const tauriBackend: Backend = {
   update_user: (args) => call('update_user', args),
   audit_log: (args) => call('audit_log', args),
   set_idle_minutes: (args) => call('set_idle_minutes', args),
+  reveal_account_number: (args) => call('reveal_account_number', args),
+  get_legal_basis: (args) => call('get_legal_basis', args),
+  set_legal_basis: (args) => call('set_legal_basis', args),
+  export_person: (args) => call('export_person', args),
 };
 
 /** True inside the Tauri webview (false in a plain browser or in tests). */

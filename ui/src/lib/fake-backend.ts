@@ -71,6 +71,8 @@ import type {
 } from './types';
 import { FakeFieldwork } from './fake-followup';
 import { FakeSecurity, type FakeAuthStart } from './fake-security';
+import type { LegalBasisInput, LegalBasisRecord } from './types';
+import { maskAccountNumber } from './format';
 import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
 
 export interface FakeCall {
@@ -285,6 +287,8 @@ export class FakeBackend implements Backend {
     });
   })();
 
+  /** Legal-basis records by person id. */
+  readonly legalBases = new Map<string, LegalBasisRecord>();
   /** Users, session and audit log (fake-security.ts). */
   readonly security: FakeSecurity;
 
@@ -580,7 +584,10 @@ export class FakeBackend implements Backend {
       if (!b) throw notFound('beneficiary', args.id);
       return {
         beneficiary: b,
-        accounts: this.store.accounts.filter((a) => a.beneficiary_id === b.id),
+        // Masked as Rust does; `reveal_account_number` gives the full number.
+        accounts: this.store.accounts
+          .filter((a) => a.beneficiary_id === b.id)
+          .map((a) => ({ ...a, account_number: maskAccountNumber(a.account_number) })),
         payments: this.store.payments
           .filter((p) => p.beneficiary_id === b.id)
           .sort((x, y) => y.period.localeCompare(x.period)),
@@ -932,6 +939,36 @@ export class FakeBackend implements Backend {
       this.security.require(true);
       this.security.idleMinutes = args.minutes;
       return null;
+    });
+  }
+
+  reveal_account_number(args: { id: string }): Promise<string> {
+    return this.answer('reveal_account_number', args, () => {
+      const a = this.store.accounts.find((x) => x.id === args.id);
+      if (!a) throw notFound('account', args.id);
+      return a.account_number;
+    });
+  }
+
+  get_legal_basis(args: { id: string }): Promise<LegalBasisRecord | null> {
+    return this.answer('get_legal_basis', args, () => this.legalBases.get(args.id) ?? null);
+  }
+
+  set_legal_basis(args: { input: LegalBasisInput }): Promise<LegalBasisRecord> {
+    return this.answer('set_legal_basis', args, () => {
+      const { beneficiary_id, basis, note } = args.input;
+      if (!['legal_obligation', 'consent', 'vital_interest'].includes(basis)) throw wire([fe('basis', 'legal_basis.invalid', 'unknown')]);
+      if (basis === 'consent' && !note.trim()) throw wire([fe('note', 'required', 'required')]);
+      const r: LegalBasisRecord = { basis: basis as LegalBasisRecord['basis'], note: note.trim(), recorded_on: this.today, recorded_by: this.security.session?.username ?? '' };
+      this.legalBases.set(beneficiary_id, r);
+      return r;
+    });
+  }
+
+  export_person(args: { id: string }): Promise<ExportResult> {
+    return this.answer('export_person', args, () => {
+      if (!this.store.beneficiaries.some((b) => b.id === args.id)) throw notFound('beneficiary', args.id);
+      return { path: `/tmp/ansinh/du-lieu-ca-nhan-${args.id}.xlsx`, rows: 1 };
     });
   }
 

@@ -699,3 +699,19 @@ export interface AuditPage {
   /** First entry whose hash chain does not verify; null when intact. */
   broken_at: number | null;
 }
+
+export type LegalBasis = 'legal_obligation' | 'consent' | 'vital_interest';
+export const LEGAL_BASES: readonly LegalBasis[] = ['legal_obligation', 'consent', 'vital_interest'];
+
+export interface LegalBasisRecord {
+  basis: LegalBasis;
+  note: string;
+  recorded_on: string;
+  recorded_by: string;
+}
+
+export interface LegalBasisInput {
+  beneficiary_id: string;
+  basis: string;
+  note: string;
+}

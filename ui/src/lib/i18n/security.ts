@@ -17,6 +17,7 @@ export const errorCodes = [
   'key.wrong',
   'key.invalid',
   'key.keyring_damaged',
+  'legal_basis.invalid',
 ] as const;
 
 export const vi = {
@@ -71,6 +72,21 @@ export const vi = {
   'error.key.wrong': 'Khóa cơ sở dữ liệu không đúng',
   'error.key.invalid': 'Khóa cơ sở dữ liệu phải gồm 64 chữ số thập lục phân',
   'error.key.keyring_damaged': 'Tệp khóa (.keys) bị hỏng',
+  'privacy.title': 'Bảo vệ dữ liệu cá nhân',
+  'privacy.no_basis': 'Chưa ghi cơ sở pháp lý xử lý dữ liệu.',
+  'privacy.set_basis': 'Ghi cơ sở pháp lý',
+  'privacy.basis': 'Cơ sở pháp lý',
+  'privacy.note': 'Ghi chú',
+  'privacy.note_hint': 'Với sự đồng ý: ai đồng ý, số phiếu',
+  'privacy.recorded': 'ghi ngày {date} bởi {by}',
+  'privacy.export': 'Xuất toàn bộ dữ liệu của người này (Excel)',
+  'privacy.exported': 'Đã lưu: {path}',
+  'privacy.reveal': 'Hiện',
+  'privacy.reveal_hint': 'Hiện đầy đủ số tài khoản (được ghi vào nhật ký)',
+  'legal_basis.legal_obligation': 'Thực hiện nghĩa vụ theo luật (chi trả trợ cấp)',
+  'legal_basis.consent': 'Sự đồng ý của chủ thể dữ liệu',
+  'legal_basis.vital_interest': 'Bảo vệ tính mạng, sức khỏe',
+  'error.legal_basis.invalid': 'Cơ sở pháp lý không hợp lệ',
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -125,4 +141,19 @@ export const en: Record<keyof typeof vi, string> = {
   'error.key.wrong': 'Wrong database key',
   'error.key.invalid': 'The database key must be 64 hexadecimal digits',
   'error.key.keyring_damaged': 'The key file (.keys) is damaged',
+  'privacy.title': 'Personal data protection',
+  'privacy.no_basis': 'No legal basis recorded yet.',
+  'privacy.set_basis': 'Record the legal basis',
+  'privacy.basis': 'Legal basis',
+  'privacy.note': 'Note',
+  'privacy.note_hint': 'For consent: who consented, form number',
+  'privacy.recorded': 'recorded on {date} by {by}',
+  'privacy.export': 'Export everything held about this person (Excel)',
+  'privacy.exported': 'Saved: {path}',
+  'privacy.reveal': 'Show',
+  'privacy.reveal_hint': 'Show the full account number (recorded in the audit log)',
+  'legal_basis.legal_obligation': 'Legal obligation (paying the allowance)',
+  'legal_basis.consent': "The person's consent",
+  'legal_basis.vital_interest': 'Protecting life or health',
+  'error.legal_basis.invalid': 'Invalid legal basis',
 };
