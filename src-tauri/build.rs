@@ -63,6 +63,9 @@ const APP_COMMANDS: &[&str] = &[
     "get_legal_basis",
     "set_legal_basis",
     "export_person",
+    "backup_now",
+    "list_backups",
+    "restore_backup",
 ];
 
 fn main() {

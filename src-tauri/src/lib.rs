@@ -88,6 +88,9 @@ pub fn run() {
             security::get_legal_basis,
             security::set_legal_basis,
             security::export_person,
+            security::backup_now,
+            security::list_backups,
+            security::restore_backup,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the ansinh app");

@@ -28,7 +28,9 @@ pub struct SetupInput {
 /// First run only: the administrator, the encrypted database and its keyring.
 #[tauri::command]
 pub async fn setup_admin(state: State<'_, AppState>, input: SetupInput) -> Cmd<UserView> {
-    unauthenticated(&state).setup_admin(input.username.trim(), &input.display_name, &input.password).await
+    let user = unauthenticated(&state).setup_admin(input.username.trim(), &input.display_name, &input.password).await?;
+    daily_backup(&state).await;
+    Ok(user)
 }
 
 #[derive(Debug, Deserialize)]
@@ -39,7 +41,16 @@ pub struct LoginInput {
 
 #[tauri::command]
 pub async fn login(state: State<'_, AppState>, input: LoginInput) -> Cmd<UserView> {
-    unauthenticated(&state).login(input.username.trim(), &input.password).await
+    let user = unauthenticated(&state).login(input.username.trim(), &input.password).await?;
+    daily_backup(&state).await;
+    Ok(user)
+}
+
+/// The automatic backup after a sign-in; a failure is logged, never blocks the sign-in.
+async fn daily_backup(state: &AppState) {
+    if let Err(e) = state.backup_if_due().await {
+        eprintln!("ansinh: automatic backup failed: {e}");
+    }
 }
 
 #[tauri::command]
@@ -193,4 +204,39 @@ pub async fn export_person(state: State<'_, AppState>, id: String) -> Cmd<crate:
     let rows =
         1 + data.detail.accounts.len() + data.detail.payments.len() + data.contacts.len() + data.grievances.len();
     Ok(crate::followup::ExportResult { path: path.display().to_string(), rows })
+}
+
+// ---------- backups ----------
+
+#[tauri::command]
+pub async fn backup_now(state: State<'_, AppState>) -> Cmd<ansinh_store::BackupInfo> {
+    let a = require(&state, Permission::Administer)?;
+    state.backup_now(&a).await
+}
+
+#[derive(Debug, Serialize)]
+pub struct BackupList {
+    pub dir: String,
+    pub backups: Vec<ansinh_store::BackupInfo>,
+}
+
+#[tauri::command]
+pub async fn list_backups(state: State<'_, AppState>) -> Cmd<BackupList> {
+    require(&state, Permission::Administer)?;
+    let backups = ansinh_store::list_backups(&state.backup_dir)?;
+    Ok(BackupList { dir: state.backup_dir.display().to_string(), backups })
+}
+
+/// Restores one of the listed backups (a path from `list_backups`); everyone is signed out.
+#[tauri::command]
+pub async fn restore_backup(state: State<'_, AppState>, path: String) -> Cmd<()> {
+    let a = require(&state, Permission::Administer)?;
+    let file = std::path::PathBuf::from(&path);
+    let listed = ansinh_store::list_backups(&state.backup_dir)?.iter().any(|b| b.path == path);
+    if !listed {
+        return Err(AppError::field("path", "backup.unknown", "not one of the listed backups"));
+    }
+    a.store.audit("restore", None, None, serde_json::json!({"file": path})).await?;
+    drop(a);
+    state.restore_backup(&file).await
 }

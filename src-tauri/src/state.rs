@@ -19,6 +19,8 @@ pub const IDLE_KEY: &str = "idle_lock_minutes";
 /// Everything the commands share.
 pub struct AppState {
     pub db_path: PathBuf,
+    /// Rolling backups (outside the app's data folder, see docs/SECURITY.md).
+    pub backup_dir: PathBuf,
     inner: Mutex<Inner>,
 }
 
@@ -130,7 +132,63 @@ pub struct AuthStatus {
 
 impl AppState {
     pub fn new(db_path: PathBuf) -> AppState {
-        AppState { db_path, inner: Mutex::new(Inner::default()) }
+        Self::with_backup_dir(db_path, ansinh_store::default_backup_dir())
+    }
+
+    pub fn with_backup_dir(db_path: PathBuf, backup_dir: PathBuf) -> AppState {
+        AppState { db_path, backup_dir, inner: Mutex::new(Inner::default()) }
+    }
+
+    fn key(&self) -> Option<DbKey> {
+        self.inner.lock().expect("state lock").key.clone()
+    }
+
+    /// A verified backup now (administrators, or automatically once a day).
+    pub async fn backup_now(&self, access: &Access) -> Cmd<ansinh_store::BackupInfo> {
+        Ok(access.store.backup_to(&self.backup_dir, self.key().as_ref()).await?)
+    }
+
+    /// The automatic daily backup, taken after a sign-in when the newest is a day old or more.
+    pub async fn backup_if_due(&self) -> Cmd<Option<ansinh_store::BackupInfo>> {
+        let Some(store) = self.store() else { return Ok(None) };
+        let newest = ansinh_store::list_backups(&self.backup_dir)?.into_iter().next();
+        let due = newest.is_none_or(|b| {
+            chrono::DateTime::parse_from_rfc3339(&b.taken_at)
+                .map(|t| chrono::Utc::now().signed_duration_since(t) >= chrono::Duration::hours(24))
+                .unwrap_or(true)
+        });
+        if !due {
+            return Ok(None);
+        }
+        Ok(Some(store.backup_to(&self.backup_dir, self.key().as_ref()).await?))
+    }
+
+    /// Replaces the database with a backup: closes the store, restores (verified first), and
+    /// signs everyone out; the next sign-in opens the restored file with its keyring.
+    pub async fn restore_backup(&self, file: &std::path::Path) -> Cmd<()> {
+        let (store, key) = {
+            let mut inner = self.inner.lock().expect("state lock");
+            inner.session = None;
+            (inner.store.take(), inner.key.take())
+        };
+        if let Some(store) = store {
+            // Commands still running hold clones; wait for them to finish (briefly).
+            let mut store = store;
+            for _ in 0..100 {
+                match Arc::try_unwrap(store) {
+                    Ok(s) => {
+                        s.close().await;
+                        break;
+                    }
+                    Err(back) => {
+                        store = back;
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                }
+            }
+        }
+        ansinh_store::backup::restore(file, &self.db_path, key.as_ref()).await?;
+        Ok(())
     }
 
     fn store(&self) -> Option<Arc<Store>> {
@@ -352,6 +410,9 @@ mod tests {
         ("get_legal_basis", Some("ReadPeople")),
         ("set_legal_basis", Some("WritePeople")),
         ("export_person", Some("ReadPeople")),
+        ("backup_now", Some("Administer")),
+        ("list_backups", Some("Administer")),
+        ("restore_backup", Some("Administer")),
     ];
 
     /// Every command in build.rs's APP_COMMANDS is a `#[tauri::command]` in src-tauri/src whose
@@ -374,7 +435,7 @@ mod tests {
                 // The body up to its first statement.
                 let body = &part[part.find(") -> ").expect("commands return Cmd<T>")..];
                 let first = body[body.find("{\n").unwrap() + 2..].trim_start();
-                let perm = if first.starts_with("unauthenticated(&state)") {
+                let perm = if first.split(';').next().unwrap().contains("unauthenticated(&state)") {
                     None
                 } else {
                     let check = first.split(';').next().unwrap();
@@ -471,5 +532,23 @@ mod tests {
         assert_eq!(state.setup_admin("evil", "", "another long pw").await.unwrap_err().code(), "auth.already_set_up");
         let u = state.login("lan", "cán bộ phường 1").await.unwrap();
         assert_eq!((u.role, u.ward_code.as_deref()), (Role::Officer, Some("00001")));
+    }
+
+    #[tokio::test]
+    async fn a_backup_taken_in_the_app_restores_and_everyone_signs_in_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::with_backup_dir(dir.path().join("t.db"), dir.path().join("backups"));
+        state.setup_admin("admin", "", ADMIN_PW).await.unwrap();
+        let b = state.backup_if_due().await.unwrap().expect("the first backup is due");
+        assert!(state.backup_if_due().await.unwrap().is_none(), "one automatic backup a day");
+        let a = require(&state, Permission::Administer).unwrap();
+        a.store.set_setting("marker", "after the backup").await.unwrap();
+        drop(a);
+        state.restore_backup(std::path::Path::new(&b.path)).await.unwrap();
+        assert_eq!(require(&state, Permission::Signed).err().unwrap().code(), "auth.required");
+        state.login("admin", ADMIN_PW).await.unwrap();
+        let a = require(&state, Permission::Administer).unwrap();
+        assert_eq!(a.store.setting("marker").await.unwrap(), None);
+        assert_eq!(a.store.verify_audit().await.unwrap(), None);
     }
 }

@@ -140,3 +140,21 @@ describe("a person's data", () => {
     expect(await screen.findByTestId('export-person-path')).toHaveTextContent(`du-lieu-ca-nhan-${an.id}.xlsx`);
   });
 });
+
+describe('backups', () => {
+  it('backs up now, restores after confirmation and asks everyone to sign in again', async () => {
+    const user = userEvent.setup();
+    const { fake } = await renderApp();
+    await user.click(screen.getByTestId('nav-users'));
+    expect(await screen.findByTestId('backup-none')).toBeInTheDocument();
+    expect(screen.getByTestId('backup-dir')).toHaveTextContent('ansinh-backups');
+    await user.click(screen.getByTestId('backup-now'));
+    await waitFor(() => expect(screen.getAllByTestId('backup-row')).toHaveLength(1));
+    await user.click(screen.getByTestId('backup-restore'));
+    expect(fake.callsTo('restore_backup')).toHaveLength(0);
+    await user.click(screen.getByTestId('backup-restore-confirm'));
+    expect(await screen.findByTestId('login-screen')).toBeInTheDocument();
+    expect(screen.getByTestId('auth-notice')).toHaveTextContent('Đã khôi phục bản sao lưu');
+    expect(fake.callsTo('restore_backup')).toEqual([{ path: fake.backups[0].path }]);
+  });
+});

@@ -53,7 +53,7 @@ import type {
   VerificationInput,
   VerificationSample,
 } from './types';
-import type { LegalBasisInput, LegalBasisRecord } from './types';
+import type { BackupInfo, BackupList, LegalBasisInput, LegalBasisRecord } from './types';
 import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
 import { toWireError } from './errors';
 
@@ -113,6 +113,9 @@ export interface Backend {
   get_legal_basis(args: { id: string }): Promise<LegalBasisRecord | null>;
   set_legal_basis(args: { input: LegalBasisInput }): Promise<LegalBasisRecord>;
   export_person(args: { id: string }): Promise<ExportResult>;
+  backup_now(): Promise<BackupInfo>;
+  list_backups(): Promise<BackupList>;
+  restore_backup(args: { path: string }): Promise<null>;
 }
 
 export type Command = keyof Backend;
@@ -180,6 +183,9 @@ export const tauriBackend: Backend = {
   get_legal_basis: (args) => call('get_legal_basis', args),
   set_legal_basis: (args) => call('set_legal_basis', args),
   export_person: (args) => call('export_person', args),
+  backup_now: () => call('backup_now'),
+  list_backups: () => call('list_backups'),
+  restore_backup: (args) => call('restore_backup', args),
 };
 
 /** True inside the Tauri webview (false in a plain browser or in tests). */

@@ -71,7 +71,7 @@ import type {
 } from './types';
 import { FakeFieldwork } from './fake-followup';
 import { FakeSecurity, type FakeAuthStart } from './fake-security';
-import type { LegalBasisInput, LegalBasisRecord } from './types';
+import type { BackupInfo, BackupList, LegalBasisInput, LegalBasisRecord } from './types';
 import { maskAccountNumber } from './format';
 import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
 
@@ -287,6 +287,8 @@ export class FakeBackend implements Backend {
     });
   })();
 
+  /** Backups made by `backup_now`, newest first. */
+  readonly backups: BackupInfo[] = [];
   /** Legal-basis records by person id. */
   readonly legalBases = new Map<string, LegalBasisRecord>();
   /** Users, session and audit log (fake-security.ts). */
@@ -969,6 +971,31 @@ export class FakeBackend implements Backend {
     return this.answer('export_person', args, () => {
       if (!this.store.beneficiaries.some((b) => b.id === args.id)) throw notFound('beneficiary', args.id);
       return { path: `/tmp/ansinh/du-lieu-ca-nhan-${args.id}.xlsx`, rows: 1 };
+    });
+  }
+
+  backup_now(): Promise<BackupInfo> {
+    return this.answer('backup_now', undefined, () => {
+      this.security.require(true);
+      const b = { path: `/home/u/Documents/ansinh-backups/ansinh-${this.backups.length + 1}.db`, bytes: 40960, taken_at: `${this.today}T08:00:00Z` };
+      this.backups.unshift(b);
+      return b;
+    });
+  }
+
+  list_backups(): Promise<BackupList> {
+    return this.answer('list_backups', undefined, () => {
+      this.security.require(true);
+      return { dir: '/home/u/Documents/ansinh-backups', backups: this.backups };
+    });
+  }
+
+  restore_backup(args: { path: string }): Promise<null> {
+    return this.answer('restore_backup', args, () => {
+      this.security.require(true);
+      if (!this.backups.some((b) => b.path === args.path)) throw wire([fe('path', 'backup.unknown', 'unknown backup')]);
+      this.security.session = null;
+      return null;
     });
   }
 

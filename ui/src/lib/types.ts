@@ -715,3 +715,16 @@ export interface LegalBasisInput {
   basis: string;
   note: string;
 }
+
+export interface BackupInfo {
+  path: string;
+  bytes: number;
+  taken_at: string;
+}
+
+export interface BackupList {
+  /** The folder, outside the app's data folder. */
+  dir: string;
+  /** Newest first. */
+  backups: BackupInfo[];
+}

@@ -18,6 +18,8 @@ export const errorCodes = [
   'key.invalid',
   'key.keyring_damaged',
   'legal_basis.invalid',
+  'backup.unknown',
+  'backup.damaged',
 ] as const;
 
 export const vi = {
@@ -87,6 +89,17 @@ export const vi = {
   'legal_basis.consent': 'Sự đồng ý của chủ thể dữ liệu',
   'legal_basis.vital_interest': 'Bảo vệ tính mạng, sức khỏe',
   'error.legal_basis.invalid': 'Cơ sở pháp lý không hợp lệ',
+  'error.backup.unknown': 'Không có bản sao lưu này trong thư mục sao lưu',
+  'error.backup.damaged': 'Bản sao lưu bị hỏng, không khôi phục: dữ liệu hiện tại giữ nguyên',
+  'backup.title': 'Sao lưu',
+  'backup.where': 'Thư mục sao lưu (ngoài thư mục dữ liệu của ứng dụng, giữ 10 bản mới nhất): {dir}',
+  'backup.now': 'Sao lưu ngay',
+  'backup.taken_at': 'Thời điểm',
+  'backup.size': 'Dung lượng',
+  'backup.restore': 'Khôi phục',
+  'backup.confirm': 'Thay dữ liệu hiện tại bằng bản này?',
+  'backup.none': 'Chưa có bản sao lưu nào.',
+  'backup.restored': 'Đã khôi phục bản sao lưu. Vui lòng đăng nhập lại.',
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -156,4 +169,15 @@ export const en: Record<keyof typeof vi, string> = {
   'legal_basis.consent': "The person's consent",
   'legal_basis.vital_interest': 'Protecting life or health',
   'error.legal_basis.invalid': 'Invalid legal basis',
+  'error.backup.unknown': 'No such backup in the backup folder',
+  'error.backup.damaged': 'The backup is damaged and was not restored: the current data is unchanged',
+  'backup.title': 'Backups',
+  'backup.where': "Backup folder (outside the app's data folder, newest 10 kept): {dir}",
+  'backup.now': 'Back up now',
+  'backup.taken_at': 'Taken',
+  'backup.size': 'Size',
+  'backup.restore': 'Restore',
+  'backup.confirm': 'Replace the current data with this backup?',
+  'backup.none': 'No backup yet.',
+  'backup.restored': 'The backup was restored. Please sign in again.',
 };
