@@ -18,7 +18,7 @@ for target in import_csv import_xlsx payment_results; do
   grep -E '^stat::number_of_executed_units' "$log" || true
   if [ "$rc" -ne 0 ]; then
     tail -40 "$log" >&2
-    echo "fuzz: $target failed (exit $rc); the input is under fuzz/artifacts/$target" >&2
+    echo "fuzz: $target failed (exit $rc): a crash leaves its input in fuzz/artifacts/$target; full log $log" >&2
     exit 1
   fi
 done
