@@ -1,6 +1,6 @@
 //! Security in the real window (issue 6): first-run set-up of the administrator on a fresh
 //! (encrypted) database, sign-out, a wrong password with its translated error, sign-in, a ward
-//! officer created on the users page, and that officer seeing only their ward.
+//! officer created on the users page, that officer seeing only their ward, and the audit page.
 
 use crate::harness::{App, TIMEOUT};
 use serde_json::{Value, json};
@@ -88,6 +88,19 @@ async fn first_run_setup_sign_in_and_an_officer_confined_to_their_ward() {
     assert_eq!(e["code"], "auth.forbidden", "an officer cannot read city-wide figures");
     let e = app.invoke("export_followup", json!({ "query": { "ward_code": "90002" } })).await.unwrap_err();
     assert_eq!(e["code"], "auth.forbidden", "an officer cannot export another ward");
+    let e = app.invoke("export_person", json!({ "id": other })).await.unwrap_err();
+    assert_eq!(e["code"], "auth.forbidden", "nor another ward's person");
+
+    // The administrator's audit log shows the failed sign-in, and its chain verifies.
+    app.click("logout").await;
+    app.find("login-screen").await;
+    sign_in(&app, ADMIN, ADMIN_PW).await;
+    app.click_when_ready("nav-audit", TIMEOUT).await;
+    app.wait_text("audit-status", |t| t.contains("toàn vẹn"), TIMEOUT).await;
+    let log = app.text("audit-page").await;
+    for action in ["login.failed", "login.ok", "user.create", "logout"] {
+        assert!(log.contains(action), "the audit page lists `{action}`: {log}");
+    }
 
     app.close().await;
 }

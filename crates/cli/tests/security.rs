@@ -47,6 +47,16 @@ async fn encrypted_database_audit_verify_and_backup_round_trip() {
     let out = ansinh(&db, &[("ANSINH_DB_KEY", &wrong)], &["metrics"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("key is wrong"), "{out:?}");
 
+    // `user add`: the account and the new user's copy of the key.
+    let out = ansinh(
+        &db,
+        &[("ANSINH_DB_KEY", &hex), ("ANSINH_NEW_PASSWORD", "cán bộ phường 1")],
+        &["user", "add", "lan", "--role", "officer", "--ward", "90001"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let ring = Keyring::load(&db).unwrap().unwrap();
+    assert_eq!(*ring.unwrap_key("lan", "cán bộ phường 1").unwrap().to_hex(), hex);
+
     // A backup, a change, a restore: the change is gone, the chain intact.
     let k = [("ANSINH_DB_KEY", hex.as_str())];
     let out = ansinh(&db, &k, &["backup", "now", "--dir", backups.to_str().unwrap()]);

@@ -72,3 +72,50 @@ pub fn export_person(data: &PersonData) -> Result<PathBuf, AppError> {
     write_person_xlsx(&path, data)?;
     Ok(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ansinh_core::privacy::{LegalBasis, LegalBasisRecord};
+
+    #[tokio::test]
+    async fn the_workbook_holds_the_person_and_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ansinh_store::Store::open(&dir.path().join("p.db")).await.unwrap();
+        let refs = store.refs().await.unwrap();
+        let input = ansinh_core::inputs::BeneficiaryInput {
+            full_name: "Đặng Thị Hoa".into(),
+            birth_date: "05/03/1941".into(),
+            sex: "Nữ".into(),
+            id_number: "001141012345".into(),
+            ward_code: "90001".into(),
+            group_code: "cao_tuoi_ngheo_80".into(),
+            ..Default::default()
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let b = ansinh_core::validate::beneficiary(&input, &refs, today).unwrap();
+        store.add_beneficiary(&b).await.unwrap();
+        let id = b.id.to_string();
+        let data = PersonData {
+            detail: store.beneficiary_detail(&id).await.unwrap(),
+            legal_basis: Some(LegalBasisRecord {
+                basis: LegalBasis::Consent,
+                note: "Phiếu 12".into(),
+                recorded_on: "2026-11-26".into(),
+                recorded_by: "lan".into(),
+            }),
+            contacts: vec![],
+            grievances: vec![],
+            audit: store.audit_entries(100, 0).await.unwrap(),
+        };
+        let path = dir.path().join("person.xlsx");
+        write_person_xlsx(&path, &data).unwrap();
+        let t = crate::table::read(&path).unwrap();
+        let cells: Vec<&str> = t.rows.iter().flatten().map(String::as_str).collect();
+        assert!(cells.contains(&"Đặng Thị Hoa") && cells.contains(&"001141012345"), "{cells:?}");
+        use calamine::Reader;
+        let wb: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+        assert_eq!(wb.sheet_names().len(), 8);
+        assert!(wb.sheet_names().iter().any(|n| n.starts_with("Co so phap ly")));
+    }
+}
