@@ -92,8 +92,14 @@ pub fn run() {
             security::list_backups,
             security::restore_backup,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running the ansinh app");
+        .build(tauri::generate_context!())
+        .expect("error while building the ansinh app")
+        .run(|app, event| {
+            // Close the encrypted database before the process ends (see `AppState::close`).
+            if let tauri::RunEvent::Exit = event {
+                tauri::async_runtime::block_on(app.state::<AppState>().close());
+            }
+        });
 }
 
 /// Debug builds only (tests): `ANSINH_TEST_ADMIN=user:password` sets up that administrator on a

@@ -122,6 +122,19 @@ pub fn unauthenticated(state: &AppState) -> &AppState {
     state
 }
 
+/// Closes a store once the commands still running (holding clones) are done, waiting briefly.
+async fn close_store(mut store: Arc<Store>) {
+    for _ in 0..100 {
+        match Arc::try_unwrap(store) {
+            Ok(s) => return s.close().await,
+            Err(back) => {
+                store = back;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+}
+
 /// Before sign-in: does the app need its first administrator, who is signed in?
 #[derive(Debug, serde::Serialize)]
 pub struct AuthStatus {
@@ -137,6 +150,19 @@ impl AppState {
 
     pub fn with_backup_dir(db_path: PathBuf, backup_dir: PathBuf) -> AppState {
         AppState { db_path, backup_dir, inner: Mutex::new(Inner::default()) }
+    }
+
+    /// Closes the database (at exit): SQLCipher's connections must be closed before the process
+    /// ends, or OpenSSL's exit handlers can race their worker threads.
+    pub async fn close(&self) {
+        let store = {
+            let mut inner = self.inner.lock().expect("state lock");
+            inner.session = None;
+            inner.store.take()
+        };
+        if let Some(store) = store {
+            close_store(store).await;
+        }
     }
 
     fn key(&self) -> Option<DbKey> {
@@ -172,20 +198,7 @@ impl AppState {
             (inner.store.take(), inner.key.take())
         };
         if let Some(store) = store {
-            // Commands still running hold clones; wait for them to finish (briefly).
-            let mut store = store;
-            for _ in 0..100 {
-                match Arc::try_unwrap(store) {
-                    Ok(s) => {
-                        s.close().await;
-                        break;
-                    }
-                    Err(back) => {
-                        store = back;
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                    }
-                }
-            }
+            close_store(store).await;
         }
         ansinh_store::backup::restore(file, &self.db_path, key.as_ref()).await?;
         Ok(())
@@ -518,13 +531,15 @@ mod tests {
         let a = require(&state, Permission::ReadPeople).unwrap();
         a.check_person(&other).await.unwrap();
         assert_eq!(a.scoped_ward(None).unwrap(), None);
+        drop(a);
+        state.close().await;
     }
 
     #[tokio::test]
     async fn a_restarted_app_opens_the_encrypted_database_with_any_users_password() {
         let dir = tempfile::tempdir().unwrap();
         let (state, _, _) = state_with_officer(dir.path()).await;
-        drop(state);
+        state.close().await;
         let state = AppState::new(dir.path().join("t.db"));
         let status = state.status().await.unwrap();
         assert!(!status.needs_setup && status.user.is_none());
@@ -532,6 +547,7 @@ mod tests {
         assert_eq!(state.setup_admin("evil", "", "another long pw").await.unwrap_err().code(), "auth.already_set_up");
         let u = state.login("lan", "cán bộ phường 1").await.unwrap();
         assert_eq!((u.role, u.ward_code.as_deref()), (Role::Officer, Some("00001")));
+        state.close().await;
     }
 
     #[tokio::test]
@@ -550,6 +566,8 @@ mod tests {
         let a = require(&state, Permission::Administer).unwrap();
         assert_eq!(a.store.setting("marker").await.unwrap(), None);
         assert_eq!(a.store.verify_audit().await.unwrap(), None);
+        drop(a);
+        state.close().await;
     }
 
     /// Tauri hardening: a strict CSP with no remote origin, no plugin, and capabilities that

@@ -133,5 +133,6 @@ async fn sigkill_during_entry_and_import_loses_nothing_acknowledged_and_leaves_n
         assert!(present == 0 || present == ids.len(), "a list is partly imported: {present} of {}", ids.len());
     }
     assert_eq!(store.verify_changes().await.unwrap(), None, "the change-record chain survived the kills");
+    store.close().await;
     eprintln!("{kills} kills, {} acknowledged people, {} lists", acknowledged.len(), lists.len());
 }

@@ -73,4 +73,5 @@ async fn encrypted_database_audit_verify_and_backup_round_trip() {
     let store = Store::open_encrypted(&db, &key).await.unwrap();
     assert_eq!(store.count_beneficiaries().await.unwrap(), 0, "restored to before the demo data");
     assert_eq!(store.verify_audit().await.unwrap(), None);
+    store.close().await;
 }

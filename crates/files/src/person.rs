@@ -117,5 +117,6 @@ mod tests {
         let wb: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
         assert_eq!(wb.sheet_names().len(), 8);
         assert!(wb.sheet_names().iter().any(|n| n.starts_with("Co so phap ly")));
+        store.close().await;
     }
 }

@@ -99,6 +99,7 @@ async fn wrong_password_locks_the_account_after_free_attempts_and_everything_is_
     assert_eq!(actions[..3], ["user.create", "login.ok", "login.failed"]);
     assert_eq!(actions.iter().filter(|a| **a == "login.failed").count(), 7);
     assert_eq!(store.verify_audit().await.unwrap(), None);
+    store.close().await;
 }
 
 #[tokio::test]
@@ -122,6 +123,7 @@ async fn role_changes_are_audited_with_old_and_new_values() {
     assert_eq!(last.actor, "admin");
     assert_eq!(last.details["old"]["role"], "officer");
     assert_eq!(last.details["new"]["role"], "supervisor");
+    store.close().await;
 }
 
 /// Rewrites the audit table behind the store's back (dropping the append-only triggers, as an
@@ -146,7 +148,9 @@ async fn tampered(edit: &str) -> Option<i64> {
     sqlx::raw_sql(sqlx::AssertSqlSafe(edit.to_string())).execute(&mut conn).await.unwrap();
     conn.close().await.unwrap();
     let store = Store::open_encrypted(&db, &key).await.unwrap();
-    store.verify_audit().await.unwrap()
+    let broken = store.verify_audit().await.unwrap();
+    store.close().await;
+    broken
 }
 
 #[tokio::test]
@@ -200,6 +204,7 @@ async fn backup_is_encrypted_verified_rolling_and_restores() {
     assert!(ansinh_store::backup::restore(Path::new(&victim), &db, Some(&key)).await.is_err());
     let store = Store::open_encrypted(&db, &key).await.unwrap();
     assert_eq!(store.setting("marker").await.unwrap().as_deref(), Some("before"));
+    store.close().await;
 }
 
 #[tokio::test]
@@ -243,4 +248,5 @@ async fn legal_basis_and_sensitive_changes_are_audited() {
         (Some(0), Some(1))
     );
     assert_eq!(store.verify_audit().await.unwrap(), None);
+    store.close().await;
 }
