@@ -91,4 +91,16 @@ else
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
 fi
 
+# --- cargo-fuzz (bounded fuzzing of the importers, scripts/fuzz.sh; needs a nightly toolchain) ---
+if ! rustup toolchain list | grep -q '^nightly'; then
+  log "installing the nightly toolchain for cargo-fuzz"
+  rustup toolchain install nightly --profile minimal
+fi
+if cargo install --list | grep -q '^cargo-fuzz '; then
+  log "cargo-fuzz: present"
+else
+  log "installing cargo-fuzz (about 1-2 min)"
+  cargo install cargo-fuzz --locked
+fi
+
 log "done"

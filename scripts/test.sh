@@ -46,6 +46,9 @@ xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \
 grep -q 'Running tests/e2e/main.rs' "$LOG" \
   || { echo "test: error: the e2e tests did not run" >&2; exit 1; }
 
+step "fuzz the importers (bounded: FUZZ_SECONDS=${FUZZ_SECONDS:-20} s per target)"
+bash scripts/fuzz.sh
+
 step "summary (all checks passed in $((SECONDS - START)) s)"
 grep -E '^\s+Running |^\s+Doc-tests |^test result:' "$LOG"
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1);

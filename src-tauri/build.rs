@@ -56,6 +56,22 @@ const APP_COMMANDS: &[&str] = &[
     "open_grievance",
     "update_grievance",
     "list_grievances",
+    "auth_status",
+    "setup_admin",
+    "login",
+    "logout",
+    "list_users",
+    "create_user",
+    "update_user",
+    "audit_log",
+    "set_idle_minutes",
+    "reveal_account_number",
+    "get_legal_basis",
+    "set_legal_basis",
+    "export_person",
+    "backup_now",
+    "list_backups",
+    "restore_backup",
 ];
 
 fn main() {

@@ -1,8 +1,9 @@
 //! Draft commands: the forms autosave what the officer types (debounced) and get it back after a
 //! crash or a closed window. Saving a form deletes its draft (see `commands.rs`).
 
-use crate::state::AppState;
+use crate::state::{AppState, require};
 use ansinh_core::AppError;
+use ansinh_core::auth::Permission;
 use ansinh_core::model::DraftForm;
 use ansinh_store::{DraftView, MAX_DRAFT_BYTES};
 use serde::Deserialize;
@@ -24,24 +25,28 @@ pub struct DraftInput {
 
 #[tauri::command]
 pub async fn save_draft(state: State<'_, AppState>, draft: DraftInput) -> Cmd<()> {
+    let a = require(&state, Permission::Signed)?;
     if draft.payload.to_string().len() > MAX_DRAFT_BYTES {
         return Err(AppError::field("payload", "draft.too_large", "this draft is too large to keep"));
     }
     let label: String = draft.label.chars().take(120).collect();
-    Ok(state.store.save_draft(draft.form, &draft.subject, &draft.payload, &draft.person_id, &label).await?)
+    Ok(a.store.save_draft(draft.form, &draft.subject, &draft.payload, &draft.person_id, &label).await?)
 }
 
 #[tauri::command]
 pub async fn get_draft(state: State<'_, AppState>, form: DraftForm, subject: String) -> Cmd<Option<DraftView>> {
-    Ok(state.store.draft(form, &subject).await?)
+    let a = require(&state, Permission::Signed)?;
+    Ok(a.store.draft(form, &subject).await?)
 }
 
 #[tauri::command]
 pub async fn list_drafts(state: State<'_, AppState>) -> Cmd<Vec<DraftView>> {
-    Ok(state.store.drafts().await?)
+    let a = require(&state, Permission::Signed)?;
+    Ok(a.store.drafts().await?)
 }
 
 #[tauri::command]
 pub async fn discard_draft(state: State<'_, AppState>, form: DraftForm, subject: String) -> Cmd<()> {
-    Ok(state.store.discard_draft(form, &subject).await?)
+    let a = require(&state, Permission::Signed)?;
+    Ok(a.store.discard_draft(form, &subject).await?)
 }

@@ -2,7 +2,8 @@
 //! log, verification samples, grievances. Thin adapters like `commands.rs`: core validation,
 //! then the store.
 
-use crate::state::AppState;
+use crate::state::{AppState, require};
+use ansinh_core::auth::Permission;
 use ansinh_core::followup::{self, ContactInput, DEFAULT_FOLLOWUP_DAYS};
 use ansinh_core::grievances::{self, GrievanceInput, GrievanceStatus, GrievanceUpdateInput};
 use ansinh_core::model::DraftForm;
@@ -29,8 +30,10 @@ pub struct FollowupQuery {
 
 #[tauri::command]
 pub async fn followup_list(state: State<'_, AppState>, query: FollowupQuery) -> Cmd<FollowupList> {
+    let a = require(&state, Permission::ReadPeople)?;
     let days = query.days.unwrap_or(DEFAULT_FOLLOWUP_DAYS);
-    Ok(state.store.followup_list(today(), days, query.ward_code.as_deref()).await?)
+    let ward = a.scoped_ward(query.ward_code.as_deref())?;
+    Ok(a.store.followup_list(today(), days, ward).await?)
 }
 
 #[derive(Debug, Serialize)]
@@ -42,17 +45,25 @@ pub struct ExportResult {
 /// Writes the list as shown (same query) into the export folder.
 #[tauri::command]
 pub async fn export_followup(state: State<'_, AppState>, query: FollowupQuery) -> Cmd<ExportResult> {
-    let list = followup_list(state, query).await?;
+    let a = require(&state, Permission::ReadPeople)?;
+    let ward = a.scoped_ward(query.ward_code.as_deref())?.map(str::to_string);
+    let list = a.store.followup_list(today(), query.days.unwrap_or(DEFAULT_FOLLOWUP_DAYS), ward.as_deref()).await?;
     let path = ansinh_files::followup::export_followup(&list)?;
+    // Who exported whose data: the scope and the people in the file.
+    let people: Vec<&str> = list.rows.iter().map(|r| r.beneficiary_id.as_str()).collect();
+    let details = serde_json::json!({"what": "followup", "ward": ward, "rows": list.rows.len(), "people": people, "file": path.display().to_string()});
+    a.store.audit("export", Some("beneficiaries"), None, details).await?;
     Ok(ExportResult { path: path.display().to_string(), rows: list.rows.len() })
 }
 
 #[tauri::command]
 pub async fn record_contact(state: State<'_, AppState>, input: ContactInput) -> Cmd<ContactView> {
+    let a = require(&state, Permission::WritePeople)?;
+    a.check_person(&input.beneficiary_id).await?;
     let c = followup::contact(&input, today()).map_err(AppError::Validation)?;
-    state.store.add_contact(&c).await?;
-    state.store.discard_draft(DraftForm::Contact, &input.beneficiary_id).await?;
-    Ok(state.store.contact(&c.id.to_string()).await?)
+    a.store.add_contact(&c).await?;
+    a.store.discard_draft(DraftForm::Contact, &input.beneficiary_id).await?;
+    Ok(a.store.contact(&c.id.to_string()).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,13 +73,16 @@ pub struct ContactsQuery {
 
 #[tauri::command]
 pub async fn list_contacts(state: State<'_, AppState>, query: ContactsQuery) -> Cmd<Vec<ContactView>> {
-    Ok(state.store.contacts_of(&query.beneficiary_id).await?)
+    let a = require(&state, Permission::ReadPeople)?;
+    a.check_person(&query.beneficiary_id).await?;
+    Ok(a.store.contacts_of(&query.beneficiary_id).await?)
 }
 
 #[tauri::command]
 pub async fn create_verification_sample(state: State<'_, AppState>, input: SampleInput) -> Cmd<VerificationSampleView> {
+    let a = require(&state, Permission::Administer)?;
     let req = verification::sample_request(&input).map_err(AppError::Validation)?;
-    Ok(state.store.create_sample(&req).await?)
+    Ok(a.store.create_sample(&req).await?)
 }
 
 /// `period`: `mm/yyyy` as typed or `yyyy-mm` as listed; None when the cycle has no sample.
@@ -77,32 +91,38 @@ pub async fn get_verification_sample(
     state: State<'_, AppState>,
     period: String,
 ) -> Cmd<Option<VerificationSampleView>> {
+    let a = require(&state, Permission::Reports)?;
     let (y, m) = dates::parse_period("period", &period)?;
-    Ok(state.store.sample_for(&dates::period_key(y, m)).await?)
+    Ok(a.store.sample_for(&dates::period_key(y, m)).await?)
 }
 
 #[tauri::command]
 pub async fn record_verification(state: State<'_, AppState>, input: VerificationInput) -> Cmd<VerificationSampleView> {
+    let a = require(&state, Permission::Administer)?;
     let o = verification::verification(&input, today()).map_err(AppError::Validation)?;
-    let sample = state.store.record_verification(&o).await?;
-    state.store.discard_draft(DraftForm::Verification, &input.item_id).await?;
+    let sample = a.store.record_verification(&o).await?;
+    a.store.discard_draft(DraftForm::Verification, &input.item_id).await?;
     Ok(sample)
 }
 
 #[tauri::command]
 pub async fn open_grievance(state: State<'_, AppState>, input: GrievanceInput) -> Cmd<GrievanceView> {
+    let a = require(&state, Permission::WritePeople)?;
+    a.check_person(&input.beneficiary_id).await?;
     let g = grievances::grievance(&input, today()).map_err(AppError::Validation)?;
-    state.store.open_grievance(&g).await?;
-    state.store.discard_draft(DraftForm::Grievance, &input.beneficiary_id).await?;
-    Ok(state.store.grievance(&g.id.to_string(), today()).await?)
+    a.store.open_grievance(&g).await?;
+    a.store.discard_draft(DraftForm::Grievance, &input.beneficiary_id).await?;
+    Ok(a.store.grievance(&g.id.to_string(), today()).await?)
 }
 
 #[tauri::command]
 pub async fn update_grievance(state: State<'_, AppState>, input: GrievanceUpdateInput) -> Cmd<GrievanceView> {
+    let a = require(&state, Permission::WritePeople)?;
+    a.check_grievance(&input.grievance_id).await?;
     let u = grievances::grievance_update(&input, today()).map_err(AppError::Validation)?;
-    state.store.update_grievance(&u).await?;
-    state.store.discard_draft(DraftForm::GrievanceUpdate, &input.grievance_id).await?;
-    Ok(state.store.grievance(&u.grievance_id.to_string(), today()).await?)
+    a.store.update_grievance(&u).await?;
+    a.store.discard_draft(DraftForm::GrievanceUpdate, &input.grievance_id).await?;
+    Ok(a.store.grievance(&u.grievance_id.to_string(), today()).await?)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -115,6 +135,12 @@ pub struct GrievanceListQuery {
 
 #[tauri::command]
 pub async fn list_grievances(state: State<'_, AppState>, query: GrievanceListQuery) -> Cmd<Vec<GrievanceView>> {
+    let a = require(&state, Permission::ReadPeople)?;
+    // Officers: one person of their ward at a time (no ward-wide grievance list yet).
+    if a.ward_scope().is_some() {
+        let id = query.beneficiary_id.as_deref().ok_or_else(crate::state::forbidden)?;
+        a.check_person(id).await?;
+    }
     let q = GrievanceQuery { status: query.status, overdue: query.overdue, beneficiary_id: query.beneficiary_id };
-    Ok(state.store.grievances(&q, today()).await?)
+    Ok(a.store.grievances(&q, today()).await?)
 }

@@ -3,7 +3,8 @@
 //! webview sends the picked file as `{name, bytes}` (bytes: a JSON array of numbers 0-255);
 //! everything is parsed and decided in `ansinh_files` and the store.
 
-use crate::state::AppState;
+use crate::state::{AppState, require};
+use ansinh_core::auth::Permission;
 use ansinh_core::{AppError, dates};
 use ansinh_files::import::{self, DuplicateDecision, ImportPreview, ImportReport, Mapping, MappingProposal};
 use ansinh_files::table::{self, Table};
@@ -34,8 +35,9 @@ impl PickedFile {
 /// The remembered (or automatic) column mapping for the file's headers.
 #[tauri::command]
 pub async fn import_mapping(state: State<'_, AppState>, file: PickedFile) -> Cmd<MappingProposal> {
+    let a = require(&state, Permission::Administer)?;
     let t = file.table()?;
-    import::propose_mapping(&state.store, &t.headers).await
+    import::propose_mapping(&a.store, &t.headers).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,19 +51,22 @@ pub struct ImportRequest {
 
 #[tauri::command]
 pub async fn import_preview(state: State<'_, AppState>, request: ImportRequest) -> Cmd<ImportPreview> {
-    import::preview_import(&state.store, &request.file.table()?, &request.mapping, today()).await
+    let a = require(&state, Permission::Administer)?;
+    import::preview_import(&a.store, &request.file.table()?, &request.mapping, today()).await
 }
 
 #[tauri::command]
 pub async fn import_apply(state: State<'_, AppState>, request: ImportRequest) -> Cmd<ImportReport> {
+    let a = require(&state, Permission::Administer)?;
     let t = request.file.table()?;
-    import::apply_import(&state.store, &t, &request.mapping, request.duplicates.as_ref(), today()).await
+    import::apply_import(&a.store, &t, &request.mapping, request.duplicates.as_ref(), today()).await
 }
 
 /// Reads a file by its path (the documented fallback of the pages, for when a file chooser
 /// cannot be used, e.g. by WebDriver tests): the same `{name, bytes}` the picker gives.
 #[tauri::command]
-pub async fn read_local_file(path: String) -> Cmd<PickedFile> {
+pub async fn read_local_file(state: State<'_, AppState>, path: String) -> Cmd<PickedFile> {
+    require(&state, Permission::Administer)?;
     let p = std::path::Path::new(&path);
     let bytes = std::fs::read(p).map_err(|e| AppError::File(format!("{path}: {e}")))?;
     let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(path.clone());
@@ -78,14 +83,16 @@ pub struct ErrorReport {
 
 /// Saves an (already translated) error report as XLSX in the export folder; returns its path.
 #[tauri::command]
-pub async fn save_error_report(report: ErrorReport) -> Cmd<String> {
+pub async fn save_error_report(state: State<'_, AppState>, report: ErrorReport) -> Cmd<String> {
+    require(&state, Permission::Administer)?;
     let path = ansinh_files::report::save_error_report(&report.name, &report.headers, &report.rows)?;
     Ok(path.display().to_string())
 }
 
 #[tauri::command]
 pub async fn list_cycles(state: State<'_, AppState>) -> Cmd<Vec<CycleView>> {
-    Ok(state.store.list_cycles().await?)
+    let a = require(&state, Permission::Signed)?;
+    Ok(a.store.list_cycles().await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,12 +105,14 @@ pub struct ReconcileRequest {
 
 #[tauri::command]
 pub async fn reconcile_payments(state: State<'_, AppState>, request: ReconcileRequest) -> Cmd<ReconcileReport> {
+    let a = require(&state, Permission::Administer)?;
     let t = request.file.table()?;
-    ansinh_files::reconcile::reconcile(&state.store, &t, &request.period, request.dry_run).await
+    ansinh_files::reconcile::reconcile(&a.store, &t, &request.period, request.dry_run).await
 }
 
 #[tauri::command]
 pub async fn close_cycle(state: State<'_, AppState>, period: String) -> Cmd<CycleView> {
+    let a = require(&state, Permission::Administer)?;
     let (y, m) = dates::parse_period("period", &period)?;
-    Ok(state.store.close_cycle(&dates::period_key(y, m)).await?)
+    Ok(a.store.close_cycle(&dates::period_key(y, m)).await?)
 }

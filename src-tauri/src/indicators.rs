@@ -1,7 +1,10 @@
 //! Indicator commands: the `metrics` report, the dashboard's figures in one pass, and the
-//! time-to-cash chart. Thin adapters over `ansinh_core::segments` and the store.
+//! time-to-cash chart, reports and exports. Thin adapters over `ansinh_core::segments` and the
+//! store. City-wide figures: supervisors and administrators (`Permission::Reports`); every export
+//! is also written to the audit log.
 
-use crate::state::AppState;
+use crate::state::{AppState, require};
+use ansinh_core::auth::Permission;
 use ansinh_core::measures::Indicators;
 use ansinh_core::model::SegmentBy;
 use ansinh_core::segments::{FilterInput, MetricsReport, Segment, Worst};
@@ -32,8 +35,9 @@ pub struct MetricsQuery {
 
 #[tauri::command]
 pub async fn metrics(state: State<'_, AppState>, query: MetricsQuery) -> Cmd<MetricsReport> {
+    let a = require(&state, Permission::Reports)?;
     let filter = query.filter.parse()?;
-    Ok(state.store.metrics(as_of(&query.as_of)?, &filter, &query.by).await?)
+    Ok(a.store.metrics(as_of(&query.as_of)?, &filter, &query.by).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +64,7 @@ pub struct DashboardView {
 
 #[tauri::command]
 pub async fn dashboard(state: State<'_, AppState>, query: DashboardQuery) -> Cmd<DashboardView> {
+    let a = require(&state, Permission::Reports)?;
     let filter = query.filter.parse()?;
     let as_of = as_of(&query.as_of)?;
     let bys = [
@@ -68,7 +73,7 @@ pub async fn dashboard(state: State<'_, AppState>, query: DashboardQuery) -> Cmd
         vec![SegmentBy::Group],
         vec![SegmentBy::Age, SegmentBy::Channel],
     ];
-    let c = state.store.indicators(as_of, &filter, &bys).await?;
+    let c = a.store.indicators(as_of, &filter, &bys).await?;
     let mut lists = c.segmentations.into_iter();
     let mut next = || lists.next().unwrap_or_default();
     Ok(DashboardView {
@@ -98,9 +103,10 @@ pub struct ChartQuery {
 
 #[tauri::command]
 pub async fn time_to_cash_chart(state: State<'_, AppState>, query: ChartQuery) -> Cmd<String> {
+    let a = require(&state, Permission::Reports)?;
     let lang: ansinh_charts::Lang = query.lang.as_deref().unwrap_or("vi").parse().unwrap_or(ansinh_charts::Lang::Vi);
     let filter = query.filter.parse()?;
-    let report = state.store.metrics(as_of(&query.as_of)?, &filter, &query.by).await?;
+    let report = a.store.metrics(as_of(&query.as_of)?, &filter, &query.by).await?;
     Ok(ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string()))
 }
 
@@ -124,17 +130,21 @@ pub struct SavedFile {
 /// The monthly report as XLSX in the export folder; the export is recorded.
 #[tauri::command]
 pub async fn monthly_report(state: State<'_, AppState>, query: ReportQuery) -> Cmd<SavedFile> {
+    let a = require(&state, Permission::Reports)?;
     let (y, m) = dates::parse_period("cycle", &query.cycle)?;
     let ward = query.ward.as_deref().map(str::trim).filter(|w| !w.is_empty());
     let path =
-        ansinh_files::indicator_report::export_monthly_report(&state.store, as_of(&query.as_of)?, y, m, ward).await?;
+        ansinh_files::indicator_report::export_monthly_report(&a.store, as_of(&query.as_of)?, y, m, ward).await?;
+    let details = serde_json::json!({"what": "monthly_report", "ward": ward, "cycle": query.cycle, "file": path.display().to_string()});
+    a.store.audit("export", Some("indicators"), None, details).await?;
     Ok(SavedFile { path: path.display().to_string() })
 }
 
 /// The exports made so far, newest first.
 #[tauri::command]
 pub async fn list_exports(state: State<'_, AppState>) -> Cmd<Vec<ansinh_store::ExportView>> {
-    Ok(state.store.list_exports(100).await?)
+    let a = require(&state, Permission::Reports)?;
+    Ok(a.store.list_exports(100).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -158,12 +168,13 @@ pub struct PanelsView {
 
 #[tauri::command]
 pub async fn indicator_panels(state: State<'_, AppState>, query: PanelsQuery) -> Cmd<PanelsView> {
+    let a = require(&state, Permission::Reports)?;
     use ansinh_charts::panels::{Panel, panel_svg};
     let lang: ansinh_charts::Lang = query.lang.as_deref().unwrap_or("vi").parse().unwrap_or(ansinh_charts::Lang::Vi);
     let filter = query.filter.parse()?;
     let bys =
         [vec![SegmentBy::Ward], vec![SegmentBy::Cycle], vec![SegmentBy::Age, SegmentBy::Channel], vec![SegmentBy::Age]];
-    let c = state.store.indicators(as_of(&query.as_of)?, &filter, &bys).await?;
+    let c = a.store.indicators(as_of(&query.as_of)?, &filter, &bys).await?;
     let s = &c.segmentations;
     let age: Vec<Segment> = s[3]
         .iter()
@@ -185,10 +196,12 @@ pub async fn indicator_panels(state: State<'_, AppState>, query: PanelsQuery) ->
 /// the export is recorded.
 #[tauri::command]
 pub async fn export_table_csv(state: State<'_, AppState>, query: MetricsQuery) -> Cmd<SavedFile> {
+    let a = require(&state, Permission::Reports)?;
     let filter = query.filter.parse()?;
     let path =
-        ansinh_files::indicator_report::export_segments_csv(&state.store, as_of(&query.as_of)?, &filter, &query.by)
-            .await?;
+        ansinh_files::indicator_report::export_segments_csv(&a.store, as_of(&query.as_of)?, &filter, &query.by).await?;
+    let details = serde_json::json!({"what": "indicator_table", "by": query.by, "file": path.display().to_string()});
+    a.store.audit("export", Some("indicators"), None, details).await?;
     Ok(SavedFile { path: path.display().to_string() })
 }
 
@@ -204,6 +217,7 @@ pub struct PrintQuery {
 /// Records that the printable report was printed (the print dialog itself is the webview's).
 #[tauri::command]
 pub async fn record_print(state: State<'_, AppState>, query: PrintQuery) -> Cmd<()> {
+    let a = require(&state, Permission::Reports)?;
     let period = match query.cycle.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => {
             let (y, m) = dates::parse_period("cycle", c)?;
@@ -212,8 +226,7 @@ pub async fn record_print(state: State<'_, AppState>, query: PrintQuery) -> Cmd<
         None => None,
     };
     let scope = query.ward.as_deref().map(str::trim).filter(|w| !w.is_empty()).unwrap_or("city");
-    state
-        .store
+    a.store
         .record_export(&ansinh_store::ExportRecord {
             id: ansinh_core::records::new_id().to_string(),
             kind: "monthly_report_print".into(),
@@ -222,6 +235,9 @@ pub async fn record_print(state: State<'_, AppState>, query: PrintQuery) -> Cmd<
             period,
             file_path: String::new(),
         })
+        .await?;
+    a.store
+        .audit("export", Some("indicators"), None, serde_json::json!({"what": "monthly_report_print", "ward": scope}))
         .await?;
     Ok(())
 }

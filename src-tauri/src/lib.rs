@@ -1,10 +1,13 @@
 //! The ansinh desktop shell: a thin Tauri layer over the ansinh crates.
 //!
 //! Layout:
-//! - [`state`]: what the app keeps for its lifetime (the open store);
+//! - [`state`]: what the app keeps for its lifetime (the store once unlocked, the session) and
+//!   the access gate `require`;
 //! - [`commands`]: the `#[tauri::command]` functions the webview calls (see `docs/IPC.md`).
 //!
-//! Adding a command: write it in `commands.rs`, add it to `generate_handler!` below, to
+//! Adding a command: its body **starts with `let a = require(&state, Permission::…)?;`** and
+//! uses `a.store` (officers: `a.scoped_ward`, `a.check_person`, …); list it with its permission
+//! in `state::tests::EXPECTED` (the test fails otherwise). Write it in your module, add it to `generate_handler!` below, to
 //! `APP_COMMANDS` in `src-tauri/build.rs` and its `allow-<kebab-name>` permission to
 //! `src-tauri/capabilities/default.json`. A command missing from the capability is rejected at
 //! run time with "... not allowed. Permissions associated with this command: ...".
@@ -14,6 +17,7 @@ pub mod drafts;
 pub mod followup;
 pub mod imports;
 pub mod indicators;
+pub mod security;
 pub mod state;
 
 use tauri::Manager;
@@ -25,9 +29,11 @@ pub fn run() {
     tauri::Builder::default()
         .setup(|app| {
             // The same file the CLI uses by default ($ANSINH_DB or <data dir>/vn.ansinh.desktop/ansinh.db).
-            let path = ansinh_store::default_db_path();
-            let store = tauri::async_runtime::block_on(ansinh_store::Store::open(&path))?;
-            app.manage(AppState { store });
+            // Nothing is opened yet: the database is encrypted and opens at sign-in (state.rs).
+            let state = AppState::new(ansinh_store::default_db_path());
+            #[cfg(debug_assertions)]
+            tauri::async_runtime::block_on(test_admin(&state))?;
+            app.manage(state);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -76,7 +82,47 @@ pub fn run() {
             followup::open_grievance,
             followup::update_grievance,
             followup::list_grievances,
+            security::auth_status,
+            security::setup_admin,
+            security::login,
+            security::logout,
+            security::list_users,
+            security::create_user,
+            security::update_user,
+            security::audit_log,
+            security::set_idle_minutes,
+            security::reveal_account_number,
+            security::get_legal_basis,
+            security::set_legal_basis,
+            security::export_person,
+            security::backup_now,
+            security::list_backups,
+            security::restore_backup,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running the ansinh app");
+        .build(tauri::generate_context!())
+        .expect("error while building the ansinh app")
+        .run(|app, event| {
+            // Close the encrypted database before the process ends (see `AppState::close`).
+            if let tauri::RunEvent::Exit = event {
+                tauri::async_runtime::block_on(app.state::<AppState>().close());
+            }
+        });
+}
+
+/// Debug builds only (tests): `ANSINH_TEST_ADMIN=user:password` sets up that administrator on a
+/// fresh database, or signs them in, before the window opens. Release builds ignore it.
+#[cfg(debug_assertions)]
+async fn test_admin(state: &AppState) -> Result<(), Box<dyn std::error::Error>> {
+    let Some((user, password)) = std::env::var("ANSINH_TEST_ADMIN").ok().and_then(|v| {
+        let (u, p) = v.split_once(':')?;
+        Some((u.to_string(), p.to_string()))
+    }) else {
+        return Ok(());
+    };
+    if state.status().await?.needs_setup {
+        state.setup_admin(&user, "", &password).await?;
+    } else {
+        state.login(&user, &password).await?;
+    }
+    Ok(())
 }

@@ -36,6 +36,12 @@ pub const APP_BINARY: &str = env!("CARGO_BIN_EXE_ansinh-app");
 /// Label and title of the main window (tauri.conf.json).
 pub const WINDOW_LABEL: &str = "ansinh";
 
+/// The administrator every test app is set up with and signed in as (through
+/// `ANSINH_TEST_ADMIN`, honoured by debug builds only): the database is encrypted with a key
+/// wrapped for this password, as in real use.
+pub const TEST_ADMIN: &str = "e2e-admin";
+pub const TEST_ADMIN_PASSWORD: &str = "e2e-admin-password";
+
 /// Default time to wait for the UI.
 pub const TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -68,6 +74,14 @@ impl App {
         app
     }
 
+    /// Starts the app on a fresh database with nobody set up or signed in (the first-run
+    /// screen), and waits until the UI is ready.
+    pub async fn start_unconfigured(test_name: &str) -> App {
+        let app = Self::start_with_env(test_name, &[("ANSINH_TEST_ADMIN", "")]).await;
+        app.wait_ready().await;
+        app
+    }
+
     /// Starts the app with extra environment variables (inherited by the app), without waiting
     /// for the UI to be ready.
     pub async fn start_with_env(test_name: &str, env: &[(&str, &str)]) -> App {
@@ -78,6 +92,13 @@ impl App {
         let db_path = data.path().join("test.db");
         let mut vars: Vec<(String, String)> = vec![("ANSINH_DB".into(), db_path.to_str().expect("utf-8 path").into())];
         vars.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        // Automatic backups go into the test's temporary folder, never the user's Documents.
+        vars.push(("ANSINH_BACKUP_DIR".into(), data.path().join("backups").to_str().expect("utf-8 path").into()));
+        // Signed in as a test administrator unless the test asks for the first-run screens
+        // (`ANSINH_TEST_ADMIN=""`, see [`App::start_unconfigured`]). Debug builds only.
+        if !env.iter().any(|(k, _)| *k == "ANSINH_TEST_ADMIN") {
+            vars.push(("ANSINH_TEST_ADMIN".into(), format!("{TEST_ADMIN}:{TEST_ADMIN_PASSWORD}")));
+        }
         Self::launch(artifacts, data, vars, lock, "driver.log").await
     }
 
@@ -620,5 +641,17 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// Opens the app's (encrypted) database beside the app, as the CLI would: the key is unwrapped
+/// with the test administrator's password from the keyring next to the file.
+pub async fn open_store(db: &Path) -> ansinh_store::Store {
+    match ansinh_store::Keyring::load(db).expect("read the keyring") {
+        Some(ring) => {
+            let key = ring.unwrap_key(TEST_ADMIN, TEST_ADMIN_PASSWORD).expect("the test administrator unwraps the key");
+            ansinh_store::Store::open_encrypted(db, &key).await.expect("open the encrypted database")
+        }
+        None => ansinh_store::Store::open(db).await.expect("open the database"),
     }
 }

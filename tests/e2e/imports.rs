@@ -10,7 +10,7 @@ use ansinh_core::inputs::BeneficiaryInput;
 use ansinh_core::model::{Channel, PaymentStatus};
 use ansinh_core::records::{self, Cycle, Payment};
 use ansinh_core::validate;
-use ansinh_store::{Batch, Store};
+use ansinh_store::Batch;
 use chrono::NaiveDate;
 use fantoccini::Locator;
 use std::path::Path;
@@ -102,7 +102,7 @@ async fn import_a_good_list_then_everyone_is_found() {
 /// One person with a scheduled payment (reference GD-0001) in cycle 10/2026, written straight
 /// into the app's database file (WAL: the app sees it on its next read).
 async fn scheduled_payment(db: &Path) -> Payment {
-    let store = Store::open(db).await.unwrap();
+    let store = crate::harness::open_store(db).await;
     let refs = store.refs().await.unwrap();
     let input = BeneficiaryInput {
         full_name: "Đặng Thị Hoa".into(),

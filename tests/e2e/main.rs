@@ -8,6 +8,7 @@ mod followup;
 mod harness;
 mod imports;
 mod indicators;
+mod security;
 
 use harness::App;
 use serde_json::json;

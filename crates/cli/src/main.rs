@@ -7,13 +7,13 @@ use ansinh_core::segments::{Filter, month_number};
 use ansinh_core::{AppError, dates};
 use ansinh_demo::DemoOptions;
 use ansinh_files::export::What;
-use ansinh_store::Store;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod fieldwork;
+mod security;
 mod table;
 
 #[derive(Parser)]
@@ -22,8 +22,49 @@ struct Cli {
     /// Database file (default: the desktop app's database, or $ANSINH_DB).
     #[arg(long, global = true)]
     db: Option<PathBuf>,
+    /// File holding the database key (64 hex digits); or $ANSINH_DB_KEY; or --user.
+    #[arg(long, global = true)]
+    db_key_file: Option<PathBuf>,
+    /// Unlock an encrypted database with this user's password ($ANSINH_PASSWORD, or asked).
+    #[arg(long, global = true)]
+    user: Option<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    Verify,
+    List {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum BackupAction {
+    /// Write a verified backup now (keeps the newest 10).
+    Now {
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    List {
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Replace the database with a backup (close the app first); the backup is verified first.
+    Restore { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        ward: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -110,6 +151,21 @@ enum Command {
     },
     /// Check that every device's change records form an unbroken chain.
     Verify,
+    /// The audit log: `verify` finds any edited, deleted or reordered entry; `list` prints it.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// Rolling backups outside the app's data folder ($ANSINH_BACKUP_DIR or <documents>/ansinh-backups).
+    Backup {
+        #[command(subcommand)]
+        action: BackupAction,
+    },
+    /// Local accounts (the password of a new user comes from $ANSINH_NEW_PASSWORD).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Credited payments not (fully) withdrawn after K days, ranked by need (the visit list).
     Followup {
         /// Days since the credit (default 7).
@@ -279,8 +335,28 @@ fn as_of(raw: &Option<String>) -> Result<NaiveDate, AppError> {
 
 async fn run(cli: Cli) -> Result<(), AppError> {
     let path = cli.db.unwrap_or_else(ansinh_store::default_db_path);
-    let store = Store::open(&path).await?;
+    let keys = security::KeySource { key_file: cli.db_key_file, user: cli.user };
+    // Commands that must not open the database first.
+    match &cli.command {
+        Command::Backup { action: BackupAction::Restore { file } } => {
+            return security::backup_restore(&keys, file, &path).await;
+        }
+        Command::Backup { action: BackupAction::List { dir } } => return security::backup_list(dir.as_deref()),
+        _ => {}
+    }
+    let (store, key) = keys.open(&path).await?;
     match cli.command {
+        Command::Audit { action: AuditAction::Verify } => security::audit_verify(&store).await?,
+        Command::Audit { action: AuditAction::List { limit } } => security::audit_list(&store, limit).await?,
+        Command::Backup { action: BackupAction::Now { dir } } => {
+            security::backup_now(&store, key.as_ref(), dir.as_deref()).await?
+        }
+        Command::Backup { action: BackupAction::List { .. } | BackupAction::Restore { .. } } => {
+            unreachable!("handled above")
+        }
+        Command::User { action: UserAction::Add { username, role, ward } } => {
+            security::user_add(&store, key.as_ref(), &path, &username, &role, ward.as_deref()).await?
+        }
         Command::Demo { wards, beneficiaries, months, seed, until } => {
             let until = match until {
                 Some(u) => {

@@ -69,6 +69,9 @@ pub enum AppError {
     File(String),
     #[error("storage error: {0}")]
     Storage(String),
+    /// Not signed in, not allowed, wrong password, locked account (codes `auth.*`).
+    #[error("{0}")]
+    Access(FieldError),
 }
 
 fn join(errors: &[FieldError]) -> String {
@@ -86,7 +89,7 @@ impl AppError {
             AppError::Validation(errs) if errs.len() == 1 => &errs[0].code,
             AppError::Validation(_) => "validation",
             AppError::NotFound { .. } => "not_found",
-            AppError::Conflict(e) => &e.code,
+            AppError::Conflict(e) | AppError::Access(e) => &e.code,
             AppError::File(_) => "file",
             AppError::Storage(_) => "storage",
         }
@@ -119,7 +122,10 @@ impl Serialize for AppError {
                 }
                 map.serialize_entry("details", errs)?;
             }
-            AppError::Conflict(e) => {
+            AppError::Conflict(e) | AppError::Access(e) => {
+                if !e.params.is_empty() {
+                    map.serialize_entry("params", &e.params)?;
+                }
                 if let Some(f) = &e.field {
                     map.serialize_entry("field", f)?;
                 }

@@ -3,6 +3,7 @@
 //! no files, no Tauri, so every rule is unit-tested headless and shared by app, CLI and imports.
 
 pub mod allowance;
+pub mod auth;
 pub mod dates;
 pub mod duplicates;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod km;
 pub mod measures;
 pub mod model;
 pub mod money;
+pub mod privacy;
 pub mod records;
 pub mod segments;
 pub mod stats;

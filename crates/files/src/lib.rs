@@ -5,6 +5,7 @@ pub mod export;
 pub mod followup;
 pub mod import;
 pub mod indicator_report;
+pub mod person;
 pub mod reconcile;
 pub mod report;
 pub mod table;

@@ -70,7 +70,7 @@ impl Store {
             .bind(period)
             .execute(&mut *tx)
             .await?;
-        let mut log = ChangeWriter::start(&mut tx, &self.author, &now).await?;
+        let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
         // The change record carries the cycle row as stored (what a merge needs), not the view.
         let row = serde_json::json!({ "period": period, "scheduled_on": scheduled_on, "closed_at": now });
         log.record("cycle", period, Kind::Update, &row);

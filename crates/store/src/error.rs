@@ -16,6 +16,9 @@ pub enum StoreError {
     Conflict(FieldError),
     #[error("{entity} not found: {id}")]
     NotFound { entity: &'static str, id: String },
+    /// Wrong password, locked account, wrong or missing database key (codes `auth.*`, `key.*`).
+    #[error("{0}")]
+    Access(FieldError),
 }
 
 impl StoreError {
@@ -36,6 +39,7 @@ impl From<StoreError> for AppError {
             StoreError::Invalid(errors) => AppError::Validation(errors),
             StoreError::Conflict(e) => AppError::Conflict(e),
             StoreError::NotFound { entity, id } => AppError::NotFound { entity, id },
+            StoreError::Access(e) => AppError::Access(e),
             other => AppError::Storage(other.to_string()),
         }
     }

@@ -63,8 +63,8 @@ impl Store {
     pub async fn record_export(&self, e: &ExportRecord) -> Result<()> {
         let mut tx = self.begin_checked().await?;
         let now = now();
-        let audit = rows::audit_vals(&now, &self.author.officer, &self.author.device_id);
-        let mut log = ChangeWriter::start(&mut tx, &self.author, &now).await?;
+        let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
+        let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
         insert_logged(&mut tx, &mut log, std::slice::from_ref(e), &audit).await?;
         log.flush(&mut tx).await?;
         tx.commit().await?;

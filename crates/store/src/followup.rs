@@ -131,8 +131,8 @@ impl Store {
             }
         }
         let now = now();
-        let audit = rows::audit_vals(&now, &self.author.officer, &self.author.device_id);
-        let mut log = ChangeWriter::start(&mut tx, &self.author, &now).await?;
+        let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
+        let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
         insert_logged(&mut tx, &mut log, std::slice::from_ref(c), &audit).await?;
         log.flush(&mut tx).await?;
         tx.commit().await?;

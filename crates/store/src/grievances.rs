@@ -183,8 +183,8 @@ impl Store {
             note: String::new(),
         };
         let now = now();
-        let audit = rows::audit_vals(&now, &self.author.officer, &self.author.device_id);
-        let mut log = ChangeWriter::start(&mut tx, &self.author, &now).await?;
+        let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
+        let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
         insert_logged(&mut tx, &mut log, std::slice::from_ref(g), &audit).await?;
         insert_logged(&mut tx, &mut log, &[event], &audit).await?;
         log.flush(&mut tx).await?;
@@ -254,13 +254,13 @@ impl Store {
         .bind(&after.resolution_note)
         .bind(after.closed_on.map(iso))
         .bind(&now)
-        .bind(&self.author.officer)
-        .bind(&self.author.device_id)
+        .bind(&self.author().officer)
+        .bind(&self.author().device_id)
         .bind(&id)
         .execute(&mut *tx)
         .await?;
-        let audit = rows::audit_vals(&now, &self.author.officer, &self.author.device_id);
-        let mut log = ChangeWriter::start(&mut tx, &self.author, &now).await?;
+        let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
+        let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
         log.record(Grievance::ENTITY, &id, Kind::Update, &after);
         insert_logged(&mut tx, &mut log, &[event], &audit).await?;
         log.flush(&mut tx).await?;

@@ -295,7 +295,7 @@ impl Store {
             return Ok(report);
         }
         let now = now();
-        let mut log = ChangeWriter::start(&mut tx, &self.author, &now).await?;
+        let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
         for p in &changed {
             sqlx::query(
                 "UPDATE payments SET status = ?, credited_on = ?, failure_reason = ?,
@@ -305,8 +305,8 @@ impl Store {
             .bind(p.credited_on.map(iso))
             .bind(&p.failure_reason)
             .bind(&now)
-            .bind(&self.author.officer)
-            .bind(&self.author.device_id)
+            .bind(&self.author().officer)
+            .bind(&self.author().device_id)
             .bind(p.id.to_string())
             .execute(&mut *tx)
             .await?;

@@ -2,6 +2,8 @@
 //! STRICT tables), migrations embedded in the binary. One writer connection serialises every
 //! write; readers run beside it. Each write appends change records in the same transaction.
 
+pub mod audit;
+pub mod backup;
 mod changes;
 mod cycles;
 mod drafts;
@@ -11,14 +13,19 @@ mod facts;
 mod followup;
 mod grievances;
 mod imports;
+pub mod keyring;
+mod privacy;
 mod read;
 mod refs;
 mod rows;
 mod sqlrow;
+mod users;
 mod verification;
 mod views;
 mod write;
 
+pub use audit::AuditEntry;
+pub use backup::{BackupInfo, default_backup_dir, list_backups};
 pub use changes::{Author, SCHEMA_VERSION};
 pub use cycles::CycleView;
 pub use drafts::{DraftView, MAX_DRAFT_BYTES};
@@ -27,8 +34,10 @@ pub use exports::{ExportRecord, ExportView};
 pub use followup::{ContactView, FollowupList, FollowupRow};
 pub use grievances::{GrievanceEventView, GrievanceQuery, GrievanceView};
 pub use imports::{PaymentResult, PersonBrief, ReconcileReport};
+pub use keyring::{DbKey, Keyring, keyring_path};
 pub use read::Page;
 pub use refs::Refs;
+pub use users::{NewUser, UserChange, UserView};
 pub use verification::{VerificationItemView, VerificationSampleView};
 pub use views::*;
 pub use write::Batch;
@@ -55,14 +64,36 @@ pub fn default_db_path() -> PathBuf {
 pub struct Store {
     writer: SqlitePool,
     reader: SqlitePool,
-    author: Author,
+    /// The officer changes when someone signs in; the device never does.
+    author: std::sync::RwLock<Author>,
     path: PathBuf,
     refs_cache: std::sync::Mutex<Option<std::sync::Arc<Refs>>>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Opens (creating if needed) a plain (unencrypted) database at `path` and brings its
+    /// schema up to date. Refused when the file is encrypted (a keyring lies beside it): use
+    /// [`Store::open_encrypted`].
     pub async fn open(path: &Path) -> Result<Store> {
+        if keyring_path(path).exists() {
+            return Err(StoreError::Access(ansinh_core::FieldError {
+                code: "key.required".into(),
+                message: format!("{} is encrypted: give the database key or a user's password", path.display()),
+                field: None,
+                row: None,
+                params: Default::default(),
+            }));
+        }
+        Self::open_with(path, None).await
+    }
+
+    /// Opens (creating if needed) a SQLCipher database with its key. The key pragma runs first
+    /// on every connection; a wrong key fails here with `key.wrong` and changes nothing.
+    pub async fn open_encrypted(path: &Path, key: &DbKey) -> Result<Store> {
+        Self::open_with(path, Some(key)).await
+    }
+
+    async fn open_with(path: &Path, key: Option<&DbKey>) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|source| StoreError::Folder { path: dir.display().to_string(), source })?;
@@ -72,6 +103,14 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // sqlx keeps `key` as the first pragma of every new connection.
+        let base = match key {
+            Some(k) => base.pragma("key", k.pragma().to_string()),
+            None => base,
+        };
+        if let Some(k) = key.filter(|_| path.exists()) {
+            backup::verify_key(path, k).await?;
+        }
         // Money and events: an acknowledged write survives a power cut.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
@@ -92,7 +131,7 @@ impl Store {
         Ok(Store {
             writer,
             reader,
-            author: Author { device_id, officer },
+            author: std::sync::RwLock::new(Author { device_id, officer }),
             path: path.to_path_buf(),
             refs_cache: Default::default(),
         })
@@ -102,8 +141,23 @@ impl Store {
         &self.path
     }
 
-    pub fn device_id(&self) -> &str {
-        &self.author.device_id
+    pub fn device_id(&self) -> String {
+        self.author().device_id
+    }
+
+    /// Who writes now (device and signed-in officer), for change records.
+    pub(crate) fn author(&self) -> Author {
+        self.author.read().expect("author lock").clone()
+    }
+
+    /// The signed-in user's name, for change records and the audit log.
+    pub fn officer(&self) -> String {
+        self.author().officer
+    }
+
+    /// Called on sign-in: later change records and audit entries name this officer.
+    pub fn set_officer(&self, username: &str) {
+        self.author.write().expect("author lock").officer = username.to_string();
     }
 
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {

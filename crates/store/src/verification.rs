@@ -204,8 +204,8 @@ impl Store {
             })
             .collect();
         let now = now();
-        let audit = rows::audit_vals(&now, &self.author.officer, &self.author.device_id);
-        let mut log = ChangeWriter::start(&mut tx, &self.author, &now).await?;
+        let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
+        let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
         insert_logged(&mut tx, &mut log, std::slice::from_ref(&sample), &audit).await?;
         insert_logged(&mut tx, &mut log, &items, &audit).await?;
         log.flush(&mut tx).await?;
@@ -318,12 +318,12 @@ impl Store {
         .bind(iso(o.verified_on))
         .bind(&o.note)
         .bind(&now)
-        .bind(&self.author.officer)
-        .bind(&self.author.device_id)
+        .bind(&self.author().officer)
+        .bind(&self.author().device_id)
         .bind(&id)
         .execute(&mut *tx)
         .await?;
-        let mut log = ChangeWriter::start(&mut tx, &self.author, &now).await?;
+        let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
         log.record(ItemRow::ENTITY, &id, Kind::Update, &row);
         log.flush(&mut tx).await?;
         tx.commit().await?;

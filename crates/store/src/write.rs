@@ -66,8 +66,8 @@ impl Store {
 
     async fn write_batch(&self, tx: &mut SqliteConnection, batch: &Batch) -> Result<()> {
         let now = now();
-        let audit = rows::audit_vals(&now, &self.author.officer, &self.author.device_id);
-        let mut log = ChangeWriter::start(&mut *tx, &self.author, &now).await?;
+        let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
+        let mut log = ChangeWriter::start(&mut *tx, &self.author(), &now).await?;
         // Parents before children, so foreign keys hold at every statement.
         insert_logged(tx, &mut log, &batch.cycles, &audit).await?;
         insert_logged(tx, &mut log, &batch.beneficiaries, &audit).await?;
@@ -98,11 +98,15 @@ impl Store {
         let key_changed = !before.matches(&DuplicateKey::of(b));
         check_registration(&mut tx, b, Some(key_changed)).await?;
         let now = now();
-        let audit = rows::audit_vals(&now, &self.author.officer, &self.author.device_id);
-        let mut log = ChangeWriter::start(&mut tx, &self.author, &now).await?;
+        let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
+        let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
         log.record(Beneficiary::ENTITY, &b.key(), Kind::Update, b);
+        let id = b.id.to_string();
+        let old = sensitive_fields(&mut tx, &id).await?;
         update_row(&mut tx, Beneficiary::TABLE, &Beneficiary::cols(), &b.row(&audit)).await?;
+        let new = sensitive_fields(&mut tx, &id).await?;
         log.flush(&mut tx).await?;
+        audit_sensitive_change(&mut tx, &self.officer(), &id, &old, &new).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -346,4 +350,54 @@ pub(crate) async fn insert_logged<T: TableRow>(
         })
         .collect();
     insert_rows(tx, T::TABLE, &T::cols(), &rows).await
+}
+
+/// The fields of a person that the data-protection law treats as sensitive (health and
+/// disability, identity numbers, the authorised person), as one JSON object.
+async fn sensitive_fields(conn: &mut SqliteConnection, id: &str) -> Result<serde_json::Value> {
+    let json: String = sqlx::query_scalar(
+        "SELECT json_object('id_number', id_number, 'legacy_id_number', legacy_id_number, 'disability', disability,
+            'lives_alone', lives_alone, 'limited_mobility', limited_mobility, 'vision_hearing', vision_hearing,
+            'no_smartphone', no_smartphone, 'bedridden', bedridden, 'authorised_name', authorised_name,
+            'authorised_id_number', authorised_id_number, 'authorised_relation', authorised_relation, 'phone', phone)
+         FROM beneficiaries WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(serde_json::from_str(&json).unwrap_or_default())
+}
+
+/// One audit entry with the old and new values of the sensitive fields that changed (none: no entry).
+async fn audit_sensitive_change(
+    conn: &mut SqliteConnection,
+    actor: &str,
+    id: &str,
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+) -> Result<()> {
+    let (Some(o), Some(n)) = (old.as_object(), new.as_object()) else { return Ok(()) };
+    let mut before = serde_json::Map::new();
+    let mut after = serde_json::Map::new();
+    for (k, v) in n {
+        if o.get(k) != Some(v) {
+            before.insert(k.clone(), o.get(k).cloned().unwrap_or_default());
+            after.insert(k.clone(), v.clone());
+        }
+    }
+    if after.is_empty() {
+        return Ok(());
+    }
+    let details = serde_json::json!({"old": before, "new": after});
+    crate::audit::append(
+        conn,
+        &crate::audit::AuditEvent {
+            actor,
+            action: "beneficiary.update",
+            entity: Some("beneficiaries"),
+            entity_id: Some(id),
+            details,
+        },
+    )
+    .await
 }

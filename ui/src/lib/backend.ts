@@ -58,6 +58,8 @@ import type {
   VerificationInput,
   VerificationSample,
 } from './types';
+import type { BackupInfo, BackupList, LegalBasisInput, LegalBasisRecord } from './types';
+import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
 import { toWireError } from './errors';
 
 export interface Backend {
@@ -107,6 +109,23 @@ export interface Backend {
   open_grievance(args: { input: GrievanceInput }): Promise<Grievance>;
   update_grievance(args: { input: GrievanceUpdateInput }): Promise<Grievance>;
   list_grievances(args: { query: GrievanceQuery }): Promise<Grievance[]>;
+  // Security: sign-in, users, audit log
+  auth_status(): Promise<AuthStatus>;
+  setup_admin(args: { input: SetupInput }): Promise<UserView>;
+  login(args: { input: LoginInput }): Promise<UserView>;
+  logout(): Promise<null>;
+  list_users(): Promise<UserView[]>;
+  create_user(args: { input: UserInput }): Promise<UserView>;
+  update_user(args: { input: UserChangeInput }): Promise<UserView>;
+  audit_log(args: { query: { limit?: number; offset?: number } }): Promise<AuditPage>;
+  set_idle_minutes(args: { minutes: number }): Promise<null>;
+  reveal_account_number(args: { id: string }): Promise<string>;
+  get_legal_basis(args: { id: string }): Promise<LegalBasisRecord | null>;
+  set_legal_basis(args: { input: LegalBasisInput }): Promise<LegalBasisRecord>;
+  export_person(args: { id: string }): Promise<ExportResult>;
+  backup_now(): Promise<BackupInfo>;
+  list_backups(): Promise<BackupList>;
+  restore_backup(args: { path: string }): Promise<null>;
 }
 
 export type Command = keyof Backend;
@@ -166,6 +185,22 @@ export const tauriBackend: Backend = {
   open_grievance: (args) => call('open_grievance', args),
   update_grievance: (args) => call('update_grievance', args),
   list_grievances: (args) => call('list_grievances', args),
+  auth_status: () => call('auth_status'),
+  setup_admin: (args) => call('setup_admin', args),
+  login: (args) => call('login', args),
+  logout: () => call('logout'),
+  list_users: () => call('list_users'),
+  create_user: (args) => call('create_user', args),
+  update_user: (args) => call('update_user', args),
+  audit_log: (args) => call('audit_log', args),
+  set_idle_minutes: (args) => call('set_idle_minutes', args),
+  reveal_account_number: (args) => call('reveal_account_number', args),
+  get_legal_basis: (args) => call('get_legal_basis', args),
+  set_legal_basis: (args) => call('set_legal_basis', args),
+  export_person: (args) => call('export_person', args),
+  backup_now: () => call('backup_now'),
+  list_backups: () => call('list_backups'),
+  restore_backup: (args) => call('restore_backup', args),
 };
 
 /** True inside the Tauri webview (false in a plain browser or in tests). */

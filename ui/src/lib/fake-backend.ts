@@ -79,6 +79,10 @@ import { indicators, keeps } from './fake-indicators';
 
 /** Same as Rust's MIN_SEGMENT_PAYMENTS. */
 const MIN_SEGMENT = 10;
+import { FakeSecurity, type FakeAuthStart } from './fake-security';
+import type { BackupInfo, BackupList, LegalBasisInput, LegalBasisRecord } from './types';
+import { maskAccountNumber } from './format';
+import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
 
 export interface FakeCall {
   cmd: keyof Backend;
@@ -91,6 +95,8 @@ export interface FakeOptions {
   lang?: Lang;
   /** ISO date used as "today" (future-date checks, as_of = null). Default: the real date. */
   today?: string;
+  /** Who is signed in at start: the administrator (default), nobody (`login`), or no user at all (`setup`). */
+  auth?: FakeAuthStart;
   /** Milliseconds to wait before answering a call (per call), e.g. to reorder responses. */
   delay?: (cmd: keyof Backend, args: unknown) => number;
 }
@@ -290,7 +296,15 @@ export class FakeBackend implements Backend {
     });
   })();
 
+  /** Backups made by `backup_now`, newest first. */
+  readonly backups: BackupInfo[] = [];
+  /** Legal-basis records by person id. */
+  readonly legalBases = new Map<string, LegalBasisRecord>();
+  /** Users, session and audit log (fake-security.ts). */
+  readonly security: FakeSecurity;
+
   constructor(options: FakeOptions = {}) {
+    this.security = new FakeSecurity(options.auth ?? 'signed_in');
     this.lang = options.lang ?? 'vi';
     this.today = options.today ?? realToday();
     this.delay = options.delay;
@@ -581,7 +595,10 @@ export class FakeBackend implements Backend {
       if (!b) throw notFound('beneficiary', args.id);
       return {
         beneficiary: b,
-        accounts: this.store.accounts.filter((a) => a.beneficiary_id === b.id),
+        // Masked as Rust does; `reveal_account_number` gives the full number.
+        accounts: this.store.accounts
+          .filter((a) => a.beneficiary_id === b.id)
+          .map((a) => ({ ...a, account_number: maskAccountNumber(a.account_number) })),
         payments: this.store.payments
           .filter((p) => p.beneficiary_id === b.id)
           .sort((x, y) => y.period.localeCompare(x.period)),
@@ -896,6 +913,101 @@ export class FakeBackend implements Backend {
   update_grievance(args: { input: GrievanceUpdateInput }): Promise<Grievance> {
     return this.answer('update_grievance', args, () => this.field.updateGrievance(args.input));
   }
+  auth_status(): Promise<AuthStatus> {
+    return this.answer('auth_status', undefined, () => this.security.status());
+  }
+
+  setup_admin(args: { input: SetupInput }): Promise<UserView> {
+    return this.answer('setup_admin', args, () => this.security.setup(args.input));
+  }
+
+  login(args: { input: LoginInput }): Promise<UserView> {
+    return this.answer('login', args, () => this.security.login(args.input));
+  }
+
+  logout(): Promise<null> {
+    return this.answer('logout', undefined, () => this.security.logout());
+  }
+
+  list_users(): Promise<UserView[]> {
+    return this.answer('list_users', undefined, () => this.security.list());
+  }
+
+  create_user(args: { input: UserInput }): Promise<UserView> {
+    return this.answer('create_user', args, () => this.security.create(args.input));
+  }
+
+  update_user(args: { input: UserChangeInput }): Promise<UserView> {
+    return this.answer('update_user', args, () => this.security.update(args.input));
+  }
+
+  audit_log(args: { query: { limit?: number; offset?: number } }): Promise<AuditPage> {
+    return this.answer('audit_log', args, () => this.security.page());
+  }
+
+  set_idle_minutes(args: { minutes: number }): Promise<null> {
+    return this.answer('set_idle_minutes', args, () => {
+      this.security.require(true);
+      this.security.idleMinutes = args.minutes;
+      return null;
+    });
+  }
+
+  reveal_account_number(args: { id: string }): Promise<string> {
+    return this.answer('reveal_account_number', args, () => {
+      const a = this.store.accounts.find((x) => x.id === args.id);
+      if (!a) throw notFound('account', args.id);
+      return a.account_number;
+    });
+  }
+
+  get_legal_basis(args: { id: string }): Promise<LegalBasisRecord | null> {
+    return this.answer('get_legal_basis', args, () => this.legalBases.get(args.id) ?? null);
+  }
+
+  set_legal_basis(args: { input: LegalBasisInput }): Promise<LegalBasisRecord> {
+    return this.answer('set_legal_basis', args, () => {
+      const { beneficiary_id, basis, note } = args.input;
+      if (!['legal_obligation', 'consent', 'vital_interest'].includes(basis)) throw wire([fe('basis', 'legal_basis.invalid', 'unknown')]);
+      if (basis === 'consent' && !note.trim()) throw wire([fe('note', 'required', 'required')]);
+      const r: LegalBasisRecord = { basis: basis as LegalBasisRecord['basis'], note: note.trim(), recorded_on: this.today, recorded_by: this.security.session?.username ?? '' };
+      this.legalBases.set(beneficiary_id, r);
+      return r;
+    });
+  }
+
+  export_person(args: { id: string }): Promise<ExportResult> {
+    return this.answer('export_person', args, () => {
+      if (!this.store.beneficiaries.some((b) => b.id === args.id)) throw notFound('beneficiary', args.id);
+      return { path: `/tmp/ansinh/du-lieu-ca-nhan-${args.id}.xlsx`, rows: 1 };
+    });
+  }
+
+  backup_now(): Promise<BackupInfo> {
+    return this.answer('backup_now', undefined, () => {
+      this.security.require(true);
+      const b = { path: `/home/u/Documents/ansinh-backups/ansinh-${this.backups.length + 1}.db`, bytes: 40960, taken_at: `${this.today}T08:00:00Z` };
+      this.backups.unshift(b);
+      return b;
+    });
+  }
+
+  list_backups(): Promise<BackupList> {
+    return this.answer('list_backups', undefined, () => {
+      this.security.require(true);
+      return { dir: '/home/u/Documents/ansinh-backups', backups: this.backups };
+    });
+  }
+
+  restore_backup(args: { path: string }): Promise<null> {
+    return this.answer('restore_backup', args, () => {
+      this.security.require(true);
+      if (!this.backups.some((b) => b.path === args.path)) throw wire([fe('path', 'backup.unknown', 'unknown backup')]);
+      this.security.session = null;
+      return null;
+    });
+  }
+
   list_grievances(args: { query: GrievanceQuery }): Promise<Grievance[]> {
     return this.answer('list_grievances', args, () => this.field.listGrievances(args.query));
   }

@@ -88,3 +88,10 @@ export function todayIso(now: Date = new Date()): string {
   const dd = String(now.getDate()).padStart(2, '0');
   return `${now.getFullYear()}-${mm}-${dd}`;
 }
+
+/** `•••• 6789`: an account number as lists and the person's page show it (as Rust masks it). */
+export function maskAccountNumber(n: string): string {
+  const chars = [...n.replace(/\s+/g, '')];
+  if (chars.length === 0) return '';
+  return chars.length <= 4 ? '••••' : `•••• ${chars.slice(-4).join('')}`;
+}

@@ -8,6 +8,7 @@ import * as entry from './i18n/entry';
 import * as imports from './i18n/imports';
 import * as followup from './i18n/followup';
 import * as indicators from './i18n/indicators';
+import * as security from './i18n/security';
 
 export const LANGS: readonly Lang[] = ['vi', 'en'];
 export const DEFAULT_LANG: Lang = 'vi';
@@ -65,6 +66,7 @@ export const ERROR_CODES = [
   ...imports.errorCodes,
   ...followup.errorCodes,
   ...indicators.errorCodes,
+  ...security.errorCodes,
 ] as const;
 
 const coreVi = {
@@ -374,7 +376,7 @@ const coreVi = {
 } as const;
 
 // Each feature area keeps its text in ./i18n/<area>.ts; this is the merged dictionary.
-const vi = { ...coreVi, ...entry.vi, ...imports.vi, ...followup.vi, ...indicators.vi } as const;
+const vi = { ...coreVi, ...entry.vi, ...imports.vi, ...followup.vi, ...indicators.vi, ...security.vi } as const;
 
 export type Key = keyof typeof vi;
 export type Dictionary = Record<Key, string>;
@@ -686,7 +688,7 @@ const coreEn: Record<keyof typeof coreVi, string> = {
   'error.file': 'File error',
 };
 
-const en: Dictionary = { ...coreEn, ...entry.en, ...imports.en, ...followup.en, ...indicators.en };
+const en: Dictionary = { ...coreEn, ...entry.en, ...imports.en, ...followup.en, ...indicators.en, ...security.en };
 
 export const dictionaries: Record<Lang, Dictionary> = { vi, en };
 

@@ -723,3 +723,98 @@ export interface PanelsView {
   heat: string;
   convenience: string;
 }
+
+// ---------- security (issue 6): sign-in, users, audit log ----------
+
+export type Role = 'officer' | 'supervisor' | 'admin';
+export const ROLES: readonly Role[] = ['officer', 'supervisor', 'admin'];
+
+export interface UserView {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  /** The ward an officer is confined to; null for supervisors and administrators. */
+  ward_code: string | null;
+  active: boolean;
+  locked_until: string | null;
+}
+
+export interface AuthStatus {
+  /** No user yet: the first-run screen sets up the administrator. */
+  needs_setup: boolean;
+  user: UserView | null;
+  idle_minutes: number;
+}
+
+export interface SetupInput {
+  username: string;
+  display_name: string;
+  password: string;
+}
+
+export interface LoginInput {
+  username: string;
+  password: string;
+}
+
+export interface UserInput {
+  username: string;
+  display_name: string;
+  password: string;
+  role: Role;
+  ward_code: string | null;
+}
+
+export interface UserChangeInput {
+  id: string;
+  role: Role;
+  ward_code: string | null;
+  active: boolean;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string | null;
+  entity_id: string | null;
+  details: unknown;
+  hash: string;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** First entry whose hash chain does not verify; null when intact. */
+  broken_at: number | null;
+}
+
+export type LegalBasis = 'legal_obligation' | 'consent' | 'vital_interest';
+export const LEGAL_BASES: readonly LegalBasis[] = ['legal_obligation', 'consent', 'vital_interest'];
+
+export interface LegalBasisRecord {
+  basis: LegalBasis;
+  note: string;
+  recorded_on: string;
+  recorded_by: string;
+}
+
+export interface LegalBasisInput {
+  beneficiary_id: string;
+  basis: string;
+  note: string;
+}
+
+export interface BackupInfo {
+  path: string;
+  bytes: number;
+  taken_at: string;
+}
+
+export interface BackupList {
+  /** The folder, outside the app's data folder. */
+  dir: string;
+  /** Newest first. */
+  backups: BackupInfo[];
+}

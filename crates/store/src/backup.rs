@@ -1,0 +1,170 @@
+//! Rolling backups (issue 6): `VACUUM INTO` a new file (a consistent snapshot, encrypted with the
+//! same key as the database), the keyring copied beside it, then verified by opening the copy
+//! and running `PRAGMA integrity_check`. Kept in a folder outside the app's data folder, so an
+//! uninstaller that wipes app data leaves them: `$ANSINH_BACKUP_DIR`, else
+//! `<documents>/ansinh-backups` (or `~/ansinh-backups`). See docs/SECURITY.md.
+
+use crate::Store;
+use crate::error::{Result, StoreError};
+use crate::keyring::{DbKey, Keyring, keyring_path};
+use serde::Serialize;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+use std::path::{Path, PathBuf};
+
+pub const BACKUP_DIR_ENV: &str = "ANSINH_BACKUP_DIR";
+
+/// How many backups the rolling folder keeps.
+pub const KEEP_BACKUPS: usize = 10;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BackupInfo {
+    pub path: String,
+    pub bytes: u64,
+    /// From the file name (UTC), `yyyy-mm-ddThh:mm:ssZ`.
+    pub taken_at: String,
+}
+
+pub fn default_backup_dir() -> PathBuf {
+    if let Some(p) = std::env::var_os(BACKUP_DIR_ENV).filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(|| PathBuf::from(".")).join("ansinh-backups")
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Folder { path: path.display().to_string(), source }
+}
+
+/// Backups in `dir`, newest first.
+pub fn list_backups(dir: &Path) -> Result<Vec<BackupInfo>> {
+    let mut out = Vec::new();
+    let mut order = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(io(dir)(e)),
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(stamp) = name.strip_prefix("ansinh-").and_then(|s| s.strip_suffix(".db")) else { continue };
+        // `yyyymmdd-hhmmss`, then `-n` for a second backup within the same second.
+        let (time, n) = stamp.get(..15).map(|t| (t, stamp[15..].trim_start_matches('-'))).unwrap_or((stamp, ""));
+        let Ok(t) = chrono::NaiveDateTime::parse_from_str(time, "%Y%m%d-%H%M%S") else { continue };
+        let n: u32 = if n.is_empty() { 0 } else { n.parse().unwrap_or(0) };
+        order.push(n);
+        out.push(BackupInfo {
+            path: e.path().display().to_string(),
+            bytes: e.metadata().map(|m| m.len()).unwrap_or(0),
+            taken_at: t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        });
+    }
+    let mut both: Vec<(BackupInfo, u32)> = out.into_iter().zip(order).collect();
+    both.sort_by(|(a, x), (b, y)| b.taken_at.cmp(&a.taken_at).then(y.cmp(x)));
+    Ok(both.into_iter().map(|(b, _)| b).collect())
+}
+
+/// Opens one read-only connection with the key and reads the schema: SQLCipher only notices a
+/// wrong key on the first read ("file is not a database"). Nothing is written.
+pub(crate) async fn verify_key(file: &Path, key: &DbKey) -> Result<()> {
+    let opts = SqliteConnectOptions::new().filename(file).read_only(true).pragma("key", key.pragma().to_string());
+    let mut conn = sqlx::SqliteConnection::connect_with(&opts).await.map_err(wrong_key)?;
+    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_master").fetch_one(&mut conn).await.map_err(wrong_key)?;
+    conn.close().await.ok();
+    Ok(())
+}
+
+fn wrong_key(e: sqlx::Error) -> StoreError {
+    if e.to_string().contains("file is not a database") {
+        StoreError::Access(ansinh_core::FieldError {
+            code: "key.wrong".into(),
+            message: "the database key is wrong (or the file is not an ansinh database)".into(),
+            field: None,
+            row: None,
+            params: Default::default(),
+        })
+    } else {
+        StoreError::Db(e)
+    }
+}
+
+/// Opens `file` read-only with `key` and checks it: `PRAGMA integrity_check` must say `ok`.
+pub async fn verify_file(file: &Path, key: Option<&DbKey>) -> Result<()> {
+    let mut opts = SqliteConnectOptions::new().filename(file).read_only(true).disable_statement_logging();
+    if let Some(k) = key {
+        opts = opts.pragma("key", k.pragma().to_string());
+    }
+    let mut conn = sqlx::SqliteConnection::connect_with(&opts).await?;
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut conn).await.map_err(wrong_key)?;
+    conn.close().await.ok();
+    if check != "ok" {
+        return Err(StoreError::field("file", "backup.damaged", &format!("integrity check: {check}")));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Writes a verified backup into `dir` and keeps the newest [`KEEP_BACKUPS`].
+    /// `key`: the database key (None for a plain database), used to verify the copy.
+    pub async fn backup_to(&self, dir: &Path, key: Option<&DbKey>) -> Result<BackupInfo> {
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let now = chrono::Utc::now();
+        let mut file = dir.join(format!("ansinh-{}.db", now.format("%Y%m%d-%H%M%S")));
+        let mut n = 1;
+        while file.exists() {
+            file = dir.join(format!("ansinh-{}-{n}.db", now.format("%Y%m%d-%H%M%S")));
+            n += 1;
+        }
+        let target =
+            file.to_str().ok_or_else(|| StoreError::field("dir", "file", "the backup folder must be a UTF-8 path"))?;
+        sqlx::query("VACUUM INTO ?").bind(target).execute(&self.writer).await?;
+        if let Some(ring) = Keyring::load(&self.path)? {
+            ring.copy_for(&file)?;
+        }
+        if let Err(e) = verify_file(&file, key).await {
+            let _ = std::fs::remove_file(&file);
+            let _ = std::fs::remove_file(keyring_path(&file));
+            return Err(e);
+        }
+        for old in list_backups(dir)?.into_iter().skip(KEEP_BACKUPS) {
+            let p = PathBuf::from(&old.path);
+            let _ = std::fs::remove_file(keyring_path(&p));
+            std::fs::remove_file(&p).map_err(io(&p))?;
+        }
+        self.audit("backup", None, None, serde_json::json!({"file": file.display().to_string()})).await?;
+        let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        Ok(BackupInfo {
+            path: file.display().to_string(),
+            bytes,
+            taken_at: now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        })
+    }
+}
+
+/// Replaces the database at `db` with the backup `file` (the store must be closed). The backup
+/// is verified first; the current file is kept as `<db>.before-restore` until the copy is in
+/// place, so a failure at any point leaves a usable database. The backup's keyring (the users
+/// of that day) comes with it.
+pub async fn restore(file: &Path, db: &Path, key: Option<&DbKey>) -> Result<()> {
+    verify_file(file, key).await?;
+    let tmp = db.with_extension("restoring");
+    std::fs::copy(file, &tmp).map_err(io(&tmp))?;
+    std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io(&tmp))?;
+    verify_file(&tmp, key).await?;
+    let before = db.with_extension("before-restore");
+    if db.exists() {
+        std::fs::rename(db, &before).map_err(io(db))?;
+    }
+    for side in ["-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(side);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+    std::fs::rename(&tmp, db).map_err(io(db))?;
+    if keyring_path(file).exists() {
+        let bytes = std::fs::read(keyring_path(file)).map_err(io(file))?;
+        crate::keyring::write_atomic(&keyring_path(db), &bytes)?;
+    }
+    let _ = std::fs::remove_file(&before);
+    Ok(())
+}

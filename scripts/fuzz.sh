@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target of fuzz/ for a bounded time (FUZZ_SECONDS each, default 20) from
+# the seeds in fuzz/seeds/<target>; fails on any crash (a panic in an importer is a bug).
+# Needs the nightly toolchain and cargo-fuzz (scripts/setup.sh installs cargo-fuzz if missing).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT/fuzz"
+SECONDS_EACH="${FUZZ_SECONDS:-20}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ansinh/target}/fuzz"
+for target in import_csv import_xlsx payment_results; do
+  corpus="$CARGO_TARGET_DIR/corpus/$target"
+  mkdir -p "$corpus"
+  echo "fuzz: $target for ${SECONDS_EACH}s"
+  log="$CARGO_TARGET_DIR/$target.log"
+  rc=0
+  cargo +nightly fuzz run "$target" "$corpus" "seeds/$target" -- \
+    -max_total_time="$SECONDS_EACH" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1 || rc=$?
+  grep -E '^stat::number_of_executed_units' "$log" || true
+  if [ "$rc" -ne 0 ]; then
+    tail -40 "$log" >&2
+    echo "fuzz: $target failed (exit $rc): a crash leaves its input in fuzz/artifacts/$target; full log $log" >&2
+    exit 1
+  fi
+done

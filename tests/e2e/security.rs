@@ -1,0 +1,106 @@
+//! Security in the real window (issue 6): first-run set-up of the administrator on a fresh
+//! (encrypted) database, sign-out, a wrong password with its translated error, sign-in, a ward
+//! officer created on the users page, that officer seeing only their ward, and the audit page.
+
+use crate::harness::{App, TIMEOUT};
+use serde_json::{Value, json};
+
+const ADMIN: &str = "quantri";
+const ADMIN_PW: &str = "mật khẩu quản trị 2026";
+const OFFICER: &str = "lan.nguyen";
+const OFFICER_PW: &str = "cán bộ phường Ba Đình";
+
+async fn person(app: &App, name: &str, id_number: &str, ward: &str) -> String {
+    let input = json!({
+        "full_name": name, "birth_date": "05/03/1941", "sex": "Nữ", "id_number": id_number, "id_override_reason": "",
+        "ward_code": ward, "residential_group": "", "phone": "", "group_code": "cao_tuoi_ngheo_80",
+        "disability": "", "authorised_name": "", "authorised_id_number": "", "authorised_relation": "",
+        "needs": { "lives_alone": false, "limited_mobility": false, "vision_hearing": false,
+                   "no_smartphone": false, "bedridden": false },
+    });
+    let b: Value = app.invoke("add_beneficiary", json!({ "input": input })).await.expect("add_beneficiary");
+    b["id"].as_str().unwrap().to_string()
+}
+
+async fn sign_in(app: &App, user: &str, password: &str) {
+    app.type_into("auth-username", user).await;
+    app.type_into("auth-password", password).await;
+    app.click("auth-submit").await;
+}
+
+#[tokio::test]
+async fn first_run_setup_sign_in_and_an_officer_confined_to_their_ward() {
+    let app = App::start_unconfigured("security").await;
+
+    // Nothing but the set-up screen on a fresh database; commands are refused until then.
+    app.find("setup-screen").await;
+    assert!(!app.exists("nav-beneficiaries").await);
+    let refused = app.invoke("search_beneficiaries", json!({ "query": { "text": "" } })).await.unwrap_err();
+    assert_eq!(refused["code"], "auth.required");
+
+    app.type_into("auth-username", ADMIN).await;
+    app.type_into("auth-display-name", "Quản trị phường").await;
+    app.type_into("auth-password", ADMIN_PW).await;
+    app.type_into("auth-password-repeat", ADMIN_PW).await;
+    app.click("auth-submit").await;
+    app.wait_text("signed-in-user", |t| t.contains("Quản trị viên"), TIMEOUT).await;
+    app.skip_demo_offer().await;
+
+    // The database on disk is encrypted (no SQLite header), with its keyring beside it.
+    let head = std::fs::read(app.db_path()).unwrap();
+    assert!(!head.starts_with(b"SQLite format 3"), "the database file must be encrypted");
+    assert!(ansinh_store::keyring_path(app.db_path()).exists());
+
+    let own = person(&app, "Đặng Thị Hoa", "001141012345", "90001").await;
+    let other = person(&app, "Vũ Thị Mai", "001141012346", "90002").await;
+
+    // Sign out, a wrong password (translated error), then back in.
+    app.click("logout").await;
+    app.find("login-screen").await;
+    sign_in(&app, ADMIN, "sai mật khẩu rồi").await;
+    app.wait_text("auth-error", |t| t.contains("Sai tên đăng nhập hoặc mật khẩu"), TIMEOUT).await;
+    app.type_into("auth-password", ADMIN_PW).await;
+    app.click("auth-submit").await;
+    app.wait_text("result-total", |t| t.trim() == "2", TIMEOUT).await;
+
+    // A ward officer for 90001, created on the users page.
+    app.click("nav-users").await;
+    app.find("users-page").await;
+    app.type_into("user-username", OFFICER).await;
+    app.type_into("user-display-name", "Nguyễn Thị Lan").await;
+    app.type_into("user-password", OFFICER_PW).await;
+    app.select("user-role", "officer").await;
+    app.select("user-ward", "90001").await;
+    app.click("user-save").await;
+    app.wait_text("users-notice", |t| t.contains(OFFICER), TIMEOUT).await;
+
+    // The officer sees only their ward, and the server refuses the rest.
+    app.click("logout").await;
+    app.find("login-screen").await;
+    sign_in(&app, OFFICER, OFFICER_PW).await;
+    app.wait_text("signed-in-user", |t| t.contains("Cán bộ xã/phường"), TIMEOUT).await;
+    app.wait_text("result-total", |t| t.trim() == "1", TIMEOUT).await;
+    assert!(!app.exists("nav-users").await && !app.exists("nav-dashboard").await);
+    assert!(app.invoke("get_beneficiary", json!({ "id": own })).await.is_ok());
+    let e = app.invoke("get_beneficiary", json!({ "id": other })).await.unwrap_err();
+    assert_eq!(e["code"], "auth.forbidden");
+    let e = app.invoke("metrics", json!({ "query": {} })).await.unwrap_err();
+    assert_eq!(e["code"], "auth.forbidden", "an officer cannot read city-wide figures");
+    let e = app.invoke("export_followup", json!({ "query": { "ward_code": "90002" } })).await.unwrap_err();
+    assert_eq!(e["code"], "auth.forbidden", "an officer cannot export another ward");
+    let e = app.invoke("export_person", json!({ "id": other })).await.unwrap_err();
+    assert_eq!(e["code"], "auth.forbidden", "nor another ward's person");
+
+    // The administrator's audit log shows the failed sign-in, and its chain verifies.
+    app.click("logout").await;
+    app.find("login-screen").await;
+    sign_in(&app, ADMIN, ADMIN_PW).await;
+    app.click_when_ready("nav-audit", TIMEOUT).await;
+    app.wait_text("audit-status", |t| t.contains("toàn vẹn"), TIMEOUT).await;
+    let log = app.text("audit-page").await;
+    for action in ["login.failed", "login.ok", "user.create", "logout"] {
+        assert!(log.contains(action), "the audit page lists `{action}`: {log}");
+    }
+
+    app.close().await;
+}
