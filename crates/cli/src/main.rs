@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod exchange;
 mod fieldwork;
 mod table;
 
@@ -82,6 +83,27 @@ enum Command {
     },
     /// Check that every device's change records form an unbroken chain.
     Verify,
+    /// Offline exchange bundles and receipts (docs/EXCHANGE.md).
+    Bundle {
+        #[command(subcommand)]
+        action: exchange::BundleAction,
+    },
+    /// This desktop's exchange keys and the offices it sends to.
+    Keys {
+        #[command(subcommand)]
+        action: exchange::KeysAction,
+    },
+    /// What a merge could not decide: conflicts, money conflicts, duplicate persons.
+    Review {
+        #[command(subcommand)]
+        action: exchange::ReviewAction,
+    },
+    /// Rebuild a fresh database from the change records alone and compare it with this one.
+    Rebuild {
+        /// Keep the rebuilt database here (default: a temporary file, removed).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Credited payments not (fully) withdrawn after K days, ranked by need (the visit list).
     Followup {
         /// Days since the credit (default 7).
@@ -293,6 +315,10 @@ async fn run(cli: Cli) -> Result<(), AppError> {
         Command::Grievances { overdue, json, as_of: a } => {
             fieldwork::grievances(&store, as_of(&a)?, overdue, json).await?;
         }
+        Command::Bundle { action } => exchange::bundle(&store, action).await?,
+        Command::Keys { action } => exchange::keys(&store, action).await?,
+        Command::Review { action } => exchange::review(&store, action).await?,
+        Command::Rebuild { out } => exchange::rebuild(&store, out).await?,
         Command::Verify => match store.verify_changes().await? {
             None => println!("change records intact"),
             Some((device, seq)) => {
