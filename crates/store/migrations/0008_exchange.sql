@@ -50,3 +50,11 @@ CREATE TABLE exchange_imports (
     applied      INTEGER NOT NULL,
     imported_at  TEXT NOT NULL
 ) STRICT;
+
+-- Rows whose parent has not arrived yet (a payment whose person is in a bundle still to
+-- come): kept as records, projected as soon as the parent is there. Derived state.
+CREATE TABLE exchange_waiting (
+    entity    TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    PRIMARY KEY (entity, entity_id)
+) STRICT;

@@ -29,6 +29,16 @@ impl Desk {
         Desk { store, keys, dir }
     }
 
+    /// Another machine of the same office: a fresh database holding the same decryption key.
+    pub async fn same_office(&self) -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("ansinh.db")).await.unwrap();
+        let identity = self.store.setting("exchange.age_identity").await.unwrap().unwrap();
+        store.set_setting("exchange.age_identity", &identity).await.unwrap();
+        let keys = DeviceKeys::load_or_create(&store).await.unwrap();
+        Desk { store, keys, dir }
+    }
+
     pub fn recipient(&self) -> age::x25519::Recipient {
         parse_recipient(&serde_json::to_string(&self.keys.public("")).unwrap()).unwrap()
     }
@@ -107,4 +117,52 @@ impl Desk {
 
 pub fn day(d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(2026, 10, d)
+}
+
+/// Five ward desktops (two of them in ward 90001, sharing a person) after concurrent work,
+/// and their bundles for `city`: each device's whole series plus overlapping partial ones.
+pub struct FiveWards {
+    pub wards: Vec<Desk>,
+    pub bundles: Vec<Vec<u8>>,
+    /// The person both 90001 desktops corrected at once, and the payment both reconciled.
+    pub shared_person: Beneficiary,
+    pub shared_payment: Payment,
+    /// The two registrations of one ID number (wards 90003 and 90004).
+    pub twins: (Beneficiary, Beneficiary),
+}
+
+pub async fn five_wards(city: &Desk) -> FiveWards {
+    let mut wards = Vec::new();
+    for _ in 0..5 {
+        wards.push(Desk::new().await);
+    }
+    let (w1, w2, w3, w4, w5) = (&wards[0], &wards[1], &wards[2], &wards[3], &wards[4]);
+    let x = w1.person("Nguyễn Thị Xuân", 1940, 101, "90001").await;
+    let p = w1.pay(&x, "2026-10").await;
+    w1.person("Hoàng Thị Yến", 1941, 102, "90001").await;
+    // The ward's second desktop takes the first one's records, then both work offline.
+    w2.import(&w1.bundle_for(w2, 0).await).await.unwrap();
+    w1.set_phone(&x, "0901111111").await;
+    w2.set_phone(&x, "0902222222").await;
+    w1.reconcile(&p, day(3)).await;
+    w2.reconcile(&p, None).await;
+    w2.person("Đặng Thị Lan", 1943, 201, "90001").await;
+    // The same person registered in two wards.
+    let t3 = w3.person("Vũ Thị Hạnh", 1945, 777, "90003").await;
+    let t4 = w4.person("Vũ Thị Hạnh", 1945, 777, "90004").await;
+    w3.person("Bùi Thị Mai", 1944, 301, "90003").await;
+    let q = w5.person("Mai Thị Nga", 1942, 501, "90005").await;
+    w5.pay(&q, "2026-10").await;
+    let q = w5.set_phone(&q, "0905000001").await;
+    w5.set_phone(&q, "0905000002").await;
+
+    let mut bundles = Vec::new();
+    for w in &wards {
+        bundles.push(w.bundle_for(city, 0).await);
+        let last = w.last_seq().await;
+        if last > 1 {
+            bundles.push(w.bundle_for(city, last / 2).await);
+        }
+    }
+    FiveWards { wards, bundles, shared_person: x, shared_payment: p, twins: (t3, t4) }
 }

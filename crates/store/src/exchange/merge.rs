@@ -43,6 +43,8 @@ pub struct ApplyReport {
     pub review: BTreeMap<String, i64>,
     /// Rows changed per entity.
     pub entities: BTreeMap<String, usize>,
+    /// Rows still waiting for a parent from a bundle not yet imported.
+    pub waiting: i64,
 }
 
 /// One entity's records, oldest first by (device, seq).
@@ -194,6 +196,19 @@ pub(crate) async fn project(conn: &mut SqliteConnection, entity: &str, id: &str)
     if info.table == "beneficiaries" {
         hold_id_number(conn, &v, id, &mut row).await?;
     }
+    if !tables::parents_present(conn, &info, &row).await? {
+        sqlx::query("INSERT INTO exchange_waiting (entity, entity_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .bind(entity)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM exchange_waiting WHERE entity = ? AND entity_id = ?")
+        .bind(entity)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     // A row another record already holds a unique value of (two payments of one person for
     // one period) is never merged: it waits in the review queue, both sides shown.
     sqlx::query("SAVEPOINT project_row").execute(&mut *conn).await?;
@@ -340,6 +355,8 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, incoming: &[ChangeRecord]
     for (entity, id) in &touched {
         project(conn, entity, id).await?;
     }
+    project_waiting(conn).await?;
+    report.waiting = sqlx::query_scalar("SELECT COUNT(*) FROM exchange_waiting").fetch_one(&mut *conn).await?;
     report.review = review_counts(conn).await?;
     Ok(report)
 }
@@ -349,4 +366,21 @@ pub(crate) async fn review_counts(conn: &mut SqliteConnection) -> Result<BTreeMa
         .fetch_all(&mut *conn)
         .await?;
     Ok(rows.iter().map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1))).collect())
+}
+
+/// Projects rows that waited for a parent, until a round brings no more in.
+pub(crate) async fn project_waiting(conn: &mut SqliteConnection) -> Result<()> {
+    loop {
+        let waiting: Vec<(String, String)> =
+            sqlx::query_as("SELECT entity, entity_id FROM exchange_waiting ORDER BY entity, entity_id")
+                .fetch_all(&mut *conn)
+                .await?;
+        for (e, id) in &waiting {
+            project(conn, e, id).await?;
+        }
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM exchange_waiting").fetch_one(&mut *conn).await?;
+        if left == 0 || left as usize == waiting.len() {
+            return Ok(());
+        }
+    }
 }

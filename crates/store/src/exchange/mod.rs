@@ -299,6 +299,7 @@ impl Store {
             for (e, id) in keys {
                 merge::project(&mut tx, &e, &id).await?;
             }
+            merge::project_waiting(&mut tx).await?;
             tx.commit().await?;
         }
         let mut live = self.reader.acquire().await?;

@@ -144,3 +144,34 @@ pub async fn dump(conn: &mut SqliteConnection, tables: &[TableInfo]) -> Result<V
     }
     Ok(out)
 }
+
+/// Are the rows this one refers to (its foreign keys) there?
+pub async fn parents_present(
+    conn: &mut SqliteConnection,
+    info: &TableInfo,
+    row: &serde_json::Map<String, serde_json::Value>,
+) -> Result<bool> {
+    let fks = sqlx::query("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?)")
+        .bind(&info.table)
+        .fetch_all(&mut *conn)
+        .await?;
+    for fk in fks {
+        let (parent, from, to): (String, String, Option<String>) = (fk.get(0), fk.get(1), fk.get(2));
+        let value = match row.get(&from) {
+            None | Some(serde_json::Value::Null) => continue,
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        let to = to.unwrap_or_else(|| "rowid".into());
+        let ok = [&parent, &to].iter().all(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        if !ok {
+            continue;
+        }
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM {parent} WHERE \"{to}\" = ?)");
+        let there: bool = sqlx::query_scalar(AssertSqlSafe(sql)).bind(&value).fetch_one(&mut *conn).await?;
+        if !there {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
