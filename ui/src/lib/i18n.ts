@@ -7,6 +7,7 @@ import { formatMoney, formatPeriod } from './format';
 import * as entry from './i18n/entry';
 import * as imports from './i18n/imports';
 import * as followup from './i18n/followup';
+import * as exchange from './i18n/exchange';
 
 export const LANGS: readonly Lang[] = ['vi', 'en'];
 export const DEFAULT_LANG: Lang = 'vi';
@@ -63,6 +64,7 @@ export const ERROR_CODES = [
   ...entry.errorCodes,
   ...imports.errorCodes,
   ...followup.errorCodes,
+  ...exchange.errorCodes,
 ] as const;
 
 const coreVi = {
@@ -372,7 +374,7 @@ const coreVi = {
 } as const;
 
 // Each feature area keeps its text in ./i18n/<area>.ts; this is the merged dictionary.
-const vi = { ...coreVi, ...entry.vi, ...imports.vi, ...followup.vi } as const;
+const vi = { ...coreVi, ...entry.vi, ...imports.vi, ...followup.vi, ...exchange.vi } as const;
 
 export type Key = keyof typeof vi;
 export type Dictionary = Record<Key, string>;
@@ -684,7 +686,7 @@ const coreEn: Record<keyof typeof coreVi, string> = {
   'error.file': 'File error',
 };
 
-const en: Dictionary = { ...coreEn, ...entry.en, ...imports.en, ...followup.en };
+const en: Dictionary = { ...coreEn, ...entry.en, ...imports.en, ...followup.en, ...exchange.en };
 
 export const dictionaries: Record<Lang, Dictionary> = { vi, en };
 

@@ -13,7 +13,9 @@ export type Route =
   | { name: 'reconcile' }
   | { name: 'followup' }
   | { name: 'verification' }
-  | { name: 'grievances' };
+  | { name: 'grievances' }
+  | { name: 'exchange' }
+  | { name: 'review' };
 
 export function parseHash(hash: string): Route {
   const [rawPath, query = ''] = hash.replace(/^#\/?/, '').split('?');
@@ -24,6 +26,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'import') return { name: 'import' };
   if (parts[0] === 'reconcile') return { name: 'reconcile' };
   if (parts[0] === 'followup' || parts[0] === 'verification' || parts[0] === 'grievances') return { name: parts[0] };
+  if (parts[0] === 'exchange' || parts[0] === 'review') return { name: parts[0] };
   if (parts[0] === 'beneficiaries' && parts[1] === 'new') return { name: 'add' };
   if (parts[0] === 'beneficiaries' && parts[1] && parts[2] === 'edit') {
     return { name: 'edit', id: decodeURIComponent(parts[1]) };
@@ -56,6 +59,8 @@ export function hrefOf(route: Route): string {
     case 'followup':
     case 'verification':
     case 'grievances':
+    case 'exchange':
+    case 'review':
       return `#/${route.name}`;
   }
 }
