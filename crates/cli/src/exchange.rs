@@ -87,10 +87,8 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
                 (Some(path), _) => parse_recipient(&String::from_utf8_lossy(&read(&path)?))?,
                 (None, Some(name)) => {
                     let offices = store.recipients().await?;
-                    let (_, r) = offices
-                        .iter()
-                        .find(|(n, _)| *n == name)
-                        .ok_or(ansinh_exchange::ExchangeError::NoRecipient)?;
+                    let (_, r) =
+                        offices.iter().find(|(n, _)| *n == name).ok_or(ansinh_exchange::ExchangeError::NoRecipient)?;
                     parse_recipient(r)?
                 }
                 (None, None) => return Err(ansinh_exchange::ExchangeError::NoRecipient.into()),

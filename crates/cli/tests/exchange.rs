@@ -40,7 +40,16 @@ async fn bundle_round_trip_and_kill_9_during_import_is_all_or_nothing() {
     ok(&city, &["keys", "export-public", "--out", city_pub.to_str().unwrap()]);
     let manifest: serde_json::Value = serde_json::from_str(&ok(
         &ward,
-        &["bundle", "export", "--since", "0", "--to-key", city_pub.to_str().unwrap(), "--out", bundle.to_str().unwrap()],
+        &[
+            "bundle",
+            "export",
+            "--since",
+            "0",
+            "--to-key",
+            city_pub.to_str().unwrap(),
+            "--out",
+            bundle.to_str().unwrap(),
+        ],
     ))
     .unwrap();
     let device = manifest["device_id"].as_str().unwrap().to_string();
@@ -104,6 +113,7 @@ async fn bundle_round_trip_and_kill_9_during_import_is_all_or_nothing() {
     let said = ok(&ward, &["bundle", "import-receipt", receipt.to_str().unwrap()]);
     assert!(said.contains(&format!("up to seq {total}")), "{said}");
     // With the receipt in, the next export has nothing to send.
-    let out = ansinh(&ward, &["bundle", "export", "--to-key", city_pub.to_str().unwrap(), "--out", bundle.to_str().unwrap()]);
+    let out =
+        ansinh(&ward, &["bundle", "export", "--to-key", city_pub.to_str().unwrap(), "--out", bundle.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("exchange.nothing_to_send"));
 }

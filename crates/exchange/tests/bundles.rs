@@ -93,7 +93,10 @@ async fn damaged_foreign_forged_and_truncated_bundles_are_refused_and_change_not
         let mut bad = good.clone();
         bad[at] ^= 0x01;
         let c = code(city.import(&bad).await);
-        assert!(["exchange.damaged", "exchange.not_a_bundle", "exchange.not_for_this_office"].contains(&c.as_str()), "{at}: {c}");
+        assert!(
+            ["exchange.damaged", "exchange.not_a_bundle", "exchange.not_for_this_office"].contains(&c.as_str()),
+            "{at}: {c}"
+        );
     }
     // Truncated.
     assert_eq!(code(city.import(&good[..good.len() - 10]).await), "exchange.damaged");

@@ -35,7 +35,8 @@ async fn five_wards_merge_at_the_city_with_the_expected_review_items() {
     // Money is not last-writer-wins: the payment stays as both sides last agreed.
     let money = &items[2];
     assert_eq!(money.entity_id, s.shared_payment.id.to_string());
-    let statuses: Vec<&str> = money.sides.as_array().unwrap().iter().map(|x| x["row"]["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> =
+        money.sides.as_array().unwrap().iter().map(|x| x["row"]["status"].as_str().unwrap()).collect();
     assert!(statuses.contains(&"credited") && statuses.contains(&"failed"), "{statuses:?}");
     let payment = shown.payments.iter().find(|p| p.id == s.shared_payment.id.to_string()).unwrap();
     assert_eq!(payment.status, ansinh_core::model::PaymentStatus::Credited);
