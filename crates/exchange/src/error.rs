@@ -62,7 +62,7 @@ impl From<ExchangeError> for AppError {
             ExchangeError::Store(s) => s.into(),
             ExchangeError::Io(io) => AppError::File(io.to_string()),
             other => {
-                let mut f = FieldError::new("bundle", other.code(), &other.to_string());
+                let mut f = FieldError::new("bundle", other.code(), other.to_string());
                 if let ExchangeError::NothingToSend(s) = other {
                     f = f.param("since", s.to_string());
                 }
