@@ -67,6 +67,28 @@ pub enum ReviewAction {
     Dismiss { id: i64 },
 }
 
+#[derive(Subcommand)]
+pub enum OfficeRole {
+    /// The city office: every ward's data is shown, other wards' records are read-only.
+    City,
+    /// A ward's desktop (statistical code): other wards' records it holds are read-only.
+    Ward { code: String },
+}
+
+pub async fn office(store: &Store, role: OfficeRole) -> Result<(), AppError> {
+    match role {
+        OfficeRole::City => store.set_office(None).await?,
+        OfficeRole::Ward { code } => {
+            if !ansinh_core::validate::RefData::has_ward(&*store.refs().await?, &code) {
+                return Err(AppError::field("ward_code", "ward.unknown", format!("no ward {code}")));
+            }
+            store.set_office(Some(&code)).await?
+        }
+    }
+    println!("office set");
+    Ok(())
+}
+
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).expect("serialisable")
 }

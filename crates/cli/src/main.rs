@@ -98,6 +98,11 @@ enum Command {
         #[command(subcommand)]
         action: exchange::ReviewAction,
     },
+    /// What this desktop is: `city` (other wards' records read-only) or `ward CODE`.
+    Office {
+        #[command(subcommand)]
+        role: exchange::OfficeRole,
+    },
     /// Rebuild a fresh database from the change records alone and compare it with this one.
     Rebuild {
         /// Keep the rebuilt database here (default: a temporary file, removed).
@@ -318,6 +323,7 @@ async fn run(cli: Cli) -> Result<(), AppError> {
         Command::Bundle { action } => exchange::bundle(&store, action).await?,
         Command::Keys { action } => exchange::keys(&store, action).await?,
         Command::Review { action } => exchange::review(&store, action).await?,
+        Command::Office { role } => exchange::office(&store, role).await?,
         Command::Rebuild { out } => exchange::rebuild(&store, out).await?,
         Command::Verify => match store.verify_changes().await? {
             None => println!("change records intact"),

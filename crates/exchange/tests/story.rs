@@ -76,3 +76,38 @@ async fn five_wards_merge_at_the_city_with_the_expected_review_items() {
     let rebuilt = city.store.rebuild_into(&city.dir.path().join("rebuilt2.db")).await.unwrap();
     assert!(rebuilt.differences.is_empty(), "{:?}", rebuilt.differences);
 }
+
+#[tokio::test]
+async fn the_city_sees_every_ward_and_cannot_change_another_wards_records() {
+    let city = Desk::new().await;
+    city.store.set_office(None).await.unwrap();
+    let s = five_wards(&city).await;
+    for b in &s.bundles {
+        let _ = city.import(b).await;
+    }
+    // Indicators across wards: every ward with payments is a segment at the city.
+    let report = city.store.metrics(today(), Some(ansinh_core::model::SegmentBy::Ward)).await.unwrap();
+    let wards: Vec<String> = report.segments.unwrap().iter().map(|x| x.key.clone()).collect();
+    assert!(wards.contains(&"90001".to_string()) && wards.contains(&"90005".to_string()), "{wards:?}");
+
+    // A ward's person is read-only at the city: a correction and a new payment are refused.
+    let mut edit = s.twins.0.clone();
+    edit.phone = "0999999999".into();
+    let e = city.store.update_beneficiary(&edit).await.unwrap_err();
+    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), "exchange.read_only");
+    let e = city.try_pay(&s.twins.0, "2026-11").await.unwrap_err();
+    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), "exchange.read_only");
+
+    // The ward's second desktop (same ward) may still correct the first one's person.
+    let w2 = &s.wards[1];
+    let x = w2.store.beneficiary_detail(&s.shared_person.id.to_string()).await.unwrap();
+    assert_eq!(x.beneficiary.ward_code, "90001");
+    w2.set_phone(&s.shared_person, "0903333333").await;
+    // A ward desktop holding another ward's records (ward 90003 took ward 90004's bundle): read-only.
+    let (w3, w4) = (&s.wards[2], &s.wards[3]);
+    w3.import(&w4.bundle_for(w3, 0).await).await.unwrap();
+    let mut other = s.twins.1.clone();
+    other.phone = "0988888888".into();
+    let e = w3.store.update_beneficiary(&other).await.unwrap_err();
+    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), "exchange.read_only");
+}

@@ -23,7 +23,9 @@ pub use changes::{Author, ChangeRecord, SCHEMA_VERSION};
 pub use cycles::CycleView;
 pub use drafts::{DraftView, MAX_DRAFT_BYTES};
 pub use error::{Result, StoreError};
-pub use exchange::{ApplyReport, BundleOrigin, Gap, RebuildReport, ReceiptView, ReviewItem, SeriesHead};
+pub use exchange::{
+    ApplyReport, BundleOrigin, Gap, OFFICE_SETTING, RebuildReport, ReceiptView, ReviewItem, SeriesHead,
+};
 pub use followup::{ContactView, FollowupList, FollowupRow};
 pub use grievances::{GrievanceEventView, GrievanceQuery, GrievanceView};
 pub use imports::{PaymentResult, PersonBrief, ReconcileReport};

@@ -87,6 +87,10 @@ impl Desk {
 
     /// A cash payment of 500.000 ₫ for `period`, credited on the 1st.
     pub async fn pay(&self, b: &Beneficiary, period: &str) -> Payment {
+        self.try_pay(b, period).await.unwrap()
+    }
+
+    pub async fn try_pay(&self, b: &Beneficiary, period: &str) -> Result<Payment, ansinh_store::StoreError> {
         let input = PaymentInput {
             beneficiary_id: b.id.to_string(),
             account_id: None,
@@ -97,7 +101,7 @@ impl Desk {
             failure_reason: String::new(),
         };
         let draft = validate::payment(&input, today()).unwrap();
-        self.store.add_payment(&draft).await.unwrap()
+        self.store.add_payment(&draft).await
     }
 
     /// Reconciles one payment as credited on `day` or failed (an update of a money record).

@@ -247,6 +247,12 @@ impl Store {
             .collect())
     }
 
+    /// Declares what this desktop is: the city office (`None`: every other ward's record is
+    /// read-only here) or a ward's desktop (`Some(code)`).
+    pub async fn set_office(&self, ward: Option<&str>) -> Result<()> {
+        self.set_setting(OFFICE_SETTING, ward.unwrap_or("city")).await
+    }
+
     /// The highest seq of this device any office has acknowledged (where the next bundle starts).
     pub async fn acknowledged_seq(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COALESCE(MAX(acked_seq), 0) FROM exchange_receipts WHERE device_id = ?")
@@ -255,10 +261,10 @@ impl Store {
             .await?)
     }
 
-    /// The ward this desktop serves: the `ward_code` setting, else the ward most of its own
+    /// The ward this desktop serves: the `office` setting, else the ward most of its own
     /// registrations are in ('' before any).
     pub async fn home_ward(&self) -> Result<String> {
-        if let Some(w) = self.setting("ward_code").await?.filter(|w| !w.is_empty()) {
+        if let Some(w) = self.setting(OFFICE_SETTING).await?.filter(|w| !w.is_empty() && w != "city") {
             return Ok(w);
         }
         Ok(sqlx::query_scalar(
@@ -372,4 +378,34 @@ async fn dump(conn: &mut SqliteConnection) -> Result<String> {
         out.push_str(&format!("{i:?}\n"));
     }
     Ok(out)
+}
+
+/// `city` on the city office's desktop (`ansinh office city`), else a ward code or unset.
+pub const OFFICE_SETTING: &str = "office";
+
+/// City mode: a person (and everything attached to them) registered on a desktop of another
+/// ward arrived by a bundle and is read-only here. Rows of this desktop, of desktops of the same
+/// ward (a ward with two machines), or of no known peer stay writable.
+pub(crate) async fn check_owned(store: &Store, conn: &mut SqliteConnection, beneficiary_id: &str) -> Result<()> {
+    let row: Option<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT b.created_device, b.ward_code, p.ward FROM beneficiaries b
+         LEFT JOIN exchange_peers p ON p.device_id = b.created_device WHERE b.id = ?",
+    )
+    .bind(beneficiary_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((device, ward, Some(peer_ward))) = row else { return Ok(()) };
+    if device == store.author.device_id {
+        return Ok(());
+    }
+    // A ward desktop whose ward is not known yet (nothing registered) blocks nothing.
+    let home = store.home_ward().await?;
+    let city = store.setting(OFFICE_SETTING).await?.as_deref() == Some("city");
+    if !city && (home.is_empty() || home == peer_ward) {
+        return Ok(());
+    }
+    Err(crate::StoreError::Conflict(
+        ansinh_core::FieldError::new("id", "exchange.read_only", "this record belongs to another ward: read-only here")
+            .param("ward", ward),
+    ))
 }
