@@ -48,3 +48,38 @@ fn any_order_and_repetition_of_the_same_bundles_gives_the_same_city() {
         })
         .unwrap();
 }
+
+/// Property: a bundle with any one byte flipped, or cut at any length, is refused with a
+/// damage code and leaves the receiving database exactly as it was.
+#[test]
+fn any_flipped_byte_or_truncation_is_refused_and_changes_nothing() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (city, bundle, before) = rt.block_on(async {
+        let city = Desk::new().await;
+        let ward = Desk::new().await;
+        let p = ward.person("Ngô Thị Hoa", 1939, 42, "90002").await;
+        ward.set_phone(&p, "0912000111").await;
+        let bundle = ward.bundle_for(&city, 0).await;
+        let before = city.dump().await;
+        (city, bundle, before)
+    });
+    let len = bundle.len();
+    let cases = prop_oneof![(0..len, 1u8..=255).prop_map(|(at, x)| (Some((at, x)), len)), (0..len).prop_map(|cut| (None, cut)),];
+    let mut runner = TestRunner::new(Config { cases: 64, failure_persistence: None, ..Config::default() });
+    runner
+        .run(&cases, |(flip, cut)| {
+            let mut bad = bundle[..cut].to_vec();
+            if let Some((at, x)) = flip {
+                bad[at] ^= x;
+            }
+            let (code, dump) = rt.block_on(async {
+                let code = city.import(&bad).await.map(|_| ()).unwrap_err().full_code();
+                (code, city.dump().await)
+            });
+            let expected = ["exchange.damaged", "exchange.not_a_bundle", "exchange.not_for_this_office", "exchange.bad_signature"];
+            prop_assert!(expected.contains(&code.as_str()), "{code}");
+            prop_assert_eq!(&dump, &before);
+            Ok(())
+        })
+        .unwrap();
+}
