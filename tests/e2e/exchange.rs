@@ -17,7 +17,7 @@ async fn pick_file(app: &App, testid: &str, path: &Path) {
 }
 
 /// A ward desktop outside the app: its own database, one person registered, its keys.
-async fn ward_desktop(dir: &Path) -> (Store, DeviceKeys) {
+async fn ward_desktop(dir: &Path) -> (Store, DeviceKeys, ansinh_core::records::Beneficiary) {
     let store = Store::open(&dir.join("ward.db")).await.unwrap();
     let refs = store.refs().await.unwrap();
     let input = BeneficiaryInput {
@@ -30,9 +30,10 @@ async fn ward_desktop(dir: &Path) -> (Store, DeviceKeys) {
         ..BeneficiaryInput::default()
     };
     let today = chrono::Local::now().date_naive();
-    store.add_beneficiary(&validate::beneficiary(&input, &refs, today).unwrap()).await.unwrap();
+    let person = validate::beneficiary(&input, &refs, today).unwrap();
+    store.add_beneficiary(&person).await.unwrap();
     let keys = DeviceKeys::load_or_create(&store).await.unwrap();
-    (store, keys)
+    (store, keys, person)
 }
 
 #[tokio::test]
@@ -47,7 +48,7 @@ async fn a_ward_bundle_is_previewed_then_imported_and_an_own_bundle_exported() {
     let recipient = app.wait_text("exchange-recipient", |t| t.starts_with("age1"), TIMEOUT).await;
 
     // The ward seals its records for this desktop's key.
-    let (ward, ward_keys) = ward_desktop(dir.path()).await;
+    let (ward, ward_keys, _) = ward_desktop(dir.path()).await;
     let (sealed, _) =
         ansinh_exchange::export_bundle(&ward, &ward_keys, 0, &parse_recipient(&recipient).unwrap()).await.unwrap();
     let file = dir.path().join("phuong-90001.ansinh");
@@ -96,5 +97,62 @@ async fn a_ward_bundle_is_previewed_then_imported_and_an_own_bundle_exported() {
     assert_eq!(records[0].entity, "beneficiary");
     assert!(records[0].payload.contains("Trần Thị Bình"));
     assert_eq!(manifest.device_id, app.text("exchange-device").await);
+    app.close().await;
+}
+
+/// Imports one bundle file through the page: pick, preview, import.
+async fn import_through_page(app: &App, file: &Path) {
+    pick_file(app, "exchange-file", file).await;
+    app.wait_text("exchange-preview-counts", |t| !t.is_empty(), TIMEOUT).await;
+    app.click("exchange-apply").await;
+    app.wait_text("exchange-result", |t| t.contains("Đã nhập"), TIMEOUT).await;
+}
+
+#[tokio::test]
+async fn two_desktops_correcting_one_person_meet_on_the_review_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::start("exchange-review").await;
+    app.wait_ready().await;
+    app.skip_demo_offer().await;
+    app.click("nav-exchange").await;
+    let recipient = app.wait_text("exchange-recipient", |t| t.starts_with("age1"), TIMEOUT).await;
+    let to_app = parse_recipient(&recipient).unwrap();
+
+    // Two desktops of ward 90001: the second takes the first one's records, then both correct
+    // the same person's phone offline.
+    let (d1, d2) = (dir.path().join("w1"), dir.path().join("w2"));
+    let (w1, k1, original) = ward_desktop(&d1).await;
+    let w2 = Store::open(&d2.join("ward.db")).await.unwrap();
+    let k2 = DeviceKeys::load_or_create(&w2).await.unwrap();
+    let to_w2 = parse_recipient(&serde_json::to_string(&k2.public("")).unwrap()).unwrap();
+    let (b, _) = ansinh_exchange::export_bundle(&w1, &k1, 0, &to_w2).await.unwrap();
+    ansinh_exchange::import_bundle(&w2, &k2, &b, false).await.unwrap();
+    let id = original.id.to_string();
+    for (store, phone) in [(&w1, "0901111111"), (&w2, "0902222222")] {
+        let mut person = original.clone();
+        person.phone = phone.into();
+        store.update_beneficiary(&person).await.unwrap();
+    }
+    for (n, (store, keys)) in [(&w1, &k1), (&w2, &k2)].into_iter().enumerate() {
+        let (sealed, _) = ansinh_exchange::export_bundle(store, keys, 0, &to_app).await.unwrap();
+        let file = dir.path().join(format!("w{n}.ansinh"));
+        std::fs::write(&file, sealed).unwrap();
+        import_through_page(&app, &file).await;
+    }
+
+    app.click("nav-review").await;
+    app.find("review-page").await;
+    let items = app.invoke("review_list", json!({})).await.unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 1, "{items}");
+    assert_eq!(items[0]["kind"], "conflict");
+    let item = items[0]["id"].as_i64().unwrap();
+    let kept = items[0]["sides"][0]["row"]["phone"].as_str().unwrap().to_string();
+    let card = app.text(&format!("review-item-{item}")).await;
+    assert!(card.contains("0901111111") && card.contains("0902222222"), "both sides shown: {card}");
+
+    app.click(&format!("review-keep-{item}-0")).await;
+    app.find("review-empty").await;
+    let person = app.invoke("get_beneficiary", json!({ "id": id })).await.unwrap();
+    assert_eq!(person["beneficiary"]["phone"], kept.as_str());
     app.close().await;
 }

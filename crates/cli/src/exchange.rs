@@ -175,27 +175,21 @@ pub async fn review(store: &Store, action: ReviewAction) -> Result<(), AppError>
 
 /// Rebuilds a fresh database from the change records and compares it with the live tables.
 pub async fn rebuild(store: &Store, out: Option<PathBuf>) -> Result<(), AppError> {
-    let dir = tempfile_dir()?;
-    let path = out.unwrap_or_else(|| dir.join("rebuilt.db"));
-    let report = store.rebuild_into(&path).await?;
-    println!("{}", json(&report));
-    if out_is_temp(&path, &dir) {
-        let _ = std::fs::remove_dir_all(&dir);
+    let temp = std::env::temp_dir().join(format!("ansinh-rebuild-{}", std::process::id()));
+    let path = out.unwrap_or_else(|| temp.join("rebuilt.db"));
+    if path.exists() {
+        return Err(AppError::File(format!("{}: already exists; rebuild needs a new file", path.display())));
     }
+    let report = store.rebuild_into(&path).await;
+    if path.starts_with(&temp) {
+        let _ = std::fs::remove_dir_all(&temp);
+    }
+    let report = report?;
+    println!("{}", json(&report));
     if report.differences.is_empty() {
         eprintln!("rebuilt from {} change records: every table matches", report.records);
         Ok(())
     } else {
         Err(AppError::Storage(format!("{} table(s) differ from their change records", report.differences.len())))
     }
-}
-
-fn tempfile_dir() -> Result<PathBuf, AppError> {
-    let dir = std::env::temp_dir().join(format!("ansinh-rebuild-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| AppError::File(e.to_string()))?;
-    Ok(dir)
-}
-
-fn out_is_temp(path: &Path, dir: &Path) -> bool {
-    path.starts_with(dir)
 }

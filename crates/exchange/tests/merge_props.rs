@@ -64,7 +64,10 @@ fn any_flipped_byte_or_truncation_is_refused_and_changes_nothing() {
         (city, bundle, before)
     });
     let len = bundle.len();
-    let cases = prop_oneof![(0..len, 1u8..=255).prop_map(|(at, x)| (Some((at, x)), len)), (0..len).prop_map(|cut| (None, cut)),];
+    let cases = prop_oneof![
+        (0..len, 1u8..=255).prop_map(|(at, x)| (Some((at, x)), len)),
+        (0..len).prop_map(|cut| (None, cut)),
+    ];
     let mut runner = TestRunner::new(Config { cases: 64, failure_persistence: None, ..Config::default() });
     runner
         .run(&cases, |(flip, cut)| {
@@ -76,7 +79,8 @@ fn any_flipped_byte_or_truncation_is_refused_and_changes_nothing() {
                 let code = city.import(&bad).await.map(|_| ()).unwrap_err().full_code();
                 (code, city.dump().await)
             });
-            let expected = ["exchange.damaged", "exchange.not_a_bundle", "exchange.not_for_this_office", "exchange.bad_signature"];
+            let expected =
+                ["exchange.damaged", "exchange.not_a_bundle", "exchange.not_for_this_office", "exchange.bad_signature"];
             prop_assert!(expected.contains(&code.as_str()), "{code}");
             prop_assert_eq!(&dump, &before);
             Ok(())

@@ -41,7 +41,7 @@ pub struct ApplyReport {
     pub gaps: Vec<Gap>,
     /// Counts of open review items by kind after the import.
     pub review: BTreeMap<String, i64>,
-    /// Rows changed per entity.
+    /// New records per entity.
     pub entities: BTreeMap<String, usize>,
     /// Rows still waiting for a parent from a bundle not yet imported.
     pub waiting: i64,
