@@ -187,7 +187,6 @@ pub(crate) async fn project(conn: &mut SqliteConnection, entity: &str, id: &str)
         set_review(conn, kind, entity, id, "", Some(Value::Array(heads.iter().map(|h| side(h)).collect()))).await?;
         if money { v.shared_base(&heads).unwrap_or(heads[0]) } else { winner }
     } else {
-        set_review(conn, kind, entity, id, "", None).await?;
         winner
     };
     let Ok(Value::Object(mut row)) = serde_json::from_str::<Value>(&shown.payload) else {
@@ -215,7 +214,17 @@ pub(crate) async fn project(conn: &mut SqliteConnection, entity: &str, id: &str)
     match tables::upsert(conn, &info, &row).await {
         Ok(()) => {
             sqlx::query("RELEASE project_row").execute(&mut *conn).await?;
-            set_review(conn, "unique_clash", entity, id, "", None).await?;
+            // Settled: no clash any more, and no conflict when a single version is left.
+            let kinds =
+                if heads.len() > 1 { "('unique_clash')" } else { "('unique_clash', 'conflict', 'money_conflict')" };
+            sqlx::query(AssertSqlSafe(format!(
+                "UPDATE review_items SET status = 'resolved'
+                 WHERE entity = ? AND entity_id = ? AND other_id = '' AND status = 'open' AND kind IN {kinds}"
+            )))
+            .bind(entity)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
         }
         Err(StoreError::Db(e)) if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
             sqlx::query("ROLLBACK TO project_row").execute(&mut *conn).await?;

@@ -23,9 +23,25 @@ pub struct TableInfo {
     pub table: String,
     pub pk: String,
     pub cols: Vec<String>,
+    /// Foreign keys: (parent table, column here, parent column).
+    pub fks: Vec<(String, String, String)>,
 }
 
+/// The schema is the binary's (migrations are embedded and run at open), so what a table looks
+/// like is the same for every database this process opens: read it once.
+static INFO: std::sync::LazyLock<std::sync::Mutex<HashMap<String, Option<TableInfo>>>> =
+    std::sync::LazyLock::new(Default::default);
+
 pub async fn table_info(conn: &mut SqliteConnection, entity: &str) -> Result<Option<TableInfo>> {
+    if let Some(hit) = INFO.lock().expect("not poisoned").get(entity) {
+        return Ok(hit.clone());
+    }
+    let info = read_table_info(conn, entity).await?;
+    INFO.lock().expect("not poisoned").insert(entity.to_string(), info.clone());
+    Ok(info)
+}
+
+async fn read_table_info(conn: &mut SqliteConnection, entity: &str) -> Result<Option<TableInfo>> {
     let table = NAMED.iter().find(|(e, _)| *e == entity).map_or(entity, |(_, t)| *t);
     // Only plain identifiers reach the dynamic SQL below.
     if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()) {
@@ -39,7 +55,15 @@ pub async fn table_info(conn: &mut SqliteConnection, entity: &str) -> Result<Opt
     let cols: Vec<String> = rows.iter().map(|r| r.get::<String, _>(0)).collect();
     let pk =
         rows.iter().find(|r| r.get::<i64, _>(1) == 1).map(|r| r.get::<String, _>(0)).unwrap_or_else(|| cols[0].clone());
-    Ok(Some(TableInfo { table: table.to_string(), pk, cols }))
+    let fks = sqlx::query("SELECT \"table\", \"from\", COALESCE(\"to\", 'rowid') FROM pragma_foreign_key_list(?)")
+        .bind(table)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1), r.get::<String, _>(2)))
+        .filter(|(p, _, to)| [p, to].iter().all(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')))
+        .collect();
+    Ok(Some(TableInfo { table: table.to_string(), pk, cols, fks }))
 }
 
 fn json_expr(info: &TableInfo) -> String {
@@ -151,22 +175,12 @@ pub async fn parents_present(
     info: &TableInfo,
     row: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<bool> {
-    let fks = sqlx::query("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?)")
-        .bind(&info.table)
-        .fetch_all(&mut *conn)
-        .await?;
-    for fk in fks {
-        let (parent, from, to): (String, String, Option<String>) = (fk.get(0), fk.get(1), fk.get(2));
-        let value = match row.get(&from) {
+    for (parent, from, to) in &info.fks {
+        let value = match row.get(from) {
             None | Some(serde_json::Value::Null) => continue,
             Some(serde_json::Value::String(s)) => s.clone(),
             Some(other) => other.to_string(),
         };
-        let to = to.unwrap_or_else(|| "rowid".into());
-        let ok = [&parent, &to].iter().all(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-        if !ok {
-            continue;
-        }
         let sql = format!("SELECT EXISTS (SELECT 1 FROM {parent} WHERE \"{to}\" = ?)");
         let there: bool = sqlx::query_scalar(AssertSqlSafe(sql)).bind(&value).fetch_one(&mut *conn).await?;
         if !there {
