@@ -14,6 +14,7 @@
 
 pub mod commands;
 pub mod drafts;
+pub mod exchange;
 pub mod followup;
 pub mod imports;
 pub mod indicators;
@@ -72,6 +73,16 @@ pub fn run() {
             imports::list_cycles,
             imports::reconcile_payments,
             imports::close_cycle,
+            exchange::exchange_overview,
+            exchange::exchange_save_public,
+            exchange::exchange_add_office,
+            exchange::exchange_export,
+            exchange::exchange_import,
+            exchange::exchange_receipt,
+            exchange::exchange_import_receipt,
+            exchange::review_list,
+            exchange::review_settle,
+            exchange::review_dismiss,
             followup::followup_list,
             followup::export_followup,
             followup::record_contact,

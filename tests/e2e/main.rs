@@ -4,6 +4,7 @@
 //! Without a display, tauri-driver or WebKitWebDriver these tests fail, they never skip.
 
 mod entry;
+mod exchange;
 mod followup;
 mod harness;
 mod imports;

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod exchange;
 mod fieldwork;
 mod security;
 mod table;
@@ -165,6 +166,32 @@ enum Command {
     User {
         #[command(subcommand)]
         action: UserAction,
+    },
+    /// Offline exchange bundles and receipts (docs/EXCHANGE.md).
+    Bundle {
+        #[command(subcommand)]
+        action: exchange::BundleAction,
+    },
+    /// This desktop's exchange keys and the offices it sends to.
+    Keys {
+        #[command(subcommand)]
+        action: exchange::KeysAction,
+    },
+    /// What a merge could not decide: conflicts, money conflicts, duplicate persons.
+    Review {
+        #[command(subcommand)]
+        action: exchange::ReviewAction,
+    },
+    /// What this desktop is: `city` (other wards' records read-only) or `ward CODE`.
+    Office {
+        #[command(subcommand)]
+        role: exchange::OfficeRole,
+    },
+    /// Rebuild a fresh database from the change records alone and compare it with this one.
+    Rebuild {
+        /// Keep the rebuilt database here (default: a temporary file, removed).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Credited payments not (fully) withdrawn after K days, ranked by need (the visit list).
     Followup {
@@ -443,6 +470,11 @@ async fn run(cli: Cli) -> Result<(), AppError> {
         Command::Grievances { overdue, json, as_of: a } => {
             fieldwork::grievances(&store, as_of(&a)?, overdue, json).await?;
         }
+        Command::Bundle { action } => exchange::bundle(&store, action).await?,
+        Command::Keys { action } => exchange::keys(&store, action).await?,
+        Command::Review { action } => exchange::review(&store, action).await?,
+        Command::Office { role } => exchange::office(&store, role).await?,
+        Command::Rebuild { out } => exchange::rebuild(&store, out).await?,
         Command::Verify => match store.verify_changes().await? {
             None => println!("change records intact"),
             Some((device, seq)) => {

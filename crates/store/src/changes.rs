@@ -1,17 +1,20 @@
 //! The per-device series of immutable change records. Every write appends one per row it
 //! touches, in the same transaction, chained by hash so a gap or an edit is detectable.
-//! A later exchange ships these records between desktops.
+//! Bundles ship these records between desktops (docs/EXCHANGE.md).
 
 use crate::error::Result;
+use crate::exchange::tables;
 use crate::sqlrow::{Val, insert_rows};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Bumped when the payload shape of any entity changes.
 /// 2: beneficiaries carry `duplicate_reason`.
-pub const SCHEMA_VERSION: i64 = 2;
+/// 3: the payload is the stored table row (column → value), records carry their `base`.
+pub const SCHEMA_VERSION: i64 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -36,16 +39,71 @@ pub struct Author {
     pub officer: String,
 }
 
-/// Appends change records for one transaction, continuing the device's series.
-pub struct ChangeWriter {
-    author: Author,
-    next_seq: i64,
-    prev_hash: String,
-    now: String,
-    rows: Vec<Vec<Val>>,
+/// One change record as stored and as shipped in bundles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRecord {
+    pub device_id: String,
+    pub seq: i64,
+    pub record_id: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub kind: String,
+    pub schema_version: i64,
+    pub officer: String,
+    /// Information only: device clocks decide nothing.
+    pub recorded_at: String,
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+    #[serde(default)]
+    pub base: String,
 }
 
-const COLS: &[&str] = &[
+impl ChangeRecord {
+    /// The hash this record must carry given its content and its predecessor's hash.
+    pub fn computed_hash(&self) -> String {
+        record_hash(
+            &self.prev_hash,
+            &self.device_id,
+            self.seq,
+            &self.record_id,
+            &self.entity,
+            &self.entity_id,
+            &self.kind,
+            &self.payload,
+            &self.base,
+        )
+    }
+
+    pub fn bases(&self) -> impl Iterator<Item = &str> {
+        self.base.split(',').filter(|s| !s.is_empty())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record_hash(
+    prev: &str,
+    device: &str,
+    seq: i64,
+    record_id: &str,
+    entity: &str,
+    entity_id: &str,
+    kind: &str,
+    payload: &str,
+    base: &str,
+) -> String {
+    let mut h = Sha256::new();
+    let seq = seq.to_string();
+    // `base` joined the hash with schema 3; an empty base hashes as before.
+    let parts = [prev, device, &seq, record_id, entity, entity_id, kind, payload];
+    for part in parts.into_iter().chain((!base.is_empty()).then_some(base)) {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    hex::encode(h.finalize())
+}
+
+pub(crate) const COLS: &[&str] = &[
     "device_id",
     "seq",
     "record_id",
@@ -58,7 +116,67 @@ const COLS: &[&str] = &[
     "payload",
     "prev_hash",
     "hash",
+    "base",
 ];
+
+pub(crate) fn record_vals(r: &ChangeRecord) -> Vec<Val> {
+    vec![
+        r.device_id.clone().into(),
+        r.seq.into(),
+        r.record_id.clone().into(),
+        r.entity.clone().into(),
+        r.entity_id.clone().into(),
+        r.kind.clone().into(),
+        r.schema_version.into(),
+        r.officer.clone().into(),
+        r.recorded_at.clone().into(),
+        r.payload.clone().into(),
+        r.prev_hash.clone().into(),
+        r.hash.clone().into(),
+        r.base.clone().into(),
+    ]
+}
+
+pub(crate) const SELECT: &str = "SELECT device_id, seq, record_id, entity, entity_id, kind, schema_version, officer,
+    recorded_at, payload, prev_hash, hash, base FROM change_log";
+
+pub(crate) fn from_row(r: &sqlx::sqlite::SqliteRow) -> ChangeRecord {
+    ChangeRecord {
+        device_id: r.get(0),
+        seq: r.get(1),
+        record_id: r.get(2),
+        entity: r.get(3),
+        entity_id: r.get(4),
+        kind: r.get(5),
+        schema_version: r.get(6),
+        officer: r.get(7),
+        recorded_at: r.get(8),
+        payload: r.get(9),
+        prev_hash: r.get(10),
+        hash: r.get(11),
+        base: r.get(12),
+    }
+}
+
+struct Pending {
+    entity: String,
+    entity_id: String,
+    kind: Kind,
+    /// The caller's serialisation, used only for an entity without a table of its own.
+    fallback: String,
+    bases: Option<Vec<String>>,
+}
+
+/// Appends change records for one transaction, continuing the device's series.
+/// The payload of each record is read back from its table at `flush` (after the writes), so
+/// it is exactly the stored row: any entity, present or future, ships and rebuilds the same way.
+pub struct ChangeWriter {
+    author: Author,
+    next_seq: i64,
+    prev_hash: String,
+    now: String,
+    pending: Vec<Pending>,
+}
 
 impl ChangeWriter {
     pub async fn start(conn: &mut SqliteConnection, author: &Author, now: &str) -> Result<Self> {
@@ -75,74 +193,90 @@ impl ChangeWriter {
             next_seq: seq + 1,
             prev_hash: hash,
             now: now.to_string(),
-            rows: Vec::new(),
+            pending: Vec::new(),
         })
     }
 
     pub fn record<T: Serialize>(&mut self, entity: &str, entity_id: &str, kind: Kind, payload: &T) {
-        let payload = serde_json::to_string(payload).expect("records serialise");
-        let record_id = Uuid::now_v7().to_string();
-        let seq = self.next_seq;
-        let mut h = Sha256::new();
-        for part in [
-            self.prev_hash.as_str(),
-            &self.author.device_id,
-            &seq.to_string(),
-            &record_id,
-            entity,
-            entity_id,
-            kind.as_str(),
-            &payload,
-        ] {
-            h.update(part.as_bytes());
-            h.update([0u8]);
-        }
-        let hash = hex::encode(h.finalize());
-        self.rows.push(vec![
-            self.author.device_id.clone().into(),
-            seq.into(),
-            record_id.into(),
-            entity.into(),
-            entity_id.into(),
-            kind.as_str().into(),
-            SCHEMA_VERSION.into(),
-            self.author.officer.clone().into(),
-            self.now.clone().into(),
-            payload.into(),
-            std::mem::replace(&mut self.prev_hash, hash.clone()).into(),
-            hash.into(),
-        ]);
-        self.next_seq += 1;
+        self.pending.push(Pending {
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            kind,
+            fallback: serde_json::to_string(payload).expect("records serialise"),
+            bases: None,
+        });
     }
 
+    /// A change that settles a conflict: it is based on every version it replaces.
+    pub(crate) fn record_resolving(&mut self, entity: &str, entity_id: &str, bases: Vec<String>) {
+        self.pending.push(Pending {
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            kind: Kind::Update,
+            fallback: "{}".into(),
+            bases: Some(bases),
+        });
+    }
+
+    /// Writes the records; call it after the table writes of the same transaction.
     pub async fn flush(self, conn: &mut SqliteConnection) -> Result<()> {
-        insert_rows(conn, "change_log", COLS, &self.rows).await
+        let ChangeWriter { author, mut next_seq, mut prev_hash, now, pending } = self;
+        let mut payloads =
+            tables::read_back(conn, pending.iter().map(|p| (p.entity.as_str(), p.entity_id.as_str()))).await?;
+        // The version each entity is at as this transaction goes (a batch may touch one twice).
+        let mut latest: HashMap<(String, String), String> = HashMap::new();
+        let mut rows = Vec::with_capacity(pending.len());
+        for p in pending {
+            let key = (p.entity.clone(), p.entity_id.clone());
+            let base = match (p.bases, latest.get(&key)) {
+                (Some(b), _) => b.join(","),
+                (None, Some(v)) => v.clone(),
+                (None, None) if p.kind == Kind::Update => {
+                    crate::exchange::merge::current_version(conn, &p.entity, &p.entity_id).await?.unwrap_or_default()
+                }
+                (None, None) => String::new(),
+            };
+            let payload = payloads.remove(&key).unwrap_or(p.fallback);
+            let mut r = ChangeRecord {
+                device_id: author.device_id.clone(),
+                seq: next_seq,
+                record_id: Uuid::now_v7().to_string(),
+                entity: p.entity,
+                entity_id: p.entity_id,
+                kind: p.kind.as_str().to_string(),
+                schema_version: SCHEMA_VERSION,
+                officer: author.officer.clone(),
+                recorded_at: now.clone(),
+                payload,
+                prev_hash: std::mem::take(&mut prev_hash),
+                hash: String::new(),
+                base,
+            };
+            r.hash = r.computed_hash();
+            prev_hash = r.hash.clone();
+            latest.insert(key.clone(), r.record_id.clone());
+            // A later record of the same entity in this batch reads the same row again.
+            payloads.insert(key, r.payload.clone());
+            rows.push(record_vals(&r));
+            next_seq += 1;
+        }
+        insert_rows(conn, "change_log", COLS, &rows).await
     }
 }
 
 /// Re-walks a device's series and reports the first sequence number whose chain breaks.
 pub async fn verify_chain(conn: &mut SqliteConnection, device_id: &str) -> Result<Option<i64>> {
-    let rows = sqlx::query(
-        "SELECT seq, record_id, entity, entity_id, kind, payload, prev_hash, hash FROM change_log WHERE device_id = ? ORDER BY seq",
-    )
-    .bind(device_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE device_id = ? ORDER BY seq")))
+        .bind(device_id)
+        .fetch_all(&mut *conn)
+        .await?;
     let mut prev = String::new();
     for (i, r) in rows.iter().enumerate() {
-        let seq: i64 = r.get(0);
-        let mut h = Sha256::new();
-        for part in
-            [prev.as_str(), device_id, &seq.to_string(), r.get::<&str, _>(1), r.get(2), r.get(3), r.get(4), r.get(5)]
-        {
-            h.update(part.as_bytes());
-            h.update([0u8]);
+        let r = from_row(r);
+        if r.seq != i as i64 + 1 || r.prev_hash != prev || r.hash != r.computed_hash() {
+            return Ok(Some(r.seq));
         }
-        let hash = hex::encode(h.finalize());
-        if seq != i as i64 + 1 || r.get::<&str, _>(6) != prev || r.get::<&str, _>(7) != hash {
-            return Ok(Some(seq));
-        }
-        prev = hash;
+        prev = r.hash;
     }
     Ok(None)
 }

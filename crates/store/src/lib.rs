@@ -8,6 +8,7 @@ mod changes;
 mod cycles;
 mod drafts;
 mod error;
+mod exchange;
 mod exports;
 mod facts;
 mod followup;
@@ -26,10 +27,13 @@ mod write;
 
 pub use audit::AuditEntry;
 pub use backup::{BackupInfo, default_backup_dir, list_backups};
-pub use changes::{Author, SCHEMA_VERSION};
+pub use changes::{Author, ChangeRecord, SCHEMA_VERSION};
 pub use cycles::CycleView;
 pub use drafts::{DraftView, MAX_DRAFT_BYTES};
 pub use error::{Result, StoreError};
+pub use exchange::{
+    ApplyReport, BundleOrigin, Gap, OFFICE_SETTING, RebuildReport, ReceiptView, ReviewItem, SeriesHead,
+};
 pub use exports::{ExportRecord, ExportView};
 pub use followup::{ContactView, FollowupList, FollowupRow};
 pub use grievances::{GrievanceEventView, GrievanceQuery, GrievanceView};

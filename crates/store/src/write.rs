@@ -93,6 +93,7 @@ impl Store {
     /// carrying the whole new row. Who created the row is kept.
     pub async fn update_beneficiary(&self, b: &Beneficiary) -> Result<()> {
         let mut tx = self.begin_checked().await?;
+        crate::exchange::check_owned(self, &mut tx, &b.id.to_string()).await?;
         let before = self.stored_key(&mut tx, &b.id).await?;
         // Re-checking an unchanged key would ask for a reason on every edit of an accepted pair.
         let key_changed = !before.matches(&DuplicateKey::of(b));
@@ -139,12 +140,15 @@ impl Store {
         self.insert_batch(&Batch { accounts: vec![a.clone()], ..Batch::default() }).await
     }
 
+    /// The person's allowance group; refused for a person of another ward (city mode).
     async fn require_beneficiary(&self, id: &Uuid) -> Result<String> {
-        sqlx::query_scalar("SELECT group_code FROM beneficiaries WHERE id = ?")
+        let group = sqlx::query_scalar("SELECT group_code FROM beneficiaries WHERE id = ?")
             .bind(id.to_string())
             .fetch_optional(&self.reader)
             .await?
-            .ok_or_else(|| not_found("beneficiary", id))
+            .ok_or_else(|| not_found("beneficiary", id))?;
+        crate::exchange::check_owned(self, &mut *self.reader.acquire().await?, &id.to_string()).await?;
+        Ok(group)
     }
 
     /// Completes a typed payment (channel from its account, amount from the entitlement when
@@ -223,6 +227,13 @@ impl Store {
     /// Records a withdrawal against a credited payment, never more than what is left of it.
     pub async fn add_withdrawal(&self, w: &Withdrawal) -> Result<()> {
         let mut tx = self.begin_checked().await?;
+        let owner: Option<String> = sqlx::query_scalar("SELECT beneficiary_id FROM payments WHERE id = ?")
+            .bind(w.payment_id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(owner) = owner {
+            crate::exchange::check_owned(self, &mut tx, &owner).await?;
+        }
         check_withdrawal(&mut tx, w).await?;
         self.write_batch(&mut tx, &Batch { withdrawals: vec![w.clone()], ..Batch::default() }).await?;
         tx.commit().await?;

@@ -4,6 +4,11 @@
 
 import { invoke, isTauri } from '@tauri-apps/api/core';
 import type {
+  ExchangeOverview,
+  BundleImport,
+  Office,
+  ReviewItem,
+  SavedBundle,
   Account,
   AccountInput,
   AppInfo,
@@ -126,6 +131,17 @@ export interface Backend {
   backup_now(): Promise<BackupInfo>;
   list_backups(): Promise<BackupList>;
   restore_backup(args: { path: string }): Promise<null>;
+  // Exchange between desktops and the review queue
+  exchange_overview(): Promise<ExchangeOverview>;
+  exchange_save_public(): Promise<string>;
+  exchange_add_office(args: { name: string; key: string }): Promise<Office>;
+  exchange_export(args: { office: string; since: number | null }): Promise<SavedBundle>;
+  exchange_import(args: { file: PickedFile; dryRun: boolean }): Promise<BundleImport>;
+  exchange_receipt(): Promise<string>;
+  exchange_import_receipt(args: { file: PickedFile }): Promise<number>;
+  review_list(): Promise<ReviewItem[]>;
+  review_settle(args: { id: number; keep: string }): Promise<null>;
+  review_dismiss(args: { id: number }): Promise<null>;
 }
 
 export type Command = keyof Backend;
@@ -201,6 +217,16 @@ export const tauriBackend: Backend = {
   backup_now: () => call('backup_now'),
   list_backups: () => call('list_backups'),
   restore_backup: (args) => call('restore_backup', args),
+  exchange_overview: () => call('exchange_overview'),
+  exchange_save_public: () => call('exchange_save_public'),
+  exchange_add_office: (args) => call('exchange_add_office', args),
+  exchange_export: (args) => call('exchange_export', args),
+  exchange_import: (args) => call('exchange_import', args),
+  exchange_receipt: () => call('exchange_receipt'),
+  exchange_import_receipt: (args) => call('exchange_import_receipt', args),
+  review_list: () => call('review_list'),
+  review_settle: (args) => call('review_settle', args),
+  review_dismiss: (args) => call('review_dismiss', args),
 };
 
 /** True inside the Tauri webview (false in a plain browser or in tests). */

@@ -83,6 +83,8 @@ import { FakeSecurity, type FakeAuthStart } from './fake-security';
 import type { BackupInfo, BackupList, LegalBasisInput, LegalBasisRecord } from './types';
 import { maskAccountNumber } from './format';
 import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
+import { FakeExchange } from './fake-exchange';
+import type { BundleImport, ExchangeOverview, Office, ReviewItem, SavedBundle } from './types';
 
 export interface FakeCall {
   cmd: keyof Backend;
@@ -277,6 +279,8 @@ export class FakeBackend implements Backend {
   readonly closedCycles = new Set<string>();
   /** Files `read_local_file` can read: path → content. */
   readonly localFiles = new Map<string, string>();
+  /** Offices, bundles and the review queue (fake-exchange.ts). */
+  readonly exchange = new FakeExchange();
   /** Error reports saved by `save_error_report`. */
   readonly savedReports: ErrorReport[] = [];
   /** Follow-up, verification and grievances (fake-followup.ts). */
@@ -1010,6 +1014,39 @@ export class FakeBackend implements Backend {
 
   list_grievances(args: { query: GrievanceQuery }): Promise<Grievance[]> {
     return this.answer('list_grievances', args, () => this.field.listGrievances(args.query));
+  }
+
+  // ----- exchange (fake-exchange.ts) -----
+
+  exchange_overview(): Promise<ExchangeOverview> {
+    return this.answer('exchange_overview', undefined, () => this.exchange.overview());
+  }
+  exchange_save_public(): Promise<string> {
+    return this.answer('exchange_save_public', undefined, () => '/exports/ansinh-khoa-fake.pub.json');
+  }
+  exchange_add_office(args: { name: string; key: string }): Promise<Office> {
+    return this.answer('exchange_add_office', args, () => this.exchange.addOffice(args.name, args.key));
+  }
+  exchange_export(args: { office: string; since: number | null }): Promise<SavedBundle> {
+    return this.answer('exchange_export', args, () => this.exchange.export(args.office, args.since));
+  }
+  exchange_import(args: { file: PickedFile; dryRun: boolean }): Promise<BundleImport> {
+    return this.answer('exchange_import', args, () => this.exchange.import(args.file, args.dryRun));
+  }
+  exchange_receipt(): Promise<string> {
+    return this.answer('exchange_receipt', undefined, () => '/exports/ansinh-bien-nhan-fake.json');
+  }
+  exchange_import_receipt(args: { file: PickedFile }): Promise<number> {
+    return this.answer('exchange_import_receipt', args, () => this.exchange.lastSeq);
+  }
+  review_list(): Promise<ReviewItem[]> {
+    return this.answer('review_list', undefined, () => this.exchange.review);
+  }
+  review_settle(args: { id: number; keep: string }): Promise<null> {
+    return this.answer('review_settle', args, () => this.exchange.settle(args.id, args.keep));
+  }
+  review_dismiss(args: { id: number }): Promise<null> {
+    return this.answer('review_dismiss', args, () => this.exchange.dismiss(args.id));
   }
 
   metrics(args: { query: MetricsQuery }): Promise<MetricsReport> {

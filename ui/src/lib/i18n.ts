@@ -9,6 +9,7 @@ import * as imports from './i18n/imports';
 import * as followup from './i18n/followup';
 import * as indicators from './i18n/indicators';
 import * as security from './i18n/security';
+import * as exchange from './i18n/exchange';
 
 export const LANGS: readonly Lang[] = ['vi', 'en'];
 export const DEFAULT_LANG: Lang = 'vi';
@@ -67,6 +68,7 @@ export const ERROR_CODES = [
   ...followup.errorCodes,
   ...indicators.errorCodes,
   ...security.errorCodes,
+  ...exchange.errorCodes,
 ] as const;
 
 const coreVi = {
@@ -376,7 +378,15 @@ const coreVi = {
 } as const;
 
 // Each feature area keeps its text in ./i18n/<area>.ts; this is the merged dictionary.
-const vi = { ...coreVi, ...entry.vi, ...imports.vi, ...followup.vi, ...indicators.vi, ...security.vi } as const;
+const vi = {
+  ...coreVi,
+  ...entry.vi,
+  ...imports.vi,
+  ...followup.vi,
+  ...indicators.vi,
+  ...security.vi,
+  ...exchange.vi,
+} as const;
 
 export type Key = keyof typeof vi;
 export type Dictionary = Record<Key, string>;
@@ -688,7 +698,15 @@ const coreEn: Record<keyof typeof coreVi, string> = {
   'error.file': 'File error',
 };
 
-const en: Dictionary = { ...coreEn, ...entry.en, ...imports.en, ...followup.en, ...indicators.en, ...security.en };
+const en: Dictionary = {
+  ...coreEn,
+  ...entry.en,
+  ...imports.en,
+  ...followup.en,
+  ...indicators.en,
+  ...security.en,
+  ...exchange.en,
+};
 
 export const dictionaries: Record<Lang, Dictionary> = { vi, en };
 

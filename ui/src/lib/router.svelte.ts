@@ -15,7 +15,9 @@ export type Route =
   | { name: 'verification' }
   | { name: 'grievances' }
   | { name: 'users' }
-  | { name: 'audit' };
+  | { name: 'audit' }
+  | { name: 'exchange' }
+  | { name: 'review' };
 
 export function parseHash(hash: string): Route {
   const [rawPath, query = ''] = hash.replace(/^#\/?/, '').split('?');
@@ -27,6 +29,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'reconcile') return { name: 'reconcile' };
   if (parts[0] === 'users' || parts[0] === 'audit') return { name: parts[0] };
   if (parts[0] === 'followup' || parts[0] === 'verification' || parts[0] === 'grievances') return { name: parts[0] };
+  if (parts[0] === 'exchange' || parts[0] === 'review') return { name: parts[0] };
   if (parts[0] === 'beneficiaries' && parts[1] === 'new') return { name: 'add' };
   if (parts[0] === 'beneficiaries' && parts[1] && parts[2] === 'edit') {
     return { name: 'edit', id: decodeURIComponent(parts[1]) };
@@ -61,6 +64,8 @@ export function hrefOf(route: Route): string {
     case 'grievances':
     case 'users':
     case 'audit':
+    case 'exchange':
+    case 'review':
       return `#/${route.name}`;
   }
 }

@@ -818,3 +818,60 @@ export interface BackupList {
   /** Newest first. */
   backups: BackupInfo[];
 }
+
+// ----- Exchange (docs/IPC.md, "Exchange") -----
+export interface PublicKeys { device_id: string; ward: string; signing_key: string; recipient: string }
+export interface Office { name: string; recipient: string }
+export interface ReceiptView { office_device: string; device_id: string; acked_seq: number; received_at: string }
+export interface ExchangeOverview {
+  keys: PublicKeys;
+  offices: Office[];
+  last_seq: number;
+  acknowledged_seq: number;
+  receipts: ReceiptView[];
+  review: Record<string, number>;
+}
+export interface BundleManifest {
+  format: number;
+  schema_version: number;
+  device_id: string;
+  ward: string;
+  signing_key: string;
+  first_seq: number;
+  last_seq: number;
+  records: number;
+  counts: Record<string, number>;
+  payload_hash: string;
+  created_at: string;
+}
+export interface SavedBundle { path: string; manifest: BundleManifest }
+export interface SeriesGap { device_id: string; expected_seq: number; found_seq: number }
+export interface ApplyReport {
+  received: number;
+  applied: number;
+  already_had: number;
+  gaps: SeriesGap[];
+  review: Record<string, number>;
+  entities: Record<string, number>;
+  waiting: number;
+}
+export interface BundleImport { manifest: BundleManifest; report: ApplyReport; dry_run: boolean }
+export type ReviewKind = 'conflict' | 'money_conflict' | 'duplicate_person' | 'unique_clash';
+export interface ReviewSide {
+  record_id?: string;
+  device_id?: string;
+  seq?: number;
+  officer?: string;
+  recorded_at?: string;
+  row?: Record<string, unknown>;
+  error?: string;
+}
+export interface ReviewItem {
+  id: number;
+  kind: ReviewKind;
+  entity: string;
+  entity_id: string;
+  other_id: string;
+  sides: ReviewSide[];
+  status: string;
+}

@@ -1,0 +1,119 @@
+//! The exchange CLI as an office uses it, and an import killed (SIGKILL) at random points:
+//! the database is always intact and either as before or fully applied.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+fn ansinh(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ansinh")).arg("--db").arg(db).args(args).output().expect("run ansinh")
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = ansinh(db, args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// (integrity_check, change records of `device`, beneficiaries) read with the sqlite3 library
+/// through a fresh `ansinh` process would hide a broken file: use rusqlite-free raw SQL via sqlx.
+async fn state(db: &Path, device: &str) -> (String, i64, i64) {
+    use sqlx::{Connection, SqliteConnection};
+    let mut c = SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut c).await.unwrap();
+    let records: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM change_log WHERE device_id = ?")
+        .bind(device)
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM beneficiaries").fetch_one(&mut c).await.unwrap();
+    (integrity, records, people)
+}
+
+#[tokio::test]
+async fn bundle_round_trip_and_kill_9_during_import_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ward, city) = (dir.path().join("ward.db"), dir.path().join("city.db"));
+    let city_pub = dir.path().join("city.pub");
+    let bundle = dir.path().join("ward.bundle");
+    ok(&ward, &["demo", "--wards", "1", "--beneficiaries", "400", "--months", "4"]);
+    ok(&city, &["keys", "export-public", "--out", city_pub.to_str().unwrap()]);
+    let manifest: serde_json::Value = serde_json::from_str(&ok(
+        &ward,
+        &[
+            "bundle",
+            "export",
+            "--since",
+            "0",
+            "--to-key",
+            city_pub.to_str().unwrap(),
+            "--out",
+            bundle.to_str().unwrap(),
+        ],
+    ))
+    .unwrap();
+    let device = manifest["device_id"].as_str().unwrap().to_string();
+    let total = manifest["records"].as_i64().unwrap();
+    assert!(total > 1000, "{total}");
+    // Close the city file cleanly (WAL checkpointed) so copies of it are consistent.
+    ok(&city, &["verify"]);
+    let pristine = dir.path().join("pristine.db");
+    std::fs::copy(&city, &pristine).unwrap();
+
+    // How long a whole import takes here, so the kills spread over all of it (and a bit past).
+    let timed = dir.path().join("timed.db");
+    std::fs::copy(&pristine, &timed).unwrap();
+    let started = std::time::Instant::now();
+    ok(&timed, &["bundle", "import", bundle.to_str().unwrap()]);
+    let span = started.elapsed().as_micros() as u64 * 12 / 10;
+    // Kill the importing process at spread-out moments; a simple generator keeps it reproducible.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let (mut before, mut after) = (0, 0);
+    for i in 0..12 {
+        let db = dir.path().join(format!("kill{i}.db"));
+        std::fs::copy(&pristine, &db).unwrap();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let wait = Duration::from_micros(x % span.max(1));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+            .arg("--db")
+            .arg(&db)
+            .args(["bundle", "import", bundle.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(wait);
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        let (integrity, records, people) = state(&db, &device).await;
+        assert_eq!(integrity, "ok", "kill {i} after {wait:?}");
+        if records == 0 {
+            assert_eq!(people, 0, "kill {i}: no records, no rows");
+            before += 1;
+        } else {
+            assert_eq!(records, total, "kill {i}: all records or none");
+            assert_eq!(people, 400, "kill {i}: all rows with the records");
+            after += 1;
+        }
+        // Whatever state it was left in, importing again completes it (or says nothing is new).
+        let again = ansinh(&db, &["bundle", "import", bundle.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&again.stderr);
+        assert!(again.status.success() || stderr.contains("exchange.replayed"), "{stderr}");
+        assert_eq!(state(&db, &device).await, ("ok".to_string(), total, 400));
+    }
+    eprintln!("killed before commit {before} times, after {after} times");
+
+    // The rebuilt city equals the live one.
+    ok(&city, &["bundle", "import", bundle.to_str().unwrap()]);
+    ok(&city, &["rebuild"]);
+    let receipt = dir.path().join("receipt.json");
+    ok(&city, &["bundle", "receipt", "--out", receipt.to_str().unwrap()]);
+    let said = ok(&ward, &["bundle", "import-receipt", receipt.to_str().unwrap()]);
+    assert!(said.contains(&format!("up to seq {total}")), "{said}");
+    // With the receipt in, the next export has nothing to send.
+    let out =
+        ansinh(&ward, &["bundle", "export", "--to-key", city_pub.to_str().unwrap(), "--out", bundle.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exchange.nothing_to_send"));
+}

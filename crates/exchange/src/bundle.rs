@@ -1,0 +1,153 @@
+//! The bundle file. Plain text inside the age encryption:
+//! `ANSINH-BUNDLE\n`, manifest length (u32 big-endian), manifest JSON, Ed25519 signature (64
+//! bytes) over `ansinh-bundle-v1\0` + manifest, then the records as deflated JSON lines. The
+//! manifest carries the SHA-256 of those compressed bytes, so the signature covers everything.
+
+use crate::keys::{DeviceKeys, verifying_from_hex};
+use crate::{ExchangeError, Result};
+use ansinh_store::{ApplyReport, BundleOrigin, ChangeRecord, SCHEMA_VERSION, Store};
+use ed25519_dalek::{Signature, Signer};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+pub const BUNDLE_FORMAT: u32 = 1;
+const MAGIC: &[u8] = b"ANSINH-BUNDLE\n";
+const SIGN_CONTEXT: &[u8] = b"ansinh-bundle-v1\0";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub schema_version: i64,
+    pub device_id: String,
+    pub ward: String,
+    /// Ed25519 verifying key of the device, hex.
+    pub signing_key: String,
+    pub first_seq: i64,
+    pub last_seq: i64,
+    pub records: usize,
+    /// Records per entity.
+    pub counts: BTreeMap<String, usize>,
+    /// SHA-256 (hex) of the compressed records.
+    pub payload_hash: String,
+    /// Information only.
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportOutcome {
+    pub manifest: Manifest,
+    pub report: ApplyReport,
+    pub dry_run: bool,
+}
+
+/// This device's records after `since`, as an encrypted, signed bundle for `recipient`.
+pub async fn export_bundle(
+    store: &Store,
+    keys: &DeviceKeys,
+    since: i64,
+    recipient: &age::x25519::Recipient,
+) -> Result<(Vec<u8>, Manifest)> {
+    let records = store.changes_since(&keys.device_id, since).await?;
+    let (Some(first), Some(last)) = (records.first(), records.last()) else {
+        return Err(ExchangeError::NothingToSend(since));
+    };
+    let mut counts = BTreeMap::new();
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    for r in &records {
+        *counts.entry(r.entity.clone()).or_default() += 1;
+        serde_json::to_writer(&mut z, r).expect("records serialise");
+        z.write_all(b"\n")?;
+    }
+    let payload = z.finish()?;
+    let manifest = Manifest {
+        format: BUNDLE_FORMAT,
+        schema_version: SCHEMA_VERSION,
+        device_id: keys.device_id.clone(),
+        ward: store.home_ward().await?,
+        signing_key: hex::encode(keys.signing.verifying_key().to_bytes()),
+        first_seq: first.seq,
+        last_seq: last.seq,
+        records: records.len(),
+        counts,
+        payload_hash: hex::encode(Sha256::digest(&payload)),
+        created_at: chrono_now(),
+    };
+    let m = serde_json::to_vec(&manifest).expect("manifest serialises");
+    let sig = keys.signing.sign(&[SIGN_CONTEXT, &m].concat());
+    let mut plain = Vec::with_capacity(payload.len() + m.len() + 100);
+    plain.extend_from_slice(MAGIC);
+    plain.extend_from_slice(&(m.len() as u32).to_be_bytes());
+    plain.extend_from_slice(&m);
+    plain.extend_from_slice(&sig.to_bytes());
+    plain.extend_from_slice(&payload);
+    let sealed = age::encrypt(recipient, &plain).map_err(|e| ExchangeError::BadKey(e.to_string()))?;
+    Ok((sealed, manifest))
+}
+
+fn chrono_now() -> String {
+    // Seconds since the epoch as text: the crate needs no calendar for an informational stamp.
+    let s = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    format!("unix:{s}")
+}
+
+/// Decrypts and checks a bundle (signature, payload hash, counts); returns its records.
+pub fn read_bundle(keys: &DeviceKeys, sealed: &[u8]) -> Result<(Manifest, Vec<ChangeRecord>)> {
+    let plain = age::decrypt(&keys.identity, sealed).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys => ExchangeError::NotForThisOffice,
+        age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => ExchangeError::NotABundle,
+        _ => ExchangeError::Damaged,
+    })?;
+    let rest = plain.strip_prefix(MAGIC).ok_or(ExchangeError::NotABundle)?;
+    let (len, rest) = rest.split_at_checked(4).ok_or(ExchangeError::Damaged)?;
+    let len = u32::from_be_bytes(len.try_into().expect("4 bytes")) as usize;
+    let (m, rest) = rest.split_at_checked(len).ok_or(ExchangeError::Damaged)?;
+    let (sig, payload) = rest.split_at_checked(64).ok_or(ExchangeError::Damaged)?;
+    let manifest: Manifest = serde_json::from_slice(m).map_err(|_| ExchangeError::Damaged)?;
+    if manifest.format != BUNDLE_FORMAT {
+        return Err(ExchangeError::Format(manifest.format));
+    }
+    let sig = Signature::from_slice(sig).map_err(|_| ExchangeError::BadSignature)?;
+    verifying_from_hex(&manifest.signing_key)?
+        .verify_strict(&[SIGN_CONTEXT, m].concat(), &sig)
+        .map_err(|_| ExchangeError::BadSignature)?;
+    if hex::encode(Sha256::digest(payload)) != manifest.payload_hash {
+        return Err(ExchangeError::Damaged);
+    }
+    let mut text = String::new();
+    flate2::read::DeflateDecoder::new(payload).read_to_string(&mut text).map_err(|_| ExchangeError::Damaged)?;
+    let records: Vec<ChangeRecord> = text
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| ExchangeError::Damaged)?;
+    let consistent = records.len() == manifest.records
+        && records.iter().all(|r| r.device_id == manifest.device_id)
+        && records.first().map(|r| r.seq) == Some(manifest.first_seq)
+        && records.last().map(|r| r.seq) == Some(manifest.last_seq);
+    if !consistent {
+        return Err(ExchangeError::Damaged);
+    }
+    Ok((manifest, records))
+}
+
+/// Imports a bundle: everything checked, then the new records applied in one transaction
+/// (`dry_run`: rolled back, the report says what would happen). A bundle with nothing new
+/// is refused as a replay; it changes nothing either way.
+pub async fn import_bundle(store: &Store, keys: &DeviceKeys, sealed: &[u8], dry_run: bool) -> Result<ImportOutcome> {
+    let (manifest, records) = read_bundle(keys, sealed)?;
+    let origin = BundleOrigin {
+        payload_hash: manifest.payload_hash.clone(),
+        device_id: manifest.device_id.clone(),
+        ward: manifest.ward.clone(),
+        signing_key: manifest.signing_key.clone(),
+        first_seq: manifest.first_seq,
+        last_seq: manifest.last_seq,
+    };
+    let report = store.import_changes(&records, Some(&origin), dry_run).await?;
+    if !dry_run && report.applied == 0 && report.gaps.is_empty() {
+        return Err(ExchangeError::Replayed);
+    }
+    Ok(ImportOutcome { manifest, report, dry_run })
+}

@@ -1,0 +1,73 @@
+//! Why a bundle or receipt was refused: each has a stable code the UI translates.
+
+use ansinh_core::{AppError, FieldError};
+use ansinh_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    #[error("the file could not be read: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("this bundle is not addressed to this office (encrypted to another key)")]
+    NotForThisOffice,
+    #[error("the bundle is damaged or truncated")]
+    Damaged,
+    #[error("not an ansinh bundle")]
+    NotABundle,
+    #[error("the signature does not match: the bundle was changed or signed by another key")]
+    BadSignature,
+    #[error("bundle format {0} is not supported")]
+    Format(u32),
+    #[error("this bundle was already imported: nothing new")]
+    Replayed,
+    #[error("invalid key: {0}")]
+    BadKey(String),
+    #[error("no office to send to: add its public key first")]
+    NoRecipient,
+    #[error("nothing to send after seq {0}")]
+    NothingToSend(i64),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ExchangeError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExchangeError::Io(_) => "exchange.io",
+            ExchangeError::NotForThisOffice => "exchange.not_for_this_office",
+            ExchangeError::Damaged => "exchange.damaged",
+            ExchangeError::NotABundle => "exchange.not_a_bundle",
+            ExchangeError::BadSignature => "exchange.bad_signature",
+            ExchangeError::Format(_) => "exchange.format",
+            ExchangeError::Replayed => "exchange.replayed",
+            ExchangeError::BadKey(_) => "exchange.bad_key",
+            ExchangeError::NoRecipient => "exchange.no_recipient",
+            ExchangeError::NothingToSend(_) => "exchange.nothing_to_send",
+            ExchangeError::Store(_) => "storage",
+        }
+    }
+
+    /// The stable code of any refusal, the store's included (`exchange.tampered`, `.fork`...).
+    pub fn full_code(&self) -> String {
+        match self {
+            ExchangeError::Store(StoreError::Conflict(f)) => f.code.clone(),
+            ExchangeError::Store(StoreError::Invalid(v)) if v.len() == 1 => v[0].code.clone(),
+            other => other.code().to_string(),
+        }
+    }
+}
+
+impl From<ExchangeError> for AppError {
+    fn from(e: ExchangeError) -> Self {
+        match e {
+            ExchangeError::Store(s) => s.into(),
+            ExchangeError::Io(io) => AppError::File(io.to_string()),
+            other => {
+                let mut f = FieldError::new("bundle", other.code(), other.to_string());
+                if let ExchangeError::NothingToSend(s) = other {
+                    f = f.param("since", s.to_string());
+                }
+                AppError::Conflict(f)
+            }
+        }
+    }
+}

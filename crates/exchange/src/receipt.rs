@@ -1,0 +1,83 @@
+//! Receipts: the office tells a ward, signed, how far each device's series has arrived, so
+//! the ward knows what the city has and where its next bundle starts. Not secret: plain JSON.
+
+use crate::keys::{DeviceKeys, verifying_from_hex};
+use crate::{ExchangeError, Result};
+use ansinh_store::{BundleOrigin, SeriesHead, Store};
+use ed25519_dalek::{Signature, Signer};
+use serde::{Deserialize, Serialize};
+
+const SIGN_CONTEXT: &[u8] = b"ansinh-receipt-v1\0";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The signed body, JSON text (kept as text so the signature checks the exact bytes).
+    pub body: String,
+    /// Ed25519 signature, hex.
+    pub signature: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Body {
+    format: u32,
+    office_device: String,
+    office_signing_key: String,
+    heads: Vec<Head>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Head {
+    device_id: String,
+    last_seq: i64,
+    last_hash: String,
+}
+
+/// A signed receipt for everything this desktop holds (every series it has).
+pub async fn make_receipt(store: &Store, keys: &DeviceKeys) -> Result<Receipt> {
+    let heads = store
+        .series_heads()
+        .await?
+        .into_iter()
+        .map(|h| Head { device_id: h.device_id, last_seq: h.last_seq, last_hash: h.last_hash })
+        .collect();
+    let body = Body {
+        format: 1,
+        office_device: keys.device_id.clone(),
+        office_signing_key: hex::encode(keys.signing.verifying_key().to_bytes()),
+        heads,
+    };
+    let body = serde_json::to_string(&body).expect("receipt serialises");
+    let sig = keys.signing.sign(&[SIGN_CONTEXT, body.as_bytes()].concat());
+    Ok(Receipt { body, signature: hex::encode(sig.to_bytes()) })
+}
+
+/// Checks a receipt's signature (the office's key is pinned on first sight, like a device's)
+/// and records it. Returns the seq of this device the office has.
+pub async fn import_receipt(store: &Store, text: &str) -> Result<i64> {
+    let r: Receipt = serde_json::from_str(text).map_err(|_| ExchangeError::NotABundle)?;
+    let body: Body = serde_json::from_str(&r.body).map_err(|_| ExchangeError::NotABundle)?;
+    let sig = hex::decode(&r.signature)
+        .ok()
+        .and_then(|b| Signature::from_slice(&b).ok())
+        .ok_or(ExchangeError::BadSignature)?;
+    verifying_from_hex(&body.office_signing_key)?
+        .verify_strict(&[SIGN_CONTEXT, r.body.as_bytes()].concat(), &sig)
+        .map_err(|_| ExchangeError::BadSignature)?;
+    // Pin the office key through the same bookkeeping bundles use (no records applied).
+    let origin = BundleOrigin {
+        payload_hash: format!("receipt:{}", r.signature),
+        device_id: body.office_device.clone(),
+        ward: String::new(),
+        signing_key: body.office_signing_key.clone(),
+        first_seq: 0,
+        last_seq: 0,
+    };
+    store.import_changes(&[], Some(&origin), false).await?;
+    let heads: Vec<SeriesHead> = body
+        .heads
+        .into_iter()
+        .map(|h| SeriesHead { device_id: h.device_id, last_seq: h.last_seq, last_hash: h.last_hash })
+        .collect();
+    store.record_receipt(&body.office_device, &heads).await?;
+    Ok(heads.iter().find(|h| h.device_id == store.device_id()).map_or(0, |h| h.last_seq))
+}

@@ -1,0 +1,395 @@
+//! Applying change records from other devices. The tables are projections of the records:
+//! an entity's row is a pure function of the set of its records, so any arrival order,
+//! duplication or interleaving of bundles ends in the same database.
+//!
+//! Per entity the records form a graph through `base` (the version a change was made on).
+//! Heads are records no other record is based on. One head: that version. Several heads:
+//! concurrent changes — all kept, the row shows the head with the greatest (device id, seq)
+//! (money records: the last version both sides share, never one side's change), and a review
+//! item shows every side until an officer settles it with a change based on all heads.
+
+use super::tables::{self, MONEY};
+use crate::changes::{self, ChangeRecord, SCHEMA_VERSION};
+use crate::error::{Result, StoreError};
+use crate::sqlrow::insert_rows;
+use ansinh_core::FieldError;
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::{AssertSqlSafe, Row, SqliteConnection};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+pub(crate) fn bundle_error(code: &str, message: &str) -> StoreError {
+    StoreError::Conflict(FieldError::new("bundle", code, message))
+}
+
+/// A hole in a device's series: records from `expected` on are missing, so nothing of that
+/// device past the hole was applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    pub device_id: String,
+    pub expected_seq: i64,
+    pub found_seq: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ApplyReport {
+    pub received: usize,
+    /// New records written (and projected).
+    pub applied: usize,
+    /// Records this desktop already had (same hash).
+    pub already_had: usize,
+    pub gaps: Vec<Gap>,
+    /// Counts of open review items by kind after the import.
+    pub review: BTreeMap<String, i64>,
+    /// New records per entity.
+    pub entities: BTreeMap<String, usize>,
+    /// Rows still waiting for a parent from a bundle not yet imported.
+    pub waiting: i64,
+}
+
+/// One entity's records, oldest first by (device, seq).
+struct Versions {
+    records: Vec<ChangeRecord>,
+}
+
+impl Versions {
+    async fn load(conn: &mut SqliteConnection, entity: &str, id: &str) -> Result<Versions> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{} WHERE entity = ? AND entity_id = ? ORDER BY device_id, seq",
+            changes::SELECT
+        )))
+        .bind(entity)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(Versions { records: rows.iter().map(changes::from_row).collect() })
+    }
+
+    /// Records nobody is based on, in (device, seq) order.
+    fn heads(&self) -> Vec<&ChangeRecord> {
+        let based_on: HashSet<&str> = self.records.iter().flat_map(|r| r.bases()).collect();
+        let heads: Vec<&ChangeRecord> =
+            self.records.iter().filter(|r| !based_on.contains(r.record_id.as_str())).collect();
+        // Identical rows from several devices (a shared cycle both created) are not a conflict.
+        if heads.len() > 1 && heads.iter().all(|h| same_content(&h.payload, &heads[0].payload)) {
+            return vec![*heads.last().expect("non-empty")];
+        }
+        heads
+    }
+
+    fn ancestors(&self, from: &ChangeRecord) -> HashSet<String> {
+        let by_id: HashMap<&str, &ChangeRecord> = self.records.iter().map(|r| (r.record_id.as_str(), r)).collect();
+        let mut seen = HashSet::new();
+        let mut todo = vec![from.record_id.as_str()];
+        while let Some(id) = todo.pop() {
+            if seen.insert(id.to_string())
+                && let Some(r) = by_id.get(id)
+            {
+                todo.extend(r.bases());
+            }
+        }
+        seen
+    }
+
+    /// The version a money record shows while in conflict: the latest every head descends from.
+    fn shared_base(&self, heads: &[&ChangeRecord]) -> Option<&ChangeRecord> {
+        let mut common: Option<HashSet<String>> = None;
+        for h in heads {
+            let a = self.ancestors(h);
+            common = Some(match common {
+                None => a,
+                Some(c) => c.intersection(&a).cloned().collect(),
+            });
+        }
+        let common = common.unwrap_or_default();
+        self.records.iter().filter(|r| common.contains(&r.record_id)).max_by_key(|r| self.ancestors(r).len())
+    }
+}
+
+/// Rows equal apart from who/when wrote them.
+fn same_content(a: &str, b: &str) -> bool {
+    let strip = |s: &str| -> Option<Value> {
+        let mut v: Value = serde_json::from_str(s).ok()?;
+        if let Some(o) = v.as_object_mut() {
+            o.retain(|k, _| !k.starts_with("updated_") && !k.starts_with("created_"));
+        }
+        Some(v)
+    };
+    strip(a).is_some() && strip(a) == strip(b)
+}
+
+/// The record id a local change to this entity builds on (the version it shows).
+pub(crate) async fn current_version(conn: &mut SqliteConnection, entity: &str, id: &str) -> Result<Option<String>> {
+    let v = Versions::load(conn, entity, id).await?;
+    Ok(v.heads().last().map(|r| r.record_id.clone()))
+}
+
+/// All heads of an entity (what a settling change must be based on).
+pub(crate) async fn heads_of(conn: &mut SqliteConnection, entity: &str, id: &str) -> Result<Vec<ChangeRecord>> {
+    let v = Versions::load(conn, entity, id).await?;
+    Ok(v.heads().into_iter().cloned().collect())
+}
+
+fn side(r: &ChangeRecord) -> Value {
+    json!({
+        "record_id": r.record_id, "device_id": r.device_id, "seq": r.seq, "officer": r.officer,
+        "recorded_at": r.recorded_at, "row": serde_json::from_str::<Value>(&r.payload).unwrap_or(Value::Null),
+    })
+}
+
+async fn set_review(
+    conn: &mut SqliteConnection,
+    kind: &str,
+    entity: &str,
+    id: &str,
+    other: &str,
+    sides: Option<Value>,
+) -> Result<()> {
+    match sides {
+        Some(s) => {
+            sqlx::query(
+                "INSERT INTO review_items (kind, entity, entity_id, other_id, sides) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (kind, entity, entity_id, other_id) DO UPDATE SET sides = excluded.sides,
+                   status = CASE WHEN review_items.sides = excluded.sides THEN review_items.status ELSE 'open' END",
+            )
+            .bind(kind)
+            .bind(entity)
+            .bind(id)
+            .bind(other)
+            .bind(s.to_string())
+            .execute(&mut *conn)
+            .await?;
+        }
+        None => {
+            sqlx::query("UPDATE review_items SET status = 'resolved' WHERE kind = ? AND entity = ? AND entity_id = ? AND other_id = ? AND status = 'open'")
+                .bind(kind)
+                .bind(entity)
+                .bind(id)
+                .bind(other)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Brings one entity's row in line with its records, and its review items with its heads.
+pub(crate) async fn project(conn: &mut SqliteConnection, entity: &str, id: &str) -> Result<()> {
+    let Some(info) = tables::table_info(conn, entity).await? else {
+        return Err(bundle_error("exchange.unknown_entity", &format!("no table for entity {entity}")));
+    };
+    let v = Versions::load(conn, entity, id).await?;
+    let heads = v.heads();
+    let Some(winner) = heads.last().copied() else { return Ok(()) };
+    let money = MONEY.contains(&entity);
+    let kind = if money { "money_conflict" } else { "conflict" };
+    let shown = if heads.len() > 1 {
+        set_review(conn, kind, entity, id, "", Some(Value::Array(heads.iter().map(|h| side(h)).collect()))).await?;
+        if money { v.shared_base(&heads).unwrap_or(heads[0]) } else { winner }
+    } else {
+        winner
+    };
+    let Ok(Value::Object(mut row)) = serde_json::from_str::<Value>(&shown.payload) else {
+        return Err(bundle_error("exchange.bad_payload", &format!("{entity} {id}: payload is not a row")));
+    };
+    if info.table == "beneficiaries" {
+        hold_id_number(conn, &v, id, &mut row).await?;
+    }
+    if !tables::parents_present(conn, &info, &row).await? {
+        sqlx::query("INSERT INTO exchange_waiting (entity, entity_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .bind(entity)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM exchange_waiting WHERE entity = ? AND entity_id = ?")
+        .bind(entity)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    // A row another record already holds a unique value of (two payments of one person for
+    // one period) is never merged: it waits in the review queue, both sides shown.
+    sqlx::query("SAVEPOINT project_row").execute(&mut *conn).await?;
+    match tables::upsert(conn, &info, &row).await {
+        Ok(()) => {
+            sqlx::query("RELEASE project_row").execute(&mut *conn).await?;
+            // Settled: no clash any more, and no conflict when a single version is left.
+            let kinds =
+                if heads.len() > 1 { "('unique_clash')" } else { "('unique_clash', 'conflict', 'money_conflict')" };
+            sqlx::query(AssertSqlSafe(format!(
+                "UPDATE review_items SET status = 'resolved'
+                 WHERE entity = ? AND entity_id = ? AND other_id = '' AND status = 'open' AND kind IN {kinds}"
+            )))
+            .bind(entity)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Err(StoreError::Db(e)) if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
+            sqlx::query("ROLLBACK TO project_row").execute(&mut *conn).await?;
+            sqlx::query("RELEASE project_row").execute(&mut *conn).await?;
+            let sides = json!([side(shown), { "error": e.to_string() }]);
+            set_review(conn, "unique_clash", entity, id, "", Some(sides)).await?;
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// The same ID number registered on two devices: never merged. The person with the smaller
+/// id keeps the number in the table (the same on every machine), the other row shows none,
+/// and a duplicate-review item shows both.
+async fn hold_id_number(
+    conn: &mut SqliteConnection,
+    v: &Versions,
+    id: &str,
+    row: &mut serde_json::Map<String, Value>,
+) -> Result<()> {
+    let Some(number) = row.get("id_number").and_then(Value::as_str).map(str::to_string) else { return Ok(()) };
+    let mut others: Vec<String> = Vec::new();
+    for r in sqlx::query(
+        "SELECT DISTINCT entity_id FROM change_log WHERE entity = 'beneficiary' AND entity_id <> ?
+           AND json_extract(payload, '$.id_number') = ?",
+    )
+    .bind(id)
+    .bind(&number)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        others.push(r.get(0));
+    }
+    let me = v.records.last().expect("loaded");
+    for other in others {
+        let (low, high) =
+            if other.as_str() < id { (other.clone(), id.to_string()) } else { (id.to_string(), other.clone()) };
+        let other_v = Versions::load(conn, "beneficiary", &other).await?;
+        let Some(other_head) = other_v.heads().last().map(|r| (*r).clone()) else { continue };
+        // Only while the other one still carries the number.
+        let still = serde_json::from_str::<Value>(&other_head.payload)
+            .ok()
+            .and_then(|p| p.get("id_number").and_then(Value::as_str).map(|s| s == number))
+            .unwrap_or(false);
+        if !still {
+            continue;
+        }
+        let (a, b) = if low == id { (side(me), side(&other_head)) } else { (side(&other_head), side(me)) };
+        set_review(conn, "duplicate_person", "beneficiary", &low, &high, Some(json!([a, b]))).await?;
+        if other.as_str() < id {
+            row.insert("id_number".into(), Value::Null);
+        } else {
+            sqlx::query("UPDATE beneficiaries SET id_number = NULL WHERE id = ?")
+                .bind(&other)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks and stores incoming records and projects every entity they touch, inside the caller's
+/// transaction (foreign keys deferred to its commit, so the order of rows does not matter).
+pub(crate) async fn apply(conn: &mut SqliteConnection, incoming: &[ChangeRecord]) -> Result<ApplyReport> {
+    sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *conn).await?;
+    let mut report = ApplyReport { received: incoming.len(), ..ApplyReport::default() };
+    let mut by_device: BTreeMap<&str, BTreeMap<i64, &ChangeRecord>> = BTreeMap::new();
+    for r in incoming {
+        if r.hash != r.computed_hash() {
+            return Err(bundle_error(
+                "exchange.tampered",
+                &format!("record {}#{} does not match its hash", r.device_id, r.seq),
+            ));
+        }
+        if r.schema_version > SCHEMA_VERSION {
+            return Err(bundle_error(
+                "exchange.schema_newer",
+                "records from a newer version of ansinh: update this desktop first",
+            ));
+        }
+        if r.schema_version < 3 {
+            return Err(bundle_error(
+                "exchange.schema_older",
+                "records from an older version of ansinh that did not ship rows",
+            ));
+        }
+        if let Some(prev) = by_device.entry(&r.device_id).or_default().insert(r.seq, r)
+            && prev.hash != r.hash
+        {
+            return Err(bundle_error("exchange.fork", &format!("two different records {}#{}", r.device_id, r.seq)));
+        }
+    }
+    let mut touched: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut new_rows = Vec::new();
+    for (device, series) in by_device {
+        let last = sqlx::query("SELECT seq, hash FROM change_log WHERE device_id = ? ORDER BY seq DESC LIMIT 1")
+            .bind(device)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let (mut last_seq, mut last_hash) = last.map_or((0, String::new()), |r| (r.get::<i64, _>(0), r.get(1)));
+        for (seq, r) in series {
+            if seq <= last_seq {
+                let have: Option<String> =
+                    sqlx::query_scalar("SELECT hash FROM change_log WHERE device_id = ? AND seq = ?")
+                        .bind(device)
+                        .bind(seq)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                if have.as_deref() != Some(r.hash.as_str()) {
+                    return Err(bundle_error(
+                        "exchange.fork",
+                        &format!("record {device}#{seq} differs from the one already here"),
+                    ));
+                }
+                report.already_had += 1;
+            } else if seq == last_seq + 1 {
+                if r.prev_hash != last_hash {
+                    return Err(bundle_error(
+                        "exchange.chain_broken",
+                        &format!("record {device}#{seq} does not follow #{last_seq}"),
+                    ));
+                }
+                touched.insert((r.entity.clone(), r.entity_id.clone()));
+                *report.entities.entry(r.entity.clone()).or_default() += 1;
+                new_rows.push(changes::record_vals(r));
+                last_seq = seq;
+                last_hash = r.hash.clone();
+                report.applied += 1;
+            } else {
+                report.gaps.push(Gap { device_id: device.to_string(), expected_seq: last_seq + 1, found_seq: seq });
+                break;
+            }
+        }
+    }
+    insert_rows(conn, "change_log", changes::COLS, &new_rows).await?;
+    for (entity, id) in &touched {
+        project(conn, entity, id).await?;
+    }
+    project_waiting(conn).await?;
+    report.waiting = sqlx::query_scalar("SELECT COUNT(*) FROM exchange_waiting").fetch_one(&mut *conn).await?;
+    report.review = review_counts(conn).await?;
+    Ok(report)
+}
+
+pub(crate) async fn review_counts(conn: &mut SqliteConnection) -> Result<BTreeMap<String, i64>> {
+    let rows = sqlx::query("SELECT kind, COUNT(*) FROM review_items WHERE status = 'open' GROUP BY kind")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1))).collect())
+}
+
+/// Projects rows that waited for a parent, until a round brings no more in.
+pub(crate) async fn project_waiting(conn: &mut SqliteConnection) -> Result<()> {
+    loop {
+        let waiting: Vec<(String, String)> =
+            sqlx::query_as("SELECT entity, entity_id FROM exchange_waiting ORDER BY entity, entity_id")
+                .fetch_all(&mut *conn)
+                .await?;
+        for (e, id) in &waiting {
+            project(conn, e, id).await?;
+        }
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM exchange_waiting").fetch_one(&mut *conn).await?;
+        if left == 0 || left as usize == waiting.len() {
+            return Ok(());
+        }
+    }
+}

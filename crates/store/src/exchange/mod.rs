@@ -1,0 +1,411 @@
+//! Exchange between desktops: change records out (series since a seq), change records in
+//! (checked, stored and projected in one transaction), the review queue of what a merge could
+//! not decide, rebuilding the tables from the records, and the exchange bookkeeping
+//! (pinned peer keys, office recipients, receipts). Bundle crypto is in `ansinh-exchange`.
+
+pub(crate) mod merge;
+pub(crate) mod tables;
+
+use crate::changes::{self, ChangeRecord, ChangeWriter};
+use crate::error::Result;
+use crate::{Store, now};
+pub use merge::{ApplyReport, Gap};
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, Row, SqliteConnection};
+
+/// How far one device's series goes on this desktop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SeriesHead {
+    pub device_id: String,
+    pub last_seq: i64,
+    pub last_hash: String,
+}
+
+/// What a bundle says about itself, recorded with its import.
+#[derive(Debug, Clone)]
+pub struct BundleOrigin {
+    pub payload_hash: String,
+    pub device_id: String,
+    pub ward: String,
+    pub signing_key: String,
+    pub first_seq: i64,
+    pub last_seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewItem {
+    pub id: i64,
+    pub kind: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub other_id: String,
+    pub sides: serde_json::Value,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptView {
+    pub office_device: String,
+    pub device_id: String,
+    pub acked_seq: i64,
+    pub received_at: String,
+}
+
+/// A rebuilt database compared with the live one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RebuildReport {
+    pub records: i64,
+    pub tables: Vec<(String, usize)>,
+    /// Tables whose rebuilt rows differ from the live ones, with the first differing row.
+    pub differences: Vec<(String, String)>,
+}
+
+impl Store {
+    /// This device's records after `since` (or another device's, relayed), in series order.
+    pub async fn changes_since(&self, device_id: &str, since: i64) -> Result<Vec<ChangeRecord>> {
+        let rows =
+            sqlx::query(AssertSqlSafe(format!("{} WHERE device_id = ? AND seq > ? ORDER BY seq", changes::SELECT)))
+                .bind(device_id)
+                .bind(since)
+                .fetch_all(&self.reader)
+                .await?;
+        Ok(rows.iter().map(changes::from_row).collect())
+    }
+
+    /// The last record of every series held here: what a receipt acknowledges.
+    pub async fn series_heads(&self) -> Result<Vec<SeriesHead>> {
+        let rows = sqlx::query(
+            "SELECT c.device_id, c.seq, c.hash FROM change_log c
+             JOIN (SELECT device_id, MAX(seq) AS m FROM change_log GROUP BY device_id) l
+               ON l.device_id = c.device_id AND l.m = c.seq ORDER BY c.device_id",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.iter().map(|r| SeriesHead { device_id: r.get(0), last_seq: r.get(1), last_hash: r.get(2) }).collect())
+    }
+
+    /// Checks, stores and projects incoming records in ONE transaction; `dry_run` rolls it back
+    /// and returns what would have happened. A device key differing from the pinned one is refused.
+    pub async fn import_changes(
+        &self,
+        records: &[ChangeRecord],
+        origin: Option<&BundleOrigin>,
+        dry_run: bool,
+    ) -> Result<ApplyReport> {
+        let mut tx = self.begin_checked().await?;
+        if let Some(o) = origin {
+            pin_peer(&mut tx, o).await?;
+        }
+        let report = merge::apply(&mut tx, records).await?;
+        if let Some(o) = origin {
+            sqlx::query(
+                "INSERT INTO exchange_imports (payload_hash, device_id, ward, first_seq, last_seq, applied, imported_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (payload_hash) DO NOTHING",
+            )
+            .bind(&o.payload_hash)
+            .bind(&o.device_id)
+            .bind(&o.ward)
+            .bind(o.first_seq)
+            .bind(o.last_seq)
+            .bind(report.applied as i64)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        }
+        if dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(report)
+    }
+
+    pub async fn review_items(&self, open_only: bool) -> Result<Vec<ReviewItem>> {
+        let rows = sqlx::query(
+            "SELECT id, kind, entity, entity_id, other_id, sides, status FROM review_items
+             WHERE (? = 0 OR status = 'open') ORDER BY kind, entity, entity_id, other_id",
+        )
+        .bind(open_only as i64)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| ReviewItem {
+                id: r.get(0),
+                kind: r.get(1),
+                entity: r.get(2),
+                entity_id: r.get(3),
+                other_id: r.get(4),
+                sides: serde_json::from_str(r.get::<&str, _>(5)).unwrap_or_default(),
+                status: r.get(6),
+            })
+            .collect())
+    }
+
+    /// Settles a conflict by keeping one side (`keep`: its record id): the row takes that
+    /// version and a new change record based on every side ends the conflict everywhere.
+    pub async fn settle_review(&self, id: i64, keep: &str) -> Result<()> {
+        let mut tx = self.begin_checked().await?;
+        let (kind, entity, entity_id): (String, String, String) =
+            sqlx::query_as("SELECT kind, entity, entity_id FROM review_items WHERE id = ? AND status = 'open'")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| crate::StoreError::NotFound { entity: "review_item", id: id.to_string() })?;
+        if kind != "conflict" && kind != "money_conflict" {
+            return Err(merge::bundle_error("review.not_a_conflict", "only a conflict is settled by keeping a side"));
+        }
+        let heads = merge::heads_of(&mut tx, &entity, &entity_id).await?;
+        let chosen = heads
+            .iter()
+            .find(|h| h.record_id == keep)
+            .ok_or_else(|| merge::bundle_error("review.unknown_side", "that version is not one of the sides"))?;
+        let info = tables::table_info(&mut tx, &entity)
+            .await?
+            .ok_or_else(|| merge::bundle_error("exchange.unknown_entity", &entity))?;
+        let serde_json::Value::Object(mut row) = serde_json::from_str(&chosen.payload).unwrap_or_default() else {
+            return Err(merge::bundle_error("exchange.bad_payload", &entity));
+        };
+        let now = now();
+        let author = self.author();
+        for (col, val) in [("updated_at", &now), ("updated_by", &author.officer), ("updated_device", &author.device_id)]
+        {
+            if info.cols.iter().any(|c| c == col) {
+                row.insert(col.into(), val.clone().into());
+            }
+        }
+        tables::upsert(&mut tx, &info, &row).await?;
+        let mut log = ChangeWriter::start(&mut tx, &author, &now).await?;
+        log.record_resolving(&entity, &entity_id, heads.iter().map(|h| h.record_id.clone()).collect());
+        log.flush(&mut tx).await?;
+        sqlx::query("UPDATE review_items SET status = 'resolved' WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The officer has looked at a duplicate or clash and decided outside this queue.
+    pub async fn dismiss_review(&self, id: i64) -> Result<()> {
+        let done = sqlx::query("UPDATE review_items SET status = 'dismissed' WHERE id = ? AND status = 'open'")
+            .bind(id)
+            .execute(&self.writer)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(crate::StoreError::NotFound { entity: "review_item", id: id.to_string() });
+        }
+        Ok(())
+    }
+
+    pub async fn add_recipient(&self, name: &str, recipient: &str) -> Result<()> {
+        sqlx::query("INSERT INTO exchange_recipients (name, recipient) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET recipient = excluded.recipient")
+            .bind(name)
+            .bind(recipient)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn recipients(&self) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as("SELECT name, recipient FROM exchange_recipients ORDER BY name")
+            .fetch_all(&self.reader)
+            .await?)
+    }
+
+    /// Records a verified receipt: how far each series has arrived at `office`.
+    pub async fn record_receipt(&self, office: &str, heads: &[SeriesHead]) -> Result<()> {
+        let mut tx = self.begin_checked().await?;
+        for h in heads {
+            sqlx::query(
+                "INSERT INTO exchange_receipts (office_device, device_id, acked_seq, acked_hash, received_at) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (office_device, device_id) DO UPDATE SET acked_seq = MAX(acked_seq, excluded.acked_seq),
+                   acked_hash = CASE WHEN excluded.acked_seq >= acked_seq THEN excluded.acked_hash ELSE acked_hash END,
+                   received_at = excluded.received_at",
+            )
+            .bind(office)
+            .bind(&h.device_id)
+            .bind(h.last_seq)
+            .bind(&h.last_hash)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn receipts(&self) -> Result<Vec<ReceiptView>> {
+        let rows = sqlx::query("SELECT office_device, device_id, acked_seq, received_at FROM exchange_receipts ORDER BY office_device, device_id")
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| ReceiptView {
+                office_device: r.get(0),
+                device_id: r.get(1),
+                acked_seq: r.get(2),
+                received_at: r.get(3),
+            })
+            .collect())
+    }
+
+    /// Declares what this desktop is: the city office (`None`: every other ward's record is
+    /// read-only here) or a ward's desktop (`Some(code)`).
+    pub async fn set_office(&self, ward: Option<&str>) -> Result<()> {
+        self.set_setting(OFFICE_SETTING, ward.unwrap_or("city")).await
+    }
+
+    /// The highest seq of this device any office has acknowledged (where the next bundle starts).
+    pub async fn acknowledged_seq(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(acked_seq), 0) FROM exchange_receipts WHERE device_id = ?")
+            .bind(self.author().device_id)
+            .fetch_one(&self.reader)
+            .await?)
+    }
+
+    /// The ward this desktop serves: the `office` setting, else the ward most of its own
+    /// registrations are in ('' before any).
+    pub async fn home_ward(&self) -> Result<String> {
+        if let Some(w) = self.setting(OFFICE_SETTING).await?.filter(|w| !w.is_empty() && w != "city") {
+            return Ok(w);
+        }
+        Ok(sqlx::query_scalar(
+            "SELECT ward_code FROM beneficiaries WHERE created_device = ? GROUP BY ward_code ORDER BY COUNT(*) DESC, ward_code LIMIT 1",
+        )
+        .bind(self.author().device_id)
+        .fetch_optional(&self.reader)
+        .await?
+        .unwrap_or_default())
+    }
+
+    /// A canonical dump of every projected table and the review queue (without local status):
+    /// two desktops holding the same records give the same text.
+    pub async fn canonical_dump(&self) -> Result<String> {
+        let mut conn = self.reader.acquire().await?;
+        dump(&mut conn).await
+    }
+
+    /// Rebuilds a fresh database at `path` from this one's change records alone and compares
+    /// its tables with the live ones.
+    pub async fn rebuild_into(&self, path: &std::path::Path) -> Result<RebuildReport> {
+        let fresh = Store::open(path).await?;
+        let rows = sqlx::query(AssertSqlSafe(format!("{} ORDER BY device_id, seq", changes::SELECT)))
+            .fetch_all(&self.reader)
+            .await?;
+        let records: Vec<ChangeRecord> = rows.iter().map(changes::from_row).collect();
+        {
+            let mut tx = fresh.begin_checked().await?;
+            sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
+            for chunk in records.chunks(2000) {
+                let vals: Vec<_> = chunk.iter().map(changes::record_vals).collect();
+                crate::sqlrow::insert_rows(&mut tx, "change_log", changes::COLS, &vals).await?;
+            }
+            let keys: Vec<(String, String)> =
+                sqlx::query_as("SELECT DISTINCT entity, entity_id FROM change_log ORDER BY entity, entity_id")
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for (e, id) in keys {
+                merge::project(&mut tx, &e, &id).await?;
+            }
+            merge::project_waiting(&mut tx).await?;
+            tx.commit().await?;
+        }
+        let mut live = self.reader.acquire().await?;
+        let mut rebuilt = fresh.reader.acquire().await?;
+        let infos = tables::projected_tables(&mut live).await?;
+        let a = tables::dump(&mut live, &infos).await?;
+        let b = tables::dump(&mut rebuilt, &infos).await?;
+        let mut differences = Vec::new();
+        for ((table, x), (_, y)) in a.iter().zip(&b) {
+            if x != y {
+                let first = x
+                    .iter()
+                    .zip(y)
+                    .find(|(p, q)| p != q)
+                    .map(|(p, _)| p.clone())
+                    .unwrap_or_else(|| format!("{} live rows, {} rebuilt", x.len(), y.len()));
+                differences.push((table.clone(), first));
+            }
+        }
+        drop(rebuilt);
+        fresh.close().await;
+        Ok(RebuildReport {
+            records: records.len() as i64,
+            tables: a.iter().map(|(t, r)| (t.clone(), r.len())).collect(),
+            differences,
+        })
+    }
+}
+
+async fn pin_peer(conn: &mut SqliteConnection, o: &BundleOrigin) -> Result<()> {
+    let pinned: Option<String> = sqlx::query_scalar("SELECT signing_key FROM exchange_peers WHERE device_id = ?")
+        .bind(&o.device_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match pinned {
+        Some(k) if k != o.signing_key => {
+            Err(merge::bundle_error("exchange.key_mismatch", "this device signed earlier bundles with another key"))
+        }
+        Some(_) => Ok(()),
+        None => {
+            sqlx::query("INSERT INTO exchange_peers (device_id, signing_key, ward, first_seen) VALUES (?, ?, ?, ?)")
+                .bind(&o.device_id)
+                .bind(&o.signing_key)
+                .bind(&o.ward)
+                .bind(now())
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+    }
+}
+
+async fn dump(conn: &mut SqliteConnection) -> Result<String> {
+    let infos = tables::projected_tables(conn).await?;
+    let mut out = String::new();
+    for (table, rows) in tables::dump(conn, &infos).await? {
+        out.push_str(&format!("## {table}\n"));
+        for r in rows {
+            out.push_str(&r);
+            out.push('\n');
+        }
+    }
+    out.push_str("## review_items\n");
+    let items: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT kind, entity, entity_id, other_id, sides FROM review_items WHERE status <> 'resolved' ORDER BY kind, entity, entity_id, other_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for i in items {
+        out.push_str(&format!("{i:?}\n"));
+    }
+    Ok(out)
+}
+
+/// `city` on the city office's desktop (`ansinh office city`), else a ward code or unset.
+pub const OFFICE_SETTING: &str = "office";
+
+/// City mode: a person (and everything attached to them) registered on a desktop of another
+/// ward arrived by a bundle and is read-only here. Rows of this desktop, of desktops of the same
+/// ward (a ward with two machines), or of no known peer stay writable.
+pub(crate) async fn check_owned(store: &Store, conn: &mut SqliteConnection, beneficiary_id: &str) -> Result<()> {
+    let row: Option<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT b.created_device, b.ward_code, p.ward FROM beneficiaries b
+         LEFT JOIN exchange_peers p ON p.device_id = b.created_device WHERE b.id = ?",
+    )
+    .bind(beneficiary_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((device, ward, Some(peer_ward))) = row else { return Ok(()) };
+    if device == store.author().device_id {
+        return Ok(());
+    }
+    // A ward desktop whose ward is not known yet (nothing registered) blocks nothing.
+    let home = store.home_ward().await?;
+    let city = store.setting(OFFICE_SETTING).await?.as_deref() == Some("city");
+    if !city && (home.is_empty() || home == peer_ward) {
+        return Ok(());
+    }
+    Err(crate::StoreError::Conflict(
+        ansinh_core::FieldError::new("id", "exchange.read_only", "this record belongs to another ward: read-only here")
+            .param("ward", ward),
+    ))
+}

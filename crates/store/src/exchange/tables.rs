@@ -1,0 +1,191 @@
+//! Entity ↔ table, generically: a change record's payload is the stored row as a JSON object
+//! (column → value), read back with SQLite's own `json_object` and written back with an upsert.
+//! A new table is covered as soon as its entity name is its table name.
+
+use crate::error::{Result, StoreError};
+use sqlx::{AssertSqlSafe, Row, SqliteConnection};
+use std::collections::HashMap;
+
+/// Entities named before the rule "entity = table name".
+const NAMED: &[(&str, &str)] = &[
+    ("beneficiary", "beneficiaries"),
+    ("account", "accounts"),
+    ("payment", "payments"),
+    ("withdrawal", "withdrawals"),
+    ("cycle", "payment_cycles"),
+];
+
+/// Money records: never settled by picking one side.
+pub const MONEY: &[&str] = &["payment", "payments", "withdrawal", "withdrawals"];
+
+#[derive(Debug, Clone)]
+pub struct TableInfo {
+    pub table: String,
+    pub pk: String,
+    pub cols: Vec<String>,
+    /// Foreign keys: (parent table, column here, parent column).
+    pub fks: Vec<(String, String, String)>,
+}
+
+/// The schema is the binary's (migrations are embedded and run at open), so what a table looks
+/// like is the same for every database this process opens: read it once.
+static INFO: std::sync::LazyLock<std::sync::Mutex<HashMap<String, Option<TableInfo>>>> =
+    std::sync::LazyLock::new(Default::default);
+
+pub async fn table_info(conn: &mut SqliteConnection, entity: &str) -> Result<Option<TableInfo>> {
+    if let Some(hit) = INFO.lock().expect("not poisoned").get(entity) {
+        return Ok(hit.clone());
+    }
+    let info = read_table_info(conn, entity).await?;
+    INFO.lock().expect("not poisoned").insert(entity.to_string(), info.clone());
+    Ok(info)
+}
+
+async fn read_table_info(conn: &mut SqliteConnection, entity: &str) -> Result<Option<TableInfo>> {
+    let table = NAMED.iter().find(|(e, _)| *e == entity).map_or(entity, |(_, t)| *t);
+    // Only plain identifiers reach the dynamic SQL below.
+    if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()) {
+        return Ok(None);
+    }
+    let rows =
+        sqlx::query("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid").bind(table).fetch_all(&mut *conn).await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let cols: Vec<String> = rows.iter().map(|r| r.get::<String, _>(0)).collect();
+    let pk =
+        rows.iter().find(|r| r.get::<i64, _>(1) == 1).map(|r| r.get::<String, _>(0)).unwrap_or_else(|| cols[0].clone());
+    let fks = sqlx::query("SELECT \"table\", \"from\", COALESCE(\"to\", 'rowid') FROM pragma_foreign_key_list(?)")
+        .bind(table)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1), r.get::<String, _>(2)))
+        .filter(|(p, _, to)| [p, to].iter().all(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')))
+        .collect();
+    Ok(Some(TableInfo { table: table.to_string(), pk, cols, fks }))
+}
+
+fn json_expr(info: &TableInfo) -> String {
+    let pairs: Vec<String> = info.cols.iter().map(|c| format!("'{c}', \"{c}\"")).collect();
+    format!("json_object({})", pairs.join(", "))
+}
+
+/// The stored rows of the given (entity, id)s as JSON text, keyed by (entity, id).
+pub async fn read_back<'a>(
+    conn: &mut SqliteConnection,
+    keys: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<HashMap<(String, String), String>> {
+    let mut by_entity: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (e, id) in keys {
+        by_entity.entry(e).or_default().push(id);
+    }
+    let mut out = HashMap::new();
+    for (entity, ids) in by_entity {
+        let Some(info) = table_info(conn, entity).await? else { continue };
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT \"{pk}\", {json} FROM {t} WHERE \"{pk}\" IN ({q})",
+                pk = info.pk,
+                json = json_expr(&info),
+                t = info.table,
+                q = vec!["?"; chunk.len()].join(",")
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(&mut *conn).await? {
+                out.insert((entity.to_string(), r.get::<String, _>(0)), r.get::<String, _>(1));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Inserts or replaces the row `row` (a JSON object of this table's columns).
+pub async fn upsert(
+    conn: &mut SqliteConnection,
+    info: &TableInfo,
+    row: &serde_json::Map<String, serde_json::Value>,
+) -> Result<()> {
+    let cols: Vec<&String> = row.keys().collect();
+    if let Some(bad) = cols.iter().find(|c| !info.cols.contains(c)) {
+        return Err(StoreError::field(
+            "payload",
+            "exchange.schema_mismatch",
+            &format!("{}.{bad}: no such column", info.table),
+        ));
+    }
+    let set: Vec<String> =
+        cols.iter().filter(|c| **c != &info.pk).map(|c| format!("\"{c}\" = excluded.\"{c}\"")).collect();
+    let sql = format!(
+        "INSERT INTO {t} ({c}) VALUES ({q}) ON CONFLICT (\"{pk}\") DO {upd}",
+        t = info.table,
+        c = cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(","),
+        q = vec!["?"; cols.len()].join(","),
+        pk = info.pk,
+        upd = if set.is_empty() { "NOTHING".to_string() } else { format!("UPDATE SET {}", set.join(", ")) },
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for v in row.values() {
+        q = match v {
+            serde_json::Value::Null => q.bind(None::<String>),
+            serde_json::Value::Bool(b) => q.bind(*b as i64),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => q.bind(i),
+                None => q.bind(n.as_f64()),
+            },
+            serde_json::Value::String(s) => q.bind(s.clone()),
+            other => q.bind(other.to_string()),
+        };
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Every table that change records project into, for dumps and rebuilds.
+pub async fn projected_tables(conn: &mut SqliteConnection) -> Result<Vec<TableInfo>> {
+    let entities: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT entity FROM change_log ORDER BY entity").fetch_all(&mut *conn).await?;
+    let mut out: Vec<TableInfo> = Vec::new();
+    for e in entities {
+        if let Some(info) = table_info(conn, &e).await?
+            && !out.iter().any(|i| i.table == info.table)
+        {
+            out.push(info);
+        }
+    }
+    Ok(out)
+}
+
+/// A canonical text dump of the given tables (rows as JSON in key order), for comparisons.
+pub async fn dump(conn: &mut SqliteConnection, tables: &[TableInfo]) -> Result<Vec<(String, Vec<String>)>> {
+    let mut out = Vec::new();
+    for info in tables {
+        let sql = format!("SELECT {} FROM {} ORDER BY \"{}\"", json_expr(info), info.table, info.pk);
+        out.push((info.table.clone(), sqlx::query_scalar(AssertSqlSafe(sql)).fetch_all(&mut *conn).await?));
+    }
+    Ok(out)
+}
+
+/// Are the rows this one refers to (its foreign keys) there?
+pub async fn parents_present(
+    conn: &mut SqliteConnection,
+    info: &TableInfo,
+    row: &serde_json::Map<String, serde_json::Value>,
+) -> Result<bool> {
+    for (parent, from, to) in &info.fks {
+        let value = match row.get(from) {
+            None | Some(serde_json::Value::Null) => continue,
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM {parent} WHERE \"{to}\" = ?)");
+        let there: bool = sqlx::query_scalar(AssertSqlSafe(sql)).bind(&value).fetch_one(&mut *conn).await?;
+        if !there {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,158 @@
+//! Exchange in the real window: a ward's bundle picked with `<input type=file>`, previewed
+//! (dry run: nothing written), then imported; this desktop's own records exported for an office
+//! into the export folder, and readable only with that office's key; the review page.
+
+use crate::harness::{App, TIMEOUT, testid_css};
+use ansinh_core::inputs::BeneficiaryInput;
+use ansinh_core::validate;
+use ansinh_exchange::{DeviceKeys, parse_recipient};
+use ansinh_store::Store;
+use fantoccini::Locator;
+use serde_json::json;
+use std::path::Path;
+
+async fn pick_file(app: &App, testid: &str, path: &Path) {
+    let input = app.client().find(Locator::Css(&testid_css(testid))).await.expect("file input");
+    input.send_keys(path.to_str().unwrap()).await.expect("send_keys on <input type=file>");
+}
+
+/// A ward desktop outside the app: its own database, one person registered, its keys.
+async fn ward_desktop(dir: &Path) -> (Store, DeviceKeys, ansinh_core::records::Beneficiary) {
+    let store = Store::open(&dir.join("ward.db")).await.unwrap();
+    let refs = store.refs().await.unwrap();
+    let input = BeneficiaryInput {
+        full_name: "Nguyễn Thị Ánh".into(),
+        birth_date: "05/03/1941".into(),
+        sex: "Nữ".into(),
+        id_number: "001141012345".into(),
+        ward_code: "90001".into(),
+        group_code: "cao_tuoi_ngheo_80".into(),
+        ..BeneficiaryInput::default()
+    };
+    let today = chrono::Local::now().date_naive();
+    let person = validate::beneficiary(&input, &refs, today).unwrap();
+    store.add_beneficiary(&person).await.unwrap();
+    let keys = DeviceKeys::load_or_create(&store).await.unwrap();
+    (store, keys, person)
+}
+
+#[tokio::test]
+async fn a_ward_bundle_is_previewed_then_imported_and_an_own_bundle_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let exports = dir.path().join("exports");
+    let app = App::start_with_env("exchange", &[("ANSINH_EXPORT_DIR", exports.to_str().unwrap())]).await;
+    app.wait_ready().await;
+    app.skip_demo_offer().await;
+    app.click("nav-exchange").await;
+    app.find("exchange-page").await;
+    let recipient = app.wait_text("exchange-recipient", |t| t.starts_with("age1"), TIMEOUT).await;
+
+    // The ward seals its records for this desktop's key.
+    let (ward, ward_keys, _) = ward_desktop(dir.path()).await;
+    let (sealed, _) =
+        ansinh_exchange::export_bundle(&ward, &ward_keys, 0, &parse_recipient(&recipient).unwrap()).await.unwrap();
+    let file = dir.path().join("phuong-90001.ansinh");
+    std::fs::write(&file, &sealed).unwrap();
+
+    // Picked: a dry-run preview; nothing is written yet.
+    pick_file(&app, "exchange-file", &file).await;
+    let counts = app.wait_text("exchange-preview-counts", |t| !t.is_empty(), TIMEOUT).await;
+    assert!(counts.contains("1 thay đổi trong tệp") && counts.contains("1 mới"), "{counts}");
+    let info = app.invoke("app_info", json!({})).await.unwrap();
+    assert_eq!(info["beneficiary_count"], 0, "the preview wrote nothing");
+
+    app.click("exchange-apply").await;
+    let result = app.wait_text("exchange-result", |t| !t.is_empty(), TIMEOUT).await;
+    assert!(result.contains("Đã nhập 1 thay đổi"), "{result}");
+    let info = app.invoke("app_info", json!({})).await.unwrap();
+    assert_eq!(info["beneficiary_count"], 1);
+
+    // The same file again: refused with a translated message, nothing changes.
+    pick_file(&app, "exchange-file", &file).await;
+    app.wait_text("exchange-preview-counts", |t| t.contains("0 mới"), TIMEOUT).await;
+    assert!(!app.find("exchange-apply").await.is_enabled().await.unwrap(), "nothing new to import");
+
+    // This desktop's own work, sent to the ward's office key.
+    let person = json!({ "input": {
+        "full_name": "Trần Thị Bình", "birth_date": "1940", "sex": "Nữ", "id_number": "001140000777",
+        "ward_code": "90002", "group_code": "cao_tuoi_ngheo_80"
+    }});
+    app.invoke("add_beneficiary", person).await.expect("add_beneficiary");
+    app.click("nav-review").await;
+    app.find("review-page").await;
+    app.find("review-empty").await;
+    app.click("nav-exchange").await;
+    app.find("exchange-page").await;
+    app.find("exchange-add-office").await.click().await.unwrap();
+    app.type_into("exchange-office-name", "Thành phố").await;
+    app.type_into("exchange-office-key", &serde_json::to_string(&ward_keys.public("")).unwrap()).await;
+    app.click("exchange-office-save").await;
+    app.find("exchange-export").await;
+    app.click("exchange-export").await;
+    let saved = app.wait_text("exchange-export-result", |t| t.contains(".ansinh"), TIMEOUT).await;
+    let path = saved.split(": ").last().unwrap().trim();
+    assert!(Path::new(path).starts_with(&exports), "saved in the export folder: {saved}");
+    let (manifest, records) = ansinh_exchange::read_bundle(&ward_keys, &std::fs::read(path).unwrap()).unwrap();
+    assert_eq!(manifest.records, 1);
+    assert_eq!(records[0].entity, "beneficiary");
+    assert!(records[0].payload.contains("Trần Thị Bình"));
+    assert_eq!(manifest.device_id, app.text("exchange-device").await);
+    app.close().await;
+}
+
+/// Imports one bundle file through the page: pick, preview, import.
+async fn import_through_page(app: &App, file: &Path) {
+    pick_file(app, "exchange-file", file).await;
+    app.wait_text("exchange-preview-counts", |t| !t.is_empty(), TIMEOUT).await;
+    app.click("exchange-apply").await;
+    app.wait_text("exchange-result", |t| t.contains("Đã nhập"), TIMEOUT).await;
+}
+
+#[tokio::test]
+async fn two_desktops_correcting_one_person_meet_on_the_review_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::start("exchange-review").await;
+    app.wait_ready().await;
+    app.skip_demo_offer().await;
+    app.click("nav-exchange").await;
+    let recipient = app.wait_text("exchange-recipient", |t| t.starts_with("age1"), TIMEOUT).await;
+    let to_app = parse_recipient(&recipient).unwrap();
+
+    // Two desktops of ward 90001: the second takes the first one's records, then both correct
+    // the same person's phone offline.
+    let (d1, d2) = (dir.path().join("w1"), dir.path().join("w2"));
+    let (w1, k1, original) = ward_desktop(&d1).await;
+    let w2 = Store::open(&d2.join("ward.db")).await.unwrap();
+    let k2 = DeviceKeys::load_or_create(&w2).await.unwrap();
+    let to_w2 = parse_recipient(&serde_json::to_string(&k2.public("")).unwrap()).unwrap();
+    let (b, _) = ansinh_exchange::export_bundle(&w1, &k1, 0, &to_w2).await.unwrap();
+    ansinh_exchange::import_bundle(&w2, &k2, &b, false).await.unwrap();
+    let id = original.id.to_string();
+    for (store, phone) in [(&w1, "0901111111"), (&w2, "0902222222")] {
+        let mut person = original.clone();
+        person.phone = phone.into();
+        store.update_beneficiary(&person).await.unwrap();
+    }
+    for (n, (store, keys)) in [(&w1, &k1), (&w2, &k2)].into_iter().enumerate() {
+        let (sealed, _) = ansinh_exchange::export_bundle(store, keys, 0, &to_app).await.unwrap();
+        let file = dir.path().join(format!("w{n}.ansinh"));
+        std::fs::write(&file, sealed).unwrap();
+        import_through_page(&app, &file).await;
+    }
+
+    app.click("nav-review").await;
+    app.find("review-page").await;
+    let items = app.invoke("review_list", json!({})).await.unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 1, "{items}");
+    assert_eq!(items[0]["kind"], "conflict");
+    let item = items[0]["id"].as_i64().unwrap();
+    let kept = items[0]["sides"][0]["row"]["phone"].as_str().unwrap().to_string();
+    let card = app.text(&format!("review-item-{item}")).await;
+    assert!(card.contains("0901111111") && card.contains("0902222222"), "both sides shown: {card}");
+
+    app.click(&format!("review-keep-{item}-0")).await;
+    app.find("review-empty").await;
+    let person = app.invoke("get_beneficiary", json!({ "id": id })).await.unwrap();
+    assert_eq!(person["beneficiary"]["phone"], kept.as_str());
+    app.close().await;
+}
