@@ -9,7 +9,8 @@ SECONDS_EACH="${FUZZ_SECONDS:-20}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ansinh/target}/fuzz"
 for target in import_csv import_xlsx payment_results; do
   corpus="$CARGO_TARGET_DIR/corpus/$target"
-  mkdir -p "$corpus"
+  # Git keeps no empty folder: a target without committed seeds starts from an empty one.
+  mkdir -p "$corpus" "seeds/$target"
   echo "fuzz: $target for ${SECONDS_EACH}s"
   log="$CARGO_TARGET_DIR/$target.log"
   rc=0
