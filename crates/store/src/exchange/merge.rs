@@ -13,7 +13,7 @@ use crate::changes::{self, ChangeRecord, SCHEMA_VERSION};
 use crate::error::{Result, StoreError};
 use crate::sqlrow::insert_rows;
 use ansinh_core::FieldError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -24,7 +24,7 @@ pub(crate) fn bundle_error(code: &str, message: &str) -> StoreError {
 
 /// A hole in a device's series: records from `expected` on are missing, so nothing of that
 /// device past the hole was applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gap {
     pub device_id: String,
     pub expected_seq: i64,
