@@ -1,5 +1,5 @@
 //! `ansinh-server --database-url postgres://... --listen 127.0.0.1:8080` (or `sqlite:PATH`).
-//! Plain HTTP: run it behind a TLS reverse proxy (docs/EXCHANGE.md, "Server").
+//! Plain HTTP: run it on loopback behind a TLS reverse proxy (docs/EXCHANGE.md, "Server").
 
 use ansinh_server::{PgRecords, SqliteRecords, http};
 use clap::Parser;

@@ -67,3 +67,16 @@ async fn five_wards_through_the_server_on_sqlite_match_the_bundles() {
     let (s, _dir) = support::sqlite().await;
     city_by_server_matches_city_by_bundles(&support::spawn(s).await).await;
 }
+
+/// The client speaks HTTPS (rustls): a TLS URL with nothing behind it is a network error
+/// the officer can read, not a crash; nothing changes on the desktop.
+#[tokio::test]
+async fn an_unreachable_https_server_is_a_network_error() {
+    let ward = Desk::new().await;
+    ward.person("Nguyễn Thị Xuân", 1940, 101, "90001").await;
+    let before = ward.dump().await;
+    let e = sync(&ward.store, &ward.keys, "https://127.0.0.1:9").await.unwrap_err();
+    assert!(matches!(e, ansinh_server::client::SyncError::Network(_)), "{e:?}");
+    assert_eq!(ansinh_core::AppError::from(e).code(), "sync.network");
+    assert_eq!(ward.dump().await, before);
+}
