@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing ansinh needs; idempotent and quick when warm.
-#   - Debian/Ubuntu packages for Tauri 2 (WebKitGTK 4.1), Xvfb and WebKitWebDriver (e2e tests);
+#   - Debian/Ubuntu packages for Tauri 2 (WebKitGTK 4.1), Xvfb and WebKitWebDriver (e2e tests),
+#     PostgreSQL (the server's tests run against a throwaway cluster, scripts/pg.sh);
 #   - the UI's npm packages (`npm ci` in ui/ when node_modules is missing or older than the lock);
 #   - tauri-driver 2.1.0 (cargo install) for the real-window end-to-end tests.
 # Runs as root, or uses sudo for apt-get. Needs Rust (cargo, 1.94+) and Node.js 20.19+ already.
@@ -18,7 +19,7 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential curl wget file libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev pkg-config
-  xvfb xauth webkit2gtk-driver
+  xvfb xauth webkit2gtk-driver postgresql
 )
 
 is_installed() {

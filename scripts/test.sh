@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every check of the project, as CI runs it (the README's test command):
 #   set-up, cargo fmt --check, the UI's unit tests and type-checked build, clippy -D warnings,
-#   then all cargo tests, including the real-window end-to-end tests under Xvfb.
+#   then all cargo tests (with a throwaway PostgreSQL for the server's), including the real-window end-to-end tests under Xvfb.
 # Exits non-zero on the first failure. Build products live outside the clone
 # (CARGO_TARGET_DIR, default ~/.cache/ansinh/target) so a fresh clone reuses a warm build.
 set -euo pipefail
@@ -34,6 +34,10 @@ npm --prefix ui run build
 
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
+
+# The server's PostgreSQL tests fail (not skip) here: a throwaway cluster on loopback, stopped on exit.
+step "PostgreSQL on loopback for the server tests"
+source scripts/pg.sh
 
 # The e2e target needs a display: run every test binary under one Xvfb (the e2e harness runs
 # one app at a time itself). The screen is larger than the 1280x800 window.

@@ -101,6 +101,21 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     std::fs::write(path, bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))
 }
 
+/// `ansinh sync --server URL`: one round of online sync, then what it did.
+pub async fn sync(store: &Store, server: &str) -> Result<(), AppError> {
+    let keys = DeviceKeys::load_or_create(store).await?;
+    let r = ansinh_server::client::sync(store, &keys, server).await?;
+    let p = &r.pulled;
+    println!("pushed {} record(s); pulled {} new, {} already here", r.pushed, p.applied, p.already_had);
+    for g in &p.gaps {
+        println!("gap: device {} is missing records from #{} (next: #{})", g.device_id, g.expected_seq, g.found_seq);
+    }
+    for (kind, n) in &p.review {
+        println!("open review items ({kind}): {n}");
+    }
+    Ok(())
+}
+
 pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError> {
     let keys = DeviceKeys::load_or_create(store).await?;
     match action {

@@ -172,6 +172,13 @@ enum Command {
         #[command(subcommand)]
         action: exchange::BundleAction,
     },
+    /// Online sync with the central server: push this desktop's new records, pull and merge
+    /// everyone else's (docs/EXCHANGE.md, "Server"). Offline, nothing changes until the next sync.
+    Sync {
+        /// The server's base URL, e.g. `http://127.0.0.1:8080` (the office's TLS proxy in production).
+        #[arg(long)]
+        server: String,
+    },
     /// This desktop's exchange keys and the offices it sends to.
     Keys {
         #[command(subcommand)]
@@ -471,6 +478,7 @@ async fn run(cli: Cli) -> Result<(), AppError> {
             fieldwork::grievances(&store, as_of(&a)?, overdue, json).await?;
         }
         Command::Bundle { action } => exchange::bundle(&store, action).await?,
+        Command::Sync { server } => exchange::sync(&store, &server).await?,
         Command::Keys { action } => exchange::keys(&store, action).await?,
         Command::Review { action } => exchange::review(&store, action).await?,
         Command::Office { role } => exchange::office(&store, role).await?,

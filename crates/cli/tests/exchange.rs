@@ -117,3 +117,31 @@ async fn bundle_round_trip_and_kill_9_during_import_is_all_or_nothing() {
         ansinh(&ward, &["bundle", "export", "--to-key", city_pub.to_str().unwrap(), "--out", bundle.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("exchange.nothing_to_send"));
 }
+
+/// `ansinh sync` against a server on loopback: the ward pushes, the city pulls and holds the
+/// same people; a second sync has nothing to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_through_the_server_brings_the_wards_records_to_the_city() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ward, city) = (dir.path().join("ward.db"), dir.path().join("city.db"));
+    let central = ansinh_store::Store::open(&dir.path().join("central.db")).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(ansinh_server::http::serve(listener, ansinh_server::SqliteRecords { store: central }));
+    let run = |db: std::path::PathBuf, args: Vec<String>| {
+        tokio::task::spawn_blocking(move || ok(&db, &args.iter().map(String::as_str).collect::<Vec<_>>()))
+    };
+    run(ward.clone(), ["demo", "--wards", "1", "--beneficiaries", "60", "--months", "2"].map(String::from).to_vec())
+        .await
+        .unwrap();
+    let sync = |db: &std::path::Path| run(db.to_path_buf(), vec!["sync".into(), "--server".into(), url.clone()]);
+    let out = sync(&ward).await.unwrap();
+    assert!(out.starts_with("pushed ") && !out.starts_with("pushed 0 "), "{out}");
+    let out = sync(&city).await.unwrap();
+    assert!(out.contains("pulled ") && !out.contains("pulled 0 new"), "{out}");
+    assert_eq!(sync(&city).await.unwrap().lines().next().unwrap(), "pushed 0 record(s); pulled 0 new, 0 already here");
+    let (_, _, ward_people) = state(&ward, "").await;
+    let (integrity, _, city_people) = state(&city, "").await;
+    assert_eq!((integrity.as_str(), city_people), ("ok", ward_people));
+    assert!(ward_people >= 60, "{ward_people}");
+}

@@ -50,9 +50,9 @@ pub async fn export_bundle(
     recipient: &age::x25519::Recipient,
 ) -> Result<(Vec<u8>, Manifest)> {
     let records = store.changes_since(&keys.device_id, since).await?;
-    let (Some(first), Some(last)) = (records.first(), records.last()) else {
+    if records.is_empty() {
         return Err(ExchangeError::NothingToSend(since));
-    };
+    }
     let mut counts = BTreeMap::new();
     let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
     for r in &records {
@@ -61,19 +61,7 @@ pub async fn export_bundle(
         z.write_all(b"\n")?;
     }
     let payload = z.finish()?;
-    let manifest = Manifest {
-        format: BUNDLE_FORMAT,
-        schema_version: SCHEMA_VERSION,
-        device_id: keys.device_id.clone(),
-        ward: store.home_ward().await?,
-        signing_key: hex::encode(keys.signing.verifying_key().to_bytes()),
-        first_seq: first.seq,
-        last_seq: last.seq,
-        records: records.len(),
-        counts,
-        payload_hash: hex::encode(Sha256::digest(&payload)),
-        created_at: chrono_now(),
-    };
+    let manifest = manifest_for(store, keys, &records, counts, &payload).await?;
     let m = serde_json::to_vec(&manifest).expect("manifest serialises");
     let sig = keys.signing.sign(&[SIGN_CONTEXT, &m].concat());
     let mut plain = Vec::with_capacity(payload.len() + m.len() + 100);
@@ -84,6 +72,54 @@ pub async fn export_bundle(
     plain.extend_from_slice(&payload);
     let sealed = age::encrypt(recipient, &plain).map_err(|e| ExchangeError::BadKey(e.to_string()))?;
     Ok((sealed, manifest))
+}
+
+/// The manifest of a run of this device's records (non-empty), `payload` being what it hashes.
+pub(crate) async fn manifest_for(
+    store: &Store,
+    keys: &DeviceKeys,
+    records: &[ChangeRecord],
+    counts: BTreeMap<String, usize>,
+    payload: &[u8],
+) -> Result<Manifest> {
+    let (Some(first), Some(last)) = (records.first(), records.last()) else {
+        return Err(ExchangeError::NothingToSend(0));
+    };
+    Ok(Manifest {
+        format: BUNDLE_FORMAT,
+        schema_version: SCHEMA_VERSION,
+        device_id: keys.device_id.clone(),
+        ward: store.home_ward().await?,
+        signing_key: hex::encode(keys.signing.verifying_key().to_bytes()),
+        first_seq: first.seq,
+        last_seq: last.seq,
+        records: records.len(),
+        counts,
+        payload_hash: hex::encode(Sha256::digest(payload)),
+        created_at: chrono_now(),
+    })
+}
+
+impl Manifest {
+    /// What the store records with an import of these records (and pins the key from).
+    pub fn origin(&self) -> BundleOrigin {
+        BundleOrigin {
+            payload_hash: self.payload_hash.clone(),
+            device_id: self.device_id.clone(),
+            ward: self.ward.clone(),
+            signing_key: self.signing_key.clone(),
+            first_seq: self.first_seq,
+            last_seq: self.last_seq,
+        }
+    }
+
+    /// The records belong to this manifest: its device, count and sequence range.
+    pub(crate) fn covers(&self, records: &[ChangeRecord]) -> bool {
+        records.len() == self.records
+            && records.iter().all(|r| r.device_id == self.device_id)
+            && records.first().map(|r| r.seq) == Some(self.first_seq)
+            && records.last().map(|r| r.seq) == Some(self.last_seq)
+    }
 }
 
 fn chrono_now() -> String {
@@ -122,11 +158,7 @@ pub fn read_bundle(keys: &DeviceKeys, sealed: &[u8]) -> Result<(Manifest, Vec<Ch
         .map(serde_json::from_str)
         .collect::<std::result::Result<_, _>>()
         .map_err(|_| ExchangeError::Damaged)?;
-    let consistent = records.len() == manifest.records
-        && records.iter().all(|r| r.device_id == manifest.device_id)
-        && records.first().map(|r| r.seq) == Some(manifest.first_seq)
-        && records.last().map(|r| r.seq) == Some(manifest.last_seq);
-    if !consistent {
+    if !manifest.covers(&records) {
         return Err(ExchangeError::Damaged);
     }
     Ok((manifest, records))
@@ -137,14 +169,7 @@ pub fn read_bundle(keys: &DeviceKeys, sealed: &[u8]) -> Result<(Manifest, Vec<Ch
 /// is refused as a replay; it changes nothing either way.
 pub async fn import_bundle(store: &Store, keys: &DeviceKeys, sealed: &[u8], dry_run: bool) -> Result<ImportOutcome> {
     let (manifest, records) = read_bundle(keys, sealed)?;
-    let origin = BundleOrigin {
-        payload_hash: manifest.payload_hash.clone(),
-        device_id: manifest.device_id.clone(),
-        ward: manifest.ward.clone(),
-        signing_key: manifest.signing_key.clone(),
-        first_seq: manifest.first_seq,
-        last_seq: manifest.last_seq,
-    };
+    let origin = manifest.origin();
     let report = store.import_changes(&records, Some(&origin), dry_run).await?;
     if !dry_run && report.applied == 0 && report.gaps.is_empty() {
         return Err(ExchangeError::Replayed);

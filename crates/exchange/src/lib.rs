@@ -3,11 +3,13 @@
 //! office's age X25519 key; their import with a dry-run preview; signed receipts back.
 //! Checking and applying the records is the store's job (`Store::import_changes`).
 
+mod batch;
 mod bundle;
 mod error;
 mod keys;
 mod receipt;
 
+pub use batch::{SignedBatch, sign_batch, verify_batch};
 pub use bundle::{BUNDLE_FORMAT, ImportOutcome, Manifest, export_bundle, import_bundle, read_bundle};
 pub use error::ExchangeError;
 pub use keys::{DeviceKeys, PublicKeys, parse_recipient};

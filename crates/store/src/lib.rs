@@ -32,7 +32,8 @@ pub use cycles::CycleView;
 pub use drafts::{DraftView, MAX_DRAFT_BYTES};
 pub use error::{Result, StoreError};
 pub use exchange::{
-    ApplyReport, BundleOrigin, Gap, OFFICE_SETTING, RebuildReport, ReceiptView, ReviewItem, SeriesHead,
+    ApplyReport, BundleOrigin, Gap, OFFICE_SETTING, Peer, Placement, RebuildReport, ReceiptView, ReviewItem,
+    SeriesHead, check_incoming, place,
 };
 pub use exports::{ExportRecord, ExportView};
 pub use followup::{ContactView, FollowupList, FollowupRow};

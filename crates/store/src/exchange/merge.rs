@@ -13,7 +13,7 @@ use crate::changes::{self, ChangeRecord, SCHEMA_VERSION};
 use crate::error::{Result, StoreError};
 use crate::sqlrow::insert_rows;
 use ansinh_core::FieldError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -24,7 +24,7 @@ pub(crate) fn bundle_error(code: &str, message: &str) -> StoreError {
 
 /// A hole in a device's series: records from `expected` on are missing, so nothing of that
 /// device past the hole was applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gap {
     pub device_id: String,
     pub expected_seq: i64,
@@ -287,11 +287,10 @@ async fn hold_id_number(
     Ok(())
 }
 
-/// Checks and stores incoming records and projects every entity they touch, inside the caller's
-/// transaction (foreign keys deferred to its commit, so the order of rows does not matter).
-pub(crate) async fn apply(conn: &mut SqliteConnection, incoming: &[ChangeRecord]) -> Result<ApplyReport> {
-    sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *conn).await?;
-    let mut report = ApplyReport { received: incoming.len(), ..ApplyReport::default() };
+/// The checks every incoming batch passes before anything is stored (bundle import here, the
+/// central server's storage too): each record matches its hash, its schema is one this build
+/// reads, and no two records claim the same place in a series. Returns the series by device.
+pub fn check_incoming(incoming: &[ChangeRecord]) -> Result<BTreeMap<&str, BTreeMap<i64, &ChangeRecord>>> {
     let mut by_device: BTreeMap<&str, BTreeMap<i64, &ChangeRecord>> = BTreeMap::new();
     for r in incoming {
         if r.hash != r.computed_hash() {
@@ -318,6 +317,50 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, incoming: &[ChangeRecord]
             return Err(bundle_error("exchange.fork", &format!("two different records {}#{}", r.device_id, r.seq)));
         }
     }
+    Ok(by_device)
+}
+
+/// Where an incoming record goes in its series, given the series' head here and (for a seq at
+/// or below it) the hash of the record already held at that seq.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placement {
+    /// The same record is already here: ignored.
+    AlreadyHad,
+    /// It follows the head: stored.
+    Next,
+    /// Records before it are missing: it and everything after it in the batch are refused.
+    Gap(Gap),
+}
+
+pub fn place(r: &ChangeRecord, last_seq: i64, last_hash: &str, have: Option<&str>) -> Result<Placement> {
+    let (device, seq) = (&r.device_id, r.seq);
+    if seq <= last_seq {
+        if have != Some(r.hash.as_str()) {
+            return Err(bundle_error(
+                "exchange.fork",
+                &format!("record {device}#{seq} differs from the one already here"),
+            ));
+        }
+        Ok(Placement::AlreadyHad)
+    } else if seq == last_seq + 1 {
+        if r.prev_hash != last_hash {
+            return Err(bundle_error(
+                "exchange.chain_broken",
+                &format!("record {device}#{seq} does not follow #{last_seq}"),
+            ));
+        }
+        Ok(Placement::Next)
+    } else {
+        Ok(Placement::Gap(Gap { device_id: device.to_string(), expected_seq: last_seq + 1, found_seq: seq }))
+    }
+}
+
+/// Checks and stores incoming records and projects every entity they touch, inside the caller's
+/// transaction (foreign keys deferred to its commit, so the order of rows does not matter).
+pub(crate) async fn apply(conn: &mut SqliteConnection, incoming: &[ChangeRecord]) -> Result<ApplyReport> {
+    sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *conn).await?;
+    let mut report = ApplyReport { received: incoming.len(), ..ApplyReport::default() };
+    let by_device = check_incoming(incoming)?;
     let mut touched: BTreeSet<(String, String)> = BTreeSet::new();
     let mut new_rows = Vec::new();
     for (device, series) in by_device {
@@ -327,36 +370,29 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, incoming: &[ChangeRecord]
             .await?;
         let (mut last_seq, mut last_hash) = last.map_or((0, String::new()), |r| (r.get::<i64, _>(0), r.get(1)));
         for (seq, r) in series {
-            if seq <= last_seq {
-                let have: Option<String> =
-                    sqlx::query_scalar("SELECT hash FROM change_log WHERE device_id = ? AND seq = ?")
-                        .bind(device)
-                        .bind(seq)
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                if have.as_deref() != Some(r.hash.as_str()) {
-                    return Err(bundle_error(
-                        "exchange.fork",
-                        &format!("record {device}#{seq} differs from the one already here"),
-                    ));
-                }
-                report.already_had += 1;
-            } else if seq == last_seq + 1 {
-                if r.prev_hash != last_hash {
-                    return Err(bundle_error(
-                        "exchange.chain_broken",
-                        &format!("record {device}#{seq} does not follow #{last_seq}"),
-                    ));
-                }
-                touched.insert((r.entity.clone(), r.entity_id.clone()));
-                *report.entities.entry(r.entity.clone()).or_default() += 1;
-                new_rows.push(changes::record_vals(r));
-                last_seq = seq;
-                last_hash = r.hash.clone();
-                report.applied += 1;
+            let have: Option<String> = if seq <= last_seq {
+                sqlx::query_scalar("SELECT hash FROM change_log WHERE device_id = ? AND seq = ?")
+                    .bind(device)
+                    .bind(seq)
+                    .fetch_optional(&mut *conn)
+                    .await?
             } else {
-                report.gaps.push(Gap { device_id: device.to_string(), expected_seq: last_seq + 1, found_seq: seq });
-                break;
+                None
+            };
+            match place(r, last_seq, &last_hash, have.as_deref())? {
+                Placement::AlreadyHad => report.already_had += 1,
+                Placement::Next => {
+                    touched.insert((r.entity.clone(), r.entity_id.clone()));
+                    *report.entities.entry(r.entity.clone()).or_default() += 1;
+                    new_rows.push(changes::record_vals(r));
+                    last_seq = seq;
+                    last_hash = r.hash.clone();
+                    report.applied += 1;
+                }
+                Placement::Gap(gap) => {
+                    report.gaps.push(gap);
+                    break;
+                }
             }
         }
     }

@@ -9,7 +9,7 @@ pub(crate) mod tables;
 use crate::changes::{self, ChangeRecord, ChangeWriter};
 use crate::error::Result;
 use crate::{Store, now};
-pub use merge::{ApplyReport, Gap};
+pub use merge::{ApplyReport, Gap, Placement, check_incoming, place};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
@@ -19,6 +19,14 @@ pub struct SeriesHead {
     pub device_id: String,
     pub last_seq: i64,
     pub last_hash: String,
+}
+
+/// A device whose records arrived here, with the key pinned on first use and its ward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Peer {
+    pub device_id: String,
+    pub signing_key: String,
+    pub ward: String,
 }
 
 /// What a bundle says about itself, recorded with its import.
@@ -82,6 +90,14 @@ impl Store {
         .fetch_all(&self.reader)
         .await?;
         Ok(rows.iter().map(|r| SeriesHead { device_id: r.get(0), last_seq: r.get(1), last_hash: r.get(2) }).collect())
+    }
+
+    /// Every device whose records arrived here (its pinned key and ward).
+    pub async fn peers(&self) -> Result<Vec<Peer>> {
+        let rows = sqlx::query("SELECT device_id, signing_key, ward FROM exchange_peers ORDER BY device_id")
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(rows.iter().map(|r| Peer { device_id: r.get(0), signing_key: r.get(1), ward: r.get(2) }).collect())
     }
 
     /// Checks, stores and projects incoming records in ONE transaction; `dry_run` rolls it back

@@ -1,0 +1,46 @@
+//! Why the storage refused records: the same stable codes as a bundle import
+//! (`exchange.tampered`, `.fork`, `.chain_broken`, `.key_mismatch`...).
+
+use ansinh_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("{message}")]
+    Refused { code: String, message: String },
+    #[error("storage: {0}")]
+    Storage(String),
+}
+
+impl RecordError {
+    pub fn refused(code: &str, message: impl Into<String>) -> RecordError {
+        RecordError::Refused { code: code.into(), message: message.into() }
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            RecordError::Refused { code, .. } => code,
+            RecordError::Storage(_) => "storage",
+        }
+    }
+}
+
+impl From<StoreError> for RecordError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(f) => RecordError::Refused { code: f.code, message: f.message },
+            other => RecordError::Storage(other.to_string()),
+        }
+    }
+}
+
+impl From<sqlx::Error> for RecordError {
+    fn from(e: sqlx::Error) -> Self {
+        RecordError::Storage(e.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for RecordError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        RecordError::Storage(e.to_string())
+    }
+}

@@ -1,0 +1,82 @@
+//! The five-ward story merged at the city through the server, on PostgreSQL and on SQLite:
+//! the same database and review items as merging the bundles. And what the HTTP API refuses.
+
+mod support;
+use ansinh_exchange::sign_batch;
+use ansinh_server::client::sync;
+use ansinh_server::http::Refusal;
+use support::desks::{Desk, five_wards};
+
+type Item = (String, String, String, String, serde_json::Value);
+
+async fn review(d: &Desk) -> Vec<Item> {
+    let items = d.store.review_items(true).await.unwrap();
+    items.into_iter().map(|i| (i.kind, i.entity, i.entity_id, i.other_id, i.sides)).collect()
+}
+
+async fn city_by_server_matches_city_by_bundles(base: &str) {
+    let city = Desk::new().await;
+    let s = five_wards(&city).await;
+    for b in &s.bundles {
+        if let Err(e) = city.import(b).await {
+            assert_eq!(e.full_code(), "exchange.replayed");
+        }
+    }
+    // Every ward syncs once (pushing its series, pulling whatever is there yet).
+    for w in &s.wards {
+        let r = sync(&w.store, &w.keys, base).await.unwrap();
+        assert!(r.pushed > 0);
+    }
+    let online = Desk::new().await;
+    let r = sync(&online.store, &online.keys, base).await.unwrap();
+    assert!(r.pulled.applied > 0 && r.pulled.gaps.is_empty(), "{r:?}");
+    assert_eq!(online.dump().await, city.dump().await);
+    let items = review(&online).await;
+    let kinds: Vec<&str> = items.iter().map(|i| i.0.as_str()).collect();
+    assert_eq!(kinds, ["conflict", "duplicate_person", "money_conflict"]);
+    assert_eq!(items, review(&city).await);
+
+    // A second round brings nothing new; a ward that synced first now gets the others too.
+    let again = sync(&online.store, &online.keys, base).await.unwrap();
+    assert_eq!((again.pushed, again.pulled.applied), (0, 0));
+    let w1 = &s.wards[0];
+    let r = sync(&w1.store, &w1.keys, base).await.unwrap();
+    assert!(r.pulled.applied > 0);
+    assert_eq!(w1.store.count_beneficiaries().await.unwrap(), 7);
+
+    // The HTTP API refuses a batch whose signature does not cover what it carries.
+    let records = w1.store.changes_since(&w1.keys.device_id, 0).await.unwrap();
+    let mut batch = sign_batch(&w1.store, &w1.keys, records).await.unwrap();
+    batch.records[0].officer = "someone else".into();
+    let resp = reqwest::Client::new().post(format!("{base}/v1/records")).json(&batch).send().await.unwrap();
+    assert_eq!(resp.status(), 400);
+    assert_eq!(resp.json::<Refusal>().await.unwrap().code, "exchange.damaged");
+    batch.signature = "00".repeat(64);
+    let resp = reqwest::Client::new().post(format!("{base}/v1/records")).json(&batch).send().await.unwrap();
+    assert_eq!(resp.json::<Refusal>().await.unwrap().code, "exchange.bad_signature");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_wards_through_the_server_on_postgres_match_the_bundles() {
+    let Some(pg) = support::pg().await else { return };
+    city_by_server_matches_city_by_bundles(&support::spawn(pg).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_wards_through_the_server_on_sqlite_match_the_bundles() {
+    let (s, _dir) = support::sqlite().await;
+    city_by_server_matches_city_by_bundles(&support::spawn(s).await).await;
+}
+
+/// The client speaks HTTPS (rustls): a TLS URL with nothing behind it is a network error
+/// the officer can read, not a crash; nothing changes on the desktop.
+#[tokio::test]
+async fn an_unreachable_https_server_is_a_network_error() {
+    let ward = Desk::new().await;
+    ward.person("Nguyễn Thị Xuân", 1940, 101, "90001").await;
+    let before = ward.dump().await;
+    let e = sync(&ward.store, &ward.keys, "https://127.0.0.1:9").await.unwrap_err();
+    assert!(matches!(e, ansinh_server::client::SyncError::Network(_)), "{e:?}");
+    assert_eq!(ansinh_core::AppError::from(e).code(), "sync.network");
+    assert_eq!(ward.dump().await, before);
+}
