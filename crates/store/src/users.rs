@@ -171,17 +171,7 @@ impl Store {
                 password,
                 "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$mMnqLF6vIWQvUOt8VSX6lX6IHxIRF6i4dvT6kPj3pBY",
             );
-            append(
-                &mut tx,
-                &AuditEvent {
-                    actor: "-",
-                    action: "login.failed",
-                    entity: Some("users"),
-                    entity_id: None,
-                    details: fail("unknown_user"),
-                },
-            )
-            .await?;
+            append(&mut tx, &login_event("-", "login.failed", None, fail("unknown_user"))).await?;
             tx.commit().await?;
             return Err(bad_credentials());
         };
@@ -189,17 +179,7 @@ impl Store {
         if let Some(until) = user.locked_until.as_deref().and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok())
             && until > now
         {
-            append(
-                &mut tx,
-                &AuditEvent {
-                    actor: "-",
-                    action: "login.failed",
-                    entity: Some("users"),
-                    entity_id: Some(&user.id),
-                    details: fail("locked"),
-                },
-            )
-            .await?;
+            append(&mut tx, &login_event("-", "login.failed", Some(&user.id), fail("locked"))).await?;
             tx.commit().await?;
             let local = until.with_timezone(&chrono::Local).format("%H:%M %d/%m/%Y").to_string();
             return Err(StoreError::Access(FieldError {
@@ -211,17 +191,7 @@ impl Store {
             }));
         }
         if !user.active {
-            append(
-                &mut tx,
-                &AuditEvent {
-                    actor: "-",
-                    action: "login.failed",
-                    entity: Some("users"),
-                    entity_id: Some(&user.id),
-                    details: fail("inactive"),
-                },
-            )
-            .await?;
+            append(&mut tx, &login_event("-", "login.failed", Some(&user.id), fail("inactive"))).await?;
             tx.commit().await?;
             return Err(bad_credentials());
         }
@@ -237,17 +207,7 @@ impl Store {
                 .await?;
             let details =
                 json!({"username": username, "reason": "wrong_password", "failures": failures, "locked_until": locked});
-            append(
-                &mut tx,
-                &AuditEvent {
-                    actor: "-",
-                    action: "login.failed",
-                    entity: Some("users"),
-                    entity_id: Some(&user.id),
-                    details,
-                },
-            )
-            .await?;
+            append(&mut tx, &login_event("-", "login.failed", Some(&user.id), details)).await?;
             tx.commit().await?;
             return Err(bad_credentials());
         }
@@ -255,17 +215,7 @@ impl Store {
             .bind(&user.id)
             .execute(&mut *tx)
             .await?;
-        append(
-            &mut tx,
-            &AuditEvent {
-                actor: username,
-                action: "login.ok",
-                entity: Some("users"),
-                entity_id: Some(&user.id),
-                details: json!({}),
-            },
-        )
-        .await?;
+        append(&mut tx, &login_event(username, "login.ok", Some(&user.id), json!({}))).await?;
         tx.commit().await?;
         self.set_officer(username);
         Ok(UserView { locked_until: None, ..user })
@@ -303,4 +253,14 @@ impl Store {
         .await?
         .ok_or_else(|| StoreError::NotFound { entity: "grievance", id: id.to_string() })
     }
+}
+
+/// The audit entry of a sign-in attempt (`login.ok` / `login.failed`) about a user account.
+fn login_event<'a>(
+    actor: &'a str,
+    action: &'a str,
+    user_id: Option<&'a str>,
+    details: serde_json::Value,
+) -> AuditEvent<'a> {
+    AuditEvent { actor, action, entity: Some("users"), entity_id: user_id, details }
 }
