@@ -39,8 +39,9 @@ pub struct Author {
     pub officer: String,
 }
 
-/// One change record as stored and as shipped in bundles.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One change record as stored and as shipped in bundles. `FromRow` reads it from the
+/// `change_log` of SQLite here and of PostgreSQL on the server alike (columns by name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct ChangeRecord {
     pub device_id: String,
     pub seq: i64,
@@ -141,21 +142,8 @@ pub(crate) const SELECT: &str = "SELECT device_id, seq, record_id, entity, entit
     recorded_at, payload, prev_hash, hash, base FROM change_log";
 
 pub(crate) fn from_row(r: &sqlx::sqlite::SqliteRow) -> ChangeRecord {
-    ChangeRecord {
-        device_id: r.get(0),
-        seq: r.get(1),
-        record_id: r.get(2),
-        entity: r.get(3),
-        entity_id: r.get(4),
-        kind: r.get(5),
-        schema_version: r.get(6),
-        officer: r.get(7),
-        recorded_at: r.get(8),
-        payload: r.get(9),
-        prev_hash: r.get(10),
-        hash: r.get(11),
-        base: r.get(12),
-    }
+    // Every query selects the full `SELECT` column list, so decoding cannot miss a column.
+    <ChangeRecord as sqlx::FromRow<_>>::from_row(r).expect("a change_log row")
 }
 
 struct Pending {

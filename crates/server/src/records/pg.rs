@@ -4,7 +4,7 @@
 use super::{AppendReport, RecordStore, Result, ServerHead, one_series};
 use crate::RecordError;
 use ansinh_store::{BundleOrigin, ChangeRecord, Placement, check_incoming, place};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 use std::collections::HashMap;
 
@@ -20,24 +20,6 @@ impl PgRecords {
         let pool = PgPoolOptions::new().max_connections(8).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(PgRecords { pool })
-    }
-}
-
-fn from_row(r: &PgRow) -> ChangeRecord {
-    ChangeRecord {
-        device_id: r.get(0),
-        seq: r.get(1),
-        record_id: r.get(2),
-        entity: r.get(3),
-        entity_id: r.get(4),
-        kind: r.get(5),
-        schema_version: r.get(6),
-        officer: r.get(7),
-        recorded_at: r.get(8),
-        payload: r.get(9),
-        prev_hash: r.get(10),
-        hash: r.get(11),
-        base: r.get(12),
     }
 }
 
@@ -148,13 +130,12 @@ impl RecordStore for PgRecords {
     }
 
     async fn since(&self, device_id: &str, seq: i64) -> Result<Vec<ChangeRecord>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        Ok(sqlx::query_as::<_, ChangeRecord>(sqlx::AssertSqlSafe(format!(
             "SELECT {COLS} FROM change_log WHERE device_id = $1 AND seq > $2 ORDER BY seq"
         )))
         .bind(device_id)
         .bind(seq)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(from_row).collect())
+        .await?)
     }
 }
