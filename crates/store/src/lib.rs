@@ -165,6 +165,13 @@ impl Store {
         self.author.write().expect("author lock").officer = username.to_string();
     }
 
+    /// Grows with every change to people, accounts, payments or withdrawals (each write appends
+    /// change records in its transaction, merges included): in-memory caches built from those
+    /// tables are current while it stays the same, whichever process wrote.
+    pub async fn data_version(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM change_log").fetch_one(&self.reader).await?)
+    }
+
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
         setting(&self.reader, key).await
     }
