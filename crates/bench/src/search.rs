@@ -1,0 +1,1 @@
+//! Accent-insensitive search as an officer types.
