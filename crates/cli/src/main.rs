@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod bench;
 mod exchange;
 mod fieldwork;
 mod security;
@@ -71,6 +72,31 @@ enum UserAction {
 #[derive(Subcommand)]
 enum Command {
     /// Generate a deterministic synthetic city (same options, same data).
+    /// Benchmarks at ward, tenth-of-city and city size; results into docs/BENCHMARKS.md.
+    Bench {
+        /// Sizes to run: ward (2,500 people), tenth (30,000), city (300,000), 24 months each.
+        #[arg(long, value_delimiter = ',', default_value = "ward,tenth,city")]
+        sizes: Vec<String>,
+        /// Runs per figure (the median is kept).
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+        /// Folder for the datasets, reused between runs (the city needs tens of GB).
+        #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
+        /// The page to write.
+        #[arg(long, default_value = "docs/BENCHMARKS.md")]
+        out: PathBuf,
+        /// The DuckDB comparison script (python3 with duckdb).
+        #[arg(long, default_value = "bench/duckdb_dashboard.py")]
+        duckdb: PathBuf,
+        /// Skip the DuckDB comparison.
+        #[arg(long)]
+        no_duckdb: bool,
+        /// The release app binary: times its start on each size's database (needs a display,
+        /// tauri-driver and WebKitWebDriver, as the end-to-end tests do).
+        #[arg(long)]
+        app: Option<PathBuf>,
+    },
     Demo {
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
         wards: u16,
@@ -371,7 +397,14 @@ async fn run(cli: Cli) -> Result<(), AppError> {
     let path = cli.db.unwrap_or_else(ansinh_store::default_db_path);
     let keys = security::KeySource { key_file: cli.db_key_file, user: cli.user };
     // Commands that must not open the database first.
-    match &cli.command {
+    let command = match cli.command {
+        Command::Bench { sizes, repeat, dir, out, duckdb, no_duckdb, app } => {
+            let duckdb = (!no_duckdb).then_some(duckdb);
+            return bench::bench(bench::BenchArgs { sizes, repeat, dir, out, duckdb, app }).await;
+        }
+        c => c,
+    };
+    match &command {
         Command::Backup { action: BackupAction::Restore { file } } => {
             return security::backup_restore(&keys, file, &path).await;
         }
@@ -379,13 +412,13 @@ async fn run(cli: Cli) -> Result<(), AppError> {
         _ => {}
     }
     let (store, key) = keys.open(&path).await?;
-    match cli.command {
+    match command {
         Command::Audit { action: AuditAction::Verify } => security::audit_verify(&store).await?,
         Command::Audit { action: AuditAction::List { limit } } => security::audit_list(&store, limit).await?,
         Command::Backup { action: BackupAction::Now { dir } } => {
             security::backup_now(&store, key.as_ref(), dir.as_deref()).await?
         }
-        Command::Backup { action: BackupAction::List { .. } | BackupAction::Restore { .. } } => {
+        Command::Backup { action: BackupAction::List { .. } | BackupAction::Restore { .. } } | Command::Bench { .. } => {
             unreachable!("handled above")
         }
         Command::User { action: UserAction::Add { username, role, ward } } => {

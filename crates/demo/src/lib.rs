@@ -482,6 +482,16 @@ pub struct DemoSummary {
 /// Only into an empty database: demo people would otherwise mix with real ones (and the same
 /// seed twice would collide on ID numbers).
 pub async fn load(store: &ansinh_store::Store, opts: &DemoOptions) -> ansinh_store::Result<DemoSummary> {
+    load_in_chunks(store, opts, usize::MAX).await
+}
+
+/// [`load`] with at most `people` people (and all their records) per transaction: a city of
+/// millions of records in one transaction would hold all its change records in memory at once.
+pub async fn load_in_chunks(
+    store: &ansinh_store::Store,
+    opts: &DemoOptions,
+    people: usize,
+) -> ansinh_store::Result<DemoSummary> {
     if store.count_beneficiaries().await? > 0 {
         return Err(ansinh_store::StoreError::Conflict(ansinh_core::FieldError::new(
             "database",
@@ -494,11 +504,42 @@ pub async fn load(store: &ansinh_store::Store, opts: &DemoOptions) -> ansinh_sto
     if !demo.new_units.is_empty() {
         store.upsert_units(&demo.new_units).await?;
     }
-    store.insert_batch(&demo.batch).await?;
-    Ok(DemoSummary {
+    let summary = DemoSummary {
         wards: opts.wards,
         beneficiaries: demo.batch.beneficiaries.len(),
         payments: demo.batch.payments.len(),
         withdrawals: demo.batch.withdrawals.len(),
-    })
+    };
+    for chunk in into_chunks(demo.batch, people) {
+        store.insert_batch(&chunk).await?;
+    }
+    Ok(summary)
+}
+
+/// Splits a generated batch into batches of at most `people` people with their accounts,
+/// payments and withdrawals (the generator writes each person's records together, in order);
+/// the cycles go with the first.
+pub fn into_chunks(batch: Batch, people: usize) -> Vec<Batch> {
+    let people = people.max(1);
+    let Batch { cycles, beneficiaries, accounts, payments, withdrawals } = batch;
+    let (mut accounts, mut payments, mut withdrawals) =
+        (accounts.into_iter().peekable(), payments.into_iter().peekable(), withdrawals.into_iter().peekable());
+    let mut out = vec![Batch { cycles, ..Batch::default() }];
+    let mut people_iter = beneficiaries.into_iter().peekable();
+    while people_iter.peek().is_some() {
+        let mut chunk = if out.len() == 1 && out[0].beneficiaries.is_empty() {
+            out.pop().expect("the first chunk")
+        } else {
+            Batch::default()
+        };
+        chunk.beneficiaries.extend(people_iter.by_ref().take(people));
+        let ids: HashSet<Uuid> = chunk.beneficiaries.iter().map(|b| b.id).collect();
+        chunk.accounts.extend(std::iter::from_fn(|| accounts.next_if(|a| ids.contains(&a.beneficiary_id))));
+        chunk.payments.extend(std::iter::from_fn(|| payments.next_if(|p| ids.contains(&p.beneficiary_id))));
+        let paid: HashSet<Uuid> = chunk.payments.iter().map(|p| p.id).collect();
+        chunk.withdrawals.extend(std::iter::from_fn(|| withdrawals.next_if(|w| paid.contains(&w.payment_id))));
+        out.push(chunk);
+    }
+    debug_assert!(accounts.next().is_none() && payments.next().is_none() && withdrawals.next().is_none());
+    out
 }

@@ -73,6 +73,8 @@ pub struct Store {
     author: std::sync::RwLock<Author>,
     path: PathBuf,
     refs_cache: std::sync::Mutex<Option<std::sync::Arc<Refs>>>,
+    /// The indicator facts and the data version they were loaded at (see `facts.rs`).
+    facts_cache: tokio::sync::Mutex<Option<(i64, std::sync::Arc<ansinh_core::facts::Facts>)>>,
 }
 
 impl Store {
@@ -139,6 +141,7 @@ impl Store {
             author: std::sync::RwLock::new(Author { device_id, officer }),
             path: path.to_path_buf(),
             refs_cache: Default::default(),
+            facts_cache: Default::default(),
         })
     }
 
@@ -170,6 +173,13 @@ impl Store {
     /// tables are current while it stays the same, whichever process wrote.
     pub async fn data_version(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM change_log").fetch_one(&self.reader).await?)
+    }
+
+    /// The single writer connection pool, for benchmarks that compare the store's writes with
+    /// plain SQL on the same file. Writing through it bypasses change records: never in the app.
+    #[doc(hidden)]
+    pub fn bench_writer(&self) -> &SqlitePool {
+        &self.writer
     }
 
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {

@@ -1,0 +1,139 @@
+//! The full dashboard: every indicator for every segmentation (each single dimension and age ×
+//! channel), time to cash censoring-aware, from the in-memory facts the app keeps; beside DuckDB
+//! computing the same answers from the exported CSVs in the same run, with the answers compared.
+
+use crate::{Result, median};
+use ansinh_core::model::SegmentBy;
+use ansinh_core::segments::{Computed, Filter};
+use ansinh_store::Store;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Every segmentation, by its name in the JSON both sides write.
+pub fn segmentations() -> Vec<(&'static str, Vec<SegmentBy>)> {
+    use SegmentBy::*;
+    vec![
+        ("ward", vec![Ward]),
+        ("age", vec![Age]),
+        ("group", vec![Group]),
+        ("disability", vec![Disability]),
+        ("channel", vec![Channel]),
+        ("need", vec![Need]),
+        ("assisted", vec![Assisted]),
+        ("cycle", vec![Cycle]),
+        ("age,channel", vec![Age, Channel]),
+    ]
+}
+
+/// The dashboard as the app computes it (facts from the store's cache).
+pub async fn compute(store: &Store) -> Result<Computed> {
+    let bys: Vec<Vec<SegmentBy>> = segmentations().into_iter().map(|(_, b)| b).collect();
+    Ok(store.indicators(crate::dataset::as_of(), &Filter::default(), &bys).await?)
+}
+
+/// The JSON the DuckDB script compares with.
+pub fn ours_json(c: &Computed) -> Value {
+    let segs: serde_json::Map<String, Value> = segmentations()
+        .into_iter()
+        .zip(&c.segmentations)
+        .map(|((name, _), list)| (name.to_string(), serde_json::to_value(list).expect("serialisable")))
+        .collect();
+    json!({
+        "as_of": crate::dataset::as_of().format("%Y-%m-%d").to_string(),
+        "overall": c.overall,
+        "segmentations": segs,
+    })
+}
+
+pub struct DashboardFigures {
+    /// Loading the facts from the database (the first dashboard after start or a change).
+    pub load: Duration,
+    /// Every later dashboard (facts in memory).
+    pub compute: Duration,
+    pub payments: usize,
+    pub duckdb: Option<DuckFigures>,
+    /// Resident memory of the bench process with the facts loaded, MB.
+    pub rss_mb: Option<f64>,
+}
+
+pub struct DuckFigures {
+    pub load: Duration,
+    pub query: Duration,
+    pub threads: u64,
+    pub agree: bool,
+    pub compared: u64,
+    pub mismatches: Value,
+}
+
+pub async fn run(store: &Store, dir: &Path, repeat: usize, duckdb_script: Option<&Path>) -> Result<DashboardFigures> {
+    let mut loads = Vec::new();
+    for _ in 0..repeat.max(1) {
+        store.forget_cached_facts().await;
+        let t = Instant::now();
+        store.cached_facts().await?;
+        loads.push(t.elapsed());
+    }
+    let payments = store.cached_facts().await?.payments.len();
+    let mut computes = Vec::new();
+    let mut last = None;
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        last = Some(compute(store).await?);
+        computes.push(t.elapsed());
+    }
+    let rss_mb = crate::rss_mb().map(|(now, _)| now);
+    let duckdb = match duckdb_script {
+        Some(script) => Some(duck(store, dir, script, &ours_json(&last.expect("computed")), repeat).await?),
+        None => None,
+    };
+    Ok(DashboardFigures { load: median(loads), compute: median(computes), payments, duckdb, rss_mb })
+}
+
+async fn duck(store: &Store, dir: &Path, script: &Path, ours: &Value, repeat: usize) -> Result<DuckFigures> {
+    let csv = dir.join("csv");
+    std::fs::create_dir_all(&csv)?;
+    export_csvs(store, &csv).await?;
+    let ours_path = dir.join("ours.json");
+    std::fs::write(&ours_path, serde_json::to_vec(ours).expect("serialisable"))?;
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg("--csv")
+        .arg(&csv)
+        .arg("--as-of")
+        .arg(crate::dataset::as_of().format("%Y-%m-%d").to_string())
+        .arg("--ours")
+        .arg(&ours_path)
+        .arg("--repeat")
+        .arg(repeat.max(1).to_string())
+        .output()?;
+    if !out.status.success() {
+        return Err(crate::BenchError::Other(format!(
+            "the DuckDB script failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| crate::BenchError::Other(format!("the DuckDB script's output: {e}")))?;
+    let secs = |k: &str| Duration::from_secs_f64(v[k].as_f64().unwrap_or(f64::NAN).max(0.0));
+    let _ = std::fs::remove_dir_all(&csv);
+    Ok(DuckFigures {
+        load: secs("load_seconds"),
+        query: secs("median_seconds"),
+        threads: v["threads"].as_u64().unwrap_or(0),
+        agree: v["agree"].as_bool().unwrap_or(false),
+        compared: v["compared"].as_u64().unwrap_or(0),
+        mismatches: v["mismatches"].clone(),
+    })
+}
+
+/// Every table the DuckDB script reads, as `ansinh export` writes it.
+async fn export_csvs(store: &Store, dir: &Path) -> Result<()> {
+    use ansinh_files::export::{What, export_csv};
+    for (what, name) in
+        [(What::Beneficiaries, "beneficiaries"), (What::Payments, "payments"), (What::Withdrawals, "withdrawals")]
+    {
+        export_csv(store, what, &dir.join(format!("{name}.csv"))).await?;
+    }
+    Ok(())
+}

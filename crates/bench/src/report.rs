@@ -1,0 +1,213 @@
+//! Results: one JSON file with the latest figures per size (runs of single sizes accumulate),
+//! and the Markdown page made from it. The page's hand-written parts (history, notes) stay: only
+//! the part between the markers is rewritten.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const START: &str = "<!-- bench:start (written by `ansinh bench`) -->";
+pub const END: &str = "<!-- bench:end -->";
+
+/// Every figure of one size, in plain units (seconds, rows/s, MB).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SizeResult {
+    pub size: String,
+    pub measured_on: String,
+    pub repeat: usize,
+    pub wards: usize,
+    pub people: usize,
+    pub payments: usize,
+    pub withdrawals: usize,
+    pub db_mb: f64,
+    pub build_seconds: Option<f64>,
+    pub import_rows: usize,
+    pub import_real_rows_per_s: f64,
+    pub import_plain_rows_per_s: f64,
+    pub facts_load_seconds: f64,
+    pub dashboard_seconds: f64,
+    pub bench_rss_mb: Option<f64>,
+    pub duckdb_load_seconds: Option<f64>,
+    pub duckdb_seconds: Option<f64>,
+    pub duckdb_threads: Option<u64>,
+    pub duckdb_agree: Option<bool>,
+    pub duckdb_compared: Option<u64>,
+    pub search_keystrokes: usize,
+    pub search_first_ms: f64,
+    pub search_p50_ms: f64,
+    pub search_p99_ms: f64,
+    pub search_max_ms: f64,
+    pub merge_records: usize,
+    pub merge_into_size_per_s: f64,
+    pub merge_into_empty_per_s: f64,
+    pub startup: Option<Startup>,
+}
+
+/// App start with the size's database, measured through WebDriver.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Startup {
+    /// Launch to the sign-in screen.
+    pub to_sign_in_seconds: f64,
+    /// Sign-in pressed to the first screen with data.
+    pub sign_in_to_first_screen_seconds: f64,
+    /// Resident memory of the app process (Rust side) and of its web content process, MB.
+    pub app_rss_mb: f64,
+    pub web_rss_mb: f64,
+}
+
+pub type Results = BTreeMap<String, SizeResult>;
+
+pub fn load(path: &Path) -> Results {
+    std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+}
+
+pub fn save(path: &Path, r: &Results) -> std::io::Result<()> {
+    std::fs::write(path, serde_json::to_string_pretty(r).expect("serialisable") + "\n")
+}
+
+/// The machine, as far as Linux tells.
+pub fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| t.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| t.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|k| k.parse::<f64>().ok()))
+        .map_or_else(|| "?".into(), |kb| format!("{:.0} GB", kb / 1024.0 / 1024.0));
+    format!("{cpu}, {cores} cores, {mem} RAM, {} {}", std::env::consts::OS, std::env::consts::ARCH)
+}
+
+fn ms(s: f64) -> String {
+    if s >= 10.0 { format!("{s:.1} s") } else if s >= 1.0 { format!("{s:.2} s") } else { format!("{:.0} ms", s * 1000.0) }
+}
+
+fn rate(r: f64) -> String {
+    let n = r.round() as u64;
+    // 1.234.567: the Vietnamese grouping the rest of the app uses.
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok { "met" } else { "**not met**" }
+}
+
+/// The generated part of the page.
+pub fn markdown(r: &Results, machine: &str) -> String {
+    let sizes: Vec<&SizeResult> = ["ward", "tenth", "city"].iter().filter_map(|s| r.get(*s)).collect();
+    let mut o = String::new();
+    o.push_str(&format!("{START}\n\nMachine: {machine}. Each figure is the median of the runs shown.\n\n"));
+    o.push_str("### Datasets (demo city, seed 2026, 24 monthly cycles to 10/2026, encrypted SQLite)\n\n");
+    o.push_str("| size | measured | runs | wards | people | payments | withdrawals | database | written in |\n|---|---|---|---|---|---|---|---|---|\n");
+    for s in &sizes {
+        o.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {:.0} MB | {} |\n",
+            s.size,
+            s.measured_on,
+            s.repeat,
+            s.wards,
+            rate(s.people as f64),
+            rate(s.payments as f64),
+            rate(s.withdrawals as f64),
+            s.db_mb,
+            s.build_seconds.map_or_else(|| "(reused)".into(), ms)
+        ));
+    }
+    o.push_str("\n### Bulk import of a beneficiary list (target: at least ½ the plain insert loop's rate)\n\n");
+    o.push_str("| size | rows | real import path | plain insert loop | ratio | target |\n|---|---|---|---|---|---|\n");
+    for s in &sizes {
+        let ratio = s.import_real_rows_per_s / s.import_plain_rows_per_s;
+        o.push_str(&format!(
+            "| {} | {} | {} rows/s | {} rows/s | {ratio:.2} | {} |\n",
+            s.size,
+            rate(s.import_rows as f64),
+            rate(s.import_real_rows_per_s),
+            rate(s.import_plain_rows_per_s),
+            met(ratio >= 0.5)
+        ));
+    }
+    o.push_str("\n### Full dashboard (target: at most ¼ of DuckDB's time for the same answers)\n\n");
+    o.push_str("| size | payments | ansinh (facts in memory) | loading the facts | DuckDB query | DuckDB CSV load | ratio | answers | target |\n|---|---|---|---|---|---|---|---|---|\n");
+    for s in &sizes {
+        let (duck, ratio, agree) = match (s.duckdb_seconds, s.duckdb_agree) {
+            (Some(d), Some(a)) => (
+                format!("{} ({} threads)", ms(d), s.duckdb_threads.unwrap_or(0)),
+                Some(s.dashboard_seconds / d),
+                format!("{} ({} values)", if a { "agree" } else { "**differ**" }, rate(s.duckdb_compared.unwrap_or(0) as f64)),
+            ),
+            _ => ("not run".into(), None, "-".into()),
+        };
+        o.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            s.size,
+            rate(s.payments as f64),
+            ms(s.dashboard_seconds),
+            ms(s.facts_load_seconds),
+            duck,
+            s.duckdb_load_seconds.map_or_else(|| "-".into(), ms),
+            ratio.map_or_else(|| "-".into(), |r| format!("{r:.3}")),
+            agree,
+            ratio.map_or("-", |r| met(r <= 0.25)),
+        ));
+    }
+    o.push_str("\n### Search as the officer types (target: p99 under 10 ms per keystroke)\n\n");
+    o.push_str("| size | keystrokes | first search after a change | p50 | p99 | max | target |\n|---|---|---|---|---|---|---|\n");
+    for s in &sizes {
+        o.push_str(&format!(
+            "| {} | {} | {:.1} ms | {:.2} ms | {:.2} ms | {:.2} ms | {} |\n",
+            s.size,
+            s.search_keystrokes,
+            s.search_first_ms,
+            s.search_p50_ms,
+            s.search_p99_ms,
+            s.search_max_ms,
+            met(s.search_p99_ms < 10.0)
+        ));
+    }
+    o.push_str("\n### App start with the size's database (targets: under 1 s, under 300 MB)\n\n");
+    o.push_str("| size | launch to sign-in screen | sign-in to first screen | app process RSS | web process RSS | target |\n|---|---|---|---|---|---|\n");
+    for s in &sizes {
+        match &s.startup {
+            Some(st) => o.push_str(&format!(
+                "| {} | {} | {} | {:.0} MB | {:.0} MB | {} |\n",
+                s.size,
+                ms(st.to_sign_in_seconds),
+                ms(st.sign_in_to_first_screen_seconds),
+                st.app_rss_mb,
+                st.web_rss_mb,
+                met(st.to_sign_in_seconds < 1.0 && st.sign_in_to_first_screen_seconds < 1.0 && st.app_rss_mb < 300.0)
+            )),
+            None => o.push_str(&format!("| {} | not run | | | | |\n", s.size)),
+        }
+    }
+    o.push_str("\n### Bundle merge (one ward's 24 months: people, accounts, payments, withdrawals)\n\n");
+    o.push_str("| size | records | into the size's desktop (rolled back) | into an empty desktop |\n|---|---|---|---|\n");
+    for s in &sizes {
+        o.push_str(&format!(
+            "| {} | {} | {} records/s | {} records/s |\n",
+            s.size,
+            rate(s.merge_records as f64),
+            rate(s.merge_into_size_per_s),
+            rate(s.merge_into_empty_per_s)
+        ));
+    }
+    o.push_str(&format!("\n{END}\n"));
+    o
+}
+
+/// Rewrites the generated part of `page` (appending it when the page has none).
+pub fn splice(page: &str, generated: &str) -> String {
+    match (page.find(START), page.find(END)) {
+        (Some(a), Some(b)) if b > a => format!("{}{}{}", &page[..a], generated.trim_end(), &page[b + END.len()..]),
+        _ => format!("{}\n{generated}", page.trim_end()),
+    }
+}

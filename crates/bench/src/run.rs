@@ -1,0 +1,113 @@
+//! One size, every figure: what `ansinh bench` runs per size.
+
+use crate::dataset::{self, Dataset};
+use crate::report::SizeResult;
+use crate::{Result, Size, dashboard, import, merge, search, startup};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub struct Options {
+    /// Where datasets and scratch databases live (the city needs tens of GB).
+    pub dir: PathBuf,
+    pub repeat: usize,
+    /// The DuckDB comparison script; None skips DuckDB.
+    pub duckdb_script: Option<PathBuf>,
+    /// The release app binary for the start-up benchmark; None skips it.
+    pub app: Option<PathBuf>,
+}
+
+/// Names officers type: every n-th person's, half with their tones and half without.
+async fn names(data: &Dataset, count: usize) -> Result<Vec<String>> {
+    let store = data.open().await?;
+    let all = store.all_beneficiaries().await?;
+    store.close().await;
+    let step = (all.len() / count.max(1)).max(1);
+    Ok(all
+        .iter()
+        .step_by(step)
+        .take(count)
+        .enumerate()
+        .map(|(i, b)| if i % 2 == 0 { b.full_name.clone() } else { ansinh_core::text::fold(&b.full_name) })
+        .collect())
+}
+
+pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeResult> {
+    let dir = o.dir.join(size.name());
+    std::fs::create_dir_all(&dir)?;
+    log(&format!("{}: dataset", size.name()));
+    let data = dataset::ensure(&dir, size).await?;
+    let mut r = SizeResult {
+        size: size.name().into(),
+        measured_on: chrono::Local::now().format("%d/%m/%Y").to_string(),
+        repeat: o.repeat,
+        wards: size.shape().0,
+        people: data.summary.beneficiaries,
+        payments: data.summary.payments,
+        withdrawals: data.summary.withdrawals,
+        db_mb: data.file_bytes as f64 / 1e6,
+        build_seconds: data.built_in.map(|d| d.as_secs_f64()),
+        ..SizeResult::default()
+    };
+
+    log(&format!("{}: import", size.name()));
+    let imp = import::run(size, &dir, o.repeat).await?;
+    r.import_rows = imp.rows;
+    r.import_real_rows_per_s = imp.real_rate();
+    r.import_plain_rows_per_s = imp.plain_rate();
+
+    log(&format!("{}: dashboard", size.name()));
+    {
+        let store = data.open().await?;
+        let d = dashboard::run(&store, &dir, o.repeat, o.duckdb_script.as_deref()).await?;
+        r.facts_load_seconds = d.load.as_secs_f64();
+        r.dashboard_seconds = d.compute.as_secs_f64();
+        r.bench_rss_mb = d.rss_mb;
+        if let Some(k) = &d.duckdb {
+            r.duckdb_load_seconds = Some(k.load.as_secs_f64());
+            r.duckdb_seconds = Some(k.query.as_secs_f64());
+            r.duckdb_threads = Some(k.threads);
+            r.duckdb_agree = Some(k.agree);
+            r.duckdb_compared = Some(k.compared);
+            if !k.agree {
+                log(&format!("{}: DuckDB disagrees: {}", size.name(), k.mismatches));
+            }
+        }
+        store.close().await;
+    }
+
+    log(&format!("{}: search", size.name()));
+    {
+        let typed = names(&data, 40).await?;
+        let store = data.open().await?;
+        let t = Instant::now();
+        store.search("a", None, 50, 0).await?;
+        r.search_first_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let mut times = Vec::new();
+        for _ in 0..o.repeat.max(1) {
+            times.extend(search::keystrokes(&store, &typed, None).await?);
+        }
+        store.close().await;
+        r.search_keystrokes = times.len();
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        r.search_p50_ms = ms(search::percentile(&mut times, 0.5));
+        r.search_p99_ms = ms(search::percentile(&mut times, 0.99));
+        r.search_max_ms = ms(search::percentile(&mut times, 1.0));
+    }
+
+    log(&format!("{}: bundle merge", size.name()));
+    let m = merge::run(&data, &dir, o.repeat).await?;
+    r.merge_records = m.records;
+    r.merge_into_size_per_s = m.records as f64 / m.into_size.as_secs_f64();
+    r.merge_into_empty_per_s = m.records as f64 / m.into_empty.as_secs_f64();
+
+    if let Some(app) = &o.app {
+        log(&format!("{}: app start", size.name()));
+        r.startup = Some(startup::run(app, &data, o.repeat).await?);
+    }
+    Ok(r)
+}
+
+/// Where the results of earlier runs are kept, next to the page.
+pub fn results_path(page: &Path) -> PathBuf {
+    page.with_file_name("bench-results.json")
+}

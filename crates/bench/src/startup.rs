@@ -1,0 +1,158 @@
+//! App start with a size's database: the release app in a real window, driven through
+//! WebDriver (`tauri-driver` + `WebKitWebDriver`, as the end-to-end tests do): launch to the
+//! sign-in screen, then sign-in to the first screen with data (the list of people), and the
+//! resident memory of the app process and of its web content process once that screen shows.
+
+use crate::dataset::{ADMIN, ADMIN_PASSWORD, Dataset};
+use crate::report::Startup;
+use crate::{BenchError, Result};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PORT: u16 = 4544;
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+fn err(e: impl std::fmt::Display) -> BenchError {
+    BenchError::Other(format!("start-up benchmark: {e}"))
+}
+
+/// A WebDriver session on the app (the bare protocol: a handful of JSON requests).
+struct Session {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Session {
+    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Result<Value> {
+        let r = self.http.request(method, format!("{}{path}", self.base)).json(&body).send().await.map_err(err)?;
+        let v: Value = r.json().await.map_err(err)?;
+        Ok(v["value"].clone())
+    }
+
+    /// The element with this data-testid, once it exists.
+    async fn wait_for(&self, testid: &str) -> Result<String> {
+        let start = Instant::now();
+        loop {
+            let v = self
+                .call(
+                    reqwest::Method::POST,
+                    "/element",
+                    json!({"using": "css selector", "value": format!("[data-testid=\"{testid}\"]")}),
+                )
+                .await?;
+            if let Some(id) = v.as_object().and_then(|o| o.values().next()).and_then(Value::as_str) {
+                return Ok(id.to_string());
+            }
+            if start.elapsed() > TIMEOUT {
+                return Err(err(format!("'{testid}' never showed")));
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    async fn type_into(&self, testid: &str, text: &str) -> Result<()> {
+        let id = self.wait_for(testid).await?;
+        self.call(reqwest::Method::POST, &format!("/element/{id}/value"), json!({ "text": text })).await?;
+        Ok(())
+    }
+
+    async fn click(&self, testid: &str) -> Result<()> {
+        let id = self.wait_for(testid).await?;
+        self.call(reqwest::Method::POST, &format!("/element/{id}/click"), json!({})).await?;
+        Ok(())
+    }
+}
+
+/// Stops `tauri-driver` with SIGTERM (it stops WebKitWebDriver and the app only on TERM).
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg("-TERM").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
+    }
+}
+
+/// Resident memory (MB) of the first process whose command line contains `needle`.
+fn rss_of(needle: &str) -> Option<f64> {
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let dir = entry.path();
+        let cmd = std::fs::read(dir.join("cmdline")).unwrap_or_default();
+        if String::from_utf8_lossy(&cmd).contains(needle) {
+            let status = std::fs::read_to_string(dir.join("status")).ok()?;
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            return line.split_whitespace().nth(1)?.parse::<f64>().ok().map(|kb| kb / 1024.0);
+        }
+    }
+    None
+}
+
+/// One start of `app` on `data`'s database.
+pub async fn once(app: &Path, data: &Dataset) -> Result<Startup> {
+    let driver = Driver(
+        Command::new("tauri-driver")
+            .arg("--port")
+            .arg(PORT.to_string())
+            .env("ANSINH_DB", &data.path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| err(format!("tauri-driver: {e}")))?,
+    );
+    let http = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{PORT}");
+    // Wait for the driver to listen.
+    let ready = Instant::now();
+    while http.get(format!("{url}/status")).send().await.is_err() {
+        if ready.elapsed() > Duration::from_secs(20) {
+            return Err(err("tauri-driver did not start"));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
+    let t = Instant::now();
+    let v: Value =
+        http.post(format!("{url}/session")).json(&caps).send().await.map_err(err)?.json().await.map_err(err)?;
+    let id = v["value"]["sessionId"].as_str().ok_or_else(|| err(format!("no session: {v}")))?.to_string();
+    let s = Session { http, base: format!("{url}/session/{id}") };
+    s.wait_for("login-screen").await?;
+    let to_sign_in = t.elapsed();
+    s.type_into("auth-username", ADMIN).await?;
+    s.type_into("auth-password", ADMIN_PASSWORD).await?;
+    let t = Instant::now();
+    s.click("auth-submit").await?;
+    s.wait_for("beneficiary-row").await?;
+    let to_first = t.elapsed();
+    let app_name = app.file_name().and_then(|n| n.to_str()).unwrap_or("ansinh-app");
+    let result = Startup {
+        to_sign_in_seconds: to_sign_in.as_secs_f64(),
+        sign_in_to_first_screen_seconds: to_first.as_secs_f64(),
+        app_rss_mb: rss_of(app_name).unwrap_or(f64::NAN),
+        web_rss_mb: rss_of("WebKitWebProcess").unwrap_or(f64::NAN),
+    };
+    let _ = s.call(reqwest::Method::DELETE, "", json!({})).await;
+    drop(driver);
+    Ok(result)
+}
+
+/// The medians of `repeat` starts.
+pub async fn run(app: &Path, data: &Dataset, repeat: usize) -> Result<Startup> {
+    let mut runs = Vec::new();
+    for _ in 0..repeat.max(1) {
+        runs.push(once(app, data).await?);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let mid = |f: fn(&Startup) -> f64| {
+        let mut v: Vec<f64> = runs.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v[(v.len() - 1) / 2]
+    };
+    Ok(Startup {
+        to_sign_in_seconds: mid(|s| s.to_sign_in_seconds),
+        sign_in_to_first_screen_seconds: mid(|s| s.sign_in_to_first_screen_seconds),
+        app_rss_mb: mid(|s| s.app_rss_mb),
+        web_rss_mb: mid(|s| s.web_rss_mb),
+    })
+}
