@@ -81,7 +81,8 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
                     flag(b.needs.vision_hearing).into(),
                     flag(b.needs.no_smartphone).into(),
                     flag(b.needs.bedridden).into(),
-                    flag(!b.authorised_name.trim().is_empty()).into(),
+                    // As the indicators read it (store facts.rs): any name at all.
+                    flag(!b.authorised_name.is_empty()).into(),
                 ])?;
             }
             all.len()
