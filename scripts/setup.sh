@@ -3,7 +3,8 @@
 #   - Debian/Ubuntu packages for Tauri 2 (WebKitGTK 4.1), Xvfb and WebKitWebDriver (e2e tests),
 #     PostgreSQL (the server's tests run against a throwaway cluster, scripts/pg.sh);
 #   - the UI's npm packages (`npm ci` in ui/ when node_modules is missing or older than the lock);
-#   - tauri-driver 2.1.0 (cargo install) for the real-window end-to-end tests.
+#   - tauri-driver 2.1.0 (cargo install) for the real-window end-to-end tests;
+#   - DuckDB 2.0.1 for python3 (pip), which bench/duckdb_dashboard.py recomputes the dashboard with.
 # Runs as root, or uses sudo for apt-get. Needs Rust (cargo, 1.94+) and Node.js 20.19+ already.
 set -euo pipefail
 
@@ -102,6 +103,29 @@ if cargo install --list | grep -q '^cargo-fuzz '; then
 else
   log "installing cargo-fuzz (about 1-2 min)"
   cargo install cargo-fuzz --locked
+fi
+
+# --- DuckDB for python3 (bench/duckdb_dashboard.py: the benchmark and the test suite --------
+# --- recompute the dashboard with it) ----------------------------------------------------------
+DUCKDB_VERSION=2.0.1
+command -v python3 >/dev/null || die "python3 not found: install Python 3.9+"
+if python3 -c "import sys, duckdb; sys.exit(duckdb.__version__ != '${DUCKDB_VERSION}')" 2>/dev/null; then
+  log "python duckdb ${DUCKDB_VERSION}: present"
+else
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    command -v apt-get >/dev/null || die "python3 has no pip: install pip for $(command -v python3)"
+    SUDO=()
+    [[ "$(id -u)" -eq 0 ]] || SUDO=(sudo)
+    log "installing python3-pip"
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-pip
+  fi
+  log "installing python duckdb ${DUCKDB_VERSION} (pip)"
+  # A Debian system python refuses a plain install (PEP 668, "externally managed"): then it
+  # goes into the user's site-packages, which shadows nothing the system uses.
+  python3 -m pip install --quiet --disable-pip-version-check "duckdb==${DUCKDB_VERSION}" \
+    || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages \
+      "duckdb==${DUCKDB_VERSION}"
+  python3 -c "import duckdb" || die "python3 still cannot import duckdb"
 fi
 
 log "done"

@@ -17,6 +17,8 @@ bash scripts/setup.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ansinh/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# set-up installed DuckDB for python3: the DuckDB recomputation of the dashboard must run, not skip.
+export ANSINH_REQUIRE_DUCKDB=1
 mkdir -p "$CARGO_TARGET_DIR"
 
 # One feature set for every cargo step, so nothing is built twice. `custom-protocol` makes the

@@ -326,6 +326,10 @@ enum ExportWhat {
     Beneficiaries,
     Payments,
     Withdrawals,
+    Accounts,
+    Cycles,
+    Grievances,
+    Verifications,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -462,6 +466,10 @@ async fn run(cli: Cli) -> Result<(), AppError> {
                 ExportWhat::Beneficiaries => What::Beneficiaries,
                 ExportWhat::Payments => What::Payments,
                 ExportWhat::Withdrawals => What::Withdrawals,
+                ExportWhat::Accounts => What::Accounts,
+                ExportWhat::Cycles => What::Cycles,
+                ExportWhat::Grievances => What::Grievances,
+                ExportWhat::Verifications => What::Verifications,
             };
             let n = ansinh_files::export::export_csv(&store, what, &out).await?;
             eprintln!("{n} rows written to {}", out.display());

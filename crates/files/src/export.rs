@@ -1,10 +1,12 @@
 //! CSV exports of the event tables, with every column needed to recompute the indicators
-//! elsewhere. Dates are ISO (yyyy-mm-dd) and money integer VND so other tools read them as is.
-//! Phone numbers, account numbers and authorised persons are left out: not needed for
-//! indicators, and sensitive.
+//! elsewhere (bench/duckdb_dashboard.py recomputes the whole dashboard from them). Dates are ISO
+//! (yyyy-mm-dd) and money integer VND so other tools read them as is. Phone numbers, account
+//! numbers, authorised persons' names and free-text notes are left out: not needed for
+//! indicators, and sensitive (only whether an authorised person is registered is kept).
+//! New columns go at the end of a file: readers find columns by header, older ones by position.
 
 use ansinh_core::AppError;
-use ansinh_store::Store;
+use ansinh_store::{GrievanceQuery, Store};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -13,6 +15,10 @@ pub enum What {
     Beneficiaries,
     Payments,
     Withdrawals,
+    Accounts,
+    Cycles,
+    Grievances,
+    Verifications,
 }
 
 fn file_err(path: &Path, e: impl std::fmt::Display) -> AppError {
@@ -51,6 +57,7 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
                     "vision_hearing",
                     "no_smartphone",
                     "bedridden",
+                    "authorised",
                 ]
                 .map(String::from)
                 .to_vec(),
@@ -74,6 +81,8 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
                     flag(b.needs.vision_hearing).into(),
                     flag(b.needs.no_smartphone).into(),
                     flag(b.needs.bedridden).into(),
+                    // As the indicators read it (store facts.rs): any name at all.
+                    flag(!b.authorised_name.is_empty()).into(),
                 ])?;
             }
             all.len()
@@ -149,6 +158,106 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
                 ])?;
             }
             all.len()
+        }
+        What::Accounts => {
+            write(
+                [
+                    "account_id",
+                    "beneficiary_id",
+                    "channel",
+                    "provider_code",
+                    "status",
+                    "requested_on",
+                    "opened_on",
+                    "closed_on",
+                    "assisted",
+                ]
+                .map(String::from)
+                .to_vec(),
+            )?;
+            let all = store.all_accounts().await?;
+            for a in &all {
+                write(vec![
+                    a.id.clone(),
+                    a.beneficiary_id.clone(),
+                    a.channel.to_string(),
+                    a.provider_code.clone(),
+                    a.status.to_string(),
+                    opt(&a.requested_on),
+                    opt(&a.opened_on),
+                    opt(&a.closed_on),
+                    flag(a.assisted).into(),
+                ])?;
+            }
+            all.len()
+        }
+        What::Cycles => {
+            write(["period", "scheduled_on", "closed_at"].map(String::from).to_vec())?;
+            let mut all = store.list_cycles().await?;
+            all.reverse(); // oldest first, like the other tables' natural order
+            for c in &all {
+                write(vec![c.period.clone(), c.scheduled_on.clone(), opt(&c.closed_at)])?;
+            }
+            all.len()
+        }
+        What::Grievances => {
+            write(
+                [
+                    "grievance_id",
+                    "beneficiary_id",
+                    "category",
+                    "channel",
+                    "opened_on",
+                    "deadline_on",
+                    "status",
+                    "closed_on",
+                ]
+                .map(String::from)
+                .to_vec(),
+            )?;
+            // Overdue-ness (the only use of the date) is not exported, so any day will do.
+            let today = chrono::Local::now().date_naive();
+            let mut all = store.grievances(&GrievanceQuery::default(), today).await?;
+            all.sort_by(|a, b| (&a.opened_on, &a.id).cmp(&(&b.opened_on, &b.id)));
+            for g in &all {
+                write(vec![
+                    g.id.clone(),
+                    g.beneficiary_id.clone(),
+                    g.category.as_str().into(),
+                    g.channel.as_str().into(),
+                    g.opened_on.clone(),
+                    g.deadline_on.clone(),
+                    g.status.as_str().into(),
+                    opt(&g.closed_on),
+                ])?;
+            }
+            all.len()
+        }
+        What::Verifications => {
+            write(
+                ["item_id", "period", "payment_id", "position", "result", "amount_received_vnd", "verified_on"]
+                    .map(String::from)
+                    .to_vec(),
+            )?;
+            let mut n = 0;
+            let mut cycles = store.list_cycles().await?;
+            cycles.reverse();
+            for c in &cycles {
+                let Some(sample) = store.sample_for(&c.period).await? else { continue };
+                for i in &sample.items {
+                    write(vec![
+                        i.id.clone(),
+                        sample.period.clone(),
+                        i.payment_id.clone(),
+                        i.position.to_string(),
+                        i.result.map(|r| r.as_str().to_string()).unwrap_or_default(),
+                        opt(&i.amount_received_vnd),
+                        opt(&i.verified_on),
+                    ])?;
+                    n += 1;
+                }
+            }
+            n
         }
     };
     out.flush().map_err(|e| file_err(path, e))?;

@@ -1,0 +1,187 @@
+//! The whole dashboard recomputed by DuckDB from the CSV exports (bench/duckdb_dashboard.py)
+//! agrees with `ansinh metrics --json`: every indicator, every segment of every segmentation,
+//! at the end of the data and mid-way (where censoring matters), with grievances and
+//! verification visits in the data. Skipped with a note when python3 cannot import duckdb,
+//! unless ANSINH_REQUIRE_DUCKDB=1 (scripts/test.sh sets it; scripts/setup.sh installs duckdb).
+
+use ansinh_core::grievances::{self, GrievanceInput, GrievanceUpdateInput};
+use ansinh_core::verification::{self, VerificationInput};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ansinh(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ansinh")).arg("--db").arg(db).args(args).output().expect("run ansinh")
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = ansinh(db, args);
+    assert!(out.status.success(), "ansinh {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench").join(name)
+}
+
+fn python(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new("python3").args(args).output().expect("run python3")
+}
+
+/// Whether the check can run; panics when it must but cannot.
+fn duckdb_available() -> bool {
+    let found = Command::new("python3").args(["-c", "import duckdb"]).output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("ANSINH_REQUIRE_DUCKDB").as_deref() != Ok("1"),
+            "ANSINH_REQUIRE_DUCKDB=1 but `python3 -c \"import duckdb\"` fails: run scripts/setup.sh"
+        );
+        eprintln!("note: skipped, python3 cannot import duckdb (pip install duckdb==2.0.1, or run scripts/setup.sh)");
+    }
+    found
+}
+
+/// Grievances (open, in progress, resolved in and after the deadline, rejected, some opened
+/// after the mid-way day) and verification results (full, partial, nothing), through the
+/// store as the app writes them: the demo city has none.
+fn add_fieldwork(db: &Path) {
+    let sample: Value = serde_json::from_str(&ok(
+        db,
+        &["verify-sample", "create", "--cycle", "02/2026", "--size", "40", "--seed", "3"],
+    ))
+    .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let today = chrono::Local::now().date_naive();
+    rt.block_on(async {
+        let store = ansinh_store::Store::open(db).await.unwrap();
+        let people = store.search("", None, 30, 0).await.unwrap().items;
+        for (i, p) in people.iter().enumerate() {
+            let opened = format!("{:02}/{:02}/2026", 1 + i % 27, 1 + i % 3);
+            let input = GrievanceInput {
+                beneficiary_id: p.id.clone(),
+                category: "not_received".into(),
+                channel: "phone".into(),
+                description: "Chưa nhận được tiền".into(),
+                opened_on: opened.clone(),
+                deadline_on: String::new(),
+            };
+            let g = grievances::grievance(&input, today).unwrap();
+            store.open_grievance(&g).await.unwrap();
+            let (status, days) = match i % 5 {
+                0 => ("in_progress", 2),
+                1 => ("resolved", 5),
+                2 => ("resolved", 25), // after the 15-day deadline
+                3 => ("rejected", 1),
+                _ => continue, // stays open
+            };
+            let changed = g.opened_on + chrono::Days::new(days);
+            let update = GrievanceUpdateInput {
+                grievance_id: g.id.to_string(),
+                status: status.into(),
+                changed_on: changed.format("%d/%m/%Y").to_string(),
+                note: "Đã xử lý".into(),
+                deadline_on: String::new(),
+            };
+            store.update_grievance(&grievances::grievance_update(&update, today).unwrap()).await.unwrap();
+        }
+        for (i, item) in sample["items"].as_array().unwrap().iter().enumerate() {
+            let result = ["full", "full", "partial", "nothing", "full"][i % 5];
+            // 3 to 41 days after the credit: some visits come after the mid-way day.
+            let credited =
+                chrono::NaiveDate::parse_from_str(item["credited_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+            let visited = credited + chrono::Days::new(3 + (i as u64 * 7) % 39);
+            let input = VerificationInput {
+                item_id: item["id"].as_str().unwrap().to_string(),
+                result: result.into(),
+                amount_received: if result == "partial" { "100000".into() } else { String::new() },
+                verified_on: visited.format("%d/%m/%Y").to_string(),
+                note: String::new(),
+            };
+            store.record_verification(&verification::verification(&input, today).unwrap()).await.unwrap();
+        }
+        store.close().await;
+    });
+}
+
+/// Runs the DuckDB check at `as_of` against OURS.json and returns its report.
+fn check(db: &Path, csv: &Path, as_of: &str, ours: &Path) -> Value {
+    let out = python(&[
+        script("ours_from_cli.py").as_os_str(),
+        "--ansinh".as_ref(),
+        env!("CARGO_BIN_EXE_ansinh").as_ref(),
+        "--db".as_ref(),
+        db.as_os_str(),
+        "--as-of".as_ref(),
+        as_of.as_ref(),
+        "--out".as_ref(),
+        ours.as_os_str(),
+    ]);
+    assert!(out.status.success(), "ours_from_cli.py: {}", String::from_utf8_lossy(&out.stderr));
+    run_duckdb(csv, as_of, ours)
+}
+
+fn run_duckdb(csv: &Path, as_of: &str, ours: &Path) -> Value {
+    let out = python(&[
+        script("duckdb_dashboard.py").as_os_str(),
+        "--csv".as_ref(),
+        csv.as_os_str(),
+        "--as-of".as_ref(),
+        as_of.as_ref(),
+        "--ours".as_ref(),
+        ours.as_os_str(),
+        "--repeat".as_ref(),
+        "1".as_ref(),
+    ]);
+    assert!(out.status.success(), "duckdb_dashboard.py: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+#[test]
+fn duckdb_recomputes_the_whole_dashboard_from_the_csv_exports() {
+    if !duckdb_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    ok(&db, &["demo", "--wards", "3", "--beneficiaries", "150", "--months", "6", "--seed", "11", "--until", "03/2026"]);
+    add_fieldwork(&db);
+    let csv = dir.path().join("csv");
+    std::fs::create_dir_all(&csv).unwrap();
+    for t in ["beneficiaries", "payments", "withdrawals", "accounts", "cycles", "grievances", "verifications"] {
+        ok(&db, &["export", t, "--out", csv.join(format!("{t}.csv")).to_str().unwrap()]);
+    }
+
+    for as_of in ["2026-03-31", "2026-02-20"] {
+        let ours = dir.path().join(format!("ours-{as_of}.json"));
+        let report = check(&db, &csv, as_of, &ours);
+        assert_eq!(report["agree"], true, "as of {as_of}: {report:#}");
+        eprintln!("as of {as_of}: {} values compared, DuckDB {}", report["compared"], report["query_seconds"]);
+        assert!(report["compared"].as_u64().unwrap() > 1000, "{report}");
+        assert_eq!(report["query_seconds"].as_array().map(Vec::len), Some(1));
+
+        // The data exercises what is compared: small segments with no figures beside full
+        // ones, grievances closed by then, verification visits made by then.
+        let o: Value = serde_json::from_str(&std::fs::read_to_string(&ours).unwrap()).unwrap();
+        let segments: Vec<&Value> =
+            o["segmentations"].as_object().unwrap().values().flat_map(|l| l.as_array().unwrap()).collect();
+        assert!(segments.iter().any(|s| s["too_few"] == true), "as of {as_of}: some segment is too small");
+        assert!(segments.iter().any(|s| s["too_few"] == false));
+        assert!(o["overall"]["grievances"]["resolution_days"]["n"].as_u64().unwrap() > 0);
+        assert!(o["overall"]["verified_receipt"]["n"].as_u64().unwrap() > 0);
+        assert!(o["overall"]["unwithdrawn"].as_u64().unwrap() > 0, "censored payments");
+    }
+
+    // A single changed figure is found and named.
+    let ours = dir.path().join("ours-2026-03-31.json");
+    let mut o: Value = serde_json::from_str(&std::fs::read_to_string(&ours).unwrap()).unwrap();
+    let ward = o["segmentations"]["ward"][0].as_object_mut().unwrap();
+    let key = ward["key"].clone();
+    let p75 = ward["time_to_cash_days"]["p75"].as_i64().unwrap();
+    ward.get_mut("time_to_cash_days").unwrap()["p75"] = (p75 + 1).into();
+    std::fs::write(&ours, o.to_string()).unwrap();
+    let report = run_duckdb(&csv, "2026-03-31", &ours);
+    assert_eq!(report["agree"], false);
+    let m = &report["mismatches"][0];
+    assert_eq!((&m["segmentation"], &m["key"], &m["field"]), (&"ward".into(), &key, &"time_to_cash_days.p75".into()));
+    assert_eq!((m["ours"].as_i64(), m["duckdb"].as_i64()), (Some(p75 + 1), Some(p75)));
+}
