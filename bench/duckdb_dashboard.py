@@ -166,9 +166,12 @@ WITH p AS (  -- the payment as loaded (facts.rs): credit day only when credited
     SELECT p.payment_id, p.beneficiary_id AS person, p.period, p.channel, p.amount_vnd,
            coalesce(p.scheduled_on, c.scheduled_on) AS scheduled_on,
            CASE WHEN p.status = 'credited' THEN p.credited_on END AS credited_on,
-           p.status IN ('failed', 'reversed') AS failed,
-           CASE WHEN p.status IN ('failed', 'reversed') AND p.failure_reason <> '' THEN p.failure_reason END
-               AS reason,
+           -- a failed transfer counts once its day has come (measures.rs)
+           p.status IN ('failed', 'reversed')
+               AND coalesce(coalesce(p.scheduled_on, c.scheduled_on) <= {as_of}, true) AS failed,
+           CASE WHEN p.status IN ('failed', 'reversed') AND p.failure_reason <> ''
+                     AND coalesce(coalesce(p.scheduled_on, c.scheduled_on) <= {as_of}, true)
+                THEN p.failure_reason END AS reason,
            c.cycle_end
     FROM payments p JOIN cyc c USING (period)
 ), seen AS (  -- withdrawals recorded by {as_of}: later ones have not happened yet

@@ -70,7 +70,8 @@ pub async fn ensure(dir: &Path, size: Size) -> Result<Dataset> {
         && let Ok((o, summary)) = serde_json::from_str::<(DemoOptions, DemoSummary)>(&text)
         && o == opts
     {
-        let key = Keyring::load(&path)?.expect("a finished dataset has its keyring").unwrap_key(ADMIN, ADMIN_PASSWORD)?;
+        let key =
+            Keyring::load(&path)?.expect("a finished dataset has its keyring").unwrap_key(ADMIN, ADMIN_PASSWORD)?;
         let file_bytes = std::fs::metadata(&path)?.len();
         return Ok(Dataset { size, path, key, summary, built_in: None, file_bytes });
     }

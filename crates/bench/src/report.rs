@@ -69,7 +69,11 @@ pub fn save(path: &Path, r: &Results) -> std::io::Result<()> {
 pub fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|t| t.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let mem = std::fs::read_to_string("/proc/meminfo")
@@ -80,7 +84,13 @@ pub fn machine() -> String {
 }
 
 fn ms(s: f64) -> String {
-    if s >= 10.0 { format!("{s:.1} s") } else if s >= 1.0 { format!("{s:.2} s") } else { format!("{:.0} ms", s * 1000.0) }
+    if s >= 10.0 {
+        format!("{s:.1} s")
+    } else if s >= 1.0 {
+        format!("{s:.2} s")
+    } else {
+        format!("{:.0} ms", s * 1000.0)
+    }
 }
 
 fn rate(r: f64) -> String {
@@ -142,7 +152,11 @@ pub fn markdown(r: &Results, machine: &str) -> String {
             (Some(d), Some(a)) => (
                 format!("{} ({} threads)", ms(d), s.duckdb_threads.unwrap_or(0)),
                 Some(s.dashboard_seconds / d),
-                format!("{} ({} values)", if a { "agree" } else { "**differ**" }, rate(s.duckdb_compared.unwrap_or(0) as f64)),
+                format!(
+                    "{} ({} values)",
+                    if a { "agree" } else { "**differ**" },
+                    rate(s.duckdb_compared.unwrap_or(0) as f64)
+                ),
             ),
             _ => ("not run".into(), None, "-".into()),
         };
@@ -190,7 +204,9 @@ pub fn markdown(r: &Results, machine: &str) -> String {
         }
     }
     o.push_str("\n### Bundle merge (one ward's 24 months: people, accounts, payments, withdrawals)\n\n");
-    o.push_str("| size | records | into the size's desktop (rolled back) | into an empty desktop |\n|---|---|---|---|\n");
+    o.push_str(
+        "| size | records | into the size's desktop (rolled back) | into an empty desktop |\n|---|---|---|---|\n",
+    );
     for s in &sizes {
         o.push_str(&format!(
             "| {} | {} | {} records/s | {} records/s |\n",

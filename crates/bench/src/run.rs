@@ -54,6 +54,7 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
     r.import_rows = imp.rows;
     r.import_real_rows_per_s = imp.real_rate();
     r.import_plain_rows_per_s = imp.plain_rate();
+    log(&format!("  {} rows: {:.0} rows/s real, {:.0} rows/s plain", imp.rows, imp.real_rate(), imp.plain_rate()));
 
     log(&format!("{}: dashboard", size.name()));
     {
@@ -62,12 +63,23 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
         r.facts_load_seconds = d.load.as_secs_f64();
         r.dashboard_seconds = d.compute.as_secs_f64();
         r.bench_rss_mb = d.rss_mb;
+        log(&format!(
+            "  facts load {:.3} s, dashboard {:.3} s, RSS {:?} MB",
+            r.facts_load_seconds, r.dashboard_seconds, d.rss_mb
+        ));
         if let Some(k) = &d.duckdb {
             r.duckdb_load_seconds = Some(k.load.as_secs_f64());
             r.duckdb_seconds = Some(k.query.as_secs_f64());
             r.duckdb_threads = Some(k.threads);
             r.duckdb_agree = Some(k.agree);
             r.duckdb_compared = Some(k.compared);
+            log(&format!(
+                "  DuckDB {:.3} s (load {:.2} s), agree {} on {} values",
+                r.duckdb_seconds.unwrap_or(0.0),
+                r.duckdb_load_seconds.unwrap_or(0.0),
+                k.agree,
+                k.compared
+            ));
             if !k.agree {
                 log(&format!("{}: DuckDB disagrees: {}", size.name(), k.mismatches));
             }
@@ -92,6 +104,10 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
         r.search_p50_ms = ms(search::percentile(&mut times, 0.5));
         r.search_p99_ms = ms(search::percentile(&mut times, 0.99));
         r.search_max_ms = ms(search::percentile(&mut times, 1.0));
+        log(&format!(
+            "  search first {:.1} ms, p50 {:.2} ms, p99 {:.2} ms",
+            r.search_first_ms, r.search_p50_ms, r.search_p99_ms
+        ));
     }
 
     log(&format!("{}: bundle merge", size.name()));

@@ -14,14 +14,8 @@ fn d(s: &str) -> NaiveDate {
 
 async fn demo_store(dir: &std::path::Path, beneficiaries: usize, months: u32) -> Store {
     let store = Store::open(&dir.join("facts.db")).await.unwrap();
-    let opts = DemoOptions {
-        wards: 4,
-        beneficiaries,
-        months,
-        seed: 11,
-        until: d("2026-10-01"),
-        today: d("2026-10-20"),
-    };
+    let opts =
+        DemoOptions { wards: 4, beneficiaries, months, seed: 11, until: d("2026-10-01"), today: d("2026-10-20") };
     ansinh_demo::load_in_chunks(&store, &opts, 700).await.unwrap();
     store
 }
@@ -31,7 +25,22 @@ fn canonical(f: &Facts) -> Vec<String> {
     let mut v: Vec<String> = f
         .payments
         .iter()
-        .map(|p| format!("{:?} {:?}", (p.person, p.period, p.channel, p.status, p.amount_vnd, p.scheduled_on, p.credited_on, p.failure_reason.map(|r| &f.failure_reasons[r as usize])), f.withdrawals_of(p)))
+        .map(|p| {
+            format!(
+                "{:?} {:?}",
+                (
+                    p.person,
+                    p.period,
+                    p.channel,
+                    p.status,
+                    p.amount_vnd,
+                    p.scheduled_on,
+                    p.credited_on,
+                    p.failure_reason.map(|r| &f.failure_reasons[r as usize])
+                ),
+                f.withdrawals_of(p)
+            )
+        })
         .collect();
     v.sort();
     v
@@ -39,8 +48,11 @@ fn canonical(f: &Facts) -> Vec<String> {
 
 fn every_segmentation(f: &Facts, as_of: NaiveDate) -> String {
     use SegmentBy::*;
-    let bys: Vec<Vec<SegmentBy>> =
-        [Ward, Age, Group, Disability, Channel, Need, Assisted, Cycle].iter().map(|b| vec![*b]).chain([vec![Age, Channel], vec![Ward, Need]]).collect();
+    let bys: Vec<Vec<SegmentBy>> = [Ward, Age, Group, Disability, Channel, Need, Assisted, Cycle]
+        .iter()
+        .map(|b| vec![*b])
+        .chain([vec![Age, Channel], vec![Ward, Need]])
+        .collect();
     let c = segments::compute(f, as_of, &Filter::default(), &bys, &|_, k| k.to_string());
     serde_json::to_string(&(c.overall, c.segmentations, c.worst_wards, c.worst_groups)).unwrap()
 }
@@ -76,7 +88,8 @@ async fn the_cache_follows_every_write() {
     assert!(std::sync::Arc::ptr_eq(&first, &again), "no change: the same facts");
     // Any logged write (here a new person) makes the next call load again.
     let refs = store.refs().await.unwrap();
-    let one = DemoOptions { wards: 4, beneficiaries: 1, months: 1, seed: 99, until: d("2026-10-01"), today: d("2026-10-20") };
+    let one =
+        DemoOptions { wards: 4, beneficiaries: 1, months: 1, seed: 99, until: d("2026-10-01"), today: d("2026-10-20") };
     let newcomer = ansinh_demo::generate(&one, &refs).batch.beneficiaries.remove(0);
     store.add_beneficiary(&newcomer).await.unwrap();
     let after = store.cached_facts().await.unwrap();

@@ -422,7 +422,8 @@ async fn run(cli: Cli) -> Result<(), AppError> {
         Command::Backup { action: BackupAction::Now { dir } } => {
             security::backup_now(&store, key.as_ref(), dir.as_deref()).await?
         }
-        Command::Backup { action: BackupAction::List { .. } | BackupAction::Restore { .. } } | Command::Bench { .. } => {
+        Command::Backup { action: BackupAction::List { .. } | BackupAction::Restore { .. } }
+        | Command::Bench { .. } => {
             unreachable!("handled above")
         }
         Command::User { action: UserAction::Add { username, role, ward } } => {

@@ -135,6 +135,10 @@ impl Acc {
         match p.status {
             PaymentStatus::Scheduled => return,
             PaymentStatus::Failed | PaymentStatus::Reversed => {
+                // A transfer due after as_of had not been tried yet.
+                if p.scheduled_on.is_some_and(|s| s > as_of) {
+                    return;
+                }
                 self.issued += 1;
                 self.failed.add(true);
                 if let Some(r) = p.failure_reason {

@@ -12,8 +12,8 @@ use ansinh_core::facts::{
 use ansinh_core::model::{Channel, Disability, Needs, PaymentStatus, SegmentBy};
 use ansinh_core::segments::{self, Computed, Filter, MetricsReport};
 use chrono::NaiveDate;
-use sqlx::Row;
 use futures_util::TryStreamExt;
+use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -244,7 +244,8 @@ impl Store {
         for (p, a) in f.payments.iter().zip(&account_of) {
             if *a != u32::MAX {
                 let e = &mut firsts[*a as usize];
-                let first_withdrawal = f.withdrawals.get(p.withdrawals.start as usize).filter(|_| !p.withdrawals.is_empty());
+                let first_withdrawal =
+                    f.withdrawals.get(p.withdrawals.start as usize).filter(|_| !p.withdrawals.is_empty());
                 *e = (earliest(e.0, p.credited_on), earliest(e.1, first_withdrawal.map(|w| w.on)));
             }
         }
@@ -285,7 +286,11 @@ impl Store {
             let mut found = Vec::new();
             while let Some(v) = rows.try_next().await? {
                 if let Some(&p) = payment_ix.get(&uid(v.get(0))?) {
-                    found.push(VerificationFact { payment: p, verified_on: date(v.get(1))?, full: v.get::<i64, _>(2) != 0 });
+                    found.push(VerificationFact {
+                        payment: p,
+                        verified_on: date(v.get(1))?,
+                        full: v.get::<i64, _>(2) != 0,
+                    });
                 }
             }
             // The plain loader's order: by payment, in id order.
@@ -401,10 +406,7 @@ impl Store {
             });
         }
 
-        for r in sqlx::query(ACCOUNTS_SQL)
-        .fetch_all(&self.reader)
-        .await?
-        {
+        for r in sqlx::query(ACCOUNTS_SQL).fetch_all(&self.reader).await? {
             let (credit, withdrawal) = by_account.get(r.get::<&str, _>(0)).copied().unwrap_or_default();
             let beneficiary: &str = r.get(1);
             f.accounts.push(AccountFact {
@@ -416,10 +418,7 @@ impl Store {
             });
         }
 
-        for r in sqlx::query(GRIEVANCES_SQL)
-        .fetch_all(&self.reader)
-        .await?
-        {
+        for r in sqlx::query(GRIEVANCES_SQL).fetch_all(&self.reader).await? {
             let beneficiary: &str = r.get(0);
             f.grievances.push(GrievanceFact {
                 person: *person_ix.get(beneficiary).ok_or_else(|| bad("beneficiary", beneficiary))?,

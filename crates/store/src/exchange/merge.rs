@@ -358,11 +358,21 @@ pub fn place(r: &ChangeRecord, last_seq: i64, last_hash: &str, have: Option<&str
 /// Checks and stores incoming records and projects every entity they touch, inside the caller's
 /// transaction (foreign keys deferred to its commit, so the order of rows does not matter).
 pub(crate) async fn apply(conn: &mut SqliteConnection, incoming: &[ChangeRecord]) -> Result<ApplyReport> {
+    apply_with(conn, incoming, true).await
+}
+
+/// [`apply`], with or without the bulk path for new rows (tests compare the two).
+pub(crate) async fn apply_with(
+    conn: &mut SqliteConnection,
+    incoming: &[ChangeRecord],
+    bulk_path: bool,
+) -> Result<ApplyReport> {
     sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *conn).await?;
     let mut report = ApplyReport { received: incoming.len(), ..ApplyReport::default() };
     let by_device = check_incoming(incoming)?;
     let mut touched: BTreeSet<(String, String)> = BTreeSet::new();
     let mut new_rows = Vec::new();
+    let mut new_records: Vec<&ChangeRecord> = Vec::new();
     for (device, series) in by_device {
         let last = sqlx::query("SELECT seq, hash FROM change_log WHERE device_id = ? ORDER BY seq DESC LIMIT 1")
             .bind(device)
@@ -385,6 +395,7 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, incoming: &[ChangeRecord]
                     touched.insert((r.entity.clone(), r.entity_id.clone()));
                     *report.entities.entry(r.entity.clone()).or_default() += 1;
                     new_rows.push(changes::record_vals(r));
+                    new_records.push(r);
                     last_seq = seq;
                     last_hash = r.hash.clone();
                     report.applied += 1;
@@ -396,10 +407,19 @@ pub(crate) async fn apply(conn: &mut SqliteConnection, incoming: &[ChangeRecord]
             }
         }
     }
+    // New rows nobody else has records of take the bulk path (decided before the new records
+    // are stored: "no earlier record here").
+    let fresh = if bulk_path { super::bulk::fresh_keys(conn, &new_records).await? } else { Default::default() };
     insert_rows(conn, "change_log", changes::COLS, &new_rows).await?;
+    // Everything else one by one, parents (people, cycles) included, before the bulk rows.
     for (entity, id) in &touched {
-        project(conn, entity, id).await?;
+        if !fresh.contains(&(entity.clone(), id.clone())) {
+            project(conn, entity, id).await?;
+        }
     }
+    let fresh_records: Vec<&ChangeRecord> =
+        new_records.iter().copied().filter(|r| fresh.contains(&(r.entity.clone(), r.entity_id.clone()))).collect();
+    super::bulk::write_fresh(conn, &fresh_records).await?;
     project_waiting(conn).await?;
     report.waiting = sqlx::query_scalar("SELECT COUNT(*) FROM exchange_waiting").fetch_one(&mut *conn).await?;
     report.review = review_counts(conn).await?;

@@ -3,6 +3,7 @@
 //! not decide, rebuilding the tables from the records, and the exchange bookkeeping
 //! (pinned peer keys, office recipients, receipts). Bundle crypto is in `ansinh-exchange`.
 
+mod bulk;
 pub(crate) mod merge;
 pub(crate) mod tables;
 
@@ -133,6 +134,16 @@ impl Store {
         } else {
             tx.commit().await?;
         }
+        Ok(report)
+    }
+
+    /// [`Store::import_changes`] without the bulk path (every row projected one by one): the
+    /// reference the bulk path is tested against.
+    #[doc(hidden)]
+    pub async fn import_changes_one_by_one(&self, records: &[ChangeRecord]) -> Result<ApplyReport> {
+        let mut tx = self.begin_checked().await?;
+        let report = merge::apply_with(&mut tx, records, false).await?;
+        tx.commit().await?;
         Ok(report)
     }
 
