@@ -57,6 +57,44 @@ pub struct Startup {
 
 pub type Results = BTreeMap<String, SizeResult>;
 
+/// A new run of some figures (`only`; empty = all) over the earlier result of the same size.
+pub fn merge(old: SizeResult, new: SizeResult, only: &[String]) -> SizeResult {
+    let ran = |f: &str| only.is_empty() || only.iter().any(|o| o == f);
+    let mut r = new;
+    if !ran("import") {
+        (r.import_rows, r.import_real_rows_per_s, r.import_plain_rows_per_s) =
+            (old.import_rows, old.import_real_rows_per_s, old.import_plain_rows_per_s);
+    }
+    if !ran("dashboard") {
+        r.facts_load_seconds = old.facts_load_seconds;
+        r.dashboard_seconds = old.dashboard_seconds;
+        r.bench_rss_mb = old.bench_rss_mb;
+        r.duckdb_load_seconds = old.duckdb_load_seconds;
+        r.duckdb_seconds = old.duckdb_seconds;
+        r.duckdb_threads = old.duckdb_threads;
+        r.duckdb_agree = old.duckdb_agree;
+        r.duckdb_compared = old.duckdb_compared;
+    }
+    if !ran("search") {
+        r.search_keystrokes = old.search_keystrokes;
+        r.search_first_ms = old.search_first_ms;
+        r.search_p50_ms = old.search_p50_ms;
+        r.search_p99_ms = old.search_p99_ms;
+        r.search_max_ms = old.search_max_ms;
+    }
+    if !ran("merge") {
+        (r.merge_records, r.merge_into_size_per_s, r.merge_into_empty_per_s) =
+            (old.merge_records, old.merge_into_size_per_s, old.merge_into_empty_per_s);
+    }
+    if r.startup.is_none() {
+        r.startup = old.startup;
+    }
+    if r.build_seconds.is_none() {
+        r.build_seconds = old.build_seconds;
+    }
+    r
+}
+
 pub fn load(path: &Path) -> Results {
     std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
 }

@@ -14,6 +14,14 @@ pub struct Options {
     pub duckdb_script: Option<PathBuf>,
     /// The release app binary for the start-up benchmark; None skips it.
     pub app: Option<PathBuf>,
+    /// Only these figures (import, dashboard, search, merge, startup); empty: all.
+    pub only: Vec<String>,
+}
+
+impl Options {
+    fn wants(&self, figure: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| o == figure)
+    }
 }
 
 /// Names officers type: every n-th person's, half with their tones and half without.
@@ -49,15 +57,17 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
         ..SizeResult::default()
     };
 
-    log(&format!("{}: import", size.name()));
-    let imp = import::run(size, &dir, o.repeat).await?;
-    r.import_rows = imp.rows;
-    r.import_real_rows_per_s = imp.real_rate();
-    r.import_plain_rows_per_s = imp.plain_rate();
-    log(&format!("  {} rows: {:.0} rows/s real, {:.0} rows/s plain", imp.rows, imp.real_rate(), imp.plain_rate()));
+    if o.wants("import") {
+        log(&format!("{}: import", size.name()));
+        let imp = import::run(size, &dir, o.repeat).await?;
+        r.import_rows = imp.rows;
+        r.import_real_rows_per_s = imp.real_rate();
+        r.import_plain_rows_per_s = imp.plain_rate();
+        log(&format!("  {} rows: {:.0} rows/s real, {:.0} rows/s plain", imp.rows, imp.real_rate(), imp.plain_rate()));
+    }
 
-    log(&format!("{}: dashboard", size.name()));
-    {
+    if o.wants("dashboard") {
+        log(&format!("{}: dashboard", size.name()));
         let store = data.open().await?;
         let d = dashboard::run(&store, &dir, o.repeat, o.duckdb_script.as_deref()).await?;
         r.facts_load_seconds = d.load.as_secs_f64();
@@ -87,8 +97,8 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
         store.close().await;
     }
 
-    log(&format!("{}: search", size.name()));
-    {
+    if o.wants("search") {
+        log(&format!("{}: search", size.name()));
         let typed = names(&data, 40).await?;
         let store = data.open().await?;
         let t = Instant::now();
@@ -110,13 +120,19 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
         ));
     }
 
-    log(&format!("{}: bundle merge", size.name()));
-    let m = merge::run(&data, &dir, o.repeat).await?;
-    r.merge_records = m.records;
-    r.merge_into_size_per_s = m.records as f64 / m.into_size.as_secs_f64();
-    r.merge_into_empty_per_s = m.records as f64 / m.into_empty.as_secs_f64();
+    if o.wants("merge") {
+        log(&format!("{}: bundle merge", size.name()));
+        let m = merge::run(&data, &dir, o.repeat).await?;
+        r.merge_records = m.records;
+        r.merge_into_size_per_s = m.records as f64 / m.into_size.as_secs_f64();
+        r.merge_into_empty_per_s = m.records as f64 / m.into_empty.as_secs_f64();
+        log(&format!(
+            "  {} records: {:.0}/s into the size, {:.0}/s into an empty desktop",
+            m.records, r.merge_into_size_per_s, r.merge_into_empty_per_s
+        ));
+    }
 
-    if let Some(app) = &o.app {
+    if let Some(app) = o.app.as_ref().filter(|_| o.wants("startup")) {
         log(&format!("{}: app start", size.name()));
         r.startup = Some(startup::run(app, &data, o.repeat).await?);
     }

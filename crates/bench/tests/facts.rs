@@ -96,3 +96,22 @@ async fn the_cache_follows_every_write() {
     assert_eq!(after.people.len(), first.people.len() + 1);
     assert_eq!(*after, store.indicator_facts().await.unwrap());
 }
+
+#[tokio::test]
+async fn every_thread_count_gives_the_same_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path(), 1_500, 14).await;
+    let facts = store.indicator_facts().await.unwrap();
+    assert!(facts.payments.len() > 20_000, "enough payments for the threads to share");
+    use SegmentBy::*;
+    let bys: Vec<Vec<SegmentBy>> = vec![vec![Ward], vec![Need], vec![Cycle], vec![Age, Channel], vec![Group, Assisted]];
+    let answer = |threads| {
+        let c =
+            segments::compute_with(&facts, d("2026-09-01"), &Filter::default(), &bys, &|_, k| k.to_string(), threads);
+        serde_json::to_string(&(c.overall, c.segmentations, c.worst_wards, c.worst_groups)).unwrap()
+    };
+    let one = answer(1);
+    for threads in [2, 3, 4] {
+        assert_eq!(answer(threads), one, "{threads} threads");
+    }
+}

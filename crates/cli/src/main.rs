@@ -96,6 +96,9 @@ enum Command {
         /// tauri-driver and WebKitWebDriver, as the end-to-end tests do).
         #[arg(long)]
         app: Option<PathBuf>,
+        /// Only these figures: import, dashboard, search, merge, startup (default: all).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     Demo {
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
@@ -402,9 +405,9 @@ async fn run(cli: Cli) -> Result<(), AppError> {
     let keys = security::KeySource { key_file: cli.db_key_file, user: cli.user };
     // Commands that must not open the database first.
     let command = match cli.command {
-        Command::Bench { sizes, repeat, dir, out, duckdb, no_duckdb, app } => {
+        Command::Bench { sizes, repeat, dir, out, duckdb, no_duckdb, app, only } => {
             let duckdb = (!no_duckdb).then_some(duckdb);
-            return bench::bench(bench::BenchArgs { sizes, repeat, dir, out, duckdb, app }).await;
+            return bench::bench(bench::BenchArgs { sizes, repeat, dir, out, duckdb, app, only }).await;
         }
         c => c,
     };

@@ -9,12 +9,11 @@
 //! no figures): a percentage of 3 people says nothing about a ward.
 
 use crate::dates::{self, AgeBand};
-use crate::facts::{Facts, Person};
+use crate::facts::{Facts, PaymentFact, Person};
 use crate::measures::{Acc, Indicators, PaymentCtx};
 use crate::model::{Channel, Disability, Need, SegmentBy};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Fewer issued payments than this and a segment is "too few to judge".
 pub const MIN_SEGMENT_PAYMENTS: u64 = 10;
@@ -149,17 +148,35 @@ fn code_text(facts: &Facts, dim: SegmentBy, code: u32) -> String {
     }
 }
 
-/// One segmentation's accumulators, keyed by up to two codes.
+/// How many values a dimension has in these facts (codes are 0..cardinality).
+fn cardinality(facts: &Facts, dim: SegmentBy) -> usize {
+    match dim {
+        SegmentBy::Ward => facts.wards.len(),
+        SegmentBy::Group => facts.groups.len(),
+        SegmentBy::Age => AgeBand::ALL.len(),
+        SegmentBy::Disability => Disability::ALL.len(),
+        SegmentBy::Channel => Channel::ALL.len(),
+        SegmentBy::Need => Need::ALL.len() + 1,
+        SegmentBy::Assisted => 2,
+        SegmentBy::Cycle => facts.periods.len(),
+    }
+}
+
+/// One segmentation's accumulators, keyed by up to two codes: a flat table indexed by
+/// `x × (values of the second dimension) + y` (codes are small, so no hashing per fact).
 struct Split<'a> {
     dims: &'a [SegmentBy],
-    accs: HashMap<(u32, u32), Acc>,
+    width: usize,
+    accs: Vec<Option<Acc>>,
     a: Vec<u32>,
     b: Vec<u32>,
 }
 
 impl<'a> Split<'a> {
-    fn new(dims: &'a [SegmentBy]) -> Self {
-        Split { dims, accs: HashMap::new(), a: Vec::new(), b: Vec::new() }
+    fn new(facts: &Facts, dims: &'a [SegmentBy]) -> Self {
+        let width = dims.get(1).map_or(1, |d| cardinality(facts, *d)).max(1);
+        let cells = cardinality(facts, dims[0]).max(1) * width;
+        Split { dims, width, accs: vec![None; cells], a: Vec::new(), b: Vec::new() }
     }
 
     fn each(&mut self, c: &Ctx, f: impl Fn(&mut Acc)) {
@@ -172,9 +189,31 @@ impl<'a> Split<'a> {
         }
         for x in &self.a {
             for y in &self.b {
-                f(self.accs.entry((*x, *y)).or_default());
+                f(self.accs[*x as usize * self.width + *y as usize].get_or_insert_with(Acc::default));
             }
         }
+    }
+
+    /// Adds every accumulator of `other` (the same segmentation over other facts).
+    fn merge(&mut self, other: Split) {
+        for (mine, theirs) in self.accs.iter_mut().zip(other.accs) {
+            if let Some(t) = theirs {
+                match mine {
+                    Some(m) => m.merge(&t),
+                    None => *mine = Some(t),
+                }
+            }
+        }
+    }
+
+    /// The segments that have facts, keyed by their codes.
+    fn keyed(self) -> Vec<((u32, u32), Acc)> {
+        let width = self.width;
+        self.accs
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, acc)| acc.map(|a| (((i / width) as u32, (i % width) as u32), a)))
+            .collect()
     }
 }
 
@@ -196,13 +235,34 @@ pub fn compute(
     bys: &[Vec<SegmentBy>],
     label: &dyn Fn(SegmentBy, &str) -> String,
 ) -> Computed {
+    compute_with(facts, as_of, filter, bys, label, default_threads())
+}
+
+/// Threads for the payments (the bulk of the facts): every core, a few at most.
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+}
+
+/// [`compute`] on `threads` threads: each adds a share of the payments into its own
+/// accumulators, then they are merged (every accumulator is an exact count, so the answer is
+/// the same for any number of threads).
+pub fn compute_with(
+    facts: &Facts,
+    as_of: NaiveDate,
+    filter: &Filter,
+    bys: &[Vec<SegmentBy>],
+    label: &dyn Fn(SegmentBy, &str) -> String,
+    threads: usize,
+) -> Computed {
     let ward_dim = [SegmentBy::Ward];
     let group_dim = [SegmentBy::Group];
-    let mut splits: Vec<Split> =
-        bys.iter().filter(|b| !b.is_empty()).map(|b| Split::new(&b[..b.len().min(2)])).collect();
-    splits.push(Split::new(&ward_dim));
-    splits.push(Split::new(&group_dim));
-    let mut overall = Acc::default();
+    let new_splits = || {
+        let mut splits: Vec<Split> =
+            bys.iter().filter(|b| !b.is_empty()).map(|b| Split::new(facts, &b[..b.len().min(2)])).collect();
+        splits.push(Split::new(facts, &ward_dim));
+        splits.push(Split::new(facts, &group_dim));
+        splits
+    };
 
     let period_months: Vec<i32> = facts.periods.iter().map(|p| period_month(p)).collect();
     let cycle_of_month = |m: i32| period_months.binary_search(&m).ok().map(|i| i as u32);
@@ -217,18 +277,44 @@ pub fn compute(
             && filter.need.is_none_or(|n| person.needs.has(n))
     };
 
-    for p in &facts.payments {
-        let person = &facts.people[p.person as usize];
-        if !keep(person, Some(p.channel), period_months[p.period as usize]) {
-            continue;
+    let add_payments = |payments: &[PaymentFact]| {
+        let mut overall = Acc::default();
+        let mut splits = new_splits();
+        for p in payments {
+            let person = &facts.people[p.person as usize];
+            if !keep(person, Some(p.channel), period_months[p.period as usize]) {
+                continue;
+            }
+            let ctx = PaymentCtx {
+                withdrawals: facts.withdrawals_of(p),
+                cycle_end: facts.cycle_ends[p.period as usize],
+                as_of,
+            };
+            let age_on = p.credited_on.or(p.scheduled_on).unwrap_or(as_of);
+            let c = Ctx { person, channel: Some(p.channel), period: Some(p.period), age_on };
+            overall.add_payment(p, &ctx);
+            for s in &mut splits {
+                s.each(&c, |acc| acc.add_payment(p, &ctx));
+            }
         }
-        let ctx =
-            PaymentCtx { withdrawals: facts.withdrawals_of(p), cycle_end: facts.cycle_ends[p.period as usize], as_of };
-        let age_on = p.credited_on.or(p.scheduled_on).unwrap_or(as_of);
-        let c = Ctx { person, channel: Some(p.channel), period: Some(p.period), age_on };
-        overall.add_payment(p, &ctx);
-        for s in &mut splits {
-            s.each(&c, |acc| acc.add_payment(p, &ctx));
+        (overall, splits)
+    };
+    let share = facts.payments.len().div_ceil(threads.max(1)).max(1);
+    // Below a few thousand payments a thread costs more than it saves.
+    let mut parts: Vec<(Acc, Vec<Split>)> = if threads <= 1 || facts.payments.len() < 20_000 {
+        vec![add_payments(&facts.payments)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> =
+                facts.payments.chunks(share).map(|chunk| scope.spawn(move || add_payments(chunk))).collect();
+            handles.into_iter().map(|h| h.join().expect("a payments thread panicked")).collect()
+        })
+    };
+    let (mut overall, mut splits) = parts.remove(0);
+    for (o, ss) in parts {
+        overall.merge(&o);
+        for (mine, theirs) in splits.iter_mut().zip(ss) {
+            mine.merge(theirs);
         }
     }
     for a in &facts.accounts {
@@ -291,7 +377,7 @@ fn segments(
     label: &dyn Fn(SegmentBy, &str) -> String,
 ) -> Vec<Segment> {
     let dims = split.dims;
-    let mut keyed: Vec<((u32, u32), Acc)> = split.accs.into_iter().collect();
+    let mut keyed = split.keyed();
     // Natural order of codes: age bands youngest first, needs in their order, cycles by date;
     // wards and groups by code.
     let text = |dim: SegmentBy, code: u32| code_text(facts, dim, code);

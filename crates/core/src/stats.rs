@@ -48,9 +48,15 @@ pub struct Stat {
     pub median: Option<f64>,
 }
 
+/// Values below this are counted in a flat array (minutes and days, the common case); others
+/// (VND amounts, rare large values) in a sorted map.
+const DENSE: i64 = 1024;
+
 /// Counts of each exact value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Hist {
+    /// Index = value, for 0 <= value < DENSE.
+    dense: Vec<u64>,
     counts: BTreeMap<i64, u64>,
     n: u64,
     sum: i128,
@@ -58,9 +64,29 @@ pub struct Hist {
 
 impl Hist {
     pub fn add(&mut self, v: i64) {
-        *self.counts.entry(v).or_default() += 1;
-        self.n += 1;
-        self.sum += i128::from(v);
+        self.add_n(v, 1);
+    }
+
+    fn add_n(&mut self, v: i64, c: u64) {
+        if (0..DENSE).contains(&v) {
+            let i = v as usize;
+            if i >= self.dense.len() {
+                self.dense.resize(i + 1, 0);
+            }
+            self.dense[i] += c;
+        } else {
+            *self.counts.entry(v).or_default() += c;
+        }
+        self.n += c;
+        self.sum += i128::from(v) * i128::from(c);
+    }
+
+    /// (value, count) in value order.
+    fn sorted(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
+        let below = self.counts.range(..0).map(|(v, c)| (*v, *c));
+        let dense = self.dense.iter().enumerate().filter(|(_, c)| **c > 0).map(|(v, c)| (v as i64, *c));
+        let above = self.counts.range(DENSE..).map(|(v, c)| (*v, *c));
+        below.chain(dense).chain(above)
     }
 
     /// Adds a value if known.
@@ -71,6 +97,12 @@ impl Hist {
     }
 
     pub fn merge(&mut self, o: &Hist) {
+        if o.dense.len() > self.dense.len() {
+            self.dense.resize(o.dense.len(), 0);
+        }
+        for (mine, theirs) in self.dense.iter_mut().zip(&o.dense) {
+            *mine += theirs;
+        }
         for (v, c) in &o.counts {
             *self.counts.entry(*v).or_default() += c;
         }
@@ -81,10 +113,10 @@ impl Hist {
     /// The value at sorted position `i` (0-based).
     fn nth(&self, i: u64) -> i64 {
         let mut seen = 0;
-        for (v, c) in &self.counts {
+        for (v, c) in self.sorted() {
             seen += c;
             if seen > i {
-                return *v;
+                return v;
             }
         }
         unreachable!("nth beyond n")

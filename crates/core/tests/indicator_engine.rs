@@ -387,3 +387,14 @@ fn a_later_as_of_sees_later_events() {
     // Payment 7's cycle has no next cycle: never counted at cycle end.
     assert_eq!(o.unwithdrawn_at_cycle_end.n, 5);
 }
+
+#[test]
+fn a_failed_transfer_counts_only_once_it_was_due() {
+    // The February transfer that failed was due on 05/02/2026: on 01/02 it had not been tried.
+    let before = compute(&fixture(), d("2026-02-01"), &Filter::default(), &[], &label).overall;
+    assert_eq!(before.failed_transfers.share.count, 0);
+    assert!(before.failed_transfers.reasons.is_empty());
+    let after = compute(&fixture(), d("2026-02-05"), &Filter::default(), &[], &label).overall;
+    assert_eq!(after.failed_transfers.share.count, 1);
+    assert_eq!(after.payments, before.payments + 1 + after.time_to_cash.credited - before.time_to_cash.credited);
+}

@@ -7,6 +7,7 @@
 
 use ansinh_core::AppError;
 use ansinh_store::{GrievanceQuery, Store};
+use futures_util::TryStreamExt;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -107,8 +108,10 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
             )?;
             let wards: HashMap<String, String> =
                 store.all_beneficiaries().await?.into_iter().map(|b| (b.id, b.ward_code)).collect();
-            let all = store.all_payments().await?;
-            for p in &all {
+            let mut all = std::pin::pin!(store.each_payment());
+            let mut n = 0;
+            while let Some(p) = all.try_next().await? {
+                n += 1;
                 write(vec![
                     p.id.clone(),
                     p.beneficiary_id.clone(),
@@ -123,7 +126,7 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
                     p.failure_reason.clone(),
                 ])?;
             }
-            all.len()
+            n
         }
         What::Withdrawals => {
             write(
@@ -142,8 +145,10 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
                 .map(String::from)
                 .to_vec(),
             )?;
-            let all = store.all_withdrawals().await?;
-            for w in &all {
+            let mut all = std::pin::pin!(store.each_withdrawal());
+            let mut n = 0;
+            while let Some(w) = all.try_next().await? {
+                n += 1;
                 write(vec![
                     w.id.clone(),
                     w.payment_id.clone(),
@@ -157,7 +162,7 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
                     w.problems.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(";"),
                 ])?;
             }
-            all.len()
+            n
         }
         What::Accounts => {
             write(

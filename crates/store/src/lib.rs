@@ -118,10 +118,18 @@ impl Store {
         if let Some(k) = key.filter(|_| path.exists()) {
             backup::verify_key(path, k).await?;
         }
-        // Money and events: an acknowledged write survives a power cut.
+        // Money and events: an acknowledged write survives a power cut. A city's indexes are
+        // hundreds of MB: with SQLite's default 2 MB page cache every insert into them reads
+        // (and decrypts) pages again, so the writer keeps up to 128 MB of pages (used only as
+        // the data needs it; a ward's database never fills it).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(base.clone().create_if_missing(true).synchronous(SqliteSynchronous::Full))
+            .connect_with(
+                base.clone()
+                    .create_if_missing(true)
+                    .synchronous(SqliteSynchronous::Full)
+                    .pragma("cache_size", "-131072"),
+            )
             .await?;
         sqlx::migrate!("./migrations").run(&writer).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(base.read_only(true)).await?;

@@ -240,6 +240,25 @@ impl Store {
             .collect()
     }
 
+    /// Every payment, one at a time in storage order (exports of a city: millions of rows
+    /// never held in memory at once).
+    pub fn each_payment(&self) -> impl futures_util::Stream<Item = Result<PaymentView>> + '_ {
+        use futures_util::TryStreamExt;
+        sqlx::query("SELECT * FROM payments")
+            .fetch(&self.reader)
+            .map_err(crate::StoreError::from)
+            .and_then(|r| async move { payment_view(&r, Vec::new()) })
+    }
+
+    /// Every withdrawal, one at a time in storage order.
+    pub fn each_withdrawal(&self) -> impl futures_util::Stream<Item = Result<WithdrawalView>> + '_ {
+        use futures_util::TryStreamExt;
+        sqlx::query("SELECT * FROM withdrawals")
+            .fetch(&self.reader)
+            .map_err(crate::StoreError::from)
+            .and_then(|r| async move { withdrawal_view(&r) })
+    }
+
     pub async fn all_withdrawals(&self) -> Result<Vec<WithdrawalView>> {
         sqlx::query("SELECT * FROM withdrawals ORDER BY payment_id, withdrawn_on, id")
             .fetch_all(&self.reader)

@@ -34,17 +34,21 @@ pub async fn fresh_keys(conn: &mut SqliteConnection, new: &[&ChangeRecord]) -> R
         .map(|r| (r.entity.as_str(), r.entity_id.as_str()))
         .filter(|k| count[k] == 1)
         .collect();
+    // Per entity, so the lookup uses the (entity, entity_id) index.
     let mut known: HashSet<(String, String)> = HashSet::new();
-    for chunk in candidates.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT DISTINCT entity, entity_id FROM change_log WHERE (entity, entity_id) IN (VALUES {})",
-            vec!["(?, ?)"; chunk.len()].join(",")
-        );
-        let mut q = sqlx::query_as::<_, (String, String)>(AssertSqlSafe(sql));
-        for (e, id) in chunk {
-            q = q.bind(*e).bind(*id);
+    for entity in BULK {
+        let ids: Vec<&str> = candidates.iter().filter(|(e, _)| e == entity).map(|(_, id)| *id).collect();
+        for chunk in ids.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT DISTINCT entity_id FROM change_log WHERE entity = ? AND entity_id IN ({})",
+                vec!["?"; chunk.len()].join(",")
+            );
+            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(*entity);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            known.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|id| (entity.to_string(), id)));
         }
-        known.extend(q.fetch_all(&mut *conn).await?);
     }
     Ok(candidates.into_iter().map(|(e, id)| (e.to_string(), id.to_string())).filter(|k| !known.contains(k)).collect())
 }
