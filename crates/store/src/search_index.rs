@@ -45,6 +45,10 @@ impl Arena {
     fn heap_bytes(&self) -> usize {
         self.bytes.capacity() + self.ends.capacity() * 4
     }
+    /// An empty arena with room for exactly this one's strings.
+    fn empty_like(&self) -> Arena {
+        Arena { bytes: Vec::with_capacity(self.bytes.len()), ends: Vec::with_capacity(self.ends.len()) }
+    }
 }
 
 /// Text as SQLite's LIKE sees it: up to its first NUL, ASCII case folded.
@@ -57,6 +61,7 @@ pub(crate) struct Person<'a> {
     pub id: &'a str,
     pub name_key: &'a str,
     pub name_lower: &'a str,
+    pub sort_key: &'a str,
     pub id_number: Option<&'a str>,
     pub legacy_id_number: Option<&'a str>,
     pub ward_code: &'a str,
@@ -75,8 +80,79 @@ pub(crate) struct SearchIndex {
     /// Every ID number and legacy number, sorted, with the person holding it: a prefix is a range.
     numbers: Arena,
     number_owner: Vec<u32>,
-    /// While building: the numbers before sorting.
-    unsorted: Vec<(Vec<u8>, u32)>,
+}
+
+/// The people as read, in table order (SQLite sorting them costs more than the whole read);
+/// `finish` puts them in list order.
+#[derive(Default)]
+pub(crate) struct Builder {
+    people: SearchIndex,
+    sort_keys: Arena,
+    numbers: Vec<(Vec<u8>, u32)>,
+}
+
+impl Builder {
+    /// None if the people outgrow the compact layout (u32 offsets, u16 wards): the search then
+    /// keeps to SQL.
+    pub fn add(&mut self, p: Person) -> Option<()> {
+        let t = &mut self.people;
+        let i = u32::try_from(t.ward.len()).ok()?;
+        t.keys.push(like_view(p.name_key))?;
+        t.lowers.push(like_view(p.name_lower))?;
+        t.ids.push(p.id.bytes())?;
+        self.sort_keys.push(p.sort_key.bytes())?;
+        let w = match t.ward_codes.get(p.ward_code) {
+            Some(&w) => w,
+            None => {
+                let w = u16::try_from(t.ward_codes.len()).ok()?;
+                t.ward_codes.insert(p.ward_code.to_string(), w);
+                w
+            }
+        };
+        t.ward.push(w);
+        for n in [p.id_number, p.legacy_id_number].into_iter().flatten() {
+            self.numbers.push((like_view(n).collect(), i));
+        }
+        Some(())
+    }
+
+    /// The index in list order: `ORDER BY sort_key, id`, whose BINARY collation compares bytes
+    /// as slices do.
+    pub fn finish(self, version: i64) -> Option<SearchIndex> {
+        let Builder { people: t, sort_keys, mut numbers } = self;
+        let mut order: Vec<u32> = (0..u32::try_from(t.len()).ok()?).collect();
+        let key = |i: u32| (sort_keys.get(i as usize), t.ids.get(i as usize));
+        order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
+        let mut ix = SearchIndex {
+            version,
+            keys: t.keys.empty_like(),
+            lowers: t.lowers.empty_like(),
+            ids: t.ids.empty_like(),
+            ward: Vec::with_capacity(t.len()),
+            ..SearchIndex::default()
+        };
+        let mut position = vec![0u32; t.len()];
+        for (at, &i) in order.iter().enumerate() {
+            let i = i as usize;
+            ix.keys.push(t.keys.get(i).iter().copied())?;
+            ix.lowers.push(t.lowers.get(i).iter().copied())?;
+            ix.ids.push(t.ids.get(i).iter().copied())?;
+            ix.ward.push(t.ward[i]);
+            position[i] = at as u32;
+        }
+        ix.ward_codes = t.ward_codes;
+        numbers.sort_unstable();
+        ix.numbers = Arena {
+            bytes: Vec::with_capacity(numbers.iter().map(|(n, _)| n.len() + 1).sum()),
+            ends: Vec::with_capacity(numbers.len()),
+        };
+        ix.number_owner.reserve_exact(numbers.len());
+        for (n, owner) in numbers {
+            ix.numbers.push(n)?;
+            ix.number_owner.push(position[owner as usize]);
+        }
+        Some(ix)
+    }
 }
 
 /// What a page needs: how many match, and the ids on the page, in rank order.
@@ -86,40 +162,6 @@ pub(crate) struct Hits {
 }
 
 impl SearchIndex {
-    /// Adds the next person in list order. None if the people outgrow the compact layout
-    /// (u32 offsets, u16 wards); the search then keeps to SQL.
-    pub fn add(&mut self, p: Person) -> Option<()> {
-        let i = u32::try_from(self.ward.len()).ok()?;
-        self.keys.push(like_view(p.name_key))?;
-        self.lowers.push(like_view(p.name_lower))?;
-        self.ids.push(p.id.bytes())?;
-        let w = match self.ward_codes.get(p.ward_code) {
-            Some(&w) => w,
-            None => {
-                let w = u16::try_from(self.ward_codes.len()).ok()?;
-                self.ward_codes.insert(p.ward_code.to_string(), w);
-                w
-            }
-        };
-        self.ward.push(w);
-        for n in [p.id_number, p.legacy_id_number].into_iter().flatten() {
-            self.unsorted.push((like_view(n).collect(), i));
-        }
-        Some(())
-    }
-
-    /// Sorts the numbers once every person is in.
-    pub fn finish(mut self, version: i64) -> Option<SearchIndex> {
-        let mut numbers = std::mem::take(&mut self.unsorted);
-        numbers.sort_unstable();
-        for (n, owner) in numbers {
-            self.numbers.push(n)?;
-            self.number_owner.push(owner);
-        }
-        self.version = version;
-        Some(self)
-    }
-
     pub fn len(&self) -> usize {
         self.ward.len()
     }
@@ -160,28 +202,43 @@ impl SearchIndex {
         let by_number = self.number_hits(id_prefix.as_bytes());
         let mut names = Matches::new(&self.keys, folded.as_bytes());
         let mut exacts = Matches::new(&self.lowers, exact.as_bytes());
-        // Rank buckets in ORDER BY order: exact & starts, exact, starts, the rest.
+        // Rank buckets in ORDER BY order: exact & starts, exact, starts, the rest. A bucket is
+        // wanted while it and those before it hold fewer than `first`; once the first one is
+        // full nothing can enter the page any more, and the rest of the scan only counts.
         let mut buckets: [Vec<u32>; 4] = Default::default();
-        let wanted =
-            |b: &[Vec<u32>; 4], i: usize| b[i].len() < first && b[..i].iter().map(Vec::len).sum::<usize>() < first;
+        let mut wanted = [first > 0; 4];
         let mut total = 0;
         let mut j = 0;
         loop {
-            let next_number = by_number.as_ref().and_then(|bits| next_bit(bits, j));
-            let Some(next) = [names.at_or_after(j), next_number].into_iter().flatten().min() else { break };
+            let by_name = names.at_or_after(j);
+            let next = match by_number.as_ref().and_then(|bits| next_bit(bits, j)) {
+                Some(n) => by_name.map_or(n, |p| p.min(n)),
+                None => match by_name {
+                    Some(p) => p,
+                    None => break,
+                },
+            };
             j = next + 1;
             if ward.is_some_and(|w| self.ward[next] != w) {
                 continue;
             }
             total += 1;
+            if !wanted[0] {
+                continue;
+            }
             let starts = self.keys.get(next).starts_with(folded.as_bytes());
             let (with_exact, without) = if starts { (0, 2) } else { (1, 3) };
-            if !wanted(&buckets, with_exact) && !wanted(&buckets, without) {
+            if !wanted[with_exact] && !wanted[without] {
                 continue;
             }
             let b = if exacts.at_or_after(next) == Some(next) { with_exact } else { without };
-            if wanted(&buckets, b) {
+            if wanted[b] {
                 buckets[b].push(next as u32);
+                let mut before = 0;
+                for (w, bucket) in wanted.iter_mut().zip(&buckets) {
+                    *w = bucket.len() < first && before < first;
+                    before += bucket.len();
+                }
             }
         }
         let ids = buckets
@@ -224,10 +281,9 @@ impl Store {
         if let Some(ix) = slot.as_ref().filter(|ix| ix.version == version) {
             return Ok(Some(Arc::clone(ix)));
         }
-        let mut ix = Some(SearchIndex::default());
+        let mut builder = Some(Builder::default());
         let mut rows = sqlx::query(
-            "SELECT id, name_key, name_lower, id_number, legacy_id_number, ward_code
-             FROM beneficiaries ORDER BY sort_key, id",
+            "SELECT id, name_key, name_lower, sort_key, id_number, legacy_id_number, ward_code FROM beneficiaries",
         )
         .fetch(&mut *conn);
         while let Some(r) = rows.try_next().await? {
@@ -235,13 +291,15 @@ impl Store {
                 id: r.get(0),
                 name_key: r.get(1),
                 name_lower: r.get(2),
-                id_number: r.get(3),
-                legacy_id_number: r.get(4),
-                ward_code: r.get(5),
+                sort_key: r.get(3),
+                id_number: r.get(4),
+                legacy_id_number: r.get(5),
+                ward_code: r.get(6),
             };
-            ix = ix.and_then(|mut ix| ix.add(person).map(|()| ix));
+            builder = builder.and_then(|mut b| b.add(person).map(|()| b));
         }
-        let Some(ix) = ix.and_then(|ix| ix.finish(version)).map(Arc::new) else { return Ok(None) };
+        drop(rows);
+        let Some(ix) = builder.and_then(|b| b.finish(version)).map(Arc::new) else { return Ok(None) };
         // A search on an older snapshot than the kept index does not replace it.
         if slot.as_ref().is_none_or(|kept| kept.version < version) {
             *slot = Some(Arc::clone(&ix));
@@ -285,25 +343,24 @@ fn next_bit(bits: &[u64], from: usize) -> Option<usize> {
     }
 }
 
-/// The people whose string in `arena` contains `needle` (LIKE '%needle%'), found in increasing
-/// order by searching the whole arena, so a rare needle skips thousands of people per call.
+/// The people whose string in `arena` contains `needle` (LIKE '%needle%'), in increasing order,
+/// found by searching the arena from a person on, so a rare needle skips thousands per call.
 struct Matches<'a> {
     arena: &'a Arena,
     finder: Finder<'a>,
-    everyone: bool,
     /// The last answer: `at_or_after` is asked with a rising `from`, often the same one again.
     cached: Option<(usize, Option<usize>)>,
 }
 
 impl<'a> Matches<'a> {
     fn new(arena: &'a Arena, needle: &'a [u8]) -> Matches<'a> {
-        Matches { arena, finder: Finder::new(needle), everyone: needle.is_empty(), cached: None }
+        Matches { arena, finder: Finder::new(needle), cached: None }
     }
 
     /// The first person at or after `from` whose string contains the needle.
     fn at_or_after(&mut self, from: usize) -> Option<usize> {
         let count = self.arena.ends.len();
-        if self.everyone {
+        if self.finder.needle().is_empty() || from >= count {
             return (from < count).then_some(from);
         }
         if let Some((asked, found)) = self.cached
@@ -312,19 +369,14 @@ impl<'a> Matches<'a> {
         {
             return found;
         }
-        let found = if from >= count {
-            None
-        } else {
-            let start = self.arena.start(from);
-            self.finder.find(&self.arena.bytes[start..]).map(|at| {
-                let at = (start + at) as u32;
-                // The hit lies in the first string after `from` that ends past it: usually the
-                // very next one, so step a few before bisecting.
-                let ends = &self.arena.ends[from..];
-                let near = ends.iter().take(8).position(|&e| e > at);
-                from + near.unwrap_or_else(|| ends.partition_point(|&e| e <= at))
-            })
-        };
+        let start = self.arena.start(from);
+        let found = self.finder.find(&self.arena.bytes[start..]).map(|at| {
+            let at = (start + at) as u32;
+            // The hit lies in the first string from `from` on that ends past it: usually the
+            // very first, so step a few before bisecting.
+            let ends = &self.arena.ends[from..];
+            from + ends.iter().take(4).position(|&e| e > at).unwrap_or_else(|| ends.partition_point(|&e| e <= at))
+        });
         self.cached = Some((from, found));
         found
     }
