@@ -19,6 +19,7 @@ mod privacy;
 mod read;
 mod refs;
 mod rows;
+mod search_index;
 mod sqlrow;
 mod users;
 mod verification;
@@ -75,6 +76,8 @@ pub struct Store {
     refs_cache: std::sync::Mutex<Option<std::sync::Arc<Refs>>>,
     /// The indicator facts and the data version they were loaded at (see `facts.rs`).
     facts_cache: tokio::sync::Mutex<Option<(i64, std::sync::Arc<ansinh_core::facts::Facts>)>>,
+    /// Built on the first search, rebuilt when `data_version` moves (search_index.rs).
+    search_index: tokio::sync::Mutex<Option<std::sync::Arc<search_index::SearchIndex>>>,
 }
 
 impl Store {
@@ -150,6 +153,7 @@ impl Store {
             path: path.to_path_buf(),
             refs_cache: Default::default(),
             facts_cache: Default::default(),
+            search_index: Default::default(),
         })
     }
 
@@ -180,7 +184,7 @@ impl Store {
     /// change records in its transaction, merges included): in-memory caches built from those
     /// tables are current while it stays the same, whichever process wrote.
     pub async fn data_version(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM change_log").fetch_one(&self.reader).await?)
+        data_version_in(&mut *self.reader.acquire().await?).await
     }
 
     /// The single writer connection pool, for benchmarks that compare the store's writes with
@@ -216,6 +220,10 @@ impl Store {
         self.reader.close().await;
         self.writer.close().await;
     }
+}
+
+async fn data_version_in(conn: &mut sqlx::SqliteConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM change_log").fetch_one(conn).await?)
 }
 
 async fn setting(pool: &SqlitePool, key: &str) -> Result<Option<String>> {

@@ -92,8 +92,50 @@ impl Store {
 
     /// Accent-insensitive search: "nguyen van an" finds "Nguyễn Văn An". Names written with
     /// exactly the typed tones come first, then names starting with the text, then by given name.
-    /// Digits also match ID numbers by prefix.
+    /// Digits also match ID numbers by prefix. Answered from the in-memory index
+    /// (search_index.rs), exactly as [`Store::search_sql`] answers.
     pub async fn search(
+        &self,
+        query: &str,
+        ward_code: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<BeneficiaryView>> {
+        let (limit, offset) = (limit.clamp(1, 500) as usize, usize::try_from(offset).unwrap_or(0));
+        let ward = ward_code.filter(|w| !w.is_empty());
+        let (folded, exact) = (text::fold(query), text::lower_exact(query.trim()));
+        // One read transaction: the page's rows come from the snapshot the index describes.
+        let mut tx = self.reader.begin().await?;
+        let index = self.search_index(&mut tx).await?;
+        let Some(hits) = index.and_then(|ix| ix.search(&folded, &exact, query.trim(), ward, offset, limit)) else {
+            tx.rollback().await?;
+            return self.search_sql(query, ward_code, limit as i64, offset as i64).await;
+        };
+        let ids = &hits.ids;
+        let mut rows = Vec::new();
+        if !ids.is_empty() {
+            let sql = format!(
+                "SELECT {BENEFICIARY_COLS} FROM beneficiaries WHERE id IN ({})",
+                vec!["?"; ids.len()].join(",")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in ids {
+                q = q.bind(id);
+            }
+            rows = q.fetch_all(&mut *tx).await?;
+        }
+        tx.rollback().await?;
+        let refs = self.refs().await?;
+        let today = today();
+        let mut items = rows.iter().map(|r| beneficiary_view(r, &refs, today)).collect::<Result<Vec<_>>>()?;
+        let rank: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        items.sort_by_key(|b| rank.get(b.id.as_str()).copied());
+        Ok(Page { total: hits.total as i64, items })
+    }
+
+    /// The plain SQL form of [`Store::search`]: the reference its fast path is tested against.
+    #[doc(hidden)]
+    pub async fn search_sql(
         &self,
         query: &str,
         ward_code: Option<&str>,

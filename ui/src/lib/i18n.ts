@@ -10,6 +10,7 @@ import * as followup from './i18n/followup';
 import * as indicators from './i18n/indicators';
 import * as security from './i18n/security';
 import * as exchange from './i18n/exchange';
+import * as search from './i18n/search';
 
 export const LANGS: readonly Lang[] = ['vi', 'en'];
 export const DEFAULT_LANG: Lang = 'vi';
@@ -69,6 +70,7 @@ export const ERROR_CODES = [
   ...indicators.errorCodes,
   ...security.errorCodes,
   ...exchange.errorCodes,
+  ...search.errorCodes,
 ] as const;
 
 const coreVi = {
@@ -386,6 +388,7 @@ const vi = {
   ...indicators.vi,
   ...security.vi,
   ...exchange.vi,
+  ...search.vi,
 } as const;
 
 export type Key = keyof typeof vi;
@@ -706,6 +709,7 @@ const en: Dictionary = {
   ...indicators.en,
   ...security.en,
   ...exchange.en,
+  ...search.en,
 };
 
 export const dictionaries: Record<Lang, Dictionary> = { vi, en };
