@@ -27,9 +27,9 @@ pub struct SetupInput {
 
 /// First run only: the administrator, the encrypted database and its keyring.
 #[tauri::command]
-pub async fn setup_admin(state: State<'_, AppState>, input: SetupInput) -> Cmd<UserView> {
+pub async fn setup_admin(app: tauri::AppHandle, state: State<'_, AppState>, input: SetupInput) -> Cmd<UserView> {
     let user = unauthenticated(&state).setup_admin(input.username.trim(), &input.display_name, &input.password).await?;
-    daily_backup(&state).await;
+    daily_backup(&app);
     Ok(user)
 }
 
@@ -40,17 +40,22 @@ pub struct LoginInput {
 }
 
 #[tauri::command]
-pub async fn login(state: State<'_, AppState>, input: LoginInput) -> Cmd<UserView> {
+pub async fn login(app: tauri::AppHandle, state: State<'_, AppState>, input: LoginInput) -> Cmd<UserView> {
     let user = unauthenticated(&state).login(input.username.trim(), &input.password).await?;
-    daily_backup(&state).await;
+    daily_backup(&app);
     Ok(user)
 }
 
-/// The automatic backup after a sign-in; a failure is logged, never blocks the sign-in.
-async fn daily_backup(state: &AppState) {
-    if let Err(e) = state.backup_if_due().await {
-        eprintln!("ansinh: automatic backup failed: {e}");
-    }
+/// The automatic backup after a sign-in, in the background: copying a city's database takes
+/// minutes, and the officer's first screen must not wait for it. A failure is logged.
+fn daily_backup(app: &tauri::AppHandle) {
+    use tauri::Manager;
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = app.state::<AppState>().backup_if_due().await {
+            eprintln!("ansinh: automatic backup failed: {e}");
+        }
+    });
 }
 
 #[tauri::command]

@@ -75,12 +75,14 @@ impl Drop for Driver {
     }
 }
 
-/// Resident memory (MB) of the first process whose command line contains `needle`.
-fn rss_of(needle: &str) -> Option<f64> {
+/// Resident memory (MB) of the process whose program (first argument) has this file name.
+fn rss_of(program: &str) -> Option<f64> {
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let dir = entry.path();
         let cmd = std::fs::read(dir.join("cmdline")).unwrap_or_default();
-        if String::from_utf8_lossy(&cmd).contains(needle) {
+        let argv0 = cmd.split(|b| *b == 0).next().unwrap_or_default();
+        let name = Path::new(std::str::from_utf8(argv0).unwrap_or_default()).file_name();
+        if name.and_then(|n| n.to_str()) == Some(program) {
             let status = std::fs::read_to_string(dir.join("status")).ok()?;
             let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
             return line.split_whitespace().nth(1)?.parse::<f64>().ok().map(|kb| kb / 1024.0);
@@ -96,6 +98,8 @@ pub async fn once(app: &Path, data: &Dataset) -> Result<Startup> {
             .arg("--port")
             .arg(PORT.to_string())
             .env("ANSINH_DB", &data.path)
+            // The daily backup goes to a scratch folder, never the user's Documents.
+            .env("ANSINH_BACKUP_DIR", data.path.with_extension("backups"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
