@@ -246,6 +246,10 @@ pub fn markdown(r: &Results, machine: &str) -> String {
         "| size | records | into the size's desktop (rolled back) | into an empty desktop |\n|---|---|---|---|\n",
     );
     for s in &sizes {
+        if s.merge_records == 0 {
+            o.push_str(&format!("| {} | not measured | | |\n", s.size));
+            continue;
+        }
         o.push_str(&format!(
             "| {} | {} | {} records/s | {} records/s |\n",
             s.size,
