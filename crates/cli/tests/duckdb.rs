@@ -10,15 +10,8 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn ansinh(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ansinh")).arg("--db").arg(db).args(args).output().expect("run ansinh")
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = ansinh(db, args);
-    assert!(out.status.success(), "ansinh {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+mod common;
+use common::ok;
 
 fn script(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench").join(name)

@@ -3,17 +3,9 @@
 use ansinh_core::grievances::{self, GrievanceInput};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn ansinh(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ansinh")).arg("--db").arg(db).args(args).output().expect("run ansinh")
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = ansinh(db, args);
-    assert!(out.status.success(), "ansinh {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+mod common;
+use common::{ansinh, ok};
 
 fn json(db: &Path, args: &[&str]) -> Value {
     serde_json::from_str(&ok(db, args)).expect("JSON output")
