@@ -237,6 +237,12 @@ pub(crate) async fn project(conn: &mut SqliteConnection, entity: &str, id: &str)
     Ok(())
 }
 
+/// People other than `?1` who carried the ID number `?2` in any version. Answered from the
+/// `change_log_beneficiary_id_number` index (migration 0010), named because without statistics
+/// SQLite prefers the (entity, entity_id) index and reads every person's records.
+const OTHERS_WITH_ID_NUMBER: &str = "SELECT DISTINCT entity_id
+    FROM change_log INDEXED BY change_log_beneficiary_id_number WHERE entity = 'beneficiary' AND entity_id <> ?1 AND json_extract(payload, '$.id_number') = ?2";
+
 /// The same ID number registered on two devices: never merged. The person with the smaller
 /// id keeps the number in the table (the same on every machine), the other row shows none,
 /// and a duplicate-review item shows both.
@@ -248,15 +254,7 @@ async fn hold_id_number(
 ) -> Result<()> {
     let Some(number) = row.get("id_number").and_then(Value::as_str).map(str::to_string) else { return Ok(()) };
     let mut others: Vec<String> = Vec::new();
-    for r in sqlx::query(
-        "SELECT DISTINCT entity_id FROM change_log WHERE entity = 'beneficiary' AND entity_id <> ?
-           AND json_extract(payload, '$.id_number') = ?",
-    )
-    .bind(id)
-    .bind(&number)
-    .fetch_all(&mut *conn)
-    .await?
-    {
+    for r in sqlx::query(OTHERS_WITH_ID_NUMBER).bind(id).bind(&number).fetch_all(&mut *conn).await? {
         others.push(r.get(0));
     }
     let me = v.records.last().expect("loaded");
@@ -447,5 +445,29 @@ pub(crate) async fn project_waiting(conn: &mut SqliteConnection) -> Result<()> {
         if left == 0 || left as usize == waiting.len() {
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OTHERS_WITH_ID_NUMBER;
+    use sqlx::Row;
+
+    /// Without the index a merge into a city desktop reads every person's change record once
+    /// per incoming person (hours); the plan must name the index.
+    #[tokio::test]
+    async fn the_id_number_lookup_uses_its_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::open(&dir.path().join("t.db")).await.unwrap();
+        let plan: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {OTHERS_WITH_ID_NUMBER}")))
+            .bind("a")
+            .bind("001234567890")
+            .fetch_all(store.bench_writer())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>("detail"))
+            .collect();
+        assert!(plan.iter().any(|d| d.contains("USING INDEX change_log_beneficiary_id_number")), "plan: {plan:?}");
     }
 }
