@@ -118,11 +118,16 @@ fn disability_code(s: &str) -> String {
 
 /// A group given by its code or by its Vietnamese or English name.
 fn group_code(refs: &Refs, s: &str) -> String {
+    let s = s.trim();
+    // Codes first: folding every group's names for every row was a fifth of an import's time.
+    if refs.groups.iter().any(|g| g.code == s) {
+        return s.to_string();
+    }
     let key = text::fold(s);
     refs.groups
         .iter()
-        .find(|g| g.code == s.trim() || text::fold(&g.name_vi) == key || text::fold(&g.name_en) == key)
-        .map_or_else(|| s.trim().to_string(), |g| g.code.clone())
+        .find(|g| text::fold(&g.name_vi) == key || text::fold(&g.name_en) == key)
+        .map_or_else(|| s.to_string(), |g| g.code.clone())
 }
 
 /// Excel stores an ID typed as a number without its leading zeros (001… becomes 1…): a number

@@ -120,21 +120,26 @@ pub(crate) const COLS: &[&str] = &[
     "base",
 ];
 
+/// The record's values in [`COLS`] order.
 pub(crate) fn record_vals(r: &ChangeRecord) -> Vec<Val> {
+    into_vals(r.clone())
+}
+
+fn into_vals(r: ChangeRecord) -> Vec<Val> {
     vec![
-        r.device_id.clone().into(),
+        r.device_id.into(),
         r.seq.into(),
-        r.record_id.clone().into(),
-        r.entity.clone().into(),
-        r.entity_id.clone().into(),
-        r.kind.clone().into(),
+        r.record_id.into(),
+        r.entity.into(),
+        r.entity_id.into(),
+        r.kind.into(),
         r.schema_version.into(),
-        r.officer.clone().into(),
-        r.recorded_at.clone().into(),
-        r.payload.clone().into(),
-        r.prev_hash.clone().into(),
-        r.hash.clone().into(),
-        r.base.clone().into(),
+        r.officer.into(),
+        r.recorded_at.into(),
+        r.payload.into(),
+        r.prev_hash.into(),
+        r.hash.into(),
+        r.base.into(),
     ]
 }
 
@@ -150,14 +155,18 @@ struct Pending {
     entity: String,
     entity_id: String,
     kind: Kind,
+    /// The stored row as JSON, built from the values written ([`ChangeWriter::record_inserted`]).
+    built: Option<String>,
     /// The caller's serialisation, used only for an entity without a table of its own.
     fallback: String,
     bases: Option<Vec<String>>,
 }
 
 /// Appends change records for one transaction, continuing the device's series.
-/// The payload of each record is read back from its table at `flush` (after the writes), so
-/// it is exactly the stored row: any entity, present or future, ships and rebuilds the same way.
+/// The payload of each record is exactly the stored row, so any entity, present or future,
+/// ships and rebuilds the same way. Rows inserted through [`Self::record_inserted`] are built
+/// from the values written (bulk writes: reading them back cost as much as writing them);
+/// others are read back from their table at `flush`, after the writes.
 pub struct ChangeWriter {
     author: Author,
     next_seq: i64,
@@ -190,9 +199,41 @@ impl ChangeWriter {
             entity: entity.to_string(),
             entity_id: entity_id.to_string(),
             kind,
+            built: None,
             fallback: serde_json::to_string(payload).expect("records serialise"),
             bases: None,
         });
+    }
+
+    /// Records the insertion of `items`, written to `entity`'s table in this transaction as
+    /// `rows` of values for `cols` (same order).
+    pub(crate) async fn record_inserted<T: Serialize>(
+        &mut self,
+        conn: &mut SqliteConnection,
+        entity: &str,
+        cols: &[&str],
+        rows: &[Vec<Val>],
+        items: &[T],
+        key: impl Fn(&T) -> String,
+    ) -> Result<()> {
+        let Some(info) = tables::table_info(conn, entity).await? else {
+            // Not an entity with a table of its own: the caller's serialisation, as `record`.
+            items.iter().for_each(|x| self.record(entity, &key(x), Kind::Insert, x));
+            return Ok(());
+        };
+        let layout = tables::row_layout(&info, cols);
+        for (row, item) in rows.iter().zip(items) {
+            self.pending.push(Pending {
+                entity: entity.to_string(),
+                entity_id: key(item),
+                kind: Kind::Insert,
+                built: layout.as_deref().and_then(|l| tables::row_json(&info, l, row)),
+                // Unused: the row is built or read back from its table.
+                fallback: String::new(),
+                bases: None,
+            });
+        }
+        Ok(())
     }
 
     /// A change that settles a conflict: it is based on every version it replaces.
@@ -201,6 +242,7 @@ impl ChangeWriter {
             entity: entity.to_string(),
             entity_id: entity_id.to_string(),
             kind: Kind::Update,
+            built: None,
             fallback: "{}".into(),
             bases: Some(bases),
         });
@@ -209,12 +251,18 @@ impl ChangeWriter {
     /// Writes the records; call it after the table writes of the same transaction.
     pub async fn flush(self, conn: &mut SqliteConnection) -> Result<()> {
         let ChangeWriter { author, mut next_seq, mut prev_hash, now, pending } = self;
-        let mut payloads =
-            tables::read_back(conn, pending.iter().map(|p| (p.entity.as_str(), p.entity_id.as_str()))).await?;
+        // Read back what was not built, and every record of an entity read back: a batch that
+        // touches one row twice gives its records the row as it stands at the end, as before.
+        let unbuilt: std::collections::HashSet<(&str, &str)> =
+            pending.iter().filter(|p| p.built.is_none()).map(|p| (p.entity.as_str(), p.entity_id.as_str())).collect();
+        let mut payloads = tables::read_back(conn, unbuilt.iter().copied()).await?;
+        let read_back: Vec<bool> =
+            pending.iter().map(|p| unbuilt.contains(&(p.entity.as_str(), p.entity_id.as_str()))).collect();
+        drop(unbuilt);
         // The version each entity is at as this transaction goes (a batch may touch one twice).
         let mut latest: HashMap<(String, String), String> = HashMap::new();
         let mut rows = Vec::with_capacity(pending.len());
-        for p in pending {
+        for (p, read_back) in pending.into_iter().zip(read_back) {
             let key = (p.entity.clone(), p.entity_id.clone());
             let base = match (p.bases, latest.get(&key)) {
                 (Some(b), _) => b.join(","),
@@ -224,7 +272,11 @@ impl ChangeWriter {
                 }
                 (None, None) => String::new(),
             };
-            let payload = payloads.remove(&key).unwrap_or(p.fallback);
+            let payload = match (payloads.remove(&key), p.built) {
+                (Some(read), _) => read,
+                (None, Some(built)) => built,
+                (None, None) => p.fallback,
+            };
             let mut r = ChangeRecord {
                 device_id: author.device_id.clone(),
                 seq: next_seq,
@@ -244,11 +296,13 @@ impl ChangeWriter {
             prev_hash = r.hash.clone();
             latest.insert(key.clone(), r.record_id.clone());
             // A later record of the same entity in this batch reads the same row again.
-            payloads.insert(key, r.payload.clone());
-            rows.push(record_vals(&r));
+            if read_back {
+                payloads.insert(key, r.payload.clone());
+            }
+            rows.push(into_vals(r));
             next_seq += 1;
         }
-        insert_rows(conn, "change_log", COLS, &rows).await
+        insert_rows(conn, "change_log", COLS, rows).await
     }
 }
 

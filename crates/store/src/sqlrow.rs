@@ -39,10 +39,10 @@ impl<T: Into<Val>> From<Option<T>> for Val {
 
 type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
 
-fn bind<'q>(q: Query<'q>, v: &Val) -> Query<'q> {
+fn bind<'q>(q: Query<'q>, v: Val) -> Query<'q> {
     match v {
-        Val::Text(s) => q.bind(s.clone()),
-        Val::Int(i) => q.bind(*i),
+        Val::Text(s) => q.bind(s),
+        Val::Int(i) => q.bind(i),
         Val::Null => q.bind(None::<String>),
     }
 }
@@ -50,13 +50,13 @@ fn bind<'q>(q: Query<'q>, v: &Val) -> Query<'q> {
 /// SQLite allows 32766 bound variables per statement; stay well below.
 const MAX_VARS: usize = 30_000;
 
-pub async fn insert_rows(conn: &mut SqliteConnection, table: &str, cols: &[&str], rows: &[Vec<Val>]) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
+/// Inserts `rows` (values moved into the statements: bulk writes bind millions of them).
+pub async fn insert_rows(conn: &mut SqliteConnection, table: &str, cols: &[&str], rows: Vec<Vec<Val>>) -> Result<()> {
     let per_stmt = (MAX_VARS / cols.len()).max(1);
     let one = format!("({})", vec!["?"; cols.len()].join(","));
-    for chunk in rows.chunks(per_stmt) {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_stmt).collect();
         let sql =
             format!("INSERT INTO {table} ({}) VALUES {}", cols.join(","), vec![one.as_str(); chunk.len()].join(","));
         let mut q = sqlx::query(AssertSqlSafe(sql));
@@ -84,7 +84,7 @@ pub async fn update_row(conn: &mut SqliteConnection, table: &str, cols: &[&str],
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for v in set.iter().map(|(i, _)| &row[*i]).chain(std::iter::once(&row[0])) {
-        q = bind(q, v);
+        q = bind(q, v.clone());
     }
     Ok(q.execute(&mut *conn).await?.rows_affected())
 }

@@ -353,14 +353,11 @@ pub(crate) async fn insert_logged<T: TableRow>(
     items: &[T],
     audit: &[Val; 6],
 ) -> Result<()> {
-    let rows: Vec<Vec<Val>> = items
-        .iter()
-        .map(|x| {
-            log.record(T::ENTITY, &x.key(), Kind::Insert, x);
-            x.row(audit)
-        })
-        .collect();
-    insert_rows(tx, T::TABLE, &T::cols(), &rows).await
+    let cols = T::cols();
+    let rows: Vec<Vec<Val>> = items.iter().map(|x| x.row(audit)).collect();
+    // The records first: their payloads are built from the values the insert then takes.
+    log.record_inserted(tx, T::ENTITY, &cols, &rows, items, T::key).await?;
+    insert_rows(tx, T::TABLE, &cols, rows).await
 }
 
 /// The fields of a person that the data-protection law treats as sensitive (health and

@@ -117,7 +117,7 @@ async fn write_entity(conn: &mut SqliteConnection, entity: &str, records: &[&Cha
     for chunk in ready.chunks(CHUNK) {
         let vals: Vec<Vec<Val>> = chunk.iter().map(|(_, row)| cols.iter().map(|c| val(&row[*c])).collect()).collect();
         sqlx::query("SAVEPOINT bulk_rows").execute(&mut *conn).await?;
-        match insert_rows(conn, &info.table, &cols, &vals).await {
+        match insert_rows(conn, &info.table, &cols, vals).await {
             Ok(()) => {
                 sqlx::query("RELEASE bulk_rows").execute(&mut *conn).await?;
             }

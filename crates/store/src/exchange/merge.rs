@@ -408,7 +408,7 @@ pub(crate) async fn apply_with(
     // New rows nobody else has records of take the bulk path (decided before the new records
     // are stored: "no earlier record here").
     let fresh = if bulk_path { super::bulk::fresh_keys(conn, &new_records).await? } else { Default::default() };
-    insert_rows(conn, "change_log", changes::COLS, &new_rows).await?;
+    insert_rows(conn, "change_log", changes::COLS, new_rows).await?;
     // Everything else one by one, parents (people, cycles) included, before the bulk rows.
     for (entity, id) in &touched {
         if !fresh.contains(&(entity.clone(), id.clone())) {

@@ -323,7 +323,7 @@ impl Store {
             sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
             for chunk in records.chunks(2000) {
                 let vals: Vec<_> = chunk.iter().map(changes::record_vals).collect();
-                crate::sqlrow::insert_rows(&mut tx, "change_log", changes::COLS, &vals).await?;
+                crate::sqlrow::insert_rows(&mut tx, "change_log", changes::COLS, vals).await?;
             }
             let keys: Vec<(String, String)> =
                 sqlx::query_as("SELECT DISTINCT entity, entity_id FROM change_log ORDER BY entity, entity_id")

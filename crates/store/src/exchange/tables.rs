@@ -3,6 +3,7 @@
 //! A new table is covered as soon as its entity name is its table name.
 
 use crate::error::{Result, StoreError};
+use crate::sqlrow::Val;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 use std::collections::HashMap;
 
@@ -23,6 +24,10 @@ pub struct TableInfo {
     pub table: String,
     pub pk: String,
     pub cols: Vec<String>,
+    /// Each column's declared type (`TEXT`, `INTEGER`), in `cols` order.
+    pub types: Vec<String>,
+    /// Per column: an INSERT that leaves it out stores NULL (nullable, no default).
+    pub null_if_omitted: Vec<bool>,
     /// Foreign keys: (parent table, column here, parent column).
     pub fks: Vec<(String, String, String)>,
 }
@@ -47,12 +52,18 @@ async fn read_table_info(conn: &mut SqliteConnection, entity: &str) -> Result<Op
     if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()) {
         return Ok(None);
     }
-    let rows =
-        sqlx::query("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid").bind(table).fetch_all(&mut *conn).await?;
+    let rows = sqlx::query(
+        "SELECT name, pk, upper(type), NOT \"notnull\" AND dflt_value IS NULL FROM pragma_table_info(?) ORDER BY cid",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await?;
     if rows.is_empty() {
         return Ok(None);
     }
     let cols: Vec<String> = rows.iter().map(|r| r.get::<String, _>(0)).collect();
+    let types: Vec<String> = rows.iter().map(|r| r.get::<String, _>(2)).collect();
+    let null_if_omitted: Vec<bool> = rows.iter().map(|r| r.get::<bool, _>(3)).collect();
     let pk =
         rows.iter().find(|r| r.get::<i64, _>(1) == 1).map(|r| r.get::<String, _>(0)).unwrap_or_else(|| cols[0].clone());
     let fks = sqlx::query("SELECT \"table\", \"from\", COALESCE(\"to\", 'rowid') FROM pragma_foreign_key_list(?)")
@@ -63,12 +74,55 @@ async fn read_table_info(conn: &mut SqliteConnection, entity: &str) -> Result<Op
         .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1), r.get::<String, _>(2)))
         .filter(|(p, _, to)| [p, to].iter().all(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')))
         .collect();
-    Ok(Some(TableInfo { table: table.to_string(), pk, cols, fks }))
+    Ok(Some(TableInfo { table: table.to_string(), pk, cols, types, null_if_omitted, fks }))
 }
 
 fn json_expr(info: &TableInfo) -> String {
     let pairs: Vec<String> = info.cols.iter().map(|c| format!("'{c}', \"{c}\"")).collect();
     format!("json_object({})", pairs.join(", "))
+}
+
+/// Where each of the table's columns is in a writer's column list (None: left out, so NULL).
+/// None when the list leaves out a column with a default: only reading the row back tells.
+pub fn row_layout(info: &TableInfo, cols: &[&str]) -> Option<Vec<Option<usize>>> {
+    info.cols
+        .iter()
+        .zip(&info.null_if_omitted)
+        .map(|(col, &null)| match cols.iter().position(|c| c == col) {
+            Some(at) => Some(Some(at)),
+            None if null => Some(None),
+            None => None,
+        })
+        .collect()
+}
+
+/// The JSON text `json_object` gives for a row just written with these values (laid out by
+/// [`row_layout`]), built here instead of read back. None when a value is not of its column's
+/// declared type (SQLite would convert it, so only reading it back tells).
+pub fn row_json(info: &TableInfo, layout: &[Option<usize>], vals: &[Val]) -> Option<String> {
+    let mut out: Vec<u8> = Vec::with_capacity(48 * layout.len());
+    out.push(b'{');
+    for (i, ((col, ty), at)) in info.cols.iter().zip(&info.types).zip(layout).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_json_str(&mut out, col);
+        out.push(b':');
+        match (at.map(|at| &vals[at]), ty.as_str()) {
+            (None | Some(Val::Null), _) => out.extend_from_slice(b"null"),
+            (Some(Val::Int(n)), "INTEGER") => out.extend_from_slice(n.to_string().as_bytes()),
+            (Some(Val::Text(t)), "TEXT") => push_json_str(&mut out, t),
+            _ => return None,
+        }
+    }
+    out.push(b'}');
+    Some(String::from_utf8(out).expect("JSON of UTF-8 strings"))
+}
+
+/// A JSON string as SQLite's `json_object` writes it (`"` and `\\` escaped, control characters
+/// as `\n`-style or `\u00xx` escapes, everything else as is): serde_json writes the same.
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(out, s).expect("writing into memory");
 }
 
 /// The stored rows of the given (entity, id)s as JSON text, keyed by (entity, id).
