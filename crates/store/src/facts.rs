@@ -4,6 +4,7 @@
 //! payments); accounts get their first credit and first withdrawal from the same walk.
 
 use crate::error::Result;
+use crate::raw::{self, Cols, Stmt};
 use crate::{Store, StoreError};
 use ansinh_core::dates::BirthDate;
 use ansinh_core::facts::{
@@ -12,9 +13,8 @@ use ansinh_core::facts::{
 use ansinh_core::model::{Channel, Disability, Needs, PaymentStatus, SegmentBy};
 use ansinh_core::segments::{self, Computed, Filter, MetricsReport};
 use chrono::NaiveDate;
-use futures_util::TryStreamExt;
+use rustc_hash::FxHashMap;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -22,7 +22,20 @@ fn bad(what: &str, s: &str) -> StoreError {
     StoreError::Db(sqlx::Error::Protocol(format!("bad {what} '{s}'")))
 }
 
+/// A stored `yyyy-mm-dd` date. Millions are read per facts load, so the usual shape is read
+/// digit by digit (chrono's format parser was a tenth of the load); chrono decides the rest.
 fn date(s: &str) -> Result<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
+            && let Some(day) = NaiveDate::from_ymd_opt(y as i32, m, d)
+        {
+            return Ok(day);
+        }
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad("date", s))
 }
 
@@ -49,21 +62,21 @@ const GRIEVANCES_SQL: &str = "SELECT beneficiary_id, opened_on, deadline_on,
 
 /// A person's segment attributes from a [`PEOPLE_SQL`] row.
 fn person(
-    r: &SqliteRow,
+    r: &impl Cols,
     ward_table: &mut Vec<String>,
     wards: &mut Interner,
     group_table: &mut Vec<String>,
     groups: &mut Interner,
 ) -> Result<Person> {
-    let birth = match r.get::<Option<&str>, _>(3) {
+    let birth = match r.text(3) {
         Some(s) => BirthDate::Full(date(s)?),
-        None => BirthDate::Year(r.get::<i64, _>(4) as i32),
+        None => BirthDate::Year(r.int(4) as i32),
     };
-    let disability: &str = r.get(5);
-    let flag = |i: usize| r.get::<i64, _>(i) != 0;
+    let disability: &str = r.str(5);
+    let flag = |i: usize| r.int(i) != 0;
     Ok(Person {
-        ward: wards.get(ward_table, r.get(1)),
-        group: groups.get(group_table, r.get(2)),
+        ward: wards.get(ward_table, r.str(1)),
+        group: groups.get(group_table, r.str(2)),
         birth,
         disability: Disability::parse(disability).ok_or_else(|| bad("disability", disability))?,
         needs: Needs {
@@ -122,184 +135,187 @@ impl Store {
     /// storage order rather than id order; no indicator depends on that order).
     pub async fn indicator_facts(&self) -> Result<Facts> {
         let mut conn = self.reader.acquire().await?;
-        let mut f = Facts::default();
-        let mut starts = Vec::new();
-        {
-            let mut rows =
-                sqlx::query("SELECT period, scheduled_on FROM payment_cycles ORDER BY period").fetch(&mut *conn);
-            while let Some(r) = rows.try_next().await? {
-                f.periods.push(r.get(0));
-                starts.push(date(r.get(1))?);
-            }
-        }
-        f.cycle_ends = (0..starts.len()).map(|i| starts.get(i + 1).copied()).collect();
+        let mut handle = conn.lock_handle().await?;
+        let db = handle.as_raw_handle();
+        raw::blocking(|| load_facts(db))
+    }
+}
 
-        let mut person_ix: HashMap<u128, u32> = HashMap::new();
-        {
-            let (mut wards, mut groups) = (Interner::default(), Interner::default());
-            let mut rows = sqlx::query(PEOPLE_SQL).fetch(&mut *conn);
-            while let Some(r) = rows.try_next().await? {
-                person_ix.insert(uid(r.get(0))?, f.people.len() as u32);
-                f.people.push(person(&r, &mut f.wards, &mut wards, &mut f.groups, &mut groups)?);
-            }
+/// [`Store::indicator_facts`] on a locked connection handle.
+fn load_facts(db: std::ptr::NonNull<libsqlite3_sys::sqlite3>) -> Result<Facts> {
+    let mut f = Facts::default();
+    let mut starts = Vec::new();
+    {
+        let mut rows = Stmt::prepare(db, "SELECT period, scheduled_on FROM payment_cycles ORDER BY period")?;
+        while let Some(r) = rows.next()? {
+            f.periods.push(r.str(0).to_string());
+            starts.push(date(r.str(1))?);
         }
+    }
+    f.cycle_ends = (0..starts.len()).map(|i| starts.get(i + 1).copied()).collect();
 
-        // Payments in storage order; each one's id, and its account as a small number.
-        let mut payment_ix: HashMap<u128, u32> = HashMap::new();
-        let mut account_ix: HashMap<u128, u32> = HashMap::new();
-        let mut account_of: Vec<u32> = Vec::new();
-        {
-            let mut reasons = Interner::default();
-            let mut rows = sqlx::query(
-                "SELECT id, beneficiary_id, period, channel, amount_vnd, status, scheduled_on, credited_on,
-                        failure_reason, account_id
-                 FROM payments",
-            )
-            .fetch(&mut *conn);
-            while let Some(r) = rows.try_next().await? {
-                let index = f.payments.len() as u32;
-                payment_ix.insert(uid(r.get(0))?, index);
-                let beneficiary: &str = r.get(1);
-                let period = f.period_index(r.get(2)).ok_or_else(|| bad("period", r.get(2)))?;
-                let status: &str = r.get(5);
-                let status = PaymentStatus::parse(status).ok_or_else(|| bad("status", status))?;
-                let reason: &str = r.get(8);
-                let credited_on = opt_date(r.get(7))?.filter(|_| status == PaymentStatus::Credited);
-                account_of.push(match (r.get::<Option<&str>, _>(9), credited_on) {
-                    (Some(a), Some(_)) => {
-                        let next = account_ix.len() as u32;
-                        *account_ix.entry(uid(a)?).or_insert(next)
-                    }
-                    _ => u32::MAX,
-                });
-                f.payments.push(PaymentFact {
-                    person: *person_ix.get(&uid(beneficiary)?).ok_or_else(|| bad("beneficiary", beneficiary))?,
-                    period,
-                    channel: channel(r.get(3))?,
-                    status,
-                    amount_vnd: r.get(4),
-                    scheduled_on: match r.get::<Option<&str>, _>(6) {
-                        Some(s) => Some(date(s)?),
-                        None => Some(starts[period as usize]),
-                    },
-                    credited_on,
-                    failure_reason: (!reason.is_empty() && status != PaymentStatus::Credited)
-                        .then(|| reasons.get(&mut f.failure_reasons, reason)),
-                    withdrawals: 0..0,
-                });
-            }
+    let mut person_ix: FxHashMap<u128, u32> = FxHashMap::default();
+    {
+        let (mut wards, mut groups) = (Interner::default(), Interner::default());
+        let mut rows = Stmt::prepare(db, PEOPLE_SQL)?;
+        while let Some(r) = rows.next()? {
+            person_ix.insert(uid(r.str(0))?, f.people.len() as u32);
+            f.people.push(person(&r, &mut f.wards, &mut wards, &mut f.groups, &mut groups)?);
         }
-
-        // Withdrawals in storage order, then grouped by payment (counting sort, stable, so
-        // same-day withdrawals keep their storage order as the index on (payment, date) does).
-        let mut owners: Vec<u32> = Vec::new();
-        let mut loose: Vec<WithdrawalFact> = Vec::new();
-        {
-            let mut rows = sqlx::query(
-                "SELECT payment_id, withdrawn_on, amount_vnd, travel_minutes, travel_cost_vnd, waiting_minutes,
-                        assisted = 1 OR place IN ('proxy', 'home_delivery')
-                 FROM withdrawals",
-            )
-            .fetch(&mut *conn);
-            while let Some(w) = rows.try_next().await? {
-                // A withdrawal of no known payment is impossible with the foreign key.
-                let Some(&p) = payment_ix.get(&uid(w.get(0))?) else { continue };
-                owners.push(p);
-                loose.push(WithdrawalFact {
-                    on: date(w.get(1))?,
-                    amount_vnd: w.get(2),
-                    travel_minutes: w.get(3),
-                    travel_cost_vnd: w.get(4),
-                    waiting_minutes: w.get(5),
-                    assisted: w.get::<i64, _>(6) != 0,
-                });
-            }
-        }
-        let mut end = vec![0u32; f.payments.len() + 1];
-        for &p in &owners {
-            end[p as usize + 1] += 1;
-        }
-        for i in 1..end.len() {
-            end[i] += end[i - 1];
-        }
-        let mut next = end.clone();
-        let mut slots: Vec<Option<WithdrawalFact>> = vec![None; loose.len()];
-        for (p, w) in owners.iter().zip(loose) {
-            let at = &mut next[*p as usize];
-            slots[*at as usize] = Some(w);
-            *at += 1;
-        }
-        drop(owners);
-        f.withdrawals = slots.into_iter().map(|w| w.expect("every slot filled")).collect();
-        for (i, p) in f.payments.iter_mut().enumerate() {
-            p.withdrawals = end[i]..end[i + 1];
-            let ws = &mut f.withdrawals[end[i] as usize..end[i + 1] as usize];
-            if ws.len() > 1 {
-                ws.sort_by_key(|w| w.on); // stable
-            }
-        }
-
-        // Each account's first credit and first withdrawal.
-        let mut firsts: Vec<(Option<NaiveDate>, Option<NaiveDate>)> = vec![(None, None); account_ix.len()];
-        for (p, a) in f.payments.iter().zip(&account_of) {
-            if *a != u32::MAX {
-                let e = &mut firsts[*a as usize];
-                let first_withdrawal =
-                    f.withdrawals.get(p.withdrawals.start as usize).filter(|_| !p.withdrawals.is_empty());
-                *e = (earliest(e.0, p.credited_on), earliest(e.1, first_withdrawal.map(|w| w.on)));
-            }
-        }
-        drop(account_of);
-        {
-            let mut rows = sqlx::query(ACCOUNTS_SQL).fetch(&mut *conn);
-            while let Some(r) = rows.try_next().await? {
-                let (credit, withdrawal) =
-                    account_ix.get(&uid(r.get(0))?).map(|i| firsts[*i as usize]).unwrap_or_default();
-                let beneficiary: &str = r.get(1);
-                f.accounts.push(AccountFact {
-                    person: *person_ix.get(&uid(beneficiary)?).ok_or_else(|| bad("beneficiary", beneficiary))?,
-                    channel: channel(r.get(2))?,
-                    opened_on: date(r.get(3))?,
-                    first_credit_on: credit,
-                    first_withdrawal_on: withdrawal,
-                });
-            }
-        }
-        {
-            let mut rows = sqlx::query(GRIEVANCES_SQL).fetch(&mut *conn);
-            while let Some(r) = rows.try_next().await? {
-                let beneficiary: &str = r.get(0);
-                f.grievances.push(GrievanceFact {
-                    person: *person_ix.get(&uid(beneficiary)?).ok_or_else(|| bad("beneficiary", beneficiary))?,
-                    opened_on: date(r.get(1))?,
-                    deadline_on: date(r.get(2))?,
-                    closed_on: opt_date(r.get(3))?,
-                });
-            }
-        }
-        {
-            let mut rows = sqlx::query(
-                "SELECT payment_id, verified_on, result = 'full' FROM verification_items
-                 WHERE result IS NOT NULL ORDER BY payment_id",
-            )
-            .fetch(&mut *conn);
-            let mut found = Vec::new();
-            while let Some(v) = rows.try_next().await? {
-                if let Some(&p) = payment_ix.get(&uid(v.get(0))?) {
-                    found.push(VerificationFact {
-                        payment: p,
-                        verified_on: date(v.get(1))?,
-                        full: v.get::<i64, _>(2) != 0,
-                    });
-                }
-            }
-            // The plain loader's order: by payment, in id order.
-            found.sort_by_key(|v| v.payment);
-            f.verifications = found;
-        }
-        Ok(f)
     }
 
+    // Payments in storage order; each one's id, and its account as a small number.
+    let mut payment_ix: FxHashMap<u128, u32> = FxHashMap::default();
+    let mut account_ix: FxHashMap<u128, u32> = FxHashMap::default();
+    let mut account_of: Vec<u32> = Vec::new();
+    {
+        let mut reasons = Interner::default();
+        let mut rows = Stmt::prepare(
+            db,
+            "SELECT id, beneficiary_id, period, channel, amount_vnd, status, scheduled_on, credited_on,
+                        failure_reason, account_id
+                 FROM payments",
+        )?;
+        while let Some(r) = rows.next()? {
+            let index = f.payments.len() as u32;
+            payment_ix.insert(uid(r.str(0))?, index);
+            let beneficiary: &str = r.str(1);
+            let period = f.period_index(r.str(2)).ok_or_else(|| bad("period", r.str(2)))?;
+            let status: &str = r.str(5);
+            let status = PaymentStatus::parse(status).ok_or_else(|| bad("status", status))?;
+            let reason: &str = r.str(8);
+            let credited_on = opt_date(r.text(7))?.filter(|_| status == PaymentStatus::Credited);
+            account_of.push(match (r.text(9), credited_on) {
+                (Some(a), Some(_)) => {
+                    let next = account_ix.len() as u32;
+                    *account_ix.entry(uid(a)?).or_insert(next)
+                }
+                _ => u32::MAX,
+            });
+            f.payments.push(PaymentFact {
+                person: *person_ix.get(&uid(beneficiary)?).ok_or_else(|| bad("beneficiary", beneficiary))?,
+                period,
+                channel: channel(r.str(3))?,
+                status,
+                amount_vnd: r.int(4),
+                scheduled_on: match r.text(6) {
+                    Some(s) => Some(date(s)?),
+                    None => Some(starts[period as usize]),
+                },
+                credited_on,
+                failure_reason: (!reason.is_empty() && status != PaymentStatus::Credited)
+                    .then(|| reasons.get(&mut f.failure_reasons, reason)),
+                withdrawals: 0..0,
+            });
+        }
+    }
+
+    // Withdrawals in storage order, then grouped by payment (counting sort, stable, so
+    // same-day withdrawals keep their storage order as the index on (payment, date) does).
+    let mut owners: Vec<u32> = Vec::new();
+    let mut loose: Vec<WithdrawalFact> = Vec::new();
+    {
+        let mut rows = Stmt::prepare(
+            db,
+            "SELECT payment_id, withdrawn_on, amount_vnd, travel_minutes, travel_cost_vnd, waiting_minutes,
+                        assisted = 1 OR place IN ('proxy', 'home_delivery')
+                 FROM withdrawals",
+        )?;
+        while let Some(w) = rows.next()? {
+            // A withdrawal of no known payment is impossible with the foreign key.
+            let Some(&p) = payment_ix.get(&uid(w.str(0))?) else { continue };
+            owners.push(p);
+            loose.push(WithdrawalFact {
+                on: date(w.str(1))?,
+                amount_vnd: w.int(2),
+                travel_minutes: w.opt_int(3),
+                travel_cost_vnd: w.opt_int(4),
+                waiting_minutes: w.opt_int(5),
+                assisted: w.int(6) != 0,
+            });
+        }
+    }
+    let mut end = vec![0u32; f.payments.len() + 1];
+    for &p in &owners {
+        end[p as usize + 1] += 1;
+    }
+    for i in 1..end.len() {
+        end[i] += end[i - 1];
+    }
+    let mut next = end.clone();
+    let mut slots: Vec<Option<WithdrawalFact>> = vec![None; loose.len()];
+    for (p, w) in owners.iter().zip(loose) {
+        let at = &mut next[*p as usize];
+        slots[*at as usize] = Some(w);
+        *at += 1;
+    }
+    drop(owners);
+    f.withdrawals = slots.into_iter().map(|w| w.expect("every slot filled")).collect();
+    for (i, p) in f.payments.iter_mut().enumerate() {
+        p.withdrawals = end[i]..end[i + 1];
+        let ws = &mut f.withdrawals[end[i] as usize..end[i + 1] as usize];
+        if ws.len() > 1 {
+            ws.sort_by_key(|w| w.on); // stable
+        }
+    }
+
+    // Each account's first credit and first withdrawal.
+    let mut firsts: Vec<(Option<NaiveDate>, Option<NaiveDate>)> = vec![(None, None); account_ix.len()];
+    for (p, a) in f.payments.iter().zip(&account_of) {
+        if *a != u32::MAX {
+            let e = &mut firsts[*a as usize];
+            let first_withdrawal =
+                f.withdrawals.get(p.withdrawals.start as usize).filter(|_| !p.withdrawals.is_empty());
+            *e = (earliest(e.0, p.credited_on), earliest(e.1, first_withdrawal.map(|w| w.on)));
+        }
+    }
+    drop(account_of);
+    {
+        let mut rows = Stmt::prepare(db, ACCOUNTS_SQL)?;
+        while let Some(r) = rows.next()? {
+            let (credit, withdrawal) = account_ix.get(&uid(r.str(0))?).map(|i| firsts[*i as usize]).unwrap_or_default();
+            let beneficiary: &str = r.str(1);
+            f.accounts.push(AccountFact {
+                person: *person_ix.get(&uid(beneficiary)?).ok_or_else(|| bad("beneficiary", beneficiary))?,
+                channel: channel(r.str(2))?,
+                opened_on: date(r.str(3))?,
+                first_credit_on: credit,
+                first_withdrawal_on: withdrawal,
+            });
+        }
+    }
+    {
+        let mut rows = Stmt::prepare(db, GRIEVANCES_SQL)?;
+        while let Some(r) = rows.next()? {
+            let beneficiary: &str = r.str(0);
+            f.grievances.push(GrievanceFact {
+                person: *person_ix.get(&uid(beneficiary)?).ok_or_else(|| bad("beneficiary", beneficiary))?,
+                opened_on: date(r.str(1))?,
+                deadline_on: date(r.str(2))?,
+                closed_on: opt_date(r.text(3))?,
+            });
+        }
+    }
+    {
+        let mut rows = Stmt::prepare(
+            db,
+            "SELECT payment_id, verified_on, result = 'full' FROM verification_items
+                 WHERE result IS NOT NULL ORDER BY payment_id",
+        )?;
+        let mut found = Vec::new();
+        while let Some(v) = rows.next()? {
+            if let Some(&p) = payment_ix.get(&uid(v.str(0))?) {
+                found.push(VerificationFact { payment: p, verified_on: date(v.str(1))?, full: v.int(2) != 0 });
+            }
+        }
+        // The plain loader's order: by payment, in id order.
+        found.sort_by_key(|v| v.payment);
+        f.verifications = found;
+    }
+    Ok(f)
+}
+
+impl Store {
     /// The straightforward loader the fast one ([`Store::indicator_facts`]) is checked
     /// against: every table read whole and joined in id order by SQL.
     #[doc(hidden)]
@@ -454,5 +470,34 @@ impl Store {
         let facts = self.cached_facts().await?;
         let label = self.segment_labels().await?;
         Ok(segments::compute(&facts, as_of, filter, bys, &label))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn dates_read_as_chrono_reads_them() {
+        for s in [
+            "2026-11-26",
+            "2024-02-29",
+            "2025-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-04-31",
+            "0001-01-01",
+            "2026-1-01",
+            "2026-01-1 ",
+            "20a6-01-01",
+            "2026/01/01",
+            "",
+            "+202-01-01",
+            "2026-01-01T00",
+        ] {
+            let chrono = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            assert_eq!(date(s).ok(), chrono, "{s:?}");
+        }
     }
 }

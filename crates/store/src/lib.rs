@@ -16,6 +16,7 @@ mod grievances;
 mod imports;
 pub mod keyring;
 mod privacy;
+mod raw;
 mod read;
 mod refs;
 mod rows;
