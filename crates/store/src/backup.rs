@@ -117,7 +117,9 @@ impl Store {
         }
         let target =
             file.to_str().ok_or_else(|| StoreError::field("dir", "file", "the backup folder must be a UTF-8 path"))?;
-        sqlx::query("VACUUM INTO ?").bind(target).execute(&self.writer).await?;
+        // On a reader: the copy of a city takes minutes, and on the writer it held every write
+        // back and left the writer's page cache full of the whole file.
+        sqlx::query("VACUUM INTO ?").bind(target).execute(&self.reader).await?;
         if let Some(ring) = Keyring::load(&self.path)? {
             ring.copy_for(&file)?;
         }
