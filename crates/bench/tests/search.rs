@@ -228,9 +228,26 @@ async fn fast_search_sees_every_write() {
     let ward = store.search("", None, 1, 0).await.unwrap().items[0].ward_code.clone();
     assert_eq!(assert_same(&store, "quach thi zin", None, 50, 0).await, 0);
 
+    // A logged write that is not a person's (an export; payments alike) keeps the index.
+    let built = store.search_index_built_at().await.expect("built by the searches above");
+    store
+        .record_export(&ansinh_store::ExportRecord {
+            id: records::new_id().to_string(),
+            kind: "table_csv".into(),
+            what: "payments".into(),
+            scope: "city".into(),
+            period: None,
+            file_path: "payments.csv".into(),
+        })
+        .await
+        .unwrap();
+    assert_same(&store, "thi", None, 50, 0).await;
+    assert_eq!(store.search_index_built_at().await, Some(built));
+
     let mut b = register(&store, "Quách Thị Zin", "001141099001", &ward).await;
     let page = store.search("quach thi zin", None, 50, 0).await.unwrap();
     assert_eq!(page.items.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), [b.id.to_string()]);
+    assert!(store.search_index_built_at().await > Some(built), "a new person rebuilds the index");
     assert_same(&store, "zin", Some(&ward), 50, 0).await;
 
     b.full_name = "Quách Thị Zên".into();

@@ -78,7 +78,8 @@ pub struct Store {
     /// The indicator facts and the data version they were loaded at (see `facts.rs`).
     facts_cache: tokio::sync::Mutex<Option<(i64, std::sync::Arc<ansinh_core::facts::Facts>)>>,
     /// Built on the first search, rebuilt when `data_version` moves (search_index.rs).
-    search_index: tokio::sync::Mutex<Option<std::sync::Arc<search_index::SearchIndex>>>,
+    /// The search index and the data version it is known good up to (from its own build's).
+    search_index: tokio::sync::Mutex<Option<(i64, std::sync::Arc<search_index::SearchIndex>)>>,
 }
 
 impl Store {

@@ -7,7 +7,8 @@
 //! It answers exactly as the SQL does. SQLite's LIKE compares code points and folds ASCII case
 //! only, so keys and queries are ASCII-lowercased and compared as UTF-8 bytes; it reads text up
 //! to a NUL, so stored keys are cut at one, and a query holding one (or too long for a LIKE
-//! pattern) goes to the SQL path. The index is rebuilt when `Store::data_version` moves.
+//! pattern) goes to the SQL path. The index is rebuilt when a person's change record is written
+//! (checked when `Store::data_version` moves).
 
 use crate::Store;
 use crate::error::Result;
@@ -278,8 +279,16 @@ impl Store {
     pub(crate) async fn search_index(&self, conn: &mut SqliteConnection) -> Result<Option<Arc<SearchIndex>>> {
         let version = crate::data_version_in(&mut *conn).await?;
         let mut slot = self.search_index.lock().await;
-        if let Some(ix) = slot.as_ref().filter(|ix| ix.version == version) {
-            return Ok(Some(Arc::clone(ix)));
+        if let Some((good_to, ix)) = slot.as_mut() {
+            if (ix.version..=*good_to).contains(&version) {
+                return Ok(Some(Arc::clone(ix)));
+            }
+            // Payments, withdrawals, follow-ups move the version too; only a change to a
+            // person (every write to `beneficiaries` logs one) calls for a rebuild.
+            if version > *good_to && !people_changed_since(conn, *good_to).await? {
+                *good_to = version;
+                return Ok(Some(Arc::clone(ix)));
+            }
         }
         let mut builder = Some(Builder::default());
         let mut rows = sqlx::query(
@@ -301,8 +310,8 @@ impl Store {
         drop(rows);
         let Some(ix) = builder.and_then(|b| b.finish(version)).map(Arc::new) else { return Ok(None) };
         // A search on an older snapshot than the kept index does not replace it.
-        if slot.as_ref().is_none_or(|kept| kept.version < version) {
-            *slot = Some(Arc::clone(&ix));
+        if slot.as_ref().is_none_or(|(good_to, _)| *good_to < version) {
+            *slot = Some((version, Arc::clone(&ix)));
         }
         Ok(Some(ix))
     }
@@ -313,11 +322,25 @@ impl Store {
         *self.search_index.lock().await = None;
     }
 
+    /// The data version the kept index was built at, if one is kept (tests: was it rebuilt?).
+    #[doc(hidden)]
+    pub async fn search_index_built_at(&self) -> Option<i64> {
+        self.search_index.lock().await.as_ref().map(|(_, ix)| ix.version)
+    }
+
     /// People in the search index and the bytes it holds, if it is built.
     #[doc(hidden)]
     pub async fn search_index_size(&self) -> Option<(usize, usize)> {
-        self.search_index.lock().await.as_ref().map(|ix| (ix.len(), ix.heap_bytes()))
+        self.search_index.lock().await.as_ref().map(|(_, ix)| (ix.len(), ix.heap_bytes()))
     }
+}
+
+/// Has a change record of a person been written after data version `since`?
+async fn people_changed_since(conn: &mut SqliteConnection, since: i64) -> Result<bool> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM change_log WHERE rowid > ? AND entity = 'beneficiary')")
+        .bind(since)
+        .fetch_one(&mut *conn)
+        .await?)
 }
 
 /// The first `i` in `0..n` for which `pred` is false (`pred` true then false over the range).
