@@ -130,16 +130,8 @@ async fn duck(store: &Store, dir: &Path, script: &Path, ours: &Value, repeat: us
 /// Every table the DuckDB script reads, as `ansinh export` writes it.
 async fn export_csvs(store: &Store, dir: &Path) -> Result<()> {
     use ansinh_files::export::{What, export_csv};
-    for (what, name) in [
-        (What::Beneficiaries, "beneficiaries"),
-        (What::Payments, "payments"),
-        (What::Withdrawals, "withdrawals"),
-        (What::Accounts, "accounts"),
-        (What::Cycles, "cycles"),
-        (What::Grievances, "grievances"),
-        (What::Verifications, "verifications"),
-    ] {
-        export_csv(store, what, &dir.join(format!("{name}.csv"))).await?;
+    for what in What::ALL {
+        export_csv(store, what, &dir.join(format!("{}.csv", what.name()))).await?;
     }
     Ok(())
 }

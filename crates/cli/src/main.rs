@@ -120,7 +120,8 @@ enum Command {
     },
     /// Export a table as CSV.
     Export {
-        what: ExportWhat,
+        #[arg(value_parser = export_what())]
+        what: What,
         #[arg(long)]
         out: PathBuf,
     },
@@ -324,15 +325,11 @@ enum ImportWhat {
     Units { file: PathBuf },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum ExportWhat {
-    Beneficiaries,
-    Payments,
-    Withdrawals,
-    Accounts,
-    Cycles,
-    Grievances,
-    Verifications,
+/// The tables `ansinh export` writes, named as `What` names them.
+fn export_what() -> impl clap::builder::TypedValueParser<Value = What> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(What::ALL.map(What::name))
+        .map(|name: String| What::parse(&name).expect("one of the names offered"))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -466,15 +463,6 @@ async fn run(cli: Cli) -> Result<(), AppError> {
             println!("{n} units loaded");
         }
         Command::Export { what, out } => {
-            let what = match what {
-                ExportWhat::Beneficiaries => What::Beneficiaries,
-                ExportWhat::Payments => What::Payments,
-                ExportWhat::Withdrawals => What::Withdrawals,
-                ExportWhat::Accounts => What::Accounts,
-                ExportWhat::Cycles => What::Cycles,
-                ExportWhat::Grievances => What::Grievances,
-                ExportWhat::Verifications => What::Verifications,
-            };
             let n = ansinh_files::export::export_csv(&store, what, &out).await?;
             eprintln!("{n} rows written to {}", out.display());
         }

@@ -22,6 +22,35 @@ pub enum What {
     Verifications,
 }
 
+impl What {
+    pub const ALL: [What; 7] = [
+        What::Beneficiaries,
+        What::Payments,
+        What::Withdrawals,
+        What::Accounts,
+        What::Cycles,
+        What::Grievances,
+        What::Verifications,
+    ];
+
+    /// The table's name on the command line and in file names (`payments.csv`).
+    pub fn name(self) -> &'static str {
+        match self {
+            What::Beneficiaries => "beneficiaries",
+            What::Payments => "payments",
+            What::Withdrawals => "withdrawals",
+            What::Accounts => "accounts",
+            What::Cycles => "cycles",
+            What::Grievances => "grievances",
+            What::Verifications => "verifications",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<What> {
+        What::ALL.into_iter().find(|w| w.name() == name)
+    }
+}
+
 fn file_err(path: &Path, e: impl std::fmt::Display) -> AppError {
     AppError::File(format!("{}: {e}", path.display()))
 }
