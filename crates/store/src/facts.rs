@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use sqlx::Row;
 use std::collections::HashMap;
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 fn bad(what: &str, s: &str) -> StoreError {
@@ -134,15 +135,38 @@ impl Store {
     /// a counting sort. Gives exactly the facts of [`Store::indicator_facts_plain`] (payments in
     /// storage order rather than id order; no indicator depends on that order).
     pub async fn indicator_facts(&self) -> Result<Facts> {
-        let mut conn = self.reader.acquire().await?;
-        let mut handle = conn.lock_handle().await?;
-        let db = handle.as_raw_handle();
-        raw::blocking(|| load_facts(db))
+        let (mut one, mut two) = (self.reader.acquire().await?, self.reader.acquire().await?);
+        let (mut one, mut two) = (one.lock_handle().await?, two.lock_handle().await?);
+        let (db, other) = (one.as_raw_handle(), two.as_raw_handle());
+        raw::blocking(|| load_facts(db, other))
     }
 }
 
-/// [`Store::indicator_facts`] on a locked connection handle.
-fn load_facts(db: std::ptr::NonNull<libsqlite3_sys::sqlite3>) -> Result<Facts> {
+/// Every withdrawal in storage order, with its payment's id.
+fn read_withdrawals(db: NonNull<libsqlite3_sys::sqlite3>) -> Result<(Vec<u128>, Vec<WithdrawalFact>)> {
+    let (mut ids, mut facts) = (Vec::new(), Vec::new());
+    let mut rows = Stmt::prepare(
+        db,
+        "SELECT payment_id, withdrawn_on, amount_vnd, travel_minutes, travel_cost_vnd, waiting_minutes,
+                assisted = 1 OR place IN ('proxy', 'home_delivery')
+         FROM withdrawals",
+    )?;
+    while let Some(w) = rows.next()? {
+        ids.push(uid(w.str(0))?);
+        facts.push(WithdrawalFact {
+            on: date(w.str(1))?,
+            amount_vnd: w.int(2),
+            travel_minutes: w.opt_int(3),
+            travel_cost_vnd: w.opt_int(4),
+            waiting_minutes: w.opt_int(5),
+            assisted: w.int(6) != 0,
+        });
+    }
+    Ok((ids, facts))
+}
+
+/// [`Store::indicator_facts`] on two locked connection handles (`other` reads the withdrawals).
+fn load_facts(db: NonNull<libsqlite3_sys::sqlite3>, other: NonNull<libsqlite3_sys::sqlite3>) -> Result<Facts> {
     let mut f = Facts::default();
     let mut starts = Vec::new();
     {
@@ -168,7 +192,11 @@ fn load_facts(db: std::ptr::NonNull<libsqlite3_sys::sqlite3>) -> Result<Facts> {
     let mut payment_ix: FxHashMap<u128, u32> = FxHashMap::default();
     let mut account_ix: FxHashMap<u128, u32> = FxHashMap::default();
     let mut account_of: Vec<u32> = Vec::new();
-    {
+    // The withdrawals are read on a second connection and core meanwhile: the two big tables
+    // are most of the load.
+    let other = raw::Handle(other);
+    let (owner_ids, loose) = std::thread::scope(|s| -> Result<_> {
+        let withdrawals = s.spawn(move || read_withdrawals(other.get()));
         let mut reasons = Interner::default();
         let mut rows = Stmt::prepare(
             db,
@@ -208,33 +236,22 @@ fn load_facts(db: std::ptr::NonNull<libsqlite3_sys::sqlite3>) -> Result<Facts> {
                 withdrawals: 0..0,
             });
         }
-    }
+        drop(rows);
+        withdrawals.join().expect("the withdrawals reader does not panic")
+    })?;
 
-    // Withdrawals in storage order, then grouped by payment (counting sort, stable, so
-    // same-day withdrawals keep their storage order as the index on (payment, date) does).
-    let mut owners: Vec<u32> = Vec::new();
-    let mut loose: Vec<WithdrawalFact> = Vec::new();
-    {
-        let mut rows = Stmt::prepare(
-            db,
-            "SELECT payment_id, withdrawn_on, amount_vnd, travel_minutes, travel_cost_vnd, waiting_minutes,
-                        assisted = 1 OR place IN ('proxy', 'home_delivery')
-                 FROM withdrawals",
-        )?;
-        while let Some(w) = rows.next()? {
-            // A withdrawal of no known payment is impossible with the foreign key.
-            let Some(&p) = payment_ix.get(&uid(w.str(0))?) else { continue };
+    // Withdrawals grouped by payment (counting sort, stable, so same-day withdrawals keep their
+    // storage order as the index on (payment, date) does). A withdrawal of no known payment is
+    // impossible with the foreign key.
+    let mut owners: Vec<u32> = Vec::with_capacity(owner_ids.len());
+    let mut kept: Vec<WithdrawalFact> = Vec::with_capacity(loose.len());
+    for (id, w) in owner_ids.into_iter().zip(loose) {
+        if let Some(&p) = payment_ix.get(&id) {
             owners.push(p);
-            loose.push(WithdrawalFact {
-                on: date(w.str(1))?,
-                amount_vnd: w.int(2),
-                travel_minutes: w.opt_int(3),
-                travel_cost_vnd: w.opt_int(4),
-                waiting_minutes: w.opt_int(5),
-                assisted: w.int(6) != 0,
-            });
+            kept.push(w);
         }
     }
+    let loose = kept;
     let mut end = vec![0u32; f.payments.len() + 1];
     for &p in &owners {
         end[p as usize + 1] += 1;

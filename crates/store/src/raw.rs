@@ -113,6 +113,21 @@ impl Cols for RawRow<'_> {
     }
 }
 
+/// A locked handle handed to one other thread for the length of a scoped read. SQLite allows a
+/// connection on any thread as long as no two threads use it at once; the lock keeps sqlx's
+/// worker off it and the scope ends before the lock is released.
+pub(crate) struct Handle(pub NonNull<ffi::sqlite3>);
+
+// SAFETY: see above: one thread at a time, within the lock.
+unsafe impl Send for Handle {}
+
+impl Handle {
+    /// The handle (a method, so a closure captures the whole `Handle`, which is `Send`).
+    pub fn get(self) -> NonNull<ffi::sqlite3> {
+        self.0
+    }
+}
+
 /// Runs `f` where blocking is allowed: the facts load steps SQLite for seconds.
 pub(crate) fn blocking<R>(f: impl FnOnce() -> R) -> R {
     match tokio::runtime::Handle::try_current() {
