@@ -53,6 +53,15 @@ pub struct Startup {
     /// Resident memory of the app process (Rust side) and of its web content process, MB.
     pub app_rss_mb: f64,
     pub web_rss_mb: f64,
+    /// The anonymous part of each (without shared libraries' pages); NaN in older results.
+    #[serde(default = "nan")]
+    pub app_anon_mb: f64,
+    #[serde(default = "nan")]
+    pub web_anon_mb: f64,
+}
+
+fn nan() -> f64 {
+    f64::NAN
 }
 
 pub type Results = BTreeMap<String, SizeResult>;
@@ -226,16 +235,19 @@ pub fn markdown(r: &Results, machine: &str) -> String {
         ));
     }
     o.push_str("\n### App start with the size's database (targets: under 1 s, under 300 MB)\n\n");
-    o.push_str("| size | launch to sign-in screen | sign-in to first screen | app process RSS | web process RSS | target |\n|---|---|---|---|---|---|\n");
+    o.push_str("| size | launch to sign-in screen | sign-in to first screen | app process RSS (its own) | web process RSS (its own) | target |\n|---|---|---|---|---|---|\n");
+    let anon = |mb: f64| if mb.is_nan() { String::new() } else { format!(" ({mb:.0} MB)") };
     for s in &sizes {
         match &s.startup {
             Some(st) => o.push_str(&format!(
-                "| {} | {} | {} | {:.0} MB | {:.0} MB | {} |\n",
+                "| {} | {} | {} | {:.0} MB{} | {:.0} MB{} | {} |\n",
                 s.size,
                 ms(st.to_sign_in_seconds),
                 ms(st.sign_in_to_first_screen_seconds),
                 st.app_rss_mb,
+                anon(st.app_anon_mb),
                 st.web_rss_mb,
+                anon(st.web_anon_mb),
                 met(st.to_sign_in_seconds < 1.0 && st.sign_in_to_first_screen_seconds < 1.0 && st.app_rss_mb < 300.0)
             )),
             None => o.push_str(&format!("| {} | not run | | | | |\n", s.size)),

@@ -75,8 +75,10 @@ impl Drop for Driver {
     }
 }
 
-/// Resident memory (MB) of the process whose program (first argument) has this file name.
-fn rss_of(program: &str) -> Option<f64> {
+/// Resident memory (MB) of the process whose program (first argument) has this file name: all
+/// of it (VmRSS, shared libraries' pages included) and its own anonymous pages (RssAnon: heap,
+/// caches, stacks).
+fn rss_of(program: &str) -> Option<(f64, f64)> {
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let dir = entry.path();
         let cmd = std::fs::read(dir.join("cmdline")).unwrap_or_default();
@@ -84,8 +86,11 @@ fn rss_of(program: &str) -> Option<f64> {
         let name = Path::new(std::str::from_utf8(argv0).unwrap_or_default()).file_name();
         if name.and_then(|n| n.to_str()) == Some(program) {
             let status = std::fs::read_to_string(dir.join("status")).ok()?;
-            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-            return line.split_whitespace().nth(1)?.parse::<f64>().ok().map(|kb| kb / 1024.0);
+            let mb = |key: &str| {
+                let line = status.lines().find(|l| l.starts_with(key))?;
+                line.split_whitespace().nth(1)?.parse::<f64>().ok().map(|kb| kb / 1024.0)
+            };
+            return Some((mb("VmRSS:")?, mb("RssAnon:")?));
         }
     }
     None
@@ -130,11 +135,15 @@ pub async fn once(app: &Path, data: &Dataset) -> Result<Startup> {
     s.wait_for("beneficiary-row").await?;
     let to_first = t.elapsed();
     let app_name = app.file_name().and_then(|n| n.to_str()).unwrap_or("ansinh-app");
+    let app = rss_of(app_name).unwrap_or((f64::NAN, f64::NAN));
+    let web = rss_of("WebKitWebProcess").unwrap_or((f64::NAN, f64::NAN));
     let result = Startup {
         to_sign_in_seconds: to_sign_in.as_secs_f64(),
         sign_in_to_first_screen_seconds: to_first.as_secs_f64(),
-        app_rss_mb: rss_of(app_name).unwrap_or(f64::NAN),
-        web_rss_mb: rss_of("WebKitWebProcess").unwrap_or(f64::NAN),
+        app_rss_mb: app.0,
+        web_rss_mb: web.0,
+        app_anon_mb: app.1,
+        web_anon_mb: web.1,
     };
     let _ = s.call(reqwest::Method::DELETE, "", json!({})).await;
     drop(driver);
@@ -158,5 +167,7 @@ pub async fn run(app: &Path, data: &Dataset, repeat: usize) -> Result<Startup> {
         sign_in_to_first_screen_seconds: mid(|s| s.sign_in_to_first_screen_seconds),
         app_rss_mb: mid(|s| s.app_rss_mb),
         web_rss_mb: mid(|s| s.web_rss_mb),
+        app_anon_mb: mid(|s| s.app_anon_mb),
+        web_anon_mb: mid(|s| s.web_anon_mb),
     })
 }
