@@ -96,15 +96,27 @@ fn rss_of(program: &str) -> Option<(f64, f64)> {
     None
 }
 
+/// The scratch folder the app backs up into, holding a placeholder "backup taken now": the
+/// figure is the start, not the day's first backup, which would copy the whole database in the
+/// background (24 GB for the city, more than this machine's spare disk) while the start is timed.
+fn backup_dir_marked_done(data: &Dataset) -> Result<std::path::PathBuf> {
+    let dir = data.path.with_extension("backups");
+    std::fs::create_dir_all(&dir)?;
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    std::fs::write(dir.join(format!("ansinh-{stamp}.db")), b"")?;
+    Ok(dir)
+}
+
 /// One start of `app` on `data`'s database.
 pub async fn once(app: &Path, data: &Dataset) -> Result<Startup> {
+    let backups = backup_dir_marked_done(data)?;
     let driver = Driver(
         Command::new("tauri-driver")
             .arg("--port")
             .arg(PORT.to_string())
             .env("ANSINH_DB", &data.path)
             // The daily backup goes to a scratch folder, never the user's Documents.
-            .env("ANSINH_BACKUP_DIR", data.path.with_extension("backups"))
+            .env("ANSINH_BACKUP_DIR", &backups)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -36,6 +36,21 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |source| StoreError::Folder { path: path.display().to_string(), source }
 }
 
+/// Removes copies under way (`*.db.partial`) that nothing has written to for ten minutes: left
+/// by an app closed during a backup (a running copy writes all the time).
+fn remove_stale_partials(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > std::time::Duration::from_secs(600)));
+        if e.file_name().to_string_lossy().ends_with(".db.partial") && stale {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Backups in `dir`, newest first.
 pub fn list_backups(dir: &Path) -> Result<Vec<BackupInfo>> {
     let mut out = Vec::new();
@@ -115,19 +130,25 @@ impl Store {
             file = dir.join(format!("ansinh-{}-{n}.db", now.format("%Y%m%d-%H%M%S")));
             n += 1;
         }
-        let target =
-            file.to_str().ok_or_else(|| StoreError::field("dir", "file", "the backup folder must be a UTF-8 path"))?;
+        // The copy is written under a name no listing takes for a backup, and renamed once
+        // verified: an app closed during a city's minutes-long copy leaves no half a backup to
+        // count or restore; the next backup removes what it left.
+        remove_stale_partials(dir);
+        let partial = file.with_extension("db.partial");
+        let target = partial
+            .to_str()
+            .ok_or_else(|| StoreError::field("dir", "file", "the backup folder must be a UTF-8 path"))?;
         // On a reader: the copy of a city takes minutes, and on the writer it held every write
         // back and left the writer's page cache full of the whole file.
         sqlx::query("VACUUM INTO ?").bind(target).execute(&self.reader).await?;
+        if let Err(e) = verify_file(&partial, key).await {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
         if let Some(ring) = Keyring::load(&self.path)? {
             ring.copy_for(&file)?;
         }
-        if let Err(e) = verify_file(&file, key).await {
-            let _ = std::fs::remove_file(&file);
-            let _ = std::fs::remove_file(keyring_path(&file));
-            return Err(e);
-        }
+        std::fs::rename(&partial, &file).map_err(io(&file))?;
         for old in list_backups(dir)?.into_iter().skip(KEEP_BACKUPS) {
             let p = PathBuf::from(&old.path);
             let _ = std::fs::remove_file(keyring_path(&p));

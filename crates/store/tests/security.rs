@@ -189,11 +189,24 @@ async fn backup_is_encrypted_verified_rolling_and_restores() {
     assert_eq!(store.setting("marker").await.unwrap().as_deref(), Some("before"));
     assert_eq!(store.verify_audit().await.unwrap(), None);
 
+    // A copy the app was closed during (a `.partial`, untouched for an hour) is no backup, and
+    // the next backup removes it; one still being written is left alone.
+    let stale = backups.join("ansinh-20260101-000000.db.partial");
+    std::fs::write(&stale, b"half a copy").unwrap();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options().write(true).open(&stale).unwrap().set_modified(hour_ago).unwrap();
+    let running = backups.join("ansinh-20260101-000001.db.partial");
+    std::fs::write(&running, b"being written").unwrap();
+    assert!(ansinh_store::list_backups(&backups).unwrap().iter().all(|b| !b.path.ends_with(".partial")));
+
     // Rolling: only the newest KEEP_BACKUPS stay.
     for _ in 0..ansinh_store::backup::KEEP_BACKUPS + 2 {
         store.backup_to(&backups, Some(&key)).await.unwrap();
     }
     assert_eq!(ansinh_store::list_backups(&backups).unwrap().len(), ansinh_store::backup::KEEP_BACKUPS);
+    assert!(!stale.exists() && running.exists());
+    let partials = std::fs::read_dir(&backups).unwrap().flatten();
+    assert_eq!(partials.filter(|e| e.file_name().to_string_lossy().ends_with(".partial")).count(), 1);
     // A damaged backup is refused and the database is left as it was.
     let victim = ansinh_store::list_backups(&backups).unwrap()[0].path.clone();
     let mut bytes = std::fs::read(&victim).unwrap();
