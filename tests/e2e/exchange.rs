@@ -94,7 +94,7 @@ async fn a_ward_bundle_is_previewed_then_imported_and_an_own_bundle_exported() {
     assert!(Path::new(path).starts_with(&exports), "saved in the export folder: {saved}");
     let (manifest, records) = ansinh_exchange::read_bundle(&ward_keys, &std::fs::read(path).unwrap()).unwrap();
     assert_eq!(manifest.records, 1);
-    assert_eq!(records[0].entity, "beneficiary");
+    assert_eq!(records[0].entity, ansinh_store::Entity::Beneficiary);
     assert!(records[0].payload.contains("Trần Thị Bình"));
     assert_eq!(manifest.device_id, app.text("exchange-device").await);
     app.close().await;

@@ -3,7 +3,7 @@
 //! corrections, and a second desktop's records of the same cycle).
 
 use ansinh_demo::DemoOptions;
-use ansinh_store::{ChangeRecord, Store};
+use ansinh_store::{ChangeRecord, Entity, Store};
 use chrono::NaiveDate;
 
 fn d(s: &str) -> NaiveDate {
@@ -34,7 +34,7 @@ async fn the_bulk_path_merges_exactly_as_one_by_one() {
     let dir = tempfile::tempdir().unwrap();
     let (_a, from_a) = ward(dir.path(), "a.db", 5).await;
     let (_b, from_b) = ward(dir.path(), "b.db", 6).await;
-    assert!(from_a.iter().filter(|r| r.entity == "payment").count() > 800, "a real ward");
+    assert!(from_a.iter().filter(|r| r.entity == Entity::Payment).count() > 800, "a real ward");
 
     let bulk = Store::open(&dir.path().join("bulk.db")).await.unwrap();
     let slow = Store::open(&dir.path().join("slow.db")).await.unwrap();
@@ -61,14 +61,16 @@ async fn rows_whose_parents_are_missing_wait_as_before() {
     c.import_changes(&from_a, None, false).await.unwrap();
     let withdrawn: std::collections::HashSet<String> = from_a
         .iter()
-        .filter(|r| r.entity == "withdrawal")
+        .filter(|r| r.entity == Entity::Withdrawal)
         .map(|r| {
             serde_json::from_str::<serde_json::Value>(&r.payload).unwrap()["payment_id"].as_str().unwrap().to_string()
         })
         .collect();
     let payments: Vec<&ChangeRecord> = from_a
         .iter()
-        .filter(|r| r.entity == "payment" && !withdrawn.contains(&r.entity_id) && r.payload.contains("\"credited\""))
+        .filter(|r| {
+            r.entity == Entity::Payment && !withdrawn.contains(&r.entity_id) && r.payload.contains("\"credited\"")
+        })
         .take(30)
         .collect();
     assert!(payments.len() >= 10, "enough payments nobody has taken out yet");

@@ -38,14 +38,14 @@ async fn built_payloads_equal_the_rows_as_sqlite_writes_them() {
     }
     let mut per_entity: HashMap<(&str, &str), usize> = HashMap::new();
     for r in &records {
-        *per_entity.entry((&r.entity, &r.entity_id)).or_default() += 1;
+        *per_entity.entry((r.entity.name(), &r.entity_id)).or_default() += 1;
     }
     let mut checked: HashMap<&str, usize> = HashMap::new();
     for r in &records {
         // A row written once is, today, exactly what its one record carries.
-        if per_entity[&(r.entity.as_str(), r.entity_id.as_str())] == 1 {
+        if per_entity[&(r.entity.name(), r.entity_id.as_str())] == 1 {
             assert!(rows.contains(&r.payload), "{} {}: {} is not a stored row", r.entity, r.entity_id, r.payload);
-            *checked.entry(&r.entity).or_default() += 1;
+            *checked.entry(r.entity.name()).or_default() += 1;
         }
     }
     for entity in ["beneficiary", "account", "payment", "withdrawal"] {

@@ -4,6 +4,7 @@
 
 pub mod allowance;
 pub mod auth;
+pub mod check;
 pub mod dates;
 pub mod duplicates;
 pub mod error;

@@ -167,7 +167,7 @@ pub fn beneficiary(
         e.push(FieldError::new("authorised_name", "required", "name the authorised person"));
     }
 
-    e.finish(|| {
+    let b = e.finish(|| {
         let birth = birth.expect("checked");
         Beneficiary {
             id: records::new_id(),
@@ -192,11 +192,14 @@ pub fn beneficiary(
             authorised_relation: input.authorised_relation.trim().to_string(),
             duplicate_reason: input.duplicate_reason.trim().to_string(),
         }
-    })
+    })?;
+    // What every stored person satisfies, whether typed here or arriving from another desktop.
+    crate::check::beneficiary(&b, refs, today)?;
+    Ok(b)
 }
 
 /// Account numbers are text; what makes one plausible depends on the channel.
-fn check_account_number(channel: Channel, raw: &str) -> Result<String, FieldError> {
+pub(crate) fn check_account_number(channel: Channel, raw: &str) -> Result<String, FieldError> {
     let n: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
     let digits = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
     let ok = match channel {
@@ -241,7 +244,7 @@ pub fn account(input: &AccountInput, refs: &dyn RefData, today: NaiveDate) -> Re
     {
         e.push(FieldError::new("opened_on", "date.before_request", "an account cannot open before it was requested"));
     }
-    e.finish(|| Account {
+    let a = e.finish(|| Account {
         id: records::new_id(),
         beneficiary_id: beneficiary_id.expect("checked"),
         channel: channel.expect("checked"),
@@ -253,7 +256,9 @@ pub fn account(input: &AccountInput, refs: &dyn RefData, today: NaiveDate) -> Re
         closed_on: None,
         close_reason: String::new(),
         assisted: input.assisted,
-    })
+    })?;
+    crate::check::account(&a, refs, today)?;
+    Ok(a)
 }
 
 /// A payment as typed: the store completes it (amount from entitlement, channel from account).

@@ -5,7 +5,7 @@
 use crate::bundle::manifest_for;
 use crate::keys::{DeviceKeys, verifying_from_hex};
 use crate::{ExchangeError, Manifest, Result};
-use ansinh_store::{ChangeRecord, Store};
+use ansinh_store::{ChangeRecord, Store, WireRecord};
 use ed25519_dalek::{Signature, Signer};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -19,10 +19,13 @@ pub struct SignedBatch {
     /// Ed25519 signature (hex) over the context and the manifest JSON exactly as sent.
     pub manifest_json: String,
     pub signature: String,
-    pub records: Vec<ChangeRecord>,
+    /// As sent: unchecked until [`verify_batch`] accepts them.
+    pub records: Vec<WireRecord>,
 }
 
-fn records_payload(records: &[ChangeRecord]) -> Vec<u8> {
+/// The records as JSON lines, the bytes the manifest's `payload_hash` covers (a record and its
+/// wire form serialise to the same bytes).
+fn records_payload<T: Serialize>(records: &[T]) -> Vec<u8> {
     let mut out = Vec::new();
     for r in records {
         serde_json::to_writer(&mut out, r).expect("records serialise");
@@ -35,17 +38,19 @@ fn records_payload(records: &[ChangeRecord]) -> Vec<u8> {
 pub async fn sign_batch(store: &Store, keys: &DeviceKeys, records: Vec<ChangeRecord>) -> Result<SignedBatch> {
     let mut counts = BTreeMap::new();
     for r in &records {
-        *counts.entry(r.entity.clone()).or_default() += 1;
+        *counts.entry(r.entity.name().to_string()).or_default() += 1;
     }
     let manifest = manifest_for(store, keys, &records, counts, &records_payload(&records)).await?;
     let manifest_json = serde_json::to_string(&manifest).expect("manifest serialises");
     let sig = keys.signing.sign(&[SIGN_CONTEXT, manifest_json.as_bytes()].concat());
+    let records = records.into_iter().map(WireRecord::from).collect();
     Ok(SignedBatch { manifest, manifest_json, signature: hex::encode(sig.to_bytes()), records })
 }
 
-/// Checks the signature by the key the manifest names, the payload hash and that the records
-/// are the manifest's (one device, its count and range). Returns the verified manifest.
-pub fn verify_batch(batch: &SignedBatch) -> Result<Manifest> {
+/// Checks the signature by the key the manifest names, the payload hash, that every record is
+/// of a shipped entity, and that the records are the manifest's (one device, its count and
+/// range). Returns the verified manifest and the checked records.
+pub fn verify_batch(batch: &SignedBatch) -> Result<(Manifest, Vec<ChangeRecord>)> {
     let sig = hex::decode(&batch.signature).map_err(|_| ExchangeError::BadSignature)?;
     let sig = Signature::from_slice(&sig).map_err(|_| ExchangeError::BadSignature)?;
     let manifest: Manifest = serde_json::from_str(&batch.manifest_json).map_err(|_| ExchangeError::Damaged)?;
@@ -57,9 +62,12 @@ pub fn verify_batch(batch: &SignedBatch) -> Result<Manifest> {
     }
     if manifest != batch.manifest
         || hex::encode(Sha256::digest(records_payload(&batch.records))) != manifest.payload_hash
-        || !manifest.covers(&batch.records)
     {
         return Err(ExchangeError::Damaged);
     }
-    Ok(manifest)
+    let records = WireRecord::check_all(batch.records.clone())?;
+    if !manifest.covers(&records) {
+        return Err(ExchangeError::Damaged);
+    }
+    Ok((manifest, records))
 }

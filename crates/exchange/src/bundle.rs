@@ -5,7 +5,7 @@
 
 use crate::keys::{DeviceKeys, verifying_from_hex};
 use crate::{ExchangeError, Result};
-use ansinh_store::{ApplyReport, BundleOrigin, ChangeRecord, SCHEMA_VERSION, Store};
+use ansinh_store::{ApplyReport, BundleOrigin, ChangeRecord, SCHEMA_VERSION, Store, WireRecord};
 use ed25519_dalek::{Signature, Signer};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -56,7 +56,7 @@ pub async fn export_bundle(
     let mut counts = BTreeMap::new();
     let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
     for r in &records {
-        *counts.entry(r.entity.clone()).or_default() += 1;
+        *counts.entry(r.entity.name().to_string()).or_default() += 1;
         serde_json::to_writer(&mut z, r).expect("records serialise");
         z.write_all(b"\n")?;
     }
@@ -153,11 +153,13 @@ pub fn read_bundle(keys: &DeviceKeys, sealed: &[u8]) -> Result<(Manifest, Vec<Ch
     }
     let mut text = String::new();
     flate2::read::DeflateDecoder::new(payload).read_to_string(&mut text).map_err(|_| ExchangeError::Damaged)?;
-    let records: Vec<ChangeRecord> = text
+    let wire: Vec<WireRecord> = text
         .lines()
         .map(serde_json::from_str)
         .collect::<std::result::Result<_, _>>()
         .map_err(|_| ExchangeError::Damaged)?;
+    // Only the closed set of shipped entities: anything else is refused by name.
+    let records = WireRecord::check_all(wire)?;
     if !manifest.covers(&records) {
         return Err(ExchangeError::Damaged);
     }

@@ -88,7 +88,15 @@ pub async fn sync(store: &Store, keys: &DeviceKeys, base: &str) -> Result<SyncRe
     let series: Vec<SeriesRecords> =
         answer(http.get(format!("{base}/v1/records")).query(&[("since", since.join(","))]).send().await?).await?;
     for s in series.into_iter().filter(|s| s.device_id != keys.device_id) {
-        let (Some(first), Some(last)) = (s.records.first(), s.records.last()) else { continue };
+        // A server reply is checked like a bundle: only shipped entities, then the import's checks.
+        let records = ansinh_store::WireRecord::check_all(s.records)?;
+        if records.iter().any(|r| r.device_id != s.device_id) {
+            return Err(SyncError::Refused(Refusal {
+                code: "exchange.damaged".into(),
+                message: "the server mixed another device's records into a series".into(),
+            }));
+        }
+        let (Some(first), Some(last)) = (records.first(), records.last()) else { continue };
         let origin = BundleOrigin {
             payload_hash: format!("sync:{}:{}-{}", s.device_id, first.seq, last.seq),
             device_id: s.device_id.clone(),
@@ -97,7 +105,7 @@ pub async fn sync(store: &Store, keys: &DeviceKeys, base: &str) -> Result<SyncRe
             first_seq: first.seq,
             last_seq: last.seq,
         };
-        let r = store.import_changes(&s.records, Some(&origin), false).await?;
+        let r = store.import_changes(&records, Some(&origin), false).await?;
         let p = &mut report.pulled;
         p.received += r.received;
         p.applied += r.applied;

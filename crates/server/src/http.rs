@@ -56,9 +56,9 @@ async fn append<S: RecordStore>(
     State(store): State<Arc<S>>,
     Json(batch): Json<SignedBatch>,
 ) -> Result<Json<AppendReport>, ApiError> {
-    let manifest = verify_batch(&batch)
+    let (manifest, records) = verify_batch(&batch)
         .map_err(|e| ApiError(StatusCode::BAD_REQUEST, Refusal { code: e.full_code(), message: e.to_string() }))?;
-    Ok(Json(store.append(&manifest.origin(), &batch.records).await?))
+    Ok(Json(store.append(&manifest.origin(), &records).await?))
 }
 
 async fn heads<S: RecordStore>(State(store): State<Arc<S>>) -> Result<Json<Vec<ServerHead>>, ApiError> {
@@ -96,7 +96,7 @@ async fn records<S: RecordStore>(
     for h in store.heads().await? {
         let from = since.get(&h.device_id).copied().unwrap_or(0);
         if h.last_seq > from {
-            let records = store.since(&h.device_id, from).await?;
+            let records = store.since(&h.device_id, from).await?.into_iter().map(Into::into).collect();
             out.push(SeriesRecords { device_id: h.device_id, ward: h.ward, signing_key: h.signing_key, records });
         }
     }

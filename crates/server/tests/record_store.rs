@@ -8,7 +8,7 @@ use ansinh_store::{BundleOrigin, ChangeRecord, Gap};
 use support::desks::Desk;
 
 async fn origin(desk: &Desk, records: &[ChangeRecord]) -> BundleOrigin {
-    verify_batch(&sign_batch(&desk.store, &desk.keys, records.to_vec()).await.unwrap()).unwrap().origin()
+    verify_batch(&sign_batch(&desk.store, &desk.keys, records.to_vec()).await.unwrap()).unwrap().0.origin()
 }
 
 fn rehash(mut r: ChangeRecord) -> ChangeRecord {

@@ -2,7 +2,8 @@
 //! touches, in the same transaction, chained by hash so a gap or an edit is detectable.
 //! Bundles ship these records between desktops (docs/EXCHANGE.md).
 
-use crate::error::Result;
+pub use crate::entity::{Entity, Kind};
+use crate::error::{Result, StoreError};
 use crate::exchange::tables;
 use crate::sqlrow::{Val, insert_rows};
 use serde::{Deserialize, Serialize};
@@ -16,22 +17,6 @@ use uuid::Uuid;
 /// 3: the payload is the stored table row (column → value), records carry their `base`.
 pub const SCHEMA_VERSION: i64 = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Insert,
-    /// The payload is the whole row after the change.
-    Update,
-}
-
-impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Insert => "insert",
-            Kind::Update => "update",
-        }
-    }
-}
-
 /// Who writes: the device and the officer signed in on it.
 #[derive(Debug, Clone)]
 pub struct Author {
@@ -40,15 +25,19 @@ pub struct Author {
 }
 
 /// One change record as stored and as shipped in bundles. `FromRow` reads it from the
-/// `change_log` of SQLite here and of PostgreSQL on the server alike (columns by name).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+/// `change_log` of SQLite here and of PostgreSQL on the server alike (columns by name); a
+/// stored entity or kind this build does not know is a decoding error, never dropped.
+/// What arrives from elsewhere is a [`WireRecord`] until [`WireRecord::check`] accepts it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ChangeRecord {
     pub device_id: String,
     pub seq: i64,
     pub record_id: String,
-    pub entity: String,
+    #[sqlx(try_from = "String")]
+    pub entity: Entity,
     pub entity_id: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
     pub schema_version: i64,
     pub officer: String,
     /// Information only: device clocks decide nothing.
@@ -68,9 +57,9 @@ impl ChangeRecord {
             &self.device_id,
             self.seq,
             &self.record_id,
-            &self.entity,
+            self.entity.name(),
             &self.entity_id,
-            &self.kind,
+            self.kind.as_str(),
             &self.payload,
             &self.base,
         )
@@ -78,6 +67,88 @@ impl ChangeRecord {
 
     pub fn bases(&self) -> impl Iterator<Item = &str> {
         self.base.split(',').filter(|s| !s.is_empty())
+    }
+}
+
+/// A change record as it arrives in a bundle, a signed batch or a server reply: plain text
+/// fields, nothing assumed. [`WireRecord::check`] turns it into a [`ChangeRecord`] or refuses it
+/// with a stable code; the row it carries is checked later, against this desktop's rules
+/// (`exchange::incoming`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireRecord {
+    pub device_id: String,
+    pub seq: i64,
+    pub record_id: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub kind: String,
+    pub schema_version: i64,
+    pub officer: String,
+    pub recorded_at: String,
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+    #[serde(default)]
+    pub base: String,
+}
+
+impl WireRecord {
+    /// The record, if it names a shipped entity and a known kind.
+    pub fn check(self) -> Result<ChangeRecord> {
+        let at = format!("{}#{}", self.device_id, self.seq);
+        let refuse = |code: &str, message: String| {
+            StoreError::Conflict(
+                ansinh_core::FieldError::new("bundle", code, message)
+                    .param("record", &at)
+                    .param("entity", &self.entity),
+            )
+        };
+        let Some(entity) = Entity::parse(&self.entity) else {
+            return Err(refuse("exchange.unknown_entity", format!("record {at}: {:?} is not shipped", self.entity)));
+        };
+        let Some(kind) = Kind::parse(&self.kind) else {
+            return Err(refuse("exchange.unknown_kind", format!("record {at}: unknown kind {:?}", self.kind)));
+        };
+        Ok(ChangeRecord {
+            device_id: self.device_id,
+            seq: self.seq,
+            record_id: self.record_id,
+            entity,
+            entity_id: self.entity_id,
+            kind,
+            schema_version: self.schema_version,
+            officer: self.officer,
+            recorded_at: self.recorded_at,
+            payload: self.payload,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+            base: self.base,
+        })
+    }
+
+    /// Every record of a batch checked; the first refusal stops it.
+    pub fn check_all(records: Vec<WireRecord>) -> Result<Vec<ChangeRecord>> {
+        records.into_iter().map(WireRecord::check).collect()
+    }
+}
+
+impl From<ChangeRecord> for WireRecord {
+    fn from(r: ChangeRecord) -> Self {
+        WireRecord {
+            device_id: r.device_id,
+            seq: r.seq,
+            record_id: r.record_id,
+            entity: r.entity.name().to_string(),
+            entity_id: r.entity_id,
+            kind: r.kind.as_str().to_string(),
+            schema_version: r.schema_version,
+            officer: r.officer,
+            recorded_at: r.recorded_at,
+            payload: r.payload,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+            base: r.base,
+        }
     }
 }
 
@@ -130,9 +201,9 @@ fn into_vals(r: ChangeRecord) -> Vec<Val> {
         r.device_id.into(),
         r.seq.into(),
         r.record_id.into(),
-        r.entity.into(),
+        r.entity.name().into(),
         r.entity_id.into(),
-        r.kind.into(),
+        r.kind.as_str().into(),
         r.schema_version.into(),
         r.officer.into(),
         r.recorded_at.into(),
@@ -146,27 +217,27 @@ fn into_vals(r: ChangeRecord) -> Vec<Val> {
 pub(crate) const SELECT: &str = "SELECT device_id, seq, record_id, entity, entity_id, kind, schema_version, officer,
     recorded_at, payload, prev_hash, hash, base FROM change_log";
 
-pub(crate) fn from_row(r: &sqlx::sqlite::SqliteRow) -> ChangeRecord {
-    // Every query selects the full `SELECT` column list, so decoding cannot miss a column.
-    <ChangeRecord as sqlx::FromRow<_>>::from_row(r).expect("a change_log row")
+pub(crate) fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<ChangeRecord> {
+    // A stored entity or kind this build does not know is bad stored data: an error, never
+    // a record silently left out.
+    Ok(<ChangeRecord as sqlx::FromRow<_>>::from_row(r)?)
 }
 
 struct Pending {
-    entity: String,
+    entity: Entity,
     entity_id: String,
     kind: Kind,
-    /// The stored row as JSON, built from the values written ([`ChangeWriter::record_inserted`]).
+    /// The stored row as JSON, built from the values written ([`ChangeWriter::record_inserted`]);
+    /// None: read back from the table at `flush`.
     built: Option<String>,
-    /// The caller's serialisation, used only for an entity without a table of its own.
-    fallback: String,
     bases: Option<Vec<String>>,
 }
 
 /// Appends change records for one transaction, continuing the device's series.
-/// The payload of each record is exactly the stored row, so any entity, present or future,
-/// ships and rebuilds the same way. Rows inserted through [`Self::record_inserted`] are built
-/// from the values written (bulk writes: reading them back cost as much as writing them);
-/// others are read back from their table at `flush`, after the writes.
+/// The payload of each record is exactly the stored row, so every shipped entity ships and
+/// rebuilds the same way. Rows inserted through [`Self::record_inserted`] are built from the
+/// values written (bulk writes: reading them back cost as much as writing them); others are
+/// read back from their table at `flush`, after the writes.
 pub struct ChangeWriter {
     author: Author,
     next_seq: i64,
@@ -182,7 +253,7 @@ impl ChangeWriter {
             .fetch_optional(&mut *conn)
             .await?;
         let (seq, hash) = match last {
-            Some(r) => (r.get::<i64, _>(0), r.get::<String, _>(1)),
+            Some(r) => (r.try_get::<i64, _>("seq")?, r.try_get::<String, _>("hash")?),
             None => (0, String::new()),
         };
         Ok(ChangeWriter {
@@ -194,42 +265,31 @@ impl ChangeWriter {
         })
     }
 
-    pub fn record<T: Serialize>(&mut self, entity: &str, entity_id: &str, kind: Kind, payload: &T) {
-        self.pending.push(Pending {
-            entity: entity.to_string(),
-            entity_id: entity_id.to_string(),
-            kind,
-            built: None,
-            fallback: serde_json::to_string(payload).expect("records serialise"),
-            bases: None,
-        });
+    /// Records a change of the row `entity_id` of `entity`'s table, written in this transaction
+    /// (the payload is read back from the table at `flush`).
+    pub fn record(&mut self, entity: Entity, entity_id: &str, kind: Kind) {
+        self.pending.push(Pending { entity, entity_id: entity_id.to_string(), kind, built: None, bases: None });
     }
 
     /// Records the insertion of `items`, written to `entity`'s table in this transaction as
     /// `rows` of values for `cols` (same order).
-    pub(crate) async fn record_inserted<T: Serialize>(
+    pub(crate) async fn record_inserted<T>(
         &mut self,
         conn: &mut SqliteConnection,
-        entity: &str,
+        entity: Entity,
         cols: &[&str],
         rows: &[Vec<Val>],
         items: &[T],
         key: impl Fn(&T) -> String,
     ) -> Result<()> {
-        let Some(info) = tables::table_info(conn, entity).await? else {
-            // Not an entity with a table of its own: the caller's serialisation, as `record`.
-            items.iter().for_each(|x| self.record(entity, &key(x), Kind::Insert, x));
-            return Ok(());
-        };
+        let info = tables::table_info(conn, entity).await?;
         let layout = tables::row_layout(&info, cols);
         for (row, item) in rows.iter().zip(items) {
             self.pending.push(Pending {
-                entity: entity.to_string(),
+                entity,
                 entity_id: key(item),
                 kind: Kind::Insert,
                 built: layout.as_deref().and_then(|l| tables::row_json(&info, l, row)),
-                // Unused: the row is built or read back from its table.
-                fallback: String::new(),
                 bases: None,
             });
         }
@@ -237,13 +297,12 @@ impl ChangeWriter {
     }
 
     /// A change that settles a conflict: it is based on every version it replaces.
-    pub(crate) fn record_resolving(&mut self, entity: &str, entity_id: &str, bases: Vec<String>) {
+    pub(crate) fn record_resolving(&mut self, entity: Entity, entity_id: &str, bases: Vec<String>) {
         self.pending.push(Pending {
-            entity: entity.to_string(),
+            entity,
             entity_id: entity_id.to_string(),
             kind: Kind::Update,
             built: None,
-            fallback: "{}".into(),
             bases: Some(bases),
         });
     }
@@ -253,29 +312,31 @@ impl ChangeWriter {
         let ChangeWriter { author, mut next_seq, mut prev_hash, now, pending } = self;
         // Read back what was not built, and every record of an entity read back: a batch that
         // touches one row twice gives its records the row as it stands at the end, as before.
-        let unbuilt: std::collections::HashSet<(&str, &str)> =
-            pending.iter().filter(|p| p.built.is_none()).map(|p| (p.entity.as_str(), p.entity_id.as_str())).collect();
+        let unbuilt: std::collections::HashSet<(Entity, &str)> =
+            pending.iter().filter(|p| p.built.is_none()).map(|p| (p.entity, p.entity_id.as_str())).collect();
         let mut payloads = tables::read_back(conn, unbuilt.iter().copied()).await?;
         let read_back: Vec<bool> =
-            pending.iter().map(|p| unbuilt.contains(&(p.entity.as_str(), p.entity_id.as_str()))).collect();
+            pending.iter().map(|p| unbuilt.contains(&(p.entity, p.entity_id.as_str()))).collect();
         drop(unbuilt);
         // The version each entity is at as this transaction goes (a batch may touch one twice).
-        let mut latest: HashMap<(String, String), String> = HashMap::new();
+        let mut latest: HashMap<(Entity, String), String> = HashMap::new();
         let mut rows = Vec::with_capacity(pending.len());
         for (p, read_back) in pending.into_iter().zip(read_back) {
-            let key = (p.entity.clone(), p.entity_id.clone());
+            let key = (p.entity, p.entity_id.clone());
             let base = match (p.bases, latest.get(&key)) {
                 (Some(b), _) => b.join(","),
                 (None, Some(v)) => v.clone(),
                 (None, None) if p.kind == Kind::Update => {
-                    crate::exchange::merge::current_version(conn, &p.entity, &p.entity_id).await?.unwrap_or_default()
+                    crate::exchange::merge::current_version(conn, p.entity, &p.entity_id).await?.unwrap_or_default()
                 }
                 (None, None) => String::new(),
             };
             let payload = match (payloads.remove(&key), p.built) {
                 (Some(read), _) => read,
                 (None, Some(built)) => built,
-                (None, None) => p.fallback,
+                (None, None) => {
+                    return Err(StoreError::NotFound { entity: p.entity.name(), id: p.entity_id });
+                }
             };
             let mut r = ChangeRecord {
                 device_id: author.device_id.clone(),
@@ -283,7 +344,7 @@ impl ChangeWriter {
                 record_id: Uuid::now_v7().to_string(),
                 entity: p.entity,
                 entity_id: p.entity_id,
-                kind: p.kind.as_str().to_string(),
+                kind: p.kind,
                 schema_version: SCHEMA_VERSION,
                 officer: author.officer.clone(),
                 recorded_at: now.clone(),
@@ -314,7 +375,7 @@ pub async fn verify_chain(conn: &mut SqliteConnection, device_id: &str) -> Resul
         .await?;
     let mut prev = String::new();
     for (i, r) in rows.iter().enumerate() {
-        let r = from_row(r);
+        let r = from_row(r)?;
         if r.seq != i as i64 + 1 || r.prev_hash != prev || r.hash != r.computed_hash() {
             return Ok(Some(r.seq));
         }

@@ -2,6 +2,7 @@
 //! after which its payments can no longer change (reconciliation and new payments refuse).
 
 use crate::changes::{ChangeWriter, Kind};
+use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::{Store, now};
 use serde::{Deserialize, Serialize};
@@ -55,12 +56,11 @@ impl Store {
     /// Closes a cycle: from then on reconciliation refuses to change its payments.
     pub async fn close_cycle(&self, period: &str) -> Result<CycleView> {
         let mut tx = self.begin_checked().await?;
-        let row: Option<(String, Option<String>)> =
-            sqlx::query_as("SELECT scheduled_on, closed_at FROM payment_cycles WHERE period = ?")
-                .bind(period)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let (scheduled_on, closed) = row.ok_or_else(|| StoreError::NotFound { entity: "cycle", id: period.into() })?;
+        let row: Option<Option<String>> = sqlx::query_scalar("SELECT closed_at FROM payment_cycles WHERE period = ?")
+            .bind(period)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let closed = row.ok_or_else(|| StoreError::NotFound { entity: "cycle", id: period.into() })?;
         if closed.is_some() {
             return Err(cycle_closed());
         }
@@ -71,9 +71,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
-        // The change record carries the cycle row as stored (what a merge needs), not the view.
-        let row = serde_json::json!({ "period": period, "scheduled_on": scheduled_on, "closed_at": now });
-        log.record("cycle", period, Kind::Update, &row);
+        log.record(Entity::Cycle, period, Kind::Update);
         log.flush(&mut tx).await?;
         tx.commit().await?;
         self.list_cycles()

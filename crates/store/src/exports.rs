@@ -2,6 +2,7 @@
 //! is one row plus its change record, in one transaction like every other write.
 
 use crate::changes::ChangeWriter;
+use crate::entity::Entity;
 use crate::error::Result;
 use crate::rows::{self, TableRow};
 use crate::sqlrow::Val;
@@ -36,8 +37,7 @@ pub struct ExportView {
 }
 
 impl TableRow for ExportRecord {
-    const ENTITY: &'static str = "exports";
-    const TABLE: &'static str = "exports";
+    const ENTITY: Entity = Entity::Export;
     fn cols() -> Vec<&'static str> {
         ["id", "kind", "what", "scope", "period", "file_path"].into_iter().chain(rows::AUDIT_COLS).collect()
     }

@@ -2,6 +2,7 @@
 //! after k days, and the contact log.
 
 use crate::changes::ChangeWriter;
+use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::read::{enum_col, flag};
 use crate::rows::{self, TableRow, iso};
@@ -17,8 +18,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 impl TableRow for Contact {
-    const ENTITY: &'static str = "contacts";
-    const TABLE: &'static str = "contacts";
+    const ENTITY: Entity = Entity::Contact;
     fn cols() -> Vec<&'static str> {
         ["id", "beneficiary_id", "payment_id", "kind", "contacted_on", "outcome", "note"]
             .into_iter()

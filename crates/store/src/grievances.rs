@@ -2,6 +2,7 @@
 //! the overdue query.
 
 use crate::changes::{ChangeWriter, Kind};
+use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::read::enum_col;
 use crate::rows::{self, TableRow, iso};
@@ -32,8 +33,7 @@ const GRIEVANCE_COLS: [&str; 10] = [
 ];
 
 impl TableRow for Grievance {
-    const ENTITY: &'static str = "grievances";
-    const TABLE: &'static str = "grievances";
+    const ENTITY: Entity = Entity::Grievance;
     fn cols() -> Vec<&'static str> {
         GRIEVANCE_COLS.into_iter().chain(rows::AUDIT_COLS).collect()
     }
@@ -71,8 +71,7 @@ struct EventRow {
 }
 
 impl TableRow for EventRow {
-    const ENTITY: &'static str = "grievance_events";
-    const TABLE: &'static str = "grievance_events";
+    const ENTITY: Entity = Entity::GrievanceEvent;
     fn cols() -> Vec<&'static str> {
         ["id", "grievance_id", "from_status", "to_status", "changed_on", "deadline_on", "note"]
             .into_iter()
@@ -261,7 +260,7 @@ impl Store {
         .await?;
         let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
         let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
-        log.record(Grievance::ENTITY, &id, Kind::Update, &after);
+        log.record(Grievance::ENTITY, &id, Kind::Update);
         insert_logged(&mut tx, &mut log, &[event], &audit).await?;
         log.flush(&mut tx).await?;
         tx.commit().await?;

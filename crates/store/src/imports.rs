@@ -3,6 +3,7 @@
 //! (all-or-nothing, idempotent, closed cycles untouched).
 
 use crate::changes::{ChangeWriter, Kind};
+use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::{Store, now};
 use ansinh_core::model::{Channel, PaymentStatus};
@@ -310,7 +311,7 @@ impl Store {
             .bind(p.id.to_string())
             .execute(&mut *tx)
             .await?;
-            log.record("payment", &p.id.to_string(), Kind::Update, p);
+            log.record(Entity::Payment, &p.id.to_string(), Kind::Update);
         }
         log.flush(&mut tx).await?;
         tx.commit().await?;

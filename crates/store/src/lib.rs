@@ -7,6 +7,7 @@ pub mod backup;
 mod changes;
 mod cycles;
 mod drafts;
+mod entity;
 mod error;
 mod exchange;
 mod exports;
@@ -29,9 +30,10 @@ mod write;
 
 pub use audit::AuditEntry;
 pub use backup::{BackupInfo, default_backup_dir, list_backups};
-pub use changes::{Author, ChangeRecord, SCHEMA_VERSION};
+pub use changes::{Author, ChangeRecord, SCHEMA_VERSION, WireRecord};
 pub use cycles::CycleView;
 pub use drafts::{DraftView, MAX_DRAFT_BYTES};
+pub use entity::{Entity, Kind};
 pub use error::{Result, StoreError};
 pub use exchange::{
     ApplyReport, BundleOrigin, Gap, OFFICE_SETTING, Peer, Placement, RebuildReport, ReceiptView, ReviewItem,

@@ -1,5 +1,6 @@
 //! Column lists and record → row conversion for each entity table (one place per table).
 
+use crate::entity::Entity;
 use crate::sqlrow::Val;
 use ansinh_core::records::{Account, Beneficiary, Cycle, Payment, Withdrawal};
 use ansinh_core::text;
@@ -15,9 +16,8 @@ pub fn audit_vals(now: &str, officer: &str, device: &str) -> [Val; 6] {
 
 /// A record that is stored as one row of one table and logged as one change record.
 pub trait TableRow: serde::Serialize {
-    /// Entity name in change records.
-    const ENTITY: &'static str;
-    const TABLE: &'static str;
+    /// The entity in change records (its table is `ENTITY.table()`).
+    const ENTITY: Entity;
     fn cols() -> Vec<&'static str>;
     /// The entity id in change records.
     fn key(&self) -> String;
@@ -25,10 +25,9 @@ pub trait TableRow: serde::Serialize {
 }
 
 macro_rules! table_row {
-    ($t:ty, $entity:literal, $table:literal, $cols:path, $row:path) => {
+    ($t:ty, $entity:ident, $cols:path, $row:path) => {
         impl TableRow for $t {
-            const ENTITY: &'static str = $entity;
-            const TABLE: &'static str = $table;
+            const ENTITY: Entity = Entity::$entity;
             fn cols() -> Vec<&'static str> {
                 $cols()
             }
@@ -42,15 +41,14 @@ macro_rules! table_row {
     };
 }
 
-table_row!(Beneficiary, "beneficiary", "beneficiaries", beneficiary_cols, beneficiary_row);
-table_row!(Account, "account", "accounts", account_cols, account_row);
-table_row!(Payment, "payment", "payments", payment_cols, payment_row);
-table_row!(Withdrawal, "withdrawal", "withdrawals", withdrawal_cols, withdrawal_row);
+table_row!(Beneficiary, Beneficiary, beneficiary_cols, beneficiary_row);
+table_row!(Account, Account, account_cols, account_row);
+table_row!(Payment, Payment, payment_cols, payment_row);
+table_row!(Withdrawal, Withdrawal, withdrawal_cols, withdrawal_row);
 
 /// Cycles are shared reference rows keyed by period, without audit columns.
 impl TableRow for Cycle {
-    const ENTITY: &'static str = "cycle";
-    const TABLE: &'static str = "payment_cycles";
+    const ENTITY: Entity = Entity::Cycle;
     fn cols() -> Vec<&'static str> {
         vec!["period", "scheduled_on"]
     }

@@ -1,6 +1,7 @@
 //! Verification visits: a cycle's stored random sample and the results recorded for it.
 
 use crate::changes::{ChangeWriter, Kind};
+use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::read::enum_col;
 use crate::rows::{self, TableRow, iso};
@@ -38,8 +39,7 @@ struct ItemRow {
 }
 
 impl TableRow for SampleRow {
-    const ENTITY: &'static str = "verification_samples";
-    const TABLE: &'static str = "verification_samples";
+    const ENTITY: Entity = Entity::VerificationSample;
     fn cols() -> Vec<&'static str> {
         ["id", "period", "seed", "size_spec", "population"].into_iter().chain(rows::AUDIT_COLS).collect()
     }
@@ -60,8 +60,7 @@ impl TableRow for SampleRow {
 }
 
 impl TableRow for ItemRow {
-    const ENTITY: &'static str = "verification_items";
-    const TABLE: &'static str = "verification_items";
+    const ENTITY: Entity = Entity::VerificationItem;
     fn cols() -> Vec<&'static str> {
         ["id", "sample_id", "payment_id", "position", "result", "amount_received_vnd", "verified_on", "note"]
             .into_iter()
@@ -297,16 +296,6 @@ impl Store {
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));
         }
-        let row = ItemRow {
-            id: id.clone(),
-            sample_id: r.get("sample_id"),
-            payment_id: r.get("payment_id"),
-            position: r.get("position"),
-            result: Some(o.result),
-            amount_received_vnd: Some(received),
-            verified_on: Some(iso(o.verified_on)),
-            note: o.note.clone(),
-        };
         let period: String = r.get("period");
         let now = now();
         sqlx::query(
@@ -324,7 +313,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
-        log.record(ItemRow::ENTITY, &id, Kind::Update, &row);
+        log.record(ItemRow::ENTITY, &id, Kind::Update);
         log.flush(&mut tx).await?;
         tx.commit().await?;
         self.sample_for(&period).await?.ok_or_else(|| StoreError::NotFound { entity: "sample", id: period })

@@ -101,10 +101,10 @@ impl Store {
         let now = now();
         let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
         let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
-        log.record(Beneficiary::ENTITY, &b.key(), Kind::Update, b);
+        log.record(Beneficiary::ENTITY, &b.key(), Kind::Update);
         let id = b.id.to_string();
         let old = sensitive_fields(&mut tx, &id).await?;
-        update_row(&mut tx, Beneficiary::TABLE, &Beneficiary::cols(), &b.row(&audit)).await?;
+        update_row(&mut tx, Beneficiary::ENTITY.table(), &Beneficiary::cols(), &b.row(&audit)).await?;
         let new = sensitive_fields(&mut tx, &id).await?;
         log.flush(&mut tx).await?;
         audit_sensitive_change(&mut tx, &self.officer(), &id, &old, &new).await?;
@@ -357,7 +357,7 @@ pub(crate) async fn insert_logged<T: TableRow>(
     let rows: Vec<Vec<Val>> = items.iter().map(|x| x.row(audit)).collect();
     // The records first: their payloads are built from the values the insert then takes.
     log.record_inserted(tx, T::ENTITY, &cols, &rows, items, T::key).await?;
-    insert_rows(tx, T::TABLE, &cols, rows).await
+    insert_rows(tx, T::ENTITY.table(), &cols, rows).await
 }
 
 /// The fields of a person that the data-protection law treats as sensitive (health and

@@ -7,7 +7,7 @@ mod pg;
 mod sqlite;
 
 use crate::RecordError;
-use ansinh_store::{BundleOrigin, ChangeRecord, Gap};
+use ansinh_store::{BundleOrigin, ChangeRecord, Gap, WireRecord};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
@@ -42,7 +42,8 @@ pub struct SeriesRecords {
     pub device_id: String,
     pub ward: String,
     pub signing_key: String,
-    pub records: Vec<ChangeRecord>,
+    /// As served: a desktop checks them (`WireRecord::check`) before anything else.
+    pub records: Vec<WireRecord>,
 }
 
 pub trait RecordStore: Send + Sync + 'static {

@@ -8,6 +8,7 @@
 use super::merge::project;
 use super::tables::{TableInfo, table_info};
 use crate::changes::ChangeRecord;
+use crate::entity::{Entity, Kind};
 use crate::error::{Result, StoreError};
 use crate::sqlrow::{Val, insert_rows};
 use serde_json::{Map, Value};
@@ -16,26 +17,26 @@ use std::collections::{HashMap, HashSet};
 
 /// Entities that may take the bulk path, parents before children. People and cycles never do:
 /// people carry the ID-number rule, cycles are shared by every desktop.
-pub const BULK: &[&str] = &["account", "payment", "withdrawal"];
+pub const BULK: &[Entity] = &[Entity::Account, Entity::Payment, Entity::Withdrawal];
 
 /// Rows per multi-row statement (and per savepoint).
 const CHUNK: usize = 500;
 
 /// (entity, id) of the records that may take the bulk path: new-row records of a bulk entity,
 /// the only record of their entity in the batch, and no earlier record of it here.
-pub async fn fresh_keys(conn: &mut SqliteConnection, new: &[&ChangeRecord]) -> Result<HashSet<(String, String)>> {
-    let mut count: HashMap<(&str, &str), usize> = HashMap::new();
+pub async fn fresh_keys(conn: &mut SqliteConnection, new: &[&ChangeRecord]) -> Result<HashSet<(Entity, String)>> {
+    let mut count: HashMap<(Entity, &str), usize> = HashMap::new();
     for r in new {
-        *count.entry((r.entity.as_str(), r.entity_id.as_str())).or_default() += 1;
+        *count.entry((r.entity, r.entity_id.as_str())).or_default() += 1;
     }
-    let candidates: Vec<(&str, &str)> = new
+    let candidates: Vec<(Entity, &str)> = new
         .iter()
-        .filter(|r| BULK.contains(&r.entity.as_str()) && r.kind == "insert" && r.base.is_empty())
-        .map(|r| (r.entity.as_str(), r.entity_id.as_str()))
+        .filter(|r| BULK.contains(&r.entity) && r.kind == Kind::Insert && r.base.is_empty())
+        .map(|r| (r.entity, r.entity_id.as_str()))
         .filter(|k| count[k] == 1)
         .collect();
     // Per entity, so the lookup uses the (entity, entity_id) index.
-    let mut known: HashSet<(String, String)> = HashSet::new();
+    let mut known: HashSet<(Entity, String)> = HashSet::new();
     for entity in BULK {
         let ids: Vec<&str> = candidates.iter().filter(|(e, _)| e == entity).map(|(_, id)| *id).collect();
         for chunk in ids.chunks(CHUNK) {
@@ -43,14 +44,14 @@ pub async fn fresh_keys(conn: &mut SqliteConnection, new: &[&ChangeRecord]) -> R
                 "SELECT DISTINCT entity_id FROM change_log WHERE entity = ? AND entity_id IN ({})",
                 vec!["?"; chunk.len()].join(",")
             );
-            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(*entity);
+            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(entity.name());
             for id in chunk {
                 q = q.bind(*id);
             }
-            known.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|id| (entity.to_string(), id)));
+            known.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|id| (*entity, id)));
         }
     }
-    Ok(candidates.into_iter().map(|(e, id)| (e.to_string(), id.to_string())).filter(|k| !known.contains(k)).collect())
+    Ok(candidates.into_iter().map(|(e, id)| (e, id.to_string())).filter(|k| !known.contains(k)).collect())
 }
 
 fn val(v: &Value) -> Val {
@@ -90,10 +91,8 @@ async fn present_parents(
 
 /// Writes the rows of the fresh records of one entity; returns the ids left to the one-by-one
 /// path.
-async fn write_entity(conn: &mut SqliteConnection, entity: &str, records: &[&ChangeRecord]) -> Result<Vec<String>> {
-    let Some(info) = table_info(conn, entity).await? else {
-        return Ok(records.iter().map(|r| r.entity_id.clone()).collect());
-    };
+async fn write_entity(conn: &mut SqliteConnection, entity: Entity, records: &[&ChangeRecord]) -> Result<Vec<String>> {
+    let info = table_info(conn, entity).await?;
     let mut slow = Vec::new();
     let mut rows: Vec<(String, Map<String, Value>)> = Vec::with_capacity(records.len());
     for r in records {
@@ -117,7 +116,7 @@ async fn write_entity(conn: &mut SqliteConnection, entity: &str, records: &[&Cha
     for chunk in ready.chunks(CHUNK) {
         let vals: Vec<Vec<Val>> = chunk.iter().map(|(_, row)| cols.iter().map(|c| val(&row[*c])).collect()).collect();
         sqlx::query("SAVEPOINT bulk_rows").execute(&mut *conn).await?;
-        match insert_rows(conn, &info.table, &cols, vals).await {
+        match insert_rows(conn, info.table, &cols, vals).await {
             Ok(()) => {
                 sqlx::query("RELEASE bulk_rows").execute(&mut *conn).await?;
             }
@@ -141,8 +140,8 @@ pub async fn write_fresh(conn: &mut SqliteConnection, fresh: &[&ChangeRecord]) -
         if records.is_empty() {
             continue;
         }
-        for id in write_entity(conn, entity, &records).await? {
-            project(conn, entity, &id).await?;
+        for id in write_entity(conn, *entity, &records).await? {
+            project(conn, *entity, &id).await?;
         }
     }
     Ok(())

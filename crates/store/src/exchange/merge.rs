@@ -8,8 +8,9 @@
 //! (money records: the last version both sides share, never one side's change), and a review
 //! item shows every side until an officer settles it with a change based on all heads.
 
-use super::tables::{self, MONEY};
+use super::tables;
 use crate::changes::{self, ChangeRecord, SCHEMA_VERSION};
+use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::sqlrow::insert_rows;
 use ansinh_core::FieldError;
@@ -20,6 +21,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 pub(crate) fn bundle_error(code: &str, message: &str) -> StoreError {
     StoreError::Conflict(FieldError::new("bundle", code, message))
+}
+
+/// An entity name read back from this desktop's own bookkeeping tables: one this build wrote.
+pub(crate) fn stored_entity(name: &str) -> Result<Entity> {
+    Entity::parse(name).ok_or_else(|| StoreError::Db(sqlx::Error::Decode(format!("unknown entity {name:?}").into())))
 }
 
 /// A hole in a device's series: records from `expected` on are missing, so nothing of that
@@ -53,16 +59,16 @@ struct Versions {
 }
 
 impl Versions {
-    async fn load(conn: &mut SqliteConnection, entity: &str, id: &str) -> Result<Versions> {
+    async fn load(conn: &mut SqliteConnection, entity: Entity, id: &str) -> Result<Versions> {
         let rows = sqlx::query(AssertSqlSafe(format!(
             "{} WHERE entity = ? AND entity_id = ? ORDER BY device_id, seq",
             changes::SELECT
         )))
-        .bind(entity)
+        .bind(entity.name())
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
-        Ok(Versions { records: rows.iter().map(changes::from_row).collect() })
+        Ok(Versions { records: rows.iter().map(changes::from_row).collect::<Result<_>>()? })
     }
 
     /// Records nobody is based on, in (device, seq) order.
@@ -119,13 +125,13 @@ fn same_content(a: &str, b: &str) -> bool {
 }
 
 /// The record id a local change to this entity builds on (the version it shows).
-pub(crate) async fn current_version(conn: &mut SqliteConnection, entity: &str, id: &str) -> Result<Option<String>> {
+pub(crate) async fn current_version(conn: &mut SqliteConnection, entity: Entity, id: &str) -> Result<Option<String>> {
     let v = Versions::load(conn, entity, id).await?;
     Ok(v.heads().last().map(|r| r.record_id.clone()))
 }
 
 /// All heads of an entity (what a settling change must be based on).
-pub(crate) async fn heads_of(conn: &mut SqliteConnection, entity: &str, id: &str) -> Result<Vec<ChangeRecord>> {
+pub(crate) async fn heads_of(conn: &mut SqliteConnection, entity: Entity, id: &str) -> Result<Vec<ChangeRecord>> {
     let v = Versions::load(conn, entity, id).await?;
     Ok(v.heads().into_iter().cloned().collect())
 }
@@ -174,17 +180,16 @@ async fn set_review(
 }
 
 /// Brings one entity's row in line with its records, and its review items with its heads.
-pub(crate) async fn project(conn: &mut SqliteConnection, entity: &str, id: &str) -> Result<()> {
-    let Some(info) = tables::table_info(conn, entity).await? else {
-        return Err(bundle_error("exchange.unknown_entity", &format!("no table for entity {entity}")));
-    };
+pub(crate) async fn project(conn: &mut SqliteConnection, entity: Entity, id: &str) -> Result<()> {
+    let info = tables::table_info(conn, entity).await?;
     let v = Versions::load(conn, entity, id).await?;
     let heads = v.heads();
     let Some(winner) = heads.last().copied() else { return Ok(()) };
-    let money = MONEY.contains(&entity);
+    let money = entity.is_money();
     let kind = if money { "money_conflict" } else { "conflict" };
     let shown = if heads.len() > 1 {
-        set_review(conn, kind, entity, id, "", Some(Value::Array(heads.iter().map(|h| side(h)).collect()))).await?;
+        set_review(conn, kind, entity.name(), id, "", Some(Value::Array(heads.iter().map(|h| side(h)).collect())))
+            .await?;
         if money { v.shared_base(&heads).unwrap_or(heads[0]) } else { winner }
     } else {
         winner
@@ -197,14 +202,14 @@ pub(crate) async fn project(conn: &mut SqliteConnection, entity: &str, id: &str)
     }
     if !tables::parents_present(conn, &info, &row).await? {
         sqlx::query("INSERT INTO exchange_waiting (entity, entity_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
-            .bind(entity)
+            .bind(entity.name())
             .bind(id)
             .execute(&mut *conn)
             .await?;
         return Ok(());
     }
     sqlx::query("DELETE FROM exchange_waiting WHERE entity = ? AND entity_id = ?")
-        .bind(entity)
+        .bind(entity.name())
         .bind(id)
         .execute(&mut *conn)
         .await?;
@@ -221,7 +226,7 @@ pub(crate) async fn project(conn: &mut SqliteConnection, entity: &str, id: &str)
                 "UPDATE review_items SET status = 'resolved'
                  WHERE entity = ? AND entity_id = ? AND other_id = '' AND status = 'open' AND kind IN {kinds}"
             )))
-            .bind(entity)
+            .bind(entity.name())
             .bind(id)
             .execute(&mut *conn)
             .await?;
@@ -230,7 +235,7 @@ pub(crate) async fn project(conn: &mut SqliteConnection, entity: &str, id: &str)
             sqlx::query("ROLLBACK TO project_row").execute(&mut *conn).await?;
             sqlx::query("RELEASE project_row").execute(&mut *conn).await?;
             let sides = json!([side(shown), { "error": e.to_string() }]);
-            set_review(conn, "unique_clash", entity, id, "", Some(sides)).await?;
+            set_review(conn, "unique_clash", entity.name(), id, "", Some(sides)).await?;
         }
         Err(e) => return Err(e),
     }
@@ -261,7 +266,7 @@ async fn hold_id_number(
     for other in others {
         let (low, high) =
             if other.as_str() < id { (other.clone(), id.to_string()) } else { (id.to_string(), other.clone()) };
-        let other_v = Versions::load(conn, "beneficiary", &other).await?;
+        let other_v = Versions::load(conn, Entity::Beneficiary, &other).await?;
         let Some(other_head) = other_v.heads().last().map(|r| (*r).clone()) else { continue };
         // Only while the other one still carries the number.
         let still = serde_json::from_str::<Value>(&other_head.payload)
@@ -368,7 +373,7 @@ pub(crate) async fn apply_with(
     sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *conn).await?;
     let mut report = ApplyReport { received: incoming.len(), ..ApplyReport::default() };
     let by_device = check_incoming(incoming)?;
-    let mut touched: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut touched: BTreeSet<(Entity, String)> = BTreeSet::new();
     let mut new_rows = Vec::new();
     let mut new_records: Vec<&ChangeRecord> = Vec::new();
     for (device, series) in by_device {
@@ -390,8 +395,8 @@ pub(crate) async fn apply_with(
             match place(r, last_seq, &last_hash, have.as_deref())? {
                 Placement::AlreadyHad => report.already_had += 1,
                 Placement::Next => {
-                    touched.insert((r.entity.clone(), r.entity_id.clone()));
-                    *report.entities.entry(r.entity.clone()).or_default() += 1;
+                    touched.insert((r.entity, r.entity_id.clone()));
+                    *report.entities.entry(r.entity.name().to_string()).or_default() += 1;
                     new_rows.push(changes::record_vals(r));
                     new_records.push(r);
                     last_seq = seq;
@@ -411,12 +416,12 @@ pub(crate) async fn apply_with(
     insert_rows(conn, "change_log", changes::COLS, new_rows).await?;
     // Everything else one by one, parents (people, cycles) included, before the bulk rows.
     for (entity, id) in &touched {
-        if !fresh.contains(&(entity.clone(), id.clone())) {
-            project(conn, entity, id).await?;
+        if !fresh.contains(&(*entity, id.clone())) {
+            project(conn, *entity, id).await?;
         }
     }
     let fresh_records: Vec<&ChangeRecord> =
-        new_records.iter().copied().filter(|r| fresh.contains(&(r.entity.clone(), r.entity_id.clone()))).collect();
+        new_records.iter().copied().filter(|r| fresh.contains(&(r.entity, r.entity_id.clone()))).collect();
     super::bulk::write_fresh(conn, &fresh_records).await?;
     project_waiting(conn).await?;
     report.waiting = sqlx::query_scalar("SELECT COUNT(*) FROM exchange_waiting").fetch_one(&mut *conn).await?;
@@ -439,7 +444,7 @@ pub(crate) async fn project_waiting(conn: &mut SqliteConnection) -> Result<()> {
                 .fetch_all(&mut *conn)
                 .await?;
         for (e, id) in &waiting {
-            project(conn, e, id).await?;
+            project(conn, stored_entity(e)?, id).await?;
         }
         let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM exchange_waiting").fetch_one(&mut *conn).await?;
         if left == 0 || left as usize == waiting.len() {

@@ -78,7 +78,7 @@ impl Store {
                 .bind(since)
                 .fetch_all(&self.reader)
                 .await?;
-        Ok(rows.iter().map(changes::from_row).collect())
+        rows.iter().map(changes::from_row).collect()
     }
 
     /// The last record of every series held here: what a receipt acknowledges.
@@ -182,16 +182,15 @@ impl Store {
         if kind != "conflict" && kind != "money_conflict" {
             return Err(merge::bundle_error("review.not_a_conflict", "only a conflict is settled by keeping a side"));
         }
-        let heads = merge::heads_of(&mut tx, &entity, &entity_id).await?;
+        let entity = merge::stored_entity(&entity)?;
+        let heads = merge::heads_of(&mut tx, entity, &entity_id).await?;
         let chosen = heads
             .iter()
             .find(|h| h.record_id == keep)
             .ok_or_else(|| merge::bundle_error("review.unknown_side", "that version is not one of the sides"))?;
-        let info = tables::table_info(&mut tx, &entity)
-            .await?
-            .ok_or_else(|| merge::bundle_error("exchange.unknown_entity", &entity))?;
+        let info = tables::table_info(&mut tx, entity).await?;
         let serde_json::Value::Object(mut row) = serde_json::from_str(&chosen.payload).unwrap_or_default() else {
-            return Err(merge::bundle_error("exchange.bad_payload", &entity));
+            return Err(merge::bundle_error("exchange.bad_payload", entity.name()));
         };
         let now = now();
         let author = self.author();
@@ -203,7 +202,7 @@ impl Store {
         }
         tables::upsert(&mut tx, &info, &row).await?;
         let mut log = ChangeWriter::start(&mut tx, &author, &now).await?;
-        log.record_resolving(&entity, &entity_id, heads.iter().map(|h| h.record_id.clone()).collect());
+        log.record_resolving(entity, &entity_id, heads.iter().map(|h| h.record_id.clone()).collect());
         log.flush(&mut tx).await?;
         sqlx::query("UPDATE review_items SET status = 'resolved' WHERE id = ?").bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -317,7 +316,7 @@ impl Store {
         let rows = sqlx::query(AssertSqlSafe(format!("{} ORDER BY device_id, seq", changes::SELECT)))
             .fetch_all(&self.reader)
             .await?;
-        let records: Vec<ChangeRecord> = rows.iter().map(changes::from_row).collect();
+        let records: Vec<ChangeRecord> = rows.iter().map(changes::from_row).collect::<Result<_>>()?;
         {
             let mut tx = fresh.begin_checked().await?;
             sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
@@ -330,7 +329,7 @@ impl Store {
                     .fetch_all(&mut *tx)
                     .await?;
             for (e, id) in keys {
-                merge::project(&mut tx, &e, &id).await?;
+                merge::project(&mut tx, merge::stored_entity(&e)?, &id).await?;
             }
             merge::project_waiting(&mut tx).await?;
             tx.commit().await?;

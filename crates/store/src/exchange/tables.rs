@@ -1,80 +1,78 @@
-//! Entity ↔ table, generically: a change record's payload is the stored row as a JSON object
-//! (column → value), read back with SQLite's own `json_object` and written back with an upsert.
-//! A new table is covered as soon as its entity name is its table name.
+//! Entity ↔ table: a change record's payload is the stored row as a JSON object (column →
+//! value), read back with SQLite's own `json_object` and written back with an upsert. Which
+//! tables travel is the closed set [`Entity`]; the columns are read from the binary's schema.
 
+use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::sqlrow::Val;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 use std::collections::HashMap;
 
-/// Entities named before the rule "entity = table name".
-const NAMED: &[(&str, &str)] = &[
-    ("beneficiary", "beneficiaries"),
-    ("account", "accounts"),
-    ("payment", "payments"),
-    ("withdrawal", "withdrawals"),
-    ("cycle", "payment_cycles"),
-];
-
-/// Money records: never settled by picking one side.
-pub const MONEY: &[&str] = &["payment", "payments", "withdrawal", "withdrawals"];
-
 #[derive(Debug, Clone)]
 pub struct TableInfo {
-    pub table: String,
-    pub pk: String,
+    pub table: &'static str,
+    pub pk: &'static str,
     pub cols: Vec<String>,
     /// Each column's declared type (`TEXT`, `INTEGER`), in `cols` order.
     pub types: Vec<String>,
     /// Per column: an INSERT that leaves it out stores NULL (nullable, no default).
     pub null_if_omitted: Vec<bool>,
+    /// Per column: NOT NULL without a default (a row must carry it).
+    pub required: Vec<bool>,
     /// Foreign keys: (parent table, column here, parent column).
     pub fks: Vec<(String, String, String)>,
 }
 
 /// The schema is the binary's (migrations are embedded and run at open), so what a table looks
 /// like is the same for every database this process opens: read it once.
-static INFO: std::sync::LazyLock<std::sync::Mutex<HashMap<String, Option<TableInfo>>>> =
+static INFO: std::sync::LazyLock<std::sync::Mutex<HashMap<Entity, TableInfo>>> =
     std::sync::LazyLock::new(Default::default);
 
-pub async fn table_info(conn: &mut SqliteConnection, entity: &str) -> Result<Option<TableInfo>> {
-    if let Some(hit) = INFO.lock().expect("not poisoned").get(entity) {
+pub async fn table_info(conn: &mut SqliteConnection, entity: Entity) -> Result<TableInfo> {
+    if let Some(hit) = INFO.lock().expect("not poisoned").get(&entity) {
         return Ok(hit.clone());
     }
     let info = read_table_info(conn, entity).await?;
-    INFO.lock().expect("not poisoned").insert(entity.to_string(), info.clone());
+    INFO.lock().expect("not poisoned").insert(entity, info.clone());
     Ok(info)
 }
 
-async fn read_table_info(conn: &mut SqliteConnection, entity: &str) -> Result<Option<TableInfo>> {
-    let table = NAMED.iter().find(|(e, _)| *e == entity).map_or(entity, |(_, t)| *t);
-    // Only plain identifiers reach the dynamic SQL below.
-    if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()) {
-        return Ok(None);
-    }
+async fn read_table_info(conn: &mut SqliteConnection, entity: Entity) -> Result<TableInfo> {
+    let table = entity.table();
     let rows = sqlx::query(
-        "SELECT name, pk, upper(type), NOT \"notnull\" AND dflt_value IS NULL FROM pragma_table_info(?) ORDER BY cid",
+        "SELECT name, upper(type) AS type, NOT \"notnull\" AND dflt_value IS NULL AS null_if_omitted,
+                \"notnull\" AND dflt_value IS NULL AS required
+         FROM pragma_table_info(?) ORDER BY cid",
     )
     .bind(table)
     .fetch_all(&mut *conn)
     .await?;
     if rows.is_empty() {
-        return Ok(None);
+        return Err(StoreError::NotFound { entity: "table", id: table.to_string() });
     }
-    let cols: Vec<String> = rows.iter().map(|r| r.get::<String, _>(0)).collect();
-    let types: Vec<String> = rows.iter().map(|r| r.get::<String, _>(2)).collect();
-    let null_if_omitted: Vec<bool> = rows.iter().map(|r| r.get::<bool, _>(3)).collect();
-    let pk =
-        rows.iter().find(|r| r.get::<i64, _>(1) == 1).map(|r| r.get::<String, _>(0)).unwrap_or_else(|| cols[0].clone());
-    let fks = sqlx::query("SELECT \"table\", \"from\", COALESCE(\"to\", 'rowid') FROM pragma_foreign_key_list(?)")
+    let mut info = TableInfo {
+        table,
+        pk: entity.pk(),
+        cols: Vec::new(),
+        types: Vec::new(),
+        null_if_omitted: Vec::new(),
+        required: Vec::new(),
+        fks: Vec::new(),
+    };
+    for r in &rows {
+        info.cols.push(r.try_get("name")?);
+        info.types.push(r.try_get("type")?);
+        info.null_if_omitted.push(r.try_get("null_if_omitted")?);
+        info.required.push(r.try_get("required")?);
+    }
+    info.fks = sqlx::query("SELECT \"table\" AS parent, \"from\" AS col, COALESCE(\"to\", 'rowid') AS parent_col FROM pragma_foreign_key_list(?)")
         .bind(table)
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1), r.get::<String, _>(2)))
-        .filter(|(p, _, to)| [p, to].iter().all(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')))
-        .collect();
-    Ok(Some(TableInfo { table: table.to_string(), pk, cols, types, null_if_omitted, fks }))
+        .map(|r| Ok((r.try_get("parent")?, r.try_get("col")?, r.try_get("parent_col")?)))
+        .collect::<Result<Vec<(String, String, String)>>>()?;
+    Ok(info)
 }
 
 fn json_expr(info: &TableInfo) -> String {
@@ -128,15 +126,15 @@ fn push_json_str(out: &mut Vec<u8>, s: &str) {
 /// The stored rows of the given (entity, id)s as JSON text, keyed by (entity, id).
 pub async fn read_back<'a>(
     conn: &mut SqliteConnection,
-    keys: impl Iterator<Item = (&'a str, &'a str)>,
-) -> Result<HashMap<(String, String), String>> {
-    let mut by_entity: HashMap<&str, Vec<&str>> = HashMap::new();
+    keys: impl Iterator<Item = (Entity, &'a str)>,
+) -> Result<HashMap<(Entity, String), String>> {
+    let mut by_entity: HashMap<Entity, Vec<&str>> = HashMap::new();
     for (e, id) in keys {
         by_entity.entry(e).or_default().push(id);
     }
     let mut out = HashMap::new();
     for (entity, ids) in by_entity {
-        let Some(info) = table_info(conn, entity).await? else { continue };
+        let info = table_info(conn, entity).await?;
         for chunk in ids.chunks(500) {
             let sql = format!(
                 "SELECT \"{pk}\", {json} FROM {t} WHERE \"{pk}\" IN ({q})",
@@ -150,7 +148,7 @@ pub async fn read_back<'a>(
                 q = q.bind(*id);
             }
             for r in q.fetch_all(&mut *conn).await? {
-                out.insert((entity.to_string(), r.get::<String, _>(0)), r.get::<String, _>(1));
+                out.insert((entity, r.try_get::<String, _>(0)?), r.try_get::<String, _>(1)?);
             }
         }
     }
@@ -164,6 +162,8 @@ pub async fn upsert(
     row: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<()> {
     let cols: Vec<&String> = row.keys().collect();
+    // Column names reach the SQL below: only the table's own columns, checked here again
+    // whatever the caller checked.
     if let Some(bad) = cols.iter().find(|c| !info.cols.contains(c)) {
         return Err(StoreError::field(
             "payload",
@@ -200,15 +200,12 @@ pub async fn upsert(
 
 /// Every table that change records project into, for dumps and rebuilds.
 pub async fn projected_tables(conn: &mut SqliteConnection) -> Result<Vec<TableInfo>> {
-    let entities: Vec<String> =
+    let names: Vec<String> =
         sqlx::query_scalar("SELECT DISTINCT entity FROM change_log ORDER BY entity").fetch_all(&mut *conn).await?;
     let mut out: Vec<TableInfo> = Vec::new();
-    for e in entities {
-        if let Some(info) = table_info(conn, &e).await?
-            && !out.iter().any(|i| i.table == info.table)
-        {
-            out.push(info);
-        }
+    for name in names {
+        let entity = Entity::try_from(name).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+        out.push(table_info(conn, entity).await?);
     }
     Ok(out)
 }
@@ -218,7 +215,7 @@ pub async fn dump(conn: &mut SqliteConnection, tables: &[TableInfo]) -> Result<V
     let mut out = Vec::new();
     for info in tables {
         let sql = format!("SELECT {} FROM {} ORDER BY \"{}\"", json_expr(info), info.table, info.pk);
-        out.push((info.table.clone(), sqlx::query_scalar(AssertSqlSafe(sql)).fetch_all(&mut *conn).await?));
+        out.push((info.table.to_string(), sqlx::query_scalar(AssertSqlSafe(sql)).fetch_all(&mut *conn).await?));
     }
     Ok(out)
 }
