@@ -5,7 +5,7 @@
 
 use crate::keys::{DeviceKeys, verifying_from_hex};
 use crate::{ExchangeError, Result};
-use ansinh_store::{ApplyReport, BundleOrigin, ChangeRecord, SCHEMA_VERSION, Store, WireRecord};
+use ansinh_store::{ApplyReport, AuditClaim, BundleOrigin, ChangeRecord, SCHEMA_VERSION, Store, Via, WireRecord};
 use ed25519_dalek::{Signature, Signer};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -33,6 +33,10 @@ pub struct Manifest {
     pub payload_hash: String,
     /// Information only.
     pub created_at: String,
+    /// The sender's audit log head and the hashes it has now at heads shown before, so the
+    /// receiver sees a truncated or rewritten log (absent in bundles made before issue 13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditClaim>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -71,6 +75,9 @@ pub async fn export_bundle(
     plain.extend_from_slice(&sig.to_bytes());
     plain.extend_from_slice(&payload);
     let sealed = age::encrypt(recipient, &plain).map_err(|e| ExchangeError::BadKey(e.to_string()))?;
+    if let Some(claim) = &manifest.audit {
+        store.audit_claim_sent(claim).await?;
+    }
     Ok((sealed, manifest))
 }
 
@@ -97,6 +104,7 @@ pub(crate) async fn manifest_for(
         counts,
         payload_hash: hex::encode(Sha256::digest(payload)),
         created_at: chrono_now(),
+        audit: Some(store.audit_claim().await?),
     })
 }
 
@@ -110,6 +118,8 @@ impl Manifest {
             signing_key: self.signing_key.clone(),
             first_seq: self.first_seq,
             last_seq: self.last_seq,
+            via: Via::Bundle,
+            audit: self.audit.clone(),
         }
     }
 

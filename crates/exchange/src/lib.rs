@@ -9,6 +9,8 @@ mod error;
 mod keys;
 mod receipt;
 
+/// The short fingerprint of a signing key that two offices read to each other by phone.
+pub use ansinh_store::fingerprint;
 pub use batch::{SignedBatch, sign_batch, verify_batch};
 pub use bundle::{BUNDLE_FORMAT, ImportOutcome, Manifest, export_bundle, import_bundle, read_bundle};
 pub use error::ExchangeError;

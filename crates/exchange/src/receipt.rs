@@ -3,7 +3,7 @@
 
 use crate::keys::{DeviceKeys, verifying_from_hex};
 use crate::{ExchangeError, Result};
-use ansinh_store::{BundleOrigin, SeriesHead, Store};
+use ansinh_store::{AuditClaim, ReceiptClaim, SeriesHead, Store};
 use ed25519_dalek::{Signature, Signer};
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,9 @@ struct Body {
     office_device: String,
     office_signing_key: String,
     heads: Vec<Head>,
+    /// The office's audit log head (receipts made before issue 13 have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    audit: Option<AuditClaim>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,19 +43,23 @@ pub async fn make_receipt(store: &Store, keys: &DeviceKeys) -> Result<Receipt> {
         .into_iter()
         .map(|h| Head { device_id: h.device_id, last_seq: h.last_seq, last_hash: h.last_hash })
         .collect();
+    let audit = store.audit_claim().await?;
     let body = Body {
         format: 1,
         office_device: keys.device_id.clone(),
         office_signing_key: hex::encode(keys.signing.verifying_key().to_bytes()),
         heads,
+        audit: Some(audit.clone()),
     };
+    store.audit_claim_sent(&audit).await?;
     let body = serde_json::to_string(&body).expect("receipt serialises");
     let sig = keys.signing.sign(&[SIGN_CONTEXT, body.as_bytes()].concat());
     Ok(Receipt { body, signature: hex::encode(sig.to_bytes()) })
 }
 
-/// Checks a receipt's signature (the office's key is pinned on first sight, like a device's)
-/// and records it. Returns the seq of this device the office has.
+/// Checks a receipt's signature, then hands it to the store, which accepts it only from a
+/// registered office and only if what it says of this desktop's series is this desktop's own
+/// chain. Returns the seq of this device the office has.
 pub async fn import_receipt(store: &Store, text: &str) -> Result<i64> {
     let r: Receipt = serde_json::from_str(text).map_err(|_| ExchangeError::NotABundle)?;
     let body: Body = serde_json::from_str(&r.body).map_err(|_| ExchangeError::NotABundle)?;
@@ -63,21 +70,15 @@ pub async fn import_receipt(store: &Store, text: &str) -> Result<i64> {
     verifying_from_hex(&body.office_signing_key)?
         .verify_strict(&[SIGN_CONTEXT, r.body.as_bytes()].concat(), &sig)
         .map_err(|_| ExchangeError::BadSignature)?;
-    // Pin the office key through the same bookkeeping bundles use (no records applied).
-    let origin = BundleOrigin {
-        payload_hash: format!("receipt:{}", r.signature),
-        device_id: body.office_device.clone(),
-        ward: String::new(),
-        signing_key: body.office_signing_key.clone(),
-        first_seq: 0,
-        last_seq: 0,
+    let claim = ReceiptClaim {
+        office_device: body.office_device,
+        office_signing_key: body.office_signing_key,
+        heads: body
+            .heads
+            .into_iter()
+            .map(|h| SeriesHead { device_id: h.device_id, last_seq: h.last_seq, last_hash: h.last_hash })
+            .collect(),
+        audit: body.audit,
     };
-    store.import_changes(&[], Some(&origin), false).await?;
-    let heads: Vec<SeriesHead> = body
-        .heads
-        .into_iter()
-        .map(|h| SeriesHead { device_id: h.device_id, last_seq: h.last_seq, last_hash: h.last_hash })
-        .collect();
-    store.record_receipt(&body.office_device, &heads).await?;
-    Ok(heads.iter().find(|h| h.device_id == store.device_id()).map_or(0, |h| h.last_seq))
+    Ok(store.accept_receipt(&claim).await?)
 }

@@ -18,6 +18,7 @@ async fn a_bundle_goes_ward_to_city_and_the_receipt_comes_back() {
 
     let bundle = ward.bundle_for(&city, 0).await;
     let before = city.dump().await;
+    city.register(&ward, Some("90001")).await;
     let preview = ansinh_exchange::import_bundle(&city.store, &city.keys, &bundle, true).await.unwrap();
     assert!(preview.dry_run);
     assert_eq!(preview.report.applied, 4, "person, its correction, the cycle and the payment");
@@ -36,7 +37,8 @@ async fn a_bundle_goes_ward_to_city_and_the_receipt_comes_back() {
     assert_eq!(code(city.import(&bundle).await), "exchange.replayed");
     assert_eq!(city.dump().await, after);
 
-    // The receipt tells the ward where the next bundle starts.
+    // The receipt tells the ward where the next bundle starts (from the registered city office).
+    ward.register(&city, None).await;
     let receipt = ansinh_exchange::make_receipt(&city.store, &city.keys).await.unwrap();
     let text = serde_json::to_string(&receipt).unwrap();
     assert_eq!(ansinh_exchange::import_receipt(&ward.store, &text).await.unwrap(), 4);

@@ -104,6 +104,8 @@ pub async fn sync(store: &Store, keys: &DeviceKeys, base: &str) -> Result<SyncRe
             signing_key: s.signing_key.clone(),
             first_seq: first.seq,
             last_seq: last.seq,
+            via: ansinh_store::Via::Server,
+            audit: None,
         };
         let r = store.import_changes(&records, Some(&origin), false).await?;
         let p = &mut report.pulled;

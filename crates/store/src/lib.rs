@@ -3,9 +3,11 @@
 //! write; readers run beside it. Each write appends change records in the same transaction.
 
 pub mod audit;
+mod audit_heads;
 pub mod backup;
 mod changes;
 mod cycles;
+mod devices;
 mod drafts;
 mod entity;
 mod error;
@@ -29,15 +31,18 @@ mod views;
 mod write;
 
 pub use audit::AuditEntry;
+pub use audit_heads::{AuditClaim, AuditHead, AuditStatus, PeerAudit};
 pub use backup::{BackupInfo, default_backup_dir, list_backups};
 pub use changes::{Author, ChangeRecord, SCHEMA_VERSION, WireRecord};
 pub use cycles::CycleView;
+pub use devices::{DeviceRole, DeviceView, NewDevice, fingerprint};
 pub use drafts::{DraftView, MAX_DRAFT_BYTES};
 pub use entity::{Entity, Kind};
 pub use error::{Result, StoreError};
+pub use exchange::incoming::{AnyCode, Owner, check_row};
 pub use exchange::{
-    ApplyReport, BundleOrigin, Gap, OFFICE_SETTING, Peer, Placement, RebuildReport, ReceiptView, ReviewItem,
-    SeriesHead, check_incoming, place,
+    ApplyReport, BundleOrigin, Gap, OFFICE_SETTING, Peer, Placement, RebuildReport, ReceiptClaim, ReceiptView,
+    ReviewItem, SeriesHead, Via, check_incoming, place,
 };
 pub use exports::{ExportRecord, ExportView};
 pub use followup::{ContactView, FollowupList, FollowupRow};
@@ -243,6 +248,12 @@ async fn set_setting(pool: &SqlitePool, key: &str, value: &str) -> Result<()> {
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Today on this desktop's clock: what "not in the future" means for a form, and for a row
+/// arriving from elsewhere.
+pub(crate) fn local_today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// Current time as stored in audit columns (UTC, seconds).

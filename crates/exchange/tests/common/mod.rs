@@ -7,7 +7,7 @@ use ansinh_core::model::PaymentStatus;
 use ansinh_core::records::{Beneficiary, Payment};
 use ansinh_core::validate;
 use ansinh_exchange::{DeviceKeys, ImportOutcome, parse_recipient};
-use ansinh_store::{PaymentResult, Store};
+use ansinh_store::{DeviceRole, NewDevice, PaymentResult, Store};
 use chrono::NaiveDate;
 use tempfile::TempDir;
 
@@ -48,8 +48,43 @@ impl Desk {
         ansinh_exchange::export_bundle(&self.store, &self.keys, since, &to.recipient()).await.unwrap().0
     }
 
+    /// Imports a bundle after registering its sender, as this office's administrator does from
+    /// the sender's public-key file (a ward device of the ward it states, or the city office);
+    /// a sender already registered stays as it is. [`Desk::import_as_is`] skips the registration.
     pub async fn import(&self, bytes: &[u8]) -> Result<ImportOutcome, ansinh_exchange::ExchangeError> {
+        if let Ok((m, _)) = ansinh_exchange::read_bundle(&self.keys, bytes)
+            && self.store.device(&m.device_id).await.unwrap().is_none()
+        {
+            let role = if m.ward.is_empty() { DeviceRole::City } else { DeviceRole::Ward };
+            let d = NewDevice {
+                device_id: &m.device_id,
+                name: "",
+                role,
+                ward: &m.ward,
+                signing_key: &m.signing_key,
+                recipient: "",
+            };
+            self.store.enroll_device(&d).await.unwrap();
+        }
+        self.import_as_is(bytes).await
+    }
+
+    pub async fn import_as_is(&self, bytes: &[u8]) -> Result<ImportOutcome, ansinh_exchange::ExchangeError> {
         ansinh_exchange::import_bundle(&self.store, &self.keys, bytes, false).await
+    }
+
+    /// Registers `other` here from its public keys (the city office when `ward` is None).
+    pub async fn register(&self, other: &Desk, ward: Option<&str>) {
+        let public = other.keys.public(ward.unwrap_or(""));
+        let d = NewDevice {
+            device_id: &public.device_id,
+            name: "",
+            role: if ward.is_some() { DeviceRole::Ward } else { DeviceRole::City },
+            ward: ward.unwrap_or(""),
+            signing_key: &public.signing_key,
+            recipient: &public.recipient,
+        };
+        self.store.enroll_device(&d).await.unwrap();
     }
 
     pub async fn last_seq(&self) -> i64 {

@@ -11,7 +11,9 @@ pub struct SqliteRecords {
 impl RecordStore for SqliteRecords {
     async fn append(&self, origin: &BundleOrigin, records: &[ChangeRecord]) -> Result<AppendReport> {
         one_series(origin, records)?;
-        let r = self.store.import_changes(records, Some(origin), false).await?;
+        // The server authenticated the sender before this: the store pins its key.
+        let origin = BundleOrigin { via: ansinh_store::Via::Server, ..origin.clone() };
+        let r = self.store.import_changes(records, Some(&origin), false).await?;
         Ok(AppendReport { received: r.received, applied: r.applied, already_had: r.already_had, gaps: r.gaps })
     }
 

@@ -51,6 +51,9 @@ pub struct ApplyReport {
     pub entities: BTreeMap<String, usize>,
     /// Rows still waiting for a parent from a bundle not yet imported.
     pub waiting: i64,
+    /// What the sender's audit claim showed (None: the batch carried none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit: Option<crate::audit_heads::AuditStatus>,
 }
 
 /// One entity's records, oldest first by (device, seq).
@@ -358,16 +361,40 @@ pub fn place(r: &ChangeRecord, last_seq: i64, last_hash: &str, have: Option<&str
     }
 }
 
+/// Who sent a batch, as this desktop knows them (its registry, or the server that vouched).
+#[derive(Debug, Clone)]
+pub(crate) struct Sender {
+    pub device_id: String,
+    /// The city office may touch any ward.
+    pub city: bool,
+    /// A ward device's ward.
+    pub ward: String,
+}
+
+/// What applying needs besides the records: the rules' reference data and day, and the sender.
+pub(crate) struct ApplyCtx {
+    pub refs: std::sync::Arc<crate::Refs>,
+    pub today: chrono::NaiveDate,
+    pub sender: Option<Sender>,
+}
+
 /// Checks and stores incoming records and projects every entity they touch, inside the caller's
 /// transaction (foreign keys deferred to its commit, so the order of rows does not matter).
-pub(crate) async fn apply(conn: &mut SqliteConnection, incoming: &[ChangeRecord]) -> Result<ApplyReport> {
-    apply_with(conn, incoming, true).await
+/// Every new record is checked before anything is written: its row against the forms' rules,
+/// its sender's scope; the first refusal stops the whole batch (the caller rolls back).
+pub(crate) async fn apply(
+    conn: &mut SqliteConnection,
+    incoming: &[ChangeRecord],
+    ctx: &ApplyCtx,
+) -> Result<ApplyReport> {
+    apply_with(conn, incoming, ctx, true).await
 }
 
 /// [`apply`], with or without the bulk path for new rows (tests compare the two).
 pub(crate) async fn apply_with(
     conn: &mut SqliteConnection,
     incoming: &[ChangeRecord],
+    ctx: &ApplyCtx,
     bulk_path: bool,
 ) -> Result<ApplyReport> {
     sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *conn).await?;
@@ -376,12 +403,24 @@ pub(crate) async fn apply_with(
     let mut touched: BTreeSet<(Entity, String)> = BTreeSet::new();
     let mut new_rows = Vec::new();
     let mut new_records: Vec<&ChangeRecord> = Vec::new();
+    let mut owners = Vec::new();
     for (device, series) in by_device {
+        if let Some(s) = &ctx.sender
+            && device != s.device_id
+        {
+            return Err(bundle_error(
+                "exchange.wrong_device",
+                &format!("records of {device} in a batch of {}", s.device_id),
+            ));
+        }
         let last = sqlx::query("SELECT seq, hash FROM change_log WHERE device_id = ? ORDER BY seq DESC LIMIT 1")
             .bind(device)
             .fetch_optional(&mut *conn)
             .await?;
-        let (mut last_seq, mut last_hash) = last.map_or((0, String::new()), |r| (r.get::<i64, _>(0), r.get(1)));
+        let (mut last_seq, mut last_hash) = match last {
+            Some(r) => (r.try_get::<i64, _>("seq")?, r.try_get::<String, _>("hash")?),
+            None => (0, String::new()),
+        };
         for (seq, r) in series {
             let have: Option<String> = if seq <= last_seq {
                 sqlx::query_scalar("SELECT hash FROM change_log WHERE device_id = ? AND seq = ?")
@@ -395,6 +434,7 @@ pub(crate) async fn apply_with(
             match place(r, last_seq, &last_hash, have.as_deref())? {
                 Placement::AlreadyHad => report.already_had += 1,
                 Placement::Next => {
+                    owners.push((r, super::incoming::check_row(r, &*ctx.refs, ctx.today)?));
                     touched.insert((r.entity, r.entity_id.clone()));
                     *report.entities.entry(r.entity.name().to_string()).or_default() += 1;
                     new_rows.push(changes::record_vals(r));
@@ -409,6 +449,9 @@ pub(crate) async fn apply_with(
                 }
             }
         }
+    }
+    if let Some(s) = ctx.sender.as_ref().filter(|s| !s.city) {
+        super::scope::check(conn, &s.ward, &owners).await?;
     }
     // New rows nobody else has records of take the bulk path (decided before the new records
     // are stored: "no earlier record here").

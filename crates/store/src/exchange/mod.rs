@@ -4,13 +4,17 @@
 //! (pinned peer keys, office recipients, receipts). Bundle crypto is in `ansinh-exchange`.
 
 mod bulk;
+pub mod incoming;
 pub(crate) mod merge;
+mod scope;
 pub(crate) mod tables;
 
+use crate::audit_heads::AuditClaim;
 use crate::changes::{self, ChangeRecord, ChangeWriter};
 use crate::error::Result;
 use crate::{Store, now};
 pub use merge::{ApplyReport, Gap, Placement, check_incoming, place};
+
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 
@@ -35,10 +39,24 @@ pub struct Peer {
 pub struct BundleOrigin {
     pub payload_hash: String,
     pub device_id: String,
+    /// The ward the sender states: information only for a bundle (the registry decides).
     pub ward: String,
     pub signing_key: String,
     pub first_seq: i64,
     pub last_seq: i64,
+    pub via: Via,
+    /// The sender's audit log as it states it (bundles since issue 13).
+    pub audit: Option<AuditClaim>,
+}
+
+/// How records reached this desktop, which decides who vouches for their sender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// A bundle file: its signer must be a device registered here (`Store::enroll_device`).
+    Bundle,
+    /// The central server, which authenticated the device and states its registered ward: the
+    /// key is pinned here on first sight and must not change.
+    Server,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -50,6 +68,15 @@ pub struct ReviewItem {
     pub other_id: String,
     pub sides: serde_json::Value,
     pub status: String,
+}
+
+/// A receipt as signed by an office (the signature checked by the caller).
+#[derive(Debug, Clone)]
+pub struct ReceiptClaim {
+    pub office_device: String,
+    pub office_signing_key: String,
+    pub heads: Vec<SeriesHead>,
+    pub audit: Option<AuditClaim>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,11 +136,17 @@ impl Store {
         origin: Option<&BundleOrigin>,
         dry_run: bool,
     ) -> Result<ApplyReport> {
+        let ctx = merge::ApplyCtx { refs: self.refs().await?, today: crate::local_today(), sender: None };
         let mut tx = self.begin_checked().await?;
-        if let Some(o) = origin {
-            pin_peer(&mut tx, o).await?;
+        let ctx = match origin {
+            Some(o) => merge::ApplyCtx { sender: Some(sender_of(&mut tx, o).await?), ..ctx },
+            None => ctx,
+        };
+        let mut report = merge::apply(&mut tx, records, &ctx).await?;
+        if let Some(claim) = origin.and_then(|o| o.audit.as_ref()) {
+            report.audit =
+                Some(crate::audit_heads::check_claim(&mut tx, &origin.expect("some").device_id, claim).await?);
         }
-        let report = merge::apply(&mut tx, records).await?;
         if let Some(o) = origin {
             sqlx::query(
                 "INSERT INTO exchange_imports (payload_hash, device_id, ward, first_seq, last_seq, applied, imported_at)
@@ -141,8 +174,9 @@ impl Store {
     /// reference the bulk path is tested against.
     #[doc(hidden)]
     pub async fn import_changes_one_by_one(&self, records: &[ChangeRecord]) -> Result<ApplyReport> {
+        let ctx = merge::ApplyCtx { refs: self.refs().await?, today: crate::local_today(), sender: None };
         let mut tx = self.begin_checked().await?;
-        let report = merge::apply_with(&mut tx, records, false).await?;
+        let report = merge::apply_with(&mut tx, records, &ctx, false).await?;
         tx.commit().await?;
         Ok(report)
     }
@@ -236,26 +270,49 @@ impl Store {
             .await?)
     }
 
-    /// Records a verified receipt: how far each series has arrived at `office`.
-    pub async fn record_receipt(&self, office: &str, heads: &[SeriesHead]) -> Result<()> {
+    /// Accepts a receipt whose signature the caller checked: its signer must be a registered
+    /// device signing with its registered key, and what it says this desktop's series ends with
+    /// must be this desktop's own record at that seq. Records how far the series has arrived
+    /// there (the next bundle starts after it) and the signer's audit head. Returns that seq.
+    pub async fn accept_receipt(&self, receipt: &ReceiptClaim) -> Result<i64> {
+        let own = self.device_id();
         let mut tx = self.begin_checked().await?;
-        for h in heads {
+        crate::devices::check_sender(&mut tx, &receipt.office_device, &receipt.office_signing_key).await?;
+        let mut acked = 0;
+        // Only this desktop's own series: what the office holds of others is not ours to record.
+        if let Some(h) = receipt.heads.iter().find(|h| h.device_id == own) {
+            let held: Option<String> =
+                sqlx::query_scalar("SELECT hash FROM change_log WHERE device_id = ? AND seq = ?")
+                    .bind(&own)
+                    .bind(h.last_seq)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if held.as_deref() != Some(h.last_hash.as_str()) {
+                return Err(merge::bundle_error(
+                    "exchange.receipt_mismatch",
+                    "the receipt does not match this desktop's own records",
+                ));
+            }
             sqlx::query(
                 "INSERT INTO exchange_receipts (office_device, device_id, acked_seq, acked_hash, received_at) VALUES (?, ?, ?, ?, ?)
                  ON CONFLICT (office_device, device_id) DO UPDATE SET acked_seq = MAX(acked_seq, excluded.acked_seq),
                    acked_hash = CASE WHEN excluded.acked_seq >= acked_seq THEN excluded.acked_hash ELSE acked_hash END,
                    received_at = excluded.received_at",
             )
-            .bind(office)
-            .bind(&h.device_id)
+            .bind(&receipt.office_device)
+            .bind(&own)
             .bind(h.last_seq)
             .bind(&h.last_hash)
             .bind(now())
             .execute(&mut *tx)
             .await?;
+            acked = h.last_seq;
+        }
+        if let Some(claim) = &receipt.audit {
+            crate::audit_heads::check_claim(&mut tx, &receipt.office_device, claim).await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(acked)
     }
 
     pub async fn receipts(&self) -> Result<Vec<ReceiptView>> {
@@ -307,6 +364,39 @@ impl Store {
     pub async fn canonical_dump(&self) -> Result<String> {
         let mut conn = self.reader.acquire().await?;
         dump(&mut conn).await
+    }
+
+    /// Every row of every table of this database (local tables, reference data, settings, the
+    /// audit log and the change log included), in a canonical text form: the tests that feed it
+    /// hostile input compare it before and after, byte for byte.
+    #[doc(hidden)]
+    pub async fn dump_every_table(&self) -> Result<String> {
+        let mut conn = self.reader.acquire().await?;
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut out = String::new();
+        for t in tables {
+            let cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+                .bind(&t)
+                .fetch_all(&mut *conn)
+                .await?;
+            // Blobs (password hashes, keys) as hex: JSON holds no blob.
+            let pairs: Vec<String> = cols
+                .iter()
+                .map(|c| format!("'{c}', CASE typeof(\"{c}\") WHEN 'blob' THEN 'x' || hex(\"{c}\") ELSE \"{c}\" END"))
+                .collect();
+            let sql = format!("SELECT json_object({}) FROM \"{t}\" ORDER BY rowid", pairs.join(", "));
+            let rows: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_all(&mut *conn).await?;
+            out.push_str(&format!("## {t} ({} rows)\n", rows.len()));
+            for r in rows {
+                out.push_str(&r);
+                out.push('\n');
+            }
+        }
+        Ok(out)
     }
 
     /// Rebuilds a fresh database at `path` from this one's change records alone and compares
@@ -361,27 +451,44 @@ impl Store {
     }
 }
 
-async fn pin_peer(conn: &mut SqliteConnection, o: &BundleOrigin) -> Result<()> {
-    let pinned: Option<String> = sqlx::query_scalar("SELECT signing_key FROM exchange_peers WHERE device_id = ?")
-        .bind(&o.device_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    match pinned {
-        Some(k) if k != o.signing_key => {
-            Err(merge::bundle_error("exchange.key_mismatch", "this device signed earlier bundles with another key"))
+/// Who sent `o`, as this desktop will treat them: a bundle's signer must be registered here
+/// (with that key; its ward and role are the registry's, never the bundle's); a server's series
+/// is pinned to the key the server stated the first time. Either way the device is kept in
+/// `exchange_peers` for city mode's read-only rule.
+async fn sender_of(conn: &mut SqliteConnection, o: &BundleOrigin) -> Result<merge::Sender> {
+    let (city, ward) = match o.via {
+        Via::Bundle => {
+            let d = crate::devices::check_sender(conn, &o.device_id, &o.signing_key).await?;
+            (d.role == crate::DeviceRole::City, d.ward)
         }
-        Some(_) => Ok(()),
-        None => {
-            sqlx::query("INSERT INTO exchange_peers (device_id, signing_key, ward, first_seen) VALUES (?, ?, ?, ?)")
-                .bind(&o.device_id)
-                .bind(&o.signing_key)
-                .bind(&o.ward)
-                .bind(now())
-                .execute(&mut *conn)
-                .await?;
-            Ok(())
+        Via::Server => {
+            let pinned: Option<String> =
+                sqlx::query_scalar("SELECT signing_key FROM exchange_peers WHERE device_id = ?")
+                    .bind(&o.device_id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            if pinned.is_some_and(|k| k != o.signing_key) {
+                return Err(merge::bundle_error(
+                    "exchange.key_mismatch",
+                    "this device signed earlier records with another key",
+                ));
+            }
+            // The server enrols each device with its ward; a device it lists without one is the
+            // city office.
+            (o.ward.is_empty(), o.ward.clone())
         }
-    }
+    };
+    sqlx::query(
+        "INSERT INTO exchange_peers (device_id, signing_key, ward, first_seen) VALUES (?, ?, ?, ?)
+         ON CONFLICT (device_id) DO UPDATE SET signing_key = excluded.signing_key, ward = excluded.ward",
+    )
+    .bind(&o.device_id)
+    .bind(&o.signing_key)
+    .bind(&ward)
+    .bind(now())
+    .execute(&mut *conn)
+    .await?;
+    Ok(merge::Sender { device_id: o.device_id.clone(), city, ward })
 }
 
 async fn dump(conn: &mut SqliteConnection) -> Result<String> {

@@ -172,7 +172,7 @@ pub async fn upsert(
         ));
     }
     let set: Vec<String> =
-        cols.iter().filter(|c| **c != &info.pk).map(|c| format!("\"{c}\" = excluded.\"{c}\"")).collect();
+        cols.iter().filter(|c| **c != info.pk).map(|c| format!("\"{c}\" = excluded.\"{c}\"")).collect();
     let sql = format!(
         "INSERT INTO {t} ({c}) VALUES ({q}) ON CONFLICT (\"{pk}\") DO {upd}",
         t = info.table,
