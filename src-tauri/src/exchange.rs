@@ -7,6 +7,7 @@ use crate::state::{AppState, require};
 use ansinh_core::AppError;
 use ansinh_core::auth::Permission;
 use ansinh_exchange::{DeviceKeys, ImportOutcome, Manifest, PublicKeys, parse_recipient};
+use ansinh_store::{DeviceRole, DeviceView, PeerAudit};
 use ansinh_store::{ReceiptView, ReviewItem, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -23,7 +24,12 @@ pub struct Office {
 #[derive(Debug, Serialize)]
 pub struct ExchangeOverview {
     pub keys: PublicKeys,
+    /// Where bundles can go: registered devices with a recipient key (the city office).
     pub offices: Vec<Office>,
+    /// Every registered device, revoked ones included.
+    pub devices: Vec<DeviceView>,
+    /// Each sender's audit log as last seen here (a truncated or rewritten one is flagged).
+    pub peer_audits: Vec<PeerAudit>,
     /// The last seq of this desktop's own series.
     pub last_seq: i64,
     /// What the offices acknowledged (the next bundle starts after it).
@@ -37,6 +43,24 @@ pub struct ExchangeOverview {
 pub struct SavedBundle {
     pub path: String,
     pub manifest: Manifest,
+}
+
+/// The offices bundles can be sent to: active registered devices with a recipient key, then
+/// recipients remembered before devices were registered (issue 13).
+async fn offices(store: &Store) -> Cmd<Vec<Office>> {
+    let mut out: Vec<Office> = store
+        .devices()
+        .await?
+        .into_iter()
+        .filter(|d| d.active() && !d.recipient.is_empty())
+        .map(|d| Office { name: d.name, recipient: d.recipient })
+        .collect();
+    for (name, recipient) in store.recipients().await? {
+        if !out.iter().any(|o| o.name == name) {
+            out.push(Office { name, recipient });
+        }
+    }
+    Ok(out)
 }
 
 async fn keys(store: &Store) -> Cmd<DeviceKeys> {
@@ -55,7 +79,9 @@ pub async fn exchange_overview(state: State<'_, AppState>) -> Cmd<ExchangeOvervi
     }
     Ok(ExchangeOverview {
         keys: k.public(&store.home_ward().await?),
-        offices: store.recipients().await?.into_iter().map(|(name, recipient)| Office { name, recipient }).collect(),
+        offices: offices(store).await?,
+        devices: store.devices().await?,
+        peer_audits: store.peer_audits().await?,
         last_seq,
         acknowledged_seq: store.acknowledged_seq().await?,
         receipts: store.receipts().await?,
@@ -74,16 +100,35 @@ pub async fn exchange_save_public(state: State<'_, AppState>) -> Cmd<String> {
     Ok(path.display().to_string())
 }
 
-/// Remembers an office to send to: its public key file's text or a bare "age1..." key.
+/// Reads a device's public-key file (pasted or picked) without registering it: what the
+/// administrator checks, the fingerprint above all, before confirming.
 #[tauri::command]
-pub async fn exchange_add_office(state: State<'_, AppState>, name: String, key: String) -> Cmd<Office> {
+pub async fn exchange_read_device(state: State<'_, AppState>, key: String) -> Cmd<PublicKeys> {
+    let _a = require(&state, Permission::Administer)?;
+    Ok(PublicKeys::parse(&key)?)
+}
+
+/// Registers a device from its public-key file: the city office (`role` "city": receipts,
+/// reference files, and the office to send bundles to) or a ward's desktop (`role` "ward" of
+/// `ward`). Its bundles are accepted from then on.
+#[tauri::command]
+pub async fn exchange_register_device(
+    state: State<'_, AppState>,
+    key: String,
+    name: String,
+    role: String,
+    ward: String,
+) -> Cmd<DeviceView> {
     let a = require(&state, Permission::Administer)?;
-    if name.trim().is_empty() {
-        return Err(AppError::field("name", "required", "the office needs a name"));
-    }
-    let recipient = parse_recipient(&key)?.to_string();
-    a.store.add_recipient(name.trim(), &recipient).await?;
-    Ok(Office { name: name.trim().to_string(), recipient })
+    let role = DeviceRole::parse(&role).ok_or_else(|| AppError::field("role", "status.invalid", "city or ward"))?;
+    Ok(PublicKeys::parse(&key)?.enroll(&a.store, &name, role, &ward).await?)
+}
+
+/// Revokes a registered device: nothing it sends is accepted any more.
+#[tauri::command]
+pub async fn exchange_revoke_device(state: State<'_, AppState>, device_id: String) -> Cmd<DeviceView> {
+    let a = require(&state, Permission::Administer)?;
+    Ok(a.store.revoke_device(&device_id).await?)
 }
 
 /// Writes a bundle of this desktop's records after `since` (default: what the offices
@@ -92,12 +137,11 @@ pub async fn exchange_add_office(state: State<'_, AppState>, name: String, key: 
 pub async fn exchange_export(state: State<'_, AppState>, office: String, since: Option<i64>) -> Cmd<SavedBundle> {
     let a = require(&state, Permission::Administer)?;
     let store = &*a.store;
-    let recipient = store
-        .recipients()
+    let recipient = offices(store)
         .await?
         .into_iter()
-        .find(|(n, _)| *n == office)
-        .map(|(_, r)| r)
+        .find(|o| o.name == office)
+        .map(|o| o.recipient)
         .ok_or(ansinh_exchange::ExchangeError::NoRecipient)?;
     let since = match since {
         Some(s) => s,
@@ -108,9 +152,6 @@ pub async fn exchange_export(state: State<'_, AppState>, office: String, since: 
     let name = format!("ansinh-{}-{}-{}.ansinh", &manifest.device_id[..8], manifest.first_seq, manifest.last_seq);
     let path = ansinh_files::xlsx::export_dir()?.join(name);
     std::fs::write(&path, bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
-    let details = serde_json::json!({"what": "bundle", "office": office, "first_seq": manifest.first_seq,
-        "last_seq": manifest.last_seq, "file": path.display().to_string()});
-    store.audit("export", Some("change_log"), None, details).await?;
     Ok(SavedBundle { path: path.display().to_string(), manifest })
 }
 
@@ -119,13 +160,7 @@ pub async fn exchange_export(state: State<'_, AppState>, office: String, since: 
 pub async fn exchange_import(state: State<'_, AppState>, file: PickedFile, dry_run: bool) -> Cmd<ImportOutcome> {
     let a = require(&state, Permission::Administer)?;
     let k = keys(&a.store).await?;
-    let outcome = ansinh_exchange::import_bundle(&a.store, &k, &file.bytes, dry_run).await?;
-    if !dry_run {
-        a.store
-            .audit("import", Some("change_log"), None, serde_json::json!({"what": "bundle", "file": file.name}))
-            .await?;
-    }
-    Ok(outcome)
+    Ok(ansinh_exchange::import_bundle(&a.store, &k, &file.bytes, dry_run).await?)
 }
 
 /// Writes a signed receipt of everything this desktop holds into the export folder.

@@ -54,7 +54,27 @@ async fn a_ward_bundle_is_previewed_then_imported_and_an_own_bundle_exported() {
     let file = dir.path().join("phuong-90001.ansinh");
     std::fs::write(&file, &sealed).unwrap();
 
-    // Picked: a dry-run preview; nothing is written yet.
+    // From a desktop nobody registered here: refused, with the translated reason.
+    pick_file(&app, "exchange-file", &file).await;
+    let refusal = app.wait_text("form-error", |t| !t.is_empty(), TIMEOUT).await;
+    assert!(refusal.contains("chưa được đăng ký"), "{refusal}");
+
+    // The administrator registers the ward's desktop from its public-key file, after comparing
+    // the fingerprint the page shows with the one the ward reads out.
+    let public = ward_keys.public("90001");
+    app.find("exchange-register").await.click().await.unwrap();
+    app.type_into("exchange-device-key", &serde_json::to_string(&public).unwrap()).await;
+    app.click("exchange-device-check").await;
+    let shown = app.wait_text("exchange-device-fingerprint", |t| !t.is_empty(), TIMEOUT).await;
+    assert_eq!(shown, ansinh_exchange::fingerprint(&public.signing_key));
+    app.type_into("exchange-device-name", "Phường 90001").await;
+    app.screenshot_office("exchange-register-device.png").await;
+    app.click("exchange-device-register").await;
+    app.wait_text("exchange-device-registered", |t| t.contains("Phường 90001"), TIMEOUT).await;
+    let rows = app.wait_text("exchange-devices", |t| t.contains(&shown), TIMEOUT).await;
+    assert!(rows.contains("Máy của xã/phường 90001"), "{rows}");
+
+    // Picked again: a dry-run preview; nothing is written yet.
     pick_file(&app, "exchange-file", &file).await;
     let counts = app.wait_text("exchange-preview-counts", |t| !t.is_empty(), TIMEOUT).await;
     assert!(counts.contains("1 thay đổi trong tệp") && counts.contains("1 mới"), "{counts}");
@@ -83,10 +103,7 @@ async fn a_ward_bundle_is_previewed_then_imported_and_an_own_bundle_exported() {
     app.find("review-empty").await;
     app.click("nav-exchange").await;
     app.find("exchange-page").await;
-    app.find("exchange-add-office").await.click().await.unwrap();
-    app.type_into("exchange-office-name", "Thành phố").await;
-    app.type_into("exchange-office-key", &serde_json::to_string(&ward_keys.public("")).unwrap()).await;
-    app.click("exchange-office-save").await;
+    // The registered ward desktop is an office this desktop can send to.
     app.find("exchange-export").await;
     app.click("exchange-export").await;
     let saved = app.wait_text("exchange-export-result", |t| t.contains(".ansinh"), TIMEOUT).await;
@@ -97,6 +114,10 @@ async fn a_ward_bundle_is_previewed_then_imported_and_an_own_bundle_exported() {
     assert_eq!(records[0].entity, ansinh_store::Entity::Beneficiary);
     assert!(records[0].payload.contains("Trần Thị Bình"));
     assert_eq!(manifest.device_id, app.text("exchange-device").await);
+
+    // Revoked from the page: the device stays listed as revoked.
+    app.click("exchange-revoke").await;
+    app.wait_text("exchange-devices", |t| t.contains("Đã thu hồi"), TIMEOUT).await;
     app.close().await;
 }
 
@@ -126,6 +147,7 @@ async fn two_desktops_correcting_one_person_meet_on_the_review_page() {
     let k2 = DeviceKeys::load_or_create(&w2).await.unwrap();
     let to_w2 = parse_recipient(&serde_json::to_string(&k2.public("")).unwrap()).unwrap();
     let (b, _) = ansinh_exchange::export_bundle(&w1, &k1, 0, &to_w2).await.unwrap();
+    k1.public("90001").enroll(&w2, "w1", ansinh_store::DeviceRole::Ward, "90001").await.unwrap();
     ansinh_exchange::import_bundle(&w2, &k2, &b, false).await.unwrap();
     let id = original.id.to_string();
     for (store, phone) in [(&w1, "0901111111"), (&w2, "0902222222")] {
@@ -134,6 +156,9 @@ async fn two_desktops_correcting_one_person_meet_on_the_review_page() {
         store.update_beneficiary(&person).await.unwrap();
     }
     for (n, (store, keys)) in [(&w1, &k1), (&w2, &k2)].into_iter().enumerate() {
+        let key = serde_json::to_string(&keys.public("90001")).unwrap();
+        let register = json!({ "key": key, "name": format!("w{n}"), "role": "ward", "ward": "90001" });
+        app.invoke("exchange_register_device", register).await.expect("register the ward desktop");
         let (sealed, _) = ansinh_exchange::export_bundle(store, keys, 0, &to_app).await.unwrap();
         let file = dir.path().join(format!("w{n}.ansinh"));
         std::fs::write(&file, sealed).unwrap();

@@ -374,6 +374,16 @@ impl App {
 
     /// Saves a PNG of the webview to `path` (relative paths go to [`App::artifacts_dir`]) and
     /// returns where it went.
+    /// A screenshot with the window at 1366x768, the commonest office laptop's screen, as an
+    /// officer sees the page (the window keeps that size afterwards).
+    pub async fn screenshot_office(&self, path: impl AsRef<Path>) -> PathBuf {
+        if let Err(error) = self.client().set_window_size(1366, 768).await {
+            self.fail::<()>(&format!("resize to 1366x768 failed: {error}")).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        self.screenshot(path).await
+    }
+
     pub async fn screenshot(&self, path: impl AsRef<Path>) -> PathBuf {
         let path = self.artifacts.join(path.as_ref());
         let png = match self.client().screenshot().await {

@@ -1,7 +1,8 @@
 //! The exchange subcommands: `bundle`, `keys`, `review`, `rebuild` (docs/EXCHANGE.md).
 
 use ansinh_core::AppError;
-use ansinh_exchange::{DeviceKeys, parse_recipient};
+use ansinh_exchange::{DeviceKeys, PublicKeys, parse_recipient};
+use ansinh_store::DeviceRole;
 use ansinh_store::Store;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
@@ -47,8 +48,26 @@ pub enum KeysAction {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Remember an office to send bundles to (its public key file or "age1..." key).
+    /// Register a device from its public-key file (after reading its fingerprint with the other
+    /// office by phone): bundles, receipts and reference files are accepted only from registered
+    /// devices. A ward desktop by default (of the file's ward, or --ward); --city for the city office.
+    AddDevice {
+        file: PathBuf,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// The city office: any ward, receipts, reference files, and the office to send to.
+        #[arg(long, conflicts_with = "ward")]
+        city: bool,
+        /// The ward of a ward desktop (default: the ward its file states).
+        #[arg(long)]
+        ward: Option<String>,
+    },
+    /// Register the city office to send bundles to and take receipts from (= add-device --city).
     AddOffice { name: String, key: PathBuf },
+    /// Registered devices, with their fingerprints (JSON).
+    Devices,
+    /// Revoke a registered device: nothing it sends is accepted any more.
+    Revoke { device_id: String },
     /// The offices this desktop sends to.
     Offices,
 }
@@ -89,6 +108,24 @@ pub async fn office(store: &Store, role: OfficeRole) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Where bundles can go: active registered devices with a recipient key, then recipients
+/// remembered before devices were registered.
+async fn offices(store: &Store) -> Result<Vec<(String, String)>, AppError> {
+    let mut out: Vec<(String, String)> = store
+        .devices()
+        .await?
+        .into_iter()
+        .filter(|d| d.active() && !d.recipient.is_empty())
+        .map(|d| (d.name, d.recipient))
+        .collect();
+    for (name, r) in store.recipients().await? {
+        if !out.iter().any(|(n, _)| *n == name) {
+            out.push((name, r));
+        }
+    }
+    Ok(out)
+}
+
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).expect("serialisable")
 }
@@ -123,10 +160,12 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
             let recipient = match (to_key, to) {
                 (Some(path), _) => parse_recipient(&String::from_utf8_lossy(&read(&path)?))?,
                 (None, Some(name)) => {
-                    let offices = store.recipients().await?;
-                    let (_, r) =
-                        offices.iter().find(|(n, _)| *n == name).ok_or(ansinh_exchange::ExchangeError::NoRecipient)?;
-                    parse_recipient(r)?
+                    let (_, r) = offices(store)
+                        .await?
+                        .into_iter()
+                        .find(|(n, _)| *n == name)
+                        .ok_or(ansinh_exchange::ExchangeError::NoRecipient)?;
+                    parse_recipient(&r)?
                 }
                 (None, None) => return Err(ansinh_exchange::ExchangeError::NoRecipient.into()),
             };
@@ -164,14 +203,28 @@ pub async fn keys(store: &Store, action: KeysAction) -> Result<(), AppError> {
             write(&out, json(&keys.public(&store.home_ward().await?)).as_bytes())?;
             eprintln!("public keys written to {}", out.display());
         }
+        KeysAction::AddDevice { file, name, city, ward } => {
+            let public = PublicKeys::parse(&String::from_utf8_lossy(&read(&file)?))?;
+            let (role, ward) = match (city, ward) {
+                (true, _) => (DeviceRole::City, String::new()),
+                (false, w) => (DeviceRole::Ward, w.unwrap_or_else(|| public.ward.clone())),
+            };
+            let d = public.enroll(store, &name, role, &ward).await?;
+            println!("{}", json(&d));
+            eprintln!("registered {} ({}): fingerprint {}", d.name, d.role.as_str(), d.fingerprint);
+        }
         KeysAction::AddOffice { name, key } => {
-            let text = String::from_utf8_lossy(&read(&key)?).into_owned();
-            let recipient = parse_recipient(&text)?;
-            store.add_recipient(&name, &recipient.to_string()).await?;
-            println!("office {name} added");
+            let public = PublicKeys::parse(&String::from_utf8_lossy(&read(&key)?))?;
+            let d = public.enroll(store, &name, DeviceRole::City, "").await?;
+            println!("office {name} registered: fingerprint {}", d.fingerprint);
+        }
+        KeysAction::Devices => println!("{}", json(&store.devices().await?)),
+        KeysAction::Revoke { device_id } => {
+            let d = store.revoke_device(&device_id).await?;
+            println!("{} revoked", d.name);
         }
         KeysAction::Offices => {
-            for (name, r) in store.recipients().await? {
+            for (name, r) in offices(store).await? {
                 println!("{name}\t{r}");
             }
         }

@@ -38,6 +38,12 @@ async fn bundle_round_trip_and_kill_9_during_import_is_all_or_nothing() {
     let bundle = dir.path().join("ward.bundle");
     ok(&ward, &["demo", "--wards", "1", "--beneficiaries", "400", "--months", "4"]);
     ok(&city, &["keys", "export-public", "--out", city_pub.to_str().unwrap()]);
+    // Each office registers the other from its public-key file (fingerprints read by phone).
+    let ward_pub = dir.path().join("ward.pub");
+    ok(&ward, &["keys", "export-public", "--out", ward_pub.to_str().unwrap()]);
+    ok(&city, &["keys", "add-device", ward_pub.to_str().unwrap(), "--name", "Phường 1"]);
+    let said = ok(&ward, &["keys", "add-office", "Thành phố", city_pub.to_str().unwrap()]);
+    assert!(said.contains("fingerprint"), "{said}");
     let manifest: serde_json::Value = serde_json::from_str(&ok(
         &ward,
         &[

@@ -78,6 +78,10 @@ pub async fn export_bundle(
     if let Some(claim) = &manifest.audit {
         store.audit_claim_sent(claim).await?;
     }
+    // Audited here, so the app and the CLI record every bundle that leaves the same way.
+    let details = serde_json::json!({"what": "bundle", "first_seq": manifest.first_seq,
+        "last_seq": manifest.last_seq, "records": manifest.records, "recipient": recipient.to_string()});
+    store.audit("export", Some("change_log"), None, details).await?;
     Ok((sealed, manifest))
 }
 
@@ -185,6 +189,11 @@ pub async fn import_bundle(store: &Store, keys: &DeviceKeys, sealed: &[u8], dry_
     let report = store.import_changes(&records, Some(&origin), dry_run).await?;
     if !dry_run && report.applied == 0 && report.gaps.is_empty() {
         return Err(ExchangeError::Replayed);
+    }
+    if !dry_run {
+        let details = serde_json::json!({"what": "bundle", "device_id": manifest.device_id,
+            "first_seq": manifest.first_seq, "last_seq": manifest.last_seq, "applied": report.applied});
+        store.audit("import", Some("change_log"), None, details).await?;
     }
     Ok(ImportOutcome { manifest, report, dry_run })
 }

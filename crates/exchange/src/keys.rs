@@ -3,7 +3,7 @@
 //! for the bundles sent to it. The public halves go to other offices as a small JSON file.
 
 use crate::{ExchangeError, Result};
-use ansinh_store::Store;
+use ansinh_store::{DeviceRole, DeviceView, NewDevice, Store};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -26,6 +26,38 @@ pub struct PublicKeys {
     pub signing_key: String,
     /// age X25519 recipient, "age1...".
     pub recipient: String,
+    /// The signing key's short fingerprint, to read aloud when the other office registers this
+    /// file (information: the receiver computes it again from the key).
+    #[serde(default)]
+    pub fingerprint: String,
+}
+
+impl PublicKeys {
+    /// A public-key file as another office sent it: every key checked, the fingerprint
+    /// recomputed here (a file cannot choose the fingerprint it shows).
+    pub fn parse(text: &str) -> Result<PublicKeys> {
+        let mut k: PublicKeys = serde_json::from_str(text.trim())
+            .map_err(|e| ExchangeError::BadKey(format!("not a public-key file: {e}")))?;
+        verifying_from_hex(&k.signing_key).map_err(|_| ExchangeError::BadKey("signing key".into()))?;
+        if !k.recipient.is_empty() {
+            age::x25519::Recipient::from_str(k.recipient.trim()).map_err(|e| ExchangeError::BadKey(e.to_string()))?;
+        }
+        k.fingerprint = ansinh_store::fingerprint(&k.signing_key);
+        Ok(k)
+    }
+
+    /// Registers the device of this file here (administrators; audited by the store).
+    pub async fn enroll(&self, store: &Store, name: &str, role: DeviceRole, ward: &str) -> Result<DeviceView> {
+        let device = NewDevice {
+            device_id: &self.device_id,
+            name,
+            role,
+            ward,
+            signing_key: &self.signing_key,
+            recipient: &self.recipient,
+        };
+        Ok(store.enroll_device(&device).await?)
+    }
 }
 
 impl DeviceKeys {
@@ -52,10 +84,12 @@ impl DeviceKeys {
     }
 
     pub fn public(&self, ward: &str) -> PublicKeys {
+        let signing_key = hex::encode(self.signing.verifying_key().to_bytes());
         PublicKeys {
             device_id: self.device_id.clone(),
             ward: ward.to_string(),
-            signing_key: hex::encode(self.signing.verifying_key().to_bytes()),
+            fingerprint: ansinh_store::fingerprint(&signing_key),
+            signing_key,
             recipient: self.identity.to_public().to_string(),
         }
     }

@@ -69,12 +69,12 @@ impl DeviceView {
 }
 
 /// A short, phone-readable fingerprint of a signing key (64 hex digits): the first 10 bytes of
-/// its SHA-256 in base32 (no 0/1/8/9 to confuse with letters), in groups of four:
-/// `K7QD-3MZA-PX2L-9RTE` style. 80 bits: no one forges a key with the same fingerprint.
+/// its SHA-256 as upper-case hexadecimal in groups of four, `3F2A-91C2-0B5E-D4A8-77E1` style.
+/// Digits and A-F only (no O/0 or I/1 to mix up over the phone); 80 bits, so no one forges a key
+/// with the same fingerprint.
 pub fn fingerprint(signing_key_hex: &str) -> String {
     let bytes = hex::decode(signing_key_hex.trim()).unwrap_or_else(|_| signing_key_hex.as_bytes().to_vec());
-    let digest = Sha256::digest(&bytes);
-    let text = data_encoding::BASE32_NOPAD.encode(&digest[..10]);
+    let text = hex::encode_upper(&Sha256::digest(&bytes)[..10]);
     text.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).expect("ASCII")).collect::<Vec<_>>().join("-")
 }
 
@@ -259,8 +259,9 @@ mod tests {
     fn fingerprints_are_short_stable_and_differ_per_key() {
         let a = fingerprint(&"ab".repeat(32));
         assert_eq!(a, fingerprint(&"AB".repeat(32).to_lowercase()));
-        assert_eq!(a.len(), 19, "{a}");
-        assert_eq!(a.split('-').count(), 4);
+        assert_eq!(a.len(), 24, "{a}");
+        assert_eq!(a.split('-').count(), 5);
+        assert!(a.chars().all(|c| c == '-' || c.is_ascii_digit() || ('A'..='F').contains(&c)), "{a}");
         assert_ne!(a, fingerprint(&"ac".repeat(32)));
     }
 }

@@ -6,7 +6,9 @@ import { invoke, isTauri } from '@tauri-apps/api/core';
 import type {
   ExchangeOverview,
   BundleImport,
-  Office,
+  DeviceRole,
+  DeviceView,
+  PublicKeys,
   ReviewItem,
   SavedBundle,
   Account,
@@ -134,7 +136,9 @@ export interface Backend {
   // Exchange between desktops and the review queue
   exchange_overview(): Promise<ExchangeOverview>;
   exchange_save_public(): Promise<string>;
-  exchange_add_office(args: { name: string; key: string }): Promise<Office>;
+  exchange_read_device(args: { key: string }): Promise<PublicKeys>;
+  exchange_register_device(args: { key: string; name: string; role: DeviceRole; ward: string }): Promise<DeviceView>;
+  exchange_revoke_device(args: { deviceId: string }): Promise<DeviceView>;
   exchange_export(args: { office: string; since: number | null }): Promise<SavedBundle>;
   exchange_import(args: { file: PickedFile; dryRun: boolean }): Promise<BundleImport>;
   exchange_receipt(): Promise<string>;
@@ -219,7 +223,9 @@ export const tauriBackend: Backend = {
   restore_backup: (args) => call('restore_backup', args),
   exchange_overview: () => call('exchange_overview'),
   exchange_save_public: () => call('exchange_save_public'),
-  exchange_add_office: (args) => call('exchange_add_office', args),
+  exchange_read_device: (args) => call('exchange_read_device', args),
+  exchange_register_device: (args) => call('exchange_register_device', args),
+  exchange_revoke_device: (args) => call('exchange_revoke_device', args),
   exchange_export: (args) => call('exchange_export', args),
   exchange_import: (args) => call('exchange_import', args),
   exchange_receipt: () => call('exchange_receipt'),

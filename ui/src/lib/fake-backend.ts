@@ -84,7 +84,7 @@ import type { BackupInfo, BackupList, LegalBasisInput, LegalBasisRecord } from '
 import { maskAccountNumber } from './format';
 import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
 import { FakeExchange } from './fake-exchange';
-import type { BundleImport, ExchangeOverview, Office, ReviewItem, SavedBundle } from './types';
+import type { BundleImport, DeviceRole, DeviceView, ExchangeOverview, PublicKeys, ReviewItem, SavedBundle } from './types';
 
 export interface FakeCall {
   cmd: keyof Backend;
@@ -1024,8 +1024,14 @@ export class FakeBackend implements Backend {
   exchange_save_public(): Promise<string> {
     return this.answer('exchange_save_public', undefined, () => '/exports/ansinh-khoa-fake.pub.json');
   }
-  exchange_add_office(args: { name: string; key: string }): Promise<Office> {
-    return this.answer('exchange_add_office', args, () => this.exchange.addOffice(args.name, args.key));
+  exchange_read_device(args: { key: string }): Promise<PublicKeys> {
+    return this.answer('exchange_read_device', args, () => this.exchange.readDevice(args.key));
+  }
+  exchange_register_device(args: { key: string; name: string; role: DeviceRole; ward: string }): Promise<DeviceView> {
+    return this.answer('exchange_register_device', args, () => this.exchange.register(args.key, args.name, args.role, args.ward));
+  }
+  exchange_revoke_device(args: { deviceId: string }): Promise<DeviceView> {
+    return this.answer('exchange_revoke_device', args, () => this.exchange.revoke(args.deviceId));
   }
   exchange_export(args: { office: string; since: number | null }): Promise<SavedBundle> {
     return this.answer('exchange_export', args, () => this.exchange.export(args.office, args.since));

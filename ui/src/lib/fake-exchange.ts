@@ -1,11 +1,12 @@
 // The exchange part of the in-memory fake backend: offices, a pretend bundle format (a JSON
 // `BundleImport` in the file, so tests decide what an import reports) and the review queue.
 
-import type { ExchangeOverview, BundleImport, Office, PickedFile, ReviewItem, SavedBundle } from './types';
+import type { ExchangeOverview, BundleImport, DeviceRole, DeviceView, Office, PickedFile, PublicKeys, ReviewItem, SavedBundle } from './types';
 import { fe, wire } from './fake-backend';
 
 export class FakeExchange {
   readonly offices: Office[] = [];
+  readonly devices: DeviceView[] = [];
   readonly review: ReviewItem[] = [];
   lastSeq = 0;
   acknowledged = 0;
@@ -15,8 +16,10 @@ export class FakeExchange {
     const review: Record<string, number> = {};
     for (const r of this.review) review[r.kind] = (review[r.kind] ?? 0) + 1;
     return {
-      keys: { device_id: 'fake-device-0001', ward: '00001', signing_key: 'ab'.repeat(32), recipient: 'age1fakefakefake' },
+      keys: { device_id: 'fake-device-0001', ward: '00001', signing_key: 'ab'.repeat(32), recipient: 'age1fakefakefake', fingerprint: 'AAAA-BBBB-CCCC-DDDD' },
       offices: this.offices.map((o) => ({ ...o })),
+      devices: this.devices.map((d) => ({ ...d })),
+      peer_audits: [],
       last_seq: this.lastSeq,
       acknowledged_seq: this.acknowledged,
       receipts: [],
@@ -24,12 +27,33 @@ export class FakeExchange {
     };
   }
 
-  addOffice(name: string, key: string): Office {
-    if (name.trim() === '') throw wire([fe('name', 'required', 'the office needs a name')]);
-    if (!key.includes('age1')) throw wire([fe('bundle', 'exchange.bad_key', 'invalid key')]);
-    const office = { name: name.trim(), recipient: key.trim() };
-    this.offices.push(office);
-    return office;
+  readDevice(key: string): PublicKeys {
+    let k: PublicKeys;
+    try {
+      k = JSON.parse(key) as PublicKeys;
+    } catch {
+      throw wire([fe('bundle', 'exchange.bad_key', 'not a public-key file')]);
+    }
+    return { ...k, fingerprint: 'FAKE-FING-ERPR-INT0' };
+  }
+
+  register(key: string, name: string, role: DeviceRole, ward: string): DeviceView {
+    const k = this.readDevice(key);
+    const d: DeviceView = {
+      device_id: k.device_id, name: name.trim() || k.device_id, role, ward: role === 'city' ? '' : ward,
+      signing_key: k.signing_key, recipient: k.recipient, fingerprint: k.fingerprint,
+      enrolled_at: '2026-11-26T00:00:00Z', enrolled_by: 'admin', revoked_at: null,
+    };
+    this.devices.push(d);
+    if (k.recipient) this.offices.push({ name: d.name, recipient: k.recipient });
+    return d;
+  }
+
+  revoke(deviceId: string): DeviceView {
+    const d = this.devices.find((x) => x.device_id === deviceId);
+    if (!d) throw wire([fe('device', 'not_found', 'no such device')]);
+    d.revoked_at = '2026-11-26T00:00:00Z';
+    return { ...d };
   }
 
   export(office: string, since: number | null): SavedBundle {

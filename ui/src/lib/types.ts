@@ -820,12 +820,29 @@ export interface BackupList {
 }
 
 // ----- Exchange (docs/IPC.md, "Exchange") -----
-export interface PublicKeys { device_id: string; ward: string; signing_key: string; recipient: string }
+export interface PublicKeys { device_id: string; ward: string; signing_key: string; recipient: string; fingerprint: string }
+export type DeviceRole = 'ward' | 'city';
+export interface DeviceView {
+  device_id: string;
+  name: string;
+  role: DeviceRole;
+  ward: string;
+  signing_key: string;
+  recipient: string;
+  fingerprint: string;
+  enrolled_at: string;
+  enrolled_by: string;
+  revoked_at: string | null;
+}
+export type AuditStatus = 'ok' | 'unverified' | 'truncated' | 'rewritten';
+export interface PeerAudit { device_id: string; seq: number; hash: string; seen_at: string; status: AuditStatus; detail: string }
 export interface Office { name: string; recipient: string }
 export interface ReceiptView { office_device: string; device_id: string; acked_seq: number; received_at: string }
 export interface ExchangeOverview {
   keys: PublicKeys;
   offices: Office[];
+  devices: DeviceView[];
+  peer_audits: PeerAudit[];
   last_seq: number;
   acknowledged_seq: number;
   receipts: ReceiptView[];
@@ -854,6 +871,7 @@ export interface ApplyReport {
   review: Record<string, number>;
   entities: Record<string, number>;
   waiting: number;
+  audit?: AuditStatus;
 }
 export interface BundleImport { manifest: BundleManifest; report: ApplyReport; dry_run: boolean }
 export type ReviewKind = 'conflict' | 'money_conflict' | 'duplicate_person' | 'unique_clash';
