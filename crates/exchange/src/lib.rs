@@ -17,7 +17,8 @@ pub use error::ExchangeError;
 pub use keys::{DeviceKeys, PublicKeys, fingerprint, parse_recipient};
 pub use receipt::{Receipt, import_receipt, make_receipt};
 pub use request::{
-    DEVICE_HEADER, REQUEST_WINDOW_SECS, RequestSignature, SIGNATURE_HEADER, TIME_HEADER, sign_request, verify_request,
+    DEVICE_HEADER, NONCE_HEADER, REQUEST_WINDOW_SECS, RequestSignature, SIGNATURE_HEADER, TIME_HEADER, sign_request,
+    verify_request,
 };
 
 pub type Result<T, E = ExchangeError> = std::result::Result<T, E>;
