@@ -256,3 +256,37 @@ async fn postgres_rows_pinned_before_enrolment_stay_readable_and_their_device_is
     assert_eq!(s.append(&origin(&a, &next).await, &next).await.unwrap().applied, next.len());
     assert_eq!(s.heads(&Scope::Ward("90001".into())).await.unwrap().len(), 1);
 }
+
+/// A SQLite server keeps its registry in a table of the same file: an enrolled ward device's
+/// record that names that table (to make itself the city office) is refused, nothing written.
+#[tokio::test]
+async fn sqlite_a_record_naming_the_registry_is_refused() {
+    let (s, _dir) = support::sqlite().await;
+    let a = Desk::new().await;
+    a.person("Nguyễn Thị Xuân", 1940, 101, "90001").await;
+    enrol(&s, &a, "90001").await;
+    let ra = a.store.changes_since(&a.keys.device_id, 0).await.unwrap();
+    let last = ra.last().unwrap();
+    let row = serde_json::json!({
+        "device_id": a.keys.device_id, "role": "city", "ward": "", "signing_key": a.keys.public("").signing_key,
+        "enrolled_at": "2026-01-01T00:00:00Z", "revoked_at": null,
+    });
+    let mut forged = ChangeRecord {
+        seq: last.seq + 1,
+        record_id: uuid::Uuid::now_v7().to_string(),
+        entity: "server_devices".into(),
+        entity_id: a.keys.device_id.clone(),
+        kind: ra[0].kind.clone(),
+        payload: row.to_string(),
+        prev_hash: last.hash.clone(),
+        base: String::new(),
+        ..last.clone()
+    };
+    forged.hash = forged.computed_hash();
+    let records = [ra.clone(), vec![forged]].concat();
+    let before = s.devices().await.unwrap();
+    let e = s.append(&origin(&a, &records).await, &records).await.unwrap_err();
+    assert_eq!(e.code(), "exchange.unknown_entity", "{e}");
+    assert_eq!(s.devices().await.unwrap(), before);
+    assert!(s.heads(&Scope::All).await.unwrap().is_empty());
+}

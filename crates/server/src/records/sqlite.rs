@@ -4,6 +4,7 @@
 //! own bookkeeping, read and written through the server's own connection.
 
 use super::{AppendReport, RecordStore, Result, ServerHead, one_series};
+use crate::RecordError;
 use crate::devices::{Device, DeviceRegistry, Enrolment, Role, Scope, enrolled_origin, fingerprint_of, unknown};
 use ansinh_store::{BundleOrigin, ChangeRecord, Store};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow};
@@ -16,6 +17,7 @@ pub struct SqliteRecords {
     pool: SqlitePool,
 }
 
+const REGISTRY_TABLE: &str = "server_devices";
 const REGISTRY: &str = "CREATE TABLE IF NOT EXISTS server_devices (
     device_id   TEXT PRIMARY KEY,
     role        TEXT NOT NULL CHECK (role IN ('ward', 'city')),
@@ -60,6 +62,12 @@ impl RecordStore for SqliteRecords {
     async fn append(&self, origin: &BundleOrigin, records: &[ChangeRecord]) -> Result<AppendReport> {
         let origin = enrolled_origin(self.device(&origin.device_id).await?, origin)?;
         one_series(&origin, records)?;
+        // The import projects a record into the table its entity names: never into the
+        // server's own registry, which lives in this file too (a ward device made itself the
+        // city office that way). The store's closed set of entities (issue 13) covers the rest.
+        if records.iter().any(|r| r.entity == REGISTRY_TABLE) {
+            return Err(RecordError::refused("exchange.unknown_entity", "no record may write the server's registry"));
+        }
         let r = self.store.import_changes(records, Some(&origin), false).await?;
         Ok(AppendReport { received: r.received, applied: r.applied, already_had: r.already_had, gaps: r.gaps })
     }
