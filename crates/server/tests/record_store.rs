@@ -102,8 +102,8 @@ async fn contract<S: RecordStore>(s: &S) {
 
     // A ward sees its own ward's series only.
     let ids = |heads: Vec<ServerHead>| heads.into_iter().map(|h| h.device_id).collect::<Vec<_>>();
-    assert_eq!(ids(s.heads(&Scope::Ward("90001".into())).await.unwrap()), [a.keys.device_id.clone()]);
-    assert_eq!(ids(s.heads(&Scope::Ward("90002".into())).await.unwrap()), [b.keys.device_id.clone()]);
+    assert_eq!(ids(s.heads(&Scope::Ward("90001".into())).await.unwrap()), [a.keys.device_id.as_str()]);
+    assert_eq!(ids(s.heads(&Scope::Ward("90002".into())).await.unwrap()), [b.keys.device_id.as_str()]);
     assert!(s.heads(&Scope::Ward("90003".into())).await.unwrap().is_empty());
 
     // Revoked: refused from now on, its records stay readable.
@@ -116,7 +116,7 @@ async fn contract<S: RecordStore>(s: &S) {
     // A device enrolled for another ward no longer shows in its old ward.
     s.enrol(&Enrolment::from_public_keys(&key_file(&a, "90004"), false).unwrap()).await.unwrap();
     assert!(s.heads(&Scope::Ward("90001".into())).await.unwrap().is_empty());
-    assert_eq!(ids(s.heads(&Scope::Ward("90004".into())).await.unwrap()), [a.keys.device_id.clone()]);
+    assert_eq!(ids(s.heads(&Scope::Ward("90004".into())).await.unwrap()), [a.keys.device_id.as_str()]);
 }
 
 /// Enrolment: only a well-formed key file, a ward unless the city, one key per device and one
