@@ -131,9 +131,10 @@ async fn sync_through_the_server_brings_the_wards_records_to_the_city() {
     let dir = tempfile::tempdir().unwrap();
     let (ward, city) = (dir.path().join("ward.db"), dir.path().join("city.db"));
     let central = ansinh_store::Store::open(&dir.path().join("central.db")).await.unwrap();
+    let central = std::sync::Arc::new(ansinh_server::SqliteRecords::open(central).await.unwrap());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(ansinh_server::http::serve(listener, ansinh_server::SqliteRecords { store: central }));
+    tokio::spawn(ansinh_server::http::serve(listener, central.clone()));
     let run = |db: std::path::PathBuf, args: Vec<String>| {
         tokio::task::spawn_blocking(move || ok(&db, &args.iter().map(String::as_str).collect::<Vec<_>>()))
     };
@@ -141,6 +142,20 @@ async fn sync_through_the_server_brings_the_wards_records_to_the_city() {
         .await
         .unwrap();
     let sync = |db: &std::path::Path| run(db.to_path_buf(), vec!["sync".into(), "--server".into(), url.clone()]);
+
+    // Not enrolled on the server yet: refused, translated.
+    let (w, u) = (ward.clone(), url.clone());
+    let out = tokio::task::spawn_blocking(move || ansinh(&w, &["sync", "--server", &u])).await.unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[sync.forbidden]"), "{out:?}");
+    // The server's administrator enrols both desktops from their public-key files.
+    for (db, city) in [(&ward, false), (&city, true)] {
+        let file = db.with_extension("pub.json");
+        let args = vec!["keys".into(), "export-public".into(), "--out".into(), file.display().to_string()];
+        run(db.clone(), args).await.unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        use ansinh_server::DeviceRegistry;
+        central.enrol(&ansinh_server::Enrolment::from_public_keys(&text, city).unwrap()).await.unwrap();
+    }
     let out = sync(&ward).await.unwrap();
     assert!(out.starts_with("pushed ") && !out.starts_with("pushed 0 "), "{out}");
     let out = sync(&city).await.unwrap();
@@ -150,4 +165,19 @@ async fn sync_through_the_server_brings_the_wards_records_to_the_city() {
     let (integrity, _, city_people) = state(&city, "").await;
     assert_eq!((integrity.as_str(), city_people), ("ok", ward_people));
     assert!(ward_people >= 60, "{ward_people}");
+}
+
+/// `ansinh sync` sends nothing in clear across a network: plain http:// to anything but this
+/// computer is refused before any connection, with its own code.
+#[test]
+fn sync_refuses_plain_http_beyond_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ward.db");
+    for url in ["http://ansinh.example:8080", "http://127.0.0.1.example", "http://0.0.0.0:8080"] {
+        let out = ansinh(&db, &["sync", "--server", url]);
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("[sync.insecure_url]"), "{url}: {out:?}");
+    }
+    let out = ansinh(&db, &["sync", "--server", "ftp://ansinh.example"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[sync.bad_url]"), "{out:?}");
 }

@@ -119,3 +119,26 @@ pub fn parse_recipient(text: &str) -> Result<age::x25519::Recipient> {
     };
     age::x25519::Recipient::from_str(s.trim()).map_err(|e| ExchangeError::BadKey(e.to_string()))
 }
+
+/// The fingerprint of a signing key given as hex ([`ansinh_store::fingerprint`]: what the two
+/// offices read to each other by phone), `exchange.bad_key` when the text is not a 32-byte key.
+pub fn fingerprint(signing_key_hex: &str) -> Result<String> {
+    let bytes: [u8; 32] = hex::decode(signing_key_hex.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| ExchangeError::BadKey("signing key".into()))?;
+    Ok(ansinh_store::fingerprint(&hex::encode(bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fingerprints_are_the_key_hash_in_hex_groups_of_four() {
+        // Expected values computed independently (Python: hashlib.sha256(...).hexdigest()[:20]).
+        assert_eq!(super::fingerprint(&"00".repeat(32)).unwrap(), "6668-7AAD-F862-BD77-6C8F");
+        let counting: String = (0u8..32).map(|b| format!("{b:02x}")).collect();
+        assert_eq!(super::fingerprint(&counting).unwrap(), "630D-CD29-66C4-3366-9112");
+        assert!(super::fingerprint("abcd").is_err());
+        assert!(super::fingerprint(&"zz".repeat(32)).is_err());
+    }
+}

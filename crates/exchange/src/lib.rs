@@ -1,20 +1,24 @@
 //! Offline exchange bundles (docs/EXCHANGE.md): a device's change records since a sequence
 //! number, compressed, signed with the device's Ed25519 key and encrypted to the receiving
 //! office's age X25519 key; their import with a dry-run preview; signed receipts back.
-//! Checking and applying the records is the store's job (`Store::import_changes`).
+//! Checking and applying the records is the store's job (`Store::import_changes`). Signed
+//! requests to the central server (`request`) and key fingerprints are here too.
 
 mod batch;
 mod bundle;
 mod error;
 mod keys;
 mod receipt;
+mod request;
 
-/// The short fingerprint of a signing key that two offices read to each other by phone.
-pub use ansinh_store::fingerprint;
 pub use batch::{SignedBatch, sign_batch, verify_batch};
 pub use bundle::{BUNDLE_FORMAT, ImportOutcome, Manifest, export_bundle, import_bundle, read_bundle};
 pub use error::ExchangeError;
-pub use keys::{DeviceKeys, PublicKeys, parse_recipient};
+pub use keys::{DeviceKeys, PublicKeys, fingerprint, parse_recipient};
 pub use receipt::{Receipt, import_receipt, make_receipt};
+pub use request::{
+    DEVICE_HEADER, NONCE_HEADER, REQUEST_WINDOW_SECS, RequestSignature, SIGNATURE_HEADER, TIME_HEADER, sign_request,
+    verify_request,
+};
 
 pub type Result<T, E = ExchangeError> = std::result::Result<T, E>;

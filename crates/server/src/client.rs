@@ -1,24 +1,43 @@
 //! The desktop side of online sync (`ansinh sync --server URL`): push this device's records
-//! the server does not have yet, then pull every other series past what this desktop holds and
-//! apply it with the normal import (same merge, same review items). Offline, nothing changes:
-//! the next sync picks up from the server's heads.
+//! the server does not have yet, then pull, page by page, every series this device may read past
+//! what this desktop holds and apply it with the normal import (same merge, same review items).
+//! Every request is signed with the desktop's key (`ansinh_exchange::sign_request`); what the
+//! server answers is read up to a cap. Offline, nothing changes: the next sync picks up from the
+//! server's heads.
 
 use crate::http::Refusal;
-use crate::{AppendReport, SeriesRecords, ServerHead};
+use crate::{AppendReport, RecordsPage, ServerHead};
 use ansinh_core::{AppError, FieldError};
-use ansinh_exchange::{DeviceKeys, ExchangeError, sign_batch};
+use ansinh_exchange::{DeviceKeys, ExchangeError, sign_batch, sign_request};
 use ansinh_store::{ApplyReport, BundleOrigin, Gap, Store, StoreError};
+use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 /// Records per pushed batch: keeps one request (and one server transaction) bounded.
 const BATCH: usize = 5000;
+/// The most this client reads of one answer (a page of 5 000 records is about 5 MB).
+pub const RESPONSE_CAP: usize = 64 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error("cannot reach the server: {0}")]
     Network(#[from] reqwest::Error),
+    #[error("not a server address: {0}")]
+    BadUrl(String),
+    #[error("{0}: plain http:// only to this computer (loopback); use https://")]
+    InsecureUrl(String),
+    #[error("the server did not accept this desktop's signature: {} ({})", .0.message, .0.code)]
+    Unauthorised(Refusal),
+    #[error("the server refused this desktop: {} ({})", .0.message, .0.code)]
+    Forbidden(Refusal),
     #[error("the server refused: {} ({})", .0.message, .0.code)]
     Refused(Refusal),
+    #[error("the server's answer is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("the server's answer cannot be used: {0}")]
+    BadAnswer(String),
     #[error("the server is missing records of this desktop before #{}", .0.expected_seq)]
     Gap(Gap),
     #[error(transparent)]
@@ -29,11 +48,21 @@ pub enum SyncError {
 
 impl From<SyncError> for AppError {
     fn from(e: SyncError) -> Self {
+        let server = |code: &str, message: String| AppError::Conflict(FieldError::new("server", code, message));
+        // 401 and 403 keep the server's own reason (`server.revoked_device`...) as a parameter.
+        let refused = |code: &str, r: Refusal| {
+            AppError::Conflict(FieldError::new("server", code, r.message).param("reason", r.code))
+        };
         match e {
             SyncError::Store(s) => s.into(),
             SyncError::Exchange(x) => x.into(),
-            SyncError::Network(n) => AppError::Conflict(FieldError::new("server", "sync.network", n.to_string())),
-            SyncError::Refused(r) => AppError::Conflict(FieldError::new("server", &r.code, r.message)),
+            SyncError::Network(n) => server("sync.network", n.to_string()),
+            SyncError::BadUrl(u) => server("sync.bad_url", format!("not a server address: {u}")),
+            e @ SyncError::InsecureUrl(_) => server("sync.insecure_url", e.to_string()),
+            SyncError::Unauthorised(r) => refused("sync.unauthorised", r),
+            SyncError::Forbidden(r) => refused("sync.forbidden", r),
+            SyncError::Refused(r) => server(&r.code, r.message),
+            e @ (SyncError::TooLarge(_) | SyncError::BadAnswer(_)) => server("sync.bad_answer", e.to_string()),
             SyncError::Gap(g) => AppError::Conflict(
                 FieldError::new("server", "exchange.gap", "the server is missing earlier records of this desktop")
                     .param("expected_seq", g.expected_seq.to_string()),
@@ -50,23 +79,95 @@ pub struct SyncReport {
     pub pulled: ApplyReport,
 }
 
-async fn answer<T: serde::de::DeserializeOwned>(resp: reqwest::Response) -> Result<T, SyncError> {
-    if resp.status().is_success() {
-        return Ok(resp.json().await?);
+/// `https://` anywhere; plain `http://` only to this computer (127.0.0.0/8, ::1, localhost),
+/// where nothing crosses a network (the tests, or a tunnel's local end).
+pub fn server_url(base: &str) -> Result<Url, SyncError> {
+    let url = Url::parse(base.trim()).map_err(|_| SyncError::BadUrl(base.to_string()))?;
+    let loopback = match url.host_str() {
+        Some(h) if h.eq_ignore_ascii_case("localhost") => true,
+        Some(h) => {
+            h.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback())
+        }
+        None => return Err(SyncError::BadUrl(base.to_string())),
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err(SyncError::InsecureUrl(base.to_string())),
+        _ => Err(SyncError::BadUrl(base.to_string())),
     }
-    let status = resp.status();
-    Err(SyncError::Refused(
-        resp.json::<Refusal>().await.unwrap_or(Refusal { code: "sync.http".into(), message: format!("HTTP {status}") }),
-    ))
 }
 
-/// One sync round with the server at `base` (`http://host:port`).
+/// The server, as this desktop talks to it: every request signed, every answer capped.
+struct Server<'a> {
+    http: reqwest::Client,
+    base: Url,
+    keys: &'a DeviceKeys,
+}
+
+impl Server<'_> {
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Result<T, SyncError> {
+        let mut url = self.base.clone();
+        url.set_path(&format!("{}{path}", self.base.path().trim_end_matches('/')));
+        url.set_query(None);
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        // What the server sees as the request target: the path and query exactly as sent.
+        let target = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        let time = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        let sig = sign_request(self.keys, method.as_str(), &target, time, &body);
+        let mut request = self.http.request(method, url);
+        for (name, value) in sig.headers() {
+            request = request.header(name, value);
+        }
+        if !body.is_empty() {
+            request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(body);
+        }
+        let mut resp = request.send().await?;
+        let status = resp.status();
+        if resp.content_length().is_some_and(|n| n > RESPONSE_CAP as u64) {
+            return Err(SyncError::TooLarge(RESPONSE_CAP));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp.chunk().await? {
+            if bytes.len() + chunk.len() > RESPONSE_CAP {
+                return Err(SyncError::TooLarge(RESPONSE_CAP));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| SyncError::BadAnswer(e.to_string()));
+        }
+        let refusal = serde_json::from_slice::<Refusal>(&bytes)
+            .unwrap_or(Refusal { code: "sync.http".into(), message: format!("HTTP {status}") });
+        Err(match status {
+            StatusCode::UNAUTHORIZED => SyncError::Unauthorised(refusal),
+            StatusCode::FORBIDDEN => SyncError::Forbidden(refusal),
+            _ => SyncError::Refused(refusal),
+        })
+    }
+}
+
+/// One sync round with the server at `base` (`https://host`, or `http://127.0.0.1:port`).
 pub async fn sync(store: &Store, keys: &DeviceKeys, base: &str) -> Result<SyncReport, SyncError> {
-    let base = base.trim_end_matches('/');
-    let http = reqwest::Client::new();
+    let http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(30))
+        .read_timeout(Duration::from_secs(120))
+        .build()?;
+    let server = Server { http, base: server_url(base)?, keys };
     let mut report = SyncReport::default();
 
-    let heads: Vec<ServerHead> = answer(http.get(format!("{base}/v1/heads")).send().await?).await?;
+    let heads: Vec<ServerHead> = server.call(Method::GET, "/v1/heads", &[], Vec::new()).await?;
     let mut at = heads.iter().find(|h| h.device_id == keys.device_id).map_or(0, |h| h.last_seq);
     loop {
         let mut records = store.changes_since(&keys.device_id, at).await?;
@@ -75,49 +176,97 @@ pub async fn sync(store: &Store, keys: &DeviceKeys, base: &str) -> Result<SyncRe
         }
         records.truncate(BATCH);
         at = records.last().map_or(at, |r| r.seq);
-        let batch = sign_batch(store, keys, records).await?;
-        let done: AppendReport = answer(http.post(format!("{base}/v1/records")).json(&batch).send().await?).await?;
+        let batch = serde_json::to_vec(&sign_batch(store, keys, records).await?).expect("a batch serialises");
+        let done: AppendReport = server.call(Method::POST, "/v1/records", &[], batch).await?;
         if let Some(g) = done.gaps.into_iter().next() {
             return Err(SyncError::Gap(g));
         }
         report.pushed += done.applied;
     }
 
-    let since: Vec<String> =
-        store.series_heads().await?.iter().map(|h| format!("{}:{}", h.device_id, h.last_seq)).collect();
-    let series: Vec<SeriesRecords> =
-        answer(http.get(format!("{base}/v1/records")).query(&[("since", since.join(","))]).send().await?).await?;
-    for s in series.into_iter().filter(|s| s.device_id != keys.device_id) {
-        // A server reply is checked like a bundle: only shipped entities, then the import's checks.
-        let records = ansinh_store::WireRecord::check_all(s.records)?;
-        if records.iter().any(|r| r.device_id != s.device_id) {
-            return Err(SyncError::Refused(Refusal {
-                code: "exchange.damaged".into(),
-                message: "the server mixed another device's records into a series".into(),
-            }));
+    // Pages until the server says no more; each asks past what the previous one brought.
+    let mut since: BTreeMap<String, i64> =
+        store.series_heads().await?.into_iter().map(|h| (h.device_id, h.last_seq)).collect();
+    loop {
+        let text: Vec<String> = since.iter().map(|(d, s)| format!("{d}:{s}")).collect();
+        let page: RecordsPage =
+            server.call(Method::GET, "/v1/records", &[("since", &text.join(","))], Vec::new()).await?;
+        let mut moved = false;
+        for s in page.series {
+            // A server reply is checked like a bundle: only shipped entities, then the import's checks.
+            let records = ansinh_store::WireRecord::check_all(s.records)?;
+            if records.iter().any(|r| r.device_id != s.device_id) {
+                return Err(SyncError::BadAnswer(format!(
+                    "records of another device in the series of {}",
+                    s.device_id
+                )));
+            }
+            let (Some(first), Some(last)) = (records.first(), records.last()) else { continue };
+            let from = since.get(&s.device_id).copied().unwrap_or(0);
+            if first.seq <= from || last.seq <= from {
+                return Err(SyncError::BadAnswer(format!("records of {} not after #{from}", s.device_id)));
+            }
+            since.insert(s.device_id.clone(), last.seq);
+            moved = true;
+            if s.device_id == keys.device_id {
+                continue;
+            }
+            let origin = BundleOrigin {
+                payload_hash: format!("sync:{}:{}-{}", s.device_id, first.seq, last.seq),
+                device_id: s.device_id.clone(),
+                ward: s.ward.clone(),
+                signing_key: s.signing_key.clone(),
+                first_seq: first.seq,
+                last_seq: last.seq,
+                via: ansinh_store::Via::Server,
+                audit: None,
+            };
+            let r = store.import_changes(&records, Some(&origin), false).await?;
+            let p = &mut report.pulled;
+            p.received += r.received;
+            p.applied += r.applied;
+            p.already_had += r.already_had;
+            p.gaps.extend(r.gaps);
+            for (e, n) in r.entities {
+                *p.entities.entry(e).or_default() += n;
+            }
+            p.review = r.review;
+            p.waiting = r.waiting;
         }
-        let (Some(first), Some(last)) = (records.first(), records.last()) else { continue };
-        let origin = BundleOrigin {
-            payload_hash: format!("sync:{}:{}-{}", s.device_id, first.seq, last.seq),
-            device_id: s.device_id.clone(),
-            ward: s.ward.clone(),
-            signing_key: s.signing_key.clone(),
-            first_seq: first.seq,
-            last_seq: last.seq,
-            via: ansinh_store::Via::Server,
-            audit: None,
-        };
-        let r = store.import_changes(&records, Some(&origin), false).await?;
-        let p = &mut report.pulled;
-        p.received += r.received;
-        p.applied += r.applied;
-        p.already_had += r.already_had;
-        p.gaps.extend(r.gaps);
-        for (e, n) in r.entities {
-            *p.entities.entry(e).or_default() += n;
+        if !page.more {
+            break;
         }
-        p.review = r.review;
-        p.waiting = r.waiting;
+        if !moved {
+            return Err(SyncError::BadAnswer("a page that brings nothing says there is more".into()));
+        }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_this_computer() {
+        for ok in [
+            "https://ansinh.example",
+            "https://ansinh.example:8443/sync/",
+            "http://127.0.0.1:8080",
+            "http://127.8.9.10",
+            "http://[::1]:8080",
+            "http://localhost:8080",
+            "http://LOCALHOST",
+        ] {
+            assert!(server_url(ok).is_ok(), "{ok}");
+        }
+        for insecure in ["http://ansinh.example", "http://127.0.0.1.example", "http://0.0.0.0", "http://[::2]:80"] {
+            let e = server_url(insecure).unwrap_err();
+            assert_eq!(AppError::from(e).code(), "sync.insecure_url", "{insecure}");
+        }
+        for bad in ["ansinh.example", "ftp://ansinh.example", "file:///etc/passwd", ""] {
+            let e = server_url(bad).unwrap_err();
+            assert_eq!(AppError::from(e).code(), "sync.bad_url", "{bad}");
+        }
+    }
 }

@@ -1,11 +1,15 @@
-//! The central ansinh server (docs/EXCHANGE.md, "Server"): desktops push their signed change
-//! records and pull everyone else's; the storage is one trait with PostgreSQL and SQLite
-//! implementations. The sync client the `ansinh sync` command uses is here too.
+//! The central ansinh server (docs/EXCHANGE.md, "Server"): enrolled desktops push their signed
+//! change records and pull what their role lets them read; every request is signed by the
+//! device (`auth`), the registry of devices is `devices`, the storage is one trait with
+//! PostgreSQL and SQLite implementations. The sync client the `ansinh sync` command uses is here too.
 
+mod auth;
 pub mod client;
+pub mod devices;
 mod error;
 pub mod http;
 pub mod records;
 
+pub use devices::{Device, DeviceRegistry, Enrolment, Role, Scope};
 pub use error::RecordError;
-pub use records::{AppendReport, PgRecords, RecordStore, SeriesRecords, ServerHead, SqliteRecords};
+pub use records::{AppendReport, PgRecords, RecordStore, RecordsPage, SeriesRecords, ServerHead, SqliteRecords};

@@ -1,11 +1,14 @@
 //! The five-ward story merged at the city through the server, on PostgreSQL and on SQLite:
-//! the same database and review items as merging the bundles. And what the HTTP API refuses.
+//! the same database and review items as merging the bundles; each ward reads its own ward only.
+//! And what the HTTP API refuses.
 
 mod support;
 use ansinh_exchange::sign_batch;
+use ansinh_server::RecordStore;
 use ansinh_server::client::sync;
-use ansinh_server::http::Refusal;
+use std::sync::Arc;
 use support::desks::{Desk, five_wards};
+use support::{enrol, enrol_city, post, refused};
 
 type Item = (String, String, String, String, serde_json::Value);
 
@@ -14,9 +17,14 @@ async fn review(d: &Desk) -> Vec<Item> {
     items.into_iter().map(|i| (i.kind, i.entity, i.entity_id, i.other_id, i.sides)).collect()
 }
 
-async fn city_by_server_matches_city_by_bundles(base: &str) {
+async fn city_by_server_matches_city_by_bundles<S: RecordStore>(server: S) {
+    let server = Arc::new(server);
+    let base = &support::spawn(server.clone()).await;
     let city = Desk::new().await;
     let s = five_wards(&city).await;
+    for (w, ward) in s.wards.iter().zip(["90001", "90001", "90003", "90004", "90005"]) {
+        enrol(&server, w, ward).await;
+    }
     for b in &s.bundles {
         if let Err(e) = city.import(b).await {
             assert_eq!(e.full_code(), "exchange.replayed");
@@ -28,6 +36,7 @@ async fn city_by_server_matches_city_by_bundles(base: &str) {
         assert!(r.pushed > 0);
     }
     let online = Desk::new().await;
+    enrol_city(&server, &online).await;
     let r = sync(&online.store, &online.keys, base).await.unwrap();
     assert!(r.pulled.applied > 0 && r.pulled.gaps.is_empty(), "{r:?}");
     assert_eq!(online.dump().await, city.dump().await);
@@ -36,36 +45,38 @@ async fn city_by_server_matches_city_by_bundles(base: &str) {
     assert_eq!(kinds, ["conflict", "duplicate_person", "money_conflict"]);
     assert_eq!(items, review(&city).await);
 
-    // A second round brings nothing new; a ward that synced first now gets the others too.
+    // A second round brings nothing new; the ward that synced first now gets its ward's other
+    // desktop's series (Đặng Thị Lan), and nothing of the other wards.
     let again = sync(&online.store, &online.keys, base).await.unwrap();
     assert_eq!((again.pushed, again.pulled.applied), (0, 0));
     let w1 = &s.wards[0];
     let r = sync(&w1.store, &w1.keys, base).await.unwrap();
     assert!(r.pulled.applied > 0);
-    assert_eq!(w1.store.count_beneficiaries().await.unwrap(), 7);
+    assert_eq!(w1.store.count_beneficiaries().await.unwrap(), 3);
+    let held: Vec<String> = w1.store.series_heads().await.unwrap().into_iter().map(|h| h.device_id).collect();
+    let mut own_ward = vec![w1.keys.device_id.clone(), s.wards[1].keys.device_id.clone()];
+    own_ward.sort();
+    assert_eq!(held, own_ward);
 
     // The HTTP API refuses a batch whose signature does not cover what it carries.
     let records = w1.store.changes_since(&w1.keys.device_id, 0).await.unwrap();
     let mut batch = sign_batch(&w1.store, &w1.keys, records).await.unwrap();
     batch.records[0].officer = "someone else".into();
-    let resp = reqwest::Client::new().post(format!("{base}/v1/records")).json(&batch).send().await.unwrap();
-    assert_eq!(resp.status(), 400);
-    assert_eq!(resp.json::<Refusal>().await.unwrap().code, "exchange.damaged");
+    assert_eq!(refused(post(&w1.keys, base, "/v1/records", &batch).await, 400).await, "exchange.damaged");
     batch.signature = "00".repeat(64);
-    let resp = reqwest::Client::new().post(format!("{base}/v1/records")).json(&batch).send().await.unwrap();
-    assert_eq!(resp.json::<Refusal>().await.unwrap().code, "exchange.bad_signature");
+    assert_eq!(refused(post(&w1.keys, base, "/v1/records", &batch).await, 400).await, "exchange.bad_signature");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_wards_through_the_server_on_postgres_match_the_bundles() {
     let Some(pg) = support::pg().await else { return };
-    city_by_server_matches_city_by_bundles(&support::spawn(pg).await).await;
+    city_by_server_matches_city_by_bundles(pg).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_wards_through_the_server_on_sqlite_match_the_bundles() {
     let (s, _dir) = support::sqlite().await;
-    city_by_server_matches_city_by_bundles(&support::spawn(s).await).await;
+    city_by_server_matches_city_by_bundles(s).await;
 }
 
 /// The client speaks HTTPS (rustls): a TLS URL with nothing behind it is a network error

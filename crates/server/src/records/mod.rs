@@ -1,12 +1,14 @@
 //! The central series storage: one trait, two engines. Appending runs the same checks as a
 //! bundle import (`ansinh_store::check_incoming` and `place`): a record already held is
 //! ignored, a gap stops the batch there, a tampered record, a broken chain or a second version
-//! of a seq refuses the whole batch, and a device's key is pinned on first use.
+//! of a seq refuses the whole batch. Only a device enrolled on the server (`crate::devices`)
+//! appends, with its enrolled key; reads are scoped (`Scope`) and paged (`since` takes a limit).
 
 mod pg;
 mod sqlite;
 
 use crate::RecordError;
+use crate::devices::{DeviceRegistry, Scope};
 use ansinh_store::{BundleOrigin, ChangeRecord, Gap, WireRecord};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -26,7 +28,7 @@ pub struct AppendReport {
     pub gaps: Vec<Gap>,
 }
 
-/// How far one device's series goes on the server, with its pinned key and ward.
+/// How far one device's series goes on the server, with its enrolled key and ward.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerHead {
     pub device_id: String,
@@ -46,19 +48,29 @@ pub struct SeriesRecords {
     pub records: Vec<WireRecord>,
 }
 
-pub trait RecordStore: Send + Sync + 'static {
-    /// Appends a verified batch of `origin`'s device (every record must be of that device).
+/// One page of `GET /v1/records`: at most the asked number of records, whole series first;
+/// `more` when the reader must ask again (with `since` moved past what it got).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordsPage {
+    pub series: Vec<SeriesRecords>,
+    pub more: bool,
+}
+
+pub trait RecordStore: DeviceRegistry {
+    /// Appends a verified batch of `origin`'s device (every record must be of that device),
+    /// which must be enrolled, active and signing with its enrolled key; the ward stored for
+    /// the series is the enrolled one.
     fn append(
         &self,
         origin: &BundleOrigin,
         records: &[ChangeRecord],
     ) -> impl Future<Output = Result<AppendReport>> + Send;
 
-    /// The last record of every series held, by device id.
-    fn heads(&self) -> impl Future<Output = Result<Vec<ServerHead>>> + Send;
+    /// The last record of every series in `scope`, by device id.
+    fn heads(&self, scope: &Scope) -> impl Future<Output = Result<Vec<ServerHead>>> + Send;
 
-    /// A device's records after `seq`, in series order.
-    fn since(&self, device_id: &str, seq: i64) -> impl Future<Output = Result<Vec<ChangeRecord>>> + Send;
+    /// At most `limit` of a device's records after `seq`, in series order.
+    fn since(&self, device_id: &str, seq: i64, limit: usize) -> impl Future<Output = Result<Vec<ChangeRecord>>> + Send;
 }
 
 /// A batch holds one device's series, the device its manifest was signed for.
@@ -67,4 +79,23 @@ pub(crate) fn one_series(origin: &BundleOrigin, records: &[ChangeRecord]) -> Res
         return Err(RecordError::refused("exchange.damaged", "a batch holds the records of its own device only"));
     }
     Ok(())
+}
+
+/// A shared store: the server and the code that enrols devices beside it (tests, tools).
+impl<S: RecordStore> RecordStore for std::sync::Arc<S> {
+    fn append(
+        &self,
+        origin: &BundleOrigin,
+        records: &[ChangeRecord],
+    ) -> impl Future<Output = Result<AppendReport>> + Send {
+        (**self).append(origin, records)
+    }
+
+    fn heads(&self, scope: &Scope) -> impl Future<Output = Result<Vec<ServerHead>>> + Send {
+        (**self).heads(scope)
+    }
+
+    fn since(&self, device_id: &str, seq: i64, limit: usize) -> impl Future<Output = Result<Vec<ChangeRecord>>> + Send {
+        (**self).since(device_id, seq, limit)
+    }
 }

@@ -35,6 +35,13 @@ export const errorCodes = [
   'value.not_canonical',
   'review.not_a_conflict',
   'review.unknown_side',
+  'sync.network',
+  'sync.bad_url',
+  'sync.insecure_url',
+  'sync.unauthorised',
+  'sync.forbidden',
+  'sync.bad_answer',
+  'sync.http',
 ] as const;
 
 export const vi = {
@@ -147,6 +154,16 @@ export const vi = {
   'error.value.not_canonical': 'Giá trị không đúng dạng ứng dụng lưu',
   'error.review.not_a_conflict': 'Chỉ mục sửa cùng lúc mới chọn giữ một bản',
   'error.review.unknown_side': 'Bản đã chọn không còn là một bên của mục này',
+  'error.sync.network': 'Không kết nối được máy chủ: dữ liệu vẫn an toàn ở máy này, hãy đồng bộ lại sau',
+  'error.sync.bad_url': 'Địa chỉ máy chủ không hợp lệ (cần dạng https://...)',
+  'error.sync.insecure_url':
+    'Không gửi dữ liệu qua http:// không mã hóa: dùng địa chỉ https:// của máy chủ (http:// chỉ dùng được với chính máy này)',
+  'error.sync.unauthorised':
+    'Máy chủ không chấp nhận chữ ký của máy này (đồng hồ máy lệch quá 5 phút hoặc yêu cầu bị sửa trên đường đi)',
+  'error.sync.forbidden':
+    'Máy chủ từ chối máy này: máy chưa được đăng ký hoặc đã bị thu hồi trên máy chủ; hãy liên hệ quản trị viên thành phố',
+  'error.sync.bad_answer': 'Câu trả lời của máy chủ không dùng được (quá lớn hoặc sai định dạng): không có gì được ghi',
+  'error.sync.http': 'Máy chủ trả lời lỗi: hãy thử lại sau hoặc liên hệ quản trị viên',
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -259,4 +276,14 @@ export const en: Record<keyof typeof vi, string> = {
   'error.value.not_canonical': 'The value is not in the form the app stores',
   'error.review.not_a_conflict': 'Only a two-desktop conflict is settled by keeping one version',
   'error.review.unknown_side': 'The chosen version is no longer a side of this item',
+  'error.sync.network': 'Cannot reach the server: the data is safe on this desktop, sync again later',
+  'error.sync.bad_url': 'Not a valid server address (it looks like https://...)',
+  'error.sync.insecure_url':
+    'Data is not sent over unencrypted http://: use the server\'s https:// address (http:// only works with this computer itself)',
+  'error.sync.unauthorised':
+    'The server did not accept this desktop\'s signature (its clock is more than 5 minutes off, or the request was changed on the way)',
+  'error.sync.forbidden':
+    'The server refuses this desktop: it is not enrolled there or was revoked; contact the city\'s administrator',
+  'error.sync.bad_answer': 'The server\'s answer cannot be used (too large or malformed): nothing was written',
+  'error.sync.http': 'The server answered with an error: try again later or contact the administrator',
 };
