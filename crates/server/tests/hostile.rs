@@ -19,7 +19,7 @@ use support::{enrol, post};
 
 /// `records` continuing `desk`'s series (hashed and chained by hand), in a batch signed with the
 /// desk's key.
-async fn batch(desk: &Desk, records: &[(&str, String, Value)]) -> SignedBatch {
+async fn batch(desk: &Desk, records: &[Forged<'_>]) -> SignedBatch {
     use ed25519_dalek::Signer;
     let own = desk.store.changes_since(&desk.keys.device_id, 0).await.unwrap();
     let last = own.last().unwrap();
@@ -105,6 +105,9 @@ fn payment(desk: &Desk, id: &str, person: &str, amount: i64) -> Value {
     })
 }
 
+/// A forged record: (entity, entity id, payload).
+type Forged<'a> = (&'a str, String, Value);
+
 fn id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
@@ -122,7 +125,7 @@ where
     w1.person("Nguyễn Thị Xuân", 1940, 101, "90001").await;
     assert!(sync(&w1.store, &w1.keys, base).await.unwrap().pushed > 0);
     let (p, other) = (id(), id());
-    let cases: Vec<(&str, Vec<(&str, String, Value)>)> = vec![
+    let cases: Vec<(&str, Vec<Forged>)> = vec![
         (
             "exchange.unknown_entity",
             vec![(
