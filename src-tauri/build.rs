@@ -51,6 +51,7 @@ const APP_COMMANDS: &[&str] = &[
     "exchange_read_device",
     "exchange_register_device",
     "exchange_revoke_device",
+    "reference_import",
     "exchange_export",
     "exchange_import",
     "exchange_receipt",

@@ -7,7 +7,7 @@ use crate::state::{AppState, require};
 use ansinh_core::AppError;
 use ansinh_core::auth::Permission;
 use ansinh_exchange::{DeviceKeys, ImportOutcome, Manifest, PublicKeys, parse_recipient};
-use ansinh_store::{DeviceRole, DeviceView, PeerAudit};
+use ansinh_store::{DeviceRole, DeviceView, PeerAudit, ReferenceReport};
 use ansinh_store::{ReceiptView, ReviewItem, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -161,6 +161,14 @@ pub async fn exchange_import(state: State<'_, AppState>, file: PickedFile, dry_r
     let a = require(&state, Permission::Administer)?;
     let k = keys(&a.store).await?;
     Ok(ansinh_exchange::import_bundle(&a.store, &k, &file.bytes, dry_run).await?)
+}
+
+/// Applies the city office's signed reference file (units, groups, levels, providers): only
+/// from the registered city office, only a newer version, all or nothing.
+#[tauri::command]
+pub async fn reference_import(state: State<'_, AppState>, file: PickedFile) -> Cmd<ReferenceReport> {
+    let a = require(&state, Permission::Administer)?;
+    Ok(ansinh_exchange::import_reference_file(&a.store, &String::from_utf8_lossy(&file.bytes)).await?)
 }
 
 /// Writes a signed receipt of everything this desktop holds into the export folder.

@@ -78,6 +78,7 @@ pub fn run() {
             exchange::exchange_read_device,
             exchange::exchange_register_device,
             exchange::exchange_revoke_device,
+            exchange::reference_import,
             exchange::exchange_export,
             exchange::exchange_import,
             exchange::exchange_receipt,

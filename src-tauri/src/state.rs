@@ -397,6 +397,7 @@ mod tests {
         ("exchange_read_device", Some("Administer")),
         ("exchange_register_device", Some("Administer")),
         ("exchange_revoke_device", Some("Administer")),
+        ("reference_import", Some("Administer")),
         ("exchange_export", Some("Administer")),
         ("exchange_import", Some("Administer")),
         ("exchange_receipt", Some("Administer")),

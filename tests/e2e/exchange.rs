@@ -115,9 +115,28 @@ async fn a_ward_bundle_is_previewed_then_imported_and_an_own_bundle_exported() {
     assert!(records[0].payload.contains("Trần Thị Bình"));
     assert_eq!(manifest.device_id, app.text("exchange-device").await);
 
+    // The city office's signed reference file: registered as the city office, its file applies.
+    let city = Store::open(&dir.path().join("city.db")).await.unwrap();
+    city.set_office(None).await.unwrap();
+    let city_keys = DeviceKeys::load_or_create(&city).await.unwrap();
+    let register = json!({ "key": serde_json::to_string(&city_keys.public("")).unwrap(), "name": "Thành phố",
+        "role": "city", "ward": "" });
+    app.invoke("exchange_register_device", register).await.expect("register the city office");
+    let reference = ansinh_exchange::make_reference_file(&city, &city_keys).await.unwrap();
+    let reference_path = dir.path().join("tham-chieu.json");
+    std::fs::write(&reference_path, serde_json::to_string(&reference).unwrap()).unwrap();
+    pick_file(&app, "exchange-reference-file", &reference_path).await;
+    let applied = app.wait_text("exchange-reference-result", |t| !t.is_empty(), TIMEOUT).await;
+    assert!(applied.contains("phiên bản 1"), "{applied}");
+    // The same file again: refused as not newer, translated.
+    pick_file(&app, "exchange-reference-file", &reference_path).await;
+    let refusal = app.wait_text("form-error", |t| t.contains("không mới hơn"), TIMEOUT).await;
+    assert!(refusal.contains("phiên bản 1"), "{refusal}");
+
     // Revoked from the page: the device stays listed as revoked.
     app.click("exchange-revoke").await;
     app.wait_text("exchange-devices", |t| t.contains("Đã thu hồi"), TIMEOUT).await;
+    app.screenshot_office("exchange-devices.png").await;
     app.close().await;
 }
 

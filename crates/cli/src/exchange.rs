@@ -73,6 +73,35 @@ pub enum KeysAction {
 }
 
 #[derive(Subcommand)]
+pub enum ReferenceAction {
+    /// Write the signed reference file (units, groups, levels, providers) for the wards: the
+    /// city office's desktop only; each file's version is one more than the last.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Apply the city office's reference file (its signer must be registered here as the city
+    /// office, its version newer than the last applied; all or nothing).
+    Import { file: PathBuf },
+}
+
+pub async fn reference(store: &Store, action: ReferenceAction) -> Result<(), AppError> {
+    match action {
+        ReferenceAction::Export { out } => {
+            let keys = DeviceKeys::load_or_create(store).await?;
+            let file = ansinh_exchange::make_reference_file(store, &keys).await?;
+            write(&out, json(&file).as_bytes())?;
+            eprintln!("reference file written to {}", out.display());
+        }
+        ReferenceAction::Import { file } => {
+            let text = String::from_utf8_lossy(&read(&file)?).into_owned();
+            println!("{}", json(&ansinh_exchange::import_reference_file(store, &text).await?));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Subcommand)]
 pub enum ReviewAction {
     /// Open review items (conflicts, money conflicts, duplicate persons) with every side.
     List,

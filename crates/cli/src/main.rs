@@ -220,6 +220,11 @@ enum Command {
         #[command(subcommand)]
         action: exchange::KeysAction,
     },
+    /// Reference data sent down by the city office as its own signed, versioned file.
+    Reference {
+        #[command(subcommand)]
+        action: exchange::ReferenceAction,
+    },
     /// What a merge could not decide: conflicts, money conflicts, duplicate persons.
     Review {
         #[command(subcommand)]
@@ -519,6 +524,7 @@ async fn run(cli: Cli) -> Result<(), AppError> {
         Command::Bundle { action } => exchange::bundle(&store, action).await?,
         Command::Sync { server } => exchange::sync(&store, &server).await?,
         Command::Keys { action } => exchange::keys(&store, action).await?,
+        Command::Reference { action } => exchange::reference(&store, action).await?,
         Command::Review { action } => exchange::review(&store, action).await?,
         Command::Office { role } => exchange::office(&store, role).await?,
         Command::Rebuild { out } => exchange::rebuild(&store, out).await?,

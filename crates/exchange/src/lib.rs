@@ -9,6 +9,7 @@ mod bundle;
 mod error;
 mod keys;
 mod receipt;
+mod reference;
 mod request;
 
 pub use batch::{SignedBatch, sign_batch, verify_batch};
@@ -16,6 +17,7 @@ pub use bundle::{BUNDLE_FORMAT, ImportOutcome, Manifest, export_bundle, import_b
 pub use error::ExchangeError;
 pub use keys::{DeviceKeys, PublicKeys, fingerprint, parse_recipient};
 pub use receipt::{Receipt, import_receipt, make_receipt};
+pub use reference::{ReferenceFile, import_reference_file, make_reference_file};
 pub use request::{
     DEVICE_HEADER, NONCE_HEADER, REQUEST_WINDOW_SECS, RequestSignature, SIGNATURE_HEADER, TIME_HEADER, sign_request,
     verify_request,

@@ -446,3 +446,74 @@ async fn sqlx_rewrite(db: &std::path::Path) -> usize {
     }
     n
 }
+
+/// Signs `body` as a reference file with the key in `desk`'s database (what the city's
+/// desktop does; a forger with some other key does the same).
+async fn signed_reference(desk: &Desk, body: &Value) -> String {
+    let key = SigningKey::from_bytes(
+        &hex::decode(desk.store.setting("exchange.signing_key").await.unwrap().unwrap()).unwrap().try_into().unwrap(),
+    );
+    let body = body.to_string();
+    let sig = key.sign(&[b"ansinh-reference-v1\0".as_slice(), body.as_bytes()].concat());
+    json!({ "body": body, "signature": hex::encode(sig.to_bytes()) }).to_string()
+}
+
+fn reference_body(desk: &Desk, version: i64, tables: Value) -> Value {
+    json!({
+        "format": 1, "issuer_device": desk.store.device_id(), "version": version, "issued_at": "x",
+        "issuer_signing_key": desk.keys.public("").signing_key, "tables": tables,
+    })
+}
+
+#[tokio::test]
+async fn reference_data_comes_down_only_in_the_city_offices_signed_versioned_file() {
+    let city = Desk::new().await;
+    city.store.set_office(None).await.unwrap();
+    let ward = Desk::new().await;
+    let other_ward = Desk::new().await;
+    ward.register(&city, None).await;
+    ward.register(&other_ward, Some("90002")).await;
+    assert_eq!(ward.store.refs().await.unwrap().group("cao_tuoi_ngheo_80").unwrap().coefficient_permille, 2000);
+
+    // The city's real file: a new coefficient reaches the ward, audited there.
+    let mut c = sqlx_connect(city.store.path()).await;
+    sqlx::query("UPDATE allowance_groups SET coefficient_permille = 2500 WHERE code = 'cao_tuoi_ngheo_80'")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    let file =
+        serde_json::to_string(&ansinh_exchange::make_reference_file(&city.store, &city.keys).await.unwrap()).unwrap();
+    let done = ansinh_exchange::import_reference_file(&ward.store, &file).await.unwrap();
+    assert_eq!(done.version, 1);
+    assert_eq!(ward.store.refs().await.unwrap().group("cao_tuoi_ngheo_80").unwrap().coefficient_permille, 2500);
+    assert!(ward.store.audit_entries(3, 0).await.unwrap().iter().any(|e| e.action == "reference.import"));
+
+    // Every refusal leaves every table as it was.
+    let code = |r: Result<ansinh_store::ReferenceReport, ansinh_exchange::ExchangeError>| r.unwrap_err().full_code();
+    let before = ward.store.dump_every_table().await.unwrap();
+    // The same file again: not newer.
+    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &file).await), "reference.stale");
+    // A registered ward desktop's file, and an unregistered one's.
+    let from_ward = signed_reference(&other_ward, &reference_body(&other_ward, 9, json!({}))).await;
+    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &from_ward).await), "reference.not_city");
+    let stranger = Desk::new().await;
+    let from_stranger = signed_reference(&stranger, &reference_body(&stranger, 9, json!({}))).await;
+    assert_eq!(
+        code(ansinh_exchange::import_reference_file(&ward.store, &from_stranger).await),
+        "exchange.unknown_device"
+    );
+    // The city's key, but a changed body; a table no reference file carries; a bad row.
+    let tampered = file.replace("2500", "9000");
+    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &tampered).await), "exchange.bad_signature");
+    let users = signed_reference(&city, &reference_body(&city, 5, json!({"users": [{"username": "evil"}]}))).await;
+    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &users).await), "reference.unknown_table");
+    let bad_row = json!({"allowance_groups": [{"code": "x", "scheme": "social_assistance", "name_vi": "x", "name_en": "x", "coefficient_permille": -5}]});
+    let bad = signed_reference(&city, &reference_body(&city, 5, bad_row)).await;
+    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &bad).await), "reference.invalid_row");
+    assert_eq!(ward.store.dump_every_table().await.unwrap(), before);
+}
+
+async fn sqlx_connect(db: &std::path::Path) -> sqlx::SqliteConnection {
+    use sqlx::Connection;
+    sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap()
+}

@@ -9,6 +9,7 @@ import type {
   DeviceRole,
   DeviceView,
   PublicKeys,
+  ReferenceReport,
   ReviewItem,
   SavedBundle,
   Account,
@@ -139,6 +140,7 @@ export interface Backend {
   exchange_read_device(args: { key: string }): Promise<PublicKeys>;
   exchange_register_device(args: { key: string; name: string; role: DeviceRole; ward: string }): Promise<DeviceView>;
   exchange_revoke_device(args: { deviceId: string }): Promise<DeviceView>;
+  reference_import(args: { file: PickedFile }): Promise<ReferenceReport>;
   exchange_export(args: { office: string; since: number | null }): Promise<SavedBundle>;
   exchange_import(args: { file: PickedFile; dryRun: boolean }): Promise<BundleImport>;
   exchange_receipt(): Promise<string>;
@@ -226,6 +228,7 @@ export const tauriBackend: Backend = {
   exchange_read_device: (args) => call('exchange_read_device', args),
   exchange_register_device: (args) => call('exchange_register_device', args),
   exchange_revoke_device: (args) => call('exchange_revoke_device', args),
+  reference_import: (args) => call('reference_import', args),
   exchange_export: (args) => call('exchange_export', args),
   exchange_import: (args) => call('exchange_import', args),
   exchange_receipt: () => call('exchange_receipt'),

@@ -84,7 +84,7 @@ import type { BackupInfo, BackupList, LegalBasisInput, LegalBasisRecord } from '
 import { maskAccountNumber } from './format';
 import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
 import { FakeExchange } from './fake-exchange';
-import type { BundleImport, DeviceRole, DeviceView, ExchangeOverview, PublicKeys, ReviewItem, SavedBundle } from './types';
+import type { BundleImport, DeviceRole, DeviceView, ExchangeOverview, PublicKeys, ReferenceReport, ReviewItem, SavedBundle } from './types';
 
 export interface FakeCall {
   cmd: keyof Backend;
@@ -1032,6 +1032,9 @@ export class FakeBackend implements Backend {
   }
   exchange_revoke_device(args: { deviceId: string }): Promise<DeviceView> {
     return this.answer('exchange_revoke_device', args, () => this.exchange.revoke(args.deviceId));
+  }
+  reference_import(args: { file: PickedFile }): Promise<ReferenceReport> {
+    return this.answer('reference_import', args, () => ({ version: 1, rows: { allowance_groups: args.file.bytes.length } }));
   }
   exchange_export(args: { office: string; since: number | null }): Promise<SavedBundle> {
     return this.answer('exchange_export', args, () => this.exchange.export(args.office, args.since));

@@ -835,6 +835,7 @@ export interface DeviceView {
   revoked_at: string | null;
 }
 export type AuditStatus = 'ok' | 'unverified' | 'truncated' | 'rewritten';
+export interface ReferenceReport { version: number; rows: Record<string, number> }
 export interface PeerAudit { device_id: string; seq: number; hash: string; seen_at: string; status: AuditStatus; detail: string }
 export interface Office { name: string; recipient: string }
 export interface ReceiptView { office_device: string; device_id: string; acked_seq: number; received_at: string }
