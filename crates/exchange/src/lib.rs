@@ -7,12 +7,13 @@ mod batch;
 mod bundle;
 mod error;
 mod keys;
+pub mod limits;
 mod receipt;
 
-pub use batch::{SignedBatch, sign_batch, verify_batch};
-pub use bundle::{BUNDLE_FORMAT, ImportOutcome, Manifest, export_bundle, import_bundle, read_bundle};
+pub use batch::{SignedBatch, read_batch, sign_batch, verify_batch};
+pub use bundle::{BUNDLE_FORMAT, ImportOutcome, Manifest, export_bundle, import_bundle, parse_plaintext, read_bundle};
 pub use error::ExchangeError;
 pub use keys::{DeviceKeys, PublicKeys, parse_recipient};
-pub use receipt::{Receipt, import_receipt, make_receipt};
+pub use receipt::{CheckedReceipt, Receipt, import_receipt, make_receipt, read_receipt};
 
 pub type Result<T, E = ExchangeError> = std::result::Result<T, E>;

@@ -2,6 +2,7 @@
 //! the ward knows what the city has and where its next bundle starts. Not secret: plain JSON.
 
 use crate::keys::{DeviceKeys, verifying_from_hex};
+use crate::limits::{self, Oversize};
 use crate::{ExchangeError, Result};
 use ansinh_store::{BundleOrigin, SeriesHead, Store};
 use ed25519_dalek::{Signature, Signer};
@@ -51,9 +52,21 @@ pub async fn make_receipt(store: &Store, keys: &DeviceKeys) -> Result<Receipt> {
     Ok(Receipt { body, signature: hex::encode(sig.to_bytes()) })
 }
 
-/// Checks a receipt's signature (the office's key is pinned on first sight, like a device's)
-/// and records it. Returns the seq of this device the office has.
-pub async fn import_receipt(store: &Store, text: &str) -> Result<i64> {
+/// A receipt whose signature holds (by the key it names: who that office is, is the caller's
+/// question).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedReceipt {
+    pub office_device: String,
+    /// Ed25519 verifying key, hex.
+    pub office_signing_key: String,
+    pub signature: String,
+    pub heads: Vec<SeriesHead>,
+}
+
+/// Reads a receipt's text: bounded (`limits::RECEIPT_BYTES`), parsed, its signature checked.
+/// Touches nothing: [`import_receipt`] records it. Split out so a fuzzer reaches it.
+pub fn read_receipt(text: &str) -> Result<CheckedReceipt> {
+    limits::check(Oversize::Receipt, text.len() as u64)?;
     let r: Receipt = serde_json::from_str(text).map_err(|_| ExchangeError::NotABundle)?;
     let body: Body = serde_json::from_str(&r.body).map_err(|_| ExchangeError::NotABundle)?;
     let sig = hex::decode(&r.signature)
@@ -63,21 +76,32 @@ pub async fn import_receipt(store: &Store, text: &str) -> Result<i64> {
     verifying_from_hex(&body.office_signing_key)?
         .verify_strict(&[SIGN_CONTEXT, r.body.as_bytes()].concat(), &sig)
         .map_err(|_| ExchangeError::BadSignature)?;
+    Ok(CheckedReceipt {
+        office_device: body.office_device,
+        office_signing_key: body.office_signing_key,
+        signature: r.signature,
+        heads: body
+            .heads
+            .into_iter()
+            .map(|h| SeriesHead { device_id: h.device_id, last_seq: h.last_seq, last_hash: h.last_hash })
+            .collect(),
+    })
+}
+
+/// Checks a receipt's signature (the office's key is pinned on first sight, like a device's)
+/// and records it. Returns the seq of this device the office has.
+pub async fn import_receipt(store: &Store, text: &str) -> Result<i64> {
+    let r = read_receipt(text)?;
     // Pin the office key through the same bookkeeping bundles use (no records applied).
     let origin = BundleOrigin {
         payload_hash: format!("receipt:{}", r.signature),
-        device_id: body.office_device.clone(),
+        device_id: r.office_device.clone(),
         ward: String::new(),
-        signing_key: body.office_signing_key.clone(),
+        signing_key: r.office_signing_key.clone(),
         first_seq: 0,
         last_seq: 0,
     };
     store.import_changes(&[], Some(&origin), false).await?;
-    let heads: Vec<SeriesHead> = body
-        .heads
-        .into_iter()
-        .map(|h| SeriesHead { device_id: h.device_id, last_seq: h.last_seq, last_hash: h.last_hash })
-        .collect();
-    store.record_receipt(&body.office_device, &heads).await?;
-    Ok(heads.iter().find(|h| h.device_id == store.device_id()).map_or(0, |h| h.last_seq))
+    store.record_receipt(&r.office_device, &r.heads).await?;
+    Ok(r.heads.iter().find(|h| h.device_id == store.device_id()).map_or(0, |h| h.last_seq))
 }
