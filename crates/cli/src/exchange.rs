@@ -1,6 +1,7 @@
 //! The exchange subcommands: `bundle`, `keys`, `review`, `rebuild` (docs/EXCHANGE.md).
 
 use ansinh_core::AppError;
+use ansinh_exchange::limits::Oversize;
 use ansinh_exchange::{DeviceKeys, parse_recipient};
 use ansinh_store::Store;
 use clap::Subcommand;
@@ -93,8 +94,9 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).expect("serialisable")
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, AppError> {
-    std::fs::read(path).map_err(|e| AppError::File(format!("{}: {e}", path.display())))
+/// A bundle, receipt or key file, refused unread past its cap (`ansinh_exchange::limits`).
+fn read(path: &Path, what: Oversize) -> Result<Vec<u8>, AppError> {
+    Ok(ansinh_exchange::limits::read_file(path, what)?)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
@@ -121,7 +123,7 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
     match action {
         BundleAction::Export { since, to_key, to, out } => {
             let recipient = match (to_key, to) {
-                (Some(path), _) => parse_recipient(&String::from_utf8_lossy(&read(&path)?))?,
+                (Some(path), _) => parse_recipient(&String::from_utf8_lossy(&read(&path, Oversize::KeyFile)?))?,
                 (None, Some(name)) => {
                     let offices = store.recipients().await?;
                     let (_, r) =
@@ -134,13 +136,18 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
                 Some(s) => s,
                 None => store.acknowledged_seq().await?,
             };
-            let (bytes, manifest) = ansinh_exchange::export_bundle(store, &keys, since, &recipient).await?;
+            let (bytes, manifest) = ansinh_exchange::export_bundle(store, &keys, since, &recipient)
+                .await
+                .map_err(|e| e.about_file(&out.display().to_string()))?;
             write(&out, &bytes)?;
             println!("{}", json(&manifest));
             eprintln!("{} records written to {}", manifest.records, out.display());
         }
         BundleAction::Import { file, dry_run } => {
-            let outcome = ansinh_exchange::import_bundle(store, &keys, &read(&file)?, dry_run).await?;
+            let name = file.display().to_string();
+            let outcome = ansinh_exchange::import_bundle(store, &keys, &read(&file, Oversize::BundleFile)?, dry_run)
+                .await
+                .map_err(|e| e.about_file(&name))?;
             println!("{}", json(&outcome));
         }
         BundleAction::Receipt { out } => {
@@ -149,7 +156,10 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
             eprintln!("receipt written to {}", out.display());
         }
         BundleAction::ImportReceipt { file } => {
-            let seq = ansinh_exchange::import_receipt(store, &String::from_utf8_lossy(&read(&file)?)).await?;
+            let text = String::from_utf8_lossy(&read(&file, Oversize::Receipt)?).into_owned();
+            let seq = ansinh_exchange::import_receipt(store, &text)
+                .await
+                .map_err(|e| e.about_file(&file.display().to_string()))?;
             println!("the office has this desktop's records up to seq {seq}");
         }
     }
@@ -165,7 +175,7 @@ pub async fn keys(store: &Store, action: KeysAction) -> Result<(), AppError> {
             eprintln!("public keys written to {}", out.display());
         }
         KeysAction::AddOffice { name, key } => {
-            let text = String::from_utf8_lossy(&read(&key)?).into_owned();
+            let text = String::from_utf8_lossy(&read(&key, Oversize::KeyFile)?).into_owned();
             let recipient = parse_recipient(&text)?;
             store.add_recipient(&name, &recipient.to_string()).await?;
             println!("office {name} added");

@@ -4,13 +4,13 @@
 //! manifest carries the SHA-256 of those compressed bytes, so the signature covers everything.
 
 use crate::keys::{DeviceKeys, verifying_from_hex};
+use crate::limits::{self, Oversize};
 use crate::{ExchangeError, Result};
 use ansinh_store::{ApplyReport, BundleOrigin, ChangeRecord, SCHEMA_VERSION, Store};
 use ed25519_dalek::{Signature, Signer};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use crate::limits::{self, Oversize};
 use std::io::{BufRead, Read, Write};
 
 pub const BUNDLE_FORMAT: u32 = 1;
@@ -176,17 +176,19 @@ pub fn parse_plaintext(plain: &[u8]) -> Result<(Manifest, Vec<ChangeRecord>)> {
         return Err(ExchangeError::Damaged);
     }
     limits::check(Oversize::RecordCount, manifest.records as u64)?;
-    let records = inflate_records(payload, manifest.records)?;
+    let records = read_records(payload, manifest.records)?;
     if !manifest.covers(&records) {
         return Err(ExchangeError::Damaged);
     }
     Ok((manifest, records))
 }
 
-/// The records of a payload: first inflated into nothing to learn their size (a DEFLATE bomb
-/// is refused as `exchange.inflates_too_large` whatever it holds, having used no memory), then
-/// parsed line by line, each line bounded, never more lines than the manifest announced.
-fn inflate_records(payload: &[u8], announced: usize) -> Result<Vec<ChangeRecord>> {
+/// The records part of a plaintext (raw DEFLATE of JSON lines), read once the signature and
+/// the payload hash hold: first inflated into nothing to learn their size (a DEFLATE bomb is
+/// refused as `exchange.inflates_too_large` whatever it holds, having used no memory), then
+/// parsed line by line, each line bounded, never more lines than the manifest `announced`.
+/// Public so a fuzzer reaches it without forging a signature (`fuzz/fuzz_targets/bundle_records.rs`).
+pub fn read_records(payload: &[u8], announced: usize) -> Result<Vec<ChangeRecord>> {
     let inflated = std::io::copy(
         &mut flate2::read::DeflateDecoder::new(payload).take(limits::RECORDS_BYTES + 1),
         &mut std::io::sink(),

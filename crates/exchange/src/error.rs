@@ -1,6 +1,6 @@
 //! Why a bundle or receipt was refused: each has a stable code the UI translates.
 
-use crate::limits::{MIB, Oversize};
+use crate::limits::Oversize;
 use ansinh_core::{AppError, FieldError};
 use ansinh_store::StoreError;
 
@@ -34,7 +34,7 @@ pub enum ExchangeError {
 }
 
 fn limit_text(what: Oversize) -> String {
-    if what.is_count() { format!("{} records", what.limit()) } else { format!("{} MB", what.limit() / MIB) }
+    if what.is_count() { format!("{} records", what.limit()) } else { what.limit_text() }
 }
 
 impl ExchangeError {
@@ -83,11 +83,7 @@ impl From<ExchangeError> for AppError {
                 match &other {
                     ExchangeError::NothingToSend(s) => f = f.param("since", s.to_string()),
                     ExchangeError::TooLarge { what, file } => {
-                        f = if what.is_count() {
-                            f.param("limit", what.limit())
-                        } else {
-                            f.param("limit_mb", what.limit() / MIB)
-                        };
+                        f = f.param("limit", what.limit_text());
                         if let Some(name) = file {
                             f = f.param("file", name);
                         }

@@ -11,7 +11,9 @@ pub mod limits;
 mod receipt;
 
 pub use batch::{SignedBatch, read_batch, sign_batch, verify_batch};
-pub use bundle::{BUNDLE_FORMAT, ImportOutcome, Manifest, export_bundle, import_bundle, parse_plaintext, read_bundle};
+pub use bundle::{
+    BUNDLE_FORMAT, ImportOutcome, Manifest, export_bundle, import_bundle, parse_plaintext, read_bundle, read_records,
+};
 pub use error::ExchangeError;
 pub use keys::{DeviceKeys, PublicKeys, parse_recipient};
 pub use receipt::{CheckedReceipt, Receipt, import_receipt, make_receipt, read_receipt};

@@ -33,6 +33,9 @@ pub const RECORDS: usize = 1_000_000;
 /// A receipt: about 200 bytes per series the office holds (a few hundred devices).
 pub const RECEIPT_BYTES: u64 = 4 * MIB;
 
+/// An office's public-key file (`keys export-public`: about 300 bytes).
+pub const KEY_FILE_BYTES: u64 = 64 * 1024;
+
 /// A signed batch as the server reads it: the client sends at most 5,000 records (about 5 MB
 /// of JSON); 32 MiB leaves room for large rows. The server's body limit should be this value.
 pub const BATCH_BYTES: u64 = 32 * MIB;
@@ -53,6 +56,8 @@ pub enum Oversize {
     RecordCount,
     /// A receipt file ([`RECEIPT_BYTES`]).
     Receipt,
+    /// A public-key file ([`KEY_FILE_BYTES`]).
+    KeyFile,
     /// A signed batch's JSON ([`BATCH_BYTES`]).
     Batch,
     /// The number of records of a signed batch ([`BATCH_RECORDS`]).
@@ -68,8 +73,22 @@ impl Oversize {
             Oversize::Record => RECORD_BYTES as u64,
             Oversize::RecordCount => RECORDS as u64,
             Oversize::Receipt => RECEIPT_BYTES,
+            Oversize::KeyFile => KEY_FILE_BYTES,
             Oversize::Batch => BATCH_BYTES,
             Oversize::BatchRecords => BATCH_RECORDS as u64,
+        }
+    }
+
+    /// The limit as people read it: "128 MB", "64 KB", "1000000 records" (the refusal's
+    /// `limit` parameter; MB and KB read the same in Vietnamese).
+    pub fn limit_text(self) -> String {
+        let n = self.limit();
+        if self.is_count() {
+            n.to_string()
+        } else if n >= MIB {
+            format!("{} MB", n / MIB)
+        } else {
+            format!("{} KB", n / 1024)
         }
     }
 
@@ -79,7 +98,7 @@ impl Oversize {
 
     pub fn code(self) -> &'static str {
         match self {
-            Oversize::BundleFile | Oversize::Receipt | Oversize::Batch => "exchange.too_large",
+            Oversize::BundleFile | Oversize::Receipt | Oversize::KeyFile | Oversize::Batch => "exchange.too_large",
             Oversize::Records => "exchange.inflates_too_large",
             Oversize::Record => "exchange.record_too_large",
             Oversize::RecordCount | Oversize::BatchRecords => "exchange.too_many_records",
@@ -94,6 +113,7 @@ impl Oversize {
             Oversize::Record => "one record of the bundle",
             Oversize::RecordCount => "the bundle's record count",
             Oversize::Receipt => "the receipt file",
+            Oversize::KeyFile => "the public-key file",
             Oversize::Batch => "the signed batch",
             Oversize::BatchRecords => "the signed batch's record count",
         }
@@ -105,7 +125,7 @@ impl Oversize {
 }
 
 /// Refuses `len` (bytes or records) when it is over `what`'s limit.
-pub(crate) fn check(what: Oversize, len: u64) -> Result<()> {
+pub fn check(what: Oversize, len: u64) -> Result<()> {
     if len > what.limit() { Err(what.refuse()) } else { Ok(()) }
 }
 

@@ -32,17 +32,22 @@ fn refusal(name: &str, code: &str, message: String) -> FieldError {
     FieldError::new("file", code, format!("{name}: {message}")).param("file", name)
 }
 
+/// A size as people read it ("128 MB"; MB reads the same in Vietnamese).
+fn mb(bytes: u64) -> String {
+    format!("{} MB", bytes / MIB)
+}
+
 /// The file itself is larger than `limit` bytes.
 pub fn too_large(name: &str, limit: u64) -> AppError {
-    refusal(name, "file.too_large", format!("larger than the limit of {} MB: nothing read", limit / MIB))
-        .param("limit_mb", limit / MIB)
+    refusal(name, "file.too_large", format!("larger than the limit of {}: nothing read", mb(limit)))
+        .param("limit", mb(limit))
         .into()
 }
 
 pub(crate) fn unpacks_too_large(name: &str) -> AppError {
-    let mb = XLSX_UNPACKED_BYTES / MIB;
-    refusal(name, "file.unpacks_too_large", format!("the workbook unpacks to more than {mb} MB: nothing read"))
-        .param("limit_mb", mb)
+    let limit = mb(XLSX_UNPACKED_BYTES);
+    refusal(name, "file.unpacks_too_large", format!("the workbook unpacks to more than {limit}: nothing read"))
+        .param("limit", limit)
         .into()
 }
 

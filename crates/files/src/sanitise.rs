@@ -46,9 +46,7 @@ pub fn file_name_part(value: &str, max_chars: usize) -> String {
         return "khong-ten".into();
     }
     let device = RESERVED.contains(&out.as_str())
-        || ((out.starts_with("com") || out.starts_with("lpt"))
-            && out.len() == 4
-            && out.as_bytes()[3].is_ascii_digit());
+        || ((out.starts_with("com") || out.starts_with("lpt")) && out.len() == 4 && out.as_bytes()[3].is_ascii_digit());
     if device { format!("_{out}") } else { out }
 }
 

@@ -37,7 +37,9 @@ fn kind(name: &str) -> Result<Kind, AppError> {
     match ext.as_str() {
         "csv" | "txt" => Ok(Kind::Csv),
         "xlsx" | "xlsm" => Ok(Kind::Xlsx),
-        _ => Err(AppError::File(format!("{name}: only .csv and .xlsx files can be imported (save .xls and .ods as .xlsx)"))),
+        _ => Err(AppError::File(format!(
+            "{name}: only .csv and .xlsx files can be imported (save .xls and .ods as .xlsx)"
+        ))),
     }
 }
 
@@ -97,8 +99,10 @@ fn csv_table(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
 fn xlsx_table(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
     let err = |e: &dyn std::fmt::Display| AppError::File(format!("{name}: {e}"));
     check_unpacked(name, bytes)?;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| err(&e))?;
-    let sheet = book.sheet_names().first().cloned().ok_or_else(|| AppError::File("the workbook has no sheet".into()))?;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| err(&e))?;
+    let sheet =
+        book.sheet_names().first().cloned().ok_or_else(|| AppError::File("the workbook has no sheet".into()))?;
     let mut reader = book.worksheet_cells_reader(&sheet).map_err(|e| err(&e))?;
     let mut found: Vec<((u32, u32), String)> = Vec::new();
     let (mut top, mut bottom, mut left, mut right) = (u32::MAX, 0u32, u32::MAX, 0u32);
