@@ -23,6 +23,10 @@ export const errorCodes = [
   'exchange.read_only',
   'exchange.unknown_entity',
   'exchange.bad_payload',
+  'exchange.too_large',
+  'exchange.inflates_too_large',
+  'exchange.record_too_large',
+  'exchange.too_many_records',
   'review.not_a_conflict',
   'review.unknown_side',
 ] as const;
@@ -103,6 +107,11 @@ export const vi = {
   'error.exchange.read_only': 'Hồ sơ này thuộc xã/phường {ward}: ở máy này chỉ được xem',
   'error.exchange.unknown_entity': 'Tệp có loại dữ liệu máy này không biết',
   'error.exchange.bad_payload': 'Một thay đổi trong tệp không đọc được',
+  'error.exchange.too_large': 'Tệp {file} quá lớn: tối đa {limit}. Không ghi gì.',
+  'error.exchange.inflates_too_large': 'Dữ liệu trong tệp {file} khi giải nén vượt quá {limit}: không ghi gì.',
+  'error.exchange.record_too_large': 'Một thay đổi trong tệp {file} vượt quá {limit}: không ghi gì.',
+  'error.exchange.too_many_records':
+    'Tệp {file} có quá nhiều thay đổi (tối đa {limit}): không ghi gì. Hãy gửi thành nhiều tệp, mỗi tệp một đoạn số thứ tự.',
   'error.review.not_a_conflict': 'Chỉ mục sửa cùng lúc mới chọn giữ một bản',
   'error.review.unknown_side': 'Bản đã chọn không còn là một bên của mục này',
 };
@@ -183,6 +192,11 @@ export const en: Record<keyof typeof vi, string> = {
   'error.exchange.read_only': 'This record belongs to ward {ward}: read-only on this desktop',
   'error.exchange.unknown_entity': 'The file holds a kind of record this desktop does not know',
   'error.exchange.bad_payload': 'A change in the file cannot be read',
+  'error.exchange.too_large': 'The file {file} is too large: at most {limit}. Nothing was written.',
+  'error.exchange.inflates_too_large': 'The data in {file} unpacks to more than {limit}: nothing was written.',
+  'error.exchange.record_too_large': 'One change in {file} is larger than {limit}: nothing was written.',
+  'error.exchange.too_many_records':
+    'The file {file} holds too many changes (at most {limit}): nothing was written. Send them in several files, each a range of numbers.',
   'error.review.not_a_conflict': 'Only a two-desktop conflict is settled by keeping one version',
   'error.review.unknown_side': 'The chosen version is no longer a side of this item',
 };
