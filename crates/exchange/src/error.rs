@@ -27,7 +27,7 @@ pub enum ExchangeError {
     #[error("nothing to send after seq {0}")]
     NothingToSend(i64),
     /// Past one of the caps of `limits` (`file`: the file's name, when the door knows it).
-    #[error("{}{} is over the limit of {}: refused, nothing written", file.as_ref().map(|f| format!("{f}: ")).unwrap_or_default(), what.what(), limit_text(*what))]
+    #[error("{}{}: more than {}: refused, nothing written", file.as_ref().map(|f| format!("{f}: ")).unwrap_or_default(), what.what(), limit_text(*what))]
     TooLarge { what: Oversize, file: Option<String> },
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -109,7 +109,7 @@ impl Oversize {
     pub fn what(self) -> &'static str {
         match self {
             Oversize::BundleFile => "the bundle file",
-            Oversize::Records => "the bundle's records, inflated,",
+            Oversize::Records => "the bundle's records once inflated",
             Oversize::Record => "one record of the bundle",
             Oversize::RecordCount => "the bundle's record count",
             Oversize::Receipt => "the receipt file",
