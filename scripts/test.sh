@@ -52,7 +52,7 @@ xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \
 grep -q 'Running tests/e2e/main.rs' "$LOG" \
   || { echo "test: error: the e2e tests did not run" >&2; exit 1; }
 
-step "fuzz the importers (bounded: FUZZ_SECONDS=${FUZZ_SECONDS:-20} s per target)"
+step "fuzz the importers and the exchange readers (bounded: FUZZ_SECONDS=${FUZZ_SECONDS:-20} s per importer, FUZZ_EXCHANGE_SECONDS=${FUZZ_EXCHANGE_SECONDS:-10} s per exchange reader)"
 bash scripts/fuzz.sh
 
 step "summary (all checks passed in $((SECONDS - START)) s)"

@@ -7,6 +7,7 @@ use crate::state::{AppState, require};
 use ansinh_core::AppError;
 use ansinh_core::auth::Permission;
 use ansinh_exchange::{DeviceKeys, ImportOutcome, Manifest, PublicKeys, parse_recipient};
+use ansinh_files::sanitise::file_name_part;
 use ansinh_store::{DeviceRole, DeviceView, PeerAudit, ReferenceReport};
 use ansinh_store::{ReceiptView, ReviewItem, Store};
 use serde::Serialize;
@@ -94,7 +95,8 @@ pub async fn exchange_overview(state: State<'_, AppState>) -> Cmd<ExchangeOvervi
 pub async fn exchange_save_public(state: State<'_, AppState>) -> Cmd<String> {
     let a = require(&state, Permission::Administer)?;
     let k = keys(&a.store).await?.public(&a.store.home_ward().await?);
-    let path = ansinh_files::xlsx::export_dir()?.join(format!("ansinh-khoa-{}.pub.json", &k.device_id[..8]));
+    let device = file_name_part(&k.device_id, 8);
+    let path = ansinh_files::xlsx::export_dir()?.join(format!("ansinh-khoa-{device}.pub.json"));
     let text = serde_json::to_string_pretty(&k).expect("keys serialise");
     std::fs::write(&path, text).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
     Ok(path.display().to_string())
@@ -148,8 +150,12 @@ pub async fn exchange_export(state: State<'_, AppState>, office: String, since: 
         None => store.acknowledged_seq().await?,
     };
     let k = keys(&a.store).await?;
-    let (bytes, manifest) = ansinh_exchange::export_bundle(store, &k, since, &parse_recipient(&recipient)?).await?;
-    let name = format!("ansinh-{}-{}-{}.ansinh", &manifest.device_id[..8], manifest.first_seq, manifest.last_seq);
+    let device = file_name_part(&k.device_id, 8);
+    // A refusal for size names the file it would have written.
+    let (bytes, manifest) = ansinh_exchange::export_bundle(store, &k, since, &parse_recipient(&recipient)?)
+        .await
+        .map_err(|e| e.about_file(&format!("ansinh-{device}-{}-….ansinh", since + 1)))?;
+    let name = format!("ansinh-{device}-{}-{}.ansinh", manifest.first_seq, manifest.last_seq);
     let path = ansinh_files::xlsx::export_dir()?.join(name);
     std::fs::write(&path, bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
     Ok(SavedBundle { path: path.display().to_string(), manifest })
@@ -160,7 +166,9 @@ pub async fn exchange_export(state: State<'_, AppState>, office: String, since: 
 pub async fn exchange_import(state: State<'_, AppState>, file: PickedFile, dry_run: bool) -> Cmd<ImportOutcome> {
     let a = require(&state, Permission::Administer)?;
     let k = keys(&a.store).await?;
-    Ok(ansinh_exchange::import_bundle(&a.store, &k, &file.bytes, dry_run).await?)
+    Ok(ansinh_exchange::import_bundle(&a.store, &k, &file.bytes, dry_run)
+        .await
+        .map_err(|e| e.about_file(&file.name))?)
 }
 
 /// Applies the city office's signed reference file (units, groups, levels, providers): only
@@ -168,7 +176,9 @@ pub async fn exchange_import(state: State<'_, AppState>, file: PickedFile, dry_r
 #[tauri::command]
 pub async fn reference_import(state: State<'_, AppState>, file: PickedFile) -> Cmd<ReferenceReport> {
     let a = require(&state, Permission::Administer)?;
-    Ok(ansinh_exchange::import_reference_file(&a.store, &String::from_utf8_lossy(&file.bytes)).await?)
+    Ok(ansinh_exchange::import_reference_file(&a.store, &String::from_utf8_lossy(&file.bytes))
+        .await
+        .map_err(|e| e.about_file(&file.name))?)
 }
 
 /// Writes a signed receipt of everything this desktop holds into the export folder.
@@ -177,7 +187,8 @@ pub async fn exchange_receipt(state: State<'_, AppState>) -> Cmd<String> {
     let a = require(&state, Permission::Administer)?;
     let k = keys(&a.store).await?;
     let receipt = ansinh_exchange::make_receipt(&a.store, &k).await?;
-    let path = ansinh_files::xlsx::export_dir()?.join(format!("ansinh-bien-nhan-{}.json", &k.device_id[..8]));
+    let device = file_name_part(&k.device_id, 8);
+    let path = ansinh_files::xlsx::export_dir()?.join(format!("ansinh-bien-nhan-{device}.json"));
     let text = serde_json::to_string_pretty(&receipt).expect("receipt serialises");
     std::fs::write(&path, text).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
     Ok(path.display().to_string())
@@ -187,7 +198,8 @@ pub async fn exchange_receipt(state: State<'_, AppState>) -> Cmd<String> {
 #[tauri::command]
 pub async fn exchange_import_receipt(state: State<'_, AppState>, file: PickedFile) -> Cmd<i64> {
     let a = require(&state, Permission::Administer)?;
-    Ok(ansinh_exchange::import_receipt(&a.store, &String::from_utf8_lossy(&file.bytes)).await?)
+    let text = String::from_utf8_lossy(&file.bytes);
+    Ok(ansinh_exchange::import_receipt(&a.store, &text).await.map_err(|e| e.about_file(&file.name))?)
 }
 
 #[tauri::command]

@@ -62,13 +62,21 @@ pub async fn import_apply(state: State<'_, AppState>, request: ImportRequest) ->
     import::apply_import(&a.store, &t, &request.mapping, request.duplicates.as_ref(), today()).await
 }
 
+/// The largest file the pages take (a spreadsheet or a bundle): each reader then holds it to
+/// its own, possibly smaller, cap (`ansinh_files::limits`, `ansinh_exchange::limits`).
+pub const PICKED_FILE_BYTES: u64 = {
+    let (sheet, bundle) = (ansinh_files::limits::IMPORT_FILE_BYTES, ansinh_exchange::limits::BUNDLE_FILE_BYTES);
+    if sheet > bundle { sheet } else { bundle }
+};
+
 /// Reads a file by its path (the documented fallback of the pages, for when a file chooser
 /// cannot be used, e.g. by WebDriver tests): the same `{name, bytes}` the picker gives.
+/// Refused unread (`file.too_large`) past [`PICKED_FILE_BYTES`].
 #[tauri::command]
 pub async fn read_local_file(state: State<'_, AppState>, path: String) -> Cmd<PickedFile> {
     require(&state, Permission::Administer)?;
     let p = std::path::Path::new(&path);
-    let bytes = std::fs::read(p).map_err(|e| AppError::File(format!("{path}: {e}")))?;
+    let bytes = ansinh_files::limits::read_file(p, PICKED_FILE_BYTES)?;
     let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(path.clone());
     Ok(PickedFile { name, bytes })
 }
@@ -115,4 +123,20 @@ pub async fn close_cycle(state: State<'_, AppState>, period: String) -> Cmd<Cycl
     let a = require(&state, Permission::Administer)?;
     let (y, m) = dates::parse_period("period", &period)?;
     Ok(a.store.close_cycle(&dates::period_key(y, m)).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PICKED_FILE_BYTES;
+
+    /// The webview refuses an oversized file before sending it: its cap must be this one.
+    #[test]
+    fn the_webview_checks_the_same_picked_file_cap() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let ts = std::fs::read_to_string(root.join("ui/src/lib/import-files.ts")).unwrap();
+        let mib = PICKED_FILE_BYTES / (1024 * 1024);
+        assert_eq!(PICKED_FILE_BYTES, mib * 1024 * 1024);
+        let line = format!("export const PICKED_FILE_MAX_BYTES = {mib} * 1024 * 1024;");
+        assert!(ts.contains(&line), "ui/src/lib/import-files.ts must say: {line}");
+    }
 }

@@ -179,3 +179,38 @@ async fn reconcile_a_cycle_from_a_result_file_then_close_it() {
     app.wait_text("reconcile-errors", |t| t.contains("khóa") || t.contains("đóng"), TIMEOUT).await;
     app.close().await;
 }
+
+/// A list over the size cap (a sparse file: nothing is written to disk) is refused with a
+/// translated error naming it and its limit, whether picked (the webview refuses it before
+/// reading it) or typed as a path (Rust's `read_local_file` refuses it unread); nothing written.
+#[tokio::test]
+async fn an_oversized_list_is_refused_translated_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lon-qua.csv");
+    std::fs::File::create(&file).unwrap().set_len(ansinh_files::limits::IMPORT_FILE_BYTES + 1).unwrap();
+    let app = App::start("imports-too-large").await;
+    app.wait_ready().await;
+    app.skip_demo_offer().await;
+    app.click("nav-import").await;
+    app.find("import-page").await;
+
+    let input = app.client().find(Locator::Css(&testid_css("import-file"))).await.expect("file input");
+    if input.send_keys(file.to_str().unwrap()).await.is_ok() {
+        let text = app.wait_text("import-error-row-0", |t| t.contains("quá lớn"), TIMEOUT).await;
+        assert!(text.contains("lon-qua.csv") && text.contains("128 MB"), "picked: {text}");
+    } else {
+        eprintln!("e2e: send_keys on <input type=file> refused; only the path field is checked");
+    }
+    app.click("import-path-toggle").await;
+    app.type_into("import-path", file.to_str().unwrap()).await;
+    app.click("import-path-load").await;
+    let text = app
+        .wait_text("import-error-row-0", |t| t.contains(file.to_str().unwrap()) && t.contains("quá lớn"), TIMEOUT)
+        .await;
+    assert!(text.contains("tối đa 128 MB"), "read by Rust: {text}");
+    app.screenshot("import-too-large.png").await;
+    assert!(!app.exists("import-mapping").await, "no mapping step for a refused file");
+    let info = app.invoke("app_info", serde_json::json!({})).await.unwrap();
+    assert_eq!(info["beneficiary_count"], 0, "nothing was written");
+    app.close().await;
+}

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import ImportPage from '../src/components/imports/ImportPage.svelte';
 import ReconcilePage from '../src/components/imports/ReconcilePage.svelte';
 import { FakeBackend } from '../src/lib/fake-backend';
+import { PICKED_FILE_MAX_BYTES } from '../src/lib/import-files';
 import type { ImportRequest, ReconcileRequest } from '../src/lib/types';
 import { renderApp, renderWith } from './helpers';
 
@@ -44,6 +45,17 @@ describe('import page', () => {
     expect(fake.callsTo('import_preview')).toHaveLength(2); // preview, then the validate phase of apply
     const req = (fake.callsTo('import_apply')[0] as { request: ImportRequest }).request;
     expect(req.duplicates).toBeNull();
+  });
+
+  it('an oversized file is refused, translated and named, before it is read or sent', async () => {
+    const user = userEvent.setup();
+    const { fake } = renderWith(ImportPage, {});
+    const file = new File([GOOD], 'lon-qua.csv', { type: 'text/csv' });
+    // The size the browser reports; the content is never read.
+    Object.defineProperty(file, 'size', { value: PICKED_FILE_MAX_BYTES + 1 });
+    await user.upload(screen.getByTestId('import-file') as HTMLInputElement, file);
+    await waitFor(() => expect(screen.getByText(/Tệp lon-qua\.csv quá lớn: tối đa 128 MB/)).toBeInTheDocument());
+    expect(fake.callsTo('import_mapping')).toHaveLength(0);
   });
 
   it('a bad row blocks the import, names the row and saves a translated report', async () => {

@@ -1,6 +1,7 @@
 //! The exchange subcommands: `bundle`, `keys`, `review`, `rebuild` (docs/EXCHANGE.md).
 
 use ansinh_core::AppError;
+use ansinh_exchange::limits::Oversize;
 use ansinh_exchange::{DeviceKeys, PublicKeys, parse_recipient};
 use ansinh_store::DeviceRole;
 use ansinh_store::Store;
@@ -94,7 +95,7 @@ pub async fn reference(store: &Store, action: ReferenceAction) -> Result<(), App
             eprintln!("reference file written to {}", out.display());
         }
         ReferenceAction::Import { file } => {
-            let text = String::from_utf8_lossy(&read(&file)?).into_owned();
+            let text = String::from_utf8_lossy(&read(&file, Oversize::Reference)?).into_owned();
             println!("{}", json(&ansinh_exchange::import_reference_file(store, &text).await?));
         }
     }
@@ -159,8 +160,9 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).expect("serialisable")
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, AppError> {
-    std::fs::read(path).map_err(|e| AppError::File(format!("{}: {e}", path.display())))
+/// A bundle, receipt or key file, refused unread past its cap (`ansinh_exchange::limits`).
+fn read(path: &Path, what: Oversize) -> Result<Vec<u8>, AppError> {
+    Ok(ansinh_exchange::limits::read_file(path, what)?)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
@@ -187,7 +189,7 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
     match action {
         BundleAction::Export { since, to_key, to, out } => {
             let recipient = match (to_key, to) {
-                (Some(path), _) => parse_recipient(&String::from_utf8_lossy(&read(&path)?))?,
+                (Some(path), _) => parse_recipient(&String::from_utf8_lossy(&read(&path, Oversize::KeyFile)?))?,
                 (None, Some(name)) => {
                     let (_, r) = offices(store)
                         .await?
@@ -202,13 +204,18 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
                 Some(s) => s,
                 None => store.acknowledged_seq().await?,
             };
-            let (bytes, manifest) = ansinh_exchange::export_bundle(store, &keys, since, &recipient).await?;
+            let (bytes, manifest) = ansinh_exchange::export_bundle(store, &keys, since, &recipient)
+                .await
+                .map_err(|e| e.about_file(&out.display().to_string()))?;
             write(&out, &bytes)?;
             println!("{}", json(&manifest));
             eprintln!("{} records written to {}", manifest.records, out.display());
         }
         BundleAction::Import { file, dry_run } => {
-            let outcome = ansinh_exchange::import_bundle(store, &keys, &read(&file)?, dry_run).await?;
+            let name = file.display().to_string();
+            let outcome = ansinh_exchange::import_bundle(store, &keys, &read(&file, Oversize::BundleFile)?, dry_run)
+                .await
+                .map_err(|e| e.about_file(&name))?;
             println!("{}", json(&outcome));
         }
         BundleAction::Receipt { out } => {
@@ -217,7 +224,10 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
             eprintln!("receipt written to {}", out.display());
         }
         BundleAction::ImportReceipt { file } => {
-            let seq = ansinh_exchange::import_receipt(store, &String::from_utf8_lossy(&read(&file)?)).await?;
+            let text = String::from_utf8_lossy(&read(&file, Oversize::Receipt)?).into_owned();
+            let seq = ansinh_exchange::import_receipt(store, &text)
+                .await
+                .map_err(|e| e.about_file(&file.display().to_string()))?;
             println!("the office has this desktop's records up to seq {seq}");
         }
     }
@@ -233,7 +243,7 @@ pub async fn keys(store: &Store, action: KeysAction) -> Result<(), AppError> {
             eprintln!("public keys written to {}", out.display());
         }
         KeysAction::AddDevice { file, name, city, ward } => {
-            let public = PublicKeys::parse(&String::from_utf8_lossy(&read(&file)?))?;
+            let public = PublicKeys::parse(&String::from_utf8_lossy(&read(&file, Oversize::KeyFile)?))?;
             let (role, ward) = match (city, ward) {
                 (true, _) => (DeviceRole::City, String::new()),
                 (false, w) => (DeviceRole::Ward, w.unwrap_or_else(|| public.ward.clone())),
@@ -243,7 +253,7 @@ pub async fn keys(store: &Store, action: KeysAction) -> Result<(), AppError> {
             eprintln!("registered {} ({}): fingerprint {}", d.name, d.role.as_str(), d.fingerprint);
         }
         KeysAction::AddOffice { name, key } => {
-            let public = PublicKeys::parse(&String::from_utf8_lossy(&read(&key)?))?;
+            let public = PublicKeys::parse(&String::from_utf8_lossy(&read(&key, Oversize::KeyFile)?))?;
             let d = public.enroll(store, &name, DeviceRole::City, "").await?;
             println!("office {name} registered: fingerprint {}", d.fingerprint);
         }

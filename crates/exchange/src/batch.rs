@@ -4,6 +4,7 @@
 
 use crate::bundle::manifest_for;
 use crate::keys::{DeviceKeys, verifying_from_hex};
+use crate::limits::{self, Oversize};
 use crate::{ExchangeError, Manifest, Result};
 use ansinh_store::{ChangeRecord, Store, WireRecord};
 use ed25519_dalek::{Signature, Signer};
@@ -47,10 +48,19 @@ pub async fn sign_batch(store: &Store, keys: &DeviceKeys, records: Vec<ChangeRec
     Ok(SignedBatch { manifest, manifest_json, signature: hex::encode(sig.to_bytes()), records })
 }
 
+/// A signed batch from its JSON bytes as received, refused unread past
+/// `limits::BATCH_BYTES`. Not verified yet: see [`verify_batch`].
+pub fn read_batch(bytes: &[u8]) -> Result<SignedBatch> {
+    limits::check(Oversize::Batch, bytes.len() as u64)?;
+    serde_json::from_slice(bytes).map_err(|_| ExchangeError::Damaged)
+}
+
 /// Checks the signature by the key the manifest names, the payload hash, that every record is
 /// of a shipped entity, and that the records are the manifest's (one device, its count and
-/// range). Returns the verified manifest and the checked records.
+/// range). Returns the verified manifest and the checked records. More than
+/// `limits::BATCH_RECORDS` records are refused before anything is hashed.
 pub fn verify_batch(batch: &SignedBatch) -> Result<(Manifest, Vec<ChangeRecord>)> {
+    limits::check(Oversize::BatchRecords, batch.records.len() as u64)?;
     let sig = hex::decode(&batch.signature).map_err(|_| ExchangeError::BadSignature)?;
     let sig = Signature::from_slice(&sig).map_err(|_| ExchangeError::BadSignature)?;
     let manifest: Manifest = serde_json::from_str(&batch.manifest_json).map_err(|_| ExchangeError::Damaged)?;

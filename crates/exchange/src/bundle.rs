@@ -4,13 +4,14 @@
 //! manifest carries the SHA-256 of those compressed bytes, so the signature covers everything.
 
 use crate::keys::{DeviceKeys, verifying_from_hex};
+use crate::limits::{self, Oversize};
 use crate::{ExchangeError, Result};
 use ansinh_store::{ApplyReport, AuditClaim, BundleOrigin, ChangeRecord, SCHEMA_VERSION, Store, Via, WireRecord};
 use ed25519_dalek::{Signature, Signer};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 
 pub const BUNDLE_FORMAT: u32 = 1;
 const MAGIC: &[u8] = b"ANSINH-BUNDLE\n";
@@ -57,11 +58,20 @@ pub async fn export_bundle(
     if records.is_empty() {
         return Err(ExchangeError::NothingToSend(since));
     }
+    // Never write a bundle that a receiver would refuse (the same `limits` as the reader).
+    limits::check(Oversize::RecordCount, records.len() as u64)?;
     let mut counts = BTreeMap::new();
     let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut line = Vec::new();
+    let mut inflated = 0u64;
     for r in &records {
         *counts.entry(r.entity.name().to_string()).or_default() += 1;
-        serde_json::to_writer(&mut z, r).expect("records serialise");
+        line.clear();
+        serde_json::to_writer(&mut line, r).expect("records serialise");
+        limits::check(Oversize::Record, line.len() as u64)?;
+        inflated += line.len() as u64 + 1;
+        limits::check(Oversize::Records, inflated)?;
+        z.write_all(&line)?;
         z.write_all(b"\n")?;
     }
     let payload = z.finish()?;
@@ -75,6 +85,7 @@ pub async fn export_bundle(
     plain.extend_from_slice(&sig.to_bytes());
     plain.extend_from_slice(&payload);
     let sealed = age::encrypt(recipient, &plain).map_err(|e| ExchangeError::BadKey(e.to_string()))?;
+    limits::check(Oversize::BundleFile, sealed.len() as u64)?;
     if let Some(claim) = &manifest.audit {
         store.audit_claim_sent(claim).await?;
     }
@@ -143,15 +154,28 @@ fn chrono_now() -> String {
 }
 
 /// Decrypts and checks a bundle (signature, payload hash, counts); returns its records.
+/// A file over `limits::BUNDLE_FILE_BYTES` is refused before decryption.
 pub fn read_bundle(keys: &DeviceKeys, sealed: &[u8]) -> Result<(Manifest, Vec<ChangeRecord>)> {
+    limits::check(Oversize::BundleFile, sealed.len() as u64)?;
     let plain = age::decrypt(&keys.identity, sealed).map_err(|e| match e {
         age::DecryptError::NoMatchingKeys => ExchangeError::NotForThisOffice,
         age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => ExchangeError::NotABundle,
         _ => ExchangeError::Damaged,
     })?;
+    parse_plaintext(&plain)
+}
+
+/// Checks and parses a bundle's plaintext (what the age encryption holds): magic, manifest,
+/// signature, payload hash, then the records, each step bounded by `limits`. Split from the
+/// decryption so a fuzzer reaches it (`fuzz/fuzz_targets/bundle_plaintext.rs`); the real path
+/// is [`read_bundle`], which decrypts first.
+pub fn parse_plaintext(plain: &[u8]) -> Result<(Manifest, Vec<ChangeRecord>)> {
     let rest = plain.strip_prefix(MAGIC).ok_or(ExchangeError::NotABundle)?;
     let (len, rest) = rest.split_at_checked(4).ok_or(ExchangeError::Damaged)?;
     let len = u32::from_be_bytes(len.try_into().expect("4 bytes")) as usize;
+    if len > limits::MANIFEST_BYTES {
+        return Err(ExchangeError::Damaged);
+    }
     let (m, rest) = rest.split_at_checked(len).ok_or(ExchangeError::Damaged)?;
     let (sig, payload) = rest.split_at_checked(64).ok_or(ExchangeError::Damaged)?;
     let manifest: Manifest = serde_json::from_slice(m).map_err(|_| ExchangeError::Damaged)?;
@@ -165,19 +189,54 @@ pub fn read_bundle(keys: &DeviceKeys, sealed: &[u8]) -> Result<(Manifest, Vec<Ch
     if hex::encode(Sha256::digest(payload)) != manifest.payload_hash {
         return Err(ExchangeError::Damaged);
     }
-    let mut text = String::new();
-    flate2::read::DeflateDecoder::new(payload).read_to_string(&mut text).map_err(|_| ExchangeError::Damaged)?;
-    let wire: Vec<WireRecord> = text
-        .lines()
-        .map(serde_json::from_str)
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|_| ExchangeError::Damaged)?;
-    // Only the closed set of shipped entities: anything else is refused by name.
-    let records = WireRecord::check_all(wire)?;
+    limits::check(Oversize::RecordCount, manifest.records as u64)?;
+    let records = read_records(payload, manifest.records)?;
     if !manifest.covers(&records) {
         return Err(ExchangeError::Damaged);
     }
     Ok((manifest, records))
+}
+
+/// The records part of a plaintext (raw DEFLATE of JSON lines), read once the signature and
+/// the payload hash hold: first inflated into nothing to learn their size (a DEFLATE bomb is
+/// refused as `exchange.inflates_too_large` whatever it holds, having used no memory), then
+/// parsed line by line, each line bounded, never more lines than the manifest `announced`.
+/// Public so a fuzzer reaches it without forging a signature (`fuzz/fuzz_targets/bundle_records.rs`).
+pub fn read_records(payload: &[u8], announced: usize) -> Result<Vec<ChangeRecord>> {
+    let inflated = std::io::copy(
+        &mut flate2::read::DeflateDecoder::new(payload).take(limits::RECORDS_BYTES + 1),
+        &mut std::io::sink(),
+    )
+    .map_err(|_| ExchangeError::Damaged)?;
+    limits::check(Oversize::Records, inflated)?;
+    let mut reader = std::io::BufReader::new(flate2::read::DeflateDecoder::new(payload));
+    let mut records = Vec::new();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = (&mut reader)
+            .take(limits::RECORD_BYTES as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(|_| ExchangeError::Damaged)?;
+        if n == 0 {
+            break;
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+        }
+        limits::check(Oversize::Record, line.len() as u64)?;
+        if records.len() == announced {
+            // More lines than the signed manifest says: not the signed records.
+            return Err(ExchangeError::Damaged);
+        }
+        let wire: WireRecord = serde_json::from_slice(&line).map_err(|_| ExchangeError::Damaged)?;
+        // Only the closed set of shipped entities: anything else is refused by name.
+        records.push(wire.check()?);
+    }
+    Ok(records)
 }
 
 /// Imports a bundle: everything checked, then the new records applied in one transaction

@@ -1,5 +1,6 @@
 //! Why a bundle or receipt was refused: each has a stable code the UI translates.
 
+use crate::limits::Oversize;
 use ansinh_core::{AppError, FieldError};
 use ansinh_store::StoreError;
 
@@ -25,8 +26,15 @@ pub enum ExchangeError {
     NoRecipient,
     #[error("nothing to send after seq {0}")]
     NothingToSend(i64),
+    /// Past one of the caps of `limits` (`file`: the file's name, when the door knows it).
+    #[error("{}{}: more than {}: refused, nothing written", file.as_ref().map(|f| format!("{f}: ")).unwrap_or_default(), what.what(), limit_text(*what))]
+    TooLarge { what: Oversize, file: Option<String> },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+fn limit_text(what: Oversize) -> String {
+    if what.is_count() { format!("{} records", what.limit()) } else { what.limit_text() }
 }
 
 impl ExchangeError {
@@ -42,7 +50,16 @@ impl ExchangeError {
             ExchangeError::BadKey(_) => "exchange.bad_key",
             ExchangeError::NoRecipient => "exchange.no_recipient",
             ExchangeError::NothingToSend(_) => "exchange.nothing_to_send",
+            ExchangeError::TooLarge { what, .. } => what.code(),
             ExchangeError::Store(_) => "storage",
+        }
+    }
+
+    /// Names the file a size refusal is about (the doors know it; the readers get bytes).
+    pub fn about_file(self, name: &str) -> ExchangeError {
+        match self {
+            ExchangeError::TooLarge { what, .. } => ExchangeError::TooLarge { what, file: Some(name.to_string()) },
+            other => other,
         }
     }
 
@@ -63,8 +80,15 @@ impl From<ExchangeError> for AppError {
             ExchangeError::Io(io) => AppError::File(io.to_string()),
             other => {
                 let mut f = FieldError::new("bundle", other.code(), other.to_string());
-                if let ExchangeError::NothingToSend(s) = other {
-                    f = f.param("since", s.to_string());
+                match &other {
+                    ExchangeError::NothingToSend(s) => f = f.param("since", s.to_string()),
+                    ExchangeError::TooLarge { what, file } => {
+                        f = f.param("limit", what.limit_text());
+                        if let Some(name) = file {
+                            f = f.param("file", name);
+                        }
+                    }
+                    _ => {}
                 }
                 AppError::Conflict(f)
             }

@@ -36,6 +36,7 @@ impl PublicKeys {
     /// A public-key file as another office sent it: every key checked, the fingerprint
     /// recomputed here (a file cannot choose the fingerprint it shows).
     pub fn parse(text: &str) -> Result<PublicKeys> {
+        crate::limits::check(crate::limits::Oversize::KeyFile, text.len() as u64)?;
         let mut k: PublicKeys = serde_json::from_str(text.trim())
             .map_err(|e| ExchangeError::BadKey(format!("not a public-key file: {e}")))?;
         verifying_from_hex(&k.signing_key).map_err(|_| ExchangeError::BadKey("signing key".into()))?;

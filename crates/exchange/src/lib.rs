@@ -8,15 +8,18 @@ mod batch;
 mod bundle;
 mod error;
 mod keys;
+pub mod limits;
 mod receipt;
 mod reference;
 mod request;
 
-pub use batch::{SignedBatch, sign_batch, verify_batch};
-pub use bundle::{BUNDLE_FORMAT, ImportOutcome, Manifest, export_bundle, import_bundle, read_bundle};
+pub use batch::{SignedBatch, read_batch, sign_batch, verify_batch};
+pub use bundle::{
+    BUNDLE_FORMAT, ImportOutcome, Manifest, export_bundle, import_bundle, parse_plaintext, read_bundle, read_records,
+};
 pub use error::ExchangeError;
 pub use keys::{DeviceKeys, PublicKeys, fingerprint, parse_recipient};
-pub use receipt::{Receipt, import_receipt, make_receipt};
+pub use receipt::{CheckedReceipt, Receipt, import_receipt, make_receipt, read_receipt};
 pub use reference::{ReferenceFile, import_reference_file, make_reference_file};
 pub use request::{
     DEVICE_HEADER, NONCE_HEADER, REQUEST_WINDOW_SECS, RequestSignature, SIGNATURE_HEADER, TIME_HEADER, sign_request,

@@ -2,6 +2,7 @@
 //! the ward knows what the city has and where its next bundle starts. Not secret: plain JSON.
 
 use crate::keys::{DeviceKeys, verifying_from_hex};
+use crate::limits::{self, Oversize};
 use crate::{ExchangeError, Result};
 use ansinh_store::{AuditClaim, ReceiptClaim, SeriesHead, Store};
 use ed25519_dalek::{Signature, Signer};
@@ -57,10 +58,23 @@ pub async fn make_receipt(store: &Store, keys: &DeviceKeys) -> Result<Receipt> {
     Ok(Receipt { body, signature: hex::encode(sig.to_bytes()) })
 }
 
-/// Checks a receipt's signature, then hands it to the store, which accepts it only from a
-/// registered office and only if what it says of this desktop's series is this desktop's own
-/// chain. Returns the seq of this device the office has.
-pub async fn import_receipt(store: &Store, text: &str) -> Result<i64> {
+/// A receipt whose signature holds (by the key it names: who that office is, is the caller's
+/// question).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedReceipt {
+    pub office_device: String,
+    /// Ed25519 verifying key, hex.
+    pub office_signing_key: String,
+    pub signature: String,
+    pub heads: Vec<SeriesHead>,
+    /// The office's audit head (absent in receipts made before issue 13).
+    pub audit: Option<AuditClaim>,
+}
+
+/// Reads a receipt's text: bounded (`limits::RECEIPT_BYTES`), parsed, its signature checked.
+/// Touches nothing: [`import_receipt`] records it. Split out so a fuzzer reaches it.
+pub fn read_receipt(text: &str) -> Result<CheckedReceipt> {
+    limits::check(Oversize::Receipt, text.len() as u64)?;
     let r: Receipt = serde_json::from_str(text).map_err(|_| ExchangeError::NotABundle)?;
     let body: Body = serde_json::from_str(&r.body).map_err(|_| ExchangeError::NotABundle)?;
     let sig = hex::decode(&r.signature)
@@ -70,15 +84,29 @@ pub async fn import_receipt(store: &Store, text: &str) -> Result<i64> {
     verifying_from_hex(&body.office_signing_key)?
         .verify_strict(&[SIGN_CONTEXT, r.body.as_bytes()].concat(), &sig)
         .map_err(|_| ExchangeError::BadSignature)?;
-    let claim = ReceiptClaim {
+    Ok(CheckedReceipt {
         office_device: body.office_device,
         office_signing_key: body.office_signing_key,
+        signature: r.signature,
         heads: body
             .heads
             .into_iter()
             .map(|h| SeriesHead { device_id: h.device_id, last_seq: h.last_seq, last_hash: h.last_hash })
             .collect(),
         audit: body.audit,
+    })
+}
+
+/// Checks a receipt's signature, then hands it to the store, which accepts it only from a
+/// registered office and only if what it says of this desktop's series is this desktop's own
+/// chain. Returns the seq of this device the office has.
+pub async fn import_receipt(store: &Store, text: &str) -> Result<i64> {
+    let r = read_receipt(text)?;
+    let claim = ReceiptClaim {
+        office_device: r.office_device,
+        office_signing_key: r.office_signing_key,
+        heads: r.heads,
+        audit: r.audit,
     };
     Ok(store.accept_receipt(&claim).await?)
 }

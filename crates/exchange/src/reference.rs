@@ -37,6 +37,7 @@ fn refused(code: &str, message: &str) -> ExchangeError {
 /// Reads a reference file: its signature by the key it names, only known reference tables; the
 /// store then checks the signer is the registered city office and applies it.
 pub async fn import_reference_file(store: &Store, text: &str) -> Result<ReferenceReport> {
+    crate::limits::check(crate::limits::Oversize::Reference, text.len() as u64)?;
     let file: ReferenceFile = serde_json::from_str(text.trim()).map_err(|_| ExchangeError::NotABundle)?;
     let raw: serde_json::Value = serde_json::from_str(&file.body).map_err(|_| ExchangeError::NotABundle)?;
     let key = raw.get("issuer_signing_key").and_then(|k| k.as_str()).ok_or(ExchangeError::NotABundle)?;

@@ -4,6 +4,8 @@
 //! numbers, authorised persons' names and free-text notes are left out: not needed for
 //! indicators, and sensitive (only whether an authorised person is registered is kept).
 //! New columns go at the end of a file: readers find columns by header, older ones by position.
+//! Text columns go through [`txt`] (a value that looks like a formula is written as text,
+//! `sanitise::csv_text`); numbers (money, counts, minutes, 0/1 flags) are written as numbers.
 
 use ansinh_core::AppError;
 use ansinh_store::{GrievanceQuery, Store};
@@ -55,8 +57,19 @@ fn file_err(path: &Path, e: impl std::fmt::Display) -> AppError {
     AppError::File(format!("{}: {e}", path.display()))
 }
 
+/// A number column that may be empty.
 fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+/// A text column: stored values are written so a spreadsheet shows them as text.
+fn txt(s: impl AsRef<str>) -> String {
+    crate::sanitise::csv_text(s.as_ref()).into_owned()
+}
+
+/// A text column that may be empty.
+fn opt_txt<T: ToString>(v: &Option<T>) -> String {
+    txt(opt(v))
 }
 
 fn flag(b: bool) -> &'static str {
@@ -95,17 +108,17 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
             let all = store.all_beneficiaries().await?;
             for b in &all {
                 write(vec![
-                    b.id.clone(),
-                    b.full_name.clone(),
-                    opt(&b.birth_date),
+                    txt(&b.id),
+                    txt(&b.full_name),
+                    opt_txt(&b.birth_date),
                     b.birth_year.to_string(),
-                    b.sex.to_string(),
-                    opt(&b.id_number),
-                    opt(&b.legacy_id_number),
-                    b.ward_code.clone(),
-                    b.ward_name.clone(),
-                    b.group_code.clone(),
-                    b.disability.to_string(),
+                    txt(b.sex.to_string()),
+                    opt_txt(&b.id_number),
+                    opt_txt(&b.legacy_id_number),
+                    txt(&b.ward_code),
+                    txt(&b.ward_name),
+                    txt(&b.group_code),
+                    txt(b.disability.to_string()),
                     flag(b.needs.lives_alone).into(),
                     flag(b.needs.limited_mobility).into(),
                     flag(b.needs.vision_hearing).into(),
@@ -142,17 +155,17 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
             while let Some(p) = all.try_next().await? {
                 n += 1;
                 write(vec![
-                    p.id.clone(),
-                    p.beneficiary_id.clone(),
-                    wards.get(&p.beneficiary_id).cloned().unwrap_or_default(),
-                    p.period.clone(),
-                    p.channel.to_string(),
-                    opt(&p.account_id),
+                    txt(&p.id),
+                    txt(&p.beneficiary_id),
+                    txt(wards.get(&p.beneficiary_id).map_or("", String::as_str)),
+                    txt(&p.period),
+                    txt(p.channel.to_string()),
+                    opt_txt(&p.account_id),
                     p.amount_vnd.to_string(),
-                    p.status.to_string(),
-                    opt(&p.scheduled_on),
-                    opt(&p.credited_on),
-                    p.failure_reason.clone(),
+                    txt(p.status.to_string()),
+                    opt_txt(&p.scheduled_on),
+                    opt_txt(&p.credited_on),
+                    txt(&p.failure_reason),
                 ])?;
             }
             n
@@ -179,16 +192,16 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
             while let Some(w) = all.try_next().await? {
                 n += 1;
                 write(vec![
-                    w.id.clone(),
-                    w.payment_id.clone(),
-                    w.withdrawn_on.clone(),
+                    txt(&w.id),
+                    txt(&w.payment_id),
+                    txt(&w.withdrawn_on),
                     w.amount_vnd.to_string(),
-                    w.place.to_string(),
+                    txt(w.place.to_string()),
                     opt(&w.travel_minutes),
                     opt(&w.travel_cost_vnd),
                     opt(&w.waiting_minutes),
                     flag(w.assisted).into(),
-                    w.problems.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(";"),
+                    txt(w.problems.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(";")),
                 ])?;
             }
             n
@@ -212,14 +225,14 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
             let all = store.all_accounts().await?;
             for a in &all {
                 write(vec![
-                    a.id.clone(),
-                    a.beneficiary_id.clone(),
-                    a.channel.to_string(),
-                    a.provider_code.clone(),
-                    a.status.to_string(),
-                    opt(&a.requested_on),
-                    opt(&a.opened_on),
-                    opt(&a.closed_on),
+                    txt(&a.id),
+                    txt(&a.beneficiary_id),
+                    txt(a.channel.to_string()),
+                    txt(&a.provider_code),
+                    txt(a.status.to_string()),
+                    opt_txt(&a.requested_on),
+                    opt_txt(&a.opened_on),
+                    opt_txt(&a.closed_on),
                     flag(a.assisted).into(),
                 ])?;
             }
@@ -230,7 +243,7 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
             let mut all = store.list_cycles().await?;
             all.reverse(); // oldest first, like the other tables' natural order
             for c in &all {
-                write(vec![c.period.clone(), c.scheduled_on.clone(), opt(&c.closed_at)])?;
+                write(vec![txt(&c.period), txt(&c.scheduled_on), opt_txt(&c.closed_at)])?;
             }
             all.len()
         }
@@ -255,14 +268,14 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
             all.sort_by(|a, b| (&a.opened_on, &a.id).cmp(&(&b.opened_on, &b.id)));
             for g in &all {
                 write(vec![
-                    g.id.clone(),
-                    g.beneficiary_id.clone(),
-                    g.category.as_str().into(),
-                    g.channel.as_str().into(),
-                    g.opened_on.clone(),
-                    g.deadline_on.clone(),
-                    g.status.as_str().into(),
-                    opt(&g.closed_on),
+                    txt(&g.id),
+                    txt(&g.beneficiary_id),
+                    txt(g.category.as_str()),
+                    txt(g.channel.as_str()),
+                    txt(&g.opened_on),
+                    txt(&g.deadline_on),
+                    txt(g.status.as_str()),
+                    opt_txt(&g.closed_on),
                 ])?;
             }
             all.len()
@@ -280,13 +293,13 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
                 let Some(sample) = store.sample_for(&c.period).await? else { continue };
                 for i in &sample.items {
                     write(vec![
-                        i.id.clone(),
-                        sample.period.clone(),
-                        i.payment_id.clone(),
+                        txt(&i.id),
+                        txt(&sample.period),
+                        txt(&i.payment_id),
                         i.position.to_string(),
-                        i.result.map(|r| r.as_str().to_string()).unwrap_or_default(),
+                        txt(i.result.map(|r| r.as_str()).unwrap_or_default()),
                         opt(&i.amount_received_vnd),
-                        opt(&i.verified_on),
+                        opt_txt(&i.verified_on),
                     ])?;
                     n += 1;
                 }

@@ -92,7 +92,8 @@ pub fn write_followup_xlsx(path: &Path, list: &FollowupList) -> Result<(), AppEr
 
 /// Writes the list into the export folder as `theo-doi-<as_of>.xlsx` and returns its path.
 pub fn export_followup(list: &FollowupList) -> Result<PathBuf, AppError> {
-    let path = crate::xlsx::export_dir()?.join(format!("theo-doi-{}.xlsx", list.as_of));
+    let as_of = crate::sanitise::file_name_part(&list.as_of, 20);
+    let path = crate::xlsx::export_dir()?.join(format!("theo-doi-{as_of}.xlsx"));
     write_followup_xlsx(&path, list)?;
     Ok(path)
 }

@@ -4,6 +4,7 @@
 //! charts (ward bars, age × channel heat table, convenience, trend) are PNG images under their
 //! tables.
 
+use crate::sanitise::csv_text;
 use crate::xlsx::{Cell, Sheet, SheetImage, export_dir, write_xlsx_with_images};
 use ansinh_charts::Lang;
 use ansinh_charts::panels::Panel;
@@ -231,7 +232,7 @@ pub async fn export_monthly_report(
     let (sheets, images) = monthly_sheets(store, as_of, year, month, ward).await?;
     let scope = ward.unwrap_or("city");
     let period = format!("{year:04}-{month:02}");
-    let safe: String = scope.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let safe = crate::sanitise::file_name_part(scope, 40);
     let path = export_dir()?.join(format!("bao-cao-{safe}-{period}.xlsx"));
     write_xlsx_with_images(&path, &sheets, &images)?;
     store
@@ -247,18 +248,19 @@ pub async fn export_monthly_report(
     Ok(path)
 }
 
-/// Writes `sheet` as CSV (UTF-8 with BOM so spreadsheet programs read the diacritics).
+/// Writes `sheet` as CSV (UTF-8 with BOM so spreadsheet programs read the diacritics); text
+/// that looks like a formula is written as text (`sanitise::csv_text`), numbers as numbers.
 pub fn write_sheet_csv(path: &std::path::Path, sheet: &Sheet) -> Result<(), AppError> {
     let fail = |e: &dyn std::fmt::Display| AppError::File(format!("{}: {e}", path.display()));
     let mut bytes = "\u{feff}".as_bytes().to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut bytes);
-        w.write_record(&sheet.headers).map_err(|e| fail(&e))?;
+        w.write_record(sheet.headers.iter().map(|h| csv_text(h).into_owned())).map_err(|e| fail(&e))?;
         for row in &sheet.rows {
             let cells: Vec<String> = row
                 .iter()
                 .map(|c| match c {
-                    Cell::Text(s) => s.clone(),
+                    Cell::Text(s) => csv_text(s).into_owned(),
                     Cell::Number(n) => n.to_string(),
                     Cell::Empty => String::new(),
                 })

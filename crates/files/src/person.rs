@@ -68,7 +68,8 @@ pub fn write_person_xlsx(path: &Path, data: &PersonData) -> Result<(), AppError>
 
 /// Writes the workbook into the export folder as `du-lieu-ca-nhan-<id>.xlsx`; returns the path.
 pub fn export_person(data: &PersonData) -> Result<PathBuf, AppError> {
-    let path = export_dir()?.join(format!("du-lieu-ca-nhan-{}.xlsx", data.detail.beneficiary.id));
+    let id = crate::sanitise::file_name_part(&data.detail.beneficiary.id, 40);
+    let path = export_dir()?.join(format!("du-lieu-ca-nhan-{id}.xlsx"));
     write_person_xlsx(&path, data)?;
     Ok(path)
 }

@@ -7,14 +7,9 @@ use ansinh_core::AppError;
 use std::path::PathBuf;
 
 /// Writes `rows` under `headers` to `<export dir>/<base>-<timestamp>.xlsx` and returns the path.
-/// `base` is reduced to letters, digits, '-' and '_' so it is a safe file name.
+/// `base` (it comes from the webview) is made a safe file name part by `sanitise`.
 pub fn save_error_report(base: &str, headers: &[String], rows: &[Vec<String>]) -> Result<PathBuf, AppError> {
-    let safe: String = base
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
-        .take(60)
-        .collect();
-    let safe = if safe.trim_matches('-').is_empty() { "bao-cao-loi".to_string() } else { safe };
+    let safe = crate::sanitise::file_name_part(if base.trim().is_empty() { "bao-cao-loi" } else { base }, 60);
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
     let dir = export_dir()?;
     let mut path = dir.join(format!("{safe}-{stamp}.xlsx"));

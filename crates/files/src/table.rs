@@ -1,7 +1,9 @@
 //! Reading a spreadsheet (CSV or the first sheet of an XLSX) into rows of text cells.
 
+use crate::limits;
 use ansinh_core::AppError;
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, Reader};
+use std::io::Read;
 use std::path::Path;
 
 /// A header row and data rows, all text, as an officer would read them.
@@ -13,35 +15,56 @@ pub struct Table {
     pub first_row: usize,
 }
 
+/// A CSV or XLSX file on disk (the CLI's imports), by its extension; refused unread when
+/// larger than [`limits::IMPORT_FILE_BYTES`].
 pub fn read(path: &Path) -> Result<Table, AppError> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let name = path.display().to_string();
+    kind(&name)?;
+    read_bytes(&name, &limits::read_file(path, limits::IMPORT_FILE_BYTES)?)
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Csv,
+    Xlsx,
+}
+
+/// Only CSV and XLSX: calamine's readers of .xls (BIFF) and .ods build a dense range of every
+/// cell between the first and the last one before we see any, so a hostile file there could
+/// abort the app; officers save those as .xlsx.
+fn kind(name: &str) -> Result<Kind, AppError> {
+    let ext = Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
-        "csv" | "txt" => {
-            read_csv(&std::fs::read(path).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?)
-        }
-        "xlsx" | "xlsm" | "xls" | "ods" => read_sheet(path),
-        _ => Err(AppError::File(format!("{}: only .csv and .xlsx files can be imported", path.display()))),
+        "csv" | "txt" => Ok(Kind::Csv),
+        "xlsx" | "xlsm" => Ok(Kind::Xlsx),
+        _ => Err(AppError::File(format!(
+            "{name}: only .csv and .xlsx files can be imported (save .xls and .ods as .xlsx)"
+        ))),
     }
 }
 
 /// A file the officer picked in the app, given as its name and bytes (the webview sends them;
-/// no path on disk): CSV or XLSX by the name's extension, as [`read`] does for paths.
+/// no path on disk): CSV or XLSX by the name's extension, as [`read`] does for paths. Every
+/// step is bounded by `limits`: the file's size, what an XLSX unpacks to, the sheet's columns
+/// and cells.
 pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
-    let ext = Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "csv" | "txt" => read_csv(bytes),
-        "xlsx" | "xlsm" | "xls" | "ods" => {
-            let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
-                .map_err(|e| AppError::File(format!("{name}: {e}")))?;
-            sheet_rows(book, name)
-        }
-        _ => Err(AppError::File(format!("{name}: only .csv and .xlsx files can be imported"))),
+    let kind = kind(name)?;
+    if bytes.len() as u64 > limits::IMPORT_FILE_BYTES {
+        return Err(limits::too_large(name, limits::IMPORT_FILE_BYTES));
+    }
+    match kind {
+        Kind::Csv => csv_table(name, bytes),
+        Kind::Xlsx => xlsx_table(name, bytes),
     }
 }
 
 /// CSV in UTF-8 (a BOM is allowed); comma or semicolon separated (Excel in Vietnamese locale
 /// writes semicolons).
 pub fn read_csv(bytes: &[u8]) -> Result<Table, AppError> {
+    csv_table("CSV", bytes)
+}
+
+fn csv_table(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes)
         .map_err(|_| AppError::File("the file is not UTF-8 text: save it as 'CSV UTF-8'".into()))?;
@@ -50,28 +73,82 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, AppError> {
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| AppError::File(format!("CSV: {e}")))?;
+    let mut cells = 0usize;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(AppError::File(format!("CSV: {e}"))),
+        }
+        // A line of commas is as costly as a line of text: count fields, not bytes.
+        cells += record.len();
+        if record.len() > limits::SHEET_COLUMNS || cells > limits::SHEET_CELLS {
+            return Err(limits::too_many_cells(name));
+        }
         rows.push(record.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>());
     }
     Ok(split_header(rows))
 }
 
-fn read_sheet(path: &Path) -> Result<Table, AppError> {
-    let book = calamine::open_workbook_auto(path).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
-    sheet_rows(book, &path.display().to_string())
+/// The first sheet of an XLSX, read cell by cell (calamine's streaming reader) so that no
+/// range is allocated before its extent is known: the used area (from the first to the last
+/// non-empty cell, as calamine's own range) must fit [`limits::SHEET_COLUMNS`] and
+/// [`limits::SHEET_CELLS`]. The workbook's declared `<dimension>` is not trusted (calamine
+/// 0.38 only pre-reserves from it below 100,000 cells).
+fn xlsx_table(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
+    let err = |e: &dyn std::fmt::Display| AppError::File(format!("{name}: {e}"));
+    check_unpacked(name, bytes)?;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| err(&e))?;
+    let sheet =
+        book.sheet_names().first().cloned().ok_or_else(|| AppError::File("the workbook has no sheet".into()))?;
+    let mut reader = book.worksheet_cells_reader(&sheet).map_err(|e| err(&e))?;
+    let mut found: Vec<((u32, u32), String)> = Vec::new();
+    let (mut top, mut bottom, mut left, mut right) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    while let Some(cell) = reader.next_cell().map_err(|e| err(&e))? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        (top, bottom, left, right) = (top.min(r), bottom.max(r), left.min(c), right.max(c));
+        let columns = (right - left) as usize + 1;
+        let rows = (bottom - top) as usize + 1;
+        // The same cell written many times counts each time (a hostile sheet can repeat one).
+        if columns > limits::SHEET_COLUMNS
+            || rows.saturating_mul(columns) > limits::SHEET_CELLS
+            || found.len() >= limits::SHEET_CELLS
+        {
+            return Err(limits::too_many_cells(name));
+        }
+        found.push(((r, c), cell_text(&Data::from(cell.get_value().clone()))));
+    }
+    if found.is_empty() {
+        return Ok(Table::default());
+    }
+    let columns = (right - left) as usize + 1;
+    let mut rows = vec![vec![String::new(); columns]; (bottom - top) as usize + 1];
+    for ((r, c), text) in found {
+        rows[(r - top) as usize][(c - left) as usize] = text;
+    }
+    Ok(split_header(rows))
 }
 
-fn sheet_rows<RS: std::io::Read + std::io::Seek>(
-    mut book: calamine::Sheets<RS>,
-    name: &str,
-) -> Result<Table, AppError> {
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| AppError::File("the workbook has no sheet".into()))?
-        .map_err(|e| AppError::File(format!("{name}: {e}")))?;
-    let rows = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
-    Ok(split_header(rows))
+/// Inflates every part of the XLSX into nothing, refusing it past
+/// [`limits::XLSX_UNPACKED_BYTES`] in all: calamine then reads the same bounded parts.
+fn check_unpacked(name: &str, bytes: &[u8]) -> Result<(), AppError> {
+    let err = |e: &dyn std::fmt::Display| AppError::File(format!("{name}: {e}"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| err(&e))?;
+    let mut left = limits::XLSX_UNPACKED_BYTES;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|e| err(&e))?;
+        let n = std::io::copy(&mut part.take(left + 1), &mut std::io::sink()).map_err(|e| err(&e))?;
+        if n > left {
+            return Err(limits::unpacks_too_large(name));
+        }
+        left -= n;
+    }
+    Ok(())
 }
 
 /// Cell text as the officer sees it: dates as dd/mm/yyyy, whole numbers without ".0".

@@ -1,6 +1,10 @@
 //! Writing XLSX workbooks (error reports, visit lists, reports): plain values, no formulas, a
 //! bold frozen header row, text cells kept as text so ID and account numbers keep their zeros.
+//! Text is always written as a string cell (`write_string`: rust_xlsxwriter never turns one
+//! into a formula), and text that looks like a formula also gets Excel's quote prefix, so
+//! editing the cell or saving the sheet as CSV keeps it text (`sanitise`).
 
+use crate::sanitise::looks_like_formula;
 use ansinh_core::AppError;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::path::Path;
@@ -65,18 +69,22 @@ pub struct SheetImage {
 pub fn write_xlsx_with_images(path: &Path, sheets: &[Sheet], images: &[SheetImage]) -> Result<(), AppError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
+    let bold_quoted = Format::new().set_bold().set_quote_prefix();
+    let quoted = Format::new().set_quote_prefix();
     for (index, sheet) in sheets.iter().enumerate() {
         let ws = book.add_worksheet();
         let name: String = sheet.name.chars().take(31).collect();
         ws.set_name(&name).map_err(|e| file_error(path, e))?;
         for (c, h) in sheet.headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold).map_err(|e| file_error(path, e))?;
+            let format = if looks_like_formula(h) { &bold_quoted } else { &bold };
+            ws.write_string_with_format(0, c as u16, h, format).map_err(|e| file_error(path, e))?;
         }
         for (r, row) in sheet.rows.iter().enumerate() {
             let r = r as u32 + 1;
             for (c, cell) in row.iter().enumerate() {
                 let c = c as u16;
                 match cell {
+                    Cell::Text(s) if looks_like_formula(s) => ws.write_string_with_format(r, c, s, &quoted).map(|_| ()),
                     Cell::Text(s) => ws.write_string(r, c, s).map(|_| ()),
                     Cell::Number(n) => ws.write_number(r, c, *n).map(|_| ()),
                     Cell::Empty => Ok(()),

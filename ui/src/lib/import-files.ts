@@ -1,10 +1,28 @@
 // Helpers of the import pages: a picked File as the `{name, bytes}` the commands take
 // (docs/IPC.md, "Imports"), and a translated per-row error report for `save_error_report`.
 
-import type { ErrorReport, FieldError, PickedFile } from './types';
+import type { ErrorReport, FieldError, PickedFile, WireError } from './types';
 import { isKey, type Key } from './i18n';
 
-export async function pickedFile(file: File): Promise<PickedFile> {
+/** The largest file the pages send (bytes): Rust's `PICKED_FILE_BYTES` (src-tauri/src/imports.rs),
+ * the larger of the spreadsheet and bundle caps. Checked here first so an oversized file is never
+ * turned into a JSON array of hundreds of millions of numbers; Rust checks again. */
+export const PICKED_FILE_MAX_BYTES = 128 * 1024 * 1024;
+
+/** The refusal Rust gives for the same file (`file.too_large` {file, limit}). */
+export function tooLarge(name: string, limit: number = PICKED_FILE_MAX_BYTES): WireError {
+  const mb = `${Math.floor(limit / (1024 * 1024))} MB`;
+  return {
+    code: 'file.too_large',
+    message: `${name}: larger than the limit of ${mb}: nothing read`,
+    field: 'file',
+    params: { file: name, limit: mb },
+  };
+}
+
+/** A picked File as `{name, bytes}`; rejects with `file.too_large` (unread) past the cap. */
+export async function pickedFile(file: File, limit: number = PICKED_FILE_MAX_BYTES): Promise<PickedFile> {
+  if (file.size > limit) throw tooLarge(file.name, limit);
   const buf = new Uint8Array(await file.arrayBuffer());
   return { name: file.name, bytes: Array.from(buf) };
 }

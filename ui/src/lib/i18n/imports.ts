@@ -12,6 +12,9 @@ export const errorCodes = [
   'reconcile.unknown_reference',
   'reconcile.unknown_person',
   'payment.has_withdrawals',
+  'file.too_large',
+  'file.unpacks_too_large',
+  'file.too_many_cells',
 ] as const;
 
 export const vi = {
@@ -124,6 +127,11 @@ export const vi = {
   'error.reconcile.unknown_reference': 'Không có khoản chi trả nào của kỳ này với mã {reference}',
   'error.reconcile.unknown_person': 'Không có người nào có số định danh {id_number} được chi trả trong kỳ này',
   'error.payment.has_withdrawals': 'Khoản này đã được rút {withdrawn}: không thể ghi thất bại hoặc hoàn trả',
+  'error.file.too_large': 'Tệp {file} quá lớn: tối đa {limit}. Không đọc gì từ tệp.',
+  'error.file.unpacks_too_large':
+    'Tệp {file} khi giải nén vượt quá {limit}: không đọc. Hãy mở và lưu lại bằng Excel, hoặc chia thành nhiều tệp.',
+  'error.file.too_many_cells':
+    'Bảng tính trong tệp {file} quá lớn: tối đa {limit_columns} cột và {limit_cells} ô. Hãy xóa các ô thừa ở xa bảng, hoặc chia thành nhiều tệp.',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -236,4 +244,9 @@ export const en: Record<keyof typeof vi, string> = {
   'error.reconcile.unknown_reference': 'No payment of this cycle has the reference {reference}',
   'error.reconcile.unknown_person': 'Nobody with ID number {id_number} is paid in this cycle',
   'error.payment.has_withdrawals': '{withdrawn} was already withdrawn from this payment: it cannot be failed or reversed',
+  'error.file.too_large': 'The file {file} is too large: at most {limit}. Nothing was read from it.',
+  'error.file.unpacks_too_large':
+    'The file {file} unpacks to more than {limit}: not read. Open and save it again in Excel, or split it into several files.',
+  'error.file.too_many_cells':
+    'The sheet in {file} is too large: at most {limit_columns} columns and {limit_cells} cells. Delete stray cells far from the table, or split it into several files.',
 };
