@@ -115,7 +115,8 @@ pub async fn update_user(state: State<'_, AppState>, input: UserChangeInput) -> 
         return Err(AppError::field("role", "user.self_demote", "you cannot remove your own administrator role"));
     }
     let ward = if role == Role::Officer { ward } else { None };
-    Ok(a.store.update_user(&UserChange { id: &input.id, role, ward_code: ward, active: input.active }).await?)
+    let change = UserChange { id: &input.id, role, ward_code: ward, active: input.active, password: None };
+    Ok(a.store.update_user(&change, Box::new(|_| Ok(()))).await?)
 }
 
 #[derive(Debug, Default, Deserialize)]

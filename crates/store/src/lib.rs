@@ -7,6 +7,7 @@ pub mod backup;
 mod changes;
 mod cycles;
 mod drafts;
+pub mod encrypt;
 mod error;
 mod exchange;
 mod exports;
@@ -16,12 +17,14 @@ mod grievances;
 mod imports;
 pub mod keyring;
 mod privacy;
+pub mod private;
 mod raw;
 mod read;
 mod refs;
 mod rows;
 mod search_index;
 mod sqlrow;
+pub mod swap;
 mod users;
 mod verification;
 mod views;
@@ -32,6 +35,7 @@ pub use backup::{BackupInfo, default_backup_dir, list_backups};
 pub use changes::{Author, ChangeRecord, SCHEMA_VERSION};
 pub use cycles::CycleView;
 pub use drafts::{DraftView, MAX_DRAFT_BYTES};
+pub use encrypt::{PlaintextInfo, is_plaintext};
 pub use error::{Result, StoreError};
 pub use exchange::{
     ApplyReport, BundleOrigin, Gap, OFFICE_SETTING, Peer, Placement, RebuildReport, ReceiptView, ReviewItem,
@@ -41,7 +45,7 @@ pub use exports::{ExportRecord, ExportView};
 pub use followup::{ContactView, FollowupList, FollowupRow};
 pub use grievances::{GrievanceEventView, GrievanceQuery, GrievanceView};
 pub use imports::{PaymentResult, PersonBrief, ReconcileReport};
-pub use keyring::{DbKey, Keyring, keyring_path};
+pub use keyring::{DbKey, Keyring, Unlocked, UserIdentity, keyring_path};
 pub use read::Page;
 pub use refs::Refs;
 pub use users::{NewUser, UserChange, UserView};
@@ -109,6 +113,15 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|source| StoreError::Folder { path: dir.display().to_string(), source })?;
+        }
+        // A new database is owner-only (SQLite would use the default mode; its -wal and -shm
+        // files copy the database's mode).
+        if !path.exists() {
+            private::create_empty(path)
+                .map_err(|source| StoreError::Folder { path: path.display().to_string(), source })?;
+        } else {
+            // Made by an older version with the default mode.
+            let _ = private::restrict(path);
         }
         let base = SqliteConnectOptions::new()
             .filename(path)
