@@ -81,7 +81,7 @@ pub fn list_backups(dir: &Path) -> Result<Vec<BackupInfo>> {
 
 /// Opens one read-only connection with the key and reads the schema: SQLCipher only notices a
 /// wrong key on the first read ("file is not a database"). Nothing is written.
-pub(crate) async fn verify_key(file: &Path, key: &DbKey) -> Result<()> {
+pub async fn verify_key(file: &Path, key: &DbKey) -> Result<()> {
     let opts = SqliteConnectOptions::new().filename(file).read_only(true).pragma("key", key.pragma().to_string());
     let mut conn = sqlx::SqliteConnection::connect_with(&opts).await.map_err(wrong_key)?;
     sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_master").fetch_one(&mut conn).await.map_err(wrong_key)?;

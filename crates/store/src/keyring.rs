@@ -324,18 +324,21 @@ impl Keyring {
 
     /// A new identity for `username` (a new user, a version 1 entry upgraded, a password set
     /// by an administrator), wrapped with `password` and holding `key`; saved.
-    pub fn put(&mut self, username: &str, password: &str, key: &DbKey) -> Result<()> {
-        self.put_unsaved(username, password, key)?;
-        self.save()
+    pub fn put(&mut self, username: &str, password: &str, key: &DbKey) -> Result<UserIdentity> {
+        let identity = self.insert(username, password, key)?;
+        self.save()?;
+        Ok(identity)
     }
 
-    fn put_unsaved(&mut self, username: &str, password: &str, key: &DbKey) -> Result<()> {
-        let entry = EntryV2::new(username, password, &age::x25519::Identity::generate(), key)?;
+    /// [`Keyring::put`] without saving (a keyring staged for a swap, see `swap.rs`).
+    pub fn insert(&mut self, username: &str, password: &str, key: &DbKey) -> Result<UserIdentity> {
+        let identity = age::x25519::Identity::generate();
+        let entry = EntryV2::new(username, password, &identity, key)?;
         self.file.entries.retain(|e| e.username() != username);
         self.file.entries.push(Entry::V2(entry));
         self.file.version = KEYRING_VERSION;
         self.file.seal = Some("age-x25519".into());
-        Ok(())
+        Ok(UserIdentity(identity))
     }
 
     /// A new password for `username`: their identity is re-wrapped (the sealed key and the
