@@ -70,7 +70,8 @@ pub async fn exchange_save_public(state: State<'_, AppState>) -> Cmd<String> {
     let k = keys(&a.store).await?.public(&a.store.home_ward().await?);
     let path = ansinh_files::xlsx::export_dir()?.join(format!("ansinh-khoa-{}.pub.json", &k.device_id[..8]));
     let text = serde_json::to_string_pretty(&k).expect("keys serialise");
-    std::fs::write(&path, text).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+    ansinh_store::private::write(&path, text.as_bytes())
+        .map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
     Ok(path.display().to_string())
 }
 
@@ -107,7 +108,7 @@ pub async fn exchange_export(state: State<'_, AppState>, office: String, since: 
     let (bytes, manifest) = ansinh_exchange::export_bundle(store, &k, since, &parse_recipient(&recipient)?).await?;
     let name = format!("ansinh-{}-{}-{}.ansinh", &manifest.device_id[..8], manifest.first_seq, manifest.last_seq);
     let path = ansinh_files::xlsx::export_dir()?.join(name);
-    std::fs::write(&path, bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+    ansinh_store::private::write(&path, &bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
     let details = serde_json::json!({"what": "bundle", "office": office, "first_seq": manifest.first_seq,
         "last_seq": manifest.last_seq, "file": path.display().to_string()});
     store.audit("export", Some("change_log"), None, details).await?;
@@ -136,7 +137,10 @@ pub async fn exchange_receipt(state: State<'_, AppState>) -> Cmd<String> {
     let receipt = ansinh_exchange::make_receipt(&a.store, &k).await?;
     let path = ansinh_files::xlsx::export_dir()?.join(format!("ansinh-bien-nhan-{}.json", &k.device_id[..8]));
     let text = serde_json::to_string_pretty(&receipt).expect("receipt serialises");
-    std::fs::write(&path, text).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+    ansinh_store::private::write(&path, text.as_bytes())
+        .map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+    let details = serde_json::json!({"what": "receipt", "file": path.display().to_string()});
+    a.store.audit("export", Some("change_log"), None, details).await?;
     Ok(path.display().to_string())
 }
 
@@ -144,7 +148,10 @@ pub async fn exchange_receipt(state: State<'_, AppState>) -> Cmd<String> {
 #[tauri::command]
 pub async fn exchange_import_receipt(state: State<'_, AppState>, file: PickedFile) -> Cmd<i64> {
     let a = require(&state, Permission::Administer)?;
-    Ok(ansinh_exchange::import_receipt(&a.store, &String::from_utf8_lossy(&file.bytes)).await?)
+    let seq = ansinh_exchange::import_receipt(&a.store, &String::from_utf8_lossy(&file.bytes)).await?;
+    let details = serde_json::json!({"what": "receipt", "file": file.name, "acked_seq": seq});
+    a.store.audit("import", Some("change_log"), None, details).await?;
+    Ok(seq)
 }
 
 #[tauri::command]

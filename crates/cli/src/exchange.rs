@@ -98,7 +98,8 @@ fn read(path: &Path) -> Result<Vec<u8>, AppError> {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    std::fs::write(path, bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))
+    // Owner-only, like every export (ansinh_store::private).
+    ansinh_store::private::write(path, bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))
 }
 
 /// `ansinh sync --server URL`: one round of online sync, then what it did.
@@ -106,6 +107,8 @@ pub async fn sync(store: &Store, server: &str) -> Result<(), AppError> {
     let keys = DeviceKeys::load_or_create(store).await?;
     let r = ansinh_server::client::sync(store, &keys, server).await?;
     let p = &r.pulled;
+    let details = serde_json::json!({"what": "sync", "server": server, "pushed": r.pushed, "pulled": p.applied});
+    store.audit("sync", Some("change_log"), None, details).await?;
     println!("pushed {} record(s); pulled {} new, {} already here", r.pushed, p.applied, p.already_had);
     for g in &p.gaps {
         println!("gap: device {} is missing records from #{} (next: #{})", g.device_id, g.expected_seq, g.found_seq);
@@ -136,20 +139,31 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
             };
             let (bytes, manifest) = ansinh_exchange::export_bundle(store, &keys, since, &recipient).await?;
             write(&out, &bytes)?;
+            let details = serde_json::json!({"what": "bundle", "first_seq": manifest.first_seq,
+                "last_seq": manifest.last_seq, "file": out.display().to_string()});
+            store.audit("export", Some("change_log"), None, details).await?;
             println!("{}", json(&manifest));
             eprintln!("{} records written to {}", manifest.records, out.display());
         }
         BundleAction::Import { file, dry_run } => {
             let outcome = ansinh_exchange::import_bundle(store, &keys, &read(&file)?, dry_run).await?;
+            if !dry_run {
+                let details = serde_json::json!({"what": "bundle", "file": file.display().to_string()});
+                store.audit("import", Some("change_log"), None, details).await?;
+            }
             println!("{}", json(&outcome));
         }
         BundleAction::Receipt { out } => {
             let receipt = ansinh_exchange::make_receipt(store, &keys).await?;
             write(&out, json(&receipt).as_bytes())?;
+            let details = serde_json::json!({"what": "receipt", "file": out.display().to_string()});
+            store.audit("export", Some("change_log"), None, details).await?;
             eprintln!("receipt written to {}", out.display());
         }
         BundleAction::ImportReceipt { file } => {
             let seq = ansinh_exchange::import_receipt(store, &String::from_utf8_lossy(&read(&file)?)).await?;
+            let details = serde_json::json!({"what": "receipt", "file": file.display().to_string(), "acked_seq": seq});
+            store.audit("import", Some("change_log"), None, details).await?;
             println!("the office has this desktop's records up to seq {seq}");
         }
     }

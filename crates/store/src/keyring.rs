@@ -44,14 +44,6 @@ impl DbKey {
         Some(DbKey(Zeroizing::new(arr)))
     }
 
-    /// From 64 hex digits (`ANSINH_DB_KEY`, `--db-key-file`).
-    pub fn from_hex(s: &str) -> Result<DbKey> {
-        hex::decode(s.trim())
-            .ok()
-            .and_then(|b| DbKey::from_slice(&b))
-            .ok_or_else(|| access("key.invalid", "the database key must be 64 hexadecimal digits"))
-    }
-
     /// For tests that compare keys.
     pub fn to_hex(&self) -> Zeroizing<String> {
         Zeroizing::new(hex::encode(*self.0))
