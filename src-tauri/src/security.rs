@@ -94,10 +94,20 @@ pub async fn rekey_database(state: State<'_, AppState>) -> Cmd<ansinh_api::Rekey
     state.rekey(a).await
 }
 
+/// A user as the users page lists them: with whether the keyring holds a key for them.
+#[derive(Debug, Serialize)]
+pub struct UserRow {
+    #[serde(flatten)]
+    pub user: UserView,
+    pub has_key: bool,
+}
+
 #[tauri::command]
-pub async fn list_users(state: State<'_, AppState>) -> Cmd<Vec<UserView>> {
+pub async fn list_users(state: State<'_, AppState>) -> Cmd<Vec<UserRow>> {
     let a = require(&state, Permission::Administer)?;
-    Ok(a.store.list_users().await?)
+    let holders = state.key_holders()?;
+    let users = a.store.list_users().await?;
+    Ok(users.into_iter().map(|u| UserRow { has_key: holders.contains(&u.username), user: u }).collect())
 }
 
 #[derive(Debug, Deserialize)]

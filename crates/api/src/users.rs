@@ -24,6 +24,12 @@ impl AppState {
         Keyring::load(&self.db_path)?.ok_or_else(scratch)
     }
 
+    /// The users who hold a key in the keyring (the others cannot sign in until an
+    /// administrator sets them a new password).
+    pub fn key_holders(&self) -> Cmd<Vec<String>> {
+        Ok(Keyring::load(&self.db_path)?.map(|r| r.usernames()).unwrap_or_default())
+    }
+
     /// A new user: the account in the database, then their identity in the keyring.
     pub async fn add_user(&self, access: &Access, u: &NewUser<'_>) -> Cmd<UserView> {
         let mut ring = self.keyring()?;
