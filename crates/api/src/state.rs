@@ -42,6 +42,9 @@ pub(crate) struct Inner {
     session: Option<Session>,
     /// Failed unlocks before the database is open (then the database counts them).
     cold_failures: HashMap<String, (i64, Option<Instant>)>,
+    /// Those failures (name, time), written to the audit log as soon as the database is open
+    /// again: a wrong password fails at the keyring, while the log is locked.
+    unaudited_failures: Vec<(String, String)>,
     /// Bumped at every sign-in, so the idle watch of an earlier session stops.
     generation: u64,
     /// The database file is being replaced (re-key, restore): commands are refused meanwhile.
@@ -316,6 +319,12 @@ impl AppState {
         key: &DbKey,
         first_admin: Option<&str>,
     ) -> Cmd<(UserView, Option<UserIdentity>)> {
+        let failures = std::mem::take(&mut self.lock_inner().unaudited_failures);
+        for (name, at) in failures {
+            let details =
+                serde_json::json!({"username": name, "reason": "wrong_password", "before_unlock": true, "at": at});
+            store.audit_as("-", "login.failed", Some("users"), None, details).await?;
+        }
         if store.user_count().await? == 0 && ring.has_user(username) {
             // Set-up (or a conversion) stopped between writing the keyring and the account,
             // or is under way: finish it.
@@ -430,6 +439,11 @@ impl AppState {
 
     pub(crate) fn count_cold_failure(&self, username: &str) {
         let mut inner = self.lock_inner();
+        // Bounded: a flood of guesses keeps the first thousand.
+        if inner.unaudited_failures.len() < 1000 {
+            let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            inner.unaudited_failures.push((username.to_string(), at));
+        }
         let e = inner.cold_failures.entry(username.to_string()).or_insert((0, None));
         e.0 += 1;
         e.1 = auth::lockout_minutes(e.0).map(|m| Instant::now() + Duration::from_secs(m as u64 * 60));

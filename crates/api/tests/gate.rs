@@ -52,6 +52,16 @@ async fn a_restarted_app_opens_the_encrypted_database_with_each_users_own_passwo
     let u = state.login("lan", OFFICER_PW).await.unwrap();
     assert_eq!((u.role, u.ward_code.as_deref()), (Role::Officer, Some("00001")));
     state.close().await;
+    // The wrong passwords failed at the keyring, with the log locked: they were written to it
+    // at the next sign-in.
+    let db = dir.path().join("t.db");
+    let key = ansinh_store::Keyring::load(&db).unwrap().unwrap().unwrap_key("admin", ADMIN_PW).unwrap();
+    let store = ansinh_store::Store::open_encrypted(&db, &key).await.unwrap();
+    let entries = store.audit_entries(100, 0).await.unwrap();
+    let failed: Vec<_> = entries.iter().filter(|e| e.action == "login.failed").collect();
+    assert_eq!(failed.len(), 2, "{entries:?}");
+    assert!(failed.iter().all(|e| e.details["username"] == "lan" && e.details["before_unlock"] == true));
+    store.close().await;
 }
 
 /// The key leaves memory when the app locks: signing out, the idle lock and a refused sign-in
