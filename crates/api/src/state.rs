@@ -27,8 +27,6 @@ pub struct AppState {
     /// Lock the session by itself after the idle minutes (the app); off for the CLI, a process
     /// that runs one command.
     watch_idle: bool,
-    /// Wakes the idle watch early (its activity deadline moved back, in tests).
-    wake: Arc<tokio::sync::Notify>,
     pub(crate) inner: Arc<Mutex<Inner>>,
 }
 
@@ -49,6 +47,8 @@ pub(crate) struct Inner {
     generation: u64,
     /// The database file is being replaced (re-key, restore): commands are refused meanwhile.
     pub(crate) busy: bool,
+    /// Wakes the current session's idle watch (the session ended, or its deadline moved).
+    wake: Arc<tokio::sync::Notify>,
 }
 
 struct Session {
@@ -60,6 +60,7 @@ struct Session {
 impl Inner {
     /// Ends the session and drops the key and identity; returns the store for closing.
     fn lock(&mut self) -> Option<Arc<Store>> {
+        self.wake.notify_one();
         self.session = None;
         self.key = None;
         self.identity = None;
@@ -147,7 +148,7 @@ impl AppState {
     }
 
     pub fn with_backup_dir(db_path: PathBuf, backup_dir: PathBuf) -> AppState {
-        AppState { db_path, backup_dir, watch_idle: true, wake: Default::default(), inner: Default::default() }
+        AppState { db_path, backup_dir, watch_idle: true, inner: Default::default() }
     }
 
     /// The CLI's state: one command per process, so no idle watch.
@@ -372,8 +373,10 @@ impl AppState {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(auth::DEFAULT_IDLE_MINUTES)
             .clamp(1, 240);
-        let generation = {
+        let (generation, wake) = {
             let mut inner = self.lock_inner();
+            // A watch of its own: an earlier session's watch is never woken for this one.
+            inner.wake = Arc::new(tokio::sync::Notify::new());
             inner.cold_failures.remove(&user.username);
             inner.store = Some(store);
             inner.key = Some(key);
@@ -381,20 +384,19 @@ impl AppState {
             inner.session =
                 Some(Session { user, last_seen: Instant::now(), idle: Duration::from_secs(idle as u64 * 60) });
             inner.generation += 1;
-            inner.generation
+            (inner.generation, inner.wake.clone())
         };
         if self.watch_idle {
-            self.watch(generation);
+            self.watch(generation, wake);
         }
         Ok(())
     }
 
     /// Locks the session once it has been idle for its minutes, even when no command comes:
     /// the store is closed and the key dropped.
-    fn watch(&self, generation: u64) {
+    fn watch(&self, generation: u64, wake: Arc<tokio::sync::Notify>) {
         let Ok(rt) = tokio::runtime::Handle::try_current() else { return };
         let inner = self.inner.clone();
-        let wake = self.wake.clone();
         rt.spawn(async move {
             loop {
                 // Either the time left, or the store of a session that has just gone idle.
@@ -503,9 +505,10 @@ impl AppState {
     /// For tests of the idle lock: the session's last activity moved back by `by`.
     #[doc(hidden)]
     pub fn age_session_for_test(&self, by: Duration) {
-        if let Some(s) = self.lock_inner().session.as_mut() {
+        let mut inner = self.lock_inner();
+        if let Some(s) = inner.session.as_mut() {
             s.last_seen = s.last_seen.checked_sub(by).unwrap_or(s.last_seen);
         }
-        self.wake.notify_one();
+        inner.wake.notify_one();
     }
 }
