@@ -5,7 +5,10 @@ segmentation. The benchmark harness writes the same file from the engine directl
 checking by hand and for the test suite.
 
     python3 bench/ours_from_cli.py --ansinh PATH/TO/ansinh --db CITY.db --as-of YYYY-MM-DD
-                                   --out OURS.json [--db-key-file FILE]
+                                   --out OURS.json [--user NAME]
+
+An encrypted database needs a user who may read reports (--user NAME; the password from
+$ANSINH_PASSWORD, which the ansinh binary reads itself).
 """
 
 import argparse
@@ -22,8 +25,8 @@ REPORT_KEYS = {"as_of", "min_segment_payments", "by", "segments", "worst_wards",
 
 def metrics(args, by=None):
     cmd = [args.ansinh, "--db", args.db]
-    if args.db_key_file:
-        cmd += ["--db-key-file", args.db_key_file]
+    if args.user:
+        cmd += ["--user", args.user]
     cmd += ["metrics", "--json", "--as-of", args.as_of]
     if by:
         cmd += ["--by", by]
@@ -38,7 +41,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--ansinh", required=True, help="the ansinh binary")
     ap.add_argument("--db", required=True)
-    ap.add_argument("--db-key-file")
+    ap.add_argument("--user", help="sign in as this user (password in $ANSINH_PASSWORD)")
     ap.add_argument("--as-of", required=True, help="YYYY-MM-DD")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()

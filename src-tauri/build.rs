@@ -85,6 +85,9 @@ const APP_COMMANDS: &[&str] = &[
     "backup_now",
     "list_backups",
     "restore_backup",
+    "change_password",
+    "rekey_database",
+    "convert_plaintext",
 ];
 
 fn main() {

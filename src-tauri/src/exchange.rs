@@ -98,7 +98,8 @@ pub async fn exchange_save_public(state: State<'_, AppState>) -> Cmd<String> {
     let device = file_name_part(&k.device_id, 8);
     let path = ansinh_files::xlsx::export_dir()?.join(format!("ansinh-khoa-{device}.pub.json"));
     let text = serde_json::to_string_pretty(&k).expect("keys serialise");
-    std::fs::write(&path, text).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+    ansinh_store::private::write(&path, text.as_bytes())
+        .map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
     Ok(path.display().to_string())
 }
 
@@ -157,7 +158,7 @@ pub async fn exchange_export(state: State<'_, AppState>, office: String, since: 
         .map_err(|e| e.about_file(&format!("ansinh-{device}-{}-….ansinh", since + 1)))?;
     let name = format!("ansinh-{device}-{}-{}.ansinh", manifest.first_seq, manifest.last_seq);
     let path = ansinh_files::xlsx::export_dir()?.join(name);
-    std::fs::write(&path, bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+    ansinh_store::private::write(&path, &bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
     Ok(SavedBundle { path: path.display().to_string(), manifest })
 }
 
@@ -190,7 +191,10 @@ pub async fn exchange_receipt(state: State<'_, AppState>) -> Cmd<String> {
     let device = file_name_part(&k.device_id, 8);
     let path = ansinh_files::xlsx::export_dir()?.join(format!("ansinh-bien-nhan-{device}.json"));
     let text = serde_json::to_string_pretty(&receipt).expect("receipt serialises");
-    std::fs::write(&path, text).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+    ansinh_store::private::write(&path, text.as_bytes())
+        .map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+    let details = serde_json::json!({"what": "receipt", "file": path.display().to_string()});
+    a.store.audit("export", Some("change_log"), None, details).await?;
     Ok(path.display().to_string())
 }
 

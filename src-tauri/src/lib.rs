@@ -1,8 +1,8 @@
 //! The ansinh desktop shell: a thin Tauri layer over the ansinh crates.
 //!
 //! Layout:
-//! - [`state`]: what the app keeps for its lifetime (the store once unlocked, the session) and
-//!   the access gate `require`;
+//! - [`state`]: the session and the access gate `require`, from `ansinh_api` (the same gate the
+//!   CLI goes through);
 //! - [`commands`]: the `#[tauri::command]` functions the webview calls (see `docs/IPC.md`).
 //!
 //! Adding a command: its body **starts with `let a = require(&state, Permission::…)?;`** and
@@ -112,6 +112,9 @@ pub fn run() {
             security::backup_now,
             security::list_backups,
             security::restore_backup,
+            security::change_password,
+            security::rekey_database,
+            security::convert_plaintext,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the ansinh app")

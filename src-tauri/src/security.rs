@@ -1,5 +1,6 @@
-//! Sign-in, users and the audit log (docs/IPC.md "Security"). The access rules themselves live in
-//! `state.rs` (`require`) and `ansinh_core::auth` (the permission table).
+//! Sign-in, users, keys and the audit log (docs/IPC.md "Security"). The access rules themselves
+//! live in `ansinh_api` (`require`, the session, keys) and `ansinh_core::auth` (the permission
+//! table); these commands are thin adapters over them.
 
 use crate::state::{Access, AppState, AuthStatus, IDLE_KEY, require, unauthenticated};
 use ansinh_core::AppError;
@@ -63,10 +64,50 @@ pub async fn logout(state: State<'_, AppState>) -> Cmd<()> {
     unauthenticated(&state).logout().await
 }
 
+/// The first screen found an unencrypted database: convert it (with the new administrator's
+/// password, or an existing administrator's when it has users) and sign that person in.
 #[tauri::command]
-pub async fn list_users(state: State<'_, AppState>) -> Cmd<Vec<UserView>> {
+pub async fn convert_plaintext(app: tauri::AppHandle, state: State<'_, AppState>, input: SetupInput) -> Cmd<UserView> {
+    let user =
+        unauthenticated(&state).convert_plaintext(input.username.trim(), &input.display_name, &input.password).await?;
+    daily_backup(&app);
+    Ok(user)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordChange {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+/// Every user, their own password (the old one is checked); audited.
+#[tauri::command]
+pub async fn change_password(state: State<'_, AppState>, input: PasswordChange) -> Cmd<()> {
+    let a = require(&state, Permission::Signed)?;
+    state.change_password(&a, &input.old_password, &input.new_password).await
+}
+
+/// A new database key, sealed for every active user (after someone leaves); audited.
+#[tauri::command]
+pub async fn rekey_database(state: State<'_, AppState>) -> Cmd<ansinh_api::RekeyReport> {
     let a = require(&state, Permission::Administer)?;
-    Ok(a.store.list_users().await?)
+    state.rekey(a).await
+}
+
+/// A user as the users page lists them: with whether the keyring holds a key for them.
+#[derive(Debug, Serialize)]
+pub struct UserRow {
+    #[serde(flatten)]
+    pub user: UserView,
+    pub has_key: bool,
+}
+
+#[tauri::command]
+pub async fn list_users(state: State<'_, AppState>) -> Cmd<Vec<UserRow>> {
+    let a = require(&state, Permission::Administer)?;
+    let holders = state.key_holders()?;
+    let users = a.store.list_users().await?;
+    Ok(users.into_iter().map(|u| UserRow { has_key: holders.contains(&u.username), user: u }).collect())
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,22 +141,21 @@ pub struct UserChangeInput {
     #[serde(default)]
     pub ward_code: Option<String>,
     pub active: bool,
+    /// A new password (required to reactivate an account).
+    #[serde(default)]
+    pub password: Option<String>,
 }
 
-/// Role, ward or activity of a user (audited with old and new values).
+/// Role, ward, activity or password of a user (audited with old and new values); deactivating
+/// removes their key, reactivating needs a new password.
 #[tauri::command]
 pub async fn update_user(state: State<'_, AppState>, input: UserChangeInput) -> Cmd<UserView> {
     let a = require(&state, Permission::Administer)?;
     let role = Role::parse(&input.role)?;
     let ward = input.ward_code.as_deref().map(str::trim).filter(|w| !w.is_empty());
-    if role == Role::Officer && ward.is_none() {
-        return Err(AppError::field("ward_code", "required", "an officer needs a ward"));
-    }
-    if input.id == a.user.id && (role != Role::Admin || !input.active) {
-        return Err(AppError::field("role", "user.self_demote", "you cannot remove your own administrator role"));
-    }
     let ward = if role == Role::Officer { ward } else { None };
-    Ok(a.store.update_user(&UserChange { id: &input.id, role, ward_code: ward, active: input.active }).await?)
+    let password = input.password.as_deref().filter(|p| !p.is_empty());
+    state.update_user(&a, &UserChange { id: &input.id, role, ward_code: ward, active: input.active, password }).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -236,12 +276,9 @@ pub async fn list_backups(state: State<'_, AppState>) -> Cmd<BackupList> {
 #[tauri::command]
 pub async fn restore_backup(state: State<'_, AppState>, path: String) -> Cmd<()> {
     let a = require(&state, Permission::Administer)?;
-    let file = std::path::PathBuf::from(&path);
     let listed = ansinh_store::list_backups(&state.backup_dir)?.iter().any(|b| b.path == path);
     if !listed {
         return Err(AppError::field("path", "backup.unknown", "not one of the listed backups"));
     }
-    a.store.audit("restore", None, None, serde_json::json!({"file": path})).await?;
-    drop(a);
-    state.restore_backup(&file).await
+    state.restore_backup(a, std::path::Path::new(&path)).await
 }

@@ -82,14 +82,29 @@ impl App {
         app
     }
 
+    /// Starts the app on a copy of the database file `prepared` (made by the test, e.g. a
+    /// plaintext one), nobody set up or signed in, and waits until the UI is ready.
+    pub async fn start_on_database(test_name: &str, prepared: &Path) -> App {
+        let app = Self::start_prepared(test_name, &[("ANSINH_TEST_ADMIN", "")], Some(prepared)).await;
+        app.wait_ready().await;
+        app
+    }
+
     /// Starts the app with extra environment variables (inherited by the app), without waiting
     /// for the UI to be ready.
     pub async fn start_with_env(test_name: &str, env: &[(&str, &str)]) -> App {
+        Self::start_prepared(test_name, env, None).await
+    }
+
+    async fn start_prepared(test_name: &str, env: &[(&str, &str)], prepared: Option<&Path>) -> App {
         let lock = ONE_APP_AT_A_TIME.lock().await;
         let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e").join(test_name);
         fs::create_dir_all(&artifacts).expect("create the e2e artifacts directory");
         let data = tempfile::Builder::new().prefix("ansinh-e2e-").tempdir().expect("create a temporary data directory");
         let db_path = data.path().join("test.db");
+        if let Some(file) = prepared {
+            fs::copy(file, &db_path).expect("copy the prepared database");
+        }
         let mut vars: Vec<(String, String)> = vec![("ANSINH_DB".into(), db_path.to_str().expect("utf-8 path").into())];
         vars.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         // Automatic backups go into the test's temporary folder, never the user's Documents.
@@ -361,6 +376,25 @@ impl App {
             Value::Object(mut map) if map.contains_key("ok") => Ok(map.remove("ok").unwrap()),
             Value::Object(mut map) if map.contains_key("err") => Err(map.remove("err").unwrap()),
             other => self.fail(&format!("invoke {command}: unexpected answer {other}")).await,
+        }
+    }
+
+    /// Resizes the window (screenshots at an office laptop's 1366x768).
+    pub async fn resize(&self, width: u32, height: u32) {
+        if let Err(error) = self.client().set_window_size(width, height).await {
+            self.fail::<()>(&format!("resizing the window to {width}x{height} failed: {error}")).await;
+        }
+        // Wait until the page has laid itself out at the new width (two animation frames after
+        // `innerWidth` says so), or a screenshot catches the old layout.
+        let script = r#"
+            const [w, done] = arguments;
+            const check = () => window.innerWidth === w
+                ? requestAnimationFrame(() => requestAnimationFrame(() => done(true)))
+                : setTimeout(check, 50);
+            check();
+        "#;
+        if let Err(error) = self.client().execute_async(script, vec![json!(width)]).await {
+            self.fail::<()>(&format!("the page did not take the width {width}: {error}")).await;
         }
     }
 

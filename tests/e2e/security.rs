@@ -104,3 +104,112 @@ async fn first_run_setup_sign_in_and_an_officer_confined_to_their_ward() {
 
     app.close().await;
 }
+
+/// Issue 13: a user changes their password in the window (a dialog from the header); the old
+/// password no longer signs in or opens the keyring, the new one does.
+#[tokio::test]
+async fn a_password_is_changed_in_the_window_and_only_the_new_one_signs_in() {
+    use crate::harness::{TEST_ADMIN, TEST_ADMIN_PASSWORD};
+    const NEW_PW: &str = "mật khẩu mới của quản trị";
+    let app = App::start("change-password").await;
+    app.resize(1366, 768).await;
+    app.skip_demo_offer().await;
+
+    app.click("change-password").await;
+    app.find("password-dialog").await;
+    app.type_into("password-old", "không phải mật khẩu cũ").await;
+    app.type_into("password-new", NEW_PW).await;
+    app.type_into("password-repeat", NEW_PW).await;
+    app.click("password-save").await;
+    app.wait_text("error-old_password", |t| t.contains("Sai tên đăng nhập hoặc mật khẩu"), TIMEOUT).await;
+    app.screenshot("change-password-wrong.png").await;
+    app.type_into("password-old", TEST_ADMIN_PASSWORD).await;
+    app.click("password-save").await;
+    app.wait_text("account-notice", |t| t.contains("Đã đổi mật khẩu"), TIMEOUT).await;
+    app.screenshot("change-password-done.png").await;
+    assert!(!app.exists("password-dialog").await);
+
+    // The keyring: the old password opens nothing any more.
+    let ring = ansinh_store::Keyring::load(app.db_path()).unwrap().unwrap();
+    assert!(ring.unwrap_key(TEST_ADMIN, TEST_ADMIN_PASSWORD).is_err());
+    assert!(ring.unwrap_key(TEST_ADMIN, NEW_PW).is_ok());
+
+    app.click("logout").await;
+    app.find("login-screen").await;
+    sign_in(&app, TEST_ADMIN, TEST_ADMIN_PASSWORD).await;
+    app.wait_text("auth-error", |t| t.contains("Sai tên đăng nhập hoặc mật khẩu"), TIMEOUT).await;
+    app.type_into("auth-password", NEW_PW).await;
+    app.click("auth-submit").await;
+    app.wait_text("signed-in-user", |t| t.contains("Quản trị viên"), TIMEOUT).await;
+
+    // The users page: every user's data key, and the re-key button behind a confirmation.
+    let officer = json!({ "input": { "username": OFFICER, "display_name": "Nguyễn Thị Lan", "password": OFFICER_PW,
+                                    "role": "officer", "ward_code": "90001" } });
+    app.invoke("create_user", officer).await.expect("create_user");
+    app.click("nav-users").await;
+    app.wait_text("user-key", |t| t.contains("Có"), TIMEOUT).await;
+    app.click("rekey").await;
+    app.find("rekey-confirm-text").await;
+    app.screenshot("users-rekey-confirm.png").await;
+    app.click("rekey-confirm").await;
+    app.wait_text("rekey-done", |t| t.contains(TEST_ADMIN) && t.contains(OFFICER), TIMEOUT).await;
+    app.screenshot("users-rekeyed.png").await;
+    app.close().await;
+}
+
+/// Issue 13: an unencrypted database where the app's encrypted one is expected is never opened
+/// as it is: the first screen says so; "leave it" opens nothing; converting encrypts it with
+/// the new administrator's password and keeps every person.
+#[tokio::test]
+async fn a_plaintext_database_is_shown_left_untouched_or_converted() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("cu.db");
+    let store = ansinh_store::Store::open(&plain).await.unwrap();
+    let opts = ansinh_demo::DemoOptions {
+        wards: 2,
+        beneficiaries: 25,
+        months: 2,
+        seed: 7,
+        until: chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+    };
+    ansinh_demo::load(&store, &opts).await.unwrap();
+    store.close().await;
+
+    let app = App::start_on_database("plaintext", &plain).await;
+    app.resize(1366, 768).await;
+    app.find("plaintext-screen").await;
+    assert!(!app.exists("setup-screen").await && !app.exists("nav-beneficiaries").await);
+    let what = app.text("plaintext-what").await;
+    assert!(what.contains("25 người hưởng") && what.contains("0 tài khoản"), "{what}");
+    app.screenshot("plaintext-screen.png").await;
+    let refused = app.invoke("setup_admin", json!({ "input": { "username": "x1y", "password": ADMIN_PW } })).await;
+    assert_eq!(refused.unwrap_err()["code"], "key.plaintext", "set-up never adopts it");
+
+    app.click("plaintext-leave").await;
+    app.wait_text("plaintext-left", |t| t.contains("không có gì được mở"), TIMEOUT).await;
+    app.screenshot("plaintext-left.png").await;
+    let head = std::fs::read(app.db_path()).unwrap();
+    assert!(head.starts_with(b"SQLite format 3"), "left untouched");
+    assert!(!ansinh_store::keyring_path(app.db_path()).exists());
+
+    app.click("plaintext-back").await;
+    app.type_into("auth-username", ADMIN).await;
+    app.type_into("auth-display-name", "Quản trị phường").await;
+    app.type_into("auth-password", ADMIN_PW).await;
+    app.type_into("auth-password-repeat", ADMIN_PW).await;
+    app.click("plaintext-convert").await;
+    app.wait_text("signed-in-user", |t| t.contains("Quản trị viên"), TIMEOUT).await;
+    app.wait_text("result-total", |t| t.trim() == "25", TIMEOUT).await;
+    let head = std::fs::read(app.db_path()).unwrap();
+    assert!(!head.starts_with(b"SQLite format 3"), "the database file is encrypted now");
+    assert!(ansinh_store::keyring_path(app.db_path()).exists());
+    let left: Vec<String> = std::fs::read_dir(app.db_path().parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("test.db"))
+        .collect();
+    assert!(left.iter().all(|n| !n.contains("swap") && !n.contains("plain")), "no plaintext copy kept: {left:?}");
+    app.screenshot("plaintext-converted.png").await;
+    app.close().await;
+}

@@ -158,3 +158,109 @@ describe('backups', () => {
     expect(fake.callsTo('restore_backup')).toEqual([{ path: fake.backups[0].path }]);
   });
 });
+
+describe('a plaintext database (issue 13)', () => {
+  it('is never opened as it is: left untouched, or converted with the new administrator', async () => {
+    const user = userEvent.setup();
+    const { fake } = await renderApp({ auth: 'plaintext' });
+    expect(screen.getByTestId('plaintext-screen')).toBeInTheDocument();
+    expect(screen.queryByTestId('setup-screen')).not.toBeInTheDocument();
+    expect(screen.getByTestId('plaintext-what')).toHaveTextContent('5 người hưởng, 0 tài khoản');
+    await user.click(screen.getByTestId('plaintext-leave'));
+    expect(screen.getByTestId('plaintext-left')).toHaveTextContent('không có gì được mở');
+    expect(fake.callsTo('convert_plaintext')).toHaveLength(0);
+    expect(fake.callsTo('app_info')).toHaveLength(0);
+
+    await user.click(screen.getByTestId('plaintext-back'));
+    await user.type(screen.getByTestId('auth-username'), 'quantri');
+    await user.type(screen.getByTestId('auth-password'), 'mật khẩu quản trị');
+    await user.type(screen.getByTestId('auth-password-repeat'), 'mật khẩu khác');
+    await user.click(screen.getByTestId('plaintext-convert'));
+    expect(screen.getByTestId('auth-error')).toHaveTextContent('Hai mật khẩu không khớp');
+    expect(fake.callsTo('convert_plaintext')).toHaveLength(0);
+    await user.clear(screen.getByTestId('auth-password-repeat'));
+    await user.type(screen.getByTestId('auth-password-repeat'), 'mật khẩu quản trị');
+    await user.click(screen.getByTestId('plaintext-convert'));
+    await waitFor(() => expect(screen.getByTestId('signed-in-user')).toHaveTextContent('Quản trị viên'));
+    expect(fake.callsTo('convert_plaintext')).toEqual([
+      { input: { username: 'quantri', display_name: '', password: 'mật khẩu quản trị' } },
+    ]);
+    expect(screen.queryByTestId('plaintext-screen')).not.toBeInTheDocument();
+  });
+
+  it('with users asks one of its administrators, and translates a refusal', async () => {
+    const user = userEvent.setup();
+    await renderApp({ auth: 'plaintext_users', lang: 'en' });
+    expect(screen.queryByTestId('auth-password-repeat')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('auth-display-name')).not.toBeInTheDocument();
+    await user.type(screen.getByTestId('auth-username'), 'admin');
+    await user.type(screen.getByTestId('auth-password'), 'sai mật khẩu');
+    await user.click(screen.getByTestId('plaintext-convert'));
+    expect(await screen.findByTestId('auth-error')).toHaveTextContent('Sai tên đăng nhập hoặc mật khẩu');
+    await user.type(screen.getByTestId('auth-password'), 'mật khẩu quản trị');
+    await user.click(screen.getByTestId('plaintext-convert'));
+    await waitFor(() => expect(screen.getByTestId('signed-in-user')).toBeInTheDocument());
+  });
+});
+
+describe('passwords and keys (issue 13)', () => {
+  it('every user changes their own password from the header, and signs in with the new one', async () => {
+    const user = userEvent.setup();
+    const { fake } = await renderApp();
+    await user.click(screen.getByTestId('change-password'));
+    const dialog = screen.getByTestId('password-dialog');
+    expect(dialog).toBeInTheDocument();
+    await user.type(screen.getByTestId('password-old'), 'không phải mật khẩu');
+    await user.type(screen.getByTestId('password-new'), 'mật khẩu mới 2026');
+    await user.type(screen.getByTestId('password-repeat'), 'mật khẩu mới 2026');
+    await user.click(screen.getByTestId('password-save'));
+    expect(await screen.findByTestId('error-old_password')).toHaveTextContent('Sai tên đăng nhập hoặc mật khẩu');
+    await user.clear(screen.getByTestId('password-old'));
+    await user.type(screen.getByTestId('password-old'), 'mật khẩu quản trị');
+    await user.click(screen.getByTestId('password-save'));
+    expect(await screen.findByTestId('account-notice')).toHaveTextContent('Đã đổi mật khẩu');
+    expect(screen.queryByTestId('password-dialog')).not.toBeInTheDocument();
+    expect(fake.callsTo('change_password').at(-1)).toEqual({
+      input: { old_password: 'mật khẩu quản trị', new_password: 'mật khẩu mới 2026' },
+    });
+
+    await user.click(screen.getByTestId('logout'));
+    await user.type(await screen.findByTestId('auth-username'), 'admin');
+    await user.type(screen.getByTestId('auth-password'), 'mật khẩu mới 2026');
+    await user.click(screen.getByTestId('auth-submit'));
+    await waitFor(() => expect(screen.getByTestId('signed-in-user')).toBeInTheDocument());
+  });
+
+  it('deactivates a user, reactivates them only with a new password, and re-keys after confirmation', async () => {
+    const user = userEvent.setup();
+    const { fake } = await renderApp();
+    await user.click(screen.getByTestId('nav-users'));
+    await user.type(await screen.findByTestId('user-username'), 'lan.nguyen');
+    await user.type(screen.getByTestId('user-password'), 'mật khẩu cán bộ');
+    await user.selectOptions(screen.getByTestId('user-role'), 'supervisor');
+    await user.click(screen.getByTestId('user-save'));
+    await waitFor(() => expect(screen.getAllByTestId('user-row')).toHaveLength(2));
+    // Nobody deactivates themselves: only the other row has the buttons.
+    expect(screen.getAllByTestId('user-deactivate')).toHaveLength(1);
+
+    await user.click(screen.getByTestId('user-deactivate'));
+    expect(fake.callsTo('update_user')).toHaveLength(0);
+    await user.click(screen.getByTestId('user-deactivate-confirm'));
+    expect(await screen.findByTestId('users-notice')).toHaveTextContent('mật khẩu của họ không còn mở được dữ liệu');
+    expect(screen.getAllByTestId('user-key')[1]).toHaveTextContent('Chưa có');
+
+    await user.click(screen.getByTestId('user-reactivate'));
+    await user.type(screen.getByTestId('user-new-password'), 'mật khẩu mới của Lan');
+    await user.type(screen.getByTestId('user-new-password-repeat'), 'mật khẩu mới của Lan');
+    await user.click(screen.getByTestId('user-new-password-save'));
+    expect(await screen.findByTestId('users-notice')).toHaveTextContent('Đã mở lại tài khoản lan.nguyen');
+    expect(fake.callsTo('update_user').at(-1)).toMatchObject({ input: { active: true, password: 'mật khẩu mới của Lan' } });
+
+    await user.click(screen.getByTestId('rekey'));
+    expect(fake.callsTo('rekey_database')).toHaveLength(0);
+    expect(screen.getByTestId('rekey-confirm-text')).toHaveTextContent('Mã hóa lại toàn bộ dữ liệu');
+    await user.click(screen.getByTestId('rekey-confirm'));
+    expect(await screen.findByTestId('rekey-done')).toHaveTextContent('admin, lan.nguyen');
+    expect(fake.callsTo('rekey_database')).toHaveLength(1);
+  });
+});

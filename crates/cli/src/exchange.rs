@@ -166,7 +166,8 @@ fn read(path: &Path, what: Oversize) -> Result<Vec<u8>, AppError> {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    std::fs::write(path, bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))
+    // Owner-only, like every export (ansinh_store::private).
+    ansinh_store::private::write(path, bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))
 }
 
 /// `ansinh sync --server URL`: one round of online sync, then what it did.
@@ -174,6 +175,8 @@ pub async fn sync(store: &Store, server: &str) -> Result<(), AppError> {
     let keys = DeviceKeys::load_or_create(store).await?;
     let r = ansinh_server::client::sync(store, &keys, server).await?;
     let p = &r.pulled;
+    let details = serde_json::json!({"what": "sync", "server": server, "pushed": r.pushed, "pulled": p.applied});
+    store.audit("sync", Some("change_log"), None, details).await?;
     println!("pushed {} record(s); pulled {} new, {} already here", r.pushed, p.applied, p.already_had);
     for g in &p.gaps {
         println!("gap: device {} is missing records from #{} (next: #{})", g.device_id, g.expected_seq, g.found_seq);
@@ -207,6 +210,7 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
             let (bytes, manifest) = ansinh_exchange::export_bundle(store, &keys, since, &recipient)
                 .await
                 .map_err(|e| e.about_file(&out.display().to_string()))?;
+            // ansinh_exchange::export_bundle audited it (the same entry as the app's).
             write(&out, &bytes)?;
             println!("{}", json(&manifest));
             eprintln!("{} records written to {}", manifest.records, out.display());
@@ -221,6 +225,8 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
         BundleAction::Receipt { out } => {
             let receipt = ansinh_exchange::make_receipt(store, &keys).await?;
             write(&out, json(&receipt).as_bytes())?;
+            let details = serde_json::json!({"what": "receipt", "file": out.display().to_string()});
+            store.audit("export", Some("change_log"), None, details).await?;
             eprintln!("receipt written to {}", out.display());
         }
         BundleAction::ImportReceipt { file } => {

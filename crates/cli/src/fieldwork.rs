@@ -1,6 +1,7 @@
 //! The field-workflow subcommands: `followup`, `verify-sample`, `grievances` (arguments are
 //! parsed in main.rs; this module runs them and prints).
 
+use ansinh_api::{Access, forbidden};
 use ansinh_core::followup::DEFAULT_FOLLOWUP_DAYS;
 use ansinh_core::verification::{self, SampleInput};
 use ansinh_core::{AppError, dates};
@@ -14,17 +15,25 @@ macro_rules! json {
     };
 }
 
+/// The follow-up list, as the app's: an officer's is forced to their ward (asking for another
+/// is `auth.forbidden`); written as XLSX with `out`, audited like the app's export (the scope
+/// and every person in the file).
 pub async fn followup(
-    store: &Store,
+    a: &Access,
     as_of: NaiveDate,
     days: Option<u32>,
     ward: Option<&str>,
     as_json: bool,
     out: Option<&Path>,
 ) -> Result<(), AppError> {
-    let list = store.followup_list(as_of, days.unwrap_or(DEFAULT_FOLLOWUP_DAYS), ward).await?;
+    let ward = a.scoped_ward(ward)?;
+    let list = a.store.followup_list(as_of, days.unwrap_or(DEFAULT_FOLLOWUP_DAYS), ward).await?;
     if let Some(out) = out {
         ansinh_files::followup::write_followup_xlsx(out, &list)?;
+        let people: Vec<&str> = list.rows.iter().map(|r| r.beneficiary_id.as_str()).collect();
+        let details = serde_json::json!({"what": "followup", "ward": ward, "rows": list.rows.len(),
+            "people": people, "file": out.display().to_string()});
+        a.store.audit("export", Some("beneficiaries"), None, details).await?;
         eprintln!("{} rows written to {}", list.rows.len(), out.display());
     }
     if as_json {
@@ -76,8 +85,12 @@ pub async fn sample_show(store: &Store, cycle: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn grievances(store: &Store, as_of: NaiveDate, overdue: bool, as_json: bool) -> Result<(), AppError> {
-    let list = store.grievances(&GrievanceQuery { overdue, ..Default::default() }, as_of).await?;
+/// Every grievance: not for officers (the app gives them one person's at a time).
+pub async fn grievances(a: &Access, as_of: NaiveDate, overdue: bool, as_json: bool) -> Result<(), AppError> {
+    if a.ward_scope().is_some() {
+        return Err(forbidden());
+    }
+    let list = a.store.grievances(&GrievanceQuery { overdue, ..Default::default() }, as_of).await?;
     if as_json {
         println!("{}", json!(&list));
     } else {

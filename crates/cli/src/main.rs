@@ -1,7 +1,11 @@
 //! `ansinh`: the command line over the same core as the desktop app, for administrators,
-//! scripts, benchmarks and large imports. Errors print one line per problem (with row and
-//! column for imports) and exit with status 1.
+//! scripts, benchmarks and large imports. It signs a named person in through the same gate as
+//! the app (`ansinh_api`) and checks, per subcommand, the permission the app checks for the same
+//! action ([`permission`]); officers are confined to their ward. Errors print one line per
+//! problem (with row and column for imports) and exit with status 1.
 
+use ansinh_api::{Access, AppState, require};
+use ansinh_core::auth::Permission;
 use ansinh_core::model::SegmentBy;
 use ansinh_core::segments::{Filter, month_number};
 use ansinh_core::{AppError, dates};
@@ -9,6 +13,7 @@ use ansinh_demo::DemoOptions;
 use ansinh_files::export::What;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,10 +35,8 @@ struct Cli {
     /// Database file (default: the desktop app's database, or $ANSINH_DB).
     #[arg(long, global = true)]
     db: Option<PathBuf>,
-    /// File holding the database key (64 hex digits); or $ANSINH_DB_KEY; or --user.
-    #[arg(long, global = true)]
-    db_key_file: Option<PathBuf>,
-    /// Unlock an encrypted database with this user's password ($ANSINH_PASSWORD, or asked).
+    /// Sign in as this user (or $ANSINH_USER); the password from $ANSINH_PASSWORD, else one
+    /// line read from stdin. Without it, only a scratch database (plaintext, no users) opens.
     #[arg(long, global = true)]
     user: Option<String>,
     #[command(subcommand)]
@@ -66,6 +69,7 @@ enum BackupAction {
 
 #[derive(Subcommand)]
 enum UserAction {
+    /// A new user (password from $ANSINH_NEW_PASSWORD).
     Add {
         username: String,
         #[arg(long)]
@@ -73,6 +77,16 @@ enum UserAction {
         #[arg(long)]
         ward: Option<String>,
     },
+    /// The users of this database (JSON).
+    List,
+    /// Your own password: the one you sign in with, then the new one from $ANSINH_NEW_PASSWORD.
+    Passwd,
+    /// Deactivate a user: their key leaves the keyring (their password no longer opens the file).
+    Deactivate { username: String },
+    /// Reactivate a user with a new password ($ANSINH_NEW_PASSWORD).
+    Reactivate { username: String },
+    /// Set a new password for an active user ($ANSINH_NEW_PASSWORD), e.g. one left without a key.
+    SetPassword { username: String },
 }
 
 #[derive(Subcommand)]
@@ -198,10 +212,20 @@ enum Command {
         #[command(subcommand)]
         action: BackupAction,
     },
-    /// Local accounts (the password of a new user comes from $ANSINH_NEW_PASSWORD).
+    /// Local accounts (new passwords come from $ANSINH_NEW_PASSWORD).
     User {
         #[command(subcommand)]
         action: UserAction,
+    },
+    /// A new random database key, sealed for every active user (after someone leaves); a copy
+    /// of the old keyring no longer opens the database. Close the app first.
+    Rekey,
+    /// Convert a plaintext database into an encrypted one (--user: the new administrator of a
+    /// scratch database, or one of its administrators; password from $ANSINH_PASSWORD).
+    Encrypt {
+        /// The administrator's display name (a new administrator only).
+        #[arg(long)]
+        name: Option<String>,
     },
     /// Offline exchange bundles and receipts (docs/EXCHANGE.md).
     Bundle {
@@ -408,38 +432,84 @@ fn as_of(raw: &Option<String>) -> Result<NaiveDate, AppError> {
     raw.as_deref().map_or(Ok(today()), |s| dates::parse_date("as_of", s).map_err(AppError::from))
 }
 
+/// The permission the app checks for the same action (docs/SECURITY.md, "The CLI"); actions
+/// only the CLI has take the strictest that fits: bulk exports of personal tables, user
+/// changes, imports, re-keying, audit and backups are Administer.
+fn permission(c: &Command) -> Permission {
+    use Permission::*;
+    match c {
+        Command::Export { what: What::Cycles, .. } => Reports,
+        Command::Metrics { .. } | Command::Chart { .. } | Command::Report { .. } | Command::Exports { .. } => Reports,
+        Command::VerifySample { action: SampleAction::Show { .. } } => Reports,
+        Command::Review { action: exchange::ReviewAction::List } => Reports,
+        Command::Followup { .. } | Command::Grievances { .. } => ReadPeople,
+        Command::User { action: UserAction::Passwd } => Signed,
+        _ => Administer,
+    }
+}
+
 async fn run(cli: Cli) -> Result<(), AppError> {
     let path = cli.db.unwrap_or_else(ansinh_store::default_db_path);
-    let keys = security::KeySource { key_file: cli.db_key_file, user: cli.user };
-    // Commands that must not open the database first.
+    // Commands that do not go through a sign-in.
     let command = match cli.command {
         Command::Bench { sizes, repeat, dir, out, duckdb, no_duckdb, app, only } => {
             let duckdb = (!no_duckdb).then_some(duckdb);
             return bench::bench(bench::BenchArgs { sizes, repeat, dir, out, duckdb, app, only }).await;
         }
+        Command::Encrypt { name } => return security::encrypt(&path, cli.user, name).await,
         c => c,
     };
-    match &command {
+    let backup_dir = match &command {
+        Command::Backup { action: BackupAction::Now { dir } | BackupAction::List { dir } } => dir.clone(),
+        _ => None,
+    };
+    let backup_dir = backup_dir.unwrap_or_else(ansinh_store::default_backup_dir);
+    let (state, password) = security::sign_in(&path, backup_dir, cli.user).await?;
+    let result = execute(&state, &password, command).await;
+    // Signed out (audited) and the database closed, whatever happened.
+    let out = state.logout().await;
+    result.and(out)
+}
+
+/// Audits an export the CLI wrote, under the person signed in (as the app does).
+async fn audited(a: &Access, entity: &str, details: serde_json::Value) -> Result<(), AppError> {
+    Ok(a.store.audit("export", Some(entity), None, details).await?)
+}
+
+async fn execute(state: &AppState, password: &str, command: Command) -> Result<(), AppError> {
+    let a = require(state, permission(&command))?;
+    // These replace the database file: they take the access (and its store) with them.
+    let command = match command {
         Command::Backup { action: BackupAction::Restore { file } } => {
-            return security::backup_restore(&keys, file, &path).await;
+            return security::backup_restore(state, a, &file).await;
         }
-        Command::Backup { action: BackupAction::List { dir } } => return security::backup_list(dir.as_deref()),
-        _ => {}
-    }
-    let (store, key) = keys.open(&path).await?;
+        Command::Rekey => return security::rekey(state, a).await,
+        c => c,
+    };
+    let store = &*a.store.clone();
     match command {
-        Command::Audit { action: AuditAction::Verify } => security::audit_verify(&store).await?,
-        Command::Audit { action: AuditAction::List { limit } } => security::audit_list(&store, limit).await?,
-        Command::Backup { action: BackupAction::Now { dir } } => {
-            security::backup_now(&store, key.as_ref(), dir.as_deref()).await?
-        }
-        Command::Backup { action: BackupAction::List { .. } | BackupAction::Restore { .. } }
-        | Command::Bench { .. } => {
-            unreachable!("handled above")
-        }
-        Command::User { action: UserAction::Add { username, role, ward } } => {
-            security::user_add(&store, key.as_ref(), &path, &username, &role, ward.as_deref()).await?
-        }
+        Command::Audit { action: AuditAction::Verify } => security::audit_verify(&a).await?,
+        Command::Audit { action: AuditAction::List { limit } } => security::audit_list(&a, limit).await?,
+        Command::Backup { action: BackupAction::Now { .. } } => security::backup_now(state, &a).await?,
+        Command::Backup { action: BackupAction::List { .. } } => security::backup_list(state)?,
+        Command::Backup { action: BackupAction::Restore { .. } } | Command::Rekey => unreachable!("handled above"),
+        Command::Bench { .. } | Command::Encrypt { .. } => unreachable!("handled in run"),
+        Command::User { action } => match action {
+            UserAction::Add { username, role, ward } => {
+                security::user_add(state, &a, &username, &role, ward.as_deref()).await?
+            }
+            UserAction::List => security::user_list(&a).await?,
+            UserAction::Passwd => security::user_passwd(state, &a, password).await?,
+            UserAction::Deactivate { username } => {
+                security::user_change(state, &a, &username, security::Change::Deactivate).await?
+            }
+            UserAction::Reactivate { username } => {
+                security::user_change(state, &a, &username, security::Change::Reactivate).await?
+            }
+            UserAction::SetPassword { username } => {
+                security::user_change(state, &a, &username, security::Change::SetPassword).await?
+            }
+        },
         Command::Demo { wards, beneficiaries, months, seed, until } => {
             let until = match until {
                 Some(u) => {
@@ -449,18 +519,18 @@ async fn run(cli: Cli) -> Result<(), AppError> {
                 None => ansinh_demo::first_of_month(today()),
             };
             let opts = DemoOptions { wards: wards.into(), beneficiaries, months, seed, until, today: today() };
-            let summary = ansinh_demo::load(&store, &opts).await?;
+            let summary = ansinh_demo::load(store, &opts).await?;
             println!("{}", serde_json::to_string_pretty(&summary).expect("serialisable"));
         }
         Command::Import { what: ImportWhat::Beneficiaries { file, duplicates, reason } } => {
             let decision = duplicates
                 .map(|d| ansinh_files::import::DuplicateDecision { keep: matches!(d, Duplicates::Keep), reason });
             let report =
-                ansinh_files::import::import_beneficiaries_file(&store, &file, decision.as_ref(), today()).await?;
+                ansinh_files::import::import_beneficiaries_file(store, &file, decision.as_ref(), today()).await?;
             println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
         }
         Command::Import { what: ImportWhat::Payments { file, cycle, dry_run } } => {
-            let report = ansinh_files::reconcile::reconcile_file(&store, &file, &cycle, dry_run).await?;
+            let report = ansinh_files::reconcile::reconcile_file(store, &file, &cycle, dry_run).await?;
             println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
         }
         Command::Cycle { what: CycleWhat::Close { period } } => {
@@ -474,60 +544,70 @@ async fn run(cli: Cli) -> Result<(), AppError> {
             println!("{n} units loaded");
         }
         Command::Export { what, out } => {
-            let n = ansinh_files::export::export_csv(&store, what, &out).await?;
+            let n = ansinh_files::export::export_csv(store, what, &out).await?;
+            let details = json!({"what": what.name(), "rows": n, "file": out.display().to_string()});
+            audited(&a, what.name(), details).await?;
             eprintln!("{n} rows written to {}", out.display());
         }
-        Command::Metrics { json, as_of: a, by, periods, csv } => {
-            let (on, filter, by) = (as_of(&a)?, periods.filter()?, parse_by(&by)?);
+        Command::Metrics { json: as_json, as_of: when, by, periods, csv } => {
+            let (on, filter, by) = (as_of(&when)?, periods.filter()?, parse_by(&by)?);
             if csv {
-                let path = ansinh_files::indicator_report::export_segments_csv(&store, on, &filter, &by).await?;
+                let path = ansinh_files::indicator_report::export_segments_csv(store, on, &filter, &by).await?;
+                let details = json!({"what": "indicator_table", "by": by, "file": path.display().to_string()});
+                audited(&a, "indicators", details).await?;
                 eprintln!("table written to {}", path.display());
             }
             let report = store.metrics(on, &filter, &by).await?;
-            if json {
+            if as_json {
                 println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
             } else {
                 print!("{}", table::metrics(&report));
             }
         }
-        Command::Chart { kind: ChartKind::TimeToCash, out, as_of: a, by, periods, lang } => {
+        Command::Chart { kind: ChartKind::TimeToCash, out, as_of: when, by, periods, lang } => {
             let lang: ansinh_charts::Lang = lang
                 .parse()
                 .map_err(|e: ansinh_charts::UnknownLang| AppError::field("lang", "status.invalid", e.to_string()))?;
-            let report = store.metrics(as_of(&a)?, &periods.filter()?, &parse_by(&by)?).await?;
+            let report = store.metrics(as_of(&when)?, &periods.filter()?, &parse_by(&by)?).await?;
             let svg = ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string());
-            std::fs::write(&out, svg).map_err(|e| AppError::File(format!("{}: {e}", out.display())))?;
+            ansinh_store::private::write(&out, svg.as_bytes())
+                .map_err(|e| AppError::File(format!("{}: {e}", out.display())))?;
+            audited(&a, "indicators", json!({"what": "time_to_cash_chart", "file": out.display().to_string()})).await?;
             eprintln!("chart written to {}", out.display());
         }
-        Command::Report { cycle, ward, as_of: a } => {
+        Command::Report { cycle, ward, as_of: when } => {
             let (y, m) = dates::parse_period("cycle", &cycle)?;
-            let path = ansinh_files::indicator_report::export_monthly_report(&store, as_of(&a)?, y, m, ward.as_deref())
-                .await?;
-            println!("{}", serde_json::json!({ "path": path.display().to_string() }));
+            let path =
+                ansinh_files::indicator_report::export_monthly_report(store, as_of(&when)?, y, m, ward.as_deref())
+                    .await?;
+            let details =
+                json!({"what": "monthly_report", "ward": ward, "cycle": cycle, "file": path.display().to_string()});
+            audited(&a, "indicators", details).await?;
+            println!("{}", json!({ "path": path.display().to_string() }));
         }
         Command::Exports { limit } => {
             let list = store.list_exports(limit).await?;
             println!("{}", serde_json::to_string_pretty(&list).expect("serialisable"));
         }
-        Command::Followup { days, ward, json, out, as_of: a } => {
-            fieldwork::followup(&store, as_of(&a)?, days, ward.as_deref(), json, out.as_deref()).await?;
+        Command::Followup { days, ward, json: as_json, out, as_of: when } => {
+            fieldwork::followup(&a, as_of(&when)?, days, ward.as_deref(), as_json, out.as_deref()).await?;
         }
         Command::VerifySample { action: SampleAction::Create { cycle, size, seed } } => {
-            fieldwork::sample_create(&store, &cycle, &size, &seed).await?;
+            fieldwork::sample_create(store, &cycle, &size, &seed).await?;
         }
         Command::VerifySample { action: SampleAction::Show { cycle } } => {
-            fieldwork::sample_show(&store, &cycle).await?;
+            fieldwork::sample_show(store, &cycle).await?;
         }
-        Command::Grievances { overdue, json, as_of: a } => {
-            fieldwork::grievances(&store, as_of(&a)?, overdue, json).await?;
+        Command::Grievances { overdue, json: as_json, as_of: when } => {
+            fieldwork::grievances(&a, as_of(&when)?, overdue, as_json).await?;
         }
-        Command::Bundle { action } => exchange::bundle(&store, action).await?,
-        Command::Sync { server } => exchange::sync(&store, &server).await?,
-        Command::Keys { action } => exchange::keys(&store, action).await?,
-        Command::Reference { action } => exchange::reference(&store, action).await?,
-        Command::Review { action } => exchange::review(&store, action).await?,
-        Command::Office { role } => exchange::office(&store, role).await?,
-        Command::Rebuild { out } => exchange::rebuild(&store, out).await?,
+        Command::Bundle { action } => exchange::bundle(store, action).await?,
+        Command::Sync { server } => exchange::sync(store, &server).await?,
+        Command::Keys { action } => exchange::keys(store, action).await?,
+        Command::Reference { action } => exchange::reference(store, action).await?,
+        Command::Review { action } => exchange::review(store, action).await?,
+        Command::Office { role } => exchange::office(store, role).await?,
+        Command::Rebuild { out } => exchange::rebuild(store, out).await?,
         Command::Verify => match store.verify_changes().await? {
             None => println!("change records intact"),
             Some((device, seq)) => {
@@ -535,7 +615,6 @@ async fn run(cli: Cli) -> Result<(), AppError> {
             }
         },
     }
-    store.close().await;
     Ok(())
 }
 

@@ -2,8 +2,9 @@
 //! registers people one at a time ("entry") and imports lists of 300, on an encrypted database.
 //! Afterwards the file passes `PRAGMA integrity_check`, every acknowledged write (exit status 0)
 //! is there, and every list is either wholly imported or not at all. At least 50 real kills.
+//! Each run signs an administrator in, as any use of an encrypted database does.
 
-use ansinh_store::{DbKey, Store};
+use ansinh_store::{Keyring, Store};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -34,13 +35,16 @@ fn row(n: u32) -> (String, String) {
     (id.clone(), format!("{name},{day:02}/{month:02}/1941,Nam,{id},90001,cao_tuoi_ngheo_80,\n"))
 }
 
-fn import(db: &Path, key: &str, file: &Path) -> Child {
+const ADMIN: &str = "admin";
+const PASSWORD: &str = "mật khẩu quản trị 2026";
+
+fn import(db: &Path, file: &Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_ansinh"))
         .arg("--db")
         .arg(db)
-        .args(["import", "beneficiaries"])
+        .args(["--user", ADMIN, "import", "beneficiaries"])
         .arg(file)
-        .env("ANSINH_DB_KEY", key)
+        .env("ANSINH_PASSWORD", PASSWORD)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -48,9 +52,9 @@ fn import(db: &Path, key: &str, file: &Path) -> Child {
 }
 
 /// Runs one import to the end (to learn how long one takes) and returns its duration.
-fn timed(db: &Path, key: &str, file: &Path) -> Duration {
+fn timed(db: &Path, file: &Path) -> Duration {
     let start = Instant::now();
-    assert!(import(db, key, file).wait().unwrap().success());
+    assert!(import(db, file).wait().unwrap().success());
     start.elapsed()
 }
 
@@ -58,8 +62,17 @@ fn timed(db: &Path, key: &str, file: &Path) -> Duration {
 async fn sigkill_during_entry_and_import_loses_nothing_acknowledged_and_leaves_no_partial_import() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
-    let key = DbKey::random();
-    let hex = key.to_hex().to_string();
+    // An encrypted database with its administrator: a scratch one, converted by `ansinh encrypt`.
+    Store::open(&db).await.unwrap().close().await;
+    let encrypt = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+        .arg("--db")
+        .arg(&db)
+        .args(["encrypt", "--user", ADMIN])
+        .env("ANSINH_PASSWORD", PASSWORD)
+        .status()
+        .unwrap();
+    assert!(encrypt.success());
+    let key = Keyring::load(&db).unwrap().unwrap().unwrap_key(ADMIN, PASSWORD).unwrap();
     let mut rng = Rng(20261126);
     let mut next_person = 0u32;
     let mut acknowledged: Vec<String> = Vec::new();
@@ -81,10 +94,10 @@ async fn sigkill_during_entry_and_import_loses_nothing_acknowledged_and_leaves_n
 
     // Warm-up: how long one entry and one list take here (the kill points spread over that).
     let (f, ids) = write_file(1, 0);
-    let entry_time = timed(&db, &hex, &f);
+    let entry_time = timed(&db, &f);
     acknowledged.extend(ids);
     let (f, ids) = write_file(300, 1);
-    let list_time = timed(&db, &hex, &f);
+    let list_time = timed(&db, &f);
     acknowledged.extend(ids.clone());
     lists.push(ids);
 
@@ -96,7 +109,7 @@ async fn sigkill_during_entry_and_import_loses_nothing_acknowledged_and_leaves_n
         let (file, ids) = write_file(if list { 300 } else { 1 }, i);
         let span = if list { list_time } else { entry_time };
         let wait = span.mul_f64((rng.next() % 1000) as f64 / 900.0);
-        let mut child = import(&db, &hex, &file);
+        let mut child = import(&db, &file);
         std::thread::sleep(wait);
         match child.try_wait().unwrap() {
             Some(status) => {

@@ -78,7 +78,9 @@ fn flag(b: bool) -> &'static str {
 
 /// Writes the table and returns how many rows it has.
 pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize, AppError> {
-    let mut out = csv::Writer::from_path(path).map_err(|e| file_err(path, e))?;
+    // Owner-only, like every export (ansinh_store::private).
+    let file = ansinh_store::private::create(path).map_err(|e| file_err(path, e))?;
+    let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
     let mut write = |rec: Vec<String>| out.write_record(&rec).map_err(|e| file_err(path, e));
     let n = match what {
         What::Beneficiaries => {

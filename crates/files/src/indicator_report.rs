@@ -269,7 +269,8 @@ pub fn write_sheet_csv(path: &std::path::Path, sheet: &Sheet) -> Result<(), AppE
         }
         w.flush().map_err(|e| fail(&e))?;
     }
-    std::fs::write(path, bytes).map_err(|e| fail(&e))
+    // Owner-only, like every export (ansinh_store::private).
+    ansinh_store::private::write(path, &bytes).map_err(|e| fail(&e))
 }
 
 /// Writes a segment table (`by` one or two dimensions, `filter` as on the dashboard) as CSV in

@@ -102,7 +102,9 @@ pub fn write_xlsx_with_images(path: &Path, sheets: &[Sheet], images: &[SheetImag
             row += img.height.div_ceil(20) + 1;
         }
     }
-    book.save(path).map_err(|e| file_error(path, e))
+    // Owner-only, like every export (ansinh_store::private).
+    let file = ansinh_store::private::create(path).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+    book.save_to_writer(file).map_err(|e| file_error(path, e))
 }
 
 /// Where the app saves files an officer asked for (reports, lists, error reports): the folder in

@@ -108,6 +108,22 @@ impl Store {
         Ok(())
     }
 
+    /// Records an event under another actor than the signed-in officer (`-` for sign-in attempts
+    /// of nobody yet known, as `users.rs` does).
+    pub async fn audit_as(
+        &self,
+        actor: &str,
+        action: &str,
+        entity: Option<&str>,
+        entity_id: Option<&str>,
+        details: Value,
+    ) -> Result<()> {
+        let mut tx = self.begin_checked().await?;
+        append(&mut tx, &AuditEvent { actor, action, entity, entity_id, details }).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Newest first.
     pub async fn audit_entries(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query("SELECT * FROM audit_log ORDER BY seq DESC LIMIT ? OFFSET ?")

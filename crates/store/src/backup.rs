@@ -81,7 +81,7 @@ pub fn list_backups(dir: &Path) -> Result<Vec<BackupInfo>> {
 
 /// Opens one read-only connection with the key and reads the schema: SQLCipher only notices a
 /// wrong key on the first read ("file is not a database"). Nothing is written.
-pub(crate) async fn verify_key(file: &Path, key: &DbKey) -> Result<()> {
+pub async fn verify_key(file: &Path, key: &DbKey) -> Result<()> {
     let opts = SqliteConnectOptions::new().filename(file).read_only(true).pragma("key", key.pragma().to_string());
     let mut conn = sqlx::SqliteConnection::connect_with(&opts).await.map_err(wrong_key)?;
     sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_master").fetch_one(&mut conn).await.map_err(wrong_key)?;
@@ -135,6 +135,8 @@ impl Store {
         // count or restore; the next backup removes what it left.
         remove_stale_partials(dir);
         let partial = file.with_extension("db.partial");
+        // Owner-only: SQLite fills an empty file it finds rather than creating one.
+        crate::private::create_empty(&partial).map_err(io(&partial))?;
         let target = partial
             .to_str()
             .ok_or_else(|| StoreError::field("dir", "file", "the backup folder must be a UTF-8 path"))?;
@@ -164,30 +166,41 @@ impl Store {
     }
 }
 
-/// Replaces the database at `db` with the backup `file` (the store must be closed). The backup
-/// is verified first; the current file is kept as `<db>.before-restore` until the copy is in
-/// place, so a failure at any point leaves a usable database. The backup's keyring (the users
-/// of that day) comes with it.
+/// Replaces the database at `db` with the backup `file` opened with `key` (the store must be
+/// closed). The backup is verified, copied beside the database (owner-only) and verified again,
+/// then swapped in with the backup's keyring (the users of that day) so that a crash at any
+/// point leaves a database its keyring opens (`swap.rs`).
 pub async fn restore(file: &Path, db: &Path, key: Option<&DbKey>) -> Result<()> {
     verify_file(file, key).await?;
-    let tmp = db.with_extension("restoring");
-    std::fs::copy(file, &tmp).map_err(io(&tmp))?;
-    std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io(&tmp))?;
-    verify_file(&tmp, key).await?;
-    let before = db.with_extension("before-restore");
-    if db.exists() {
-        std::fs::rename(db, &before).map_err(io(db))?;
+    let keyring = match std::fs::read(keyring_path(file)) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io(file)(e)),
+    };
+    if key.is_some() && keyring.is_none() {
+        return Err(crate::keyring::access(
+            "key.keyring_missing",
+            &format!(
+                "{} has no keyring beside it ({}): nobody could open it",
+                file.display(),
+                keyring_path(file).display()
+            ),
+        ));
     }
-    for side in ["-wal", "-shm"] {
-        let mut p = db.as_os_str().to_owned();
-        p.push(side);
-        let _ = std::fs::remove_file(PathBuf::from(p));
+    crate::swap::recover(db)?;
+    let staged = crate::swap::staging_path(db);
+    copy_private(file, &staged)?;
+    if let Err(e) = verify_file(&staged, key).await {
+        let _ = std::fs::remove_file(&staged);
+        return Err(e);
     }
-    std::fs::rename(&tmp, db).map_err(io(db))?;
-    if keyring_path(file).exists() {
-        let bytes = std::fs::read(keyring_path(file)).map_err(io(file))?;
-        crate::keyring::write_atomic(&keyring_path(db), &bytes)?;
-    }
-    let _ = std::fs::remove_file(&before);
-    Ok(())
+    crate::swap::replace(db, keyring.as_deref())
+}
+
+/// Copies `from` to `to` (owner-only whatever the source's mode) and syncs it.
+fn copy_private(from: &Path, to: &Path) -> Result<()> {
+    let mut src = std::fs::File::open(from).map_err(io(from))?;
+    let mut dst = crate::private::create(to).map_err(io(to))?;
+    std::io::copy(&mut src, &mut dst).map_err(io(to))?;
+    dst.sync_all().map_err(io(to))
 }

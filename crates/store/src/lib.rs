@@ -9,6 +9,7 @@ mod changes;
 mod cycles;
 mod devices;
 mod drafts;
+pub mod encrypt;
 mod entity;
 mod error;
 mod exchange;
@@ -19,6 +20,7 @@ mod grievances;
 mod imports;
 pub mod keyring;
 mod privacy;
+pub mod private;
 mod raw;
 mod read;
 mod reference;
@@ -26,6 +28,7 @@ mod refs;
 mod rows;
 mod search_index;
 mod sqlrow;
+pub mod swap;
 mod users;
 mod verification;
 mod views;
@@ -38,6 +41,7 @@ pub use changes::{Author, ChangeRecord, SCHEMA_VERSION, WireRecord};
 pub use cycles::CycleView;
 pub use devices::{DeviceRole, DeviceView, NewDevice, fingerprint};
 pub use drafts::{DraftView, MAX_DRAFT_BYTES};
+pub use encrypt::{PlaintextInfo, is_plaintext};
 pub use entity::{Entity, Kind};
 pub use error::{Result, StoreError};
 pub use exchange::incoming::{AnyCode, Owner, check_row};
@@ -49,7 +53,7 @@ pub use exports::{ExportRecord, ExportView};
 pub use followup::{ContactView, FollowupList, FollowupRow};
 pub use grievances::{GrievanceEventView, GrievanceQuery, GrievanceView};
 pub use imports::{PaymentResult, PersonBrief, ReconcileReport};
-pub use keyring::{DbKey, Keyring, keyring_path};
+pub use keyring::{DbKey, Keyring, Unlocked, UserIdentity, keyring_path};
 pub use read::Page;
 pub use reference::{REFERENCE_FORMAT, RefTable, ReferenceBody, ReferenceReport};
 pub use refs::Refs;
@@ -118,6 +122,15 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|source| StoreError::Folder { path: dir.display().to_string(), source })?;
+        }
+        // A new database is owner-only (SQLite would use the default mode; its -wal and -shm
+        // files copy the database's mode).
+        if !path.exists() {
+            private::create_empty(path)
+                .map_err(|source| StoreError::Folder { path: path.display().to_string(), source })?;
+        } else {
+            // Made by an older version with the default mode.
+            let _ = private::restrict(path);
         }
         let base = SqliteConnectOptions::new()
             .filename(path)

@@ -32,13 +32,23 @@ pub struct NewUser<'a> {
     pub password: &'a str,
 }
 
-/// A change of role, ward or activity by an administrator.
+/// A change of role, ward or activity by an administrator, with a new password (required to
+/// reactivate an account: its key entry left the keyring when it was deactivated).
 pub struct UserChange<'a> {
     pub id: &'a str,
     pub role: Role,
     pub ward_code: Option<&'a str>,
     pub active: bool,
+    pub password: Option<&'a str>,
 }
+
+/// Work done on the keyring inside a user change's transaction, before it commits: if it fails
+/// nothing is changed in the database either.
+pub type KeyringStep<'a> = Box<dyn FnOnce(&UserView) -> Result<()> + Send + 'a>;
+
+/// The hash a missing account is checked against, so the time taken does not tell which names exist.
+pub(crate) const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$mMnqLF6vIWQvUOt8VSX6lX6IHxIRF6i4dvT6kPj3pBY";
 
 const COLS: &str = "id, username, display_name, role, ward_code, active, locked_until";
 
@@ -87,8 +97,7 @@ impl Store {
 
     /// Creates an account (the password is hashed here with Argon2id).
     pub async fn create_user(&self, u: &NewUser<'_>) -> Result<UserView> {
-        let hash = auth::hash_password(u.password)
-            .map_err(|e| StoreError::Access(FieldError::new("password", e.code(), e.to_string())))?;
+        let hash = hash_password(u.password)?;
         if let Some(w) = u.ward_code
             && !self.refs().await?.has_ward(w)
         {
@@ -126,9 +135,19 @@ impl Store {
         self.user(&id).await
     }
 
-    /// Changes a user's role, ward or activity; the old and new values go to the audit log.
-    pub async fn update_user(&self, c: &UserChange<'_>) -> Result<UserView> {
+    /// Changes a user's role, ward or activity (and password); the old and new values go to the
+    /// audit log. Reactivating an account needs a new password (`user.password_required`).
+    /// `keyring` runs before the commit with the account as it was.
+    pub async fn update_user(&self, c: &UserChange<'_>, keyring: KeyringStep<'_>) -> Result<UserView> {
         let before = self.user(c.id).await?;
+        if c.active && !before.active && c.password.is_none() {
+            return Err(StoreError::field(
+                "password",
+                "user.password_required",
+                "a reactivated account needs a new password",
+            ));
+        }
+        let hash = c.password.map(hash_password).transpose()?;
         let actor = self.officer();
         let mut tx = self.begin_checked().await?;
         sqlx::query("UPDATE users SET role = ?, ward_code = ?, active = ?, updated_at = ? WHERE id = ?")
@@ -139,17 +158,59 @@ impl Store {
             .bind(c.id)
             .execute(&mut *tx)
             .await?;
+        if let Some(hash) = &hash {
+            sqlx::query("UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?")
+                .bind(hash)
+                .bind(c.id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let details = json!({
             "old": {"role": before.role, "ward_code": before.ward_code, "active": before.active},
             "new": {"role": c.role, "ward_code": c.ward_code, "active": c.active},
+            "password_set": c.password.is_some(),
+            "key": key_effect(&before, c),
         });
         append(
             &mut tx,
             &AuditEvent { actor: &actor, action: "user.update", entity: Some("users"), entity_id: Some(c.id), details },
         )
         .await?;
+        keyring(&before)?;
         tx.commit().await?;
         self.user(c.id).await
+    }
+
+    /// A user changes their own password: the old one must be right (a wrong one is audited
+    /// and counted like a failed sign-in). `keyring` re-wraps their identity before the commit.
+    pub async fn change_password(&self, id: &str, old: &str, new: &str, keyring: KeyringStep<'_>) -> Result<()> {
+        auth::check_password(new).map_err(|e| StoreError::Invalid(vec![e]))?;
+        let user = self.user(id).await?;
+        let hash = hash_password(new)?;
+        let mut tx = self.begin_checked().await?;
+        let current: String =
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
+        if !auth::verify_password(old, &current) {
+            let details = json!({"username": user.username, "reason": "wrong_password"});
+            append(&mut tx, &login_event(&user.username, "user.password_failed", Some(id), details)).await?;
+            tx.commit().await?;
+            return Err(StoreError::Access(FieldError::new(
+                "old_password",
+                "auth.bad_credentials",
+                "the current password is wrong",
+            )));
+        }
+        sqlx::query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
+            .bind(&hash)
+            .bind(crate::now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let details = json!({"username": user.username});
+        append(&mut tx, &login_event(&user.username, "user.password", Some(id), details)).await?;
+        keyring(&user)?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Checks a login. Failures are counted in the database: after `auth::FREE_ATTEMPTS` in a
@@ -167,10 +228,7 @@ impl Store {
         let fail = |reason: &str| json!({"username": username, "reason": reason});
         let Some(row) = row else {
             // Same work as a real check, so timing does not tell which names exist.
-            auth::verify_password(
-                password,
-                "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$mMnqLF6vIWQvUOt8VSX6lX6IHxIRF6i4dvT6kPj3pBY",
-            );
+            auth::verify_password(password, DUMMY_HASH);
             append(&mut tx, &login_event("-", "login.failed", None, fail("unknown_user"))).await?;
             tx.commit().await?;
             return Err(bad_credentials());
@@ -252,6 +310,19 @@ impl Store {
         .fetch_optional(&self.reader)
         .await?
         .ok_or_else(|| StoreError::NotFound { entity: "grievance", id: id.to_string() })
+    }
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    auth::hash_password(password).map_err(|e| StoreError::Access(FieldError::new("password", e.code(), e.to_string())))
+}
+
+/// What a change does to the person's entry in the keyring (said in its audit entry).
+fn key_effect(before: &UserView, c: &UserChange<'_>) -> &'static str {
+    match (before.active, c.active, c.password.is_some()) {
+        (true, false, _) => "removed",
+        (_, true, true) => "new",
+        _ => "unchanged",
     }
 }
 

@@ -117,7 +117,8 @@ async fn role_changes_are_audited_with_old_and_new_values() {
         })
         .await
         .unwrap();
-    store.update_user(&UserChange { id: &u.id, role: Role::Supervisor, ward_code: None, active: true }).await.unwrap();
+    let change = UserChange { id: &u.id, role: Role::Supervisor, ward_code: None, active: true, password: None };
+    store.update_user(&change, Box::new(|_| Ok(()))).await.unwrap();
     let last = &store.audit_entries(1, 0).await.unwrap()[0];
     assert_eq!(last.action, "user.update");
     assert_eq!(last.actor, "admin");
@@ -261,5 +262,73 @@ async fn legal_basis_and_sensitive_changes_are_audited() {
         (Some(0), Some(1))
     );
     assert_eq!(store.verify_audit().await.unwrap(), None);
+    store.close().await;
+}
+
+/// Converting and re-keying (issue 13): `sqlcipher_export` into a new file under a new key; the
+/// copy holds every row, the new key opens it and no other does.
+#[tokio::test]
+async fn a_database_is_written_under_a_new_key_with_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.db");
+    let store = Store::open(&plain).await.unwrap();
+    ansinh_demo::load(
+        &store,
+        &ansinh_demo::DemoOptions {
+            wards: 1,
+            beneficiaries: 30,
+            months: 2,
+            seed: 1,
+            until: chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    store.close().await;
+    assert!(ansinh_store::is_plaintext(&plain).unwrap());
+    let info = ansinh_store::encrypt::peek_plaintext(&plain).await.unwrap();
+    assert_eq!((info.users, info.people), (0, 30));
+
+    let first = DbKey::random();
+    let enc = dir.path().join("enc.db");
+    ansinh_store::encrypt::export_encrypted(&plain, None, &enc, &first).await.unwrap();
+    assert!(!ansinh_store::is_plaintext(&enc).unwrap());
+    let second = DbKey::random();
+    let rekeyed = dir.path().join("rekeyed.db");
+    ansinh_store::encrypt::export_encrypted(&enc, Some(&first), &rekeyed, &second).await.unwrap();
+    assert_eq!(code(Store::open_encrypted(&rekeyed, &first).await.err().unwrap()), "key.wrong");
+    let store = Store::open_encrypted(&rekeyed, &second).await.unwrap();
+    assert_eq!(store.count_beneficiaries().await.unwrap(), 30);
+    assert_eq!(store.verify_changes().await.unwrap(), None);
+    assert_eq!(store.verify_audit().await.unwrap(), None);
+    store.close().await;
+    // A copy over an existing file is refused and leaves it alone.
+    assert!(ansinh_store::encrypt::export_encrypted(&plain, None, &rekeyed, &first).await.is_err());
+}
+
+/// Owner-only files (issue 13): the database and its side files, the keyring, backups and
+/// their keyrings are mode 0600 whatever the umask.
+#[cfg(unix)]
+#[tokio::test]
+async fn database_keyring_and_backups_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let (store, key) = admin_store(dir.path()).await;
+    store.set_setting("marker", "x").await.unwrap();
+    let wal = dir.path().join("a.db-wal");
+    assert!(wal.exists());
+    let b = store.backup_to(&dir.path().join("backups"), Some(&key)).await.unwrap();
+    for p in [
+        db.clone(),
+        wal,
+        ansinh_store::keyring_path(&db),
+        b.path.clone().into(),
+        ansinh_store::keyring_path(Path::new(&b.path)),
+    ] {
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+    }
     store.close().await;
 }

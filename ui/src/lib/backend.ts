@@ -67,7 +67,7 @@ import type {
   VerificationSample,
 } from './types';
 import type { BackupInfo, BackupList, LegalBasisInput, LegalBasisRecord } from './types';
-import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
+import type { AuditPage, AuthStatus, LoginInput, PasswordChange, RekeyReport, SetupInput, UserChangeInput, UserInput, UserView } from './types';
 import { toWireError } from './errors';
 
 export interface Backend {
@@ -134,6 +134,9 @@ export interface Backend {
   backup_now(): Promise<BackupInfo>;
   list_backups(): Promise<BackupList>;
   restore_backup(args: { path: string }): Promise<null>;
+  change_password(args: { input: PasswordChange }): Promise<null>;
+  rekey_database(): Promise<RekeyReport>;
+  convert_plaintext(args: { input: SetupInput }): Promise<UserView>;
   // Exchange between desktops and the review queue
   exchange_overview(): Promise<ExchangeOverview>;
   exchange_save_public(): Promise<string>;
@@ -223,6 +226,9 @@ export const tauriBackend: Backend = {
   backup_now: () => call('backup_now'),
   list_backups: () => call('list_backups'),
   restore_backup: (args) => call('restore_backup', args),
+  change_password: (args) => call('change_password', args),
+  rekey_database: () => call('rekey_database'),
+  convert_plaintext: (args) => call('convert_plaintext', args),
   exchange_overview: () => call('exchange_overview'),
   exchange_save_public: () => call('exchange_save_public'),
   exchange_read_device: (args) => call('exchange_read_device', args),

@@ -80,6 +80,7 @@ import { indicators, keeps } from './fake-indicators';
 /** Same as Rust's MIN_SEGMENT_PAYMENTS. */
 const MIN_SEGMENT = 10;
 import { FakeSecurity, type FakeAuthStart } from './fake-security';
+import type { PasswordChange, RekeyReport } from './types';
 import type { BackupInfo, BackupList, LegalBasisInput, LegalBasisRecord } from './types';
 import { maskAccountNumber } from './format';
 import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
@@ -1010,6 +1011,18 @@ export class FakeBackend implements Backend {
       this.security.session = null;
       return null;
     });
+  }
+
+  change_password(args: { input: PasswordChange }): Promise<null> {
+    return this.answer('change_password', args, () => this.security.changePassword(args.input));
+  }
+
+  rekey_database(): Promise<RekeyReport> {
+    return this.answer('rekey_database', undefined, () => this.security.rekey());
+  }
+
+  convert_plaintext(args: { input: SetupInput }): Promise<UserView> {
+    return this.answer('convert_plaintext', args, () => this.security.convert(args.input));
   }
 
   list_grievances(args: { query: GrievanceQuery }): Promise<Grievance[]> {

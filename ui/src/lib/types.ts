@@ -738,6 +738,16 @@ export interface UserView {
   ward_code: string | null;
   active: boolean;
   locked_until: string | null;
+  /** `list_users` only: whether the keyring holds a key for them (else they cannot sign in
+   * until an administrator sets them a new password). */
+  has_key?: boolean;
+}
+
+/** An unencrypted database found where the encrypted one is expected (never opened as it is). */
+export interface PlaintextInfo {
+  path: string;
+  users: number;
+  people: number;
 }
 
 export interface AuthStatus {
@@ -745,6 +755,20 @@ export interface AuthStatus {
   needs_setup: boolean;
   user: UserView | null;
   idle_minutes: number;
+  /** Set when a plaintext database is there: the first screen offers to convert it. */
+  plaintext: PlaintextInfo | null;
+}
+
+export interface PasswordChange {
+  old_password: string;
+  new_password: string;
+}
+
+export interface RekeyReport {
+  /** Active users the new key was sealed for (their passwords unchanged). */
+  sealed_for: string[];
+  /** Active users left without a key: an administrator sets them a new password. */
+  without_key: string[];
 }
 
 export interface SetupInput {
@@ -771,6 +795,8 @@ export interface UserChangeInput {
   role: Role;
   ward_code: string | null;
   active: boolean;
+  /** A new password: required to reactivate an account, or to give a user without a key one. */
+  password?: string | null;
 }
 
 export interface AuditEntry {
