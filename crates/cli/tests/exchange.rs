@@ -122,6 +122,20 @@ async fn bundle_round_trip_and_kill_9_during_import_is_all_or_nothing() {
     let out =
         ansinh(&ward, &["bundle", "export", "--to-key", city_pub.to_str().unwrap(), "--out", bundle.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("exchange.nothing_to_send"));
+    // Both doors audit what crosses them: the bundle and receipt written and read on each side.
+    let actions = |db: &Path| -> Vec<(String, String)> {
+        let log: Vec<serde_json::Value> = serde_json::from_str(&ok(db, &["audit", "list", "--limit", "1000"])).unwrap();
+        log.iter()
+            .map(|e| {
+                (e["action"].as_str().unwrap().to_string(), e["details"]["what"].as_str().unwrap_or("").to_string())
+            })
+            .collect()
+    };
+    let (ward_log, city_log) = (actions(&ward), actions(&city));
+    assert!(ward_log.iter().any(|(a, _)| a == "export"), "{ward_log:?}");
+    assert!(ward_log.contains(&("import".into(), "receipt".into())), "{ward_log:?}");
+    assert!(city_log.iter().any(|(a, _)| a == "import"), "{city_log:?}");
+    assert!(city_log.contains(&("export".into(), "receipt".into())), "{city_log:?}");
 }
 
 /// `ansinh sync` against a server on loopback: the ward pushes, the city pulls and holds the
@@ -165,6 +179,9 @@ async fn sync_through_the_server_brings_the_wards_records_to_the_city() {
     let (integrity, _, city_people) = state(&city, "").await;
     assert_eq!((integrity.as_str(), city_people), ("ok", ward_people));
     assert!(ward_people >= 60, "{ward_people}");
+    let log = run(ward.clone(), ["audit", "list"].map(String::from).to_vec()).await.unwrap();
+    let log: Vec<serde_json::Value> = serde_json::from_str(&log).unwrap();
+    assert!(log.iter().any(|e| e["action"] == "sync"), "the sync is audited");
 }
 
 /// `ansinh sync` sends nothing in clear across a network: plain http:// to anything but this

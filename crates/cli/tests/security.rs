@@ -220,6 +220,15 @@ fn exports_bundles_and_charts_are_owner_only_and_backups_restore_with_their_own_
         let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{}", p.display());
     }
+    // Each file written is audited under the person who wrote it, naming what it holds.
+    let log = audit(&db);
+    for what in ["payments", "time_to_cash_chart", "receipt", "monthly_report"] {
+        let entry = log
+            .iter()
+            .find(|e| e["action"] == "export" && e["details"]["what"] == what)
+            .unwrap_or_else(|| panic!("the {what} file is audited"));
+        assert_eq!(entry["actor"], "admin", "{what}");
+    }
 
     // A backup, a change, a restore: the change is gone, the restore itself is in the log.
     let info: serde_json::Value =

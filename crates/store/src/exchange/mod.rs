@@ -311,6 +311,16 @@ impl Store {
         if let Some(claim) = &receipt.audit {
             crate::audit_heads::check_claim(&mut tx, &receipt.office_device, claim).await?;
         }
+        // Audited here, so every door that reads a receipt records it the same way.
+        let actor = self.officer();
+        let event = crate::audit::AuditEvent {
+            actor: &actor,
+            action: "import",
+            entity: Some("change_log"),
+            entity_id: None,
+            details: serde_json::json!({"what": "receipt", "office": receipt.office_device, "acked_seq": acked}),
+        };
+        crate::audit::append(&mut tx, &event).await?;
         tx.commit().await?;
         Ok(acked)
     }
