@@ -11,6 +11,7 @@
 //! `APP_COMMANDS` in `src-tauri/build.rs` and its `allow-<kebab-name>` permission to
 //! `src-tauri/capabilities/default.json`. A command missing from the capability is rejected at
 //! run time with "... not allowed. Permissions associated with this command: ...".
+#![forbid(unsafe_code)]
 
 pub mod commands;
 pub mod drafts;

@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 // Prevents an additional console window on Windows in release builds. Do not remove.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 

@@ -10,6 +10,7 @@
 //! - [`backups`]: the daily backup rule, backups and restores.
 //!
 //! Design and threat model: docs/SECURITY.md.
+#![forbid(unsafe_code)]
 
 pub mod access;
 pub mod backups;

@@ -10,6 +10,7 @@
 //! - [`startup`]: the release app started on the size's database, through WebDriver;
 //! - [`report`]: the Markdown page;
 //! - [`run`]: every figure of one size.
+#![forbid(unsafe_code)]
 
 pub mod dashboard;
 pub mod dataset;

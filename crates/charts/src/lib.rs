@@ -8,6 +8,7 @@
 //! Plotters only guesses text widths from the byte length (its "naive" font), which is wrong for
 //! Vietnamese; everything here is therefore placed with SVG anchors (start / middle) and never
 //! relies on a measured width.
+#![forbid(unsafe_code)]
 
 use ansinh_core::indicators::{CURVE_LAST_DAY, CurvePoint, Metrics};
 use ansinh_core::segments::{MetricsReport, Segment};

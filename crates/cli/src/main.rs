@@ -3,6 +3,7 @@
 //! the app (`ansinh_api`) and checks, per subcommand, the permission the app checks for the same
 //! action ([`permission`]); officers are confined to their ward. Errors print one line per
 //! problem (with row and column for imports) and exit with status 1.
+#![forbid(unsafe_code)]
 
 use ansinh_api::{Access, AppState, require};
 use ansinh_core::auth::Permission;

@@ -1,6 +1,7 @@
 //! ansinh core: the domain's vocabulary (model), its rules (validation of ID numbers, names,
 //! money and dates) and the indicators computed from payment events. Pure code: no database,
 //! no files, no Tauri, so every rule is unit-tested headless and shared by app, CLI and imports.
+#![forbid(unsafe_code)]
 
 pub mod allowance;
 pub mod auth;

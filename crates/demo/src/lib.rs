@@ -3,6 +3,7 @@
 //! field: ages skewed old, groups matching ages, mixed channels, some accounts never used, some
 //! payments never withdrawn, and the elderly, bedridden and people without a smartphone slower
 //! and more often assisted.
+#![forbid(unsafe_code)]
 
 mod names;
 

@@ -3,6 +3,7 @@
 //! office's age X25519 key; their import with a dry-run preview; signed receipts back.
 //! Checking and applying the records is the store's job (`Store::import_changes`). Signed
 //! requests to the central server (`request`) and key fingerprints are here too.
+#![forbid(unsafe_code)]
 
 mod batch;
 mod bundle;

@@ -1,5 +1,6 @@
 //! Files in and out: beneficiary lists from officers' spreadsheets (CSV or XLSX, Vietnamese or
 //! English headers), administrative unit lists, and CSV exports of the event tables.
+#![forbid(unsafe_code)]
 
 pub mod export;
 pub mod followup;

@@ -2,6 +2,7 @@
 //! change records and pull what their role lets them read; every request is signed by the
 //! device (`auth`), the registry of devices is `devices`, the storage is one trait with
 //! PostgreSQL and SQLite implementations. The sync client the `ansinh sync` command uses is here too.
+#![forbid(unsafe_code)]
 
 mod auth;
 pub mod client;

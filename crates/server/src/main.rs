@@ -2,6 +2,7 @@
 //! `ansinh-server device add FILE [--city]`, `device revoke DEVICE_ID` and `device list` keep the
 //! registry of the devices allowed to talk to it (docs/EXCHANGE.md, "Server").
 //! Plain HTTP: run it on loopback behind a TLS reverse proxy.
+#![forbid(unsafe_code)]
 
 use ansinh_server::http::{Limits, serve_with};
 use ansinh_server::{DeviceRegistry, Enrolment, PgRecords, SqliteRecords};

@@ -28,8 +28,7 @@ pub struct DraftView {
 fn draft_view(r: &sqlx::sqlite::SqliteRow) -> Result<DraftView> {
     let form: String = r.get("form");
     Ok(DraftView {
-        form: DraftForm::parse(&form)
-            .ok_or_else(|| crate::StoreError::Db(sqlx::Error::Protocol(format!("unexpected form '{form}'"))))?,
+        form: crate::decode::parsed("form", &form, DraftForm::parse)?,
         subject: r.get("subject"),
         payload: serde_json::from_str(r.get("payload"))
             .map_err(|e| crate::StoreError::Db(sqlx::Error::Decode(Box::new(e))))?,

@@ -14,6 +14,10 @@ pub enum StoreError {
     Invalid(Vec<FieldError>),
     #[error("conflict: {0}")]
     Conflict(FieldError),
+    /// A stored value that does not decode (a date, an id, an enum): the file was changed
+    /// outside the app, or by a bug; never read as "no value".
+    #[error("unexpected {what} in the database: {value}")]
+    BadData { what: String, value: String },
     #[error("{entity} not found: {id}")]
     NotFound { entity: &'static str, id: String },
     /// Wrong password, locked account, wrong or missing database key (codes `auth.*`, `key.*`).

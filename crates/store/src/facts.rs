@@ -3,9 +3,10 @@
 //! id order and joined by walking the two lists side by side (no id map for millions of
 //! payments); accounts get their first credit and first withdrawal from the same walk.
 
+use crate::Store;
+use crate::decode::{bad, date, opt_date, uid};
 use crate::error::Result;
-use crate::raw::{self, Cols, Stmt};
-use crate::{Store, StoreError};
+use crate::raw::{self, Cols, Db, Stmt};
 use ansinh_core::dates::BirthDate;
 use ansinh_core::facts::{
     AccountFact, Facts, GrievanceFact, Interner, PaymentFact, Person, VerificationFact, WithdrawalFact,
@@ -16,38 +17,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use sqlx::Row;
 use std::collections::HashMap;
-use std::ptr::NonNull;
 use std::sync::Arc;
-
-fn bad(what: &str, s: &str) -> StoreError {
-    StoreError::Db(sqlx::Error::Protocol(format!("bad {what} '{s}'")))
-}
-
-/// A stored `yyyy-mm-dd` date. Millions are read per facts load, so the usual shape is read
-/// digit by digit (chrono's format parser was a tenth of the load); chrono decides the rest.
-fn date(s: &str) -> Result<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        let num = |r: std::ops::Range<usize>| {
-            b[r].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-        };
-        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
-            && let Some(day) = NaiveDate::from_ymd_opt(y as i32, m, d)
-        {
-            return Ok(day);
-        }
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad("date", s))
-}
-
-fn opt_date(s: Option<&str>) -> Result<Option<NaiveDate>> {
-    s.map(date).transpose()
-}
-
-/// A UUID id as a number: compact keys for joining millions of rows in memory.
-fn uid(s: &str) -> Result<u128> {
-    uuid::Uuid::parse_str(s).map(|u| u.as_u128()).map_err(|_| bad("id", s))
-}
 
 const PEOPLE_SQL: &str = "SELECT b.id, b.ward_code, b.group_code, b.birth_date, b.birth_year, b.disability,
         b.lives_alone, b.limited_mobility, b.vision_hearing, b.no_smartphone, b.bedridden,
@@ -137,16 +107,16 @@ impl Store {
     pub async fn indicator_facts(&self) -> Result<Facts> {
         let (mut one, mut two) = (self.reader.acquire().await?, self.reader.acquire().await?);
         let (mut one, mut two) = (one.lock_handle().await?, two.lock_handle().await?);
-        let (db, other) = (one.as_raw_handle(), two.as_raw_handle());
-        raw::blocking(|| load_facts(db, other))
+        let (db, other) = (raw::Db::new(&mut one), raw::Db::new(&mut two));
+        raw::blocking(|| load_facts(&db, other))
     }
 }
 
 /// Every withdrawal in storage order, with its payment's id.
-fn read_withdrawals(db: NonNull<libsqlite3_sys::sqlite3>) -> Result<(Vec<u128>, Vec<WithdrawalFact>)> {
+fn read_withdrawals(db: Db<'_>) -> Result<(Vec<u128>, Vec<WithdrawalFact>)> {
     let (mut ids, mut facts) = (Vec::new(), Vec::new());
     let mut rows = Stmt::prepare(
-        db,
+        &db,
         "SELECT payment_id, withdrawn_on, amount_vnd, travel_minutes, travel_cost_vnd, waiting_minutes,
                 assisted = 1 OR place IN ('proxy', 'home_delivery')
          FROM withdrawals",
@@ -166,7 +136,7 @@ fn read_withdrawals(db: NonNull<libsqlite3_sys::sqlite3>) -> Result<(Vec<u128>, 
 }
 
 /// [`Store::indicator_facts`] on two locked connection handles (`other` reads the withdrawals).
-fn load_facts(db: NonNull<libsqlite3_sys::sqlite3>, other: NonNull<libsqlite3_sys::sqlite3>) -> Result<Facts> {
+fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
     let mut f = Facts::default();
     let mut starts = Vec::new();
     {
@@ -194,9 +164,8 @@ fn load_facts(db: NonNull<libsqlite3_sys::sqlite3>, other: NonNull<libsqlite3_sy
     let mut account_of: Vec<u32> = Vec::new();
     // The withdrawals are read on a second connection and core meanwhile: the two big tables
     // are most of the load.
-    let other = raw::Handle(other);
     let (owner_ids, loose) = std::thread::scope(|s| -> Result<_> {
-        let withdrawals = s.spawn(move || read_withdrawals(other.get()));
+        let withdrawals = s.spawn(move || read_withdrawals(other));
         let mut reasons = Interner::default();
         let mut rows = Stmt::prepare(
             db,

@@ -2,6 +2,7 @@
 //! after k days, and the contact log.
 
 use crate::changes::ChangeWriter;
+use crate::decode::date;
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::read::{enum_col, flag};
@@ -99,11 +100,6 @@ fn contact_view(r: &SqliteRow, prefix: &str) -> Result<ContactView> {
         note: r.get(col("note").as_str()),
         created_by: r.get(col("created_by").as_str()),
     })
-}
-
-fn date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| StoreError::Db(sqlx::Error::Protocol(format!("bad date '{s}'"))))
 }
 
 impl Store {

@@ -2,6 +2,7 @@
 //! the overdue query.
 
 use crate::changes::{ChangeWriter, Kind};
+use crate::decode::date;
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::read::enum_col;
@@ -138,15 +139,8 @@ pub struct GrievanceQuery {
     pub beneficiary_id: Option<String>,
 }
 
-fn date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| StoreError::Db(sqlx::Error::Protocol(format!("bad date '{s}'"))))
-}
-
 fn grievance_record(r: &SqliteRow) -> Result<Grievance> {
-    let uuid = |c: &str| {
-        uuid::Uuid::parse_str(r.get(c)).map_err(|_| StoreError::Db(sqlx::Error::Protocol(format!("bad {c}"))))
-    };
+    let uuid = |c: &str| crate::decode::id(c, r.get(c));
     Ok(Grievance {
         id: uuid("id")?,
         beneficiary_id: uuid("beneficiary_id")?,

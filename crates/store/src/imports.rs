@@ -70,10 +70,6 @@ fn iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn date(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-}
-
 /// A payment of the cycle with what reconciliation needs to know about it.
 struct Current {
     payment: Payment,
@@ -163,21 +159,21 @@ impl Store {
         .bind(period)
         .fetch_all(&mut *tx)
         .await?;
-        let bad = |what: &str| StoreError::Db(sqlx::Error::Protocol(format!("unexpected {what} in payments")));
+        use crate::decode::{id, opt_date, parsed};
         let mut current = Vec::with_capacity(rows.len());
         for r in &rows {
-            let uuid = |s: String| s.parse::<uuid::Uuid>().map_err(|_| bad("id"));
+            let uuid = |s: String| id("id", &s);
             current.push(Current {
                 payment: Payment {
                     id: uuid(r.get(0))?,
                     period: period.to_string(),
                     beneficiary_id: uuid(r.get(1))?,
                     account_id: r.get::<Option<String>, _>(2).map(uuid).transpose()?,
-                    channel: Channel::parse(r.get(3)).ok_or_else(|| bad("channel"))?,
+                    channel: parsed("channel", r.get(3), Channel::parse)?,
                     amount_vnd: r.get(4),
-                    status: PaymentStatus::parse(r.get(5)).ok_or_else(|| bad("status"))?,
-                    scheduled_on: date(r.get(6)),
-                    credited_on: date(r.get(7)),
+                    status: parsed("status", r.get(5), PaymentStatus::parse)?,
+                    scheduled_on: opt_date(r.get(6))?,
+                    credited_on: opt_date(r.get(7))?,
                     failure_reason: r.get(8),
                     reference: r.get(9),
                 },

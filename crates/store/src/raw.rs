@@ -3,14 +3,39 @@
 //! caller as an owned copy, about 8 µs a row (two minutes for a city's payments and
 //! withdrawals); stepping the statement here reads the values in place.
 //!
-//! Safety: the handle comes from [`sqlx::sqlite::LockedSqliteHandle`], which keeps sqlx's
-//! worker off the connection while it is held, and every statement is finalized before the
-//! guard is released (the loop runs synchronously inside it).
+//! Safety by construction, not by convention: a [`Db`] is made only from a mutable borrow of
+//! sqlx's [`LockedSqliteHandle`] (which keeps sqlx's worker off the connection while held), and
+//! every [`Stmt`] borrows that `Db`, so a statement cannot outlive the lock (it is finalized
+//! before the guard is released) and two threads cannot use one connection (`Db` moves to a
+//! thread whole; `&Db` does not cross threads). This is the only module of the workspace with
+//! `unsafe` code; every other module and crate forbids it.
 
 use crate::error::{Result, StoreError};
 use libsqlite3_sys as ffi;
+use sqlx::sqlite::LockedSqliteHandle;
 use std::ffi::CStr;
+use std::marker::PhantomData;
 use std::ptr::NonNull;
+
+/// A connection's handle for as long as its lock guard is borrowed. Not `Clone`, not `Sync`:
+/// one thread uses it at a time.
+pub(crate) struct Db<'g> {
+    handle: NonNull<ffi::sqlite3>,
+    /// Holds the guard's mutable borrow; `Cell` makes `Db` `!Sync`.
+    _guard: PhantomData<(&'g mut (), std::cell::Cell<()>)>,
+}
+
+impl<'g> Db<'g> {
+    pub fn new(guard: &'g mut LockedSqliteHandle<'_>) -> Db<'g> {
+        Db { handle: guard.as_raw_handle(), _guard: PhantomData }
+    }
+}
+
+// SAFETY: SQLite (built thread-safe) allows a connection on any thread as long as no two threads
+// use it at once. A `Db` is the only user of its locked connection (the guard is mutably
+// borrowed for its whole life), it is not `Clone`, and `!Sync` keeps `&Db` (held by statements)
+// on one thread; moving the whole `Db` to a scoped thread moves that sole use with it.
+unsafe impl Send for Db<'_> {}
 
 /// Column values as the facts loader reads them, from a sqlx row or a raw one alike.
 pub(crate) trait Cols {
@@ -43,23 +68,29 @@ fn error(db: NonNull<ffi::sqlite3>, what: &str) -> StoreError {
     StoreError::Db(sqlx::Error::Protocol(format!("{what}: {msg}")))
 }
 
-/// One prepared statement on a locked handle.
-pub(crate) struct Stmt {
-    db: NonNull<ffi::sqlite3>,
+/// One prepared statement, borrowing its locked connection.
+pub(crate) struct Stmt<'d> {
+    db: &'d Db<'d>,
     raw: NonNull<ffi::sqlite3_stmt>,
 }
 
-impl Stmt {
-    pub fn prepare(db: NonNull<ffi::sqlite3>, sql: &str) -> Result<Stmt> {
+impl<'d> Stmt<'d> {
+    pub fn prepare(db: &'d Db<'d>, sql: &str) -> Result<Stmt<'d>> {
         let mut raw = std::ptr::null_mut();
-        // SAFETY: db is an open handle held by the caller's lock; the SQL pointer and length
-        // are a valid &str for the call.
+        // SAFETY: the handle is open and locked for as long as `db` is borrowed; the SQL
+        // pointer and length are a valid &str for the call.
         let rc = unsafe {
-            ffi::sqlite3_prepare_v2(db.as_ptr(), sql.as_ptr().cast(), sql.len() as i32, &mut raw, std::ptr::null_mut())
+            ffi::sqlite3_prepare_v2(
+                db.handle.as_ptr(),
+                sql.as_ptr().cast(),
+                sql.len() as i32,
+                &mut raw,
+                std::ptr::null_mut(),
+            )
         };
         match NonNull::new(raw) {
             Some(raw) if rc == ffi::SQLITE_OK => Ok(Stmt { db, raw }),
-            _ => Err(error(db, "prepare")),
+            _ => Err(error(db.handle, "prepare")),
         }
     }
 
@@ -69,12 +100,12 @@ impl Stmt {
         match unsafe { ffi::sqlite3_step(self.raw.as_ptr()) } {
             ffi::SQLITE_ROW => Ok(Some(RawRow { stmt: self })),
             ffi::SQLITE_DONE => Ok(None),
-            _ => Err(error(self.db, "step")),
+            _ => Err(error(self.db.handle, "step")),
         }
     }
 }
 
-impl Drop for Stmt {
+impl Drop for Stmt<'_> {
     fn drop(&mut self) {
         // SAFETY: finalized exactly once, here.
         unsafe { ffi::sqlite3_finalize(self.raw.as_ptr()) };
@@ -82,7 +113,7 @@ impl Drop for Stmt {
 }
 
 pub(crate) struct RawRow<'s> {
-    stmt: &'s Stmt,
+    stmt: &'s Stmt<'s>,
 }
 
 impl Cols for RawRow<'_> {
@@ -110,21 +141,6 @@ impl Cols for RawRow<'_> {
         // SAFETY: as above.
         let null = unsafe { ffi::sqlite3_column_type(self.stmt.raw.as_ptr(), i as i32) } == ffi::SQLITE_NULL;
         (!null).then(|| self.int(i))
-    }
-}
-
-/// A locked handle handed to one other thread for the length of a scoped read. SQLite allows a
-/// connection on any thread as long as no two threads use it at once; the lock keeps sqlx's
-/// worker off it and the scope ends before the lock is released.
-pub(crate) struct Handle(pub NonNull<ffi::sqlite3>);
-
-// SAFETY: see above: one thread at a time, within the lock.
-unsafe impl Send for Handle {}
-
-impl Handle {
-    /// The handle (a method, so a closure captures the whole `Handle`, which is `Send`).
-    pub fn get(self) -> NonNull<ffi::sqlite3> {
-        self.0
     }
 }
 

@@ -24,7 +24,7 @@ const BENEFICIARY_COLS: &str =
 
 pub(crate) fn enum_col<T>(r: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
     let s: &str = r.get(col);
-    parse(s).ok_or_else(|| StoreError::Db(sqlx::Error::Protocol(format!("unexpected {col} '{s}'"))))
+    crate::decode::parsed(col, s, parse)
 }
 
 pub(crate) fn flag(r: &SqliteRow, col: &str) -> bool {

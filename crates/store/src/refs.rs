@@ -1,9 +1,10 @@
 //! Reference data (units, allowance groups, standard levels, providers), loaded whole: it is
 //! small, and the validation rules look codes up in it many times per import.
 
+use crate::Store;
+use crate::decode::bad as bad_data;
 use crate::error::Result;
 use crate::views::{GroupView, ProviderView, UnitView};
-use crate::{Store, StoreError};
 use ansinh_core::allowance::{self, StandardLevel};
 use ansinh_core::model::{Channel, Scheme};
 use ansinh_core::validate::RefData;
@@ -61,10 +62,6 @@ impl RefData for Refs {
     fn has_provider(&self, channel: Channel, code: &str) -> bool {
         self.provider_set.contains(&(channel, code.to_string()))
     }
-}
-
-fn bad_data(what: &str, value: &str) -> StoreError {
-    StoreError::Db(sqlx::Error::Protocol(format!("unexpected {what} in the database: {value}")))
 }
 
 impl Store {
@@ -130,7 +127,7 @@ impl Store {
             let from: String = r.get(1);
             levels.push(StandardLevel {
                 scheme: Scheme::parse(&scheme).ok_or_else(|| bad_data("scheme", &scheme))?,
-                effective_from: NaiveDate::parse_from_str(&from, "%Y-%m-%d").map_err(|_| bad_data("date", &from))?,
+                effective_from: crate::decode::date(&from)?,
                 amount_vnd: r.get(2),
             });
         }

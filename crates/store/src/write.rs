@@ -45,10 +45,6 @@ fn not_found(entity: &'static str, id: impl ToString) -> StoreError {
     StoreError::NotFound { entity, id: id.to_string() }
 }
 
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
 impl Store {
     /// Writes a whole batch in one transaction: nothing of it is visible unless all of it is.
     pub async fn insert_batch(&self, batch: &Batch) -> Result<()> {
@@ -123,7 +119,7 @@ impl Store {
             row.get("full_name"),
             row.get("ward_code"),
             row.get::<i64, _>("birth_year") as i32,
-            row.get::<Option<String>, _>("birth_date").as_deref().and_then(parse_date),
+            crate::decode::opt_date(row.get::<Option<&str>, _>("birth_date"))?,
         ))
     }
 
@@ -172,7 +168,8 @@ impl Store {
             }
         };
         // Only the canonical "yyyy-mm" (what the cycles table accepts); never slice blindly.
-        let period_start = parse_date(&format!("{}-01", d.period))
+        let period_start = NaiveDate::parse_from_str(&format!("{}-01", d.period), "%Y-%m-%d")
+            .ok()
             .filter(|p| ansinh_core::dates::period_key(p.year(), p.month()) == d.period)
             .ok_or_else(|| StoreError::field("period", "period.invalid", "bad period"))?;
         let amount_vnd = match d.amount_vnd {
@@ -203,7 +200,8 @@ impl Store {
         }
         let scheduled_on = cycle
             .as_ref()
-            .and_then(|(s, _)| parse_date(s))
+            .map(|(s, _)| crate::decode::date(s))
+            .transpose()?
             .unwrap_or_else(|| period_start.with_day(DEFAULT_SCHEDULED_DAY).unwrap_or(period_start));
         let payment = Payment {
             id: records::new_id(),
@@ -292,14 +290,14 @@ pub(crate) async fn similar_ids(
     .bind(exclude.unwrap_or(""))
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|r| {
-            let date = r.get::<Option<String>, _>("birth_date").as_deref().and_then(parse_date);
-            key.matches(&DuplicateKey { birth_date: date, ..key.clone() })
-        })
-        .map(|r| r.get("id"))
-        .collect())
+    let mut similar = Vec::new();
+    for r in rows {
+        let date = crate::decode::opt_date(r.get::<Option<&str>, _>("birth_date"))?;
+        if key.matches(&DuplicateKey { birth_date: date, ..key.clone() }) {
+            similar.push(r.get("id"));
+        }
+    }
+    Ok(similar)
 }
 
 async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result<()> {
@@ -320,7 +318,7 @@ async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result
         ));
     }
     let mut errors = Vec::new();
-    if let Some(credited) = row.get::<Option<String>, _>(1).as_deref().and_then(parse_date)
+    if let Some(credited) = crate::decode::opt_date(row.get::<Option<&str>, _>(1))?
         && w.withdrawn_on < credited
     {
         errors.push(FieldError::new(

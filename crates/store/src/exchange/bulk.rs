@@ -6,11 +6,11 @@
 //! path ([`super::merge::project`]), which decides it exactly as before.
 
 use super::merge::project;
-use super::tables::{TableInfo, table_info};
 use crate::changes::ChangeRecord;
 use crate::entity::{Entity, Kind};
 use crate::error::{Result, StoreError};
 use crate::sqlrow::{Val, insert_rows};
+use crate::tables::{TableInfo, table_info};
 use serde_json::{Map, Value};
 use sqlx::{AssertSqlSafe, SqliteConnection};
 use std::collections::{HashMap, HashSet};

@@ -7,11 +7,11 @@ mod bulk;
 pub mod incoming;
 pub(crate) mod merge;
 mod scope;
-pub(crate) mod tables;
 
 use crate::audit_heads::AuditClaim;
 use crate::changes::{self, ChangeRecord, ChangeWriter};
 use crate::error::Result;
+use crate::tables;
 use crate::{Store, now};
 pub use merge::{ApplyReport, Gap, Placement, check_incoming, place};
 
@@ -217,7 +217,7 @@ impl Store {
             return Err(merge::bundle_error("review.not_a_conflict", "only a conflict is settled by keeping a side"));
         }
         let entity = merge::stored_entity(&entity)?;
-        let heads = merge::heads_of(&mut tx, entity, &entity_id).await?;
+        let heads = crate::changes::versions::heads_of(&mut tx, entity, &entity_id).await?;
         let chosen = heads
             .iter()
             .find(|h| h.record_id == keep)

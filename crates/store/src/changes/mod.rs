@@ -3,9 +3,11 @@
 //! Bundles ship these records between desktops (docs/EXCHANGE.md).
 
 pub use crate::entity::{Entity, Kind};
+pub(crate) mod versions;
+
 use crate::error::{Result, StoreError};
-use crate::exchange::tables;
 use crate::sqlrow::{Val, insert_rows};
+use crate::tables;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection};
@@ -327,7 +329,7 @@ impl ChangeWriter {
                 (Some(b), _) => b.join(","),
                 (None, Some(v)) => v.clone(),
                 (None, None) if p.kind == Kind::Update => {
-                    crate::exchange::merge::current_version(conn, p.entity, &p.entity_id).await?.unwrap_or_default()
+                    versions::current_version(conn, p.entity, &p.entity_id).await?.unwrap_or_default()
                 }
                 (None, None) => String::new(),
             };
