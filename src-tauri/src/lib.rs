@@ -1,30 +1,28 @@
 //! The ansinh desktop shell: a thin Tauri layer over the ansinh crates.
 //!
-//! Layout:
-//! - [`state`]: the session and the access gate `require`, from `ansinh_api` (the same gate the
-//!   CLI goes through);
-//! - [`commands`]: the `#[tauri::command]` functions the webview calls (see `docs/IPC.md`).
-//!
-//! Adding a command: its body **starts with `let a = require(&state, Permission::…)?;`** and
-//! uses `a.store` (officers: `a.scoped_ward`, `a.check_person`, …); list it with its permission
-//! in `state::tests::EXPECTED` (the test fails otherwise). Write it in your module, add it to `generate_handler!` below, to
-//! `APP_COMMANDS` in `src-tauri/build.rs` and its `allow-<kebab-name>` permission to
-//! `src-tauri/capabilities/default.json`. A command missing from the capability is rejected at
-//! run time with "... not allowed. Permissions associated with this command: ...".
+//! The webview has one command, [`call`]: it hands the command's name and its argument object
+//! to `ansinh_api::commands::call`, which checks the person's permission and runs the body (the
+//! same function the development HTTP server and `ansinh call` run). Adding a command does not
+//! touch this crate: declare it in a `commands!` block of `crates/api/src/commands/` and call it
+//! from the UI (docs/ARCHITECTURE.md, "Adding a command").
 #![forbid(unsafe_code)]
 
-pub mod commands;
-pub mod drafts;
-pub mod exchange;
-pub mod followup;
-pub mod imports;
-pub mod indicators;
-pub mod security;
 pub mod state;
 
-use tauri::Manager;
+use ansinh_core::AppError;
+use tauri::{Manager, State};
 
 pub use state::AppState;
+
+/// The webview's one entry: runs the command `command` with its argument object `args`.
+#[tauri::command]
+async fn call(
+    state: State<'_, AppState>,
+    command: String,
+    args: serde_json::Value,
+) -> Result<serde_json::Value, AppError> {
+    ansinh_api::commands::call(&state, &command, args).await
+}
 
 /// Builds and runs the app; returns when the last window is closed.
 pub fn run() {
@@ -38,85 +36,7 @@ pub fn run() {
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::set_language,
-            commands::dismiss_demo_offer,
-            commands::load_demo,
-            commands::list_units,
-            commands::list_groups,
-            commands::list_providers,
-            commands::search_beneficiaries,
-            commands::get_beneficiary,
-            commands::add_beneficiary,
-            commands::open_account,
-            commands::record_payment,
-            commands::record_withdrawal,
-            indicators::metrics,
-            indicators::dashboard,
-            indicators::monthly_report,
-            indicators::list_exports,
-            indicators::indicator_panels,
-            indicators::export_table_csv,
-            indicators::record_print,
-            indicators::time_to_cash_chart,
-            commands::update_beneficiary,
-            commands::similar_beneficiaries,
-            drafts::save_draft,
-            drafts::get_draft,
-            drafts::list_drafts,
-            drafts::discard_draft,
-            imports::import_mapping,
-            imports::import_preview,
-            imports::import_apply,
-            imports::read_local_file,
-            imports::save_error_report,
-            imports::list_cycles,
-            imports::reconcile_payments,
-            imports::close_cycle,
-            exchange::exchange_overview,
-            exchange::exchange_save_public,
-            exchange::exchange_read_device,
-            exchange::exchange_register_device,
-            exchange::exchange_revoke_device,
-            exchange::reference_import,
-            exchange::exchange_export,
-            exchange::exchange_import,
-            exchange::exchange_receipt,
-            exchange::exchange_import_receipt,
-            exchange::review_list,
-            exchange::review_settle,
-            exchange::review_dismiss,
-            followup::followup_list,
-            followup::export_followup,
-            followup::record_contact,
-            followup::list_contacts,
-            followup::create_verification_sample,
-            followup::get_verification_sample,
-            followup::record_verification,
-            followup::open_grievance,
-            followup::update_grievance,
-            followup::list_grievances,
-            security::auth_status,
-            security::setup_admin,
-            security::login,
-            security::logout,
-            security::list_users,
-            security::create_user,
-            security::update_user,
-            security::audit_log,
-            security::set_idle_minutes,
-            security::reveal_account_number,
-            security::get_legal_basis,
-            security::set_legal_basis,
-            security::export_person,
-            security::backup_now,
-            security::list_backups,
-            security::restore_backup,
-            security::change_password,
-            security::rekey_database,
-            security::convert_plaintext,
-        ])
+        .invoke_handler(tauri::generate_handler![call])
         .build(tauri::generate_context!())
         .expect("error while building the ansinh app")
         .run(|app, event| {

@@ -359,9 +359,14 @@ impl App {
         }
     }
 
-    /// Calls a Tauri command straight over IPC (as `@tauri-apps/api`'s `invoke` does) and returns
-    /// its result, or its rejection as `Err`.
+    /// Calls an ansinh command straight over IPC (through the app's one Tauri command, `call`, as
+    /// the UI's backend does) and returns its result, or its rejection as `Err`.
     pub async fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
+        self.invoke_tauri("call", json!({ "command": command, "args": args })).await
+    }
+
+    /// Calls a Tauri command itself (the app's `call`, or a core plugin's such as the window's).
+    pub async fn invoke_tauri(&self, command: &str, args: Value) -> Result<Value, Value> {
         let script = r#"
             const [command, args, done] = arguments;
             window.__TAURI_INTERNALS__.invoke(command, args)
@@ -400,7 +405,7 @@ impl App {
 
     /// The native window's title, as Rust sees it (not `document.title`).
     pub async fn window_title(&self) -> String {
-        match self.invoke("plugin:window|title", json!({ "label": WINDOW_LABEL })).await {
+        match self.invoke_tauri("plugin:window|title", json!({ "label": WINDOW_LABEL })).await {
             Ok(Value::String(title)) => title,
             other => self.fail(&format!("reading the window title: {other:?}")).await,
         }

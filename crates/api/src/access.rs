@@ -14,6 +14,8 @@ use std::sync::Arc;
 pub struct Access {
     pub store: Arc<Store>,
     pub user: UserView,
+    /// The session it came from (users, keys, backups are changed through it).
+    pub state: AppState,
 }
 
 impl Access {

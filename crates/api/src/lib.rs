@@ -14,6 +14,10 @@
 
 pub mod access;
 pub mod backups;
+pub mod command;
+pub mod commands;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod keys;
 pub mod state;
 pub mod users;

@@ -19,7 +19,9 @@ pub const IDLE_KEY: &str = "idle_lock_minutes";
 /// (plaintext, no keyring: demo data, scripts, tests), which only the CLI opens.
 pub const LOCAL_USER: &str = "local";
 
-/// Everything the commands share.
+/// Everything the commands share. Cloning gives another handle on the same session (the
+/// background backup after sign-in holds one).
+#[derive(Clone)]
 pub struct AppState {
     pub db_path: PathBuf,
     /// Rolling backups (outside the app's data folder, see docs/SECURITY.md).
@@ -178,7 +180,7 @@ impl AppState {
         session.last_seen = Instant::now();
         let user = session.user.clone();
         match inner.store.clone() {
-            Some(store) => Ok(Access { store, user }),
+            Some(store) => Ok(Access { store, user, state: self.clone() }),
             None if inner.busy => Err(busy()),
             None => Err(denied("auth.required", "sign in first")),
         }

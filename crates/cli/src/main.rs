@@ -92,6 +92,26 @@ enum UserAction {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run one of the app's commands (the list: docs/IPC.md) with its JSON argument object, as
+    /// the signed-in person, through the same permission check as the app; prints the result as
+    /// JSON.
+    Call {
+        command: String,
+        /// The argument object, e.g. '{"query": {"text": "Nguyễn"}}'.
+        #[arg(long, default_value = "{}")]
+        args: String,
+    },
+    /// The development HTTP transport: the app's commands over `POST /call/{command}` on
+    /// 127.0.0.1, for the UI's tests and `npm run dev` (nobody is signed in: the UI signs in
+    /// through `login`). Prints `{"url": ..., "token": ...}` on one line once it listens.
+    DevServer {
+        /// 0: any free port.
+        #[arg(long, default_value_t = 8321)]
+        port: u16,
+        /// The token requests must carry (default: $ANSINH_HTTP_TOKEN, else a random one).
+        #[arg(long)]
+        token: Option<String>,
+    },
     /// Generate a deterministic synthetic city (same options, same data).
     /// Benchmarks at ward, tenth-of-city and city size; results into docs/BENCHMARKS.md.
     Bench {
@@ -458,6 +478,7 @@ async fn run(cli: Cli) -> Result<(), AppError> {
             return bench::bench(bench::BenchArgs { sizes, repeat, dir, out, duckdb, app, only }).await;
         }
         Command::Encrypt { name } => return security::encrypt(&path, cli.user, name).await,
+        Command::DevServer { port, token } => return dev_server(path, port, token).await,
         c => c,
     };
     let backup_dir = match &command {
@@ -477,7 +498,34 @@ async fn audited(a: &Access, entity: &str, details: serde_json::Value) -> Result
     Ok(a.store.audit("export", Some(entity), None, details).await?)
 }
 
+/// `ansinh dev-server`: the app's commands over HTTP (`ansinh_api::http`).
+async fn dev_server(db: PathBuf, port: u16, token: Option<String>) -> Result<(), AppError> {
+    let token = token
+        .or_else(|| std::env::var("ANSINH_HTTP_TOKEN").ok())
+        .unwrap_or_else(|| ansinh_core::records::new_id().simple().to_string());
+    let state = AppState::with_backup_dir(db, ansinh_store::default_backup_dir());
+    let shown = token.clone();
+    ansinh_api::http::serve(state, port, token, move |addr| {
+        println!("{}", json!({ "url": format!("http://{addr}"), "token": shown }));
+    })
+    .await
+    .map_err(|e| AppError::File(format!("dev-server: {e}")))
+}
+
+/// `ansinh call`: one command through the app's own dispatch (gate, arguments, body).
+async fn call_command(state: &AppState, command: &str, args: &str) -> Result<(), AppError> {
+    let args: serde_json::Value = serde_json::from_str(args)
+        .map_err(|e| AppError::field("args", "request.invalid", format!("--args is not JSON: {e}")))?;
+    let out = ansinh_api::commands::call(state, command, args).await?;
+    println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
+    Ok(())
+}
+
 async fn execute(state: &AppState, password: &str, command: Command) -> Result<(), AppError> {
+    // Its gate is the command's own (declared with it in ansinh_api::commands).
+    if let Command::Call { command, args } = &command {
+        return call_command(state, command, args).await;
+    }
     let a = require(state, permission(&command))?;
     // These replace the database file: they take the access (and its store) with them.
     let command = match command {
@@ -494,7 +542,8 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
         Command::Backup { action: BackupAction::Now { .. } } => security::backup_now(state, &a).await?,
         Command::Backup { action: BackupAction::List { .. } } => security::backup_list(state)?,
         Command::Backup { action: BackupAction::Restore { .. } } | Command::Rekey => unreachable!("handled above"),
-        Command::Bench { .. } | Command::Encrypt { .. } => unreachable!("handled in run"),
+        Command::Bench { .. } | Command::Encrypt { .. } | Command::DevServer { .. } => unreachable!("handled in run"),
+        Command::Call { .. } => unreachable!("handled above"),
         Command::User { action } => match action {
             UserAction::Add { username, role, ward } => {
                 security::user_add(state, &a, &username, &role, ward.as_deref()).await?

@@ -130,6 +130,29 @@ fn an_officers_password_cannot_add_users_or_export_another_ward() {
     assert!(log.iter().any(|e| e["actor"] == "lan" && e["action"] == "login.ok"));
 }
 
+/// `ansinh call` runs the app's own commands through the app's own dispatch: the same
+/// permission, the same ward confinement, the same audit as in the window.
+#[test]
+fn ansinh_call_runs_the_apps_commands_with_the_apps_locks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = desktop(dir.path());
+    let lan = |command: &str, args: &str| as_user(&db, "lan", LAN_PW, &["call", command, "--args", args]);
+    let page: serde_json::Value = serde_json::from_str(&ok(lan("search_beneficiaries", r#"{"query": {}}"#))).unwrap();
+    let rows = page["items"].as_array().unwrap();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r["ward_code"] == "90001"), "{page}");
+    refused(&lan("search_beneficiaries", r#"{"query": {"ward_code": "90002"}}"#), "auth.forbidden");
+    refused(&lan("metrics", r#"{"query": {}}"#), "auth.forbidden");
+    refused(&lan("list_users", "{}"), "auth.forbidden");
+    refused(&lan("no_such_command", "{}"), "command not found: no_such_command");
+    refused(&lan("search_beneficiaries", r#"{"query": {}, "extra": 1}"#), "request.invalid");
+    let out: serde_json::Value =
+        serde_json::from_str(&ok(lan("export_followup", r#"{"query": {"days": 7}}"#))).unwrap();
+    assert!(Path::new(out["path"].as_str().unwrap()).exists(), "{out}");
+    let log = audit(&db);
+    let export = log.iter().find(|e| e["action"] == "export").expect("the export is audited");
+    assert_eq!((&export["actor"], &export["details"]["ward"]), (&"lan".into(), &"90001".into()));
+}
+
 #[test]
 fn deactivation_and_rekeying_take_access_away_and_passwords_change() {
     let dir = tempfile::tempdir().unwrap();

@@ -142,10 +142,10 @@ export interface Backend {
   exchange_save_public(): Promise<string>;
   exchange_read_device(args: { key: string }): Promise<PublicKeys>;
   exchange_register_device(args: { key: string; name: string; role: DeviceRole; ward: string }): Promise<DeviceView>;
-  exchange_revoke_device(args: { deviceId: string }): Promise<DeviceView>;
+  exchange_revoke_device(args: { device_id: string }): Promise<DeviceView>;
   reference_import(args: { file: PickedFile }): Promise<ReferenceReport>;
   exchange_export(args: { office: string; since: number | null }): Promise<SavedBundle>;
-  exchange_import(args: { file: PickedFile; dryRun: boolean }): Promise<BundleImport>;
+  exchange_import(args: { file: PickedFile; dry_run: boolean }): Promise<BundleImport>;
   exchange_receipt(): Promise<string>;
   exchange_import_receipt(args: { file: PickedFile }): Promise<number>;
   review_list(): Promise<ReviewItem[]>;
@@ -158,7 +158,8 @@ export type Command = keyof Backend;
 /** Calls one command; a rejection is always normalised to a `WireError`. */
 async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    // The app has one Tauri command, `call`; Rust checks the permission of `cmd` itself.
+    return await invoke<T>('call', { command: cmd, args: args ?? {} });
   } catch (e) {
     throw toWireError(e);
   }

@@ -1043,8 +1043,8 @@ export class FakeBackend implements Backend {
   exchange_register_device(args: { key: string; name: string; role: DeviceRole; ward: string }): Promise<DeviceView> {
     return this.answer('exchange_register_device', args, () => this.exchange.register(args.key, args.name, args.role, args.ward));
   }
-  exchange_revoke_device(args: { deviceId: string }): Promise<DeviceView> {
-    return this.answer('exchange_revoke_device', args, () => this.exchange.revoke(args.deviceId));
+  exchange_revoke_device(args: { device_id: string }): Promise<DeviceView> {
+    return this.answer('exchange_revoke_device', args, () => this.exchange.revoke(args.device_id));
   }
   reference_import(args: { file: PickedFile }): Promise<ReferenceReport> {
     return this.answer('reference_import', args, () => ({ version: 1, rows: { allowance_groups: args.file.bytes.length } }));
@@ -1052,8 +1052,8 @@ export class FakeBackend implements Backend {
   exchange_export(args: { office: string; since: number | null }): Promise<SavedBundle> {
     return this.answer('exchange_export', args, () => this.exchange.export(args.office, args.since));
   }
-  exchange_import(args: { file: PickedFile; dryRun: boolean }): Promise<BundleImport> {
-    return this.answer('exchange_import', args, () => this.exchange.import(args.file, args.dryRun));
+  exchange_import(args: { file: PickedFile; dry_run: boolean }): Promise<BundleImport> {
+    return this.answer('exchange_import', args, () => this.exchange.import(args.file, args.dry_run));
   }
   exchange_receipt(): Promise<string> {
     return this.answer('exchange_receipt', undefined, () => '/exports/ansinh-bien-nhan-fake.json');
