@@ -14,6 +14,7 @@
 
 pub mod access;
 pub mod backups;
+pub mod contract;
 pub mod keys;
 pub mod state;
 pub mod users;
