@@ -16,6 +16,7 @@ pub mod access;
 pub mod backups;
 pub mod command;
 pub mod commands;
+pub mod contract;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod keys;

@@ -85,7 +85,7 @@ str_enum!(
 );
 
 /// A contact as typed in the form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct ContactInput {
     pub beneficiary_id: String,

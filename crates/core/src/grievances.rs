@@ -56,7 +56,7 @@ pub fn is_overdue(status: GrievanceStatus, deadline_on: NaiveDate, as_of: NaiveD
     !status.is_closed() && as_of > deadline_on
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct GrievanceInput {
     pub beneficiary_id: String,
@@ -120,7 +120,7 @@ pub fn grievance(input: &GrievanceInput, today: NaiveDate) -> Result<Grievance, 
     })
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct GrievanceUpdateInput {
     pub grievance_id: String,

@@ -24,7 +24,8 @@ pub struct PaymentObs {
 }
 
 /// Whole days from credit to first withdrawal.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default, ts_rs::TS)]
+#[ts(rename = "TimeToCash")]
 pub struct Quantiles {
     pub median: Option<i64>,
     pub p75: Option<i64>,
@@ -33,7 +34,7 @@ pub struct Quantiles {
 
 /// Kaplan-Meier share withdrawn by day 1, 3, 7 and 30, serialised under the keys
 /// "1", "3", "7", "30" (the IPC contract). `None` when unknown (see [`Metrics`]).
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Default, ts_rs::TS)]
 pub struct WithdrawnByDay {
     #[serde(rename = "1")]
     pub day1: Option<f64>,
@@ -46,7 +47,7 @@ pub struct WithdrawnByDay {
 }
 
 /// One point of the cumulative curve: share withdrawn (0..=1) by `day`.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, ts_rs::TS)]
 pub struct CurvePoint {
     pub day: i64,
     pub withdrawn: f64,
@@ -61,7 +62,7 @@ pub struct CurvePoint {
 /// - a day beyond the longest follow-up while some payments were still unwithdrawn (e.g. every
 ///   payment was credited 5 days ago): that day's share is `None` and the curve stops at the
 ///   longest follow-up instead of running to day 30.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default, ts_rs::TS)]
 pub struct Metrics {
     /// Payments credited on or before the reporting date.
     pub credited: u64,

@@ -4,7 +4,7 @@
 use crate::model::Needs;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct BeneficiaryInput {
     pub full_name: String,
@@ -26,7 +26,7 @@ pub struct BeneficiaryInput {
     pub duplicate_reason: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct AccountInput {
     pub beneficiary_id: String,
@@ -39,7 +39,7 @@ pub struct AccountInput {
     pub assisted: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct PaymentInput {
     pub beneficiary_id: String,
@@ -55,7 +55,7 @@ pub struct PaymentInput {
     pub failure_reason: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct WithdrawalInput {
     pub payment_id: String,

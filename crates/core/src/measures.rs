@@ -30,13 +30,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A failure reason and how many payments failed for it.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, ts_rs::TS)]
 pub struct ReasonCount {
     pub reason: String,
     pub count: u64,
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default, ts_rs::TS)]
 pub struct FailedTransfers {
     #[serde(flatten)]
     pub share: Share,
@@ -44,7 +44,7 @@ pub struct FailedTransfers {
     pub reasons: Vec<ReasonCount>,
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default, ts_rs::TS)]
 pub struct AccountLead {
     #[serde(flatten)]
     pub days: Stat,
@@ -52,7 +52,7 @@ pub struct AccountLead {
     pub without_payment: u64,
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default, ts_rs::TS)]
 pub struct Dormant {
     pub opened: u64,
     /// Never received or never paid out.
@@ -63,7 +63,7 @@ pub struct Dormant {
     pub share: Option<f64>,
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default, ts_rs::TS)]
 pub struct Grievances {
     pub count: u64,
     pub per_1000_payments: Option<f64>,
@@ -73,7 +73,7 @@ pub struct Grievances {
 
 /// All indicators of one set of facts. Time to cash keeps its flat keys (credited, withdrawn,
 /// unwithdrawn, time_to_cash_days, withdrawn_by_day, curve).
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default, ts_rs::TS)]
 pub struct Indicators {
     #[serde(flatten)]
     pub time_to_cash: Metrics,

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -62,6 +62,7 @@ str_enum!(
 
 str_enum!(
     /// Where or how a withdrawal happened.
+    #[ts(rename = "Place")]
     WithdrawalPlace {
         Atm => "atm",
         BankCounter => "bank_counter",
@@ -118,7 +119,7 @@ str_enum!(
 );
 
 /// The needs flags of one person.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Needs {
     pub lives_alone: bool,
     pub limited_mobility: bool,

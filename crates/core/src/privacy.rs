@@ -5,7 +5,7 @@ use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
 
 /// Why the office may hold this person's data (Law 91/2025 art. on lawful processing).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum LegalBasis {
     /// Paying a statutory allowance (Decree 20/2021): the usual basis, no consent needed.
@@ -28,7 +28,7 @@ impl LegalBasis {
 }
 
 /// The record kept per person: the basis, a note (consent form number, who consented) and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct LegalBasisRecord {
     pub basis: LegalBasis,
     #[serde(default)]

@@ -47,7 +47,8 @@ fn period_month(period: &str) -> i32 {
     month_number(y.parse().unwrap_or(0), m.parse().unwrap_or(1))
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(as = "SegmentShape")]
 pub struct Segment {
     /// The segment's values joined with "/" (e.g. "00004/80_plus").
     pub key: String,
@@ -62,8 +63,43 @@ pub struct Segment {
     pub indicators: Option<Indicators>,
 }
 
+/// How a [`Segment`] serialises, for the TypeScript contract (crates/api/src/contract.rs): the
+/// figures are there exactly when `too_few` is false (see `segments`), which a union says and a
+/// flattened `Option` cannot. Kept field for field with `Segment` (test `segment_shape`).
+#[derive(ts_rs::TS)]
+#[allow(dead_code)]
+struct SegmentShape {
+    /// The segment's values joined with "/" (e.g. "00004/80_plus").
+    key: String,
+    /// One value per dimension of `by`.
+    keys: Vec<String>,
+    label: String,
+    /// Payments issued in the segment.
+    size: u64,
+    #[ts(flatten)]
+    figures: SegmentFigures,
+}
+
+/// `too_few` and the figures it decides (see [`SegmentShape`]).
+#[derive(ts_rs::TS)]
+#[ts(untagged)]
+#[allow(dead_code)]
+enum SegmentFigures {
+    Judged {
+        #[ts(type = "false")]
+        too_few: bool,
+        #[ts(flatten)]
+        indicators: Box<Indicators>,
+    },
+    TooFew {
+        /// Fewer than `min_segment_payments`: no figures are given.
+        #[ts(type = "true")]
+        too_few: bool,
+    },
+}
+
 /// A ward or group named among the slowest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Worst {
     pub key: String,
     pub label: String,
@@ -75,7 +111,7 @@ pub struct Worst {
 
 /// The answer to `metrics`: overall figures, per segment when asked, and the slowest wards
 /// and groups by name.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MetricsReport {
     /// ISO date the figures are computed at (payments not withdrawn by then are censored).
     pub as_of: String,
@@ -84,7 +120,9 @@ pub struct MetricsReport {
     pub overall: Indicators,
     #[serde(default)]
     pub by: Vec<SegmentBy>,
+    /// Only when `by` names a dimension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub segments: Option<Vec<Segment>>,
     pub worst_wards: Vec<Worst>,
     pub worst_groups: Vec<Worst>,
@@ -457,8 +495,9 @@ pub fn report(
 }
 
 /// A filter as typed (IPC and CLI): cycles as mm/yyyy or yyyy-mm, codes as text, empty = all.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
+#[ts(optional_fields = nullable)]
 pub struct FilterInput {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -495,5 +534,42 @@ impl FilterInput {
             channel: code("channel", &self.channel, &channels)?.and_then(|c| Channel::parse(&c)),
             need: code("need", &self.need, &needs)?.and_then(|n| Need::parse(&n)),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json_keys(s: &Segment) -> Vec<String> {
+        let v = serde_json::to_value(s).expect("serialises");
+        let mut keys: Vec<String> = v.as_object().expect("an object").keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    /// `SegmentShape` (the TypeScript contract) says what a `Segment` serialises to: a field added
+    /// to `Segment` must be added there too.
+    #[test]
+    fn segment_shape() {
+        let base = Segment {
+            key: "00004".into(),
+            keys: vec!["00004".into()],
+            label: "Ward 4".into(),
+            size: 3,
+            too_few: true,
+            indicators: None,
+        };
+        assert_eq!(json_keys(&base), ["key", "keys", "label", "size", "too_few"]);
+        let judged = Segment { too_few: false, indicators: Some(Indicators::default()), ..base.clone() };
+        let mut expected: Vec<String> = json_keys(&base);
+        let figures = serde_json::to_value(Indicators::default()).expect("serialises");
+        expected.extend(figures.as_object().expect("an object").keys().cloned());
+        expected.sort();
+        assert_eq!(json_keys(&judged), expected);
+        let ts = <Segment as ts_rs::TS>::decl(&ts_rs::Config::new());
+        for field in ["key:", "keys:", "label:", "size:", "too_few: false,", "too_few: true,", "payments:", "curve:"] {
+            assert!(ts.contains(field), "{field} in {ts}");
+        }
     }
 }

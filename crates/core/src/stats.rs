@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// `count` of `n` and their ratio (`None` when n = 0: unknown, not 0 %).
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Default, ts_rs::TS)]
 pub struct Share {
     pub n: u64,
     pub count: u64,
@@ -41,7 +41,7 @@ impl ShareAcc {
 
 /// Mean and median of the known values; `n` counts only known values ("does not remember"
 /// is left out, not counted as 0).
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Default, ts_rs::TS)]
 pub struct Stat {
     pub n: u64,
     pub mean: Option<f64>,

@@ -64,7 +64,7 @@ pub fn sample<T: Clone>(population: &[T], n: usize, seed: u64) -> Vec<T> {
 }
 
 /// The sample as asked for in the form or on the command line.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct SampleInput {
     /// `mm/yyyy`.
@@ -102,7 +102,7 @@ str_enum!(
     VerificationResult { Full => "full", Partial => "partial", Nothing => "nothing" }
 );
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct VerificationInput {
     pub item_id: String,

@@ -471,7 +471,7 @@ mod tests {
 }
 
 /// What loading demo data added.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct DemoSummary {
     pub wards: usize,
     pub beneficiaries: usize,

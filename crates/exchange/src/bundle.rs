@@ -17,7 +17,8 @@ pub const BUNDLE_FORMAT: u32 = 1;
 const MAGIC: &[u8] = b"ANSINH-BUNDLE\n";
 const SIGN_CONTEXT: &[u8] = b"ansinh-bundle-v1\0";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "BundleManifest")]
 pub struct Manifest {
     pub format: u32,
     pub schema_version: i64,
@@ -37,10 +38,12 @@ pub struct Manifest {
     /// The sender's audit log head and the hashes it has now at heads shown before, so the
     /// receiver sees a truncated or rewritten log (absent in bundles made before issue 13).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub audit: Option<AuditClaim>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(rename = "BundleImport")]
 pub struct ImportOutcome {
     pub manifest: Manifest,
     pub report: ApplyReport,

@@ -18,7 +18,7 @@ pub struct DeviceKeys {
 }
 
 /// What another office needs to send to this desktop and to check what it signs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PublicKeys {
     pub device_id: String,
     pub ward: String,

@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 /// What an import did (or, on error, would have done: nothing).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct ImportReport {
     pub rows: usize,
     pub added: usize,
@@ -227,7 +227,7 @@ pub fn mapping_fields(mapping: &[Option<String>]) -> Result<HashMap<&'static str
 
 /// The mapping to propose for a file: the one the officer chose last time for the same
 /// headers, else the automatic one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct MappingProposal {
     pub headers: Vec<String>,
     pub mapping: Mapping,
@@ -249,7 +249,7 @@ pub async fn propose_mapping(store: &Store, headers: &[String]) -> Result<Mappin
 }
 
 /// What the officer decided for possible duplicates (required when there are any).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct DuplicateDecision {
     /// true: keep both (with `reason`); false: leave the flagged rows out.
     pub keep: bool,
@@ -258,10 +258,11 @@ pub struct DuplicateDecision {
 }
 
 /// One row as it would be imported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct PreviewRow {
     pub row: usize,
     /// `add`, `unchanged`, `duplicate` or `error`.
+    #[ts(type = r#""add" | "unchanged" | "duplicate" | "error""#)]
     pub outcome: &'static str,
     pub full_name: String,
     /// ISO date, or the year alone.
@@ -270,11 +271,13 @@ pub struct PreviewRow {
     pub id_number: String,
     pub ward_code: String,
     pub group_code: String,
+    // FieldError (crates/core/src/error.rs) is still hand-written in ui/src/lib/types.ts.
+    #[ts(type = "Array<FieldError>")]
     pub errors: Vec<FieldError>,
 }
 
 /// A row flagged as a possible duplicate, with whom it may duplicate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct DuplicateView {
     pub row: usize,
     pub full_name: String,
@@ -287,7 +290,7 @@ pub struct DuplicateView {
     pub other_row: Option<usize>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct PreviewTotals {
     pub rows: usize,
     pub add: usize,
@@ -298,12 +301,13 @@ pub struct PreviewTotals {
     pub duplicates: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ImportPreview {
     pub totals: PreviewTotals,
     /// The first [`PREVIEW_ROWS`] rows.
     pub rows: Vec<PreviewRow>,
     /// Every error of the file (row and field named), for the report.
+    #[ts(type = "Array<FieldError>")]
     pub errors: Vec<FieldError>,
     pub duplicates: Vec<DuplicateView>,
 }

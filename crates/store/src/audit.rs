@@ -12,7 +12,7 @@ use sqlx::{Row, SqliteConnection};
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One entry as shown to administrators.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: String,
@@ -20,6 +20,7 @@ pub struct AuditEntry {
     pub action: String,
     pub entity: Option<String>,
     pub entity_id: Option<String>,
+    #[ts(type = "unknown")]
     pub details: Value,
     pub hash: String,
 }

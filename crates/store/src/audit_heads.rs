@@ -14,14 +14,14 @@ use sqlx::SqliteConnection;
 /// How many earlier heads a claim re-states (the receiver may have missed some bundles).
 const CHECKPOINTS: i64 = 16;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct AuditHead {
     pub seq: i64,
     pub hash: String,
 }
 
 /// What a sender says about its audit log.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct AuditClaim {
     /// The newest entry (None: an empty log).
     pub head: Option<AuditHead>,
@@ -31,7 +31,7 @@ pub struct AuditClaim {
 }
 
 /// What the receiver concluded from a claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditStatus {
     /// The log extends what was shown before (or this is the first claim).
@@ -56,7 +56,7 @@ impl AuditStatus {
 }
 
 /// A sender's audit log as this desktop last saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PeerAudit {
     pub device_id: String,
     pub seq: i64,

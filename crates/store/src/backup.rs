@@ -17,7 +17,7 @@ pub const BACKUP_DIR_ENV: &str = "ANSINH_BACKUP_DIR";
 /// How many backups the rolling folder keeps.
 pub const KEEP_BACKUPS: usize = 10;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct BackupInfo {
     pub path: String,
     pub bytes: u64,

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection};
 
 /// What a registered device may send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceRole {
     /// A ward or commune desktop: its records may touch only its ward's people.
@@ -48,7 +48,7 @@ pub struct NewDevice<'a> {
     pub recipient: &'a str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DeviceView {
     pub device_id: String,
     pub name: String,

@@ -11,12 +11,14 @@ use sqlx::Row;
 /// Drafts larger than this are refused: a form's input is a few hundred bytes.
 pub const MAX_DRAFT_BYTES: usize = 64 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(rename = "Draft")]
 pub struct DraftView {
     pub form: DraftForm,
     /// '' for a new person; else the person's (or, for a withdrawal, the payment's) id.
     pub subject: String,
     /// The form's input exactly as the UI keeps it.
+    #[ts(type = "unknown")]
     pub payload: serde_json::Value,
     /// The person the form is about ('' for a new one): where the app resumes it.
     pub person_id: String,

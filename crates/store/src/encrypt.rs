@@ -43,7 +43,7 @@ pub fn has_content(path: &Path) -> bool {
 }
 
 /// What a plaintext database holds, read without changing it (shown before converting).
-#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq, ts_rs::TS)]
 pub struct PlaintextInfo {
     pub path: String,
     pub users: i64,

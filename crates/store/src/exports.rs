@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 /// One export as recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ExportRecord {
     pub id: String,
     /// monthly_report_xlsx, monthly_report_print or table_csv.
@@ -28,7 +28,8 @@ pub struct ExportRecord {
 }
 
 /// A recorded export with who and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "ExportRecord")]
 pub struct ExportView {
     #[serde(flatten)]
     pub export: ExportRecord,

@@ -44,7 +44,8 @@ impl TableRow for Contact {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "Contact")]
 pub struct ContactView {
     pub id: String,
     pub beneficiary_id: String,
@@ -58,7 +59,7 @@ pub struct ContactView {
 }
 
 /// One credited payment still (partly) waiting, with the person and their last contact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct FollowupRow {
     pub payment_id: String,
     pub beneficiary_id: String,
@@ -80,7 +81,7 @@ pub struct FollowupRow {
     pub last_contact: Option<ContactView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct FollowupList {
     pub as_of: String,
     pub days: u32,

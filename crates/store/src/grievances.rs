@@ -97,7 +97,8 @@ impl TableRow for EventRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "GrievanceEvent")]
 pub struct GrievanceEventView {
     pub id: String,
     pub from_status: Option<GrievanceStatus>,
@@ -108,7 +109,8 @@ pub struct GrievanceEventView {
     pub created_by: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "Grievance")]
 pub struct GrievanceView {
     pub id: String,
     pub beneficiary_id: String,

@@ -16,7 +16,7 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 /// A registered person as the duplicate check and the preview show them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PersonBrief {
     pub id: String,
     pub full_name: String,
@@ -42,7 +42,7 @@ pub struct PaymentResult {
 }
 
 /// What a reconciliation did (or, with `dry_run`, would do).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ReconcileReport {
     pub period: String,
     pub rows: usize,

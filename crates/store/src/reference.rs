@@ -73,7 +73,7 @@ pub struct ReferenceBody {
 }
 
 /// What applying a file did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ReferenceReport {
     pub version: i64,
     /// Rows written per table.

@@ -86,7 +86,8 @@ impl TableRow for ItemRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "VerificationItem")]
 pub struct VerificationItemView {
     pub id: String,
     pub payment_id: String,
@@ -104,7 +105,8 @@ pub struct VerificationItemView {
     pub note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "VerificationSample")]
 pub struct VerificationSampleView {
     pub id: String,
     pub period: String,

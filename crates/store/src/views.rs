@@ -5,7 +5,8 @@ use ansinh_core::model::{
 };
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "Unit")]
 pub struct UnitView {
     pub code: String,
     pub name: String,
@@ -17,7 +18,8 @@ pub struct UnitView {
     pub valid_to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "Group")]
 pub struct GroupView {
     pub code: String,
     pub scheme: Scheme,
@@ -27,7 +29,8 @@ pub struct GroupView {
     pub coefficient_permille: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "Provider")]
 pub struct ProviderView {
     pub channel: Channel,
     pub code: String,
@@ -35,7 +38,8 @@ pub struct ProviderView {
 }
 
 /// One person, as listed and as shown on their page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "Beneficiary")]
 pub struct BeneficiaryView {
     pub id: String,
     pub full_name: String,
@@ -64,7 +68,8 @@ pub struct BeneficiaryView {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "Account")]
 pub struct AccountView {
     pub id: String,
     pub beneficiary_id: String,
@@ -82,7 +87,8 @@ pub struct AccountView {
     pub first_credit_on: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "Withdrawal")]
 pub struct WithdrawalView {
     pub id: String,
     pub payment_id: String,
@@ -96,7 +102,8 @@ pub struct WithdrawalView {
     pub problems: Vec<Problem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "Payment")]
 pub struct PaymentView {
     pub id: String,
     pub beneficiary_id: String,
@@ -112,7 +119,7 @@ pub struct PaymentView {
     pub withdrawals: Vec<WithdrawalView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct BeneficiaryDetail {
     pub beneficiary: BeneficiaryView,
     pub accounts: Vec<AccountView>,

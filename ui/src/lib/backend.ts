@@ -18,7 +18,6 @@ import type {
   Beneficiary,
   BeneficiaryDetail,
   BeneficiaryInput,
-  BeneficiarySummary,
   ChartQuery,
   CycleView,
   ErrorReport,
@@ -67,7 +66,7 @@ import type {
   VerificationSample,
 } from './types';
 import type { BackupInfo, BackupList, LegalBasisInput, LegalBasisRecord } from './types';
-import type { AuditPage, AuthStatus, LoginInput, PasswordChange, RekeyReport, SetupInput, UserChangeInput, UserInput, UserView } from './types';
+import type { AuditPage, AuthStatus, LoginInput, PasswordChange, RekeyReport, SetupInput, UserChangeInput, UserInput, UserRow, UserView } from './types';
 import { toWireError } from './errors';
 
 export interface Backend {
@@ -78,7 +77,7 @@ export interface Backend {
   list_units(): Promise<Unit[]>;
   list_groups(): Promise<Group[]>;
   list_providers(): Promise<Provider[]>;
-  search_beneficiaries(args: { query: SearchQuery }): Promise<Page<BeneficiarySummary>>;
+  search_beneficiaries(args: { query: SearchQuery }): Promise<Page<Beneficiary>>;
   get_beneficiary(args: { id: string }): Promise<BeneficiaryDetail>;
   add_beneficiary(args: { input: BeneficiaryInput }): Promise<Beneficiary>;
   open_account(args: { input: AccountInput }): Promise<Account>;
@@ -122,7 +121,7 @@ export interface Backend {
   setup_admin(args: { input: SetupInput }): Promise<UserView>;
   login(args: { input: LoginInput }): Promise<UserView>;
   logout(): Promise<null>;
-  list_users(): Promise<UserView[]>;
+  list_users(): Promise<UserRow[]>;
   create_user(args: { input: UserInput }): Promise<UserView>;
   update_user(args: { input: UserChangeInput }): Promise<UserView>;
   audit_log(args: { query: { limit?: number; offset?: number } }): Promise<AuditPage>;

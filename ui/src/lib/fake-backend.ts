@@ -83,7 +83,7 @@ import { FakeSecurity, type FakeAuthStart } from './fake-security';
 import type { PasswordChange, RekeyReport } from './types';
 import type { BackupInfo, BackupList, LegalBasisInput, LegalBasisRecord } from './types';
 import { maskAccountNumber } from './format';
-import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
+import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserRow, UserView } from './types';
 import { FakeExchange } from './fake-exchange';
 import type { BundleImport, DeviceRole, DeviceView, ExchangeOverview, PublicKeys, ReferenceReport, ReviewItem, SavedBundle } from './types';
 
@@ -115,17 +115,17 @@ const PROVINCES = new Set([
 ]);
 
 export const FAKE_UNITS: Unit[] = [
-  { code: '00001', name: 'Phường Phúc Xá', level: 'phuong', parent_code: '01', is_sample: false },
-  { code: '00004', name: 'Phường Trúc Bạch', level: 'phuong', parent_code: '01', is_sample: false },
-  { code: '00006', name: 'Phường Vĩnh Phúc', level: 'phuong', parent_code: '01', is_sample: false },
+  { code: '00001', name: 'Phường Phúc Xá', level: 'phuong', parent_code: '01', is_sample: false, valid_to: null },
+  { code: '00004', name: 'Phường Trúc Bạch', level: 'phuong', parent_code: '01', is_sample: false, valid_to: null },
+  { code: '00006', name: 'Phường Vĩnh Phúc', level: 'phuong', parent_code: '01', is_sample: false, valid_to: null },
 ];
 
 export const FAKE_GROUPS: Group[] = [
-  { code: 'elderly_80', name_vi: 'Người cao tuổi từ 80 tuổi', name_en: 'Elderly, 80 and over', scheme: 'social_assistance', coefficient: 1.0 },
-  { code: 'elderly_poor_60', name_vi: 'Người cao tuổi hộ nghèo, không người phụng dưỡng', name_en: 'Elderly, poor household, no supporter', scheme: 'social_assistance', coefficient: 1.5 },
-  { code: 'disabled_severe', name_vi: 'Người khuyết tật nặng', name_en: 'Person with severe disability', scheme: 'social_assistance', coefficient: 1.5 },
-  { code: 'orphan', name_vi: 'Trẻ em mồ côi', name_en: 'Orphaned child', scheme: 'social_assistance', coefficient: 2.5 },
-  { code: 'martyr_relative', name_vi: 'Thân nhân liệt sĩ', name_en: "Martyr's relative", scheme: 'meritorious', coefficient: 5.578 },
+  { code: 'elderly_80', name_vi: 'Người cao tuổi từ 80 tuổi', name_en: 'Elderly, 80 and over', scheme: 'social_assistance', coefficient: 1.0, coefficient_permille: 1000 },
+  { code: 'elderly_poor_60', name_vi: 'Người cao tuổi hộ nghèo, không người phụng dưỡng', name_en: 'Elderly, poor household, no supporter', scheme: 'social_assistance', coefficient: 1.5, coefficient_permille: 1500 },
+  { code: 'disabled_severe', name_vi: 'Người khuyết tật nặng', name_en: 'Person with severe disability', scheme: 'social_assistance', coefficient: 1.5, coefficient_permille: 1500 },
+  { code: 'orphan', name_vi: 'Trẻ em mồ côi', name_en: 'Orphaned child', scheme: 'social_assistance', coefficient: 2.5, coefficient_permille: 2500 },
+  { code: 'martyr_relative', name_vi: 'Thân nhân liệt sĩ', name_en: "Martyr's relative", scheme: 'meritorious', coefficient: 5.578, coefficient_permille: 5578 },
 ];
 
 export const FAKE_PROVIDERS: Provider[] = [
@@ -489,23 +489,6 @@ export class FakeBackend implements Backend {
     return w;
   }
 
-  private summary(b: Beneficiary): BeneficiarySummary {
-    return {
-      id: b.id,
-      full_name: b.full_name,
-      birth_date: b.birth_date,
-      birth_year: b.birth_year,
-      sex: b.sex,
-      id_number: b.id_number,
-      legacy_id_number: b.legacy_id_number,
-      ward_code: b.ward_code,
-      ward_name: b.ward_name,
-      group_code: b.group_code,
-      disability: b.disability,
-      needs: b.needs,
-    };
-  }
-
   private checkDate(field: string, text: string, errors: FieldError[], required = true): string | null {
     if (text.trim() === '') {
       if (required) errors.push(fe(field, 'required', 'required'));
@@ -577,7 +560,7 @@ export class FakeBackend implements Backend {
     return this.answer('list_providers', undefined, () => this.providers);
   }
 
-  search_beneficiaries(args: { query: SearchQuery }): Promise<Page<BeneficiarySummary>> {
+  search_beneficiaries(args: { query: SearchQuery }): Promise<Page<Beneficiary>> {
     return this.answer('search_beneficiaries', args, () => {
       const { text, ward_code, limit, offset } = args.query;
       const q = fold(text);
@@ -590,7 +573,7 @@ export class FakeBackend implements Backend {
       });
       const givenName = (n: string) => fold(n).split(' ').pop() ?? '';
       hits.sort((a, b) => givenName(a.full_name).localeCompare(givenName(b.full_name)) || fold(a.full_name).localeCompare(fold(b.full_name)));
-      return { total: hits.length, items: hits.slice(offset, offset + limit).map((b) => this.summary(b)) };
+      return { total: hits.length, items: hits.slice(offset, offset + limit) };
     });
   }
 
@@ -853,7 +836,7 @@ export class FakeBackend implements Backend {
         if (i.failure_reason.trim() === '') errors.push(fe('failure_reason', 'failure_reason.required', 'give the reason'));
       } else errors.push(fe('status', 'status.invalid', 'unknown status'));
       if (errors.length > 0) throw wire(errors);
-      return this.insertPayment(b.id, account, period!, amount!, i.status, credited, i.failure_reason.trim());
+      return this.insertPayment(b.id, account, period!, amount!, i.status === 'credited' ? 'credited' : 'failed', credited, i.failure_reason.trim());
     });
   }
 
@@ -934,7 +917,7 @@ export class FakeBackend implements Backend {
     return this.answer('logout', undefined, () => this.security.logout());
   }
 
-  list_users(): Promise<UserView[]> {
+  list_users(): Promise<UserRow[]> {
     return this.answer('list_users', undefined, () => this.security.list());
   }
 

@@ -2,7 +2,7 @@
 // as Rust (docs/IPC.md "Security"), simplified (passwords kept in clear, no hashing, no chain).
 // Rust is the source of truth; this only lets the screens be tested.
 
-import type { AuditEntry, AuditPage, AuthStatus, LoginInput, PasswordChange, PlaintextInfo, RekeyReport, Role, SetupInput, UserChangeInput, UserInput, UserView, WireError } from './types';
+import type { AuditEntry, AuditPage, AuthStatus, LoginInput, PasswordChange, PlaintextInfo, RekeyReport, Role, SetupInput, UserChangeInput, UserInput, UserRow, UserView, WireError } from './types';
 import { fe, wire } from './fake-backend';
 
 /** `plaintext`: an unencrypted database with people and no user; `plaintext_users`: one with an
@@ -124,7 +124,7 @@ export class FakeSecurity {
     return this.public(u);
   }
 
-  list(): UserView[] {
+  list(): UserRow[] {
     this.require(true);
     return this.users.map((u) => ({ ...this.public(u), has_key: u.has_key }));
   }

@@ -31,14 +31,15 @@ pub(crate) fn stored_entity(name: &str) -> Result<Entity> {
 
 /// A hole in a device's series: records from `expected` on are missing, so nothing of that
 /// device past the hole was applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "SeriesGap")]
 pub struct Gap {
     pub device_id: String,
     pub expected_seq: i64,
     pub found_seq: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ApplyReport {
     pub received: usize,
     /// New records written (and projected).
@@ -54,6 +55,7 @@ pub struct ApplyReport {
     pub waiting: i64,
     /// What the sender's audit claim showed (None: the batch carried none).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub audit: Option<crate::audit_heads::AuditStatus>,
 }
 

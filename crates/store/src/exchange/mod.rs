@@ -59,15 +59,36 @@ pub enum Via {
     Server,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ReviewItem {
     pub id: i64,
+    /// The kinds `merge.rs` files.
+    #[ts(type = r#""conflict" | "money_conflict" | "duplicate_person" | "unique_clash""#)]
     pub kind: String,
     pub entity: String,
     pub entity_id: String,
     pub other_id: String,
+    #[ts(as = "Vec<ReviewSide>")]
     pub sides: serde_json::Value,
     pub status: String,
+}
+
+/// One of a [`ReviewItem`]'s `sides` as `merge.rs` writes them (`json!`): a version of the record,
+/// or, as a unique clash's second side, the database's `error`. For the TypeScript contract only
+/// (crates/api/src/contract.rs).
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
+#[allow(dead_code)]
+struct ReviewSide {
+    record_id: Option<String>,
+    device_id: Option<String>,
+    seq: Option<i64>,
+    officer: Option<String>,
+    recorded_at: Option<String>,
+    /// The version's row (null if its stored payload does not parse).
+    #[ts(optional = nullable, type = "Record<string, unknown> | null")]
+    row: Option<serde_json::Value>,
+    error: Option<String>,
 }
 
 /// A receipt as signed by an office (the signature checked by the caller).
@@ -79,7 +100,7 @@ pub struct ReceiptClaim {
     pub audit: Option<AuditClaim>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ReceiptView {
     pub office_device: String,
     pub device_id: String,

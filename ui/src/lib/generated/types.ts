@@ -1,0 +1,777 @@
+// Generated from the Rust types by `crates/api/src/contract.rs`; do not edit. Regenerate with `ANSINH_BLESS=1 cargo test -p ansinh-api contract`
+import type { FieldError } from '../types';
+
+export type Account = { id: string, beneficiary_id: string, channel: Channel, provider_code: string, provider_name: string, account_number: string, status: AccountStatus, requested_on: string | null, opened_on: string | null, closed_on: string | null, close_reason: string, assisted: boolean,
+/**
+ * Derived from payments: the first credited payment into this account.
+ */
+first_credit_on: string | null, };
+
+export type AccountInput = { beneficiary_id: string, channel: string, provider_code: string, account_number: string, requested_on: string,
+/**
+ * Empty: the account is requested, not yet opened.
+ */
+opened_on: string, assisted: boolean, };
+
+export type AccountLead = {
+/**
+ * Opened accounts with no credit yet (not in the mean / median).
+ */
+without_payment: number, n: number, mean: number | null, median: number | null, };
+
+/**
+ * Lifecycle of a payment account. "First credit" is derived from payments.
+ */
+export type AccountStatus = "requested" | "opened" | "closed" | "failed";
+
+export type ApplyReport = { received: number,
+/**
+ * New records written (and projected).
+ */
+applied: number,
+/**
+ * Records this desktop already had (same hash).
+ */
+already_had: number, gaps: Array<SeriesGap>,
+/**
+ * Counts of open review items by kind after the import.
+ */
+review: { [key in string]: number },
+/**
+ * New records per entity.
+ */
+entities: { [key in string]: number },
+/**
+ * Rows still waiting for a parent from a bundle not yet imported.
+ */
+waiting: number,
+/**
+ * What the sender's audit claim showed (None: the batch carried none).
+ */
+audit?: AuditStatus, };
+
+/**
+ * What a sender says about its audit log.
+ */
+export type AuditClaim = {
+/**
+ * The newest entry (None: an empty log).
+ */
+head: AuditHead | null,
+/**
+ * The hashes the log has now at the heads shown in earlier bundles or receipts.
+ */
+at: Array<AuditHead>, };
+
+/**
+ * One entry as shown to administrators.
+ */
+export type AuditEntry = { seq: number, at: string, actor: string, action: string, entity: string | null, entity_id: string | null, details: unknown, hash: string, };
+
+export type AuditHead = { seq: number, hash: string, };
+
+/**
+ * What the receiver concluded from a claim.
+ */
+export type AuditStatus = "ok" | "unverified" | "truncated" | "rewritten";
+
+export type BackupInfo = { path: string, bytes: number,
+/**
+ * From the file name (UTC), `yyyy-mm-ddThh:mm:ssZ`.
+ */
+taken_at: string, };
+
+/**
+ * One person, as listed and as shown on their page.
+ */
+export type Beneficiary = { id: string, full_name: string, birth_date: string | null, birth_year: number, sex: Sex, id_number: string | null, legacy_id_number: string | null, ward_code: string, ward_name: string, group_code: string, disability: Disability, needs: Needs, residential_group: string, phone: string, id_override_reason: string, authorised_name: string, authorised_id_number: string, authorised_relation: string,
+/**
+ * Why the officer kept this person although flagged as a possible duplicate ('' if not).
+ */
+duplicate_reason: string,
+/**
+ * This month's amount under the level in force today.
+ */
+entitlement_vnd: number | null, created_at: string, updated_at: string, };
+
+export type BeneficiaryDetail = { beneficiary: Beneficiary, accounts: Array<Account>,
+/**
+ * Newest first.
+ */
+payments: Array<Payment>, };
+
+export type BeneficiaryInput = { full_name: string,
+/**
+ * `dd/mm/yyyy` or a bare year `yyyy`.
+ */
+birth_date: string, sex: string, id_number: string, id_override_reason: string, ward_code: string, residential_group: string, phone: string, group_code: string, disability: string, needs: Needs, authorised_name: string, authorised_id_number: string, authorised_relation: string,
+/**
+ * Why this person is registered although a possible duplicate exists (empty: none seen).
+ */
+duplicate_reason: string, };
+
+export type BundleImport = { manifest: BundleManifest, report: ApplyReport, dry_run: boolean, };
+
+export type BundleManifest = { format: number, schema_version: number, device_id: string, ward: string,
+/**
+ * Ed25519 verifying key of the device, hex.
+ */
+signing_key: string, first_seq: number, last_seq: number, records: number,
+/**
+ * Records per entity.
+ */
+counts: { [key in string]: number },
+/**
+ * SHA-256 (hex) of the compressed records.
+ */
+payload_hash: string,
+/**
+ * Information only.
+ */
+created_at: string,
+/**
+ * The sender's audit log head and the hashes it has now at heads shown before, so the
+ * receiver sees a truncated or rewritten log (absent in bundles made before issue 13).
+ */
+audit?: AuditClaim, };
+
+/**
+ * How money reaches the person.
+ */
+export type Channel = "bank" | "ewallet" | "mobile_money" | "vneid" | "cash";
+
+export type Contact = { id: string, beneficiary_id: string, payment_id: string | null, kind: ContactKind, contacted_on: string, outcome: ContactOutcome, note: string,
+/**
+ * The officer who recorded it.
+ */
+created_by: string, };
+
+/**
+ * A contact as typed in the form.
+ */
+export type ContactInput = { beneficiary_id: string,
+/**
+ * The payment the contact is about; None/empty: the person in general.
+ */
+payment_id: string | null, kind: string, contacted_on: string, outcome: string, note: string, };
+
+/**
+ * How the officer reached (or tried to reach) the person.
+ */
+export type ContactKind = "call" | "home_visit" | "home_delivery" | "other";
+
+/**
+ * What came of a contact.
+ */
+export type ContactOutcome = "will_withdraw" | "not_reached" | "home_delivery_arranged" | "already_withdrawn" | "refused_other";
+
+/**
+ * One point of the cumulative curve: share withdrawn (0..=1) by `day`.
+ */
+export type CurvePoint = { day: number, withdrawn: number, };
+
+/**
+ * One payment cycle as the reconciliation and verification pages list it.
+ */
+export type CycleView = {
+/**
+ * `yyyy-mm`.
+ */
+period: string, scheduled_on: string, closed_at: string | null, payments: number, credited: number,
+/**
+ * A verification sample has been drawn for this cycle.
+ */
+has_sample: boolean, };
+
+/**
+ * What loading demo data added.
+ */
+export type DemoSummary = { wards: number, beneficiaries: number, payments: number, withdrawals: number, };
+
+/**
+ * What a registered device may send.
+ */
+export type DeviceRole = "ward" | "city";
+
+export type DeviceView = { device_id: string, name: string, role: DeviceRole, ward: string, signing_key: string, recipient: string, fingerprint: string, enrolled_at: string, enrolled_by: string, revoked_at: string | null, };
+
+/**
+ * Disability severity (Decree 20/2021 distinguishes severe and particularly severe).
+ */
+export type Disability = "none" | "severe" | "particularly_severe";
+
+export type Dormant = { opened: number,
+/**
+ * Never received or never paid out.
+ */
+dormant: number, never_received: number,
+/**
+ * Received but never withdrawn.
+ */
+never_paid_out: number, share: number | null, };
+
+export type Draft = { form: DraftForm,
+/**
+ * '' for a new person; else the person's (or, for a withdrawal, the payment's) id.
+ */
+subject: string,
+/**
+ * The form's input exactly as the UI keeps it.
+ */
+payload: unknown,
+/**
+ * The person the form is about ('' for a new one): where the app resumes it.
+ */
+person_id: string,
+/**
+ * What the "unfinished forms" list shows (e.g. the name typed so far).
+ */
+label: string, updated_at: string, };
+
+/**
+ * The forms whose unsaved input is kept as a draft (see the store's `drafts` table).
+ */
+export type DraftForm = "beneficiary" | "beneficiary_edit" | "account" | "payment" | "withdrawal" | "contact" | "grievance" | "grievance_update" | "verification";
+
+/**
+ * What the officer decided for possible duplicates (required when there are any).
+ */
+export type DuplicateDecision = {
+/**
+ * true: keep both (with `reason`); false: leave the flagged rows out.
+ */
+keep: boolean, reason: string, };
+
+/**
+ * A row flagged as a possible duplicate, with whom it may duplicate.
+ */
+export type DuplicateView = { row: number, full_name: string, birth: string, ward_code: string, id_number: string,
+/**
+ * The registered person it looks like, or…
+ */
+existing: PersonBrief | null,
+/**
+ * …the earlier row of the same file it looks like.
+ */
+other_row: number | null, };
+
+/**
+ * A recorded export with who and when.
+ */
+export type ExportRecord = { created_at: string, created_by: string, id: string,
+/**
+ * monthly_report_xlsx, monthly_report_print or table_csv.
+ */
+kind: string,
+/**
+ * What was exported (e.g. "indicators", "by_ward").
+ */
+what: string,
+/**
+ * Ward code or "city".
+ */
+scope: string,
+/**
+ * yyyy-mm the report covers.
+ */
+period: string | null,
+/**
+ * Where the file was written; empty for a printed page.
+ */
+file_path: string, };
+
+export type FailedTransfers = {
+/**
+ * Most frequent first.
+ */
+reasons: Array<ReasonCount>, n: number, count: number, share: number | null, };
+
+/**
+ * A filter as typed (IPC and CLI): cycles as mm/yyyy or yyyy-mm, codes as text, empty = all.
+ */
+export type FilterInput = { from?: string | null, to?: string | null, ward?: string | null, group?: string | null, channel?: string | null, need?: string | null, };
+
+export type FollowupList = { as_of: string, days: number, ward_code: string | null, rows: Array<FollowupRow>, };
+
+/**
+ * One credited payment still (partly) waiting, with the person and their last contact.
+ */
+export type FollowupRow = { payment_id: string, beneficiary_id: string, full_name: string, age: number, ward_code: string, ward_name: string, residential_group: string, phone: string, needs: Needs,
+/**
+ * The documented score of `ansinh_core::followup` (higher first).
+ */
+priority: number, period: string, amount_vnd: number, withdrawn_vnd: number, remaining_vnd: number, credited_on: string, days_waiting: number, last_contact: Contact | null, };
+
+export type Grievance = { id: string, beneficiary_id: string, full_name: string, ward_code: string, ward_name: string, category: GrievanceCategory, channel: GrievanceChannel, description: string, opened_on: string, deadline_on: string, status: GrievanceStatus, resolution_note: string, closed_on: string | null,
+/**
+ * Open or in progress after the deadline day (as of the query's day).
+ */
+overdue: boolean,
+/**
+ * Oldest first.
+ */
+history: Array<GrievanceEvent>, };
+
+export type GrievanceCategory = "not_received" | "wrong_amount" | "account_problem" | "access" | "staff_conduct" | "other";
+
+/**
+ * How the grievance reached the office.
+ */
+export type GrievanceChannel = "in_person" | "phone" | "hotline" | "letter" | "online" | "other";
+
+export type GrievanceEvent = { id: string, from_status: GrievanceStatus | null, to_status: GrievanceStatus, changed_on: string, deadline_on: string, note: string, created_by: string, };
+
+export type GrievanceInput = { beneficiary_id: string, category: string, channel: string, description: string, opened_on: string,
+/**
+ * Empty: opened_on + [`SERVICE_DAYS`].
+ */
+deadline_on: string, };
+
+export type GrievanceStatus = "open" | "in_progress" | "resolved" | "rejected";
+
+export type GrievanceUpdateInput = { grievance_id: string, status: string, changed_on: string,
+/**
+ * Required to resolve or reject (the resolution); otherwise a progress note.
+ */
+note: string,
+/**
+ * Empty: unchanged.
+ */
+deadline_on: string, };
+
+export type Grievances = { count: number, per_1000_payments: number | null, resolution_days: Stat, within_deadline: Share, };
+
+export type Group = { code: string, scheme: Scheme, name_vi: string, name_en: string, coefficient: number, coefficient_permille: number, };
+
+export type ImportPreview = { totals: PreviewTotals,
+/**
+ * The first [`PREVIEW_ROWS`] rows.
+ */
+rows: Array<PreviewRow>,
+/**
+ * Every error of the file (row and field named), for the report.
+ */
+errors: Array<FieldError>, duplicates: Array<DuplicateView>, };
+
+/**
+ * What an import did (or, on error, would have done: nothing).
+ */
+export type ImportReport = { rows: number, added: number,
+/**
+ * Already registered: left as they are.
+ */
+unchanged: number,
+/**
+ * Rows with only an old 9-digit CMND: imported, but the 12-digit number must be obtained.
+ */
+legacy_rows: Array<number>,
+/**
+ * Possible duplicates left out / added with the officer's reason.
+ */
+skipped_duplicates: number, kept_duplicates: number, };
+
+/**
+ * All indicators of one set of facts. Time to cash keeps its flat keys (credited, withdrawn,
+ * unwithdrawn, time_to_cash_days, withdrawn_by_day, curve).
+ */
+export type Indicators = {
+/**
+ * Payments issued: credited, failed or reversed.
+ */
+payments: number, full_first_visit: Share, unwithdrawn_at_cycle_end: Share, on_time_credit: Share, failed_transfers: FailedTransfers, partial_delivery: Share, travel_minutes: Stat, travel_cost_vnd: Stat, waiting_minutes: Stat, assisted_withdrawals: Share, account_to_first_payment_days: AccountLead, dormant_accounts: Dormant, grievances: Grievances, verified_receipt: Share,
+/**
+ * Payments credited on or before the reporting date.
+ */
+credited: number,
+/**
+ * Of those, withdrawn on or before the reporting date.
+ */
+withdrawn: number,
+/**
+ * credited − withdrawn.
+ */
+unwithdrawn: number, time_to_cash_days: TimeToCash, withdrawn_by_day: WithdrawnByDay,
+/**
+ * Days 0..=30 (fewer, see above).
+ */
+curve: Array<CurvePoint>, };
+
+/**
+ * Why the office may hold this person's data (Law 91/2025 art. on lawful processing).
+ */
+export type LegalBasis = "legal_obligation" | "consent" | "vital_interest";
+
+/**
+ * The record kept per person: the basis, a note (consent form number, who consented) and when.
+ */
+export type LegalBasisRecord = { basis: LegalBasis, note: string, recorded_on: string, recorded_by: string, };
+
+/**
+ * The mapping to propose for a file: the one the officer chose last time for the same
+ * headers, else the automatic one.
+ */
+export type MappingProposal = { headers: Array<string>, mapping: Array<string | null>,
+/**
+ * True when `mapping` is the one remembered for these headers.
+ */
+remembered: boolean, fields: Array<string>, required: Array<string>, };
+
+/**
+ * The time-to-cash indicator for one set of payments (the whole report or one segment).
+ *
+ * Unknown values are `None`, never a misleading number:
+ * - no payments: every share and quantile is `None` and `curve` is empty (an empty chart
+ *   says "no data"; a flat line at 0 % would say "nobody withdrew");
+ * - a quantile the curve never reaches (too few withdrawals so far): `None`;
+ * - a day beyond the longest follow-up while some payments were still unwithdrawn (e.g. every
+ *   payment was credited 5 days ago): that day's share is `None` and the curve stops at the
+ *   longest follow-up instead of running to day 30.
+ */
+export type Metrics = {
+/**
+ * Payments credited on or before the reporting date.
+ */
+credited: number,
+/**
+ * Of those, withdrawn on or before the reporting date.
+ */
+withdrawn: number,
+/**
+ * credited − withdrawn.
+ */
+unwithdrawn: number, time_to_cash_days: TimeToCash, withdrawn_by_day: WithdrawnByDay,
+/**
+ * Days 0..=30 (fewer, see above).
+ */
+curve: Array<CurvePoint>, };
+
+/**
+ * The answer to `metrics`: overall figures, per segment when asked, and the slowest wards
+ * and groups by name.
+ */
+export type MetricsReport = {
+/**
+ * ISO date the figures are computed at (payments not withdrawn by then are censored).
+ */
+as_of: string, min_segment_payments: number, by: Array<SegmentBy>,
+/**
+ * Only when `by` names a dimension.
+ */
+segments?: Array<Segment>, worst_wards: Array<Worst>, worst_groups: Array<Worst>,
+/**
+ * Payments issued: credited, failed or reversed.
+ */
+payments: number, full_first_visit: Share, unwithdrawn_at_cycle_end: Share, on_time_credit: Share, failed_transfers: FailedTransfers, partial_delivery: Share, travel_minutes: Stat, travel_cost_vnd: Stat, waiting_minutes: Stat, assisted_withdrawals: Share, account_to_first_payment_days: AccountLead, dormant_accounts: Dormant, grievances: Grievances, verified_receipt: Share,
+/**
+ * Payments credited on or before the reporting date.
+ */
+credited: number,
+/**
+ * Of those, withdrawn on or before the reporting date.
+ */
+withdrawn: number,
+/**
+ * credited − withdrawn.
+ */
+unwithdrawn: number, time_to_cash_days: TimeToCash, withdrawn_by_day: WithdrawnByDay,
+/**
+ * Days 0..=30 (fewer, see above).
+ */
+curve: Array<CurvePoint>, };
+
+/**
+ * The needs flags of one person.
+ */
+export type Needs = { lives_alone: boolean, limited_mobility: boolean, vision_hearing: boolean, no_smartphone: boolean, bedridden: boolean, };
+
+export type Page<T> = { total: number, items: Array<T>, };
+
+export type Payment = { id: string, beneficiary_id: string, account_id: string | null, channel: Channel, period: string, amount_vnd: number, status: PaymentStatus, scheduled_on: string | null, credited_on: string | null, failure_reason: string, withdrawn_vnd: number, withdrawals: Array<Withdrawal>, };
+
+export type PaymentInput = { beneficiary_id: string,
+/**
+ * None: paid in cash.
+ */
+account_id: string | null,
+/**
+ * `mm/yyyy`.
+ */
+period: string,
+/**
+ * Empty: the person's entitlement for that period.
+ */
+amount: string,
+/**
+ * `credited` or `failed`.
+ */
+status: string, credited_on: string, failure_reason: string, };
+
+/**
+ * Lifecycle of one monthly payment.
+ */
+export type PaymentStatus = "scheduled" | "credited" | "failed" | "reversed";
+
+/**
+ * A sender's audit log as this desktop last saw it.
+ */
+export type PeerAudit = { device_id: string, seq: number, hash: string, seen_at: string, status: AuditStatus, detail: string, };
+
+/**
+ * A registered person as the duplicate check and the preview show them.
+ */
+export type PersonBrief = { id: string, full_name: string, birth_date: string | null, birth_year: number, ward_code: string, id_number: string | null, legacy_id_number: string | null, };
+
+/**
+ * Where or how a withdrawal happened.
+ */
+export type Place = "atm" | "bank_counter" | "agent" | "post_office" | "home_delivery" | "proxy" | "ward_office";
+
+/**
+ * What a plaintext database holds, read without changing it (shown before converting).
+ */
+export type PlaintextInfo = { path: string, users: number, people: number, };
+
+/**
+ * One row as it would be imported.
+ */
+export type PreviewRow = { row: number,
+/**
+ * `add`, `unchanged`, `duplicate` or `error`.
+ */
+outcome: "add" | "unchanged" | "duplicate" | "error", full_name: string,
+/**
+ * ISO date, or the year alone.
+ */
+birth: string, sex: string, id_number: string, ward_code: string, group_code: string, errors: Array<FieldError>, };
+
+export type PreviewTotals = { rows: number, add: number, unchanged: number,
+/**
+ * Rows with at least one error.
+ */
+errors: number, legacy: number, duplicates: number, };
+
+/**
+ * Frictions met during a withdrawal (DOMAIN.md "Known frictions").
+ */
+export type Problem = "forgot_pin" | "card_locked" | "no_atm_nearby" | "no_smartphone" | "machine_out_of_service" | "long_queue" | "needed_help" | "other";
+
+export type Provider = { channel: Channel, code: string, name: string, };
+
+/**
+ * What another office needs to send to this desktop and to check what it signs.
+ */
+export type PublicKeys = { device_id: string, ward: string,
+/**
+ * Ed25519 verifying key, hex.
+ */
+signing_key: string,
+/**
+ * age X25519 recipient, "age1...".
+ */
+recipient: string,
+/**
+ * The signing key's short fingerprint, to read aloud when the other office registers this
+ * file (information: the receiver computes it again from the key).
+ */
+fingerprint: string, };
+
+/**
+ * A failure reason and how many payments failed for it.
+ */
+export type ReasonCount = { reason: string, count: number, };
+
+export type ReceiptView = { office_device: string, device_id: string, acked_seq: number, received_at: string, };
+
+/**
+ * What a reconciliation did (or, with `dry_run`, would do).
+ */
+export type ReconcileReport = { period: string, rows: number, credited: number, failed: number, reversed: number,
+/**
+ * Rows that already say what the payment says (a file applied twice changes nothing).
+ */
+unchanged: number,
+/**
+ * False for a dry run.
+ */
+applied: boolean, };
+
+/**
+ * What applying a file did.
+ */
+export type ReferenceReport = { version: number,
+/**
+ * Rows written per table.
+ */
+rows: { [key in string]: number }, };
+
+export type ReviewItem = { id: number,
+/**
+ * The kinds `merge.rs` files.
+ */
+kind: "conflict" | "money_conflict" | "duplicate_person" | "unique_clash", entity: string, entity_id: string, other_id: string, sides: Array<ReviewSide>, status: string, };
+
+/**
+ * One of a [`ReviewItem`]'s `sides` as `merge.rs` writes them (`json!`): a version of the record,
+ * or, as a unique clash's second side, the database's `error`. For the TypeScript contract only
+ * (crates/api/src/contract.rs).
+ */
+export type ReviewSide = { record_id?: string, device_id?: string, seq?: number, officer?: string, recorded_at?: string,
+/**
+ * The version's row (null if its stored payload does not parse).
+ */
+row?: Record<string, unknown> | null, error?: string, };
+
+/**
+ * A local account's role.
+ */
+export type Role = "officer" | "supervisor" | "admin";
+
+/**
+ * The sample as asked for in the form or on the command line.
+ */
+export type SampleInput = {
+/**
+ * `mm/yyyy`.
+ */
+period: string,
+/**
+ * `20` or `10%`.
+ */
+size: string, seed: string, };
+
+/**
+ * Funding scheme: each has its own dated standard level.
+ */
+export type Scheme = "social_assistance" | "meritorious";
+
+export type Segment = {
+/**
+ * The segment's values joined with "/" (e.g. "00004/80_plus").
+ */
+key: string,
+/**
+ * One value per dimension of `by`.
+ */
+keys: Array<string>, label: string,
+/**
+ * Payments issued in the segment.
+ */
+size: number, } & ({ too_few: false,
+/**
+ * Payments issued: credited, failed or reversed.
+ */
+payments: number, full_first_visit: Share, unwithdrawn_at_cycle_end: Share, on_time_credit: Share, failed_transfers: FailedTransfers, partial_delivery: Share, travel_minutes: Stat, travel_cost_vnd: Stat, waiting_minutes: Stat, assisted_withdrawals: Share, account_to_first_payment_days: AccountLead, dormant_accounts: Dormant, grievances: Grievances, verified_receipt: Share,
+/**
+ * Payments credited on or before the reporting date.
+ */
+credited: number,
+/**
+ * Of those, withdrawn on or before the reporting date.
+ */
+withdrawn: number,
+/**
+ * credited − withdrawn.
+ */
+unwithdrawn: number, time_to_cash_days: TimeToCash, withdrawn_by_day: WithdrawnByDay,
+/**
+ * Days 0..=30 (fewer, see above).
+ */
+curve: Array<CurvePoint>, } | {
+/**
+ * Fewer than `min_segment_payments`: no figures are given.
+ */
+too_few: true, });
+
+/**
+ * Dimensions the indicators are segmented by.
+ */
+export type SegmentBy = "ward" | "age" | "group" | "disability" | "channel" | "need" | "assisted" | "cycle";
+
+/**
+ * A hole in a device's series: records from `expected` on are missing, so nothing of that
+ * device past the hole was applied.
+ */
+export type SeriesGap = { device_id: string, expected_seq: number, found_seq: number, };
+
+/**
+ * Sex as printed on the ID card; digit 4 of the ID number encodes it.
+ */
+export type Sex = "male" | "female";
+
+/**
+ * `count` of `n` and their ratio (`None` when n = 0: unknown, not 0 %).
+ */
+export type Share = { n: number, count: number, share: number | null, };
+
+/**
+ * Mean and median of the known values; `n` counts only known values ("does not remember"
+ * is left out, not counted as 0).
+ */
+export type Stat = { n: number, mean: number | null, median: number | null, };
+
+/**
+ * Whole days from credit to first withdrawal.
+ */
+export type TimeToCash = { median: number | null, p75: number | null, p90: number | null, };
+
+export type Unit = { code: string, name: string, level: string, parent_code: string | null, is_sample: boolean,
+/**
+ * Last day the unit existed (units merged on 1 July 2025 end on 30 June 2025).
+ */
+valid_to: string | null, };
+
+export type UserView = { id: string, username: string, display_name: string, role: Role, ward_code: string | null, active: boolean, locked_until: string | null, };
+
+export type VerificationInput = { item_id: string, result: string,
+/**
+ * Only for `partial`: what the person received.
+ */
+amount_received: string, verified_on: string, note: string, };
+
+export type VerificationItem = { id: string, payment_id: string,
+/**
+ * Draw order, from 1.
+ */
+position: number, beneficiary_id: string, full_name: string, ward_code: string, ward_name: string, amount_vnd: number, credited_on: string | null, result: VerificationResult | null, amount_received_vnd: number | null, verified_on: string | null, note: string, };
+
+/**
+ * What the visited person confirms having received.
+ */
+export type VerificationResult = "full" | "partial" | "nothing";
+
+export type VerificationSample = { id: string, period: string,
+/**
+ * Text: a u64 does not fit a JavaScript number.
+ */
+seed: string, size_spec: string,
+/**
+ * Credited payments of the cycle when the sample was drawn.
+ */
+population: number, size: number, verified: number, confirmed_full: number, partial: number, nothing: number,
+/**
+ * confirmed_full / verified; None before the first visit.
+ */
+share_full: number | null, created_by: string, created_at: string, items: Array<VerificationItem>, };
+
+export type Withdrawal = { id: string, payment_id: string, withdrawn_on: string, amount_vnd: number, place: Place, travel_minutes: number | null, travel_cost_vnd: number | null, waiting_minutes: number | null, assisted: boolean, problems: Array<Problem>, };
+
+export type WithdrawalInput = { payment_id: string, withdrawn_on: string, amount: string, place: string,
+/**
+ * Empty: does not remember.
+ */
+travel_minutes: string, travel_cost: string, waiting_minutes: string, assisted: boolean, problems: Array<string>, };
+
+/**
+ * Kaplan-Meier share withdrawn by day 1, 3, 7 and 30, serialised under the keys
+ * "1", "3", "7", "30" (the IPC contract). `None` when unknown (see [`Metrics`]).
+ */
+export type WithdrawnByDay = { "1": number | null, "3": number | null, "7": number | null, "30": number | null, };
+
+/**
+ * A ward or group named among the slowest.
+ */
+export type Worst = { key: string, label: string,
+/**
+ * Median days to cash; null when fewer than half have withdrawn so far.
+ */
+median_days: number | null, withdrawn_by_day_3: number | null, credited: number, };
