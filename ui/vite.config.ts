@@ -13,6 +13,8 @@ export default defineConfig({
     port: 1420,
     strictPort: true,
     watch: { ignored: ['**/src-tauri/**', '**/target/**'] },
+    // `npm run dev` in a plain browser: the commands go to `ansinh dev-server` (port 8321).
+    proxy: { '/call': 'http://127.0.0.1:8321' },
   },
   envPrefix: ['VITE_', 'TAURI_ENV_'],
   build: {

@@ -1,18 +1,19 @@
 // Entry point: bundled fonts (full Vietnamese coverage, no network), styles, and the app
-// mounted with the real Tauri backend. In a plain browser during `npm run dev` (no Tauri),
-// the in-memory fake is used instead so the UI can be tried without the desktop shell.
+// mounted with the real Tauri backend. In a plain browser during `npm run dev` (no Tauri), the
+// UI talks to the real Rust through `ansinh dev-server` (Vite proxies `/call` to it): open
+// http://localhost:1420/#token=<the token it printed>.
 import '@fontsource/be-vietnam-pro/400.css';
 import '@fontsource/be-vietnam-pro/600.css';
 import '@fontsource/be-vietnam-pro/700.css';
 import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { inTauri, tauriBackend, type Backend } from './lib/backend';
+import { httpBackend, inTauri, tauriBackend, type Backend } from './lib/backend';
 
-async function pickBackend(): Promise<Backend> {
+function pickBackend(): Backend {
   if (import.meta.env.DEV && !inTauri()) {
-    const { FakeBackend } = await import('./lib/fake-backend');
-    return new FakeBackend({ empty: new URLSearchParams(window.location.search).has('empty') });
+    const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
+    return httpBackend('', token);
   }
   return tauriBackend;
 }
@@ -20,4 +21,4 @@ async function pickBackend(): Promise<Backend> {
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
 
-void pickBackend().then((backend) => mount(App, { target, props: { backend } }));
+mount(App, { target, props: { backend: pickBackend() } });

@@ -3,22 +3,21 @@ import type { Component } from 'svelte';
 import { expect } from 'vitest';
 import App from '../src/App.svelte';
 import { backendContext } from '../src/lib/context';
-import { FakeBackend, type FakeOptions } from '../src/lib/fake-backend';
+import { startRust, type Rust, type StartOptions } from './rust';
 
-/** Renders the whole app on the fake and waits for `data-ready`. */
-export async function renderApp(options: FakeOptions = {}, fake = new FakeBackend(options)) {
-  const result = render(App, { props: { backend: fake } });
-  await waitFor(() => expect(result.container.querySelector('main')).toHaveAttribute('data-ready', 'true'));
-  return { ...result, fake };
+/** Renders the whole app on a real Rust server (started unless given) and waits for `data-ready`. */
+export async function renderApp(options: StartOptions | Rust = {}) {
+  const rust = 'backend' in options ? options : await startRust(options);
+  const result = render(App, { props: { backend: rust.backend } });
+  await waitFor(() => expect(result.container.querySelector('main')).toHaveAttribute('data-ready', 'true'), {
+    timeout: 5000,
+  });
+  return { ...result, rust };
 }
 
-/** Renders one component with the fake backend in its context. */
-export function renderWith<P extends Record<string, unknown>>(
-  component: Component<P>,
-  props: P,
-  fake = new FakeBackend(),
-) {
-  const options = { props, context: backendContext(fake) };
+/** Renders one component with a real Rust server's backend in its context. */
+export function renderWith<P extends Record<string, unknown>>(component: Component<P>, props: P, rust: Rust) {
+  const options = { props, context: backendContext(rust.backend) };
   const result = render(component as unknown as Component<Record<string, unknown>>, options);
-  return { ...result, fake };
+  return { ...result, rust };
 }

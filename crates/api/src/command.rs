@@ -62,7 +62,7 @@ pub mod gates {
 }
 
 /// One command as the registry knows it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Spec {
     pub name: &'static str,
     /// `None`: open before sign-in.
@@ -71,6 +71,18 @@ pub struct Spec {
     pub doc: &'static str,
     /// The names of its arguments (the keys of the JSON object it takes).
     pub args: &'static [&'static str],
+    /// Its arguments' TypeScript types, in the order of `args`.
+    pub ts_args: fn(&ts_rs::Config) -> Vec<String>,
+    /// Its result's TypeScript type.
+    pub ts_result: fn(&ts_rs::Config) -> String,
+    /// Gathers the declarations of the types it takes and returns.
+    pub collect: fn(&mut crate::contract::Contract),
+}
+
+impl std::fmt::Debug for Spec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spec").field("name", &self.name).field("permission", &self.permission).finish()
+    }
 }
 
 /// A running command, boxed so the dispatch's future stays small whatever the command.
@@ -114,6 +126,12 @@ macro_rules! commands {
                 permission: <$crate::command::gates::$gate as $crate::command::Gate>::PERMISSION,
                 doc: concat!($($doc, "\n"),*),
                 args: &[$(stringify!($arg)),*],
+                ts_args: |_cfg| vec![$(<$ty as ts_rs::TS>::name(_cfg)),*],
+                ts_result: |cfg| <$out as ts_rs::TS>::name(cfg),
+                collect: |c| {
+                    $(c.collect::<$ty>();)*
+                    c.collect::<$out>();
+                },
             },
         )*];
 

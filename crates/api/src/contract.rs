@@ -86,94 +86,62 @@ impl TypeVisitor for Contract {
             self.decls.insert(name, decl);
         }
         T::visit_dependencies(self);
+        // `Vec<T>`, `Option<T>`, `Page<T>`: their type arguments are declared too.
+        T::visit_generics(self);
     }
 }
 
-/// The types the commands take and return (their dependencies come along), until the command
-/// registry lists them. One `collect` per type; types defined in `src-tauri/` and in this
-/// crate's other modules are still hand-written in `ui/src/lib/types.ts`.
+/// The types the commands take and return, and every type they use: read from the command
+/// registry (each command's `collect`), so a new command's types come along by themselves.
 pub fn roots() -> Contract {
-    use ansinh_core::{
-        auth, followup, grievances, indicators, inputs, measures, model, privacy, segments, verification,
-    };
-    use ansinh_store as store;
-
     let mut c = Contract::new();
-    // Reference data and the enumerations the forms offer.
-    c.collect::<store::UnitView>()
-        .collect::<store::GroupView>()
-        .collect::<store::ProviderView>()
-        .collect::<model::Sex>()
-        .collect::<model::Channel>()
-        .collect::<model::Disability>()
-        .collect::<model::AccountStatus>()
-        .collect::<model::PaymentStatus>()
-        .collect::<model::WithdrawalPlace>()
-        .collect::<model::Problem>()
-        .collect::<model::Needs>()
-        .collect::<model::SegmentBy>()
-        .collect::<model::DraftForm>()
-        .collect::<ansinh_demo::DemoSummary>();
-    // People, accounts, payments, withdrawals.
-    c.collect::<store::Page<store::BeneficiaryView>>()
-        .collect::<store::BeneficiaryView>()
-        .collect::<store::BeneficiaryDetail>()
-        .collect::<store::AccountView>()
-        .collect::<store::PaymentView>()
-        .collect::<store::WithdrawalView>()
-        .collect::<inputs::BeneficiaryInput>()
-        .collect::<inputs::AccountInput>()
-        .collect::<inputs::PaymentInput>()
-        .collect::<inputs::WithdrawalInput>()
-        .collect::<store::DraftView>();
-    // Indicators and reports.
-    c.collect::<segments::FilterInput>()
-        .collect::<segments::MetricsReport>()
-        .collect::<measures::Indicators>()
-        .collect::<indicators::Metrics>()
-        .collect::<store::ExportView>();
-    // Imports and payment cycles.
-    c.collect::<ansinh_files::import::MappingProposal>()
-        .collect::<ansinh_files::import::DuplicateDecision>()
-        .collect::<ansinh_files::import::ImportPreview>()
-        .collect::<ansinh_files::import::ImportReport>()
-        .collect::<store::CycleView>()
-        .collect::<store::ReconcileReport>();
-    // Field workflows: follow-up, verification, grievances.
-    c.collect::<store::FollowupList>()
-        .collect::<followup::ContactInput>()
-        .collect::<store::ContactView>()
-        .collect::<followup::ContactKind>()
-        .collect::<followup::ContactOutcome>()
-        .collect::<verification::SampleInput>()
-        .collect::<verification::VerificationInput>()
-        .collect::<store::VerificationSampleView>()
-        .collect::<verification::VerificationResult>()
-        .collect::<grievances::GrievanceInput>()
-        .collect::<grievances::GrievanceUpdateInput>()
-        .collect::<store::GrievanceView>()
-        .collect::<grievances::GrievanceCategory>()
-        .collect::<grievances::GrievanceChannel>()
-        .collect::<grievances::GrievanceStatus>();
-    // Security: users, audit log, legal basis, backups.
-    c.collect::<store::UserView>()
-        .collect::<auth::Role>()
-        .collect::<store::PlaintextInfo>()
-        .collect::<store::AuditEntry>()
-        .collect::<privacy::LegalBasisRecord>()
-        .collect::<privacy::LegalBasis>()
-        .collect::<store::BackupInfo>();
-    // Exchange and review.
-    c.collect::<ansinh_exchange::PublicKeys>()
-        .collect::<store::DeviceView>()
-        .collect::<store::DeviceRole>()
-        .collect::<store::PeerAudit>()
-        .collect::<store::ReceiptView>()
-        .collect::<store::ReferenceReport>()
-        .collect::<ansinh_exchange::Manifest>()
-        .collect::<ansinh_exchange::ImportOutcome>()
-        .collect::<store::ReviewItem>();
+    for spec in crate::commands::specs() {
+        (spec.collect)(&mut c);
+    }
+    // Named in the UI beside the commands' own types (lists of choices the forms offer).
+    c.collect::<ansinh_core::model::WithdrawalPlace>()
+        .collect::<ansinh_core::model::Problem>()
+        .collect::<ansinh_core::model::AccountStatus>()
+        .collect::<ansinh_core::model::PaymentStatus>()
+        .collect::<ansinh_core::model::Disability>()
+        .collect::<ansinh_core::indicators::Metrics>();
     c
+}
+
+/// The generated commands file, from the workspace root.
+pub const COMMANDS_FILE: &str = "ui/src/lib/generated/commands.ts";
+
+/// `ui/src/lib/generated/commands.ts`: every command's arguments, result and permission (the
+/// `Commands` map `ui/src/lib/backend.ts` types its calls with), and their names.
+pub fn render_commands() -> String {
+    let cfg = config();
+    let decls = roots().into_decls();
+    let mut body = String::new();
+    body.push_str("\n/** Every command: its argument object, its result, the permission it needs (null: open before sign-in). */\nexport interface Commands {\n");
+    let mut list = vec![];
+    // The TypeScript types the map names (not its comments), for the import line.
+    let mut named = String::new();
+    for spec in crate::commands::specs() {
+        for line in spec.doc.lines() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            body.push_str(&format!("  // {line}\n"));
+        }
+        let (arg_types, result) = ((spec.ts_args)(&cfg), (spec.ts_result)(&cfg));
+        named.push_str(&format!("{} {result} ", arg_types.join(" ")));
+        let args: Vec<String> = spec.args.iter().zip(arg_types).map(|(name, ty)| format!("{name}: {ty}")).collect();
+        let args =
+            if args.is_empty() { "Record<string, never>".to_string() } else { format!("{{ {} }}", args.join("; ")) };
+        let permission = spec.permission.map_or("null".to_string(), |p| format!("'{p:?}'"));
+        body.push_str(&format!("  {}: {{ args: {args}; result: {result}; permission: {permission} }};\n", spec.name));
+        list.push(format!("'{}'", spec.name));
+    }
+    body.push_str("}\n\n/** The commands' names (the keys of `Commands`), in declaration order. */\n");
+    body.push_str(&format!("export const COMMANDS = [\n  {},\n] as const;\n", list.join(",\n  ")));
+    let used: Vec<&str> = decls.keys().map(String::as_str).filter(|n| names(&named, n)).collect();
+    format!("{HEADER}\nimport type {{ {} }} from './types';\n{body}", used.join(", "))
 }
 
 /// The generated file: the header, an import of the hand-written types it names, then each
@@ -228,6 +196,30 @@ mod tests {
             "{GENERATED_FILE} is not what the Rust types say: regenerate it with \
              `ANSINH_BLESS=1 cargo test -p ansinh-api contract` and check the UI still compiles"
         );
+    }
+
+    /// The checked-in `ui/src/lib/generated/commands.ts` lists every registered command.
+    #[test]
+    fn contract_commands_are_current() {
+        let text = render_commands();
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(COMMANDS_FILE);
+        if std::env::var("ANSINH_BLESS").is_ok_and(|v| v == "1") {
+            std::fs::write(&path, &text).expect("write the commands");
+            return;
+        }
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            current == text,
+            "{COMMANDS_FILE} is not what the command registry says: regenerate it with \
+             `ANSINH_BLESS=1 cargo test -p ansinh-api contract` and check the UI still compiles"
+        );
+        for spec in crate::commands::specs() {
+            assert!(text.contains(&format!("\n  {}: {{ args: ", spec.name)), "{}", spec.name);
+        }
+        assert!(text.contains(
+            "  get_beneficiary: { args: { id: string }; result: BeneficiaryDetail; permission: 'ReadPeople' };"
+        ));
+        assert!(text.contains("  auth_status: { args: Record<string, never>; result: AuthStatus; permission: null };"));
     }
 
     #[test]

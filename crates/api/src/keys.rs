@@ -12,7 +12,7 @@ use ansinh_store::{DbKey, Keyring, Store, encrypt, swap};
 use std::sync::Arc;
 
 /// What a re-key did.
-#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+#[derive(ts_rs::TS, Debug, Clone, serde::Serialize, PartialEq)]
 pub struct RekeyReport {
     /// Active users the new key was sealed for (their passwords unchanged).
     pub sealed_for: Vec<String>,

@@ -72,7 +72,7 @@ impl Inner {
 
 /// Before sign-in: does the app need its first administrator, who is signed in, and is there a
 /// plaintext database where the encrypted one is expected?
-#[derive(Debug, serde::Serialize)]
+#[derive(ts_rs::TS, Debug, serde::Serialize)]
 pub struct AuthStatus {
     pub needs_setup: bool,
     pub user: Option<UserView>,

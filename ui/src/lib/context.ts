@@ -1,6 +1,6 @@
 // How components obtain the backend: App puts it in a Svelte context (`provideBackend`), every
-// component reads it with `useBackend()`. Tests either render a component with
-// `context: backendContext(fake)` or render App with the fake as its `backend` prop.
+// component reads it with `useBackend()`. Tests render a component with
+// `context: backendContext(rust.backend)` or App with it as its `backend` prop (ui/tests/rust.ts).
 
 import { getContext, hasContext, setContext } from 'svelte';
 import type { Backend } from './backend';

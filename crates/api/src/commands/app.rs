@@ -3,26 +3,57 @@
 
 use super::today;
 use crate::command::commands;
-use ansinh_core::AppError;
 use ansinh_demo::{DemoOptions, DemoSummary};
 use ansinh_store::{GroupView, ProviderView, UnitView};
 use serde::{Deserialize, Serialize};
 
 const LANG_KEY: &str = "language";
+
+/// The interface language: Vietnamese first, English second.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// The stored setting (Vietnamese when unset or unreadable).
+    fn stored(raw: Option<String>) -> Lang {
+        if raw.as_deref() == Some("en") { Lang::En } else { Lang::Vi }
+    }
+
+    /// The charts' language.
+    pub fn charts(self) -> ansinh_charts::Lang {
+        match self {
+            Lang::Vi => ansinh_charts::Lang::Vi,
+            Lang::En => ansinh_charts::Lang::En,
+        }
+    }
+}
 const DEMO_DECLINED_KEY: &str = "demo_offer_declined";
 
-#[derive(Debug, Serialize)]
+#[derive(ts_rs::TS, Debug, Serialize)]
 pub struct AppInfo {
     pub version: &'static str,
     pub db_path: String,
     pub device_id: String,
     pub beneficiary_count: i64,
-    pub lang: String,
+    pub lang: Lang,
     /// An empty database whose user has not declined demo data yet.
     pub offer_demo: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
+#[ts(rename = "DemoOptions")]
 pub struct DemoRequest {
     pub wards: usize,
     pub beneficiaries: usize,
@@ -39,16 +70,13 @@ commands! {
             db_path: s.path().display().to_string(),
             device_id: s.device_id().to_string(),
             beneficiary_count,
-            lang: s.setting(LANG_KEY).await?.unwrap_or_else(|| "vi".into()),
+            lang: Lang::stored(s.setting(LANG_KEY).await?),
             offer_demo: beneficiary_count == 0 && s.setting(DEMO_DECLINED_KEY).await?.is_none(),
         })
     }
 
-    pub async fn set_language(a: Signed, lang: String) -> () {
-        if !matches!(lang.as_str(), "vi" | "en") {
-            return Err(AppError::field("lang", "status.invalid", "language must be vi or en"));
-        }
-        Ok(a.store.set_setting(LANG_KEY, &lang).await?)
+    pub async fn set_language(a: Signed, lang: Lang) -> () {
+        Ok(a.store.set_setting(LANG_KEY, lang.as_str()).await?)
     }
 
     pub async fn dismiss_demo_offer(a: Administer) -> () {

@@ -7,11 +7,12 @@ use ansinh_core::model::DraftForm;
 use ansinh_store::{DraftView, MAX_DRAFT_BYTES};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct DraftInput {
     pub form: DraftForm,
     #[serde(default)]
     pub subject: String,
+    #[ts(type = "unknown")]
     pub payload: serde_json::Value,
     #[serde(default)]
     pub person_id: String,

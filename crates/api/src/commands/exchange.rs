@@ -13,13 +13,13 @@ use ansinh_store::{ReceiptView, ReviewItem, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Serialize)]
+#[derive(ts_rs::TS, Debug, Serialize)]
 pub struct Office {
     pub name: String,
     pub recipient: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(ts_rs::TS, Debug, Serialize)]
 pub struct ExchangeOverview {
     pub keys: PublicKeys,
     /// Where bundles can go: registered devices with a recipient key (the city office).
@@ -37,7 +37,7 @@ pub struct ExchangeOverview {
     pub review: BTreeMap<String, i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(ts_rs::TS, Debug, Serialize)]
 pub struct SavedBundle {
     pub path: String,
     pub manifest: Manifest,

@@ -12,7 +12,8 @@ use ansinh_core::{AppError, dates};
 use ansinh_store::{ContactView, FollowupList, GrievanceQuery, GrievanceView, VerificationSampleView};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(ts_rs::TS, Debug, Default, Deserialize)]
+#[ts(optional_fields = nullable)]
 #[serde(default)]
 pub struct FollowupQuery {
     /// Days since the credit; None = 7.
@@ -20,19 +21,21 @@ pub struct FollowupQuery {
     pub ward_code: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(ts_rs::TS, Debug, Serialize)]
 pub struct ExportResult {
     pub path: String,
     pub rows: usize,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct ContactsQuery {
     pub beneficiary_id: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(ts_rs::TS, Debug, Default, Deserialize)]
+#[ts(optional_fields = nullable)]
 #[serde(default)]
+#[ts(rename = "GrievanceQuery")]
 pub struct GrievanceListQuery {
     pub status: Option<GrievanceStatus>,
     pub overdue: bool,

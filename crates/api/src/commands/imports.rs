@@ -12,7 +12,7 @@ use ansinh_store::{CycleView, ReconcileReport};
 use serde::{Deserialize, Serialize};
 
 /// A file picked in the webview.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Serialize, Deserialize)]
 pub struct PickedFile {
     pub name: String,
     pub bytes: Vec<u8>,
@@ -24,12 +24,13 @@ impl PickedFile {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct ImportRequest {
     pub file: PickedFile,
     pub mapping: Mapping,
     /// Required when the preview found possible duplicates.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub duplicates: Option<DuplicateDecision>,
 }
 
@@ -40,7 +41,7 @@ pub const PICKED_FILE_BYTES: u64 = {
     if sheet > bundle { sheet } else { bundle }
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct ErrorReport {
     /// File name base, e.g. `loi-nhap-danh-sach`.
     pub name: String,
@@ -48,7 +49,7 @@ pub struct ErrorReport {
     pub rows: Vec<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct ReconcileRequest {
     pub file: PickedFile,
     /// mm/yyyy (or yyyy-mm).

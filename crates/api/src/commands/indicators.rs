@@ -3,6 +3,7 @@
 //! store. City-wide figures: supervisors and administrators (`Permission::Reports`); every export
 //! is also written to the audit log.
 
+use super::app::Lang;
 use crate::Cmd;
 use crate::command::commands;
 use ansinh_core::measures::Indicators;
@@ -18,9 +19,10 @@ fn as_of(raw: &Option<String>) -> Cmd<chrono::NaiveDate> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct MetricsQuery {
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub as_of: Option<String>,
     /// None, one or two dimensions.
     #[serde(default)]
@@ -29,16 +31,17 @@ pub struct MetricsQuery {
     pub filter: FilterInput,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct DashboardQuery {
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub as_of: Option<String>,
     #[serde(default)]
     pub filter: FilterInput,
 }
 
 /// Everything the dashboard shows, from one pass over the facts.
-#[derive(Debug, Serialize)]
+#[derive(ts_rs::TS, Debug, Serialize)]
 pub struct DashboardView {
     pub as_of: String,
     pub min_segment_payments: u64,
@@ -51,47 +54,53 @@ pub struct DashboardView {
     pub worst_groups: Vec<Worst>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct ChartQuery {
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub as_of: Option<String>,
     #[serde(default)]
     pub by: Vec<SegmentBy>,
     #[serde(default)]
     pub filter: FilterInput,
     #[serde(default)]
-    pub lang: Option<String>,
+    #[ts(optional = nullable)]
+    pub lang: Option<Lang>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct ReportQuery {
     /// The cycle, mm/yyyy.
     pub cycle: String,
     /// A ward code; empty or null = the whole city.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub ward: Option<String>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub as_of: Option<String>,
 }
 
 /// Where a report was written.
-#[derive(Debug, Serialize)]
+#[derive(ts_rs::TS, Debug, Serialize)]
 pub struct SavedFile {
     pub path: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct PanelsQuery {
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub as_of: Option<String>,
     #[serde(default)]
     pub filter: FilterInput,
     #[serde(default)]
-    pub lang: Option<String>,
+    #[ts(optional = nullable)]
+    pub lang: Option<Lang>,
 }
 
 /// The dashboard's other charts as SVG markup, from one pass over the facts.
-#[derive(Debug, Serialize)]
+#[derive(ts_rs::TS, Debug, Serialize)]
 pub struct PanelsView {
     pub ward_bars: String,
     pub trend: String,
@@ -99,12 +108,14 @@ pub struct PanelsView {
     pub convenience: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct PrintQuery {
     /// The cycle shown, mm/yyyy, if one was chosen.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub cycle: Option<String>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub ward: Option<String>,
 }
 
@@ -140,7 +151,7 @@ commands! {
     }
 
     pub async fn time_to_cash_chart(a: Reports, query: ChartQuery) -> String {
-        let lang: ansinh_charts::Lang = query.lang.as_deref().unwrap_or("vi").parse().unwrap_or(ansinh_charts::Lang::Vi);
+        let lang = query.lang.unwrap_or_default().charts();
         let filter = query.filter.parse()?;
         let report = a.store.metrics(as_of(&query.as_of)?, &filter, &query.by).await?;
         Ok(ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string()))
@@ -164,7 +175,7 @@ commands! {
 
     pub async fn indicator_panels(a: Reports, query: PanelsQuery) -> PanelsView {
         use ansinh_charts::panels::{Panel, panel_svg};
-        let lang: ansinh_charts::Lang = query.lang.as_deref().unwrap_or("vi").parse().unwrap_or(ansinh_charts::Lang::Vi);
+        let lang = query.lang.unwrap_or_default().charts();
         let filter = query.filter.parse()?;
         let bys =
             [vec![SegmentBy::Ward], vec![SegmentBy::Cycle], vec![SegmentBy::Age, SegmentBy::Channel], vec![SegmentBy::Age]];

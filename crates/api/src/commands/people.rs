@@ -11,11 +11,12 @@ use ansinh_core::{AppError, validate};
 use ansinh_store::{AccountView, BeneficiaryDetail, BeneficiaryView, Page, PaymentView, WithdrawalView};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct SearchQuery {
     #[serde(default)]
     pub text: String,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub ward_code: Option<String>,
     #[serde(default = "default_limit")]
     pub limit: i64,

@@ -11,7 +11,7 @@ use ansinh_files::person::PersonData;
 use ansinh_store::{AuditEntry, GrievanceQuery, NewUser, UserChange, UserView};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct SetupInput {
     pub username: String,
     #[serde(default)]
@@ -19,7 +19,7 @@ pub struct SetupInput {
     pub password: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct LoginInput {
     pub username: String,
     pub password: String,
@@ -35,21 +35,21 @@ fn daily_backup(state: AppState) {
     });
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct PasswordChange {
     pub old_password: String,
     pub new_password: String,
 }
 
 /// A user as the users page lists them: with whether the keyring holds a key for them.
-#[derive(Debug, Serialize)]
+#[derive(ts_rs::TS, Debug, Serialize)]
 pub struct UserRow {
     #[serde(flatten)]
     pub user: UserView,
     pub has_key: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct UserInput {
     pub username: String,
     #[serde(default)]
@@ -57,29 +57,33 @@ pub struct UserInput {
     pub password: String,
     pub role: String,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub ward_code: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct UserChangeInput {
     pub id: String,
     pub role: String,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub ward_code: Option<String>,
     pub active: bool,
     /// A new password (required to reactivate an account).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub password: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(ts_rs::TS, Debug, Default, Deserialize)]
+#[ts(optional_fields = nullable)]
 #[serde(default)]
 pub struct AuditQuery {
     pub limit: Option<i64>,
     pub offset: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(ts_rs::TS, Debug, Serialize)]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     /// The first entry whose chain does not verify (edited, deleted or reordered), if any.
@@ -88,7 +92,7 @@ pub struct AuditPage {
 
 // ---------- data-subject rights ----------
 
-#[derive(Debug, Deserialize)]
+#[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct LegalBasisInput {
     pub beneficiary_id: String,
     pub basis: String,
@@ -98,7 +102,7 @@ pub struct LegalBasisInput {
 
 // ---------- backups ----------
 
-#[derive(Debug, Serialize)]
+#[derive(ts_rs::TS, Debug, Serialize)]
 pub struct BackupList {
     pub dir: String,
     pub backups: Vec<ansinh_store::BackupInfo>,

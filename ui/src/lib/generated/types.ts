@@ -24,6 +24,12 @@ without_payment: number, n: number, mean: number | null, median: number | null, 
  */
 export type AccountStatus = "requested" | "opened" | "closed" | "failed";
 
+export type AppInfo = { version: string, db_path: string, device_id: string, beneficiary_count: number, lang: Lang,
+/**
+ * An empty database whose user has not declined demo data yet.
+ */
+offer_demo: boolean, };
+
 export type ApplyReport = { received: number,
 /**
  * New records written (and projected).
@@ -70,16 +76,37 @@ export type AuditEntry = { seq: number, at: string, actor: string, action: strin
 
 export type AuditHead = { seq: number, hash: string, };
 
+export type AuditPage = { entries: Array<AuditEntry>,
+/**
+ * The first entry whose chain does not verify (edited, deleted or reordered), if any.
+ */
+broken_at: number | null, };
+
+export type AuditQuery = { limit?: number | null, offset: number, };
+
 /**
  * What the receiver concluded from a claim.
  */
 export type AuditStatus = "ok" | "unverified" | "truncated" | "rewritten";
+
+/**
+ * Before sign-in: does the app need its first administrator, who is signed in, and is there a
+ * plaintext database where the encrypted one is expected?
+ */
+export type AuthStatus = { needs_setup: boolean, user: UserView | null, idle_minutes: number,
+/**
+ * An unencrypted database found at the database's place: never opened as it is; the first
+ * screen offers to convert it or to leave it untouched.
+ */
+plaintext: PlaintextInfo | null, };
 
 export type BackupInfo = { path: string, bytes: number,
 /**
  * From the file name (UTC), `yyyy-mm-ddThh:mm:ssZ`.
  */
 taken_at: string, };
+
+export type BackupList = { dir: string, backups: Array<BackupInfo>, };
 
 /**
  * One person, as listed and as shown on their page.
@@ -140,6 +167,8 @@ audit?: AuditClaim, };
  */
 export type Channel = "bank" | "ewallet" | "mobile_money" | "vneid" | "cash";
 
+export type ChartQuery = { as_of?: string | null, by: Array<SegmentBy>, filter: FilterInput, lang?: Lang | null, };
+
 export type Contact = { id: string, beneficiary_id: string, payment_id: string | null, kind: ContactKind, contacted_on: string, outcome: ContactOutcome, note: string,
 /**
  * The officer who recorded it.
@@ -165,6 +194,8 @@ export type ContactKind = "call" | "home_visit" | "home_delivery" | "other";
  */
 export type ContactOutcome = "will_withdraw" | "not_reached" | "home_delivery_arranged" | "already_withdrawn" | "refused_other";
 
+export type ContactsQuery = { beneficiary_id: string, };
+
 /**
  * One point of the cumulative curve: share withdrawn (0..=1) by `day`.
  */
@@ -182,6 +213,15 @@ period: string, scheduled_on: string, closed_at: string | null, payments: number
  * A verification sample has been drawn for this cycle.
  */
 has_sample: boolean, };
+
+export type DashboardQuery = { as_of?: string | null, filter: FilterInput, };
+
+/**
+ * Everything the dashboard shows, from one pass over the facts.
+ */
+export type DashboardView = { as_of: string, min_segment_payments: number, overall: Indicators, by_ward: Array<Segment>, by_cycle: Array<Segment>, by_group: Array<Segment>, by_age_channel: Array<Segment>, worst_wards: Array<Worst>, worst_groups: Array<Worst>, };
+
+export type DemoOptions = { wards: number, beneficiaries: number, months: number, seed: number, };
 
 /**
  * What loading demo data added.
@@ -233,6 +273,8 @@ label: string, updated_at: string, };
  */
 export type DraftForm = "beneficiary" | "beneficiary_edit" | "account" | "payment" | "withdrawal" | "contact" | "grievance" | "grievance_update" | "verification";
 
+export type DraftInput = { form: DraftForm, subject: string, payload: unknown, person_id: string, label: string, };
+
 /**
  * What the officer decided for possible duplicates (required when there are any).
  */
@@ -254,6 +296,38 @@ existing: PersonBrief | null,
  * …the earlier row of the same file it looks like.
  */
 other_row: number | null, };
+
+export type ErrorReport = {
+/**
+ * File name base, e.g. `loi-nhap-danh-sach`.
+ */
+name: string, headers: Array<string>, rows: Array<Array<string>>, };
+
+export type ExchangeOverview = { keys: PublicKeys,
+/**
+ * Where bundles can go: registered devices with a recipient key (the city office).
+ */
+offices: Array<Office>,
+/**
+ * Every registered device, revoked ones included.
+ */
+devices: Array<DeviceView>,
+/**
+ * Each sender's audit log as last seen here (a truncated or rewritten one is flagged).
+ */
+peer_audits: Array<PeerAudit>,
+/**
+ * The last seq of this desktop's own series.
+ */
+last_seq: number,
+/**
+ * What the offices acknowledged (the next bundle starts after it).
+ */
+acknowledged_seq: number, receipts: Array<ReceiptView>,
+/**
+ * Open review items by kind.
+ */
+review: { [key in string]: number }, };
 
 /**
  * A recorded export with who and when.
@@ -280,6 +354,8 @@ period: string | null,
  */
 file_path: string, };
 
+export type ExportResult = { path: string, rows: number, };
+
 export type FailedTransfers = {
 /**
  * Most frequent first.
@@ -292,6 +368,12 @@ reasons: Array<ReasonCount>, n: number, count: number, share: number | null, };
 export type FilterInput = { from?: string | null, to?: string | null, ward?: string | null, group?: string | null, channel?: string | null, need?: string | null, };
 
 export type FollowupList = { as_of: string, days: number, ward_code: string | null, rows: Array<FollowupRow>, };
+
+export type FollowupQuery = {
+/**
+ * Days since the credit; None = 7.
+ */
+days?: number | null, ward_code?: string | null, };
 
 /**
  * One credited payment still (partly) waiting, with the person and their last contact.
@@ -326,6 +408,8 @@ export type GrievanceInput = { beneficiary_id: string, category: string, channel
  * Empty: opened_on + [`SERVICE_DAYS`].
  */
 deadline_on: string, };
+
+export type GrievanceQuery = { status?: GrievanceStatus | null, overdue: boolean, beneficiary_id?: string | null, };
 
 export type GrievanceStatus = "open" | "in_progress" | "resolved" | "rejected";
 
@@ -370,6 +454,12 @@ legacy_rows: Array<number>,
  */
 skipped_duplicates: number, kept_duplicates: number, };
 
+export type ImportRequest = { file: PickedFile, mapping: Array<string | null>,
+/**
+ * Required when the preview found possible duplicates.
+ */
+duplicates?: DuplicateDecision | null, };
+
 /**
  * All indicators of one set of facts. Time to cash keeps its flat keys (credited, withdrawn,
  * unwithdrawn, time_to_cash_days, withdrawn_by_day, curve).
@@ -397,14 +487,23 @@ unwithdrawn: number, time_to_cash_days: TimeToCash, withdrawn_by_day: WithdrawnB
 curve: Array<CurvePoint>, };
 
 /**
+ * The interface language: Vietnamese first, English second.
+ */
+export type Lang = "vi" | "en";
+
+/**
  * Why the office may hold this person's data (Law 91/2025 art. on lawful processing).
  */
 export type LegalBasis = "legal_obligation" | "consent" | "vital_interest";
+
+export type LegalBasisInput = { beneficiary_id: string, basis: string, note: string, };
 
 /**
  * The record kept per person: the basis, a note (consent form number, who consented) and when.
  */
 export type LegalBasisRecord = { basis: LegalBasis, note: string, recorded_on: string, recorded_by: string, };
+
+export type LoginInput = { username: string, password: string, };
 
 /**
  * The mapping to propose for a file: the one the officer chose last time for the same
@@ -445,6 +544,12 @@ unwithdrawn: number, time_to_cash_days: TimeToCash, withdrawn_by_day: WithdrawnB
  */
 curve: Array<CurvePoint>, };
 
+export type MetricsQuery = { as_of?: string | null,
+/**
+ * None, one or two dimensions.
+ */
+by: Array<SegmentBy>, filter: FilterInput, };
+
 /**
  * The answer to `metrics`: overall figures, per segment when asked, and the slowest wards
  * and groups by name.
@@ -484,7 +589,18 @@ curve: Array<CurvePoint>, };
  */
 export type Needs = { lives_alone: boolean, limited_mobility: boolean, vision_hearing: boolean, no_smartphone: boolean, bedridden: boolean, };
 
+export type Office = { name: string, recipient: string, };
+
 export type Page<T> = { total: number, items: Array<T>, };
+
+export type PanelsQuery = { as_of?: string | null, filter: FilterInput, lang?: Lang | null, };
+
+/**
+ * The dashboard's other charts as SVG markup, from one pass over the facts.
+ */
+export type PanelsView = { ward_bars: string, trend: string, heat: string, convenience: string, };
+
+export type PasswordChange = { old_password: string, new_password: string, };
 
 export type Payment = { id: string, beneficiary_id: string, account_id: string | null, channel: Channel, period: string, amount_vnd: number, status: PaymentStatus, scheduled_on: string | null, credited_on: string | null, failure_reason: string, withdrawn_vnd: number, withdrawals: Array<Withdrawal>, };
 
@@ -522,6 +638,11 @@ export type PeerAudit = { device_id: string, seq: number, hash: string, seen_at:
 export type PersonBrief = { id: string, full_name: string, birth_date: string | null, birth_year: number, ward_code: string, id_number: string | null, legacy_id_number: string | null, };
 
 /**
+ * A file picked in the webview.
+ */
+export type PickedFile = { name: string, bytes: Array<number>, };
+
+/**
  * Where or how a withdrawal happened.
  */
 export type Place = "atm" | "bank_counter" | "agent" | "post_office" | "home_delivery" | "proxy" | "ward_office";
@@ -549,6 +670,12 @@ export type PreviewTotals = { rows: number, add: number, unchanged: number,
  * Rows with at least one error.
  */
 errors: number, legacy: number, duplicates: number, };
+
+export type PrintQuery = {
+/**
+ * The cycle shown, mm/yyyy, if one was chosen.
+ */
+cycle?: string | null, ward?: string | null, };
 
 /**
  * Frictions met during a withdrawal (DOMAIN.md "Known frictions").
@@ -595,6 +722,12 @@ unchanged: number,
  */
 applied: boolean, };
 
+export type ReconcileRequest = { file: PickedFile,
+/**
+ * mm/yyyy (or yyyy-mm).
+ */
+period: string, dry_run: boolean, };
+
 /**
  * What applying a file did.
  */
@@ -603,6 +736,30 @@ export type ReferenceReport = { version: number,
  * Rows written per table.
  */
 rows: { [key in string]: number }, };
+
+/**
+ * What a re-key did.
+ */
+export type RekeyReport = {
+/**
+ * Active users the new key was sealed for (their passwords unchanged).
+ */
+sealed_for: Array<string>,
+/**
+ * Active users left without a key (their entry predates this version): an administrator
+ * sets them a new password.
+ */
+without_key: Array<string>, };
+
+export type ReportQuery = {
+/**
+ * The cycle, mm/yyyy.
+ */
+cycle: string,
+/**
+ * A ward code; empty or null = the whole city.
+ */
+ward?: string | null, as_of?: string | null, };
 
 export type ReviewItem = { id: number,
 /**
@@ -639,10 +796,19 @@ period: string,
  */
 size: string, seed: string, };
 
+export type SavedBundle = { path: string, manifest: BundleManifest, };
+
+/**
+ * Where a report was written.
+ */
+export type SavedFile = { path: string, };
+
 /**
  * Funding scheme: each has its own dated standard level.
  */
 export type Scheme = "social_assistance" | "meritorious";
+
+export type SearchQuery = { text: string, ward_code?: string | null, limit: number, offset: number, };
 
 export type Segment = {
 /**
@@ -693,6 +859,8 @@ export type SegmentBy = "ward" | "age" | "group" | "disability" | "channel" | "n
  */
 export type SeriesGap = { device_id: string, expected_seq: number, found_seq: number, };
 
+export type SetupInput = { username: string, display_name: string, password: string, };
+
 /**
  * Sex as printed on the ID card; digit 4 of the ID number encodes it.
  */
@@ -719,6 +887,19 @@ export type Unit = { code: string, name: string, level: string, parent_code: str
  * Last day the unit existed (units merged on 1 July 2025 end on 30 June 2025).
  */
 valid_to: string | null, };
+
+export type UserChangeInput = { id: string, role: string, ward_code?: string | null, active: boolean,
+/**
+ * A new password (required to reactivate an account).
+ */
+password?: string | null, };
+
+export type UserInput = { username: string, display_name: string, password: string, role: string, ward_code?: string | null, };
+
+/**
+ * A user as the users page lists them: with whether the keyring holds a key for them.
+ */
+export type UserRow = { has_key: boolean, id: string, username: string, display_name: string, role: Role, ward_code: string | null, active: boolean, locked_until: string | null, };
 
 export type UserView = { id: string, username: string, display_name: string, role: Role, ward_code: string | null, active: boolean, locked_until: string | null, };
 

@@ -1,0 +1,207 @@
+// Generated from the Rust types by `crates/api/src/contract.rs`; do not edit. Regenerate with `ANSINH_BLESS=1 cargo test -p ansinh-api contract`
+import type { Account, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactsQuery, CycleView, DashboardQuery, DashboardView, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
+
+/** Every command: its argument object, its result, the permission it needs (null: open before sign-in). */
+export interface Commands {
+  app_info: { args: Record<string, never>; result: AppInfo; permission: 'Signed' };
+  set_language: { args: { lang: Lang }; result: null; permission: 'Signed' };
+  dismiss_demo_offer: { args: Record<string, never>; result: null; permission: 'Administer' };
+  load_demo: { args: { options: DemoOptions }; result: DemoSummary; permission: 'Administer' };
+  list_units: { args: Record<string, never>; result: Array<Unit>; permission: 'Signed' };
+  list_groups: { args: Record<string, never>; result: Array<Group>; permission: 'Signed' };
+  list_providers: { args: Record<string, never>; result: Array<Provider>; permission: 'Signed' };
+  search_beneficiaries: { args: { query: SearchQuery }; result: Page<Beneficiary>; permission: 'ReadPeople' };
+  get_beneficiary: { args: { id: string }; result: BeneficiaryDetail; permission: 'ReadPeople' };
+  // Registers a person. A possible duplicate is refused with `beneficiary.possible_duplicate`
+  // until the input carries the officer's `duplicate_reason` (see `similar_beneficiaries`).
+  add_beneficiary: { args: { input: BeneficiaryInput }; result: Beneficiary; permission: 'WritePeople' };
+  // Corrects a person's record (the whole input, as the add form sends it).
+  update_beneficiary: { args: { id: string; input: BeneficiaryInput }; result: Beneficiary; permission: 'WritePeople' };
+  // The registered people the typed person may be (same folded name, birth date and ward),
+  // for the side-by-side view; `exclude`: the person being edited.
+  similar_beneficiaries: { args: { input: BeneficiaryInput; exclude: string | null }; result: Array<Beneficiary>; permission: 'ReadPeople' };
+  open_account: { args: { input: AccountInput }; result: Account; permission: 'WritePeople' };
+  record_payment: { args: { input: PaymentInput }; result: Payment; permission: 'WritePeople' };
+  record_withdrawal: { args: { input: WithdrawalInput }; result: Withdrawal; permission: 'WritePeople' };
+  save_draft: { args: { draft: DraftInput }; result: null; permission: 'Signed' };
+  get_draft: { args: { form: DraftForm; subject: string }; result: Draft | null; permission: 'Signed' };
+  list_drafts: { args: Record<string, never>; result: Array<Draft>; permission: 'Signed' };
+  discard_draft: { args: { form: DraftForm; subject: string }; result: null; permission: 'Signed' };
+  metrics: { args: { query: MetricsQuery }; result: MetricsReport; permission: 'Reports' };
+  dashboard: { args: { query: DashboardQuery }; result: DashboardView; permission: 'Reports' };
+  time_to_cash_chart: { args: { query: ChartQuery }; result: string; permission: 'Reports' };
+  // The monthly report as XLSX in the export folder; the export is recorded.
+  monthly_report: { args: { query: ReportQuery }; result: SavedFile; permission: 'Reports' };
+  // The exports made so far, newest first.
+  list_exports: { args: Record<string, never>; result: Array<ExportRecord>; permission: 'Reports' };
+  indicator_panels: { args: { query: PanelsQuery }; result: PanelsView; permission: 'Reports' };
+  // A segment table (or the overall figures when `by` is empty) as CSV in the export folder;
+  // the export is recorded.
+  export_table_csv: { args: { query: MetricsQuery }; result: SavedFile; permission: 'Reports' };
+  // Records that the printable report was printed (the print dialog itself is the webview's).
+  record_print: { args: { query: PrintQuery }; result: null; permission: 'Reports' };
+  // The remembered (or automatic) column mapping for the file's headers.
+  import_mapping: { args: { file: PickedFile }; result: MappingProposal; permission: 'Administer' };
+  import_preview: { args: { request: ImportRequest }; result: ImportPreview; permission: 'Administer' };
+  import_apply: { args: { request: ImportRequest }; result: ImportReport; permission: 'Administer' };
+  // Reads a file by its path (the documented fallback of the pages, for when a file chooser
+  // cannot be used, e.g. by WebDriver tests): the same `{name, bytes}` the picker gives.
+  // Refused unread (`file.too_large`) past [`PICKED_FILE_BYTES`].
+  read_local_file: { args: { path: string }; result: PickedFile; permission: 'Administer' };
+  // Saves an (already translated) error report as XLSX in the export folder; returns its path.
+  save_error_report: { args: { report: ErrorReport }; result: string; permission: 'Administer' };
+  list_cycles: { args: Record<string, never>; result: Array<CycleView>; permission: 'Signed' };
+  reconcile_payments: { args: { request: ReconcileRequest }; result: ReconcileReport; permission: 'Administer' };
+  close_cycle: { args: { period: string }; result: CycleView; permission: 'Administer' };
+  exchange_overview: { args: Record<string, never>; result: ExchangeOverview; permission: 'Administer' };
+  // Saves this desktop's public keys as a file for the offices (returns its path).
+  exchange_save_public: { args: Record<string, never>; result: string; permission: 'Administer' };
+  // Reads a device's public-key file (pasted or picked) without registering it: what the
+  // administrator checks, the fingerprint above all, before confirming.
+  exchange_read_device: { args: { key: string }; result: PublicKeys; permission: 'Administer' };
+  // Registers a device from its public-key file: the city office (`role` "city": receipts,
+  // reference files, and the office to send bundles to) or a ward's desktop (`role` "ward" of
+  // `ward`). Its bundles are accepted from then on.
+  exchange_register_device: { args: { key: string; name: string; role: string; ward: string }; result: DeviceView; permission: 'Administer' };
+  // Revokes a registered device: nothing it sends is accepted any more.
+  exchange_revoke_device: { args: { device_id: string }; result: DeviceView; permission: 'Administer' };
+  // Writes a bundle of this desktop's records after `since` (default: what the offices
+  // acknowledged) for `office`, into the export folder.
+  exchange_export: { args: { office: string; since: number | null }; result: SavedBundle; permission: 'Administer' };
+  // Imports a picked bundle; `dry_run` checks everything and reports without changing anything.
+  exchange_import: { args: { file: PickedFile; dry_run: boolean }; result: BundleImport; permission: 'Administer' };
+  // Applies the city office's signed reference file (units, groups, levels, providers): only
+  // from the registered city office, only a newer version, all or nothing.
+  reference_import: { args: { file: PickedFile }; result: ReferenceReport; permission: 'Administer' };
+  // Writes a signed receipt of everything this desktop holds into the export folder.
+  exchange_receipt: { args: Record<string, never>; result: string; permission: 'Administer' };
+  // Reads an office's receipt; returns the seq of this desktop's series the office has.
+  exchange_import_receipt: { args: { file: PickedFile }; result: number; permission: 'Administer' };
+  review_list: { args: Record<string, never>; result: Array<ReviewItem>; permission: 'Reports' };
+  // Settles a conflict keeping the side whose record id is `keep`.
+  review_settle: { args: { id: number; keep: string }; result: null; permission: 'Administer' };
+  review_dismiss: { args: { id: number }; result: null; permission: 'Administer' };
+  followup_list: { args: { query: FollowupQuery }; result: FollowupList; permission: 'ReadPeople' };
+  // Writes the list as shown (same query) into the export folder.
+  export_followup: { args: { query: FollowupQuery }; result: ExportResult; permission: 'ReadPeople' };
+  record_contact: { args: { input: ContactInput }; result: Contact; permission: 'WritePeople' };
+  list_contacts: { args: { query: ContactsQuery }; result: Array<Contact>; permission: 'ReadPeople' };
+  create_verification_sample: { args: { input: SampleInput }; result: VerificationSample; permission: 'Administer' };
+  // `period`: `mm/yyyy` as typed or `yyyy-mm` as listed; None when the cycle has no sample.
+  get_verification_sample: { args: { period: string }; result: VerificationSample | null; permission: 'Reports' };
+  record_verification: { args: { input: VerificationInput }; result: VerificationSample; permission: 'Administer' };
+  open_grievance: { args: { input: GrievanceInput }; result: Grievance; permission: 'WritePeople' };
+  update_grievance: { args: { input: GrievanceUpdateInput }; result: Grievance; permission: 'WritePeople' };
+  list_grievances: { args: { query: GrievanceQuery }; result: Array<Grievance>; permission: 'ReadPeople' };
+  auth_status: { args: Record<string, never>; result: AuthStatus; permission: null };
+  // First run only: the administrator, the encrypted database and its keyring.
+  setup_admin: { args: { input: SetupInput }; result: UserView; permission: null };
+  login: { args: { input: LoginInput }; result: UserView; permission: null };
+  logout: { args: Record<string, never>; result: null; permission: null };
+  // The first screen found an unencrypted database: convert it (with the new administrator's
+  // password, or an existing administrator's when it has users) and sign that person in.
+  convert_plaintext: { args: { input: SetupInput }; result: UserView; permission: null };
+  // Every user, their own password (the old one is checked); audited.
+  change_password: { args: { input: PasswordChange }; result: null; permission: 'Signed' };
+  // A new database key, sealed for every active user (after someone leaves); audited.
+  rekey_database: { args: Record<string, never>; result: RekeyReport; permission: 'Administer' };
+  list_users: { args: Record<string, never>; result: Array<UserRow>; permission: 'Administer' };
+  create_user: { args: { input: UserInput }; result: UserView; permission: 'Administer' };
+  // Role, ward, activity or password of a user (audited with old and new values); deactivating
+  // removes their key, reactivating needs a new password.
+  update_user: { args: { input: UserChangeInput }; result: UserView; permission: 'Administer' };
+  audit_log: { args: { query: AuditQuery }; result: AuditPage; permission: 'Administer' };
+  // Minutes without activity before the app locks (1-240).
+  set_idle_minutes: { args: { minutes: number }; result: null; permission: 'Administer' };
+  // An account's full number (lists and the person's page show it masked); audited.
+  reveal_account_number: { args: { id: string }; result: string; permission: 'ReadPeople' };
+  get_legal_basis: { args: { id: string }; result: LegalBasisRecord | null; permission: 'ReadPeople' };
+  set_legal_basis: { args: { input: LegalBasisInput }; result: LegalBasisRecord; permission: 'WritePeople' };
+  // Everything held about one person as one XLSX workbook in the export folder; audited.
+  export_person: { args: { id: string }; result: ExportResult; permission: 'ReadPeople' };
+  backup_now: { args: Record<string, never>; result: BackupInfo; permission: 'Administer' };
+  list_backups: { args: Record<string, never>; result: BackupList; permission: 'Administer' };
+  // Restores one of the listed backups (a path from `list_backups`); everyone is signed out.
+  restore_backup: { args: { path: string }; result: null; permission: 'Administer' };
+}
+
+/** The commands' names (the keys of `Commands`), in declaration order. */
+export const COMMANDS = [
+  'app_info',
+  'set_language',
+  'dismiss_demo_offer',
+  'load_demo',
+  'list_units',
+  'list_groups',
+  'list_providers',
+  'search_beneficiaries',
+  'get_beneficiary',
+  'add_beneficiary',
+  'update_beneficiary',
+  'similar_beneficiaries',
+  'open_account',
+  'record_payment',
+  'record_withdrawal',
+  'save_draft',
+  'get_draft',
+  'list_drafts',
+  'discard_draft',
+  'metrics',
+  'dashboard',
+  'time_to_cash_chart',
+  'monthly_report',
+  'list_exports',
+  'indicator_panels',
+  'export_table_csv',
+  'record_print',
+  'import_mapping',
+  'import_preview',
+  'import_apply',
+  'read_local_file',
+  'save_error_report',
+  'list_cycles',
+  'reconcile_payments',
+  'close_cycle',
+  'exchange_overview',
+  'exchange_save_public',
+  'exchange_read_device',
+  'exchange_register_device',
+  'exchange_revoke_device',
+  'exchange_export',
+  'exchange_import',
+  'reference_import',
+  'exchange_receipt',
+  'exchange_import_receipt',
+  'review_list',
+  'review_settle',
+  'review_dismiss',
+  'followup_list',
+  'export_followup',
+  'record_contact',
+  'list_contacts',
+  'create_verification_sample',
+  'get_verification_sample',
+  'record_verification',
+  'open_grievance',
+  'update_grievance',
+  'list_grievances',
+  'auth_status',
+  'setup_admin',
+  'login',
+  'logout',
+  'convert_plaintext',
+  'change_password',
+  'rekey_database',
+  'list_users',
+  'create_user',
+  'update_user',
+  'audit_log',
+  'set_idle_minutes',
+  'reveal_account_number',
+  'get_legal_basis',
+  'set_legal_basis',
+  'export_person',
+  'backup_now',
+  'list_backups',
+  'restore_backup',
+] as const;
