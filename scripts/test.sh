@@ -28,7 +28,13 @@ FEATURES=(--features custom-protocol)
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "UI unit tests (vitest)"
+# The UI's unit tests run against the real Rust (each test starts `ansinh dev-server` on its own
+# database, ui/tests/rust.ts): build the CLI first.
+step "build the ansinh CLI for the UI tests"
+cargo build -p ansinh-cli
+export ANSINH_BIN="$CARGO_TARGET_DIR/debug/ansinh"
+
+step "UI unit tests (vitest, against the real Rust)"
 npm --prefix ui test
 
 step "UI type check (svelte-check) and build into ui/dist (embedded by the app)"
