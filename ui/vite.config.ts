@@ -29,5 +29,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     setupFiles: ['./tests/setup.ts'],
     restoreMocks: true,
+    // Each test starts its own Rust server (tests/rust.ts): allow for a busy 2-core machine.
+    testTimeout: 20_000,
   },
 });
