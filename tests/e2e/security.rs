@@ -30,7 +30,10 @@ async fn sign_in(app: &App, user: &str, password: &str) {
 
 #[tokio::test]
 async fn first_run_setup_sign_in_and_an_officer_confined_to_their_ward() {
-    let app = App::start_unconfigured("security").await;
+    let exports = tempfile::tempdir().unwrap();
+    let env = [("ANSINH_TEST_ADMIN", ""), ("ANSINH_EXPORT_DIR", exports.path().to_str().unwrap())];
+    let app = App::start_with_env("security", &env).await;
+    app.wait_ready().await;
 
     // Nothing but the set-up screen on a fresh database; commands are refused until then.
     app.find("setup-screen").await;
@@ -101,6 +104,15 @@ async fn first_run_setup_sign_in_and_an_officer_confined_to_their_ward() {
     for action in ["login.failed", "login.ok", "user.create", "logout"] {
         assert!(log.contains(action), "the audit page lists `{action}`: {log}");
     }
+    // Issue 14's example command: the whole log exported for an inspector, and that export audited.
+    app.click("audit-export").await;
+    app.wait_text("audit-export-path", |t| t.contains(".xlsx"), TIMEOUT).await;
+    let shot = app.screenshot_office("audit-export.png").await;
+    eprintln!("e2e: screenshot of the exported audit log: {}", shot.display());
+    let path = app.find("audit-export-path").await.attr("data-path").await.unwrap().unwrap();
+    assert!(std::path::Path::new(&path).starts_with(exports.path()) && std::path::Path::new(&path).is_file(), "{path}");
+    let page = app.invoke("audit_log", serde_json::json!({ "query": { "limit": 1, "offset": 0 } })).await.unwrap();
+    assert_eq!(page["entries"][0]["details"]["what"], "audit_log", "{page}");
 
     app.close().await;
 }

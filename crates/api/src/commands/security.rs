@@ -181,6 +181,37 @@ commands! {
         Ok(AuditPage { entries, broken_at: a.store.verify_audit().await? })
     }
 
+    /// The whole audit log, oldest first, as one XLSX workbook in the export folder (for an
+    /// inspector: the page shows the newest 200); the export itself is audited.
+    pub async fn export_audit_log(a: Administer) -> crate::commands::indicators::SavedFile {
+        use ansinh_files::xlsx::{Cell, Sheet, export_dir, write_xlsx};
+        let mut entries = Vec::new();
+        loop {
+            let page = a.store.audit_entries(1000, entries.len() as i64).await?;
+            if page.is_empty() {
+                break;
+            }
+            entries.extend(page);
+        }
+        entries.reverse();
+        let headers = ["#", "Thời điểm", "Người", "Hành động", "Đối tượng", "Mã", "Chi tiết", "Hash"];
+        let rows = entries
+            .iter()
+            .map(|e| {
+                let details = e.details.to_string();
+                vec![Cell::from(e.seq), e.at.as_str().into(), e.actor.as_str().into(), e.action.as_str().into(),
+                    e.entity.clone().into(), e.entity_id.clone().into(), details.into(), e.hash.as_str().into()]
+            })
+            .collect();
+        let sheet = Sheet { name: "Nhật ký".into(), headers: headers.map(String::from).to_vec(), rows };
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+        let path = export_dir()?.join(format!("nhat-ky-kiem-toan-{stamp}.xlsx"));
+        write_xlsx(&path, &[sheet])?;
+        let details = serde_json::json!({"what": "audit_log", "rows": entries.len(), "file": path.display().to_string()});
+        a.store.audit("export", Some("audit_log"), None, details).await?;
+        Ok(crate::commands::indicators::SavedFile { path: path.display().to_string() })
+    }
+
     /// Minutes without activity before the app locks (1-240).
     pub async fn set_idle_minutes(a: Administer, minutes: i64) -> () {
         if !(1..=240).contains(&minutes) {

@@ -111,6 +111,9 @@ export interface Commands {
   // removes their key, reactivating needs a new password.
   update_user: { args: { input: UserChangeInput }; result: UserView; permission: 'Administer' };
   audit_log: { args: { query: AuditQuery }; result: AuditPage; permission: 'Administer' };
+  // The whole audit log, oldest first, as one XLSX workbook in the export folder (for an
+  // inspector: the page shows the newest 200); the export itself is audited.
+  export_audit_log: { args: Record<string, never>; result: SavedFile; permission: 'Administer' };
   // Minutes without activity before the app locks (1-240).
   set_idle_minutes: { args: { minutes: number }; result: null; permission: 'Administer' };
   // An account's full number (lists and the person's page show it masked); audited.
@@ -196,6 +199,7 @@ export const COMMANDS = [
   'create_user',
   'update_user',
   'audit_log',
+  'export_audit_log',
   'set_idle_minutes',
   'reveal_account_number',
   'get_legal_basis',
