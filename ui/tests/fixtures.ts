@@ -25,6 +25,35 @@ import type {
 } from '../src/lib/types';
 import type { Rust } from './rust';
 
+// ---------- the session ----------
+
+/** Declines the demo data, as the first-run dialog's "start empty" does: an empty database
+ * then opens on the list instead of the demo dialog. */
+export async function skipDemoOffer(rust: Rust): Promise<void> {
+  await rust.direct.dismiss_demo_offer();
+}
+
+export const OFFICER_PASSWORD = 'mật khẩu cán bộ 2026';
+
+/** Creates a user (an officer of Ba Đình unless told otherwise) and signs the server's session
+ * in as them (the administrator is signed out). */
+export async function signInAs(
+  rust: Rust,
+  user: { username?: string; display_name?: string; role?: 'officer' | 'supervisor' | 'admin'; ward_code?: string | null } = {},
+): Promise<void> {
+  const input = {
+    username: 'canbo',
+    display_name: 'Cán bộ phường',
+    role: 'officer',
+    ward_code: WARDS.baDinh.code as string | null,
+    ...user,
+    password: OFFICER_PASSWORD,
+  };
+  await rust.direct.create_user({ input });
+  await rust.direct.logout();
+  await rust.direct.login({ input: { username: input.username, password: OFFICER_PASSWORD } });
+}
+
 /** The sample wards of every fresh database (migrations), in their order. */
 export const WARDS = {
   baDinh: { code: '90001', name: 'Phường Ba Đình' },
