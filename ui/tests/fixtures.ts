@@ -10,11 +10,13 @@
 // Dates: "today" is the real date (no fake clock); build dates with `daysAgo`, `monthsAgo`,
 // `typedDate` and `typedPeriod`, or fixed dates safely in the past.
 
+import { readFileSync } from 'node:fs';
 import type {
   Account,
   AccountInput,
   Beneficiary,
   BeneficiaryInput,
+  BundleImport,
   Grievance,
   GrievanceInput,
   Needs,
@@ -23,7 +25,7 @@ import type {
   Withdrawal,
   WithdrawalInput,
 } from '../src/lib/types';
-import type { Rust } from './rust';
+import { startRust, type Rust } from './rust';
 
 // ---------- the session ----------
 
@@ -301,4 +303,28 @@ export async function standardPeople(rust: Rust): Promise<StandardPeople> {
   const cash = await recordPayment(rust, binh.id, { period: '01/2026', amount: '750000', credited_on: '06/01/2026' });
   await recordWithdrawal(rust, cash.id, { withdrawn_on: '06/01/2026', amount: '750000', place: 'ward_office', travel_minutes: '10', travel_cost: '0', waiting_minutes: '30' });
   return { an, binh, cuong, dung, dat, account, payments: [jan, feb, mar] };
+}
+
+// ---------- exchange ----------
+
+/** Reads a file a command wrote (an export, a bundle, a key) as the pages pick it. */
+export function pickedFile(path: string): { name: string; bytes: number[] } {
+  return { name: path.split('/').at(-1)!, bytes: [...readFileSync(path)] };
+}
+
+/** Puts `n` open duplicate-person items in `city`'s review queue the way they arise: a ward's
+ * desktop (a second server) registers `n` people of Ba Đình whose ID numbers the city
+ * registered too, and the city imports the ward's bundle. Each desktop registers the other
+ * first. Returns the import's report and the ward's server (stopped after the test). */
+export async function duplicatesFromAWard(city: Rust, n: number): Promise<{ imported: BundleImport; ward: Rust }> {
+  const ward = await startRust();
+  const keyOf = async (r: Rust) => readFileSync(await r.direct.exchange_save_public(), 'utf8');
+  await ward.direct.exchange_register_device({ key: await keyOf(city), name: 'Thành phố', role: 'city', ward: '' });
+  await city.direct.exchange_register_device({ key: await keyOf(ward), name: 'Phường Ba Đình', role: 'ward', ward: WARDS.baDinh.code });
+  const numbers = Array.from({ length: n }, () => idNumber('male', 1940));
+  await many(n, (i) => addPerson(city, { full_name: personName(i), id_number: numbers[i] }));
+  await many(n, (i) => addPerson(ward, { full_name: personName(i + 500), id_number: numbers[i] }));
+  const bundle = await ward.direct.exchange_export({ office: 'Thành phố', since: null });
+  const imported = await city.direct.exchange_import({ file: pickedFile(bundle.path), dry_run: false });
+  return { imported, ward };
 }
