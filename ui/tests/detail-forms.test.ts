@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import BeneficiaryDetail from '../src/components/BeneficiaryDetail.svelte';
-import type { AccountInput, PaymentInput, WithdrawalInput } from '../src/lib/types';
+import type { PaymentInput } from '../src/lib/types';
 import { standardPeople } from './fixtures';
 import { renderWith } from './helpers';
 import { startRust } from './rust';

@@ -118,7 +118,10 @@ export const isoDate = (d: Date) => `${d.getFullYear()}-${pad2(d.getMonth() + 1)
 
 const SURNAMES = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ'];
 const MIDDLE = ['Minh', 'Đức', 'Văn', 'Thị'];
-const GIVEN = ['An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà', 'Hải', 'Hạnh', 'Hoa', 'Hùng', 'Khánh', 'Lan', 'Long', 'Mai', 'Nam', 'Oanh', 'Phúc', 'Quang', 'Sơn', 'Tâm', 'Thảo', 'Trung', 'Tuấn', 'Yến', 'Xuân'];
+const GIVEN = [
+  'An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà', 'Hải', 'Hạnh', 'Hoa', 'Hùng', 'Khánh', 'Lan', 'Long',
+  'Mai', 'Nam', 'Oanh', 'Phúc', 'Quang', 'Sơn', 'Tâm', 'Thảo', 'Trung', 'Tuấn', 'Yến', 'Xuân',
+];
 
 /** The `i`-th of 1,000 distinct plausible names (names may not hold digits). */
 export function personName(i: number): string {
@@ -286,11 +289,44 @@ export interface StandardPeople {
 export async function standardPeople(rust: Rust): Promise<StandardPeople> {
   const needs = (n: Partial<Needs>): Needs => ({ ...NO_NEEDS, ...n });
   const [an, binh, cuong, dung, dat] = await Promise.all([
-    addPerson(rust, { full_name: 'Nguyễn Văn An', birth_date: '15/03/1942', sex: 'male', id_number: '001042001234', needs: needs({ lives_alone: true }) }),
-    addPerson(rust, { full_name: 'Trần Thị Bình', birth_date: '1950', sex: 'female', id_number: '001150004321', group_code: GROUPS.elderlyPoor, needs: needs({ no_smartphone: true }) }),
-    addPerson(rust, { full_name: 'Lê Đức Cường', birth_date: '01/07/1975', sex: 'male', id_number: '012345678', ward_code: WARDS.ngocHa.code, group_code: GROUPS.disabledSevere, disability: 'severe', needs: needs({ limited_mobility: true }) }),
-    addPerson(rust, { full_name: 'Phạm Thị Dung', birth_date: '24/12/1938', sex: 'female', id_number: '001138000777', ward_code: WARDS.giangVo.code, needs: needs({ bedridden: true, lives_alone: true }) }),
-    addPerson(rust, { full_name: 'Đỗ Văn Đạt', birth_date: '05/05/2015', sex: 'male', id_number: '001215009999', ward_code: WARDS.ngocHa.code, group_code: GROUPS.child }),
+    addPerson(rust, {
+      full_name: 'Nguyễn Văn An',
+      birth_date: '15/03/1942',
+      id_number: '001042001234',
+      needs: needs({ lives_alone: true }),
+    }),
+    addPerson(rust, {
+      full_name: 'Trần Thị Bình',
+      birth_date: '1950',
+      sex: 'female',
+      id_number: '001150004321',
+      group_code: GROUPS.elderlyPoor,
+      needs: needs({ no_smartphone: true }),
+    }),
+    addPerson(rust, {
+      full_name: 'Lê Đức Cường',
+      birth_date: '01/07/1975',
+      id_number: '012345678',
+      ward_code: WARDS.ngocHa.code,
+      group_code: GROUPS.disabledSevere,
+      disability: 'severe',
+      needs: needs({ limited_mobility: true }),
+    }),
+    addPerson(rust, {
+      full_name: 'Phạm Thị Dung',
+      birth_date: '24/12/1938',
+      sex: 'female',
+      id_number: '001138000777',
+      ward_code: WARDS.giangVo.code,
+      needs: needs({ bedridden: true, lives_alone: true }),
+    }),
+    addPerson(rust, {
+      full_name: 'Đỗ Văn Đạt',
+      birth_date: '05/05/2015',
+      id_number: '001215009999',
+      ward_code: WARDS.ngocHa.code,
+      group_code: GROUPS.child,
+    }),
   ]);
   const account = await openAccount(rust, an.id, { requested_on: '01/12/2025', opened_on: '10/12/2025', assisted: true });
   const pay = (period: string, credited_on: string) =>
@@ -298,10 +334,32 @@ export async function standardPeople(rust: Rust): Promise<StandardPeople> {
   const jan = await pay('01/2026', '05/01/2026');
   const feb = await pay('02/2026', '05/02/2026');
   const mar = await pay('03/2026', '05/03/2026');
-  await recordWithdrawal(rust, jan.id, { withdrawn_on: '08/01/2026', amount: '1000000', place: 'atm', travel_minutes: '20', travel_cost: '10000', waiting_minutes: '5' });
-  await recordWithdrawal(rust, feb.id, { withdrawn_on: '15/02/2026', amount: '600000', place: 'bank_counter', travel_minutes: '30', waiting_minutes: '15', assisted: true, problems: ['forgot_pin'] });
+  await recordWithdrawal(rust, jan.id, {
+    withdrawn_on: '08/01/2026',
+    amount: '1000000',
+    place: 'atm',
+    travel_minutes: '20',
+    travel_cost: '10000',
+    waiting_minutes: '5',
+  });
+  await recordWithdrawal(rust, feb.id, {
+    withdrawn_on: '15/02/2026',
+    amount: '600000',
+    place: 'bank_counter',
+    travel_minutes: '30',
+    waiting_minutes: '15',
+    assisted: true,
+    problems: ['forgot_pin'],
+  });
   const cash = await recordPayment(rust, binh.id, { period: '01/2026', amount: '750000', credited_on: '06/01/2026' });
-  await recordWithdrawal(rust, cash.id, { withdrawn_on: '06/01/2026', amount: '750000', place: 'ward_office', travel_minutes: '10', travel_cost: '0', waiting_minutes: '30' });
+  await recordWithdrawal(rust, cash.id, {
+    withdrawn_on: '06/01/2026',
+    amount: '750000',
+    place: 'ward_office',
+    travel_minutes: '10',
+    travel_cost: '0',
+    waiting_minutes: '30',
+  });
   return { an, binh, cuong, dung, dat, account, payments: [jan, feb, mar] };
 }
 
@@ -320,7 +378,8 @@ export async function duplicatesFromAWard(city: Rust, n: number): Promise<{ impo
   const ward = await startRust();
   const keyOf = async (r: Rust) => readFileSync(await r.direct.exchange_save_public(), 'utf8');
   await ward.direct.exchange_register_device({ key: await keyOf(city), name: 'Thành phố', role: 'city', ward: '' });
-  await city.direct.exchange_register_device({ key: await keyOf(ward), name: 'Phường Ba Đình', role: 'ward', ward: WARDS.baDinh.code });
+  const wardKey = await keyOf(ward);
+  await city.direct.exchange_register_device({ key: wardKey, name: 'Phường Ba Đình', role: 'ward', ward: WARDS.baDinh.code });
   const numbers = Array.from({ length: n }, () => idNumber('male', 1940));
   await many(n, (i) => addPerson(city, { full_name: personName(i), id_number: numbers[i] }));
   await many(n, (i) => addPerson(ward, { full_name: personName(i + 500), id_number: numbers[i] }));

@@ -6,7 +6,18 @@ import { describe, expect, it } from 'vitest';
 import FollowupPage from '../src/components/FollowupPage.svelte';
 import GrievancesPage from '../src/components/GrievancesPage.svelte';
 import ReviewPage from '../src/components/ReviewPage.svelte';
-import { addPerson, daysAgo, duplicatesFromAWard, many, monthsAgo, openGrievance, personName, recordPayment, typedDate, typedPeriod } from './fixtures';
+import {
+  addPerson,
+  daysAgo,
+  duplicatesFromAWard,
+  many,
+  monthsAgo,
+  openGrievance,
+  personName,
+  recordPayment,
+  typedDate,
+  typedPeriod,
+} from './fixtures';
 import { renderWith } from './helpers';
 import { startRust } from './rust';
 
