@@ -1,16 +1,22 @@
 import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { navigate, router } from '../src/lib/router.svelte';
-import type { BeneficiaryInput } from '../src/lib/types';
+import { router } from '../src/lib/router.svelte';
+import { GROUPS, signInAs, skipDemoOffer, WARDS, wardOption } from './fixtures';
 import { renderApp } from './helpers';
+import { startRust, type Rust } from './rust';
 
-async function openAddForm() {
-  const app = await renderApp();
+/** The app on an empty database (demo declined), on the add form with its lists filled. */
+async function openAddForm(rust?: Rust) {
+  if (!rust) {
+    rust = await startRust();
+    await skipDemoOffer(rust);
+  }
+  const app = await renderApp(rust);
   await fireEvent.click(await screen.findByTestId('add-beneficiary'));
   await screen.findByTestId('field-full_name');
   // Wait for the reference lists to fill the selects.
-  await waitFor(() => expect(screen.getByRole('option', { name: 'Phường Trúc Bạch (00004)' })).toBeInTheDocument());
+  await waitFor(() => expect(screen.getByRole('option', { name: wardOption(WARDS.hoanKiem) })).toBeInTheDocument());
   return app;
 }
 
@@ -24,14 +30,14 @@ describe('add beneficiary form', () => {
 
   it('shows a translated inline error for a bad ID number, then Enter saves and starts the next person', async () => {
     const user = userEvent.setup();
-    const { fake } = await openAddForm();
+    const { rust } = await openAddForm();
 
     await user.type(screen.getByTestId('field-full_name'), 'Nguyễn Thị Hoa');
     await user.type(screen.getByTestId('field-birth_date'), '05/01/1950');
     await user.selectOptions(screen.getByTestId('field-sex'), 'female');
     await user.type(screen.getByTestId('field-id_number'), '00115000123');
-    await user.selectOptions(screen.getByTestId('field-ward_code'), '00004');
-    await user.selectOptions(screen.getByTestId('field-group_code'), 'elderly_80');
+    await user.selectOptions(screen.getByTestId('field-ward_code'), WARDS.hoanKiem.code);
+    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.elderly80);
     await user.click(screen.getByTestId('field-needs-lives_alone'));
     await user.click(screen.getByTestId('save'));
 
@@ -50,9 +56,9 @@ describe('add beneficiary form', () => {
     expect(router.route.name).toBe('add');
     expect(screen.getByTestId('field-full_name')).toHaveValue('');
     expect(screen.getByTestId('field-id_number')).toHaveValue('');
-    expect(screen.getByTestId('field-ward_code')).toHaveValue('00004');
+    expect(screen.getByTestId('field-ward_code')).toHaveValue(WARDS.hoanKiem.code);
     await waitFor(() => expect(screen.getByTestId('field-full_name')).toHaveFocus());
-    const calls = fake.callsTo('add_beneficiary') as { input: BeneficiaryInput }[];
+    const calls = rust.callsTo('add_beneficiary');
     expect(calls).toHaveLength(2);
     expect(calls[1].input).toEqual({
       full_name: 'Nguyễn Thị Hoa',
@@ -60,10 +66,10 @@ describe('add beneficiary form', () => {
       sex: 'female',
       id_number: '001150001235',
       id_override_reason: '',
-      ward_code: '00004',
+      ward_code: WARDS.hoanKiem.code,
       residential_group: '',
       phone: '',
-      group_code: 'elderly_80',
+      group_code: GROUPS.elderly80,
       disability: 'none',
       needs: { lives_alone: true, limited_mobility: false, vision_hearing: false, no_smartphone: false, bedridden: false },
       authorised_name: '',
@@ -71,22 +77,26 @@ describe('add beneficiary form', () => {
       authorised_relation: '',
       duplicate_reason: '',
     });
+    const stored = await rust.direct.search_beneficiaries({ query: { text: '001150001235', limit: 5, offset: 0 } });
+    expect(stored.items.map((b) => [b.full_name, b.birth_date, b.needs.lives_alone])).toEqual([
+      ['Nguyễn Thị Hoa', '1950-01-05', true],
+    ]);
     await user.click(screen.getByTestId('open-saved'));
     await waitFor(() => expect(screen.getByTestId('detail-name')).toHaveTextContent('Nguyễn Thị Hoa'));
     expect(screen.getByTestId('detail-birth')).toHaveTextContent('05/01/1950');
-    expect(screen.getByTestId('detail-ward')).toHaveTextContent('Phường Trúc Bạch');
+    expect(screen.getByTestId('detail-ward')).toHaveTextContent(WARDS.hoanKiem.name);
   });
 
   it('asks for an override reason after a sex/year mismatch and sends it', async () => {
     const user = userEvent.setup();
-    const { fake } = await openAddForm();
+    const { rust } = await openAddForm();
     expect(screen.queryByTestId('field-id_override_reason')).not.toBeInTheDocument();
     await user.type(screen.getByTestId('field-full_name'), 'Vũ Thị Lan');
     await user.type(screen.getByTestId('field-birth_date'), '1948');
     await user.selectOptions(screen.getByTestId('field-sex'), 'female');
     await user.type(screen.getByTestId('field-id_number'), '001048123456'); // male, 1948
-    await user.selectOptions(screen.getByTestId('field-ward_code'), '00001');
-    await user.selectOptions(screen.getByTestId('field-group_code'), 'elderly_80');
+    await user.selectOptions(screen.getByTestId('field-ward_code'), WARDS.baDinh.code);
+    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.elderly80);
     await user.click(screen.getByTestId('save'));
 
     expect(await screen.findByTestId('error-id_number')).toHaveTextContent(
@@ -96,33 +106,50 @@ describe('add beneficiary form', () => {
     await user.type(reason, 'CCCD in sai giới tính, đã hướng dẫn cấp lại');
     await user.click(screen.getByTestId('save-open'));
     await waitFor(() => expect(screen.getByTestId('detail-name')).toHaveTextContent('Vũ Thị Lan'));
-    const last = (fake.callsTo('add_beneficiary') as { input: BeneficiaryInput }[]).at(-1)!;
+    const last = rust.callsTo('add_beneficiary').at(-1)!;
     expect(last.input.id_override_reason).toBe('CCCD in sai giới tính, đã hướng dẫn cấp lại');
     expect(last.input.birth_date).toBe('1948');
+    const id = router.route.name === 'detail' ? router.route.id : '';
+    const stored = (await rust.direct.get_beneficiary({ id })).beneficiary;
+    expect([stored.id_override_reason, stored.birth_date, stored.birth_year]).toEqual([
+      'CCCD in sai giới tính, đã hướng dẫn cấp lại',
+      null,
+      1948,
+    ]);
   });
 
   it('shows every field error of a validation error, in English after switching', async () => {
     const user = userEvent.setup();
-    const { fake } = await openAddForm();
+    const { rust } = await openAddForm();
     await user.click(screen.getByTestId('lang-en'));
-    expect(fake.callsTo('set_language')).toEqual([{ lang: 'en' }]);
+    await waitFor(() => expect(rust.callsTo('set_language')).toEqual([{ lang: 'en' }]));
     await user.click(screen.getByTestId('save'));
     expect(await screen.findByTestId('error-full_name')).toHaveTextContent('Required');
-    expect(screen.getByTestId('error-birth_date')).toHaveTextContent('Required');
-    expect(screen.getByTestId('error-sex')).toHaveTextContent('Required');
-    expect(screen.getByTestId('error-ward_code')).toHaveTextContent('Required');
-    expect(screen.getByTestId('error-group_code')).toHaveTextContent('Required');
+    for (const field of ['birth_date', 'sex', 'id_number', 'ward_code', 'group_code']) {
+      expect(screen.getByTestId(`error-${field}`)).toHaveTextContent('Required');
+    }
     expect(screen.getByTestId('field-full_name')).toHaveFocus();
     expect(router.route.name).toBe('add');
+    expect((await rust.direct.search_beneficiaries({ query: { text: '', limit: 5, offset: 0 } })).total).toBe(0);
   });
 
-  it('shows errors for fields it does not have in the general banner', async () => {
-    const { fake } = await openAddForm();
-    fake.add_beneficiary = async () => {
-      throw { code: 'storage', message: 'database is locked' };
-    };
+  it('shows an error that names no field of the form in the general banner', async () => {
+    // An officer of Ba Đình registering someone of Ngọc Hà: Rust refuses (auth.forbidden,
+    // no field), and the form says so above its fields.
+    const user = userEvent.setup();
+    const rust = await startRust();
+    await skipDemoOffer(rust);
+    await signInAs(rust, { role: 'officer', ward_code: WARDS.baDinh.code });
+    await openAddForm(rust);
+    await user.type(screen.getByTestId('field-full_name'), 'Hồ Văn Nam');
+    await user.type(screen.getByTestId('field-birth_date'), '1940');
+    await user.selectOptions(screen.getByTestId('field-sex'), 'male');
+    await user.type(screen.getByTestId('field-id_number'), '001040123456');
+    await user.selectOptions(screen.getByTestId('field-ward_code'), WARDS.ngocHa.code);
+    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.elderly80);
     await fireEvent.submit(screen.getByTestId('save').closest('form')!);
-    expect(await screen.findByTestId('form-error')).toHaveTextContent('Lỗi lưu trữ dữ liệu trên máy');
-    navigate({ name: 'list' });
+    expect(await screen.findByTestId('form-error')).toHaveTextContent('Vai trò của bạn không được phép thực hiện việc này');
+    expect(screen.queryByTestId('error-ward_code')).not.toBeInTheDocument();
+    expect(router.route.name).toBe('add');
   });
 });

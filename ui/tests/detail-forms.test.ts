@@ -2,27 +2,30 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import BeneficiaryDetail from '../src/components/BeneficiaryDetail.svelte';
-import { FakeBackend } from '../src/lib/fake-backend';
-import type { AccountInput, PaymentInput, WithdrawalInput } from '../src/lib/types';
+import type { PaymentInput } from '../src/lib/types';
+import { standardPeople } from './fixtures';
 import { renderWith } from './helpers';
+import { startRust } from './rust';
 
-function setup() {
-  const fake = new FakeBackend({ today: '2026-06-30' });
-  const an = fake.store.beneficiaries.find((b) => b.full_name === 'Nguyễn Văn An')!;
-  const account = fake.store.accounts.find((a) => a.beneficiary_id === an.id)!;
-  const result = renderWith(BeneficiaryDetail, { id: an.id, onBack: () => {}, onEdit: () => {} }, fake);
-  return { ...result, fake, an, account };
+/** Nguyễn Văn An's page: his Agribank account and three payments (fixtures.ts, standardPeople). */
+async function setup() {
+  const rust = await startRust();
+  const { an, account, payments } = await standardPeople(rust);
+  const result = renderWith(BeneficiaryDetail, { id: an.id, onBack: () => {}, onEdit: () => {} }, rust);
+  return { ...result, rust, an, account, payments };
 }
 
 const paymentRows = () => screen.getAllByTestId('payment-row');
 
 describe('beneficiary detail', () => {
   it('shows details, accounts and payments newest first', async () => {
-    const { an } = setup();
+    const { rust, an } = await setup();
     expect(await screen.findByTestId('detail-name')).toHaveTextContent('Nguyễn Văn An');
     expect(screen.getByTestId('detail-birth')).toHaveTextContent('15/03/1942');
     expect(screen.getByTestId('detail-entitlement')).toHaveTextContent('500.000 ₫');
-    await waitFor(() => expect(screen.getByTestId('detail-group')).toHaveTextContent('Người cao tuổi từ 80 tuổi'));
+    await waitFor(() =>
+      expect(screen.getByTestId('detail-group')).toHaveTextContent('Người từ 80 tuổi không có lương hưu, trợ cấp'),
+    );
     const acc = screen.getByTestId('account-row');
     expect(acc).toHaveTextContent('Agribank');
     expect(acc).toHaveTextContent('10/12/2025');
@@ -37,12 +40,13 @@ describe('beneficiary detail', () => {
     expect(within(paymentRows()[2]).getByText('Nhận tiền sau 3 ngày')).toBeInTheDocument();
     // Fully withdrawn payments offer no more withdrawals.
     expect(within(paymentRows()[2]).queryByTestId('record-withdrawal')).not.toBeInTheDocument();
-    expect(an.id).toBeTruthy();
+    expect(within(paymentRows()[0]).getByTestId('record-withdrawal')).toBeInTheDocument();
+    expect(rust.callsTo('get_beneficiary')).toEqual([{ id: an.id }]);
   });
 
   it('records a payment with the typed values and reloads', async () => {
     const user = userEvent.setup();
-    const { fake, an, account } = setup();
+    const { rust, an, account } = await setup();
     await user.click(await screen.findByTestId('record-payment'));
     const accountSelect = screen.getByTestId('field-account_id') as HTMLSelectElement;
     expect(accountSelect.value).toBe(account.id);
@@ -56,7 +60,7 @@ describe('beneficiary detail', () => {
     await user.click(screen.getByTestId('save'));
 
     await waitFor(() => expect(paymentRows()).toHaveLength(4));
-    expect(fake.callsTo('record_payment')).toEqual([
+    expect(rust.callsTo('record_payment')).toEqual([
       {
         input: {
           beneficiary_id: an.id,
@@ -74,26 +78,38 @@ describe('beneficiary detail', () => {
     expect(newest).toHaveTextContent('04/2026');
     expect(newest).toHaveTextContent('1.250.000 ₫');
     expect(newest).toHaveTextContent('06/04/2026');
-    expect(fake.callsTo('get_beneficiary')).toHaveLength(2);
+    expect(rust.callsTo('get_beneficiary')).toHaveLength(2);
+    const stored = (await rust.direct.get_beneficiary({ id: an.id })).payments[0];
+    expect([stored.period, stored.amount_vnd, stored.credited_on, stored.account_id]).toEqual([
+      '2026-04',
+      1_250_000,
+      '2026-04-06',
+      account.id,
+    ]);
   });
 
   it('records a failed cash payment with its reason, and shows inline errors first', async () => {
     const user = userEvent.setup();
-    const { fake, an } = setup();
+    const { rust, an } = await setup();
     await user.click(await screen.findByTestId('record-payment'));
     await user.selectOptions(screen.getByTestId('field-account_id'), 'Tiền mặt');
     await user.selectOptions(screen.getByTestId('field-status'), 'failed');
     await user.type(screen.getByTestId('field-period'), '01/2026');
     await user.click(screen.getByTestId('save'));
+    // Rust checks what was typed first (a failed payment needs its reason) ...
+    expect(await screen.findByTestId('error-failure_reason')).toHaveTextContent('Cần ghi lý do thất bại');
+    expect(screen.queryByTestId('error-period')).not.toBeInTheDocument();
+    await user.type(screen.getByTestId('field-failure_reason'), 'Sai số tài khoản');
+    await user.click(screen.getByTestId('save'));
+    // ... then against what is stored: January is paid already.
     expect(await screen.findByTestId('error-period')).toHaveTextContent('Đã có khoản chi trả cho kỳ 01/2026');
-    expect(screen.getByTestId('error-failure_reason')).toHaveTextContent('Cần ghi lý do thất bại');
+    expect(screen.queryByTestId('error-failure_reason')).not.toBeInTheDocument();
 
     await user.clear(screen.getByTestId('field-period'));
     await user.type(screen.getByTestId('field-period'), '05/2026');
-    await user.type(screen.getByTestId('field-failure_reason'), 'Sai số tài khoản');
     await user.click(screen.getByTestId('save'));
     await waitFor(() => expect(paymentRows()[0]).toHaveAttribute('data-status', 'failed'));
-    const last = (fake.callsTo('record_payment') as { input: PaymentInput }[]).at(-1)!;
+    const last = rust.callsTo('record_payment').at(-1)!;
     expect(last.input).toEqual({
       beneficiary_id: an.id,
       account_id: null,
@@ -104,14 +120,18 @@ describe('beneficiary detail', () => {
       failure_reason: 'Sai số tài khoản',
     });
     expect(paymentRows()[0]).toHaveTextContent('Sai số tài khoản');
+    expect(rust.callsTo('record_payment')).toHaveLength(3);
+    const stored = (await rust.direct.get_beneficiary({ id: an.id })).payments[0];
+    expect([stored.period, stored.status, stored.channel, stored.account_id]).toEqual(['2026-05', 'failed', 'cash', null]);
   });
 
   it('records a withdrawal with the typed values, amount prefilled with what is left', async () => {
     const user = userEvent.setup();
-    const { fake } = setup();
+    const { rust, payments } = await setup();
     await screen.findByTestId('detail-name');
     const feb = paymentRows()[1];
-    const payment = fake.store.payments.find((p) => p.id === feb.dataset.id)!;
+    const payment = payments[1];
+    expect(feb.dataset.id).toBe(payment.id);
     await user.click(within(feb).getByTestId('record-withdrawal'));
     const amount = screen.getByTestId('field-amount') as HTMLInputElement;
     expect(amount.value).toBe('400.000');
@@ -137,7 +157,7 @@ describe('beneficiary detail', () => {
     await user.click(screen.getByTestId('save'));
 
     await waitFor(() => expect(within(paymentRows()[1]).getAllByTestId('withdrawal-row')).toHaveLength(2));
-    const calls = fake.callsTo('record_withdrawal') as { input: WithdrawalInput }[];
+    const calls = rust.callsTo('record_withdrawal');
     expect(calls).toHaveLength(2);
     expect(calls[1].input).toEqual({
       payment_id: payment.id,
@@ -152,18 +172,34 @@ describe('beneficiary detail', () => {
     });
     expect(within(paymentRows()[1]).getByTestId('payment-withdrawn')).toHaveTextContent('1.000.000 ₫');
     expect(within(paymentRows()[1]).queryByTestId('record-withdrawal')).not.toBeInTheDocument();
+    const stored = (await rust.direct.get_beneficiary({ id: payment.beneficiary_id })).payments[1];
+    expect(stored.withdrawn_vnd).toBe(1_000_000);
+    expect(stored.withdrawals.find((w) => w.withdrawn_on === '2026-02-20')).toMatchObject({
+      amount_vnd: 400_000,
+      place: 'agent',
+      travel_minutes: 25,
+      travel_cost_vnd: 15_000,
+      waiting_minutes: null,
+      assisted: true,
+    });
   });
 
   it('opens an account with the provider list filtered by channel', async () => {
     const user = userEvent.setup();
-    const { fake, an } = setup();
+    const { rust, an } = await setup();
     await user.click(await screen.findByTestId('open-account'));
     const provider = await screen.findByTestId('field-provider_code');
     await waitFor(() => expect(within(provider).getByRole('option', { name: 'Vietcombank' })).toBeInTheDocument());
     expect(within(provider).queryByRole('option', { name: 'MoMo' })).not.toBeInTheDocument();
 
+    // VNeID has one provider in the reference data: it is taken at once.
     await user.selectOptions(screen.getByTestId('field-channel'), 'vneid');
-    expect(screen.queryByTestId('field-provider_code')).not.toBeInTheDocument();
+    const vneid = screen.getByTestId('field-provider_code') as HTMLSelectElement;
+    expect(within(vneid).getAllByRole('option').map((o) => o.textContent?.trim())).toEqual([
+      '— Chọn —',
+      'VNeID - tài khoản an sinh xã hội',
+    ]);
+    expect(vneid.value).toBe('vneid');
     await user.selectOptions(screen.getByTestId('field-channel'), 'mobile_money');
     const mm = screen.getByTestId('field-provider_code');
     expect(within(mm).getByRole('option', { name: 'Viettel Money' })).toBeInTheDocument();
@@ -177,7 +213,7 @@ describe('beneficiary detail', () => {
     await user.clear(screen.getByTestId('field-opened_on'));
     await user.type(screen.getByTestId('field-opened_on'), '03/03/2026{Enter}');
     await waitFor(() => expect(screen.getAllByTestId('account-row')).toHaveLength(2));
-    expect((fake.callsTo('open_account') as { input: AccountInput }[]).at(-1)!.input).toEqual({
+    expect(rust.callsTo('open_account').at(-1)!.input).toEqual({
       beneficiary_id: an.id,
       channel: 'mobile_money',
       provider_code: 'viettel',
@@ -190,10 +226,11 @@ describe('beneficiary detail', () => {
   });
 
   it('closes a form with Esc without saving', async () => {
-    const { fake } = setup();
+    const { rust } = await setup();
     await fireEvent.click(await screen.findByTestId('record-payment'));
     await fireEvent.keyDown(screen.getByTestId('field-period'), { key: 'Escape' });
     expect(screen.queryByTestId('payment-form')).not.toBeInTheDocument();
-    expect(fake.callsTo('record_payment')).toHaveLength(0);
+    expect(rust.callsTo('record_payment')).toHaveLength(0);
+    expect(rust.callsTo('save_draft')).toHaveLength(0);
   });
 });

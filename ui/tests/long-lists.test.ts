@@ -6,32 +6,39 @@ import { describe, expect, it } from 'vitest';
 import FollowupPage from '../src/components/FollowupPage.svelte';
 import GrievancesPage from '../src/components/GrievancesPage.svelte';
 import ReviewPage from '../src/components/ReviewPage.svelte';
-import { FakeBackend } from '../src/lib/fake-backend';
+import {
+  addPerson,
+  daysAgo,
+  duplicatesFromAWard,
+  many,
+  monthsAgo,
+  openGrievance,
+  personName,
+  recordPayment,
+  typedDate,
+  typedPeriod,
+} from './fixtures';
 import { renderWith } from './helpers';
-
-const TODAY = '2026-06-30';
-
-/** `n` credited, unwithdrawn payments of the fake's people (follow-up rows). */
-function manyWaiting(fake: FakeBackend, n: number): void {
-  const people = fake.store.beneficiaries;
-  for (let i = 0; i < n; i++) {
-    fake.store.payments.push({
-      id: `p-many-${String(i).padStart(4, '0')}`, beneficiary_id: people[i % people.length].id, account_id: null,
-      channel: 'cash', period: '2026-05', amount_vnd: 500_000, status: 'credited', scheduled_on: '2026-05-05',
-      credited_on: '2026-05-10', failure_reason: '', withdrawn_vnd: 0, withdrawals: [],
-    });
-  }
-}
+import { startRust } from './rust';
 
 describe('long lists', () => {
   it('follow-up: draws 100 rows, adds 100 per click, and starts over on a new filter', async () => {
     const user = userEvent.setup();
-    const fake = new FakeBackend({ today: TODAY });
-    manyWaiting(fake, 248);
-    renderWith(FollowupPage, { onOpen: () => {} }, fake);
+    const rust = await startRust();
+    // 50 people with five credited, unwithdrawn payments each: 250 rows after 7 days; last
+    // month's were credited 8 days ago, so 200 rows after 10 days.
+    const people = await many(50, (i) => addPerson(rust, { full_name: personName(i) }));
+    await many(250, (i) => {
+      const k = 1 + (i % 5);
+      return recordPayment(rust, people[Math.floor(i / 5)].id, {
+        period: typedPeriod(monthsAgo(k)),
+        credited_on: typedDate(daysAgo(k === 1 ? 8 : 30 * k)),
+      });
+    });
+    renderWith(FollowupPage, { onOpen: () => {} }, rust);
     const rows = () => screen.getAllByTestId('followup-row');
     await waitFor(() => expect(rows()).toHaveLength(100));
-    expect(screen.getByTestId('followup-count')).toHaveTextContent('250'); // with the fake's own two
+    expect(screen.getByTestId('followup-count')).toHaveTextContent('250');
     expect(screen.getByTestId('followup-more-window')).toHaveTextContent('Đang hiện 100 trên 250 dòng');
 
     await user.click(screen.getByTestId('followup-more'));
@@ -41,42 +48,40 @@ describe('long lists', () => {
     await user.click(screen.getByTestId('followup-more'));
     await waitFor(() => expect(rows()).toHaveLength(250));
     expect(screen.queryByTestId('followup-more')).not.toBeInTheDocument();
-    expect(fake.callsTo('followup_list')).toHaveLength(1); // drawing more asks nothing again
+    expect(rust.callsTo('followup_list')).toHaveLength(1); // drawing more asks nothing again
 
     await user.clear(screen.getByTestId('followup-days'));
     await user.type(screen.getByTestId('followup-days'), '10{Enter}');
-    await waitFor(() => expect(fake.callsTo('followup_list')).toHaveLength(2));
-    await waitFor(() => expect(rows()).toHaveLength(100));
+    await waitFor(() => expect(rust.callsTo('followup_list')).toHaveLength(2));
+    expect(rust.callsTo('followup_list')[1].query).toEqual({ days: 10, ward_code: null });
+    await waitFor(() => expect(screen.getByTestId('followup-count')).toHaveTextContent('200'));
+    expect(rows()).toHaveLength(100);
+    expect(screen.getByTestId('followup-more-window')).toHaveTextContent('Đang hiện 100 trên 200 dòng');
   });
 
   it('grievances and the review queue draw 100 at a time too', async () => {
     const user = userEvent.setup();
-    const fake = new FakeBackend({ today: TODAY });
-    const person = fake.store.beneficiaries[0];
-    for (let i = 0; i < 130; i++) {
-      fake.field.openGrievance({
-        beneficiary_id: person.id, category: 'not_received', channel: 'hotline',
-        description: `Khiếu nại ${i}`, opened_on: '01/06/2026', deadline_on: '',
-      });
-    }
-    for (let i = 1; i <= 105; i++) {
-      fake.exchange.review.push({
-        id: i, kind: 'duplicate_person', entity: 'beneficiary', entity_id: `a-${i}`, other_id: `b-${i}`,
-        sides: [{ row: { full_name: 'Nguyễn Văn An' } }, { row: { full_name: 'Nguyễn Văn Ân' } }], status: 'open',
-      });
-    }
-    const page = renderWith(GrievancesPage, { onOpen: () => {} }, fake);
+    const rust = await startRust();
+    const person = await addPerson(rust);
+    await many(130, (i) => openGrievance(rust, person.id, { description: `Khiếu nại số ${i}` }));
+    const page = renderWith(GrievancesPage, { onOpen: () => {} }, rust);
     await waitFor(() => expect(screen.getAllByTestId('grievance-row')).toHaveLength(100));
     expect(screen.getByTestId('grievance-count')).toHaveTextContent('130');
     await user.click(screen.getByTestId('grievances-more'));
     await waitFor(() => expect(screen.getAllByTestId('grievance-row')).toHaveLength(130));
+    expect(screen.queryByTestId('grievances-more')).not.toBeInTheDocument();
     page.unmount();
 
-    renderWith(ReviewPage, {}, fake);
-    await waitFor(() => expect(screen.getByTestId('review-item-100')).toBeInTheDocument());
-    expect(screen.queryByTestId('review-item-101')).not.toBeInTheDocument();
+    await duplicatesFromAWard(rust, 105);
+    const queue = (await rust.direct.review_list()).map((item) => item.id);
+    expect(queue).toHaveLength(105);
+    renderWith(ReviewPage, {}, rust);
+    await waitFor(() => expect(screen.getByTestId(`review-item-${queue[99]}`)).toBeInTheDocument());
+    expect(screen.queryByTestId(`review-item-${queue[100]}`)).not.toBeInTheDocument();
+    expect(screen.getByTestId('review-more-window')).toHaveTextContent('Đang hiện 100 trên 105 dòng');
     await user.click(screen.getByTestId('review-more'));
-    expect(await screen.findByTestId('review-item-105')).toBeInTheDocument();
+    expect(await screen.findByTestId(`review-item-${queue[104]}`)).toBeInTheDocument();
     expect(screen.queryByTestId('review-more')).not.toBeInTheDocument();
+    expect(rust.callsTo('review_list')).toHaveLength(1);
   });
 });
