@@ -17,13 +17,14 @@ import { startRust, type Rust } from './rust';
 //
 // | ward  | group | channel | payments                          | time to cash |
 // |-------|-------|---------|-----------------------------------|--------------|
-// | 90001 | X     | cash    | 10 credited, none withdrawn       | no median    |
-// | 90002 | Y     | cash    | 10 credited, withdrawn on day 5   | 5 days       |
-// | 90003 | Y     | bank    | 10 credited, withdrawn on day 2   | 2 days       |
-// | 90004 | Y     | cash    | 10 failed                         | none credited|
-// | 90005 | Y     | cash    | 1 credited last month, same day   | too few (<10)|
+// | 90001 | Y     | bank    | 10 credited, withdrawn on day 2   | 2 days       |
+// | 90002 | Y     | cash    | 10 failed                         | none credited|
+// | 90003 | Y     | cash    | 1 credited last month, same day   | too few (<10)|
+// | 90004 | X     | cash    | 10 credited, none withdrawn       | no median    |
+// | 90005 | Y     | cash    | 10 credited, withdrawn on day 5   | 5 days       |
 //
-// and the 90005 person also has a bank account that never received anything (dormant).
+// (Rust lists segments by code; the page orders them worst first, which differs.)
+// and the 90003 person also has a bank account that never received anything (dormant).
 // Overall: 31 credited, 21 withdrawn; Kaplan–Meier withdrawn by day 1: 1/31, by day 3: 11/31,
 // by day 7 and 30: 21/31; median 5 days (S(2) = 20/31 > ½ ≥ S(5) = 10/31), P75 and P90 never
 // reached.
@@ -120,19 +121,19 @@ const TEN = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 async function city(): Promise<Rust> {
   const rust = await startRust();
   await Promise.all([
-    (async () => paid(rust, (await person(rust, 'Lê Văn Ánh', '90001', X)).id, TEN, { withdrawAfter: null }))(),
-    (async () => paid(rust, (await person(rust, 'Trần Văn Bảo', '90002', Y)).id, TEN, { withdrawAfter: 5 }))(),
     (async () => {
-      const c = await person(rust, 'Phạm Văn Cường', '90003', Y);
+      const c = await person(rust, 'Phạm Văn Cường', '90001', Y);
       const acc = await bankAccount(rust, c.id);
       await paid(rust, c.id, TEN, { accountId: acc.id, withdrawAfter: 2 });
     })(),
-    (async () => paid(rust, (await person(rust, 'Hoàng Văn Dũng', '90004', Y)).id, TEN, { failed: true, withdrawAfter: null }))(),
+    (async () => paid(rust, (await person(rust, 'Hoàng Văn Dũng', '90002', Y)).id, TEN, { failed: true, withdrawAfter: null }))(),
     (async () => {
-      const e = await person(rust, 'Vũ Văn Em', '90005', Y);
+      const e = await person(rust, 'Vũ Văn Em', '90003', Y);
       await bankAccount(rust, e.id);
       await paid(rust, e.id, [1], { withdrawAfter: 0 });
     })(),
+    (async () => paid(rust, (await person(rust, 'Lê Văn Ánh', '90004', X)).id, TEN, { withdrawAfter: null }))(),
+    (async () => paid(rust, (await person(rust, 'Trần Văn Bảo', '90005', Y)).id, TEN, { withdrawAfter: 5 }))(),
   ]);
   return rust;
 }
@@ -174,16 +175,16 @@ describe('dashboard', () => {
     expect(rust.callsTo('metrics').at(-1)).toEqual({ query: byWard });
     expect(rust.callsTo('time_to_cash_chart').at(-1)).toEqual({ query: { ...byWard, lang: 'vi' } });
     // No median yet (slowest), 5 days, 2 days, nothing credited, too few to judge.
-    expect(screen.getAllByTestId('segment-row').map((r) => r.dataset.key)).toEqual(['90001', '90002', '90003', '90004', '90005']);
+    expect(screen.getAllByTestId('segment-row').map((r) => r.dataset.key)).toEqual(['90004', '90005', '90001', '90002', '90003']);
     // A segment with too few payments says so instead of giving a number.
     expect(screen.getByTestId('segment-too-few')).toHaveTextContent('quá ít để đánh giá');
     expect(screen.getByTestId('segment-too-few').getAttribute('title')).toContain('10 khoản chi');
     const rows = screen.getAllByTestId('segment-row');
-    expect(rows[0]).toHaveTextContent('Phường Ba Đình');
-    expect(rows[1]).toHaveTextContent('Phường Ngọc Hà');
+    expect(rows[0]).toHaveTextContent('Phường Hoàn Kiếm');
+    expect(rows[1]).toHaveTextContent('Phường Cửa Nam');
     expect(rows[1].querySelector('[data-testid="segment-median"]')).toHaveTextContent(/^5$/);
-    expect(rows[2]).toHaveTextContent('100,0 %'); // Giảng Võ: everyone by day 3
-    expect(rows[4]).toHaveTextContent('Phường Cửa Nam');
+    expect(rows[2]).toHaveTextContent('100,0 %'); // Ba Đình: everyone by day 3
+    expect(rows[4]).toHaveTextContent('Phường Giảng Võ');
 
     // The table as CSV, with the same query, written by Rust into the export folder.
     await user.click(screen.getByTestId('segments-csv'));
@@ -193,7 +194,7 @@ describe('dashboard', () => {
     expect(saved).toMatchObject({ kind: 'table_csv', what: 'by_ward', scope: 'city' });
     expect(saved.file_path.startsWith(join(rust.dir, 'exports'))).toBe(true);
     expect(screen.getByTestId('segments-csv-path')).toHaveTextContent(saved.file_path);
-    expect(readFileSync(saved.file_path, 'utf8')).toContain('Phường Giảng Võ');
+    expect(readFileSync(saved.file_path, 'utf8')).toContain('Phường Hoàn Kiếm');
   });
 
   it('re-queries for a typed as-of date and shows its error inline', async () => {
@@ -257,15 +258,15 @@ describe('dashboard', () => {
     await waitFor(() => expect(screen.getByTestId('headline-median')).toHaveTextContent('5 ngày'));
     expect(screen.getByTestId('headline-within3')).toHaveTextContent('35,5 %');
     expect(screen.getByTestId('headline-unwithdrawn')).toHaveTextContent(/^10$/);
-    // The 90005 person's bank account never received anything.
+    // The 90003 person's bank account never received anything.
     expect(screen.getByTestId('headline-dormant')).toHaveTextContent(/^1$/);
     expect(screen.getByTestId('headline-dormant').getAttribute('title')).toContain('chưa từng nhận tiền');
-    // The three slowest wards with enough payments (90004 had nothing credited, 90005 too few).
+    // The three slowest wards with enough payments (90002 had nothing credited, 90003 too few).
     const wards = [...screen.getByTestId('worst-wards').querySelectorAll('li')].map((li) => li.textContent);
     expect(wards).toEqual([
-      'Phường Ba Đình: trung vị chưa đến một nửa đã rút',
-      'Phường Ngọc Hà: trung vị 5 ngày',
-      'Phường Giảng Võ: trung vị 2 ngày',
+      'Phường Hoàn Kiếm: trung vị chưa đến một nửa đã rút',
+      'Phường Cửa Nam: trung vị 5 ngày',
+      'Phường Ba Đình: trung vị 2 ngày',
     ]);
     const worstGroups = [...screen.getByTestId('worst-groups').querySelectorAll('li')].map((li) => li.textContent);
     expect(worstGroups).toEqual([`${name(X)}: trung vị chưa đến một nửa đã rút`, `${name(Y)}: trung vị 2 ngày`]);
@@ -287,7 +288,7 @@ describe('dashboard', () => {
     expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^31$/);
     await user.selectOptions(screen.getByTestId('filter-channel'), 'bank');
     await waitFor(() => expect(rust.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: [], filter: { channel: 'bank' } } }));
-    // Only the 90003 person was paid into a bank account: ten payments, all withdrawn on day 2.
+    // Only the 90001 person was paid into a bank account: ten payments, all withdrawn on day 2.
     await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^10$/));
     expect(screen.getByTestId('headline-unwithdrawn')).toHaveTextContent(/^0$/);
     expect(screen.getByTestId('kpi-median')).toHaveTextContent(/^2$/);
@@ -366,8 +367,10 @@ describe('monthly report', () => {
     const user = userEvent.setup();
     const rust = await startRust();
     renderWith(Dashboard, {}, rust);
+    await waitFor(() => expect(screen.getByTestId('report-xlsx')).toBeInTheDocument());
     await waitFor(() => expect(screen.getByTestId('filter-ward').querySelectorAll('option').length).toBe(6));
     await user.selectOptions(screen.getByTestId('filter-ward'), '90002');
+    await waitFor(() => expect(rust.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: [], filter: { ward: '90002' } } }));
     const cycle = monthBack(1);
     await user.type(screen.getByTestId('report-cycle'), typedPeriod(cycle));
     await user.click(screen.getByTestId('report-xlsx'));
