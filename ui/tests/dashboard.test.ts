@@ -1,199 +1,380 @@
 import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import Dashboard from '../src/components/Dashboard.svelte';
-import { FakeBackend } from '../src/lib/fake-backend';
 import { setLang } from '../src/lib/locale.svelte';
-import { indicators } from '../src/lib/fake-indicators';
-import type { ChartQuery, Metrics, MetricsQuery, MetricsReport, Segment } from '../src/lib/types';
+import { sortWorstFirst } from '../src/lib/segments';
+import type { ChartQuery, MetricsQuery, PanelsQuery, ReportQuery, Segment } from '../src/lib/types';
 import { renderApp, renderWith } from './helpers';
+import { startRust, type Rust } from './rust';
 
-function metrics(over: Partial<Metrics> & { median?: number | null }): Metrics {
-  const { median = 3, ...rest } = over;
-  return {
-    credited: 120,
-    withdrawn: 90,
-    unwithdrawn: 30,
-    time_to_cash_days: { median, p75: 8, p90: null },
-    withdrawn_by_day: { '1': 0.25, '3': 0.455, '7': 0.7, '30': 0.75 },
-    curve: [],
-    ...rest,
-  };
+// ---------- a small city, built through the real commands ----------
+//
+// One person per sample ward, each paid monthly for the ten months before this one (credited on
+// the 5th), so every figure below can be checked by hand:
+//
+// | ward  | group | channel | payments                          | time to cash |
+// |-------|-------|---------|-----------------------------------|--------------|
+// | 90001 | Y     | bank    | 10 credited, withdrawn on day 2   | 2 days       |
+// | 90002 | Y     | cash    | 10 failed                         | none credited|
+// | 90003 | Y     | cash    | 1 credited last month, same day   | too few (<10)|
+// | 90004 | X     | cash    | 10 credited, none withdrawn       | no median    |
+// | 90005 | Y     | cash    | 10 credited, withdrawn on day 5   | 5 days       |
+//
+// (Rust lists segments by code; the page orders them worst first, which differs.)
+// and the 90003 person also has a bank account that never received anything (dormant).
+// Overall: 31 credited, 21 withdrawn; Kaplan–Meier withdrawn by day 1: 1/31, by day 3: 11/31,
+// by day 7 and 30: 21/31; median 5 days (S(2) = 20/31 > ½ ≥ S(5) = 10/31), P75 and P90 never
+// reached.
+
+const X = 'cao_tuoi_ngheo_80';
+const Y = 'cao_tuoi_80_khong_luong';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+/** Day `day` of the month `back` months before this one. */
+const monthBack = (back: number, day = 5) => {
+  const now = new Date();
+  return new Date(now.getFullYear(), now.getMonth() - back, day);
+};
+const plusDays = (d: Date, n: number) => new Date(d.getFullYear(), d.getMonth(), d.getDate() + n);
+/** As typed: dd/mm/yyyy. */
+const typed = (d: Date) => `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
+/** As typed: mm/yyyy. */
+const typedPeriod = (d: Date) => `${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
+/** As stored: yyyy-mm. */
+const periodKey = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}`;
+
+let serial = 0;
+async function person(rust: Rust, name: string, ward: string, group: string) {
+  serial += 1;
+  return rust.direct.add_beneficiary({
+    input: {
+      full_name: name,
+      birth_date: '1940',
+      sex: 'male',
+      id_number: `001040${String(serial).padStart(6, '0')}`,
+      id_override_reason: '',
+      ward_code: ward,
+      residential_group: '',
+      phone: '',
+      group_code: group,
+      disability: 'none',
+      needs: { lives_alone: false, limited_mobility: false, vision_hearing: false, no_smartphone: false, bedridden: false },
+      authorised_name: '',
+      authorised_id_number: '',
+      authorised_relation: '',
+      duplicate_reason: '',
+    },
+  });
 }
 
-const seg = (key: string, label: string, m: Partial<Metrics> & { median?: number | null }): Segment => ({
-  key,
-  keys: [key],
-  label,
-  size: m.credited ?? 120,
-  too_few: false,
-  ...indicators(metrics(m), [], [], ''),
-});
+async function bankAccount(rust: Rust, beneficiaryId: string) {
+  const opened = typed(monthBack(12));
+  const input = { beneficiary_id: beneficiaryId, channel: 'bank', provider_code: '970405', account_number: '0123456789', requested_on: opened, opened_on: opened, assisted: false };
+  return rust.direct.open_account({ input });
+}
 
-/** A fake whose `metrics` answers canned figures (and records the queries). */
-class CannedMetrics extends FakeBackend {
-  override metrics(args: { query: MetricsQuery }): Promise<MetricsReport> {
-    this.calls.push({ cmd: 'metrics', args: structuredClone(args) });
-    const report: MetricsReport = {
-      as_of: '2026-06-30',
-      min_segment_payments: 10,
-      by: args.query.by,
-      worst_wards: [{ key: '00004', label: 'Phường Trúc Bạch', median_days: 9, withdrawn_by_day_3: 0.2, credited: 40 }],
-      worst_groups: [{ key: 'g', label: 'Người cao tuổi', median_days: null, withdrawn_by_day_3: 0.1, credited: 30 }],
-      ...indicators(metrics({}), [], [], ''),
-    };
-    report.dormant_accounts = { opened: 50, dormant: 7, never_received: 5, never_paid_out: 2, share: 0.14 };
-    if (args.query.by[0] === 'ward') {
-      report.segments = [
-        seg('00001', 'Phường Phúc Xá', { median: 2 }),
-        seg('00004', 'Phường Trúc Bạch', { median: null, credited: 10 }),
-        seg('00006', 'Phường Vĩnh Phúc', { median: 5 }),
-        seg('00008', 'Phường Mới', { median: null, credited: 0 }),
-        { key: '00009', keys: ['00009'], label: 'Phường Nhỏ', size: 3, too_few: true },
-      ];
+/** One payment per month `months` (months back), credited on the 5th (or failed), withdrawn
+ * in full `withdrawAfter` days later (null: not withdrawn). */
+async function paid(
+  rust: Rust,
+  beneficiaryId: string,
+  months: number[],
+  o: { accountId?: string; failed?: boolean; withdrawAfter: number | null },
+) {
+  for (const back of months) {
+    const credited = monthBack(back);
+    const p = await rust.direct.record_payment({
+      input: {
+        beneficiary_id: beneficiaryId,
+        account_id: o.accountId ?? null,
+        period: typedPeriod(credited),
+        amount: '',
+        status: o.failed ? 'failed' : 'credited',
+        credited_on: o.failed ? '' : typed(credited),
+        failure_reason: o.failed ? 'Sai số tài khoản' : '',
+      },
+    });
+    if (o.withdrawAfter !== null) {
+      await rust.direct.record_withdrawal({
+        input: {
+          payment_id: p.id,
+          withdrawn_on: typed(plusDays(credited, o.withdrawAfter)),
+          amount: String(p.amount_vnd),
+          place: 'atm',
+          travel_minutes: '',
+          travel_cost: '',
+          waiting_minutes: '',
+          assisted: false,
+          problems: [],
+        },
+      });
     }
-    return Promise.resolve(report);
   }
 }
 
+const TEN = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+/** The city of the table above, on a fresh server. */
+async function city(): Promise<Rust> {
+  const rust = await startRust();
+  await Promise.all([
+    (async () => {
+      const c = await person(rust, 'Phạm Văn Cường', '90001', Y);
+      const acc = await bankAccount(rust, c.id);
+      await paid(rust, c.id, TEN, { accountId: acc.id, withdrawAfter: 2 });
+    })(),
+    (async () => paid(rust, (await person(rust, 'Hoàng Văn Dũng', '90002', Y)).id, TEN, { failed: true, withdrawAfter: null }))(),
+    (async () => {
+      const e = await person(rust, 'Vũ Văn Em', '90003', Y);
+      await bankAccount(rust, e.id);
+      await paid(rust, e.id, [1], { withdrawAfter: 0 });
+    })(),
+    (async () => paid(rust, (await person(rust, 'Lê Văn Ánh', '90004', X)).id, TEN, { withdrawAfter: null }))(),
+    (async () => paid(rust, (await person(rust, 'Trần Văn Bảo', '90005', Y)).id, TEN, { withdrawAfter: 5 }))(),
+  ]);
+  return rust;
+}
+
+const overall: MetricsQuery = { as_of: null, by: [], filter: {} };
+
 describe('dashboard', () => {
   it('renders the KPIs and the withdrawn-by-day shares from the metrics', async () => {
-    const fake = new CannedMetrics();
-    renderWith(Dashboard, {}, fake);
-    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^120$/));
-    expect(screen.getByTestId('kpi-withdrawn')).toHaveTextContent(/^90$/);
-    expect(screen.getByTestId('kpi-unwithdrawn')).toHaveTextContent(/^30$/);
-    expect(screen.getByTestId('kpi-median')).toHaveTextContent(/^3$/);
-    expect(screen.getByTestId('kpi-p75')).toHaveTextContent(/^8$/);
+    const rust = await city();
+    renderWith(Dashboard, {}, rust);
+    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^31$/));
+    expect(screen.getByTestId('kpi-withdrawn')).toHaveTextContent(/^21$/);
+    expect(screen.getByTestId('kpi-unwithdrawn')).toHaveTextContent(/^10$/);
+    expect(screen.getByTestId('kpi-median')).toHaveTextContent(/^5$/);
+    expect(screen.getByTestId('kpi-p75')).toHaveTextContent(/^—$/);
     expect(screen.getByTestId('kpi-p90')).toHaveTextContent(/^—$/);
-    expect(screen.getByTestId('wbd-1')).toHaveTextContent('25,0 %');
-    expect(screen.getByTestId('wbd-3')).toHaveTextContent('45,5 %');
-    expect(screen.getByTestId('wbd-7')).toHaveTextContent('70,0 %');
-    expect(screen.getByTestId('wbd-30')).toHaveTextContent('75,0 %');
+    expect(screen.getByTestId('wbd-1')).toHaveTextContent('3,2 %');
+    expect(screen.getByTestId('wbd-3')).toHaveTextContent('35,5 %');
+    expect(screen.getByTestId('wbd-7')).toHaveTextContent('67,7 %');
+    expect(screen.getByTestId('wbd-30')).toHaveTextContent('67,7 %');
     expect(screen.getByTestId('kpi-median').getAttribute('title')).toContain('Kaplan–Meier');
     expect(screen.getByTestId('wbd-7').getAttribute('title')).toContain('7 ngày');
     expect(screen.getByText('Đã rút trong 7 ngày')).toBeInTheDocument();
     // The chart is Rust's SVG, inserted as markup.
     await waitFor(() => expect(screen.getByTestId('ttc-chart').querySelector('svg')).not.toBeNull());
-    expect(fake.callsTo('metrics')).toEqual([{ query: { as_of: null, by: [], filter: {} } }]);
-    expect(fake.callsTo('time_to_cash_chart')).toEqual([{ query: { as_of: null, by: [], filter: {}, lang: 'vi' } } satisfies { query: ChartQuery }]);
+    expect(rust.callsTo('metrics')).toEqual([{ query: overall }]);
+    expect(rust.callsTo('time_to_cash_chart')).toEqual([{ query: { ...overall, lang: 'vi' } satisfies ChartQuery }]);
     expect(screen.queryAllByTestId('segment-row')).toHaveLength(0);
   });
 
-  it('re-queries when "by" changes and lists segments worst first', async () => {
+  it('re-queries when "by" changes and lists segments worst first, then exports them as CSV', async () => {
     const user = userEvent.setup();
-    const fake = new CannedMetrics();
-    renderWith(Dashboard, {}, fake);
-    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent('120'));
+    const rust = await city();
+    renderWith(Dashboard, {}, rust);
+    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent('31'));
     await user.selectOptions(screen.getByTestId('by'), 'ward');
     await waitFor(() => expect(screen.getAllByTestId('segment-row')).toHaveLength(5));
-    expect(fake.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: ['ward'], filter: {} } });
-    expect(fake.callsTo('time_to_cash_chart').at(-1)).toEqual({ query: { as_of: null, by: ['ward'], filter: {}, lang: 'vi' } });
-    expect(screen.getAllByTestId('segment-row').map((r) => r.dataset.key)).toEqual(['00004', '00006', '00001', '00008', '00009']);
+    const byWard: MetricsQuery = { as_of: null, by: ['ward'], filter: {} };
+    expect(rust.callsTo('metrics').at(-1)).toEqual({ query: byWard });
+    expect(rust.callsTo('time_to_cash_chart').at(-1)).toEqual({ query: { ...byWard, lang: 'vi' } });
+    // No median yet (slowest), 5 days, 2 days, nothing credited, too few to judge.
+    expect(screen.getAllByTestId('segment-row').map((r) => r.dataset.key)).toEqual(['90004', '90005', '90001', '90002', '90003']);
     // A segment with too few payments says so instead of giving a number.
     expect(screen.getByTestId('segment-too-few')).toHaveTextContent('quá ít để đánh giá');
     expect(screen.getByTestId('segment-too-few').getAttribute('title')).toContain('10 khoản chi');
-    expect(screen.getAllByTestId('segment-row')[0]).toHaveTextContent('Phường Trúc Bạch');
-    expect(screen.getAllByTestId('segment-row')[1]).toHaveTextContent('45,5 %');
-    // The table as CSV, with the same query.
+    const rows = screen.getAllByTestId('segment-row');
+    expect(rows[0]).toHaveTextContent('Phường Hoàn Kiếm');
+    expect(rows[1]).toHaveTextContent('Phường Cửa Nam');
+    expect(rows[1].querySelector('[data-testid="segment-median"]')).toHaveTextContent(/^5$/);
+    expect(rows[2]).toHaveTextContent('100,0 %'); // Ba Đình: everyone by day 3
+    expect(rows[4]).toHaveTextContent('Phường Giảng Võ');
+
+    // The table as CSV, with the same query, written by Rust into the export folder.
     await user.click(screen.getByTestId('segments-csv'));
-    await waitFor(() => expect(screen.getByTestId('segments-csv-path')).toHaveTextContent('chi-so-by_ward.csv'));
-    expect(fake.callsTo('export_table_csv')).toEqual([{ query: { as_of: null, by: ['ward'], filter: {} } }]);
+    await waitFor(() => expect(screen.getByTestId('segments-csv-path')).toHaveTextContent(/chi-so-by_ward-\d{8}-\d{6}\.csv/));
+    expect(rust.callsTo('export_table_csv')).toEqual([{ query: byWard }]);
+    const [saved] = await rust.direct.list_exports();
+    expect(saved).toMatchObject({ kind: 'table_csv', what: 'by_ward', scope: 'city' });
+    expect(saved.file_path.startsWith(join(rust.dir, 'exports'))).toBe(true);
+    expect(screen.getByTestId('segments-csv-path')).toHaveTextContent(saved.file_path);
+    expect(readFileSync(saved.file_path, 'utf8')).toContain('Phường Hoàn Kiếm');
   });
 
   it('re-queries for a typed as-of date and shows its error inline', async () => {
     const user = userEvent.setup();
-    const fake = new FakeBackend({ today: '2026-06-30' });
-    renderWith(Dashboard, {}, fake);
-    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^4$/));
-    await user.type(screen.getByTestId('as-of'), '31/01/2026');
-    await waitFor(() => expect(fake.callsTo('metrics').at(-1)).toEqual({ query: { as_of: '31/01/2026', by: [], filter: {} } }));
-    // As of 31/01/2026 only January's two payments were credited, both withdrawn.
-    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^2$/));
-    expect(screen.getByTestId('kpi-unwithdrawn')).toHaveTextContent(/^0$/);
-    expect(screen.getByTestId('kpi-median')).toHaveTextContent(/^0$/);
+    const rust = await city();
+    renderWith(Dashboard, {}, rust);
+    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^31$/));
+    // As of the last day of the first month only that month's three credited payments count:
+    // two were withdrawn (day 2 and day 5), one not.
+    const first = monthBack(10);
+    const asOf = typed(new Date(first.getFullYear(), first.getMonth() + 1, 0));
+    await user.type(screen.getByTestId('as-of'), asOf);
+    await waitFor(() => expect(rust.callsTo('metrics').at(-1)).toEqual({ query: { as_of: asOf, by: [], filter: {} } }));
+    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^3$/));
+    expect(screen.getByTestId('kpi-withdrawn')).toHaveTextContent(/^2$/);
+    expect(screen.getByTestId('kpi-unwithdrawn')).toHaveTextContent(/^1$/);
+    expect(screen.getByTestId('kpi-median')).toHaveTextContent(/^5$/);
 
     await user.clear(screen.getByTestId('as-of'));
     await user.type(screen.getByTestId('as-of'), '31/02/2026{Enter}');
+    // Rust's `date.invalid` on `as_of`, translated.
     expect(await screen.findByTestId('error-as_of')).toHaveTextContent('Ngày không hợp lệ (dd/mm/yyyy)');
+    expect(rust.callsTo('metrics').at(-1)).toEqual({ query: { as_of: '31/02/2026', by: [], filter: {} } });
   });
 
   it('translates the segment codes and follows the language', async () => {
     const user = userEvent.setup();
-    const fake = new FakeBackend({ today: '2026-06-30' });
-    renderWith(Dashboard, {}, fake);
-    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent('4'));
+    const rust = await city();
+    renderWith(Dashboard, {}, rust);
+    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent('31'));
     await user.selectOptions(screen.getByTestId('by'), 'channel');
     await waitFor(() => expect(screen.getAllByTestId('segment-row')).toHaveLength(2));
     expect(screen.getAllByTestId('segment-row').map((r) => r.querySelector('th')?.textContent).sort()).toEqual(
       ['Tiền mặt', 'Tài khoản ngân hàng'].sort(),
     );
     setLang('en');
-    await waitFor(() => expect(fake.callsTo('time_to_cash_chart').at(-1)).toEqual({ query: { as_of: null, by: ['channel'], filter: {}, lang: 'en' } }));
-    await waitFor(() => expect(screen.getAllByText('Bank account').length).toBeGreaterThan(0));
-    expect(screen.getByTestId('wbd-30').textContent).toMatch(/^\d+\.\d%$/);
+    await waitFor(() =>
+      expect(rust.callsTo('time_to_cash_chart').at(-1)).toEqual({ query: { as_of: null, by: ['channel'], filter: {}, lang: 'en' } }),
+    );
+    expect(rust.callsTo('indicator_panels').at(-1)).toEqual({ query: { as_of: null, filter: {}, lang: 'en' } });
+    const labels = () => screen.getAllByTestId('segment-row').map((r) => r.querySelector('th')?.textContent);
+    await waitFor(() => expect(labels().sort()).toEqual(['Bank account', 'Cash']));
+    expect(screen.getByTestId('wbd-30')).toHaveTextContent(/^67\.7%$/);
   });
 
   it('is reached from the header and refreshes on entering', async () => {
-    const { fake } = await renderApp();
+    const { rust } = await renderApp();
     await fireEvent.click(screen.getByTestId('nav-dashboard'));
-    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toBeInTheDocument());
+    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^0$/));
+    expect(screen.getByText('Chưa có khoản chi trả nào được chuyển tính đến ngày này.')).toBeInTheDocument();
     await fireEvent.click(screen.getByTestId('nav-beneficiaries'));
     await fireEvent.click(screen.getByTestId('nav-dashboard'));
-    await waitFor(() => expect(fake.callsTo('metrics')).toHaveLength(2));
+    await waitFor(() => expect(rust.callsTo('metrics')).toHaveLength(2));
   });
 
-  it('shows the headline figures first and names the slowest ward and group', async () => {
-    const fake = new CannedMetrics();
-    renderWith(Dashboard, {}, fake);
-    await waitFor(() => expect(screen.getByTestId('headline-median')).toHaveTextContent('3 ngày'));
-    expect(screen.getByTestId('headline-within3')).toHaveTextContent('45,5 %');
-    expect(screen.getByTestId('headline-unwithdrawn')).toHaveTextContent(/^30$/);
-    expect(screen.getByTestId('headline-dormant')).toHaveTextContent(/^7$/);
+  it('shows the headline figures first and names the slowest wards and groups', async () => {
+    const rust = await city();
+    const groups = await rust.direct.list_groups();
+    const name = (code: string) => groups.find((g) => g.code === code)!.name_vi;
+    renderWith(Dashboard, {}, rust);
+    await waitFor(() => expect(screen.getByTestId('headline-median')).toHaveTextContent('5 ngày'));
+    expect(screen.getByTestId('headline-within3')).toHaveTextContent('35,5 %');
+    expect(screen.getByTestId('headline-unwithdrawn')).toHaveTextContent(/^10$/);
+    // The 90003 person's bank account never received anything.
+    expect(screen.getByTestId('headline-dormant')).toHaveTextContent(/^1$/);
     expect(screen.getByTestId('headline-dormant').getAttribute('title')).toContain('chưa từng nhận tiền');
-    expect(screen.getByTestId('worst-wards')).toHaveTextContent('Phường Trúc Bạch: trung vị 9 ngày');
-    expect(screen.getByTestId('worst-groups')).toHaveTextContent('Người cao tuổi: trung vị chưa đến một nửa đã rút');
+    // The three slowest wards with enough payments (90002 had nothing credited, 90003 too few).
+    const wards = [...screen.getByTestId('worst-wards').querySelectorAll('li')].map((li) => li.textContent);
+    expect(wards).toEqual([
+      'Phường Hoàn Kiếm: trung vị chưa đến một nửa đã rút',
+      'Phường Cửa Nam: trung vị 5 ngày',
+      'Phường Ba Đình: trung vị 2 ngày',
+    ]);
+    const worstGroups = [...screen.getByTestId('worst-groups').querySelectorAll('li')].map((li) => li.textContent);
+    expect(worstGroups).toEqual([`${name(X)}: trung vị chưa đến một nửa đã rút`, `${name(Y)}: trung vị 2 ngày`]);
     expect(screen.getByTestId('ind-on_time').getAttribute('title')).toContain('đúng hoặc trước ngày');
     // The other charts come from Rust as SVG, one panel each.
     await waitFor(() => expect(screen.getByTestId('panel-heat').querySelector('svg')).not.toBeNull());
-    expect(screen.getByTestId('panel-ward-bars')).toHaveTextContent('ward_bars');
-    expect(fake.callsTo('indicator_panels')).toEqual([{ query: { as_of: null, filter: {}, lang: 'vi' } }]);
+    for (const panel of ['panel-ward-bars', 'panel-trend', 'panel-convenience']) {
+      expect(screen.getByTestId(panel).querySelector('svg')).not.toBeNull();
+    }
+    expect(screen.getByTestId('panel-ward-bars')).toHaveTextContent('Phường Ba Đình');
+    expect(rust.callsTo('indicator_panels')).toEqual([{ query: { as_of: null, filter: {}, lang: 'vi' } satisfies PanelsQuery }]);
   });
 
-  it('a filter re-queries and changes the figures', async () => {
+  it('a filter re-queries and changes the figures; a bad month is shown on its field', async () => {
     const user = userEvent.setup();
-    const fake = new FakeBackend({ today: '2026-06-30' });
-    renderWith(Dashboard, {}, fake);
-    await waitFor(() => expect(screen.getByTestId('headline-unwithdrawn')).toHaveTextContent(/^1$/));
-    expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^4$/);
-    await user.selectOptions(screen.getByTestId('filter-channel'), 'cash');
-    await waitFor(() => expect(fake.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: [], filter: { channel: 'cash' } } }));
-    await waitFor(() => expect(screen.getByTestId('kpi-credited')).not.toHaveTextContent(/^4$/));
+    const rust = await city();
+    renderWith(Dashboard, {}, rust);
+    await waitFor(() => expect(screen.getByTestId('headline-unwithdrawn')).toHaveTextContent(/^10$/));
+    expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^31$/);
+    await user.selectOptions(screen.getByTestId('filter-channel'), 'bank');
+    await waitFor(() => expect(rust.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: [], filter: { channel: 'bank' } } }));
+    // Only the 90001 person was paid into a bank account: ten payments, all withdrawn on day 2.
+    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^10$/));
+    expect(screen.getByTestId('headline-unwithdrawn')).toHaveTextContent(/^0$/);
+    expect(screen.getByTestId('kpi-median')).toHaveTextContent(/^2$/);
     await user.type(screen.getByTestId('filter-from'), '13/2026');
     await fireEvent.change(screen.getByTestId('filter-from'));
-    expect(await screen.findByTestId('error-from')).toBeInTheDocument();
+    // Rust's `period.invalid` on `from`.
+    expect(await screen.findByTestId('error-from')).toHaveTextContent('Kỳ chi trả không hợp lệ (mm/yyyy)');
+    expect(rust.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: [], filter: { channel: 'bank', from: '13/2026' } } });
+  });
+});
+
+describe('worst-first order of the segment table', () => {
+  // `sortWorstFirst` is the UI's own rule (segments.ts); Rust gives the segments in code order.
+  // Ties the city above cannot show: same median, then the lower share by day 7 first, then
+  // the higher P90, then the label; too-few segments last by label.
+  const judged = (key: string, median: number | null, by7: number | null, p90: number | null, credited = 20): Segment =>
+    ({
+      key,
+      keys: [key],
+      label: key,
+      size: credited,
+      too_few: false,
+      credited,
+      time_to_cash_days: { median, p75: null, p90 },
+      withdrawn_by_day: { '1': null, '3': null, '7': by7, '30': null },
+    }) as unknown as Segment;
+  const tooFew = (key: string): Segment => ({ key, keys: [key], label: key, size: 3, too_few: true });
+
+  it('breaks ties by day 7, then P90, then label', () => {
+    const order = sortWorstFirst([
+      tooFew('z'),
+      tooFew('y'),
+      judged('none', null, null, null, 0),
+      judged('b', 4, 0.5, 9),
+      judged('a', 4, 0.5, 9),
+      judged('p90-high', 4, 0.5, 12),
+      judged('p90-unknown', 4, 0.5, null),
+      judged('slow7', 4, 0.2, 9),
+      judged('no-median', null, 0.1, null),
+      judged('fast', 1, 0.9, 3),
+    ]).map((s) => s.key);
+    expect(order).toEqual(['no-median', 'slow7', 'p90-unknown', 'p90-high', 'a', 'b', 'fast', 'none', 'y', 'z']);
   });
 });
 
 describe('monthly report', () => {
-  it('exports the XLSX for the filtered ward, shows the path and lists the export', async () => {
+  it('exports the XLSX for the cycle, shows the path, lists the export and records a print', async () => {
     const user = userEvent.setup();
-    const fake = new FakeBackend({ today: '2026-06-30' });
-    renderWith(Dashboard, {}, fake);
+    const rust = await startRust();
+    renderWith(Dashboard, {}, rust);
     await waitFor(() => expect(screen.getByTestId('report-xlsx')).toBeInTheDocument());
     await user.click(screen.getByTestId('report-xlsx'));
-    expect(await screen.findByTestId('error-cycle')).toBeInTheDocument();
-    await user.type(screen.getByTestId('report-cycle'), '05/2026');
+    // Rust's `required` on `cycle`.
+    expect(await screen.findByTestId('error-cycle')).toHaveTextContent('Bắt buộc nhập');
+    const cycle = monthBack(1);
+    await user.type(screen.getByTestId('report-cycle'), typedPeriod(cycle));
     await user.click(screen.getByTestId('report-xlsx'));
-    await waitFor(() => expect(screen.getByTestId('report-path')).toHaveTextContent('bao-cao-city-2026-05.xlsx'));
-    expect(fake.callsTo('monthly_report').at(-1)).toEqual({ query: { cycle: '05/2026', ward: null, as_of: null } });
-    await waitFor(() => expect(screen.getByTestId('exports')).toHaveTextContent('city 2026-05'));
+    const file = `bao-cao-city-${periodKey(cycle)}.xlsx`;
+    await waitFor(() => expect(screen.getByTestId('report-path')).toHaveTextContent(file));
+    expect(screen.queryByTestId('error-cycle')).toBeNull();
+    expect(rust.callsTo('monthly_report').at(-1)).toEqual({ query: { cycle: typedPeriod(cycle), ward: null, as_of: null } satisfies ReportQuery });
+    expect(existsSync(join(rust.dir, 'exports', file))).toBe(true);
+    await waitFor(() => expect(screen.getByTestId('exports')).toHaveTextContent(`admin · city ${periodKey(cycle)}`));
 
     // Printing is recorded too, then the print dialog opens.
     const printed = vi.spyOn(window, 'print').mockImplementation(() => {});
     await user.click(screen.getByTestId('report-print'));
     await waitFor(() => expect(printed).toHaveBeenCalledTimes(1));
-    expect(fake.exports[0]).toMatchObject({ kind: 'monthly_report_print', scope: 'city', period: '2026-05' });
+    expect(rust.callsTo('record_print')).toEqual([{ query: { cycle: typedPeriod(cycle), ward: null } }]);
+    const [latest] = await rust.direct.list_exports();
+    expect(latest).toMatchObject({ kind: 'monthly_report_print', scope: 'city', period: periodKey(cycle), file_path: '' });
     printed.mockRestore();
+  });
+
+  it('reports the ward chosen in the filter', async () => {
+    const user = userEvent.setup();
+    const rust = await startRust();
+    renderWith(Dashboard, {}, rust);
+    await waitFor(() => expect(screen.getByTestId('report-xlsx')).toBeInTheDocument());
+    await waitFor(() => expect(screen.getByTestId('filter-ward').querySelectorAll('option').length).toBe(6));
+    await user.selectOptions(screen.getByTestId('filter-ward'), '90002');
+    await waitFor(() => expect(rust.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: [], filter: { ward: '90002' } } }));
+    const cycle = monthBack(1);
+    await user.type(screen.getByTestId('report-cycle'), typedPeriod(cycle));
+    await user.click(screen.getByTestId('report-xlsx'));
+    await waitFor(() => expect(screen.getByTestId('report-path')).toHaveTextContent(`bao-cao-90002-${periodKey(cycle)}.xlsx`));
+    expect(rust.callsTo('monthly_report').at(-1)).toEqual({ query: { cycle: typedPeriod(cycle), ward: '90002', as_of: null } });
   });
 });
