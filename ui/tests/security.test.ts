@@ -230,14 +230,13 @@ describe("a person's data", () => {
     await renderApp(rust);
     window.location.hash = `#/beneficiaries/${an.id}`;
     const number = await screen.findByTestId('account-number', {}, { timeout: 5000 });
-    expect(number.textContent).toMatch(/^•+ ?\d{4}$/);
+    expect(number).toHaveTextContent(`•••• ${an.number.slice(-4)}`);
     expect(number.textContent).not.toContain(an.number);
-    expect(number.textContent?.endsWith(an.number.slice(-4))).toBe(true);
     await user.click(screen.getByTestId('reveal-account'));
     await waitFor(() => expect(screen.getByTestId('account-number')).toHaveTextContent(an.number));
     expect(rust.callsTo('reveal_account_number')).toHaveLength(1);
-    const audit = await rust.direct.audit_log({ query: {} });
-    expect(audit.entries.some((e) => e.action.includes('reveal'))).toBe(true);
+    const audit = await rust.direct.audit_log({ query: { offset: 0 } });
+    expect(audit.entries.map((e) => e.action)).toContain('reveal.account_number');
 
     expect(screen.getByTestId('legal-basis')).toHaveTextContent('Chưa ghi cơ sở pháp lý');
     await user.click(screen.getByTestId('legal-basis-edit'));
