@@ -436,7 +436,16 @@ impl AppState {
         if let Some((_, Some(until))) = inner.cold_failures.get(username)
             && *until > Instant::now()
         {
-            return Err(denied("auth.locked", "too many failed attempts: wait and try again"));
+            // With its end in local time, as the database's lock says it (docs/IPC.md: {until}).
+            let left = chrono::Duration::from_std(*until - Instant::now()).unwrap_or_default();
+            let local = (chrono::Local::now() + left).format("%H:%M %d/%m/%Y").to_string();
+            return Err(ansinh_core::AppError::Access(ansinh_core::FieldError {
+                code: "auth.locked".into(),
+                message: format!("account locked until {local}"),
+                field: None,
+                row: None,
+                params: [("until".to_string(), local)].into(),
+            }));
         }
         Ok(())
     }

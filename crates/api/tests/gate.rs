@@ -85,12 +85,20 @@ async fn signing_out_and_the_idle_lock_close_the_database_and_drop_the_key() {
     let lan = a.store.list_users().await.unwrap().into_iter().find(|u| u.username == "lan").unwrap();
     drop(a);
     state.logout().await.unwrap();
+    let before = chrono::Local::now();
     for _ in 0..ansinh_core::auth::FREE_ATTEMPTS {
         // Wrong passwords fail at the keyring (counted in memory, nothing opened).
         assert!(state.login("lan", "wrong password!").await.is_err());
         assert!(!state.is_unlocked());
     }
-    assert_eq!(state.login("lan", OFFICER_PW).await.unwrap_err().code(), "auth.locked");
+    let locked = state.login("lan", OFFICER_PW).await.unwrap_err();
+    assert_eq!(locked.code(), "auth.locked");
+    // With its end (local time, one minute after the fifth failure), as docs/IPC.md says.
+    let wire = serde_json::to_value(&locked).unwrap();
+    let until = wire["params"]["until"].as_str().expect("auth.locked {until}").to_string();
+    let minute_after =
+        |t: chrono::DateTime<chrono::Local>| (t + chrono::Duration::minutes(1)).format("%H:%M %d/%m/%Y").to_string();
+    assert!([minute_after(before), minute_after(chrono::Local::now())].contains(&until), "{until}");
     assert!(!state.is_unlocked());
     state.close().await;
     // After a restart (no memory of the failures) the right password opens the keyring, the
