@@ -6,6 +6,7 @@
 //! `src-tauri/capabilities/default.json`.
 
 use crate::state::{AppState, require};
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::Permission;
 use ansinh_core::duplicates::DuplicateKey;
 use ansinh_core::inputs::{AccountInput, BeneficiaryInput, PaymentInput, WithdrawalInput};
@@ -59,7 +60,7 @@ pub async fn app_info(state: State<'_, AppState>) -> Cmd<AppInfo> {
 pub async fn set_language(state: State<'_, AppState>, lang: String) -> Cmd<()> {
     let a = require(&state, Permission::Signed)?;
     if !matches!(lang.as_str(), "vi" | "en") {
-        return Err(AppError::field("lang", "status.invalid", "language must be vi or en"));
+        return Err(AppError::field("lang", ErrorCode::StatusInvalid, "language must be vi or en"));
     }
     Ok(a.store.set_setting(LANG_KEY, &lang).await?)
 }

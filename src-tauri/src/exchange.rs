@@ -5,6 +5,7 @@
 use crate::imports::PickedFile;
 use crate::state::{AppState, require};
 use ansinh_core::AppError;
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::Permission;
 use ansinh_exchange::{DeviceKeys, ImportOutcome, Manifest, PublicKeys, parse_recipient};
 use ansinh_files::sanitise::file_name_part;
@@ -123,7 +124,8 @@ pub async fn exchange_register_device(
     ward: String,
 ) -> Cmd<DeviceView> {
     let a = require(&state, Permission::Administer)?;
-    let role = DeviceRole::parse(&role).ok_or_else(|| AppError::field("role", "status.invalid", "city or ward"))?;
+    let role =
+        DeviceRole::parse(&role).ok_or_else(|| AppError::field("role", ErrorCode::StatusInvalid, "city or ward"))?;
     Ok(PublicKeys::parse(&key)?.enroll(&a.store, &name, role, &ward).await?)
 }
 

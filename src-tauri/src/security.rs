@@ -4,6 +4,7 @@
 
 use crate::state::{Access, AppState, AuthStatus, IDLE_KEY, require, unauthenticated};
 use ansinh_core::AppError;
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::{self, Permission, Role};
 use ansinh_core::privacy::{LegalBasis, LegalBasisRecord};
 use ansinh_files::person::PersonData;
@@ -184,7 +185,7 @@ pub async fn audit_log(state: State<'_, AppState>, query: AuditQuery) -> Cmd<Aud
 pub async fn set_idle_minutes(state: State<'_, AppState>, minutes: i64) -> Cmd<()> {
     let a = require(&state, Permission::Administer)?;
     if !(1..=240).contains(&minutes) {
-        return Err(AppError::field("minutes", "number.invalid", "1 to 240 minutes"));
+        return Err(AppError::field("minutes", ErrorCode::NumberInvalid, "1 to 240 minutes"));
     }
     Ok(a.store.set_setting(IDLE_KEY, &minutes.to_string()).await?)
 }
@@ -220,7 +221,7 @@ pub async fn set_legal_basis(state: State<'_, AppState>, input: LegalBasisInput)
     a.check_person(&input.beneficiary_id).await?;
     let basis = LegalBasis::parse(&input.basis)?;
     if basis == LegalBasis::Consent && input.note.trim().is_empty() {
-        return Err(AppError::field("note", "required", "say who consented and how (form number)"));
+        return Err(AppError::field("note", ErrorCode::Required, "say who consented and how (form number)"));
     }
     Ok(a.store.set_legal_basis(&input.beneficiary_id, basis, &input.note).await?)
 }
@@ -278,7 +279,7 @@ pub async fn restore_backup(state: State<'_, AppState>, path: String) -> Cmd<()>
     let a = require(&state, Permission::Administer)?;
     let listed = ansinh_store::list_backups(&state.backup_dir)?.iter().any(|b| b.path == path);
     if !listed {
-        return Err(AppError::field("path", "backup.unknown", "not one of the listed backups"));
+        return Err(AppError::field("path", ErrorCode::BackupUnknown, "not one of the listed backups"));
     }
     state.restore_backup(a, std::path::Path::new(&path)).await
 }

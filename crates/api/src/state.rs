@@ -5,6 +5,7 @@
 
 use crate::Cmd;
 use crate::access::{Access, forbidden};
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::{self, Permission, Role, denied};
 use ansinh_store::{DbKey, Keyring, NewUser, PlaintextInfo, Store, UserIdentity, UserView, encrypt, swap};
 use std::collections::HashMap;
@@ -108,19 +109,19 @@ fn close_later(store: Arc<Store>) {
 }
 
 pub(crate) fn busy() -> ansinh_core::AppError {
-    denied("auth.busy", "the database is being replaced: try again in a moment")
+    denied(ErrorCode::AuthBusy, "the database is being replaced: try again in a moment")
 }
 
 fn plaintext_refused() -> ansinh_core::AppError {
     denied(
-        "key.plaintext",
+        ErrorCode::KeyPlaintext,
         "an unencrypted database is here: it is never opened as it is; convert it first (app: first screen; CLI: ansinh encrypt)",
     )
 }
 
 fn keyring_missing(state: &AppState) -> ansinh_core::AppError {
     denied(
-        "key.keyring_missing",
+        ErrorCode::KeyKeyringMissing,
         &format!(
             "{} is encrypted but its keyring {} is missing: restore both from a backup",
             state.db_path.display(),
@@ -164,13 +165,13 @@ impl AppState {
     pub(crate) fn access(&self, p: Permission) -> Cmd<Access> {
         let mut inner = self.lock_inner();
         let Some(session) = inner.session.as_mut() else {
-            return Err(denied("auth.required", "sign in first"));
+            return Err(denied(ErrorCode::AuthRequired, "sign in first"));
         };
         if session.last_seen.elapsed() > session.idle {
             if let Some(store) = inner.lock() {
                 close_later(store);
             }
-            return Err(denied("auth.idle_locked", "locked after inactivity: sign in again"));
+            return Err(denied(ErrorCode::AuthIdleLocked, "locked after inactivity: sign in again"));
         }
         if !session.user.role.allows(p) {
             return Err(forbidden());
@@ -180,7 +181,7 @@ impl AppState {
         match inner.store.clone() {
             Some(store) => Ok(Access { store, user }),
             None if inner.busy => Err(busy()),
-            None => Err(denied("auth.required", "sign in first")),
+            None => Err(denied(ErrorCode::AuthRequired, "sign in first")),
         }
     }
 
@@ -204,7 +205,7 @@ impl AppState {
     }
 
     pub(crate) fn session_key(&self) -> Cmd<DbKey> {
-        self.key().ok_or_else(|| denied("auth.required", "sign in again"))
+        self.key().ok_or_else(|| denied(ErrorCode::AuthRequired, "sign in again"))
     }
 
     pub(crate) fn store(&self) -> Option<Arc<Store>> {
@@ -253,7 +254,7 @@ impl AppState {
         }
         let status = self.status().await?;
         if !status.needs_setup {
-            return Err(denied("auth.already_set_up", "an administrator already exists"));
+            return Err(denied(ErrorCode::AuthAlreadySetUp, "an administrator already exists"));
         }
         Keyring::create(&self.db_path, username, password)?;
         self.sign_in(username, password, Some(display_name)).await
@@ -283,7 +284,7 @@ impl AppState {
             return Err(if encrypt::has_content(&self.db_path) {
                 keyring_missing(self)
             } else {
-                denied("auth.bad_credentials", "wrong user name or password")
+                denied(ErrorCode::AuthBadCredentials, "wrong user name or password")
             });
         };
         self.check_cold_lock(username)?;
@@ -434,7 +435,7 @@ impl AppState {
         if let Some((_, Some(until))) = inner.cold_failures.get(username)
             && *until > Instant::now()
         {
-            return Err(denied("auth.locked", "too many failed attempts: wait and try again"));
+            return Err(denied(ErrorCode::AuthLocked, "too many failed attempts: wait and try again"));
         }
         Ok(())
     }
@@ -472,7 +473,7 @@ impl AppState {
     pub async fn open_local(&self) -> Cmd<()> {
         self.recover()?;
         if Keyring::load(&self.db_path)?.is_some() {
-            return Err(denied("auth.required", "this database has user accounts: sign in (--user NAME)"));
+            return Err(denied(ErrorCode::AuthRequired, "this database has user accounts: sign in (--user NAME)"));
         }
         let plain = encrypt::is_plaintext(&self.db_path)?;
         if !plain && encrypt::has_content(&self.db_path) {

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 use ansinh_api::{Access, AppState, require};
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::Permission;
 use ansinh_core::model::SegmentBy;
 use ansinh_core::segments::{Filter, month_number};
@@ -413,14 +414,14 @@ fn parse_by(raw: &Option<String>) -> Result<Vec<SegmentBy>, AppError> {
                 let known: Vec<&str> = SegmentBy::ALL.iter().map(|b| b.as_str()).collect();
                 AppError::field(
                     "by",
-                    "status.invalid",
+                    ErrorCode::StatusInvalid,
                     format!("unknown dimension {p:?} (one of {})", known.join(", ")),
                 )
             })
         })
         .collect::<Result<_, _>>()?;
     if dims.len() > 2 || (dims.len() == 2 && dims[0] == dims[1]) {
-        return Err(AppError::field("by", "status.invalid", "--by takes one or two different dimensions"));
+        return Err(AppError::field("by", ErrorCode::StatusInvalid, "--by takes one or two different dimensions"));
     }
     Ok(dims)
 }
@@ -566,9 +567,9 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
             }
         }
         Command::Chart { kind: ChartKind::TimeToCash, out, as_of: when, by, periods, lang } => {
-            let lang: ansinh_charts::Lang = lang
-                .parse()
-                .map_err(|e: ansinh_charts::UnknownLang| AppError::field("lang", "status.invalid", e.to_string()))?;
+            let lang: ansinh_charts::Lang = lang.parse().map_err(|e: ansinh_charts::UnknownLang| {
+                AppError::field("lang", ErrorCode::StatusInvalid, e.to_string())
+            })?;
             let report = store.metrics(as_of(&when)?, &periods.filter()?, &parse_by(&by)?).await?;
             let svg = ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string());
             ansinh_store::private::write(&out, svg.as_bytes())

@@ -367,9 +367,9 @@ mod tests {
         for &code in ErrorCode::ALL {
             let s = code.as_str();
             assert!(seen.insert(s), "{s} twice");
-            let segments_ok = s.split('.').all(|p| {
-                !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-            });
+            let segments_ok = s
+                .split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
             assert!(segments_ok, "{s}: lowercase snake_case segments joined by dots");
             assert_eq!(s.parse::<ErrorCode>(), Ok(code));
             assert_eq!(code.to_string(), s);
