@@ -83,6 +83,7 @@ import { FakeSecurity, type FakeAuthStart } from './fake-security';
 import type { PasswordChange, RekeyReport } from './types';
 import type { BackupInfo, BackupList, LegalBasisInput, LegalBasisRecord } from './types';
 import { maskAccountNumber } from './format';
+import type { ErrorCode } from './generated/error-codes';
 import type { AuditPage, AuthStatus, LoginInput, SetupInput, UserChangeInput, UserInput, UserView } from './types';
 import { FakeExchange } from './fake-exchange';
 import type { BundleImport, DeviceRole, DeviceView, ExchangeOverview, PublicKeys, ReferenceReport, ReviewItem, SavedBundle } from './types';
@@ -195,7 +196,7 @@ function realToday(): string {
   return isoOf(n.getFullYear(), n.getMonth() + 1, n.getDate());
 }
 
-export function fe(field: string, code: string, message: string, params?: Record<string, string | number>): FieldError {
+export function fe(field: string, code: ErrorCode, message: string, params?: Record<string, string | number>): FieldError {
   const e: FieldError = { code, message, field };
   if (params) e.params = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
   return e;
@@ -825,7 +826,7 @@ export class FakeBackend implements Backend {
       let account: Account | null = null;
       if (i.account_id !== null) {
         account = this.store.accounts.find((a) => a.id === i.account_id && a.beneficiary_id === b.id) ?? null;
-        if (!account) errors.push(fe('account_id', 'account.required', 'unknown account'));
+        if (!account) errors.push(fe('account_id', 'not_found', 'no such account for this person'));
         else if (account.status !== 'opened') errors.push(fe('account_id', 'account.not_opened', 'account not opened'));
       }
       let period: string | null = null;

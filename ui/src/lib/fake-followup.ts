@@ -36,6 +36,7 @@ import {
   VERIFICATION_RESULTS,
 } from './types';
 import { formatMoney } from './format';
+import type { ErrorCode } from './generated/error-codes';
 import { addDays, dayNumber, fe, notFound, pad2, parseMoney, parseTypedDate, rng, wire } from './fake-backend';
 
 /** What the fake's field workflows read from the main fake. */
@@ -93,7 +94,7 @@ export class FakeFieldwork {
     return null;
   }
 
-  private choice<T extends string>(field: string, value: string, all: readonly T[], code: string, errors: FieldError[]): T | null {
+  private choice<T extends string>(field: string, value: string, all: readonly T[], code: ErrorCode, errors: FieldError[]): T | null {
     if (value === '') errors.push(fe(field, 'required', 'required'));
     else if (!all.includes(value as T)) errors.push(fe(field, code, 'unknown value'));
     else return value as T;

@@ -4,6 +4,7 @@
 
 import type { AuditEntry, AuditPage, AuthStatus, LoginInput, PasswordChange, PlaintextInfo, RekeyReport, Role, SetupInput, UserChangeInput, UserInput, UserView, WireError } from './types';
 import { fe, wire } from './fake-backend';
+import type { ErrorCode } from './generated/error-codes';
 
 /** `plaintext`: an unencrypted database with people and no user; `plaintext_users`: one with an
  * administrator (`admin` / `mật khẩu quản trị`). */
@@ -11,7 +12,7 @@ export type FakeAuthStart = 'signed_in' | 'login' | 'setup' | 'plaintext' | 'pla
 
 const FREE_ATTEMPTS = 5;
 
-function denied(code: string, message: string, params?: Record<string, string>): WireError {
+function denied(code: ErrorCode, message: string, params?: Record<string, string>): WireError {
   return params ? { code, message, params } : { code, message };
 }
 

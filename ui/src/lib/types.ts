@@ -1,6 +1,8 @@
 // The TypeScript side of docs/IPC.md, kept field for field (snake_case, as on the wire).
 // Dates Rust returns are ISO `yyyy-mm-dd`; dates the UI sends are the text the officer typed.
 
+import type { ErrorCode } from './generated/error-codes';
+
 export type Lang = 'vi' | 'en';
 export type Sex = 'male' | 'female';
 export type Channel = 'bank' | 'ewallet' | 'mobile_money' | 'vneid' | 'cash';
@@ -62,8 +64,14 @@ export const NEED_KEYS: readonly NeedKey[] = [
 
 // ---- errors ----
 
+/** Codes the UI makes itself, never sent by Rust: `unknown` for a rejection that is not an
+ *  error object (a panic, a missing command), `auth.password_mismatch` for two typed passwords
+ *  that differ. */
+export type UiErrorCode = 'unknown' | 'auth.password_mismatch';
+
 export interface FieldError {
-  code: string;
+  /** One of the Rust enum's codes (./generated/error-codes.ts), or a UI-side one. */
+  code: ErrorCode | UiErrorCode;
   message: string;
   field?: string;
   row?: number;
