@@ -80,13 +80,7 @@ pub struct Unlocked {
 }
 
 pub(crate) fn access(code: ErrorCode, message: &str) -> StoreError {
-    StoreError::Access(FieldError {
-        code,
-        message: message.into(),
-        field: None,
-        row: None,
-        params: Default::default(),
-    })
+    StoreError::Access(FieldError { code, message: message.into(), field: None, row: None, params: Default::default() })
 }
 
 fn wrong() -> StoreError {
