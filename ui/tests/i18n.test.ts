@@ -2,17 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { dictionaries, ERROR_CODES, translate, translateError } from '../src/lib/i18n';
+import { dictionaries, ERROR_CODES, errorMessages, translate, translateError } from '../src/lib/i18n';
 
-/** The error codes listed in docs/IPC.md's "Codes:" paragraphs (one per feature area). */
-function ipcErrorCodes(): string[] {
-  const doc = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/IPC.md'), 'utf8');
-  const paragraphs = doc.split('\n\n').filter((p) => /^Codes( \([a-z -]+\))?:/.test(p));
-  expect(paragraphs.length).toBeGreaterThan(0);
-  // Drop the parenthesised remarks: they name fields (`id_override_reason`), not codes.
-  return paragraphs.flatMap((p) =>
-    [...p.replace(/\([^)]*\)/g, '').matchAll(/`([a-z_]+(?:\.[a-z_]+)*)`/g)].map((m) => m[1]),
-  );
+/** The `{name}` placeholders of a message, sorted. */
+function placeholders(text: string): string[] {
+  return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
 }
 
 describe('i18n', () => {
@@ -27,15 +21,37 @@ describe('i18n', () => {
     }
   });
 
-  it('translates every error code of docs/IPC.md in both languages', () => {
-    const codes = ipcErrorCodes();
-    expect(codes.length).toBeGreaterThan(30);
-    expect([...ERROR_CODES].sort()).toEqual([...new Set(codes)].sort());
-    for (const code of codes) {
-      expect(dictionaries.vi, code).toHaveProperty([`error.${code}`]);
-      expect(dictionaries.en, code).toHaveProperty([`error.${code}`]);
+  it('keeps error messages only in the tables typed by the Rust enum', () => {
+    // A message under an `error.` key of the interface text would never be shown.
+    expect(Object.keys(dictionaries.vi).filter((k) => k.startsWith('error.'))).toEqual([]);
+  });
+
+  it('uses the code list generated from the Rust enum', () => {
+    // The generated file is checked against ErrorCode::ALL by `cargo test -p ansinh-core`.
+    const generated = readFileSync(
+      resolve(dirname(fileURLToPath(import.meta.url)), '../src/lib/generated/error-codes.ts'),
+      'utf8',
+    );
+    expect(generated).toContain('Generated from ErrorCode::ALL');
+    expect(ERROR_CODES.length).toBeGreaterThan(100);
+    expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
+    for (const code of ERROR_CODES) expect(generated).toContain(`'${code}',`);
+  });
+
+  it('translates every error code in both languages, with the same placeholders', () => {
+    for (const lang of ['vi', 'en'] as const) {
+      // Exactly the enum's codes: no message for a code Rust does not have.
+      expect(Object.keys(errorMessages[lang]).sort(), lang).toEqual([...ERROR_CODES].sort());
+    }
+    for (const code of ERROR_CODES) {
+      const vi = errorMessages.vi[code];
+      const en = errorMessages.en[code];
+      expect(vi.trim(), `vi:${code}`).not.toBe('');
+      expect(en.trim(), `en:${code}`).not.toBe('');
+      expect(placeholders(vi), code).toEqual(placeholders(en));
       // A translated message, not the English fallback.
       expect(translateError('vi', { code, message: 'FALLBACK' })).not.toBe('FALLBACK');
+      expect(translateError('en', { code, message: 'FALLBACK' })).not.toBe('FALLBACK');
     }
   });
 
@@ -58,6 +74,15 @@ describe('i18n', () => {
     expect(translateError('en', { code: 'not_found', message: '', params: { entity: 'beneficiary', id: 'b-1' } })).toBe(
       'Beneficiary b-1 not found',
     );
+    // The error's field fills {field}.
+    expect(
+      translateError('en', {
+        code: 'exchange.payload_mismatch',
+        message: '',
+        field: 'created_device',
+        params: { entity: 'beneficiary', entity_id: 'b-1' },
+      }),
+    ).toBe('A change in the file writes another record than the one it names (created_device): nothing imported');
   });
 
   it('falls back to the English message for unknown codes', () => {

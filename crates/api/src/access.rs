@@ -6,6 +6,7 @@
 use crate::Cmd;
 use crate::state::AppState;
 use ansinh_core::AppError;
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::{Permission, denied};
 use ansinh_store::{Store, UserView};
 use std::sync::Arc;
@@ -66,7 +67,7 @@ impl Access {
 }
 
 pub fn forbidden() -> AppError {
-    denied("auth.forbidden", "your role does not allow this")
+    denied(ErrorCode::AuthForbidden, "your role does not allow this")
 }
 
 /// The gate: a signed-in, not idle-locked user whose role has `p`. An idle session is locked

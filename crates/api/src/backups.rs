@@ -5,6 +5,7 @@
 use crate::Cmd;
 use crate::access::Access;
 use crate::state::AppState;
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::denied;
 use ansinh_store::{BackupInfo, DbKey, Keyring, Store, backup};
 use std::path::Path;
@@ -41,16 +42,20 @@ impl AppState {
             // A scratch database (no keyring): only a plain backup fits it.
             return match ansinh_store::is_plaintext(file)? {
                 true => Ok(None),
-                false => Err(denied("backup.no_key", "this backup is encrypted; this database is not")),
+                false => Err(denied(ErrorCode::BackupNoKey, "this backup is encrypted; this database is not")),
             };
         };
         if ansinh_store::is_plaintext(file)? {
-            return Err(denied("backup.plaintext", "an unencrypted backup never replaces an encrypted database"));
+            return Err(denied(
+                ErrorCode::BackupPlaintext,
+                "an unencrypted backup never replaces an encrypted database",
+            ));
         }
         if backup::verify_key(file, &key).await.is_ok() {
             return Ok(Some(key));
         }
-        let no_key = || denied("backup.no_key", "your key does not open this backup (it was made for other users)");
+        let no_key =
+            || denied(ErrorCode::BackupNoKey, "your key does not open this backup (it was made for other users)");
         let ring = Keyring::load(file)?.ok_or_else(no_key)?;
         let identity = identity.ok_or_else(no_key)?;
         let older = ring.unseal(&access.user.username, &identity).map_err(|_| no_key())?;

@@ -16,6 +16,7 @@
 //! ```
 
 use crate::{Access, AppState, Cmd};
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::Permission;
 use ansinh_core::{AppError, FieldError};
 use std::future::Future;
@@ -94,7 +95,7 @@ pub fn parse_args<T: serde::de::DeserializeOwned>(command: &str, args: serde_jso
     let args = if args.is_null() { serde_json::Value::Object(Default::default()) } else { args };
     serde_json::from_value(args).map_err(|e| {
         let message = format!("bad arguments for `{command}`: {e}");
-        AppError::from(FieldError::new("args", "request.invalid", message).param("command", command))
+        AppError::from(FieldError::new("args", ErrorCode::RequestInvalid, message).param("command", command))
     })
 }
 

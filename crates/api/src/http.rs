@@ -11,6 +11,7 @@
 
 use crate::AppState;
 use crate::commands::{call, imports::PICKED_FILE_BYTES};
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::denied;
 use axum::Router;
 use axum::body::Bytes;
@@ -47,7 +48,7 @@ async fn handle(
 ) -> Response {
     let token_ok = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()) == Some(shared.token.as_str());
     if !token_ok {
-        let e = denied("auth.required", "this development server needs its token");
+        let e = denied(ErrorCode::AuthRequired, "this development server needs its token");
         return (StatusCode::UNAUTHORIZED, Json(e)).into_response();
     }
     let json = headers
@@ -63,7 +64,7 @@ async fn handle(
         match serde_json::from_slice(&body) {
             Ok(v) => v,
             Err(e) => {
-                let e = ansinh_core::AppError::field("args", "request.invalid", format!("not JSON: {e}"));
+                let e = ansinh_core::AppError::field("args", ErrorCode::RequestInvalid, format!("not JSON: {e}"));
                 return (StatusCode::UNPROCESSABLE_ENTITY, Json(e)).into_response();
             }
         }

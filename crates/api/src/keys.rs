@@ -7,6 +7,7 @@
 use crate::Cmd;
 use crate::access::Access;
 use crate::state::{AppState, busy, close_store};
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::{self, denied};
 use ansinh_store::{DbKey, Keyring, Store, encrypt, swap};
 use std::sync::Arc;
@@ -72,10 +73,10 @@ impl AppState {
             access.store.list_users().await?.into_iter().filter(|u| u.active).map(|u| u.username).collect();
         drop(access);
         let ring = Keyring::load(&self.db_path)?
-            .ok_or_else(|| denied("key.plaintext", "this database is not encrypted: convert it first"))?;
+            .ok_or_else(|| denied(ErrorCode::KeyPlaintext, "this database is not encrypted: convert it first"))?;
         let Some(old) = self.take_for_swap().await? else {
             self.put_back(None).await?;
-            return Err(denied("key.plaintext", "this database is not encrypted: convert it first"));
+            return Err(denied(ErrorCode::KeyPlaintext, "this database is not encrypted: convert it first"));
         };
         let new = DbKey::random();
         let staged = swap::staging_path(&self.db_path);
@@ -115,11 +116,11 @@ impl AppState {
         password: &str,
     ) -> Cmd<ansinh_store::UserView> {
         if self.store().is_some() {
-            return Err(denied("auth.already_set_up", "sign out first"));
+            return Err(denied(ErrorCode::AuthAlreadySetUp, "sign out first"));
         }
         swap::recover(&self.db_path)?;
         if !encrypt::is_plaintext(&self.db_path)? {
-            return Err(denied("key.not_plaintext", "there is no unencrypted database to convert"));
+            return Err(denied(ErrorCode::KeyNotPlaintext, "there is no unencrypted database to convert"));
         }
         let info = encrypt::peek_plaintext(&self.db_path).await?;
         if info.users == 0 {

@@ -5,6 +5,7 @@
 
 use crate::Cmd;
 use crate::access::{Access, forbidden};
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::{self, Permission, Role, denied};
 use ansinh_store::{DbKey, Keyring, NewUser, PlaintextInfo, Store, UserIdentity, UserView, encrypt, swap};
 use std::collections::HashMap;
@@ -110,19 +111,19 @@ fn close_later(store: Arc<Store>) {
 }
 
 pub(crate) fn busy() -> ansinh_core::AppError {
-    denied("auth.busy", "the database is being replaced: try again in a moment")
+    denied(ErrorCode::AuthBusy, "the database is being replaced: try again in a moment")
 }
 
 fn plaintext_refused() -> ansinh_core::AppError {
     denied(
-        "key.plaintext",
+        ErrorCode::KeyPlaintext,
         "an unencrypted database is here: it is never opened as it is; convert it first (app: first screen; CLI: ansinh encrypt)",
     )
 }
 
 fn keyring_missing(state: &AppState) -> ansinh_core::AppError {
     denied(
-        "key.keyring_missing",
+        ErrorCode::KeyKeyringMissing,
         &format!(
             "{} is encrypted but its keyring {} is missing: restore both from a backup",
             state.db_path.display(),
@@ -166,13 +167,13 @@ impl AppState {
     pub(crate) fn access(&self, p: Permission) -> Cmd<Access> {
         let mut inner = self.lock_inner();
         let Some(session) = inner.session.as_mut() else {
-            return Err(denied("auth.required", "sign in first"));
+            return Err(denied(ErrorCode::AuthRequired, "sign in first"));
         };
         if session.last_seen.elapsed() > session.idle {
             if let Some(store) = inner.lock() {
                 close_later(store);
             }
-            return Err(denied("auth.idle_locked", "locked after inactivity: sign in again"));
+            return Err(denied(ErrorCode::AuthIdleLocked, "locked after inactivity: sign in again"));
         }
         if !session.user.role.allows(p) {
             return Err(forbidden());
@@ -182,7 +183,7 @@ impl AppState {
         match inner.store.clone() {
             Some(store) => Ok(Access { store, user, state: self.clone() }),
             None if inner.busy => Err(busy()),
-            None => Err(denied("auth.required", "sign in first")),
+            None => Err(denied(ErrorCode::AuthRequired, "sign in first")),
         }
     }
 
@@ -206,7 +207,7 @@ impl AppState {
     }
 
     pub(crate) fn session_key(&self) -> Cmd<DbKey> {
-        self.key().ok_or_else(|| denied("auth.required", "sign in again"))
+        self.key().ok_or_else(|| denied(ErrorCode::AuthRequired, "sign in again"))
     }
 
     pub(crate) fn store(&self) -> Option<Arc<Store>> {
@@ -255,7 +256,7 @@ impl AppState {
         }
         let status = self.status().await?;
         if !status.needs_setup {
-            return Err(denied("auth.already_set_up", "an administrator already exists"));
+            return Err(denied(ErrorCode::AuthAlreadySetUp, "an administrator already exists"));
         }
         Keyring::create(&self.db_path, username, password)?;
         self.sign_in(username, password, Some(display_name)).await
@@ -285,7 +286,7 @@ impl AppState {
             return Err(if encrypt::has_content(&self.db_path) {
                 keyring_missing(self)
             } else {
-                denied("auth.bad_credentials", "wrong user name or password")
+                denied(ErrorCode::AuthBadCredentials, "wrong user name or password")
             });
         };
         self.check_cold_lock(username)?;
@@ -440,7 +441,7 @@ impl AppState {
             let left = chrono::Duration::from_std(*until - Instant::now()).unwrap_or_default();
             let local = (chrono::Local::now() + left).format("%H:%M %d/%m/%Y").to_string();
             return Err(ansinh_core::AppError::Access(ansinh_core::FieldError {
-                code: "auth.locked".into(),
+                code: ErrorCode::AuthLocked,
                 message: format!("account locked until {local}"),
                 field: None,
                 row: None,
@@ -483,7 +484,7 @@ impl AppState {
     pub async fn open_local(&self) -> Cmd<()> {
         self.recover()?;
         if Keyring::load(&self.db_path)?.is_some() {
-            return Err(denied("auth.required", "this database has user accounts: sign in (--user NAME)"));
+            return Err(denied(ErrorCode::AuthRequired, "this database has user accounts: sign in (--user NAME)"));
         }
         let plain = encrypt::is_plaintext(&self.db_path)?;
         if !plain && encrypt::has_content(&self.db_path) {

@@ -8,13 +8,14 @@ use crate::Cmd;
 use crate::access::{Access, forbidden};
 use crate::state::AppState;
 use ansinh_core::AppError;
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::{self, Role, denied};
 use ansinh_store::{Keyring, NewUser, UserChange, UserView};
 
 /// A database without a keyring (a scratch database) has no user accounts.
 fn scratch() -> AppError {
     denied(
-        "key.plaintext",
+        ErrorCode::KeyPlaintext,
         "this database is not encrypted: users can only be added once it is (ansinh encrypt --user NAME)",
     )
 }
@@ -43,10 +44,14 @@ impl AppState {
     /// their own administrator role or deactivates themselves.
     pub async fn update_user(&self, access: &Access, c: &UserChange<'_>) -> Cmd<UserView> {
         if c.role == Role::Officer && c.ward_code.is_none_or(|w| w.trim().is_empty()) {
-            return Err(AppError::field("ward_code", "required", "an officer needs a ward"));
+            return Err(AppError::field("ward_code", ErrorCode::Required, "an officer needs a ward"));
         }
         if c.id == access.user.id && (c.role != Role::Admin || !c.active) {
-            return Err(AppError::field("role", "user.self_demote", "you cannot remove your own administrator role"));
+            return Err(AppError::field(
+                "role",
+                ErrorCode::UserSelfDemote,
+                "you cannot remove your own administrator role",
+            ));
         }
         if let Some(p) = c.password {
             auth::check_password(p).map_err(|e| AppError::Validation(vec![e]))?;

@@ -5,8 +5,9 @@
 mod common;
 
 use ansinh_api::commands::call;
-use common::*;
+use ansinh_core::ErrorCode;
 use calamine::Reader;
+use common::*;
 use serde_json::json;
 /// Issue 14's example of a command added in two places: the whole audit log exported, oldest
 /// first, the export itself audited; only administrators (its declared gate).
@@ -19,7 +20,7 @@ async fn the_whole_audit_log_is_exported_and_the_export_audited() {
     unsafe { std::env::set_var("ANSINH_EXPORT_DIR", &exports) };
     let (state, _, _) = state_with_officer(dir.path()).await;
     call(&state, "login", json!({ "input": { "username": "lan", "password": OFFICER_PW } })).await.unwrap();
-    assert_eq!(call(&state, "export_audit_log", json!({})).await.unwrap_err().code(), "auth.forbidden");
+    assert_eq!(call(&state, "export_audit_log", json!({})).await.unwrap_err().code(), ErrorCode::AuthForbidden);
     call(&state, "logout", json!({})).await.unwrap();
     call(&state, "login", json!({ "input": { "username": "admin", "password": ADMIN_PW } })).await.unwrap();
     let before = call(&state, "audit_log", json!({ "query": { "limit": 1000, "offset": 0 } })).await.unwrap();

@@ -6,6 +6,7 @@ mod common;
 
 use ansinh_api::AppState;
 use ansinh_api::commands::{call, specs};
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::{Permission, Role};
 use ansinh_store::NewUser;
 use common::*;
@@ -62,16 +63,16 @@ async fn the_dispatch_checks_each_commands_declared_permission_before_its_argume
     // Signed out: every gated command asks for sign-in.
     for s in specs() {
         let got = outcome(&state, s.name, probe.clone()).await;
-        let want = if s.permission.is_none() { "request.invalid" } else { "auth.required" };
-        assert_eq!(got, want, "{} signed out", s.name);
+        let want = if s.permission.is_none() { ErrorCode::RequestInvalid } else { ErrorCode::AuthRequired };
+        assert_eq!(got, want.as_str(), "{} signed out", s.name);
     }
     for (user, role) in [("lan", Role::Officer), ("minh", Role::Supervisor), ("admin", Role::Admin)] {
         state.login(user, if user == "admin" { ADMIN_PW } else { OFFICER_PW }).await.unwrap();
         for s in specs() {
             let got = outcome(&state, s.name, probe.clone()).await;
             let allowed = s.permission.is_none_or(|p| role.allows(p));
-            let want = if allowed { "request.invalid" } else { "auth.forbidden" };
-            assert_eq!(got, want, "{} as {role:?}", s.name);
+            let want = if allowed { ErrorCode::RequestInvalid } else { ErrorCode::AuthForbidden };
+            assert_eq!(got, want.as_str(), "{} as {role:?}", s.name);
         }
         state.logout().await.unwrap();
     }
@@ -92,15 +93,15 @@ async fn commands_run_from_json_as_the_ui_sends_them() {
     let detail = call(&state, "get_beneficiary", json!({ "id": own })).await.unwrap();
     assert_eq!(detail["beneficiary"]["ward_code"], "00001");
     let refused = call(&state, "get_beneficiary", json!({ "id": other })).await.unwrap_err();
-    assert_eq!(refused.code(), "auth.forbidden");
+    assert_eq!(refused.code(), ErrorCode::AuthForbidden);
     // A missing argument is named.
     let missing = call(&state, "get_beneficiary", json!({})).await.unwrap_err();
-    assert_eq!(missing.code(), "request.invalid");
+    assert_eq!(missing.code(), ErrorCode::RequestInvalid);
     assert!(missing.to_string().contains("id"), "{missing}");
     // Commands without arguments take `{}` or nothing at all.
     assert_eq!(call(&state, "list_drafts", Value::Null).await.unwrap(), json!([]));
     call(&state, "logout", json!({})).await.unwrap();
-    assert_eq!(outcome(&state, "list_drafts", json!({})).await, "auth.required");
+    assert_eq!(outcome(&state, "list_drafts", json!({})).await, ErrorCode::AuthRequired.as_str());
     state.close().await;
 }
 

@@ -4,6 +4,7 @@
 mod common;
 
 use ansinh_api::{AppState, require};
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::{Permission, Role};
 use common::*;
 use std::time::Duration;
@@ -12,20 +13,20 @@ use std::time::Duration;
 async fn officer_is_confined_to_their_ward_and_cannot_export_city_data() {
     let dir = tempfile::tempdir().unwrap();
     let (state, own, other) = state_with_officer(dir.path()).await;
-    assert_eq!(require(&state, Permission::Signed).err().unwrap().code(), "auth.required");
+    assert_eq!(require(&state, Permission::Signed).err().unwrap().code(), ErrorCode::AuthRequired);
 
     state.login("lan", OFFICER_PW).await.unwrap();
     let a = require(&state, Permission::ReadPeople).unwrap();
     a.check_person(&own).await.unwrap();
-    assert_eq!(a.check_person(&other).await.unwrap_err().code(), "auth.forbidden");
+    assert_eq!(a.check_person(&other).await.unwrap_err().code(), ErrorCode::AuthForbidden);
     // Lists are forced to the officer's ward; asking for another ward is refused.
     assert_eq!(a.scoped_ward(None).unwrap(), Some("00001"));
-    assert_eq!(a.scoped_ward(Some("00004")).unwrap_err().code(), "auth.forbidden");
+    assert_eq!(a.scoped_ward(Some("00004")).unwrap_err().code(), ErrorCode::AuthForbidden);
     let page = a.store.search("", a.scoped_ward(None).unwrap(), 50, 0).await.unwrap();
     assert_eq!(page.total, 1);
     // No city-wide reports, no administration.
-    assert_eq!(require(&state, Permission::Reports).err().unwrap().code(), "auth.forbidden");
-    assert_eq!(require(&state, Permission::Administer).err().unwrap().code(), "auth.forbidden");
+    assert_eq!(require(&state, Permission::Reports).err().unwrap().code(), ErrorCode::AuthForbidden);
+    assert_eq!(require(&state, Permission::Administer).err().unwrap().code(), ErrorCode::AuthForbidden);
     drop(a);
 
     // The administrator sees both wards.
@@ -46,9 +47,9 @@ async fn a_restarted_app_opens_the_encrypted_database_with_each_users_own_passwo
     let state = common::state(dir.path());
     let status = state.status().await.unwrap();
     assert!(!status.needs_setup && status.user.is_none() && status.plaintext.is_none());
-    assert_eq!(state.login("lan", "wrong password!").await.unwrap_err().code(), "auth.bad_credentials");
-    assert_eq!(state.login("lan", ADMIN_PW).await.unwrap_err().code(), "auth.bad_credentials");
-    assert_eq!(state.setup_admin("evil", "", "another long pw").await.unwrap_err().code(), "auth.already_set_up");
+    assert_eq!(state.login("lan", "wrong password!").await.unwrap_err().code(), ErrorCode::AuthBadCredentials);
+    assert_eq!(state.login("lan", ADMIN_PW).await.unwrap_err().code(), ErrorCode::AuthBadCredentials);
+    assert_eq!(state.setup_admin("evil", "", "another long pw").await.unwrap_err().code(), ErrorCode::AuthAlreadySetUp);
     let u = state.login("lan", OFFICER_PW).await.unwrap();
     assert_eq!((u.role, u.ward_code.as_deref()), (Role::Officer, Some("00001")));
     state.close().await;
@@ -75,9 +76,9 @@ async fn signing_out_and_the_idle_lock_close_the_database_and_drop_the_key() {
     state.login("lan", OFFICER_PW).await.unwrap();
     assert!(state.is_unlocked());
     state.age_session_for_test(Duration::from_secs(11 * 60));
-    assert_eq!(require(&state, Permission::Signed).err().unwrap().code(), "auth.idle_locked");
+    assert_eq!(require(&state, Permission::Signed).err().unwrap().code(), ErrorCode::AuthIdleLocked);
     assert!(!state.is_unlocked(), "idle-locked: the key is gone");
-    assert_eq!(require(&state, Permission::Signed).err().unwrap().code(), "auth.required");
+    assert_eq!(require(&state, Permission::Signed).err().unwrap().code(), ErrorCode::AuthRequired);
 
     // Refused sign-ins leave nothing open either.
     state.login("admin", ADMIN_PW).await.unwrap();
@@ -92,7 +93,7 @@ async fn signing_out_and_the_idle_lock_close_the_database_and_drop_the_key() {
         assert!(!state.is_unlocked());
     }
     let locked = state.login("lan", OFFICER_PW).await.unwrap_err();
-    assert_eq!(locked.code(), "auth.locked");
+    assert_eq!(locked.code(), ErrorCode::AuthLocked);
     // With its end (local time, one minute after the fifth failure), as docs/IPC.md says.
     let wire = serde_json::to_value(&locked).unwrap();
     let until = wire["params"]["until"].as_str().expect("auth.locked {until}").to_string();
@@ -122,7 +123,7 @@ async fn an_idle_session_is_locked_without_any_command() {
         assert!(n < 20_000, "the idle watch never locked the session");
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
-    assert_eq!(require(&state, Permission::Signed).err().unwrap().code(), "auth.required");
+    assert_eq!(require(&state, Permission::Signed).err().unwrap().code(), ErrorCode::AuthRequired);
     state.close().await;
 }
 
@@ -143,7 +144,7 @@ async fn a_scratch_database_is_used_without_sign_in_and_audited_as_local() {
         ward_code: None,
         password: OFFICER_PW,
     };
-    assert_eq!(state.add_user(&a, &u).await.unwrap_err().code(), "key.plaintext");
+    assert_eq!(state.add_user(&a, &u).await.unwrap_err().code(), ErrorCode::KeyPlaintext);
     assert_eq!(a.store.user_count().await.unwrap(), 0);
     drop(a);
     state.close().await;
@@ -153,5 +154,5 @@ async fn a_scratch_database_is_used_without_sign_in_and_audited_as_local() {
     let (enc, _, _) = state_with_officer(dir2.path()).await;
     enc.close().await;
     let state = AppState::for_cli(dir2.path().join("t.db"), dir2.path().join("b"));
-    assert_eq!(state.open_local().await.unwrap_err().code(), "auth.required");
+    assert_eq!(state.open_local().await.unwrap_err().code(), ErrorCode::AuthRequired);
 }

@@ -5,13 +5,14 @@
 mod common;
 
 use ansinh_api::{AppState, require};
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::{Permission, Role};
 use ansinh_store::{DbKey, Keyring, NewUser, Store, UserChange, keyring_path};
 use common::*;
 use std::path::Path;
 
-fn code<T: std::fmt::Debug>(r: Result<T, ansinh_core::AppError>) -> String {
-    r.unwrap_err().code().to_string()
+fn code<T: std::fmt::Debug>(r: Result<T, ansinh_core::AppError>) -> ErrorCode {
+    r.unwrap_err().code()
 }
 
 async fn lan_id(state: &AppState) -> String {
@@ -35,12 +36,12 @@ async fn after_deactivation_the_old_password_no_longer_opens_the_file() {
     assert!(Keyring::load(&db).unwrap().unwrap().unwrap_key("lan", OFFICER_PW).is_err());
     // Reactivating needs a new password, set by the administrator.
     let on = UserChange { password: None, active: true, ..off };
-    assert_eq!(code(state.update_user(&a, &on).await), "user.password_required");
+    assert_eq!(code(state.update_user(&a, &on).await), ErrorCode::UserPasswordRequired);
     drop(a);
     state.close().await;
 
     let state = common::state(dir.path());
-    assert_eq!(code(state.login("lan", OFFICER_PW).await), "auth.bad_credentials");
+    assert_eq!(code(state.login("lan", OFFICER_PW).await), ErrorCode::AuthBadCredentials);
     state.login("admin", ADMIN_PW).await.unwrap();
     let a = require(&state, Permission::Administer).unwrap();
     let on = UserChange {
@@ -53,7 +54,7 @@ async fn after_deactivation_the_old_password_no_longer_opens_the_file() {
     state.update_user(&a, &on).await.unwrap();
     drop(a);
     state.logout().await.unwrap();
-    assert_eq!(code(state.login("lan", OFFICER_PW).await), "auth.bad_credentials");
+    assert_eq!(code(state.login("lan", OFFICER_PW).await), ErrorCode::AuthBadCredentials);
     state.login("lan", "mật khẩu mới của Lan").await.unwrap();
     state.close().await;
     // Someone who kept the old key still opens the file: that is what re-keying is for.
@@ -117,7 +118,7 @@ async fn a_restore_keeps_its_own_audit_entry_and_everyone_signs_in_again() {
     let a = require(&state, Permission::Administer).unwrap();
     a.store.set_setting("marker", "after the backup").await.unwrap();
     state.restore_backup(a, Path::new(&b.path)).await.unwrap();
-    assert_eq!(require(&state, Permission::Signed).err().unwrap().code(), "auth.required");
+    assert_eq!(require(&state, Permission::Signed).err().unwrap().code(), ErrorCode::AuthRequired);
     assert!(!state.is_unlocked());
     state.login("admin", ADMIN_PW).await.unwrap();
     let a = require(&state, Permission::Administer).unwrap();
@@ -138,12 +139,15 @@ async fn every_user_changes_their_password_and_only_the_new_one_opens_the_file()
     let (state, _, _) = state_with_officer(dir.path()).await;
     state.login("lan", OFFICER_PW).await.unwrap();
     let a = require(&state, Permission::Signed).unwrap();
-    assert_eq!(code(state.change_password(&a, "not my password", "mật khẩu mới 2026").await), "auth.bad_credentials");
-    assert_eq!(code(state.change_password(&a, OFFICER_PW, "ngắn").await), "password.too_short");
+    assert_eq!(
+        code(state.change_password(&a, "not my password", "mật khẩu mới 2026").await),
+        ErrorCode::AuthBadCredentials
+    );
+    assert_eq!(code(state.change_password(&a, OFFICER_PW, "ngắn").await), ErrorCode::PasswordTooShort);
     state.change_password(&a, OFFICER_PW, "mật khẩu mới 2026").await.unwrap();
     drop(a);
     state.logout().await.unwrap();
-    assert_eq!(code(state.login("lan", OFFICER_PW).await), "auth.bad_credentials");
+    assert_eq!(code(state.login("lan", OFFICER_PW).await), ErrorCode::AuthBadCredentials);
     assert!(Keyring::load(&db).unwrap().unwrap().unwrap_key("lan", OFFICER_PW).is_err());
     state.login("lan", "mật khẩu mới 2026").await.unwrap();
     state.close().await;
@@ -199,7 +203,7 @@ async fn a_version_1_keyring_is_upgraded_when_each_person_signs_in() {
     assert!(Keyring::load(&db).unwrap().unwrap().is_legacy("admin"));
 
     let state = common::state(dir.path());
-    assert_eq!(code(state.login("admin", "sai mật khẩu rồi").await), "auth.bad_credentials");
+    assert_eq!(code(state.login("admin", "sai mật khẩu rồi").await), ErrorCode::AuthBadCredentials);
     state.login("admin", ADMIN_PW).await.unwrap();
     let ring = Keyring::load(&db).unwrap().unwrap();
     assert!(!ring.is_legacy("admin") && ring.is_legacy("lan"), "only the person who signed in is upgraded");
@@ -210,7 +214,7 @@ async fn a_version_1_keyring_is_upgraded_when_each_person_signs_in() {
     let report = state.rekey(a).await.unwrap();
     assert_eq!((report.sealed_for, report.without_key), (vec!["admin".to_string()], vec!["lan".to_string()]));
     state.logout().await.unwrap();
-    assert_eq!(code(state.login("lan", OFFICER_PW).await), "auth.bad_credentials");
+    assert_eq!(code(state.login("lan", OFFICER_PW).await), ErrorCode::AuthBadCredentials);
     state.login("admin", ADMIN_PW).await.unwrap();
     state.close().await;
 }
@@ -250,9 +254,9 @@ async fn a_plaintext_database_is_refused_until_converted_then_encrypted_with_eve
     let info = status.plaintext.expect("the first screen is told");
     assert_eq!((info.users, info.people, status.needs_setup), (0, 12, false));
     // Never adopted: neither set-up nor sign-in opens it, and the file is left as it was.
-    assert_eq!(code(state.setup_admin("admin", "", ADMIN_PW).await), "key.plaintext");
-    assert_eq!(code(state.login("admin", ADMIN_PW).await), "key.plaintext");
-    assert_eq!(code(state.convert_plaintext("x", "", "short").await), "validation");
+    assert_eq!(code(state.setup_admin("admin", "", ADMIN_PW).await), ErrorCode::KeyPlaintext);
+    assert_eq!(code(state.login("admin", ADMIN_PW).await), ErrorCode::KeyPlaintext);
+    assert_eq!(code(state.convert_plaintext("x", "", "short").await), ErrorCode::Validation);
     assert_eq!(std::fs::read(&db).unwrap(), bytes);
     assert!(!keyring_path(&db).exists());
 
@@ -281,15 +285,15 @@ async fn a_plaintext_database_with_users_is_converted_only_by_its_administrator(
     let bytes = std::fs::read(&db).unwrap();
     let state = common::state(dir.path());
     assert_eq!(state.status().await.unwrap().plaintext.unwrap().users, 2);
-    assert_eq!(code(state.convert_plaintext("admin", "", "sai mật khẩu rồi").await), "auth.bad_credentials");
-    assert_eq!(code(state.convert_plaintext("lan", "", OFFICER_PW).await), "auth.forbidden");
+    assert_eq!(code(state.convert_plaintext("admin", "", "sai mật khẩu rồi").await), ErrorCode::AuthBadCredentials);
+    assert_eq!(code(state.convert_plaintext("lan", "", OFFICER_PW).await), ErrorCode::AuthForbidden);
     assert_eq!(std::fs::read(&db).unwrap(), bytes, "a refusal changes nothing");
 
     state.convert_plaintext("admin", "", ADMIN_PW).await.unwrap();
     // The other accounts have no key yet: the administrator sets them a new password.
     let id = lan_id(&state).await;
     state.logout().await.unwrap();
-    assert_eq!(code(state.login("lan", OFFICER_PW).await), "auth.bad_credentials");
+    assert_eq!(code(state.login("lan", OFFICER_PW).await), ErrorCode::AuthBadCredentials);
     state.login("admin", ADMIN_PW).await.unwrap();
     let a = require(&state, Permission::Administer).unwrap();
     let set = UserChange {

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 use ansinh_api::{Access, AppState, require};
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::Permission;
 use ansinh_core::model::SegmentBy;
 use ansinh_core::segments::{Filter, month_number};
@@ -433,14 +434,14 @@ fn parse_by(raw: &Option<String>) -> Result<Vec<SegmentBy>, AppError> {
                 let known: Vec<&str> = SegmentBy::ALL.iter().map(|b| b.as_str()).collect();
                 AppError::field(
                     "by",
-                    "status.invalid",
+                    ErrorCode::StatusInvalid,
                     format!("unknown dimension {p:?} (one of {})", known.join(", ")),
                 )
             })
         })
         .collect::<Result<_, _>>()?;
     if dims.len() > 2 || (dims.len() == 2 && dims[0] == dims[1]) {
-        return Err(AppError::field("by", "status.invalid", "--by takes one or two different dimensions"));
+        return Err(AppError::field("by", ErrorCode::StatusInvalid, "--by takes one or two different dimensions"));
     }
     Ok(dims)
 }
@@ -515,7 +516,7 @@ async fn dev_server(db: PathBuf, port: u16, token: Option<String>) -> Result<(),
 /// `ansinh call`: one command through the app's own dispatch (gate, arguments, body).
 async fn call_command(state: &AppState, command: &str, args: &str) -> Result<(), AppError> {
     let args: serde_json::Value = serde_json::from_str(args)
-        .map_err(|e| AppError::field("args", "request.invalid", format!("--args is not JSON: {e}")))?;
+        .map_err(|e| AppError::field("args", ErrorCode::RequestInvalid, format!("--args is not JSON: {e}")))?;
     let out = ansinh_api::commands::call(state, command, args).await?;
     println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
     Ok(())
@@ -615,9 +616,9 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
             }
         }
         Command::Chart { kind: ChartKind::TimeToCash, out, as_of: when, by, periods, lang } => {
-            let lang: ansinh_charts::Lang = lang
-                .parse()
-                .map_err(|e: ansinh_charts::UnknownLang| AppError::field("lang", "status.invalid", e.to_string()))?;
+            let lang: ansinh_charts::Lang = lang.parse().map_err(|e: ansinh_charts::UnknownLang| {
+                AppError::field("lang", ErrorCode::StatusInvalid, e.to_string())
+            })?;
             let report = store.metrics(as_of(&when)?, &periods.filter()?, &parse_by(&by)?).await?;
             let svg = ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string());
             ansinh_store::private::write(&out, svg.as_bytes())

@@ -7,6 +7,7 @@
 
 use ansinh_api::{Access, AppState};
 use ansinh_core::AppError;
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::{self, Role, denied};
 use ansinh_store::{NewUser, UserChange, UserView};
 use std::io::BufRead;
@@ -34,8 +35,9 @@ fn password(user: &str) -> Result<String, AppError> {
 }
 
 fn new_password() -> Result<String, AppError> {
-    std::env::var(NEW_PASSWORD_ENV)
-        .map_err(|_| AppError::field("password", "required", format!("give the new password in ${NEW_PASSWORD_ENV}")))
+    std::env::var(NEW_PASSWORD_ENV).map_err(|_| {
+        AppError::field("password", ErrorCode::Required, format!("give the new password in ${NEW_PASSWORD_ENV}"))
+    })
 }
 
 /// Signs the named person in (`--user` or `$ANSINH_USER`, password from `$ANSINH_PASSWORD` or
@@ -61,7 +63,11 @@ pub async fn sign_in(db: &Path, backup_dir: PathBuf, user: Option<String>) -> Re
 /// person as its administrator; one with users needs one of its administrators).
 pub async fn encrypt(db: &Path, user: Option<String>, display_name: Option<String>) -> Result<(), AppError> {
     let user = user_name(user).ok_or_else(|| {
-        AppError::field("user", "required", "name the administrator: --user NAME (password in $ANSINH_PASSWORD)")
+        AppError::field(
+            "user",
+            ErrorCode::Required,
+            "name the administrator: --user NAME (password in $ANSINH_PASSWORD)",
+        )
     })?;
     let state = AppState::for_cli(db.to_path_buf(), ansinh_store::default_backup_dir());
     let p = password(&user)?;
@@ -167,7 +173,7 @@ pub async fn user_change(state: &AppState, a: &Access, username: &str, change: C
         Change::Reactivate | Change::SetPassword => Some(new_password()?),
     };
     if matches!(change, Change::SetPassword) && !u.active {
-        return Err(denied("user.inactive", "this account is deactivated: use `ansinh user reactivate`"));
+        return Err(denied(ErrorCode::UserInactive, "this account is deactivated: use `ansinh user reactivate`"));
     }
     let c = UserChange {
         id: &u.id,

@@ -3,6 +3,7 @@
 //! database with users is refused until `ansinh encrypt`; deactivation, re-keying, password
 //! changes; backups and restores.
 
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::Role;
 use ansinh_store::{Keyring, NewUser, Store, keyring_path};
 use std::path::Path;
@@ -39,9 +40,10 @@ fn ok(out: Output) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn refused(out: &Output, code: &str) {
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains(code), "expected {code}, got: {err}");
+/// A failure whose message names `what` (an error code, or any text).
+fn refused(out: &Output, what: impl std::fmt::Display) {
+    let (err, what) = (String::from_utf8_lossy(&out.stderr), what.to_string());
+    assert!(!out.status.success() && err.contains(&what), "expected {what}, got: {err}");
 }
 
 fn audit(db: &Path) -> Vec<serde_json::Value> {
@@ -65,9 +67,9 @@ fn an_encrypted_database_needs_a_named_user_and_their_own_password() {
     let dir = tempfile::tempdir().unwrap();
     let db = desktop(dir.path());
     // Nobody named: refused. A wrong password: refused. A key is not a person: no such option.
-    refused(&ansinh(&db, &[], &["metrics"]), "auth.required");
-    refused(&as_user(&db, "admin", "sai mật khẩu", &["metrics"]), "auth.bad_credentials");
-    refused(&as_user(&db, "lan", ADMIN_PW, &["metrics"]), "auth.bad_credentials");
+    refused(&ansinh(&db, &[], &["metrics"]), ErrorCode::AuthRequired);
+    refused(&as_user(&db, "admin", "sai mật khẩu", &["metrics"]), ErrorCode::AuthBadCredentials);
+    refused(&as_user(&db, "lan", ADMIN_PW, &["metrics"]), ErrorCode::AuthBadCredentials);
     refused(&ansinh(&db, &[], &["--db-key-file", "k", "metrics"]), "unexpected argument");
     assert!(ok(as_user(&db, "admin", ADMIN_PW, &["audit", "verify"])).contains("audit log intact"));
     // The password on stdin works as well.
@@ -102,18 +104,21 @@ fn an_officers_password_cannot_add_users_or_export_another_ward() {
     };
     // No users, no administrators made with an officer's password.
     let evil = lan(&["user", "add", "evil", "--role", "admin"], &[("ANSINH_NEW_PASSWORD", "mật khẩu kẻ xấu 1")]);
-    refused(&evil, "auth.forbidden");
-    refused(&lan(&["user", "deactivate", "admin"], &[]), "auth.forbidden");
-    refused(&lan(&["rekey"], &[]), "auth.forbidden");
+    refused(&evil, ErrorCode::AuthForbidden);
+    refused(&lan(&["user", "deactivate", "admin"], &[]), ErrorCode::AuthForbidden);
+    refused(&lan(&["rekey"], &[]), ErrorCode::AuthForbidden);
     // No city-wide exports, figures or another ward's lists.
     let out = exports.join("nguoi-huong.csv");
-    refused(&lan(&["export", "beneficiaries", "--out", out.to_str().unwrap()], &[]), "auth.forbidden");
+    refused(&lan(&["export", "beneficiaries", "--out", out.to_str().unwrap()], &[]), ErrorCode::AuthForbidden);
     assert!(!out.exists(), "nothing written");
-    refused(&lan(&["followup", "--ward", "90002", "--json"], &[]), "auth.forbidden");
-    refused(&lan(&["metrics"], &[]), "auth.forbidden");
-    refused(&lan(&["report", "--cycle", "10/2026"], &[]), "auth.forbidden");
-    refused(&lan(&["grievances"], &[]), "auth.forbidden");
-    refused(&lan(&["bundle", "receipt", "--out", exports.join("r.json").to_str().unwrap()], &[]), "auth.forbidden");
+    refused(&lan(&["followup", "--ward", "90002", "--json"], &[]), ErrorCode::AuthForbidden);
+    refused(&lan(&["metrics"], &[]), ErrorCode::AuthForbidden);
+    refused(&lan(&["report", "--cycle", "10/2026"], &[]), ErrorCode::AuthForbidden);
+    refused(&lan(&["grievances"], &[]), ErrorCode::AuthForbidden);
+    refused(
+        &lan(&["bundle", "receipt", "--out", exports.join("r.json").to_str().unwrap()], &[]),
+        ErrorCode::AuthForbidden,
+    );
     // Their own ward: the list (forced to 90001) and its export, audited under them.
     let list: serde_json::Value = serde_json::from_str(&ok(lan(&["followup", "--json"], &[]))).unwrap();
     assert_eq!(list["ward_code"], "90001", "the list is forced to the officer's ward");
@@ -161,10 +166,10 @@ fn deactivation_and_rekeying_take_access_away_and_passwords_change() {
 
     // Deactivated: the officer's password no longer opens the file.
     ok(as_user(&db, "admin", ADMIN_PW, &["user", "deactivate", "lan"]));
-    refused(&as_user(&db, "lan", LAN_PW, &["followup"]), "auth.bad_credentials");
+    refused(&as_user(&db, "lan", LAN_PW, &["followup"]), ErrorCode::AuthBadCredentials);
     assert!(Keyring::load(&db).unwrap().unwrap().unwrap_key("lan", LAN_PW).is_err());
     // Reactivated only with a new password.
-    refused(&as_user(&db, "admin", ADMIN_PW, &["user", "reactivate", "lan"]), "required");
+    refused(&as_user(&db, "admin", ADMIN_PW, &["user", "reactivate", "lan"]), ErrorCode::Required);
     let env = [("ANSINH_PASSWORD", ADMIN_PW), ("ANSINH_NEW_PASSWORD", "mật khẩu mới của Lan")];
     ok(ansinh(&db, &env, &["--user", "admin", "user", "reactivate", "lan"]));
     ok(as_user(&db, "lan", "mật khẩu mới của Lan", &["followup"]));
@@ -182,7 +187,7 @@ fn deactivation_and_rekeying_take_access_away_and_passwords_change() {
     // Every user changes their own password.
     let env = [("ANSINH_PASSWORD", "mật khẩu mới của Lan"), ("ANSINH_NEW_PASSWORD", "lại một mật khẩu mới")];
     ok(ansinh(&db, &env, &["--user", "lan", "user", "passwd"]));
-    refused(&as_user(&db, "lan", "mật khẩu mới của Lan", &["followup"]), "auth.bad_credentials");
+    refused(&as_user(&db, "lan", "mật khẩu mới của Lan", &["followup"]), ErrorCode::AuthBadCredentials);
     ok(as_user(&db, "lan", "lại một mật khẩu mới", &["followup"]));
     let log = audit(&db);
     for (who, what) in [("admin", "user.update"), ("admin", "database.rekey"), ("lan", "user.password")] {
@@ -199,11 +204,11 @@ async fn a_plaintext_database_with_users_is_refused_until_encrypted() {
     store.create_user(&u).await.unwrap();
     store.close().await;
     let before = std::fs::read(&db).unwrap();
-    refused(&ansinh(&db, &[], &["metrics"]), "key.plaintext");
-    refused(&as_user(&db, "admin", ADMIN_PW, &["metrics"]), "key.plaintext");
+    refused(&ansinh(&db, &[], &["metrics"]), ErrorCode::KeyPlaintext);
+    refused(&as_user(&db, "admin", ADMIN_PW, &["metrics"]), ErrorCode::KeyPlaintext);
     refused(
         &ansinh(&db, &[("ANSINH_PASSWORD", "sai mật khẩu")], &["encrypt", "--user", "admin"]),
-        "auth.bad_credentials",
+        ErrorCode::AuthBadCredentials,
     );
     assert_eq!(std::fs::read(&db).unwrap(), before, "refusals change nothing");
     ok(ansinh(&db, &[("ANSINH_PASSWORD", ADMIN_PW)], &["encrypt", "--user", "admin"]));
@@ -219,7 +224,7 @@ async fn a_plaintext_database_with_users_is_refused_until_encrypted() {
     assert_eq!((&log[0]["actor"], &log[0]["action"]), (&"local".into(), &"export".into()));
     refused(
         &ansinh(&scratch, &[("ANSINH_NEW_PASSWORD", LAN_PW)], &["user", "add", "x1y", "--role", "admin"]),
-        "key.plaintext",
+        ErrorCode::KeyPlaintext,
     );
 }
 
@@ -261,7 +266,7 @@ fn exports_bundles_and_charts_are_owner_only_and_backups_restore_with_their_own_
         serde_json::from_str(&ok(as_user(&db, "admin", ADMIN_PW, &["backup", "list"]))).unwrap();
     assert_eq!(list[0]["path"], file.as_str());
     ok(as_user(&db, "admin", ADMIN_PW, &["user", "deactivate", "lan"]));
-    refused(&as_user(&db, "lan", LAN_PW, &["backup", "restore", &file]), "auth.bad_credentials");
+    refused(&as_user(&db, "lan", LAN_PW, &["backup", "restore", &file]), ErrorCode::AuthBadCredentials);
     ok(as_user(&db, "admin", ADMIN_PW, &["backup", "restore", &file]));
     ok(as_user(&db, "lan", LAN_PW, &["followup"]));
     let log = audit(&db);

@@ -2,6 +2,7 @@
 //! (Argon2id with OWASP's parameters), the login back-off, the permission table. The store keeps
 //! the accounts; the app checks a [`Permission`] at the top of every command.
 
+use crate::ErrorCode;
 use crate::error::{AppError, FieldError};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -34,7 +35,7 @@ impl Role {
             "officer" => Ok(Role::Officer),
             "supervisor" => Ok(Role::Supervisor),
             "admin" => Ok(Role::Admin),
-            _ => Err(FieldError::new("role", "role.invalid", "role must be officer, supervisor or admin")),
+            _ => Err(FieldError::new("role", ErrorCode::RoleInvalid, "role must be officer, supervisor or admin")),
         }
     }
 
@@ -123,14 +124,14 @@ pub fn validate_new_user(username: &str, password: &str, role: &str, ward: Optio
     let name_ok = (3..=32).contains(&username.chars().count())
         && username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if !name_ok {
-        errs.push(FieldError::new("username", "username.invalid", "3 to 32 letters, digits, '.', '_' or '-'"));
+        errs.push(FieldError::new("username", ErrorCode::UsernameInvalid, "3 to 32 letters, digits, '.', '_' or '-'"));
     }
     if let Err(e) = check_password(password) {
         errs.push(e);
     }
     let role = Role::parse(role).map_err(|e| errs.push(e)).ok();
     if role == Some(Role::Officer) && ward.is_none_or(|w| w.trim().is_empty()) {
-        errs.push(FieldError::new("ward_code", "required", "an officer needs a ward"));
+        errs.push(FieldError::new("ward_code", ErrorCode::Required, "an officer needs a ward"));
     }
     match role {
         Some(r) if errs.is_empty() => Ok(r),
@@ -141,22 +142,15 @@ pub fn validate_new_user(username: &str, password: &str, role: &str, ward: Optio
 pub fn check_password(password: &str) -> Result<(), FieldError> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        return Err(
-            FieldError::new("password", "password.too_short", "password too short").param("min", MIN_PASSWORD_CHARS)
-        );
+        return Err(FieldError::new("password", ErrorCode::PasswordTooShort, "password too short")
+            .param("min", MIN_PASSWORD_CHARS));
     }
     Ok(())
 }
 
 /// Access errors (serialised like the others: `{code, message, params?}`).
-pub fn denied(code: &str, message: &str) -> AppError {
-    AppError::Access(FieldError {
-        code: code.into(),
-        message: message.into(),
-        field: None,
-        row: None,
-        params: Default::default(),
-    })
+pub fn denied(code: ErrorCode, message: &str) -> AppError {
+    AppError::Access(FieldError { code, message: message.into(), field: None, row: None, params: Default::default() })
 }
 
 #[cfg(test)]
@@ -205,10 +199,10 @@ mod tests {
     fn new_user_checks_every_field() {
         let e = validate_new_user("a", "short", "boss", None).unwrap_err();
         let AppError::Validation(errs) = e else { panic!() };
-        let codes: Vec<_> = errs.iter().map(|e| e.code.as_str()).collect();
-        assert_eq!(codes, ["username.invalid", "password.too_short", "role.invalid"]);
+        let codes: Vec<_> = errs.iter().map(|e| e.code).collect();
+        assert_eq!(codes, [ErrorCode::UsernameInvalid, ErrorCode::PasswordTooShort, ErrorCode::RoleInvalid]);
         let e = validate_new_user("lan.nguyen", "0123456789", "officer", None).unwrap_err();
-        assert_eq!(e.code(), "required");
+        assert_eq!(e.code(), ErrorCode::Required);
         assert_eq!(validate_new_user("lan.nguyen", "0123456789", "officer", Some("00001")).unwrap(), Role::Officer);
     }
 }

@@ -3,6 +3,7 @@
 //! reply) is held to the same functions before it is written, so a bundle can never store what
 //! the forms cannot. Each returns *every* problem, on the field it is about.
 
+use crate::ErrorCode;
 use crate::dates;
 use crate::error::FieldError;
 use crate::idnum::{self, IdKind};
@@ -18,12 +19,12 @@ pub fn trimmed(field: &str, value: &str) -> Result<(), FieldError> {
 }
 
 fn not_canonical(field: &str) -> FieldError {
-    FieldError::new(field, "value.not_canonical", "this value is not in the form the app stores")
+    FieldError::new(field, ErrorCode::ValueNotCanonical, "this value is not in the form the app stores")
 }
 
 /// Not after `today` (a form refuses a date in the future).
 pub fn not_future(field: &str, d: NaiveDate, today: NaiveDate) -> Result<(), FieldError> {
-    if d > today { Err(FieldError::new(field, "date.future", "the date is in the future")) } else { Ok(()) }
+    if d > today { Err(FieldError::new(field, ErrorCode::DateFuture, "the date is in the future")) } else { Ok(()) }
 }
 
 /// A person's name exactly as [`text::normalize_name`] stores it.
@@ -40,14 +41,10 @@ fn id_number(field: &str, value: &str, legacy: bool) -> Result<Option<idnum::IdI
     match (kind, legacy) {
         (IdKind::Modern(info), false) => Ok(Some(info)),
         (IdKind::Legacy, true) => Ok(None),
-        (_, false) => {
-            Err(FieldError::new(field, "id_number.length", "a 12-digit ID number is expected")
-                .param("found", value.len()))
-        }
-        (_, true) => {
-            Err(FieldError::new(field, "id_number.length", "a 9-digit CMND number is expected")
-                .param("found", value.len()))
-        }
+        (_, false) => Err(FieldError::new(field, ErrorCode::IdNumberLength, "a 12-digit ID number is expected")
+            .param("found", value.len())),
+        (_, true) => Err(FieldError::new(field, ErrorCode::IdNumberLength, "a 9-digit CMND number is expected")
+            .param("found", value.len())),
     }
 }
 
@@ -58,7 +55,11 @@ pub fn beneficiary(b: &Beneficiary, refs: &dyn RefData, today: NaiveDate) -> Res
         Some(d) => {
             e.take(dates::parse_birth("birth_date", &dates::format_date(d), today));
             if d.year() != b.birth_year {
-                e.push(FieldError::new("birth_year", "value.not_canonical", "birth year differs from the birth date"));
+                e.push(FieldError::new(
+                    "birth_year",
+                    ErrorCode::ValueNotCanonical,
+                    "birth year differs from the birth date",
+                ));
             }
         }
         None => {
@@ -66,7 +67,7 @@ pub fn beneficiary(b: &Beneficiary, refs: &dyn RefData, today: NaiveDate) -> Res
         }
     }
     match (&b.id_number, &b.legacy_id_number) {
-        (None, None) => e.push(FieldError::new("id_number", "required", "ID number is required")),
+        (None, None) => e.push(FieldError::new("id_number", ErrorCode::Required, "ID number is required")),
         (number, legacy) => {
             if let Some(Some(info)) = number.as_deref().map(|n| e.take(id_number("id_number", n, false)).flatten())
                 && b.id_override_reason.is_empty()
@@ -82,11 +83,15 @@ pub fn beneficiary(b: &Beneficiary, refs: &dyn RefData, today: NaiveDate) -> Res
     }
     if !refs.has_ward(&b.ward_code) {
         e.push(
-            FieldError::new("ward_code", "ward.unknown", "unknown ward or commune code").param("code", &b.ward_code),
+            FieldError::new("ward_code", ErrorCode::WardUnknown, "unknown ward or commune code")
+                .param("code", &b.ward_code),
         );
     }
     if !refs.has_group(&b.group_code) {
-        e.push(FieldError::new("group_code", "group.unknown", "unknown allowance group").param("code", &b.group_code));
+        e.push(
+            FieldError::new("group_code", ErrorCode::GroupUnknown, "unknown allowance group")
+                .param("code", &b.group_code),
+        );
     }
     if !b.phone.is_empty() && e.take(parse_phone("phone", &b.phone)).is_some_and(|p| p != b.phone) {
         e.push(not_canonical("phone"));
@@ -101,7 +106,7 @@ pub fn beneficiary(b: &Beneficiary, refs: &dyn RefData, today: NaiveDate) -> Res
         }
     }
     if (!b.authorised_id_number.is_empty() || !b.authorised_relation.is_empty()) && b.authorised_name.is_empty() {
-        e.push(FieldError::new("authorised_name", "required", "name the authorised person"));
+        e.push(FieldError::new("authorised_name", ErrorCode::Required, "name the authorised person"));
     }
     for (field, value) in [
         ("id_override_reason", &b.id_override_reason),
@@ -119,11 +124,11 @@ pub fn account(a: &Account, refs: &dyn RefData, today: NaiveDate) -> Result<(), 
     let needs_provider = matches!(a.channel, Channel::Bank | Channel::Ewallet | Channel::MobileMoney);
     if a.provider_code.is_empty() {
         if needs_provider {
-            e.push(FieldError::new("provider_code", "required", "choose the bank or operator"));
+            e.push(FieldError::new("provider_code", ErrorCode::Required, "choose the bank or operator"));
         }
     } else if !refs.has_provider(a.channel, &a.provider_code) {
         e.push(
-            FieldError::new("provider_code", "provider.unknown", "unknown provider for this channel")
+            FieldError::new("provider_code", ErrorCode::ProviderUnknown, "unknown provider for this channel")
                 .param("code", &a.provider_code),
         );
     }
@@ -138,10 +143,14 @@ pub fn account(a: &Account, refs: &dyn RefData, today: NaiveDate) -> Result<(), 
     if let (Some(r), Some(o)) = (a.requested_on, a.opened_on)
         && o < r
     {
-        e.push(FieldError::new("opened_on", "date.before_request", "an account cannot open before it was requested"));
+        e.push(FieldError::new(
+            "opened_on",
+            ErrorCode::DateBeforeRequest,
+            "an account cannot open before it was requested",
+        ));
     }
     if a.status == AccountStatus::Opened && a.opened_on.is_none() {
-        e.push(FieldError::new("opened_on", "required", "an open account has an opening date"));
+        e.push(FieldError::new("opened_on", ErrorCode::Required, "an open account has an opening date"));
     }
     e.take(trimmed("close_reason", &a.close_reason));
     e.finish(|| ())
@@ -157,17 +166,17 @@ pub fn payment(p: &Payment, today: NaiveDate) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
     e.take(period("period", &p.period));
     if p.amount_vnd <= 0 {
-        e.push(FieldError::new("amount", "amount.not_positive", "amount must be greater than 0"));
+        e.push(FieldError::new("amount", ErrorCode::AmountNotPositive, "amount must be greater than 0"));
     }
     match p.status {
         PaymentStatus::Credited => match p.credited_on {
             Some(d) => {
                 e.take(not_future("credited_on", d, today));
             }
-            None => e.push(FieldError::new("credited_on", "required", "a credited payment has a credit date")),
+            None => e.push(FieldError::new("credited_on", ErrorCode::Required, "a credited payment has a credit date")),
         },
         PaymentStatus::Failed | PaymentStatus::Reversed if p.failure_reason.is_empty() => {
-            e.push(FieldError::new("failure_reason", "failure_reason.required", "say why the transfer failed"));
+            e.push(FieldError::new("failure_reason", ErrorCode::FailureReasonRequired, "say why the transfer failed"));
         }
         _ => {}
     }
@@ -184,7 +193,7 @@ pub fn withdrawal(w: &Withdrawal, today: NaiveDate) -> Result<(), Vec<FieldError
     let mut e = Errors::default();
     e.take(not_future("withdrawn_on", w.withdrawn_on, today));
     if w.amount_vnd <= 0 {
-        e.push(FieldError::new("amount", "amount.not_positive", "amount must be greater than 0"));
+        e.push(FieldError::new("amount", ErrorCode::AmountNotPositive, "amount must be greater than 0"));
     }
     for (field, v) in [
         ("travel_minutes", w.travel_minutes),
@@ -192,7 +201,7 @@ pub fn withdrawal(w: &Withdrawal, today: NaiveDate) -> Result<(), Vec<FieldError
         ("waiting_minutes", w.waiting_minutes),
     ] {
         if v.is_some_and(|v| v < 0) {
-            let code = if field == "travel_cost" { "amount.invalid" } else { "number.invalid" };
+            let code = if field == "travel_cost" { ErrorCode::AmountInvalid } else { ErrorCode::NumberInvalid };
             e.push(FieldError::new(field, code, "must not be negative"));
         }
     }

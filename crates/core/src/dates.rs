@@ -5,6 +5,7 @@
 //! Everything that depends on "today" takes it as a parameter: the core never reads the clock,
 //! so results are reproducible and tests are deterministic.
 
+use crate::ErrorCode;
 use crate::error::FieldError;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,7 @@ const MIN_YEAR: i32 = 1900;
 pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
     let s = raw.trim();
     if s.is_empty() {
-        return Err(FieldError::new(field, "required", "date is required"));
+        return Err(FieldError::new(field, ErrorCode::Required, "date is required"));
     }
     let parts = split_numeric(s).filter(|(_, p)| p.len() == 3);
     let ymd = parts.and_then(|(sep, p)| {
@@ -35,7 +36,7 @@ pub fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, FieldError> {
     });
     ymd.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?))
         .filter(|d| d.year() >= MIN_YEAR)
-        .ok_or_else(|| FieldError::new(field, "date.invalid", format!("not a valid date (dd/mm/yyyy): {s}")))
+        .ok_or_else(|| FieldError::new(field, ErrorCode::DateInvalid, format!("not a valid date (dd/mm/yyyy): {s}")))
 }
 
 /// Formats a date for display: "05/01/2026".
@@ -78,7 +79,7 @@ pub fn parse_birth(field: &str, raw: &str, today: NaiveDate) -> Result<BirthDate
         if !(MIN_YEAR..=today.year()).contains(&year) {
             return Err(FieldError::new(
                 field,
-                "date.invalid",
+                ErrorCode::DateInvalid,
                 format!("birth year must be between {MIN_YEAR} and {}", today.year()),
             ));
         }
@@ -86,7 +87,7 @@ pub fn parse_birth(field: &str, raw: &str, today: NaiveDate) -> Result<BirthDate
     }
     let date = parse_date(field, s)?;
     if date > today {
-        return Err(FieldError::new(field, "date.future", "birth date is in the future"));
+        return Err(FieldError::new(field, ErrorCode::DateFuture, "birth date is in the future"));
     }
     Ok(BirthDate::Full(date))
 }
@@ -98,7 +99,7 @@ pub fn parse_birth(field: &str, raw: &str, today: NaiveDate) -> Result<BirthDate
 pub fn parse_period(field: &str, raw: &str) -> Result<(i32, u32), FieldError> {
     let s = raw.trim();
     if s.is_empty() {
-        return Err(FieldError::new(field, "required", "period is required"));
+        return Err(FieldError::new(field, ErrorCode::Required, "period is required"));
     }
     let ym = split_numeric(s).filter(|(_, p)| p.len() == 2).and_then(|(sep, p)| {
         if is_year(p[1]) && is_day_or_month(p[0]) {
@@ -111,7 +112,7 @@ pub fn parse_period(field: &str, raw: &str) -> Result<(i32, u32), FieldError> {
     });
     ym.and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
         .filter(|(y, m)| *y >= MIN_YEAR && (1..=12).contains(m))
-        .ok_or_else(|| FieldError::new(field, "period.invalid", format!("not a valid month (mm/yyyy): {s}")))
+        .ok_or_else(|| FieldError::new(field, ErrorCode::PeriodInvalid, format!("not a valid month (mm/yyyy): {s}")))
 }
 
 /// The stored and sortable form of a period: `period_key(2026, 1)` → "2026-01".
@@ -210,7 +211,7 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
-    fn date(raw: &str) -> Result<NaiveDate, String> {
+    fn date(raw: &str) -> Result<NaiveDate, ErrorCode> {
         parse_date("credited_on", raw).map_err(|e| e.code)
     }
 
@@ -220,7 +221,7 @@ mod tests {
         ymd(TODAY.0, TODAY.1, TODAY.2)
     }
 
-    fn birth(raw: &str) -> Result<BirthDate, String> {
+    fn birth(raw: &str) -> Result<BirthDate, ErrorCode> {
         parse_birth("birth_date", raw, today()).map_err(|e| e.code)
     }
 
@@ -268,10 +269,10 @@ mod tests {
             "05/01/0226",
             "31/12/1899",
         ] {
-            assert_eq!(date(raw), Err("date.invalid".into()), "{raw:?}");
+            assert_eq!(date(raw), Err(ErrorCode::DateInvalid), "{raw:?}");
         }
-        assert_eq!(date(""), Err("required".into()));
-        assert_eq!(date("  "), Err("required".into()));
+        assert_eq!(date(""), Err(ErrorCode::Required));
+        assert_eq!(date("  "), Err(ErrorCode::Required));
         let e = parse_date("withdrawn_on", "x").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("withdrawn_on"));
     }
@@ -296,15 +297,15 @@ mod tests {
 
     #[test]
     fn birth_errors() {
-        assert_eq!(birth("1899"), Err("date.invalid".into()));
-        assert_eq!(birth("2027"), Err("date.invalid".into()));
-        assert_eq!(birth("0948"), Err("date.invalid".into()));
-        assert_eq!(birth("48"), Err("date.invalid".into()));
-        assert_eq!(birth("31/12/1899"), Err("date.invalid".into()));
-        assert_eq!(birth("30/02/1950"), Err("date.invalid".into()));
-        assert_eq!(birth("16/01/2026"), Err("date.future".into()));
-        assert_eq!(birth("01/01/2030"), Err("date.future".into()));
-        assert_eq!(birth(""), Err("required".into()));
+        assert_eq!(birth("1899"), Err(ErrorCode::DateInvalid));
+        assert_eq!(birth("2027"), Err(ErrorCode::DateInvalid));
+        assert_eq!(birth("0948"), Err(ErrorCode::DateInvalid));
+        assert_eq!(birth("48"), Err(ErrorCode::DateInvalid));
+        assert_eq!(birth("31/12/1899"), Err(ErrorCode::DateInvalid));
+        assert_eq!(birth("30/02/1950"), Err(ErrorCode::DateInvalid));
+        assert_eq!(birth("16/01/2026"), Err(ErrorCode::DateFuture));
+        assert_eq!(birth("01/01/2030"), Err(ErrorCode::DateFuture));
+        assert_eq!(birth(""), Err(ErrorCode::Required));
     }
 
     #[test]
@@ -339,9 +340,9 @@ mod tests {
             "1/0202",
             "012/2026",
         ] {
-            assert_eq!(p(raw), Err("period.invalid".into()), "{raw:?}");
+            assert_eq!(p(raw), Err(ErrorCode::PeriodInvalid), "{raw:?}");
         }
-        assert_eq!(p(""), Err("required".into()));
+        assert_eq!(p(""), Err(ErrorCode::Required));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! applies the `field` and 1-based `row` it is about. Serialised, an [`AppError`] is the
 //! `{code, message, field?, row?, params?, details?}` object the webview receives.
 
+use crate::ErrorCode;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -10,8 +11,8 @@ use std::collections::BTreeMap;
 /// One problem with one field (of one row, for imports).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
-    /// Stable machine code, e.g. `id_number.province`.
-    pub code: String,
+    /// Stable machine code, e.g. `id_number.province` (serialised as that string).
+    pub code: ErrorCode,
     /// English text; the UI shows a translation of `code` instead.
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,14 +26,8 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
-        FieldError {
-            code: code.to_string(),
-            message: message.into(),
-            field: Some(field.to_string()),
-            row: None,
-            params: BTreeMap::new(),
-        }
+    pub fn new(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
+        FieldError { code, message: message.into(), field: Some(field.to_string()), row: None, params: BTreeMap::new() }
     }
     pub fn param(mut self, key: &str, value: impl ToString) -> Self {
         self.params.insert(key.to_string(), value.to_string());
@@ -79,19 +74,19 @@ fn join(errors: &[FieldError]) -> String {
 }
 
 impl AppError {
-    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Validation(vec![FieldError::new(field, code, message)])
     }
 
     /// Stable code for the UI's translation table.
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Validation(errs) if errs.len() == 1 => &errs[0].code,
-            AppError::Validation(_) => "validation",
-            AppError::NotFound { .. } => "not_found",
-            AppError::Conflict(e) | AppError::Access(e) => &e.code,
-            AppError::File(_) => "file",
-            AppError::Storage(_) => "storage",
+            AppError::Validation(errs) if errs.len() == 1 => errs[0].code,
+            AppError::Validation(_) => ErrorCode::Validation,
+            AppError::NotFound { .. } => ErrorCode::NotFound,
+            AppError::Conflict(e) | AppError::Access(e) => e.code,
+            AppError::File(_) => ErrorCode::File,
+            AppError::Storage(_) => ErrorCode::Storage,
         }
     }
 }
@@ -105,7 +100,7 @@ impl From<FieldError> for AppError {
 impl Serialize for AppError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
-        map.serialize_entry("code", self.code())?;
+        map.serialize_entry("code", &self.code())?;
         map.serialize_entry("message", &self.to_string())?;
         match self {
             AppError::Validation(errs) => {
@@ -147,7 +142,7 @@ mod tests {
 
     #[test]
     fn single_field_error_serialises_with_field_and_code() {
-        let e = AppError::field("id_number", "id_number.length", "must have 12 digits").to_wire();
+        let e = AppError::field("id_number", ErrorCode::IdNumberLength, "must have 12 digits").to_wire();
         assert_eq!(e["code"], "id_number.length");
         assert_eq!(e["field"], "id_number");
         assert_eq!(e["details"][0]["message"], "must have 12 digits");
@@ -156,8 +151,8 @@ mod tests {
     #[test]
     fn several_errors_serialise_as_details() {
         let e = AppError::Validation(vec![
-            FieldError::new("full_name", "name.empty", "required"),
-            FieldError::new("sex", "sex.invalid", "unknown").at_row(3),
+            FieldError::new("full_name", ErrorCode::Required, "required"),
+            FieldError::new("sex", ErrorCode::SexInvalid, "unknown").at_row(3),
         ])
         .to_wire();
         assert_eq!(e["code"], "validation");

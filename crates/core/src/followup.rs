@@ -15,6 +15,7 @@
 //! Ties: more days waiting first, then Vietnamese name order (`text::sort_key`: given name
 //! first), then the record id so the order is total.
 
+use crate::ErrorCode;
 use crate::dates;
 use crate::error::FieldError;
 use crate::model::{Needs, str_enum};
@@ -117,9 +118,10 @@ pub fn contact(input: &ContactInput, today: NaiveDate) -> Result<Contact, Vec<Fi
         None => Some(None),
         Some(raw) => e.take(parse_uuid("payment_id", raw)).map(Some),
     };
-    let kind = e.take(parse_code("kind", &input.kind, "contact_kind.invalid", ContactKind::parse));
+    let kind = e.take(parse_code("kind", &input.kind, ErrorCode::ContactKindInvalid, ContactKind::parse));
     let contacted_on = e.take(past_date("contacted_on", &input.contacted_on, today));
-    let outcome = e.take(parse_code("outcome", &input.outcome, "contact_outcome.invalid", ContactOutcome::parse));
+    let outcome =
+        e.take(parse_code("outcome", &input.outcome, ErrorCode::ContactOutcomeInvalid, ContactOutcome::parse));
     e.finish(|| Contact {
         id: crate::records::new_id(),
         beneficiary_id: beneficiary_id.expect("checked"),
@@ -210,8 +212,11 @@ mod tests {
     fn a_contact_is_validated_with_every_error_at_once() {
         let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
         let bad = ContactInput { kind: "fax".into(), contacted_on: "11/03/2026".into(), ..Default::default() };
-        let codes: Vec<String> = contact(&bad, today).unwrap_err().into_iter().map(|e| e.code).collect();
-        assert_eq!(codes, ["required", "contact_kind.invalid", "date.future", "required"]);
+        let codes: Vec<ErrorCode> = contact(&bad, today).unwrap_err().into_iter().map(|e| e.code).collect();
+        assert_eq!(
+            codes,
+            [ErrorCode::Required, ErrorCode::ContactKindInvalid, ErrorCode::DateFuture, ErrorCode::Required]
+        );
         let ok = ContactInput {
             beneficiary_id: uuid::Uuid::now_v7().to_string(),
             payment_id: Some(String::new()),

@@ -1,5 +1,6 @@
 //! Grievances: a ticket per complaint with a service deadline and a status history.
 
+use crate::ErrorCode;
 use crate::dates;
 use crate::error::FieldError;
 use crate::model::str_enum;
@@ -88,9 +89,11 @@ fn deadline(raw: &str, opened_on: Option<NaiveDate>) -> Result<Option<NaiveDate>
     }
     let d = dates::parse_date("deadline_on", raw)?;
     match opened_on {
-        Some(o) if d < o => {
-            Err(FieldError::new("deadline_on", "deadline.before_opened", "the deadline is before the opening day"))
-        }
+        Some(o) if d < o => Err(FieldError::new(
+            "deadline_on",
+            ErrorCode::DeadlineBeforeOpened,
+            "the deadline is before the opening day",
+        )),
         _ => Ok(Some(d)),
     }
 }
@@ -101,8 +104,9 @@ pub fn grievance(input: &GrievanceInput, today: NaiveDate) -> Result<Grievance, 
     let mut e = Errors::default();
     let beneficiary_id = e.take(parse_uuid("beneficiary_id", &input.beneficiary_id));
     let category =
-        e.take(parse_code("category", &input.category, "grievance_category.invalid", GrievanceCategory::parse));
-    let channel = e.take(parse_code("channel", &input.channel, "grievance_channel.invalid", GrievanceChannel::parse));
+        e.take(parse_code("category", &input.category, ErrorCode::GrievanceCategoryInvalid, GrievanceCategory::parse));
+    let channel =
+        e.take(parse_code("channel", &input.channel, ErrorCode::GrievanceChannelInvalid, GrievanceChannel::parse));
     let description = e.take(required("description", &input.description)).map(str::to_string);
     let opened_on = e.take(past_date("opened_on", &input.opened_on, today));
     let deadline_on = e.take(deadline(&input.deadline_on, opened_on)).flatten();
@@ -146,11 +150,11 @@ pub struct GrievanceUpdate {
 pub fn grievance_update(input: &GrievanceUpdateInput, today: NaiveDate) -> Result<GrievanceUpdate, Vec<FieldError>> {
     let mut e = Errors::default();
     let grievance_id = e.take(parse_uuid("grievance_id", &input.grievance_id));
-    let status = e.take(parse_code("status", &input.status, "grievance_status.invalid", GrievanceStatus::parse));
+    let status = e.take(parse_code("status", &input.status, ErrorCode::GrievanceStatusInvalid, GrievanceStatus::parse));
     let changed_on = e.take(past_date("changed_on", &input.changed_on, today));
     let note = input.note.trim().to_string();
     if status.is_some_and(GrievanceStatus::is_closed) && note.is_empty() {
-        e.push(FieldError::new("note", "resolution_note.required", "say how the grievance was settled"));
+        e.push(FieldError::new("note", ErrorCode::ResolutionNoteRequired, "say how the grievance was settled"));
     }
     let deadline_on = e.take(deadline(&input.deadline_on, None)).flatten();
     e.finish(|| GrievanceUpdate {
@@ -186,7 +190,7 @@ mod tests {
         let custom = grievance(&GrievanceInput { deadline_on: "25/01/2026".into(), ..input.clone() }, d("2026-01-31"));
         assert_eq!(custom.unwrap().deadline_on, d("2026-01-25"));
         let early = grievance(&GrievanceInput { deadline_on: "19/01/2026".into(), ..input }, d("2026-01-31"));
-        assert_eq!(early.unwrap_err()[0].code, "deadline.before_opened");
+        assert_eq!(early.unwrap_err()[0].code, ErrorCode::DeadlineBeforeOpened);
     }
 
     #[test]
@@ -212,7 +216,7 @@ mod tests {
             let errs =
                 grievance_update(&GrievanceUpdateInput { status: status.into(), ..base.clone() }, d("2026-02-02"))
                     .unwrap_err();
-            assert_eq!(errs[0].code, "resolution_note.required");
+            assert_eq!(errs[0].code, ErrorCode::ResolutionNoteRequired);
         }
         let progress = GrievanceUpdateInput { status: "in_progress".into(), ..base.clone() };
         assert!(grievance_update(&progress, d("2026-02-02")).is_ok(), "no note needed while in progress");

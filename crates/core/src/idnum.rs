@@ -7,6 +7,7 @@
 //! recognised rather than rejected: spreadsheets still hold them, and an import must keep the
 //! row and ask for the 12-digit number (`id_number.legacy`, raised by the caller).
 
+use crate::ErrorCode;
 use crate::error::FieldError;
 use crate::model::Sex;
 
@@ -111,10 +112,10 @@ pub enum IdKind {
 pub fn parse_id_number(field: &str, raw: &str) -> Result<(String, IdKind), FieldError> {
     let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
     if digits.is_empty() {
-        return Err(FieldError::new(field, "required", "ID number is required"));
+        return Err(FieldError::new(field, ErrorCode::Required, "ID number is required"));
     }
     if !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(FieldError::new(field, "id_number.not_digits", "ID number must contain only digits"));
+        return Err(FieldError::new(field, ErrorCode::IdNumberNotDigits, "ID number must contain only digits"));
     }
     // All ASCII from here on, so byte length is digit count and byte slicing is safe.
     match digits.len() {
@@ -123,7 +124,7 @@ pub fn parse_id_number(field: &str, raw: &str) -> Result<(String, IdKind), Field
         found => {
             return Err(FieldError::new(
                 field,
-                "id_number.length",
+                ErrorCode::IdNumberLength,
                 format!("ID number must have 12 digits (or 9 for an old CMND), found {found}"),
             )
             .param("found", found));
@@ -131,7 +132,7 @@ pub fn parse_id_number(field: &str, raw: &str) -> Result<(String, IdKind), Field
     }
     let province = &digits[0..3];
     if province_name(province).is_none() {
-        return Err(FieldError::new(field, "id_number.province", format!("unknown province code {province}"))
+        return Err(FieldError::new(field, ErrorCode::IdNumberProvince, format!("unknown province code {province}"))
             .param("code", province));
     }
     let century_sex = i32::from(digits.as_bytes()[3] - b'0');
@@ -154,7 +155,7 @@ pub fn check_against_person(field: &str, info: &IdInfo, birth_year: i32, sex: Se
         errors.push(
             FieldError::new(
                 field,
-                "id_number.year_mismatch",
+                ErrorCode::IdNumberYearMismatch,
                 format!("ID number encodes birth year {}, but the birth year is {birth_year}", info.birth_year),
             )
             .param("id_year", info.birth_year)
@@ -165,7 +166,7 @@ pub fn check_against_person(field: &str, info: &IdInfo, birth_year: i32, sex: Se
         errors.push(
             FieldError::new(
                 field,
-                "id_number.sex_mismatch",
+                ErrorCode::IdNumberSexMismatch,
                 format!("ID number encodes sex {}, but the sex is {sex}", info.sex),
             )
             .param("id_sex", info.sex)
@@ -268,7 +269,7 @@ mod tests {
     fn letters_and_other_marks_are_not_digits() {
         for raw in ["00108501234A", "CCCD001085012", "001-085-012345", "００１０８５０１２３４５"] {
             let e = err(raw);
-            assert_eq!(e.code, "id_number.not_digits", "{raw}");
+            assert_eq!(e.code, ErrorCode::IdNumberNotDigits, "{raw}");
             assert_eq!(e.field.as_deref(), Some("id_number"));
         }
     }
@@ -277,7 +278,7 @@ mod tests {
     fn wrong_length_reports_the_digit_count() {
         for (raw, found) in [("00108501234", "11"), ("0010850123456", "13"), ("12345", "5")] {
             let e = err(raw);
-            assert_eq!(e.code, "id_number.length", "{raw}");
+            assert_eq!(e.code, ErrorCode::IdNumberLength, "{raw}");
             assert_eq!(e.params["found"], found);
         }
         // Separators do not count.
@@ -286,17 +287,17 @@ mod tests {
 
     #[test]
     fn empty_is_required() {
-        assert_eq!(err("").code, "required");
-        assert_eq!(err(" . ").code, "required");
+        assert_eq!(err("").code, ErrorCode::Required);
+        assert_eq!(err(" . ").code, ErrorCode::Required);
     }
 
     #[test]
     fn unknown_province_is_rejected_with_its_code() {
         let e = err("003085012345");
-        assert_eq!(e.code, "id_number.province");
+        assert_eq!(e.code, ErrorCode::IdNumberProvince);
         assert_eq!(e.params["code"], "003");
         assert_eq!(err("097085012345").params["code"], "097");
-        assert_eq!(err("000085012345").code, "id_number.province");
+        assert_eq!(err("000085012345").code, ErrorCode::IdNumberProvince);
     }
 
     #[test]
@@ -319,18 +320,18 @@ mod tests {
         let info = modern("001085012345"); // male, 1985
         let errs = check_against_person("id_number", &info, 1958, Sex::Female);
         assert_eq!(errs.len(), 2);
-        assert_eq!(errs[0].code, "id_number.year_mismatch");
+        assert_eq!(errs[0].code, ErrorCode::IdNumberYearMismatch);
         assert_eq!(errs[0].params["id_year"], "1985");
         assert_eq!(errs[0].params["birth_year"], "1958");
-        assert_eq!(errs[1].code, "id_number.sex_mismatch");
+        assert_eq!(errs[1].code, ErrorCode::IdNumberSexMismatch);
         assert_eq!(errs[1].params["id_sex"], "male");
         assert_eq!(errs[1].params["sex"], "female");
 
         let only_year = check_against_person("id_number", &info, 2085, Sex::Male);
         assert_eq!(only_year.len(), 1);
-        assert_eq!(only_year[0].code, "id_number.year_mismatch");
+        assert_eq!(only_year[0].code, ErrorCode::IdNumberYearMismatch);
         let only_sex = check_against_person("id_number", &info, 1985, Sex::Female);
         assert_eq!(only_sex.len(), 1);
-        assert_eq!(only_sex[0].code, "id_number.sex_mismatch");
+        assert_eq!(only_sex[0].code, ErrorCode::IdNumberSexMismatch);
     }
 }

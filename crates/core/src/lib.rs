@@ -6,6 +6,7 @@
 pub mod allowance;
 pub mod auth;
 pub mod check;
+pub mod codes;
 pub mod dates;
 pub mod duplicates;
 pub mod error;
@@ -27,4 +28,5 @@ pub mod text;
 pub mod validate;
 pub mod verification;
 
+pub use codes::ErrorCode;
 pub use error::{AppError, FieldError};

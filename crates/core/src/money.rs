@@ -5,6 +5,7 @@
 //! thousands separator, elsewhere it is the decimal point, and the only safe reading of an
 //! amount is one where every separator delimits a group of exactly three digits.
 
+use crate::ErrorCode;
 use crate::error::FieldError;
 
 /// Formats whole đồng the Vietnamese way: `1250000` → "1.250.000 ₫", `-5000` → "-5.000 ₫".
@@ -31,7 +32,7 @@ pub fn format_vnd(amount: i64) -> String {
 /// `amount.invalid` (anything else, including decimals and values beyond `i64`).
 pub fn parse_vnd(field: &str, raw: &str) -> Result<i64, FieldError> {
     match parse_signed_vnd(field, raw)? {
-        None => Err(FieldError::new(field, "required", "amount is required")),
+        None => Err(FieldError::new(field, ErrorCode::Required, "amount is required")),
         Some(v) if v <= 0 => Err(not_positive(field)),
         Some(v) => Ok(v),
     }
@@ -43,7 +44,7 @@ pub fn parse_vnd(field: &str, raw: &str) -> Result<i64, FieldError> {
 /// officer 0 is not allowed, which it is.
 pub fn parse_optional_vnd(field: &str, raw: &str) -> Result<Option<i64>, FieldError> {
     match parse_signed_vnd(field, raw)? {
-        Some(v) if v < 0 => Err(FieldError::new(field, "amount.invalid", "amount must not be negative")),
+        Some(v) if v < 0 => Err(FieldError::new(field, ErrorCode::AmountInvalid, "amount must not be negative")),
         other => Ok(other),
     }
 }
@@ -56,7 +57,7 @@ pub fn parse_optional_count(field: &str, raw: &str) -> Result<Option<i64>, Field
     if s.is_empty() {
         return Ok(None);
     }
-    let invalid = || FieldError::new(field, "number.invalid", "must be a whole number, 0 or more");
+    let invalid = || FieldError::new(field, ErrorCode::NumberInvalid, "must be a whole number, 0 or more");
     if !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid());
     }
@@ -64,13 +65,14 @@ pub fn parse_optional_count(field: &str, raw: &str) -> Result<Option<i64>, Field
 }
 
 fn not_positive(field: &str) -> FieldError {
-    FieldError::new(field, "amount.not_positive", "amount must be greater than 0")
+    FieldError::new(field, ErrorCode::AmountNotPositive, "amount must be greater than 0")
 }
 
 /// `Ok(None)` for empty input; otherwise the signed value. Sign handling is left to callers
 /// because the two public parsers disagree on whether 0 is allowed.
 fn parse_signed_vnd(field: &str, raw: &str) -> Result<Option<i64>, FieldError> {
-    let invalid = |why: &str| FieldError::new(field, "amount.invalid", format!("not a whole amount of đồng: {why}"));
+    let invalid =
+        |why: &str| FieldError::new(field, ErrorCode::AmountInvalid, format!("not a whole amount of đồng: {why}"));
     let mut s = raw.trim();
     if s.is_empty() {
         return Ok(None);
@@ -134,7 +136,7 @@ fn parse_grouped_digits(body: &str) -> Option<i64> {
 mod tests {
     use super::*;
 
-    fn vnd(raw: &str) -> Result<i64, String> {
+    fn vnd(raw: &str) -> Result<i64, ErrorCode> {
         parse_vnd("amount", raw).map_err(|e| e.code)
     }
 
@@ -208,25 +210,25 @@ mod tests {
             "5e5",
             "１２５",
         ] {
-            assert_eq!(vnd(raw), Err("amount.invalid".into()), "{raw:?}");
+            assert_eq!(vnd(raw), Err(ErrorCode::AmountInvalid), "{raw:?}");
         }
     }
 
     #[test]
     fn empty_zero_and_negative() {
-        assert_eq!(vnd(""), Err("required".into()));
-        assert_eq!(vnd("   "), Err("required".into()));
-        assert_eq!(vnd("0"), Err("amount.not_positive".into()));
-        assert_eq!(vnd("0 ₫"), Err("amount.not_positive".into()));
-        assert_eq!(vnd("-500.000"), Err("amount.not_positive".into()));
-        assert_eq!(vnd("- 500000 đ"), Err("amount.not_positive".into()));
+        assert_eq!(vnd(""), Err(ErrorCode::Required));
+        assert_eq!(vnd("   "), Err(ErrorCode::Required));
+        assert_eq!(vnd("0"), Err(ErrorCode::AmountNotPositive));
+        assert_eq!(vnd("0 ₫"), Err(ErrorCode::AmountNotPositive));
+        assert_eq!(vnd("-500.000"), Err(ErrorCode::AmountNotPositive));
+        assert_eq!(vnd("- 500000 đ"), Err(ErrorCode::AmountNotPositive));
     }
 
     #[test]
     fn overflow_is_invalid() {
         assert_eq!(vnd("9223372036854775807"), Ok(i64::MAX));
-        assert_eq!(vnd("9223372036854775808"), Err("amount.invalid".into()));
-        assert_eq!(vnd("99.999.999.999.999.999.999"), Err("amount.invalid".into()));
+        assert_eq!(vnd("9223372036854775808"), Err(ErrorCode::AmountInvalid));
+        assert_eq!(vnd("99.999.999.999.999.999.999"), Err(ErrorCode::AmountInvalid));
     }
 
     #[test]
@@ -242,8 +244,8 @@ mod tests {
         assert_eq!(p("  "), Ok(None));
         assert_eq!(p("0"), Ok(Some(0)));
         assert_eq!(p("20.000 đ"), Ok(Some(20_000)));
-        assert_eq!(p("-20.000"), Err("amount.invalid".into()));
-        assert_eq!(p("2,5"), Err("amount.invalid".into()));
+        assert_eq!(p("-20.000"), Err(ErrorCode::AmountInvalid));
+        assert_eq!(p("2,5"), Err(ErrorCode::AmountInvalid));
     }
 
     #[test]
@@ -255,7 +257,7 @@ mod tests {
         assert_eq!(p(" 45 "), Ok(Some(45)));
         assert_eq!(p("120"), Ok(Some(120)));
         for raw in ["-5", "+5", "1.5", "30 phút", "ba mươi", "99999999999999999999", "1 000"] {
-            assert_eq!(p(raw), Err("number.invalid".into()), "{raw:?}");
+            assert_eq!(p(raw), Err(ErrorCode::NumberInvalid), "{raw:?}");
         }
     }
 }

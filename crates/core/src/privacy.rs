@@ -1,6 +1,7 @@
 //! Data-subject rights (issue 6): the legal basis on which a person's data is held, and how
 //! account numbers are shown (masked unless asked for, which is audited).
 
+use crate::ErrorCode;
 use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +23,7 @@ impl LegalBasis {
             "legal_obligation" => Ok(LegalBasis::LegalObligation),
             "consent" => Ok(LegalBasis::Consent),
             "vital_interest" => Ok(LegalBasis::VitalInterest),
-            _ => Err(FieldError::new("basis", "legal_basis.invalid", "unknown legal basis")),
+            _ => Err(FieldError::new("basis", ErrorCode::LegalBasisInvalid, "unknown legal basis")),
         }
     }
 }
@@ -61,6 +62,6 @@ mod tests {
     #[test]
     fn parses_bases() {
         assert_eq!(LegalBasis::parse("consent").unwrap(), LegalBasis::Consent);
-        assert_eq!(LegalBasis::parse("x").unwrap_err().code, "legal_basis.invalid");
+        assert_eq!(LegalBasis::parse("x").unwrap_err().code, ErrorCode::LegalBasisInvalid);
     }
 }

@@ -8,6 +8,7 @@
 //! [`MIN_SEGMENT_PAYMENTS`] issued payments are reported as "too few to judge" (`too_few`,
 //! no figures): a percentage of 3 people says nothing about a ward.
 
+use crate::ErrorCode;
 use crate::dates::{self, AgeBand};
 use crate::facts::{Facts, PaymentFact, Person};
 use crate::measures::{Acc, Indicators, PaymentCtx};
@@ -519,7 +520,7 @@ impl FilterInput {
         let code = |field: &str, v: &Option<String>, known: &[&str]| -> Result<Option<String>, crate::FieldError> {
             match given(v) {
                 Some(c) if !known.is_empty() && !known.contains(&c) => {
-                    Err(crate::FieldError::new(field, "status.invalid", format!("unknown {field} {c:?}")))
+                    Err(crate::FieldError::new(field, ErrorCode::StatusInvalid, format!("unknown {field} {c:?}")))
                 }
                 other => Ok(other.map(str::to_string)),
             }

@@ -6,6 +6,7 @@
 //! officer can type "nguyen van an" on any keyboard; lists sort by given name, as Vietnamese
 //! lists do.
 
+use crate::ErrorCode;
 use crate::error::FieldError;
 use unicode_normalization::UnicodeNormalization;
 
@@ -18,18 +19,18 @@ use unicode_normalization::UnicodeNormalization;
 pub fn normalize_name(field: &str, raw: &str) -> Result<String, FieldError> {
     let name: String = collapse_whitespace(raw).nfc().collect();
     if name.is_empty() {
-        return Err(FieldError::new(field, "required", "name is required"));
+        return Err(FieldError::new(field, ErrorCode::Required, "name is required"));
     }
     let allowed = |c: char| c.is_alphabetic() || matches!(c, ' ' | '\'' | '\u{2019}' | '-' | '.');
     if let Some(bad) = name.chars().find(|c| !allowed(*c)) {
         return Err(FieldError::new(
             field,
-            "name.invalid",
+            ErrorCode::NameInvalid,
             format!("name contains a character that is not allowed: {bad:?}"),
         ));
     }
     if !name.chars().any(char::is_alphabetic) {
-        return Err(FieldError::new(field, "name.invalid", "name must contain letters"));
+        return Err(FieldError::new(field, ErrorCode::NameInvalid, "name must contain letters"));
     }
     Ok(name)
 }
@@ -82,7 +83,7 @@ mod tests {
         normalize_name("full_name", raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"))
     }
 
-    fn code(raw: &str) -> String {
+    fn code(raw: &str) -> ErrorCode {
         normalize_name("full_name", raw).expect_err(raw).code
     }
 
@@ -134,8 +135,8 @@ mod tests {
 
     #[test]
     fn empty_is_required() {
-        assert_eq!(code(""), "required");
-        assert_eq!(code("   \t "), "required");
+        assert_eq!(code(""), ErrorCode::Required);
+        assert_eq!(code("   \t "), ErrorCode::Required);
     }
 
     #[test]
@@ -152,7 +153,7 @@ mod tests {
             "-",
             "'.",
         ] {
-            assert_eq!(code(raw), "name.invalid", "{raw:?}");
+            assert_eq!(code(raw), ErrorCode::NameInvalid, "{raw:?}");
         }
         let e = normalize_name("authorised_name", "Lê 3").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("authorised_name"));

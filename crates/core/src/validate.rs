@@ -3,6 +3,7 @@
 //! field errors the UI shows inline (imports add the row number). Checks that need the database
 //! (does the payment exist, is the ID already registered) live in the store.
 
+use crate::ErrorCode;
 use crate::dates::{self, BirthDate};
 use crate::error::FieldError;
 use crate::idnum::{self, IdKind};
@@ -51,12 +52,12 @@ impl Errors {
 
 pub(crate) fn required<'a>(field: &str, raw: &'a str) -> Result<&'a str, FieldError> {
     let t = raw.trim();
-    if t.is_empty() { Err(FieldError::new(field, "required", "this field is required")) } else { Ok(t) }
+    if t.is_empty() { Err(FieldError::new(field, ErrorCode::Required, "this field is required")) } else { Ok(t) }
 }
 
 pub fn parse_uuid(field: &str, raw: &str) -> Result<Uuid, FieldError> {
     let t = required(field, raw)?;
-    Uuid::parse_str(t).map_err(|_| FieldError::new(field, "not_found", "unknown record id").param("id", t))
+    Uuid::parse_str(t).map_err(|_| FieldError::new(field, ErrorCode::NotFound, "unknown record id").param("id", t))
 }
 
 /// Accepts the stored names and what officers write in spreadsheets (Nam/Nữ, M/F).
@@ -65,17 +66,22 @@ pub fn parse_sex(field: &str, raw: &str) -> Result<Sex, FieldError> {
     match text::fold(t).as_str() {
         "male" | "nam" | "m" => Ok(Sex::Male),
         "female" | "nu" | "f" => Ok(Sex::Female),
-        _ => Err(FieldError::new(field, "sex.invalid", "sex must be male (Nam) or female (Nữ)")),
+        _ => Err(FieldError::new(field, ErrorCode::SexInvalid, "sex must be male (Nam) or female (Nữ)")),
     }
 }
 
-pub(crate) fn parse_code<T>(field: &str, raw: &str, code: &str, parse: fn(&str) -> Option<T>) -> Result<T, FieldError> {
+pub(crate) fn parse_code<T>(
+    field: &str,
+    raw: &str,
+    code: ErrorCode,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, FieldError> {
     let t = required(field, raw)?;
     parse(t).ok_or_else(|| FieldError::new(field, code, format!("unknown value '{t}'")))
 }
 
 fn not_future(field: &str, d: NaiveDate, today: NaiveDate) -> Result<NaiveDate, FieldError> {
-    if d > today { Err(FieldError::new(field, "date.future", "the date is in the future")) } else { Ok(d) }
+    if d > today { Err(FieldError::new(field, ErrorCode::DateFuture, "the date is in the future")) } else { Ok(d) }
 }
 
 pub(crate) fn past_date(field: &str, raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
@@ -98,7 +104,7 @@ pub fn parse_phone(field: &str, raw: &str) -> Result<String, FieldError> {
     if local.len() == 10 && local.starts_with('0') && local.bytes().all(|b| b.is_ascii_digit()) {
         Ok(local)
     } else {
-        Err(FieldError::new(field, "phone.invalid", "a phone number has 10 digits starting with 0"))
+        Err(FieldError::new(field, ErrorCode::PhoneInvalid, "a phone number has 10 digits starting with 0"))
     }
 }
 
@@ -136,16 +142,22 @@ pub fn beneficiary(
 
     let ward_code = input.ward_code.trim().to_string();
     if e.take(required("ward_code", &ward_code)).is_some() && !refs.has_ward(&ward_code) {
-        e.push(FieldError::new("ward_code", "ward.unknown", "unknown ward or commune code").param("code", &ward_code));
+        e.push(
+            FieldError::new("ward_code", ErrorCode::WardUnknown, "unknown ward or commune code")
+                .param("code", &ward_code),
+        );
     }
     let group_code = input.group_code.trim().to_string();
     if e.take(required("group_code", &group_code)).is_some() && !refs.has_group(&group_code) {
-        e.push(FieldError::new("group_code", "group.unknown", "unknown allowance group").param("code", &group_code));
+        e.push(
+            FieldError::new("group_code", ErrorCode::GroupUnknown, "unknown allowance group")
+                .param("code", &group_code),
+        );
     }
     let disability = if input.disability.trim().is_empty() {
         Some(Disability::None)
     } else {
-        e.take(parse_code("disability", &input.disability, "disability.invalid", Disability::parse))
+        e.take(parse_code("disability", &input.disability, ErrorCode::DisabilityInvalid, Disability::parse))
     };
     let phone =
         if input.phone.trim().is_empty() { Some(String::new()) } else { e.take(parse_phone("phone", &input.phone)) };
@@ -164,7 +176,7 @@ pub fn beneficiary(
     let has_authorised_detail =
         !input.authorised_id_number.trim().is_empty() || !input.authorised_relation.trim().is_empty();
     if has_authorised_detail && input.authorised_name.trim().is_empty() {
-        e.push(FieldError::new("authorised_name", "required", "name the authorised person"));
+        e.push(FieldError::new("authorised_name", ErrorCode::Required, "name the authorised person"));
     }
 
     let b = e.finish(|| {
@@ -214,24 +226,24 @@ pub(crate) fn check_account_number(channel: Channel, raw: &str) -> Result<String
 }
 
 fn bad_account_number() -> FieldError {
-    FieldError::new("account_number", "account_number.invalid", "this account number does not fit the channel")
+    FieldError::new("account_number", ErrorCode::AccountNumberInvalid, "this account number does not fit the channel")
 }
 
 pub fn account(input: &AccountInput, refs: &dyn RefData, today: NaiveDate) -> Result<Account, Vec<FieldError>> {
     let mut e = Errors::default();
     let beneficiary_id = e.take(parse_uuid("beneficiary_id", &input.beneficiary_id));
-    let channel = e.take(parse_code("channel", &input.channel, "channel.unknown", Channel::parse));
+    let channel = e.take(parse_code("channel", &input.channel, ErrorCode::ChannelUnknown, Channel::parse));
     let provider_code = input.provider_code.trim().to_string();
     let mut account_number = None;
     if let Some(ch) = channel {
         let needs_provider = matches!(ch, Channel::Bank | Channel::Ewallet | Channel::MobileMoney);
         if provider_code.is_empty() {
             if needs_provider {
-                e.push(FieldError::new("provider_code", "required", "choose the bank or operator"));
+                e.push(FieldError::new("provider_code", ErrorCode::Required, "choose the bank or operator"));
             }
         } else if !refs.has_provider(ch, &provider_code) {
             e.push(
-                FieldError::new("provider_code", "provider.unknown", "unknown provider for this channel")
+                FieldError::new("provider_code", ErrorCode::ProviderUnknown, "unknown provider for this channel")
                     .param("code", &provider_code),
             );
         }
@@ -242,7 +254,11 @@ pub fn account(input: &AccountInput, refs: &dyn RefData, today: NaiveDate) -> Re
     if let (Some(r), Some(o)) = (requested_on, opened_on)
         && o < r
     {
-        e.push(FieldError::new("opened_on", "date.before_request", "an account cannot open before it was requested"));
+        e.push(FieldError::new(
+            "opened_on",
+            ErrorCode::DateBeforeRequest,
+            "an account cannot open before it was requested",
+        ));
     }
     let a = e.finish(|| Account {
         id: records::new_id(),
@@ -290,7 +306,7 @@ pub fn payment(input: &PaymentInput, today: NaiveDate) -> Result<PaymentDraft, V
         "credited" | "" => Some(PaymentStatus::Credited),
         "failed" => Some(PaymentStatus::Failed),
         _ => {
-            e.push(FieldError::new("status", "status.invalid", "status must be credited or failed"));
+            e.push(FieldError::new("status", ErrorCode::StatusInvalid, "status must be credited or failed"));
             None
         }
     };
@@ -299,7 +315,7 @@ pub fn payment(input: &PaymentInput, today: NaiveDate) -> Result<PaymentDraft, V
     match status {
         Some(PaymentStatus::Credited) => credited_on = e.take(past_date("credited_on", &input.credited_on, today)),
         Some(_) if failure_reason.is_empty() => {
-            e.push(FieldError::new("failure_reason", "failure_reason.required", "say why the transfer failed"));
+            e.push(FieldError::new("failure_reason", ErrorCode::FailureReasonRequired, "say why the transfer failed"));
         }
         _ => {}
     }
@@ -320,7 +336,7 @@ pub fn withdrawal(input: &WithdrawalInput, today: NaiveDate) -> Result<records::
     let payment_id = e.take(parse_uuid("payment_id", &input.payment_id));
     let withdrawn_on = e.take(past_date("withdrawn_on", &input.withdrawn_on, today));
     let amount = e.take(money::parse_vnd("amount", &input.amount));
-    let place = e.take(parse_code("place", &input.place, "place.invalid", WithdrawalPlace::parse));
+    let place = e.take(parse_code("place", &input.place, ErrorCode::PlaceInvalid, WithdrawalPlace::parse));
     let travel_minutes = e.take(money::parse_optional_count("travel_minutes", &input.travel_minutes));
     let travel_cost = e.take(money::parse_optional_vnd("travel_cost", &input.travel_cost));
     let waiting_minutes = e.take(money::parse_optional_count("waiting_minutes", &input.waiting_minutes));
@@ -329,7 +345,7 @@ pub fn withdrawal(input: &WithdrawalInput, today: NaiveDate) -> Result<records::
         match Problem::parse(p.trim()) {
             Some(p) if !problems.contains(&p) => problems.push(p),
             Some(_) => {}
-            None => e.push(FieldError::new("problems", "problem.invalid", format!("unknown problem '{p}'"))),
+            None => e.push(FieldError::new("problems", ErrorCode::ProblemInvalid, format!("unknown problem '{p}'"))),
         }
     }
     e.finish(|| records::Withdrawal {
@@ -382,8 +398,8 @@ mod tests {
         }
     }
 
-    fn codes(errs: &[FieldError]) -> Vec<(&str, &str)> {
-        errs.iter().map(|e| (e.field.as_deref().unwrap_or(""), e.code.as_str())).collect()
+    fn codes(errs: &[FieldError]) -> Vec<(&str, ErrorCode)> {
+        errs.iter().map(|e| (e.field.as_deref().unwrap_or(""), e.code)).collect()
     }
 
     #[test]
@@ -412,13 +428,13 @@ mod tests {
         let errs = beneficiary(&input, &Refs, today()).unwrap_err();
         let c = codes(&errs);
         for expected in [
-            ("full_name", "required"),
-            ("birth_date", "date.invalid"),
-            ("sex", "sex.invalid"),
-            ("id_number", "id_number.length"),
-            ("ward_code", "ward.unknown"),
-            ("group_code", "required"),
-            ("phone", "phone.invalid"),
+            ("full_name", ErrorCode::Required),
+            ("birth_date", ErrorCode::DateInvalid),
+            ("sex", ErrorCode::SexInvalid),
+            ("id_number", ErrorCode::IdNumberLength),
+            ("ward_code", ErrorCode::WardUnknown),
+            ("group_code", ErrorCode::Required),
+            ("phone", ErrorCode::PhoneInvalid),
         ] {
             assert!(c.contains(&expected), "missing {expected:?} in {c:?}");
         }
@@ -429,7 +445,7 @@ mod tests {
         let mut p = person();
         p.sex = "Nam".into();
         let errs = beneficiary(&p, &Refs, today()).unwrap_err();
-        assert_eq!(codes(&errs), vec![("id_number", "id_number.sex_mismatch")]);
+        assert_eq!(codes(&errs), vec![("id_number", ErrorCode::IdNumberSexMismatch)]);
         p.id_override_reason = "CCCD in sai giới tính, đã báo công an".into();
         let b = beneficiary(&p, &Refs, today()).unwrap();
         assert_eq!(b.sex, Sex::Male);
@@ -484,7 +500,7 @@ mod tests {
         i.account_number = "12ab".into();
         let errs = account(&i, &Refs, today()).unwrap_err();
         let c = codes(&errs).into_iter().map(|(_, c)| c).collect::<Vec<_>>();
-        assert_eq!(c, vec!["provider.unknown", "account_number.invalid", "date.before_request"]);
+        assert_eq!(c, vec![ErrorCode::ProviderUnknown, ErrorCode::AccountNumberInvalid, ErrorCode::DateBeforeRequest]);
 
         let mut requested = account_input();
         requested.opened_on.clear();
@@ -506,12 +522,18 @@ mod tests {
         assert_eq!((d.period.as_str(), d.amount_vnd, d.account_id), ("2026-11", None, None));
 
         let failed = PaymentInput { status: "failed".into(), ..ok.clone() };
-        assert_eq!(codes(&payment(&failed, today()).unwrap_err()), vec![("failure_reason", "failure_reason.required")]);
+        assert_eq!(
+            codes(&payment(&failed, today()).unwrap_err()),
+            vec![("failure_reason", ErrorCode::FailureReasonRequired)]
+        );
 
         let future = PaymentInput { credited_on: "01/12/2026".into(), amount: "1,5".into(), ..ok };
         let errs = payment(&future, today()).unwrap_err();
         let c = codes(&errs);
-        assert!(c.contains(&("credited_on", "date.future")) && c.contains(&("amount", "amount.invalid")), "{c:?}");
+        assert!(
+            c.contains(&("credited_on", ErrorCode::DateFuture)) && c.contains(&("amount", ErrorCode::AmountInvalid)),
+            "{c:?}"
+        );
     }
 
     #[test]
@@ -539,7 +561,11 @@ mod tests {
         let c = codes(&errs);
         assert_eq!(
             c,
-            vec![("place", "place.invalid"), ("waiting_minutes", "number.invalid"), ("problems", "problem.invalid")]
+            vec![
+                ("place", ErrorCode::PlaceInvalid),
+                ("waiting_minutes", ErrorCode::NumberInvalid),
+                ("problems", ErrorCode::ProblemInvalid)
+            ]
         );
     }
 }

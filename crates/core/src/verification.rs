@@ -5,6 +5,7 @@
 //! a ChaCha8 generator seeded with the seed draws a partial Fisher–Yates shuffle. Same seed and
 //! same population → same sample, on every machine.
 
+use crate::ErrorCode;
 use crate::error::FieldError;
 use crate::model::str_enum;
 use crate::validate::{Errors, parse_code, parse_uuid, past_date, required};
@@ -27,7 +28,8 @@ impl SampleSize {
     /// (not a whole number, 0, or a percentage above 100).
     pub fn parse(field: &str, raw: &str) -> Result<SampleSize, FieldError> {
         let t = required(field, raw)?;
-        let bad = || FieldError::new(field, "sample_size.invalid", "a number of payments (20) or a percentage (10%)");
+        let bad =
+            || FieldError::new(field, ErrorCode::SampleSizeInvalid, "a number of payments (20) or a percentage (10%)");
         let (digits, percent) = match t.strip_suffix('%') {
             Some(d) => (d.trim(), true),
             None => (t, false),
@@ -88,7 +90,7 @@ pub fn sample_request(input: &SampleInput) -> Result<SampleRequest, Vec<FieldErr
     let period = e.take(dates::parse_period("period", &input.period)).map(|(y, m)| dates::period_key(y, m));
     let size = e.take(SampleSize::parse("size", &input.size));
     let seed = e.take(required("seed", &input.seed).and_then(|s| {
-        s.parse::<u64>().map_err(|_| FieldError::new("seed", "number.invalid", "the seed is a whole number"))
+        s.parse::<u64>().map_err(|_| FieldError::new("seed", ErrorCode::NumberInvalid, "the seed is a whole number"))
     }));
     e.finish(|| SampleRequest {
         period: period.expect("checked"),
@@ -129,7 +131,8 @@ pub struct VerificationOutcome {
 pub fn verification(input: &VerificationInput, today: NaiveDate) -> Result<VerificationOutcome, Vec<FieldError>> {
     let mut e = Errors::default();
     let item_id = e.take(parse_uuid("item_id", &input.item_id));
-    let result = e.take(parse_code("result", &input.result, "verification_result.invalid", VerificationResult::parse));
+    let result =
+        e.take(parse_code("result", &input.result, ErrorCode::VerificationResultInvalid, VerificationResult::parse));
     let amount = match result {
         Some(VerificationResult::Partial) => e.take(money::parse_vnd("amount_received", &input.amount_received)),
         Some(VerificationResult::Nothing) => Some(0),
@@ -185,9 +188,9 @@ mod tests {
         assert_eq!(SampleSize::parse("size", "20"), Ok(SampleSize::Count(20)));
         assert_eq!(SampleSize::parse("size", " 10 %"), Ok(SampleSize::Percent(10)));
         for bad in ["0", "0%", "101%", "-3", "abc", "1.5"] {
-            assert_eq!(SampleSize::parse("size", bad).unwrap_err().code, "sample_size.invalid", "{bad}");
+            assert_eq!(SampleSize::parse("size", bad).unwrap_err().code, ErrorCode::SampleSizeInvalid, "{bad}");
         }
-        assert_eq!(SampleSize::parse("size", " ").unwrap_err().code, "required");
+        assert_eq!(SampleSize::parse("size", " ").unwrap_err().code, ErrorCode::Required);
     }
 
     #[test]

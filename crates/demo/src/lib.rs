@@ -7,6 +7,7 @@
 
 mod names;
 
+use ansinh_core::ErrorCode;
 use ansinh_core::dates;
 use ansinh_core::model::{AccountStatus, Channel, Disability, Needs, PaymentStatus, Problem, Sex, WithdrawalPlace};
 use ansinh_core::records::{Account, Beneficiary, Cycle, Payment, Withdrawal};
@@ -496,7 +497,7 @@ pub async fn load_in_chunks(
     if store.count_beneficiaries().await? > 0 {
         return Err(ansinh_store::StoreError::Conflict(ansinh_core::FieldError::new(
             "database",
-            "demo.not_empty",
+            ErrorCode::DemoNotEmpty,
             "demo data can only be loaded into an empty database",
         )));
     }

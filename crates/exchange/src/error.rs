@@ -1,6 +1,7 @@
 //! Why a bundle or receipt was refused: each has a stable code the UI translates.
 
 use crate::limits::Oversize;
+use ansinh_core::ErrorCode;
 use ansinh_core::{AppError, FieldError};
 use ansinh_store::StoreError;
 
@@ -38,20 +39,20 @@ fn limit_text(what: Oversize) -> String {
 }
 
 impl ExchangeError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ExchangeError::Io(_) => "exchange.io",
-            ExchangeError::NotForThisOffice => "exchange.not_for_this_office",
-            ExchangeError::Damaged => "exchange.damaged",
-            ExchangeError::NotABundle => "exchange.not_a_bundle",
-            ExchangeError::BadSignature => "exchange.bad_signature",
-            ExchangeError::Format(_) => "exchange.format",
-            ExchangeError::Replayed => "exchange.replayed",
-            ExchangeError::BadKey(_) => "exchange.bad_key",
-            ExchangeError::NoRecipient => "exchange.no_recipient",
-            ExchangeError::NothingToSend(_) => "exchange.nothing_to_send",
+            ExchangeError::Io(_) => ErrorCode::ExchangeIo,
+            ExchangeError::NotForThisOffice => ErrorCode::ExchangeNotForThisOffice,
+            ExchangeError::Damaged => ErrorCode::ExchangeDamaged,
+            ExchangeError::NotABundle => ErrorCode::ExchangeNotABundle,
+            ExchangeError::BadSignature => ErrorCode::ExchangeBadSignature,
+            ExchangeError::Format(_) => ErrorCode::ExchangeFormat,
+            ExchangeError::Replayed => ErrorCode::ExchangeReplayed,
+            ExchangeError::BadKey(_) => ErrorCode::ExchangeBadKey,
+            ExchangeError::NoRecipient => ErrorCode::ExchangeNoRecipient,
+            ExchangeError::NothingToSend(_) => ErrorCode::ExchangeNothingToSend,
             ExchangeError::TooLarge { what, .. } => what.code(),
-            ExchangeError::Store(_) => "storage",
+            ExchangeError::Store(_) => ErrorCode::Storage,
         }
     }
 
@@ -64,11 +65,11 @@ impl ExchangeError {
     }
 
     /// The stable code of any refusal, the store's included (`exchange.tampered`, `.fork`...).
-    pub fn full_code(&self) -> String {
+    pub fn full_code(&self) -> ErrorCode {
         match self {
-            ExchangeError::Store(StoreError::Conflict(f)) => f.code.clone(),
-            ExchangeError::Store(StoreError::Invalid(v)) if v.len() == 1 => v[0].code.clone(),
-            other => other.code().to_string(),
+            ExchangeError::Store(StoreError::Conflict(f)) => f.code,
+            ExchangeError::Store(StoreError::Invalid(v)) if v.len() == 1 => v[0].code,
+            other => other.code(),
         }
     }
 }

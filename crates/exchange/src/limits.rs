@@ -5,6 +5,7 @@
 //! going past one refuses the whole file with a translated code and writes nothing.
 
 use crate::{ExchangeError, Result};
+use ansinh_core::ErrorCode;
 use std::io::Read;
 use std::path::Path;
 
@@ -103,14 +104,14 @@ impl Oversize {
         matches!(self, Oversize::RecordCount | Oversize::BatchRecords)
     }
 
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
             Oversize::BundleFile | Oversize::Receipt | Oversize::KeyFile | Oversize::Reference | Oversize::Batch => {
-                "exchange.too_large"
+                ErrorCode::ExchangeTooLarge
             }
-            Oversize::Records => "exchange.inflates_too_large",
-            Oversize::Record => "exchange.record_too_large",
-            Oversize::RecordCount | Oversize::BatchRecords => "exchange.too_many_records",
+            Oversize::Records => ErrorCode::ExchangeInflatesTooLarge,
+            Oversize::Record => ErrorCode::ExchangeRecordTooLarge,
+            Oversize::RecordCount | Oversize::BatchRecords => ErrorCode::ExchangeTooManyRecords,
         }
     }
 

@@ -5,6 +5,7 @@
 
 use crate::keys::{DeviceKeys, verifying_from_hex};
 use crate::{ExchangeError, Result};
+use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_store::{RefTable, ReferenceBody, ReferenceReport, Store, StoreError};
 use ed25519_dalek::{Signature, Signer};
@@ -30,7 +31,7 @@ pub async fn make_reference_file(store: &Store, keys: &DeviceKeys) -> Result<Ref
     Ok(ReferenceFile { body, signature: hex::encode(sig.to_bytes()) })
 }
 
-fn refused(code: &str, message: &str) -> ExchangeError {
+fn refused(code: ErrorCode, message: &str) -> ExchangeError {
     ExchangeError::Store(StoreError::Conflict(FieldError::new("reference", code, message)))
 }
 
@@ -55,12 +56,16 @@ pub async fn import_reference_file(store: &Store, text: &str) -> Result<Referenc
             .map(|t| serde_json::to_value(t).expect("names").as_str().expect("a name").to_string())
             .collect();
         if let Some(other) = tables.keys().find(|k| !known.contains(k)) {
-            let e = FieldError::new("reference", "reference.unknown_table", "a table that reference files never carry")
-                .param("table", other);
+            let e = FieldError::new(
+                "reference",
+                ErrorCode::ReferenceUnknownTable,
+                "a table that reference files never carry",
+            )
+            .param("table", other);
             return Err(ExchangeError::Store(StoreError::Conflict(e)));
         }
     }
     let body: ReferenceBody = serde_json::from_value(raw)
-        .map_err(|e| refused("reference.invalid_row", &format!("not a reference file: {e}")))?;
+        .map_err(|e| refused(ErrorCode::ReferenceInvalidRow, &format!("not a reference file: {e}")))?;
     Ok(store.apply_reference(&body).await?)
 }

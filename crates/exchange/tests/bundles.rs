@@ -2,9 +2,10 @@
 //! changes nothing), overlapping ranges, gaps, receipts.
 
 mod common;
+use ansinh_core::ErrorCode;
 use common::*;
 
-fn code(r: Result<ansinh_exchange::ImportOutcome, ansinh_exchange::ExchangeError>) -> String {
+fn code(r: Result<ansinh_exchange::ImportOutcome, ansinh_exchange::ExchangeError>) -> ErrorCode {
     r.expect_err("must be refused").full_code()
 }
 
@@ -34,7 +35,7 @@ async fn a_bundle_goes_ward_to_city_and_the_receipt_comes_back() {
 
     // The same bundle again: refused as a replay, nothing changes.
     let after = city.dump().await;
-    assert_eq!(code(city.import(&bundle).await), "exchange.replayed");
+    assert_eq!(code(city.import(&bundle).await), ErrorCode::ExchangeReplayed);
     assert_eq!(city.dump().await, after);
 
     // The receipt tells the ward where the next bundle starts (from the registered city office).
@@ -47,7 +48,7 @@ async fn a_bundle_goes_ward_to_city_and_the_receipt_comes_back() {
     let forged = text.replace(r#"\"last_seq\":4"#, r#"\"last_seq\":9"#);
     assert_ne!(forged, text);
     let e = ansinh_exchange::import_receipt(&ward.store, &forged).await.unwrap_err();
-    assert_eq!(e.full_code(), "exchange.bad_signature");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeBadSignature);
     assert_eq!(ward.store.acknowledged_seq().await.unwrap(), 4);
 }
 
@@ -76,7 +77,7 @@ async fn overlapping_ranges_apply_only_what_is_new_and_gaps_stop_at_the_hole() {
     // 2..5 overlaps 1..3: only 4 and 5 are new.
     let r = city.import(&from2).await.unwrap().report;
     assert_eq!((r.applied, r.already_had), (2, 2));
-    assert_eq!(code(city.import(&from4).await), "exchange.replayed");
+    assert_eq!(code(city.import(&from4).await), ErrorCode::ExchangeReplayed);
     assert_eq!(city.dump().await, ward.dump().await);
 }
 
@@ -96,18 +97,19 @@ async fn damaged_foreign_forged_and_truncated_bundles_are_refused_and_change_not
         bad[at] ^= 0x01;
         let c = code(city.import(&bad).await);
         assert!(
-            ["exchange.damaged", "exchange.not_a_bundle", "exchange.not_for_this_office"].contains(&c.as_str()),
+            [ErrorCode::ExchangeDamaged, ErrorCode::ExchangeNotABundle, ErrorCode::ExchangeNotForThisOffice]
+                .contains(&c),
             "{at}: {c}"
         );
     }
     // Truncated.
-    assert_eq!(code(city.import(&good[..good.len() - 10]).await), "exchange.damaged");
-    assert_eq!(code(city.import(&good[..good.len() / 3]).await), "exchange.damaged");
+    assert_eq!(code(city.import(&good[..good.len() - 10]).await), ErrorCode::ExchangeDamaged);
+    assert_eq!(code(city.import(&good[..good.len() / 3]).await), ErrorCode::ExchangeDamaged);
     // Encrypted to another office.
     let elsewhere = ward.bundle_for(&other_office, 0).await;
-    assert_eq!(code(city.import(&elsewhere).await), "exchange.not_for_this_office");
+    assert_eq!(code(city.import(&elsewhere).await), ErrorCode::ExchangeNotForThisOffice);
     // Not a bundle at all.
-    assert_eq!(code(city.import(b"hello").await), "exchange.not_a_bundle");
+    assert_eq!(code(city.import(b"hello").await), ErrorCode::ExchangeNotABundle);
     assert_eq!(city.dump().await, before, "nothing of any refused bundle was applied");
 
     // Signed by a key other than the one this device used before: refused.
@@ -117,7 +119,7 @@ async fn damaged_foreign_forged_and_truncated_bundles_are_refused_and_change_not
     ward.store.set_setting("exchange.signing_key", &"11".repeat(32)).await.unwrap();
     let impostor = DeviceKeys::load_or_create(&ward.store).await.unwrap();
     let forged = ansinh_exchange::export_bundle(&ward.store, &impostor, 2, &city.recipient()).await.unwrap().0;
-    assert_eq!(code(city.import(&forged).await), "exchange.key_mismatch");
+    assert_eq!(code(city.import(&forged).await), ErrorCode::ExchangeKeyMismatch);
     assert_eq!(city.dump().await, after);
 }
 
@@ -132,6 +134,6 @@ async fn a_record_changed_after_signing_is_caught_by_its_hash() {
     let mut records = ward.store.changes_since(&ward.store.device_id(), 0).await.unwrap();
     records[0].payload = records[0].payload.replace("Đỗ Thị Em", "Đỗ Thị Ém");
     let e = city.store.import_changes(&records, None, false).await.unwrap_err();
-    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), "exchange.tampered");
+    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), ErrorCode::ExchangeTampered);
     assert!(city.store.changes_since(&ward.store.device_id(), 0).await.unwrap().is_empty());
 }

@@ -4,6 +4,7 @@
 //! audit and change logs included) is byte-identical before and after.
 
 mod common;
+use ansinh_core::ErrorCode;
 use common::*;
 
 use ed25519_dalek::{Signer, SigningKey};
@@ -168,11 +169,11 @@ async fn a_device_nobody_registered_is_refused_before_anything_is_read() {
     let person = new_id();
     f.record("beneficiary", &person, "insert", &person_row(&f, &person, "001141012345", "90001"));
     let e = refused(&city, &f.bundle(&city, "90001")).await;
-    assert_eq!(e.full_code(), "exchange.unknown_device");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeUnknownDevice);
     // A revoked device is refused the same way.
     f.register_at(&city, "90001").await;
     city.store.revoke_device(&f.device_id).await.unwrap();
-    assert_eq!(refused(&city, &f.bundle(&city, "90001")).await.full_code(), "exchange.unknown_device");
+    assert_eq!(refused(&city, &f.bundle(&city, "90001")).await.full_code(), ErrorCode::ExchangeUnknownDevice);
 }
 
 #[tokio::test]
@@ -218,14 +219,14 @@ async fn reference_data_settings_and_every_local_table_never_travel() {
             Forger { key: f0.key.clone(), device_id: f0.device_id.clone(), seq: 0, prev: String::new(), lines: vec![] };
         f.record(entity, id, "insert", &payload);
         let e = refused(&city, &f.bundle(&city, "90001")).await;
-        assert_eq!(e.full_code(), "exchange.unknown_entity", "{entity}");
+        assert_eq!(e.full_code(), ErrorCode::ExchangeUnknownEntity, "{entity}");
     }
     // A kind that does not exist is refused too.
     let mut f =
         Forger { key: f0.key.clone(), device_id: f0.device_id.clone(), seq: 0, prev: String::new(), lines: vec![] };
     let p = new_id();
     f.record("beneficiary", &p, "delete", &person_row(&f, &p, "001141012345", "90001"));
-    assert_eq!(refused(&city, &f.bundle(&city, "90001")).await.full_code(), "exchange.unknown_kind");
+    assert_eq!(refused(&city, &f.bundle(&city, "90001")).await.full_code(), ErrorCode::ExchangeUnknownKind);
     assert_eq!(city.store.setting("office").await.unwrap().as_deref(), Some("city"));
 }
 
@@ -248,7 +249,7 @@ async fn a_row_is_the_records_own_and_passes_the_forms_rules() {
     let (named, written) = (new_id(), new_id());
     f.record("beneficiary", &named, "insert", &person_row(&f, &written, "001141012345", "90001"));
     let e = refused(&city, &f.bundle(&city, "90001")).await;
-    assert_eq!((e.full_code().as_str(), field(&e).as_str()), ("exchange.payload_mismatch", "id"));
+    assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangePayloadMismatch, "id"));
 
     // A row passed off as written by another device (city mode decides by it).
     let mut f = fresh();
@@ -257,14 +258,14 @@ async fn a_row_is_the_records_own_and_passes_the_forms_rules() {
     row["created_device"] = json!(city.store.device_id());
     f.record("beneficiary", &p, "insert", &row);
     let e = refused(&city, &f.bundle(&city, "90001")).await;
-    assert_eq!((e.full_code().as_str(), field(&e).as_str()), ("exchange.payload_mismatch", "created_device"));
+    assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangePayloadMismatch, "created_device"));
 
     // An 11-digit ID number, as the form would refuse it.
     let mut f = fresh();
     let p = new_id();
     f.record("beneficiary", &p, "insert", &person_row(&f, &p, "00114101234", "90001"));
     let e = refused(&city, &f.bundle(&city, "90001")).await;
-    assert_eq!((e.full_code().as_str(), field(&e).as_str()), ("exchange.invalid_row", "id_number"));
+    assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangeInvalidRow, "id_number"));
 
     // A negative amount.
     let mut f = fresh();
@@ -274,7 +275,7 @@ async fn a_row_is_the_records_own_and_passes_the_forms_rules() {
     let pay = new_id();
     f.record("payment", &pay, "insert", &payment_row(&f, &pay, &p, -500_000));
     let e = refused(&city, &f.bundle(&city, "90001")).await;
-    assert_eq!((e.full_code().as_str(), field(&e).as_str()), ("exchange.invalid_row", "amount"));
+    assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangeInvalidRow, "amount"));
 
     // A column the table does not have, and a missing one.
     let mut f = fresh();
@@ -283,13 +284,13 @@ async fn a_row_is_the_records_own_and_passes_the_forms_rules() {
     row["is_admin"] = json!(1);
     f.record("beneficiary", &p, "insert", &row);
     let e = refused(&city, &f.bundle(&city, "90001")).await;
-    assert_eq!((e.full_code().as_str(), field(&e).as_str()), ("exchange.invalid_row", "is_admin"));
+    assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangeInvalidRow, "is_admin"));
     let mut f = fresh();
     let mut row = person_row(&f, &p, "001141012345", "90001");
     row.as_object_mut().unwrap().remove("sex");
     f.record("beneficiary", &p, "insert", &row);
     let e = refused(&city, &f.bundle(&city, "90001")).await;
-    assert_eq!((e.full_code().as_str(), field(&e).as_str()), ("exchange.invalid_row", "sex"));
+    assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangeInvalidRow, "sex"));
 
     // A ward the desktop does not know, and a name the form would not store as it is.
     let mut f = fresh();
@@ -297,13 +298,13 @@ async fn a_row_is_the_records_own_and_passes_the_forms_rules() {
     row["ward_code"] = json!("99999");
     f.record("beneficiary", &p, "insert", &row);
     let e = refused(&city, &f.bundle(&city, "90001")).await;
-    assert_eq!(e.full_code(), "exchange.invalid_row");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeInvalidRow);
     let mut f = fresh();
     let mut row = person_row(&f, &p, "001141012345", "90001");
     row["full_name"] = json!("  Nguyễn Thị Ánh");
     f.record("beneficiary", &p, "insert", &row);
     let e = refused(&city, &f.bundle(&city, "90001")).await;
-    assert_eq!((e.full_code().as_str(), field(&e).as_str()), ("exchange.invalid_row", "full_name"));
+    assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangeInvalidRow, "full_name"));
 }
 
 #[tokio::test]
@@ -322,7 +323,7 @@ async fn a_ward_device_touches_only_its_own_wards_people() {
     let mut f = fresh();
     let p = new_id();
     f.record("beneficiary", &p, "insert", &person_row(&f, &p, "001141012345", "90002"));
-    assert_eq!(refused(&city, &f.bundle(&city, "90002")).await.full_code(), "exchange.out_of_ward");
+    assert_eq!(refused(&city, &f.bundle(&city, "90002")).await.full_code(), ErrorCode::ExchangeOutOfWard);
 
     // A payment for a person another ward registered here.
     let other = Desk::new().await;
@@ -332,7 +333,7 @@ async fn a_ward_device_touches_only_its_own_wards_people() {
     f.record("cycle", "2026-10", "insert", &cycle_row("2026-10"));
     let pay = new_id();
     f.record("payment", &pay, "insert", &payment_row(&f, &pay, &anh.id.to_string(), 500_000));
-    assert_eq!(refused(&city, &f.bundle(&city, "90001")).await.full_code(), "exchange.out_of_ward");
+    assert_eq!(refused(&city, &f.bundle(&city, "90001")).await.full_code(), ErrorCode::ExchangeOutOfWard);
 }
 
 #[tokio::test]
@@ -347,7 +348,7 @@ async fn receipts_come_only_from_a_registered_office_and_must_match_this_desktop
         serde_json::to_string(&ansinh_exchange::make_receipt(&city.store, &city.keys).await.unwrap()).unwrap();
     let before = ward.store.dump_every_table().await.unwrap();
     let e = ansinh_exchange::import_receipt(&ward.store, &receipt).await.unwrap_err();
-    assert_eq!(e.full_code(), "exchange.unknown_device");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeUnknownDevice);
     assert_eq!(ward.store.dump_every_table().await.unwrap(), before);
 
     // From the registered office but claiming a record this ward never wrote (hand-signed).
@@ -364,7 +365,7 @@ async fn receipts_come_only_from_a_registered_office_and_must_match_this_desktop
     let forged = json!({ "body": body, "signature": hex::encode(sig.to_bytes()) }).to_string();
     let before = ward.store.dump_every_table().await.unwrap();
     let e = ansinh_exchange::import_receipt(&ward.store, &forged).await.unwrap_err();
-    assert_eq!(e.full_code(), "exchange.receipt_mismatch");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeReceiptMismatch);
     assert_eq!(ward.store.dump_every_table().await.unwrap(), before);
     assert_eq!(ward.store.acknowledged_seq().await.unwrap(), 0, "the sent-up-to mark did not move");
 
@@ -492,24 +493,33 @@ async fn reference_data_comes_down_only_in_the_city_offices_signed_versioned_fil
     let code = |r: Result<ansinh_store::ReferenceReport, ansinh_exchange::ExchangeError>| r.unwrap_err().full_code();
     let before = ward.store.dump_every_table().await.unwrap();
     // The same file again: not newer.
-    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &file).await), "reference.stale");
+    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &file).await), ErrorCode::ReferenceStale);
     // A registered ward desktop's file, and an unregistered one's.
     let from_ward = signed_reference(&other_ward, &reference_body(&other_ward, 9, json!({}))).await;
-    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &from_ward).await), "reference.not_city");
+    assert_eq!(
+        code(ansinh_exchange::import_reference_file(&ward.store, &from_ward).await),
+        ErrorCode::ReferenceNotCity
+    );
     let stranger = Desk::new().await;
     let from_stranger = signed_reference(&stranger, &reference_body(&stranger, 9, json!({}))).await;
     assert_eq!(
         code(ansinh_exchange::import_reference_file(&ward.store, &from_stranger).await),
-        "exchange.unknown_device"
+        ErrorCode::ExchangeUnknownDevice
     );
     // The city's key, but a changed body; a table no reference file carries; a bad row.
     let tampered = file.replace("2500", "9000");
-    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &tampered).await), "exchange.bad_signature");
+    assert_eq!(
+        code(ansinh_exchange::import_reference_file(&ward.store, &tampered).await),
+        ErrorCode::ExchangeBadSignature
+    );
     let users = signed_reference(&city, &reference_body(&city, 5, json!({"users": [{"username": "evil"}]}))).await;
-    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &users).await), "reference.unknown_table");
+    assert_eq!(
+        code(ansinh_exchange::import_reference_file(&ward.store, &users).await),
+        ErrorCode::ReferenceUnknownTable
+    );
     let bad_row = json!({"allowance_groups": [{"code": "x", "scheme": "social_assistance", "name_vi": "x", "name_en": "x", "coefficient_permille": -5}]});
     let bad = signed_reference(&city, &reference_body(&city, 5, bad_row)).await;
-    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &bad).await), "reference.invalid_row");
+    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &bad).await), ErrorCode::ReferenceInvalidRow);
     assert_eq!(ward.store.dump_every_table().await.unwrap(), before);
 }
 

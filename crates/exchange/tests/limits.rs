@@ -4,6 +4,7 @@
 //! and change nothing. Also writes and checks the fuzzers' seed corpora (`fuzz/seeds/`).
 
 mod common;
+use ansinh_core::ErrorCode;
 use ansinh_exchange::limits::{self, MIB, Oversize};
 use ansinh_exchange::{ExchangeError, parse_plaintext, read_batch, read_receipt, verify_batch};
 use common::*;
@@ -70,7 +71,7 @@ async fn a_bundle_whose_records_inflate_past_the_cap_is_refused_and_changes_noth
     let sealed = age::encrypt(&city.recipient(), &plaintext(&forger(), 1, &payload)).unwrap();
 
     let e = refused(city.import(&sealed).await);
-    assert_eq!(e.full_code(), "exchange.inflates_too_large");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeInflatesTooLarge);
     assert!(e.to_string().contains("1024 MB"), "{e}");
     // The app's door adds the file's name; the translated text gets the limit.
     let wire = serde_json::to_value(ansinh_core::AppError::from(e.about_file("ward.ansinh"))).unwrap();
@@ -79,7 +80,7 @@ async fn a_bundle_whose_records_inflate_past_the_cap_is_refused_and_changes_noth
     assert_eq!(wire["params"]["file"], "ward.ansinh");
     // The dry run (the app's preview) is refused the same way.
     let e = refused(ansinh_exchange::import_bundle(&city.store, &city.keys, &sealed, true).await);
-    assert_eq!(e.full_code(), "exchange.inflates_too_large");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeInflatesTooLarge);
     assert_eq!(city.dump().await, before, "nothing written");
 }
 
@@ -93,7 +94,7 @@ async fn a_bundle_with_newlines_only_inflating_past_the_cap_is_refused_for_its_s
     }
     let payload = deflate_repeated(&chunk, (limits::RECORDS_BYTES / MIB) as usize + 1);
     let e = refused(parse_plaintext(&plaintext(&forger(), 1, &payload)));
-    assert_eq!(e.full_code(), "exchange.inflates_too_large");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeInflatesTooLarge);
 }
 
 #[test]
@@ -101,14 +102,14 @@ fn one_record_line_past_its_cap_is_refused() {
     let line = vec![b'{'; limits::RECORD_BYTES + 2];
     let payload = deflate_repeated(&line, 1);
     let e = refused(parse_plaintext(&plaintext(&forger(), 1, &payload)));
-    assert_eq!(e.full_code(), "exchange.record_too_large");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeRecordTooLarge);
 }
 
 #[test]
 fn a_manifest_announcing_more_records_than_the_cap_is_refused_before_inflating() {
     let payload = deflate_repeated(b"", 1);
     let e = refused(parse_plaintext(&plaintext(&forger(), limits::RECORDS + 1, &payload)));
-    assert_eq!(e.full_code(), "exchange.too_many_records");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeTooManyRecords);
     let wire = serde_json::to_value(ansinh_core::AppError::from(e)).unwrap();
     assert_eq!(wire["params"]["limit"], limits::RECORDS.to_string());
 }
@@ -122,7 +123,7 @@ fn more_record_lines_than_the_manifest_announced_are_damage() {
     }
     let payload = deflate_repeated(&lines, 1);
     // One announced, three lines: refused at the second line (never more held than announced).
-    assert_eq!(refused(parse_plaintext(&plaintext(&forger(), 1, &payload))).full_code(), "exchange.damaged");
+    assert_eq!(refused(parse_plaintext(&plaintext(&forger(), 1, &payload))).full_code(), ErrorCode::ExchangeDamaged);
 }
 
 #[test]
@@ -130,7 +131,7 @@ fn a_manifest_longer_than_its_cap_is_damage() {
     let mut plain = b"ANSINH-BUNDLE\n".to_vec();
     plain.extend_from_slice(&(limits::MANIFEST_BYTES as u32 + 1).to_be_bytes());
     plain.extend(std::iter::repeat_n(b' ', limits::MANIFEST_BYTES + 100));
-    assert_eq!(refused(parse_plaintext(&plain)).full_code(), "exchange.damaged");
+    assert_eq!(refused(parse_plaintext(&plain)).full_code(), ErrorCode::ExchangeDamaged);
 }
 
 #[tokio::test]
@@ -140,13 +141,13 @@ async fn an_oversized_bundle_file_is_refused_before_it_is_read_or_decrypted() {
     // As picked in the app: the bytes, one past the cap.
     let big = vec![0u8; limits::BUNDLE_FILE_BYTES as usize + 1];
     let e = refused(city.import(&big).await);
-    assert_eq!(e.full_code(), "exchange.too_large");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeTooLarge);
     drop(big);
     // As the CLI reads it: from disk, refused on its size alone (a sparse file: nothing read).
     let path = city.dir.path().join("huge.ansinh");
     std::fs::File::create(&path).unwrap().set_len(limits::BUNDLE_FILE_BYTES + 1).unwrap();
     let e = refused(limits::read_file(&path, Oversize::BundleFile));
-    assert_eq!(e.full_code(), "exchange.too_large");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeTooLarge);
     let text = e.to_string();
     assert!(text.contains("huge.ansinh") && text.contains("128 MB"), "names the file and the limit: {text}");
     // A file at the cap is read.
@@ -161,9 +162,9 @@ async fn an_oversized_receipt_is_refused_and_moves_nothing() {
     let padding = " ".repeat(limits::RECEIPT_BYTES as usize);
     let text = format!("{{\"body\":\"{{}}\",\"signature\":\"00\"}}{padding}");
     let e = refused(read_receipt(&text));
-    assert_eq!(e.full_code(), "exchange.too_large");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeTooLarge);
     let e = refused(ansinh_exchange::import_receipt(&ward.store, &text).await);
-    assert_eq!(e.full_code(), "exchange.too_large");
+    assert_eq!(e.full_code(), ErrorCode::ExchangeTooLarge);
     assert_eq!(ward.store.acknowledged_seq().await.unwrap(), 0);
 }
 
@@ -180,7 +181,7 @@ fn record_json(seq: usize) -> serde_json::Value {
 fn signed_batches_over_their_caps_are_refused_unread() {
     // Bytes past the cap: refused before parsing.
     let big = vec![b' '; limits::BATCH_BYTES as usize + 1];
-    assert_eq!(refused(read_batch(&big)).full_code(), "exchange.too_large");
+    assert_eq!(refused(read_batch(&big)).full_code(), ErrorCode::ExchangeTooLarge);
     // More records than a batch may hold: refused before any hashing or signature check.
     let n = limits::BATCH_RECORDS + 1;
     let batch = serde_json::json!({
@@ -192,7 +193,7 @@ fn signed_batches_over_their_caps_are_refused_unread() {
         "records": (1..=n).map(record_json).collect::<Vec<_>>(),
     });
     let batch = read_batch(&serde_json::to_vec(&batch).unwrap()).unwrap();
-    assert_eq!(refused(verify_batch(&batch)).full_code(), "exchange.too_many_records");
+    assert_eq!(refused(verify_batch(&batch)).full_code(), ErrorCode::ExchangeTooManyRecords);
 }
 
 // ---- Seed corpora of the fuzz targets (fuzz/seeds/<target>/) ----

@@ -2,6 +2,7 @@
 //! merged database (canonical dump of every projected table and the review queue).
 
 mod common;
+use ansinh_core::ErrorCode;
 use common::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -16,7 +17,7 @@ fn any_order_and_repetition_of_the_same_bundles_gives_the_same_city() {
         let reference = city.same_office().await;
         for b in &s.bundles {
             if let Err(e) = reference.import(b).await {
-                assert_eq!(e.full_code(), "exchange.replayed");
+                assert_eq!(e.full_code(), ErrorCode::ExchangeReplayed);
             }
         }
         let dump = reference.dump().await;
@@ -36,7 +37,7 @@ fn any_order_and_repetition_of_the_same_bundles_gives_the_same_city() {
                 let desk = city.same_office().await;
                 for &i in &order {
                     if let Err(e) = desk.import(&scenario.bundles[i]).await {
-                        assert_eq!(e.full_code(), "exchange.replayed", "bundle {i} in {order:?}");
+                        assert_eq!(e.full_code(), ErrorCode::ExchangeReplayed, "bundle {i} in {order:?}");
                     }
                 }
                 // Every device's whole series is in the sequence, so every gap a partial
@@ -79,9 +80,13 @@ fn any_flipped_byte_or_truncation_is_refused_and_changes_nothing() {
                 let code = city.import(&bad).await.map(|_| ()).unwrap_err().full_code();
                 (code, city.dump().await)
             });
-            let expected =
-                ["exchange.damaged", "exchange.not_a_bundle", "exchange.not_for_this_office", "exchange.bad_signature"];
-            prop_assert!(expected.contains(&code.as_str()), "{code}");
+            let expected = [
+                ErrorCode::ExchangeDamaged,
+                ErrorCode::ExchangeNotABundle,
+                ErrorCode::ExchangeNotForThisOffice,
+                ErrorCode::ExchangeBadSignature,
+            ];
+            prop_assert!(expected.contains(&code), "{code}");
             prop_assert_eq!(&dump, &before);
             Ok(())
         })

@@ -2,6 +2,7 @@
 //! bundles in two different orders and gets one picture with the expected review items.
 
 mod common;
+use ansinh_core::ErrorCode;
 use common::*;
 
 #[tokio::test]
@@ -11,7 +12,7 @@ async fn five_wards_merge_at_the_city_with_the_expected_review_items() {
     for b in &s.bundles {
         match city.import(b).await {
             Ok(_) => {}
-            Err(e) => assert_eq!(e.full_code(), "exchange.replayed"),
+            Err(e) => assert_eq!(e.full_code(), ErrorCode::ExchangeReplayed),
         }
     }
     let items = city.store.review_items(true).await.unwrap();
@@ -52,7 +53,7 @@ async fn five_wards_merge_at_the_city_with_the_expected_review_items() {
     let city2 = city.same_office().await;
     for b in s.bundles.iter().rev() {
         if let Err(e) = city2.import(b).await {
-            assert_eq!(e.full_code(), "exchange.replayed");
+            assert_eq!(e.full_code(), ErrorCode::ExchangeReplayed);
         }
     }
     // The reverse order leaves gaps the partial bundles cannot fill; the whole series come last.
@@ -95,9 +96,9 @@ async fn the_city_sees_every_ward_and_cannot_change_another_wards_records() {
     let mut edit = s.twins.0.clone();
     edit.phone = "0999999999".into();
     let e = city.store.update_beneficiary(&edit).await.unwrap_err();
-    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), "exchange.read_only");
+    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), ErrorCode::ExchangeReadOnly);
     let e = city.try_pay(&s.twins.0, "2026-11").await.unwrap_err();
-    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), "exchange.read_only");
+    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), ErrorCode::ExchangeReadOnly);
 
     // The ward's second desktop (same ward) may still correct the first one's person.
     let w2 = &s.wards[1];
@@ -110,5 +111,5 @@ async fn the_city_sees_every_ward_and_cannot_change_another_wards_records() {
     let mut other = s.twins.1.clone();
     other.phone = "0988888888".into();
     let e = w3.store.update_beneficiary(&other).await.unwrap_err();
-    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), "exchange.read_only");
+    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), ErrorCode::ExchangeReadOnly);
 }

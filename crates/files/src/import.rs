@@ -3,6 +3,7 @@
 //! (same 12-digit ID, or same legacy CMND) is left unchanged, so re-importing adds nothing.
 
 use crate::table::{self, Table};
+use ansinh_core::ErrorCode;
 use ansinh_core::duplicates::DuplicateKey;
 use ansinh_core::inputs::BeneficiaryInput;
 use ansinh_core::model::Disability;
@@ -95,7 +96,11 @@ pub fn map_headers(headers: &[String]) -> Result<HashMap<&'static str, usize>, V
     let missing: Vec<FieldError> = REQUIRED
         .iter()
         .filter(|f| !map.contains_key(*f))
-        .map(|f| FieldError::new(f, "import.header_missing", format!("no column for {f}")).param("column", f).at_row(1))
+        .map(|f| {
+            FieldError::new(f, ErrorCode::ImportHeaderMissing, format!("no column for {f}"))
+                .param("column", f)
+                .at_row(1)
+        })
         .collect();
     if missing.is_empty() { Ok(map) } else { Err(missing) }
 }
@@ -204,11 +209,13 @@ pub fn mapping_fields(mapping: &[Option<String>]) -> Result<HashMap<&'static str
     for (i, f) in mapping.iter().enumerate() {
         let Some(f) = f.as_deref().filter(|f| !f.is_empty()) else { continue };
         match HEADERS.iter().find(|(name, _)| *name == f) {
-            None => errors.push(FieldError::new(f, "import.field_unknown", "no such field").param("column", i + 1)),
+            None => {
+                errors.push(FieldError::new(f, ErrorCode::ImportFieldUnknown, "no such field").param("column", i + 1))
+            }
             Some((name, _)) => {
                 if map.insert(*name, i).is_some() {
                     errors.push(
-                        FieldError::new(name, "import.field_twice", "two columns are mapped to this field")
+                        FieldError::new(name, ErrorCode::ImportFieldTwice, "two columns are mapped to this field")
                             .param("column", i + 1),
                     );
                 }
@@ -218,7 +225,9 @@ pub fn mapping_fields(mapping: &[Option<String>]) -> Result<HashMap<&'static str
     for f in REQUIRED {
         if !map.contains_key(f) {
             errors.push(
-                FieldError::new(f, "import.header_missing", format!("no column for {f}")).param("column", f).at_row(1),
+                FieldError::new(f, ErrorCode::ImportHeaderMissing, format!("no column for {f}"))
+                    .param("column", f)
+                    .at_row(1),
             );
         }
     }
@@ -365,7 +374,7 @@ async fn analyse(
                 if let Some(first) = seen.insert(key.clone(), row_no) {
                     let e = FieldError::new(
                         "id_number",
-                        "id_number.duplicate",
+                        ErrorCode::IdNumberDuplicate,
                         "the same ID number appears twice in the file",
                     )
                     .param("row", first)
@@ -526,7 +535,7 @@ async fn import_with(
                 return Err(AppError::Validation(vec![
                     FieldError::new(
                         "duplicates",
-                        "import.duplicates_undecided",
+                        ErrorCode::ImportDuplicatesUndecided,
                         "some rows may be people already registered: skip them or keep them with a reason",
                     )
                     .param("count", dup_rows.len()),
@@ -535,7 +544,7 @@ async fn import_with(
             Some(d) if d.keep && d.reason.trim().is_empty() => {
                 return Err(AppError::field(
                     "duplicate_reason",
-                    "duplicate_reason.required",
+                    ErrorCode::DuplicateReasonRequired,
                     "keeping possible duplicates needs a reason",
                 ));
             }

@@ -4,6 +4,7 @@
 //! every cell between them: 550 GB, and the process aborts), must be refused with a translated
 //! error, never abort the app. Figures behind each value: docs/SECURITY.md, "Limits".
 
+use ansinh_core::ErrorCode;
 use ansinh_core::{AppError, FieldError};
 use std::io::Read;
 use std::path::Path;
@@ -28,7 +29,7 @@ pub const SHEET_COLUMNS: usize = 256;
 /// sheet allowed costs about 200 MB.
 pub const SHEET_CELLS: usize = 8_000_000;
 
-fn refusal(name: &str, code: &str, message: String) -> FieldError {
+fn refusal(name: &str, code: ErrorCode, message: String) -> FieldError {
     FieldError::new("file", code, format!("{name}: {message}")).param("file", name)
 }
 
@@ -39,14 +40,14 @@ fn mb(bytes: u64) -> String {
 
 /// The file itself is larger than `limit` bytes.
 pub fn too_large(name: &str, limit: u64) -> AppError {
-    refusal(name, "file.too_large", format!("larger than the limit of {}: nothing read", mb(limit)))
+    refusal(name, ErrorCode::FileTooLarge, format!("larger than the limit of {}: nothing read", mb(limit)))
         .param("limit", mb(limit))
         .into()
 }
 
 pub(crate) fn unpacks_too_large(name: &str) -> AppError {
     let limit = mb(XLSX_UNPACKED_BYTES);
-    refusal(name, "file.unpacks_too_large", format!("the workbook unpacks to more than {limit}: nothing read"))
+    refusal(name, ErrorCode::FileUnpacksTooLarge, format!("the workbook unpacks to more than {limit}: nothing read"))
         .param("limit", limit)
         .into()
 }
@@ -54,7 +55,7 @@ pub(crate) fn unpacks_too_large(name: &str) -> AppError {
 pub(crate) fn too_many_cells(name: &str) -> AppError {
     refusal(
         name,
-        "file.too_many_cells",
+        ErrorCode::FileTooManyCells,
         format!("the sheet spans more than {SHEET_COLUMNS} columns or {SHEET_CELLS} cells: nothing read"),
     )
     .param("limit_columns", SHEET_COLUMNS)

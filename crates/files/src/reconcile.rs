@@ -3,6 +3,7 @@
 //! and the all-or-nothing update are the store's `reconcile_payments`.
 
 use crate::table::{self, Table};
+use ansinh_core::ErrorCode;
 use ansinh_core::model::PaymentStatus;
 use ansinh_core::{AppError, FieldError, dates, idnum, money, text};
 use ansinh_store::{PaymentResult, ReconcileReport, Store};
@@ -80,7 +81,9 @@ fn map_headers(headers: &[String]) -> Result<HashMap<&'static str, usize>, Vec<F
         Err(missing
             .into_iter()
             .map(|f| {
-                FieldError::new(f, "import.header_missing", format!("no column for {f}")).param("column", f).at_row(1)
+                FieldError::new(f, ErrorCode::ImportHeaderMissing, format!("no column for {f}"))
+                    .param("column", f)
+                    .at_row(1)
             })
             .collect())
     }
@@ -111,13 +114,13 @@ pub fn results_from_table(table: &Table) -> Result<(Vec<PaymentResult>, Vec<Fiel
             },
         };
         if reference.is_none() && id_number.is_none() && errs.is_empty() {
-            errs.push(FieldError::new("reference", "required", "a reference or an ID number is needed"));
+            errs.push(FieldError::new("reference", ErrorCode::Required, "a reference or an ID number is needed"));
         }
         let amount = money::parse_vnd("amount", get("amount")).map_err(|e| errs.push(e)).ok();
         let status = parse_status(get("status"));
         if status.is_none() {
             errs.push(
-                FieldError::new("status", "status.invalid", "unknown result: credited, failed or reversed")
+                FieldError::new("status", ErrorCode::StatusInvalid, "unknown result: credited, failed or reversed")
                     .param("value", get("status")),
             );
         }

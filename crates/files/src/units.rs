@@ -3,6 +3,7 @@
 //! optional `valid_to`/`Hiệu lực đến` and `sample`.
 
 use crate::table::Table;
+use ansinh_core::ErrorCode;
 use ansinh_core::{AppError, FieldError, text};
 use ansinh_store::UnitView;
 
@@ -13,7 +14,7 @@ fn column(t: &Table, names: &[&str]) -> Option<usize> {
 pub fn units_from_table(t: &Table) -> Result<Vec<UnitView>, AppError> {
     let need = |field: &str, names: &[&str]| {
         column(t, names).ok_or_else(|| {
-            FieldError::new(field, "import.header_missing", format!("no column for {field}"))
+            FieldError::new(field, ErrorCode::ImportHeaderMissing, format!("no column for {field}"))
                 .param("column", field)
                 .at_row(1)
         })
@@ -38,14 +39,18 @@ pub fn units_from_table(t: &Table) -> Result<Vec<UnitView>, AppError> {
             "commune" | "xa" => "commune",
             _ => {
                 errors.push(
-                    FieldError::new("level", "status.invalid", "level must be province, district, ward or commune")
-                        .at_row(row_no),
+                    FieldError::new(
+                        "level",
+                        ErrorCode::StatusInvalid,
+                        "level must be province, district, ward or commune",
+                    )
+                    .at_row(row_no),
                 );
                 continue;
             }
         };
         let (Some(c), Some(n)) = (cell(Some(code)), cell(Some(name))) else {
-            errors.push(FieldError::new("code", "required", "code and name are required").at_row(row_no));
+            errors.push(FieldError::new("code", ErrorCode::Required, "code and name are required").at_row(row_no));
             continue;
         };
         units.push(UnitView {

@@ -3,6 +3,7 @@
 //! duplicates (within the file and against the database) with both decisions.
 
 use ansinh_core::AppError;
+use ansinh_core::ErrorCode;
 use ansinh_files::import::{DuplicateDecision, apply_import, auto_mapping, preview_import, propose_mapping};
 use ansinh_files::table::{Table, read_bytes};
 use ansinh_store::Store;
@@ -38,7 +39,7 @@ async fn a_bad_row_in_the_middle_writes_nothing_and_is_named_in_preview_and_appl
         panic!("validation expected")
     };
     assert_eq!(errors.len(), 1);
-    assert_eq!((errors[0].row, errors[0].code.as_str()), (Some(3), "id_number.length"));
+    assert_eq!((errors[0].row, errors[0].code), (Some(3), ErrorCode::IdNumberLength));
     assert_eq!(s.count_beneficiaries().await.unwrap(), 0, "the good rows were not written either");
 }
 
@@ -73,7 +74,7 @@ async fn the_chosen_mapping_is_remembered_per_header_set() {
     assert_eq!(first.mapping[0], None);
     assert_eq!(first.mapping[3].as_deref(), Some("id_number"));
     let err = preview_import(&s, &t, &first.mapping, today()).await.unwrap_err();
-    assert_eq!(err.code(), "validation", "two required columns unmapped: {err}");
+    assert_eq!(err.code(), ErrorCode::Validation, "two required columns unmapped: {err}");
 
     let mut chosen = first.mapping.clone();
     chosen[0] = Some("full_name".into());
@@ -96,7 +97,7 @@ async fn the_chosen_mapping_is_remembered_per_header_set() {
     let mut twice = chosen.clone();
     twice[6] = Some("full_name".into());
     let AppError::Validation(errs) = preview_import(&s, &t, &twice, today()).await.unwrap_err() else { panic!() };
-    assert_eq!((errs[0].code.as_str(), errs[0].field.as_deref()), ("import.field_twice", Some("full_name")));
+    assert_eq!((errs[0].code, errs[0].field.as_deref()), (ErrorCode::ImportFieldTwice, Some("full_name")));
 }
 
 const REGISTERED: &str = "Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80\n";
@@ -129,10 +130,10 @@ async fn possible_duplicates_are_found_in_the_file_and_in_the_database() {
     assert_eq!(p.rows.iter().map(|r| r.outcome).collect::<Vec<_>>(), ["duplicate", "add", "duplicate", "add"]);
 
     let AppError::Validation(e) = apply_import(&s, &t, &m, None, today()).await.unwrap_err() else { panic!() };
-    assert_eq!((e[0].code.as_str(), e[0].params["count"].as_str()), ("import.duplicates_undecided", "2"));
+    assert_eq!((e[0].code, e[0].params["count"].as_str()), (ErrorCode::ImportDuplicatesUndecided, "2"));
     let keep_no_reason = DuplicateDecision { keep: true, reason: " ".into() };
     let err = apply_import(&s, &t, &m, Some(&keep_no_reason), today()).await.unwrap_err();
-    assert_eq!(err.code(), "duplicate_reason.required");
+    assert_eq!(err.code(), ErrorCode::DuplicateReasonRequired);
     assert_eq!(s.count_beneficiaries().await.unwrap(), 1, "nothing written without a decision");
 }
 

@@ -4,6 +4,7 @@
 //! files are read back to check that text that looks like a formula stays text.
 
 use ansinh_core::AppError;
+use ansinh_core::ErrorCode;
 use ansinh_core::model::{Channel, PaymentStatus};
 use ansinh_core::records::{self, Cycle, Payment};
 use ansinh_files::limits::{self, MIB};
@@ -16,10 +17,10 @@ use std::io::Write;
 
 const DANGEROUS: [&str; 6] = ["=1+1", "+84 912", "-2+3", "@SUM(A1:A9)", "\t=cmd", "\r=cmd"];
 
-fn code(r: Result<table::Table, AppError>) -> (String, serde_json::Value) {
+fn code(r: Result<table::Table, AppError>) -> (ErrorCode, serde_json::Value) {
     let e = r.expect_err("must be refused");
     let wire = serde_json::to_value(&e).unwrap();
-    (e.code().to_string(), wire)
+    (e.code(), wire)
 }
 
 /// The smallest XLSX Excel and calamine open: content types, relationships, a workbook with
@@ -82,16 +83,16 @@ fn two_cells_at_opposite_corners_are_refused_instead_of_allocating_every_cell_be
     // calamine 0.38's own range would allocate 1,048,576 × 16,384 cells (550 GB) and abort.
     let rows = format!(r#"<row r="1">{}</row><row r="1048576">{}</row>"#, cell("A1", "a"), cell("XFD1048576", "b"));
     let (c, wire) = code(read_bytes("corners.xlsx", &xlsx("A1:B2", &rows, &[])));
-    assert_eq!(c, "file.too_many_cells");
+    assert_eq!(c, ErrorCode::FileTooManyCells);
     assert_eq!(wire["params"]["file"], "corners.xlsx");
     assert_eq!(wire["params"]["limit_columns"], limits::SHEET_COLUMNS.to_string());
     assert_eq!(wire["params"]["limit_cells"], limits::SHEET_CELLS.to_string());
     // Tall but narrow is refused on its cells (1 column × 8,000,001 rows would fit no list).
     let rows = format!(r#"<row r="1">{}</row><row r="8000001">{}</row>"#, cell("A1", "a"), cell("A8000001", "b"));
-    assert_eq!(code(read_bytes("tall.xlsx", &xlsx("A1", &rows, &[]))).0, "file.too_many_cells");
+    assert_eq!(code(read_bytes("tall.xlsx", &xlsx("A1", &rows, &[]))).0, ErrorCode::FileTooManyCells);
     // One column too many.
     let rows = format!(r#"<row r="1">{}{}</row>"#, cell("A1", "a"), cell("IW1", "b"));
-    assert_eq!(code(read_bytes("wide.xlsx", &xlsx("A1", &rows, &[]))).0, "file.too_many_cells");
+    assert_eq!(code(read_bytes("wide.xlsx", &xlsx("A1", &rows, &[]))).0, ErrorCode::FileTooManyCells);
     // The widest allowed reads.
     let rows =
         format!(r#"<row r="1">{}{}</row><row r="2">{}</row>"#, cell("A1", "a"), cell("IV1", "b"), cell("A2", "c"));
@@ -113,25 +114,25 @@ fn an_xlsx_whose_parts_inflate_past_the_cap_is_refused_before_calamine_reads_it(
     let bomb = z.finish().unwrap().into_inner();
     assert!((bomb.len() as u64) < limits::IMPORT_FILE_BYTES / 10, "{}", bomb.len());
     let (c, wire) = code(read_bytes("bomb.xlsx", &bomb));
-    assert_eq!(c, "file.unpacks_too_large");
+    assert_eq!(c, ErrorCode::FileUnpacksTooLarge);
     assert_eq!(wire["params"]["limit"], "1024 MB");
 }
 
 #[test]
 fn csv_lines_of_commas_past_the_caps_are_refused() {
     let wide = format!("{}\n", ",".repeat(limits::SHEET_COLUMNS));
-    assert_eq!(code(read_bytes("wide.csv", wide.as_bytes())).0, "file.too_many_cells");
+    assert_eq!(code(read_bytes("wide.csv", wide.as_bytes())).0, ErrorCode::FileTooManyCells);
     // 200 fields a line: each line fits, the whole does not.
     let line = format!("{}\n", ",".repeat(199));
     let lines = limits::SHEET_CELLS / 200 + 1;
-    assert_eq!(code(read_bytes("commas.csv", line.repeat(lines).as_bytes())).0, "file.too_many_cells");
+    assert_eq!(code(read_bytes("commas.csv", line.repeat(lines).as_bytes())).0, ErrorCode::FileTooManyCells);
 }
 
 #[test]
 fn an_oversized_or_foreign_file_is_refused_unread_and_named() {
     let big = vec![b'a'; limits::IMPORT_FILE_BYTES as usize + 1];
     let (c, wire) = code(read_bytes("danh-sach.csv", &big));
-    assert_eq!(c, "file.too_large");
+    assert_eq!(c, ErrorCode::FileTooLarge);
     assert_eq!(wire["params"]["file"], "danh-sach.csv");
     assert_eq!(wire["params"]["limit"], "128 MB");
     drop(big);
@@ -140,11 +141,11 @@ fn an_oversized_or_foreign_file_is_refused_unread_and_named() {
     let path = dir.path().join("danh-sach.xlsx");
     std::fs::File::create(&path).unwrap().set_len(limits::IMPORT_FILE_BYTES + 1).unwrap();
     let e = table::read(&path).unwrap_err();
-    assert_eq!(e.code(), "file.too_large");
+    assert_eq!(e.code(), ErrorCode::FileTooLarge);
     assert!(e.to_string().contains("danh-sach.xlsx") && e.to_string().contains("128 MB"), "{e}");
     // .xls and .ods are not read (calamine builds their dense range before we see a cell).
     for name in ["a.xls", "a.ods", "a.xlsb"] {
-        assert_eq!(read_bytes(name, b"whatever").unwrap_err().code(), "file");
+        assert_eq!(read_bytes(name, b"whatever").unwrap_err().code(), ErrorCode::File);
     }
 }
 

@@ -2,6 +2,7 @@
 //! all-or-nothing on a bad row in the middle, idempotent re-import.
 
 use ansinh_core::AppError;
+use ansinh_core::ErrorCode;
 use ansinh_files::import::import_beneficiaries_file;
 use ansinh_store::Store;
 use chrono::NaiveDate;
@@ -81,14 +82,14 @@ async fn a_bad_row_in_the_middle_writes_nothing_and_every_error_names_its_row() 
     let s = store(&dir).await;
     let err = import_beneficiaries_file(&s, &path, None, today()).await.unwrap_err();
     let AppError::Validation(errors) = err else { panic!("expected validation errors, got {err:?}") };
-    let got: Vec<(Option<usize>, &str, &str)> =
-        errors.iter().map(|e| (e.row, e.field.as_deref().unwrap_or(""), e.code.as_str())).collect();
+    let got: Vec<(Option<usize>, &str, ErrorCode)> =
+        errors.iter().map(|e| (e.row, e.field.as_deref().unwrap_or(""), e.code)).collect();
     assert_eq!(
         got,
         vec![
-            (Some(3), "birth_date", "date.invalid"),
-            (Some(3), "ward_code", "ward.unknown"),
-            (Some(5), "id_number", "id_number.duplicate"),
+            (Some(3), "birth_date", ErrorCode::DateInvalid),
+            (Some(3), "ward_code", ErrorCode::WardUnknown),
+            (Some(5), "id_number", ErrorCode::IdNumberDuplicate),
         ]
     );
     assert_eq!(errors[2].params.get("row").map(String::as_str), Some("4"), "points at the first row with that ID");
@@ -107,7 +108,7 @@ async fn a_missing_required_column_is_named() {
     };
     assert_eq!(errors.len(), 1);
     assert_eq!(
-        (errors[0].code.as_str(), errors[0].params.get("column").map(String::as_str)),
-        ("import.header_missing", Some("ward_code"))
+        (errors[0].code, errors[0].params.get("column").map(String::as_str)),
+        (ErrorCode::ImportHeaderMissing, Some("ward_code"))
     );
 }

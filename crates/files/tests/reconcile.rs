@@ -3,6 +3,7 @@
 //! closed cycles untouched, reasons kept, idempotent re-apply, change records written.
 
 use ansinh_core::AppError;
+use ansinh_core::ErrorCode;
 use ansinh_core::model::{Channel, PaymentStatus, WithdrawalPlace};
 use ansinh_core::records::{self, Cycle, Payment, Withdrawal};
 use ansinh_files::import::{apply_import, auto_mapping};
@@ -63,7 +64,7 @@ async fn status_of(s: &Store, p: &Payment) -> (PaymentStatus, Option<String>, St
     (v.status, v.credited_on, v.failure_reason)
 }
 
-fn errors(e: AppError) -> Vec<(Option<usize>, String, String)> {
+fn errors(e: AppError) -> Vec<(Option<usize>, String, ErrorCode)> {
     let AppError::Validation(errs) = e else { panic!("validation expected, got {e:?}") };
     errs.into_iter().map(|e| (e.row, e.field.unwrap_or_default(), e.code)).collect()
 }
@@ -125,8 +126,8 @@ async fn duplicate_references_are_rejected_whole() {
     assert_eq!(
         e,
         vec![
-            (Some(3), "reference".into(), "reconcile.duplicate".into()),
-            (Some(4), "reference".into(), "reconcile.duplicate".into())
+            (Some(3), "reference".into(), ErrorCode::ReconcileDuplicate),
+            (Some(4), "reference".into(), ErrorCode::ReconcileDuplicate)
         ]
     );
     assert_eq!(status_of(&s, &p[0]).await.0, PaymentStatus::Scheduled, "nothing written");
@@ -140,7 +141,7 @@ async fn a_conflicting_amount_rejects_the_whole_file() {
     let err = reconcile(&s, &file(body), "10/2026", false).await.unwrap_err();
     let AppError::Validation(errs) = &err else { panic!() };
     assert_eq!(errs.len(), 1);
-    assert_eq!((errs[0].row, errs[0].code.as_str()), (Some(3), "reconcile.amount_mismatch"));
+    assert_eq!((errs[0].row, errs[0].code), (Some(3), ErrorCode::ReconcileAmountMismatch));
     assert_eq!(errs[0].params["expected"], "500.000 ₫");
     assert_eq!(status_of(&s, &p[0]).await.0, PaymentStatus::Scheduled, "the good row was not applied");
 }
@@ -154,12 +155,12 @@ async fn unknown_references_and_people_are_named() {
     assert_eq!(
         e,
         vec![
-            (Some(2), "reference".into(), "reconcile.unknown_reference".into()),
-            (Some(3), "id_number".into(), "reconcile.unknown_person".into())
+            (Some(2), "reference".into(), ErrorCode::ReconcileUnknownReference),
+            (Some(3), "id_number".into(), ErrorCode::ReconcileUnknownPerson)
         ]
     );
     // A cycle that does not exist at all.
-    assert_eq!(reconcile(&s, &file(GOOD), "09/2026", false).await.unwrap_err().code(), "not_found");
+    assert_eq!(reconcile(&s, &file(GOOD), "09/2026", false).await.unwrap_err().code(), ErrorCode::NotFound);
 }
 
 #[tokio::test]
@@ -171,7 +172,7 @@ async fn a_closed_cycle_cannot_be_changed() {
     assert_eq!(c.payments, 3);
     assert_eq!(s.close_cycle("2026-10").await.unwrap_err().to_string(), "invalid input");
     let err = reconcile(&s, &file(GOOD), "10/2026", false).await.unwrap_err();
-    assert_eq!(err.code(), "cycle.closed");
+    assert_eq!(err.code(), ErrorCode::CycleClosed);
     assert_eq!(status_of(&s, &p[0]).await.0, PaymentStatus::Scheduled);
     assert!(s.list_cycles().await.unwrap()[0].closed_at.is_some());
 }
@@ -182,7 +183,7 @@ async fn failures_and_reversals_need_and_keep_their_reason() {
     let (s, p) = fixture(&dir).await;
     let no_reason = "REF-A;;500.000;thất bại;;\n";
     let e = errors(reconcile(&s, &file(no_reason), "10/2026", false).await.unwrap_err());
-    assert_eq!(e, vec![(Some(2), "failure_reason".into(), "failure_reason.required".into())]);
+    assert_eq!(e, vec![(Some(2), "failure_reason".into(), ErrorCode::FailureReasonRequired)]);
 
     reconcile(&s, &file("REF-A;;500.000;Thành công;12/10/2026;\n"), "10/2026", false).await.unwrap();
     let reversal = "REF-A;;500.000;Hoàn trả;;Tài khoản bị khóa\n";
@@ -214,7 +215,7 @@ async fn a_payment_already_withdrawn_cannot_be_reversed() {
     };
     s.add_withdrawal(&w).await.unwrap();
     let e = errors(reconcile(&s, &file("REF-B;;500.000;hoàn trả;;Trả lại\n"), "10/2026", false).await.unwrap_err());
-    assert_eq!(e, vec![(Some(2), "status".into(), "payment.has_withdrawals".into())]);
+    assert_eq!(e, vec![(Some(2), "status".into(), ErrorCode::PaymentHasWithdrawals)]);
     assert_eq!(status_of(&s, &p[2]).await.0, PaymentStatus::Credited);
 }
 
@@ -229,9 +230,9 @@ async fn bad_cells_are_reported_per_row() {
     assert_eq!(
         e,
         vec![
-            (Some(2), "amount".into(), "amount.invalid".into()),
-            (Some(3), "status".into(), "status.invalid".into()),
-            (Some(4), "reference".into(), "reconcile.unknown_reference".into())
+            (Some(2), "amount".into(), ErrorCode::AmountInvalid),
+            (Some(3), "status".into(), ErrorCode::StatusInvalid),
+            (Some(4), "reference".into(), ErrorCode::ReconcileUnknownReference)
         ]
     );
 }

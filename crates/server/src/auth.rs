@@ -8,6 +8,7 @@
 use crate::RecordStore;
 use crate::devices::Device;
 use crate::http::{App, api_error, refusal};
+use ansinh_core::ErrorCode;
 use ansinh_exchange::{
     DEVICE_HEADER, NONCE_HEADER, REQUEST_WINDOW_SECS, RequestSignature, SIGNATURE_HEADER, TIME_HEADER, verify_request,
 };
@@ -49,19 +50,22 @@ pub(crate) async fn authenticate<S: RecordStore>(
     request: Request,
     next: Next,
 ) -> Response {
-    let unauthorised = |code: &str, message: &str| refusal(StatusCode::UNAUTHORIZED, code, message);
-    let forbidden = |code: &str, message: &str| refusal(StatusCode::FORBIDDEN, code, message);
+    let unauthorised = |code: ErrorCode, message: &str| refusal(StatusCode::UNAUTHORIZED, code, message);
+    let forbidden = |code: ErrorCode, message: &str| refusal(StatusCode::FORBIDDEN, code, message);
     let (parts, body) = request.into_parts();
     let Some(sig) = credentials(&parts.headers) else {
-        return unauthorised("server.no_credentials", "the request is not signed by a device");
+        return unauthorised(ErrorCode::ServerNoCredentials, "the request is not signed by a device");
     };
     let now = unix_now();
     if sig.time.abs_diff(now) > REQUEST_WINDOW_SECS as u64 {
-        return unauthorised("server.stale_time", "the request's time is more than 5 minutes from the server's clock");
+        return unauthorised(
+            ErrorCode::ServerStaleTime,
+            "the request's time is more than 5 minutes from the server's clock",
+        );
     }
     let device = match app.store.device(&sig.device_id).await {
         Ok(Some(d)) => d,
-        Ok(None) => return forbidden("server.unknown_device", "this device is not enrolled on the server"),
+        Ok(None) => return forbidden(ErrorCode::ServerUnknownDevice, "this device is not enrolled on the server"),
         Err(e) => return api_error(e).into_response(),
     };
     if let Err(e) = device.check_active() {
@@ -73,7 +77,7 @@ pub(crate) async fn authenticate<S: RecordStore>(
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             return refusal(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "server.too_large",
+                ErrorCode::ServerTooLarge,
                 "the request body is over the server's limit",
             );
         }
@@ -81,13 +85,17 @@ pub(crate) async fn authenticate<S: RecordStore>(
     };
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let Ok(signature) = verify_request(&device.signing_key, &sig, parts.method.as_str(), path, &body) else {
-        return unauthorised("server.bad_signature", "the request's signature does not match the enrolled key");
+        return unauthorised(ErrorCode::ServerBadSignature, "the request's signature does not match the enrolled key");
     };
     match app.replays.lock().expect("replay guard").admit(signature, sig.time + REQUEST_WINDOW_SECS, now) {
         Admit::New => {}
-        Admit::Seen => return unauthorised("server.replayed", "this signed request was already received"),
+        Admit::Seen => return unauthorised(ErrorCode::ServerReplayed, "this signed request was already received"),
         Admit::Full => {
-            return refusal(StatusCode::SERVICE_UNAVAILABLE, "server.busy", "too many requests at once: try again");
+            return refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::ServerBusy,
+                "too many requests at once: try again",
+            );
         }
     }
     let mut request = Request::from_parts(parts, Body::from(body));

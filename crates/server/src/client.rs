@@ -7,6 +7,7 @@
 
 use crate::http::Refusal;
 use crate::{AppendReport, RecordsPage, ServerHead};
+use ansinh_core::ErrorCode;
 use ansinh_core::{AppError, FieldError};
 use ansinh_exchange::{DeviceKeys, ExchangeError, sign_batch, sign_request};
 use ansinh_store::{ApplyReport, BundleOrigin, Gap, Store, StoreError};
@@ -48,24 +49,28 @@ pub enum SyncError {
 
 impl From<SyncError> for AppError {
     fn from(e: SyncError) -> Self {
-        let server = |code: &str, message: String| AppError::Conflict(FieldError::new("server", code, message));
+        let server = |code: ErrorCode, message: String| AppError::Conflict(FieldError::new("server", code, message));
         // 401 and 403 keep the server's own reason (`server.revoked_device`...) as a parameter.
-        let refused = |code: &str, r: Refusal| {
+        let refused = |code: ErrorCode, r: Refusal| {
             AppError::Conflict(FieldError::new("server", code, r.message).param("reason", r.code))
         };
         match e {
             SyncError::Store(s) => s.into(),
             SyncError::Exchange(x) => x.into(),
-            SyncError::Network(n) => server("sync.network", n.to_string()),
-            SyncError::BadUrl(u) => server("sync.bad_url", format!("not a server address: {u}")),
-            e @ SyncError::InsecureUrl(_) => server("sync.insecure_url", e.to_string()),
-            SyncError::Unauthorised(r) => refused("sync.unauthorised", r),
-            SyncError::Forbidden(r) => refused("sync.forbidden", r),
-            SyncError::Refused(r) => server(&r.code, r.message),
-            e @ (SyncError::TooLarge(_) | SyncError::BadAnswer(_)) => server("sync.bad_answer", e.to_string()),
+            SyncError::Network(n) => server(ErrorCode::SyncNetwork, n.to_string()),
+            SyncError::BadUrl(u) => server(ErrorCode::SyncBadUrl, format!("not a server address: {u}")),
+            e @ SyncError::InsecureUrl(_) => server(ErrorCode::SyncInsecureUrl, e.to_string()),
+            SyncError::Unauthorised(r) => refused(ErrorCode::SyncUnauthorised, r),
+            SyncError::Forbidden(r) => refused(ErrorCode::SyncForbidden, r),
+            SyncError::Refused(r) => server(r.code, r.message),
+            e @ (SyncError::TooLarge(_) | SyncError::BadAnswer(_)) => server(ErrorCode::SyncBadAnswer, e.to_string()),
             SyncError::Gap(g) => AppError::Conflict(
-                FieldError::new("server", "exchange.gap", "the server is missing earlier records of this desktop")
-                    .param("expected_seq", g.expected_seq.to_string()),
+                FieldError::new(
+                    "server",
+                    ErrorCode::ExchangeGap,
+                    "the server is missing earlier records of this desktop",
+                )
+                .param("expected_seq", g.expected_seq.to_string()),
             ),
         }
     }
@@ -77,6 +82,26 @@ pub struct SyncReport {
     pub pushed: usize,
     /// Other devices' records received and applied here.
     pub pulled: ApplyReport,
+}
+
+/// The server's refusal. One with a code this desktop does not know (a newer server) reads as
+/// `sync.http`, keeping the server's code and message in the message; no refusal at all, too.
+fn refusal_of(body: &[u8], status: StatusCode) -> Refusal {
+    #[derive(serde::Deserialize)]
+    struct Sent {
+        code: String,
+        message: String,
+    }
+    match serde_json::from_slice::<Sent>(body) {
+        Ok(sent) => match sent.code.parse() {
+            Ok(code) => Refusal { code, message: sent.message },
+            Err(_) => Refusal {
+                code: ErrorCode::SyncHttp,
+                message: format!("HTTP {status}: {} [{}]", sent.message, sent.code),
+            },
+        },
+        Err(_) => Refusal { code: ErrorCode::SyncHttp, message: format!("HTTP {status}") },
+    }
 }
 
 /// `https://` anywhere; plain `http://` only to this computer (127.0.0.0/8, ::1, localhost),
@@ -148,8 +173,7 @@ impl Server<'_> {
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| SyncError::BadAnswer(e.to_string()));
         }
-        let refusal = serde_json::from_slice::<Refusal>(&bytes)
-            .unwrap_or(Refusal { code: "sync.http".into(), message: format!("HTTP {status}") });
+        let refusal = refusal_of(&bytes, status);
         Err(match status {
             StatusCode::UNAUTHORIZED => SyncError::Unauthorised(refusal),
             StatusCode::FORBIDDEN => SyncError::Forbidden(refusal),
@@ -262,11 +286,11 @@ mod tests {
         }
         for insecure in ["http://ansinh.example", "http://127.0.0.1.example", "http://0.0.0.0", "http://[::2]:80"] {
             let e = server_url(insecure).unwrap_err();
-            assert_eq!(AppError::from(e).code(), "sync.insecure_url", "{insecure}");
+            assert_eq!(AppError::from(e).code(), ErrorCode::SyncInsecureUrl, "{insecure}");
         }
         for bad in ["ansinh.example", "ftp://ansinh.example", "file:///etc/passwd", ""] {
             let e = server_url(bad).unwrap_err();
-            assert_eq!(AppError::from(e).code(), "sync.bad_url", "{bad}");
+            assert_eq!(AppError::from(e).code(), ErrorCode::SyncBadUrl, "{bad}");
         }
     }
 }

@@ -4,6 +4,7 @@
 //! rules here are shared by both engines; each keeps the registry in its own table.
 
 use crate::RecordError;
+use ansinh_core::ErrorCode;
 use ansinh_exchange::PublicKeys;
 use ansinh_store::BundleOrigin;
 use serde::{Deserialize, Serialize};
@@ -69,10 +70,13 @@ impl Device {
     /// May it push or read now?
     pub fn check_active(&self) -> Result<()> {
         if self.role == Role::Pinned {
-            return Err(RecordError::refused("server.unknown_device", "this device is not enrolled on the server"));
+            return Err(RecordError::refused(
+                ErrorCode::ServerUnknownDevice,
+                "this device is not enrolled on the server",
+            ));
         }
         if self.revoked_at.is_some() {
-            return Err(RecordError::refused("server.revoked_device", "this device was revoked on the server"));
+            return Err(RecordError::refused(ErrorCode::ServerRevokedDevice, "this device was revoked on the server"));
         }
         Ok(())
     }
@@ -100,7 +104,7 @@ impl Enrolment {
     /// Reads `ansinh keys export-public`'s JSON (`{device_id, ward, signing_key, recipient}`).
     /// The device id must be a UUID, the key 32 bytes of hex, the ward (unless `city`) a code.
     pub fn from_public_keys(text: &str, city: bool) -> Result<Enrolment> {
-        let bad = |m: &str| RecordError::refused("server.bad_key_file", m.to_string());
+        let bad = |m: &str| RecordError::refused(ErrorCode::ServerBadKeyFile, m.to_string());
         let k: PublicKeys = serde_json::from_str(text.trim_start_matches('\u{feff}'))
             .map_err(|_| bad("not a public-key file (ansinh keys export-public)"))?;
         match uuid::Uuid::parse_str(&k.device_id) {
@@ -112,7 +116,7 @@ impl Enrolment {
         let ward = if city { String::new() } else { k.ward.trim().to_string() };
         if !city && (ward.is_empty() || ward.len() > 32 || !ward.chars().all(|c| c.is_ascii_alphanumeric())) {
             return Err(RecordError::refused(
-                "server.no_ward",
+                ErrorCode::ServerNoWard,
                 "the key file names no ward: set the desktop's office ward first, or enrol it with --city",
             ));
         }
@@ -127,19 +131,22 @@ impl Enrolment {
         if let Some(d) = existing {
             if d.revoked_at.is_some() {
                 return Err(RecordError::refused(
-                    "server.revoked_device",
+                    ErrorCode::ServerRevokedDevice,
                     "this device was revoked: a replacement desktop is enrolled with its own device id",
                 ));
             }
             if d.signing_key != self.signing_key {
                 return Err(RecordError::refused(
-                    "exchange.key_mismatch",
+                    ErrorCode::ExchangeKeyMismatch,
                     "this device is known with another signing key",
                 ));
             }
         }
         if key_owner.is_some_and(|owner| owner != self.device_id) {
-            return Err(RecordError::refused("server.key_in_use", "another device is enrolled with this signing key"));
+            return Err(RecordError::refused(
+                ErrorCode::ServerKeyInUse,
+                "another device is enrolled with this signing key",
+            ));
         }
         Ok(())
     }
@@ -148,11 +155,15 @@ impl Enrolment {
 /// What a batch's records may be stored as: only an active device's own series, signed by the
 /// key enrolled for it; the ward recorded is the enrolled one, never the manifest's.
 pub(crate) fn enrolled_origin(device: Option<Device>, origin: &BundleOrigin) -> Result<BundleOrigin> {
-    let d = device
-        .ok_or_else(|| RecordError::refused("server.unknown_device", "this device is not enrolled on the server"))?;
+    let d = device.ok_or_else(|| {
+        RecordError::refused(ErrorCode::ServerUnknownDevice, "this device is not enrolled on the server")
+    })?;
     d.check_active()?;
     if d.signing_key != origin.signing_key {
-        return Err(RecordError::refused("exchange.key_mismatch", "the batch is not signed by the enrolled key"));
+        return Err(RecordError::refused(
+            ErrorCode::ExchangeKeyMismatch,
+            "the batch is not signed by the enrolled key",
+        ));
     }
     Ok(BundleOrigin { ward: d.ward, ..origin.clone() })
 }
@@ -173,7 +184,7 @@ pub trait DeviceRegistry: Send + Sync + 'static {
 }
 
 pub(crate) fn unknown(device_id: &str) -> RecordError {
-    RecordError::refused("server.unknown_device", format!("no device {device_id} on the server"))
+    RecordError::refused(ErrorCode::ServerUnknownDevice, format!("no device {device_id} on the server"))
 }
 
 pub(crate) fn fingerprint_of(key: &str) -> String {

@@ -1,25 +1,26 @@
 //! Why the storage refused records: the same stable codes as a bundle import
 //! (`exchange.tampered`, `.fork`, `.chain_broken`, `.key_mismatch`...).
 
+use ansinh_core::ErrorCode;
 use ansinh_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
     #[error("{message}")]
-    Refused { code: String, message: String },
+    Refused { code: ErrorCode, message: String },
     #[error("storage: {0}")]
     Storage(String),
 }
 
 impl RecordError {
-    pub fn refused(code: &str, message: impl Into<String>) -> RecordError {
-        RecordError::Refused { code: code.into(), message: message.into() }
+    pub fn refused(code: ErrorCode, message: impl Into<String>) -> RecordError {
+        RecordError::Refused { code, message: message.into() }
     }
 
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            RecordError::Refused { code, .. } => code,
-            RecordError::Storage(_) => "storage",
+            RecordError::Refused { code, .. } => *code,
+            RecordError::Storage(_) => ErrorCode::Storage,
         }
     }
 }

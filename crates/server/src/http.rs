@@ -9,6 +9,7 @@
 use crate::auth::{Caller, ReplayGuard, Replays, authenticate};
 use crate::devices::Scope;
 use crate::{AppendReport, RecordError, RecordStore, RecordsPage, SeriesRecords, ServerHead};
+use ansinh_core::ErrorCode;
 use ansinh_exchange::{SignedBatch, verify_batch};
 use axum::extract::{DefaultBodyLimit, Extension, Query, State};
 use axum::http::StatusCode;
@@ -51,7 +52,7 @@ impl Default for Limits {
 /// A refusal as the client receives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refusal {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -63,20 +64,20 @@ impl IntoResponse for ApiError {
     }
 }
 
-pub(crate) fn refusal(status: StatusCode, code: &str, message: &str) -> Response {
-    ApiError(status, Refusal { code: code.into(), message: message.into() }).into_response()
+pub(crate) fn refusal(status: StatusCode, code: ErrorCode, message: &str) -> Response {
+    ApiError(status, Refusal { code, message: message.into() }).into_response()
 }
 
 /// A storage refusal: a device the registry refuses is 403, records that do not fit are 409.
 pub(crate) fn api_error(e: RecordError) -> ApiError {
     let status = match &e {
-        RecordError::Refused { code, .. } if code == "server.unknown_device" || code == "server.revoked_device" => {
+        RecordError::Refused { code: ErrorCode::ServerUnknownDevice | ErrorCode::ServerRevokedDevice, .. } => {
             StatusCode::FORBIDDEN
         }
         RecordError::Refused { .. } => StatusCode::CONFLICT,
         RecordError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    ApiError(status, Refusal { code: e.code().to_string(), message: e.to_string() })
+    ApiError(status, Refusal { code: e.code(), message: e.to_string() })
 }
 
 impl From<RecordError> for ApiError {
@@ -165,7 +166,7 @@ async fn append<S: RecordStore>(
         return Err(ApiError(
             StatusCode::FORBIDDEN,
             Refusal {
-                code: "server.foreign_batch".into(),
+                code: ErrorCode::ServerForeignBatch,
                 message: "a device pushes only its own records, signed with its enrolled key".into(),
             },
         ));
@@ -198,8 +199,8 @@ pub fn parse_since(text: &str) -> Option<HashMap<String, i64>> {
         .collect()
 }
 
-fn bad_request(code: &str, message: &str) -> ApiError {
-    ApiError(StatusCode::BAD_REQUEST, Refusal { code: code.into(), message: message.into() })
+fn bad_request(code: ErrorCode, message: &str) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, Refusal { code, message: message.into() })
 }
 
 async fn records<S: RecordStore>(
@@ -207,13 +208,13 @@ async fn records<S: RecordStore>(
     Extension(Caller(caller)): Extension<Caller>,
     Query(q): Query<RecordsQuery>,
 ) -> Result<Json<RecordsPage>, ApiError> {
-    let since =
-        parse_since(&q.since).ok_or_else(|| bad_request("server.bad_since", "since is device:seq,device:seq"))?;
+    let since = parse_since(&q.since)
+        .ok_or_else(|| bad_request(ErrorCode::ServerBadSince, "since is device:seq,device:seq"))?;
     let limit = match q.limit.as_deref() {
         None => app.page_records,
         Some(n) => match n.parse::<usize>() {
             Ok(n) if n > 0 => n.min(app.page_records),
-            _ => return Err(bad_request("server.bad_limit", "limit is a number of records from 1 to 5000")),
+            _ => return Err(bad_request(ErrorCode::ServerBadLimit, "limit is a number of records from 1 to 5000")),
         },
     };
     Ok(Json(page(&app.store, &caller.scope(), &since, limit).await?))

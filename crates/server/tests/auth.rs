@@ -4,6 +4,7 @@
 //! the cap (413) and clients too slow to send their request.
 
 mod support;
+use ansinh_core::ErrorCode;
 use ansinh_exchange::{Manifest, RequestSignature, SignedBatch, sign_batch, sign_request};
 use ansinh_server::client::sync;
 use ansinh_server::http::Limits;
@@ -99,7 +100,7 @@ async fn locks<S: RecordStore>(server: S) {
     let plain = reqwest::Client::new();
     for path in ["/v1/heads", "/v1/records", "/nowhere"] {
         let resp = plain.get(format!("{base}{path}")).send().await.unwrap();
-        assert_eq!(refused(resp, 401).await, "server.no_credentials", "{path}");
+        assert_eq!(refused(resp, 401).await, ErrorCode::ServerNoCredentials, "{path}");
     }
     let good = sign_request(&w1.keys, "POST", "/v1/records", now(), b"{}");
     let garbled = [
@@ -110,12 +111,15 @@ async fn locks<S: RecordStore>(server: S) {
     for sig in &garbled {
         assert_eq!(
             refused(raw(base, "/v1/records", &headers(sig), b"{}".to_vec()).await, 401).await,
-            "server.no_credentials"
+            ErrorCode::ServerNoCredentials
         );
     }
     let mut no_time = headers(&good);
     no_time[1].1 = "soon".into();
-    assert_eq!(refused(raw(base, "/v1/records", &no_time, b"{}".to_vec()).await, 401).await, "server.no_credentials");
+    assert_eq!(
+        refused(raw(base, "/v1/records", &no_time, b"{}".to_vec()).await, 401).await,
+        ErrorCode::ServerNoCredentials
+    );
     // w2's signature presented as w1's; w1's signature over another body.
     let as_w1 = RequestSignature {
         device_id: w1.keys.device_id.clone(),
@@ -123,29 +127,29 @@ async fn locks<S: RecordStore>(server: S) {
     };
     assert_eq!(
         refused(raw(base, "/v1/records", &headers(&as_w1), b"{}".to_vec()).await, 401).await,
-        "server.bad_signature"
+        ErrorCode::ServerBadSignature
     );
     assert_eq!(
         refused(raw(base, "/v1/records", &headers(&good), b"{ }".to_vec()).await, 401).await,
-        "server.bad_signature"
+        ErrorCode::ServerBadSignature
     );
     for skew in [-301, 301] {
         let resp = signed(&w1.keys, Method::GET, base, "/v1/heads", Vec::new(), now() + skew).send().await.unwrap();
-        assert_eq!(refused(resp, 401).await, "server.stale_time");
+        assert_eq!(refused(resp, 401).await, ErrorCode::ServerStaleTime);
     }
     let once = signed(&w1.keys, Method::GET, base, "/v1/heads", Vec::new(), now());
     let again = once.try_clone().unwrap();
     assert_eq!(once.send().await.unwrap().status(), 200);
-    assert_eq!(refused(again.send().await.unwrap(), 401).await, "server.replayed");
+    assert_eq!(refused(again.send().await.unwrap(), 401).await, ErrorCode::ServerReplayed);
 
     // 403: a device not enrolled, a revoked one (even signing correctly).
-    assert_eq!(refused(get(&stranger.keys, base, "/v1/heads").await, 403).await, "server.unknown_device");
-    assert_eq!(refused(get(&gone.keys, base, "/v1/records").await, 403).await, "server.revoked_device");
+    assert_eq!(refused(get(&stranger.keys, base, "/v1/heads").await, 403).await, ErrorCode::ServerUnknownDevice);
+    assert_eq!(refused(get(&gone.keys, base, "/v1/records").await, 403).await, ErrorCode::ServerRevokedDevice);
     gone.person("Lý Thị Oanh", 1946, 778, "90001").await;
     let e = sync(&gone.store, &gone.keys, base).await.unwrap_err();
-    assert_eq!(ansinh_core::AppError::from(e).code(), "sync.forbidden");
+    assert_eq!(ansinh_core::AppError::from(e).code(), ErrorCode::SyncForbidden);
     let e = sync(&stranger.store, &stranger.keys, base).await.unwrap_err();
-    assert_eq!(ansinh_core::AppError::from(e).code(), "sync.forbidden");
+    assert_eq!(ansinh_core::AppError::from(e).code(), ErrorCode::SyncForbidden);
 
     // 403: batches that are not the caller's own series, signed with its enrolled key: w2's
     // genuine batch pushed by w1; w2's records in a manifest that w1 signed for w2's device;
@@ -157,7 +161,7 @@ async fn locks<S: RecordStore>(server: S) {
     let forged = forged_batch(&w1, &w2.keys.device_id, r2.clone()).await;
     let foreign_key = forged_batch(&stranger, &w1.keys.device_id, r1.clone()).await;
     for batch in [&theirs, &forged, &foreign_key] {
-        assert_eq!(refused(post(&w1.keys, base, "/v1/records", batch).await, 403).await, "server.foreign_batch");
+        assert_eq!(refused(post(&w1.keys, base, "/v1/records", batch).await, 403).await, ErrorCode::ServerForeignBatch);
     }
     assert_eq!(server.heads(&Scope::All).await.unwrap(), before);
 
@@ -204,7 +208,7 @@ async fn locks<S: RecordStore>(server: S) {
     assert_eq!(pages, expected.len().div_ceil(2));
     for bad in ["0", "-1", "many"] {
         let resp = get(&city.keys, base, &format!("/v1/records?limit={bad}")).await;
-        assert_eq!(refused(resp, 400).await, "server.bad_limit");
+        assert_eq!(refused(resp, 400).await, ErrorCode::ServerBadLimit);
     }
     let page: RecordsPage = get(&city.keys, base, "/v1/records?limit=999999").await.json().await.unwrap();
     assert!(!page.more && page.series.iter().map(|s| s.records.len()).sum::<usize>() == expected.len());
@@ -275,7 +279,7 @@ async fn a_body_over_the_cap_is_refused_and_the_server_goes_on() {
     enrol(&s, &w, "90001").await;
     let big = vec![b' '; 200 << 10];
     let resp = signed(&w.keys, Method::POST, base, "/v1/records", big, now()).send().await.unwrap();
-    assert_eq!(refused(resp, 413).await, "server.too_large");
+    assert_eq!(refused(resp, 413).await, ErrorCode::ServerTooLarge);
     // Without a Content-Length (chunked), the cap holds while reading: 413, or the connection
     // closed under the sender's feet; never the whole body read and answered (it would be a 400).
     let body = vec![b' '; 50 * (8 << 10)];

@@ -2,6 +2,7 @@
 //! registry; the server starts, migrates, and answers on loopback only to enrolled devices.
 
 mod support;
+use ansinh_core::ErrorCode;
 use ansinh_server::{Device, Role, ServerHead};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
@@ -50,12 +51,12 @@ async fn enrol_serve_revoke(url: &str) {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    assert_eq!(refused(unsigned.unwrap(), 401).await, "server.no_credentials");
+    assert_eq!(refused(unsigned.unwrap(), 401).await, ErrorCode::ServerNoCredentials);
     assert_eq!(heads.status(), 200, "{line}");
     assert!(heads.json::<Vec<ServerHead>>().await.unwrap().is_empty());
-    assert_eq!(refused(bad, 400).await, "server.bad_since");
+    assert_eq!(refused(bad, 400).await, ErrorCode::ServerBadSince);
     assert!(revoked.status.success(), "{revoked:?}");
-    assert_eq!(refused(after, 403).await, "server.revoked_device");
+    assert_eq!(refused(after, 403).await, ErrorCode::ServerRevokedDevice);
     let out = server(url, &["device", "list"]);
     let listed: Vec<Device> = serde_json::from_slice(&out.stdout).unwrap();
     assert!(listed[0].revoked_at.is_some());

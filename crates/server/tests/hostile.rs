@@ -6,6 +6,7 @@
 //! on SQLite.
 
 mod support;
+use ansinh_core::ErrorCode;
 use ansinh_exchange::{Manifest, SignedBatch};
 use ansinh_server::client::sync;
 use ansinh_server::{PgRecords, RecordStore};
@@ -125,24 +126,30 @@ where
     w1.person("Nguyễn Thị Xuân", 1940, 101, "90001").await;
     assert!(sync(&w1.store, &w1.keys, base).await.unwrap().pushed > 0);
     let (p, other) = (id(), id());
-    let cases: Vec<(&str, Vec<Forged>)> = vec![
+    let cases: Vec<(ErrorCode, Vec<Forged>)> = vec![
         (
-            "exchange.unknown_entity",
+            ErrorCode::ExchangeUnknownEntity,
             vec![(
                 "allowance_groups",
                 "cao_tuoi_ngheo_80".into(),
                 json!({"code": "cao_tuoi_ngheo_80", "coefficient_permille": 9000}),
             )],
         ),
-        ("exchange.unknown_entity", vec![("settings", "office".into(), json!({"key": "office", "value": "city"}))]),
-        ("exchange.unknown_entity", vec![("users", "u".into(), json!({"id": "u", "role": "admin"}))]),
-        ("exchange.unknown_entity", vec![("devices", "d".into(), json!({"device_id": "d", "role": "city"}))]),
-        ("exchange.unknown_entity", vec![("server_devices", "d".into(), json!({"device_id": "d", "role": "city"}))]),
-        ("exchange.unknown_entity", vec![("beneficiaries", p.clone(), person(&w1, &p, "001141012345"))]),
-        ("exchange.payload_mismatch", vec![("beneficiary", other.clone(), person(&w1, &p, "001141012345"))]),
-        ("exchange.invalid_row", vec![("beneficiary", p.clone(), person(&w1, &p, "00114101234"))]),
         (
-            "exchange.invalid_row",
+            ErrorCode::ExchangeUnknownEntity,
+            vec![("settings", "office".into(), json!({"key": "office", "value": "city"}))],
+        ),
+        (ErrorCode::ExchangeUnknownEntity, vec![("users", "u".into(), json!({"id": "u", "role": "admin"}))]),
+        (ErrorCode::ExchangeUnknownEntity, vec![("devices", "d".into(), json!({"device_id": "d", "role": "city"}))]),
+        (
+            ErrorCode::ExchangeUnknownEntity,
+            vec![("server_devices", "d".into(), json!({"device_id": "d", "role": "city"}))],
+        ),
+        (ErrorCode::ExchangeUnknownEntity, vec![("beneficiaries", p.clone(), person(&w1, &p, "001141012345"))]),
+        (ErrorCode::ExchangePayloadMismatch, vec![("beneficiary", other.clone(), person(&w1, &p, "001141012345"))]),
+        (ErrorCode::ExchangeInvalidRow, vec![("beneficiary", p.clone(), person(&w1, &p, "00114101234"))]),
+        (
+            ErrorCode::ExchangeInvalidRow,
             vec![
                 ("beneficiary", p.clone(), person(&w1, &p, "001141012345")),
                 (

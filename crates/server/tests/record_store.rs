@@ -3,6 +3,7 @@
 //! scoped by ward and paged; enrolment rules.
 
 mod support;
+use ansinh_core::ErrorCode;
 use ansinh_exchange::{sign_batch, verify_batch};
 use ansinh_server::{DeviceRegistry, Enrolment, RecordStore, Role, Scope, ServerHead};
 use ansinh_store::{BundleOrigin, ChangeRecord, Gap};
@@ -31,7 +32,7 @@ async fn contract<S: RecordStore>(s: &S) {
     // Not enrolled: nothing is stored. Enrolled for 90001, what the manifest says of its ward
     // does not count.
     let e = s.append(&oa, &ra).await.unwrap_err();
-    assert_eq!(e.code(), "server.unknown_device", "{e}");
+    assert_eq!(e.code(), ErrorCode::ServerUnknownDevice, "{e}");
     assert!(s.heads(&Scope::All).await.unwrap().is_empty());
     enrol(s, &a, "90001").await;
     let oa = BundleOrigin { ward: "99999".into(), ..oa };
@@ -79,11 +80,11 @@ async fn contract<S: RecordStore>(s: &S) {
     let fork = vec![rehash(ChangeRecord { payload: ra[0].payload.replace("Xuân", "Xuan"), ..ra[0].clone() })];
     let other_key = BundleOrigin { signing_key: ob.signing_key.clone(), ..oa.clone() };
     for (records, origin, code) in [
-        (&tampered, &oa, "exchange.tampered"),
-        (&broken, &oa, "exchange.chain_broken"),
-        (&fork, &oa, "exchange.fork"),
-        (&next, &other_key, "exchange.key_mismatch"),
-        (&rb, &oa, "exchange.damaged"),
+        (&tampered, &oa, ErrorCode::ExchangeTampered),
+        (&broken, &oa, ErrorCode::ExchangeChainBroken),
+        (&fork, &oa, ErrorCode::ExchangeFork),
+        (&next, &other_key, ErrorCode::ExchangeKeyMismatch),
+        (&rb, &oa, ErrorCode::ExchangeDamaged),
     ] {
         let e = s.append(origin, records).await.unwrap_err();
         assert_eq!(e.code(), code, "{e}");
@@ -111,7 +112,7 @@ async fn contract<S: RecordStore>(s: &S) {
     b.person("Lý Thị Oanh", 1946, 204, "90002").await;
     let more = b.store.changes_since(&b.keys.device_id, 3).await.unwrap();
     let e = s.append(&origin(&b, &more).await, &more).await.unwrap_err();
-    assert_eq!(e.code(), "server.revoked_device", "{e}");
+    assert_eq!(e.code(), ErrorCode::ServerRevokedDevice, "{e}");
     assert_eq!(s.since(&b.keys.device_id, 0, 5000).await.unwrap(), rb);
     // A device enrolled for another ward no longer shows in its old ward.
     s.enrol(&Enrolment::from_public_keys(&key_file(&a, "90004"), false).unwrap()).await.unwrap();
@@ -129,14 +130,14 @@ async fn registry<R: DeviceRegistry>(r: &R) {
         v.to_string()
     };
     let bad_files = [
-        ("not json".to_string(), false, "server.bad_key_file"),
-        ("{}".to_string(), false, "server.bad_key_file"),
-        (file(&a, &|v| v["device_id"] = "a:1,b:2".into()), false, "server.bad_key_file"),
-        (file(&a, &|v| v["device_id"] = a.keys.device_id.to_uppercase().into()), false, "server.bad_key_file"),
-        (file(&a, &|v| v["signing_key"] = "abcd".into()), false, "server.bad_key_file"),
-        (file(&a, &|v| v["signing_key"] = "zz".repeat(32).into()), true, "server.bad_key_file"),
-        (file(&a, &|v| v["ward"] = "".into()), false, "server.no_ward"),
-        (file(&a, &|v| v["ward"] = "90001'; --".into()), false, "server.no_ward"),
+        ("not json".to_string(), false, ErrorCode::ServerBadKeyFile),
+        ("{}".to_string(), false, ErrorCode::ServerBadKeyFile),
+        (file(&a, &|v| v["device_id"] = "a:1,b:2".into()), false, ErrorCode::ServerBadKeyFile),
+        (file(&a, &|v| v["device_id"] = a.keys.device_id.to_uppercase().into()), false, ErrorCode::ServerBadKeyFile),
+        (file(&a, &|v| v["signing_key"] = "abcd".into()), false, ErrorCode::ServerBadKeyFile),
+        (file(&a, &|v| v["signing_key"] = "zz".repeat(32).into()), true, ErrorCode::ServerBadKeyFile),
+        (file(&a, &|v| v["ward"] = "".into()), false, ErrorCode::ServerNoWard),
+        (file(&a, &|v| v["ward"] = "90001'; --".into()), false, ErrorCode::ServerNoWard),
     ];
     for (text, city, code) in bad_files {
         assert_eq!(Enrolment::from_public_keys(&text, city).unwrap_err().code(), code, "{text}");
@@ -155,17 +156,20 @@ async fn registry<R: DeviceRegistry>(r: &R) {
     // b's device id with a's key, a's device id with b's key.
     let stolen_key = file(&b, &|v| v["signing_key"] = key.clone().into());
     let e = r.enrol(&Enrolment::from_public_keys(&stolen_key, false).unwrap()).await.unwrap_err();
-    assert_eq!(e.code(), "server.key_in_use");
+    assert_eq!(e.code(), ErrorCode::ServerKeyInUse);
     let other_key = file(&a, &|v| v["signing_key"] = b.keys.public("").signing_key.into());
     let e = r.enrol(&Enrolment::from_public_keys(&other_key, false).unwrap()).await.unwrap_err();
-    assert_eq!(e.code(), "exchange.key_mismatch");
+    assert_eq!(e.code(), ErrorCode::ExchangeKeyMismatch);
     enrol(r, &b, "90002").await;
 
     let revoked = r.revoke(&a.keys.device_id).await.unwrap();
     assert!(revoked.revoked_at.is_some());
     let e = r.enrol(&Enrolment::from_public_keys(&key_file(&a, "90001"), false).unwrap()).await.unwrap_err();
-    assert_eq!(e.code(), "server.revoked_device");
-    assert_eq!(r.revoke("0190a1b2-0000-7000-8000-000000000000").await.unwrap_err().code(), "server.unknown_device");
+    assert_eq!(e.code(), ErrorCode::ServerRevokedDevice);
+    assert_eq!(
+        r.revoke("0190a1b2-0000-7000-8000-000000000000").await.unwrap_err().code(),
+        ErrorCode::ServerUnknownDevice
+    );
 
     let mut ids = vec![a.keys.device_id.clone(), b.keys.device_id.clone()];
     ids.sort();
@@ -241,7 +245,7 @@ async fn postgres_rows_pinned_before_enrolment_stay_readable_and_their_device_is
 
     let s = ansinh_server::PgRecords::connect(options).await.unwrap();
     let d = s.device(&a.keys.device_id).await.unwrap().unwrap();
-    assert_eq!((d.role, d.check_active().unwrap_err().code()), (Role::Pinned, "server.unknown_device"));
+    assert_eq!((d.role, d.check_active().unwrap_err().code()), (Role::Pinned, ErrorCode::ServerUnknownDevice));
     let heads = s.heads(&Scope::All).await.unwrap();
     assert_eq!(heads.iter().map(|h| (h.ward.as_str(), h.last_seq)).collect::<Vec<_>>(), [("90001", ra.len() as i64)]);
     assert!(s.heads(&Scope::Ward("90001".into())).await.unwrap().is_empty());
@@ -249,7 +253,7 @@ async fn postgres_rows_pinned_before_enrolment_stay_readable_and_their_device_is
     a.person("Hoàng Thị Yến", 1941, 102, "90001").await;
     let next = a.store.changes_since(&a.keys.device_id, ra.len() as i64).await.unwrap();
     let e = s.append(&origin(&a, &next).await, &next).await.unwrap_err();
-    assert_eq!(e.code(), "server.unknown_device");
+    assert_eq!(e.code(), ErrorCode::ServerUnknownDevice);
 
     // Enrolled with the key its records were signed with: it pushes and its ward reads it.
     enrol(&s, &a, "90001").await;
@@ -283,7 +287,7 @@ async fn sqlite_a_record_naming_the_registry_is_refused() {
     let mut wire: Vec<ansinh_store::WireRecord> = ra.iter().cloned().map(Into::into).collect();
     wire.push(forged);
     let e = ansinh_store::WireRecord::check_all(wire).unwrap_err();
-    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), "exchange.unknown_entity");
+    assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), ErrorCode::ExchangeUnknownEntity);
     assert_eq!(s.devices().await.unwrap(), before);
     assert!(s.heads(&Scope::All).await.unwrap().is_empty());
 }

@@ -3,6 +3,7 @@
 //! And what the HTTP API refuses.
 
 mod support;
+use ansinh_core::ErrorCode;
 use ansinh_exchange::sign_batch;
 use ansinh_server::RecordStore;
 use ansinh_server::client::sync;
@@ -27,7 +28,7 @@ async fn city_by_server_matches_city_by_bundles<S: RecordStore>(server: S) {
     }
     for b in &s.bundles {
         if let Err(e) = city.import(b).await {
-            assert_eq!(e.full_code(), "exchange.replayed");
+            assert_eq!(e.full_code(), ErrorCode::ExchangeReplayed);
         }
     }
     // Every ward syncs once (pushing its series, pulling whatever is there yet).
@@ -62,9 +63,9 @@ async fn city_by_server_matches_city_by_bundles<S: RecordStore>(server: S) {
     let records = w1.store.changes_since(&w1.keys.device_id, 0).await.unwrap();
     let mut batch = sign_batch(&w1.store, &w1.keys, records).await.unwrap();
     batch.records[0].officer = "someone else".into();
-    assert_eq!(refused(post(&w1.keys, base, "/v1/records", &batch).await, 400).await, "exchange.damaged");
+    assert_eq!(refused(post(&w1.keys, base, "/v1/records", &batch).await, 400).await, ErrorCode::ExchangeDamaged);
     batch.signature = "00".repeat(64);
-    assert_eq!(refused(post(&w1.keys, base, "/v1/records", &batch).await, 400).await, "exchange.bad_signature");
+    assert_eq!(refused(post(&w1.keys, base, "/v1/records", &batch).await, 400).await, ErrorCode::ExchangeBadSignature);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -88,6 +89,6 @@ async fn an_unreachable_https_server_is_a_network_error() {
     let before = ward.dump().await;
     let e = sync(&ward.store, &ward.keys, "https://127.0.0.1:9").await.unwrap_err();
     assert!(matches!(e, ansinh_server::client::SyncError::Network(_)), "{e:?}");
-    assert_eq!(ansinh_core::AppError::from(e).code(), "sync.network");
+    assert_eq!(ansinh_core::AppError::from(e).code(), ErrorCode::SyncNetwork);
     assert_eq!(ward.dump().await, before);
 }

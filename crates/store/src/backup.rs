@@ -7,6 +7,7 @@
 use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::keyring::{DbKey, Keyring, keyring_path};
+use ansinh_core::ErrorCode;
 use serde::Serialize;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
@@ -92,7 +93,7 @@ pub async fn verify_key(file: &Path, key: &DbKey) -> Result<()> {
 fn wrong_key(e: sqlx::Error) -> StoreError {
     if e.to_string().contains("file is not a database") {
         StoreError::Access(ansinh_core::FieldError {
-            code: "key.wrong".into(),
+            code: ErrorCode::KeyWrong,
             message: "the database key is wrong (or the file is not an ansinh database)".into(),
             field: None,
             row: None,
@@ -113,7 +114,7 @@ pub async fn verify_file(file: &Path, key: Option<&DbKey>) -> Result<()> {
     let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut conn).await.map_err(wrong_key)?;
     conn.close().await.ok();
     if check != "ok" {
-        return Err(StoreError::field("file", "backup.damaged", &format!("integrity check: {check}")));
+        return Err(StoreError::field("file", ErrorCode::BackupDamaged, &format!("integrity check: {check}")));
     }
     Ok(())
 }
@@ -139,7 +140,7 @@ impl Store {
         crate::private::create_empty(&partial).map_err(io(&partial))?;
         let target = partial
             .to_str()
-            .ok_or_else(|| StoreError::field("dir", "file", "the backup folder must be a UTF-8 path"))?;
+            .ok_or_else(|| StoreError::field("dir", ErrorCode::File, "the backup folder must be a UTF-8 path"))?;
         // On a reader: the copy of a city takes minutes, and on the writer it held every write
         // back and left the writer's page cache full of the whole file.
         sqlx::query("VACUUM INTO ?").bind(target).execute(&self.reader).await?;
@@ -179,7 +180,7 @@ pub async fn restore(file: &Path, db: &Path, key: Option<&DbKey>) -> Result<()> 
     };
     if key.is_some() && keyring.is_none() {
         return Err(crate::keyring::access(
-            "key.keyring_missing",
+            ErrorCode::KeyKeyringMissing,
             &format!(
                 "{} has no keyring beside it ({}): nobody could open it",
                 file.display(),

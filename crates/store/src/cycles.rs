@@ -5,6 +5,7 @@ use crate::changes::{ChangeWriter, Kind};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::{Store, now};
+use ansinh_core::ErrorCode;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -34,7 +35,7 @@ fn cycle_view(r: &SqliteRow) -> CycleView {
 }
 
 pub(crate) fn cycle_closed() -> StoreError {
-    StoreError::field("period", "cycle.closed", "this payment cycle is closed")
+    StoreError::field("period", ErrorCode::CycleClosed, "this payment cycle is closed")
 }
 
 impl Store {

@@ -6,6 +6,7 @@
 use crate::audit::{self, AuditEvent};
 use crate::error::{Result, StoreError};
 use crate::{Store, now};
+use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_core::validate::RefData;
 use serde::{Deserialize, Serialize};
@@ -78,7 +79,7 @@ pub fn fingerprint(signing_key_hex: &str) -> String {
     text.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).expect("ASCII")).collect::<Vec<_>>().join("-")
 }
 
-fn refused(code: &str, message: impl Into<String>) -> StoreError {
+fn refused(code: ErrorCode, message: impl Into<String>) -> StoreError {
     StoreError::Conflict(FieldError::new("device", code, message))
 }
 
@@ -123,7 +124,7 @@ pub(crate) async fn check_sender(
         return Err(StoreError::Conflict(
             FieldError::new(
                 "bundle",
-                "exchange.unknown_device",
+                ErrorCode::ExchangeUnknownDevice,
                 "this device is not registered here: register its public-key file first",
             )
             .param("device_id", device_id)
@@ -132,9 +133,13 @@ pub(crate) async fn check_sender(
     };
     if d.signing_key != signing_key.trim() {
         return Err(StoreError::Conflict(
-            FieldError::new("bundle", "exchange.key_mismatch", "signed with another key than the one registered")
-                .param("device_id", device_id)
-                .param("fingerprint", fingerprint(signing_key)),
+            FieldError::new(
+                "bundle",
+                ErrorCode::ExchangeKeyMismatch,
+                "signed with another key than the one registered",
+            )
+            .param("device_id", device_id)
+            .param("fingerprint", fingerprint(signing_key)),
         ));
     }
     Ok(d)
@@ -147,18 +152,22 @@ impl Store {
         let key = d.signing_key.trim();
         let valid_key = key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
         if !valid_key {
-            return Err(StoreError::field("signing_key", "exchange.bad_key", "a signing key is 64 hexadecimal digits"));
+            return Err(StoreError::field(
+                "signing_key",
+                ErrorCode::ExchangeBadKey,
+                "a signing key is 64 hexadecimal digits",
+            ));
         }
         let key = key.to_ascii_lowercase();
         if uuid::Uuid::parse_str(d.device_id).is_err() {
-            return Err(StoreError::field("device_id", "exchange.bad_key", "not a device id"));
+            return Err(StoreError::field("device_id", ErrorCode::ExchangeBadKey, "not a device id"));
         }
         if d.device_id == self.device_id() {
-            return Err(refused("device.is_this_desktop", "this is this desktop's own key file"));
+            return Err(refused(ErrorCode::DeviceIsThisDesktop, "this is this desktop's own key file"));
         }
         let ward = d.ward.trim();
         if d.role == DeviceRole::Ward && !self.refs().await?.has_ward(ward) {
-            return Err(StoreError::field("ward", "ward.unknown", "a ward device needs its ward's code"));
+            return Err(StoreError::field("ward", ErrorCode::WardUnknown, "a ward device needs its ward's code"));
         }
         let ward = if d.role == DeviceRole::City { "" } else { ward };
         let name = if d.name.trim().is_empty() { d.device_id } else { d.name.trim() };
@@ -173,7 +182,7 @@ impl Store {
             && (id != d.device_id || k != key)
         {
             return Err(refused(
-                "device.already_registered",
+                ErrorCode::DeviceAlreadyRegistered,
                 "this device or key is already registered (revoke it first to register another key)",
             ));
         }

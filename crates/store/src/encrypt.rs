@@ -14,6 +14,7 @@ use crate::backup::verify_file;
 use crate::error::{Result, StoreError};
 use crate::keyring::{DbKey, access};
 use crate::private;
+use ansinh_core::ErrorCode;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, Row};
 use std::path::Path;
@@ -88,7 +89,7 @@ pub async fn check_plaintext_admin(path: &Path, username: &str, password: &str) 
         .fetch_optional(&mut conn)
         .await?;
     conn.close().await.ok();
-    let wrong = || access("auth.bad_credentials", "wrong user name or password");
+    let wrong = || access(ErrorCode::AuthBadCredentials, "wrong user name or password");
     let Some(row) = row else {
         // The same work as a real check, so the time does not tell which names exist.
         ansinh_core::auth::verify_password(password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$x");
@@ -98,7 +99,7 @@ pub async fn check_plaintext_admin(path: &Path, username: &str, password: &str) 
         return Err(wrong());
     }
     if row.get::<String, _>("role") != "admin" {
-        return Err(access("auth.forbidden", "only an administrator may convert the database"));
+        return Err(access(ErrorCode::AuthForbidden, "only an administrator may convert the database"));
     }
     Ok(())
 }
@@ -122,7 +123,8 @@ pub async fn export_encrypted(src: &Path, src_key: Option<&DbKey>, dest: &Path, 
 }
 
 async fn export(src: &Path, src_key: Option<&DbKey>, dest: &Path, dest_key: &DbKey) -> Result<()> {
-    let target = dest.to_str().ok_or_else(|| StoreError::field("path", "file", "the database path must be UTF-8"))?;
+    let target =
+        dest.to_str().ok_or_else(|| StoreError::field("path", ErrorCode::File, "the database path must be UTF-8"))?;
     // SQLite would create the file with the default mode; made owner-only first (an empty
     // file is an empty database).
     private::create_empty(dest).map_err(|source| StoreError::Folder { path: target.to_string(), source })?;
@@ -146,7 +148,11 @@ async fn export(src: &Path, src_key: Option<&DbKey>, dest: &Path, dest_key: &DbK
         let sql = format!("SELECT (SELECT COUNT(*) FROM main.\"{t}\"), (SELECT COUNT(*) FROM rekeyed.\"{t}\")");
         let (a, b): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(&mut conn).await?;
         if a != b {
-            return Err(StoreError::field("file", "backup.damaged", &format!("table {t}: {a} rows, the copy {b}")));
+            return Err(StoreError::field(
+                "file",
+                ErrorCode::BackupDamaged,
+                &format!("table {t}: {a} rows, the copy {b}"),
+            ));
         }
     }
     sqlx::query("DETACH DATABASE rekeyed").execute(&mut conn).await?;

@@ -1,6 +1,6 @@
 //! Storage failures, typed; they become the core's [`AppError`] at the boundary.
 
-use ansinh_core::{AppError, FieldError};
+use ansinh_core::{AppError, ErrorCode, FieldError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -26,7 +26,7 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub fn field(field: &str, code: &str, message: &str) -> Self {
+    pub fn field(field: &str, code: ErrorCode, message: &str) -> Self {
         StoreError::Invalid(vec![FieldError::new(field, code, message)])
     }
 }

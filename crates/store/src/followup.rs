@@ -10,6 +10,7 @@ use crate::rows::{self, TableRow, iso};
 use crate::sqlrow::Val;
 use crate::write::insert_logged;
 use crate::{Store, now};
+use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_core::followup::{self, Contact, ContactKind, ContactOutcome, RankKey};
 use ansinh_core::model::Needs;
@@ -121,7 +122,7 @@ impl Store {
                 .await?;
             if owner.as_deref() != Some(c.beneficiary_id.to_string().as_str()) {
                 return Err(StoreError::Invalid(vec![
-                    FieldError::new("payment_id", "not_found", "no such payment for this person")
+                    FieldError::new("payment_id", ErrorCode::NotFound, "no such payment for this person")
                         .param("entity", "payment")
                         .param("id", p),
                 ]));

@@ -10,6 +10,7 @@ use crate::rows::{self, TableRow, iso};
 use crate::sqlrow::Val;
 use crate::write::insert_logged;
 use crate::{Store, now};
+use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_core::grievances::{
     Grievance, GrievanceCategory, GrievanceChannel, GrievanceStatus, GrievanceUpdate, is_overdue,
@@ -200,18 +201,18 @@ impl Store {
         let before = grievance_record(&row)?;
         let mut errors = Vec::new();
         if u.changed_on < before.opened_on {
-            errors.push(FieldError::new("changed_on", "date.before_opened", "before the grievance was opened"));
+            errors.push(FieldError::new("changed_on", ErrorCode::DateBeforeOpened, "before the grievance was opened"));
         }
         if u.deadline_on.is_some_and(|d| d < before.opened_on) {
             errors.push(FieldError::new(
                 "deadline_on",
-                "deadline.before_opened",
+                ErrorCode::DeadlineBeforeOpened,
                 "the deadline is before the opening day",
             ));
         }
         let deadline_on = u.deadline_on.unwrap_or(before.deadline_on);
         if u.status == before.status && deadline_on == before.deadline_on && u.note.is_empty() {
-            errors.push(FieldError::new("status", "grievance.unchanged", "nothing to change"));
+            errors.push(FieldError::new("status", ErrorCode::GrievanceUnchanged, "nothing to change"));
         }
         if !errors.is_empty() {
             return Err(StoreError::Invalid(errors));

@@ -6,6 +6,7 @@ use crate::changes::{ChangeWriter, Kind};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::{Store, now};
+use ansinh_core::ErrorCode;
 use ansinh_core::model::{Channel, PaymentStatus};
 use ansinh_core::records::Payment;
 use ansinh_core::{FieldError, text};
@@ -198,17 +199,25 @@ impl Store {
         let mut first_row: HashMap<usize, usize> = HashMap::new();
         let mut changed: Vec<Payment> = Vec::new();
         for res in results {
-            let err = |field: &str, code: &str, msg: &str| FieldError::new(field, code, msg).at_row(res.row);
+            let err = |field: &str, code: ErrorCode, msg: &str| FieldError::new(field, code, msg).at_row(res.row);
             let found = match (&res.reference, &res.id_number) {
                 (Some(r), _) => by_ref.get(r.as_str()).copied().ok_or_else(|| {
-                    err("reference", "reconcile.unknown_reference", "no payment of this cycle has this reference")
-                        .param("reference", r)
+                    err(
+                        "reference",
+                        ErrorCode::ReconcileUnknownReference,
+                        "no payment of this cycle has this reference",
+                    )
+                    .param("reference", r)
                 }),
                 (None, Some(n)) => by_person.get(n.as_str()).copied().ok_or_else(|| {
-                    err("id_number", "reconcile.unknown_person", "nobody with this ID number is paid in this cycle")
-                        .param("id_number", n)
+                    err(
+                        "id_number",
+                        ErrorCode::ReconcileUnknownPerson,
+                        "nobody with this ID number is paid in this cycle",
+                    )
+                    .param("id_number", n)
                 }),
-                (None, None) => Err(err("reference", "required", "a reference or an ID number is needed")),
+                (None, None) => Err(err("reference", ErrorCode::Required, "a reference or an ID number is needed")),
             };
             let i = match found {
                 Ok(i) => i,
@@ -219,7 +228,7 @@ impl Store {
             };
             if let Some(first) = first_row.insert(i, res.row) {
                 errors.push(
-                    err("reference", "reconcile.duplicate", "this payment is already named by another row")
+                    err("reference", ErrorCode::ReconcileDuplicate, "this payment is already named by another row")
                         .param("row", first),
                 );
                 continue;
@@ -227,20 +236,28 @@ impl Store {
             let c = &current[i];
             if res.amount_vnd != c.payment.amount_vnd {
                 errors.push(
-                    err("amount", "reconcile.amount_mismatch", "the amount is not the payment's scheduled amount")
-                        .param("expected", ansinh_core::money::format_vnd(c.payment.amount_vnd))
-                        .param("found", ansinh_core::money::format_vnd(res.amount_vnd)),
+                    err(
+                        "amount",
+                        ErrorCode::ReconcileAmountMismatch,
+                        "the amount is not the payment's scheduled amount",
+                    )
+                    .param("expected", ansinh_core::money::format_vnd(c.payment.amount_vnd))
+                    .param("found", ansinh_core::money::format_vnd(res.amount_vnd)),
                 );
                 continue;
             }
             if res.status == PaymentStatus::Credited && res.credited_on.is_none() {
-                errors.push(err("credited_on", "required", "a credited payment needs its credit date"));
+                errors.push(err("credited_on", ErrorCode::Required, "a credited payment needs its credit date"));
                 continue;
             }
             if matches!(res.status, PaymentStatus::Failed | PaymentStatus::Reversed)
                 && res.failure_reason.trim().is_empty()
             {
-                errors.push(err("failure_reason", "failure_reason.required", "a failure or reversal needs its reason"));
+                errors.push(err(
+                    "failure_reason",
+                    ErrorCode::FailureReasonRequired,
+                    "a failure or reversal needs its reason",
+                ));
                 continue;
             }
             let mut next = c.payment.clone();
@@ -268,7 +285,7 @@ impl Store {
                 errors.push(
                     err(
                         "status",
-                        "payment.has_withdrawals",
+                        ErrorCode::PaymentHasWithdrawals,
                         "money was already withdrawn from this payment: it cannot be failed or reversed",
                     )
                     .param("withdrawn", ansinh_core::money::format_vnd(c.withdrawn_vnd)),

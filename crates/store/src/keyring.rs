@@ -15,6 +15,7 @@
 use crate::error::{Result, StoreError};
 use crate::private;
 use age::secrecy::ExposeSecret;
+use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_core::auth;
 use chacha20poly1305::aead::rand_core::RngCore;
@@ -78,18 +79,12 @@ pub struct Unlocked {
     pub identity: Option<UserIdentity>,
 }
 
-pub(crate) fn access(code: &str, message: &str) -> StoreError {
-    StoreError::Access(FieldError {
-        code: code.into(),
-        message: message.into(),
-        field: None,
-        row: None,
-        params: Default::default(),
-    })
+pub(crate) fn access(code: ErrorCode, message: &str) -> StoreError {
+    StoreError::Access(FieldError { code, message: message.into(), field: None, row: None, params: Default::default() })
 }
 
 fn wrong() -> StoreError {
-    access("auth.bad_credentials", "wrong user name or password")
+    access(ErrorCode::AuthBadCredentials, "wrong user name or password")
 }
 
 /// Version 2: the identity wrapped by the password, the database key sealed to the identity.
@@ -160,7 +155,7 @@ fn aad(username: &str, recipient: &str) -> Vec<u8> {
 }
 
 fn kek(password: &str, salt: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
-    auth::derive_key(password, salt).map(Zeroizing::new).map_err(|e| access("key.derive", &e.to_string()))
+    auth::derive_key(password, salt).map(Zeroizing::new).map_err(|e| access(ErrorCode::KeyDerive, &e.to_string()))
 }
 
 impl EntryV2 {
@@ -174,7 +169,7 @@ impl EntryV2 {
         let secret = identity.to_string();
         let wrapped = ChaCha20Poly1305::new(&Key::from(*kek))
             .encrypt(&nonce, Payload { msg: secret.expose_secret().as_bytes(), aad: &aad(username, &recipient) })
-            .map_err(|_| access("key.wrap", "could not wrap the identity"))?;
+            .map_err(|_| access(ErrorCode::KeyWrap, "could not wrap the identity"))?;
         Ok(EntryV2 {
             username: username.into(),
             sealed_key: seal(&identity.to_public(), key)?,
@@ -222,7 +217,8 @@ impl EntryV1 {
 }
 
 fn seal(recipient: &age::x25519::Recipient, key: &DbKey) -> Result<String> {
-    let sealed = age::encrypt(recipient, key.0.as_slice()).map_err(|_| access("key.wrap", "could not seal the key"))?;
+    let sealed =
+        age::encrypt(recipient, key.0.as_slice()).map_err(|_| access(ErrorCode::KeyWrap, "could not seal the key"))?;
     Ok(hex::encode(sealed))
 }
 
@@ -237,7 +233,7 @@ fn empty_file() -> KeyringFile {
 }
 
 fn damaged(what: &str) -> StoreError {
-    access("key.keyring_damaged", &format!("the keyring is damaged: {what}"))
+    access(ErrorCode::KeyKeyringDamaged, &format!("the keyring is damaged: {what}"))
 }
 
 impl Keyring {

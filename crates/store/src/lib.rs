@@ -39,6 +39,7 @@ mod verification;
 mod views;
 mod write;
 
+use ansinh_core::ErrorCode;
 pub use audit::AuditEntry;
 pub use audit_heads::{AuditClaim, AuditHead, AuditStatus, PeerAudit};
 pub use backup::{BackupInfo, default_backup_dir, list_backups};
@@ -107,7 +108,7 @@ impl Store {
     pub async fn open(path: &Path) -> Result<Store> {
         if keyring_path(path).exists() {
             return Err(StoreError::Access(ansinh_core::FieldError {
-                code: "key.required".into(),
+                code: ErrorCode::KeyRequired,
                 message: format!("{} is encrypted: give the database key or a user's password", path.display()),
                 field: None,
                 row: None,

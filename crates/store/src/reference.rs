@@ -9,6 +9,7 @@
 use crate::audit::{self, AuditEvent};
 use crate::error::{Result, StoreError};
 use crate::{Store, now};
+use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -83,7 +84,7 @@ pub struct ReferenceReport {
 pub const REFERENCE_FORMAT: u32 = 1;
 const ISSUED_SETTING: &str = "reference.issued_version";
 
-fn refused(code: &str, message: impl Into<String>) -> StoreError {
+fn refused(code: ErrorCode, message: impl Into<String>) -> StoreError {
     StoreError::Conflict(FieldError::new("reference", code, message))
 }
 
@@ -92,7 +93,7 @@ impl Store {
     /// ward has nothing to send down). The version grows by one with every file issued.
     pub async fn reference_body(&self, issuer_signing_key: &str) -> Result<ReferenceBody> {
         if self.setting(crate::OFFICE_SETTING).await?.as_deref() != Some("city") {
-            return Err(refused("reference.not_city", "only the city office's desktop issues reference files"));
+            return Err(refused(ErrorCode::ReferenceNotCity, "only the city office's desktop issues reference files"));
         }
         let version = self.setting(ISSUED_SETTING).await?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) + 1;
         let mut tables = BTreeMap::new();
@@ -132,12 +133,15 @@ impl Store {
     /// table. All or nothing.
     pub async fn apply_reference(&self, body: &ReferenceBody) -> Result<ReferenceReport> {
         if body.format != REFERENCE_FORMAT {
-            return Err(refused("reference.format", format!("reference file format {} is not supported", body.format)));
+            return Err(refused(
+                ErrorCode::ReferenceFormat,
+                format!("reference file format {} is not supported", body.format),
+            ));
         }
         let mut tx = self.begin_checked().await?;
         let issuer = crate::devices::check_sender(&mut tx, &body.issuer_device, &body.issuer_signing_key).await?;
         if issuer.role != crate::DeviceRole::City {
-            return Err(refused("reference.not_city", "only the city office may send reference data"));
+            return Err(refused(ErrorCode::ReferenceNotCity, "only the city office may send reference data"));
         }
         let applied: Option<i64> = sqlx::query_scalar("SELECT version FROM reference_versions WHERE issuer = ?")
             .bind(&body.issuer_device)
@@ -147,7 +151,7 @@ impl Store {
             return Err(StoreError::Conflict(
                 FieldError::new(
                     "reference",
-                    "reference.stale",
+                    ErrorCode::ReferenceStale,
                     "this reference file is not newer than the one applied",
                 )
                 .param("version", body.version)
@@ -169,7 +173,7 @@ impl Store {
             for (i, row) in list.iter().enumerate() {
                 let bad = |why: String| {
                     StoreError::Conflict(
-                        FieldError::new("reference", "reference.invalid_row", why)
+                        FieldError::new("reference", ErrorCode::ReferenceInvalidRow, why)
                             .param("table", t.table())
                             .param("row", i + 1),
                     )

@@ -5,6 +5,7 @@
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::sqlrow::Val;
+use ansinh_core::ErrorCode;
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 use std::collections::HashMap;
 
@@ -167,7 +168,7 @@ pub async fn upsert(
     if let Some(bad) = cols.iter().find(|c| !info.cols.contains(c)) {
         return Err(StoreError::field(
             "payload",
-            "exchange.schema_mismatch",
+            ErrorCode::ExchangeSchemaMismatch,
             &format!("{}.{bad}: no such column", info.table),
         ));
     }

@@ -4,6 +4,7 @@
 use crate::Store;
 use crate::audit::{AuditEvent, append};
 use crate::error::{Result, StoreError};
+use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_core::auth::{self, Role};
 use ansinh_core::validate::RefData;
@@ -66,7 +67,7 @@ fn view(r: &SqliteRow) -> UserView {
 
 fn bad_credentials() -> StoreError {
     StoreError::Access(FieldError {
-        code: "auth.bad_credentials".into(),
+        code: ErrorCode::AuthBadCredentials,
         message: "wrong user name or password".into(),
         field: None,
         row: None,
@@ -101,7 +102,7 @@ impl Store {
         if let Some(w) = u.ward_code
             && !self.refs().await?.has_ward(w)
         {
-            return Err(StoreError::field("ward_code", "ward.unknown", "unknown ward"));
+            return Err(StoreError::field("ward_code", ErrorCode::WardUnknown, "unknown ward"));
         }
         let id = uuid::Uuid::now_v7().to_string();
         let now = crate::now();
@@ -112,7 +113,11 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         if taken > 0 {
-            return Err(StoreError::Conflict(FieldError::new("username", "username.taken", "this user name is taken")));
+            return Err(StoreError::Conflict(FieldError::new(
+                "username",
+                ErrorCode::UsernameTaken,
+                "this user name is taken",
+            )));
         }
         sqlx::query("INSERT INTO users (id, username, display_name, role, ward_code, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&id)
@@ -143,7 +148,7 @@ impl Store {
         if c.active && !before.active && c.password.is_none() {
             return Err(StoreError::field(
                 "password",
-                "user.password_required",
+                ErrorCode::UserPasswordRequired,
                 "a reactivated account needs a new password",
             ));
         }
@@ -196,7 +201,7 @@ impl Store {
             tx.commit().await?;
             return Err(StoreError::Access(FieldError::new(
                 "old_password",
-                "auth.bad_credentials",
+                ErrorCode::AuthBadCredentials,
                 "the current password is wrong",
             )));
         }
@@ -241,7 +246,7 @@ impl Store {
             tx.commit().await?;
             let local = until.with_timezone(&chrono::Local).format("%H:%M %d/%m/%Y").to_string();
             return Err(StoreError::Access(FieldError {
-                code: "auth.locked".into(),
+                code: ErrorCode::AuthLocked,
                 message: format!("account locked until {local}"),
                 field: None,
                 row: None,

@@ -8,6 +8,7 @@ use crate::rows::{self, TableRow, iso};
 use crate::sqlrow::Val;
 use crate::write::insert_logged;
 use crate::{Store, now};
+use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_core::verification::{self, SampleRequest, SampleSize, VerificationOutcome, VerificationResult};
 use serde::{Deserialize, Serialize};
@@ -167,7 +168,7 @@ impl Store {
             .await?;
         if existing.is_some() {
             return Err(StoreError::Conflict(
-                FieldError::new("period", "sample.exists", "this cycle already has a verification sample")
+                FieldError::new("period", ErrorCode::SampleExists, "this cycle already has a verification sample")
                     .param("period", &req.period),
             ));
         }
@@ -178,7 +179,7 @@ impl Store {
                 .await?;
         if population.is_empty() {
             return Err(StoreError::Invalid(vec![
-                FieldError::new("period", "sample.empty_cycle", "no credited payment in this cycle")
+                FieldError::new("period", ErrorCode::SampleEmptyCycle, "no credited payment in this cycle")
                     .param("period", &req.period),
             ]));
         }
@@ -275,7 +276,7 @@ impl Store {
         if let Some(credited) = r.get::<Option<&str>, _>("credited_on")
             && iso(o.verified_on).as_str() < credited
         {
-            errors.push(FieldError::new("verified_on", "date.before_credit", "the visit is before the credit"));
+            errors.push(FieldError::new("verified_on", ErrorCode::DateBeforeCredit, "the visit is before the credit"));
         }
         let received = match o.result {
             VerificationResult::Full => amount,
@@ -286,7 +287,7 @@ impl Store {
                     errors.push(
                         FieldError::new(
                             "amount_received",
-                            "received_amount.invalid",
+                            ErrorCode::ReceivedAmountInvalid,
                             "a partial amount is between 0 and the payment",
                         )
                         .param("amount", ansinh_core::money::format_vnd(amount)),

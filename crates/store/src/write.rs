@@ -6,6 +6,7 @@ use crate::error::{Result, StoreError};
 use crate::rows::{self, TableRow};
 use crate::sqlrow::{Val, insert_rows, update_row};
 use crate::{Store, now};
+use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_core::duplicates::DuplicateKey;
 use ansinh_core::model::{AccountStatus, Channel, PaymentStatus, WithdrawalPlace};
@@ -159,23 +160,33 @@ impl Store {
                     .fetch_optional(&self.reader)
                     .await?
                     .filter(|r| r.get::<String, _>(0) == d.beneficiary_id.to_string())
-                    .ok_or_else(|| StoreError::field("account_id", "not_found", "no such account for this person"))?;
+                    .ok_or_else(|| {
+                        StoreError::field("account_id", ErrorCode::NotFound, "no such account for this person")
+                    })?;
                 if AccountStatus::parse(row.get(2)) != Some(AccountStatus::Opened) {
-                    return Err(StoreError::field("account_id", "account.not_opened", "the account is not open"));
+                    return Err(StoreError::field(
+                        "account_id",
+                        ErrorCode::AccountNotOpened,
+                        "the account is not open",
+                    ));
                 }
                 Channel::parse(row.get(1))
-                    .ok_or_else(|| StoreError::field("account_id", "channel.unknown", "bad channel"))?
+                    .ok_or_else(|| StoreError::field("account_id", ErrorCode::ChannelUnknown, "bad channel"))?
             }
         };
         // Only the canonical "yyyy-mm" (what the cycles table accepts); never slice blindly.
         let period_start = NaiveDate::parse_from_str(&format!("{}-01", d.period), "%Y-%m-%d")
             .ok()
             .filter(|p| ansinh_core::dates::period_key(p.year(), p.month()) == d.period)
-            .ok_or_else(|| StoreError::field("period", "period.invalid", "bad period"))?;
+            .ok_or_else(|| StoreError::field("period", ErrorCode::PeriodInvalid, "bad period"))?;
         let amount_vnd = match d.amount_vnd {
             Some(a) => a,
             None => self.refs().await?.entitlement(&group_code, period_start).ok_or_else(|| {
-                StoreError::field("amount", "required", "no standard level in force for this period: enter the amount")
+                StoreError::field(
+                    "amount",
+                    ErrorCode::Required,
+                    "no standard level in force for this period: enter the amount",
+                )
             })?,
         };
         let mut tx = self.begin_checked().await?;
@@ -186,7 +197,7 @@ impl Store {
             .await?;
         if dup.is_some() {
             return Err(StoreError::Conflict(
-                FieldError::new("period", "payment.duplicate", "a payment for this period is already recorded")
+                FieldError::new("period", ErrorCode::PaymentDuplicate, "a payment for this period is already recorded")
                     .param("period", &d.period),
             ));
         }
@@ -196,7 +207,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
         if let Some((_, Some(_))) = cycle {
-            return Err(StoreError::field("period", "cycle.closed", "this payment cycle is closed"));
+            return Err(StoreError::field("period", ErrorCode::CycleClosed, "this payment cycle is closed"));
         }
         let scheduled_on = cycle
             .as_ref()
@@ -252,7 +263,7 @@ async fn check_registration(conn: &mut SqliteConnection, b: &Beneficiary, check_
                 .await?;
         if let Some(existing) = existing {
             return Err(StoreError::Conflict(
-                FieldError::new("id_number", "id_number.duplicate", "this ID number is already registered")
+                FieldError::new("id_number", ErrorCode::IdNumberDuplicate, "this ID number is already registered")
                     .param("id", existing),
             ));
         }
@@ -263,7 +274,7 @@ async fn check_registration(conn: &mut SqliteConnection, b: &Beneficiary, check_
             return Err(StoreError::Conflict(
                 FieldError::new(
                     "duplicate_reason",
-                    "beneficiary.possible_duplicate",
+                    ErrorCode::BeneficiaryPossibleDuplicate,
                     "a person with the same name, birth date and ward is already registered",
                 )
                 .param("id", first)
@@ -313,7 +324,7 @@ async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result
     if PaymentStatus::parse(row.get(0)) != Some(PaymentStatus::Credited) {
         return Err(StoreError::field(
             "payment_id",
-            "payment.not_credited",
+            ErrorCode::PaymentNotCredited,
             "only a credited payment can be withdrawn",
         ));
     }
@@ -323,21 +334,21 @@ async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result
     {
         errors.push(FieldError::new(
             "withdrawn_on",
-            "date.before_credit",
+            ErrorCode::DateBeforeCredit,
             "the money was withdrawn before it was credited",
         ));
     }
     if w.place == WithdrawalPlace::Proxy && row.get::<String, _>(4).trim().is_empty() {
         errors.push(FieldError::new(
             "place",
-            "authorised.missing",
+            ErrorCode::AuthorisedMissing,
             "nobody is recorded as authorised to withdraw for this person",
         ));
     }
     let remaining = row.get::<i64, _>(2) - row.get::<i64, _>(3);
     if w.amount_vnd > remaining {
         errors.push(
-            FieldError::new("amount", "amount.exceeds_payment", "more than what is left of this payment")
+            FieldError::new("amount", ErrorCode::AmountExceedsPayment, "more than what is left of this payment")
                 .param("remaining", ansinh_core::money::format_vnd(remaining)),
         );
     }

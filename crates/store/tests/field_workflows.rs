@@ -1,6 +1,7 @@
 //! Field workflows on real database files: the follow-up list (who waits, ranked by need), the
 //! contact log, verification samples and results, grievances with their status history.
 
+use ansinh_core::ErrorCode;
 use ansinh_core::followup::{self, ContactInput};
 use ansinh_core::grievances::{self, GrievanceInput, GrievanceStatus, GrievanceUpdateInput};
 use ansinh_core::model::{Channel, Disability, Needs, PaymentStatus, Sex, WithdrawalPlace};
@@ -253,7 +254,7 @@ async fn verification_sample_is_reproducible_and_results_count() {
 
     // One sample per cycle.
     let again = a.create_sample(&req("5", "78")).await.unwrap_err();
-    assert!(matches!(again, StoreError::Conflict(ref e) if e.code == "sample.exists"), "{again:?}");
+    assert!(matches!(again, StoreError::Conflict(ref e) if e.code == ErrorCode::SampleExists), "{again:?}");
     // A percentage rounds up; another seed draws other payments.
     let (c, _dc) = fresh().await;
     c.insert_batch(&batch).await.unwrap();
@@ -263,7 +264,7 @@ async fn verification_sample_is_reproducible_and_results_count() {
     // An empty cycle cannot be sampled.
     let feb = SampleInput { period: "02/2026".into(), size: "5".into(), seed: "1".into() };
     let empty = c.create_sample(&verification::sample_request(&feb).unwrap()).await.unwrap_err();
-    assert!(matches!(empty, StoreError::Invalid(ref e) if e[0].code == "sample.empty_cycle"), "{empty:?}");
+    assert!(matches!(empty, StoreError::Invalid(ref e) if e[0].code == ErrorCode::SampleEmptyCycle), "{empty:?}");
 
     let today = d(TODAY);
     let record = |item: &str, result: &str, amount: &str| VerificationInput {
@@ -278,7 +279,7 @@ async fn verification_sample_is_reproducible_and_results_count() {
     // A "partial" amount must be less than the payment.
     let too_much = verification::verification(&record(&items[1], "partial", "750.000"), today).unwrap();
     let err = a.record_verification(&too_much).await.unwrap_err();
-    assert!(matches!(err, StoreError::Invalid(ref e) if e[0].code == "received_amount.invalid"), "{err:?}");
+    assert!(matches!(err, StoreError::Invalid(ref e) if e[0].code == ErrorCode::ReceivedAmountInvalid), "{err:?}");
     a.record_verification(&verification::verification(&record(&items[1], "partial", "500.000"), today).unwrap())
         .await
         .unwrap();
@@ -340,10 +341,10 @@ async fn grievances_keep_their_history_and_need_a_resolution_note() {
     // The core refuses to resolve without a note; the store refuses a change that changes nothing.
     assert_eq!(
         grievances::grievance_update(&update("resolved", ""), today).unwrap_err()[0].code,
-        "resolution_note.required"
+        ErrorCode::ResolutionNoteRequired
     );
     let nothing = store.update_grievance(&grievances::grievance_update(&update("open", ""), today).unwrap()).await;
-    assert!(matches!(nothing, Err(StoreError::Invalid(ref e)) if e[0].code == "grievance.unchanged"));
+    assert!(matches!(nothing, Err(StoreError::Invalid(ref e)) if e[0].code == ErrorCode::GrievanceUnchanged));
 
     store
         .update_grievance(&grievances::grievance_update(&update("in_progress", "Đã liên hệ ngân hàng"), today).unwrap())
@@ -380,7 +381,7 @@ async fn grievances_keep_their_history_and_need_a_resolution_note() {
     moved.grievance_id = recent.id.to_string();
     moved.deadline_on = "10/03/2026".into();
     let err = store.update_grievance(&grievances::grievance_update(&moved, today).unwrap()).await.unwrap_err();
-    assert!(matches!(err, StoreError::Invalid(ref e) if e.iter().any(|e| e.code == "deadline.before_opened")));
+    assert!(matches!(err, StoreError::Invalid(ref e) if e.iter().any(|e| e.code == ErrorCode::DeadlineBeforeOpened)));
     moved.deadline_on = "17/03/2026".into();
     store.update_grievance(&grievances::grievance_update(&moved, today).unwrap()).await.unwrap();
     let r = store.grievance(&recent.id.to_string(), today).await.unwrap();

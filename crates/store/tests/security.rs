@@ -1,14 +1,15 @@
 //! Security of the store (issue 6): encryption at rest with a wrapped key, accounts and login
 //! back-off, the hash-chained audit log and its tamper detection.
 
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::Role;
 use ansinh_store::{DbKey, Keyring, NewUser, Store, StoreError, UserChange};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
 use std::path::Path;
 
-fn code(e: StoreError) -> String {
-    ansinh_core::AppError::from(e).code().to_string()
+fn code(e: StoreError) -> ErrorCode {
+    ansinh_core::AppError::from(e).code()
 }
 
 async fn plain_conn(path: &Path) -> SqliteConnection {
@@ -52,14 +53,14 @@ async fn encrypted_file_is_unreadable_without_the_key_and_readable_with_it() {
     drop(conn);
 
     // Without the key the store refuses; a wrong key is a clear error and changes nothing.
-    assert_eq!(code(Store::open(&db).await.err().unwrap()), "key.required");
+    assert_eq!(code(Store::open(&db).await.err().unwrap()), ErrorCode::KeyRequired);
     let before = std::fs::read(&db).unwrap();
-    assert_eq!(code(Store::open_encrypted(&db, &DbKey::random()).await.err().unwrap()), "key.wrong");
+    assert_eq!(code(Store::open_encrypted(&db, &DbKey::random()).await.err().unwrap()), ErrorCode::KeyWrong);
     assert_eq!(std::fs::read(&db).unwrap(), before, "a wrong key must not touch the file");
 
     // With the key unwrapped by the user's password, everything is there.
     let ring = Keyring::load(&db).unwrap().unwrap();
-    assert_eq!(code(ring.unwrap_key("admin", "sai mật khẩu").err().unwrap()), "auth.bad_credentials");
+    assert_eq!(code(ring.unwrap_key("admin", "sai mật khẩu").err().unwrap()), ErrorCode::AuthBadCredentials);
     let key2 = ring.unwrap_key("admin", "mật khẩu quản trị").unwrap();
     assert_eq!(*key2.to_hex(), *key.to_hex());
     let store = Store::open_encrypted(&db, &key2).await.unwrap();
@@ -86,14 +87,17 @@ async fn wrong_password_locks_the_account_after_free_attempts_and_everything_is_
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = admin_store(dir.path()).await;
     assert_eq!(store.authenticate("admin", "mật khẩu quản trị").await.unwrap().role, Role::Admin);
-    assert_eq!(code(store.authenticate("nobody", "whatever-long").await.err().unwrap()), "auth.bad_credentials");
+    assert_eq!(code(store.authenticate("nobody", "whatever-long").await.err().unwrap()), ErrorCode::AuthBadCredentials);
     for _ in 0..ansinh_core::auth::FREE_ATTEMPTS {
-        assert_eq!(code(store.authenticate("admin", "wrong password").await.err().unwrap()), "auth.bad_credentials");
+        assert_eq!(
+            code(store.authenticate("admin", "wrong password").await.err().unwrap()),
+            ErrorCode::AuthBadCredentials
+        );
     }
     // Locked now: even the right password is refused until the lock ends.
     let e = store.authenticate("admin", "mật khẩu quản trị").await.err().unwrap();
     let e = ansinh_core::AppError::from(e);
-    assert_eq!(e.code(), "auth.locked");
+    assert_eq!(e.code(), ErrorCode::AuthLocked);
     let entries = store.audit_entries(100, 0).await.unwrap();
     let actions: Vec<&str> = entries.iter().rev().map(|e| e.action.as_str()).collect();
     assert_eq!(actions[..3], ["user.create", "login.ok", "login.failed"]);
@@ -297,7 +301,7 @@ async fn a_database_is_written_under_a_new_key_with_every_row() {
     let second = DbKey::random();
     let rekeyed = dir.path().join("rekeyed.db");
     ansinh_store::encrypt::export_encrypted(&enc, Some(&first), &rekeyed, &second).await.unwrap();
-    assert_eq!(code(Store::open_encrypted(&rekeyed, &first).await.err().unwrap()), "key.wrong");
+    assert_eq!(code(Store::open_encrypted(&rekeyed, &first).await.err().unwrap()), ErrorCode::KeyWrong);
     let store = Store::open_encrypted(&rekeyed, &second).await.unwrap();
     assert_eq!(store.count_beneficiaries().await.unwrap(), 30);
     assert_eq!(store.verify_changes().await.unwrap(), None);

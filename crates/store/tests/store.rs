@@ -2,6 +2,7 @@
 //! data, connection settings, constraints enforced by SQLite itself, the validated write path,
 //! the change-record chain, search, indicators and all-or-nothing batches.
 
+use ansinh_core::ErrorCode;
 use ansinh_core::inputs::{AccountInput, BeneficiaryInput, PaymentInput, WithdrawalInput};
 use ansinh_core::model::{AccountStatus, Channel, PaymentStatus, Scheme, SegmentBy, Sex, WithdrawalPlace};
 use ansinh_core::records::{self, Account, Beneficiary, Cycle, Payment, Withdrawal};
@@ -142,7 +143,7 @@ fn withdrawal(p: &Payment, on: &str, amount: &str) -> Withdrawal {
 }
 
 /// The codes of a validation failure; panics on any other outcome.
-fn invalid_codes<T: std::fmt::Debug>(r: Result<T, StoreError>) -> Vec<String> {
+fn invalid_codes<T: std::fmt::Debug>(r: Result<T, StoreError>) -> Vec<ErrorCode> {
     match r {
         Err(StoreError::Invalid(errs)) => errs.into_iter().map(|e| e.code).collect(),
         other => panic!("expected StoreError::Invalid, got {other:?}"),
@@ -492,7 +493,7 @@ async fn write_path_checks_against_what_is_stored() {
     let dup = validate::beneficiary(&again, &refs, today()).unwrap();
     match store.add_beneficiary(&dup).await {
         Err(StoreError::Conflict(e)) => {
-            assert_eq!(e.code, "id_number.duplicate");
+            assert_eq!(e.code, ErrorCode::IdNumberDuplicate);
             assert_eq!(e.field.as_deref(), Some("id_number"));
             assert_eq!(e.params.get("id"), Some(&b.id.to_string()));
         }
@@ -536,18 +537,18 @@ async fn write_path_checks_against_what_is_stored() {
     let draft = validate::payment(&payment_input(&b, None, "10/2026", "", "11/10/2026"), today()).unwrap();
     match store.add_payment(&draft).await {
         Err(StoreError::Conflict(e)) => {
-            assert_eq!(e.code, "payment.duplicate");
+            assert_eq!(e.code, ErrorCode::PaymentDuplicate);
             assert_eq!(e.params.get("period").map(String::as_str), Some("2026-10"));
         }
         other => panic!("expected a conflict, got {other:?}"),
     }
     // Into an account that is only requested.
     let draft = validate::payment(&payment_input(&b, Some(&requested), "11/2026", "", "10/11/2026"), today()).unwrap();
-    assert_eq!(invalid_codes(store.add_payment(&draft).await), vec!["account.not_opened"]);
+    assert_eq!(invalid_codes(store.add_payment(&draft).await), vec![ErrorCode::AccountNotOpened]);
     // Into someone else's account / for someone unknown.
     let other = person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "90002").await;
     let draft = validate::payment(&payment_input(&other, Some(&opened), "11/2026", "", "10/11/2026"), today()).unwrap();
-    assert_eq!(invalid_codes(store.add_payment(&draft).await), vec!["not_found"]);
+    assert_eq!(invalid_codes(store.add_payment(&draft).await), vec![ErrorCode::NotFound]);
     let mut draft = validate::payment(&payment_input(&b, None, "11/2026", "", "10/11/2026"), today()).unwrap();
     draft.beneficiary_id = records::new_id();
     assert!(matches!(store.add_payment(&draft).await, Err(StoreError::NotFound { entity: "beneficiary", .. })));
@@ -555,7 +556,7 @@ async fn write_path_checks_against_what_is_stored() {
     for bad in ["", "2026", "2026-1", "10/2026", "2026-13", "2026-10-01", "năm-10"] {
         let mut draft = validate::payment(&payment_input(&b, None, "11/2026", "", "10/11/2026"), today()).unwrap();
         draft.period = bad.into();
-        assert_eq!(invalid_codes(store.add_payment(&draft).await), vec!["period.invalid"], "{bad:?}");
+        assert_eq!(invalid_codes(store.add_payment(&draft).await), vec![ErrorCode::PeriodInvalid], "{bad:?}");
     }
     assert_eq!(count(&mut conn, "payments").await, 3);
     assert_eq!(count(&mut conn, "payment_cycles").await, 3, "refused payments create no cycle");
@@ -563,14 +564,14 @@ async fn write_path_checks_against_what_is_stored() {
     // Withdrawals: not before the credit, never more than what is left.
     assert_eq!(
         invalid_codes(store.add_withdrawal(&withdrawal(&oct, "2026-10-09", "100.000")).await),
-        vec!["date.before_credit"]
+        vec![ErrorCode::DateBeforeCredit]
     );
     let w1 = withdrawal(&oct, "2026-10-12", "600.000");
     store.add_withdrawal(&w1).await.unwrap();
     match store.add_withdrawal(&withdrawal(&oct, "2026-10-13", "500.000")).await {
         Err(StoreError::Invalid(errs)) => {
             assert_eq!(errs.len(), 1);
-            assert_eq!(errs[0].code, "amount.exceeds_payment");
+            assert_eq!(errs[0].code, ErrorCode::AmountExceedsPayment);
             assert_eq!(errs[0].params.get("remaining").map(String::as_str), Some("400.000 ₫"));
         }
         other => panic!("expected amount.exceeds_payment, got {other:?}"),
@@ -579,12 +580,12 @@ async fn write_path_checks_against_what_is_stored() {
     store.add_withdrawal(&w2).await.unwrap();
     assert_eq!(
         invalid_codes(store.add_withdrawal(&withdrawal(&oct, "2026-10-16", "1.000")).await),
-        vec!["amount.exceeds_payment"]
+        vec![ErrorCode::AmountExceedsPayment]
     );
     // Both problems at once are both reported.
     assert_eq!(
         invalid_codes(store.add_withdrawal(&withdrawal(&sep, "2026-09-01", "2.000.000")).await),
-        vec!["date.before_credit", "amount.exceeds_payment"]
+        vec![ErrorCode::DateBeforeCredit, ErrorCode::AmountExceedsPayment]
     );
     let mut ghost = withdrawal(&oct, "2026-10-20", "1.000");
     ghost.payment_id = records::new_id();
@@ -600,7 +601,7 @@ async fn write_path_checks_against_what_is_stored() {
     assert_eq!((nov.status, nov.credited_on), (PaymentStatus::Failed, None));
     assert_eq!(
         invalid_codes(store.add_withdrawal(&withdrawal(&nov, "2026-11-20", "1.000")).await),
-        vec!["payment.not_credited"]
+        vec![ErrorCode::PaymentNotCredited]
     );
     assert_eq!(count(&mut conn, "withdrawals").await, 2);
 
@@ -1042,7 +1043,7 @@ async fn concurrent_writes_keep_the_checks() {
     let (r1, r2) = tokio::join!(store.add_withdrawal(&w1), store.add_withdrawal(&w2));
     assert_eq!(u8::from(r1.is_ok()) + u8::from(r2.is_ok()), 1, "{r1:?} / {r2:?}");
     let refused = if r1.is_err() { r1 } else { r2 };
-    assert_eq!(invalid_codes(refused), vec!["amount.exceeds_payment"]);
+    assert_eq!(invalid_codes(refused), vec![ErrorCode::AmountExceedsPayment]);
     let detail = store.beneficiary_detail(&b.id.to_string()).await.unwrap();
     assert_eq!(detail.payments[0].withdrawn_vnd, 600_000);
 
@@ -1064,7 +1065,7 @@ async fn concurrent_writes_keep_the_checks() {
     let (r1, r2) = tokio::join!(store.add_beneficiary(&x), store.add_beneficiary(&y));
     assert_eq!(u8::from(r1.is_ok()) + u8::from(r2.is_ok()), 1, "{r1:?} / {r2:?}");
     let refused = if r1.is_err() { r1 } else { r2 };
-    assert!(matches!(&refused, Err(StoreError::Conflict(e)) if e.code == "id_number.duplicate"), "{refused:?}");
+    assert!(matches!(&refused, Err(StoreError::Conflict(e)) if e.code == ErrorCode::IdNumberDuplicate), "{refused:?}");
 
     // Two people paid at once for a month with no cycle yet: the cycle is created once.
     let c = person(&store, "Đặng Thị Huệ", "1945", "Nữ", "001145000003", "90001").await;
@@ -1077,7 +1078,7 @@ async fn concurrent_writes_keep_the_checks() {
     let (r1, r2) = tokio::join!(store.add_payment(&dd), store.add_payment(&dd));
     assert_eq!(u8::from(r1.is_ok()) + u8::from(r2.is_ok()), 1, "{r1:?} / {r2:?}");
     let refused = if r1.is_err() { r1.map(|_| ()) } else { r2.map(|_| ()) };
-    assert!(matches!(&refused, Err(StoreError::Conflict(e)) if e.code == "payment.duplicate"), "{refused:?}");
+    assert!(matches!(&refused, Err(StoreError::Conflict(e)) if e.code == ErrorCode::PaymentDuplicate), "{refused:?}");
 
     let mut conn = raw(&path).await;
     assert_eq!(counts(&mut conn).await, vec![3, 0, 3, 4, 1, 11]);
@@ -1114,7 +1115,7 @@ async fn a_possible_duplicate_needs_a_reason_and_the_same_id_number_is_refused_o
     let err = s.add_beneficiary(&twin).await.unwrap_err();
     match &err {
         StoreError::Conflict(e) => {
-            assert_eq!(e.code, "beneficiary.possible_duplicate");
+            assert_eq!(e.code, ErrorCode::BeneficiaryPossibleDuplicate);
             assert_eq!(e.params["id"], first.id.to_string(), "links to the registered person");
         }
         other => panic!("{other:?}"),
@@ -1150,7 +1151,7 @@ async fn a_possible_duplicate_needs_a_reason_and_the_same_id_number_is_refused_o
     .unwrap();
     match s.add_beneficiary(&same_id).await.unwrap_err() {
         StoreError::Conflict(e) => {
-            assert_eq!(e.code, "id_number.duplicate");
+            assert_eq!(e.code, ErrorCode::IdNumberDuplicate);
             assert_eq!(e.params["id"], first.id.to_string());
         }
         other => panic!("{other:?}"),
@@ -1212,7 +1213,7 @@ async fn a_correction_updates_the_row_in_place_and_logs_the_whole_new_row() {
     let mut taken = corrected.clone();
     taken.id_number = other.id_number.clone();
     match s.update_beneficiary(&taken).await.unwrap_err() {
-        StoreError::Conflict(e) => assert_eq!(e.code, "id_number.duplicate"),
+        StoreError::Conflict(e) => assert_eq!(e.code, ErrorCode::IdNumberDuplicate),
         e => panic!("{e:?}"),
     }
     let mut ghost = corrected.clone();
@@ -1260,8 +1261,8 @@ async fn a_withdrawal_by_proxy_needs_an_authorised_person_on_record() {
     match s.add_withdrawal(&w).await.unwrap_err() {
         StoreError::Invalid(errors) => {
             assert_eq!(
-                errors.iter().map(|e| (e.field.as_deref(), e.code.as_str())).collect::<Vec<_>>(),
-                [(Some("place"), "authorised.missing")]
+                errors.iter().map(|e| (e.field.as_deref(), e.code)).collect::<Vec<_>>(),
+                [(Some("place"), ErrorCode::AuthorisedMissing)]
             );
         }
         e => panic!("{e:?}"),

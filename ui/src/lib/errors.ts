@@ -74,7 +74,7 @@ function resolveField(field: string, shown: readonly string[]): string | null {
 }
 
 /** True when any error (top-level or detail) has one of `codes`. */
-export function hasCode(err: WireError | null, codes: readonly string[]): boolean {
+export function hasCode(err: WireError | null, codes: readonly FieldError['code'][]): boolean {
   if (!err) return false;
   if (codes.includes(err.code)) return true;
   return (err.details ?? []).some((d) => codes.includes(d.code));

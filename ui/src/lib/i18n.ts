@@ -1,9 +1,12 @@
 // Interface text: Vietnamese first (the default), English second. Both dictionaries have the
-// same keys (enforced by the type of `en` and by a unit test), including one message for every
-// error code of docs/IPC.md; an unknown code falls back to the English `message` from Rust.
+// same keys (enforced by the type of `en` and by a unit test). Error messages are apart, in
+// ./i18n/errors.ts: one per code of the Rust enum `ErrorCode` (the generated ./generated/error-codes.ts),
+// enforced by their type; a code the tables do not know falls back to the English `message` from Rust.
 
 import type { FieldError, Lang } from './types';
 import { formatMoney, formatPeriod } from './format';
+import { ERROR_CODES, type ErrorCode } from './generated/error-codes';
+import * as errors from './i18n/errors';
 import * as entry from './i18n/entry';
 import * as imports from './i18n/imports';
 import * as followup from './i18n/followup';
@@ -12,66 +15,10 @@ import * as security from './i18n/security';
 import * as exchange from './i18n/exchange';
 import * as search from './i18n/search';
 
+export { ERROR_CODES, type ErrorCode };
+
 export const LANGS: readonly Lang[] = ['vi', 'en'];
 export const DEFAULT_LANG: Lang = 'vi';
-
-// Error codes of the foundation; each feature area lists its own in ./i18n/<area>.ts.
-const CORE_ERROR_CODES = [
-  'required',
-  'name.invalid',
-  'id_number.not_digits',
-  'id_number.length',
-  'id_number.legacy',
-  'id_number.province',
-  'id_number.sex_mismatch',
-  'id_number.year_mismatch',
-  'id_number.duplicate',
-  'date.invalid',
-  'date.future',
-  'date.before_credit',
-  'date.before_request',
-  'amount.invalid',
-  'amount.not_positive',
-  'amount.exceeds_payment',
-  'number.invalid',
-  'ward.unknown',
-  'group.unknown',
-  'channel.unknown',
-  'provider.unknown',
-  'sex.invalid',
-  'disability.invalid',
-  'place.invalid',
-  'problem.invalid',
-  'status.invalid',
-  'account_number.invalid',
-  'phone.invalid',
-  'account.required',
-  'account.not_opened',
-  'period.invalid',
-  'payment.duplicate',
-  'payment.not_credited',
-  'cycle.closed',
-  'demo.not_empty',
-  'failure_reason.required',
-  'override_reason.required',
-  'import.header_missing',
-  'validation',
-  'not_found',
-  'storage',
-  'file',
-] as const;
-
-/** Every error code of docs/IPC.md (a test checks this list against the document). */
-export const ERROR_CODES = [
-  ...CORE_ERROR_CODES,
-  ...entry.errorCodes,
-  ...imports.errorCodes,
-  ...followup.errorCodes,
-  ...indicators.errorCodes,
-  ...security.errorCodes,
-  ...exchange.errorCodes,
-  ...search.errorCodes,
-] as const;
 
 const coreVi = {
   'app.name': 'ansinh',
@@ -331,52 +278,6 @@ const coreVi = {
   'dash.segment_def': 'Nhóm theo tiêu chí phân nhóm đã chọn.',
   'dash.no_data': 'Chưa có khoản chi trả nào được chuyển tính đến ngày này.',
   'dash.days_unit': 'ngày',
-
-  'error.required': 'Bắt buộc nhập',
-  'error.name.invalid': 'Họ và tên không hợp lệ',
-  'error.id_number.not_digits': 'Số định danh chỉ được gồm chữ số',
-  'error.id_number.length': 'Số định danh phải có 12 chữ số (đang có {found})',
-  'error.id_number.legacy':
-    'Đây là số CMND cũ 9 chữ số: đã lưu làm số cũ, vẫn cần số định danh 12 chữ số',
-  'error.id_number.province': 'Mã tỉnh {code} ở đầu số định danh không hợp lệ',
-  'error.id_number.sex_mismatch':
-    'Số định danh ứng với giới tính {id_sex}, không khớp với giới tính đã chọn ({sex}). Sửa lại hoặc ghi lý do giữ nguyên.',
-  'error.id_number.year_mismatch':
-    'Số định danh ứng với năm sinh {id_year}, không khớp với năm sinh {birth_year}. Sửa lại hoặc ghi lý do giữ nguyên.',
-  'error.id_number.duplicate': 'Số định danh này đã có trong hồ sơ khác ({id})',
-  'error.date.invalid': 'Ngày không hợp lệ (dd/mm/yyyy)',
-  'error.date.future': 'Ngày không được ở tương lai',
-  'error.date.before_credit': 'Ngày này không được trước ngày tiền về',
-  'error.date.before_request': 'Ngày mở không được trước ngày đề nghị',
-  'error.amount.invalid': 'Số tiền không hợp lệ',
-  'error.amount.not_positive': 'Số tiền phải lớn hơn 0',
-  'error.amount.exceeds_payment': 'Số tiền vượt quá số còn lại chưa rút ({remaining})',
-  'error.number.invalid': 'Phải là số nguyên không âm',
-  'error.ward.unknown': 'Xã/phường không có trong danh mục',
-  'error.group.unknown': 'Nhóm đối tượng không có trong danh mục',
-  'error.channel.unknown': 'Kênh chi trả không hợp lệ',
-  'error.provider.unknown': 'Đơn vị cung cấp không hợp lệ cho kênh này',
-  'error.sex.invalid': 'Giới tính không hợp lệ',
-  'error.disability.invalid': 'Mức độ khuyết tật không hợp lệ',
-  'error.place.invalid': 'Nơi nhận tiền không hợp lệ',
-  'error.problem.invalid': 'Loại khó khăn không hợp lệ',
-  'error.status.invalid': 'Trạng thái không hợp lệ',
-  'error.account_number.invalid': 'Số tài khoản không hợp lệ',
-  'error.phone.invalid': 'Số điện thoại không hợp lệ',
-  'error.cycle.closed': 'Kỳ chi trả này đã khóa sổ, không thể thay đổi',
-  'error.demo.not_empty': 'Chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống',
-  'error.account.required': 'Cần chọn tài khoản',
-  'error.account.not_opened': 'Tài khoản này chưa được mở',
-  'error.period.invalid': 'Kỳ chi trả không hợp lệ (mm/yyyy)',
-  'error.payment.duplicate': 'Đã có khoản chi trả cho kỳ {period}',
-  'error.payment.not_credited': 'Khoản chi trả này chưa được chuyển, chưa thể ghi nhận rút tiền',
-  'error.failure_reason.required': 'Cần ghi lý do thất bại',
-  'error.override_reason.required': 'Cần ghi lý do giữ số định danh không khớp',
-  'error.import.header_missing': 'Tệp thiếu cột {column}',
-  'error.validation': 'Dữ liệu chưa hợp lệ, vui lòng kiểm tra các ô được đánh dấu',
-  'error.not_found': 'Không tìm thấy {entity} {id}',
-  'error.storage': 'Lỗi lưu trữ dữ liệu trên máy',
-  'error.file': 'Lỗi đọc hoặc ghi tệp',
 } as const;
 
 // Each feature area keeps its text in ./i18n/<area>.ts; this is the merged dictionary.
@@ -653,52 +554,6 @@ const coreEn: Record<keyof typeof coreVi, string> = {
   'dash.segment_def': 'Segment of the chosen breakdown.',
   'dash.no_data': 'No payment credited up to this date.',
   'dash.days_unit': 'days',
-
-  'error.required': 'Required',
-  'error.name.invalid': 'The name is not valid',
-  'error.id_number.not_digits': 'The ID number may contain digits only',
-  'error.id_number.length': 'The ID number must have 12 digits (it has {found})',
-  'error.id_number.legacy':
-    'This is an old 9-digit ID card number: kept as the old number, the 12-digit number is still needed',
-  'error.id_number.province': 'The province code {code} at the start of the ID number is not valid',
-  'error.id_number.sex_mismatch':
-    'The ID number is for a {id_sex} person, not {sex} as selected. Correct it or give a reason to keep it.',
-  'error.id_number.year_mismatch':
-    'The ID number is for birth year {id_year}, not {birth_year}. Correct it or give a reason to keep it.',
-  'error.id_number.duplicate': 'This ID number is already on another record ({id})',
-  'error.date.invalid': 'Invalid date (dd/mm/yyyy)',
-  'error.date.future': 'The date cannot be in the future',
-  'error.date.before_credit': 'The date cannot be before the credit date',
-  'error.date.before_request': 'The opening date cannot be before the request date',
-  'error.amount.invalid': 'Invalid amount',
-  'error.amount.not_positive': 'The amount must be greater than 0',
-  'error.amount.exceeds_payment': 'The amount exceeds what is left to withdraw ({remaining})',
-  'error.number.invalid': 'Must be a whole number, 0 or more',
-  'error.ward.unknown': 'Unknown ward/commune',
-  'error.group.unknown': 'Unknown beneficiary group',
-  'error.channel.unknown': 'Unknown payment channel',
-  'error.provider.unknown': 'Unknown provider for this channel',
-  'error.sex.invalid': 'Invalid sex',
-  'error.disability.invalid': 'Invalid disability level',
-  'error.place.invalid': 'Invalid place',
-  'error.problem.invalid': 'Invalid problem',
-  'error.status.invalid': 'Invalid status',
-  'error.account_number.invalid': 'Invalid account number',
-  'error.phone.invalid': 'Invalid phone number',
-  'error.cycle.closed': 'This payment cycle is closed and cannot be changed',
-  'error.demo.not_empty': 'Demo data can only be loaded into an empty database',
-  'error.account.required': 'Choose an account',
-  'error.account.not_opened': 'This account is not open yet',
-  'error.period.invalid': 'Invalid period (mm/yyyy)',
-  'error.payment.duplicate': 'There is already a payment for period {period}',
-  'error.payment.not_credited': 'This payment was not credited: no withdrawal can be recorded',
-  'error.failure_reason.required': 'Give the failure reason',
-  'error.override_reason.required': 'Give the reason for keeping the mismatching ID number',
-  'error.import.header_missing': 'The file has no column {column}',
-  'error.validation': 'Some data is not valid: check the marked fields',
-  'error.not_found': '{entity} {id} not found',
-  'error.storage': 'Local storage error',
-  'error.file': 'File error',
 };
 
 const en: Dictionary = {
@@ -713,6 +568,15 @@ const en: Dictionary = {
 };
 
 export const dictionaries: Record<Lang, Dictionary> = { vi, en };
+
+/** The message of every error code, per language (see ./i18n/errors.ts). */
+export const errorMessages: Record<Lang, Record<ErrorCode, string>> = { vi: errors.vi, en: errors.en };
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return KNOWN_CODES.has(code);
+}
 
 /** Replaces `{name}` placeholders; unknown placeholders are left as they are. */
 export function interpolate(text: string, params?: Record<string, string | number>): string {
@@ -757,11 +621,17 @@ function localiseParams(lang: Lang, params: Record<string, string>): Record<stri
   return out;
 }
 
-/** The officer-facing text of an error: the translated code, or Rust's English message. */
-export function translateError(lang: Lang, err: Pick<FieldError, 'code' | 'message' | 'params'>): string {
-  const key = `error.${err.code}`;
-  if (!isKey(key)) return err.message || err.code;
-  const text = translate(lang, key, localiseParams(lang, err.params ?? {}));
+/** The officer-facing text of an error: the translated code, or Rust's English message. The
+ *  error's `field` fills a `{field}` placeholder unless a parameter of that name does. Any code
+ *  is accepted: one the tables do not know (a UI-side code, a newer backend's) shows `message`. */
+export function translateError(
+  lang: Lang,
+  err: Pick<FieldError, 'message' | 'params' | 'field'> & { code: string },
+): string {
+  if (!isErrorCode(err.code)) return err.message || err.code;
+  const table = errorMessages[lang] ?? errorMessages[DEFAULT_LANG];
+  const params = err.field === undefined ? (err.params ?? {}) : { field: err.field, ...err.params };
+  const text = interpolate(table[err.code], localiseParams(lang, params));
   // Capitalise the first letter (e.g. "{entity} … not found" in English).
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

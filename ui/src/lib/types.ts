@@ -28,6 +28,7 @@ import type {
   VerificationResult,
   WithdrawnByDay,
 } from './generated/types';
+import type { ErrorCode } from './generated/error-codes';
 
 export type * from './generated/types';
 
@@ -117,8 +118,14 @@ export type ReviewKind = ReviewItem['kind'];
 
 // ---- errors (crates/core/src/error.rs) ----
 
+/** Codes the UI makes itself, never sent by Rust: `unknown` for a rejection that is not an
+ *  error object (a panic, a missing command), `auth.password_mismatch` for two typed passwords
+ *  that differ. */
+export type UiErrorCode = 'unknown' | 'auth.password_mismatch';
+
 export interface FieldError {
-  code: string;
+  /** One of the Rust enum's codes (./generated/error-codes.ts), or a UI-side one. */
+  code: ErrorCode | UiErrorCode;
   message: string;
   field?: string;
   row?: number;

@@ -3,6 +3,7 @@
 
 use crate::command::commands;
 use ansinh_core::AppError;
+use ansinh_core::ErrorCode;
 use ansinh_core::model::DraftForm;
 use ansinh_store::{DraftView, MAX_DRAFT_BYTES};
 use serde::Deserialize;
@@ -23,7 +24,7 @@ pub struct DraftInput {
 commands! {
     pub async fn save_draft(a: Signed, draft: DraftInput) -> () {
         if draft.payload.to_string().len() > MAX_DRAFT_BYTES {
-            return Err(AppError::field("payload", "draft.too_large", "this draft is too large to keep"));
+            return Err(AppError::field("payload", ErrorCode::DraftTooLarge, "this draft is too large to keep"));
         }
         let label: String = draft.label.chars().take(120).collect();
         Ok(a.store.save_draft(draft.form, &draft.subject, &draft.payload, &draft.person_id, &label).await?)

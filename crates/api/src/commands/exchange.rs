@@ -6,6 +6,7 @@ use crate::Cmd;
 use crate::command::commands;
 use crate::commands::imports::PickedFile;
 use ansinh_core::AppError;
+use ansinh_core::ErrorCode;
 use ansinh_exchange::{DeviceKeys, ImportOutcome, Manifest, PublicKeys, parse_recipient};
 use ansinh_files::sanitise::file_name_part;
 use ansinh_store::{DeviceRole, DeviceView, PeerAudit, ReferenceReport};
@@ -107,7 +108,7 @@ commands! {
     /// reference files, and the office to send bundles to) or a ward's desktop (`role` "ward" of
     /// `ward`). Its bundles are accepted from then on.
     pub async fn exchange_register_device(a: Administer, key: String, name: String, role: String, ward: String) -> DeviceView {
-        let role = DeviceRole::parse(&role).ok_or_else(|| AppError::field("role", "status.invalid", "city or ward"))?;
+        let role = DeviceRole::parse(&role).ok_or_else(|| AppError::field("role", ErrorCode::StatusInvalid, "city or ward"))?;
         Ok(PublicKeys::parse(&key)?.enroll(&a.store, &name, role, &ward).await?)
     }
 

@@ -5,6 +5,7 @@
 use crate::command::commands;
 use crate::{AppState, AuthStatus, IDLE_KEY};
 use ansinh_core::AppError;
+use ansinh_core::ErrorCode;
 use ansinh_core::auth::{self, Role};
 use ansinh_core::privacy::{LegalBasis, LegalBasisRecord};
 use ansinh_files::person::PersonData;
@@ -215,7 +216,7 @@ commands! {
     /// Minutes without activity before the app locks (1-240).
     pub async fn set_idle_minutes(a: Administer, minutes: i64) -> () {
         if !(1..=240).contains(&minutes) {
-            return Err(AppError::field("minutes", "number.invalid", "1 to 240 minutes"));
+            return Err(AppError::field("minutes", ErrorCode::NumberInvalid, "1 to 240 minutes"));
         }
         Ok(a.store.set_setting(IDLE_KEY, &minutes.to_string()).await?)
     }
@@ -235,7 +236,7 @@ commands! {
         a.check_person(&input.beneficiary_id).await?;
         let basis = LegalBasis::parse(&input.basis)?;
         if basis == LegalBasis::Consent && input.note.trim().is_empty() {
-            return Err(AppError::field("note", "required", "say who consented and how (form number)"));
+            return Err(AppError::field("note", ErrorCode::Required, "say who consented and how (form number)"));
         }
         Ok(a.store.set_legal_basis(&input.beneficiary_id, basis, &input.note).await?)
     }
@@ -277,7 +278,7 @@ commands! {
     pub async fn restore_backup(a: Administer, path: String) -> () {
         let listed = ansinh_store::list_backups(&a.state.backup_dir)?.iter().any(|b| b.path == path);
         if !listed {
-            return Err(AppError::field("path", "backup.unknown", "not one of the listed backups"));
+            return Err(AppError::field("path", ErrorCode::BackupUnknown, "not one of the listed backups"));
         }
         a.state.clone().restore_backup(a, std::path::Path::new(&path)).await
     }

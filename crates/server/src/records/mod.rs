@@ -9,6 +9,7 @@ mod sqlite;
 
 use crate::RecordError;
 use crate::devices::{DeviceRegistry, Scope};
+use ansinh_core::ErrorCode;
 use ansinh_store::{BundleOrigin, ChangeRecord, Gap, WireRecord};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -76,7 +77,10 @@ pub trait RecordStore: DeviceRegistry {
 /// A batch holds one device's series, the device its manifest was signed for.
 pub(crate) fn one_series(origin: &BundleOrigin, records: &[ChangeRecord]) -> Result<()> {
     if records.iter().any(|r| r.device_id != origin.device_id) {
-        return Err(RecordError::refused("exchange.damaged", "a batch holds the records of its own device only"));
+        return Err(RecordError::refused(
+            ErrorCode::ExchangeDamaged,
+            "a batch holds the records of its own device only",
+        ));
     }
     Ok(())
 }

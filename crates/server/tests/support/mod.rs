@@ -5,6 +5,7 @@
 #[path = "../../../exchange/tests/common/mod.rs"]
 pub mod desks;
 
+use ansinh_core::ErrorCode;
 use ansinh_exchange::DeviceKeys;
 use ansinh_server::http::{self, Limits};
 use ansinh_server::{Device, DeviceRegistry, Enrolment, PgRecords, RecordStore, SqliteRecords};
@@ -103,7 +104,7 @@ pub async fn post<T: serde::Serialize>(keys: &DeviceKeys, base: &str, path: &str
 }
 
 /// The refusal code of a response (asserting its status).
-pub async fn refused(resp: reqwest::Response, status: u16) -> String {
+pub async fn refused(resp: reqwest::Response, status: u16) -> ErrorCode {
     assert_eq!(resp.status().as_u16(), status, "{:?}", resp.headers());
     resp.json::<http::Refusal>().await.unwrap().code
 }

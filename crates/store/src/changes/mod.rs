@@ -3,6 +3,7 @@
 //! Bundles ship these records between desktops (docs/EXCHANGE.md).
 
 pub use crate::entity::{Entity, Kind};
+use ansinh_core::ErrorCode;
 pub(crate) mod versions;
 
 use crate::error::{Result, StoreError};
@@ -98,7 +99,7 @@ impl WireRecord {
     /// The record, if it names a shipped entity and a known kind.
     pub fn check(self) -> Result<ChangeRecord> {
         let at = format!("{}#{}", self.device_id, self.seq);
-        let refuse = |code: &str, message: String| {
+        let refuse = |code: ErrorCode, message: String| {
             StoreError::Conflict(
                 ansinh_core::FieldError::new("bundle", code, message)
                     .param("record", &at)
@@ -106,10 +107,13 @@ impl WireRecord {
             )
         };
         let Some(entity) = Entity::parse(&self.entity) else {
-            return Err(refuse("exchange.unknown_entity", format!("record {at}: {:?} is not shipped", self.entity)));
+            return Err(refuse(
+                ErrorCode::ExchangeUnknownEntity,
+                format!("record {at}: {:?} is not shipped", self.entity),
+            ));
         };
         let Some(kind) = Kind::parse(&self.kind) else {
-            return Err(refuse("exchange.unknown_kind", format!("record {at}: unknown kind {:?}", self.kind)));
+            return Err(refuse(ErrorCode::ExchangeUnknownKind, format!("record {at}: unknown kind {:?}", self.kind)));
         };
         Ok(ChangeRecord {
             device_id: self.device_id,

@@ -8,6 +8,7 @@
 use crate::changes::ChangeRecord;
 use crate::entity::{Entity, Kind};
 use crate::error::{Result, StoreError};
+use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_core::check;
 use ansinh_core::followup::{ContactKind, ContactOutcome};
@@ -56,7 +57,7 @@ impl RefData for AnyCode {
     }
 }
 
-fn refuse(r: &ChangeRecord, code: &str, field: &str, message: String) -> StoreError {
+fn refuse(r: &ChangeRecord, code: ErrorCode, field: &str, message: String) -> StoreError {
     StoreError::Conflict(
         FieldError::new(field, code, message)
             .param("record", format!("{}#{}", r.device_id, r.seq))
@@ -72,14 +73,18 @@ fn serde_field(e: &serde_json::Error) -> String {
 }
 
 fn invalid(r: &ChangeRecord, errors: Vec<FieldError>) -> StoreError {
-    let first = errors.into_iter().next().unwrap_or_else(|| FieldError::new("payload", "invalid", "invalid row"));
+    let first =
+        errors.into_iter().next().unwrap_or_else(|| FieldError::new("payload", ErrorCode::Validation, "invalid row"));
     let field = first.field.clone().unwrap_or_else(|| "payload".into());
-    let mut e =
-        FieldError::new(&field, "exchange.invalid_row", format!("{} {}: {}", r.entity, r.entity_id, first.message))
-            .param("record", format!("{}#{}", r.device_id, r.seq))
-            .param("entity", r.entity.name())
-            .param("entity_id", &r.entity_id)
-            .param("reason", &first.code);
+    let mut e = FieldError::new(
+        &field,
+        ErrorCode::ExchangeInvalidRow,
+        format!("{} {}: {}", r.entity, r.entity_id, first.message),
+    )
+    .param("record", format!("{}#{}", r.device_id, r.seq))
+    .param("entity", r.entity.name())
+    .param("entity_id", &r.entity_id)
+    .param("reason", first.code);
     e.params.extend(first.params);
     StoreError::Conflict(e)
 }
@@ -88,16 +93,16 @@ fn invalid(r: &ChangeRecord, errors: Vec<FieldError>) -> StoreError {
 pub fn check_row(r: &ChangeRecord, refs: &dyn RefData, today: NaiveDate) -> Result<Owner> {
     let today = today + chrono::Days::new(CLOCK_SLACK_DAYS);
     let value: serde_json::Value = serde_json::from_str(&r.payload)
-        .map_err(|_| refuse(r, "exchange.invalid_row", "payload", "the payload is not JSON".into()))?;
+        .map_err(|_| refuse(r, ErrorCode::ExchangeInvalidRow, "payload", "the payload is not JSON".into()))?;
     let Some(obj) = value.as_object() else {
-        return Err(refuse(r, "exchange.invalid_row", "payload", "the payload is not a row".into()));
+        return Err(refuse(r, ErrorCode::ExchangeInvalidRow, "payload", "the payload is not a row".into()));
     };
     // The row's key is the record's: a record can only ever touch the row it names.
     let key = obj.get(r.entity.pk());
     if key.and_then(serde_json::Value::as_str) != Some(r.entity_id.as_str()) {
         return Err(refuse(
             r,
-            "exchange.payload_mismatch",
+            ErrorCode::ExchangePayloadMismatch,
             r.entity.pk(),
             format!("the row's {} is not the record's entity id {}", r.entity.pk(), r.entity_id),
         ));
@@ -113,7 +118,7 @@ pub fn check_row(r: &ChangeRecord, refs: &dyn RefData, today: NaiveDate) -> Resu
             if device(col) != Some(r.device_id.as_str()) {
                 return Err(refuse(
                     r,
-                    "exchange.payload_mismatch",
+                    ErrorCode::ExchangePayloadMismatch,
                     col,
                     format!("{col} is not the sending device {}", r.device_id),
                 ));
@@ -141,7 +146,7 @@ pub fn check_row(r: &ChangeRecord, refs: &dyn RefData, today: NaiveDate) -> Resu
             if let Some(closed) = &row.closed_at
                 && closed.trim().is_empty()
             {
-                errors.push(FieldError::new("closed_at", "value.not_canonical", "an empty closing time"));
+                errors.push(FieldError::new("closed_at", ErrorCode::ValueNotCanonical, "an empty closing time"));
             }
             if errors.is_empty() { Ok(Owner::Shared) } else { Err(invalid(r, errors)) }
         }
@@ -168,13 +173,13 @@ pub fn check_row(r: &ChangeRecord, refs: &dyn RefData, today: NaiveDate) -> Resu
             let row: GrievanceRow = parse(r, value)?;
             let mut e = Vec::new();
             if row.description.trim().is_empty() {
-                e.push(FieldError::new("description", "required", "describe the grievance"));
+                e.push(FieldError::new("description", ErrorCode::Required, "describe the grievance"));
             }
             e.extend(check::not_future("opened_on", row.opened_on.0, today).err());
             if row.deadline_on < row.opened_on {
                 e.push(FieldError::new(
                     "deadline_on",
-                    "deadline.before_opened",
+                    ErrorCode::DeadlineBeforeOpened,
                     "the deadline is before the opening day",
                 ));
             }
@@ -182,7 +187,7 @@ pub fn check_row(r: &ChangeRecord, refs: &dyn RefData, today: NaiveDate) -> Resu
             if closed && (row.resolution_note.trim().is_empty() || row.closed_on.is_none()) {
                 e.push(FieldError::new(
                     "resolution_note",
-                    "grievance.outcome_required",
+                    ErrorCode::GrievanceOutcomeRequired,
                     "a closed ticket has an outcome",
                 ));
             }
@@ -201,10 +206,14 @@ pub fn check_row(r: &ChangeRecord, refs: &dyn RefData, today: NaiveDate) -> Resu
             let row: VerificationSampleRow = parse(r, value)?;
             let mut e: Vec<FieldError> = check::period("period", &row.period).err().into_iter().collect();
             if row.population <= 0 {
-                e.push(FieldError::new("population", "number.invalid", "a sample is drawn from at least one payment"));
+                e.push(FieldError::new(
+                    "population",
+                    ErrorCode::NumberInvalid,
+                    "a sample is drawn from at least one payment",
+                ));
             }
             if row.size_spec.trim().is_empty() {
-                e.push(FieldError::new("size_spec", "required", "the sample size"));
+                e.push(FieldError::new("size_spec", ErrorCode::Required, "the sample size"));
             }
             if e.is_empty() { Ok(Owner::Shared) } else { Err(invalid(r, e)) }
         }
@@ -212,16 +221,16 @@ pub fn check_row(r: &ChangeRecord, refs: &dyn RefData, today: NaiveDate) -> Resu
             let row: VerificationItemRow = parse(r, value)?;
             let mut e = Vec::new();
             if row.position <= 0 {
-                e.push(FieldError::new("position", "number.invalid", "a position starts at 1"));
+                e.push(FieldError::new("position", ErrorCode::NumberInvalid, "a position starts at 1"));
             }
             if row.result.is_some() != row.verified_on.is_some() {
-                e.push(FieldError::new("verified_on", "required", "a visit's result and day go together"));
+                e.push(FieldError::new("verified_on", ErrorCode::Required, "a visit's result and day go together"));
             }
             if let Some(d) = row.verified_on {
                 e.extend(check::not_future("verified_on", d.0, today).err());
             }
             if row.amount_received_vnd.is_some_and(|a| a < 0) {
-                e.push(FieldError::new("amount_received_vnd", "amount.invalid", "must not be negative"));
+                e.push(FieldError::new("amount_received_vnd", ErrorCode::AmountInvalid, "must not be negative"));
             }
             if e.is_empty() { Ok(Owner::OfPayment(row.payment_id.to_string())) } else { Err(invalid(r, e)) }
         }
@@ -231,7 +240,7 @@ pub fn check_row(r: &ChangeRecord, refs: &dyn RefData, today: NaiveDate) -> Resu
             if ok {
                 Ok(Owner::Shared)
             } else {
-                Err(invalid(r, vec![FieldError::new("kind", "status.invalid", "unknown kind of export")]))
+                Err(invalid(r, vec![FieldError::new("kind", ErrorCode::StatusInvalid, "unknown kind of export")]))
             }
         }
     }
@@ -240,7 +249,7 @@ pub fn check_row(r: &ChangeRecord, refs: &dyn RefData, today: NaiveDate) -> Resu
 fn parse<T: DeserializeOwned>(r: &ChangeRecord, value: serde_json::Value) -> Result<T> {
     serde_json::from_value(value).map_err(|e| {
         let field = serde_field(&e);
-        refuse(r, "exchange.invalid_row", &field, format!("{} {}: {e}", r.entity, r.entity_id))
+        refuse(r, ErrorCode::ExchangeInvalidRow, &field, format!("{} {}: {e}", r.entity, r.entity_id))
     })
 }
 
@@ -356,13 +365,13 @@ impl BeneficiaryRow {
             ("sort_key", &self.sort_key, ansinh_core::text::sort_key(&self.full_name)),
         ] {
             if *stored != derived {
-                errors.push(FieldError::new(field, "value.not_canonical", "does not match the name"));
+                errors.push(FieldError::new(field, ErrorCode::ValueNotCanonical, "does not match the name"));
             }
         }
         if let Some(basis) = &self.legal_basis
             && serde_json::from_str::<serde_json::Value>(basis).is_err()
         {
-            errors.push(FieldError::new("legal_basis", "value.not_canonical", "not a recorded legal basis"));
+            errors.push(FieldError::new("legal_basis", ErrorCode::ValueNotCanonical, "not a recorded legal basis"));
         }
         let b = Beneficiary {
             id: self.id.0,
@@ -493,7 +502,10 @@ impl WithdrawalRow {
             .filter(|p| !p.is_empty())
             .map(|p| {
                 Problem::parse(p).ok_or_else(|| {
-                    invalid(r, vec![FieldError::new("problems", "problem.invalid", format!("unknown problem '{p}'"))])
+                    invalid(
+                        r,
+                        vec![FieldError::new("problems", ErrorCode::ProblemInvalid, format!("unknown problem '{p}'"))],
+                    )
                 })
             })
             .collect::<Result<Vec<_>>>()?;

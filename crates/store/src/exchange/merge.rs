@@ -14,13 +14,14 @@ use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::sqlrow::insert_rows;
 use crate::tables;
+use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(crate) fn bundle_error(code: &str, message: &str) -> StoreError {
+pub(crate) fn bundle_error(code: ErrorCode, message: &str) -> StoreError {
     StoreError::Conflict(FieldError::new("bundle", code, message))
 }
 
@@ -118,7 +119,7 @@ pub(crate) async fn project(conn: &mut SqliteConnection, entity: Entity, id: &st
         winner
     };
     let Ok(Value::Object(mut row)) = serde_json::from_str::<Value>(&shown.payload) else {
-        return Err(bundle_error("exchange.bad_payload", &format!("{entity} {id}: payload is not a row")));
+        return Err(bundle_error(ErrorCode::ExchangeBadPayload, &format!("{entity} {id}: payload is not a row")));
     };
     if info.table == "beneficiaries" {
         hold_id_number(conn, &v, id, &mut row).await?;
@@ -221,26 +222,29 @@ pub fn check_incoming(incoming: &[ChangeRecord]) -> Result<BTreeMap<&str, BTreeM
     for r in incoming {
         if r.hash != r.computed_hash() {
             return Err(bundle_error(
-                "exchange.tampered",
+                ErrorCode::ExchangeTampered,
                 &format!("record {}#{} does not match its hash", r.device_id, r.seq),
             ));
         }
         if r.schema_version > SCHEMA_VERSION {
             return Err(bundle_error(
-                "exchange.schema_newer",
+                ErrorCode::ExchangeSchemaNewer,
                 "records from a newer version of ansinh: update this desktop first",
             ));
         }
         if r.schema_version < 3 {
             return Err(bundle_error(
-                "exchange.schema_older",
+                ErrorCode::ExchangeSchemaOlder,
                 "records from an older version of ansinh that did not ship rows",
             ));
         }
         if let Some(prev) = by_device.entry(&r.device_id).or_default().insert(r.seq, r)
             && prev.hash != r.hash
         {
-            return Err(bundle_error("exchange.fork", &format!("two different records {}#{}", r.device_id, r.seq)));
+            return Err(bundle_error(
+                ErrorCode::ExchangeFork,
+                &format!("two different records {}#{}", r.device_id, r.seq),
+            ));
         }
     }
     Ok(by_device)
@@ -263,7 +267,7 @@ pub fn place(r: &ChangeRecord, last_seq: i64, last_hash: &str, have: Option<&str
     if seq <= last_seq {
         if have != Some(r.hash.as_str()) {
             return Err(bundle_error(
-                "exchange.fork",
+                ErrorCode::ExchangeFork,
                 &format!("record {device}#{seq} differs from the one already here"),
             ));
         }
@@ -271,7 +275,7 @@ pub fn place(r: &ChangeRecord, last_seq: i64, last_hash: &str, have: Option<&str
     } else if seq == last_seq + 1 {
         if r.prev_hash != last_hash {
             return Err(bundle_error(
-                "exchange.chain_broken",
+                ErrorCode::ExchangeChainBroken,
                 &format!("record {device}#{seq} does not follow #{last_seq}"),
             ));
         }
@@ -329,7 +333,7 @@ pub(crate) async fn apply_with(
             && device != s.device_id
         {
             return Err(bundle_error(
-                "exchange.wrong_device",
+                ErrorCode::ExchangeWrongDevice,
                 &format!("records of {device} in a batch of {}", s.device_id),
             ));
         }

@@ -13,6 +13,7 @@ use crate::changes::{self, ChangeRecord, ChangeWriter};
 use crate::error::Result;
 use crate::tables;
 use crate::{Store, now};
+use ansinh_core::ErrorCode;
 pub use merge::{ApplyReport, Gap, Placement, check_incoming, place};
 
 use serde::Serialize;
@@ -235,17 +236,20 @@ impl Store {
                 .await?
                 .ok_or_else(|| crate::StoreError::NotFound { entity: "review_item", id: id.to_string() })?;
         if kind != "conflict" && kind != "money_conflict" {
-            return Err(merge::bundle_error("review.not_a_conflict", "only a conflict is settled by keeping a side"));
+            return Err(merge::bundle_error(
+                ErrorCode::ReviewNotAConflict,
+                "only a conflict is settled by keeping a side",
+            ));
         }
         let entity = merge::stored_entity(&entity)?;
         let heads = crate::changes::versions::heads_of(&mut tx, entity, &entity_id).await?;
         let chosen = heads
             .iter()
             .find(|h| h.record_id == keep)
-            .ok_or_else(|| merge::bundle_error("review.unknown_side", "that version is not one of the sides"))?;
+            .ok_or_else(|| merge::bundle_error(ErrorCode::ReviewUnknownSide, "that version is not one of the sides"))?;
         let info = tables::table_info(&mut tx, entity).await?;
         let serde_json::Value::Object(mut row) = serde_json::from_str(&chosen.payload).unwrap_or_default() else {
-            return Err(merge::bundle_error("exchange.bad_payload", entity.name()));
+            return Err(merge::bundle_error(ErrorCode::ExchangeBadPayload, entity.name()));
         };
         let now = now();
         let author = self.author();
@@ -310,7 +314,7 @@ impl Store {
                     .await?;
             if held.as_deref() != Some(h.last_hash.as_str()) {
                 return Err(merge::bundle_error(
-                    "exchange.receipt_mismatch",
+                    ErrorCode::ExchangeReceiptMismatch,
                     "the receipt does not match this desktop's own records",
                 ));
             }
@@ -500,7 +504,7 @@ async fn sender_of(conn: &mut SqliteConnection, o: &BundleOrigin) -> Result<merg
                     .await?;
             if pinned.is_some_and(|k| k != o.signing_key) {
                 return Err(merge::bundle_error(
-                    "exchange.key_mismatch",
+                    ErrorCode::ExchangeKeyMismatch,
                     "this device signed earlier records with another key",
                 ));
             }
@@ -569,7 +573,11 @@ pub(crate) async fn check_owned(store: &Store, conn: &mut SqliteConnection, bene
         return Ok(());
     }
     Err(crate::StoreError::Conflict(
-        ansinh_core::FieldError::new("id", "exchange.read_only", "this record belongs to another ward: read-only here")
-            .param("ward", ward),
+        ansinh_core::FieldError::new(
+            "id",
+            ErrorCode::ExchangeReadOnly,
+            "this record belongs to another ward: read-only here",
+        )
+        .param("ward", ward),
     ))
 }

@@ -8,6 +8,7 @@ use super::incoming::Owner;
 use crate::changes::ChangeRecord;
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
+use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use sqlx::{AssertSqlSafe, SqliteConnection};
 use std::collections::{HashMap, HashSet};
@@ -16,7 +17,7 @@ fn out_of_ward(r: &ChangeRecord, ward: &str, own: &str) -> StoreError {
     StoreError::Conflict(
         FieldError::new(
             "ward_code",
-            "exchange.out_of_ward",
+            ErrorCode::ExchangeOutOfWard,
             format!("{} {} belongs to ward {ward}", r.entity, r.entity_id),
         )
         .param("ward", ward)

@@ -1,7 +1,5 @@
 // Interface text of data entry: drafts, duplicate checks, corrections, keyboard use
-// (merged by ../i18n.ts). `vi` and `en` have the same keys.
-
-export const errorCodes = ['beneficiary.possible_duplicate', 'authorised.missing', 'draft.too_large'] as const;
+// (merged by ../i18n.ts). `vi` and `en` have the same keys; error messages are in ./errors.ts.
 
 export const vi = {
   'entry.save_next': 'Lưu và nhập người tiếp theo',
@@ -43,9 +41,6 @@ export const vi = {
   'detail.duplicate_reason': 'Lý do lưu dù có thể trùng',
   'keys.search': 'Tìm nhanh (Ctrl+K hoặc /)',
   'keys.list_hint': '↑ ↓ để chọn, Enter để mở',
-  'error.beneficiary.possible_duplicate': 'Có thể trùng với người đã đăng ký: hãy so sánh và chọn',
-  'error.authorised.missing': 'Chưa ghi người được ủy quyền rút tiền cho người này',
-  'error.draft.too_large': 'Bản nháp quá lớn để lưu',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -88,7 +83,4 @@ export const en: Record<keyof typeof vi, string> = {
   'detail.duplicate_reason': 'Kept despite a possible duplicate because',
   'keys.search': 'Quick search (Ctrl+K or /)',
   'keys.list_hint': '↑ ↓ to choose, Enter to open',
-  'error.beneficiary.possible_duplicate': 'Possibly a person already registered: compare and choose',
-  'error.authorised.missing': 'Nobody is recorded as authorised to withdraw for this person',
-  'error.draft.too_large': 'This draft is too large to keep',
 };

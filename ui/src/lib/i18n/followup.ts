@@ -1,24 +1,6 @@
 // Interface text of one feature area (see ../i18n.ts, which merges every area).
-// Keep `vi` and `en` with the same keys; list this area's error codes in `errorCodes`
-// (each also needs an `error.<code>` text here and a line in docs/IPC.md).
+// Keep `vi` and `en` with the same keys; error messages are in ./errors.ts.
 // Area: field workflows (follow-up list and contacts, verification visits, grievances).
-
-export const errorCodes = [
-  'contact_kind.invalid',
-  'contact_outcome.invalid',
-  'sample_size.invalid',
-  'sample.exists',
-  'sample.empty_cycle',
-  'verification_result.invalid',
-  'received_amount.invalid',
-  'grievance_category.invalid',
-  'grievance_channel.invalid',
-  'grievance_status.invalid',
-  'resolution_note.required',
-  'deadline.before_opened',
-  'date.before_opened',
-  'grievance.unchanged',
-] as const;
 
 export const vi = {
   'nav.followup': 'Theo dõi chưa rút',
@@ -145,20 +127,6 @@ export const vi = {
   'entity.sample': 'mẫu kiểm tra',
   'entity.verification_item': 'khoản trong mẫu kiểm tra',
 
-  'error.contact_kind.invalid': 'Hình thức liên hệ không hợp lệ',
-  'error.contact_outcome.invalid': 'Kết quả liên hệ không hợp lệ',
-  'error.sample_size.invalid': 'Cỡ mẫu phải là số khoản (vd. 20) hoặc tỉ lệ từ 1% đến 100%',
-  'error.sample.exists': 'Kỳ {period} đã có mẫu kiểm tra',
-  'error.sample.empty_cycle': 'Kỳ {period} chưa có khoản nào được chuyển',
-  'error.verification_result.invalid': 'Kết quả xác minh không hợp lệ',
-  'error.received_amount.invalid': 'Số tiền nhận một phần phải lớn hơn 0 và nhỏ hơn số tiền chi trả ({amount})',
-  'error.grievance_category.invalid': 'Loại phản ánh không hợp lệ',
-  'error.grievance_channel.invalid': 'Kênh tiếp nhận không hợp lệ',
-  'error.grievance_status.invalid': 'Trạng thái không hợp lệ',
-  'error.resolution_note.required': 'Cần ghi kết quả giải quyết hoặc lý do từ chối',
-  'error.deadline.before_opened': 'Hạn giải quyết không được trước ngày tiếp nhận',
-  'error.date.before_opened': 'Ngày này không được trước ngày tiếp nhận',
-  'error.grievance.unchanged': 'Chưa có gì thay đổi: đổi trạng thái, hạn hoặc ghi chú',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -286,18 +254,4 @@ export const en: Record<keyof typeof vi, string> = {
   'entity.sample': 'verification sample',
   'entity.verification_item': 'sampled payment',
 
-  'error.contact_kind.invalid': 'Unknown kind of contact',
-  'error.contact_outcome.invalid': 'Unknown contact outcome',
-  'error.sample_size.invalid': 'The sample size is a number of payments (e.g. 20) or a share from 1% to 100%',
-  'error.sample.exists': 'The cycle {period} already has a verification sample',
-  'error.sample.empty_cycle': 'No payment of {period} has been credited',
-  'error.verification_result.invalid': 'Unknown verification result',
-  'error.received_amount.invalid': 'A partial amount is more than 0 and less than the payment ({amount})',
-  'error.grievance_category.invalid': 'Unknown grievance category',
-  'error.grievance_channel.invalid': 'Unknown channel',
-  'error.grievance_status.invalid': 'Unknown status',
-  'error.resolution_note.required': 'Write how it was resolved or why it was rejected',
-  'error.deadline.before_opened': 'The deadline cannot be before the opening day',
-  'error.date.before_opened': 'This date cannot be before the opening day',
-  'error.grievance.unchanged': 'Nothing changed: change the status, the deadline or add a note',
 };

@@ -1,21 +1,5 @@
 // Interface text of one feature area (see ../i18n.ts, which merges every area).
-// Keep `vi` and `en` with the same keys; list this area's error codes in `errorCodes`
-// (each also needs an `error.<code>` text here and a line in docs/IPC.md).
-
-export const errorCodes = [
-  'import.field_unknown',
-  'import.field_twice',
-  'import.duplicates_undecided',
-  'duplicate_reason.required',
-  'reconcile.duplicate',
-  'reconcile.amount_mismatch',
-  'reconcile.unknown_reference',
-  'reconcile.unknown_person',
-  'payment.has_withdrawals',
-  'file.too_large',
-  'file.unpacks_too_large',
-  'file.too_many_cells',
-] as const;
+// Keep `vi` and `en` with the same keys; error messages are in ./errors.ts.
 
 export const vi = {
   'nav.import': 'Nhập danh sách',
@@ -118,20 +102,6 @@ export const vi = {
   'reconcile.field.failure_reason': 'Lý do',
   'reconcile.field.period': 'Kỳ chi trả',
 
-  'error.import.field_unknown': 'Trường không tồn tại (cột {column})',
-  'error.import.field_twice': 'Hai cột được ghép cùng một trường (cột {column})',
-  'error.import.duplicates_undecided': 'Có {count} dòng có thể trùng người đã có: chọn bỏ qua hoặc giữ cả hai kèm lý do',
-  'error.duplicate_reason.required': 'Cần ghi lý do giữ cả hai người',
-  'error.reconcile.duplicate': 'Khoản chi trả này đã có ở dòng {row}',
-  'error.reconcile.amount_mismatch': 'Số tiền {found} khác số tiền đã lên lịch {expected}',
-  'error.reconcile.unknown_reference': 'Không có khoản chi trả nào của kỳ này với mã {reference}',
-  'error.reconcile.unknown_person': 'Không có người nào có số định danh {id_number} được chi trả trong kỳ này',
-  'error.payment.has_withdrawals': 'Khoản này đã được rút {withdrawn}: không thể ghi thất bại hoặc hoàn trả',
-  'error.file.too_large': 'Tệp {file} quá lớn: tối đa {limit}. Không đọc gì từ tệp.',
-  'error.file.unpacks_too_large':
-    'Tệp {file} khi giải nén vượt quá {limit}: không đọc. Hãy mở và lưu lại bằng Excel, hoặc chia thành nhiều tệp.',
-  'error.file.too_many_cells':
-    'Bảng tính trong tệp {file} quá lớn: tối đa {limit_columns} cột và {limit_cells} ô. Hãy xóa các ô thừa ở xa bảng, hoặc chia thành nhiều tệp.',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -235,18 +205,4 @@ export const en: Record<keyof typeof vi, string> = {
   'reconcile.field.failure_reason': 'Reason',
   'reconcile.field.period': 'Payment cycle',
 
-  'error.import.field_unknown': 'No such field (column {column})',
-  'error.import.field_twice': 'Two columns are mapped to the same field (column {column})',
-  'error.import.duplicates_undecided': '{count} rows may be people already registered: skip them or keep both with a reason',
-  'error.duplicate_reason.required': 'Give the reason for keeping both people',
-  'error.reconcile.duplicate': 'This payment is already named in row {row}',
-  'error.reconcile.amount_mismatch': 'The amount {found} differs from the scheduled {expected}',
-  'error.reconcile.unknown_reference': 'No payment of this cycle has the reference {reference}',
-  'error.reconcile.unknown_person': 'Nobody with ID number {id_number} is paid in this cycle',
-  'error.payment.has_withdrawals': '{withdrawn} was already withdrawn from this payment: it cannot be failed or reversed',
-  'error.file.too_large': 'The file {file} is too large: at most {limit}. Nothing was read from it.',
-  'error.file.unpacks_too_large':
-    'The file {file} unpacks to more than {limit}: not read. Open and save it again in Excel, or split it into several files.',
-  'error.file.too_many_cells':
-    'The sheet in {file} is too large: at most {limit_columns} columns and {limit_cells} cells. Delete stray cells far from the table, or split it into several files.',
 };

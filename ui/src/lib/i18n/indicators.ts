@@ -1,9 +1,6 @@
 // Interface text of one feature area (see ../i18n.ts, which merges every area).
-// Keep `vi` and `en` with the same keys; list this area's error codes in `errorCodes`
-// (each also needs an `error.<code>` text here and a line in docs/IPC.md).
+// Keep `vi` and `en` with the same keys; error messages are in ./errors.ts.
 // Area: indicators (dashboard filters, headline figures, worst wards and groups).
-
-export const errorCodes = [] as const;
 
 export const vi = {
   'by.disability': 'Theo mức độ khuyết tật',

@@ -1,8 +1,6 @@
 // Interface text of one feature area (see ../i18n.ts, which merges every area).
-// Keep `vi` and `en` with the same keys; list this area's error codes in `errorCodes`.
+// Keep `vi` and `en` with the same keys; error messages are in ./errors.ts.
 // Area: search and lists at city scale (long lists drawn a window of rows at a time).
-
-export const errorCodes = [] as const;
 
 export const vi = {
   'rows.shown': 'Đang hiện {shown} trên {total} dòng',
