@@ -6,7 +6,7 @@ checked against ansinh's own answers.
                                       [--repeat N] [--threads T]
 
 DIR holds the files `ansinh export KIND --out DIR/KIND.csv` writes for KIND in beneficiaries,
-payments, withdrawals, accounts, cycles, grievances, verifications. OURS.json is
+payments, withdrawals, accounts, cycles, grievances, verifications, contacts, payout_reports. OURS.json is
 {"as_of", "overall": <Indicators>, "segmentations": {"ward": [<Segment>...], ...}} as
 bench/ours_from_cli.py writes it from `ansinh metrics --json`.
 
@@ -37,6 +37,11 @@ SEGMENTATIONS = ["ward", "age", "group", "disability", "channel", "need", "assis
 # Fewer issued payments than this and a segment is "too few to judge" (core MIN_SEGMENT_PAYMENTS).
 MIN_SEGMENT_PAYMENTS = 10
 
+# Honest censoring (core censoring.rs): a payment's status must be known this many days after
+# credit to count as covered; below MIN_COVERAGE percent covered, time to cash is not shown.
+COVERAGE_DAYS = 7
+MIN_COVERAGE = 60
+
 # The Kaplan-Meier quantile tolerance of core km.rs (products such as 0.9 × 7/9 are not exact).
 KM_EPS = 1e-9
 
@@ -44,7 +49,7 @@ KM_EPS = 1e-9
 REL_TOL, ABS_TOL = 1e-9, 1e-12
 
 # Keys of `metrics --json` that are about the report, not indicators of a set of facts.
-NOT_INDICATORS = {"as_of", "min_segment_payments", "by", "segments", "worst_wards", "worst_groups", "label", "keys"}
+NOT_INDICATORS = {"as_of", "min_segment_payments", "min_coverage", "by", "segments", "worst_wards", "worst_groups", "label", "keys"}
 
 # Each CSV file with the columns the indicators read and their types. Files are read as text
 # (so codes like "00004" keep their zeros) and cast here; empty fields are NULL.
@@ -93,7 +98,7 @@ TABLES = {
         "opened_on": "DATE",
         "assisted": "BOOLEAN",
     },
-    "cycles": {"period": "VARCHAR", "scheduled_on": "DATE"},
+    "cycles": {"period": "VARCHAR", "scheduled_on": "DATE", "closed_at": "VARCHAR"},
     "grievances": {
         "beneficiary_id": "VARCHAR",
         "opened_on": "DATE",
@@ -102,6 +107,8 @@ TABLES = {
         "closed_on": "DATE",
     },
     "verifications": {"payment_id": "VARCHAR", "result": "VARCHAR", "verified_on": "DATE"},
+    "contacts": {"payment_id": "VARCHAR", "contacted_on": "DATE", "outcome": "VARCHAR"},
+    "payout_reports": {"period": "VARCHAR", "ward_code": "VARCHAR", "channel": "VARCHAR", "complete_to": "DATE"},
 }
 
 # Summaries shaped like core's Share and Stat (stats.rs): a share of the non-NULL values (NULL:
@@ -132,7 +139,33 @@ QUERY = [
     # Cycles and the day each one ends: the next cycle's scheduled credit day.
     """
 CREATE OR REPLACE TEMP TABLE cyc AS
-SELECT period, scheduled_on, lead(scheduled_on) OVER (ORDER BY period) AS cycle_end FROM cycles
+SELECT period, scheduled_on, lead(scheduled_on) OVER (ORDER BY period) AS cycle_end,
+       CAST(left(closed_at, 10) AS DATE) AS closed_on
+FROM cycles
+""",
+    # Per payment, the latest day by {as_of} its status was known without a withdrawal
+    # (censoring.rs): a contact about it that reached the person who had not withdrawn, a
+    # verification visit that found nothing received, a payer's report complete to a day that
+    # covers its cycle, ward (or every ward) and channel (or every channel), its cycle's closing.
+    """
+CREATE OR REPLACE TEMP TABLE checked AS
+WITH c AS (
+    SELECT payment_id, contacted_on AS d FROM contacts
+    WHERE payment_id IS NOT NULL AND outcome IN ('will_withdraw', 'home_delivery_arranged', 'refused_other')
+      AND contacted_on <= {as_of}
+    UNION ALL
+    SELECT payment_id, verified_on FROM verifications WHERE result = 'nothing' AND verified_on <= {as_of}
+    UNION ALL
+    SELECT p.payment_id, r.complete_to
+    FROM payments p JOIN beneficiaries b USING (beneficiary_id)
+    JOIN payout_reports r ON r.period = p.period
+         AND (r.ward_code IS NULL OR r.ward_code = b.ward_code)
+         AND (r.channel IS NULL OR r.channel = p.channel)
+    WHERE r.complete_to <= {as_of}
+    UNION ALL
+    SELECT p.payment_id, c.closed_on FROM payments p JOIN cyc c USING (period) WHERE c.closed_on <= {as_of}
+)
+SELECT payment_id, max(d) AS checked_on FROM c GROUP BY payment_id
 """,
     # A person's segment attributes. Assisted: an authorised person is registered, or any of
     # their accounts was opened with an officer's help (facts.rs).
@@ -172,8 +205,9 @@ WITH p AS (  -- the payment as loaded (facts.rs): credit day only when credited
            CASE WHEN p.status IN ('failed', 'reversed') AND p.failure_reason <> ''
                      AND coalesce(coalesce(p.scheduled_on, c.scheduled_on) <= {as_of}, true)
                 THEN p.failure_reason END AS reason,
-           c.cycle_end
-    FROM payments p JOIN cyc c USING (period)
+           c.cycle_end, k.checked_on,
+           (SELECT min(w.withdrawn_on) FROM withdrawals w WHERE w.payment_id = p.payment_id) AS first_ever
+    FROM payments p JOIN cyc c USING (period) LEFT JOIN checked k USING (payment_id)
 ), seen AS (  -- withdrawals recorded by {as_of}: later ones have not happened yet
     SELECT payment_id, amount_vnd, withdrawn_on,
            withdrawn_on = min(withdrawn_on) OVER (PARTITION BY payment_id) AS on_first_day
@@ -184,7 +218,10 @@ WITH p AS (  -- the payment as loaded (facts.rs): credit day only when credited
     FROM seen GROUP BY payment_id
 ), obs AS (
     SELECT p.*, t.first_on, coalesce(t.delivered, 0) AS delivered, t.first_day_vnd,
-           coalesce(p.credited_on <= {as_of}, false) AS counted  -- credited by as_of
+           coalesce(p.credited_on <= {as_of}, false) AS counted,  -- credited by as_of
+           CASE WHEN t.first_on IS NOT NULL THEN t.first_on
+                WHEN p.first_ever IS NOT NULL THEN {as_of}
+                ELSE greatest(p.credited_on, coalesce(p.checked_on, p.credited_on)) END AS known_on
     FROM p LEFT JOIN taken t USING (payment_id)
 )
 SELECT payment_id, person, period, channel,
@@ -194,11 +231,14 @@ SELECT payment_id, person, period, channel,
        CASE WHEN counted OR failed THEN true END AS issued,
        CASE WHEN counted OR failed THEN failed END AS failed,
        reason,
-       -- time to cash: whole days to the first withdrawal (event) or to as_of (censored);
-       -- a withdrawal dated before the credit counts as day 0 (km.rs)
-       CASE WHEN counted THEN greatest(0, date_diff('day', credited_on, coalesce(first_on, {as_of}))) END
-           AS ttc_day,
+       -- time to cash: whole days to the first withdrawal (event), else censored at the last
+       -- day the status is known: as_of when the first withdrawal came later, else the latest
+       -- check, else the credit day; a withdrawal dated before the credit counts as day 0 (km.rs)
+       CASE WHEN counted THEN greatest(0, date_diff('day', credited_on, known_on)) END AS ttc_day,
        CASE WHEN counted THEN first_on IS NOT NULL END AS ttc_event,
+       -- coverage: old enough to judge (a week since credit, or withdrawn), and known
+       CASE WHEN counted AND (first_on IS NOT NULL OR credited_on + {coverage_days} <= {as_of})
+            THEN first_on IS NOT NULL OR known_on >= credited_on + {coverage_days} END AS covered,
        CASE WHEN counted AND first_on IS NOT NULL THEN first_day_vnd >= amount_vnd END AS full_first,
        -- only cycles whose end is known by as_of
        CASE WHEN counted AND cycle_end <= {as_of} THEN first_on IS NULL OR first_on >= cycle_end END
@@ -301,7 +341,8 @@ SELECT m.seg, m.key,
        count(f.grievance) AS grievances,
        stat_of(f.resolution_days) AS resolution_days,
        share_of(f.in_time) AS within_deadline,
-       share_of(f.full_receipt) AS verified_receipt
+       share_of(f.full_receipt) AS verified_receipt,
+       count(f.covered) AS coverage_of, coalesce(count_if(f.covered), 0) AS coverage_known
 FROM member m JOIN fact f USING (fid)
 GROUP BY m.seg, m.key
 """,
@@ -383,8 +424,14 @@ FROM points GROUP BY seg, key
 SELECT a.seg, a.key, a.payments AS size,
        coalesce(k.credited, 0) AS credited, coalesce(k.withdrawn, 0) AS withdrawn,
        coalesce(k.credited - k.withdrawn, 0) AS unwithdrawn,
-       {'median': k.median, 'p75': k.p75, 'p90': k.p90} AS time_to_cash_days,
-       c.withdrawn_by_day, coalesce(c.curve, []) AS curve,
+       -- under the coverage threshold: "not enough follow-up to judge", no quantiles nor curve
+       a.coverage_of > 0 AND a.coverage_known * 100 >= a.coverage_of * {min_coverage} AS enough_followup,
+       {'of': a.coverage_of, 'known': a.coverage_known,
+        'share': a.coverage_known / NULLIF(a.coverage_of, 0)} AS coverage,
+       CASE WHEN enough_followup THEN {'median': k.median, 'p75': k.p75, 'p90': k.p90}
+            ELSE {'median': NULL, 'p75': NULL, 'p90': NULL} END AS time_to_cash_days,
+       CASE WHEN enough_followup THEN c.withdrawn_by_day END AS withdrawn_by_day,
+       CASE WHEN enough_followup THEN coalesce(c.curve, []) ELSE [] END AS curve,
        a.payments,
        a.full_first_visit, a.unwithdrawn_at_cycle_end, a.on_time_credit,
        {'n': a.failed.n, 'count': a.failed.count, 'share': a.failed.share,
@@ -433,7 +480,12 @@ def load(con, csv_dir):
 def compute(con, as_of):
     """The dashboard: {segmentation: {key: row}} with 'overall' under key ''."""
     def sql(statement):  # not str.format: the SQL's struct literals use braces
-        return statement.replace("{as_of}", f"DATE '{as_of.isoformat()}'").replace("{eps}", repr(KM_EPS))
+        return (
+            statement.replace("{as_of}", f"DATE '{as_of.isoformat()}'")
+            .replace("{eps}", repr(KM_EPS))
+            .replace("{coverage_days}", str(COVERAGE_DAYS))
+            .replace("{min_coverage}", str(MIN_COVERAGE))
+        )
 
     for statement in QUERY[:-1]:
         con.execute(sql(statement))

@@ -20,7 +20,7 @@ import sys
 SEGMENTATIONS = ["ward", "age", "group", "disability", "channel", "need", "assisted", "cycle", "age,channel"]
 
 # Keys of the report that are not indicators of the overall facts.
-REPORT_KEYS = {"as_of", "min_segment_payments", "by", "segments", "worst_wards", "worst_groups"}
+REPORT_KEYS = {"as_of", "min_segment_payments", "min_coverage", "by", "segments", "worst_wards", "worst_groups"}
 
 
 def metrics(args, by=None):

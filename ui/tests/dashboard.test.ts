@@ -21,6 +21,10 @@ import { startRust, type Rust } from './rust';
 // | 90002 | Y     | cash    | 10 failed                         | none credited|
 // | 90003 | Y     | cash    | 1 credited last month, same day   | too few (<10)|
 // | 90004 | X     | cash    | 10 credited, none withdrawn       | no median    |
+//
+// 90004's person was reached 35 days after each credit (at most today) and had not withdrawn:
+// each of those payments is known unwithdrawn through that day (censored there, not at its
+// credit), so every payment is followed long enough and time to cash can be judged.
 // | 90005 | Y     | cash    | 10 credited, withdrawn on day 5   | 5 days       |
 //
 // (Rust lists segments by code; the page orders them worst first, which differs.)
@@ -82,7 +86,7 @@ async function paid(
   rust: Rust,
   beneficiaryId: string,
   months: number[],
-  o: { accountId?: string; failed?: boolean; withdrawAfter: number | null },
+  o: { accountId?: string; failed?: boolean; withdrawAfter: number | null; reachedAfter?: number },
 ) {
   for (const back of months) {
     const credited = monthBack(back);
@@ -97,6 +101,20 @@ async function paid(
         failure_reason: o.failed ? 'Sai số tài khoản' : '',
       },
     });
+    if (o.reachedAfter !== undefined) {
+      const day = plusDays(credited, o.reachedAfter);
+      const now = new Date();
+      await rust.direct.record_contact({
+        input: {
+          beneficiary_id: beneficiaryId,
+          payment_id: p.id,
+          kind: 'call',
+          contacted_on: typed(day < now ? day : now),
+          outcome: 'will_withdraw',
+          note: '',
+        },
+      });
+    }
     if (o.withdrawAfter !== null) {
       await rust.direct.record_withdrawal({
         input: {
@@ -132,7 +150,7 @@ async function city(): Promise<Rust> {
       await bankAccount(rust, e.id);
       await paid(rust, e.id, [1], { withdrawAfter: 0 });
     })(),
-    (async () => paid(rust, (await person(rust, 'Lê Văn Ánh', '90004', X)).id, TEN, { withdrawAfter: null }))(),
+    (async () => paid(rust, (await person(rust, 'Lê Văn Ánh', '90004', X)).id, TEN, { withdrawAfter: null, reachedAfter: 35 }))(),
     (async () => paid(rust, (await person(rust, 'Trần Văn Bảo', '90005', Y)).id, TEN, { withdrawAfter: 5 }))(),
   ]);
   return rust;
@@ -203,7 +221,9 @@ describe('dashboard', () => {
     renderWith(Dashboard, {}, rust);
     await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^31$/));
     // As of the last day of the first month only that month's three credited payments count:
-    // two were withdrawn (day 2 and day 5), one not.
+    // two were withdrawn (day 2 and day 5), one not, and nobody had checked on that one yet
+    // (the call came 35 days after credit): it is censored at its credit day, so the median is
+    // read from the two known ones (S(2) = 1/2), with 2 of 3 statuses known.
     const first = monthBack(10);
     const asOf = typed(new Date(first.getFullYear(), first.getMonth() + 1, 0));
     await user.type(screen.getByTestId('as-of'), asOf);
@@ -211,7 +231,8 @@ describe('dashboard', () => {
     await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^3$/));
     expect(screen.getByTestId('kpi-withdrawn')).toHaveTextContent(/^2$/);
     expect(screen.getByTestId('kpi-unwithdrawn')).toHaveTextContent(/^1$/);
-    expect(screen.getByTestId('kpi-median')).toHaveTextContent(/^5$/);
+    expect(screen.getByTestId('kpi-median')).toHaveTextContent(/^2$/);
+    expect(screen.getByTestId('kpi-coverage')).toHaveTextContent(/66[,.]7/);
 
     await user.clear(screen.getByTestId('as-of'));
     await user.type(screen.getByTestId('as-of'), '31/02/2026{Enter}');
@@ -238,6 +259,29 @@ describe('dashboard', () => {
     const labels = () => screen.getAllByTestId('segment-row').map((r) => r.querySelector('th')?.textContent);
     await waitFor(() => expect(labels().sort()).toEqual(['Bank account', 'Cash']));
     expect(screen.getByTestId('wbd-30')).toHaveTextContent(/^67\.7%$/);
+  });
+
+  it('says "not enough follow-up to judge" instead of a median when few statuses are known', async () => {
+    // Ten payments nobody withdrew and nobody checked on, ten withdrawn after 2 days: only 10 of
+    // 20 statuses are known (50 % < 60 %). The old rule would have shown a slow median; now the
+    // page says the data cannot tell.
+    const rust = await startRust();
+    await paid(rust, (await person(rust, 'Lê Văn Ánh', '90004', X)).id, TEN, { withdrawAfter: null });
+    await paid(rust, (await person(rust, 'Trần Văn Bảo', '90005', Y)).id, TEN, { withdrawAfter: 2 });
+    renderWith(Dashboard, {}, rust);
+    await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^20$/));
+    expect(screen.getByTestId('low-coverage')).toHaveTextContent('Chưa đủ thông tin theo dõi để đánh giá');
+    expect(screen.getByTestId('low-coverage')).toHaveTextContent('60 %');
+    expect(screen.getByTestId('kpi-coverage')).toHaveTextContent(/50/);
+    expect(screen.getByTestId('kpi-median')).toHaveTextContent('—');
+    expect(screen.getByTestId('headline-median')).toHaveTextContent('chưa đủ thông tin theo dõi để đánh giá');
+    // By ward: 90005 is judged (2 days), 90004 is not, and only 90005 is ranked among the slowest.
+    await userEvent.setup().selectOptions(screen.getByTestId('by'), 'ward');
+    await waitFor(() => expect(screen.getAllByTestId('segment-row')).toHaveLength(2));
+    const row = (key: string) => screen.getAllByTestId('segment-row').find((r) => r.dataset.key === key)!;
+    expect(row('90004').querySelector('[data-testid="segment-low-coverage"]')).toHaveTextContent('chưa đủ thông tin theo dõi');
+    expect(row('90005').querySelector('[data-testid="segment-median"]')).toHaveTextContent(/^2$/);
+    expect(screen.getByTestId('worst-wards').querySelectorAll('li')).toHaveLength(1);
   });
 
   it('is reached from the header and refreshes on entering', async () => {

@@ -174,15 +174,25 @@ fn metrics_agree_with_an_independent_recomputation_from_the_csv_exports() {
     }
     let mut by_ward: BTreeMap<String, Vec<(i64, bool)>> = BTreeMap::new();
     let mut all = Vec::new();
+    let mut coverage = (0u64, 0u64);
     for p in read_csv(&dir.path().join("payments.csv")) {
         if p["status"] != "credited" || date(&p["credited_on"]) > as_of {
             continue;
         }
         let credited = date(&p["credited_on"]);
+        // Censored at the last day the status is known (the demo records no checks, closes no
+        // cycle and has no payer's report): a withdrawal after as_of says the money was still
+        // there on as_of; with nothing recorded, only the credit day is known.
         let o = match first.get(&p["payment_id"]) {
             Some(w) if *w <= as_of => ((*w - credited).num_days().max(0), true),
-            _ => ((as_of - credited).num_days(), false),
+            Some(_) => ((as_of - credited).num_days(), false),
+            None => (0, false),
         };
+        // Coverage: withdrawn, or a week old and known a week after credit.
+        if o.1 || (as_of - credited).num_days() >= 7 {
+            coverage.0 += 1;
+            coverage.1 += u64::from(o.1 || o.0 >= 7);
+        }
         all.push(o);
         by_ward.entry(p["ward_code"].clone()).or_default().push(o);
     }
@@ -190,6 +200,9 @@ fn metrics_agree_with_an_independent_recomputation_from_the_csv_exports() {
 
     let m = json(&db, &["metrics", "--json", "--as-of", "2026-10-20"]);
     check_against(&m, &all, "overall");
+    assert_eq!((m["coverage"]["of"].as_u64(), m["coverage"]["known"].as_u64()), (Some(coverage.0), Some(coverage.1)));
+    assert!(coverage.1 < coverage.0, "some old payment has nothing recorded");
+    assert_eq!(m["enough_followup"], true, "{}", m["coverage"]);
     check_other_indicators(&m, dir.path(), as_of);
     let m = json(&db, &["metrics", "--json", "--as-of", "20/10/2026", "--by", "ward"]);
     let segments = m["segments"].as_array().unwrap();

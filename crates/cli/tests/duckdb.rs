@@ -4,6 +4,7 @@
 //! verification visits in the data. Skipped with a note when python3 cannot import duckdb,
 //! unless ANSINH_REQUIRE_DUCKDB=1 (scripts/test.sh sets it; scripts/setup.sh installs duckdb).
 
+use ansinh_core::followup::{ContactKind, ContactOutcome};
 use ansinh_core::grievances::{self, GrievanceInput, GrievanceUpdateInput};
 use ansinh_core::verification::{self, VerificationInput};
 use serde_json::Value;
@@ -92,6 +93,30 @@ fn add_fieldwork(db: &Path) {
             };
             store.record_verification(&verification::verification(&input, today).unwrap()).await.unwrap();
         }
+        // Follow-up contacts about payments still waiting: reached and not withdrawn yet (the
+        // checks honest censoring stops at), or not reached (no check), some after the mid-way day.
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+        let waiting = store.followup_list(as_of, 0, None).await.unwrap().rows;
+        assert!(waiting.len() > 10, "payments still waiting: {}", waiting.len());
+        for (i, row) in waiting.iter().enumerate().filter(|(i, _)| i % 3 != 2) {
+            let credited = chrono::NaiveDate::parse_from_str(&row.credited_on, "%Y-%m-%d").unwrap();
+            let outcome = [
+                ContactOutcome::WillWithdraw,
+                ContactOutcome::NotReached,
+                ContactOutcome::RefusedOther,
+                ContactOutcome::HomeDeliveryArranged,
+            ][i % 4];
+            let contact = ansinh_core::followup::Contact {
+                id: uuid::Uuid::now_v7(),
+                beneficiary_id: row.beneficiary_id.parse().unwrap(),
+                payment_id: Some(row.payment_id.parse().unwrap()),
+                kind: ContactKind::Call,
+                contacted_on: (credited + chrono::Days::new(2 + (i as u64 * 5) % 30)).min(as_of),
+                outcome,
+                note: String::new(),
+            };
+            store.add_contact(&contact).await.unwrap();
+        }
         store.close().await;
     });
 }
@@ -140,7 +165,17 @@ fn duckdb_recomputes_the_whole_dashboard_from_the_csv_exports() {
     add_fieldwork(&db);
     let csv = dir.path().join("csv");
     std::fs::create_dir_all(&csv).unwrap();
-    for t in ["beneficiaries", "payments", "withdrawals", "accounts", "cycles", "grievances", "verifications"] {
+    for t in [
+        "beneficiaries",
+        "payments",
+        "withdrawals",
+        "accounts",
+        "cycles",
+        "grievances",
+        "verifications",
+        "contacts",
+        "payout_reports",
+    ] {
         ok(&db, &["export", t, "--out", csv.join(format!("{t}.csv")).to_str().unwrap()]);
     }
 
@@ -162,6 +197,9 @@ fn duckdb_recomputes_the_whole_dashboard_from_the_csv_exports() {
         assert!(o["overall"]["grievances"]["resolution_days"]["n"].as_u64().unwrap() > 0);
         assert!(o["overall"]["verified_receipt"]["n"].as_u64().unwrap() > 0);
         assert!(o["overall"]["unwithdrawn"].as_u64().unwrap() > 0, "censored payments");
+        // Coverage is compared in every segment, and some segment is judged.
+        assert!(o["overall"]["coverage"]["of"].as_u64().unwrap() > 0, "{}", o["overall"]["coverage"]);
+        assert!(segments.iter().any(|s| s["enough_followup"] == true));
     }
 
     // A single changed figure is found and named.

@@ -43,6 +43,9 @@ pub struct PaymentFact {
     pub failure_reason: Option<u32>,
     /// Its withdrawals in [`Facts::withdrawals`], oldest first.
     pub withdrawals: Range<u32>,
+    /// Its checks in [`Facts::checks`], oldest first: days on which it was seen not withdrawn
+    /// (see [`Facts::checks`]).
+    pub checks: Range<u32>,
 }
 
 /// One withdrawal (a visit to take money out).
@@ -89,6 +92,19 @@ pub struct VerificationFact {
     pub full: bool,
 }
 
+/// A payer's report of one cycle that declares itself complete up to a day: every payout of
+/// that payer to that day, for the payments in its scope, is in it (and so in the withdrawals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportFact {
+    /// Index into [`Facts::periods`].
+    pub period: u32,
+    /// Index into [`Facts::wards`]; None: every ward (the city's report).
+    pub ward: Option<u32>,
+    /// None: every channel.
+    pub channel: Option<Channel>,
+    pub complete_to: NaiveDate,
+}
+
 /// Everything the indicators read, interned.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facts {
@@ -108,11 +124,25 @@ pub struct Facts {
     pub accounts: Vec<AccountFact>,
     pub grievances: Vec<GrievanceFact>,
     pub verifications: Vec<VerificationFact>,
+    /// Per payment (its `checks` range), the days a check found it not withdrawn yet: a
+    /// follow-up contact about that payment that reached the person (will withdraw, home
+    /// delivery arranged, refused), and a verification visit with a result. Each is a day up to
+    /// which the payment's status is known (crates/core/src/censoring.rs).
+    pub checks: Vec<NaiveDate>,
+    /// Per period: the day its cycle was closed, if it was (every withdrawal of the cycle is
+    /// recorded by then).
+    pub cycle_closed: Vec<Option<NaiveDate>>,
+    /// Payers' reports complete up to a day.
+    pub reports: Vec<ReportFact>,
 }
 
 impl Facts {
     pub fn withdrawals_of(&self, p: &PaymentFact) -> &[WithdrawalFact] {
         &self.withdrawals[p.withdrawals.start as usize..p.withdrawals.end as usize]
+    }
+
+    pub fn checks_of(&self, p: &PaymentFact) -> &[NaiveDate] {
+        &self.checks[p.checks.start as usize..p.checks.end as usize]
     }
 
     /// Index of a period "yyyy-mm" (periods are sorted).

@@ -3,10 +3,13 @@
 //! city asked to track.
 //!
 //! Payments not yet withdrawn on the reporting date are censored, not dropped, so quantiles and
-//! "% withdrawn by day k" come from a Kaplan-Meier curve ([`crate::km`]). The accumulator is
+//! "% withdrawn by day k" come from a Kaplan-Meier curve ([`crate::km`]); each is censored at
+//! the last day its status is known, and the coverage of that knowledge decides whether the
+//! figure is shown ([`crate::censoring`]). The accumulator is
 //! cheap and mergeable so a caller can keep one per segment (ward, age band, channel...) in a
 //! map and read every payment once.
 
+use crate::censoring::COVERAGE_DAYS;
 use crate::km::{KmBuilder, KmCurve};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -21,6 +24,21 @@ pub struct PaymentObs {
     pub credited_on: NaiveDate,
     /// The day of the first withdrawal, if any has been recorded.
     pub first_withdrawal_on: Option<NaiveDate>,
+    /// The latest day a check, a complete payer's report or the cycle's closing found it not
+    /// withdrawn ([`crate::censoring::KnownThrough`]); later than the reporting day: ignored.
+    pub checked_on: Option<NaiveDate>,
+}
+
+/// Whose status is known well enough to judge time to cash (see [`crate::censoring`]).
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Default, ts_rs::TS)]
+pub struct Coverage {
+    /// Credited payments old enough to judge: credited at least 7 days before the reporting
+    /// day, or already withdrawn.
+    pub of: u64,
+    /// Of those, withdrawn, or known not withdrawn at least 7 days after credit.
+    pub known: u64,
+    /// known / of; null when `of` is 0.
+    pub share: Option<f64>,
 }
 
 /// Whole days from credit to first withdrawal.
@@ -74,12 +92,18 @@ pub struct Metrics {
     pub withdrawn_by_day: WithdrawnByDay,
     /// Days 0..=30 (fewer, see above).
     pub curve: Vec<CurvePoint>,
+    pub coverage: Coverage,
+    /// The coverage reaches the threshold (`min_coverage` of the report). When false the
+    /// quantiles, the shares by day and the curve are empty: "not enough follow-up to judge".
+    pub enough_followup: bool,
 }
 
 impl Metrics {
-    /// Reads the indicator off a Kaplan-Meier curve.
+    /// Reads the indicator off a Kaplan-Meier curve, whatever the coverage.
     pub fn from_curve(curve: &KmCurve) -> Metrics {
         Metrics {
+            coverage: Coverage::default(),
+            enough_followup: true,
             credited: curve.n(),
             withdrawn: curve.events(),
             unwithdrawn: curve.n() - curve.events(),
@@ -105,6 +129,9 @@ impl Metrics {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TimeToCashAcc {
     km: KmBuilder,
+    /// Coverage: payments old enough to judge, and those of them whose status is known.
+    of: u64,
+    known: u64,
 }
 
 impl TimeToCashAcc {
@@ -113,36 +140,68 @@ impl TimeToCashAcc {
     }
 
     /// Adds one payment as seen on `as_of`: a payment credited after `as_of` did not exist
-    /// yet and is skipped; a first withdrawal after `as_of` had not happened yet, so the
-    /// payment counts as unwithdrawn, censored after `as_of − credited_on` days.
+    /// yet and is skipped. Withdrawn by `as_of`: an event. Otherwise censored at the last day
+    /// its status is known ([`crate::censoring`]): `as_of` when its first withdrawal came
+    /// later (the money was still there), else its latest check by `as_of`, else its credit day.
     pub fn add(&mut self, p: &PaymentObs, as_of: NaiveDate) {
         if p.credited_on > as_of {
             return;
         }
+        let judge_from = p.credited_on + chrono::Days::new(COVERAGE_DAYS as u64);
         match p.first_withdrawal_on {
-            Some(w) if w <= as_of => self.km.add((w - p.credited_on).num_days(), true),
-            _ => self.km.add((as_of - p.credited_on).num_days(), false),
+            Some(w) if w <= as_of => {
+                self.km.add((w - p.credited_on).num_days(), true);
+                self.of += 1;
+                self.known += 1;
+            }
+            later => {
+                let known = if later.is_some() {
+                    as_of
+                } else {
+                    p.checked_on.filter(|c| *c <= as_of).map_or(p.credited_on, |c| c.max(p.credited_on))
+                };
+                self.km.add((known - p.credited_on).num_days(), false);
+                if judge_from <= as_of {
+                    self.of += 1;
+                    self.known += u64::from(known >= judge_from);
+                }
+            }
         }
     }
 
     /// Adds everything `other` holds (e.g. a total from the segments' accumulators).
     pub fn merge(&mut self, other: &TimeToCashAcc) {
         self.km.merge(&other.km);
+        self.of += other.of;
+        self.known += other.known;
     }
 
-    /// The indicator so far; the accumulator stays usable.
-    pub fn finish(&self) -> Metrics {
-        Metrics::from_curve(&self.km.finish())
+    /// The indicator so far, shown only if at least `min_coverage_pct` % of the payments old
+    /// enough to judge have a known status; the accumulator stays usable.
+    pub fn finish(&self, min_coverage_pct: u8) -> Metrics {
+        let mut m = Metrics::from_curve(&self.km.finish());
+        let share = (self.of > 0).then(|| self.known as f64 / self.of as f64);
+        m.coverage = Coverage { of: self.of, known: self.known, share };
+        // Compared in whole counts: known / of >= pct / 100 without rounding. A threshold of 0
+        // shows the figure whatever is known.
+        m.enough_followup =
+            min_coverage_pct == 0 || (self.of > 0 && self.known * 100 >= self.of * u64::from(min_coverage_pct));
+        if !m.enough_followup {
+            m.time_to_cash_days = Quantiles::default();
+            m.withdrawn_by_day = WithdrawnByDay::default();
+            m.curve.clear();
+        }
+        m
     }
 }
 
-/// The time-to-cash indicator of `obs` as known on `as_of`.
+/// The time-to-cash indicator of `obs` as known on `as_of`, shown whatever its coverage.
 pub fn time_to_cash<'a>(obs: impl IntoIterator<Item = &'a PaymentObs>, as_of: NaiveDate) -> Metrics {
     let mut acc = TimeToCashAcc::new();
     for p in obs {
         acc.add(p, as_of);
     }
-    acc.finish()
+    acc.finish(0)
 }
 
 #[cfg(test)]
@@ -154,8 +213,10 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    /// A payment whose status was checked on the reporting day (as every test here but the
+    /// censoring ones assume: unwithdrawn payments censored at `AS_OF`).
     fn p(credited: &str, withdrawn: Option<&str>) -> PaymentObs {
-        PaymentObs { credited_on: d(credited), first_withdrawal_on: withdrawn.map(d) }
+        PaymentObs { credited_on: d(credited), first_withdrawal_on: withdrawn.map(d), checked_on: Some(d(AS_OF)) }
     }
 
     fn close(a: Option<f64>, b: f64) -> bool {
@@ -227,6 +288,88 @@ mod tests {
         }
     }
 
+    /// Ten payments credited 01/01/2026, seen on 31/01: six withdrawn (days 2, 2, 5, 5, 10,
+    /// 10), four with nothing recorded at all.
+    ///
+    /// The old rule (every unwithdrawn payment censored at the reporting day, 30 days):
+    /// day 2: 10 at risk, 2 withdrawn, S = 8/10; day 5: 8 at risk, S = 8/10 · 6/8 = 6/10;
+    /// day 10: 6 at risk, S = 6/10 · 4/6 = 4/10 ≤ 1/2: median 10 days.
+    ///
+    /// The honest rule (nothing known beyond the credit: censored at day 0): the four leave the
+    /// risk set on day 0; day 2: 6 at risk, S = 4/6; day 5: 4 at risk, S = 4/6 · 2/4 = 1/3:
+    /// median 5 days. The ward that typed fewer withdrawals no longer looks slower.
+    ///
+    /// Coverage: all ten are old enough to judge, the six withdrawn are known: 6/10.
+    fn unrecorded() -> Vec<PaymentObs> {
+        let c = "2026-01-01";
+        let mut obs: Vec<PaymentObs> =
+            ["2026-01-03", "2026-01-03", "2026-01-06", "2026-01-06", "2026-01-11", "2026-01-11"]
+                .iter()
+                .map(|w| PaymentObs { credited_on: d(c), first_withdrawal_on: Some(d(w)), checked_on: None })
+                .collect();
+        obs.extend((0..4).map(|_| PaymentObs { credited_on: d(c), first_withdrawal_on: None, checked_on: None }));
+        obs
+    }
+
+    #[test]
+    fn unrecorded_payments_are_censored_at_credit_not_at_the_reporting_day() {
+        let as_of = d(AS_OF);
+        let honest = time_to_cash(&unrecorded(), as_of);
+        assert_eq!(honest.time_to_cash_days.median, Some(5));
+        assert_eq!(honest.coverage, Coverage { of: 10, known: 6, share: Some(0.6) });
+        // The old rule: the same payments, each "checked" on the reporting day.
+        let old: Vec<PaymentObs> =
+            unrecorded().into_iter().map(|o| PaymentObs { checked_on: Some(as_of), ..o }).collect();
+        let old = time_to_cash(&old, as_of);
+        assert_eq!(old.time_to_cash_days.median, Some(10));
+        assert_eq!(old.coverage, Coverage { of: 10, known: 10, share: Some(1.0) });
+        // A check after the reporting day was not known then.
+        let future: Vec<PaymentObs> =
+            unrecorded().into_iter().map(|o| PaymentObs { checked_on: Some(d("2026-02-10")), ..o }).collect();
+        assert_eq!(time_to_cash(&future, as_of), honest);
+    }
+
+    #[test]
+    fn a_check_censors_at_its_day_and_counts_for_coverage() {
+        // Two of the four unrecorded were reached on 20/01 and had not withdrawn: censored at
+        // 19 days. Day 0: 2 censored, 8 at risk; day 2: S = 6/8; day 5: S = 6/8 · 4/6 = 1/2.
+        let mut obs = unrecorded();
+        for o in obs.iter_mut().skip(6).take(2) {
+            o.checked_on = Some(d("2026-01-20"));
+        }
+        let m = time_to_cash(&obs, d(AS_OF));
+        assert_eq!(m.time_to_cash_days.median, Some(5));
+        assert!(close(m.withdrawn_by_day.day7, 0.5));
+        assert_eq!(m.coverage, Coverage { of: 10, known: 8, share: Some(0.8) });
+        // A check 3 days after credit is not enough to count as known.
+        obs[6].checked_on = Some(d("2026-01-04"));
+        assert_eq!(time_to_cash(&obs, d(AS_OF)).coverage.known, 7);
+    }
+
+    #[test]
+    fn under_the_coverage_threshold_no_median_is_shown() {
+        let mut acc = TimeToCashAcc::new();
+        for o in unrecorded() {
+            acc.add(&o, d(AS_OF));
+        }
+        // 6/10 known: enough at 60 %, not at 61 %.
+        let shown = acc.finish(60);
+        assert!(shown.enough_followup);
+        assert_eq!(shown.time_to_cash_days.median, Some(5));
+        let hidden = acc.finish(61);
+        assert!(!hidden.enough_followup);
+        assert_eq!(hidden.time_to_cash_days, Quantiles::default());
+        assert_eq!(hidden.withdrawn_by_day, WithdrawnByDay::default());
+        assert!(hidden.curve.is_empty());
+        // The counts stay: they are facts, not estimates.
+        assert_eq!((hidden.credited, hidden.withdrawn, hidden.coverage.known), (10, 6, 6));
+        // Payments credited less than a week ago are not judged either way.
+        let mut young = TimeToCashAcc::new();
+        young.add(&PaymentObs { credited_on: d("2026-01-28"), first_withdrawal_on: None, checked_on: None }, d(AS_OF));
+        assert_eq!(young.finish(60).coverage, Coverage { of: 0, known: 0, share: None });
+        assert!(!young.finish(60).enough_followup);
+    }
+
     #[test]
     fn a_withdrawal_after_as_of_has_not_happened_yet() {
         // Credited 29/01, withdrawn 03/02: on 31/01 it is unwithdrawn, censored at 2 days.
@@ -269,7 +412,7 @@ mod tests {
         assert_eq!(m.withdrawn_by_day, WithdrawnByDay::default());
         assert_eq!(m.withdrawn_by_day.day1, None);
         assert!(m.curve.is_empty());
-        assert_eq!(m, Metrics::default());
+        assert_eq!(m, Metrics { enough_followup: true, ..Metrics::default() });
         // Only payments credited after as_of: the same.
         assert_eq!(time_to_cash(&[p("2026-02-01", None)], d(AS_OF)), m);
     }
@@ -307,7 +450,7 @@ mod tests {
             total.add(o, as_of);
         }
         assert_eq!(by_segment.len(), 4);
-        let jan5 = by_segment[&d("2026-01-05")].finish();
+        let jan5 = by_segment[&d("2026-01-05")].finish(0);
         // Days 0, 1, 3, 7: median is the lower middle, 1.
         assert_eq!((jan5.credited, jan5.withdrawn), (4, 4));
         assert_eq!(jan5.time_to_cash_days.median, Some(1));
@@ -317,8 +460,8 @@ mod tests {
         for acc in by_segment.values() {
             merged.merge(acc);
         }
-        assert_eq!(merged.finish(), total.finish());
-        assert_eq!(total.finish(), time_to_cash(&obs, as_of));
+        assert_eq!(merged.finish(0), total.finish(0));
+        assert_eq!(total.finish(0), time_to_cash(&obs, as_of));
     }
 
     #[test]
@@ -328,7 +471,21 @@ mod tests {
         let obj = v.as_object().unwrap();
         let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["credited", "curve", "time_to_cash_days", "unwithdrawn", "withdrawn", "withdrawn_by_day"]);
+        assert_eq!(
+            keys,
+            [
+                "coverage",
+                "credited",
+                "curve",
+                "enough_followup",
+                "time_to_cash_days",
+                "unwithdrawn",
+                "withdrawn",
+                "withdrawn_by_day"
+            ]
+        );
+        assert_eq!(v["coverage"], serde_json::json!({ "of": 7, "known": 7, "share": 1.0 }));
+        assert_eq!(v["enough_followup"], true);
         let by_day = v["withdrawn_by_day"].as_object().unwrap();
         let mut day_keys: Vec<&str> = by_day.keys().map(String::as_str).collect();
         day_keys.sort_unstable();

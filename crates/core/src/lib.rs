@@ -5,6 +5,7 @@
 
 pub mod allowance;
 pub mod auth;
+pub mod censoring;
 pub mod check;
 pub mod codes;
 pub mod dates;

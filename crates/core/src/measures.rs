@@ -3,7 +3,9 @@
 //! [`Acc::finish`] reads the figures. One `Acc` per segment; accumulators merge.
 //!
 //! Definitions (the README's `metrics --json` section documents the keys):
-//! - time to cash, withdrawn by day k: [`crate::indicators`] (Kaplan-Meier, censored at `as_of`);
+//! - time to cash, withdrawn by day k: [`crate::indicators`] (Kaplan-Meier, an unwithdrawn
+//!   payment censored at the last day its status is known by `as_of`, with the coverage of that
+//!   knowledge: [`crate::censoring`]);
 //! - full withdrawal at first visit: of payments withdrawn by `as_of`, the share whose first
 //!   day's withdrawals took the whole amount;
 //! - unwithdrawn at cycle end: of credited payments whose next cycle was credited by `as_of`,
@@ -125,6 +127,8 @@ pub struct PaymentCtx<'a> {
     pub withdrawals: &'a [WithdrawalFact],
     /// The next cycle's credit day, if known.
     pub cycle_end: Option<NaiveDate>,
+    /// The latest day by `as_of` it was known not withdrawn ([`crate::censoring::KnownThrough`]).
+    pub checked_on: Option<NaiveDate>,
     pub as_of: NaiveDate,
 }
 
@@ -157,7 +161,9 @@ impl Acc {
             &ctx.withdrawals[..n]
         };
         let first = seen.first().map(|w| w.on);
-        self.ttc.add(&PaymentObs { credited_on, first_withdrawal_on: first }, as_of);
+        // The first withdrawal even if after as_of: it says the money was still there on as_of.
+        let first_ever = ctx.withdrawals.first().map(|w| w.on);
+        self.ttc.add(&PaymentObs { credited_on, first_withdrawal_on: first_ever, checked_on: ctx.checked_on }, as_of);
         if let Some(first) = first {
             let first_day: i64 = seen.iter().take_while(|w| w.on == first).map(|w| w.amount_vnd).sum();
             self.first_visit_full.add(first_day >= p.amount_vnd);
@@ -246,14 +252,15 @@ impl Acc {
         self.verified.merge(&o.verified);
     }
 
-    /// The figures; `reason` names a failure reason index.
-    pub fn finish(&self, reason: &dyn Fn(u32) -> String) -> Indicators {
+    /// The figures; `reason` names a failure reason index; time to cash is shown when at
+    /// least `min_coverage_pct` % of its payments have a known status.
+    pub fn finish(&self, reason: &dyn Fn(u32) -> String, min_coverage_pct: u8) -> Indicators {
         let mut reasons: Vec<ReasonCount> =
             self.reasons.iter().map(|(r, c)| ReasonCount { reason: reason(*r), count: *c }).collect();
         reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
         let dormant = self.never_received + self.never_paid_out;
         Indicators {
-            time_to_cash: self.ttc.finish(),
+            time_to_cash: self.ttc.finish(min_coverage_pct),
             payments: self.issued,
             full_first_visit: self.first_visit_full.finish(),
             unwithdrawn_at_cycle_end: self.cycle_end.finish(),

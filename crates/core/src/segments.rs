@@ -9,6 +9,7 @@
 //! no figures): a percentage of 3 people says nothing about a ward.
 
 use crate::ErrorCode;
+use crate::censoring::{DEFAULT_MIN_COVERAGE_PCT, KnownThrough};
 use crate::dates::{self, AgeBand};
 use crate::facts::{Facts, PaymentFact, Person};
 use crate::measures::{Acc, Indicators, PaymentCtx};
@@ -32,6 +33,15 @@ pub struct Filter {
     pub group: Option<String>,
     pub channel: Option<Channel>,
     pub need: Option<Need>,
+    /// Time to cash is shown where at least this share (percent) of payments have a known
+    /// status ([`crate::censoring`]); None: [`DEFAULT_MIN_COVERAGE_PCT`].
+    pub min_coverage: Option<u8>,
+}
+
+impl Filter {
+    pub fn min_coverage_pct(&self) -> u8 {
+        self.min_coverage.unwrap_or(DEFAULT_MIN_COVERAGE_PCT)
+    }
 }
 
 /// year × 12 + month − 1: months as consecutive integers.
@@ -117,6 +127,8 @@ pub struct MetricsReport {
     /// ISO date the figures are computed at (payments not withdrawn by then are censored).
     pub as_of: String,
     pub min_segment_payments: u64,
+    /// Percent of payments with a known status below which time to cash is not shown.
+    pub min_coverage: u8,
     #[serde(flatten)]
     pub overall: Indicators,
     #[serde(default)]
@@ -316,6 +328,8 @@ pub fn compute_with(
             && filter.need.is_none_or(|n| person.needs.has(n))
     };
 
+    let known = KnownThrough::new(facts, as_of);
+    let min_coverage = filter.min_coverage_pct();
     let add_payments = |payments: &[PaymentFact]| {
         let mut overall = Acc::default();
         let mut splits = new_splits();
@@ -327,6 +341,7 @@ pub fn compute_with(
             let ctx = PaymentCtx {
                 withdrawals: facts.withdrawals_of(p),
                 cycle_end: facts.cycle_ends[p.period as usize],
+                checked_on: known.checked(p, person.ward),
                 as_of,
             };
             let age_on = p.credited_on.or(p.scheduled_on).unwrap_or(as_of);
@@ -398,11 +413,12 @@ pub fn compute_with(
     }
 
     let reason = |r: u32| facts.failure_reasons[r as usize].clone();
-    let mut lists: Vec<Vec<Segment>> = splits.into_iter().map(|s| segments(facts, s, &reason, label)).collect();
+    let mut lists: Vec<Vec<Segment>> =
+        splits.into_iter().map(|s| segments(facts, s, &reason, label, min_coverage)).collect();
     let groups = lists.pop().unwrap_or_default();
     let wards = lists.pop().unwrap_or_default();
     Computed {
-        overall: overall.finish(&reason),
+        overall: overall.finish(&reason, min_coverage),
         segmentations: lists,
         worst_wards: worst(&wards),
         worst_groups: worst(&groups),
@@ -414,6 +430,7 @@ fn segments(
     split: Split,
     reason: &dyn Fn(u32) -> String,
     label: &dyn Fn(SegmentBy, &str) -> String,
+    min_coverage: u8,
 ) -> Vec<Segment> {
     let dims = split.dims;
     let mut keyed = split.keyed();
@@ -441,20 +458,22 @@ fn segments(
                 keys,
                 size,
                 too_few,
-                indicators: (!too_few).then(|| acc.finish(reason)),
+                indicators: (!too_few).then(|| acc.finish(reason, min_coverage)),
             }
         })
         .collect()
 }
 
-/// The slowest segments with enough payments: highest median first; a segment where fewer
-/// than half have withdrawn (no median yet) is slower than any median.
+/// The slowest segments with enough payments and enough follow-up to judge (a segment whose
+/// time to cash is hidden for low coverage is not ranked: it might be fast or slow): highest
+/// median first; a segment where fewer than half have withdrawn (no median yet) is slower than
+/// any median.
 fn worst(segments: &[Segment]) -> Vec<Worst> {
     let mut w: Vec<Worst> = segments
         .iter()
         .filter_map(|s| {
             let m = &s.indicators.as_ref()?.time_to_cash;
-            (m.credited > 0).then(|| Worst {
+            (m.credited > 0 && m.enough_followup).then(|| Worst {
                 key: s.key.clone(),
                 label: s.label.clone(),
                 median_days: m.time_to_cash_days.median,
@@ -487,6 +506,7 @@ pub fn report(
     MetricsReport {
         as_of: as_of.format("%Y-%m-%d").to_string(),
         min_segment_payments: MIN_SEGMENT_PAYMENTS,
+        min_coverage: filter.min_coverage_pct(),
         overall: c.overall,
         by: by.to_vec(),
         segments: (!by.is_empty()).then(|| c.segmentations.pop().unwrap_or_default()),
@@ -506,6 +526,8 @@ pub struct FilterInput {
     pub group: Option<String>,
     pub channel: Option<String>,
     pub need: Option<String>,
+    /// Percent, 0 to 100; empty: 60.
+    pub min_coverage: Option<String>,
 }
 
 impl FilterInput {
@@ -534,6 +556,13 @@ impl FilterInput {
             group: code("group", &self.group, &[])?,
             channel: code("channel", &self.channel, &channels)?.and_then(|c| Channel::parse(&c)),
             need: code("need", &self.need, &needs)?.and_then(|n| Need::parse(&n)),
+            min_coverage: given(&self.min_coverage)
+                .map(|r| {
+                    r.trim_end_matches('%').trim().parse::<u8>().ok().filter(|p| *p <= 100).ok_or_else(|| {
+                        crate::FieldError::new("min_coverage", ErrorCode::NumberInvalid, "a percentage from 0 to 100")
+                    })
+                })
+                .transpose()?,
         })
     }
 }

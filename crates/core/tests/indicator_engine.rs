@@ -37,6 +37,7 @@ fn w(
 }
 
 /// Payments (amount 500.000 ₫ each), as of 31/03/2026. Cycle ends: 01 → 05/02, 02 → 05/03, 03 → none.
+/// Cycle 01 closed on 31/03.
 ///
 /// | # | who | cycle | status    | sched | credited | withdrawals                      | days | event |
 /// |---|-----|-------|-----------|-------|----------|----------------------------------|------|-------|
@@ -56,6 +57,10 @@ fn fixture() -> Facts {
         groups: vec!["g1".into(), "g2".into()],
         periods: vec!["2026-01".into(), "2026-02".into(), "2026-03".into()],
         cycle_ends: vec![Some(d("2026-02-05")), Some(d("2026-03-05")), None],
+        // January's cycle closed on the reporting day: payment 3's status is known through it
+        // (censored at 85 days, not at its credit). Payment 7's withdrawal after as_of says it
+        // was still unwithdrawn on as_of (censored at 26).
+        cycle_closed: vec![Some(d(AS_OF)), None, None],
         failure_reasons: vec!["account_closed".into()],
         people: vec![
             Person { disability: Disability::Severe, ..person(0, 0, 1940, alone, true) },
@@ -82,6 +87,7 @@ fn fixture() -> Facts {
             credited_on: credited.map(d),
             failure_reason: (status == PaymentStatus::Failed).then_some(0),
             withdrawals: start..f.withdrawals.len() as u32,
+            checks: 0..0,
         });
     };
     use PaymentStatus::*;
@@ -213,7 +219,7 @@ fn every_indicator_overall() {
         (t.time_to_cash_days.median, t.time_to_cash_days.p75, t.time_to_cash_days.p90),
         (Some(3), Some(28), None)
     );
-    assert!(close(t.withdrawn_by_day.day1, 1.0 / 3.0));
+    assert!(close(t.withdrawn_by_day.day1, 1.0 / 3.0), "{t:?}");
     assert!(close(t.withdrawn_by_day.day3, 0.5));
     assert!(close(t.withdrawn_by_day.day7, 0.5));
     assert!(close(t.withdrawn_by_day.day30, 0.75));
@@ -397,4 +403,78 @@ fn a_failed_transfer_counts_only_once_it_was_due() {
     let after = compute(&fixture(), d("2026-02-05"), &Filter::default(), &[], &label).overall;
     assert_eq!(after.failed_transfers.share.count, 1);
     assert_eq!(after.payments, before.payments + 1 + after.time_to_cash.credited - before.time_to_cash.credited);
+}
+
+/// Two wards of 10 payments each, credited 02/03/2026, seen on 31/03: ward A's people all
+/// withdrew after 10 days (slow, but known); in ward B two withdrew the next day and nothing
+/// is recorded of the other eight. Censored at the reporting day (the old rule), B would be the
+/// slowest ward; honestly, nothing is known of B's eight: coverage 2/10, not judged, not ranked.
+/// Once B's payer reports every payout to 25/03 (none for the eight), B is judged: its eight
+/// are known unwithdrawn through 23 days.
+#[test]
+fn a_ward_without_follow_up_is_not_judged_nor_ranked_until_its_payer_reports() {
+    let mut f = Facts {
+        wards: vec!["A".into(), "B".into()],
+        groups: vec!["g".into()],
+        periods: vec!["2026-03".into()],
+        cycle_ends: vec![None],
+        cycle_closed: vec![None],
+        people: vec![person(0, 0, 1950, Needs::default(), false), person(1, 0, 1950, Needs::default(), false)],
+        ..Facts::default()
+    };
+    for i in 0..20u32 {
+        let ward = i / 10;
+        let start = f.withdrawals.len() as u32;
+        let on = match (ward, i % 10) {
+            (0, _) => Some("2026-03-12"),
+            (1, 0 | 1) => Some("2026-03-03"),
+            _ => None,
+        };
+        f.withdrawals.extend(on.map(|on| w(on, AMOUNT, None, None, None, false)));
+        f.payments.push(PaymentFact {
+            person: ward,
+            period: 0,
+            channel: Channel::Cash,
+            status: PaymentStatus::Credited,
+            amount_vnd: AMOUNT,
+            scheduled_on: Some(d("2026-03-02")),
+            credited_on: Some(d("2026-03-02")),
+            failure_reason: None,
+            withdrawals: start..f.withdrawals.len() as u32,
+            checks: 0..0,
+        });
+    }
+    let by_ward = |f: &Facts| report(f, d(AS_OF), &Filter::default(), &[SegmentBy::Ward], &label);
+    let r = by_ward(&f);
+    let segs = r.segments.unwrap();
+    let (a, b) = (segs[0].indicators.as_ref().unwrap(), segs[1].indicators.as_ref().unwrap());
+    assert!(a.time_to_cash.enough_followup);
+    assert_eq!(a.time_to_cash.time_to_cash_days.median, Some(10));
+    assert_eq!(b.time_to_cash.coverage.share, Some(0.2));
+    assert!(!b.time_to_cash.enough_followup);
+    assert_eq!(b.time_to_cash.time_to_cash_days.median, None);
+    assert_eq!((b.time_to_cash.credited, b.time_to_cash.withdrawn), (10, 2), "counts stay");
+    let ranked: Vec<&str> = r.worst_wards.iter().map(|w| w.key.as_str()).collect();
+    assert_eq!(ranked, ["A"], "only wards that can be judged are ranked");
+    // The whole city: 12 of 20 known, 60 %: judged at the default threshold, not at 70 %.
+    assert!(r.overall.time_to_cash.enough_followup);
+    let strict = Filter { min_coverage: Some(70), ..Filter::default() };
+    assert!(!report(&f, d(AS_OF), &strict, &[], &label).overall.time_to_cash.enough_followup);
+
+    // B's payer: every cash payout of ward B to 25/03 is in its report.
+    f.reports.push(ReportFact { period: 0, ward: Some(1), channel: Some(Channel::Cash), complete_to: d("2026-03-25") });
+    let r = by_ward(&f);
+    let b = &r.segments.unwrap()[1].indicators.clone().unwrap().time_to_cash;
+    assert!(b.enough_followup);
+    assert_eq!(b.coverage, ansinh_core::indicators::Coverage { of: 10, known: 10, share: Some(1.0) });
+    // Day 1: 10 at risk, 2 withdrawn, S = 8/10; then the eight are censored at 23: no median.
+    assert_eq!(b.time_to_cash_days.median, None);
+    assert!(close(b.withdrawn_by_day.day1, 0.2));
+    assert!(close(b.withdrawn_by_day.day7, 0.2));
+    // Now B is ranked, slower than A (no median yet: fewer than half have withdrawn).
+    let ranked: Vec<&str> = r.worst_wards.iter().map(|w| w.key.as_str()).collect();
+    assert_eq!(ranked, ["B", "A"]);
+    // A report complete only after the reporting day was not known then.
+    f.reports[0].complete_to = d("2026-04-02");
+    assert!(!by_ward(&f).segments.unwrap()[1].indicators.as_ref().unwrap().time_to_cash.enough_followup);
 }

@@ -22,10 +22,12 @@ pub enum What {
     Cycles,
     Grievances,
     Verifications,
+    Contacts,
+    PayoutReports,
 }
 
 impl What {
-    pub const ALL: [What; 7] = [
+    pub const ALL: [What; 9] = [
         What::Beneficiaries,
         What::Payments,
         What::Withdrawals,
@@ -33,6 +35,8 @@ impl What {
         What::Cycles,
         What::Grievances,
         What::Verifications,
+        What::Contacts,
+        What::PayoutReports,
     ];
 
     /// The table's name on the command line and in file names (`payments.csv`).
@@ -45,6 +49,8 @@ impl What {
             What::Cycles => "cycles",
             What::Grievances => "grievances",
             What::Verifications => "verifications",
+            What::Contacts => "contacts",
+            What::PayoutReports => "payout_reports",
         }
     }
 
@@ -307,6 +313,46 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
                 }
             }
             n
+        }
+        What::Contacts => {
+            write(
+                ["contact_id", "beneficiary_id", "payment_id", "kind", "contacted_on", "outcome"]
+                    .map(String::from)
+                    .to_vec(),
+            )?;
+            let all = store.contact_rows().await?;
+            for c in &all {
+                write(vec![
+                    txt(&c.id),
+                    txt(&c.beneficiary_id),
+                    opt_txt(&c.payment_id),
+                    txt(&c.kind),
+                    txt(&c.contacted_on),
+                    txt(&c.outcome),
+                ])?;
+            }
+            all.len()
+        }
+        What::PayoutReports => {
+            write(
+                ["report_id", "period", "ward_code", "channel", "payer", "complete_to", "rows", "withdrawals"]
+                    .map(String::from)
+                    .to_vec(),
+            )?;
+            let all = store.payout_report_rows().await?;
+            for r in &all {
+                write(vec![
+                    txt(&r.id),
+                    txt(&r.period),
+                    opt_txt(&r.ward_code),
+                    opt_txt(&r.channel),
+                    txt(&r.payer),
+                    opt_txt(&r.complete_to),
+                    r.rows.to_string(),
+                    r.withdrawals.to_string(),
+                ])?;
+            }
+            all.len()
         }
     };
     out.flush().map_err(|e| file_err(path, e))?;

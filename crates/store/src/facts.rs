@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::raw::{self, Cols, Db, Stmt};
 use ansinh_core::dates::BirthDate;
 use ansinh_core::facts::{
-    AccountFact, Facts, GrievanceFact, Interner, PaymentFact, Person, VerificationFact, WithdrawalFact,
+    AccountFact, Facts, GrievanceFact, Interner, PaymentFact, Person, ReportFact, VerificationFact, WithdrawalFact,
 };
 use ansinh_core::model::{Channel, Disability, Needs, PaymentStatus, SegmentBy};
 use ansinh_core::segments::{self, Computed, Filter, MetricsReport};
@@ -26,6 +26,57 @@ const PEOPLE_SQL: &str = "SELECT b.id, b.ward_code, b.group_code, b.birth_date, 
 
 const ACCOUNTS_SQL: &str = "SELECT id, beneficiary_id, channel, opened_on FROM accounts
  WHERE opened_on IS NOT NULL AND status IN ('opened', 'closed')";
+
+/// Checks that found a payment not withdrawn yet (core `Facts::checks`): a follow-up contact
+/// about the payment that reached the person without their having withdrawn, and a
+/// verification visit at which they had received nothing. (A visit that found the money
+/// received says it was withdrawn, but not when: it is no "not yet" check.)
+const CHECKS_SQL: &str = "SELECT payment_id, contacted_on AS on_day FROM contacts
+ WHERE payment_id IS NOT NULL AND outcome IN ('will_withdraw', 'home_delivery_arranged', 'refused_other')
+ UNION ALL
+ SELECT payment_id, verified_on FROM verification_items WHERE result = 'nothing'";
+
+/// Payers' reports complete up to a day.
+const REPORTS_SQL: &str =
+    "SELECT period, ward_code, channel, complete_to FROM payout_reports WHERE complete_to IS NOT NULL";
+
+/// The day of a cycle's `closed_at` (a UTC timestamp, `yyyy-mm-ddT…`).
+fn closed_day(closed_at: Option<&str>) -> Result<Option<NaiveDate>> {
+    closed_at.map(|s| date(s.get(..10).unwrap_or(s))).transpose()
+}
+
+/// Gives each payment its checks, oldest first (`pairs`: payment index, day).
+fn attach_checks(f: &mut Facts, mut pairs: Vec<(u32, NaiveDate)>) {
+    pairs.sort_unstable();
+    f.checks = pairs.iter().map(|(_, d)| *d).collect();
+    let mut at = 0usize;
+    for (i, p) in f.payments.iter_mut().enumerate() {
+        let start = at;
+        while at < pairs.len() && pairs[at].0 == i as u32 {
+            at += 1;
+        }
+        p.checks = start as u32..at as u32;
+    }
+}
+
+/// A report's scope as fact indices; None when its period or ward has no facts (nothing to cover).
+fn report_fact(
+    f: &Facts,
+    period: &str,
+    ward: Option<&str>,
+    ch: Option<&str>,
+    complete_to: &str,
+) -> Result<Option<ReportFact>> {
+    let Some(period) = f.period_index(period) else { return Ok(None) };
+    let ward = match ward {
+        Some(w) => match f.wards.iter().position(|x| x == w) {
+            Some(i) => Some(i as u32),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    Ok(Some(ReportFact { period, ward, channel: ch.map(channel).transpose()?, complete_to: date(complete_to)? }))
+}
 
 const GRIEVANCES_SQL: &str = "SELECT beneficiary_id, opened_on, deadline_on,
         CASE WHEN status IN ('resolved', 'rejected') THEN closed_on END
@@ -140,10 +191,11 @@ fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
     let mut f = Facts::default();
     let mut starts = Vec::new();
     {
-        let mut rows = Stmt::prepare(db, "SELECT period, scheduled_on FROM payment_cycles ORDER BY period")?;
+        let mut rows = Stmt::prepare(db, "SELECT period, scheduled_on, closed_at FROM payment_cycles ORDER BY period")?;
         while let Some(r) = rows.next()? {
             f.periods.push(r.str(0).to_string());
             starts.push(date(r.str(1))?);
+            f.cycle_closed.push(closed_day(r.text(2))?);
         }
     }
     f.cycle_ends = (0..starts.len()).map(|i| starts.get(i + 1).copied()).collect();
@@ -203,6 +255,7 @@ fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
                 failure_reason: (!reason.is_empty() && status != PaymentStatus::Credited)
                     .then(|| reasons.get(&mut f.failure_reasons, reason)),
                 withdrawals: 0..0,
+                checks: 0..0,
             });
         }
         drop(rows);
@@ -298,6 +351,25 @@ fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
         found.sort_by_key(|v| v.payment);
         f.verifications = found;
     }
+    {
+        let mut rows = Stmt::prepare(db, CHECKS_SQL)?;
+        let mut pairs = Vec::new();
+        while let Some(c) = rows.next()? {
+            if let Some(&p) = payment_ix.get(&uid(c.str(0))?) {
+                pairs.push((p, date(c.str(1))?));
+            }
+        }
+        drop(rows);
+        attach_checks(&mut f, pairs);
+    }
+    {
+        let mut rows = Stmt::prepare(db, REPORTS_SQL)?;
+        while let Some(r) = rows.next()? {
+            if let Some(report) = report_fact(&f, r.str(0), r.text(1), r.text(2), r.str(3))? {
+                f.reports.push(report);
+            }
+        }
+    }
     Ok(f)
 }
 
@@ -308,13 +380,14 @@ impl Store {
     pub async fn indicator_facts_plain(&self) -> Result<Facts> {
         let mut f = Facts::default();
 
-        let cycles = sqlx::query("SELECT period, scheduled_on FROM payment_cycles ORDER BY period")
+        let cycles = sqlx::query("SELECT period, scheduled_on, closed_at FROM payment_cycles ORDER BY period")
             .fetch_all(&self.reader)
             .await?;
         let mut starts = Vec::with_capacity(cycles.len());
         for r in &cycles {
-            f.periods.push(r.get(0));
-            starts.push(date(r.get(1))?);
+            f.periods.push(r.get("period"));
+            starts.push(date(r.get("scheduled_on"))?);
+            f.cycle_closed.push(closed_day(r.get("closed_at"))?);
         }
         f.cycle_ends = (0..starts.len()).map(|i| starts.get(i + 1).copied()).collect();
 
@@ -354,6 +427,7 @@ impl Store {
         // account id → (first credit, first withdrawal) of its payments.
         let mut by_account: HashMap<String, (Option<NaiveDate>, Option<NaiveDate>)> = HashMap::new();
         let mut wi = 0;
+        let mut payment_index: HashMap<&str, u32> = HashMap::with_capacity(payments.len());
         f.withdrawals.reserve(withdrawals.len());
         for r in &payments {
             let id: &str = r.get(0);
@@ -405,7 +479,20 @@ impl Store {
                 failure_reason: (!reason.is_empty() && status != PaymentStatus::Credited)
                     .then(|| reasons.get(&mut f.failure_reasons, reason)),
                 withdrawals: start..f.withdrawals.len() as u32,
+                checks: 0..0,
             });
+            payment_index.insert(id, index);
+        }
+        let mut pairs = Vec::new();
+        for c in sqlx::query(CHECKS_SQL).fetch_all(&self.reader).await? {
+            if let Some(&p) = payment_index.get(c.get::<&str, _>("payment_id")) {
+                pairs.push((p, date(c.get("on_day"))?));
+            }
+        }
+        attach_checks(&mut f, pairs);
+        for r in sqlx::query(REPORTS_SQL).fetch_all(&self.reader).await? {
+            let report = report_fact(&f, r.get("period"), r.get("ward_code"), r.get("channel"), r.get("complete_to"))?;
+            f.reports.extend(report);
         }
 
         for r in sqlx::query(ACCOUNTS_SQL).fetch_all(&self.reader).await? {

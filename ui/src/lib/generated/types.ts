@@ -197,6 +197,24 @@ export type ContactOutcome = "will_withdraw" | "not_reached" | "home_delivery_ar
 export type ContactsQuery = { beneficiary_id: string, };
 
 /**
+ * Whose status is known well enough to judge time to cash (see [`crate::censoring`]).
+ */
+export type Coverage = {
+/**
+ * Credited payments old enough to judge: credited at least 7 days before the reporting
+ * day, or already withdrawn.
+ */
+of: number,
+/**
+ * Of those, withdrawn, or known not withdrawn at least 7 days after credit.
+ */
+known: number,
+/**
+ * known / of; null when `of` is 0.
+ */
+share: number | null, };
+
+/**
  * One point of the cumulative curve: share withdrawn (0..=1) by `day`.
  */
 export type CurvePoint = { day: number, withdrawn: number, };
@@ -365,7 +383,11 @@ reasons: Array<ReasonCount>, n: number, count: number, share: number | null, };
 /**
  * A filter as typed (IPC and CLI): cycles as mm/yyyy or yyyy-mm, codes as text, empty = all.
  */
-export type FilterInput = { from?: string | null, to?: string | null, ward?: string | null, group?: string | null, channel?: string | null, need?: string | null, };
+export type FilterInput = { from?: string | null, to?: string | null, ward?: string | null, group?: string | null, channel?: string | null, need?: string | null,
+/**
+ * Percent, 0 to 100; empty: 60.
+ */
+min_coverage?: string | null, };
 
 export type FollowupList = { as_of: string, days: number, ward_code: string | null, rows: Array<FollowupRow>, };
 
@@ -484,7 +506,12 @@ unwithdrawn: number, time_to_cash_days: TimeToCash, withdrawn_by_day: WithdrawnB
 /**
  * Days 0..=30 (fewer, see above).
  */
-curve: Array<CurvePoint>, };
+curve: Array<CurvePoint>, coverage: Coverage,
+/**
+ * The coverage reaches the threshold (`min_coverage` of the report). When false the
+ * quantiles, the shares by day and the curve are empty: "not enough follow-up to judge".
+ */
+enough_followup: boolean, };
 
 /**
  * The interface language: Vietnamese first, English second.
@@ -542,7 +569,12 @@ unwithdrawn: number, time_to_cash_days: TimeToCash, withdrawn_by_day: WithdrawnB
 /**
  * Days 0..=30 (fewer, see above).
  */
-curve: Array<CurvePoint>, };
+curve: Array<CurvePoint>, coverage: Coverage,
+/**
+ * The coverage reaches the threshold (`min_coverage` of the report). When false the
+ * quantiles, the shares by day and the curve are empty: "not enough follow-up to judge".
+ */
+enough_followup: boolean, };
 
 export type MetricsQuery = { as_of?: string | null,
 /**
@@ -558,7 +590,11 @@ export type MetricsReport = {
 /**
  * ISO date the figures are computed at (payments not withdrawn by then are censored).
  */
-as_of: string, min_segment_payments: number, by: Array<SegmentBy>,
+as_of: string, min_segment_payments: number,
+/**
+ * Percent of payments with a known status below which time to cash is not shown.
+ */
+min_coverage: number, by: Array<SegmentBy>,
 /**
  * Only when `by` names a dimension.
  */
@@ -582,7 +618,12 @@ unwithdrawn: number, time_to_cash_days: TimeToCash, withdrawn_by_day: WithdrawnB
 /**
  * Days 0..=30 (fewer, see above).
  */
-curve: Array<CurvePoint>, };
+curve: Array<CurvePoint>, coverage: Coverage,
+/**
+ * The coverage reaches the threshold (`min_coverage` of the report). When false the
+ * quantiles, the shares by day and the curve are empty: "not enough follow-up to judge".
+ */
+enough_followup: boolean, };
 
 /**
  * The needs flags of one person.
@@ -842,7 +883,12 @@ unwithdrawn: number, time_to_cash_days: TimeToCash, withdrawn_by_day: WithdrawnB
 /**
  * Days 0..=30 (fewer, see above).
  */
-curve: Array<CurvePoint>, } | {
+curve: Array<CurvePoint>, coverage: Coverage,
+/**
+ * The coverage reaches the threshold (`min_coverage` of the report). When false the
+ * quantiles, the shares by day and the curve are empty: "not enough follow-up to judge".
+ */
+enough_followup: boolean, } | {
 /**
  * Fewer than `min_segment_payments`: no figures are given.
  */
