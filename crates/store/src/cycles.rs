@@ -25,12 +25,12 @@ pub struct CycleView {
 
 fn cycle_view(r: &SqliteRow) -> CycleView {
     CycleView {
-        period: r.get(0),
-        scheduled_on: r.get(1),
-        closed_at: r.get(2),
-        payments: r.get(3),
-        credited: r.get(4),
-        has_sample: r.get::<i64, _>(5) != 0,
+        period: r.get("period"),
+        scheduled_on: r.get("scheduled_on"),
+        closed_at: r.get("closed_at"),
+        payments: r.get("payments"),
+        credited: r.get("credited"),
+        has_sample: r.get::<i64, _>("has_sample") != 0,
     }
 }
 
@@ -44,9 +44,9 @@ impl Store {
     pub async fn list_cycles(&self) -> Result<Vec<CycleView>> {
         let rows = sqlx::query(
             "SELECT c.period, c.scheduled_on, c.closed_at,
-                    (SELECT COUNT(*) FROM payments p WHERE p.period = c.period),
-                    (SELECT COUNT(*) FROM payments p WHERE p.period = c.period AND p.status = 'credited'),
-                    EXISTS (SELECT 1 FROM verification_samples s WHERE s.period = c.period)
+                    (SELECT COUNT(*) FROM payments p WHERE p.period = c.period) AS payments,
+                    (SELECT COUNT(*) FROM payments p WHERE p.period = c.period AND p.status = 'credited') AS credited,
+                    EXISTS (SELECT 1 FROM verification_samples s WHERE s.period = c.period) AS has_sample
              FROM payment_cycles c ORDER BY c.period DESC",
         )
         .fetch_all(&self.reader)

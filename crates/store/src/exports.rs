@@ -85,15 +85,15 @@ impl Store {
             .iter()
             .map(|r| ExportView {
                 export: ExportRecord {
-                    id: r.get(0),
-                    kind: r.get(1),
-                    what: r.get(2),
-                    scope: r.get(3),
-                    period: r.get(4),
-                    file_path: r.get(5),
+                    id: r.get("id"),
+                    kind: r.get("kind"),
+                    what: r.get("what"),
+                    scope: r.get("scope"),
+                    period: r.get("period"),
+                    file_path: r.get("file_path"),
                 },
-                created_at: r.get(6),
-                created_by: r.get(7),
+                created_at: r.get("created_at"),
+                created_by: r.get("created_by"),
             })
             .collect())
     }

@@ -117,13 +117,13 @@ impl Store {
             .fetch_all(&self.reader)
             .await?;
             out.extend(rows.iter().map(|r| PersonBrief {
-                id: r.get(0),
-                full_name: r.get(1),
-                birth_date: r.get(2),
-                birth_year: r.get::<i64, _>(3) as i32,
-                ward_code: r.get(4),
-                id_number: r.get(5),
-                legacy_id_number: r.get(6),
+                id: r.get("id"),
+                full_name: r.get("full_name"),
+                birth_date: r.get("birth_date"),
+                birth_year: r.get::<i64, _>("birth_year") as i32,
+                ward_code: r.get("ward_code"),
+                id_number: r.get("id_number"),
+                legacy_id_number: r.get("legacy_id_number"),
             }));
         }
         Ok(out)
@@ -154,7 +154,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT p.id, p.beneficiary_id, p.account_id, p.channel, p.amount_vnd, p.status, p.scheduled_on,
                     p.credited_on, p.failure_reason, p.reference, b.id_number,
-                    COALESCE((SELECT SUM(w.amount_vnd) FROM withdrawals w WHERE w.payment_id = p.id), 0)
+                    COALESCE((SELECT SUM(w.amount_vnd) FROM withdrawals w WHERE w.payment_id = p.id), 0) AS withdrawn_vnd
              FROM payments p JOIN beneficiaries b ON b.id = p.beneficiary_id WHERE p.period = ?",
         )
         .bind(period)
@@ -166,20 +166,20 @@ impl Store {
             let uuid = |s: String| id("id", &s);
             current.push(Current {
                 payment: Payment {
-                    id: uuid(r.get(0))?,
+                    id: uuid(r.get("id"))?,
                     period: period.to_string(),
-                    beneficiary_id: uuid(r.get(1))?,
-                    account_id: r.get::<Option<String>, _>(2).map(uuid).transpose()?,
-                    channel: parsed("channel", r.get(3), Channel::parse)?,
-                    amount_vnd: r.get(4),
-                    status: parsed("status", r.get(5), PaymentStatus::parse)?,
-                    scheduled_on: opt_date(r.get(6))?,
-                    credited_on: opt_date(r.get(7))?,
-                    failure_reason: r.get(8),
-                    reference: r.get(9),
+                    beneficiary_id: uuid(r.get("beneficiary_id"))?,
+                    account_id: r.get::<Option<String>, _>("account_id").map(uuid).transpose()?,
+                    channel: parsed("channel", r.get("channel"), Channel::parse)?,
+                    amount_vnd: r.get("amount_vnd"),
+                    status: parsed("status", r.get("status"), PaymentStatus::parse)?,
+                    scheduled_on: opt_date(r.get("scheduled_on"))?,
+                    credited_on: opt_date(r.get("credited_on"))?,
+                    failure_reason: r.get("failure_reason"),
+                    reference: r.get("reference"),
                 },
-                id_number: r.get(10),
-                withdrawn_vnd: r.get(11),
+                id_number: r.get("id_number"),
+                withdrawn_vnd: r.get("withdrawn_vnd"),
             });
         }
         let mut by_ref: HashMap<String, usize> = HashMap::new();

@@ -2,7 +2,7 @@
 //! small, and the validation rules look codes up in it many times per import.
 
 use crate::Store;
-use crate::decode::bad as bad_data;
+use crate::decode::{date, parsed};
 use crate::error::Result;
 use crate::views::{GroupView, ProviderView, UnitView};
 use ansinh_core::allowance::{self, StandardLevel};
@@ -85,12 +85,12 @@ impl Store {
                 .await?
                 .iter()
                 .map(|r| UnitView {
-                    code: r.get(0),
-                    name: r.get(1),
-                    level: r.get(2),
-                    parent_code: r.get(3),
-                    is_sample: r.get::<i64, _>(4) != 0,
-                    valid_to: r.get(5),
+                    code: r.get("code"),
+                    name: r.get("name"),
+                    level: r.get("level"),
+                    parent_code: r.get("parent_code"),
+                    is_sample: r.get::<i64, _>("is_sample") != 0,
+                    valid_to: r.get("valid_to"),
                 })
                 .collect();
         let mut groups = Vec::new();
@@ -100,13 +100,12 @@ impl Store {
         .fetch_all(pool)
         .await?
         {
-            let scheme: String = r.get(1);
-            let permille: i64 = r.get(4);
+            let permille: i64 = r.get("coefficient_permille");
             groups.push(GroupView {
-                code: r.get(0),
-                scheme: Scheme::parse(&scheme).ok_or_else(|| bad_data("scheme", &scheme))?,
-                name_vi: r.get(2),
-                name_en: r.get(3),
+                code: r.get("code"),
+                scheme: parsed("scheme", r.get("scheme"), Scheme::parse)?,
+                name_vi: r.get("name_vi"),
+                name_en: r.get("name_en"),
                 coefficient: permille as f64 / 1000.0,
                 coefficient_permille: permille,
             });
@@ -114,21 +113,18 @@ impl Store {
         let mut providers = Vec::new();
         for r in sqlx::query("SELECT channel, code, name FROM providers ORDER BY channel, name").fetch_all(pool).await?
         {
-            let channel: String = r.get(0);
             providers.push(ProviderView {
-                channel: Channel::parse(&channel).ok_or_else(|| bad_data("channel", &channel))?,
-                code: r.get(1),
-                name: r.get(2),
+                channel: parsed("channel", r.get("channel"), Channel::parse)?,
+                code: r.get("code"),
+                name: r.get("name"),
             });
         }
         let mut levels = Vec::new();
         for r in sqlx::query("SELECT scheme, effective_from, amount_vnd FROM standard_levels").fetch_all(pool).await? {
-            let scheme: String = r.get(0);
-            let from: String = r.get(1);
             levels.push(StandardLevel {
-                scheme: Scheme::parse(&scheme).ok_or_else(|| bad_data("scheme", &scheme))?,
-                effective_from: crate::decode::date(&from)?,
-                amount_vnd: r.get(2),
+                scheme: parsed("scheme", r.get("scheme"), Scheme::parse)?,
+                effective_from: date(r.get("effective_from"))?,
+                amount_vnd: r.get("amount_vnd"),
             });
         }
         Ok(Refs {

@@ -297,13 +297,13 @@ impl Store {
         .fetch(&mut *conn);
         while let Some(r) = rows.try_next().await? {
             let person = Person {
-                id: r.get(0),
-                name_key: r.get(1),
-                name_lower: r.get(2),
-                sort_key: r.get(3),
-                id_number: r.get(4),
-                legacy_id_number: r.get(5),
-                ward_code: r.get(6),
+                id: r.get("id"),
+                name_key: r.get("name_key"),
+                name_lower: r.get("name_lower"),
+                sort_key: r.get("sort_key"),
+                id_number: r.get("id_number"),
+                legacy_id_number: r.get("legacy_id_number"),
+                ward_code: r.get("ward_code"),
             };
             builder = builder.and_then(|mut b| b.add(person).map(|()| b));
         }

@@ -138,7 +138,7 @@ pub async fn read_back<'a>(
         let info = table_info(conn, entity).await?;
         for chunk in ids.chunks(500) {
             let sql = format!(
-                "SELECT \"{pk}\", {json} FROM {t} WHERE \"{pk}\" IN ({q})",
+                "SELECT \"{pk}\" AS pk, {json} AS row_json FROM {t} WHERE \"{pk}\" IN ({q})",
                 pk = info.pk,
                 json = json_expr(&info),
                 t = info.table,
@@ -149,7 +149,7 @@ pub async fn read_back<'a>(
                 q = q.bind(*id);
             }
             for r in q.fetch_all(&mut *conn).await? {
-                out.insert((entity, r.try_get::<String, _>(0)?), r.try_get::<String, _>(1)?);
+                out.insert((entity, r.try_get::<String, _>("pk")?), r.try_get::<String, _>("row_json")?);
             }
         }
     }

@@ -159,18 +159,18 @@ impl Store {
                     .bind(account_id.to_string())
                     .fetch_optional(&self.reader)
                     .await?
-                    .filter(|r| r.get::<String, _>(0) == d.beneficiary_id.to_string())
+                    .filter(|r| r.get::<String, _>("beneficiary_id") == d.beneficiary_id.to_string())
                     .ok_or_else(|| {
                         StoreError::field("account_id", ErrorCode::NotFound, "no such account for this person")
                     })?;
-                if AccountStatus::parse(row.get(2)) != Some(AccountStatus::Opened) {
+                if AccountStatus::parse(row.get("status")) != Some(AccountStatus::Opened) {
                     return Err(StoreError::field(
                         "account_id",
                         ErrorCode::AccountNotOpened,
                         "the account is not open",
                     ));
                 }
-                Channel::parse(row.get(1))
+                Channel::parse(row.get("channel"))
                     .ok_or_else(|| StoreError::field("account_id", ErrorCode::ChannelUnknown, "bad channel"))?
             }
         };
@@ -313,7 +313,7 @@ pub(crate) async fn similar_ids(
 
 async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result<()> {
     let row = sqlx::query(
-        "SELECT p.status, p.credited_on, p.amount_vnd, COALESCE((SELECT SUM(amount_vnd) FROM withdrawals WHERE payment_id = p.id), 0),
+        "SELECT p.status, p.credited_on, p.amount_vnd, COALESCE((SELECT SUM(amount_vnd) FROM withdrawals WHERE payment_id = p.id), 0) AS withdrawn_vnd,
                 b.authorised_name
          FROM payments p JOIN beneficiaries b ON b.id = p.beneficiary_id WHERE p.id = ?",
     )
@@ -321,7 +321,7 @@ async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| not_found("payment", w.payment_id))?;
-    if PaymentStatus::parse(row.get(0)) != Some(PaymentStatus::Credited) {
+    if PaymentStatus::parse(row.get("status")) != Some(PaymentStatus::Credited) {
         return Err(StoreError::field(
             "payment_id",
             ErrorCode::PaymentNotCredited,
@@ -329,7 +329,7 @@ async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result
         ));
     }
     let mut errors = Vec::new();
-    if let Some(credited) = crate::decode::opt_date(row.get::<Option<&str>, _>(1))?
+    if let Some(credited) = crate::decode::opt_date(row.get::<Option<&str>, _>("credited_on"))?
         && w.withdrawn_on < credited
     {
         errors.push(FieldError::new(
@@ -338,14 +338,14 @@ async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result
             "the money was withdrawn before it was credited",
         ));
     }
-    if w.place == WithdrawalPlace::Proxy && row.get::<String, _>(4).trim().is_empty() {
+    if w.place == WithdrawalPlace::Proxy && row.get::<String, _>("authorised_name").trim().is_empty() {
         errors.push(FieldError::new(
             "place",
             ErrorCode::AuthorisedMissing,
             "nobody is recorded as authorised to withdraw for this person",
         ));
     }
-    let remaining = row.get::<i64, _>(2) - row.get::<i64, _>(3);
+    let remaining = row.get::<i64, _>("amount_vnd") - row.get::<i64, _>("withdrawn_vnd");
     if w.amount_vnd > remaining {
         errors.push(
             FieldError::new("amount", ErrorCode::AmountExceedsPayment, "more than what is left of this payment")

@@ -184,7 +184,7 @@ async fn hold_id_number(
     let Some(number) = row.get("id_number").and_then(Value::as_str).map(str::to_string) else { return Ok(()) };
     let mut others: Vec<String> = Vec::new();
     for r in sqlx::query(OTHERS_WITH_ID_NUMBER).bind(id).bind(&number).fetch_all(&mut *conn).await? {
-        others.push(r.get(0));
+        others.push(r.get("entity_id"));
     }
     let me = v.records.last().expect("loaded");
     for other in others {
@@ -397,10 +397,10 @@ pub(crate) async fn apply_with(
 }
 
 pub(crate) async fn review_counts(conn: &mut SqliteConnection) -> Result<BTreeMap<String, i64>> {
-    let rows = sqlx::query("SELECT kind, COUNT(*) FROM review_items WHERE status = 'open' GROUP BY kind")
+    let rows = sqlx::query("SELECT kind, COUNT(*) AS n FROM review_items WHERE status = 'open' GROUP BY kind")
         .fetch_all(&mut *conn)
         .await?;
-    Ok(rows.iter().map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1))).collect())
+    Ok(rows.iter().map(|r| (r.get::<String, _>("kind"), r.get::<i64, _>("n"))).collect())
 }
 
 /// Projects rows that waited for a parent, until a round brings no more in.

@@ -139,7 +139,10 @@ impl Store {
         )
         .fetch_all(&self.reader)
         .await?;
-        Ok(rows.iter().map(|r| SeriesHead { device_id: r.get(0), last_seq: r.get(1), last_hash: r.get(2) }).collect())
+        Ok(rows
+            .iter()
+            .map(|r| SeriesHead { device_id: r.get("device_id"), last_seq: r.get("seq"), last_hash: r.get("hash") })
+            .collect())
     }
 
     /// Every device whose records arrived here (its pinned key and ward).
@@ -147,7 +150,10 @@ impl Store {
         let rows = sqlx::query("SELECT device_id, signing_key, ward FROM exchange_peers ORDER BY device_id")
             .fetch_all(&self.reader)
             .await?;
-        Ok(rows.iter().map(|r| Peer { device_id: r.get(0), signing_key: r.get(1), ward: r.get(2) }).collect())
+        Ok(rows
+            .iter()
+            .map(|r| Peer { device_id: r.get("device_id"), signing_key: r.get("signing_key"), ward: r.get("ward") })
+            .collect())
     }
 
     /// Checks, stores and projects incoming records in ONE transaction; `dry_run` rolls it back
@@ -214,13 +220,13 @@ impl Store {
         Ok(rows
             .iter()
             .map(|r| ReviewItem {
-                id: r.get(0),
-                kind: r.get(1),
-                entity: r.get(2),
-                entity_id: r.get(3),
-                other_id: r.get(4),
-                sides: serde_json::from_str(r.get::<&str, _>(5)).unwrap_or_default(),
-                status: r.get(6),
+                id: r.get("id"),
+                kind: r.get("kind"),
+                entity: r.get("entity"),
+                entity_id: r.get("entity_id"),
+                other_id: r.get("other_id"),
+                sides: serde_json::from_str(r.get::<&str, _>("sides")).unwrap_or_default(),
+                status: r.get("status"),
             })
             .collect())
     }
@@ -357,10 +363,10 @@ impl Store {
         Ok(rows
             .iter()
             .map(|r| ReceiptView {
-                office_device: r.get(0),
-                device_id: r.get(1),
-                acked_seq: r.get(2),
-                received_at: r.get(3),
+                office_device: r.get("office_device"),
+                device_id: r.get("device_id"),
+                acked_seq: r.get("acked_seq"),
+                received_at: r.get("received_at"),
             })
             .collect())
     }

@@ -26,6 +26,13 @@ fn out_of_ward(r: &ChangeRecord, ward: &str, own: &str) -> StoreError {
     )
 }
 
+/// One row of a [`lookup`].
+#[derive(sqlx::FromRow)]
+struct KeyValue {
+    key: String,
+    value: String,
+}
+
 /// `SELECT key, value FROM table WHERE key IN (...)`, in chunks.
 async fn lookup(
     conn: &mut SqliteConnection,
@@ -37,12 +44,15 @@ async fn lookup(
     let ids: Vec<&String> = ids.iter().collect();
     let mut out = HashMap::new();
     for chunk in ids.chunks(500) {
-        let sql = format!("SELECT {key}, {value} FROM {table} WHERE {key} IN ({})", vec!["?"; chunk.len()].join(","));
-        let mut q = sqlx::query_as::<_, (String, String)>(AssertSqlSafe(sql));
+        let sql = format!(
+            "SELECT {key} AS \"key\", {value} AS \"value\" FROM {table} WHERE {key} IN ({})",
+            vec!["?"; chunk.len()].join(",")
+        );
+        let mut q = sqlx::query_as::<_, KeyValue>(AssertSqlSafe(sql));
         for id in chunk {
             q = q.bind(*id);
         }
-        out.extend(q.fetch_all(&mut *conn).await?);
+        out.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|kv| (kv.key, kv.value)));
     }
     Ok(out)
 }
