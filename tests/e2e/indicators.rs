@@ -27,6 +27,12 @@ async fn dashboard_filter_changes_the_figures_and_the_monthly_report_is_saved() 
     let median = app.text("headline-median").await;
     assert!(!median.trim().is_empty());
     assert!(!app.text("worst-wards").await.trim().is_empty(), "the slowest wards are named");
+    // Beside time to cash, how much of it is known (the demo city follows most payments up).
+    let coverage = app.text("headline-coverage").await;
+    assert!(coverage.contains("Đã biết tình trạng") && coverage.contains('%'), "{coverage}");
+    assert!(!app.exists("low-coverage").await, "the demo city can be judged");
+    let shot = app.screenshot_office("dashboard-coverage.png").await;
+    eprintln!("e2e: the dashboard with coverage at 1366x768: {}", shot.display());
     // Rust's panels are in the page: the ward bars name the wards, with Vietnamese text.
     let bars = app.wait_text("panel-ward-bars", |t| t.contains("Phường"), long).await;
     assert!(bars.contains("Thời gian đến khi nhận tiền theo xã/phường"), "{bars}");

@@ -185,6 +185,10 @@ enum Command {
         /// folder; the export is recorded.
         #[arg(long)]
         csv: bool,
+        /// Show time to cash only where at least this percent of payments have a known status
+        /// (coverage; default 60).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+        min_coverage: Option<u8>,
     },
     /// The monthly indicator report of a cycle as XLSX, for a ward or the city (written to the
     /// export folder; the export is recorded).
@@ -600,8 +604,9 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
             audited(&a, what.name(), details).await?;
             eprintln!("{n} rows written to {}", out.display());
         }
-        Command::Metrics { json: as_json, as_of: when, by, periods, csv } => {
-            let (on, filter, by) = (as_of(&when)?, periods.filter()?, parse_by(&by)?);
+        Command::Metrics { json: as_json, as_of: when, by, periods, csv, min_coverage } => {
+            let filter = Filter { min_coverage, ..periods.filter()? };
+            let (on, by) = (as_of(&when)?, parse_by(&by)?);
             if csv {
                 let path = ansinh_files::indicator_report::export_segments_csv(store, on, &filter, &by).await?;
                 let details = json!({"what": "indicator_table", "by": by, "file": path.display().to_string()});

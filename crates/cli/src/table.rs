@@ -12,15 +12,27 @@ fn pct(f: Option<f64>) -> String {
     f.map_or_else(|| "-".to_string(), |f| format!("{:.1}%", f * 100.0))
 }
 
-fn line(out: &mut String, name: &str, m: &Metrics) {
+fn line(out: &mut String, name: &str, m: &Metrics, min_coverage: u8) {
     let t = &m.time_to_cash_days;
     let w = &m.withdrawn_by_day;
+    if !m.enough_followup && m.credited > 0 {
+        let _ = writeln!(
+            out,
+            "{name:<32} {:>9} {:>9} {:>11} {:>8} not enough follow-up to judge (under {min_coverage} %)",
+            m.credited,
+            m.withdrawn,
+            m.unwithdrawn,
+            pct(m.coverage.share),
+        );
+        return;
+    }
     let _ = writeln!(
         out,
-        "{name:<32} {:>9} {:>9} {:>11} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7}",
+        "{name:<32} {:>9} {:>9} {:>11} {:>8} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7}",
         m.credited,
         m.withdrawn,
         m.unwithdrawn,
+        pct(m.coverage.share),
         days(t.median),
         days(t.p75),
         days(t.p90),
@@ -33,19 +45,31 @@ fn line(out: &mut String, name: &str, m: &Metrics) {
 
 pub fn metrics(r: &MetricsReport) -> String {
     let mut out = format!(
-        "Time to cash as of {} (days from credit to first withdrawal; unwithdrawn payments censored)\n",
+        "Time to cash as of {} (days from credit to first withdrawal; an unwithdrawn payment censored at \
+         the last day its status is known; coverage: share of statuses known a week after credit)\n",
         r.as_of
     );
     let _ = writeln!(
         out,
-        "{:<32} {:>9} {:>9} {:>11} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7}",
-        "segment", "credited", "withdrawn", "unwithdrawn", "median", "p75", "p90", "≤1d", "≤3d", "≤7d", "≤30d"
+        "{:<32} {:>9} {:>9} {:>11} {:>8} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7}",
+        "segment",
+        "credited",
+        "withdrawn",
+        "unwithdrawn",
+        "coverage",
+        "median",
+        "p75",
+        "p90",
+        "≤1d",
+        "≤3d",
+        "≤7d",
+        "≤30d"
     );
-    line(&mut out, "all", &r.overall.time_to_cash);
+    line(&mut out, "all", &r.overall.time_to_cash, r.min_coverage);
     for s in r.segments.iter().flatten() {
         let name: String = s.label.chars().take(32).collect();
         match &s.indicators {
-            Some(i) => line(&mut out, &name, &i.time_to_cash),
+            Some(i) => line(&mut out, &name, &i.time_to_cash, r.min_coverage),
             None => {
                 let _ = writeln!(out, "{name:<32} too few to judge ({} payments)", s.size);
             }

@@ -203,6 +203,14 @@ fn metrics_agree_with_an_independent_recomputation_from_the_csv_exports() {
     assert_eq!((m["coverage"]["of"].as_u64(), m["coverage"]["known"].as_u64()), (Some(coverage.0), Some(coverage.1)));
     assert!(coverage.1 < coverage.0, "some old payment has nothing recorded");
     assert_eq!(m["enough_followup"], true, "{}", m["coverage"]);
+    // Asked for every status known, the same data cannot be judged: no quantiles, counts stay.
+    let strict = json(&db, &["metrics", "--json", "--as-of", "2026-10-20", "--min-coverage", "100"]);
+    assert_eq!((strict["enough_followup"].as_bool(), strict["min_coverage"].as_u64()), (Some(false), Some(100)));
+    assert!(strict["time_to_cash_days"]["median"].is_null() && strict["curve"] == serde_json::json!([]));
+    assert_eq!(strict["credited"], m["credited"]);
+    let text = ok(&db, &["metrics", "--as-of", "2026-10-20", "--min-coverage", "100"]);
+    assert!(text.contains("not enough follow-up to judge (under 100 %)"), "{text}");
+    assert!(!ansinh(&db, &["metrics", "--min-coverage", "101"]).status.success());
     check_other_indicators(&m, dir.path(), as_of);
     let m = json(&db, &["metrics", "--json", "--as-of", "20/10/2026", "--by", "ward"]);
     let segments = m["segments"].as_array().unwrap();
