@@ -17,6 +17,8 @@ fn metrics(credited: u64, rate: f64, days: i64) -> Metrics {
         time_to_cash_days: Quantiles { median: at(0.5), p75: at(0.75), p90: at(0.9) },
         withdrawn_by_day: WithdrawnByDay::default(),
         curve,
+        coverage: Default::default(),
+        enough_followup: true,
     }
 }
 
@@ -52,6 +54,7 @@ fn main() {
     let mut report = MetricsReport {
         as_of: "2026-01-31".into(),
         min_segment_payments: 10,
+        min_coverage: 60,
         overall: Indicators {
             time_to_cash: metrics(segments.iter().map(|s| s.size).sum(), 0.2, 30),
             ..Indicators::default()

@@ -215,7 +215,12 @@ fn draw<DB: DrawingBackend>(
         // A flat line at 0 % would claim "nobody withdrew"; say there is nothing yet instead.
         let (w, h) = body.dim_in_pixel();
         let centre = Pos::new(HPos::Center, VPos::Center);
-        let message = lang.pick("Chưa có khoản chi trả nào", "No credited payments yet");
+        // Credited payments but no curve: too little follow-up to draw one (core censoring.rs).
+        let message = if overall.credited > 0 && !overall.enough_followup {
+            lang.pick("Chưa đủ thông tin theo dõi để đánh giá", "Not enough follow-up to judge")
+        } else {
+            lang.pick("Chưa có khoản chi trả nào", "No credited payments yet")
+        };
         body.draw(&Text::new(message, (w as i32 / 2, h as i32 / 2), text(16, MUTED).pos(centre)))?;
         return Ok(());
     }
@@ -391,6 +396,8 @@ mod tests {
             time_to_cash_days: Quantiles { median, p75: None, p90: None },
             withdrawn_by_day: WithdrawnByDay::default(),
             curve,
+            coverage: Default::default(),
+            enough_followup: true,
         }
     }
 
@@ -402,6 +409,7 @@ mod tests {
         MetricsReport {
             as_of: "2026-01-31".into(),
             min_segment_payments: 10,
+            min_coverage: 60,
             overall: Indicators { time_to_cash: overall, ..Indicators::default() },
             by: vec![],
             segments,
@@ -516,6 +524,15 @@ mod tests {
             assert!(svg.contains(message));
             assert!(!svg.contains("<polyline"));
         }
+    }
+
+    #[test]
+    fn low_coverage_says_so_instead_of_a_curve() {
+        let hidden = Metrics { credited: 40, withdrawn: 10, unwithdrawn: 30, ..Metrics::default() };
+        let svg = time_to_cash_svg(&report_of(hidden, None), Lang::Vi, &no_labels);
+        assert_well_formed(&svg);
+        assert!(svg.contains("Chưa đủ thông tin theo dõi để đánh giá"), "{svg}");
+        assert!(!svg.contains("<polyline"));
     }
 
     #[test]

@@ -152,7 +152,8 @@ fn ward_bars<DB: DrawingBackend>(
     // Slowest first: no median yet (fewer than half withdrawn) before the highest median.
     let mut rows: Vec<&Segment> = segments.iter().collect();
     let rank = |s: &Segment| match figures(s) {
-        None => -1,
+        None => -2,
+        Some(i) if !i.time_to_cash.enough_followup => -1,
         Some(i) => i.time_to_cash.time_to_cash_days.median.unwrap_or(i64::MAX),
     };
     rows.sort_by_key(|s| std::cmp::Reverse(rank(s)));
@@ -173,6 +174,11 @@ fn ward_bars<DB: DrawingBackend>(
             too_few(root, x0, y, lang)?;
             continue;
         };
+        if !f.time_to_cash.enough_followup {
+            let msg = lang.pick("chưa đủ theo dõi để đánh giá", "not enough follow-up to judge");
+            root.draw(&Text::new(msg, (x0, y), anchored(13, MUTED, HPos::Left)))?;
+            continue;
+        }
         let q = f.time_to_cash.time_to_cash_days;
         match q.median {
             Some(m) => {

@@ -24,6 +24,8 @@ fn seg(keys: &[&str], label: &str, median: Option<i64>, day3: f64) -> Segment {
         curve: (0..=30)
             .map(|day| ansinh_core::indicators::CurvePoint { day, withdrawn: (day as f64 / 40.0).min(0.9) })
             .collect(),
+        coverage: ansinh_core::indicators::Coverage { of: 100, known: 90, share: Some(0.9) },
+        enough_followup: true,
     };
     Segment {
         key: keys.join("/"),
@@ -148,6 +150,7 @@ fn png_decodes_and_the_bundled_font_draws_text() {
     let report = MetricsReport {
         as_of: "2026-10-20".into(),
         min_segment_payments: 10,
+        min_coverage: 60,
         overall: wards()[0].indicators.clone().unwrap(),
         by: vec![],
         segments: None,

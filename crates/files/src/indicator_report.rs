@@ -56,6 +56,14 @@ pub fn overview_sheet(i: &Indicators) -> Sheet {
             Cell::Empty,
         ],
         vec!["Đã rút trong 1 / 3 / 7 / 30 ngày (%)".into(), pct(w.day1), pct(w.day3), pct(w.day7), pct(w.day30)],
+        vec![
+            // Coverage (core censoring.rs): under the threshold the rows above stay empty.
+            "Đã biết tình trạng: số khoản / trong số / %".into(),
+            c(t.coverage.known),
+            c(t.coverage.of),
+            pct(t.coverage.share),
+            if t.enough_followup { Cell::Empty } else { "Chưa đủ thông tin theo dõi để đánh giá".into() },
+        ],
         share_row("Rút hết ngay lần đầu (%)", &i.full_first_visit),
         share_row("Chưa rút khi kỳ sau về (%)", &i.unwithdrawn_at_cycle_end),
         share_row("Chuyển tiền đúng hạn (%)", &i.on_time_credit),
@@ -125,7 +133,18 @@ pub fn segment_sheet(name: &str, segments: &[Segment]) -> Sheet {
                         (t.unwithdrawn as i64).into(),
                         pct(i.on_time_credit.share),
                         pct(i.assisted_withdrawals.share),
-                        Cell::Empty,
+                        // Quantiles left empty for low coverage: say why (core censoring.rs).
+                        if t.enough_followup {
+                            Cell::Empty
+                        } else {
+                            format!(
+                                "Chưa đủ thông tin theo dõi để đánh giá (biết tình trạng {})",
+                                t.coverage
+                                    .share
+                                    .map_or("–".into(), |s| format!("{:.1} %", s * 100.0).replace('.', ","))
+                            )
+                            .into()
+                        },
                     ]);
                 }
                 None => {
