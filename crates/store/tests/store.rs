@@ -853,7 +853,7 @@ async fn metrics_from_stored_events() {
     // |-----|-------|---------|----------|------------|-------------------------|----------------------|
     // | An  | 90001 | 2026-10 | credited | 2026-10-10 | 10-12 600k, 10-20 400k  | withdrawn, day 2     |
     // | An  | 90001 | 2026-11 | credited | 2026-11-05 | none                    | not yet credited     |
-    // | Bình| 90002 | 2026-10 | credited | 2026-10-10 | none                    | censored, day 22     |
+    // | Bình| 90002 | 2026-10 | credited | 2026-10-10 | none; reached 11-01     | censored, day 22     |
     // | Huệ | 90002 | 2026-10 | failed   | -          | -                       | excluded             |
     //
     // Overall on 11-01: credited 2, withdrawn 1, unwithdrawn 1. Kaplan-Meier: day 2, 2 at risk,
@@ -863,14 +863,16 @@ async fn metrics_from_stored_events() {
     // Ward 90001 (Phường Ba Đình): 1 credited, withdrawn day 2 -> S = 0 from day 2: every
     // share known, median = p75 = p90 = 2, withdrawn by day 30 = 1.
     // Ward 90002 (Phường Ngọc Hà): 1 credited (the failed one is excluded), none withdrawn.
-    // On 11-10 the November payment counts too (censored after 5 days): credited 3, S = 2/3
-    // after day 2, so every share is 1/3 and the median is not reached.
+    // Bình was reached by phone on 11-01 and had not withdrawn: known unwithdrawn through day 22.
+    // On 11-10 the November payment counts too, but nobody has checked on it: censored at its
+    // credit (day 0), it leaves the risk set before day 2, so S = 1/2 after day 2 (median 2),
+    // and it is too young (5 days) to count for coverage: 2 of 2 known.
     let acc = account(&store, &a, "01/09/2026", "03/09/2026").await;
     let oct_a = pay(&store, &a, Some(&acc), "10/2026", "10/10/2026").await;
     store.add_withdrawal(&withdrawal(&oct_a, "2026-10-20", "400.000")).await.unwrap();
     store.add_withdrawal(&withdrawal(&oct_a, "2026-10-12", "600.000")).await.unwrap();
     pay(&store, &a, Some(&acc), "11/2026", "05/11/2026").await;
-    pay(&store, &b, None, "10/2026", "10/10/2026").await;
+    let oct_b = pay(&store, &b, None, "10/2026", "10/10/2026").await;
     let failed = PaymentInput {
         status: "failed".into(),
         credited_on: String::new(),
@@ -878,9 +880,20 @@ async fn metrics_from_stored_events() {
         ..payment_input(&c, None, "10/2026", "", "")
     };
     store.add_payment(&validate::payment(&failed, today()).unwrap()).await.unwrap();
+    let call = ansinh_core::followup::Contact {
+        id: uuid::Uuid::now_v7(),
+        beneficiary_id: oct_b.beneficiary_id,
+        payment_id: Some(oct_b.id),
+        kind: ansinh_core::followup::ContactKind::Call,
+        contacted_on: d("2026-11-01"),
+        outcome: ansinh_core::followup::ContactOutcome::WillWithdraw,
+        note: String::new(),
+    };
+    store.add_contact(&call).await.unwrap();
 
     let facts = store.indicator_facts().await.unwrap();
     assert_eq!(facts.payments.len(), 4, "every payment is a fact");
+    assert_eq!(facts.checks, vec![d("2026-11-01")], "the call is a check of Bình's payment");
     assert_eq!(facts.payments.iter().filter(|p| p.status == PaymentStatus::Credited).count(), 3);
     let first =
         facts.payments.iter().find(|p| p.credited_on == Some(d("2026-10-10")) && !p.withdrawals.is_empty()).unwrap();
@@ -937,10 +950,9 @@ async fn metrics_from_stored_events() {
 
     let later = store.metrics(d("2026-11-10"), &all, &[]).await.unwrap().overall.time_to_cash;
     assert_eq!((later.credited, later.withdrawn, later.unwithdrawn), (3, 1, 2));
-    assert_eq!(later.time_to_cash_days.median, None);
-    let third = |x: Option<f64>| x.map(|v| (v - 1.0 / 3.0).abs() < 1e-12);
-    assert_eq!(third(later.withdrawn_by_day.day3), Some(true));
-    assert_eq!(third(later.withdrawn_by_day.day30), Some(true));
+    assert_eq!(later.time_to_cash_days.median, Some(2));
+    assert_eq!((later.withdrawn_by_day.day3, later.withdrawn_by_day.day30), (Some(0.5), None));
+    assert_eq!((later.coverage.of, later.coverage.known), (2, 2));
     store.close().await;
 }
 
