@@ -217,18 +217,22 @@ impl Store {
         .bind(open_only as i64)
         .fetch_all(&self.reader)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| ReviewItem {
-                id: r.get("id"),
-                kind: r.get("kind"),
-                entity: r.get("entity"),
-                entity_id: r.get("entity_id"),
-                other_id: r.get("other_id"),
-                sides: serde_json::from_str(r.get::<&str, _>("sides")).unwrap_or_default(),
-                status: r.get("status"),
+        rows.iter()
+            .map(|r| {
+                // The sides were written by this desktop as JSON: unreadable ones are bad stored
+                // data, reported, never shown as an empty review.
+                let sides: &str = r.get("sides");
+                Ok(ReviewItem {
+                    id: r.get("id"),
+                    kind: r.get("kind"),
+                    entity: r.get("entity"),
+                    entity_id: r.get("entity_id"),
+                    other_id: r.get("other_id"),
+                    sides: serde_json::from_str(sides).map_err(|_| crate::decode::bad("review sides", sides))?,
+                    status: r.get("status"),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Settles a conflict by keeping one side (`keep`: its record id): the row takes that
