@@ -8,6 +8,7 @@ import { setLang } from '../src/lib/locale.svelte';
 import { sortWorstFirst } from '../src/lib/segments';
 import type { ChartQuery, MetricsQuery, PanelsQuery, ReportQuery, Segment } from '../src/lib/types';
 import { renderApp, renderWith } from './helpers';
+import { personInput } from './fixtures';
 import { startRust, type Rust } from './rust';
 
 // ---------- a small city, built through the real commands ----------
@@ -54,23 +55,7 @@ let serial = 0;
 async function person(rust: Rust, name: string, ward: string, group: string) {
   serial += 1;
   return rust.direct.add_beneficiary({
-    input: {
-      full_name: name,
-      birth_date: '1940',
-      sex: 'male',
-      id_number: `001040${String(serial).padStart(6, '0')}`,
-      id_override_reason: '',
-      ward_code: ward,
-      residential_group: '',
-      phone: '',
-      group_code: group,
-      disability: 'none',
-      needs: { lives_alone: false, limited_mobility: false, vision_hearing: false, no_smartphone: false, bedridden: false },
-      authorised_name: '',
-      authorised_id_number: '',
-      authorised_relation: '',
-      duplicate_reason: '',
-    },
+    input: personInput({ full_name: name, birth_date: '1940', id_number: `001040${String(serial).padStart(6, '0')}`, ward_code: ward, group_code: group }),
   });
 }
 

@@ -3,6 +3,7 @@ import { hasCode, splitErrors, toWireError } from '../src/lib/errors';
 import { ERROR_CODES } from '../src/lib/i18n';
 import type { BeneficiaryInput, WireError } from '../src/lib/types';
 import { startRust } from './rust';
+import { personInput } from './fixtures';
 
 describe('errors', () => {
   it('puts details under the fields a form shows and the rest in the banner', () => {
@@ -51,23 +52,15 @@ describe('errors from the real Rust', () => {
   it('come in the shape the forms split: one field error, several, a conflict, a missing record, a refusal', async () => {
     const rust = await startRust();
     const group = (await rust.direct.list_groups())[0].code;
-    const base: BeneficiaryInput = {
+    const base: BeneficiaryInput = personInput({
       full_name: 'Hoàng Thị Mai',
       birth_date: '12/08/1955',
       sex: 'female',
       id_number: '001155000321',
-      id_override_reason: '',
       ward_code: '90001',
       residential_group: 'Tổ 5',
-      phone: '',
       group_code: group,
-      disability: 'none',
-      needs: { lives_alone: false, limited_mobility: false, vision_hearing: false, no_smartphone: false, bedridden: false },
-      authorised_name: '',
-      authorised_id_number: '',
-      authorised_relation: '',
-      duplicate_reason: '',
-    };
+    });
     const seen: WireError[] = [];
 
     // One problem: its code, field and params at the top, and as the only detail.

@@ -8,6 +8,7 @@ import ReconcilePage from '../src/components/imports/ReconcilePage.svelte';
 import { PICKED_FILE_MAX_BYTES } from '../src/lib/import-files';
 import type { ErrorReport, ImportRequest, PickedFile, ReconcileRequest } from '../src/lib/types';
 import { renderApp, renderWith } from './helpers';
+import { personInput } from './fixtures';
 import { startRust, type Rust } from './rust';
 
 const HEADER = 'Họ và tên,Ngày sinh,Giới tính,Số định danh,Mã xã/phường,Nhóm đối tượng';
@@ -41,23 +42,14 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** A person with one cash payment for the cycle two months back, credited on the 5th. */
 async function paidPerson(rust: Rust): Promise<{ beneficiaryId: string; paymentId: string; period: string; amount: number }> {
   const b = await rust.direct.add_beneficiary({
-    input: {
+    input: personInput({
       full_name: 'Nguyễn Văn An',
       birth_date: '15/03/1942',
       sex: 'male',
       id_number: '001042001234',
-      id_override_reason: '',
       ward_code: '90001',
-      residential_group: '',
-      phone: '',
       group_code: GROUP,
-      disability: 'none',
-      needs: { lives_alone: false, limited_mobility: false, vision_hearing: false, no_smartphone: false, bedridden: false },
-      authorised_name: '',
-      authorised_id_number: '',
-      authorised_relation: '',
-      duplicate_reason: '',
-    },
+    }),
   });
   const now = new Date();
   const month = new Date(now.getFullYear(), now.getMonth() - 2, 5);

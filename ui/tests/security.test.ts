@@ -6,6 +6,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { BeneficiaryInput } from '../src/lib/types';
 import { renderApp } from './helpers';
+import { personInput } from './fixtures';
 import { ADMIN, ansinhBinary, startRust, type Rust } from './rust';
 
 const OFFICER = { username: 'lan.nguyen', password: 'mật khẩu cán bộ' };
@@ -27,23 +28,15 @@ function clock(d: Date): string {
 async function personWithAccount(rust: Rust) {
   const group = (await rust.direct.list_groups())[0].code;
   const provider = (await rust.direct.list_providers()).find((p) => p.channel === 'bank')!.code;
-  const input: BeneficiaryInput = {
+  const input: BeneficiaryInput = personInput({
     full_name: 'Nguyễn Văn An',
     birth_date: '12/08/1950',
     sex: 'male',
     id_number: '001050000321',
-    id_override_reason: '',
     ward_code: '90001',
     residential_group: 'Tổ 5',
-    phone: '',
     group_code: group,
-    disability: 'none',
-    needs: { lives_alone: false, limited_mobility: false, vision_hearing: false, no_smartphone: false, bedridden: false },
-    authorised_name: '',
-    authorised_id_number: '',
-    authorised_relation: '',
-    duplicate_reason: '',
-  };
+  });
   const person = await rust.direct.add_beneficiary({ input });
   const number = '0123456789012';
   await rust.direct.open_account({
