@@ -169,5 +169,6 @@ str_enum!(
         Grievance => "grievance",
         GrievanceUpdate => "grievance_update",
         Verification => "verification",
+        SignedList => "signed_list",
     }
 );

@@ -8,8 +8,9 @@ use ansinh_core::model::DraftForm;
 use serde::Serialize;
 use sqlx::Row;
 
-/// Drafts larger than this are refused: a form's input is a few hundred bytes.
-pub const MAX_DRAFT_BYTES: usize = 64 * 1024;
+/// Drafts larger than this are refused: a form's input is a few hundred bytes, a signed list
+/// typed into the grid about 60 bytes per filled row (a ward's 2,500 rows: some 150 KB).
+pub const MAX_DRAFT_BYTES: usize = 512 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[ts(rename = "Draft")]

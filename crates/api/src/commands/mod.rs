@@ -15,6 +15,7 @@ pub mod imports;
 pub mod indicators;
 pub mod people;
 pub mod security;
+pub mod signed_list;
 
 type Dispatch = for<'s> fn(&'s AppState, &str, serde_json::Value) -> Result<Running<'s>, serde_json::Value>;
 
@@ -28,6 +29,7 @@ const MODULES: &[(&[Spec], Dispatch)] = &[
     (exchange::SPECS, exchange::dispatch),
     (followup::SPECS, followup::dispatch),
     (security::SPECS, security::dispatch),
+    (signed_list::SPECS, signed_list::dispatch),
 ];
 
 /// Every command, in declaration order.

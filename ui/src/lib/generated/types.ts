@@ -289,7 +289,7 @@ label: string, updated_at: string, };
 /**
  * The forms whose unsaved input is kept as a draft (see the store's `drafts` table).
  */
-export type DraftForm = "beneficiary" | "beneficiary_edit" | "account" | "payment" | "withdrawal" | "contact" | "grievance" | "grievance_update" | "verification";
+export type DraftForm = "beneficiary" | "beneficiary_edit" | "account" | "payment" | "withdrawal" | "contact" | "grievance" | "grievance_update" | "verification" | "signed_list";
 
 export type DraftInput = { form: DraftForm, subject: string, payload: unknown, person_id: string, label: string, };
 
@@ -916,6 +916,33 @@ export type Sex = "male" | "female";
  * `count` of `n` and their ratio (`None` when n = 0: unknown, not 0 %).
  */
 export type Share = { n: number, count: number, share: number | null, };
+
+export type SignedListQuery = {
+/**
+ * The cycle, mm/yyyy (or yyyy-mm).
+ */
+cycle: string,
+/**
+ * The ward; an officer's own ward when empty (required for supervisors and administrators).
+ */
+ward_code?: string | null,
+/**
+ * Only this residential group ("Tổ 5"); empty: the whole ward.
+ */
+group?: string | null, };
+
+/**
+ * One payment of the list, with what is left of it.
+ */
+export type SignedListRow = { payment_id: string, beneficiary_id: string, full_name: string, id_number: string | null, residential_group: string, channel: string, amount_vnd: number,
+/**
+ * Already withdrawn (any day).
+ */
+withdrawn_vnd: number, remaining_vnd: number,
+/**
+ * yyyy-mm-dd.
+ */
+credited_on: string, };
 
 /**
  * Mean and median of the known values; `n` counts only known values ("does not remember"
