@@ -15,6 +15,7 @@ pub mod imports;
 pub mod indicators;
 pub mod people;
 pub mod security;
+pub mod withdrawals;
 
 type Dispatch = for<'s> fn(&'s AppState, &str, serde_json::Value) -> Result<Running<'s>, serde_json::Value>;
 
@@ -28,6 +29,7 @@ const MODULES: &[(&[Spec], Dispatch)] = &[
     (exchange::SPECS, exchange::dispatch),
     (followup::SPECS, followup::dispatch),
     (security::SPECS, security::dispatch),
+    (withdrawals::SPECS, withdrawals::dispatch),
 ];
 
 /// Every command, in declaration order.
