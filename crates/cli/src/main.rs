@@ -384,6 +384,26 @@ enum ImportWhat {
     },
     /// Administrative units from .csv or .xlsx (code, name, level, parent_code).
     Units { file: PathBuf },
+    /// A payer's payout report for one cycle (who was paid out, when, how much, where) as
+    /// withdrawals, all-or-nothing; rows already recorded are left as they are.
+    Withdrawals {
+        file: PathBuf,
+        /// The cycle, mm/yyyy.
+        #[arg(long)]
+        cycle: String,
+        /// The report holds every payout of the payer up to this day, dd/mm/yyyy.
+        #[arg(long)]
+        complete_to: Option<String>,
+        /// The channel the payer pays through (bank, ewallet, mobile_money, vneid, cash); default: every channel.
+        #[arg(long)]
+        channel: Option<String>,
+        /// The payer, e.g. "Bưu điện Ba Đình".
+        #[arg(long, default_value = "")]
+        payer: String,
+        /// Check and report without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// The tables `ansinh export` writes, named as `What` names them.
@@ -469,6 +489,7 @@ fn permission(c: &Command) -> Permission {
         Command::VerifySample { action: SampleAction::Show { .. } } => Reports,
         Command::Review { action: exchange::ReviewAction::List } => Reports,
         Command::Followup { .. } | Command::Grievances { .. } => ReadPeople,
+        Command::Import { what: ImportWhat::Withdrawals { .. } } => WritePeople,
         Command::User { action: UserAction::Passwd } => Signed,
         _ => Administer,
     }
@@ -586,6 +607,18 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
         }
         Command::Import { what: ImportWhat::Payments { file, cycle, dry_run } } => {
             let report = ansinh_files::reconcile::reconcile_file(store, &file, &cycle, dry_run).await?;
+            println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
+        }
+        Command::Import { what: ImportWhat::Withdrawals { file, cycle, complete_to, channel, payer, dry_run } } => {
+            let options = ansinh_files::payouts::PayoutOptions {
+                period: cycle,
+                complete_to: complete_to.unwrap_or_default(),
+                channel: channel.unwrap_or_default(),
+                payer,
+            };
+            let ward = ansinh_api::commands::withdrawals::import_scope(&a).await?;
+            let report =
+                ansinh_files::payouts::import_file(store, &file, &options, ward.as_deref(), today(), dry_run).await?;
             println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
         }
         Command::Cycle { what: CycleWhat::Close { period } } => {

@@ -594,3 +594,59 @@ fn a_segment_table_exports_as_csv_and_is_recorded() {
     let list = json(&db, &["exports"]);
     assert_eq!((list[0]["kind"].as_str(), list[0]["what"].as_str()), (Some("table_csv"), Some("by_age")));
 }
+
+/// Demo data's credited payments of 10/2026 nobody has withdrawn from yet: (id, amount, credited dd/mm/yyyy).
+fn unwithdrawn_payments(db: &Path) -> Vec<(String, String, String)> {
+    ok(db, &["demo", "--wards", "2", "--beneficiaries", "400", "--months", "2", "--seed", "7", "--until", "10/2026"]);
+    let dir = tempfile::tempdir().unwrap();
+    for what in ["payments", "withdrawals"] {
+        ok(db, &["export", what, "--out", dir.path().join(format!("{what}.csv")).to_str().unwrap()]);
+    }
+    let withdrawn: std::collections::HashSet<String> =
+        read_csv(&dir.path().join("withdrawals.csv")).into_iter().map(|w| w["payment_id"].clone()).collect();
+    read_csv(&dir.path().join("payments.csv"))
+        .into_iter()
+        .filter(|p| p["period"] == "2026-10" && p["status"] == "credited" && !withdrawn.contains(&p["payment_id"]))
+        .map(|p| {
+            let c = chrono::NaiveDate::parse_from_str(&p["credited_on"], "%Y-%m-%d").unwrap();
+            (p["payment_id"].clone(), p["amount_vnd"].clone(), c.format("%d/%m/%Y").to_string())
+        })
+        .take(5)
+        .collect()
+}
+
+#[test]
+fn import_withdrawals_writes_a_payers_report_once_and_names_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let paid = unwithdrawn_payments(&db);
+    assert!(!paid.is_empty(), "the demo leaves some credited payments not withdrawn");
+    let mut body = String::from("Mã giao dịch;Ngày nhận;Số tiền;Nơi nhận\n");
+    for (id, amount, day) in &paid {
+        body.push_str(&format!("{id};{day};{amount};Bưu điện\n"));
+    }
+    let file = dir.path().join("chi-tra.csv");
+    std::fs::write(&file, &body).unwrap();
+    let f = file.to_str().unwrap();
+    let n = paid.len() as u64;
+    let dry = json(&db, &["import", "withdrawals", f, "--cycle", "10/2026", "--dry-run"]);
+    assert_eq!((dry["new_withdrawals"].as_u64(), dry["applied"].as_bool()), (Some(n), Some(false)));
+    let first =
+        json(&db, &["import", "withdrawals", f, "--cycle", "10/2026", "--payer", "Bưu điện", "--channel", "cash"]);
+    assert_eq!((first["new_withdrawals"].as_u64(), first["report_recorded"].as_bool()), (Some(n), Some(true)));
+    let again =
+        json(&db, &["import", "withdrawals", f, "--cycle", "10/2026", "--payer", "Bưu điện", "--channel", "cash"]);
+    assert_eq!((again["new_withdrawals"].as_u64(), again["already_had"].as_u64()), (Some(0), Some(n)));
+    assert_eq!(again["report_recorded"], false);
+
+    // A bad row: the whole file refused, the row and column named, nothing written.
+    let bad = dir.path().join("sai.csv");
+    std::fs::write(&bad, format!("{body}REF-KHONG-CO;{};1.000;ATM\n", paid[0].2)).unwrap();
+    let out = ansinh(&db, &["import", "withdrawals", bad.to_str().unwrap(), "--cycle", "10/2026"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let row = paid.len() + 2;
+    assert!(err.contains(&format!("row {row}: reference")) && err.contains("reconcile.unknown_reference"), "{err}");
+    let after = json(&db, &["import", "withdrawals", f, "--cycle", "10/2026", "--dry-run"]);
+    assert_eq!(after["already_had"].as_u64(), Some(n), "the refused file wrote nothing");
+}

@@ -130,6 +130,8 @@ error_codes! {
     ReconcileUnknownReference = "reconcile.unknown_reference",
     /// {id_number}
     ReconcileUnknownPerson = "reconcile.unknown_person",
+    /// {date}: a payout report declared complete to a day before one of its rows (the latest).
+    PayoutCompleteBeforeRows = "payout.complete_before_rows",
     /// {withdrawn}: a payment already withdrawn from cannot be failed or reversed.
     PaymentHasWithdrawals = "payment.has_withdrawals",
     /// {file, limit}: the picked or named file is over its cap (e.g. "128 MB"): nothing read.

@@ -137,3 +137,44 @@ async fn a_record_changed_after_signing_is_caught_by_its_hash() {
     assert_eq!(ansinh_exchange::ExchangeError::from(e).full_code(), ErrorCode::ExchangeTampered);
     assert!(city.store.changes_since(&ward.store.device_id(), 0).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_payout_report_travels_with_its_withdrawals() {
+    let ward = Desk::new().await;
+    let city = Desk::new().await;
+    let anh = ward.person("Nguyễn Thị Ánh", 1941, 12345, "90001").await;
+    let p = ward.pay(&anh, "2026-10").await;
+    let row = |n: usize, date: &str, amount: &str| ansinh_store::PayoutRow {
+        row: n,
+        reference: Some(p.id.to_string()),
+        id_number: None,
+        input: ansinh_core::inputs::WithdrawalInput {
+            withdrawn_on: date.into(),
+            amount: amount.into(),
+            place: "post_office".into(),
+            ..Default::default()
+        },
+    };
+    let meta = ansinh_store::PayoutMeta {
+        channel: None,
+        payer: "Bưu điện Ba Đình".into(),
+        complete_to: chrono::NaiveDate::from_ymd_opt(2026, 10, 31),
+        file_name: "chi-tra.csv".into(),
+        file_hash: "ab".repeat(32),
+    };
+    let rows = [row(2, "12/10/2026", "200.000"), row(3, "20/10/2026", "300.000")];
+    let r = ward.store.import_payouts("2026-10", Some("90001"), &rows, &meta, today(), false).await.unwrap();
+    assert_eq!(r.new_withdrawals, 2);
+
+    let bundle = ward.bundle_for(&city, 0).await;
+    let done = city.import(&bundle).await.unwrap();
+    assert_eq!(done.report.entities.get("payout_reports"), Some(&1));
+    assert_eq!(done.report.entities.get("withdrawal"), Some(&2));
+    assert_eq!(city.dump().await, ward.dump().await, "the city holds exactly the ward's rows");
+    let reports = city.store.payout_reports("2026-10", None).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(
+        (reports[0].ward_code.as_deref(), reports[0].complete_to.as_deref()),
+        (Some("90001"), Some("2026-10-31"))
+    );
+}

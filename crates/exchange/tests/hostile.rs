@@ -336,6 +336,59 @@ async fn a_ward_device_touches_only_its_own_wards_people() {
     assert_eq!(refused(&city, &f.bundle(&city, "90001")).await.full_code(), ErrorCode::ExchangeOutOfWard);
 }
 
+fn payout_report_row(f: &Forger, id: &str, ward: Option<&str>) -> Value {
+    json!({
+        "id": id, "period": "2026-10", "ward_code": ward, "channel": null, "payer": "Bưu điện",
+        "complete_to": "2026-10-31", "file_name": "chi-tra.csv", "file_hash": "ab".repeat(32),
+        "rows": 2, "withdrawals": 2,
+        "created_at": "2026-11-20T08:00:00Z", "created_by": "x", "created_device": f.device_id,
+        "updated_at": "2026-11-20T08:00:00Z", "updated_by": "x", "updated_device": f.device_id,
+    })
+}
+
+#[tokio::test]
+async fn a_ward_device_sends_only_its_own_wards_payout_reports() {
+    let city = Desk::new().await;
+    let ward1 = Forger::new();
+    ward1.register_at(&city, "90001").await;
+    let fresh = || Forger {
+        key: ward1.key.clone(),
+        device_id: ward1.device_id.clone(),
+        seq: 0,
+        prev: String::new(),
+        lines: vec![],
+    };
+    // Another ward's report, and an every-ward report (only the city sends those).
+    for ward in [Some("90002"), None] {
+        let mut f = fresh();
+        f.record("cycle", "2026-10", "insert", &cycle_row("2026-10"));
+        let id = new_id();
+        f.record("payout_reports", &id, "insert", &payout_report_row(&f, &id, ward));
+        assert_eq!(
+            refused(&city, &f.bundle(&city, "90001")).await.full_code(),
+            ErrorCode::ExchangeOutOfWard,
+            "{ward:?}"
+        );
+    }
+    // A bad row (a hash that is not one) is refused as any form would.
+    let mut f = fresh();
+    f.record("cycle", "2026-10", "insert", &cycle_row("2026-10"));
+    let id = new_id();
+    let mut row = payout_report_row(&f, &id, Some("90001"));
+    row["file_hash"] = json!("not a hash");
+    f.record("payout_reports", &id, "insert", &row);
+    let e = refused(&city, &f.bundle(&city, "90001")).await;
+    let ansinh_exchange::ExchangeError::Store(ansinh_store::StoreError::Conflict(fe)) = &e else { panic!("{e:?}") };
+    assert_eq!((e.full_code(), fe.field.as_deref()), (ErrorCode::ExchangeInvalidRow, Some("file_hash")));
+    // Its own ward's report goes in.
+    let mut f = fresh();
+    f.record("cycle", "2026-10", "insert", &cycle_row("2026-10"));
+    let id = new_id();
+    f.record("payout_reports", &id, "insert", &payout_report_row(&f, &id, Some("90001")));
+    city.import_as_is(&f.bundle(&city, "90001")).await.unwrap();
+    assert_eq!(city.store.payout_reports("2026-10", Some("90001")).await.unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn receipts_come_only_from_a_registered_office_and_must_match_this_desktops_chain() {
     let ward = Desk::new().await;

@@ -7,6 +7,7 @@ pub mod followup;
 pub mod import;
 pub mod indicator_report;
 pub mod limits;
+pub mod payouts;
 pub mod person;
 pub mod reconcile;
 pub mod report;

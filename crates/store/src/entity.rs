@@ -34,10 +34,12 @@ pub enum Entity {
     VerificationItem,
     #[serde(rename = "exports")]
     Export,
+    #[serde(rename = "payout_reports")]
+    PayoutReport,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 11] = [
+    pub const ALL: [Entity; 12] = [
         Entity::Beneficiary,
         Entity::Account,
         Entity::Cycle,
@@ -49,6 +51,7 @@ impl Entity {
         Entity::VerificationSample,
         Entity::VerificationItem,
         Entity::Export,
+        Entity::PayoutReport,
     ];
 
     /// The name change records carry (and hash).
@@ -65,6 +68,7 @@ impl Entity {
             Entity::VerificationSample => "verification_samples",
             Entity::VerificationItem => "verification_items",
             Entity::Export => "exports",
+            Entity::PayoutReport => "payout_reports",
         }
     }
 
@@ -86,6 +90,7 @@ impl Entity {
             Entity::VerificationSample => "verification_samples",
             Entity::VerificationItem => "verification_items",
             Entity::Export => "exports",
+            Entity::PayoutReport => "payout_reports",
         }
     }
 

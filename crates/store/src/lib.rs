@@ -22,6 +22,7 @@ mod followup;
 mod grievances;
 mod imports;
 pub mod keyring;
+mod payouts;
 mod privacy;
 pub mod private;
 // The one module with `unsafe` (SQLite's C API for the facts load); see its header.
@@ -63,6 +64,7 @@ pub use followup::{ContactView, FollowupList, FollowupRow};
 pub use grievances::{GrievanceEventView, GrievanceQuery, GrievanceView};
 pub use imports::{PaymentResult, PersonBrief, ReconcileReport};
 pub use keyring::{DbKey, Keyring, Unlocked, UserIdentity, keyring_path};
+pub use payouts::{PayoutMeta, PayoutReport, PayoutReportRecord, PayoutRow};
 pub use read::Page;
 pub use reference::{REFERENCE_FORMAT, RefTable, ReferenceBody, ReferenceReport};
 pub use refs::Refs;

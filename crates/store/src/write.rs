@@ -61,7 +61,7 @@ impl Store {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    async fn write_batch(&self, tx: &mut SqliteConnection, batch: &Batch) -> Result<()> {
+    pub(crate) async fn write_batch(&self, tx: &mut SqliteConnection, batch: &Batch) -> Result<()> {
         let now = now();
         let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
         let mut log = ChangeWriter::start(&mut *tx, &self.author(), &now).await?;
@@ -311,25 +311,31 @@ pub(crate) async fn similar_ids(
     Ok(similar)
 }
 
-async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result<()> {
-    let row = sqlx::query(
-        "SELECT p.status, p.credited_on, p.amount_vnd, COALESCE((SELECT SUM(amount_vnd) FROM withdrawals WHERE payment_id = p.id), 0) AS withdrawn_vnd,
-                b.authorised_name
-         FROM payments p JOIN beneficiaries b ON b.id = p.beneficiary_id WHERE p.id = ?",
-    )
-    .bind(w.payment_id.to_string())
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| not_found("payment", w.payment_id))?;
-    if PaymentStatus::parse(row.get("status")) != Some(PaymentStatus::Credited) {
-        return Err(StoreError::field(
+/// What the withdrawal rules need to know about a payment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PaymentState {
+    pub status: Option<PaymentStatus>,
+    pub credited_on: Option<NaiveDate>,
+    pub amount_vnd: i64,
+    /// Already withdrawn from it (with, for an import, the file's earlier rows).
+    pub withdrawn_vnd: i64,
+    /// Someone is recorded as authorised to withdraw for the person.
+    pub has_authorised: bool,
+}
+
+/// The rules a withdrawal must pass against its payment: credited, not withdrawn before the
+/// credit day, a proxy only if someone is authorised, never more than what is left. One
+/// implementation for the typed form and the payout import.
+pub(crate) fn withdrawal_rules(p: &PaymentState, w: &Withdrawal) -> Vec<FieldError> {
+    if p.status != Some(PaymentStatus::Credited) {
+        return vec![FieldError::new(
             "payment_id",
             ErrorCode::PaymentNotCredited,
             "only a credited payment can be withdrawn",
-        ));
+        )];
     }
     let mut errors = Vec::new();
-    if let Some(credited) = crate::decode::opt_date(row.get::<Option<&str>, _>("credited_on"))?
+    if let Some(credited) = p.credited_on
         && w.withdrawn_on < credited
     {
         errors.push(FieldError::new(
@@ -338,20 +344,42 @@ async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result
             "the money was withdrawn before it was credited",
         ));
     }
-    if w.place == WithdrawalPlace::Proxy && row.get::<String, _>("authorised_name").trim().is_empty() {
+    if w.place == WithdrawalPlace::Proxy && !p.has_authorised {
         errors.push(FieldError::new(
             "place",
             ErrorCode::AuthorisedMissing,
             "nobody is recorded as authorised to withdraw for this person",
         ));
     }
-    let remaining = row.get::<i64, _>("amount_vnd") - row.get::<i64, _>("withdrawn_vnd");
+    let remaining = p.amount_vnd - p.withdrawn_vnd;
     if w.amount_vnd > remaining {
         errors.push(
             FieldError::new("amount", ErrorCode::AmountExceedsPayment, "more than what is left of this payment")
                 .param("remaining", ansinh_core::money::format_vnd(remaining)),
         );
     }
+    errors
+}
+
+async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result<()> {
+    let row = sqlx::query(
+        "SELECT p.status, p.credited_on, p.amount_vnd,
+                COALESCE((SELECT SUM(amount_vnd) FROM withdrawals WHERE payment_id = p.id), 0) AS withdrawn,
+                b.authorised_name
+         FROM payments p JOIN beneficiaries b ON b.id = p.beneficiary_id WHERE p.id = ?",
+    )
+    .bind(w.payment_id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| not_found("payment", w.payment_id))?;
+    let state = PaymentState {
+        status: PaymentStatus::parse(row.get("status")),
+        credited_on: crate::decode::opt_date(row.get::<Option<&str>, _>("credited_on"))?,
+        amount_vnd: row.get("amount_vnd"),
+        withdrawn_vnd: row.get("withdrawn"),
+        has_authorised: !row.get::<String, _>("authorised_name").trim().is_empty(),
+    };
+    let errors = withdrawal_rules(&state, w);
     if errors.is_empty() { Ok(()) } else { Err(StoreError::Invalid(errors)) }
 }
 

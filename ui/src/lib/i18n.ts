@@ -9,6 +9,7 @@ import { ERROR_CODES, type ErrorCode } from './generated/error-codes';
 import * as errors from './i18n/errors';
 import * as entry from './i18n/entry';
 import * as imports from './i18n/imports';
+import * as payouts from './i18n/payouts';
 import * as followup from './i18n/followup';
 import * as indicators from './i18n/indicators';
 import * as security from './i18n/security';
@@ -285,6 +286,7 @@ const vi = {
   ...coreVi,
   ...entry.vi,
   ...imports.vi,
+  ...payouts.vi,
   ...followup.vi,
   ...indicators.vi,
   ...security.vi,
@@ -560,6 +562,7 @@ const en: Dictionary = {
   ...coreEn,
   ...entry.en,
   ...imports.en,
+  ...payouts.en,
   ...followup.en,
   ...indicators.en,
   ...security.en,

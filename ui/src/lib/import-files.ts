@@ -27,11 +27,21 @@ export async function pickedFile(file: File, limit: number = PICKED_FILE_MAX_BYT
   return { name: file.name, bytes: Array.from(buf) };
 }
 
+/** The pages whose fields have labels (`<prefix>.field.<name>`). */
+export type ImportPrefix = 'import' | 'reconcile' | 'payout';
+
 /** The label of a field named in an error (`import.field.x`, `reconcile.field.x`), else the name. */
-export function fieldLabel(t: (k: Key) => string, prefix: 'import' | 'reconcile', field: string | undefined): string {
+export function fieldLabel(
+  t: (k: Key, params?: Record<string, string | number>) => string,
+  prefix: ImportPrefix,
+  field: string | undefined,
+  column?: string,
+): string {
   if (!field) return '';
   const key = `${prefix}.field.${field}`;
-  return isKey(key) ? t(key) : field;
+  const label = isKey(key) ? t(key) : field;
+  // The payout import names the file's own column beside the field (the payer's header).
+  return column && prefix === 'payout' ? t('payout.column_of', { field: label, column }) : label;
 }
 
 export function errorReport(
@@ -39,7 +49,7 @@ export function errorReport(
   errors: FieldError[],
   t: (k: Key) => string,
   terr: (e: FieldError) => string,
-  prefix: 'import' | 'reconcile',
+  prefix: ImportPrefix,
 ): ErrorReport {
   return {
     name,
@@ -49,6 +59,6 @@ export function errorReport(
       t('import.report_header.message'),
       t('import.report_header.code'),
     ],
-    rows: errors.map((e) => [e.row === undefined ? '' : String(e.row), fieldLabel(t, prefix, e.field), terr(e), e.code]),
+    rows: errors.map((e) => [e.row === undefined ? '' : String(e.row), fieldLabel(t, prefix, e.field, e.params?.column), terr(e), e.code]),
   };
 }

@@ -11,6 +11,7 @@ export type Route =
   | { name: 'dashboard' }
   | { name: 'import' }
   | { name: 'reconcile' }
+  | { name: 'payouts' }
   | { name: 'followup' }
   | { name: 'verification' }
   | { name: 'grievances' }
@@ -27,6 +28,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'dashboard') return { name: 'dashboard' };
   if (parts[0] === 'import') return { name: 'import' };
   if (parts[0] === 'reconcile') return { name: 'reconcile' };
+  if (parts[0] === 'payouts') return { name: 'payouts' };
   if (parts[0] === 'users' || parts[0] === 'audit') return { name: parts[0] };
   if (parts[0] === 'followup' || parts[0] === 'verification' || parts[0] === 'grievances') return { name: parts[0] };
   if (parts[0] === 'exchange' || parts[0] === 'review') return { name: parts[0] };
@@ -59,6 +61,7 @@ export function hrefOf(route: Route): string {
       return '#/import';
     case 'reconcile':
       return '#/reconcile';
+    case 'payouts':
     case 'followup':
     case 'verification':
     case 'grievances':

@@ -24,6 +24,14 @@ impl PickedFile {
     }
 }
 
+/// A file read by its path as the picker would give it; refused unread past `limit`.
+pub(crate) fn read_picked(path: &str, limit: u64) -> Result<PickedFile, AppError> {
+    let p = std::path::Path::new(path);
+    let bytes = ansinh_files::limits::read_file(p, limit)?;
+    let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(path.to_string());
+    Ok(PickedFile { name, bytes })
+}
+
 #[derive(ts_rs::TS, Debug, Deserialize)]
 pub struct ImportRequest {
     pub file: PickedFile,
@@ -77,10 +85,7 @@ commands! {
     /// cannot be used, e.g. by WebDriver tests): the same `{name, bytes}` the picker gives.
     /// Refused unread (`file.too_large`) past [`PICKED_FILE_BYTES`].
     pub async fn read_local_file(_a: Administer, path: String) -> PickedFile {
-        let p = std::path::Path::new(&path);
-        let bytes = ansinh_files::limits::read_file(p, PICKED_FILE_BYTES)?;
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(path.clone());
-        Ok(PickedFile { name, bytes })
+        read_picked(&path, PICKED_FILE_BYTES)
     }
 
     /// Saves an (already translated) error report as XLSX in the export folder; returns its path.

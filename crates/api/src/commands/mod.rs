@@ -16,6 +16,7 @@ pub mod indicators;
 pub mod people;
 pub mod security;
 pub mod signed_list;
+pub mod withdrawals;
 
 type Dispatch = for<'s> fn(&'s AppState, &str, serde_json::Value) -> Result<Running<'s>, serde_json::Value>;
 
@@ -30,6 +31,7 @@ const MODULES: &[(&[Spec], Dispatch)] = &[
     (followup::SPECS, followup::dispatch),
     (security::SPECS, security::dispatch),
     (signed_list::SPECS, signed_list::dispatch),
+    (withdrawals::SPECS, withdrawals::dispatch),
 ];
 
 /// Every command, in declaration order.

@@ -39,6 +39,9 @@ pub enum Owner {
     OfGrievance(String),
     /// Shared rows: cycles, verification samples, the exports register.
     Shared,
+    /// A ward's row that is not a person's (a payout report): Some(ward), or None for every
+    /// ward (only the city desktop sends those).
+    Ward(Option<String>),
 }
 
 /// Reference data that knows every code: the server checks a row's shape and rules without
@@ -242,6 +245,30 @@ pub fn check_row(r: &ChangeRecord, refs: &dyn RefData, today: NaiveDate) -> Resu
             } else {
                 Err(invalid(r, vec![FieldError::new("kind", ErrorCode::StatusInvalid, "unknown kind of export")]))
             }
+        }
+        Entity::PayoutReport => {
+            let row: PayoutReportRow = parse(r, value)?;
+            let mut e: Vec<FieldError> = check::period("period", &row.period).err().into_iter().collect();
+            if let Some(c) = &row.channel
+                && Channel::parse(c).is_none()
+            {
+                e.push(FieldError::new("channel", ErrorCode::ChannelUnknown, "unknown channel"));
+            }
+            if let Some(w) = &row.ward_code
+                && !refs.has_ward(w)
+            {
+                e.push(FieldError::new("ward_code", ErrorCode::WardUnknown, "unknown ward"));
+            }
+            if let Some(c) = row.complete_to {
+                e.extend(check::not_future("complete_to", c.0, today).err());
+            }
+            if row.file_hash.len() != 64 || !row.file_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                e.push(FieldError::new("file_hash", ErrorCode::ValueNotCanonical, "not a SHA-256 in hex"));
+            }
+            if row.rows < 0 || row.withdrawals < 0 || row.withdrawals > row.rows {
+                e.push(FieldError::new("withdrawals", ErrorCode::NumberInvalid, "counts out of range"));
+            }
+            if e.is_empty() { Ok(Owner::Ward(row.ward_code)) } else { Err(invalid(r, e)) }
         }
     }
 }
@@ -577,4 +604,17 @@ row!(ExportRow {
     scope: String,
     period: Option<String>,
     file_path: String,
+});
+
+row!(PayoutReportRow {
+    id: Id,
+    period: String,
+    ward_code: Option<String>,
+    channel: Option<String>,
+    payer: String,
+    complete_to: Option<Day>,
+    file_name: String,
+    file_hash: String,
+    rows: i64,
+    withdrawals: i64,
 });

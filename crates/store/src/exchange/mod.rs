@@ -564,6 +564,13 @@ pub const OFFICE_SETTING: &str = "office";
 /// City mode: a person (and everything attached to them) registered on a desktop of another
 /// ward arrived by a bundle and is read-only here. Rows of this desktop, of desktops of the same
 /// ward (a ward with two machines), or of no known peer stay writable.
+/// Whether a row registered on a peer desktop of `peer_ward` (not this one) is read-only here:
+/// always on the city desktop; on a ward desktop, when the peer is of another ward (a ward
+/// desktop whose ward is not known yet, nothing registered, blocks nothing).
+pub(crate) fn read_only_here(city: bool, home: &str, peer_ward: &str) -> bool {
+    city || (!home.is_empty() && home != peer_ward)
+}
+
 pub(crate) async fn check_owned(store: &Store, conn: &mut SqliteConnection, beneficiary_id: &str) -> Result<()> {
     let row: Option<(String, String, Option<String>)> = sqlx::query_as(
         "SELECT b.created_device, b.ward_code, p.ward FROM beneficiaries b
@@ -579,7 +586,7 @@ pub(crate) async fn check_owned(store: &Store, conn: &mut SqliteConnection, bene
     // A ward desktop whose ward is not known yet (nothing registered) blocks nothing.
     let home = store.home_ward().await?;
     let city = store.setting(OFFICE_SETTING).await?.as_deref() == Some("city");
-    if !city && (home.is_empty() || home == peer_ward) {
+    if !read_only_here(city, &home, &peer_ward) {
         return Ok(());
     }
     Err(crate::StoreError::Conflict(

@@ -103,7 +103,7 @@ pub(crate) async fn check(conn: &mut SqliteConnection, own: &str, new: &[(&Chang
             Owner::OfGrievance(g) => {
                 grievance_person.get(g.as_str()).map(|s| s.to_string()).or_else(|| stored_grievances.get(g).cloned())
             }
-            Owner::Person { .. } | Owner::Shared => None,
+            Owner::Person { .. } | Owner::Shared | Owner::Ward(_) => None,
         }
     };
     let mut want_people: HashSet<String> = HashSet::new();
@@ -128,6 +128,12 @@ pub(crate) async fn check(conn: &mut SqliteConnection, own: &str, new: &[(&Chang
                 }
             }
             Owner::Shared => {}
+            // A ward's report: of this ward; every ward's (None) only from the city desktop.
+            Owner::Ward(ward) => {
+                if ward.as_deref() != Some(own) {
+                    return Err(out_of_ward(r, ward.as_deref().unwrap_or("*"), own));
+                }
+            }
             other => {
                 let Some(person) = person_of(other) else { continue };
                 let ward = person_ward

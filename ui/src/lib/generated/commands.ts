@@ -1,5 +1,5 @@
 // Generated from the Rust types by `crates/api/src/contract.rs`; do not edit. Regenerate with `ANSINH_BLESS=1 cargo test -p ansinh-api contract`
-import type { Account, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactsQuery, CycleView, DashboardQuery, DashboardView, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
+import type { Account, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactsQuery, CycleView, DashboardQuery, DashboardView, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
 
 /** Every command: its argument object, its result, the permission it needs (null: open before sign-in). */
 export interface Commands {
@@ -128,6 +128,17 @@ export interface Commands {
   restore_backup: { args: { path: string }; result: null; permission: 'Administer' };
   // The rows of the list: credited payments of the cycle in the ward with money left.
   signed_list: { args: { query: SignedListQuery }; result: Array<SignedListRow>; permission: 'WritePeople' };
+  // The remembered (or automatic) column mapping for a payout report's headers.
+  payout_mapping: { args: { file: PickedFile }; result: MappingProposal; permission: 'WritePeople' };
+  // What importing the report would do, row by row; writes nothing but the mapping.
+  payout_preview: { args: { request: PayoutRequest }; result: PayoutPreview; permission: 'WritePeople' };
+  // Imports the report as withdrawals, all-or-nothing (`dry_run`: checks only).
+  payout_apply: { args: { request: PayoutRequest }; result: PayoutReport; permission: 'WritePeople' };
+  // The payout reports recorded for a cycle (mm/yyyy), newest first: an officer's ward's.
+  list_payout_reports: { args: { period: string }; result: Array<PayoutReportRecord>; permission: 'ReadPeople' };
+  // Reads a payout report by its path (the pages' fallback when a file chooser cannot be
+  // used): the same `{name, bytes}` the picker gives, refused unread past the cap.
+  read_payout_file: { args: { path: string }; result: PickedFile; permission: 'WritePeople' };
 }
 
 /** The commands' names (the keys of `Commands`), in declaration order. */
@@ -211,4 +222,9 @@ export const COMMANDS = [
   'list_backups',
   'restore_backup',
   'signed_list',
+  'payout_mapping',
+  'payout_preview',
+  'payout_apply',
+  'list_payout_reports',
+  'read_payout_file',
 ] as const;

@@ -54,6 +54,7 @@ export const ERROR_CODES = [
   'reconcile.amount_mismatch',
   'reconcile.unknown_reference',
   'reconcile.unknown_person',
+  'payout.complete_before_rows',
   'payment.has_withdrawals',
   'file.too_large',
   'file.unpacks_too_large',

@@ -669,6 +669,107 @@ status: string, credited_on: string, failure_reason: string, };
 export type PaymentStatus = "scheduled" | "credited" | "failed" | "reversed";
 
 /**
+ * What the officer says about the report (the page's fields, the CLI's options), as typed.
+ */
+export type PayoutOptions = {
+/**
+ * mm/yyyy (or yyyy-mm).
+ */
+period: string,
+/**
+ * dd/mm/yyyy, or empty: the report does not say it is complete.
+ */
+complete_to: string,
+/**
+ * A channel code (bank, ewallet, mobile_money, vneid, cash), or empty: every channel.
+ */
+channel: string,
+/**
+ * The payer as the officer names it ("Bưu điện Ba Đình").
+ */
+payer: string, };
+
+export type PayoutPreview = { rows: number, new_withdrawals: number, already_had: number,
+/**
+ * Rows with at least one error.
+ */
+error_rows: number,
+/**
+ * The first [`PREVIEW_ROWS`] rows, then every row with an error.
+ */
+preview: Array<PayoutPreviewRow>,
+/**
+ * Every error of the file (row, field and column named).
+ */
+errors: Array<FieldError>,
+/**
+ * True when the file has no amount column: each row is the whole of what is left.
+ */
+whole_payment: boolean, };
+
+/**
+ * One row as the preview shows it.
+ */
+export type PayoutPreviewRow = { row: number,
+/**
+ * `new`, `had` (already recorded) or `error`.
+ */
+outcome: "new" | "had" | "error", reference: string, id_number: string, full_name: string, withdrawn_on: string, amount: string,
+/**
+ * The place code read from the payer's words.
+ */
+place: string, errors: Array<FieldError>, };
+
+/**
+ * What an import did (or, with `dry_run`, would do).
+ */
+export type PayoutReport = { period: string, rows: number,
+/**
+ * New withdrawals written (or to be written).
+ */
+new_withdrawals: number,
+/**
+ * Rows already recorded as withdrawals: left as they are.
+ */
+already_had: number,
+/**
+ * The sum of the new withdrawals, VND.
+ */
+new_amount_vnd: number,
+/**
+ * A `payout_reports` row was (or would be) written: false when the same file, cycle, scope
+ * and completeness were already recorded.
+ */
+report_recorded: boolean,
+/**
+ * False for a dry run.
+ */
+applied: boolean, };
+
+/**
+ * One row of `payout_reports`.
+ */
+export type PayoutReportRecord = { id: string,
+/**
+ * yyyy-mm.
+ */
+period: string,
+/**
+ * None: every ward (city desktop only).
+ */
+ward_code: string | null, channel: string | null, payer: string,
+/**
+ * yyyy-mm-dd.
+ */
+complete_to: string | null, file_name: string, file_hash: string, rows: number, withdrawals: number, };
+
+export type PayoutRequest = { file: PickedFile, mapping: Array<string | null>, options: PayoutOptions,
+/**
+ * Check only, write nothing (apply).
+ */
+dry_run: boolean, };
+
+/**
  * A sender's audit log as this desktop last saw it.
  */
 export type PeerAudit = { device_id: string, seq: number, hash: string, seen_at: string, status: AuditStatus, detail: string, };

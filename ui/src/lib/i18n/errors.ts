@@ -67,6 +67,7 @@ export const vi: Record<ErrorCode, string> = {
   'reconcile.unknown_reference': 'Không có khoản chi trả nào của kỳ này với mã {reference}',
   'reconcile.unknown_person': 'Không có người nào có số định danh {id_number} được chi trả trong kỳ này',
   'payment.has_withdrawals': 'Khoản này đã được rút {withdrawn}: không thể ghi thất bại hoặc hoàn trả',
+  'payout.complete_before_rows': 'Báo cáo không thể đầy đủ đến một ngày trước ngày nhận của một dòng ({date})',
   'file.too_large': 'Tệp {file} quá lớn: tối đa {limit}. Không đọc gì từ tệp.',
   'file.unpacks_too_large':
     'Tệp {file} khi giải nén vượt quá {limit}: không đọc. Hãy mở và lưu lại bằng Excel, hoặc chia thành nhiều tệp.',
@@ -259,6 +260,7 @@ export const en: Record<ErrorCode, string> = {
   'reconcile.unknown_reference': 'No payment of this cycle has the reference {reference}',
   'reconcile.unknown_person': 'Nobody with ID number {id_number} is paid in this cycle',
   'payment.has_withdrawals': '{withdrawn} was already withdrawn from this payment: it cannot be failed or reversed',
+  'payout.complete_before_rows': 'The report cannot be complete to a day before one of its rows ({date})',
   'file.too_large': 'The file {file} is too large: at most {limit}. Nothing was read from it.',
   'file.unpacks_too_large':
     'The file {file} unpacks to more than {limit}: not read. Open and save it again in Excel, or split it into several files.',
