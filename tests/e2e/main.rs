@@ -10,6 +10,7 @@ mod harness;
 mod imports;
 mod indicators;
 mod security;
+mod signed_list;
 
 use harness::App;
 use serde_json::json;

@@ -124,7 +124,16 @@ pub fn parse_place(raw: &str) -> (String, bool) {
         return (p.as_str().into(), p == WithdrawalPlace::Proxy);
     }
     let has = |words: &[&str]| words.iter().any(|w| k.contains(w));
-    let place = if has(&["nguoi nhan thay", "nhan thay", "uy quyen", "proxy", "nguoi nhan ho", "nhan ho"]) {
+    let place = if has(&[
+        "nguoi nhan thay",
+        "nhan thay",
+        "uy quyen",
+        "proxy",
+        "authoris",
+        "authoriz",
+        "nguoi nhan ho",
+        "nhan ho",
+    ]) {
         WithdrawalPlace::Proxy
     } else if has(&["tai nha", "home"]) {
         WithdrawalPlace::HomeDelivery

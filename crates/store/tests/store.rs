@@ -1233,6 +1233,21 @@ async fn a_correction_updates_the_row_in_place_and_logs_the_whole_new_row() {
     assert!(matches!(s.update_beneficiary(&ghost).await.unwrap_err(), StoreError::NotFound { .. }));
 }
 
+/// The drafts table takes every form the app has (a form missing from its CHECK would lose its
+/// drafts silently: the webview only shows "not saved").
+#[tokio::test]
+async fn every_form_can_keep_a_draft() {
+    use ansinh_core::model::DraftForm;
+    let fx = fresh().await;
+    for form in DraftForm::ALL {
+        fx.store
+            .save_draft(*form, "s", &serde_json::json!({"x": 1}), "", "")
+            .await
+            .unwrap_or_else(|e| panic!("{form}: {e}"));
+    }
+    assert_eq!(fx.store.drafts().await.unwrap().len(), DraftForm::ALL.len());
+}
+
 #[tokio::test]
 async fn drafts_are_kept_replaced_listed_and_discarded() {
     use ansinh_core::model::DraftForm;

@@ -11,6 +11,7 @@ import * as entry from './i18n/entry';
 import * as imports from './i18n/imports';
 import * as payouts from './i18n/payouts';
 import * as followup from './i18n/followup';
+import * as signed from './i18n/signed';
 import * as indicators from './i18n/indicators';
 import * as security from './i18n/security';
 import * as exchange from './i18n/exchange';
@@ -288,6 +289,7 @@ const vi = {
   ...imports.vi,
   ...payouts.vi,
   ...followup.vi,
+  ...signed.vi,
   ...indicators.vi,
   ...security.vi,
   ...exchange.vi,
@@ -564,6 +566,7 @@ const en: Dictionary = {
   ...imports.en,
   ...payouts.en,
   ...followup.en,
+  ...signed.en,
   ...indicators.en,
   ...security.en,
   ...exchange.en,

@@ -13,6 +13,7 @@ export type Route =
   | { name: 'reconcile' }
   | { name: 'payouts' }
   | { name: 'followup' }
+  | { name: 'signed' }
   | { name: 'verification' }
   | { name: 'grievances' }
   | { name: 'users' }
@@ -31,6 +32,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'payouts') return { name: 'payouts' };
   if (parts[0] === 'users' || parts[0] === 'audit') return { name: parts[0] };
   if (parts[0] === 'followup' || parts[0] === 'verification' || parts[0] === 'grievances') return { name: parts[0] };
+  if (parts[0] === 'signed') return { name: 'signed' };
   if (parts[0] === 'exchange' || parts[0] === 'review') return { name: parts[0] };
   if (parts[0] === 'beneficiaries' && parts[1] === 'new') return { name: 'add' };
   if (parts[0] === 'beneficiaries' && parts[1] && parts[2] === 'edit') {
@@ -63,6 +65,7 @@ export function hrefOf(route: Route): string {
       return '#/reconcile';
     case 'payouts':
     case 'followup':
+    case 'signed':
     case 'verification':
     case 'grievances':
     case 'users':

@@ -1,5 +1,5 @@
 // Generated from the Rust types by `crates/api/src/contract.rs`; do not edit. Regenerate with `ANSINH_BLESS=1 cargo test -p ansinh-api contract`
-import type { Account, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactsQuery, CycleView, DashboardQuery, DashboardView, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
+import type { Account, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactsQuery, CycleView, DashboardQuery, DashboardView, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, SignedListSave, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
 
 /** Every command: its argument object, its result, the permission it needs (null: open before sign-in). */
 export interface Commands {
@@ -128,6 +128,10 @@ export interface Commands {
   restore_backup: { args: { path: string }; result: null; permission: 'Administer' };
   // The rows of the list: credited payments of the cycle in the ward with money left.
   signed_list: { args: { query: SignedListQuery }; result: Array<SignedListRow>; permission: 'WritePeople' };
+  // Saves the filled rows as withdrawals in one transaction, through the payout import
+  // (the same rules as a typed withdrawal and a payer's report: all-or-nothing, each error
+  // naming its line; a row already recorded is left as it is).
+  save_signed_list: { args: { input: SignedListSave }; result: PayoutReport; permission: 'WritePeople' };
   // The remembered (or automatic) column mapping for a payout report's headers.
   payout_mapping: { args: { file: PickedFile }; result: MappingProposal; permission: 'WritePeople' };
   // What importing the report would do, row by row; writes nothing but the mapping.
@@ -222,6 +226,7 @@ export const COMMANDS = [
   'list_backups',
   'restore_backup',
   'signed_list',
+  'save_signed_list',
   'payout_mapping',
   'payout_preview',
   'payout_apply',

@@ -1018,6 +1018,27 @@ export type Sex = "male" | "female";
  */
 export type Share = { n: number, count: number, share: number | null, };
 
+/**
+ * One filled row of the grid, as typed.
+ */
+export type SignedListEntry = {
+/**
+ * The grid's line (1 = first row): errors name it.
+ */
+line: number, payment_id: string,
+/**
+ * dd/mm/yyyy.
+ */
+withdrawn_on: string,
+/**
+ * Empty: all that is left of the payment.
+ */
+amount: string,
+/**
+ * A place code, or as written ("Bưu điện", "Chi trả tại nhà", "Người nhận thay"...).
+ */
+place: string, };
+
 export type SignedListQuery = {
 /**
  * The cycle, mm/yyyy (or yyyy-mm).
@@ -1044,6 +1065,20 @@ withdrawn_vnd: number, remaining_vnd: number,
  * yyyy-mm-dd.
  */
 credited_on: string, };
+
+export type SignedListSave = {
+/**
+ * The cycle, mm/yyyy (or yyyy-mm).
+ */
+cycle: string,
+/**
+ * As in [`SignedListQuery`].
+ */
+ward_code?: string | null,
+/**
+ * The draft's subject, discarded once saved.
+ */
+draft_subject?: string | null, entries: Array<SignedListEntry>, };
 
 /**
  * Mean and median of the known values; `n` counts only known values ("does not remember"
