@@ -119,6 +119,28 @@ fn add_fieldwork(db: &Path) {
         }
         store.close().await;
     });
+    // A payer's report of February complete to 15/03 (every ward, every channel): one payout of
+    // a payment nobody had recorded, and every other February payment still unwithdrawn then is
+    // known unwithdrawn through 15/03.
+    let feb = rt.block_on(async {
+        let store = ansinh_store::Store::open(db).await.unwrap();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+        let rows = store.followup_list(as_of, 0, None).await.unwrap().rows;
+        store.close().await;
+        rows.into_iter().filter(|r| r.period == "2026-02" && r.withdrawn_vnd == 0).collect::<Vec<_>>()
+    });
+    assert!(feb.len() > 2, "February payments still waiting: {}", feb.len());
+    let person = rt.block_on(async {
+        let store = ansinh_store::Store::open(db).await.unwrap();
+        let b = store.beneficiary_detail(&feb[0].beneficiary_id).await.unwrap().beneficiary;
+        store.close().await;
+        b.id_number.expect("demo people have ID numbers")
+    });
+    let credited = chrono::NaiveDate::parse_from_str(&feb[0].credited_on, "%Y-%m-%d").unwrap();
+    let report = db.with_file_name("payer.csv");
+    let day = (credited + chrono::Days::new(4)).format("%d/%m/%Y");
+    std::fs::write(&report, format!("Số CCCD,Ngày nhận,Nơi nhận\n{person},{day},Bưu điện\n")).unwrap();
+    ok(db, &["import", "withdrawals", report.to_str().unwrap(), "--cycle", "02/2026", "--complete-to", "15/03/2026"]);
 }
 
 /// Runs the DuckDB check at `as_of` against OURS.json and returns its report.
@@ -178,6 +200,11 @@ fn duckdb_recomputes_the_whole_dashboard_from_the_csv_exports() {
     ] {
         ok(&db, &["export", t, "--out", csv.join(format!("{t}.csv")).to_str().unwrap()]);
     }
+
+    // The censoring inputs are in the exports the recomputation reads: checks and the report.
+    let reports = std::fs::read_to_string(csv.join("payout_reports.csv")).unwrap();
+    assert!(reports.lines().nth(1).is_some_and(|l| l.contains("2026-02") && l.contains("2026-03-15")), "{reports}");
+    assert!(std::fs::read_to_string(csv.join("contacts.csv")).unwrap().contains("will_withdraw"));
 
     for as_of in ["2026-03-31", "2026-02-20"] {
         let ours = dir.path().join(format!("ours-{as_of}.json"));
