@@ -153,6 +153,9 @@ describe('follow-up page', () => {
           contacted_on: yesterday,
           outcome: 'home_delivery_arranged',
           note: 'Bưu điện giao ngày 2/7',
+          withdrawn_on: '',
+          amount: '',
+          place: '',
         } satisfies ContactInput,
       },
     ]);
@@ -163,6 +166,57 @@ describe('follow-up page', () => {
     await waitFor(() => expect(within(rows()[1]).getByTestId('followup-last-contact')).toHaveTextContent('Đã hẹn chi trả tại nhà'));
     expect(within(rows()[2]).getByTestId('followup-last-contact')).toHaveTextContent(yesterday);
     expect(within(rows()[0]).getByTestId('followup-last-contact')).toHaveTextContent('—');
+  });
+
+  it('records "already withdrawn on dd/mm" as a withdrawal the time to cash counts, refused before the credit', async () => {
+    const user = userEvent.setup();
+    const rust = await startRust();
+    const { an, mar } = await fieldwork(rust, { dung: false });
+    const metrics = () => rust.direct.metrics({ query: { as_of: null, by: [], filter: {} } });
+    const before = await metrics();
+    renderWith(FollowupPage, { onOpen: () => {} }, rust);
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    const marRow = rows().find((r) => r.dataset.id === mar.id)!;
+    await user.click(within(marRow).getByTestId('record-contact'));
+    await user.selectOptions(screen.getByTestId('field-kind'), 'call');
+    expect(screen.queryByTestId('field-withdrawn_on')).not.toBeInTheDocument();
+    await user.selectOptions(screen.getByTestId('field-outcome'), 'already_withdrawn');
+    expect(screen.getByTestId('contact-withdrawal-hint')).toHaveTextContent('khoản tiền của dòng đang chọn');
+    // Received the day before the credit: Rust refuses it with the withdrawal form's rule,
+    // and writes neither the contact nor the withdrawal.
+    const credited = monthBack(3);
+    const dayBefore = new Date(credited.getFullYear(), credited.getMonth(), credited.getDate() - 1);
+    await user.type(screen.getByTestId('field-withdrawn_on'), typed(dayBefore));
+    await user.click(screen.getByTestId('save'));
+    expect(await screen.findByTestId('error-withdrawn_on')).toHaveTextContent('Ngày này không được trước ngày tiền về');
+    expect(await rust.direct.list_contacts({ query: { beneficiary_id: an.id } })).toEqual([]);
+
+    const received = new Date(credited.getFullYear(), credited.getMonth(), credited.getDate() + 3);
+    await user.clear(screen.getByTestId('field-withdrawn_on'));
+    await user.type(screen.getByTestId('field-withdrawn_on'), typed(received));
+    await user.selectOptions(screen.getByTestId('field-place'), 'post_office');
+    await user.type(screen.getByTestId('field-note'), 'Bà nói đã nhận ở bưu điện{Enter}');
+    // The whole 1.000.000 ₫ left (amount left empty): the payment leaves the list.
+    expect(await screen.findByTestId('followup-notice')).toHaveTextContent(`khoản rút 1.000.000 ₫ ngày ${typed(received)}`);
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(rust.callsTo('record_contact').at(-1)).toEqual({
+      input: {
+        beneficiary_id: an.id,
+        payment_id: mar.id,
+        kind: 'call',
+        contacted_on: typed(today()),
+        outcome: 'already_withdrawn',
+        note: 'Bà nói đã nhận ở bưu điện',
+        withdrawn_on: typed(received),
+        amount: '',
+        place: 'post_office',
+      } satisfies ContactInput,
+    });
+    const detail = await rust.direct.get_beneficiary({ id: an.id });
+    expect(detail.payments.find((p) => p.id === mar.id)!.withdrawals).toMatchObject([{ amount_vnd: 1_000_000, place: 'post_office' }]);
+    const after = await metrics();
+    expect(after.withdrawn).toBe(before.withdrawn + 1);
+    expect(after.credited).toBe(before.credited);
   });
 
   it('shows inline errors, and Esc cancels the contact form', async () => {

@@ -311,7 +311,10 @@ pub(crate) async fn similar_ids(
     Ok(similar)
 }
 
-async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result<()> {
+/// The rules every recorded withdrawal passes (typed, or reported by a follow-up contact): the
+/// payment is credited, not before its credit, a proxy needs an authorised person, never more
+/// than what is left.
+pub(crate) async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result<()> {
     let row = sqlx::query(
         "SELECT p.status, p.credited_on, p.amount_vnd, COALESCE((SELECT SUM(amount_vnd) FROM withdrawals WHERE payment_id = p.id), 0),
                 b.authorised_name

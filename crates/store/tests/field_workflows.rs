@@ -191,6 +191,7 @@ async fn contacts_are_saved_logged_and_shown_on_the_row() {
         contacted_on: "18/03/2026".into(),
         outcome: "not_reached".into(),
         note: "Không nghe máy".into(),
+        ..ContactInput::default()
     };
     store.add_contact(&followup::contact(&input, today).unwrap()).await.unwrap();
     let visit = ContactInput {
@@ -228,6 +229,128 @@ async fn contacts_are_saved_logged_and_shown_on_the_row() {
         .unwrap();
     assert_eq!(logged, 2, "one change record per contact");
     assert_eq!(store.verify_changes().await.unwrap(), None);
+}
+
+async fn count(dir: &TempDir, sql: &'static str) -> i64 {
+    let mut conn = SqliteConnection::connect(&format!("sqlite://{}", dir.path().join("a.db").display())).await.unwrap();
+    sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+}
+
+/// The time to cash of every payment at `as_of`, from the cached facts (what the dashboard and
+/// `metrics` read).
+async fn time_to_cash(store: &Store, as_of: NaiveDate) -> ansinh_core::indicators::Metrics {
+    let facts = store.cached_facts().await.unwrap();
+    let label = |_: ansinh_core::model::SegmentBy, s: &str| s.to_string();
+    ansinh_core::segments::report(&facts, as_of, &Default::default(), &[], &label).overall.time_to_cash
+}
+
+fn withdrawn_contact(b: &Beneficiary, p: Option<&Payment>, on: &str) -> ContactInput {
+    ContactInput {
+        beneficiary_id: b.id.to_string(),
+        payment_id: p.map(|p| p.id.to_string()),
+        kind: "home_visit".into(),
+        contacted_on: "19/03/2026".into(),
+        outcome: "already_withdrawn".into(),
+        note: "Đã rút rồi".into(),
+        withdrawn_on: on.into(),
+        ..ContactInput::default()
+    }
+}
+
+#[tokio::test]
+async fn a_contact_already_withdrawn_records_the_withdrawal_the_time_to_cash_counts() {
+    let (store, dir) = fresh().await;
+    let w = world(&store).await;
+    let today = d(TODAY);
+    let before = time_to_cash(&store, today).await;
+    let logged_before = count(&dir, "SELECT COUNT(*) FROM change_log WHERE entity = 'withdrawal'").await;
+
+    // "Already withdrawn on 10/02": An's February payment, untouched so far (750.000 ₫ left).
+    let entry = followup::contact(&withdrawn_contact(&w.plain, Some(&w.p_plain), "10/02/2026"), today).unwrap();
+    let (saved, written) = store.add_contact(&entry).await.unwrap();
+    let written = written.expect("a withdrawal is recorded with the contact");
+    assert_eq!(
+        (written.payment_id, written.withdrawn_on, written.amount_vnd),
+        (w.p_plain.id, d("2026-02-10"), 750_000)
+    );
+    assert_eq!(written.place, WithdrawalPlace::WardOffice, "a cash payment's usual place");
+    assert_eq!(saved.payment_id, Some(w.p_plain.id));
+    assert_eq!(
+        store.contacts_of(&w.plain.id.to_string()).await.unwrap()[0].outcome,
+        followup::ContactOutcome::AlreadyWithdrawn
+    );
+
+    let after = time_to_cash(&store, today).await;
+    assert_eq!(after.withdrawn, before.withdrawn + 1, "the time to cash sees the withdrawal");
+    assert_eq!(after.credited, before.credited);
+    // Received 5 days after the credit: the share withdrawn within 7 days rises.
+    assert!(after.withdrawn_by_day.day7.unwrap() > before.withdrawn_by_day.day7.unwrap(), "{before:?} -> {after:?}");
+    assert_eq!(count(&dir, "SELECT COUNT(*) FROM change_log WHERE entity = 'withdrawal'").await, logged_before + 1);
+    assert_eq!(count(&dir, "SELECT COUNT(*) FROM change_log WHERE entity = 'contacts'").await, 1);
+    assert_eq!(store.verify_changes().await.unwrap(), None);
+    let list = store.followup_list(today, 7, None).await.unwrap();
+    assert!(!list.rows.iter().any(|r| r.payment_id == w.p_plain.id.to_string()), "no longer waiting");
+
+    // Bình's March payment has a withdrawal of 07/03: "already withdrawn on 08/03" is that one,
+    // so only the contact is saved (counting it again would double the cash).
+    let again = followup::contact(&withdrawn_contact(&w.old, Some(&w.p_old), "08/03/2026"), today).unwrap();
+    let (_, none) = store.add_contact(&again).await.unwrap();
+    assert_eq!(none, None);
+    assert_eq!(time_to_cash(&store, today).await, after, "nothing the time to cash sees changed");
+    assert_eq!(store.contacts_of(&w.old.id.to_string()).await.unwrap().len(), 1, "the contact is kept");
+
+    // From the person's page (no payment): the latest credited payment with money left,
+    // credited by the day received: Dung's payment credited 10/03, not the one of 16/03.
+    let typed = ContactInput {
+        amount: "300.000".into(),
+        place: "atm".into(),
+        ..withdrawn_contact(&w.bedridden_old, None, "12/03/2026")
+    };
+    let (saved, written) = store.add_contact(&followup::contact(&typed, today).unwrap()).await.unwrap();
+    let written = written.unwrap();
+    assert_eq!((written.payment_id, written.amount_vnd, written.place), (w.p_bed.id, 300_000, WithdrawalPlace::Atm));
+    assert_eq!(saved.payment_id, Some(w.p_bed.id), "the contact is about that payment");
+    assert_ne!(written.payment_id, w.p_recent.id);
+}
+
+#[tokio::test]
+async fn a_refused_reported_withdrawal_writes_neither_the_contact_nor_the_withdrawal() {
+    let (store, dir) = fresh().await;
+    let w = world(&store).await;
+    let today = d(TODAY);
+    let before = time_to_cash(&store, today).await;
+    let rows = || async {
+        (
+            count(&dir, "SELECT COUNT(*) FROM contacts").await,
+            count(&dir, "SELECT COUNT(*) FROM withdrawals").await,
+            count(&dir, "SELECT COUNT(*) FROM change_log").await,
+        )
+    };
+    let start = rows().await;
+    let refused = |input: ContactInput| {
+        let store = &store;
+        async move {
+            let err = store.add_contact(&followup::contact(&input, today).unwrap()).await.unwrap_err();
+            match err {
+                StoreError::Invalid(e) => {
+                    e.into_iter().map(|e| (e.field.unwrap_or_default(), e.code)).collect::<Vec<_>>()
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    // More than what is left of Bình's payment (500.000 ₫), received on 06/03: before its
+    // withdrawal of 07/03, so not that one.
+    let more = ContactInput { amount: "600.000".into(), ..withdrawn_contact(&w.old, Some(&w.p_old), "06/03/2026") };
+    assert_eq!(refused(more).await, [("amount".to_string(), ErrorCode::AmountExceedsPayment)]);
+    // Before Dung's payment was credited (10/03).
+    let early = withdrawn_contact(&w.bedridden_old, Some(&w.p_bed), "05/03/2026");
+    assert_eq!(refused(early).await, [("withdrawn_on".to_string(), ErrorCode::DateBeforeCredit)]);
+    // No payment named and none waiting: Cúc's only payment is fully withdrawn.
+    let nothing = withdrawn_contact(&w.alone, None, "18/03/2026");
+    assert_eq!(refused(nothing).await, [("payment_id".to_string(), ErrorCode::ContactNoWaitingPayment)]);
+    assert_eq!(rows().await, start, "nothing written: no contact, no withdrawal, no change record");
+    assert_eq!(time_to_cash(&store, today).await, before);
 }
 
 #[tokio::test]

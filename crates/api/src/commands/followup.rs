@@ -9,7 +9,7 @@ use ansinh_core::grievances::{self, GrievanceInput, GrievanceStatus, GrievanceUp
 use ansinh_core::model::DraftForm;
 use ansinh_core::verification::{self, SampleInput, VerificationInput};
 use ansinh_core::{AppError, dates};
-use ansinh_store::{ContactView, FollowupList, GrievanceQuery, GrievanceView, VerificationSampleView};
+use ansinh_store::{ContactView, FollowupList, GrievanceQuery, GrievanceView, VerificationSampleView, WithdrawalView};
 use serde::{Deserialize, Serialize};
 
 #[derive(ts_rs::TS, Debug, Default, Deserialize)]
@@ -25,6 +25,16 @@ pub struct FollowupQuery {
 pub struct ExportResult {
     pub path: String,
     pub rows: usize,
+}
+
+/// A contact as saved, with the withdrawal it reported.
+#[derive(ts_rs::TS, Debug, Serialize)]
+pub struct ContactSaved {
+    pub contact: ContactView,
+    /// Outcome "already withdrawn": the withdrawal recorded with the contact (the time to cash
+    /// counts it). None: a contact only (another outcome, or the payment's money was already
+    /// recorded as withdrawn by that day).
+    pub withdrawal: Option<WithdrawalView>,
 }
 
 #[derive(ts_rs::TS, Debug, Deserialize)]
@@ -61,12 +71,21 @@ commands! {
         Ok(ExportResult { path: path.display().to_string(), rows: list.rows.len() })
     }
 
-    pub async fn record_contact(a: WritePeople, input: ContactInput) -> ContactView {
+    /// A contact; outcome "already withdrawn" also records the withdrawal it reports (the day
+    /// received, the amount: what is left unless typed, the place) in the same transaction.
+    pub async fn record_contact(a: WritePeople, input: ContactInput) -> ContactSaved {
         a.check_person(&input.beneficiary_id).await?;
-        let c = followup::contact(&input, today()).map_err(AppError::Validation)?;
-        a.store.add_contact(&c).await?;
+        let entry = followup::contact(&input, today()).map_err(AppError::Validation)?;
+        let (c, w) = a.store.add_contact(&entry).await?;
         a.store.discard_draft(DraftForm::Contact, &input.beneficiary_id).await?;
-        Ok(a.store.contact(&c.id.to_string()).await?)
+        let withdrawal = match w {
+            None => None,
+            Some(w) => {
+                let id = w.id.to_string();
+                a.store.withdrawals_of(&w.payment_id.to_string()).await?.into_iter().find(|x| x.id == id)
+            }
+        };
+        Ok(ContactSaved { contact: a.store.contact(&c.id.to_string()).await?, withdrawal })
     }
 
     pub async fn list_contacts(a: ReadPeople, query: ContactsQuery) -> Vec<ContactView> {

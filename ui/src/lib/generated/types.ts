@@ -182,7 +182,21 @@ export type ContactInput = { beneficiary_id: string,
 /**
  * The payment the contact is about; None/empty: the person in general.
  */
-payment_id: string | null, kind: string, contacted_on: string, outcome: string, note: string, };
+payment_id: string | null, kind: string, contacted_on: string, outcome: string, note: string,
+/**
+ * Outcome `already_withdrawn` only (ignored otherwise): the day the person received the
+ * money, dd/mm/yyyy; required, not after the contact day (nor before the credit: the store).
+ */
+withdrawn_on: string,
+/**
+ * Outcome `already_withdrawn` only: how much was received; empty: what is left of the payment.
+ */
+amount: string,
+/**
+ * Outcome `already_withdrawn` only: a `WithdrawalPlace` code; empty: the usual place of the
+ * payment's channel ([`usual_place`]).
+ */
+place: string, };
 
 /**
  * How the officer reached (or tried to reach) the person.
@@ -193,6 +207,17 @@ export type ContactKind = "call" | "home_visit" | "home_delivery" | "other";
  * What came of a contact.
  */
 export type ContactOutcome = "will_withdraw" | "not_reached" | "home_delivery_arranged" | "already_withdrawn" | "refused_other";
+
+/**
+ * A contact as saved, with the withdrawal it reported.
+ */
+export type ContactSaved = { contact: Contact,
+/**
+ * Outcome "already withdrawn": the withdrawal recorded with the contact (the time to cash
+ * counts it). None: a contact only (another outcome, or the payment's money was already
+ * recorded as withdrawn by that day).
+ */
+withdrawal: Withdrawal | null, };
 
 export type ContactsQuery = { beneficiary_id: string, };
 
