@@ -291,6 +291,54 @@ describe('follow-up page', () => {
   });
 });
 
+describe('money left uncollected page', () => {
+  it('lists who has had no cash for months, most money first, from the navigation; months and ward filter', async () => {
+    const user = userEvent.setup();
+    const rust = await startRust();
+    // An: last cash 6 months back (the 7th), 1.000.000 ₫ credited 3 months back untouched.
+    // Bình: nothing since her last withdrawal. Dung: credited 10 days ago only (not yet due).
+    const { an } = await fieldwork(rust, { dung: true });
+    // Hoa never withdrew: 750.000 ₫ credited 4 months back.
+    const hoa = await person(rust, { name: 'Lê Thị Hoa', birth: '1948', sex: 'female', id: '001148005555', ward: '90001' });
+    await payment(rust, hoa.id, monthBack(4), 750_000, 0);
+    await renderApp(rust);
+    await user.click(screen.getByTestId('nav-uncollected'));
+    const listed = () => screen.getAllByTestId('uncollected-row');
+    await waitFor(() => expect(listed()).toHaveLength(2));
+    expect(window.location.hash).toBe('#/uncollected');
+    expect(screen.getByTestId('uncollected-why')).toHaveTextContent('trước khi đơn vị chi trả cho rằng họ đã mất và dừng trợ cấp');
+    expect(listed().map((r) => r.dataset.id)).toEqual([an.id, hoa.id]);
+    const [first, second] = listed();
+    expect(within(first).getByTestId('uncollected-name')).toHaveTextContent('Nguyễn Văn An');
+    const anLast = new Date(monthBack(6).getFullYear(), monthBack(6).getMonth(), 7);
+    expect(within(first).getByTestId('uncollected-last')).toHaveTextContent(typed(anLast));
+    expect(within(first).getByTestId('uncollected-since')).toHaveTextContent(/^1$/);
+    expect(within(first).getByTestId('uncollected-left')).toHaveTextContent('1.000.000 ₫');
+    expect(within(first).getByTestId('uncollected-days')).toHaveTextContent(new RegExp(`^${daysBetween(anLast, today())}$`));
+    expect(within(second).getByTestId('uncollected-last')).toHaveTextContent('Chưa rút lần nào');
+    expect(within(second).getByTestId('uncollected-left')).toHaveTextContent('750.000 ₫');
+    expect(screen.getByTestId('uncollected-total')).toHaveTextContent('1.750.000 ₫');
+    expect(rust.callsTo('uncollected_list')).toEqual([{ query: { months: 2, ward_code: null } }]);
+
+    // Seven months: neither An's last cash nor Hoa's oldest payment is that old.
+    await user.clear(screen.getByTestId('uncollected-months'));
+    await user.type(screen.getByTestId('uncollected-months'), '7{Enter}');
+    expect(await screen.findByTestId('uncollected-empty')).toHaveTextContent('quá 7 tháng');
+    // 0 months: Rust's error, translated.
+    await user.clear(screen.getByTestId('uncollected-months'));
+    await user.type(screen.getByTestId('uncollected-months'), '0{Enter}');
+    expect(await screen.findByTestId('uncollected-error')).toHaveTextContent('Số tháng phải là số nguyên từ 1 đến 60');
+    await user.clear(screen.getByTestId('uncollected-months'));
+    await user.type(screen.getByTestId('uncollected-months'), '3{Enter}');
+    await waitFor(() => expect(listed()).toHaveLength(2));
+    expect(screen.queryByTestId('uncollected-error')).not.toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('uncollected-ward').querySelectorAll('option').length).toBe(6));
+    await user.selectOptions(screen.getByTestId('uncollected-ward'), '90003');
+    expect(await screen.findByTestId('uncollected-empty')).toBeInTheDocument();
+    expect(rust.callsTo('uncollected_list').at(-1)).toEqual({ query: { months: 3, ward_code: '90003' } });
+  });
+});
+
 describe('verification page', () => {
   it('draws a sample for the newest cycle and records results with progress', async () => {
     const user = userEvent.setup();

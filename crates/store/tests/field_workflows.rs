@@ -511,3 +511,95 @@ async fn grievances_keep_their_history_and_need_a_resolution_note() {
     assert!(r.overdue, "deadline 17/03 passed on 20/03");
     assert_eq!(store.verify_changes().await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn money_left_uncollected_lists_who_has_not_had_cash_in_hand_for_months() {
+    let (store, _dir) = fresh().await;
+    let month = |m: u32| format!("2026-{m:02}");
+    let cycles: Vec<Cycle> =
+        (1..=6).map(|m| Cycle { period: month(m), scheduled_on: d(&format!("{}-05", month(m))) }).collect();
+    let lan = person("Đỗ Thị Lan", 1938, "90001", Needs::default());
+    let minh = person("Nguyễn Văn Minh", 1950, "90001", Needs::default());
+    let hoa = person("Trần Thị Hoa", 1945, "90001", Needs::default());
+    let moi = person("Lê Văn Mới", 1960, "90001", Needs::default());
+    let tam = person("Vũ Văn Tâm", 1950, "90001", Needs::default());
+    let xa = person("Phạm Văn Xa", 1940, "90002", Needs::default());
+    let monthly = |b: &Beneficiary, months: std::ops::RangeInclusive<u32>| -> Vec<Payment> {
+        months.map(|m| payment(b, &month(m), &format!("{}-05", month(m)))).collect()
+    };
+    let (p_lan, p_minh, p_hoa, p_moi, p_tam, p_xa) = (
+        monthly(&lan, 1..=6),
+        monthly(&minh, 4..=6),
+        monthly(&hoa, 3..=4),
+        monthly(&moi, 6..=6),
+        monthly(&tam, 1..=1),
+        monthly(&xa, 2..=4),
+    );
+    let withdrawals = vec![
+        // Lan: cash in hand last on 07/03 (three months before 20/06); April to June untouched.
+        withdrawal(&p_lan[0], "2026-01-07", 750_000),
+        withdrawal(&p_lan[1], "2026-02-07", 750_000),
+        withdrawal(&p_lan[2], "2026-03-07", 500_000), // 250.000 ₫ of March left: before, not since
+        // Minh withdrew last month: not listed though June waits.
+        withdrawal(&p_minh[0], "2026-04-07", 750_000),
+        withdrawal(&p_minh[1], "2026-05-07", 750_000),
+        // Tâm withdrew long ago and nothing came since: nothing waits.
+        withdrawal(&p_tam[0], "2026-01-07", 750_000),
+        // Xa (another ward): last on 10/02, March and April since, April partly taken after 20/06.
+        withdrawal(&p_xa[0], "2026-02-10", 750_000),
+        withdrawal(&p_xa[2], "2026-06-25", 750_000),
+    ];
+    let payments = [p_lan, p_minh, p_hoa, p_moi, p_tam, p_xa].concat();
+    let batch = Batch {
+        cycles,
+        beneficiaries: vec![lan.clone(), minh.clone(), hoa.clone(), moi.clone(), tam.clone(), xa.clone()],
+        payments,
+        withdrawals,
+        ..Batch::default()
+    };
+    store.insert_batch(&batch).await.unwrap();
+
+    let as_of = d("2026-06-20");
+    let list = store.uncollected(as_of, 2, Some("90001")).await.unwrap();
+    assert_eq!(list.cutoff, "2026-04-20");
+    let names: Vec<&str> = list.rows.iter().map(|r| r.full_name.as_str()).collect();
+    // Lan 2.250.000 ₫ before Hoa 1.500.000 ₫; Minh (last month), Mới (credited this month,
+    // never withdrew yet), Tâm (nothing since) and Xa (other ward) are not listed.
+    assert_eq!(names, ["Đỗ Thị Lan", "Trần Thị Hoa"]);
+    let l = &list.rows[0];
+    assert_eq!(l.beneficiary_id, lan.id.to_string());
+    assert_eq!(l.last_withdrawal_on.as_deref(), Some("2026-03-07"));
+    assert_eq!((l.payments_since, l.left_vnd, l.days_waiting), (3, 2_250_000, 105));
+    assert_eq!((l.ward_name.as_str(), l.channel), ("Phường Ba Đình", Channel::Cash));
+    let h = &list.rows[1];
+    assert_eq!((h.last_withdrawal_on.as_deref(), h.waiting_since.as_str()), (None, "2026-03-05"), "never withdrew");
+    assert_eq!((h.payments_since, h.left_vnd), (2, 1_500_000));
+    assert_eq!(list.total_left_vnd, 3_750_000);
+
+    // The city: Xa too (750.000 ₫ of March; April's withdrawal of 25/06 is after the day).
+    let city = store.uncollected(as_of, 2, None).await.unwrap();
+    let xa_row = city.rows.iter().find(|r| r.beneficiary_id == xa.id.to_string()).expect("Xa is listed");
+    assert_eq!(
+        (xa_row.payments_since, xa_row.left_vnd, xa_row.last_withdrawal_on.as_deref()),
+        (2, 1_500_000, Some("2026-02-10"))
+    );
+    assert_eq!(city.rows.len(), 3);
+    // Four months: Lan's last cash (07/03) is not old enough; Xa's (10/02) is.
+    let four = store.uncollected(as_of, 4, None).await.unwrap();
+    assert_eq!(four.rows.iter().map(|r| r.full_name.as_str()).collect::<Vec<_>>(), ["Phạm Văn Xa"]);
+    // One month: Minh's June payment (last cash 07/05, more than a month before) now counts.
+    let one = store.uncollected(as_of, 1, Some("90001")).await.unwrap();
+    assert!(one.rows.iter().any(|r| r.beneficiary_id == minh.id.to_string() && r.left_vnd == 750_000));
+
+    let plan = store.uncollected_plan(None).await.unwrap();
+    let plan_ward = store.uncollected_plan(Some("90001")).await.unwrap();
+    // Payments read once in person order (the window needs no sort), each one's last withdrawal a
+    // seek in a covering index, a ward through an index on ward_code; no full scan of people.
+    assert!(plan.iter().any(|s| s.contains("SEARCH w USING COVERING INDEX withdrawals_payment")), "{plan:#?}");
+    assert!(plan.iter().any(|s| s.contains("SCAN p USING INDEX sqlite_autoindex_payments")), "{plan:#?}");
+    assert!(!plan.iter().any(|s| s.starts_with("SCAN beneficiaries") || s.starts_with("SCAN b")), "{plan:#?}");
+    assert!(
+        plan_ward.iter().any(|s| s.contains("beneficiaries USING") && s.contains("(ward_code=?)")),
+        "{plan_ward:#?}"
+    );
+}

@@ -12,6 +12,7 @@ export type Route =
   | { name: 'import' }
   | { name: 'reconcile' }
   | { name: 'followup' }
+  | { name: 'uncollected' }
   | { name: 'verification' }
   | { name: 'grievances' }
   | { name: 'users' }
@@ -28,7 +29,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'import') return { name: 'import' };
   if (parts[0] === 'reconcile') return { name: 'reconcile' };
   if (parts[0] === 'users' || parts[0] === 'audit') return { name: parts[0] };
-  if (parts[0] === 'followup' || parts[0] === 'verification' || parts[0] === 'grievances') return { name: parts[0] };
+  if (parts[0] === 'followup' || parts[0] === 'uncollected' || parts[0] === 'verification' || parts[0] === 'grievances') return { name: parts[0] };
   if (parts[0] === 'exchange' || parts[0] === 'review') return { name: parts[0] };
   if (parts[0] === 'beneficiaries' && parts[1] === 'new') return { name: 'add' };
   if (parts[0] === 'beneficiaries' && parts[1] && parts[2] === 'edit') {
@@ -60,6 +61,7 @@ export function hrefOf(route: Route): string {
     case 'reconcile':
       return '#/reconcile';
     case 'followup':
+    case 'uncollected':
     case 'verification':
     case 'grievances':
     case 'users':

@@ -907,6 +907,54 @@ export type Stat = { n: number, mean: number | null, median: number | null, };
  */
 export type TimeToCash = { median: number | null, p75: number | null, p90: number | null, };
 
+export type UncollectedList = { as_of: string, months: number,
+/**
+ * ISO: last withdrawal before this day (or never) to be listed.
+ */
+cutoff: string, ward_code: string | null, total_left_vnd: number, rows: Array<UncollectedRow>, };
+
+/**
+ * "Money left uncollected" (`ansinh_store::uncollected` defines it).
+ */
+export type UncollectedQuery = {
+/**
+ * Months without cash in hand, 1 to 60; None = 2.
+ */
+months?: number | null, ward_code?: string | null, };
+
+/**
+ * One person whose money waits uncollected.
+ */
+export type UncollectedRow = { beneficiary_id: string, full_name: string, ward_code: string, ward_name: string, residential_group: string,
+/**
+ * Empty when none is recorded.
+ */
+phone: string,
+/**
+ * ISO day of the last withdrawal of any of their payments; None: never withdrew.
+ */
+last_withdrawal_on: string | null,
+/**
+ * ISO: the last withdrawal, or for one who never withdrew the first payment credited.
+ */
+waiting_since: string,
+/**
+ * Whole days from `waiting_since` to the list's day.
+ */
+days_waiting: number,
+/**
+ * Credited payments credited after the last withdrawal (all, when never withdrawn).
+ */
+payments_since: number,
+/**
+ * What is left of those payments.
+ */
+left_vnd: number,
+/**
+ * The channel of the latest of those payments (how the money reaches them now).
+ */
+channel: Channel, };
+
 export type Unit = { code: string, name: string, level: string, parent_code: string | null, is_sample: boolean,
 /**
  * Last day the unit existed (units merged on 1 July 2025 end on 30 June 2025).
