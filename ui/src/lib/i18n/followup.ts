@@ -55,7 +55,7 @@ export const vi = {
   'contact.withdrawal_hint_latest':
     'Khoản rút được ghi vào khoản đã chuyển gần nhất (đến ngày nhận tiền) còn tiền chưa rút, và được tính vào thời gian nhận tiền.',
   'contact.amount_placeholder': 'Để trống: toàn bộ số còn lại',
-  'contact.place_usual': 'Không rõ (nơi thường dùng của kênh chi trả)',
+  'contact.place_usual': 'Không rõ (theo kênh chi trả)',
   'field.received_on': 'Ngày nhận tiền',
   'followup.contact_saved_withdrawal': 'Đã ghi nhận liên hệ với {name} và khoản rút {amount} ngày {date}.',
   'field.kind': 'Hình thức liên hệ',
@@ -204,7 +204,7 @@ export const en: Record<keyof typeof vi, string> = {
   'contact.withdrawal_hint_latest':
     'The withdrawal is recorded against the latest payment credited by the day received with money left, and counts in the time to cash.',
   'contact.amount_placeholder': 'Empty: all that is left',
-  'contact.place_usual': 'Not known (the channel\'s usual place)',
+  'contact.place_usual': 'Not known (by channel)',
   'field.received_on': 'Day received',
   'followup.contact_saved_withdrawal': 'Contact with {name} recorded, with a withdrawal of {amount} on {date}.',
   'field.kind': 'Kind of contact',
