@@ -1,6 +1,7 @@
 //! Field workflows in the real window: the follow-up list (ranking, a contact recorded by
-//! keyboard, XLSX export into the folder given in ANSINH_EXPORT_DIR) and a grievance opened,
-//! seen overdue, and resolved.
+//! keyboard, XLSX export into the folder given in ANSINH_EXPORT_DIR), a contact "already
+//! withdrawn" that records the withdrawal the time to cash counts, the money-left-uncollected
+//! page, and a grievance opened, seen overdue, and resolved.
 
 use crate::harness::{self, App};
 use chrono::{Datelike, Days, NaiveDate};
@@ -96,6 +97,63 @@ async fn followup_list_ranks_records_a_contact_and_exports() {
     let path = std::path::Path::new(&path);
     assert!(path.starts_with(exports.path()), "{} is in ANSINH_EXPORT_DIR", path.display());
     assert!(path.is_file() && std::fs::metadata(path).unwrap().len() > 0, "{} was written", path.display());
+    app.close().await;
+}
+
+#[tokio::test]
+async fn already_withdrawn_counts_and_money_left_uncollected_is_listed() {
+    let app = App::start("uncollected").await;
+    app.skip_demo_offer().await;
+    let long = harness::TIMEOUT;
+    let metrics = || async {
+        app.invoke("metrics", json!({ "query": { "as_of": null, "by": [], "filter": {} } })).await.expect("metrics")
+    };
+
+    // Sáu: credited 20 days ago; she says she withdrew it 15 days ago.
+    let sau = person(&app, "Hoàng Thị Sáu", "1944", "female", "001144012399", false).await;
+    credited(&app, &sau, 20).await;
+    // Cũ: credited 100 and 65 days ago, never withdrawn: money left uncollected.
+    let cu = person(&app, "Trần Văn Cũ", "1936", "male", "001036012398", false).await;
+    credited(&app, &cu, 100).await;
+    credited(&app, &cu, 65).await; // 35 days apart: never the same month
+    let before = metrics().await;
+
+    app.click("nav-followup").await;
+    app.wait_text("followup-count", |t| t.trim() == "3", long).await;
+    let row = app
+        .wait_for_css(
+            &format!("[data-testid=\"followup-row\"][data-beneficiary=\"{sau}\"] [data-testid=\"record-contact\"]"),
+            long,
+        )
+        .await;
+    row.click().await.expect("click Sáu's record-contact");
+    app.wait_for_css(&harness::testid_css("contact-form"), long).await;
+    app.select("field-kind", "home_visit").await;
+    app.select("field-outcome", "already_withdrawn").await;
+    let received = typed(today() - Days::new(15));
+    app.type_into("field-withdrawn_on", &received).await;
+    app.type_into("field-note", "Bà đã rút ở xã").await;
+    app.screenshot_office("followup-already-withdrawn-form.png").await;
+    app.press("\u{E007}").await;
+    let notice = app.wait_text("followup-notice", |t| t.contains("khoản rút"), long).await;
+    assert!(notice.contains(&received), "{notice}");
+    app.wait_text("followup-count", |t| t.trim() == "2", long).await;
+    let after = metrics().await;
+    assert_eq!(
+        after["withdrawn"].as_u64().unwrap(),
+        before["withdrawn"].as_u64().unwrap() + 1,
+        "time to cash counts it"
+    );
+    let detail = app.invoke("get_beneficiary", json!({ "id": sau })).await.expect("get_beneficiary");
+    assert_eq!(detail["payments"][0]["withdrawals"][0]["place"], "ward_office", "a cash payment's usual place");
+
+    app.click("nav-uncollected").await;
+    app.wait_text("uncollected-count", |t| t.trim() == "1", long).await;
+    assert!(app.text("uncollected-name").await.contains("Trần Văn Cũ"));
+    assert!(app.text("uncollected-last").await.contains("Chưa rút lần nào"));
+    assert_eq!(app.text("uncollected-since").await.trim(), "2");
+    assert!(app.text("uncollected-why").await.contains("dừng trợ cấp"));
+    app.screenshot_office("uncollected.png").await;
     app.close().await;
 }
 

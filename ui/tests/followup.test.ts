@@ -153,6 +153,9 @@ describe('follow-up page', () => {
           contacted_on: yesterday,
           outcome: 'home_delivery_arranged',
           note: 'Bưu điện giao ngày 2/7',
+          withdrawn_on: '',
+          amount: '',
+          place: '',
         } satisfies ContactInput,
       },
     ]);
@@ -163,6 +166,57 @@ describe('follow-up page', () => {
     await waitFor(() => expect(within(rows()[1]).getByTestId('followup-last-contact')).toHaveTextContent('Đã hẹn chi trả tại nhà'));
     expect(within(rows()[2]).getByTestId('followup-last-contact')).toHaveTextContent(yesterday);
     expect(within(rows()[0]).getByTestId('followup-last-contact')).toHaveTextContent('—');
+  });
+
+  it('records "already withdrawn on dd/mm" as a withdrawal the time to cash counts, refused before the credit', async () => {
+    const user = userEvent.setup();
+    const rust = await startRust();
+    const { an, mar } = await fieldwork(rust, { dung: false });
+    const metrics = () => rust.direct.metrics({ query: { as_of: null, by: [], filter: {} } });
+    const before = await metrics();
+    renderWith(FollowupPage, { onOpen: () => {} }, rust);
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    const marRow = rows().find((r) => r.dataset.id === mar.id)!;
+    await user.click(within(marRow).getByTestId('record-contact'));
+    await user.selectOptions(screen.getByTestId('field-kind'), 'call');
+    expect(screen.queryByTestId('field-withdrawn_on')).not.toBeInTheDocument();
+    await user.selectOptions(screen.getByTestId('field-outcome'), 'already_withdrawn');
+    expect(screen.getByTestId('contact-withdrawal-hint')).toHaveTextContent('khoản tiền của dòng đang chọn');
+    // Received the day before the credit: Rust refuses it with the withdrawal form's rule,
+    // and writes neither the contact nor the withdrawal.
+    const credited = monthBack(3);
+    const dayBefore = new Date(credited.getFullYear(), credited.getMonth(), credited.getDate() - 1);
+    await user.type(screen.getByTestId('field-withdrawn_on'), typed(dayBefore));
+    await user.click(screen.getByTestId('save'));
+    expect(await screen.findByTestId('error-withdrawn_on')).toHaveTextContent('Ngày này không được trước ngày tiền về');
+    expect(await rust.direct.list_contacts({ query: { beneficiary_id: an.id } })).toEqual([]);
+
+    const received = new Date(credited.getFullYear(), credited.getMonth(), credited.getDate() + 3);
+    await user.clear(screen.getByTestId('field-withdrawn_on'));
+    await user.type(screen.getByTestId('field-withdrawn_on'), typed(received));
+    await user.selectOptions(screen.getByTestId('field-place'), 'post_office');
+    await user.type(screen.getByTestId('field-note'), 'Bà nói đã nhận ở bưu điện{Enter}');
+    // The whole 1.000.000 ₫ left (amount left empty): the payment leaves the list.
+    expect(await screen.findByTestId('followup-notice')).toHaveTextContent(`khoản rút 1.000.000 ₫ ngày ${typed(received)}`);
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(rust.callsTo('record_contact').at(-1)).toEqual({
+      input: {
+        beneficiary_id: an.id,
+        payment_id: mar.id,
+        kind: 'call',
+        contacted_on: typed(today()),
+        outcome: 'already_withdrawn',
+        note: 'Bà nói đã nhận ở bưu điện',
+        withdrawn_on: typed(received),
+        amount: '',
+        place: 'post_office',
+      } satisfies ContactInput,
+    });
+    const detail = await rust.direct.get_beneficiary({ id: an.id });
+    expect(detail.payments.find((p) => p.id === mar.id)!.withdrawals).toMatchObject([{ amount_vnd: 1_000_000, place: 'post_office' }]);
+    const after = await metrics();
+    expect(after.withdrawn).toBe(before.withdrawn + 1);
+    expect(after.credited).toBe(before.credited);
   });
 
   it('shows inline errors, and Esc cancels the contact form', async () => {
@@ -234,6 +288,54 @@ describe('follow-up page', () => {
     expect(await screen.findByTestId('grievance-none')).toBeInTheDocument();
     await user.click(screen.getByTestId('nav-verification'));
     expect(await screen.findByTestId('sample-form')).toBeInTheDocument();
+  });
+});
+
+describe('money left uncollected page', () => {
+  it('lists who has had no cash for months, most money first, from the navigation; months and ward filter', async () => {
+    const user = userEvent.setup();
+    const rust = await startRust();
+    // An: last cash 6 months back (the 7th), 1.000.000 ₫ credited 3 months back untouched.
+    // Bình: nothing since her last withdrawal. Dung: credited 10 days ago only (not yet due).
+    const { an } = await fieldwork(rust, { dung: true });
+    // Hoa never withdrew: 750.000 ₫ credited 4 months back.
+    const hoa = await person(rust, { name: 'Lê Thị Hoa', birth: '1948', sex: 'female', id: '001148005555', ward: '90001' });
+    await payment(rust, hoa.id, monthBack(4), 750_000, 0);
+    await renderApp(rust);
+    await user.click(screen.getByTestId('nav-uncollected'));
+    const listed = () => screen.getAllByTestId('uncollected-row');
+    await waitFor(() => expect(listed()).toHaveLength(2));
+    expect(window.location.hash).toBe('#/uncollected');
+    expect(screen.getByTestId('uncollected-why')).toHaveTextContent('trước khi đơn vị chi trả cho rằng họ đã mất và dừng trợ cấp');
+    expect(listed().map((r) => r.dataset.id)).toEqual([an.id, hoa.id]);
+    const [first, second] = listed();
+    expect(within(first).getByTestId('uncollected-name')).toHaveTextContent('Nguyễn Văn An');
+    const anLast = new Date(monthBack(6).getFullYear(), monthBack(6).getMonth(), 7);
+    expect(within(first).getByTestId('uncollected-last')).toHaveTextContent(typed(anLast));
+    expect(within(first).getByTestId('uncollected-since')).toHaveTextContent(/^1$/);
+    expect(within(first).getByTestId('uncollected-left')).toHaveTextContent('1.000.000 ₫');
+    expect(within(first).getByTestId('uncollected-days')).toHaveTextContent(new RegExp(`^${daysBetween(anLast, today())}$`));
+    expect(within(second).getByTestId('uncollected-last')).toHaveTextContent('Chưa rút lần nào');
+    expect(within(second).getByTestId('uncollected-left')).toHaveTextContent('750.000 ₫');
+    expect(screen.getByTestId('uncollected-total')).toHaveTextContent('1.750.000 ₫');
+    expect(rust.callsTo('uncollected_list')).toEqual([{ query: { months: 2, ward_code: null } }]);
+
+    // Seven months: neither An's last cash nor Hoa's oldest payment is that old.
+    await user.clear(screen.getByTestId('uncollected-months'));
+    await user.type(screen.getByTestId('uncollected-months'), '7{Enter}');
+    expect(await screen.findByTestId('uncollected-empty')).toHaveTextContent('quá 7 tháng');
+    // 0 months: Rust's error, translated.
+    await user.clear(screen.getByTestId('uncollected-months'));
+    await user.type(screen.getByTestId('uncollected-months'), '0{Enter}');
+    expect(await screen.findByTestId('uncollected-error')).toHaveTextContent('Số tháng phải là số nguyên từ 1 đến 60');
+    await user.clear(screen.getByTestId('uncollected-months'));
+    await user.type(screen.getByTestId('uncollected-months'), '3{Enter}');
+    await waitFor(() => expect(listed()).toHaveLength(2));
+    expect(screen.queryByTestId('uncollected-error')).not.toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('uncollected-ward').querySelectorAll('option').length).toBe(6));
+    await user.selectOptions(screen.getByTestId('uncollected-ward'), '90003');
+    expect(await screen.findByTestId('uncollected-empty')).toBeInTheDocument();
+    expect(rust.callsTo('uncollected_list').at(-1)).toEqual({ query: { months: 3, ward_code: '90003' } });
   });
 });
 

@@ -60,6 +60,57 @@ pub async fn followup(
     Ok(())
 }
 
+/// Money left uncollected, as the app's page: an officer's is forced to their ward; written as
+/// XLSX with `out` and audited like the app's export.
+pub async fn uncollected(
+    a: &Access,
+    as_of: NaiveDate,
+    months: Option<u32>,
+    ward: Option<&str>,
+    as_json: bool,
+    out: Option<&Path>,
+) -> Result<(), AppError> {
+    let months = ansinh_api::commands::followup::uncollected_months(months)?;
+    let ward = a.scoped_ward(ward)?;
+    let list = a.store.uncollected(as_of, months, ward).await?;
+    if let Some(out) = out {
+        ansinh_files::followup::write_uncollected_xlsx(out, &list)?;
+        let people: Vec<&str> = list.rows.iter().map(|r| r.beneficiary_id.as_str()).collect();
+        let details = serde_json::json!({"what": "uncollected", "ward": ward, "months": months,
+            "rows": list.rows.len(), "people": people, "file": out.display().to_string()});
+        a.store.audit("export", Some("beneficiaries"), None, details).await?;
+        eprintln!("{} rows written to {}", list.rows.len(), out.display());
+    }
+    if as_json {
+        println!("{}", json!(&list));
+    } else if out.is_none() {
+        println!(
+            "{:>3} {:<28} {:<20} {:<10} {:<12} {:>5} {:>12} {:<12}",
+            "#", "name", "ward", "group", "last cash", "since", "left", "channel"
+        );
+        for (i, r) in list.rows.iter().enumerate() {
+            println!(
+                "{:>3} {:<28} {:<20} {:<10} {:<12} {:>5} {:>12} {:<12}",
+                i + 1,
+                r.full_name,
+                r.ward_name,
+                r.residential_group,
+                r.last_withdrawal_on.as_deref().unwrap_or("never"),
+                r.payments_since,
+                r.left_vnd,
+                r.channel.as_str()
+            );
+        }
+        println!(
+            "{} people, {} VND left uncollected (last cash before {}, or never)",
+            list.rows.len(),
+            list.total_left_vnd,
+            list.cutoff
+        );
+    }
+    Ok(())
+}
+
 fn period_key(field: &str, raw: &str) -> Result<String, AppError> {
     let (y, m) = dates::parse_period(field, raw)?;
     Ok(dates::period_key(y, m))

@@ -308,6 +308,24 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// Money left uncollected: people whose last withdrawal is older than N months (or who
+    /// never withdrew) while credited payments kept arriving, most money left first.
+    Uncollected {
+        /// Months without cash in hand, 1 to 60 (default 2).
+        #[arg(long)]
+        months: Option<u32>,
+        /// Only this ward's people (statistical code).
+        #[arg(long)]
+        ward: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Also write the list as an XLSX workbook.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The list's day, yyyy-mm-dd or dd/mm/yyyy (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
     /// Verification visits: a reproducible random sample of a cycle's credited payments.
     VerifySample {
         #[command(subcommand)]
@@ -488,7 +506,7 @@ fn permission(c: &Command) -> Permission {
         Command::Metrics { .. } | Command::Chart { .. } | Command::Report { .. } | Command::Exports { .. } => Reports,
         Command::VerifySample { action: SampleAction::Show { .. } } => Reports,
         Command::Review { action: exchange::ReviewAction::List } => Reports,
-        Command::Followup { .. } | Command::Grievances { .. } => ReadPeople,
+        Command::Followup { .. } | Command::Uncollected { .. } | Command::Grievances { .. } => ReadPeople,
         Command::Import { what: ImportWhat::Withdrawals { .. } } => WritePeople,
         Command::User { action: UserAction::Passwd } => Signed,
         _ => Administer,
@@ -680,6 +698,9 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
         }
         Command::Followup { days, ward, json: as_json, out, as_of: when } => {
             fieldwork::followup(&a, as_of(&when)?, days, ward.as_deref(), as_json, out.as_deref()).await?;
+        }
+        Command::Uncollected { months, ward, json: as_json, out, as_of: when } => {
+            fieldwork::uncollected(&a, as_of(&when)?, months, ward.as_deref(), as_json, out.as_deref()).await?;
         }
         Command::VerifySample { action: SampleAction::Create { cycle, size, seed } } => {
             fieldwork::sample_create(store, &cycle, &size, &seed).await?;

@@ -115,7 +115,7 @@ fn add_fieldwork(db: &Path) {
                 outcome,
                 note: String::new(),
             };
-            store.add_contact(&contact).await.unwrap();
+            store.add_contact(&ansinh_core::followup::ContactEntry { contact, withdrawn: None }).await.unwrap();
         }
         store.close().await;
     });

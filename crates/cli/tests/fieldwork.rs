@@ -54,6 +54,40 @@ fn followup_json_lists_waiting_payments_ranked_and_exports_xlsx() {
 }
 
 #[test]
+fn uncollected_json_lists_people_without_cash_for_months_sorted_by_money_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    demo(&db);
+    // One month: the demo city has people whose last cash was in February with March waiting.
+    let list = json(&db, &["uncollected", "--json", "--as-of", "2026-03-31", "--months", "1"]);
+    assert_eq!((list["months"].as_u64(), list["cutoff"].as_str()), (Some(1), Some("2026-02-28")));
+    let rows = list["rows"].as_array().unwrap();
+    assert!(!rows.is_empty(), "the demo city has money left uncollected for a month");
+    for r in rows {
+        assert!(r["left_vnd"].as_i64().unwrap() > 0 && r["payments_since"].as_i64().unwrap() > 0, "{r}");
+        assert!(r["last_withdrawal_on"].as_str().is_none_or(|d| d < "2026-02-28"), "{r}");
+        assert!(r["waiting_since"].as_str().unwrap() <= "2026-02-28", "{r}");
+    }
+    for pair in rows.windows(2) {
+        assert!(pair[0]["left_vnd"].as_i64() >= pair[1]["left_vnd"].as_i64(), "most money left first");
+    }
+    let total: i64 = rows.iter().map(|r| r["left_vnd"].as_i64().unwrap()).sum();
+    assert_eq!(list["total_left_vnd"].as_i64(), Some(total));
+    // The default two months: a longer span lists no one the shorter one does not.
+    let two = json(&db, &["uncollected", "--json", "--as-of", "2026-03-31"]);
+    assert_eq!(two["months"].as_u64(), Some(2));
+    let ids = |l: &Value| l["rows"].as_array().unwrap().iter().map(|r| r["beneficiary_id"].clone()).collect::<Vec<_>>();
+    assert!(ids(&two).iter().all(|id| ids(&list).contains(id)));
+    // A ward filter keeps only that ward; 0 months is refused by name.
+    let ward = rows[0]["ward_code"].as_str().unwrap();
+    let one = json(&db, &["uncollected", "--json", "--as-of", "2026-03-31", "--months", "1", "--ward", ward]);
+    assert!(one["rows"].as_array().unwrap().iter().all(|r| r["ward_code"] == ward));
+    let out = ansinh(&db, &["uncollected", "--months", "0"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("months.invalid"));
+}
+
+#[test]
 fn verify_sample_is_reproducible_and_verify_still_checks_the_chain() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));

@@ -145,6 +145,13 @@ error_codes! {
     // ---- Follow-up: contacts, verification, grievances ----
     ContactKindInvalid = "contact_kind.invalid",
     ContactOutcomeInvalid = "contact_outcome.invalid",
+    /// {date}: the contact's day; the money cannot have been received after it.
+    DateAfterContact = "date.after_contact",
+    /// An "already withdrawn" contact about no particular payment, and the person has no
+    /// credited payment with money left, credited on or before the day received.
+    ContactNoWaitingPayment = "contact.no_waiting_payment",
+    /// {max}: the months of "money left uncollected" are a whole number from 1 to {max}.
+    MonthsInvalid = "months.invalid",
     SampleSizeInvalid = "sample_size.invalid",
     /// {period}
     SampleExists = "sample.exists",

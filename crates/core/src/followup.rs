@@ -18,7 +18,8 @@
 use crate::ErrorCode;
 use crate::dates;
 use crate::error::FieldError;
-use crate::model::{Needs, str_enum};
+use crate::model::{Channel, Needs, WithdrawalPlace, str_enum};
+use crate::money;
 use crate::validate::{Errors, parse_code, parse_uuid, past_date};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -96,6 +97,44 @@ pub struct ContactInput {
     pub contacted_on: String,
     pub outcome: String,
     pub note: String,
+    /// Outcome `already_withdrawn` only (ignored otherwise): the day the person received the
+    /// money, dd/mm/yyyy; required, not after the contact day (nor before the credit: the store).
+    pub withdrawn_on: String,
+    /// Outcome `already_withdrawn` only: how much was received; empty: what is left of the payment.
+    pub amount: String,
+    /// Outcome `already_withdrawn` only: a `WithdrawalPlace` code; empty: the usual place of the
+    /// payment's channel ([`usual_place`]).
+    pub place: String,
+}
+
+/// What a contact "already withdrawn" reports, parsed with the withdrawal form's rules
+/// (`validate::withdrawal`: the same date, amount and place parsers); the store completes it
+/// (the payment, the amount left) and checks it like a typed withdrawal (`check_withdrawal`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportedWithdrawal {
+    pub withdrawn_on: NaiveDate,
+    /// None: what is left of the payment.
+    pub amount_vnd: Option<i64>,
+    /// None: [`usual_place`] of the payment's channel.
+    pub place: Option<WithdrawalPlace>,
+}
+
+/// A validated contact and, for outcome `already_withdrawn`, the withdrawal it reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactEntry {
+    pub contact: Contact,
+    pub withdrawn: Option<ReportedWithdrawal>,
+}
+
+/// Where money of this channel is usually received, for an "already withdrawn" contact whose
+/// place the person did not say: cash at the ward office, a bank account at an ATM, the other
+/// accounts at an agent. The officer picks the real place when known.
+pub fn usual_place(channel: Channel) -> WithdrawalPlace {
+    match channel {
+        Channel::Cash => WithdrawalPlace::WardOffice,
+        Channel::Bank => WithdrawalPlace::Atm,
+        Channel::Ewallet | Channel::MobileMoney | Channel::Vneid => WithdrawalPlace::Agent,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,8 +149,9 @@ pub struct Contact {
 }
 
 /// Errors: `required`, `not_found`, `contact_kind.invalid`, `contact_outcome.invalid`,
-/// `date.invalid`, `date.future`.
-pub fn contact(input: &ContactInput, today: NaiveDate) -> Result<Contact, Vec<FieldError>> {
+/// `date.invalid`, `date.future`; for `already_withdrawn` also `withdrawn_on` (`required`,
+/// `date.*`, `date.after_contact`), `amount` (`amount.*`) and `place` (`place.invalid`).
+pub fn contact(input: &ContactInput, today: NaiveDate) -> Result<ContactEntry, Vec<FieldError>> {
     let mut e = Errors::default();
     let beneficiary_id = e.take(parse_uuid("beneficiary_id", &input.beneficiary_id));
     let payment_id = match input.payment_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -122,14 +162,47 @@ pub fn contact(input: &ContactInput, today: NaiveDate) -> Result<Contact, Vec<Fi
     let contacted_on = e.take(past_date("contacted_on", &input.contacted_on, today));
     let outcome =
         e.take(parse_code("outcome", &input.outcome, ErrorCode::ContactOutcomeInvalid, ContactOutcome::parse));
-    e.finish(|| Contact {
-        id: crate::records::new_id(),
-        beneficiary_id: beneficiary_id.expect("checked"),
-        payment_id: payment_id.expect("checked"),
-        kind: kind.expect("checked"),
-        contacted_on: contacted_on.expect("checked"),
-        outcome: outcome.expect("checked"),
-        note: input.note.trim().to_string(),
+    let withdrawn = match outcome {
+        Some(ContactOutcome::AlreadyWithdrawn) => {
+            let on = e.take(past_date("withdrawn_on", &input.withdrawn_on, today));
+            if let (Some(on), Some(contacted)) = (on, contacted_on)
+                && on > contacted
+            {
+                e.push(
+                    FieldError::new("withdrawn_on", ErrorCode::DateAfterContact, "received after the contact day")
+                        .param("date", dates::format_date(contacted)),
+                );
+            }
+            let amount = if input.amount.trim().is_empty() {
+                Some(None)
+            } else {
+                e.take(money::parse_vnd("amount", &input.amount)).map(Some)
+            };
+            let place = if input.place.trim().is_empty() {
+                Some(None)
+            } else {
+                e.take(parse_code("place", &input.place, ErrorCode::PlaceInvalid, WithdrawalPlace::parse)).map(Some)
+            };
+            match (on, amount, place) {
+                (Some(withdrawn_on), Some(amount_vnd), Some(place)) => {
+                    Some(ReportedWithdrawal { withdrawn_on, amount_vnd, place })
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    e.finish(|| ContactEntry {
+        contact: Contact {
+            id: crate::records::new_id(),
+            beneficiary_id: beneficiary_id.expect("checked"),
+            payment_id: payment_id.expect("checked"),
+            kind: kind.expect("checked"),
+            contacted_on: contacted_on.expect("checked"),
+            outcome: outcome.expect("checked"),
+            note: input.note.trim().to_string(),
+        },
+        withdrawn,
     })
 }
 
@@ -224,9 +297,50 @@ mod tests {
             contacted_on: "09/03/2026".into(),
             outcome: "will_withdraw".into(),
             note: "  hẹn mai ra ngân hàng ".into(),
+            ..Default::default()
         };
         let c = contact(&ok, today).unwrap();
+        assert_eq!(c.withdrawn, None, "only already_withdrawn reports a withdrawal");
+        let c = c.contact;
         assert_eq!((c.kind, c.outcome, c.payment_id), (ContactKind::HomeVisit, ContactOutcome::WillWithdraw, None));
         assert_eq!(c.note, "hẹn mai ra ngân hàng");
+    }
+
+    #[test]
+    fn already_withdrawn_needs_the_day_received_not_after_the_contact() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let base = ContactInput {
+            beneficiary_id: uuid::Uuid::now_v7().to_string(),
+            payment_id: None,
+            kind: "call".into(),
+            contacted_on: "08/03/2026".into(),
+            outcome: "already_withdrawn".into(),
+            ..Default::default()
+        };
+        let codes = |i: &ContactInput| -> Vec<(String, ErrorCode)> {
+            contact(i, today).unwrap_err().into_iter().map(|e| (e.field.unwrap_or_default(), e.code)).collect()
+        };
+        assert_eq!(codes(&base), [("withdrawn_on".to_string(), ErrorCode::Required)]);
+        let late =
+            ContactInput { withdrawn_on: "09/03/2026".into(), amount: "0".into(), place: "bus".into(), ..base.clone() };
+        assert_eq!(
+            codes(&late),
+            [
+                ("withdrawn_on".to_string(), ErrorCode::DateAfterContact),
+                ("amount".to_string(), ErrorCode::AmountNotPositive),
+                ("place".to_string(), ErrorCode::PlaceInvalid),
+            ]
+        );
+        let ok = ContactInput { withdrawn_on: "05/03/2026".into(), ..base.clone() };
+        let w = contact(&ok, today).unwrap().withdrawn.unwrap();
+        assert_eq!((w.withdrawn_on, w.amount_vnd, w.place), (NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(), None, None));
+        let typed = ContactInput { amount: "300.000".into(), place: "atm".into(), ..ok.clone() };
+        let w = contact(&typed, today).unwrap().withdrawn.unwrap();
+        assert_eq!((w.amount_vnd, w.place), (Some(300_000), Some(WithdrawalPlace::Atm)));
+        // The same day as the contact is fine; other outcomes ignore the withdrawal fields.
+        let same = ContactInput { withdrawn_on: "08/03/2026".into(), ..base.clone() };
+        assert!(contact(&same, today).is_ok());
+        let other = ContactInput { outcome: "will_withdraw".into(), withdrawn_on: "xx".into(), ..base };
+        assert_eq!(contact(&other, today).unwrap().withdrawn, None);
     }
 }

@@ -97,3 +97,65 @@ pub fn export_followup(list: &FollowupList) -> Result<PathBuf, AppError> {
     write_followup_xlsx(&path, list)?;
     Ok(path)
 }
+
+fn channel_vi(c: ansinh_core::model::Channel) -> &'static str {
+    use ansinh_core::model::Channel::*;
+    match c {
+        Bank => "Tài khoản ngân hàng",
+        Ewallet => "Ví điện tử",
+        MobileMoney => "Mobile Money",
+        Vneid => "Tài khoản an sinh (VNeID)",
+        Cash => "Tiền mặt",
+    }
+}
+
+/// "Money left uncollected" as one sheet, rows in the list's order.
+pub fn uncollected_sheet(list: &ansinh_store::UncollectedList) -> Sheet {
+    let headers = [
+        "STT",
+        "Họ và tên",
+        "Xã/phường",
+        "Tổ dân phố",
+        "Số điện thoại",
+        "Lần rút gần nhất",
+        "Số khoản đã chuyển từ đó",
+        "Số tiền chưa nhận (₫)",
+        "Số ngày",
+        "Kênh chi trả",
+        "Chữ ký / ghi chú",
+    ];
+    let rows = list
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            vec![
+                Cell::from(i as i64 + 1),
+                r.full_name.clone().into(),
+                r.ward_name.clone().into(),
+                r.residential_group.clone().into(),
+                r.phone.clone().into(),
+                r.last_withdrawal_on.as_deref().map(day).unwrap_or_else(|| "Chưa rút lần nào".into()).into(),
+                r.payments_since.into(),
+                r.left_vnd.into(),
+                r.days_waiting.into(),
+                channel_vi(r.channel).into(),
+                Cell::Empty,
+            ]
+        })
+        .collect();
+    Sheet { name: "Tiền chưa nhận".into(), headers: headers.iter().map(|h| h.to_string()).collect(), rows }
+}
+
+/// Writes "money left uncollected" to `path`.
+pub fn write_uncollected_xlsx(path: &Path, list: &ansinh_store::UncollectedList) -> Result<(), AppError> {
+    write_xlsx(path, &[uncollected_sheet(list)])
+}
+
+/// Writes "money left uncollected" into the export folder as `tien-chua-nhan-<as_of>.xlsx`.
+pub fn export_uncollected(list: &ansinh_store::UncollectedList) -> Result<PathBuf, AppError> {
+    let as_of = crate::sanitise::file_name_part(&list.as_of, 20);
+    let path = crate::xlsx::export_dir()?.join(format!("tien-chua-nhan-{as_of}.xlsx"));
+    write_uncollected_xlsx(&path, list)?;
+    Ok(path)
+}

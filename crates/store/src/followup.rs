@@ -8,15 +8,17 @@ use crate::error::{Result, StoreError};
 use crate::read::{enum_col, flag};
 use crate::rows::{self, TableRow, iso};
 use crate::sqlrow::Val;
-use crate::write::insert_logged;
+use crate::write::{check_withdrawal, insert_logged};
 use crate::{Store, now};
 use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
-use ansinh_core::followup::{self, Contact, ContactKind, ContactOutcome, RankKey};
-use ansinh_core::model::Needs;
+use ansinh_core::followup::{self, Contact, ContactEntry, ContactKind, ContactOutcome, RankKey, ReportedWithdrawal};
+use ansinh_core::model::{Channel, Needs};
+use ansinh_core::records::{self, Withdrawal};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
+use sqlx::SqliteConnection;
 use sqlx::sqlite::SqliteRow;
 
 impl TableRow for Contact {
@@ -106,7 +108,15 @@ fn contact_view(r: &SqliteRow, prefix: &str) -> Result<ContactView> {
 
 impl Store {
     /// Saves a contact; its payment, when given, must be one of this person's.
-    pub async fn add_contact(&self, c: &Contact) -> Result<()> {
+    ///
+    /// A contact "already withdrawn" also records the withdrawal it reports, in the same
+    /// transaction, with a change record each, so the time to cash counts it; the withdrawal is
+    /// held to the typed withdrawal's rules (`check_withdrawal`: credited, not before the credit,
+    /// never more than what is left) and a refused one writes nothing, not even the contact.
+    /// A contact about no payment is made about one: see [`reported_payment`]. Returns the
+    /// withdrawal written (None: a contact only) and the contact as saved.
+    pub async fn add_contact(&self, entry: &ContactEntry) -> Result<(Contact, Option<Withdrawal>)> {
+        let mut c = entry.contact.clone();
         let mut tx = self.begin_checked().await?;
         let exists: Option<String> = sqlx::query_scalar("SELECT id FROM beneficiaries WHERE id = ?")
             .bind(c.beneficiary_id.to_string())
@@ -128,13 +138,28 @@ impl Store {
                 ]));
             }
         }
+        let mut withdrawal = None;
+        if let Some(reported) = entry.withdrawn.filter(|_| c.outcome == ContactOutcome::AlreadyWithdrawn) {
+            crate::exchange::check_owned(self, &mut tx, &c.beneficiary_id.to_string()).await?;
+            let payment = match c.payment_id {
+                Some(p) => p,
+                None => reported_payment(&mut tx, &c, &reported).await?,
+            };
+            c.payment_id = Some(payment);
+            withdrawal = reported_withdrawal(&mut tx, payment, &reported).await?;
+            if let Some(w) = &withdrawal {
+                check_withdrawal(&mut tx, w).await?;
+            }
+        }
         let now = now();
         let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
         let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
-        insert_logged(&mut tx, &mut log, std::slice::from_ref(c), &audit).await?;
+        // The withdrawal first: the contact reports it (each its own change record).
+        insert_logged(&mut tx, &mut log, withdrawal.as_slice(), &audit).await?;
+        insert_logged(&mut tx, &mut log, std::slice::from_ref(&c), &audit).await?;
         log.flush(&mut tx).await?;
         tx.commit().await?;
-        Ok(())
+        Ok((c, withdrawal))
     }
 
     /// One person's contacts, newest first.
@@ -241,4 +266,70 @@ impl Store {
             rows: out.into_iter().map(|(_, r)| r).collect(),
         })
     }
+}
+
+/// The payment an "already withdrawn" contact about no particular payment (recorded from the
+/// person's page) is about: the person's latest credited payment, credited on or before the day
+/// received, with money left. An officer told "I withdrew it on the 12th" means the money that
+/// was waiting for them then, and the most recent allowance is what people speak of; an older
+/// payment still waiting stays on the follow-up list for the next contact. None such:
+/// `contact.no_waiting_payment` (on `payment_id`), and nothing is written.
+async fn reported_payment(conn: &mut SqliteConnection, c: &Contact, w: &ReportedWithdrawal) -> Result<uuid::Uuid> {
+    let id: Option<String> = sqlx::query_scalar(
+        "SELECT p.id FROM payments p
+         WHERE p.beneficiary_id = ?1 AND p.status = 'credited' AND p.credited_on <= ?2
+           AND p.amount_vnd > COALESCE((SELECT SUM(amount_vnd) FROM withdrawals WHERE payment_id = p.id), 0)
+         ORDER BY p.credited_on DESC, p.period DESC LIMIT 1",
+    )
+    .bind(c.beneficiary_id.to_string())
+    .bind(iso(w.withdrawn_on))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let id = id.ok_or_else(|| {
+        StoreError::field(
+            "payment_id",
+            ErrorCode::ContactNoWaitingPayment,
+            "no credited payment with money left on the day received",
+        )
+    })?;
+    crate::decode::id("payment", &id)
+}
+
+/// The withdrawal a contact "already withdrawn" reports against `payment`, or None when the
+/// payment's money is already accounted for: a withdrawal of it is recorded on or before the day
+/// received (the person speaks of that one, typed or reported earlier: recording it again would
+/// count the same cash twice and move the time to cash), or nothing is left of it. Then only the
+/// contact is saved. The amount defaults to what is left, the place to the channel's usual one.
+async fn reported_withdrawal(
+    conn: &mut SqliteConnection,
+    payment: uuid::Uuid,
+    w: &ReportedWithdrawal,
+) -> Result<Option<Withdrawal>> {
+    let row = sqlx::query(
+        "SELECT p.channel, p.amount_vnd - COALESCE((SELECT SUM(amount_vnd) FROM withdrawals WHERE payment_id = p.id), 0) AS left_vnd,
+                EXISTS (SELECT 1 FROM withdrawals WHERE payment_id = p.id AND withdrawn_on <= ?2) AS earlier
+         FROM payments p WHERE p.id = ?1",
+    )
+    .bind(payment.to_string())
+    .bind(iso(w.withdrawn_on))
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound { entity: "payment", id: payment.to_string() })?;
+    let left: i64 = row.get("left_vnd");
+    if row.get::<i64, _>("earlier") != 0 || left <= 0 {
+        return Ok(None);
+    }
+    let channel = enum_col(&row, "channel", Channel::parse)?;
+    Ok(Some(Withdrawal {
+        id: records::new_id(),
+        payment_id: payment,
+        withdrawn_on: w.withdrawn_on,
+        amount_vnd: w.amount_vnd.unwrap_or(left),
+        place: w.place.unwrap_or_else(|| followup::usual_place(channel)),
+        travel_minutes: None,
+        travel_cost_vnd: None,
+        waiting_minutes: None,
+        assisted: false,
+        problems: vec![],
+    }))
 }

@@ -361,7 +361,9 @@ pub(crate) fn withdrawal_rules(p: &PaymentState, w: &Withdrawal) -> Vec<FieldErr
     errors
 }
 
-async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result<()> {
+/// The rules every recorded withdrawal passes (typed, or reported by a follow-up contact),
+/// read inside the write transaction: [`withdrawal_rules`] against the payment as stored.
+pub(crate) async fn check_withdrawal(conn: &mut SqliteConnection, w: &Withdrawal) -> Result<()> {
     let row = sqlx::query(
         "SELECT p.status, p.credited_on, p.amount_vnd,
                 COALESCE((SELECT SUM(amount_vnd) FROM withdrawals WHERE payment_id = p.id), 0) AS withdrawn,

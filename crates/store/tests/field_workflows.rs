@@ -191,6 +191,7 @@ async fn contacts_are_saved_logged_and_shown_on_the_row() {
         contacted_on: "18/03/2026".into(),
         outcome: "not_reached".into(),
         note: "Không nghe máy".into(),
+        ..ContactInput::default()
     };
     store.add_contact(&followup::contact(&input, today).unwrap()).await.unwrap();
     let visit = ContactInput {
@@ -228,6 +229,128 @@ async fn contacts_are_saved_logged_and_shown_on_the_row() {
         .unwrap();
     assert_eq!(logged, 2, "one change record per contact");
     assert_eq!(store.verify_changes().await.unwrap(), None);
+}
+
+async fn count(dir: &TempDir, sql: &'static str) -> i64 {
+    let mut conn = SqliteConnection::connect(&format!("sqlite://{}", dir.path().join("a.db").display())).await.unwrap();
+    sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+}
+
+/// The time to cash of every payment at `as_of`, from the cached facts (what the dashboard and
+/// `metrics` read).
+async fn time_to_cash(store: &Store, as_of: NaiveDate) -> ansinh_core::indicators::Metrics {
+    let facts = store.cached_facts().await.unwrap();
+    let label = |_: ansinh_core::model::SegmentBy, s: &str| s.to_string();
+    ansinh_core::segments::report(&facts, as_of, &Default::default(), &[], &label).overall.time_to_cash
+}
+
+fn withdrawn_contact(b: &Beneficiary, p: Option<&Payment>, on: &str) -> ContactInput {
+    ContactInput {
+        beneficiary_id: b.id.to_string(),
+        payment_id: p.map(|p| p.id.to_string()),
+        kind: "home_visit".into(),
+        contacted_on: "19/03/2026".into(),
+        outcome: "already_withdrawn".into(),
+        note: "Đã rút rồi".into(),
+        withdrawn_on: on.into(),
+        ..ContactInput::default()
+    }
+}
+
+#[tokio::test]
+async fn a_contact_already_withdrawn_records_the_withdrawal_the_time_to_cash_counts() {
+    let (store, dir) = fresh().await;
+    let w = world(&store).await;
+    let today = d(TODAY);
+    let before = time_to_cash(&store, today).await;
+    let logged_before = count(&dir, "SELECT COUNT(*) FROM change_log WHERE entity = 'withdrawal'").await;
+
+    // "Already withdrawn on 10/02": An's February payment, untouched so far (750.000 ₫ left).
+    let entry = followup::contact(&withdrawn_contact(&w.plain, Some(&w.p_plain), "10/02/2026"), today).unwrap();
+    let (saved, written) = store.add_contact(&entry).await.unwrap();
+    let written = written.expect("a withdrawal is recorded with the contact");
+    assert_eq!(
+        (written.payment_id, written.withdrawn_on, written.amount_vnd),
+        (w.p_plain.id, d("2026-02-10"), 750_000)
+    );
+    assert_eq!(written.place, WithdrawalPlace::WardOffice, "a cash payment's usual place");
+    assert_eq!(saved.payment_id, Some(w.p_plain.id));
+    assert_eq!(
+        store.contacts_of(&w.plain.id.to_string()).await.unwrap()[0].outcome,
+        followup::ContactOutcome::AlreadyWithdrawn
+    );
+
+    let after = time_to_cash(&store, today).await;
+    assert_eq!(after.withdrawn, before.withdrawn + 1, "the time to cash sees the withdrawal");
+    assert_eq!(after.credited, before.credited);
+    // Received 5 days after the credit: the share withdrawn within 7 days rises.
+    assert!(after.withdrawn_by_day.day7.unwrap() > before.withdrawn_by_day.day7.unwrap(), "{before:?} -> {after:?}");
+    assert_eq!(count(&dir, "SELECT COUNT(*) FROM change_log WHERE entity = 'withdrawal'").await, logged_before + 1);
+    assert_eq!(count(&dir, "SELECT COUNT(*) FROM change_log WHERE entity = 'contacts'").await, 1);
+    assert_eq!(store.verify_changes().await.unwrap(), None);
+    let list = store.followup_list(today, 7, None).await.unwrap();
+    assert!(!list.rows.iter().any(|r| r.payment_id == w.p_plain.id.to_string()), "no longer waiting");
+
+    // Bình's March payment has a withdrawal of 07/03: "already withdrawn on 08/03" is that one,
+    // so only the contact is saved (counting it again would double the cash).
+    let again = followup::contact(&withdrawn_contact(&w.old, Some(&w.p_old), "08/03/2026"), today).unwrap();
+    let (_, none) = store.add_contact(&again).await.unwrap();
+    assert_eq!(none, None);
+    assert_eq!(time_to_cash(&store, today).await, after, "nothing the time to cash sees changed");
+    assert_eq!(store.contacts_of(&w.old.id.to_string()).await.unwrap().len(), 1, "the contact is kept");
+
+    // From the person's page (no payment): the latest credited payment with money left,
+    // credited by the day received: Dung's payment credited 10/03, not the one of 16/03.
+    let typed = ContactInput {
+        amount: "300.000".into(),
+        place: "atm".into(),
+        ..withdrawn_contact(&w.bedridden_old, None, "12/03/2026")
+    };
+    let (saved, written) = store.add_contact(&followup::contact(&typed, today).unwrap()).await.unwrap();
+    let written = written.unwrap();
+    assert_eq!((written.payment_id, written.amount_vnd, written.place), (w.p_bed.id, 300_000, WithdrawalPlace::Atm));
+    assert_eq!(saved.payment_id, Some(w.p_bed.id), "the contact is about that payment");
+    assert_ne!(written.payment_id, w.p_recent.id);
+}
+
+#[tokio::test]
+async fn a_refused_reported_withdrawal_writes_neither_the_contact_nor_the_withdrawal() {
+    let (store, dir) = fresh().await;
+    let w = world(&store).await;
+    let today = d(TODAY);
+    let before = time_to_cash(&store, today).await;
+    let rows = || async {
+        (
+            count(&dir, "SELECT COUNT(*) FROM contacts").await,
+            count(&dir, "SELECT COUNT(*) FROM withdrawals").await,
+            count(&dir, "SELECT COUNT(*) FROM change_log").await,
+        )
+    };
+    let start = rows().await;
+    let refused = |input: ContactInput| {
+        let store = &store;
+        async move {
+            let err = store.add_contact(&followup::contact(&input, today).unwrap()).await.unwrap_err();
+            match err {
+                StoreError::Invalid(e) => {
+                    e.into_iter().map(|e| (e.field.unwrap_or_default(), e.code)).collect::<Vec<_>>()
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    // More than what is left of Bình's payment (500.000 ₫), received on 06/03: before its
+    // withdrawal of 07/03, so not that one.
+    let more = ContactInput { amount: "600.000".into(), ..withdrawn_contact(&w.old, Some(&w.p_old), "06/03/2026") };
+    assert_eq!(refused(more).await, [("amount".to_string(), ErrorCode::AmountExceedsPayment)]);
+    // Before Dung's payment was credited (10/03).
+    let early = withdrawn_contact(&w.bedridden_old, Some(&w.p_bed), "05/03/2026");
+    assert_eq!(refused(early).await, [("withdrawn_on".to_string(), ErrorCode::DateBeforeCredit)]);
+    // No payment named and none waiting: Cúc's only payment is fully withdrawn.
+    let nothing = withdrawn_contact(&w.alone, None, "18/03/2026");
+    assert_eq!(refused(nothing).await, [("payment_id".to_string(), ErrorCode::ContactNoWaitingPayment)]);
+    assert_eq!(rows().await, start, "nothing written: no contact, no withdrawal, no change record");
+    assert_eq!(time_to_cash(&store, today).await, before);
 }
 
 #[tokio::test]
@@ -387,4 +510,105 @@ async fn grievances_keep_their_history_and_need_a_resolution_note() {
     let r = store.grievance(&recent.id.to_string(), today).await.unwrap();
     assert!(r.overdue, "deadline 17/03 passed on 20/03");
     assert_eq!(store.verify_changes().await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn money_left_uncollected_lists_who_has_not_had_cash_in_hand_for_months() {
+    let (store, _dir) = fresh().await;
+    let month = |m: u32| format!("2026-{m:02}");
+    let cycles: Vec<Cycle> =
+        (1..=6).map(|m| Cycle { period: month(m), scheduled_on: d(&format!("{}-05", month(m))) }).collect();
+    let lan = person("Đỗ Thị Lan", 1938, "90001", Needs::default());
+    let minh = person("Nguyễn Văn Minh", 1950, "90001", Needs::default());
+    let hoa = person("Trần Thị Hoa", 1945, "90001", Needs::default());
+    let moi = person("Lê Văn Mới", 1960, "90001", Needs::default());
+    let tam = person("Vũ Văn Tâm", 1950, "90001", Needs::default());
+    let xa = person("Phạm Văn Xa", 1940, "90002", Needs::default());
+    let monthly = |b: &Beneficiary, months: std::ops::RangeInclusive<u32>| -> Vec<Payment> {
+        months.map(|m| payment(b, &month(m), &format!("{}-05", month(m)))).collect()
+    };
+    let (p_lan, p_minh, p_hoa, p_moi, p_tam, p_xa) = (
+        monthly(&lan, 1..=6),
+        monthly(&minh, 4..=6),
+        monthly(&hoa, 3..=4),
+        monthly(&moi, 6..=6),
+        monthly(&tam, 1..=1),
+        monthly(&xa, 2..=4),
+    );
+    let withdrawals = vec![
+        // Lan: cash in hand last on 07/03 (three months before 20/06); April to June untouched.
+        withdrawal(&p_lan[0], "2026-01-07", 750_000),
+        withdrawal(&p_lan[1], "2026-02-07", 750_000),
+        withdrawal(&p_lan[2], "2026-03-07", 500_000), // 250.000 ₫ of March left: before, not since
+        // Minh withdrew last month: not listed though June waits.
+        withdrawal(&p_minh[0], "2026-04-07", 750_000),
+        withdrawal(&p_minh[1], "2026-05-07", 750_000),
+        // Tâm withdrew long ago and nothing came since: nothing waits.
+        withdrawal(&p_tam[0], "2026-01-07", 750_000),
+        // Xa (another ward): last on 10/02, March and April since, April partly taken after 20/06.
+        withdrawal(&p_xa[0], "2026-02-10", 750_000),
+        withdrawal(&p_xa[2], "2026-06-25", 750_000),
+    ];
+    let payments = [p_lan, p_minh, p_hoa, p_moi, p_tam, p_xa].concat();
+    let batch = Batch {
+        cycles,
+        beneficiaries: vec![lan.clone(), minh.clone(), hoa.clone(), moi.clone(), tam.clone(), xa.clone()],
+        payments,
+        withdrawals,
+        ..Batch::default()
+    };
+    store.insert_batch(&batch).await.unwrap();
+
+    let as_of = d("2026-06-20");
+    let list = store.uncollected(as_of, 2, Some("90001")).await.unwrap();
+    assert_eq!(list.cutoff, "2026-04-20");
+    let names: Vec<&str> = list.rows.iter().map(|r| r.full_name.as_str()).collect();
+    // Lan 2.250.000 ₫ before Hoa 1.500.000 ₫; Minh (last month), Mới (credited this month,
+    // never withdrew yet), Tâm (nothing since) and Xa (other ward) are not listed.
+    assert_eq!(names, ["Đỗ Thị Lan", "Trần Thị Hoa"]);
+    let l = &list.rows[0];
+    assert_eq!(l.beneficiary_id, lan.id.to_string());
+    assert_eq!(l.last_withdrawal_on.as_deref(), Some("2026-03-07"));
+    assert_eq!((l.payments_since, l.left_vnd, l.days_waiting), (3, 2_250_000, 105));
+    assert_eq!((l.ward_name.as_str(), l.channel), ("Phường Ba Đình", Channel::Cash));
+    let h = &list.rows[1];
+    assert_eq!((h.last_withdrawal_on.as_deref(), h.waiting_since.as_str()), (None, "2026-03-05"), "never withdrew");
+    assert_eq!((h.payments_since, h.left_vnd), (2, 1_500_000));
+    assert_eq!(list.total_left_vnd, 3_750_000);
+
+    // The city: Xa too (750.000 ₫ of March; April's withdrawal of 25/06 is after the day).
+    let city = store.uncollected(as_of, 2, None).await.unwrap();
+    let xa_row = city.rows.iter().find(|r| r.beneficiary_id == xa.id.to_string()).expect("Xa is listed");
+    assert_eq!(
+        (xa_row.payments_since, xa_row.left_vnd, xa_row.last_withdrawal_on.as_deref()),
+        (2, 1_500_000, Some("2026-02-10"))
+    );
+    assert_eq!(city.rows.len(), 3);
+    // Four months: Lan's last cash (07/03) is not old enough; Xa's (10/02) is.
+    let four = store.uncollected(as_of, 4, None).await.unwrap();
+    assert_eq!(four.rows.iter().map(|r| r.full_name.as_str()).collect::<Vec<_>>(), ["Phạm Văn Xa"]);
+    // One month: Minh's June payment (last cash 07/05, more than a month before) now counts.
+    let one = store.uncollected(as_of, 1, Some("90001")).await.unwrap();
+    assert!(one.rows.iter().any(|r| r.beneficiary_id == minh.id.to_string() && r.left_vnd == 750_000));
+
+    let plan = store.uncollected_plan(None).await.unwrap();
+    let plan_ward = store.uncollected_plan(Some("90001")).await.unwrap();
+    // Payments read once in person order (the window needs no sort), each one's last withdrawal a
+    // seek in a covering index, a ward through an index on ward_code; no full scan of people.
+    assert!(plan.iter().any(|s| s.contains("SEARCH w USING COVERING INDEX withdrawals_payment")), "{plan:#?}");
+    assert!(plan.iter().any(|s| s.contains("SCAN p USING INDEX sqlite_autoindex_payments")), "{plan:#?}");
+    assert!(
+        !plan.iter().any(|s| s.starts_with("SCAN beneficiaries") || s == "SCAN b" || s.starts_with("SCAN b ")),
+        "{plan:#?}"
+    );
+    // A ward starts from the ward index and reads only its people's payments.
+    assert!(
+        plan_ward.iter().any(|s| s.starts_with("SEARCH b0 USING INDEX") && s.contains("(ward_code=?)")),
+        "{plan_ward:#?}"
+    );
+    assert!(
+        plan_ward.iter().any(|s| s.starts_with("SEARCH p USING INDEX") && s.contains("(beneficiary_id=?)")),
+        "{plan_ward:#?}"
+    );
+    assert!(!plan_ward.iter().any(|s| s == "SCAN p" || s.starts_with("SCAN p ")), "{plan_ward:#?}");
 }

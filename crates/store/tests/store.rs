@@ -889,7 +889,7 @@ async fn metrics_from_stored_events() {
         outcome: ansinh_core::followup::ContactOutcome::WillWithdraw,
         note: String::new(),
     };
-    store.add_contact(&call).await.unwrap();
+    store.add_contact(&ansinh_core::followup::ContactEntry { contact: call, withdrawn: None }).await.unwrap();
 
     let facts = store.indicator_facts().await.unwrap();
     assert_eq!(facts.payments.len(), 4, "every payment is a fact");

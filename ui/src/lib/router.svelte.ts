@@ -14,6 +14,7 @@ export type Route =
   | { name: 'payouts' }
   | { name: 'followup' }
   | { name: 'signed' }
+  | { name: 'uncollected' }
   | { name: 'verification' }
   | { name: 'grievances' }
   | { name: 'users' }
@@ -33,6 +34,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'users' || parts[0] === 'audit') return { name: parts[0] };
   if (parts[0] === 'followup' || parts[0] === 'verification' || parts[0] === 'grievances') return { name: parts[0] };
   if (parts[0] === 'signed') return { name: 'signed' };
+  if (parts[0] === 'followup' || parts[0] === 'uncollected' || parts[0] === 'verification' || parts[0] === 'grievances') return { name: parts[0] };
   if (parts[0] === 'exchange' || parts[0] === 'review') return { name: parts[0] };
   if (parts[0] === 'beneficiaries' && parts[1] === 'new') return { name: 'add' };
   if (parts[0] === 'beneficiaries' && parts[1] && parts[2] === 'edit') {
@@ -66,6 +68,7 @@ export function hrefOf(route: Route): string {
     case 'payouts':
     case 'followup':
     case 'signed':
+    case 'uncollected':
     case 'verification':
     case 'grievances':
     case 'users':

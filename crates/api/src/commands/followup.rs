@@ -9,7 +9,11 @@ use ansinh_core::grievances::{self, GrievanceInput, GrievanceStatus, GrievanceUp
 use ansinh_core::model::DraftForm;
 use ansinh_core::verification::{self, SampleInput, VerificationInput};
 use ansinh_core::{AppError, dates};
-use ansinh_store::{ContactView, FollowupList, GrievanceQuery, GrievanceView, VerificationSampleView};
+use ansinh_core::{ErrorCode, FieldError};
+use ansinh_store::{
+    ContactView, DEFAULT_UNCOLLECTED_MONTHS, FollowupList, GrievanceQuery, GrievanceView, MAX_UNCOLLECTED_MONTHS,
+    UncollectedList, VerificationSampleView, WithdrawalView,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(ts_rs::TS, Debug, Default, Deserialize)]
@@ -21,10 +25,41 @@ pub struct FollowupQuery {
     pub ward_code: Option<String>,
 }
 
+/// "Money left uncollected" (`ansinh_store::uncollected` defines it).
+#[derive(ts_rs::TS, Debug, Default, Deserialize)]
+#[ts(optional_fields = nullable)]
+#[serde(default)]
+pub struct UncollectedQuery {
+    /// Months without cash in hand, 1 to 60; None = 2.
+    pub months: Option<u32>,
+    pub ward_code: Option<String>,
+}
+
+/// The months asked for, or `months.invalid` on the field `months`.
+pub fn uncollected_months(months: Option<u32>) -> Result<u32, AppError> {
+    match months.unwrap_or(DEFAULT_UNCOLLECTED_MONTHS) {
+        m @ 1..=MAX_UNCOLLECTED_MONTHS => Ok(m),
+        _ => Err(AppError::Validation(vec![
+            FieldError::new("months", ErrorCode::MonthsInvalid, "months must be 1 to 60")
+                .param("max", MAX_UNCOLLECTED_MONTHS.to_string()),
+        ])),
+    }
+}
+
 #[derive(ts_rs::TS, Debug, Serialize)]
 pub struct ExportResult {
     pub path: String,
     pub rows: usize,
+}
+
+/// A contact as saved, with the withdrawal it reported.
+#[derive(ts_rs::TS, Debug, Serialize)]
+pub struct ContactSaved {
+    pub contact: ContactView,
+    /// Outcome "already withdrawn": the withdrawal recorded with the contact (the time to cash
+    /// counts it). None: a contact only (another outcome, or the payment's money was already
+    /// recorded as withdrawn by that day).
+    pub withdrawal: Option<WithdrawalView>,
 }
 
 #[derive(ts_rs::TS, Debug, Deserialize)]
@@ -61,12 +96,41 @@ commands! {
         Ok(ExportResult { path: path.display().to_string(), rows: list.rows.len() })
     }
 
-    pub async fn record_contact(a: WritePeople, input: ContactInput) -> ContactView {
+    /// People whose last cash in hand is older than `months` (or who never withdrew) while
+    /// credited payments kept arriving: the visits to make before a payer stops the allowance.
+    pub async fn uncollected_list(a: ReadPeople, query: UncollectedQuery) -> UncollectedList {
+        let months = uncollected_months(query.months)?;
+        let ward = a.scoped_ward(query.ward_code.as_deref())?;
+        Ok(a.store.uncollected(today(), months, ward).await?)
+    }
+
+    /// Writes the list as shown (same query) into the export folder as XLSX.
+    pub async fn export_uncollected(a: ReadPeople, query: UncollectedQuery) -> ExportResult {
+        let months = uncollected_months(query.months)?;
+        let ward = a.scoped_ward(query.ward_code.as_deref())?.map(str::to_string);
+        let list = a.store.uncollected(today(), months, ward.as_deref()).await?;
+        let path = ansinh_files::followup::export_uncollected(&list)?;
+        let people: Vec<&str> = list.rows.iter().map(|r| r.beneficiary_id.as_str()).collect();
+        let details = serde_json::json!({"what": "uncollected", "ward": ward, "months": months, "rows": list.rows.len(), "people": people, "file": path.display().to_string()});
+        a.store.audit("export", Some("beneficiaries"), None, details).await?;
+        Ok(ExportResult { path: path.display().to_string(), rows: list.rows.len() })
+    }
+
+    /// A contact; outcome "already withdrawn" also records the withdrawal it reports (the day
+    /// received, the amount: what is left unless typed, the place) in the same transaction.
+    pub async fn record_contact(a: WritePeople, input: ContactInput) -> ContactSaved {
         a.check_person(&input.beneficiary_id).await?;
-        let c = followup::contact(&input, today()).map_err(AppError::Validation)?;
-        a.store.add_contact(&c).await?;
+        let entry = followup::contact(&input, today()).map_err(AppError::Validation)?;
+        let (c, w) = a.store.add_contact(&entry).await?;
         a.store.discard_draft(DraftForm::Contact, &input.beneficiary_id).await?;
-        Ok(a.store.contact(&c.id.to_string()).await?)
+        let withdrawal = match w {
+            None => None,
+            Some(w) => {
+                let id = w.id.to_string();
+                a.store.withdrawals_of(&w.payment_id.to_string()).await?.into_iter().find(|x| x.id == id)
+            }
+        };
+        Ok(ContactSaved { contact: a.store.contact(&c.id.to_string()).await?, withdrawal })
     }
 
     pub async fn list_contacts(a: ReadPeople, query: ContactsQuery) -> Vec<ContactView> {

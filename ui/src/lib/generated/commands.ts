@@ -1,5 +1,5 @@
 // Generated from the Rust types by `crates/api/src/contract.rs`; do not edit. Regenerate with `ANSINH_BLESS=1 cargo test -p ansinh-api contract`
-import type { Account, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactsQuery, CycleView, DashboardQuery, DashboardView, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, SignedListSave, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
+import type { Account, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactSaved, ContactsQuery, CycleView, DashboardQuery, DashboardView, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, SignedListSave, UncollectedList, UncollectedQuery, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
 
 /** Every command: its argument object, its result, the permission it needs (null: open before sign-in). */
 export interface Commands {
@@ -84,7 +84,14 @@ export interface Commands {
   followup_list: { args: { query: FollowupQuery }; result: FollowupList; permission: 'ReadPeople' };
   // Writes the list as shown (same query) into the export folder.
   export_followup: { args: { query: FollowupQuery }; result: ExportResult; permission: 'ReadPeople' };
-  record_contact: { args: { input: ContactInput }; result: Contact; permission: 'WritePeople' };
+  // People whose last cash in hand is older than `months` (or who never withdrew) while
+  // credited payments kept arriving: the visits to make before a payer stops the allowance.
+  uncollected_list: { args: { query: UncollectedQuery }; result: UncollectedList; permission: 'ReadPeople' };
+  // Writes the list as shown (same query) into the export folder as XLSX.
+  export_uncollected: { args: { query: UncollectedQuery }; result: ExportResult; permission: 'ReadPeople' };
+  // A contact; outcome "already withdrawn" also records the withdrawal it reports (the day
+  // received, the amount: what is left unless typed, the place) in the same transaction.
+  record_contact: { args: { input: ContactInput }; result: ContactSaved; permission: 'WritePeople' };
   list_contacts: { args: { query: ContactsQuery }; result: Array<Contact>; permission: 'ReadPeople' };
   create_verification_sample: { args: { input: SampleInput }; result: VerificationSample; permission: 'Administer' };
   // `period`: `mm/yyyy` as typed or `yyyy-mm` as listed; None when the cycle has no sample.
@@ -197,6 +204,8 @@ export const COMMANDS = [
   'review_dismiss',
   'followup_list',
   'export_followup',
+  'uncollected_list',
+  'export_uncollected',
   'record_contact',
   'list_contacts',
   'create_verification_sample',

@@ -182,7 +182,21 @@ export type ContactInput = { beneficiary_id: string,
 /**
  * The payment the contact is about; None/empty: the person in general.
  */
-payment_id: string | null, kind: string, contacted_on: string, outcome: string, note: string, };
+payment_id: string | null, kind: string, contacted_on: string, outcome: string, note: string,
+/**
+ * Outcome `already_withdrawn` only (ignored otherwise): the day the person received the
+ * money, dd/mm/yyyy; required, not after the contact day (nor before the credit: the store).
+ */
+withdrawn_on: string,
+/**
+ * Outcome `already_withdrawn` only: how much was received; empty: what is left of the payment.
+ */
+amount: string,
+/**
+ * Outcome `already_withdrawn` only: a `WithdrawalPlace` code; empty: the usual place of the
+ * payment's channel ([`usual_place`]).
+ */
+place: string, };
 
 /**
  * How the officer reached (or tried to reach) the person.
@@ -193,6 +207,17 @@ export type ContactKind = "call" | "home_visit" | "home_delivery" | "other";
  * What came of a contact.
  */
 export type ContactOutcome = "will_withdraw" | "not_reached" | "home_delivery_arranged" | "already_withdrawn" | "refused_other";
+
+/**
+ * A contact as saved, with the withdrawal it reported.
+ */
+export type ContactSaved = { contact: Contact,
+/**
+ * Outcome "already withdrawn": the withdrawal recorded with the contact (the time to cash
+ * counts it). None: a contact only (another outcome, or the payment's money was already
+ * recorded as withdrawn by that day).
+ */
+withdrawal: Withdrawal | null, };
 
 export type ContactsQuery = { beneficiary_id: string, };
 
@@ -1090,6 +1115,54 @@ export type Stat = { n: number, mean: number | null, median: number | null, };
  * Whole days from credit to first withdrawal.
  */
 export type TimeToCash = { median: number | null, p75: number | null, p90: number | null, };
+
+export type UncollectedList = { as_of: string, months: number,
+/**
+ * ISO: last withdrawal before this day (or never) to be listed.
+ */
+cutoff: string, ward_code: string | null, total_left_vnd: number, rows: Array<UncollectedRow>, };
+
+/**
+ * "Money left uncollected" (`ansinh_store::uncollected` defines it).
+ */
+export type UncollectedQuery = {
+/**
+ * Months without cash in hand, 1 to 60; None = 2.
+ */
+months?: number | null, ward_code?: string | null, };
+
+/**
+ * One person whose money waits uncollected.
+ */
+export type UncollectedRow = { beneficiary_id: string, full_name: string, ward_code: string, ward_name: string, residential_group: string,
+/**
+ * Empty when none is recorded.
+ */
+phone: string,
+/**
+ * ISO day of the last withdrawal of any of their payments; None: never withdrew.
+ */
+last_withdrawal_on: string | null,
+/**
+ * ISO: the last withdrawal, or for one who never withdrew the first payment credited.
+ */
+waiting_since: string,
+/**
+ * Whole days from `waiting_since` to the list's day.
+ */
+days_waiting: number,
+/**
+ * Credited payments credited after the last withdrawal (all, when never withdrawn).
+ */
+payments_since: number,
+/**
+ * What is left of those payments.
+ */
+left_vnd: number,
+/**
+ * The channel of the latest of those payments (how the money reaches them now).
+ */
+channel: Channel, };
 
 export type Unit = { code: string, name: string, level: string, parent_code: string | null, is_sample: boolean,
 /**

@@ -77,6 +77,9 @@ export const vi: Record<ErrorCode, string> = {
   // Follow-up
   'contact_kind.invalid': 'Hình thức liên hệ không hợp lệ',
   'contact_outcome.invalid': 'Kết quả liên hệ không hợp lệ',
+  'date.after_contact': 'Ngày nhận tiền không được sau ngày liên hệ ({date})',
+  'contact.no_waiting_payment': 'Người này không có khoản đã chuyển nào còn tiền chưa rút vào ngày nhận tiền đã nhập',
+  'months.invalid': 'Số tháng phải là số nguyên từ 1 đến {max}',
   'sample_size.invalid': 'Cỡ mẫu phải là số khoản (vd. 20) hoặc tỉ lệ từ 1% đến 100%',
   'sample.exists': 'Kỳ {period} đã có mẫu kiểm tra',
   'sample.empty_cycle': 'Kỳ {period} chưa có khoản nào được chuyển',
@@ -270,6 +273,9 @@ export const en: Record<ErrorCode, string> = {
   // Follow-up
   'contact_kind.invalid': 'Unknown kind of contact',
   'contact_outcome.invalid': 'Unknown contact outcome',
+  'date.after_contact': 'The day received cannot be after the contact day ({date})',
+  'contact.no_waiting_payment': 'This person has no credited payment with money left on the day received',
+  'months.invalid': 'The number of months must be a whole number from 1 to {max}',
   'sample_size.invalid': 'The sample size is a number of payments (e.g. 20) or a share from 1% to 100%',
   'sample.exists': 'The cycle {period} already has a verification sample',
   'sample.empty_cycle': 'No payment of {period} has been credited',

@@ -4,6 +4,21 @@
 
 export const vi = {
   'nav.followup': 'Theo dõi chưa rút',
+  'nav.uncollected': 'Tiền chưa nhận',
+  'uncollected.title': 'Tiền chưa nhận',
+  'uncollected.why':
+    'Những người cần đến thăm trước khi đơn vị chi trả cho rằng họ đã mất và dừng trợ cấp: đã lâu không nhận tiền mặt trong khi các khoản trợ cấp vẫn tiếp tục được chuyển.',
+  'uncollected.intro':
+    'Lần rút tiền gần nhất trước ngày {date} (quá {months} tháng) hoặc chưa rút lần nào, và có khoản đã chuyển sau lần rút đó còn tiền chưa nhận. Nhiều tiền hơn lên trước; bằng nhau thì chờ lâu hơn lên trước.',
+  'uncollected.months': 'Số tháng không nhận tiền',
+  'uncollected.count': 'Số người:',
+  'uncollected.total': 'Tổng tiền chưa nhận:',
+  'uncollected.empty': 'Không có ai quá {months} tháng không nhận tiền.',
+  'uncollected.never': 'Chưa rút lần nào',
+  'col.last_withdrawal': 'Lần rút gần nhất',
+  'col.payments_since': 'Số khoản chuyển từ đó',
+  'col.left_uncollected': 'Tiền chưa nhận',
+  'col.days_since': 'Số ngày',
   'nav.verification': 'Kiểm tra xác minh',
   'nav.grievances': 'Phản ánh, kiến nghị',
 
@@ -36,6 +51,13 @@ export const vi = {
   'contact.none': 'Chưa có lần liên hệ nào.',
   'contact.add': 'Ghi nhận liên hệ',
   'contact.saved': 'Đã ghi nhận liên hệ.',
+  'contact.withdrawal_hint': 'Khoản rút này được ghi vào khoản tiền của dòng đang chọn và được tính vào thời gian nhận tiền.',
+  'contact.withdrawal_hint_latest':
+    'Khoản rút được ghi vào khoản đã chuyển gần nhất (đến ngày nhận tiền) còn tiền chưa rút, và được tính vào thời gian nhận tiền.',
+  'contact.amount_placeholder': 'Để trống: toàn bộ số còn lại',
+  'contact.place_usual': 'Không rõ (theo kênh chi trả)',
+  'field.received_on': 'Ngày nhận tiền',
+  'followup.contact_saved_withdrawal': 'Đã ghi nhận liên hệ với {name} và khoản rút {amount} ngày {date}.',
   'field.kind': 'Hình thức liên hệ',
   'field.contacted_on': 'Ngày liên hệ',
   'field.outcome': 'Kết quả',
@@ -131,6 +153,21 @@ export const vi = {
 
 export const en: Record<keyof typeof vi, string> = {
   'nav.followup': 'Not withdrawn',
+  'nav.uncollected': 'Money uncollected',
+  'uncollected.title': 'Money left uncollected',
+  'uncollected.why':
+    'The people to visit before a payer assumes they have died and stops the allowance: no cash in hand for a long time while allowances kept arriving.',
+  'uncollected.intro':
+    'Last withdrawal before {date} (over {months} months) or never, with money left of payments credited since. Most money first; then the longest wait.',
+  'uncollected.months': 'Months without cash',
+  'uncollected.count': 'People:',
+  'uncollected.total': 'Money left uncollected:',
+  'uncollected.empty': 'Nobody has gone over {months} months without cash.',
+  'uncollected.never': 'Never withdrew',
+  'col.last_withdrawal': 'Last withdrawal',
+  'col.payments_since': 'Payments since',
+  'col.left_uncollected': 'Left uncollected',
+  'col.days_since': 'Days',
   'nav.verification': 'Verification',
   'nav.grievances': 'Grievances',
 
@@ -163,6 +200,13 @@ export const en: Record<keyof typeof vi, string> = {
   'contact.none': 'No contact yet.',
   'contact.add': 'Record contact',
   'contact.saved': 'Contact recorded.',
+  'contact.withdrawal_hint': 'The withdrawal is recorded against this row\'s payment and counts in the time to cash.',
+  'contact.withdrawal_hint_latest':
+    'The withdrawal is recorded against the latest payment credited by the day received with money left, and counts in the time to cash.',
+  'contact.amount_placeholder': 'Empty: all that is left',
+  'contact.place_usual': 'Not known (by channel)',
+  'field.received_on': 'Day received',
+  'followup.contact_saved_withdrawal': 'Contact with {name} recorded, with a withdrawal of {amount} on {date}.',
   'field.kind': 'Kind of contact',
   'field.contacted_on': 'Contact date',
   'field.outcome': 'Outcome',
