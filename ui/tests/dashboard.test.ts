@@ -97,6 +97,9 @@ async function paid(
           contacted_on: typed(day < now ? day : now),
           outcome: 'will_withdraw',
           note: '',
+          withdrawn_on: '',
+          amount: '',
+          place: '',
         },
       });
     }
