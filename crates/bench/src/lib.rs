@@ -15,6 +15,7 @@
 pub mod dashboard;
 pub mod dataset;
 pub mod import;
+pub mod payouts;
 pub mod merge;
 pub mod report;
 pub mod run;
