@@ -15,8 +15,8 @@
 pub mod dashboard;
 pub mod dataset;
 pub mod import;
-pub mod payouts;
 pub mod merge;
+pub mod payouts;
 pub mod report;
 pub mod run;
 pub mod search;

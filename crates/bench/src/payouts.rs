@@ -47,17 +47,19 @@ async fn write_report(data: &Dataset, csv: &Path) -> Result<(usize, usize)> {
     .map_err(ansinh_store::StoreError::from)?;
     store.close().await;
     let day = |iso: &str| format!("{}/{}/{}", &iso[8..10], &iso[5..7], &iso[..4]);
-    let place = |code: &str| match code {
-        "post_office" => "Bưu điện",
-        "atm" => "ATM",
-        "bank_counter" => "Tại quầy",
-        "agent" => "Đại lý",
-        "home_delivery" => "Chi trả tại nhà",
-        "proxy" => "Người nhận thay",
-        "ward_office" => "Tại UBND",
-        other => other,
-    }
-    .to_string();
+    let place = |code: &str| {
+        match code {
+            "post_office" => "Bưu điện",
+            "atm" => "ATM",
+            "bank_counter" => "Tại quầy",
+            "agent" => "Đại lý",
+            "home_delivery" => "Chi trả tại nhà",
+            "proxy" => "Người nhận thay",
+            "ward_office" => "Tại UBND",
+            other => other,
+        }
+        .to_string()
+    };
     let mut out = String::with_capacity((payments.len() + withdrawals.len()) * 80);
     out.push_str("STT,Mã giao dịch,Ngày nhận,Số tiền,Nơi nhận\n");
     let mut n = 0;

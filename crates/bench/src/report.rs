@@ -207,7 +207,9 @@ pub fn markdown(r: &Results, machine: &str) -> String {
         ));
     }
     o.push_str("\n### A payer's payout report of one cycle (issue 15: `ansinh import withdrawals`)\n\n");
-    o.push_str("| size | rows | of which new | check only (`--dry-run`) | import | rows/s |\n|---|---|---|---|---|---|\n");
+    o.push_str(
+        "| size | rows | of which new | check only (`--dry-run`) | import | rows/s |\n|---|---|---|---|---|---|\n",
+    );
     for s in sizes.iter().filter(|s| s.payout_rows > 0) {
         o.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} rows/s |\n",
