@@ -17,7 +17,7 @@ use std::path::Path;
 
 const HEADER: &str = "Họ và tên,Ngày sinh,Giới tính,Số định danh,Mã xã/phường,Nhóm đối tượng\n";
 
-async fn pick_file(app: &App, prefix: &str, path: &Path) {
+pub(crate) async fn pick_file(app: &App, prefix: &str, path: &Path) {
     let input = app.client().find(Locator::Css(&testid_css(&format!("{prefix}-file")))).await.expect("file input");
     if let Err(e) = input.send_keys(path.to_str().unwrap()).await {
         eprintln!("e2e: send_keys on <input type=file> refused ({e}); using the path field");

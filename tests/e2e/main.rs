@@ -9,6 +9,7 @@ mod followup;
 mod harness;
 mod imports;
 mod indicators;
+mod payouts;
 mod security;
 mod signed_list;
 

@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod dataset;
 pub mod import;
 pub mod merge;
+pub mod payouts;
 pub mod report;
 pub mod run;
 pub mod search;

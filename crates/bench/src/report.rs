@@ -24,6 +24,16 @@ pub struct SizeResult {
     pub import_rows: usize,
     pub import_real_rows_per_s: f64,
     pub import_plain_rows_per_s: f64,
+    /// A payer's payout report of the last cycle (issue 15): rows, new withdrawals among
+    /// them, the check alone and the committed import (seconds).
+    #[serde(default)]
+    pub payout_rows: usize,
+    #[serde(default)]
+    pub payout_new: usize,
+    #[serde(default)]
+    pub payout_check_seconds: f64,
+    #[serde(default)]
+    pub payout_import_seconds: f64,
     pub facts_load_seconds: f64,
     pub dashboard_seconds: f64,
     pub bench_rss_mb: Option<f64>,
@@ -73,6 +83,10 @@ pub fn merge(old: SizeResult, new: SizeResult, only: &[String]) -> SizeResult {
     if !ran("import") {
         (r.import_rows, r.import_real_rows_per_s, r.import_plain_rows_per_s) =
             (old.import_rows, old.import_real_rows_per_s, old.import_plain_rows_per_s);
+    }
+    if !ran("payouts") {
+        (r.payout_rows, r.payout_new, r.payout_check_seconds, r.payout_import_seconds) =
+            (old.payout_rows, old.payout_new, old.payout_check_seconds, old.payout_import_seconds);
     }
     if !ran("dashboard") {
         r.facts_load_seconds = old.facts_load_seconds;
@@ -190,6 +204,21 @@ pub fn markdown(r: &Results, machine: &str) -> String {
             rate(s.import_real_rows_per_s),
             rate(s.import_plain_rows_per_s),
             met(ratio >= 0.5)
+        ));
+    }
+    o.push_str("\n### A payer's payout report of one cycle (issue 15: `ansinh import withdrawals`)\n\n");
+    o.push_str(
+        "| size | rows | of which new | check only (`--dry-run`) | import | rows/s |\n|---|---|---|---|---|---|\n",
+    );
+    for s in sizes.iter().filter(|s| s.payout_rows > 0) {
+        o.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} rows/s |\n",
+            s.size,
+            rate(s.payout_rows as f64),
+            rate(s.payout_new as f64),
+            ms(s.payout_check_seconds),
+            ms(s.payout_import_seconds),
+            rate(s.payout_rows as f64 / s.payout_import_seconds)
         ));
     }
     o.push_str("\n### Full dashboard (target: at most ¼ of DuckDB's time for the same answers)\n\n");

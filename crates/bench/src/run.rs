@@ -2,7 +2,7 @@
 
 use crate::dataset::{self, Dataset};
 use crate::report::SizeResult;
-use crate::{Result, Size, dashboard, import, merge, search, startup};
+use crate::{Result, Size, dashboard, import, merge, payouts, search, startup};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -14,7 +14,7 @@ pub struct Options {
     pub duckdb_script: Option<PathBuf>,
     /// The release app binary for the start-up benchmark; None skips it.
     pub app: Option<PathBuf>,
-    /// Only these figures (import, dashboard, search, merge, startup); empty: all.
+    /// Only these figures (import, payouts, dashboard, search, merge, startup); empty: all.
     pub only: Vec<String>,
 }
 
@@ -68,6 +68,18 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
         r.import_real_rows_per_s = imp.real_rate();
         r.import_plain_rows_per_s = imp.plain_rate();
         log(&format!("  {} rows: {:.0} rows/s real, {:.0} rows/s plain", imp.rows, imp.real_rate(), imp.plain_rate()));
+    }
+
+    if o.wants("payouts") {
+        log(&format!("{}: payout report", size.name()));
+        let p = payouts::run(&data, &dir, o.repeat).await?;
+        (r.payout_rows, r.payout_new) = (p.rows, p.new);
+        r.payout_check_seconds = p.check.as_secs_f64();
+        r.payout_import_seconds = p.import.as_secs_f64();
+        log(&format!(
+            "  {} rows ({} new): check {:.2} s, import {:.2} s",
+            p.rows, p.new, r.payout_check_seconds, r.payout_import_seconds
+        ));
     }
 
     if o.wants("dashboard") {

@@ -138,7 +138,7 @@ enum Command {
         /// tauri-driver and WebKitWebDriver, as the end-to-end tests do).
         #[arg(long)]
         app: Option<PathBuf>,
-        /// Only these figures: import, dashboard, search, merge, startup (default: all).
+        /// Only these figures: import, payouts, dashboard, search, merge, startup (default: all).
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
