@@ -745,3 +745,47 @@ async fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every front door has the same locks: a CLI subcommand that does what an app command does
+    /// needs exactly the permission that command declares in the registry (crates/api).
+    #[test]
+    fn cli_subcommands_need_the_permission_of_their_app_command() {
+        let twins: &[(&[&str], &str)] = &[
+            (&["metrics"], "metrics"),
+            (&["report", "--cycle", "01/2026"], "monthly_report"),
+            (&["exports"], "list_exports"),
+            (&["followup"], "followup_list"),
+            (&["uncollected"], "uncollected_list"),
+            (&["grievances"], "list_grievances"),
+            (&["import", "beneficiaries", "f.csv"], "import_apply"),
+            (&["import", "payments", "f.csv", "--cycle", "01/2026"], "reconcile_payments"),
+            (&["import", "withdrawals", "f.csv", "--cycle", "01/2026"], "payout_apply"),
+            (&["cycle", "close", "01/2026"], "close_cycle"),
+            (&["review", "list"], "review_list"),
+            (&["review", "dismiss", "1"], "review_dismiss"),
+            (
+                &["verify-sample", "create", "--cycle", "01/2026", "--size", "20", "--seed", "1"],
+                "create_verification_sample",
+            ),
+            (&["verify-sample", "show", "--cycle", "01/2026"], "get_verification_sample"),
+            (&["user", "list"], "list_users"),
+            (&["user", "passwd"], "change_password"),
+        ];
+        for (argv, app) in twins {
+            let cli = Cli::try_parse_from(std::iter::once("ansinh").chain(argv.iter().copied()))
+                .unwrap_or_else(|e| panic!("{argv:?}: {e}"));
+            let spec =
+                ansinh_api::commands::specs().find(|s| s.name == *app).unwrap_or_else(|| panic!("no command {app}"));
+            assert_eq!(
+                Some(permission(&cli.command)),
+                spec.permission,
+                "`ansinh {}` and the app's {app}",
+                argv.join(" ")
+            );
+        }
+    }
+}
