@@ -85,6 +85,35 @@ pub enum ReferenceAction {
     /// Apply the city office's reference file (its signer must be registered here as the city
     /// office, its version newer than the last applied; all or nothing).
     Import { file: PathBuf },
+    /// The administrative units in force on a day (today by default), as JSON.
+    Units {
+        /// dd/mm/yyyy
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// The allowance groups in force on a day, with their coefficient and monthly amount then.
+    Groups {
+        /// dd/mm/yyyy
+        #[arg(long)]
+        on: Option<String>,
+        /// The province the amounts are for (01: Hà Nội).
+        #[arg(long, default_value = "01")]
+        province: String,
+    },
+    /// The standard levels and top-ups in force on a day, per programme and area.
+    Levels {
+        /// dd/mm/yyyy
+        #[arg(long)]
+        on: Option<String>,
+    },
+}
+
+/// `--on dd/mm/yyyy`, or today.
+fn day(on: Option<String>) -> Result<chrono::NaiveDate, AppError> {
+    match on {
+        Some(raw) => Ok(ansinh_core::dates::parse_date("on", &raw)?),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
 }
 
 pub async fn reference(store: &Store, action: ReferenceAction) -> Result<(), AppError> {
@@ -99,6 +128,11 @@ pub async fn reference(store: &Store, action: ReferenceAction) -> Result<(), App
             let text = String::from_utf8_lossy(&read(&file, Oversize::Reference)?).into_owned();
             println!("{}", json(&ansinh_exchange::import_reference_file(store, &text).await?));
         }
+        ReferenceAction::Units { on } => println!("{}", json(&store.refs().await?.units_on(day(on)?))),
+        ReferenceAction::Groups { on, province } => {
+            println!("{}", json(&store.refs().await?.groups_on(day(on)?, &province)))
+        }
+        ReferenceAction::Levels { on } => println!("{}", json(&store.refs().await?.levels_on(day(on)?))),
     }
     Ok(())
 }

@@ -509,6 +509,13 @@ fn permission(c: &Command) -> Permission {
         Command::Followup { .. } | Command::Uncollected { .. } | Command::Grievances { .. } => ReadPeople,
         Command::Import { what: ImportWhat::Withdrawals { .. } } => WritePeople,
         Command::User { action: UserAction::Passwd } => Signed,
+        // What is in force: public rules, no person's data.
+        Command::Reference {
+            action:
+                exchange::ReferenceAction::Units { .. }
+                | exchange::ReferenceAction::Groups { .. }
+                | exchange::ReferenceAction::Levels { .. },
+        } => Signed,
         _ => Administer,
     }
 }

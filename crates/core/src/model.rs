@@ -101,7 +101,7 @@ str_enum!(
 
 str_enum!(
     /// Funding scheme: each has its own dated standard level.
-    Scheme { SocialAssistance => "social_assistance", Meritorious => "meritorious" }
+    Scheme { SocialAssistance => "social_assistance", SocialPension => "social_pension", Meritorious => "meritorious" }
 );
 
 str_enum!(

@@ -91,6 +91,7 @@ pub fn generate(opts: &DemoOptions, refs: &Refs) -> Demo {
                 level: "ward".into(),
                 parent_code: Some("01".into()),
                 is_sample: true,
+                valid_from: None,
                 valid_to: None,
             });
             wards.push(code);
@@ -121,10 +122,10 @@ pub fn generate(opts: &DemoOptions, refs: &Refs) -> Demo {
         }
         let slow = slowness(p);
         for c in &cycles {
-            let Some(amount) = refs.entitlement(
-                &b.group_code,
-                NaiveDate::parse_from_str(&format!("{}-01", c.period), "%Y-%m-%d").expect("period"),
-            ) else {
+            // The rules in force on the cycle, in Hà Nội (an invented ward is not loaded yet).
+            let on = NaiveDate::parse_from_str(&format!("{}-01", c.period), "%Y-%m-%d").expect("period");
+            let province = refs.province_of(&b.ward_code).unwrap_or("01");
+            let Some(amount) = refs.rules.entitlement(&b.group_code, Some(province), on).map(|e| e.amount_vnd) else {
                 continue;
             };
             let (account_id, channel) = match pays_into {

@@ -1,6 +1,8 @@
 //! Loading the administrative unit list (codes, names, levels) an administrator maintains.
 //! Columns: `code`/`Mã`, `name`/`Tên`, `level`/`Cấp`, `parent_code`/`Mã cấp trên`,
-//! optional `valid_to`/`Hiệu lực đến` and `sample`.
+//! optional `valid_from`/`Hiệu lực từ`, `valid_to`/`Hiệu lực đến` and `sample`. A code whose unit
+//! changed (a new unit reusing a merged unit's code) keeps the old unit in the history
+//! (`Store::upsert_units`).
 
 use crate::table::Table;
 use ansinh_core::ErrorCode;
@@ -25,6 +27,7 @@ pub fn units_from_table(t: &Table) -> Result<Vec<UnitView>, AppError> {
             (c, n, l) => return Err(AppError::Validation([c.err(), n.err(), l.err()].into_iter().flatten().collect())),
         };
     let parent = column(t, &["parent_code", "ma cap tren"]);
+    let valid_from = column(t, &["valid_from", "hieu luc tu"]);
     let valid_to = column(t, &["valid_to", "hieu luc den"]);
     let sample = column(t, &["sample", "mau"]);
     let mut errors = Vec::new();
@@ -49,6 +52,18 @@ pub fn units_from_table(t: &Table) -> Result<Vec<UnitView>, AppError> {
                 continue;
             }
         };
+        // Validity dates as typed (dd/mm/yyyy or ISO), stored ISO; a bad one names its row.
+        let mut day = |field: &str, c: Option<usize>| match cell(c) {
+            None => None,
+            Some(raw) => match ansinh_core::dates::parse_date(field, &raw) {
+                Ok(d) => Some(d.format("%Y-%m-%d").to_string()),
+                Err(e) => {
+                    errors.push(e.at_row(row_no));
+                    None
+                }
+            },
+        };
+        let (from, to) = (day("valid_from", valid_from), day("valid_to", valid_to));
         let (Some(c), Some(n)) = (cell(Some(code)), cell(Some(name))) else {
             errors.push(FieldError::new("code", ErrorCode::Required, "code and name are required").at_row(row_no));
             continue;
@@ -59,7 +74,8 @@ pub fn units_from_table(t: &Table) -> Result<Vec<UnitView>, AppError> {
             level: lvl.into(),
             parent_code: cell(parent),
             is_sample: cell(sample).is_some_and(|s| matches!(text::fold(&s).as_str(), "1" | "x" | "yes" | "co")),
-            valid_to: cell(valid_to),
+            valid_from: from,
+            valid_to: to,
         });
     }
     if errors.is_empty() { Ok(units) } else { Err(AppError::Validation(errors)) }

@@ -68,7 +68,7 @@ pub use keyring::{DbKey, Keyring, Unlocked, UserIdentity, keyring_path};
 pub use payouts::{PayoutMeta, PayoutReport, PayoutReportRecord, PayoutRow};
 pub use read::Page;
 pub use reference::{REFERENCE_FORMAT, RefTable, ReferenceBody, ReferenceReport};
-pub use refs::Refs;
+pub use refs::{GroupInForce, Refs};
 pub use signed_list::SignedListRow;
 pub use uncollected::{DEFAULT_UNCOLLECTED_MONTHS, MAX_UNCOLLECTED_MONTHS, UncollectedList, UncollectedRow};
 pub use users::{NewUser, UserChange, UserView};

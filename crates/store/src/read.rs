@@ -43,8 +43,8 @@ fn beneficiary_view(r: &SqliteRow, refs: &Refs, today: chrono::NaiveDate) -> Res
         id_number: r.get("id_number"),
         legacy_id_number: r.get("legacy_id_number"),
         ward_name: refs.unit_name(&ward_code),
+        entitlement_vnd: refs.entitlement(&group_code, &ward_code, today),
         ward_code,
-        entitlement_vnd: refs.entitlement(&group_code, today),
         group_code,
         disability: enum_col(r, "disability", Disability::parse)?,
         needs: Needs {

@@ -21,18 +21,22 @@ use std::collections::BTreeMap;
 #[serde(rename_all = "snake_case")]
 pub enum RefTable {
     AdminUnits,
+    AdminUnitHistory,
     AdminUnitMappings,
     AllowanceGroups,
+    GroupCoefficients,
     StandardLevels,
     Providers,
 }
 
 impl RefTable {
     /// Parents first (units before their mapping).
-    pub const ALL: [RefTable; 5] = [
+    pub const ALL: [RefTable; 7] = [
         RefTable::AdminUnits,
+        RefTable::AdminUnitHistory,
         RefTable::AdminUnitMappings,
         RefTable::AllowanceGroups,
+        RefTable::GroupCoefficients,
         RefTable::StandardLevels,
         RefTable::Providers,
     ];
@@ -40,8 +44,10 @@ impl RefTable {
     pub const fn table(self) -> &'static str {
         match self {
             RefTable::AdminUnits => "admin_units",
+            RefTable::AdminUnitHistory => "admin_unit_history",
             RefTable::AdminUnitMappings => "admin_unit_mappings",
             RefTable::AllowanceGroups => "allowance_groups",
+            RefTable::GroupCoefficients => "group_coefficients",
             RefTable::StandardLevels => "standard_levels",
             RefTable::Providers => "providers",
         }
@@ -51,9 +57,11 @@ impl RefTable {
     pub const fn key(self) -> &'static [&'static str] {
         match self {
             RefTable::AdminUnits => &["code"],
+            RefTable::AdminUnitHistory => &["code", "valid_to"],
             RefTable::AdminUnitMappings => &["old_code", "new_code"],
             RefTable::AllowanceGroups => &["code"],
-            RefTable::StandardLevels => &["scheme", "effective_from"],
+            RefTable::GroupCoefficients => &["group_code", "effective_from"],
+            RefTable::StandardLevels => &["scheme", "area", "kind", "effective_from"],
             RefTable::Providers => &["channel", "code"],
         }
     }
@@ -139,6 +147,8 @@ impl Store {
             ));
         }
         let mut tx = self.begin_checked().await?;
+        // A group may name a successor listed after it: references are checked at commit.
+        sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
         let issuer = crate::devices::check_sender(&mut tx, &body.issuer_device, &body.issuer_signing_key).await?;
         if issuer.role != crate::DeviceRole::City {
             return Err(refused(ErrorCode::ReferenceNotCity, "only the city office may send reference data"));
@@ -237,7 +247,14 @@ impl Store {
             details: serde_json::json!({ "version": body.version, "rows": rows }),
         };
         audit::append(&mut tx, &event).await?;
-        tx.commit().await?;
+        tx.commit().await.map_err(|e| match e.as_database_error() {
+            Some(d) if d.is_foreign_key_violation() => StoreError::Conflict(FieldError::new(
+                "reference",
+                ErrorCode::ReferenceInvalidRow,
+                format!("a row refers to a code that does not exist: {e}"),
+            )),
+            _ => e.into(),
+        })?;
         *self.refs_cache.lock().expect("refs cache lock") = None;
         Ok(ReferenceReport { version: body.version, rows })
     }

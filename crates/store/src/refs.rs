@@ -1,14 +1,16 @@
-//! Reference data (units, allowance groups, standard levels, providers), loaded whole: it is
-//! small, and the validation rules look codes up in it many times per import.
+//! Reference data (units and their history, allowance groups, dated standard levels and
+//! coefficients, providers), loaded whole: it is small, and the validation rules look codes up
+//! in it many times per import. How an amount is made from it: `ansinh_core::allowance`.
 
 use crate::Store;
-use crate::decode::{date, parsed};
+use crate::decode::{date, opt_date, parsed};
 use crate::error::Result;
 use crate::views::{GroupView, ProviderView, UnitView};
-use ansinh_core::allowance::{self, StandardLevel};
+use ansinh_core::allowance::{Entitlement, GroupRule, LevelKind, Rules, StandardLevel};
 use ansinh_core::model::{Channel, Scheme};
 use ansinh_core::validate::RefData;
 use chrono::NaiveDate;
+use serde::Serialize;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -18,7 +20,10 @@ pub struct Refs {
     pub units: Vec<UnitView>,
     pub groups: Vec<GroupView>,
     pub providers: Vec<ProviderView>,
-    pub levels: Vec<StandardLevel>,
+    /// Levels, top-ups, groups' validity and dated coefficients: what amounts are made from.
+    pub rules: Rules,
+    /// Earlier units whose code a later unit reuses (code, name, valid_from, valid_to).
+    pub unit_history: Vec<UnitView>,
     unit_index: HashMap<String, usize>,
     group_index: HashMap<String, usize>,
     provider_set: HashSet<(Channel, String)>,
@@ -44,11 +49,105 @@ impl Refs {
     pub fn local_units(&self) -> impl Iterator<Item = &UnitView> {
         self.units.iter().filter(|u| (u.level == "ward" || u.level == "commune") && u.valid_to.is_none())
     }
-    /// The monthly amount for a group on a date (level in force × coefficient).
-    pub fn entitlement(&self, group_code: &str, on: NaiveDate) -> Option<i64> {
-        let g = self.group(group_code)?;
-        let level = allowance::level_on(&self.levels, g.scheme, on)?;
-        Some(allowance::monthly_amount(level, g.coefficient_permille))
+    /// The unit a code meant on a day: the current unit, or the earlier one whose code it
+    /// reuses when the day is before the current one began.
+    pub fn unit_on(&self, code: &str, on: NaiveDate) -> Option<&UnitView> {
+        let current = self.unit(code)?;
+        let began = current.valid_from.as_deref().and_then(|f| NaiveDate::parse_from_str(f, "%Y-%m-%d").ok());
+        if began.is_some_and(|b| on < b) {
+            let earlier = self.unit_history.iter().filter(|u| u.code == code).find(|u| {
+                let to = u.valid_to.as_deref().and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
+                to.is_some_and(|t| on <= t)
+            });
+            if earlier.is_some() {
+                return earlier;
+            }
+        }
+        Some(current)
+    }
+    /// The province a unit lies in (its chain of parents), e.g. "01" for every unit of Hà Nội.
+    pub fn province_of(&self, code: &str) -> Option<&str> {
+        let mut u = self.unit(code)?;
+        for _ in 0..4 {
+            if u.level == "province" {
+                return Some(&u.code);
+            }
+            u = self.unit(u.parent_code.as_deref()?)?;
+        }
+        None
+    }
+    /// The monthly amount for a person of a group in a ward, for the cycle starting `on`.
+    pub fn entitlement(&self, group_code: &str, ward_code: &str, on: NaiveDate) -> Option<i64> {
+        self.entitlement_detail(group_code, ward_code, on).map(|e| e.amount_vnd)
+    }
+    /// The same, with how it was made (level, coefficient, top-up, the group whose rule applied).
+    pub fn entitlement_detail(&self, group_code: &str, ward_code: &str, on: NaiveDate) -> Option<Entitlement> {
+        self.rules.entitlement(group_code, self.province_of(ward_code), on)
+    }
+}
+
+/// A group as it stands on a day: its coefficient then, and what a person of it receives in a
+/// province (`ansinh reference groups`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupInForce {
+    pub code: String,
+    pub scheme: Scheme,
+    pub name_vi: String,
+    pub name_en: String,
+    pub coefficient_permille: i64,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    pub amount_vnd: Option<i64>,
+}
+
+fn iso(s: Option<&str>) -> Option<NaiveDate> {
+    s.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+impl Refs {
+    /// Units in force on a day (province, wards and communes; districts until 30 June 2025).
+    pub fn units_on(&self, on: NaiveDate) -> Vec<&UnitView> {
+        let live = |u: &&UnitView| {
+            iso(u.valid_from.as_deref()).is_none_or(|f| f <= on) && iso(u.valid_to.as_deref()).is_none_or(|t| on <= t)
+        };
+        let mut list: Vec<&UnitView> = self.units.iter().filter(live).collect();
+        list.extend(self.unit_history.iter().filter(live));
+        list.sort_by(|a, b| a.code.cmp(&b.code));
+        list
+    }
+
+    /// Groups in force on a day, with the amount a person of each receives in `province`.
+    pub fn groups_on(&self, on: NaiveDate, province: &str) -> Vec<GroupInForce> {
+        self.groups
+            .iter()
+            .filter_map(|g| {
+                let rule = self.rules.group(&g.code)?;
+                rule.in_force(on).then(|| GroupInForce {
+                    code: g.code.clone(),
+                    scheme: g.scheme,
+                    name_vi: g.name_vi.clone(),
+                    name_en: g.name_en.clone(),
+                    coefficient_permille: rule.coefficient_on(on),
+                    valid_from: g.valid_from.clone(),
+                    valid_to: g.valid_to.clone(),
+                    amount_vnd: self.rules.entitlement(&g.code, Some(province), on).map(|e| e.amount_vnd),
+                })
+            })
+            .collect()
+    }
+
+    /// The level rows in force on a day: per programme, area and kind, the latest that began.
+    pub fn levels_on(&self, on: NaiveDate) -> Vec<&StandardLevel> {
+        let mut latest: HashMap<(Scheme, &str, LevelKind), &StandardLevel> = HashMap::new();
+        for l in self.rules.levels.iter().filter(|l| l.effective_from <= on) {
+            let e = latest.entry((l.scheme, l.area.as_str(), l.kind)).or_insert(l);
+            if l.effective_from > e.effective_from {
+                *e = l;
+            }
+        }
+        let mut list: Vec<&StandardLevel> = latest.into_values().collect();
+        list.sort_by(|a, b| (a.scheme, &a.area, a.kind).cmp(&(b.scheme, &b.area, b.kind)));
+        list
     }
 }
 
@@ -79,36 +178,79 @@ impl Store {
 
     async fn load_refs(&self) -> Result<Refs> {
         let pool = &self.reader;
-        let units: Vec<UnitView> =
-            sqlx::query("SELECT code, name, level, parent_code, is_sample, valid_to FROM admin_units ORDER BY code")
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|r| UnitView {
-                    code: r.get("code"),
-                    name: r.get("name"),
-                    level: r.get("level"),
-                    parent_code: r.get("parent_code"),
-                    is_sample: r.get::<i64, _>("is_sample") != 0,
-                    valid_to: r.get("valid_to"),
-                })
-                .collect();
+        let units: Vec<UnitView> = sqlx::query(
+            "SELECT code, name, level, parent_code, is_sample, valid_from, valid_to FROM admin_units ORDER BY code",
+        )
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| UnitView {
+            code: r.get("code"),
+            name: r.get("name"),
+            level: r.get("level"),
+            parent_code: r.get("parent_code"),
+            is_sample: r.get::<i64, _>("is_sample") != 0,
+            valid_from: r.get("valid_from"),
+            valid_to: r.get("valid_to"),
+        })
+        .collect();
+        let unit_history: Vec<UnitView> = sqlx::query(
+            "SELECT code, name, level, parent_code, valid_from, valid_to FROM admin_unit_history ORDER BY code, valid_to",
+        )
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| UnitView {
+            code: r.get("code"),
+            name: r.get("name"),
+            level: r.get("level"),
+            parent_code: r.get("parent_code"),
+            is_sample: false,
+            valid_from: r.get("valid_from"),
+            valid_to: r.get("valid_to"),
+        })
+        .collect();
+        let mut changes: HashMap<String, Vec<(NaiveDate, i64)>> = HashMap::new();
+        for r in sqlx::query("SELECT group_code, effective_from, coefficient_permille FROM group_coefficients")
+            .fetch_all(pool)
+            .await?
+        {
+            changes
+                .entry(r.get("group_code"))
+                .or_default()
+                .push((date(r.get("effective_from"))?, r.get("coefficient_permille")));
+        }
         let mut groups = Vec::new();
+        let mut group_rules = Vec::new();
         for r in sqlx::query(
-            "SELECT code, scheme, name_vi, name_en, coefficient_permille FROM allowance_groups ORDER BY scheme, code",
+            "SELECT code, scheme, name_vi, name_en, coefficient_permille, valid_from, valid_to, successor_code
+             FROM allowance_groups ORDER BY scheme, code",
         )
         .fetch_all(pool)
         .await?
         {
             let permille: i64 = r.get("coefficient_permille");
-            groups.push(GroupView {
+            let g = GroupView {
                 code: r.get("code"),
                 scheme: parsed("scheme", r.get("scheme"), Scheme::parse)?,
                 name_vi: r.get("name_vi"),
                 name_en: r.get("name_en"),
                 coefficient: permille as f64 / 1000.0,
                 coefficient_permille: permille,
+                valid_from: r.get("valid_from"),
+                valid_to: r.get("valid_to"),
+                successor_code: r.get("successor_code"),
+            };
+            group_rules.push(GroupRule {
+                code: g.code.clone(),
+                scheme: g.scheme,
+                valid_from: opt_date(g.valid_from.as_deref())?,
+                valid_to: opt_date(g.valid_to.as_deref())?,
+                successor: g.successor_code.clone(),
+                coefficient_permille: permille,
+                changes: changes.remove(&g.code).unwrap_or_default(),
             });
+            groups.push(g);
         }
         let mut providers = Vec::new();
         for r in sqlx::query("SELECT channel, code, name FROM providers ORDER BY channel, name").fetch_all(pool).await?
@@ -120,11 +262,20 @@ impl Store {
             });
         }
         let mut levels = Vec::new();
-        for r in sqlx::query("SELECT scheme, effective_from, amount_vnd FROM standard_levels").fetch_all(pool).await? {
+        for r in sqlx::query(
+            "SELECT scheme, area, kind, effective_from, amount_vnd, source FROM standard_levels
+             ORDER BY scheme, area, kind, effective_from",
+        )
+        .fetch_all(pool)
+        .await?
+        {
             levels.push(StandardLevel {
                 scheme: parsed("scheme", r.get("scheme"), Scheme::parse)?,
+                area: r.get("area"),
+                kind: parsed("kind", r.get("kind"), LevelKind::parse)?,
                 effective_from: date(r.get("effective_from"))?,
                 amount_vnd: r.get("amount_vnd"),
+                source: r.get("source"),
             });
         }
         Ok(Refs {
@@ -132,26 +283,45 @@ impl Store {
             group_index: groups.iter().enumerate().map(|(i, g)| (g.code.clone(), i)).collect(),
             provider_set: providers.iter().map(|p| (p.channel, p.code.clone())).collect(),
             units,
+            unit_history,
             groups,
             providers,
-            levels,
+            rules: Rules::new(levels, group_rules),
         })
     }
 
-    /// Adds or updates administrative units by code (an administrator's loadable list).
+    /// Adds or updates administrative units by code (an administrator's loadable list). A code
+    /// reused by a new unit (it starts after the unit it had ended) keeps that earlier unit in
+    /// `admin_unit_history`, so records dated before still read their own unit.
     pub async fn upsert_units(&self, units: &[UnitView]) -> Result<usize> {
         let mut tx = self.writer.begin().await?;
         for u in units {
+            if let Some(from) = &u.valid_from {
+                sqlx::query(
+                    "INSERT INTO admin_unit_history (code, name, level, parent_code, valid_from, valid_to)
+                     SELECT code, name, level, parent_code, valid_from, valid_to FROM admin_units
+                     WHERE code = ? AND valid_to IS NOT NULL AND valid_to < ? AND name <> ?
+                     ON CONFLICT (code, valid_to) DO NOTHING",
+                )
+                .bind(&u.code)
+                .bind(from)
+                .bind(&u.name)
+                .execute(&mut *tx)
+                .await?;
+            }
             sqlx::query(
-                "INSERT INTO admin_units (code, name, level, parent_code, is_sample, valid_to) VALUES (?, ?, ?, ?, ?, ?)
+                "INSERT INTO admin_units (code, name, level, parent_code, is_sample, valid_from, valid_to)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)
                  ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level,
-                 parent_code = excluded.parent_code, is_sample = excluded.is_sample, valid_to = excluded.valid_to",
+                 parent_code = excluded.parent_code, is_sample = excluded.is_sample,
+                 valid_from = excluded.valid_from, valid_to = excluded.valid_to",
             )
             .bind(&u.code)
             .bind(&u.name)
             .bind(&u.level)
             .bind(&u.parent_code)
             .bind(u.is_sample as i64)
+            .bind(&u.valid_from)
             .bind(&u.valid_to)
             .execute(&mut *tx)
             .await?;

@@ -13,6 +13,9 @@ pub struct UnitView {
     pub level: String,
     pub parent_code: Option<String>,
     pub is_sample: bool,
+    /// First day the unit existed (Hanoi's 126 units since 1 July 2025 start on 1 July 2025).
+    #[serde(default)]
+    pub valid_from: Option<String>,
     /// Last day the unit existed (units merged on 1 July 2025 end on 30 June 2025).
     #[serde(default)]
     pub valid_to: Option<String>,
@@ -25,8 +28,14 @@ pub struct GroupView {
     pub scheme: Scheme,
     pub name_vi: String,
     pub name_en: String,
+    /// The coefficient from the group's start (dated changes: `ansinh reference groups`).
     pub coefficient: f64,
     pub coefficient_permille: i64,
+    /// The group's validity (ISO dates); a group that ended may name the group its people are
+    /// paid under since (the 80+ without a pension: social pension from 1 July 2025).
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    pub successor_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]

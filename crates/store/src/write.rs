@@ -137,9 +137,9 @@ impl Store {
         self.insert_batch(&Batch { accounts: vec![a.clone()], ..Batch::default() }).await
     }
 
-    /// The person's allowance group; refused for a person of another ward (city mode).
-    async fn require_beneficiary(&self, id: &Uuid) -> Result<String> {
-        let group = sqlx::query_scalar("SELECT group_code FROM beneficiaries WHERE id = ?")
+    /// The person's allowance group and ward; refused for a person of another ward (city mode).
+    async fn require_beneficiary(&self, id: &Uuid) -> Result<(String, String)> {
+        let group = sqlx::query_as("SELECT group_code, ward_code FROM beneficiaries WHERE id = ?")
             .bind(id.to_string())
             .fetch_optional(&self.reader)
             .await?
@@ -151,7 +151,7 @@ impl Store {
     /// Completes a typed payment (channel from its account, amount from the entitlement when
     /// left empty), creates its cycle if needed and saves it.
     pub async fn add_payment(&self, d: &PaymentDraft) -> Result<Payment> {
-        let group_code = self.require_beneficiary(&d.beneficiary_id).await?;
+        let (group_code, ward_code) = self.require_beneficiary(&d.beneficiary_id).await?;
         let channel = match d.account_id {
             None => Channel::Cash,
             Some(account_id) => {
@@ -181,7 +181,7 @@ impl Store {
             .ok_or_else(|| StoreError::field("period", ErrorCode::PeriodInvalid, "bad period"))?;
         let amount_vnd = match d.amount_vnd {
             Some(a) => a,
-            None => self.refs().await?.entitlement(&group_code, period_start).ok_or_else(|| {
+            None => self.refs().await?.entitlement(&group_code, &ward_code, period_start).ok_or_else(|| {
                 StoreError::field(
                     "amount",
                     ErrorCode::Required,

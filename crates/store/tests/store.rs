@@ -165,27 +165,55 @@ async fn open_creates_the_file_and_seeds_reference_data() {
 
     let refs = store.refs().await.unwrap();
 
-    // Allowance groups with their coefficients (thousandths, exact).
-    assert_eq!(refs.groups.len(), 11);
+    // Allowance groups with their coefficients (thousandths, exact): three programmes.
+    assert_eq!(refs.groups.len(), 13);
     let g = refs.group("cao_tuoi_ngheo_80").expect("seeded group");
     assert_eq!((g.scheme, g.coefficient_permille, g.coefficient), (Scheme::SocialAssistance, 2000, 2.0));
     assert_eq!(refs.group("khuyet_tat_nang").unwrap().coefficient_permille, 1500);
     assert_eq!(refs.group("cao_tuoi_cham_soc_tai_nha").unwrap().coefficient_permille, 3000);
     assert_eq!(refs.group("than_nhan_liet_si").unwrap().scheme, Scheme::Meritorious);
+    assert_eq!(refs.group("huu_tri_xa_hoi_75").unwrap().scheme, Scheme::SocialPension);
+    assert_eq!(refs.group("huu_tri_xa_hoi_70_ngheo").unwrap().scheme, Scheme::SocialPension);
+    let old80 = refs.group("cao_tuoi_80_khong_luong").unwrap();
+    assert_eq!(
+        (old80.valid_to.as_deref(), old80.successor_code.as_deref()),
+        (Some("2025-06-30"), Some("huu_tri_xa_hoi_75")),
+        "the 80+ without a pension moved to social pension with their history kept"
+    );
 
-    // Dated standard levels: 360,000 from 2021-07-01, 500,000 from 2024-07-01.
-    let mut sa: Vec<(NaiveDate, i64)> = refs
+    // Dated standard levels: national 360,000 from 2021-07-01, 500,000 from 2024-07-01; Hanoi's
+    // own 650,000 from 2026-01-01.
+    let mut sa: Vec<(&str, NaiveDate, i64)> = refs
+        .rules
         .levels
         .iter()
         .filter(|l| l.scheme == Scheme::SocialAssistance)
-        .map(|l| (l.effective_from, l.amount_vnd))
+        .map(|l| (l.area.as_str(), l.effective_from, l.amount_vnd))
         .collect();
     sa.sort();
-    assert_eq!(sa, vec![(d("2021-07-01"), 360_000), (d("2024-07-01"), 500_000)]);
-    assert_eq!(refs.entitlement("cao_tuoi_ngheo_80", d("2021-06-30")), None);
-    assert_eq!(refs.entitlement("cao_tuoi_ngheo_80", d("2024-06-30")), Some(720_000));
-    assert_eq!(refs.entitlement("cao_tuoi_ngheo_80", d("2024-07-01")), Some(1_000_000));
-    assert_eq!(refs.entitlement("khuyet_tat_nang", d("2026-10-01")), Some(750_000));
+    assert_eq!(
+        sa,
+        vec![("", d("2021-07-01"), 360_000), ("", d("2024-07-01"), 500_000), ("01", d("2026-01-01"), 650_000)]
+    );
+    // The amount of each programme's cycles of 06/2024, 07/2024, 12/2025 and 01/2026 in a ward
+    // of Hà Nội (the province is read from the ward's parent).
+    assert_eq!(refs.province_of("00004"), Some("01"));
+    let ward = "00004";
+    let cases = [
+        ("cao_tuoi_ngheo_80", [Some(720_000), Some(1_000_000), Some(1_000_000), Some(1_300_000)]),
+        ("khuyet_tat_nang", [Some(540_000), Some(750_000), Some(750_000), Some(975_000)]),
+        ("cao_tuoi_80_khong_luong", [Some(360_000), Some(500_000), Some(500_000), Some(650_000)]),
+        ("huu_tri_xa_hoi_75", [None, None, Some(500_000), Some(650_000)]),
+        ("than_nhan_liet_si", [None, Some(2_789_000), Some(2_789_000), Some(2_789_000)]),
+    ];
+    let cycles = [d("2024-06-01"), d("2024-07-01"), d("2025-12-01"), d("2026-01-01")];
+    for (group, amounts) in cases {
+        let got: Vec<Option<i64>> = cycles.iter().map(|c| refs.entitlement(group, ward, *c)).collect();
+        assert_eq!(got, amounts, "{group}");
+    }
+    assert_eq!(refs.entitlement("cao_tuoi_ngheo_80", ward, d("2021-06-30")), None);
+    let jan = refs.entitlement_detail("cao_tuoi_80_khong_luong", ward, d("2026-01-01")).unwrap();
+    assert_eq!((jan.scheme, jan.top_up_vnd), (Scheme::SocialPension, 150_000));
 
     // Providers: banks by NAPAS BIN, wallets, Mobile Money, VNeID, cash.
     let vcb =
@@ -196,17 +224,35 @@ async fn open_creates_the_file_and_seeds_reference_data() {
     assert!(refs.has_provider(Channel::Ewallet, "momo"));
     assert_eq!(refs.provider_name(Channel::Bank, "970436"), "Vietcombank");
 
-    // Administrative units: sample data flagged as such, the city itself is not a sample.
-    let ba_dinh = refs.unit("90001").expect("sample ward");
-    assert_eq!((ba_dinh.name.as_str(), ba_dinh.level.as_str(), ba_dinh.is_sample), ("Phường Ba Đình", "ward", true));
-    assert_eq!(ba_dinh.parent_code.as_deref(), Some("01"));
+    // Administrative units: Hà Nội's 126 units since 1 July 2025 (51 wards, 75 communes), with
+    // the official codes, not samples.
+    let current: Vec<&ansinh_store::UnitView> = refs.local_units().collect();
+    assert_eq!(current.len(), 126);
+    assert_eq!(current.iter().filter(|u| u.level == "ward").count(), 51);
+    assert_eq!(current.iter().filter(|u| u.level == "commune").count(), 75);
+    assert!(current.iter().all(|u| !u.is_sample && u.valid_from.as_deref() == Some("2025-07-01")));
+    let official =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/hanoi-units-2025-07.csv"))
+            .expect("the official list beside the repository");
+    for line in official.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let f: Vec<&str> = line.trim_end_matches('\r').split(',').collect();
+        let u = refs.unit(f[0]).unwrap_or_else(|| panic!("{} is missing", f[0]));
+        assert_eq!((u.name.as_str(), u.level.as_str(), u.parent_code.as_deref()), (f[1], f[2], Some("01")), "{line}");
+    }
+    let ba_dinh = refs.unit("00004").unwrap();
+    assert_eq!((ba_dinh.name.as_str(), ba_dinh.level.as_str()), ("Phường Ba Đình", "ward"));
     assert!(!refs.unit("01").unwrap().is_sample);
-    assert!(refs.unit("00001").unwrap().is_sample);
-    assert!(refs.has_ward("90001"));
+    assert!(refs.has_ward("00004") && refs.has_ward("00001"));
     assert!(!refs.has_ward("01") && !refs.has_ward("001"), "a province or district is not a ward");
-    // Registering happens in the units that exist since the 1 July 2025 merger.
-    let current: Vec<&str> = refs.local_units().map(|u| u.code.as_str()).collect();
-    assert_eq!(current, ["90001", "90002", "90003", "90004", "90005"]);
+    // A code a new unit reuses still reads the old unit for a day before the merger.
+    assert_eq!(refs.unit_on("00004", d("2025-06-30")).unwrap().name, "Phường Trúc Bạch");
+    assert_eq!(refs.unit_on("00004", d("2025-07-01")).unwrap().name, "Phường Ba Đình");
+    assert_eq!(refs.unit_on("00070", d("2024-01-15")).unwrap().name, "Phường Hàng Trống");
+    assert_eq!(refs.unit_on("00001", d("2024-01-15")).unwrap().name, "Phường Phúc Xá");
+    // The five placeholder wards are retired (records made on one keep it) and map to the real unit.
+    let placeholder = refs.unit("90001").expect("kept for records made on it");
+    assert_eq!((placeholder.is_sample, placeholder.valid_to.as_deref()), (true, Some("2025-06-30")));
+    assert!(!current.iter().any(|u| u.code.starts_with('9')));
 
     // A device identity, made once: a UUIDv7 kept in settings.
     let device = store.device_id().to_string();
@@ -221,7 +267,12 @@ async fn open_creates_the_file_and_seeds_reference_data() {
         .await
         .unwrap();
     assert_eq!(applied, migration_versions().into_iter().map(|v| (v, true)).collect::<Vec<_>>());
-    assert_eq!(count(&mut conn, "admin_unit_mappings").await, 32);
+    assert_eq!(count(&mut conn, "admin_unit_mappings").await, 37, "32 sample old→new, 5 placeholder→real");
+    let mapped: String = sqlx::query_scalar("SELECT new_code FROM admin_unit_mappings WHERE old_code = '90004'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(mapped, "00070", "the placeholder Hoàn Kiếm maps to the real one");
     assert_eq!(count(&mut conn, "change_log").await, 0, "reference data is not shipped as change records");
     store.close().await;
 }
@@ -302,9 +353,11 @@ async fn pragmas_wal_foreign_keys_and_strict_tables() {
     .unwrap();
     let expected = [
         "accounts",
+        "admin_unit_history",
         "admin_unit_mappings",
         "admin_units",
         "allowance_groups",
+        "group_coefficients",
         "beneficiaries",
         "change_log",
         "import_mappings",
@@ -511,9 +564,10 @@ async fn write_path_checks_against_what_is_stored() {
     stray.beneficiary_id = records::new_id();
     assert!(matches!(store.add_account(&stray).await, Err(StoreError::NotFound { entity: "beneficiary", .. })));
 
-    // A payment with the amount left empty gets the entitlement: 500,000 × 2.0.
+    // A payment with the amount left empty gets the entitlement in force on its cycle in Hà Nội:
+    // 650,000 × 2.0 (Resolution 63/2025).
     let oct = pay(&store, &b, Some(&opened), "10/2026", "10/10/2026").await;
-    assert_eq!(oct.amount_vnd, 1_000_000);
+    assert_eq!(oct.amount_vnd, 1_300_000);
     assert_eq!(oct.channel, Channel::Bank, "the channel comes from the account");
     assert_eq!((oct.period.as_str(), oct.status), ("2026-10", PaymentStatus::Credited));
     assert_eq!(oct.scheduled_on, Some(d("2026-10-10")));
@@ -531,7 +585,7 @@ async fn write_path_checks_against_what_is_stored() {
     let sep = store.add_payment(&draft).await.unwrap();
     // Cash when no account is given.
     let aug = pay(&store, &b, None, "08/2026", "20/08/2026").await;
-    assert_eq!((aug.channel, aug.account_id, aug.amount_vnd), (Channel::Cash, None, 1_000_000));
+    assert_eq!((aug.channel, aug.account_id, aug.amount_vnd), (Channel::Cash, None, 1_300_000));
 
     // The same month twice.
     let draft = validate::payment(&payment_input(&b, None, "10/2026", "", "11/10/2026"), today()).unwrap();
@@ -566,7 +620,7 @@ async fn write_path_checks_against_what_is_stored() {
         invalid_codes(store.add_withdrawal(&withdrawal(&oct, "2026-10-09", "100.000")).await),
         vec![ErrorCode::DateBeforeCredit]
     );
-    let w1 = withdrawal(&oct, "2026-10-12", "600.000");
+    let w1 = withdrawal(&oct, "2026-10-12", "900.000");
     store.add_withdrawal(&w1).await.unwrap();
     match store.add_withdrawal(&withdrawal(&oct, "2026-10-13", "500.000")).await {
         Err(StoreError::Invalid(errs)) => {
@@ -611,7 +665,7 @@ async fn write_path_checks_against_what_is_stored() {
     assert_eq!(detail.beneficiary.id_number.as_deref(), Some("001141012345"));
     assert_eq!(detail.beneficiary.birth_date.as_deref(), Some("1941-03-05"));
     assert_eq!(detail.beneficiary.ward_name, "Phường Ba Đình");
-    assert_eq!(detail.beneficiary.entitlement_vnd, Some(1_000_000));
+    assert_eq!(detail.beneficiary.entitlement_vnd, Some(1_300_000));
 
     assert_eq!(detail.accounts.len(), 2);
     let a0 = &detail.accounts[0];
@@ -631,10 +685,10 @@ async fn write_path_checks_against_what_is_stored() {
     assert_eq!(periods, vec!["2026-11", "2026-10", "2026-09", "2026-08"], "newest first");
     let p_oct = &detail.payments[1];
     assert_eq!(p_oct.id, oct.id.to_string());
-    assert_eq!(p_oct.withdrawn_vnd, 1_000_000);
+    assert_eq!(p_oct.withdrawn_vnd, 1_300_000);
     let ws: Vec<(&str, i64, WithdrawalPlace)> =
         p_oct.withdrawals.iter().map(|w| (w.withdrawn_on.as_str(), w.amount_vnd, w.place)).collect();
-    assert_eq!(ws, vec![("2026-10-12", 600_000, WithdrawalPlace::Atm), ("2026-10-15", 400_000, WithdrawalPlace::Atm)]);
+    assert_eq!(ws, vec![("2026-10-12", 900_000, WithdrawalPlace::Atm), ("2026-10-15", 400_000, WithdrawalPlace::Atm)]);
     assert_eq!(p_oct.withdrawals[0].id, w1.id.to_string());
     assert_eq!((p_oct.withdrawals[0].travel_minutes, p_oct.withdrawals[0].travel_cost_vnd), (Some(20), None));
     assert_eq!((detail.payments[2].withdrawn_vnd, detail.payments[2].withdrawals.len()), (0, 0));
@@ -669,7 +723,7 @@ async fn every_write_appends_one_chained_change_record_per_row() {
     let p = pay(&store, &b, Some(&a), "10/2026", "10/10/2026").await; // 3 cycle, 4 payment
     let c = person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "90002").await; // 5
     let q = pay(&store, &c, None, "10/2026", "11/10/2026").await; //     6 payment (cycle exists)
-    let w = withdrawal(&p, "2026-10-12", "1.000.000");
+    let w = withdrawal(&p, "2026-10-12", "1.300.000");
     store.add_withdrawal(&w).await.unwrap(); //                          7 withdrawal
     // Refused writes append nothing.
     assert!(store.add_beneficiary(&b).await.is_err());
@@ -733,7 +787,7 @@ async fn every_write_appends_one_chained_change_record_per_row() {
     // Tamper with a payload (the trigger must go first) and the chain breaks right there.
     sqlx::query("DROP TRIGGER change_log_no_update").execute(&mut conn).await.unwrap();
     let original = rows[3].get::<String, _>("payload");
-    let forged = original.replace("1000000", "9000000");
+    let forged = original.replace("1300000", "9000000");
     assert_ne!(forged, original);
     sqlx::query("UPDATE change_log SET payload = ? WHERE device_id = ? AND seq = 4")
         .bind(&forged)
@@ -1050,14 +1104,14 @@ async fn concurrent_writes_keep_the_checks() {
     let b = register_anh(&store).await;
     let p = pay(&store, &b, None, "10/2026", "10/10/2026").await;
 
-    // Two withdrawals of 600,000 from a 1,000,000 payment: only one may be recorded.
-    let (w1, w2) = (withdrawal(&p, "2026-10-12", "600.000"), withdrawal(&p, "2026-10-12", "600.000"));
+    // Two withdrawals of 700,000 from a 1,300,000 payment: only one may be recorded.
+    let (w1, w2) = (withdrawal(&p, "2026-10-12", "700.000"), withdrawal(&p, "2026-10-12", "700.000"));
     let (r1, r2) = tokio::join!(store.add_withdrawal(&w1), store.add_withdrawal(&w2));
     assert_eq!(u8::from(r1.is_ok()) + u8::from(r2.is_ok()), 1, "{r1:?} / {r2:?}");
     let refused = if r1.is_err() { r1 } else { r2 };
     assert_eq!(invalid_codes(refused), vec![ErrorCode::AmountExceedsPayment]);
     let detail = store.beneficiary_detail(&b.id.to_string()).await.unwrap();
-    assert_eq!(detail.payments[0].withdrawn_vnd, 600_000);
+    assert_eq!(detail.payments[0].withdrawn_vnd, 700_000);
 
     // The same ID number registered twice at once: one conflict, not a raw database error.
     let refs = store.refs().await.unwrap();

@@ -472,7 +472,16 @@ deadline_on: string, };
 
 export type Grievances = { count: number, per_1000_payments: number | null, resolution_days: Stat, within_deadline: Share, };
 
-export type Group = { code: string, scheme: Scheme, name_vi: string, name_en: string, coefficient: number, coefficient_permille: number, };
+export type Group = { code: string, scheme: Scheme, name_vi: string, name_en: string,
+/**
+ * The coefficient from the group's start (dated changes: `ansinh reference groups`).
+ */
+coefficient: number, coefficient_permille: number,
+/**
+ * The group's validity (ISO dates); a group that ended may name the group its people are
+ * paid under since (the 80+ without a pension: social pension from 1 July 2025).
+ */
+valid_from: string | null, valid_to: string | null, successor_code: string | null, };
 
 export type ImportPreview = { totals: PreviewTotals,
 /**
@@ -973,7 +982,7 @@ export type SavedFile = { path: string, };
 /**
  * Funding scheme: each has its own dated standard level.
  */
-export type Scheme = "social_assistance" | "meritorious";
+export type Scheme = "social_assistance" | "social_pension" | "meritorious";
 
 export type SearchQuery = { text: string, ward_code?: string | null, limit: number, offset: number, };
 
@@ -1165,6 +1174,10 @@ left_vnd: number,
 channel: Channel, };
 
 export type Unit = { code: string, name: string, level: string, parent_code: string | null, is_sample: boolean,
+/**
+ * First day the unit existed (Hanoi's 126 units since 1 July 2025 start on 1 July 2025).
+ */
+valid_from: string | null,
 /**
  * Last day the unit existed (units merged on 1 July 2025 end on 30 June 2025).
  */
