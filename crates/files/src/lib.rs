@@ -6,6 +6,7 @@ pub mod export;
 pub mod followup;
 pub mod import;
 pub mod indicator_report;
+pub mod layout;
 pub mod limits;
 pub mod payouts;
 pub mod person;
