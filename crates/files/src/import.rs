@@ -120,8 +120,13 @@ fn exact_field(label: &str) -> Option<&'static str> {
             return Some(pair);
         }
     }
-    HEADERS.iter().find(|(_, names)| names.iter().any(|n| layout::tokens(n) == t)).map(|(f, _)| *f)
+    NAME_TOKENS.iter().find(|(_, n)| *n == t).map(|(f, _)| *f)
 }
+
+/// Every known header name as [`layout::tokens`] gives it, with its field (folded once).
+static NAME_TOKENS: std::sync::LazyLock<Vec<(&'static str, String)>> = std::sync::LazyLock::new(|| {
+    HEADERS.iter().flat_map(|(f, names)| names.iter().map(move |n| (*f, layout::tokens(n)))).collect()
+});
 
 /// The field whose known name the label contains as whole words ("Số CCCD/Định danh" holds
 /// "số cccd", "Địa chỉ / Tổ dân phố" holds "tổ dân phố"); names of one word are not looked
@@ -129,15 +134,12 @@ fn exact_field(label: &str) -> Option<&'static str> {
 fn contained_field(label: &str) -> Option<&'static str> {
     let t = format!(" {} ", layout::tokens(label));
     let mut best: Option<(usize, &'static str)> = None;
-    for (field, names) in HEADERS {
-        for n in *names {
-            let n = layout::tokens(n);
-            if (n.contains(' ') || n == "cccd" || n == "cmnd")
-                && t.contains(&format!(" {n} "))
-                && best.is_none_or(|(len, _)| n.len() > len)
-            {
-                best = Some((n.len(), field));
-            }
+    for (field, n) in NAME_TOKENS.iter() {
+        if (n.contains(' ') || n == "cccd" || n == "cmnd")
+            && t.contains(&format!(" {n} "))
+            && best.is_none_or(|(len, _)| n.len() > len)
+        {
+            best = Some((n.len(), *field));
         }
     }
     best.map(|(_, f)| f)

@@ -34,6 +34,20 @@ pub enum SkipReason {
     Blank,
 }
 
+impl SkipReason {
+    /// The name it is sent and printed under.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Title => "title",
+            SkipReason::Header => "header",
+            SkipReason::ColumnNumbers => "column_numbers",
+            SkipReason::Totals => "totals",
+            SkipReason::Signature => "signature",
+            SkipReason::Blank => "blank",
+        }
+    }
+}
+
 /// A row left out of the import, with the sheet's row number and its first words (to show).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SkippedRow {
@@ -162,6 +176,12 @@ const SIGNATURE_STARTS: &[&str] = &[
 /// Some cell of the row is a totals label ("Tổng cộng", "Cộng:", "Tổng số").
 pub fn is_totals(row: &[String]) -> bool {
     row.iter().any(|c| {
+        // Cheap first: every totals label starts with T, C or G and is short (a city-wide list
+        // asks this of every cell).
+        let c = c.trim();
+        if c.len() > 60 || !c.starts_with(['T', 't', 'C', 'c', 'G', 'g']) {
+            return false;
+        }
         let t = tokens(c);
         TOTAL_WORDS.contains(&t.as_str()) || t.starts_with("tong cong ")
     })
@@ -267,13 +287,17 @@ pub fn locate(raw: RawRows, score: &dyn Fn(&[String]) -> usize, is_label: &dyn F
         skip(&mut skipped, i, if is_totals(row) { SkipReason::Totals } else { SkipReason::Signature });
     }
     skipped.sort_by_key(|s| s.row);
-    Table {
-        headers,
-        rows: rows[start..end].iter().map(pad).collect(),
-        first_row: first_row + start,
-        skipped,
-        first_col,
-    }
+    // The people's rows are moved, not copied (a city-wide list holds millions of cells).
+    let people = rows
+        .into_iter()
+        .take(end)
+        .skip(start)
+        .map(|mut r| {
+            r.resize(width, String::new());
+            r
+        })
+        .collect();
+    Table { headers, rows: people, first_row: first_row + start, skipped, first_col }
 }
 
 #[cfg(test)]

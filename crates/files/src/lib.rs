@@ -8,6 +8,7 @@ pub mod import;
 pub mod indicator_report;
 pub mod layout;
 pub mod limits;
+pub mod payment_list;
 pub mod payouts;
 pub mod person;
 pub mod reconcile;
