@@ -16,6 +16,21 @@ const GROUP = 'cao_tuoi_80_khong_luong';
 const GOOD = `${HEADER}\nHoàng Văn Em,05/03/1941,Nam,001041012345,90001,${GROUP}\nVũ Thị Gấm,1940,Nữ,001140009876,90004,${GROUP}\n`;
 const BAD = `${HEADER}\nHoàng Văn Em,05/03/1941,Nam,001041012345,90001,${GROUP}\nVũ Thị Gấm,1940,Nữ,00114,90004,${GROUP}\nLý Văn Hải,1945,Nam,001045000111,90001,${GROUP}\n`;
 
+/** An officer's own list: title block, two-row header (birth date under Nam / Nữ), column
+ *  numbers, an ID stored as a number, a group in other words, totals and signatures, no ward. */
+const OFFICERS_LIST = [
+  'UBND PHƯỜNG BA ĐÌNH;;;;CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM;;;',
+  ';;;;Độc lập - Tự do - Hạnh phúc;;;',
+  'DANH SÁCH ĐỐI TƯỢNG HƯỞNG TRỢ CẤP XÃ HỘI HÀNG THÁNG;;;;;;;',
+  'STT;Họ và tên;Ngày tháng năm sinh;;Số CCCD/Định danh;Tổ dân phố;Đối tượng;Ghi chú',
+  ';;Nam;Nữ;;;;',
+  '(1);(2);(3);(4);(5);(6);(7);(8)',
+  '1;Nguyễn  Văn An ;05/03/1941;;1041012345;Tổ 5;Người cao tuổi từ 80 tuổi;',
+  '2;Trần Thị Bình;;1950;1150001234;Tổ 7;Người khuyết tật nặng;',
+  ';Tổng cộng;;;;;;',
+  ';Người lập biểu;;;;Chủ tịch;;',
+].join('\n') + '\n';
+
 /** A CSV as the picker gives it to the page: `{name, bytes}`. */
 const picked = (name: string, content: string): PickedFile => ({ name, bytes: Array.from(new TextEncoder().encode(content)) });
 const asFile = (f: PickedFile) => new File([new Uint8Array(f.bytes)], f.name, { type: 'text/csv' });
@@ -110,6 +125,61 @@ describe('import page', () => {
     await waitFor(() => screen.getByTestId('import-preview'));
     await user.click(screen.getByTestId('import-preview'));
     await waitFor(() => expect(screen.getByTestId('import-totals')).toHaveTextContent('Sẽ thêm: 0 · Đã có (giữ nguyên): 2'));
+  });
+
+  it("reads an officer's own list: the ward chosen for the file, skipped rows shown, a value mapped and remembered", async () => {
+    const user = userEvent.setup();
+    const rust = await startRust();
+    renderWith(ImportPage, {}, rust);
+    await pick('import', picked('danh-sach-thang-10.csv', OFFICERS_LIST));
+    await waitFor(() => expect(screen.getByTestId('import-mapping')).toBeInTheDocument());
+    // The header under the title block, the birth date's Nam / Nữ sub-columns.
+    expect(rust.callsTo('import_mapping')).toHaveLength(1);
+    expect((screen.getByTestId('map-1') as HTMLSelectElement).value).toBe('full_name');
+    expect((screen.getByTestId('map-2') as HTMLSelectElement).value).toBe('birth_date_male');
+    expect((screen.getByTestId('map-3') as HTMLSelectElement).value).toBe('birth_date_female');
+    // No ward column: the ward of the whole list is picked.
+    await waitFor(() => expect(screen.getByTestId('import-ward').querySelectorAll('option').length).toBeGreaterThan(1));
+    await user.selectOptions(screen.getByTestId('import-ward'), '90001');
+    await user.click(screen.getByTestId('import-preview'));
+    await waitFor(() => expect(screen.getByTestId('import-totals')).toHaveTextContent('Dòng lỗi: 1'));
+    expect(screen.getByTestId('import-totals')).toHaveTextContent('Dòng bỏ qua: 8');
+    expect(screen.getByTestId('skipped-1')).toHaveTextContent('Tiêu đề');
+    expect(screen.getByTestId('skipped-5')).toHaveTextContent('Dòng tiêu đề cột');
+    expect(screen.getByTestId('skipped-6')).toHaveTextContent('Dòng số thứ tự cột');
+    expect(screen.getByTestId('skipped-9')).toHaveTextContent('Dòng tổng cộng');
+    expect(screen.getByTestId('skipped-10')).toHaveTextContent('Chữ ký');
+    // The group written in other words: refused on its row until mapped.
+    expect(screen.getByTestId('unmapped-0')).toHaveTextContent('Người cao tuổi từ 80 tuổi');
+    expect(screen.getByTestId('unmapped-0')).toHaveTextContent('1 dòng (dòng 7)');
+    expect(screen.getByTestId('preview-row-7')).toHaveTextContent('Lỗi');
+    expect(screen.getByTestId('import-apply')).toBeDisabled();
+    await user.selectOptions(screen.getByTestId('unmapped-code-0'), 'cao_tuoi_ngheo_80');
+    await user.click(screen.getByTestId('import-values-apply'));
+    await waitFor(() => expect(screen.getByTestId('import-totals')).toHaveTextContent('Sẽ thêm: 2'));
+    expect(screen.queryByTestId('import-unmapped')).toBeNull();
+    expect(await people(rust)).toBe(0);
+    await user.click(screen.getByTestId('import-apply'));
+    await waitFor(() => expect(screen.getByTestId('import-result')).toHaveTextContent('thêm 2 người'));
+    const req = rust.callsTo('import_apply')[0].request satisfies ImportRequest;
+    expect(req.ward_code).toBe('90001');
+    expect(req.values).toEqual([{ field: 'group_code', value: 'Người cao tuổi từ 80 tuổi', code: 'cao_tuoi_ngheo_80' }]);
+    const found = await rust.direct.search_beneficiaries({ query: { text: 'Nguyễn Văn An', limit: 50, offset: 0 } });
+    expect(found.items.map((b) => [b.full_name, b.ward_code, b.sex, b.birth_date, b.group_code, b.id_number])).toEqual([
+      ['Nguyễn Văn An', '90001', 'male', '1941-03-05', 'cao_tuoi_ngheo_80', '001041012345'],
+    ]);
+
+    // Next month's list: the value mapping is remembered, nothing to choose, nothing changes.
+    await user.click(screen.getByTestId('import-new'));
+    await pick('import', picked('danh-sach-thang-11.csv', OFFICERS_LIST));
+    await waitFor(() => screen.getByTestId('import-ward'));
+    await user.selectOptions(screen.getByTestId('import-ward'), '90001');
+    await user.click(screen.getByTestId('import-preview'));
+    await waitFor(() =>
+      expect(screen.getByTestId('import-totals')).toHaveTextContent('Sẽ thêm: 0 · Đã có (giữ nguyên): 2 · Dòng lỗi: 0'),
+    );
+    expect(screen.queryByTestId('import-unmapped')).toBeNull();
+    expect(rust.callsTo('import_preview').at(-1)?.request.values).toEqual([]);
   });
 
   it('an oversized file is refused, translated and named, before it is read or sent', async () => {

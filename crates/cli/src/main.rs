@@ -202,6 +202,20 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// The monthly payment list of a ward as XLSX, in the shape of a printed list (title block,
+    /// birth date under Nam / Nữ, an empty "Ký nhận" column, totals, signatures); the export
+    /// is audited. `ansinh import beneficiaries --ward` reads such a list back.
+    PaymentList {
+        /// The cycle, mm/yyyy.
+        #[arg(long)]
+        cycle: String,
+        /// The ward (statistical code); an officer's own ward when omitted.
+        #[arg(long)]
+        ward: Option<String>,
+        /// Where to write it (default: the export folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The exports made so far (who, what, when), newest first, as JSON.
     Exports {
         #[arg(long, default_value_t = 50)]
@@ -389,6 +403,15 @@ enum ImportWhat {
         /// Why possible duplicates are kept (required with --duplicates keep).
         #[arg(long, default_value = "")]
         reason: String,
+        /// The ward (statistical code) of every person, for a list with no ward column (its
+        /// title names the ward); checked as the app's ward picker is.
+        #[arg(long)]
+        ward: Option<String>,
+        /// A code for a written value that matches no code or name, FIELD=VALUE:CODE (fields:
+        /// group_code, disability, sex), e.g. `--map-value "group_code=Người cao tuổi từ 80
+        /// tuổi:cao_tuoi_ngheo_80"`; repeatable. Remembered for files with the same headers.
+        #[arg(long = "map-value", value_parser = parse_value_mapping)]
+        map_value: Vec<ansinh_files::import::ValueMapping>,
     },
     /// A bank's / post office's payment result file for one cycle (all-or-nothing).
     Payments {
@@ -422,6 +445,20 @@ enum ImportWhat {
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+/// `FIELD=VALUE:CODE` (the value may hold ':' and '=': the field ends at the first '=', the
+/// code starts after the last ':').
+fn parse_value_mapping(raw: &str) -> Result<ansinh_files::import::ValueMapping, String> {
+    let bad =
+        || format!("{raw:?}: expected FIELD=VALUE:CODE, e.g. group_code=Người cao tuổi từ 80 tuổi:cao_tuoi_ngheo_80");
+    let (field, rest) = raw.split_once('=').ok_or_else(bad)?;
+    let (value, code) = rest.rsplit_once(':').ok_or_else(bad)?;
+    let (field, value, code) = (field.trim(), value.trim(), code.trim());
+    if field.is_empty() || value.is_empty() || code.is_empty() {
+        return Err(bad());
+    }
+    Ok(ansinh_files::import::ValueMapping { field: field.into(), value: value.into(), code: code.into() })
 }
 
 /// The tables `ansinh export` writes, named as `What` names them.
@@ -507,6 +544,7 @@ fn permission(c: &Command) -> Permission {
         Command::VerifySample { action: SampleAction::Show { .. } } => Reports,
         Command::Review { action: exchange::ReviewAction::List } => Reports,
         Command::Followup { .. } | Command::Uncollected { .. } | Command::Grievances { .. } => ReadPeople,
+        Command::PaymentList { .. } => ReadPeople,
         Command::Import { what: ImportWhat::Withdrawals { .. } } => WritePeople,
         Command::User { action: UserAction::Passwd } => Signed,
         // What is in force: public rules, no person's data.
@@ -623,11 +661,24 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
             let summary = ansinh_demo::load(store, &opts).await?;
             println!("{}", serde_json::to_string_pretty(&summary).expect("serialisable"));
         }
-        Command::Import { what: ImportWhat::Beneficiaries { file, duplicates, reason } } => {
+        Command::Import { what: ImportWhat::Beneficiaries { file, duplicates, reason, ward, map_value } } => {
             let decision = duplicates
                 .map(|d| ansinh_files::import::DuplicateDecision { keep: matches!(d, Duplicates::Keep), reason });
-            let report =
-                ansinh_files::import::import_beneficiaries_file(store, &file, decision.as_ref(), today()).await?;
+            let options = ansinh_files::import::ImportOptions {
+                ward_code: ansinh_api::commands::imports::import_ward(&a, ward.as_deref()).await?,
+                values: map_value,
+            };
+            let report = ansinh_files::import::import_beneficiaries_file_with(
+                store,
+                &file,
+                decision.as_ref(),
+                &options,
+                today(),
+            )
+            .await?;
+            for s in &report.skipped {
+                eprintln!("row {}: skipped ({}): {}", s.row, s.reason.as_str(), s.text);
+            }
             println!("{}", serde_json::to_string_pretty(&report).expect("serialisable"));
         }
         Command::Import { what: ImportWhat::Payments { file, cycle, dry_run } } => {
@@ -699,6 +750,12 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
             audited(&a, "indicators", details).await?;
             println!("{}", json!({ "path": path.display().to_string() }));
         }
+        Command::PaymentList { cycle, ward, out } => {
+            let r = ansinh_api::commands::signed_list::write_payment_list(&a, &cycle, ward.as_deref(), out.as_deref())
+                .await?;
+            eprintln!("{} rows written to {}", r.rows, r.path);
+            println!("{}", json!({ "path": r.path, "rows": r.rows }));
+        }
         Command::Exports { limit } => {
             let list = store.list_exports(limit).await?;
             println!("{}", serde_json::to_string_pretty(&list).expect("serialisable"));
@@ -768,6 +825,7 @@ mod tests {
             (&["followup"], "followup_list"),
             (&["uncollected"], "uncollected_list"),
             (&["grievances"], "list_grievances"),
+            (&["payment-list", "--cycle", "10/2026"], "export_payment_list"),
             (&["import", "beneficiaries", "f.csv"], "import_apply"),
             (&["import", "payments", "f.csv", "--cycle", "01/2026"], "reconcile_payments"),
             (&["import", "withdrawals", "f.csv", "--cycle", "01/2026"], "payout_apply"),

@@ -121,6 +121,12 @@ error_codes! {
     ImportFieldTwice = "import.field_twice",
     /// {count}: possible duplicates need a decision.
     ImportDuplicatesUndecided = "import.duplicates_undecided",
+    /// {male, female}: a birth date written in both the Nam and the Nữ column of a list.
+    ImportBirthBothSexes = "import.birth_both_sexes",
+    /// {sex}: the sex column says otherwise than the Nam / Nữ column the birth date is in.
+    ImportSexDisagrees = "import.sex_disagrees",
+    /// {value, code}: a value of a list mapped to a code the field does not have.
+    ImportValueCodeUnknown = "import.value_code_unknown",
     DuplicateReasonRequired = "duplicate_reason.required",
     /// {row}: a payment named by two rows.
     ReconcileDuplicate = "reconcile.duplicate",

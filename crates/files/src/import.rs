@@ -2,13 +2,15 @@
 //! means nothing is written, with a per-row report. Idempotent: a person already registered
 //! (same 12-digit ID, or same legacy CMND) is left unchanged, so re-importing adds nothing.
 
-use crate::table::{self, Table};
+use crate::layout::{self, SkippedRow};
+use crate::table::{self, RawRows, Table};
 use ansinh_core::ErrorCode;
 use ansinh_core::duplicates::DuplicateKey;
 use ansinh_core::inputs::BeneficiaryInput;
-use ansinh_core::model::Disability;
+use ansinh_core::model::{Disability, Sex};
 use ansinh_core::records::Beneficiary;
-use ansinh_core::{AppError, FieldError, text, validate};
+use ansinh_core::validate::RefData;
+use ansinh_core::{AppError, FieldError, dates, idnum, text, validate};
 use ansinh_store::{Batch, PersonBrief, Refs, Store};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -27,6 +29,9 @@ pub struct ImportReport {
     /// Possible duplicates left out / added with the officer's reason.
     pub skipped_duplicates: usize,
     pub kept_duplicates: usize,
+    /// Rows of the sheet that are no person (title, header, column numbers, totals,
+    /// signatures, blank), with why.
+    pub skipped: Vec<SkippedRow>,
 }
 
 /// The accepted header texts per field, compared accent-folded and lower-case.
@@ -36,6 +41,11 @@ const HEADERS: &[(&str, &[&str])] = &[
         "birth_date",
         &["ngay sinh", "ngay thang nam sinh", "nam sinh", "birth date", "date of birth", "birth year", "birth_date"],
     ),
+    // A birth date written in the column of the person's sex (a "Ngày sinh" heading over "Nam"
+    // and "Nữ" sub-columns): the column gives the sex. Combined labels "Ngày sinh / Nam" are
+    // matched by `field_of`.
+    ("birth_date_male", &["ngay sinh nam", "birth date male", "birth_date_male"]),
+    ("birth_date_female", &["ngay sinh nu", "birth date female", "birth_date_female"]),
     ("sex", &["gioi tinh", "sex", "gender"]),
     (
         "id_number",
@@ -83,25 +93,132 @@ pub fn required_fields() -> &'static [&'static str] {
     REQUIRED
 }
 
-/// Which column holds which field; unknown columns are ignored.
-pub fn map_headers(headers: &[String]) -> Result<HashMap<&'static str, usize>, Vec<FieldError>> {
-    let mut map = HashMap::new();
-    for (i, h) in headers.iter().enumerate() {
-        let key = text::fold(h);
-        let key = key.trim_end_matches([':', '*']).trim();
-        if let Some((field, _)) = HEADERS.iter().find(|(_, names)| names.contains(&key)) {
-            map.entry(*field).or_insert(i);
+/// Labels of columns that are no field but say the row is a list's header (they help find it
+/// under a title block).
+const OTHER_LABELS: &[&str] =
+    &["stt", "so tt", "ghi chu", "muc tro cap", "so tien", "ky nhan", "dia chi", "muc huong", "he so"];
+
+/// The field a header label names: exactly one of the known names (accent-folded, lower
+/// case), or a birth-date heading with a Nam / Nữ sub-label (the pair's column).
+fn exact_field(label: &str) -> Option<&'static str> {
+    let key = text::fold(label);
+    let key = key.trim_end_matches([':', '*']).trim();
+    if let Some((field, _)) = HEADERS.iter().find(|(_, names)| names.contains(&key)) {
+        return Some(field);
+    }
+    let t = layout::tokens(label);
+    if t.is_empty() {
+        return None;
+    }
+    if let Some((rest, last)) = t.rsplit_once(' ') {
+        let sex = match last {
+            "nam" | "male" => Some("birth_date_male"),
+            "nu" | "female" => Some("birth_date_female"),
+            _ => None,
+        };
+        if let Some(pair) = sex.filter(|_| field_of(rest) == Some("birth_date")) {
+            return Some(pair);
         }
     }
-    let missing: Vec<FieldError> = REQUIRED
+    NAME_TOKENS.iter().find(|(_, n)| *n == t).map(|(f, _)| *f)
+}
+
+/// Every known header name as [`layout::tokens`] gives it, with its field (folded once).
+static NAME_TOKENS: std::sync::LazyLock<Vec<(&'static str, String)>> = std::sync::LazyLock::new(|| {
+    HEADERS.iter().flat_map(|(f, names)| names.iter().map(move |n| (*f, layout::tokens(n)))).collect()
+});
+
+/// The field whose known name the label contains as whole words ("Số CCCD/Định danh" holds
+/// "số cccd", "Địa chỉ / Tổ dân phố" holds "tổ dân phố"); names of one word are not looked
+/// for inside other words, except the card names. The longest name found wins.
+fn contained_field(label: &str) -> Option<&'static str> {
+    let t = format!(" {} ", layout::tokens(label));
+    let mut best: Option<(usize, &'static str)> = None;
+    for (field, n) in NAME_TOKENS.iter() {
+        if (n.contains(' ') || n == "cccd" || n == "cmnd")
+            && t.contains(&format!(" {n} "))
+            && best.is_none_or(|(len, _)| n.len() > len)
+        {
+            best = Some((n.len(), *field));
+        }
+    }
+    best.map(|(_, f)| f)
+}
+
+fn field_of(label: &str) -> Option<&'static str> {
+    exact_field(label).or_else(|| contained_field(label))
+}
+
+/// Which column holds which field (exact names first, then names inside longer labels, each
+/// field once, leftmost first); unknown columns are ignored.
+fn match_headers(headers: &[String]) -> HashMap<&'static str, usize> {
+    let mut map = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(field) = exact_field(h) {
+            map.entry(field).or_insert(i);
+        }
+    }
+    for (i, h) in headers.iter().enumerate() {
+        if map.values().any(|&c| c == i) || exact_field(h).is_some() {
+            continue;
+        }
+        if let Some(field) = contained_field(h) {
+            map.entry(field).or_insert(i);
+        }
+    }
+    map
+}
+
+/// How much a row of labels looks like a beneficiary list's header: two points per field it
+/// names (the Nam / Nữ pair names birth date and sex), one per other known label.
+pub fn header_score(labels: &[String]) -> usize {
+    let map = match_headers(labels);
+    let pair = map.contains_key("birth_date_male") && map.contains_key("birth_date_female");
+    let others = labels.iter().filter(|l| OTHER_LABELS.contains(&layout::tokens(l).as_str())).count();
+    2 * map.len() + if pair { 2 } else { 0 } + others
+}
+
+fn is_label(label: &str) -> bool {
+    field_of(label).is_some() || OTHER_LABELS.contains(&layout::tokens(label).as_str())
+}
+
+/// A beneficiary list as officers keep it: the header found under any title block (one or two
+/// rows, merged parents carried), the rows of people, and every skipped row with its reason.
+pub fn read_list(raw: RawRows) -> Table {
+    layout::locate(raw, &header_score, &is_label)
+}
+
+/// [`read_list`] of a file on disk.
+pub fn read_list_file(path: &Path) -> Result<Table, AppError> {
+    Ok(read_list(table::read_raw(path)?))
+}
+
+/// [`read_list`] of a file picked in the app.
+pub fn read_list_bytes(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
+    Ok(read_list(table::read_bytes_raw(name, bytes)?))
+}
+
+/// The required fields no column gives. A birth date written in a Nam / Nữ pair of columns
+/// gives both birth date and sex; a ward chosen for the whole file stands for a ward column.
+fn missing_required(map: &HashMap<&'static str, usize>, file_ward: bool) -> Vec<FieldError> {
+    let pair = map.contains_key("birth_date_male") && map.contains_key("birth_date_female");
+    REQUIRED
         .iter()
         .filter(|f| !map.contains_key(*f))
+        .filter(|f| !(pair && matches!(**f, "birth_date" | "sex")))
+        .filter(|f| !(file_ward && **f == "ward_code"))
         .map(|f| {
             FieldError::new(f, ErrorCode::ImportHeaderMissing, format!("no column for {f}"))
                 .param("column", f)
                 .at_row(1)
         })
-        .collect();
+        .collect()
+}
+
+/// Which column holds which field; unknown columns are ignored.
+pub fn map_headers(headers: &[String]) -> Result<HashMap<&'static str, usize>, Vec<FieldError>> {
+    let map = match_headers(headers);
+    let missing = missing_required(&map, false);
     if missing.is_empty() { Ok(map) } else { Err(missing) }
 }
 
@@ -136,31 +253,221 @@ fn group_code(refs: &Refs, s: &str) -> String {
 }
 
 /// Excel stores an ID typed as a number without its leading zeros (001… becomes 1…): a number
-/// of 10-11 digits in the ID column is padded back to 12, one of 8 digits to a 9-digit CMND.
+/// of 10-11 digits in the ID column is padded back to 12 when that makes a valid number (a
+/// known province code), one of 8 digits to a 9-digit CMND; anything else is left as written,
+/// for the usual error.
 pub(crate) fn restore_leading_zeros(s: &str) -> String {
     if s.bytes().all(|b| b.is_ascii_digit()) {
-        match s.len() {
-            10 | 11 => return format!("{s:0>12}"),
-            8 => return format!("{s:0>9}"),
-            _ => {}
+        let padded = match s.len() {
+            10 | 11 => format!("{s:0>12}"),
+            8 => format!("{s:0>9}"),
+            _ => return s.to_string(),
+        };
+        if idnum::parse_id_number("id_number", &padded).is_ok() {
+            return padded;
         }
     }
     s.to_string()
 }
 
-pub fn row_input(map: &HashMap<&'static str, usize>, row: &[String], refs: &Refs) -> BeneficiaryInput {
+/// A birth date as the date rules read it: an Excel date serial (a date cell saved without its
+/// date format reads as a number of 5 digits, days since 30/12/1899) becomes dd/mm/yyyy; text
+/// dates and bare years stay as written.
+fn birth_text(raw: &str) -> String {
+    let s = raw.trim();
+    if s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let days: i64 = s.parse().expect("five ASCII digits");
+        let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).expect("a date");
+        if let Some(d) = epoch.checked_add_signed(chrono::Duration::days(days)) {
+            return dates::format_date(d);
+        }
+    }
+    s.to_string()
+}
+
+/// The fields whose values are codes an officer may map a written value to.
+pub const CODED_FIELDS: &[&str] = &["group_code", "disability", "sex"];
+
+/// The code an officer chose for a value of a coded column that matches no code or name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ValueMapping {
+    /// One of [`CODED_FIELDS`].
+    pub field: String,
+    /// As written in the file (compared accent-folded, case and spaces ignored).
+    pub value: String,
+    pub code: String,
+}
+
+/// What an import is told besides the column mapping.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(default)]
+pub struct ImportOptions {
+    /// The ward of every row whose file has no ward column (or whose ward cell is empty),
+    /// checked as a typed form's ward (`RefData::has_ward`) and, by the application layer, held
+    /// to the user's ward.
+    #[ts(optional = nullable)]
+    pub ward_code: Option<String>,
+    /// Codes for written values; with the ones remembered for the same headers (these win).
+    pub values: Vec<ValueMapping>,
+}
+
+impl ImportOptions {
+    fn ward(&self) -> Option<&str> {
+        self.ward_code.as_deref().map(str::trim).filter(|w| !w.is_empty())
+    }
+}
+
+/// A value of a coded column that matches no code or name and has no mapping: the preview
+/// lists each once, for the officer to map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct UnmappedValue {
+    pub field: String,
+    pub value: String,
+    /// Rows holding it (the first 10).
+    pub rows: Vec<usize>,
+    pub count: usize,
+}
+
+/// Checks the chosen ward and value mappings against reference data.
+fn check_options(refs: &Refs, opts: &ImportOptions) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    if let Some(w) = opts.ward()
+        && !refs.has_ward(w)
+    {
+        errors.push(
+            FieldError::new("ward_code", ErrorCode::WardUnknown, "unknown ward or commune code").param("code", w),
+        );
+    }
+    for v in &opts.values {
+        let known = match v.field.as_str() {
+            "group_code" => refs.has_group(v.code.trim()),
+            "disability" => Disability::parse(v.code.trim()).is_some(),
+            "sex" => Sex::parse(v.code.trim()).is_some(),
+            _ => {
+                errors.push(
+                    FieldError::new(&v.field, ErrorCode::ImportFieldUnknown, "values of this field are not mapped")
+                        .param("column", &v.field),
+                );
+                continue;
+            }
+        };
+        if !known {
+            errors.push(
+                FieldError::new(&v.field, ErrorCode::ImportValueCodeUnknown, "no such code for this field")
+                    .param("value", &v.value)
+                    .param("code", &v.code),
+            );
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
+}
+
+/// Reads coded values: a code or a name, else the officer's mapping.
+struct Resolver<'a> {
+    refs: &'a Refs,
+    ward: Option<String>,
+    values: HashMap<(String, String), String>,
+}
+
+impl<'a> Resolver<'a> {
+    /// `remembered` first, then `opts.values` over them.
+    fn new(refs: &'a Refs, opts: &ImportOptions, remembered: &[(String, String, String)]) -> Self {
+        let mut values = HashMap::new();
+        for (field, value, code) in remembered {
+            values.insert((field.clone(), text::fold(value)), code.clone());
+        }
+        for v in &opts.values {
+            values.insert((v.field.clone(), text::fold(&v.value)), v.code.trim().to_string());
+        }
+        Resolver { refs, ward: opts.ward().map(str::to_string), values }
+    }
+
+    fn mapped(&self, field: &str, value: &str) -> Option<String> {
+        self.values.get(&(field.to_string(), text::fold(value))).cloned()
+    }
+
+    /// The code for `value` of `field`, or the value as written and whether it is unmapped.
+    fn code(&self, field: &str, value: &str) -> (String, bool) {
+        let direct = match field {
+            "group_code" => Some(group_code(self.refs, value)).filter(|c| self.refs.has_group(c)),
+            "disability" => Some(disability_code(value)).filter(|c| c.is_empty() || Disability::parse(c).is_some()),
+            "sex" => validate::parse_sex(field, value).ok().map(|s| s.as_str().to_string()),
+            _ => Some(value.to_string()),
+        };
+        if value.trim().is_empty() {
+            return (direct.unwrap_or_default(), false);
+        }
+        match direct.or_else(|| self.mapped(field, value)) {
+            Some(c) => (c, false),
+            None => (value.to_string(), true),
+        }
+    }
+}
+
+/// One row as typed input, the errors only the file's layout can make (a birth date in both
+/// the Nam and the Nữ column, a sex column that says otherwise), and its unmapped values.
+struct RowInput {
+    input: BeneficiaryInput,
+    errors: Vec<FieldError>,
+    unmapped: Vec<(&'static str, String)>,
+}
+
+fn read_row(map: &HashMap<&'static str, usize>, row: &[String], r: &Resolver) -> RowInput {
     let get = |f: &str| map.get(f).and_then(|&i| row.get(i)).map(String::as_str).unwrap_or("").trim().to_string();
+    let mut errors = Vec::new();
+    let mut unmapped = Vec::new();
+    let mut coded = |field: &'static str, value: String| {
+        let (code, missing) = r.code(field, &value);
+        if missing {
+            unmapped.push((field, value));
+        }
+        code
+    };
+    let mut birth = get("birth_date");
+    let mut sex = get("sex");
+    let (male, female) = (get("birth_date_male"), get("birth_date_female"));
+    if !male.is_empty() && !female.is_empty() {
+        errors.push(
+            FieldError::new(
+                "birth_date",
+                ErrorCode::ImportBirthBothSexes,
+                "a birth date in both the Nam and the Nữ column",
+            )
+            .param("male", &male)
+            .param("female", &female),
+        );
+    } else if male.is_empty() != female.is_empty() {
+        let (date, of) = if male.is_empty() { (female, Sex::Female) } else { (male, Sex::Male) };
+        if birth.is_empty() {
+            birth = date;
+        }
+        let written = validate::parse_sex("sex", &sex).ok();
+        if !sex.is_empty() && written.is_some_and(|w| w != of) {
+            errors.push(
+                FieldError::new(
+                    "sex",
+                    ErrorCode::ImportSexDisagrees,
+                    "the sex column says otherwise than the birth date's column",
+                )
+                .param("sex", &sex),
+            );
+        }
+        if sex.is_empty() || written.is_some() {
+            sex = of.as_str().to_string();
+        }
+    }
+    let ward = get("ward_code");
     let mut input = BeneficiaryInput {
         full_name: get("full_name"),
-        birth_date: get("birth_date"),
-        sex: get("sex"),
+        birth_date: birth_text(&birth),
+        sex: coded("sex", sex),
         id_number: restore_leading_zeros(&get("id_number")),
         id_override_reason: get("id_override_reason"),
-        ward_code: get("ward_code"),
+        ward_code: if ward.is_empty() { r.ward.clone().unwrap_or_default() } else { ward },
         residential_group: get("residential_group"),
         phone: get("phone"),
-        group_code: group_code(refs, &get("group_code")),
-        disability: disability_code(&get("disability")),
+        group_code: coded("group_code", get("group_code")),
+        disability: coded("disability", get("disability")),
         authorised_name: get("authorised_name"),
         authorised_id_number: get("authorised_id_number"),
         authorised_relation: get("authorised_relation"),
@@ -171,7 +478,25 @@ pub fn row_input(map: &HashMap<&'static str, usize>, row: &[String], refs: &Refs
     input.needs.vision_hearing = yes(&get("vision_hearing"));
     input.needs.no_smartphone = yes(&get("no_smartphone"));
     input.needs.bedridden = yes(&get("bedridden"));
-    input
+    RowInput { input, errors, unmapped }
+}
+
+pub fn row_input(map: &HashMap<&'static str, usize>, row: &[String], refs: &Refs) -> BeneficiaryInput {
+    read_row(map, row, &Resolver::new(refs, &ImportOptions::default(), &[])).input
+}
+
+/// "A", "B", … "AA": a sheet column's letters.
+fn column_letters(mut i: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII")
 }
 
 /// Per column of the file: the field it fills, or None (ignored). What the officer edits.
@@ -181,22 +506,7 @@ pub type Mapping = Vec<Option<String>>;
 /// missing: the officer completes them).
 pub fn auto_mapping(headers: &[String]) -> Mapping {
     let mut out = vec![None; headers.len()];
-    let map = match map_headers(headers) {
-        Ok(m) => m,
-        Err(_) => {
-            // Missing required columns still leave the others matched.
-            let mut m = HashMap::new();
-            for (i, h) in headers.iter().enumerate() {
-                let key = text::fold(h);
-                let key = key.trim_end_matches([':', '*']).trim();
-                if let Some((field, _)) = HEADERS.iter().find(|(_, names)| names.contains(&key)) {
-                    m.entry(*field).or_insert(i);
-                }
-            }
-            m
-        }
-    };
-    for (field, i) in map {
+    for (field, i) in match_headers(headers) {
         out[i] = Some(field.to_string());
     }
     out
@@ -204,6 +514,14 @@ pub fn auto_mapping(headers: &[String]) -> Mapping {
 
 /// Checks an officer's mapping: known fields, none twice, every required field present.
 pub fn mapping_fields(mapping: &[Option<String>]) -> Result<HashMap<&'static str, usize>, Vec<FieldError>> {
+    mapping_fields_with(mapping, false)
+}
+
+/// [`mapping_fields`], with `file_ward` true when a ward is chosen for the whole file.
+fn mapping_fields_with(
+    mapping: &[Option<String>],
+    file_ward: bool,
+) -> Result<HashMap<&'static str, usize>, Vec<FieldError>> {
     let mut map = HashMap::new();
     let mut errors = Vec::new();
     for (i, f) in mapping.iter().enumerate() {
@@ -222,15 +540,7 @@ pub fn mapping_fields(mapping: &[Option<String>]) -> Result<HashMap<&'static str
             }
         }
     }
-    for f in REQUIRED {
-        if !map.contains_key(f) {
-            errors.push(
-                FieldError::new(f, ErrorCode::ImportHeaderMissing, format!("no column for {f}"))
-                    .param("column", f)
-                    .at_row(1),
-            );
-        }
-    }
+    errors.extend(missing_required(&map, file_ward));
     if errors.is_empty() { Ok(map) } else { Err(errors) }
 }
 
@@ -308,6 +618,8 @@ pub struct PreviewTotals {
     pub errors: usize,
     pub legacy: usize,
     pub duplicates: usize,
+    /// Rows that are no person (see `ImportPreview::skipped`).
+    pub skipped: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -319,6 +631,10 @@ pub struct ImportPreview {
     #[ts(type = "Array<FieldError>")]
     pub errors: Vec<FieldError>,
     pub duplicates: Vec<DuplicateView>,
+    /// Every row read as no person, with why.
+    pub skipped: Vec<SkippedRow>,
+    /// Values of coded columns that match no code or name and have no mapping yet.
+    pub unmapped: Vec<UnmappedValue>,
 }
 
 pub const PREVIEW_ROWS: usize = 20;
@@ -334,9 +650,27 @@ struct Analysis {
     new: Vec<(usize, Beneficiary)>,
     duplicates: Vec<DuplicateView>,
     preview: Vec<PreviewRow>,
+    unmapped: Vec<UnmappedValue>,
 }
 
-fn birth_text(b: &Beneficiary) -> String {
+/// Names the sheet column an error is about (letter and header) in its message and params,
+/// so the officer finds the cell.
+fn name_column(table: &Table, map: &HashMap<&'static str, usize>, row: &[String], e: FieldError) -> FieldError {
+    let Some(field) = e.field.clone() else { return e };
+    let filled = |f: &str| map.get(f).copied().filter(|&i| row.get(i).is_some_and(|c| !c.trim().is_empty()));
+    let column = map.get(field.as_str()).copied().or_else(|| match field.as_str() {
+        "birth_date" | "sex" => filled("birth_date_male").or_else(|| filled("birth_date_female")),
+        _ => None,
+    });
+    let Some(i) = column else { return e };
+    let letters = column_letters(table.first_col + i);
+    let header = table.headers.get(i).cloned().unwrap_or_default();
+    let mut e = e.param("column", &letters).param("header", &header);
+    e.message = format!("{} (column {letters}, \"{header}\")", e.message);
+    e
+}
+
+fn birth_text_of(b: &Beneficiary) -> String {
     b.birth_date.map_or_else(|| b.birth_year.to_string(), |d| d.format("%Y-%m-%d").to_string())
 }
 
@@ -344,9 +678,13 @@ async fn analyse(
     store: &Store,
     table: &Table,
     map: &HashMap<&'static str, usize>,
+    opts: &ImportOptions,
     today: NaiveDate,
 ) -> Result<Analysis, AppError> {
     let refs = store.refs().await?;
+    check_options(&refs, opts)?;
+    let remembered = store.import_value_mappings(&table.headers).await?;
+    let resolver = Resolver::new(&refs, opts, &remembered);
     let existing = store.registered_ids().await?;
     let mut a = Analysis {
         rows: 0,
@@ -357,7 +695,9 @@ async fn analyse(
         new: vec![],
         duplicates: vec![],
         preview: vec![],
+        unmapped: vec![],
     };
+    let mut unmapped: HashMap<(&'static str, String), usize> = HashMap::new();
     // Which row first used an ID in this file: a second row with it is an error, not a merge.
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, row) in table.rows.iter().enumerate() {
@@ -366,9 +706,36 @@ async fn analyse(
         }
         let row_no = table.first_row + i;
         a.rows += 1;
-        let input = row_input(map, row, &refs);
-        let (outcome, shown, errs) = match validate::beneficiary(&input, &refs, today) {
-            Err(errs) => ("error", None, errs.into_iter().map(|e| e.at_row(row_no)).collect()),
+        let RowInput { input, errors: layout_errors, unmapped: row_unmapped } = read_row(map, row, &resolver);
+        for (field, value) in row_unmapped {
+            let at = *unmapped.entry((field, text::fold(&value))).or_insert_with(|| {
+                a.unmapped.push(UnmappedValue { field: field.into(), value, rows: vec![], count: 0 });
+                a.unmapped.len() - 1
+            });
+            let u = &mut a.unmapped[at];
+            u.count += 1;
+            if u.rows.len() < 10 {
+                u.rows.push(row_no);
+            }
+        }
+        let checked = match validate::beneficiary(&input, &refs, today) {
+            Ok(_) if !layout_errors.is_empty() => Err(layout_errors),
+            Err(mut errs) if !layout_errors.is_empty() => {
+                // What the layout error already says (no birth date or sex to read, so none to
+                // compare the ID with) is not said twice.
+                errs.retain(|e| {
+                    !matches!(e.field.as_deref(), Some("birth_date" | "sex"))
+                        && !matches!(e.code, ErrorCode::IdNumberSexMismatch | ErrorCode::IdNumberYearMismatch)
+                });
+                errs.extend(layout_errors);
+                Err(errs)
+            }
+            other => other,
+        };
+        let (outcome, shown, errs) = match checked {
+            Err(errs) => {
+                ("error", None, errs.into_iter().map(|e| name_column(table, map, row, e).at_row(row_no)).collect())
+            }
             Ok(b) => {
                 let key = b.id_number.clone().or_else(|| b.legacy_id_number.clone()).expect("one of them is set");
                 if let Some(first) = seen.insert(key.clone(), row_no) {
@@ -379,7 +746,7 @@ async fn analyse(
                     )
                     .param("row", first)
                     .at_row(row_no);
-                    ("error", Some(b), vec![e])
+                    ("error", Some(b), vec![name_column(table, map, row, e)])
                 } else if existing.contains(&key) {
                     a.unchanged += 1;
                     ("unchanged", Some(b), vec![])
@@ -401,7 +768,7 @@ async fn analyse(
                     row: row_no,
                     outcome,
                     full_name: b.full_name.clone(),
-                    birth: birth_text(b),
+                    birth: birth_text_of(b),
                     sex: b.sex.as_str().into(),
                     id_number: b.id_number.clone().or_else(|| b.legacy_id_number.clone()).unwrap_or_default(),
                     ward_code: b.ward_code.clone(),
@@ -450,7 +817,7 @@ async fn find_duplicates(store: &Store, a: &mut Analysis) -> Result<(), AppError
             a.duplicates.push(DuplicateView {
                 row: *row,
                 full_name: b.full_name.clone(),
-                birth: birth_text(b),
+                birth: birth_text_of(b),
                 ward_code: b.ward_code.clone(),
                 id_number: b.id_number.clone().or_else(|| b.legacy_id_number.clone()).unwrap_or_default(),
                 existing: existing.cloned(),
@@ -476,12 +843,43 @@ pub async fn preview_import(
     mapping: &[Option<String>],
     today: NaiveDate,
 ) -> Result<ImportPreview, AppError> {
+    preview_import_with(store, table, mapping, &ImportOptions::default(), today).await
+}
+
+/// The officer's mapping checked against the file; the mapping and value mappings remembered.
+async fn checked_mapping(
+    store: &Store,
+    table: &Table,
+    mapping: &[Option<String>],
+    opts: &ImportOptions,
+) -> Result<HashMap<&'static str, usize>, AppError> {
     if mapping.len() != table.headers.len() {
         return Err(AppError::File("the mapping does not fit the file's columns".into()));
     }
-    let map = mapping_fields(mapping).map_err(AppError::Validation)?;
+    let map = mapping_fields_with(mapping, opts.ward().is_some()).map_err(AppError::Validation)?;
+    check_options(&*store.refs().await?, opts)?;
     store.remember_import_mapping(&table.headers, mapping).await?;
-    let a = analyse(store, table, &map, today).await?;
+    remember_values(store, table, opts).await?;
+    Ok(map)
+}
+
+async fn remember_values(store: &Store, table: &Table, opts: &ImportOptions) -> Result<(), AppError> {
+    let values: Vec<(String, String, String)> =
+        opts.values.iter().map(|v| (v.field.clone(), v.value.trim().to_string(), v.code.trim().to_string())).collect();
+    Ok(store.remember_import_value_mappings(&table.headers, &values).await?)
+}
+
+/// [`preview_import`] with a ward for the whole file and value mappings (remembered for the
+/// file's headers, like the column mapping).
+pub async fn preview_import_with(
+    store: &Store,
+    table: &Table,
+    mapping: &[Option<String>],
+    opts: &ImportOptions,
+    today: NaiveDate,
+) -> Result<ImportPreview, AppError> {
+    let map = checked_mapping(store, table, mapping, opts).await?;
+    let a = analyse(store, table, &map, opts, today).await?;
     let dup = a.duplicates.len();
     Ok(ImportPreview {
         totals: PreviewTotals {
@@ -491,10 +889,13 @@ pub async fn preview_import(
             errors: a.error_rows.len(),
             legacy: a.legacy_rows.len(),
             duplicates: dup,
+            skipped: table.skipped.len(),
         },
         rows: a.preview,
         errors: a.errors,
         duplicates: a.duplicates,
+        skipped: table.skipped.clone(),
+        unmapped: a.unmapped,
     })
 }
 
@@ -508,12 +909,20 @@ pub async fn apply_import(
     decision: Option<&DuplicateDecision>,
     today: NaiveDate,
 ) -> Result<ImportReport, AppError> {
-    if mapping.len() != table.headers.len() {
-        return Err(AppError::File("the mapping does not fit the file's columns".into()));
-    }
-    let map = mapping_fields(mapping).map_err(AppError::Validation)?;
-    store.remember_import_mapping(&table.headers, mapping).await?;
-    import_with(store, table, &map, decision, today).await
+    apply_import_with(store, table, mapping, decision, &ImportOptions::default(), today).await
+}
+
+/// [`apply_import`] with a ward for the whole file and value mappings.
+pub async fn apply_import_with(
+    store: &Store,
+    table: &Table,
+    mapping: &[Option<String>],
+    decision: Option<&DuplicateDecision>,
+    opts: &ImportOptions,
+    today: NaiveDate,
+) -> Result<ImportReport, AppError> {
+    let map = checked_mapping(store, table, mapping, opts).await?;
+    import_with(store, table, &map, decision, opts, today).await
 }
 
 async fn import_with(
@@ -521,14 +930,20 @@ async fn import_with(
     table: &Table,
     map: &HashMap<&'static str, usize>,
     decision: Option<&DuplicateDecision>,
+    opts: &ImportOptions,
     today: NaiveDate,
 ) -> Result<ImportReport, AppError> {
-    let a = analyse(store, table, map, today).await?;
+    let a = analyse(store, table, map, opts, today).await?;
     if !a.errors.is_empty() {
         return Err(AppError::Validation(a.errors));
     }
     let dup_rows: BTreeSet<usize> = a.duplicates.iter().map(|d| d.row).collect();
-    let mut report = ImportReport { rows: a.rows, unchanged: a.unchanged, ..ImportReport::default() };
+    let mut report = ImportReport {
+        rows: a.rows,
+        unchanged: a.unchanged,
+        skipped: table.skipped.clone(),
+        ..ImportReport::default()
+    };
     if !dup_rows.is_empty() {
         match decision {
             None => {
@@ -572,14 +987,28 @@ async fn import_with(
     Ok(report)
 }
 
+/// The CLI's import of a file on disk: the list found under any title block, headers matched
+/// automatically.
 pub async fn import_beneficiaries_file(
     store: &Store,
     path: &Path,
     decision: Option<&DuplicateDecision>,
     today: NaiveDate,
 ) -> Result<ImportReport, AppError> {
-    let table = table::read(path)?;
-    import_beneficiaries(store, &table, decision, today).await
+    import_beneficiaries_file_with(store, path, decision, &ImportOptions::default(), today).await
+}
+
+/// [`import_beneficiaries_file`] with a ward for the whole file and value mappings (remembered
+/// for the file's headers).
+pub async fn import_beneficiaries_file_with(
+    store: &Store,
+    path: &Path,
+    decision: Option<&DuplicateDecision>,
+    opts: &ImportOptions,
+    today: NaiveDate,
+) -> Result<ImportReport, AppError> {
+    let table = read_list_file(path)?;
+    import_beneficiaries_with(store, &table, decision, opts, today).await
 }
 
 /// The CLI's import: headers matched automatically.
@@ -589,6 +1018,23 @@ pub async fn import_beneficiaries(
     decision: Option<&DuplicateDecision>,
     today: NaiveDate,
 ) -> Result<ImportReport, AppError> {
-    let map = map_headers(&table.headers).map_err(AppError::Validation)?;
-    import_with(store, table, &map, decision, today).await
+    import_beneficiaries_with(store, table, decision, &ImportOptions::default(), today).await
+}
+
+/// [`import_beneficiaries`] with a ward for the whole file and value mappings.
+pub async fn import_beneficiaries_with(
+    store: &Store,
+    table: &Table,
+    decision: Option<&DuplicateDecision>,
+    opts: &ImportOptions,
+    today: NaiveDate,
+) -> Result<ImportReport, AppError> {
+    let map = match_headers(&table.headers);
+    let missing = missing_required(&map, opts.ward().is_some());
+    if !missing.is_empty() {
+        return Err(AppError::Validation(missing));
+    }
+    check_options(&*store.refs().await?, opts)?;
+    remember_values(store, table, opts).await?;
+    import_with(store, table, &map, decision, opts, today).await
 }

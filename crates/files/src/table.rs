@@ -13,14 +13,35 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// Spreadsheet row number (1-based) of `rows[0]`, so errors name the row the officer sees.
     pub first_row: usize,
+    /// Rows of the sheet that are not the list's header or people (title block, column
+    /// numbers, totals, signatures, blank lines), each with why: only a list read with
+    /// [`crate::layout`] fills it.
+    pub skipped: Vec<crate::layout::SkippedRow>,
+    /// Sheet column (0 = A) of `headers[0]`: the used area may start right of column A.
+    pub first_col: usize,
+}
+
+/// Every row of a sheet's used area, as text, before any header is chosen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawRows {
+    pub rows: Vec<Vec<String>>,
+    /// Spreadsheet row number (1-based) of `rows[0]`.
+    pub first_row: usize,
+    /// Sheet column (0 = A) of each row's first cell.
+    pub first_col: usize,
 }
 
 /// A CSV or XLSX file on disk (the CLI's imports), by its extension; refused unread when
 /// larger than [`limits::IMPORT_FILE_BYTES`].
 pub fn read(path: &Path) -> Result<Table, AppError> {
+    Ok(split_header(read_raw(path)?))
+}
+
+/// [`read`] without choosing a header: every row of the used area.
+pub fn read_raw(path: &Path) -> Result<RawRows, AppError> {
     let name = path.display().to_string();
     kind(&name)?;
-    read_bytes(&name, &limits::read_file(path, limits::IMPORT_FILE_BYTES)?)
+    read_bytes_raw(&name, &limits::read_file(path, limits::IMPORT_FILE_BYTES)?)
 }
 
 #[derive(Clone, Copy)]
@@ -48,6 +69,11 @@ fn kind(name: &str) -> Result<Kind, AppError> {
 /// step is bounded by `limits`: the file's size, what an XLSX unpacks to, the sheet's columns
 /// and cells.
 pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
+    Ok(split_header(read_bytes_raw(name, bytes)?))
+}
+
+/// [`read_bytes`] without choosing a header: every row of the used area.
+pub fn read_bytes_raw(name: &str, bytes: &[u8]) -> Result<RawRows, AppError> {
     let kind = kind(name)?;
     if bytes.len() as u64 > limits::IMPORT_FILE_BYTES {
         return Err(limits::too_large(name, limits::IMPORT_FILE_BYTES));
@@ -61,10 +87,10 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
 /// CSV in UTF-8 (a BOM is allowed); comma or semicolon separated (Excel in Vietnamese locale
 /// writes semicolons).
 pub fn read_csv(bytes: &[u8]) -> Result<Table, AppError> {
-    csv_table("CSV", bytes)
+    csv_table("CSV", bytes).map(split_header)
 }
 
-fn csv_table(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
+fn csv_table(name: &str, bytes: &[u8]) -> Result<RawRows, AppError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes)
         .map_err(|_| AppError::File("the file is not UTF-8 text: save it as 'CSV UTF-8'".into()))?;
@@ -88,7 +114,7 @@ fn csv_table(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
         }
         rows.push(record.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>());
     }
-    Ok(split_header(rows))
+    Ok(RawRows { rows, first_row: 1, first_col: 0 })
 }
 
 /// The first sheet of an XLSX, read cell by cell (calamine's streaming reader) so that no
@@ -96,7 +122,7 @@ fn csv_table(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
 /// non-empty cell, as calamine's own range) must fit [`limits::SHEET_COLUMNS`] and
 /// [`limits::SHEET_CELLS`]. The workbook's declared `<dimension>` is not trusted (calamine
 /// 0.38 only pre-reserves from it below 100,000 cells).
-fn xlsx_table(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
+fn xlsx_table(name: &str, bytes: &[u8]) -> Result<RawRows, AppError> {
     let err = |e: &dyn std::fmt::Display| AppError::File(format!("{name}: {e}"));
     check_unpacked(name, bytes)?;
     let mut book: calamine::Xlsx<_> =
@@ -124,14 +150,15 @@ fn xlsx_table(name: &str, bytes: &[u8]) -> Result<Table, AppError> {
         found.push(((r, c), cell_text(&Data::from(cell.get_value().clone()))));
     }
     if found.is_empty() {
-        return Ok(Table::default());
+        return Ok(RawRows::default());
     }
     let columns = (right - left) as usize + 1;
     let mut rows = vec![vec![String::new(); columns]; (bottom - top) as usize + 1];
     for ((r, c), text) in found {
         rows[(r - top) as usize][(c - left) as usize] = text;
     }
-    Ok(split_header(rows))
+    // The used area may start below row 1 (an empty first row): row numbers count from the sheet's.
+    Ok(RawRows { rows, first_row: top as usize + 1, first_col: left as usize })
 }
 
 /// Inflates every part of the XLSX into nothing, refusing it past
@@ -167,20 +194,24 @@ fn cell_text(c: &Data) -> String {
             }
         }
         Data::DateTime(d) => d.as_datetime().map(|dt| dt.format("%d/%m/%Y").to_string()).unwrap_or_default(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        // "1948-03-05T00:00:00": the day (ISO, which the date rules read).
+        Data::DateTimeIso(s) => s.split_once('T').map_or(s.as_str(), |(d, _)| d).to_string(),
+        Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
     }
 }
 
-fn split_header(mut rows: Vec<Vec<String>>) -> Table {
-    // Leading blank lines (titles, spacing) are common in officers' sheets: skip empty rows before the header.
+/// The first non-blank row is the header (the tidy files of the other imports).
+fn split_header(raw: RawRows) -> Table {
+    let RawRows { mut rows, first_row, first_col } = raw;
+    // Leading blank lines (spacing) are common in officers' sheets: skip empty rows before the header.
     let blank = rows.iter().take_while(|r| r.iter().all(String::is_empty)).count();
     rows.drain(..blank);
     if rows.is_empty() {
         return Table::default();
     }
     let headers = rows.remove(0);
-    Table { headers, rows, first_row: blank + 2 }
+    Table { headers, rows, first_row: first_row + blank + 1, skipped: vec![], first_col }
 }
 
 #[cfg(test)]

@@ -105,6 +105,51 @@ impl Store {
         Ok(())
     }
 
+    /// The codes the officer chose for values of coded columns of a file with these headers:
+    /// (field, value as first written, code).
+    pub async fn import_value_mappings(&self, headers: &[String]) -> Result<Vec<(String, String, String)>> {
+        let (hash, _) = header_hash(headers);
+        let rows = sqlx::query(
+            "SELECT field, value, code FROM import_value_mappings WHERE header_hash = ? ORDER BY field, value_key",
+        )
+        .bind(hash)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.iter().map(|r| (r.get("field"), r.get("value"), r.get("code"))).collect())
+    }
+
+    /// Remembers (field, value, code) choices for these headers, in one transaction; a value
+    /// chosen again replaces its code (a local preference, no change record).
+    pub async fn remember_import_value_mappings(
+        &self,
+        headers: &[String],
+        mappings: &[(String, String, String)],
+    ) -> Result<()> {
+        if mappings.is_empty() {
+            return Ok(());
+        }
+        let (hash, _) = header_hash(headers);
+        let at = now();
+        let mut tx = self.writer.begin().await?;
+        for (field, value, code) in mappings {
+            sqlx::query(
+                "INSERT INTO import_value_mappings (header_hash, field, value_key, value, code, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (header_hash, field, value_key) DO UPDATE SET code = excluded.code, updated_at = excluded.updated_at",
+            )
+            .bind(&hash)
+            .bind(field)
+            .bind(text::fold(value))
+            .bind(value)
+            .bind(code)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Everyone registered in these wards (the candidates of the possible-duplicate check).
     pub async fn people_in_wards(&self, wards: &[String]) -> Result<Vec<PersonBrief>> {
         let mut out = Vec::new();

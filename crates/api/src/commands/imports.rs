@@ -4,9 +4,14 @@
 //! everything is parsed and decided in `ansinh_files` and the store.
 
 use super::today;
+use crate::Access;
 use crate::command::commands;
+use ansinh_core::validate::RefData;
 use ansinh_core::{AppError, dates};
-use ansinh_files::import::{self, DuplicateDecision, ImportPreview, ImportReport, Mapping, MappingProposal};
+use ansinh_core::{ErrorCode, FieldError};
+use ansinh_files::import::{
+    self, DuplicateDecision, ImportOptions, ImportPreview, ImportReport, Mapping, MappingProposal, ValueMapping,
+};
 use ansinh_files::table::{self, Table};
 use ansinh_store::{CycleView, ReconcileReport};
 use serde::{Deserialize, Serialize};
@@ -22,6 +27,25 @@ impl PickedFile {
     fn table(&self) -> Result<Table, AppError> {
         table::read_bytes(&self.name, &self.bytes)
     }
+
+    /// A beneficiary list as officers keep it (title block, two-row header, totals and
+    /// signatures found and skipped: `ansinh_files::layout`).
+    fn list(&self) -> Result<Table, AppError> {
+        import::read_list_bytes(&self.name, &self.bytes)
+    }
+}
+
+/// The ward chosen for a whole list without a ward column, checked as a typed form's ward is:
+/// it must exist (`RefData::has_ward`) and be the user's own if they are confined to a ward.
+/// The app's import and `ansinh import beneficiaries --ward` both go through here.
+pub async fn import_ward(a: &Access, ward: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(w) = ward.map(str::trim).filter(|w| !w.is_empty()) else { return Ok(None) };
+    a.check_ward(w)?;
+    if !a.store.refs().await?.has_ward(w) {
+        let e = FieldError::new("ward_code", ErrorCode::WardUnknown, "unknown ward or commune code").param("code", w);
+        return Err(AppError::Validation(vec![e]));
+    }
+    Ok(Some(w.to_string()))
 }
 
 /// A file read by its path as the picker would give it; refused unread past `limit`.
@@ -40,6 +64,23 @@ pub struct ImportRequest {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub duplicates: Option<DuplicateDecision>,
+    /// The ward of every person when the file has no ward column.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub ward_code: Option<String>,
+    /// Codes chosen for written values that match no code or name (remembered per header set).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub values: Option<Vec<ValueMapping>>,
+}
+
+impl ImportRequest {
+    async fn options(&self, a: &Access) -> Result<ImportOptions, AppError> {
+        Ok(ImportOptions {
+            ward_code: import_ward(a, self.ward_code.as_deref()).await?,
+            values: self.values.clone().unwrap_or_default(),
+        })
+    }
 }
 
 /// The largest file the pages take (a spreadsheet or a bundle): each reader then holds it to
@@ -68,17 +109,19 @@ pub struct ReconcileRequest {
 commands! {
     /// The remembered (or automatic) column mapping for the file's headers.
     pub async fn import_mapping(a: Administer, file: PickedFile) -> MappingProposal {
-        let t = file.table()?;
+        let t = file.list()?;
         import::propose_mapping(&a.store, &t.headers).await
     }
 
     pub async fn import_preview(a: Administer, request: ImportRequest) -> ImportPreview {
-        import::preview_import(&a.store, &request.file.table()?, &request.mapping, today()).await
+        let options = request.options(&a).await?;
+        import::preview_import_with(&a.store, &request.file.list()?, &request.mapping, &options, today()).await
     }
 
     pub async fn import_apply(a: Administer, request: ImportRequest) -> ImportReport {
-        let t = request.file.table()?;
-        import::apply_import(&a.store, &t, &request.mapping, request.duplicates.as_ref(), today()).await
+        let options = request.options(&a).await?;
+        let t = request.file.list()?;
+        import::apply_import_with(&a.store, &t, &request.mapping, request.duplicates.as_ref(), &options, today()).await
     }
 
     /// Reads a file by its path (the documented fallback of the pages, for when a file chooser

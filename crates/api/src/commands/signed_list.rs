@@ -1,13 +1,16 @@
 //! The signed-list page (issue 15): one cycle's credited payments of a ward as a keyboard grid,
 //! typed from the paper list a cash or home-delivery round brings back signed.
 
+use super::followup::ExportResult;
 use super::today;
+use crate::Access;
 use crate::command::commands;
 use ansinh_core::inputs::WithdrawalInput;
 use ansinh_core::model::DraftForm;
 use ansinh_core::{AppError, ErrorCode, dates};
 use ansinh_store::{PayoutMeta, PayoutReport, PayoutRow, SignedListRow};
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 /// What the payer column of `payout_reports` says for a list typed in the grid.
 pub const SIGNED_LIST_PAYER: &str = "Danh sách ký nhận";
@@ -52,7 +55,52 @@ pub struct SignedListQuery {
     pub group: Option<String>,
 }
 
+#[derive(ts_rs::TS, Debug, Default, Deserialize)]
+#[ts(optional_fields = nullable)]
+#[serde(default)]
+pub struct PaymentListQuery {
+    /// The cycle, mm/yyyy (or yyyy-mm).
+    pub cycle: String,
+    /// The ward; an officer's own ward when empty (required for supervisors and administrators).
+    pub ward_code: Option<String>,
+}
+
+/// Writes the monthly payment list of a ward for printing (`ansinh_files::payment_list`) to
+/// `out`, or into the export folder, and audits the export (who, the ward, the cycle, every
+/// person in the file), as the app's command and `ansinh payment-list` both do.
+pub async fn write_payment_list(
+    a: &Access,
+    cycle: &str,
+    ward: Option<&str>,
+    out: Option<&Path>,
+) -> Result<ExportResult, AppError> {
+    let (y, m) = dates::parse_period("cycle", cycle)?;
+    let ward = a
+        .scoped_ward(ward)?
+        .ok_or_else(|| AppError::field("ward_code", ErrorCode::Required, "choose a ward"))?
+        .to_string();
+    let (path, list) = match out {
+        Some(out) => {
+            let list = ansinh_files::payment_list::payment_list(&a.store, y, m, &ward).await?;
+            ansinh_files::payment_list::write_payment_list_xlsx(out, &list)?;
+            (out.to_path_buf(), list)
+        }
+        None => ansinh_files::payment_list::export_payment_list(&a.store, y, m, &ward).await?,
+    };
+    let people: Vec<&str> = list.rows.iter().map(|r| r.beneficiary_id.as_str()).collect();
+    let details = serde_json::json!({"what": "payment_list", "ward": ward, "cycle": dates::period_key(y, m),
+        "rows": list.rows.len(), "people": people, "file": path.display().to_string()});
+    a.store.audit("export", Some("beneficiaries"), None, details).await?;
+    Ok(ExportResult { path: path.display().to_string(), rows: list.rows.len() })
+}
+
 commands! {
+    /// The monthly payment list of a ward as XLSX for printing and signing (title block, Nam /
+    /// Nữ birth-date columns, totals, signatures), written into the export folder and audited.
+    pub async fn export_payment_list(a: ReadPeople, query: PaymentListQuery) -> ExportResult {
+        write_payment_list(&a, &query.cycle, query.ward_code.as_deref(), None).await
+    }
+
     /// The rows of the list: credited payments of the cycle in the ward with money left.
     pub async fn signed_list(a: WritePeople, query: SignedListQuery) -> Vec<SignedListRow> {
         let (y, m) = dates::parse_period("cycle", &query.cycle)?;

@@ -491,7 +491,15 @@ rows: Array<PreviewRow>,
 /**
  * Every error of the file (row and field named), for the report.
  */
-errors: Array<FieldError>, duplicates: Array<DuplicateView>, };
+errors: Array<FieldError>, duplicates: Array<DuplicateView>,
+/**
+ * Every row read as no person, with why.
+ */
+skipped: Array<SkippedRow>,
+/**
+ * Values of coded columns that match no code or name and have no mapping yet.
+ */
+unmapped: Array<UnmappedValue>, };
 
 /**
  * What an import did (or, on error, would have done: nothing).
@@ -508,13 +516,26 @@ legacy_rows: Array<number>,
 /**
  * Possible duplicates left out / added with the officer's reason.
  */
-skipped_duplicates: number, kept_duplicates: number, };
+skipped_duplicates: number, kept_duplicates: number,
+/**
+ * Rows of the sheet that are no person (title, header, column numbers, totals,
+ * signatures, blank), with why.
+ */
+skipped: Array<SkippedRow>, };
 
 export type ImportRequest = { file: PickedFile, mapping: Array<string | null>,
 /**
  * Required when the preview found possible duplicates.
  */
-duplicates?: DuplicateDecision | null, };
+duplicates?: DuplicateDecision | null,
+/**
+ * The ward of every person when the file has no ward column.
+ */
+ward_code?: string | null,
+/**
+ * Codes chosen for written values that match no code or name (remembered per header set).
+ */
+values?: Array<ValueMapping> | null, };
 
 /**
  * All indicators of one set of facts. Time to cash keeps its flat keys (credited, withdrawn,
@@ -697,6 +718,16 @@ amount: string,
  */
 status: string, credited_on: string, failure_reason: string, };
 
+export type PaymentListQuery = {
+/**
+ * The cycle, mm/yyyy (or yyyy-mm).
+ */
+cycle: string,
+/**
+ * The ward; an officer's own ward when empty (required for supervisors and administrators).
+ */
+ward_code?: string | null, };
+
 /**
  * Lifecycle of one monthly payment.
  */
@@ -845,7 +876,11 @@ export type PreviewTotals = { rows: number, add: number, unchanged: number,
 /**
  * Rows with at least one error.
  */
-errors: number, legacy: number, duplicates: number, };
+errors: number, legacy: number, duplicates: number,
+/**
+ * Rows that are no person (see `ImportPreview::skipped`).
+ */
+skipped: number, };
 
 export type PrintQuery = {
 /**
@@ -1115,6 +1150,20 @@ ward_code?: string | null,
 draft_subject?: string | null, entries: Array<SignedListEntry>, };
 
 /**
+ * Why a row of the sheet is not a person.
+ */
+export type SkipReason = "title" | "header" | "column_numbers" | "totals" | "signature" | "blank";
+
+/**
+ * A row left out of the import, with the sheet's row number and its first words (to show).
+ */
+export type SkippedRow = { row: number, reason: SkipReason,
+/**
+ * The row's non-empty cells joined, cut at 80 characters.
+ */
+text: string, };
+
+/**
  * Mean and median of the known values; `n` counts only known values ("does not remember"
  * is left out, not counted as 0).
  */
@@ -1183,6 +1232,16 @@ valid_from: string | null,
  */
 valid_to: string | null, };
 
+/**
+ * A value of a coded column that matches no code or name and has no mapping: the preview
+ * lists each once, for the officer to map.
+ */
+export type UnmappedValue = { field: string, value: string,
+/**
+ * Rows holding it (the first 10).
+ */
+rows: Array<number>, count: number, };
+
 export type UserChangeInput = { id: string, role: string, ward_code?: string | null, active: boolean,
 /**
  * A new password (required to reactivate an account).
@@ -1197,6 +1256,19 @@ export type UserInput = { username: string, display_name: string, password: stri
 export type UserRow = { has_key: boolean, id: string, username: string, display_name: string, role: Role, ward_code: string | null, active: boolean, locked_until: string | null, };
 
 export type UserView = { id: string, username: string, display_name: string, role: Role, ward_code: string | null, active: boolean, locked_until: string | null, };
+
+/**
+ * The code an officer chose for a value of a coded column that matches no code or name.
+ */
+export type ValueMapping = {
+/**
+ * One of [`CODED_FIELDS`].
+ */
+field: string,
+/**
+ * As written in the file (compared accent-folded, case and spaces ignored).
+ */
+value: string, code: string, };
 
 export type VerificationInput = { item_id: string, result: string,
 /**
