@@ -25,7 +25,7 @@ async fn ward_desktop(dir: &Path) -> (Store, DeviceKeys, ansinh_core::records::B
         birth_date: "05/03/1941".into(),
         sex: "Nữ".into(),
         id_number: "001141012345".into(),
-        ward_code: "90001".into(),
+        ward_code: "00004".into(),
         group_code: "cao_tuoi_ngheo_80".into(),
         ..BeneficiaryInput::default()
     };
@@ -51,7 +51,7 @@ async fn a_ward_bundle_is_previewed_then_imported_and_an_own_bundle_exported() {
     let (ward, ward_keys, _) = ward_desktop(dir.path()).await;
     let (sealed, _) =
         ansinh_exchange::export_bundle(&ward, &ward_keys, 0, &parse_recipient(&recipient).unwrap()).await.unwrap();
-    let file = dir.path().join("phuong-90001.ansinh");
+    let file = dir.path().join("phuong-00004.ansinh");
     std::fs::write(&file, &sealed).unwrap();
 
     // From a desktop nobody registered here: refused, with the translated reason.
@@ -61,18 +61,18 @@ async fn a_ward_bundle_is_previewed_then_imported_and_an_own_bundle_exported() {
 
     // The administrator registers the ward's desktop from its public-key file, after comparing
     // the fingerprint the page shows with the one the ward reads out.
-    let public = ward_keys.public("90001");
+    let public = ward_keys.public("00004");
     app.find("exchange-register").await.click().await.unwrap();
     app.type_into("exchange-device-key", &serde_json::to_string(&public).unwrap()).await;
     app.click("exchange-device-check").await;
     let shown = app.wait_text("exchange-device-fingerprint", |t| !t.is_empty(), TIMEOUT).await;
     assert_eq!(shown, ansinh_exchange::fingerprint(&public.signing_key).unwrap());
-    app.type_into("exchange-device-name", "Phường 90001").await;
+    app.type_into("exchange-device-name", "Phường 00004").await;
     app.screenshot_office("exchange-register-device.png").await;
     app.click("exchange-device-register").await;
-    app.wait_text("exchange-device-registered", |t| t.contains("Phường 90001"), TIMEOUT).await;
+    app.wait_text("exchange-device-registered", |t| t.contains("Phường 00004"), TIMEOUT).await;
     let rows = app.wait_text("exchange-devices", |t| t.contains(&shown), TIMEOUT).await;
-    assert!(rows.contains("Máy của xã/phường 90001"), "{rows}");
+    assert!(rows.contains("Máy của xã/phường 00004"), "{rows}");
 
     // Picked again: a dry-run preview; nothing is written yet.
     pick_file(&app, "exchange-file", &file).await;
@@ -95,7 +95,7 @@ async fn a_ward_bundle_is_previewed_then_imported_and_an_own_bundle_exported() {
     // This desktop's own work, sent to the ward's office key.
     let person = json!({ "input": {
         "full_name": "Trần Thị Bình", "birth_date": "1940", "sex": "Nữ", "id_number": "001140000777",
-        "ward_code": "90002", "group_code": "cao_tuoi_ngheo_80"
+        "ward_code": "00008", "group_code": "cao_tuoi_ngheo_80"
     }});
     app.invoke("add_beneficiary", person).await.expect("add_beneficiary");
     app.click("nav-review").await;
@@ -158,7 +158,7 @@ async fn two_desktops_correcting_one_person_meet_on_the_review_page() {
     let recipient = app.wait_text("exchange-recipient", |t| t.starts_with("age1"), TIMEOUT).await;
     let to_app = parse_recipient(&recipient).unwrap();
 
-    // Two desktops of ward 90001: the second takes the first one's records, then both correct
+    // Two desktops of ward 00004: the second takes the first one's records, then both correct
     // the same person's phone offline.
     let (d1, d2) = (dir.path().join("w1"), dir.path().join("w2"));
     let (w1, k1, original) = ward_desktop(&d1).await;
@@ -166,7 +166,7 @@ async fn two_desktops_correcting_one_person_meet_on_the_review_page() {
     let k2 = DeviceKeys::load_or_create(&w2).await.unwrap();
     let to_w2 = parse_recipient(&serde_json::to_string(&k2.public("")).unwrap()).unwrap();
     let (b, _) = ansinh_exchange::export_bundle(&w1, &k1, 0, &to_w2).await.unwrap();
-    k1.public("90001").enroll(&w2, "w1", ansinh_store::DeviceRole::Ward, "90001").await.unwrap();
+    k1.public("00004").enroll(&w2, "w1", ansinh_store::DeviceRole::Ward, "00004").await.unwrap();
     ansinh_exchange::import_bundle(&w2, &k2, &b, false).await.unwrap();
     let id = original.id.to_string();
     for (store, phone) in [(&w1, "0901111111"), (&w2, "0902222222")] {
@@ -175,8 +175,8 @@ async fn two_desktops_correcting_one_person_meet_on_the_review_page() {
         store.update_beneficiary(&person).await.unwrap();
     }
     for (n, (store, keys)) in [(&w1, &k1), (&w2, &k2)].into_iter().enumerate() {
-        let key = serde_json::to_string(&keys.public("90001")).unwrap();
-        let register = json!({ "key": key, "name": format!("w{n}"), "role": "ward", "ward": "90001" });
+        let key = serde_json::to_string(&keys.public("00004")).unwrap();
+        let register = json!({ "key": key, "name": format!("w{n}"), "role": "ward", "ward": "00004" });
         app.invoke("exchange_register_device", register).await.expect("register the ward desktop");
         let (sealed, _) = ansinh_exchange::export_bundle(store, keys, 0, &to_app).await.unwrap();
         let file = dir.path().join(format!("w{n}.ansinh"));

@@ -19,7 +19,7 @@ fn typed(d: NaiveDate) -> String {
 async fn person(app: &App, name: &str, birth: &str, sex: &str, id_number: &str, bedridden: bool) -> String {
     let input = json!({
         "full_name": name, "birth_date": birth, "sex": sex, "id_number": id_number, "id_override_reason": "",
-        "ward_code": "90001", "residential_group": "Tổ 3", "phone": "", "group_code": "cao_tuoi_ngheo_80",
+        "ward_code": "00004", "residential_group": "Tổ 3", "phone": "", "group_code": "cao_tuoi_ngheo_80",
         "disability": "", "authorised_name": "", "authorised_id_number": "", "authorised_relation": "",
         "needs": { "lives_alone": false, "limited_mobility": false, "vision_hearing": false,
                    "no_smartphone": false, "bedridden": bedridden },

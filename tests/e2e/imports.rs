@@ -43,9 +43,9 @@ async fn import_with_a_bad_row_writes_nothing_and_names_the_row() {
     std::fs::write(
         &file,
         format!(
-            "{HEADER}Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80\n\
-             Trần Thị Bình,1950,Nữ,00115,90001,cao_tuoi_ngheo_80\n\
-             Lê Văn Cường,1945,Nam,001045099999,90001,cao_tuoi_ngheo_80\n"
+            "{HEADER}Nguyễn Văn An,05/03/1941,Nam,001041012345,00004,cao_tuoi_ngheo_80\n\
+             Trần Thị Bình,1950,Nữ,00115,00004,cao_tuoi_ngheo_80\n\
+             Lê Văn Cường,1945,Nam,001045099999,00004,cao_tuoi_ngheo_80\n"
         ),
     )
     .unwrap();
@@ -77,9 +77,9 @@ async fn import_a_good_list_then_everyone_is_found() {
     std::fs::write(
         &file,
         format!(
-            "{HEADER}Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80\n\
-             Trần Thị Bình,1950,Nữ,001150001234,90001,cao_tuoi_ngheo_80\n\
-             Lê Văn Cường,1945,Nam,001045099999,90002,cao_tuoi_ngheo_80\n"
+            "{HEADER}Nguyễn Văn An,05/03/1941,Nam,001041012345,00004,cao_tuoi_ngheo_80\n\
+             Trần Thị Bình,1950,Nữ,001150001234,00004,cao_tuoi_ngheo_80\n\
+             Lê Văn Cường,1945,Nam,001045099999,00008,cao_tuoi_ngheo_80\n"
         ),
     )
     .unwrap();
@@ -109,7 +109,7 @@ async fn scheduled_payment(db: &Path) -> Payment {
         birth_date: "05/03/1941".into(),
         sex: "Nữ".into(),
         id_number: "001141012345".into(),
-        ward_code: "90001".into(),
+        ward_code: "00004".into(),
         group_code: "cao_tuoi_ngheo_80".into(),
         ..BeneficiaryInput::default()
     };

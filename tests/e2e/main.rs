@@ -104,7 +104,7 @@ async fn whole_payment_path_changes_the_dashboard() {
     app.type_into("field-birth_date", "05/03/1941").await;
     app.select("field-sex", "female").await;
     app.type_into("field-id_number", "12345").await;
-    app.select("field-ward_code", "90001").await;
+    app.select("field-ward_code", "00004").await;
     app.select("field-group_code", "cao_tuoi_ngheo_80").await;
     app.set_checked("field-needs-lives_alone", true).await;
     app.click("save").await;

@@ -12,7 +12,7 @@ use ansinh_store::Batch;
 use chrono::NaiveDate;
 use std::path::Path;
 
-/// Two people of ward 90001, each with a cash payment of 1.250.000 ₫ for 2026-10 credited on
+/// Two people of ward 00004, each with a cash payment of 1.250.000 ₫ for 2026-10 credited on
 /// 10/10/2026 (references GD-0001, GD-0002).
 async fn credited_payments(db: &Path) -> Vec<Payment> {
     let store = crate::harness::open_store(db).await;
@@ -27,7 +27,7 @@ async fn credited_payments(db: &Path) -> Vec<Payment> {
             birth_date: if i == 0 { "05/03/1941".into() } else { "12/07/1940".into() },
             sex: if i == 0 { "Nữ".into() } else { "Nam".into() },
             id_number: id.into(),
-            ward_code: "90001".into(),
+            ward_code: "00004".into(),
             group_code: "cao_tuoi_ngheo_80".into(),
             ..BeneficiaryInput::default()
         };

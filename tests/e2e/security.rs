@@ -54,8 +54,8 @@ async fn first_run_setup_sign_in_and_an_officer_confined_to_their_ward() {
     assert!(!head.starts_with(b"SQLite format 3"), "the database file must be encrypted");
     assert!(ansinh_store::keyring_path(app.db_path()).exists());
 
-    let own = person(&app, "Đặng Thị Hoa", "001141012345", "90001").await;
-    let other = person(&app, "Vũ Thị Mai", "001141012346", "90002").await;
+    let own = person(&app, "Đặng Thị Hoa", "001141012345", "00004").await;
+    let other = person(&app, "Vũ Thị Mai", "001141012346", "00008").await;
 
     // Sign out, a wrong password (translated error), then back in.
     app.click("logout").await;
@@ -66,14 +66,14 @@ async fn first_run_setup_sign_in_and_an_officer_confined_to_their_ward() {
     app.click("auth-submit").await;
     app.wait_text("result-total", |t| t.trim() == "2", TIMEOUT).await;
 
-    // A ward officer for 90001, created on the users page.
+    // A ward officer for 00004, created on the users page.
     app.click("nav-users").await;
     app.find("users-page").await;
     app.type_into("user-username", OFFICER).await;
     app.type_into("user-display-name", "Nguyễn Thị Lan").await;
     app.type_into("user-password", OFFICER_PW).await;
     app.select("user-role", "officer").await;
-    app.select("user-ward", "90001").await;
+    app.select("user-ward", "00004").await;
     app.click("user-save").await;
     app.wait_text("users-notice", |t| t.contains(OFFICER), TIMEOUT).await;
 
@@ -89,7 +89,7 @@ async fn first_run_setup_sign_in_and_an_officer_confined_to_their_ward() {
     assert_eq!(e["code"], "auth.forbidden");
     let e = app.invoke("metrics", json!({ "query": {} })).await.unwrap_err();
     assert_eq!(e["code"], "auth.forbidden", "an officer cannot read city-wide figures");
-    let e = app.invoke("export_followup", json!({ "query": { "ward_code": "90002" } })).await.unwrap_err();
+    let e = app.invoke("export_followup", json!({ "query": { "ward_code": "00008" } })).await.unwrap_err();
     assert_eq!(e["code"], "auth.forbidden", "an officer cannot export another ward");
     let e = app.invoke("export_person", json!({ "id": other })).await.unwrap_err();
     assert_eq!(e["code"], "auth.forbidden", "nor another ward's person");
@@ -156,7 +156,7 @@ async fn a_password_is_changed_in_the_window_and_only_the_new_one_signs_in() {
 
     // The users page: every user's data key, and the re-key button behind a confirmation.
     let officer = json!({ "input": { "username": OFFICER, "display_name": "Nguyễn Thị Lan", "password": OFFICER_PW,
-                                    "role": "officer", "ward_code": "90001" } });
+                                    "role": "officer", "ward_code": "00004" } });
     app.invoke("create_user", officer).await.expect("create_user");
     app.click("nav-users").await;
     app.wait_text("user-key", |t| t.contains("Có"), TIMEOUT).await;

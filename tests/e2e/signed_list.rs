@@ -14,7 +14,7 @@ fn typed(d: NaiveDate) -> String {
 async fn paid_in_cash(app: &App, name: &str, id_number: &str, credited: NaiveDate) {
     let input = json!({
         "full_name": name, "birth_date": "1940", "sex": "male", "id_number": id_number, "id_override_reason": "",
-        "ward_code": "90001", "residential_group": "Tổ 5", "phone": "", "group_code": "cao_tuoi_ngheo_80",
+        "ward_code": "00004", "residential_group": "Tổ 5", "phone": "", "group_code": "cao_tuoi_ngheo_80",
         "disability": "", "authorised_name": "", "authorised_id_number": "", "authorised_relation": "",
         "needs": { "lives_alone": false, "limited_mobility": false, "vision_hearing": false,
                    "no_smartphone": false, "bedridden": false },
@@ -43,8 +43,8 @@ async fn a_signed_list_typed_and_pasted_into_the_grid_reaches_time_to_cash() {
 
     app.click("nav-signed").await;
     app.wait_for_css(&harness::testid_css("signed-ward"), long).await;
-    app.wait_for_css("[data-testid=\"signed-ward\"] option[value=\"90001\"]", long).await;
-    app.select("signed-ward", "90001").await;
+    app.wait_for_css("[data-testid=\"signed-ward\"] option[value=\"00004\"]", long).await;
+    app.select("signed-ward", "00004").await;
     app.click_when_ready("signed-load", long).await;
     app.wait_for_css(&harness::testid_css("grid-2-0"), long).await;
 

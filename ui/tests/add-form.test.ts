@@ -37,7 +37,12 @@ describe('add beneficiary form', () => {
     await user.selectOptions(screen.getByTestId('field-sex'), 'female');
     await user.type(screen.getByTestId('field-id_number'), '00115000123');
     await user.selectOptions(screen.getByTestId('field-ward_code'), WARDS.hoanKiem.code);
-    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.elderly80);
+    // A group that has ended is not offered for a new person: the 80+ without a pension are a
+    // social pension since 1 July 2025.
+    const groupValues = [...screen.getByTestId('field-group_code').querySelectorAll('option')].map((o) => o.value);
+    expect(groupValues).toContain(GROUPS.pension75);
+    expect(groupValues).not.toContain(GROUPS.elderly80);
+    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.pension75);
     await user.click(screen.getByTestId('field-needs-lives_alone'));
     await user.click(screen.getByTestId('save'));
 
@@ -69,7 +74,7 @@ describe('add beneficiary form', () => {
       ward_code: WARDS.hoanKiem.code,
       residential_group: '',
       phone: '',
-      group_code: GROUPS.elderly80,
+      group_code: GROUPS.pension75,
       disability: 'none',
       needs: { lives_alone: true, limited_mobility: false, vision_hearing: false, no_smartphone: false, bedridden: false },
       authorised_name: '',
@@ -96,7 +101,7 @@ describe('add beneficiary form', () => {
     await user.selectOptions(screen.getByTestId('field-sex'), 'female');
     await user.type(screen.getByTestId('field-id_number'), '001048123456'); // male, 1948
     await user.selectOptions(screen.getByTestId('field-ward_code'), WARDS.baDinh.code);
-    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.elderly80);
+    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.pension75);
     await user.click(screen.getByTestId('save'));
 
     expect(await screen.findByTestId('error-id_number')).toHaveTextContent(
@@ -146,7 +151,7 @@ describe('add beneficiary form', () => {
     await user.selectOptions(screen.getByTestId('field-sex'), 'male');
     await user.type(screen.getByTestId('field-id_number'), '001040123456');
     await user.selectOptions(screen.getByTestId('field-ward_code'), WARDS.ngocHa.code);
-    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.elderly80);
+    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.pension75);
     await fireEvent.submit(screen.getByTestId('save').closest('form')!);
     expect(await screen.findByTestId('form-error')).toHaveTextContent('Vai trò của bạn không được phép thực hiện việc này');
     expect(screen.queryByTestId('error-ward_code')).not.toBeInTheDocument();

@@ -18,18 +18,18 @@ import { startRust, type Rust } from './rust';
 //
 // | ward  | group | channel | payments                          | time to cash |
 // |-------|-------|---------|-----------------------------------|--------------|
-// | 90001 | Y     | bank    | 10 credited, withdrawn on day 2   | 2 days       |
-// | 90002 | Y     | cash    | 10 failed                         | none credited|
-// | 90003 | Y     | cash    | 1 credited last month, same day   | too few (<10)|
-// | 90004 | X     | cash    | 10 credited, none withdrawn       | no median    |
+// | 00004 | Y     | bank    | 10 credited, withdrawn on day 2   | 2 days       |
+// | 00008 | Y     | cash    | 10 failed                         | none credited|
+// | 00025 | Y     | cash    | 1 credited last month, same day   | too few (<10)|
+// | 00070 | X     | cash    | 10 credited, none withdrawn       | no median    |
 //
-// 90004's person was reached 35 days after each credit (at most today) and had not withdrawn:
+// 00070's person was reached 35 days after each credit (at most today) and had not withdrawn:
 // each of those payments is known unwithdrawn through that day (censored there, not at its
 // credit), so every payment is followed long enough and time to cash can be judged.
-// | 90005 | Y     | cash    | 10 credited, withdrawn on day 5   | 5 days       |
+// | 00082 | Y     | cash    | 10 credited, withdrawn on day 5   | 5 days       |
 //
 // (Rust lists segments by code; the page orders them worst first, which differs.)
-// and the 90003 person also has a bank account that never received anything (dormant).
+// and the 00025 person also has a bank account that never received anything (dormant).
 // Overall: 31 credited, 21 withdrawn; Kaplan–Meier withdrawn by day 1: 1/31, by day 3: 11/31,
 // by day 7 and 30: 21/31; median 5 days (S(2) = 20/31 > ½ ≥ S(5) = 10/31), P75 and P90 never
 // reached.
@@ -128,18 +128,18 @@ async function city(): Promise<Rust> {
   const rust = await startRust();
   await Promise.all([
     (async () => {
-      const c = await person(rust, 'Phạm Văn Cường', '90001', Y);
+      const c = await person(rust, 'Phạm Văn Cường', '00004', Y);
       const acc = await bankAccount(rust, c.id);
       await paid(rust, c.id, TEN, { accountId: acc.id, withdrawAfter: 2 });
     })(),
-    (async () => paid(rust, (await person(rust, 'Hoàng Văn Dũng', '90002', Y)).id, TEN, { failed: true, withdrawAfter: null }))(),
+    (async () => paid(rust, (await person(rust, 'Hoàng Văn Dũng', '00008', Y)).id, TEN, { failed: true, withdrawAfter: null }))(),
     (async () => {
-      const e = await person(rust, 'Vũ Văn Em', '90003', Y);
+      const e = await person(rust, 'Vũ Văn Em', '00025', Y);
       await bankAccount(rust, e.id);
       await paid(rust, e.id, [1], { withdrawAfter: 0 });
     })(),
-    (async () => paid(rust, (await person(rust, 'Lê Văn Ánh', '90004', X)).id, TEN, { withdrawAfter: null, reachedAfter: 35 }))(),
-    (async () => paid(rust, (await person(rust, 'Trần Văn Bảo', '90005', Y)).id, TEN, { withdrawAfter: 5 }))(),
+    (async () => paid(rust, (await person(rust, 'Lê Văn Ánh', '00070', X)).id, TEN, { withdrawAfter: null, reachedAfter: 35 }))(),
+    (async () => paid(rust, (await person(rust, 'Trần Văn Bảo', '00082', Y)).id, TEN, { withdrawAfter: 5 }))(),
   ]);
   return rust;
 }
@@ -181,7 +181,7 @@ describe('dashboard', () => {
     expect(rust.callsTo('metrics').at(-1)).toEqual({ query: byWard });
     expect(rust.callsTo('time_to_cash_chart').at(-1)).toEqual({ query: { ...byWard, lang: 'vi' } });
     // No median yet (slowest), 5 days, 2 days, nothing credited, too few to judge.
-    expect(screen.getAllByTestId('segment-row').map((r) => r.dataset.key)).toEqual(['90004', '90005', '90001', '90002', '90003']);
+    expect(screen.getAllByTestId('segment-row').map((r) => r.dataset.key)).toEqual(['00070', '00082', '00004', '00008', '00025']);
     // A segment with too few payments says so instead of giving a number.
     expect(screen.getByTestId('segment-too-few')).toHaveTextContent('quá ít để đánh giá');
     expect(screen.getByTestId('segment-too-few').getAttribute('title')).toContain('10 khoản chi');
@@ -254,8 +254,8 @@ describe('dashboard', () => {
     // 20 statuses are known (50 % < 60 %). The old rule would have shown a slow median; now the
     // page says the data cannot tell.
     const rust = await startRust();
-    await paid(rust, (await person(rust, 'Lê Văn Ánh', '90004', X)).id, TEN, { withdrawAfter: null });
-    await paid(rust, (await person(rust, 'Trần Văn Bảo', '90005', Y)).id, TEN, { withdrawAfter: 2 });
+    await paid(rust, (await person(rust, 'Lê Văn Ánh', '00070', X)).id, TEN, { withdrawAfter: null });
+    await paid(rust, (await person(rust, 'Trần Văn Bảo', '00082', Y)).id, TEN, { withdrawAfter: 2 });
     renderWith(Dashboard, {}, rust);
     await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^20$/));
     expect(screen.getByTestId('low-coverage')).toHaveTextContent('Chưa đủ thông tin theo dõi để đánh giá');
@@ -263,12 +263,12 @@ describe('dashboard', () => {
     expect(screen.getByTestId('kpi-coverage')).toHaveTextContent(/50/);
     expect(screen.getByTestId('kpi-median')).toHaveTextContent('—');
     expect(screen.getByTestId('headline-median')).toHaveTextContent('chưa đủ thông tin theo dõi để đánh giá');
-    // By ward: 90005 is judged (2 days), 90004 is not, and only 90005 is ranked among the slowest.
+    // By ward: 00082 is judged (2 days), 00070 is not, and only 00082 is ranked among the slowest.
     await userEvent.setup().selectOptions(screen.getByTestId('by'), 'ward');
     await waitFor(() => expect(screen.getAllByTestId('segment-row')).toHaveLength(2));
     const row = (key: string) => screen.getAllByTestId('segment-row').find((r) => r.dataset.key === key)!;
-    expect(row('90004').querySelector('[data-testid="segment-low-coverage"]')).toHaveTextContent('chưa đủ thông tin theo dõi');
-    expect(row('90005').querySelector('[data-testid="segment-median"]')).toHaveTextContent(/^2$/);
+    expect(row('00070').querySelector('[data-testid="segment-low-coverage"]')).toHaveTextContent('chưa đủ thông tin theo dõi');
+    expect(row('00082').querySelector('[data-testid="segment-median"]')).toHaveTextContent(/^2$/);
     expect(screen.getByTestId('worst-wards').querySelectorAll('li')).toHaveLength(1);
   });
 
@@ -290,10 +290,10 @@ describe('dashboard', () => {
     await waitFor(() => expect(screen.getByTestId('headline-median')).toHaveTextContent('5 ngày'));
     expect(screen.getByTestId('headline-within3')).toHaveTextContent('35,5 %');
     expect(screen.getByTestId('headline-unwithdrawn')).toHaveTextContent(/^10$/);
-    // The 90003 person's bank account never received anything.
+    // The 00025 person's bank account never received anything.
     expect(screen.getByTestId('headline-dormant')).toHaveTextContent(/^1$/);
     expect(screen.getByTestId('headline-dormant').getAttribute('title')).toContain('chưa từng nhận tiền');
-    // The three slowest wards with enough payments (90002 had nothing credited, 90003 too few).
+    // The three slowest wards with enough payments (00008 had nothing credited, 00025 too few).
     const wards = [...screen.getByTestId('worst-wards').querySelectorAll('li')].map((li) => li.textContent);
     expect(wards).toEqual([
       'Phường Hoàn Kiếm: trung vị chưa đến một nửa đã rút',
@@ -320,7 +320,7 @@ describe('dashboard', () => {
     expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^31$/);
     await user.selectOptions(screen.getByTestId('filter-channel'), 'bank');
     await waitFor(() => expect(rust.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: [], filter: { channel: 'bank' } } }));
-    // Only the 90001 person was paid into a bank account: ten payments, all withdrawn on day 2.
+    // Only the 00004 person was paid into a bank account: ten payments, all withdrawn on day 2.
     await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^10$/));
     expect(screen.getByTestId('headline-unwithdrawn')).toHaveTextContent(/^0$/);
     expect(screen.getByTestId('kpi-median')).toHaveTextContent(/^2$/);
@@ -400,13 +400,13 @@ describe('monthly report', () => {
     const rust = await startRust();
     renderWith(Dashboard, {}, rust);
     await waitFor(() => expect(screen.getByTestId('report-xlsx')).toBeInTheDocument());
-    await waitFor(() => expect(screen.getByTestId('filter-ward').querySelectorAll('option').length).toBe(6));
-    await user.selectOptions(screen.getByTestId('filter-ward'), '90002');
-    await waitFor(() => expect(rust.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: [], filter: { ward: '90002' } } }));
+    await waitFor(() => expect(screen.getByTestId('filter-ward').querySelectorAll('option').length).toBe(127));
+    await user.selectOptions(screen.getByTestId('filter-ward'), '00008');
+    await waitFor(() => expect(rust.callsTo('metrics').at(-1)).toEqual({ query: { as_of: null, by: [], filter: { ward: '00008' } } }));
     const cycle = monthBack(1);
     await user.type(screen.getByTestId('report-cycle'), typedPeriod(cycle));
     await user.click(screen.getByTestId('report-xlsx'));
-    await waitFor(() => expect(screen.getByTestId('report-path')).toHaveTextContent(`bao-cao-90002-${periodKey(cycle)}.xlsx`));
-    expect(rust.callsTo('monthly_report').at(-1)).toEqual({ query: { cycle: typedPeriod(cycle), ward: '90002', as_of: null } });
+    await waitFor(() => expect(screen.getByTestId('report-path')).toHaveTextContent(`bao-cao-00008-${periodKey(cycle)}.xlsx`));
+    expect(rust.callsTo('monthly_report').at(-1)).toEqual({ query: { cycle: typedPeriod(cycle), ward: '00008', as_of: null } });
   });
 });

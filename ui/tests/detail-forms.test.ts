@@ -22,7 +22,9 @@ describe('beneficiary detail', () => {
     const { rust, an } = await setup();
     expect(await screen.findByTestId('detail-name')).toHaveTextContent('Nguyễn Văn An');
     expect(screen.getByTestId('detail-birth')).toHaveTextContent('15/03/1942');
-    expect(screen.getByTestId('detail-entitlement')).toHaveTextContent('500.000 ₫');
+    // Decided under "80+ without a pension", paid as a social pension since 07/2025: in Hà Nội
+    // 500.000 ₫ + the city's 150.000 ₫ top-up from 01/2026.
+    expect(screen.getByTestId('detail-entitlement')).toHaveTextContent('650.000 ₫');
     await waitFor(() =>
       expect(screen.getByTestId('detail-group')).toHaveTextContent('Người từ 80 tuổi không có lương hưu, trợ cấp'),
     );

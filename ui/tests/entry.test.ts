@@ -80,7 +80,7 @@ describe('durable drafts', () => {
     await user.selectOptions(screen.getByTestId('field-sex'), 'male');
     await user.type(screen.getByTestId('field-id_number'), idNumber('male', 1950));
     await user.selectOptions(screen.getByTestId('field-ward_code'), WARDS.ngocHa.code);
-    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.elderly80);
+    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.pension75);
     await user.click(screen.getByTestId('save-open'));
     await waitFor(() => expect(screen.getByTestId('detail-name')).toHaveTextContent('Lý Văn Tâm'));
     await new Promise((r) => setTimeout(r, 800)); // longer than the autosave pause
@@ -96,7 +96,7 @@ describe('duplicate check on entry', () => {
     await user.selectOptions(screen.getByTestId('field-sex'), 'male');
     await user.type(screen.getByTestId('field-id_number'), '001042009876');
     await user.selectOptions(screen.getByTestId('field-ward_code'), WARDS.baDinh.code);
-    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.elderly80);
+    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.pension75);
     await user.click(screen.getByTestId('save'));
     return screen.findByTestId('duplicate-panel');
   }
@@ -142,7 +142,7 @@ describe('duplicate check on entry', () => {
     await user.selectOptions(screen.getByTestId('field-sex'), 'male');
     await user.type(screen.getByTestId('field-id_number'), '001042001234');
     await user.selectOptions(screen.getByTestId('field-ward_code'), WARDS.ngocHa.code);
-    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.elderly80);
+    await user.selectOptions(screen.getByTestId('field-group_code'), GROUPS.pension75);
     await user.click(screen.getByTestId('save'));
     expect(await screen.findByTestId('error-id_number')).toHaveTextContent(`Số định danh này đã có trong hồ sơ khác (${an.id})`);
     await user.click(await screen.findByTestId('open-existing'));

@@ -57,7 +57,7 @@ describe('errors from the real Rust', () => {
       birth_date: '12/08/1955',
       sex: 'female',
       id_number: '001155000321',
-      ward_code: '90001',
+      ward_code: '00004',
       residential_group: 'Tổ 5',
       group_code: group,
     });

@@ -58,17 +58,19 @@ export async function signInAs(
 
 /** The sample wards of every fresh database (migrations), in their order. */
 export const WARDS = {
-  baDinh: { code: '90001', name: 'Phường Ba Đình' },
-  ngocHa: { code: '90002', name: 'Phường Ngọc Hà' },
-  giangVo: { code: '90003', name: 'Phường Giảng Võ' },
-  hoanKiem: { code: '90004', name: 'Phường Hoàn Kiếm' },
-  cuaNam: { code: '90005', name: 'Phường Cửa Nam' },
+  baDinh: { code: '00004', name: 'Phường Ba Đình' },
+  ngocHa: { code: '00008', name: 'Phường Ngọc Hà' },
+  giangVo: { code: '00025', name: 'Phường Giảng Võ' },
+  hoanKiem: { code: '00070', name: 'Phường Hoàn Kiếm' },
+  cuaNam: { code: '00082', name: 'Phường Cửa Nam' },
 } as const;
 
 /** A few allowance groups of the migrations (`rust.direct.list_groups()` has them all). */
 export const GROUPS = {
   /** Người từ 80 tuổi không có lương hưu, trợ cấp (coefficient 1.0). */
   elderly80: 'cao_tuoi_80_khong_luong',
+  /** Social pension, 75+ without a pension (since 1 July 2025; the 80+ group above moved here). */
+  pension75: 'huu_tri_xa_hoi_75',
   /** Người cao tuổi hộ nghèo không có người phụng dưỡng, 60-80 tuổi (1.5). */
   elderlyPoor: 'cao_tuoi_ngheo_60_80',
   /** Người khuyết tật nặng (1.5). */
@@ -77,7 +79,7 @@ export const GROUPS = {
   child: 'tre_em_khong_nguon_nuoi',
 } as const;
 
-/** Matches the label the UI gives a ward in its selects: `Phường Ba Đình (90001)`, then the
+/** Matches the label the UI gives a ward in its selects: `Phường Ba Đình (00004)`, then the
  * sample mark of the sample wards. */
 export const wardOption = (w: { code: string; name: string }) => new RegExp(`^${w.name} \\(${w.code}\\)`);
 
@@ -284,7 +286,7 @@ export interface StandardPeople {
 }
 
 /** The five people the old in-memory fixtures had (same names, birth dates, ID numbers; wards
- * 00001/00004/00006 became 90001/90002/90003), with An's account and money. The demo offer is
+ * 00001/00004/00006 became 00004/00008/00025), with An's account and money. The demo offer is
  * not made on a database with people. */
 export async function standardPeople(rust: Rust): Promise<StandardPeople> {
   const needs = (n: Partial<Needs>): Needs => ({ ...NO_NEEDS, ...n });

@@ -90,24 +90,24 @@ async function payment(rust: Rust, beneficiaryId: string, credited: Date, amount
 }
 
 /**
- * Nguyễn Văn An (born 1942: 80 or over, lives alone: 4 + 3 = 7 points), ward 90001:
+ * Nguyễn Văn An (born 1942: 80 or over, lives alone: 4 + 3 = 7 points), ward 00004:
  * - 7 months back: 1.000.000 ₫, all withdrawn (not followed up);
  * - 6 months back: 1.000.000 ₫, 600.000 ₫ withdrawn (400.000 ₫ waiting, the longest wait);
  * - 3 months back: 1.000.000 ₫, nothing withdrawn.
- * Trần Thị Bình, ward 90001: one payment 6 months back, all withdrawn.
+ * Trần Thị Bình, ward 00004: one payment 6 months back, all withdrawn.
  * With `dung`: Phạm Thị Dung (born 1938, bedridden, lives alone: 4 + 4 + 3 = 11 points),
- * ward 90003: 500.000 ₫ credited 10 days ago, nothing withdrawn.
+ * ward 00025: 500.000 ₫ credited 10 days ago, nothing withdrawn.
  */
 async function fieldwork(rust: Rust, o: { dung: boolean }) {
-  const an = await person(rust, { name: 'Nguyễn Văn An', birth: '15/03/1942', sex: 'male', id: '001042001234', ward: '90001', needs: { lives_alone: true } });
-  const binh = await person(rust, { name: 'Trần Thị Bình', birth: '1950', sex: 'female', id: '001150004321', ward: '90001', needs: { no_smartphone: true } });
+  const an = await person(rust, { name: 'Nguyễn Văn An', birth: '15/03/1942', sex: 'male', id: '001042001234', ward: '00004', needs: { lives_alone: true } });
+  const binh = await person(rust, { name: 'Trần Thị Bình', birth: '1950', sex: 'female', id: '001150004321', ward: '00004', needs: { no_smartphone: true } });
   await payment(rust, an.id, monthBack(7), 1_000_000, 1_000_000);
   const feb = await payment(rust, an.id, monthBack(6), 1_000_000, 600_000);
   const mar = await payment(rust, an.id, monthBack(3), 1_000_000, 0);
   await payment(rust, binh.id, monthBack(6), 750_000, 750_000);
   let dung = null;
   if (o.dung) {
-    dung = await person(rust, { name: 'Phạm Thị Dung', birth: '24/12/1938', sex: 'female', id: '001138000777', ward: '90003', needs: { bedridden: true, lives_alone: true } });
+    dung = await person(rust, { name: 'Phạm Thị Dung', birth: '24/12/1938', sex: 'female', id: '001138000777', ward: '00025', needs: { bedridden: true, lives_alone: true } });
     await payment(rust, dung.id, daysAgo(10), 500_000, 0);
   }
   return { an, binh, dung, feb, mar };
@@ -245,11 +245,11 @@ describe('follow-up page', () => {
     const print = vi.spyOn(window, 'print').mockImplementation(() => {});
     renderWith(FollowupPage, { onOpen: () => {} }, rust);
     await waitFor(() => expect(rows()).toHaveLength(2));
-    await waitFor(() => expect(screen.getByTestId('followup-ward').querySelectorAll('option').length).toBe(6));
-    await user.selectOptions(screen.getByTestId('followup-ward'), '90004');
+    await waitFor(() => expect(screen.getByTestId('followup-ward').querySelectorAll('option').length).toBe(127));
+    await user.selectOptions(screen.getByTestId('followup-ward'), '00070');
     expect(await screen.findByTestId('followup-empty')).toBeInTheDocument();
-    expect(rust.callsTo('followup_list').at(-1)).toEqual({ query: { days: 7, ward_code: '90004' } });
-    await user.selectOptions(screen.getByTestId('followup-ward'), '90001');
+    expect(rust.callsTo('followup_list').at(-1)).toEqual({ query: { days: 7, ward_code: '00070' } });
+    await user.selectOptions(screen.getByTestId('followup-ward'), '00004');
     await waitFor(() => expect(rows()).toHaveLength(2));
     await user.selectOptions(screen.getByTestId('followup-ward'), '');
     // The payment 6 months back has waited at least 177 days, the one 3 months back at most 118.
@@ -299,7 +299,7 @@ describe('money left uncollected page', () => {
     // Bình: nothing since her last withdrawal. Dung: credited 10 days ago only (not yet due).
     const { an } = await fieldwork(rust, { dung: true });
     // Hoa never withdrew: 750.000 ₫ credited 4 months back.
-    const hoa = await person(rust, { name: 'Lê Thị Hoa', birth: '1948', sex: 'female', id: '001148005555', ward: '90001' });
+    const hoa = await person(rust, { name: 'Lê Thị Hoa', birth: '1948', sex: 'female', id: '001148005555', ward: '00004' });
     await payment(rust, hoa.id, monthBack(4), 750_000, 0);
     await renderApp(rust);
     await user.click(screen.getByTestId('nav-uncollected'));
@@ -332,10 +332,10 @@ describe('money left uncollected page', () => {
     await user.type(screen.getByTestId('uncollected-months'), '3{Enter}');
     await waitFor(() => expect(listed()).toHaveLength(2));
     expect(screen.queryByTestId('uncollected-error')).not.toBeInTheDocument();
-    await waitFor(() => expect(screen.getByTestId('uncollected-ward').querySelectorAll('option').length).toBe(6));
-    await user.selectOptions(screen.getByTestId('uncollected-ward'), '90003');
+    await waitFor(() => expect(screen.getByTestId('uncollected-ward').querySelectorAll('option').length).toBe(127));
+    await user.selectOptions(screen.getByTestId('uncollected-ward'), '00025');
     expect(await screen.findByTestId('uncollected-empty')).toBeInTheDocument();
-    expect(rust.callsTo('uncollected_list').at(-1)).toEqual({ query: { months: 3, ward_code: '90003' } });
+    expect(rust.callsTo('uncollected_list').at(-1)).toEqual({ query: { months: 3, ward_code: '00025' } });
   });
 });
 

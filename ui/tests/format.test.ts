@@ -63,8 +63,8 @@ describe('format', () => {
 describe('unitLabel', () => {
   it('shows the code and marks sample units', async () => {
     const { unitLabel } = await import('../src/lib/locale.svelte');
-    const base = { code: '90001', name: 'Phường Ba Đình', level: 'ward', parent_code: '01', valid_to: null };
-    expect(unitLabel({ ...base, is_sample: false })).toBe('Phường Ba Đình (90001)');
-    expect(unitLabel({ ...base, is_sample: true })).toBe('Phường Ba Đình (90001) · dữ liệu mẫu');
+    const base = { code: '00004', name: 'Phường Ba Đình', level: 'ward', parent_code: '01', valid_from: '2025-07-01', valid_to: null };
+    expect(unitLabel({ ...base, is_sample: false })).toBe('Phường Ba Đình (00004)');
+    expect(unitLabel({ ...base, is_sample: true })).toBe('Phường Ba Đình (00004) · dữ liệu mẫu');
   });
 });

@@ -13,8 +13,8 @@ import { startRust, type Rust } from './rust';
 
 const HEADER = 'Họ và tên,Ngày sinh,Giới tính,Số định danh,Mã xã/phường,Nhóm đối tượng';
 const GROUP = 'cao_tuoi_80_khong_luong';
-const GOOD = `${HEADER}\nHoàng Văn Em,05/03/1941,Nam,001041012345,90001,${GROUP}\nVũ Thị Gấm,1940,Nữ,001140009876,90004,${GROUP}\n`;
-const BAD = `${HEADER}\nHoàng Văn Em,05/03/1941,Nam,001041012345,90001,${GROUP}\nVũ Thị Gấm,1940,Nữ,00114,90004,${GROUP}\nLý Văn Hải,1945,Nam,001045000111,90001,${GROUP}\n`;
+const GOOD = `${HEADER}\nHoàng Văn Em,05/03/1941,Nam,001041012345,00004,${GROUP}\nVũ Thị Gấm,1940,Nữ,001140009876,00070,${GROUP}\n`;
+const BAD = `${HEADER}\nHoàng Văn Em,05/03/1941,Nam,001041012345,00004,${GROUP}\nVũ Thị Gấm,1940,Nữ,00114,00070,${GROUP}\nLý Văn Hải,1945,Nam,001045000111,00004,${GROUP}\n`;
 
 /** An officer's own list: title block, two-row header (birth date under Nam / Nữ), column
  *  numbers, an ID stored as a number, a group in other words, totals and signatures, no ward. */
@@ -62,7 +62,7 @@ async function paidPerson(rust: Rust): Promise<{ beneficiaryId: string; paymentI
       birth_date: '15/03/1942',
       sex: 'male',
       id_number: '001042001234',
-      ward_code: '90001',
+      ward_code: '00004',
       group_code: GROUP,
     }),
   });
@@ -116,7 +116,7 @@ describe('import page', () => {
     expect(req.duplicates).toBeNull();
     expect(req.mapping).toEqual(['full_name', 'birth_date', 'sex', 'id_number', 'ward_code', 'group_code']);
     const found = await rust.direct.search_beneficiaries({ query: { text: 'Vũ Thị Gấm', limit: 50, offset: 0 } });
-    expect(found.items.map((b) => [b.full_name, b.ward_code, b.sex, b.birth_year])).toEqual([['Vũ Thị Gấm', '90004', 'female', 1940]]);
+    expect(found.items.map((b) => [b.full_name, b.ward_code, b.sex, b.birth_year])).toEqual([['Vũ Thị Gấm', '00070', 'female', 1940]]);
     expect(await people(rust)).toBe(2);
 
     // The same file again: both are already registered and left as they are.
@@ -140,7 +140,7 @@ describe('import page', () => {
     expect((screen.getByTestId('map-3') as HTMLSelectElement).value).toBe('birth_date_female');
     // No ward column: the ward of the whole list is picked.
     await waitFor(() => expect(screen.getByTestId('import-ward').querySelectorAll('option').length).toBeGreaterThan(1));
-    await user.selectOptions(screen.getByTestId('import-ward'), '90001');
+    await user.selectOptions(screen.getByTestId('import-ward'), '00004');
     await user.click(screen.getByTestId('import-preview'));
     await waitFor(() => expect(screen.getByTestId('import-totals')).toHaveTextContent('Dòng lỗi: 1'));
     expect(screen.getByTestId('import-totals')).toHaveTextContent('Dòng bỏ qua: 8');
@@ -162,18 +162,18 @@ describe('import page', () => {
     await user.click(screen.getByTestId('import-apply'));
     await waitFor(() => expect(screen.getByTestId('import-result')).toHaveTextContent('thêm 2 người'));
     const req = rust.callsTo('import_apply')[0].request satisfies ImportRequest;
-    expect(req.ward_code).toBe('90001');
+    expect(req.ward_code).toBe('00004');
     expect(req.values).toEqual([{ field: 'group_code', value: 'Người cao tuổi từ 80 tuổi', code: 'cao_tuoi_ngheo_80' }]);
     const found = await rust.direct.search_beneficiaries({ query: { text: 'Nguyễn Văn An', limit: 50, offset: 0 } });
     expect(found.items.map((b) => [b.full_name, b.ward_code, b.sex, b.birth_date, b.group_code, b.id_number])).toEqual([
-      ['Nguyễn Văn An', '90001', 'male', '1941-03-05', 'cao_tuoi_ngheo_80', '001041012345'],
+      ['Nguyễn Văn An', '00004', 'male', '1941-03-05', 'cao_tuoi_ngheo_80', '001041012345'],
     ]);
 
     // Next month's list: the value mapping is remembered, nothing to choose, nothing changes.
     await user.click(screen.getByTestId('import-new'));
     await pick('import', picked('danh-sach-thang-11.csv', OFFICERS_LIST));
     await waitFor(() => screen.getByTestId('import-ward'));
-    await user.selectOptions(screen.getByTestId('import-ward'), '90001');
+    await user.selectOptions(screen.getByTestId('import-ward'), '00004');
     await user.click(screen.getByTestId('import-preview'));
     await waitFor(() =>
       expect(screen.getByTestId('import-totals')).toHaveTextContent('Sẽ thêm: 0 · Đã có (giữ nguyên): 2 · Dòng lỗi: 0'),
@@ -254,10 +254,10 @@ describe('import page', () => {
 
   it('possible duplicates need a decision; keeping them needs a reason', async () => {
     const rust = await startRust();
-    const { beneficiaryId } = await paidPerson(rust); // Nguyễn Văn An, 15/03/1942, 90001
+    const { beneficiaryId } = await paidPerson(rust); // Nguyễn Văn An, 15/03/1942, 00004
     renderWith(ImportPage, {}, rust);
     // Same folded name, birth date and ward as the registered person, another ID number.
-    await pick('import', picked('dup.csv', `${HEADER}\nNGUYEN VAN AN,15/03/1942,Nam,001042005555,90001,${GROUP}\n`));
+    await pick('import', picked('dup.csv', `${HEADER}\nNGUYEN VAN AN,15/03/1942,Nam,001042005555,00004,${GROUP}\n`));
     await waitFor(() => screen.getByTestId('import-preview'));
     await fireEvent.click(screen.getByTestId('import-preview'));
     await waitFor(() => expect(screen.getByTestId('dup-2')).toHaveTextContent('Nguyễn Văn An'));
@@ -328,8 +328,10 @@ describe('reconcile page', () => {
     await waitFor(() => expect(screen.getByTestId('reconcile-check')).toBeEnabled());
     await fireEvent.click(screen.getByTestId('reconcile-check'));
     await waitFor(() => expect(screen.getByTestId('reconcile-error-row-2')).toHaveTextContent('Số tiền'));
-    // Rust's `reconcile.amount_mismatch` and `reconcile.unknown_reference`, translated.
-    expect(screen.getByTestId('reconcile-error-row-2')).toHaveTextContent('Dòng 2, Số tiền: Số tiền 1 ₫ khác số tiền đã lên lịch 500.000 ₫');
+    // Rust's `reconcile.amount_mismatch` and `reconcile.unknown_reference`, translated. The
+    // amount scheduled is Hà Nội's social pension of the cycle: 500.000 ₫ + 150.000 ₫ since 01/2026.
+    const scheduled = p.period >= '2026-01' ? '650.000 ₫' : '500.000 ₫';
+    expect(screen.getByTestId('reconcile-error-row-2')).toHaveTextContent(`Dòng 2, Số tiền: Số tiền 1 ₫ khác số tiền đã lên lịch ${scheduled}`);
     expect(screen.getByTestId('reconcile-error-row-3')).toHaveTextContent('Dòng 3, Mã giao dịch: Không có khoản chi trả nào của kỳ này với mã XYZ');
     expect(screen.getByTestId('reconcile-apply')).toBeDisabled();
     expect(rust.callsTo('reconcile_payments').map((c) => c.request.dry_run)).toEqual([true]);

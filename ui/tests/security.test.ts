@@ -33,7 +33,7 @@ async function personWithAccount(rust: Rust) {
     birth_date: '12/08/1950',
     sex: 'male',
     id_number: '001050000321',
-    ward_code: '90001',
+    ward_code: '00004',
     residential_group: 'Tổ 5',
     group_code: group,
   });
@@ -193,14 +193,14 @@ describe('users page', () => {
     await user.selectOptions(screen.getByTestId('user-role'), 'officer');
     await user.click(screen.getByTestId('user-save'));
     expect(await screen.findByTestId('error-ward_code')).toHaveTextContent('Bắt buộc');
-    await user.selectOptions(screen.getByTestId('user-ward'), '90001');
+    await user.selectOptions(screen.getByTestId('user-ward'), '00004');
     await user.click(screen.getByTestId('user-save'));
     await waitFor(() => expect(screen.getAllByTestId('user-row')).toHaveLength(2));
     expect(rust.callsTo('create_user').at(-1)).toEqual({
-      input: { username: OFFICER.username, display_name: '', password: OFFICER.password, role: 'officer', ward_code: '90001' },
+      input: { username: OFFICER.username, display_name: '', password: OFFICER.password, role: 'officer', ward_code: '00004' },
     });
     const lan = (await rust.direct.list_users()).find((u) => u.username === OFFICER.username);
-    expect(lan).toMatchObject({ role: 'officer', ward_code: '90001', active: true, has_key: true });
+    expect(lan).toMatchObject({ role: 'officer', ward_code: '00004', active: true, has_key: true });
 
     await user.click(screen.getByTestId('logout'));
     await user.type(await screen.findByTestId('auth-username'), OFFICER.username);

@@ -31,9 +31,9 @@ fn import_with_one_bad_row_writes_nothing_and_names_the_row() {
     std::fs::write(
         &file,
         format!(
-            "{HEADER}Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80,x\n\
-             Trần Thị Bình,1950,Nữ,00115001234,90001,cao_tuoi_ngheo_60_80,\n\
-             Lê Văn Cường,12/12/1945,Nam,001045099999,90001,\"Người từ 80 tuổi không có lương hưu, trợ cấp\",\n"
+            "{HEADER}Nguyễn Văn An,05/03/1941,Nam,001041012345,00004,cao_tuoi_ngheo_80,x\n\
+             Trần Thị Bình,1950,Nữ,00115001234,00004,cao_tuoi_ngheo_60_80,\n\
+             Lê Văn Cường,12/12/1945,Nam,001045099999,00004,\"Người từ 80 tuổi không có lương hưu, trợ cấp\",\n"
         ),
     )
     .unwrap();
@@ -53,9 +53,9 @@ fn reimporting_the_same_file_adds_nothing() {
     std::fs::write(
         &file,
         format!(
-            "{HEADER}Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80,x\n\
-             Trần Thị Bình,1950,Nữ,001150001234,90001,\"Người cao tuổi hộ nghèo không có người phụng dưỡng, 60-80 tuổi\",\n\
-             Phạm Văn Dũng,1948,Nam,012345678,90002,cao_tuoi_ngheo_60_80,\n"
+            "{HEADER}Nguyễn Văn An,05/03/1941,Nam,001041012345,00004,cao_tuoi_ngheo_80,x\n\
+             Trần Thị Bình,1950,Nữ,001150001234,00004,\"Người cao tuổi hộ nghèo không có người phụng dưỡng, 60-80 tuổi\",\n\
+             Phạm Văn Dũng,1948,Nam,012345678,00008,cao_tuoi_ngheo_60_80,\n"
         ),
     )
     .unwrap();

@@ -32,7 +32,7 @@ fn row(n: u32) -> (String, String) {
     let month = (n / 28) % 12 + 1;
     let name =
         format!("Nguyễn Văn {} {}", GIVEN[(n / 336) as usize % GIVEN.len()], GIVEN[(n / 4032) as usize % GIVEN.len()]);
-    (id.clone(), format!("{name},{day:02}/{month:02}/1941,Nam,{id},90001,cao_tuoi_ngheo_80,\n"))
+    (id.clone(), format!("{name},{day:02}/{month:02}/1941,Nam,{id},00004,cao_tuoi_ngheo_80,\n"))
 }
 
 const ADMIN: &str = "admin";

@@ -42,7 +42,7 @@ fn an_officers_list_imports_with_a_ward_and_a_value_mapping_that_is_remembered()
     let out = ansinh(&db, &["import", "beneficiaries", f, "--ward", "99999"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("ward.unknown"), "{}", String::from_utf8_lossy(&out.stderr));
     // The group in other words: the row and the column are named, nothing is written.
-    let out = ansinh(&db, &["import", "beneficiaries", f, "--ward", "90001"]);
+    let out = ansinh(&db, &["import", "beneficiaries", f, "--ward", "00004"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("row 7: group_code") && err.contains("column G"), "{err}");
@@ -52,7 +52,7 @@ fn an_officers_list_imports_with_a_ward_and_a_value_mapping_that_is_remembered()
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
 
     let mapping = "group_code=Người cao tuổi từ 80 tuổi:cao_tuoi_ngheo_80";
-    let out = ansinh(&db, &["import", "beneficiaries", f, "--ward", "90001", "--map-value", mapping]);
+    let out = ansinh(&db, &["import", "beneficiaries", f, "--ward", "00004", "--map-value", mapping]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((report["rows"].as_i64(), report["added"].as_i64()), (Some(2), Some(2)));
@@ -65,7 +65,7 @@ fn an_officers_list_imports_with_a_ward_and_a_value_mapping_that_is_remembered()
     assert!(String::from_utf8_lossy(&out.stderr).contains("row 9: skipped (totals)"));
 
     // Again without --map-value: remembered for these headers; nothing changes.
-    let again = json(&db, &["import", "beneficiaries", f, "--ward", "90001"]);
+    let again = json(&db, &["import", "beneficiaries", f, "--ward", "00004"]);
     assert_eq!((again["added"].as_i64(), again["unchanged"].as_i64()), (Some(0), Some(2)));
 }
 
@@ -79,18 +79,18 @@ fn the_printed_payment_list_is_audited_and_reads_back_as_the_same_people() {
     // A supervisor or administrator names the ward.
     let missing = ansinh(&db, &["payment-list", "--cycle", "10/2026", "--out", o]);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("ward_code"));
-    let written = json(&db, &["payment-list", "--cycle", "10/2026", "--ward", "90001", "--out", o]);
+    let written = json(&db, &["payment-list", "--cycle", "10/2026", "--ward", "00004", "--out", o]);
     let rows = written["rows"].as_i64().unwrap();
     assert!(rows > 10, "{written}");
     let audit = ok(&db, &["audit", "list", "--limit", "5"]);
     assert!(audit.contains("payment_list") && audit.contains("ds.xlsx"), "{audit}");
 
     // Into the same database: everyone is registered already.
-    let same = json(&db, &["import", "beneficiaries", o, "--ward", "90001"]);
+    let same = json(&db, &["import", "beneficiaries", o, "--ward", "00004"]);
     assert_eq!((same["added"].as_i64(), same["unchanged"].as_i64()), (Some(0), Some(rows)));
     // Into an empty one: every row is a person.
     let other = dir.path().join("b.db");
     let fresh =
-        json(&other, &["import", "beneficiaries", o, "--ward", "90001", "--duplicates", "keep", "--reason", "x"]);
+        json(&other, &["import", "beneficiaries", o, "--ward", "00004", "--duplicates", "keep", "--reason", "x"]);
     assert_eq!((fresh["rows"].as_i64(), fresh["added"].as_i64()), (Some(rows), Some(rows)));
 }

@@ -50,14 +50,14 @@ fn audit(db: &Path) -> Vec<serde_json::Value> {
     serde_json::from_str(&ok(as_user(db, "admin", ADMIN_PW, &["audit", "list", "--limit", "1000"]))).unwrap()
 }
 
-/// A scratch database with demo data, encrypted with `ansinh encrypt`, and an officer of 90001.
+/// A scratch database with demo data, encrypted with `ansinh encrypt`, and an officer of 00004.
 fn desktop(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("a.db");
     ok(ansinh(&db, &[], &["demo", "--beneficiaries", "40", "--wards", "2", "--months", "2"]));
     let out = ansinh(&db, &[("ANSINH_PASSWORD", ADMIN_PW)], &["encrypt", "--user", "admin", "--name", "Quản trị"]);
     ok(out);
     assert!(!ansinh_store::is_plaintext(&db).unwrap() && keyring_path(&db).exists());
-    let add = ["--user", "admin", "user", "add", "lan", "--role", "officer", "--ward", "90001"];
+    let add = ["--user", "admin", "user", "add", "lan", "--role", "officer", "--ward", "00004"];
     ok(ansinh(&db, &[("ANSINH_PASSWORD", ADMIN_PW), ("ANSINH_NEW_PASSWORD", LAN_PW)], &add));
     db
 }
@@ -111,7 +111,7 @@ fn an_officers_password_cannot_add_users_or_export_another_ward() {
     let out = exports.join("nguoi-huong.csv");
     refused(&lan(&["export", "beneficiaries", "--out", out.to_str().unwrap()], &[]), ErrorCode::AuthForbidden);
     assert!(!out.exists(), "nothing written");
-    refused(&lan(&["followup", "--ward", "90002", "--json"], &[]), ErrorCode::AuthForbidden);
+    refused(&lan(&["followup", "--ward", "00008", "--json"], &[]), ErrorCode::AuthForbidden);
     refused(&lan(&["metrics"], &[]), ErrorCode::AuthForbidden);
     refused(&lan(&["report", "--cycle", "10/2026"], &[]), ErrorCode::AuthForbidden);
     refused(&lan(&["grievances"], &[]), ErrorCode::AuthForbidden);
@@ -119,19 +119,19 @@ fn an_officers_password_cannot_add_users_or_export_another_ward() {
         &lan(&["bundle", "receipt", "--out", exports.join("r.json").to_str().unwrap()], &[]),
         ErrorCode::AuthForbidden,
     );
-    // Their own ward: the list (forced to 90001) and its export, audited under them.
+    // Their own ward: the list (forced to 00004) and its export, audited under them.
     let list: serde_json::Value = serde_json::from_str(&ok(lan(&["followup", "--json"], &[]))).unwrap();
-    assert_eq!(list["ward_code"], "90001", "the list is forced to the officer's ward");
-    assert!(list["rows"].as_array().unwrap().iter().all(|r| r["ward_code"] == "90001"), "{list}");
+    assert_eq!(list["ward_code"], "00004", "the list is forced to the officer's ward");
+    assert!(list["rows"].as_array().unwrap().iter().all(|r| r["ward_code"] == "00004"), "{list}");
     let file = exports.join("theo-doi.xlsx");
-    ok(lan(&["followup", "--ward", "90001", "--out", file.to_str().unwrap()], &[]));
+    ok(lan(&["followup", "--ward", "00004", "--out", file.to_str().unwrap()], &[]));
 
     let users: serde_json::Value =
         serde_json::from_str(&ok(as_user(&db, "admin", ADMIN_PW, &["user", "list"]))).unwrap();
     assert_eq!(users.as_array().unwrap().len(), 2, "no user was added: {users}");
     let log = audit(&db);
     let export = log.iter().find(|e| e["action"] == "export").expect("the export is audited");
-    assert_eq!((&export["actor"], &export["details"]["ward"]), (&"lan".into(), &"90001".into()));
+    assert_eq!((&export["actor"], &export["details"]["ward"]), (&"lan".into(), &"00004".into()));
     assert!(log.iter().any(|e| e["actor"] == "lan" && e["action"] == "login.ok"));
 }
 
@@ -144,8 +144,8 @@ fn ansinh_call_runs_the_apps_commands_with_the_apps_locks() {
     let lan = |command: &str, args: &str| as_user(&db, "lan", LAN_PW, &["call", command, "--args", args]);
     let page: serde_json::Value = serde_json::from_str(&ok(lan("search_beneficiaries", r#"{"query": {}}"#))).unwrap();
     let rows = page["items"].as_array().unwrap();
-    assert!(!rows.is_empty() && rows.iter().all(|r| r["ward_code"] == "90001"), "{page}");
-    refused(&lan("search_beneficiaries", r#"{"query": {"ward_code": "90002"}}"#), "auth.forbidden");
+    assert!(!rows.is_empty() && rows.iter().all(|r| r["ward_code"] == "00004"), "{page}");
+    refused(&lan("search_beneficiaries", r#"{"query": {"ward_code": "00008"}}"#), "auth.forbidden");
     refused(&lan("metrics", r#"{"query": {}}"#), "auth.forbidden");
     refused(&lan("list_users", "{}"), "auth.forbidden");
     refused(&lan("no_such_command", "{}"), "command not found: no_such_command");
@@ -155,7 +155,7 @@ fn ansinh_call_runs_the_apps_commands_with_the_apps_locks() {
     assert!(Path::new(out["path"].as_str().unwrap()).exists(), "{out}");
     let log = audit(&db);
     let export = log.iter().find(|e| e["action"] == "export").expect("the export is audited");
-    assert_eq!((&export["actor"], &export["details"]["ward"]), (&"lan".into(), &"90001".into()));
+    assert_eq!((&export["actor"], &export["details"]["ward"]), (&"lan".into(), &"00004".into()));
 }
 
 #[test]

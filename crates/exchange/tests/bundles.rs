@@ -13,18 +13,18 @@ fn code(r: Result<ansinh_exchange::ImportOutcome, ansinh_exchange::ExchangeError
 async fn a_bundle_goes_ward_to_city_and_the_receipt_comes_back() {
     let ward = Desk::new().await;
     let city = Desk::new().await;
-    let anh = ward.person("Nguyễn Thị Ánh", 1941, 12345, "90001").await;
+    let anh = ward.person("Nguyễn Thị Ánh", 1941, 12345, "00004").await;
     ward.set_phone(&anh, "0912345678").await;
     ward.pay(&anh, "2026-10").await;
 
     let bundle = ward.bundle_for(&city, 0).await;
     let before = city.dump().await;
-    city.register(&ward, Some("90001")).await;
+    city.register(&ward, Some("00004")).await;
     let preview = ansinh_exchange::import_bundle(&city.store, &city.keys, &bundle, true).await.unwrap();
     assert!(preview.dry_run);
     assert_eq!(preview.report.applied, 4, "person, its correction, the cycle and the payment");
     assert_eq!(preview.manifest.counts.get("beneficiary"), Some(&2));
-    assert_eq!(preview.manifest.ward, "90001");
+    assert_eq!(preview.manifest.ward, "00004");
     assert_eq!(city.dump().await, before, "a dry run changes nothing");
 
     let done = city.import(&bundle).await.unwrap();
@@ -56,8 +56,8 @@ async fn a_bundle_goes_ward_to_city_and_the_receipt_comes_back() {
 async fn overlapping_ranges_apply_only_what_is_new_and_gaps_stop_at_the_hole() {
     let ward = Desk::new().await;
     let city = Desk::new().await;
-    let a = ward.person("Trần Thị Bình", 1940, 1, "90001").await; // seq 1
-    let b = ward.person("Lê Thị Cúc", 1942, 2, "90001").await; // seq 2
+    let a = ward.person("Trần Thị Bình", 1940, 1, "00004").await; // seq 1
+    let b = ward.person("Lê Thị Cúc", 1942, 2, "00004").await; // seq 2
     ward.set_phone(&a, "0900000001").await; // seq 3
     let first = ward.bundle_for(&city, 0).await; // 1..3
     ward.set_phone(&b, "0900000002").await; // seq 4
@@ -86,7 +86,7 @@ async fn damaged_foreign_forged_and_truncated_bundles_are_refused_and_change_not
     let ward = Desk::new().await;
     let city = Desk::new().await;
     let other_office = Desk::new().await;
-    let p = ward.person("Phạm Thị Dung", 1939, 3, "90002").await;
+    let p = ward.person("Phạm Thị Dung", 1939, 3, "00008").await;
     ward.set_phone(&p, "0911111111").await;
     let good = ward.bundle_for(&city, 0).await;
     let before = city.dump().await;
@@ -130,7 +130,7 @@ async fn a_record_changed_after_signing_is_caught_by_its_hash() {
     // Records handed to the store directly (as a server would): a changed payload is refused.
     let ward = Desk::new().await;
     let city = Desk::new().await;
-    ward.person("Đỗ Thị Em", 1938, 4, "90003").await;
+    ward.person("Đỗ Thị Em", 1938, 4, "00025").await;
     let mut records = ward.store.changes_since(&ward.store.device_id(), 0).await.unwrap();
     records[0].payload = records[0].payload.replace("Đỗ Thị Em", "Đỗ Thị Ém");
     let e = city.store.import_changes(&records, None, false).await.unwrap_err();
@@ -142,7 +142,7 @@ async fn a_record_changed_after_signing_is_caught_by_its_hash() {
 async fn a_payout_report_travels_with_its_withdrawals() {
     let ward = Desk::new().await;
     let city = Desk::new().await;
-    let anh = ward.person("Nguyễn Thị Ánh", 1941, 12345, "90001").await;
+    let anh = ward.person("Nguyễn Thị Ánh", 1941, 12345, "00004").await;
     let p = ward.pay(&anh, "2026-10").await;
     let row = |n: usize, date: &str, amount: &str| ansinh_store::PayoutRow {
         row: n,
@@ -163,7 +163,7 @@ async fn a_payout_report_travels_with_its_withdrawals() {
         file_hash: "ab".repeat(32),
     };
     let rows = [row(2, "12/10/2026", "200.000"), row(3, "20/10/2026", "300.000")];
-    let r = ward.store.import_payouts("2026-10", Some("90001"), &rows, &meta, today(), false).await.unwrap();
+    let r = ward.store.import_payouts("2026-10", Some("00004"), &rows, &meta, today(), false).await.unwrap();
     assert_eq!(r.new_withdrawals, 2);
 
     let bundle = ward.bundle_for(&city, 0).await;
@@ -175,6 +175,6 @@ async fn a_payout_report_travels_with_its_withdrawals() {
     assert_eq!(reports.len(), 1);
     assert_eq!(
         (reports[0].ward_code.as_deref(), reports[0].complete_to.as_deref()),
-        (Some("90001"), Some("2026-10-31"))
+        (Some("00004"), Some("2026-10-31"))
     );
 }

@@ -152,12 +152,12 @@ async fn a_forged_but_valid_bundle_from_a_registered_device_goes_in() {
     let city = Desk::new().await;
     let mut f = Forger::new();
     let person = new_id();
-    f.record("beneficiary", &person, "insert", &person_row(&f, &person, "001141012345", "90001"));
+    f.record("beneficiary", &person, "insert", &person_row(&f, &person, "001141012345", "00004"));
     f.record("cycle", "2026-10", "insert", &cycle_row("2026-10"));
     let pay = new_id();
     f.record("payment", &pay, "insert", &payment_row(&f, &pay, &person, 500_000));
-    f.register_at(&city, "90001").await;
-    let done = city.import_as_is(&f.bundle(&city, "90001")).await.unwrap();
+    f.register_at(&city, "00004").await;
+    let done = city.import_as_is(&f.bundle(&city, "00004")).await.unwrap();
     assert_eq!(done.report.applied, 3);
     assert_eq!(city.store.count_beneficiaries().await.unwrap(), 1);
 }
@@ -167,13 +167,13 @@ async fn a_device_nobody_registered_is_refused_before_anything_is_read() {
     let city = Desk::new().await;
     let mut f = Forger::new();
     let person = new_id();
-    f.record("beneficiary", &person, "insert", &person_row(&f, &person, "001141012345", "90001"));
-    let e = refused(&city, &f.bundle(&city, "90001")).await;
+    f.record("beneficiary", &person, "insert", &person_row(&f, &person, "001141012345", "00004"));
+    let e = refused(&city, &f.bundle(&city, "00004")).await;
     assert_eq!(e.full_code(), ErrorCode::ExchangeUnknownDevice);
     // A revoked device is refused the same way.
-    f.register_at(&city, "90001").await;
+    f.register_at(&city, "00004").await;
     city.store.revoke_device(&f.device_id).await.unwrap();
-    assert_eq!(refused(&city, &f.bundle(&city, "90001")).await.full_code(), ErrorCode::ExchangeUnknownDevice);
+    assert_eq!(refused(&city, &f.bundle(&city, "00004")).await.full_code(), ErrorCode::ExchangeUnknownDevice);
 }
 
 #[tokio::test]
@@ -181,7 +181,7 @@ async fn reference_data_settings_and_every_local_table_never_travel() {
     let city = Desk::new().await;
     city.store.set_office(None).await.unwrap();
     let f0 = Forger::new();
-    f0.register_at(&city, "90001").await;
+    f0.register_at(&city, "00004").await;
     let attempts: Vec<(&str, &str, Value)> = vec![
         // The finding: a group's coefficient 1.0 → 9.0, and the desktop's office mode.
         (
@@ -189,15 +189,15 @@ async fn reference_data_settings_and_every_local_table_never_travel() {
             "cao_tuoi_ngheo_80",
             json!({"code": "cao_tuoi_ngheo_80", "scheme": "social_assistance", "name_vi": "x", "name_en": "x", "coefficient_permille": 9000}),
         ),
-        ("settings", "office", json!({"key": "office", "value": "90001"})),
-        ("admin_units", "90001", json!({"code": "90001", "name": "x", "level": "ward"})),
+        ("settings", "office", json!({"key": "office", "value": "00004"})),
+        ("admin_units", "00004", json!({"code": "00004", "name": "x", "level": "ward"})),
         (
             "standard_levels",
             "social_assistance",
             json!({"scheme": "social_assistance", "effective_from": "2020-01-01", "amount_vnd": 9}),
         ),
         ("providers", "970436", json!({"channel": "bank", "code": "970436", "name": "x"})),
-        ("admin_unit_mappings", "90001", json!({"old_code": "90001", "new_code": "90002"})),
+        ("admin_unit_mappings", "00004", json!({"old_code": "00004", "new_code": "00008"})),
         ("users", "u1", json!({"id": "u1", "username": "evil", "role": "admin"})),
         ("audit_log", "1", json!({"seq": 1})),
         ("drafts", "d", json!({"id": "d"})),
@@ -218,15 +218,15 @@ async fn reference_data_settings_and_every_local_table_never_travel() {
         let mut f =
             Forger { key: f0.key.clone(), device_id: f0.device_id.clone(), seq: 0, prev: String::new(), lines: vec![] };
         f.record(entity, id, "insert", &payload);
-        let e = refused(&city, &f.bundle(&city, "90001")).await;
+        let e = refused(&city, &f.bundle(&city, "00004")).await;
         assert_eq!(e.full_code(), ErrorCode::ExchangeUnknownEntity, "{entity}");
     }
     // A kind that does not exist is refused too.
     let mut f =
         Forger { key: f0.key.clone(), device_id: f0.device_id.clone(), seq: 0, prev: String::new(), lines: vec![] };
     let p = new_id();
-    f.record("beneficiary", &p, "delete", &person_row(&f, &p, "001141012345", "90001"));
-    assert_eq!(refused(&city, &f.bundle(&city, "90001")).await.full_code(), ErrorCode::ExchangeUnknownKind);
+    f.record("beneficiary", &p, "delete", &person_row(&f, &p, "001141012345", "00004"));
+    assert_eq!(refused(&city, &f.bundle(&city, "00004")).await.full_code(), ErrorCode::ExchangeUnknownKind);
     assert_eq!(city.store.setting("office").await.unwrap().as_deref(), Some("city"));
 }
 
@@ -234,7 +234,7 @@ async fn reference_data_settings_and_every_local_table_never_travel() {
 async fn a_row_is_the_records_own_and_passes_the_forms_rules() {
     let city = Desk::new().await;
     let f0 = Forger::new();
-    f0.register_at(&city, "90001").await;
+    f0.register_at(&city, "00004").await;
     let fresh =
         || Forger { key: f0.key.clone(), device_id: f0.device_id.clone(), seq: 0, prev: String::new(), lines: vec![] };
     let field = |e: &ansinh_exchange::ExchangeError| match e {
@@ -247,63 +247,63 @@ async fn a_row_is_the_records_own_and_passes_the_forms_rules() {
     // The payload's key is not the record's entity id: the record would write another row.
     let mut f = fresh();
     let (named, written) = (new_id(), new_id());
-    f.record("beneficiary", &named, "insert", &person_row(&f, &written, "001141012345", "90001"));
-    let e = refused(&city, &f.bundle(&city, "90001")).await;
+    f.record("beneficiary", &named, "insert", &person_row(&f, &written, "001141012345", "00004"));
+    let e = refused(&city, &f.bundle(&city, "00004")).await;
     assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangePayloadMismatch, "id"));
 
     // A row passed off as written by another device (city mode decides by it).
     let mut f = fresh();
     let p = new_id();
-    let mut row = person_row(&f, &p, "001141012345", "90001");
+    let mut row = person_row(&f, &p, "001141012345", "00004");
     row["created_device"] = json!(city.store.device_id());
     f.record("beneficiary", &p, "insert", &row);
-    let e = refused(&city, &f.bundle(&city, "90001")).await;
+    let e = refused(&city, &f.bundle(&city, "00004")).await;
     assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangePayloadMismatch, "created_device"));
 
     // An 11-digit ID number, as the form would refuse it.
     let mut f = fresh();
     let p = new_id();
-    f.record("beneficiary", &p, "insert", &person_row(&f, &p, "00114101234", "90001"));
-    let e = refused(&city, &f.bundle(&city, "90001")).await;
+    f.record("beneficiary", &p, "insert", &person_row(&f, &p, "00114101234", "00004"));
+    let e = refused(&city, &f.bundle(&city, "00004")).await;
     assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangeInvalidRow, "id_number"));
 
     // A negative amount.
     let mut f = fresh();
     let p = new_id();
-    f.record("beneficiary", &p, "insert", &person_row(&f, &p, "001141012345", "90001"));
+    f.record("beneficiary", &p, "insert", &person_row(&f, &p, "001141012345", "00004"));
     f.record("cycle", "2026-10", "insert", &cycle_row("2026-10"));
     let pay = new_id();
     f.record("payment", &pay, "insert", &payment_row(&f, &pay, &p, -500_000));
-    let e = refused(&city, &f.bundle(&city, "90001")).await;
+    let e = refused(&city, &f.bundle(&city, "00004")).await;
     assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangeInvalidRow, "amount"));
 
     // A column the table does not have, and a missing one.
     let mut f = fresh();
     let p = new_id();
-    let mut row = person_row(&f, &p, "001141012345", "90001");
+    let mut row = person_row(&f, &p, "001141012345", "00004");
     row["is_admin"] = json!(1);
     f.record("beneficiary", &p, "insert", &row);
-    let e = refused(&city, &f.bundle(&city, "90001")).await;
+    let e = refused(&city, &f.bundle(&city, "00004")).await;
     assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangeInvalidRow, "is_admin"));
     let mut f = fresh();
-    let mut row = person_row(&f, &p, "001141012345", "90001");
+    let mut row = person_row(&f, &p, "001141012345", "00004");
     row.as_object_mut().unwrap().remove("sex");
     f.record("beneficiary", &p, "insert", &row);
-    let e = refused(&city, &f.bundle(&city, "90001")).await;
+    let e = refused(&city, &f.bundle(&city, "00004")).await;
     assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangeInvalidRow, "sex"));
 
     // A ward the desktop does not know, and a name the form would not store as it is.
     let mut f = fresh();
-    let mut row = person_row(&f, &p, "001141012345", "90001");
+    let mut row = person_row(&f, &p, "001141012345", "00004");
     row["ward_code"] = json!("99999");
     f.record("beneficiary", &p, "insert", &row);
-    let e = refused(&city, &f.bundle(&city, "90001")).await;
+    let e = refused(&city, &f.bundle(&city, "00004")).await;
     assert_eq!(e.full_code(), ErrorCode::ExchangeInvalidRow);
     let mut f = fresh();
-    let mut row = person_row(&f, &p, "001141012345", "90001");
+    let mut row = person_row(&f, &p, "001141012345", "00004");
     row["full_name"] = json!("  Nguyễn Thị Ánh");
     f.record("beneficiary", &p, "insert", &row);
-    let e = refused(&city, &f.bundle(&city, "90001")).await;
+    let e = refused(&city, &f.bundle(&city, "00004")).await;
     assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangeInvalidRow, "full_name"));
 }
 
@@ -311,7 +311,7 @@ async fn a_row_is_the_records_own_and_passes_the_forms_rules() {
 async fn a_ward_device_touches_only_its_own_wards_people() {
     let city = Desk::new().await;
     let ward1 = Forger::new();
-    ward1.register_at(&city, "90001").await;
+    ward1.register_at(&city, "00004").await;
     let fresh = || Forger {
         key: ward1.key.clone(),
         device_id: ward1.device_id.clone(),
@@ -322,18 +322,18 @@ async fn a_ward_device_touches_only_its_own_wards_people() {
     // A person of another ward.
     let mut f = fresh();
     let p = new_id();
-    f.record("beneficiary", &p, "insert", &person_row(&f, &p, "001141012345", "90002"));
-    assert_eq!(refused(&city, &f.bundle(&city, "90002")).await.full_code(), ErrorCode::ExchangeOutOfWard);
+    f.record("beneficiary", &p, "insert", &person_row(&f, &p, "001141012345", "00008"));
+    assert_eq!(refused(&city, &f.bundle(&city, "00008")).await.full_code(), ErrorCode::ExchangeOutOfWard);
 
     // A payment for a person another ward registered here.
     let other = Desk::new().await;
-    let anh = other.person("Trần Thị Bình", 1940, 7, "90002").await;
+    let anh = other.person("Trần Thị Bình", 1940, 7, "00008").await;
     city.import(&other.bundle_for(&city, 0).await).await.unwrap();
     let mut f = fresh();
     f.record("cycle", "2026-10", "insert", &cycle_row("2026-10"));
     let pay = new_id();
     f.record("payment", &pay, "insert", &payment_row(&f, &pay, &anh.id.to_string(), 500_000));
-    assert_eq!(refused(&city, &f.bundle(&city, "90001")).await.full_code(), ErrorCode::ExchangeOutOfWard);
+    assert_eq!(refused(&city, &f.bundle(&city, "00004")).await.full_code(), ErrorCode::ExchangeOutOfWard);
 }
 
 fn payout_report_row(f: &Forger, id: &str, ward: Option<&str>) -> Value {
@@ -350,7 +350,7 @@ fn payout_report_row(f: &Forger, id: &str, ward: Option<&str>) -> Value {
 async fn a_ward_device_sends_only_its_own_wards_payout_reports() {
     let city = Desk::new().await;
     let ward1 = Forger::new();
-    ward1.register_at(&city, "90001").await;
+    ward1.register_at(&city, "00004").await;
     let fresh = || Forger {
         key: ward1.key.clone(),
         device_id: ward1.device_id.clone(),
@@ -359,13 +359,13 @@ async fn a_ward_device_sends_only_its_own_wards_payout_reports() {
         lines: vec![],
     };
     // Another ward's report, and an every-ward report (only the city sends those).
-    for ward in [Some("90002"), None] {
+    for ward in [Some("00008"), None] {
         let mut f = fresh();
         f.record("cycle", "2026-10", "insert", &cycle_row("2026-10"));
         let id = new_id();
         f.record("payout_reports", &id, "insert", &payout_report_row(&f, &id, ward));
         assert_eq!(
-            refused(&city, &f.bundle(&city, "90001")).await.full_code(),
+            refused(&city, &f.bundle(&city, "00004")).await.full_code(),
             ErrorCode::ExchangeOutOfWard,
             "{ward:?}"
         );
@@ -374,26 +374,26 @@ async fn a_ward_device_sends_only_its_own_wards_payout_reports() {
     let mut f = fresh();
     f.record("cycle", "2026-10", "insert", &cycle_row("2026-10"));
     let id = new_id();
-    let mut row = payout_report_row(&f, &id, Some("90001"));
+    let mut row = payout_report_row(&f, &id, Some("00004"));
     row["file_hash"] = json!("not a hash");
     f.record("payout_reports", &id, "insert", &row);
-    let e = refused(&city, &f.bundle(&city, "90001")).await;
+    let e = refused(&city, &f.bundle(&city, "00004")).await;
     let ansinh_exchange::ExchangeError::Store(ansinh_store::StoreError::Conflict(fe)) = &e else { panic!("{e:?}") };
     assert_eq!((e.full_code(), fe.field.as_deref()), (ErrorCode::ExchangeInvalidRow, Some("file_hash")));
     // Its own ward's report goes in.
     let mut f = fresh();
     f.record("cycle", "2026-10", "insert", &cycle_row("2026-10"));
     let id = new_id();
-    f.record("payout_reports", &id, "insert", &payout_report_row(&f, &id, Some("90001")));
-    city.import_as_is(&f.bundle(&city, "90001")).await.unwrap();
-    assert_eq!(city.store.payout_reports("2026-10", Some("90001")).await.unwrap().len(), 1);
+    f.record("payout_reports", &id, "insert", &payout_report_row(&f, &id, Some("00004")));
+    city.import_as_is(&f.bundle(&city, "00004")).await.unwrap();
+    assert_eq!(city.store.payout_reports("2026-10", Some("00004")).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn receipts_come_only_from_a_registered_office_and_must_match_this_desktops_chain() {
     let ward = Desk::new().await;
     let city = Desk::new().await;
-    ward.person("Lê Thị Cúc", 1942, 2, "90001").await;
+    ward.person("Lê Thị Cúc", 1942, 2, "00004").await;
     city.import(&ward.bundle_for(&city, 0).await).await.unwrap();
 
     // A receipt signed by an office this ward never registered: refused, nothing recorded.
@@ -430,7 +430,7 @@ async fn receipts_come_only_from_a_registered_office_and_must_match_this_desktop
 async fn a_wards_truncated_or_rewritten_audit_log_shows_at_the_city_on_the_next_bundle() {
     let ward = Desk::new().await;
     let city = Desk::new().await;
-    let a = ward.person("Đỗ Thị Em", 1938, 4, "90003").await;
+    let a = ward.person("Đỗ Thị Em", 1938, 4, "00025").await;
     for action in ["login", "export", "logout"] {
         ward.store.audit(action, None, None, json!({})).await.unwrap();
     }
@@ -526,7 +526,7 @@ async fn reference_data_comes_down_only_in_the_city_offices_signed_versioned_fil
     let ward = Desk::new().await;
     let other_ward = Desk::new().await;
     ward.register(&city, None).await;
-    ward.register(&other_ward, Some("90002")).await;
+    ward.register(&other_ward, Some("00008")).await;
     assert_eq!(ward.store.refs().await.unwrap().group("cao_tuoi_ngheo_80").unwrap().coefficient_permille, 2000);
 
     // The city's real file: a new coefficient reaches the ward, audited there.

@@ -28,7 +28,7 @@ fn plaintext(key: &SigningKey, records: usize, payload: &[u8]) -> Vec<u8> {
         "format": 1,
         "schema_version": ansinh_store::SCHEMA_VERSION,
         "device_id": DEVICE,
-        "ward": "90001",
+        "ward": "00004",
         "signing_key": hex::encode(key.verifying_key().to_bytes()),
         "first_seq": 1,
         "last_seq": records,
@@ -185,7 +185,7 @@ fn signed_batches_over_their_caps_are_refused_unread() {
     // More records than a batch may hold: refused before any hashing or signature check.
     let n = limits::BATCH_RECORDS + 1;
     let batch = serde_json::json!({
-        "manifest": {"format": 1, "schema_version": 3, "device_id": DEVICE, "ward": "90001",
+        "manifest": {"format": 1, "schema_version": 3, "device_id": DEVICE, "ward": "00004",
             "signing_key": "00", "first_seq": 1, "last_seq": n, "records": n, "counts": {},
             "payload_hash": "", "created_at": ""},
         "manifest_json": "{}",
@@ -238,7 +238,7 @@ async fn fuzz_seeds_are_valid_inputs_of_their_readers() {
 async fn write_seeds() {
     let ward = Desk::new().await;
     let city = Desk::new().await;
-    let anh = ward.person("Nguyễn Thị Ánh", 1941, 12345, "90001").await;
+    let anh = ward.person("Nguyễn Thị Ánh", 1941, 12345, "00004").await;
     ward.set_phone(&anh, "0912345678").await;
     ward.pay(&anh, "2026-10").await;
     let records = ward.store.changes_since(&ward.store.device_id(), 0).await.unwrap();

@@ -90,7 +90,7 @@ async fn the_city_sees_every_ward_and_cannot_change_another_wards_records() {
     let report =
         city.store.metrics(today(), &Default::default(), &[ansinh_core::model::SegmentBy::Ward]).await.unwrap();
     let wards: Vec<String> = report.segments.unwrap().iter().map(|x| x.key.clone()).collect();
-    assert!(wards.contains(&"90001".to_string()) && wards.contains(&"90005".to_string()), "{wards:?}");
+    assert!(wards.contains(&"00004".to_string()) && wards.contains(&"00082".to_string()), "{wards:?}");
 
     // A ward's person is read-only at the city: a correction and a new payment are refused.
     let mut edit = s.twins.0.clone();
@@ -103,9 +103,9 @@ async fn the_city_sees_every_ward_and_cannot_change_another_wards_records() {
     // The ward's second desktop (same ward) may still correct the first one's person.
     let w2 = &s.wards[1];
     let x = w2.store.beneficiary_detail(&s.shared_person.id.to_string()).await.unwrap();
-    assert_eq!(x.beneficiary.ward_code, "90001");
+    assert_eq!(x.beneficiary.ward_code, "00004");
     w2.set_phone(&s.shared_person, "0903333333").await;
-    // A ward desktop holding another ward's records (ward 90003 took ward 90004's bundle): read-only.
+    // A ward desktop holding another ward's records (ward 00025 took ward 00070's bundle): read-only.
     let (w3, w4) = (&s.wards[2], &s.wards[3]);
     w3.import(&w4.bundle_for(w3, 0).await).await.unwrap();
     let mut other = s.twins.1.clone();

@@ -89,7 +89,7 @@ mod tests {
             birth_date: "05/03/1941".into(),
             sex: "Nữ".into(),
             id_number: "001141012345".into(),
-            ward_code: "90001".into(),
+            ward_code: "00004".into(),
             group_code: "cao_tuoi_ngheo_80".into(),
             ..Default::default()
         };

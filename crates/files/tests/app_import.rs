@@ -27,9 +27,9 @@ fn csv(body: &str) -> Table {
 async fn a_bad_row_in_the_middle_writes_nothing_and_is_named_in_preview_and_apply() {
     let dir = tempfile::tempdir().unwrap();
     let s = store(&dir).await;
-    let t = csv("Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80\n\
-                 Trần Thị Bình,1950,Nữ,00115,90001,cao_tuoi_ngheo_80\n\
-                 Lê Văn Cường,1945,Nam,001045099999,90001,cao_tuoi_ngheo_80\n");
+    let t = csv("Nguyễn Văn An,05/03/1941,Nam,001041012345,00004,cao_tuoi_ngheo_80\n\
+                 Trần Thị Bình,1950,Nữ,00115,00004,cao_tuoi_ngheo_80\n\
+                 Lê Văn Cường,1945,Nam,001045099999,00004,cao_tuoi_ngheo_80\n");
     let mapping = auto_mapping(&t.headers);
     let p = preview_import(&s, &t, &mapping, today()).await.unwrap();
     assert_eq!((p.totals.rows, p.totals.add, p.totals.errors), (3, 2, 1));
@@ -47,8 +47,8 @@ async fn a_bad_row_in_the_middle_writes_nothing_and_is_named_in_preview_and_appl
 async fn reimporting_the_same_file_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let s = store(&dir).await;
-    let t = csv("Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80\n\
-                 Lê Văn Cường,1945,Nam,001045099999,90001,cao_tuoi_ngheo_80\n");
+    let t = csv("Nguyễn Văn An,05/03/1941,Nam,001041012345,00004,cao_tuoi_ngheo_80\n\
+                 Lê Văn Cường,1945,Nam,001045099999,00004,cao_tuoi_ngheo_80\n");
     let m = auto_mapping(&t.headers);
     let r = apply_import(&s, &t, &m, None, today()).await.unwrap();
     assert_eq!((r.rows, r.added, r.unchanged), (2, 2, 0));
@@ -67,7 +67,7 @@ async fn the_chosen_mapping_is_remembered_per_header_set() {
     // "Tên" and "Mã ĐV" are not known headers: the officer maps them by hand.
     let odd = "Tên,Ngày sinh,Giới tính,Số định danh,Mã ĐV,Nhóm đối tượng,Ghi chú\n";
     let t =
-        read_bytes("a.csv", format!("{odd}Nguyễn Văn An,1941,Nam,001041012345,90001,cao_tuoi_ngheo_80,\n").as_bytes())
+        read_bytes("a.csv", format!("{odd}Nguyễn Văn An,1941,Nam,001041012345,00004,cao_tuoi_ngheo_80,\n").as_bytes())
             .unwrap();
     let first = propose_mapping(&s, &t.headers).await.unwrap();
     assert!(!first.remembered);
@@ -100,14 +100,14 @@ async fn the_chosen_mapping_is_remembered_per_header_set() {
     assert_eq!((errs[0].code, errs[0].field.as_deref()), (ErrorCode::ImportFieldTwice, Some("full_name")));
 }
 
-const REGISTERED: &str = "Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80\n";
+const REGISTERED: &str = "Nguyễn Văn An,05/03/1941,Nam,001041012345,00004,cao_tuoi_ngheo_80\n";
 // Row 2: same folded name, birth year, ward as the registered An (other ID): a possible duplicate.
 // Rows 3 and 4: the same new person twice with different IDs: row 4 is flagged, row 3 kept.
 // Row 5: same name elsewhere (other ward): not a duplicate.
-const WITH_DUPLICATES: &str = "NGUYEN VAN AN,1941,Nam,001041099999,90001,cao_tuoi_ngheo_80\n\
-                               Trần Thị Bình,02/02/1950,Nữ,001150001234,90001,cao_tuoi_ngheo_80\n\
-                               Tran Thi Binh,02/02/1950,Nữ,001150005678,90001,cao_tuoi_ngheo_80\n\
-                               Nguyễn Văn An,05/03/1941,Nam,001041055555,90002,cao_tuoi_ngheo_80\n";
+const WITH_DUPLICATES: &str = "NGUYEN VAN AN,1941,Nam,001041099999,00004,cao_tuoi_ngheo_80\n\
+                               Trần Thị Bình,02/02/1950,Nữ,001150001234,00004,cao_tuoi_ngheo_80\n\
+                               Tran Thi Binh,02/02/1950,Nữ,001150005678,00004,cao_tuoi_ngheo_80\n\
+                               Nguyễn Văn An,05/03/1941,Nam,001041055555,00008,cao_tuoi_ngheo_80\n";
 
 async fn with_registered_an(s: &Store) -> String {
     let t = csv(REGISTERED);
@@ -175,7 +175,7 @@ async fn ten_thousand_rows_import_in_one_go() {
     let s = store(&dir).await;
     let mut body = String::new();
     for i in 0..10_000u32 {
-        body.push_str(&format!("Người Số {},1950,Nam,0010500{:05},90001,cao_tuoi_ngheo_80\n", letters(i), i));
+        body.push_str(&format!("Người Số {},1950,Nam,0010500{:05},00004,cao_tuoi_ngheo_80\n", letters(i), i));
     }
     let t = csv(&body);
     let m = auto_mapping(&t.headers);

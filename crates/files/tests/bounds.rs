@@ -207,11 +207,11 @@ async fn event_csv_exports_write_stored_text_as_text_and_money_as_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("t.db")).await.unwrap();
     let refs = store.refs().await.unwrap();
-    let mut ward = refs.unit("90001").unwrap().clone();
+    let mut ward = refs.unit("00004").unwrap().clone();
     ward.name = "=HYPERLINK(\"http://evil\";\"Phường\")".into();
     store.upsert_units(&[ward.clone()]).await.unwrap();
     let list = "Họ và tên,Ngày sinh,Giới tính,Số định danh,Mã xã/phường,Nhóm đối tượng\n\
-                Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80\n";
+                Nguyễn Văn An,05/03/1941,Nam,001041012345,00004,cao_tuoi_ngheo_80\n";
     let t = read_bytes("l.csv", list.as_bytes()).unwrap();
     let today = d("2026-11-26");
     ansinh_files::import::apply_import(&store, &t, &ansinh_files::import::auto_mapping(&t.headers), None, today)

@@ -36,7 +36,7 @@ async fn xlsx_cells_are_read_as_the_officer_sees_them() {
     ws.write_datetime_with_format(1, 2, ExcelDateTime::from_ymd(1941, 3, 5).unwrap(), &date_fmt).unwrap();
     ws.write_string(1, 3, "Nữ").unwrap();
     ws.write_number(1, 4, 1141012345.0).unwrap();
-    ws.write_string(1, 5, "90001").unwrap();
+    ws.write_string(1, 5, "00004").unwrap();
     ws.write_string(1, 6, "cao_tuoi_ngheo_80").unwrap();
     ws.write_string(1, 7, "x").unwrap();
     // Row 3: everything as text, a birth year only.
@@ -45,7 +45,7 @@ async fn xlsx_cells_are_read_as_the_officer_sees_them() {
     ws.write_string(2, 2, "1950").unwrap();
     ws.write_string(2, 3, "Nam").unwrap();
     ws.write_string(2, 4, "001050123456").unwrap();
-    ws.write_string(2, 5, "90002").unwrap();
+    ws.write_string(2, 5, "00008").unwrap();
     ws.write_string(2, 6, "Người khuyết tật nặng").unwrap();
     wb.save(&path).unwrap();
 
@@ -73,10 +73,10 @@ async fn a_bad_row_in_the_middle_writes_nothing_and_every_error_names_its_row() 
     std::fs::write(
         &path,
         "Full name;Birth date;Sex;ID number;Ward code;Group\n\
-         Nguyễn Văn An;05/03/1941;male;001041012345;90001;cao_tuoi_ngheo_80\n\
+         Nguyễn Văn An;05/03/1941;male;001041012345;00004;cao_tuoi_ngheo_80\n\
          Trần Thị Bình;31/02/1950;female;001150001234;99999;cao_tuoi_ngheo_60_80\n\
-         Lê Văn Cường;1945;male;001045099999;90001;cao_tuoi_ngheo_80\n\
-         Lê Văn Dũng;1945;male;001045099999;90001;cao_tuoi_ngheo_80\n",
+         Lê Văn Cường;1945;male;001045099999;00004;cao_tuoi_ngheo_80\n\
+         Lê Văn Dũng;1945;male;001045099999;00004;cao_tuoi_ngheo_80\n",
     )
     .unwrap();
     let s = store(&dir).await;

@@ -23,16 +23,16 @@ fn today() -> NaiveDate {
     d("2026-11-26")
 }
 
-/// Five people of ward 90001 (one known by year only, one with an old CMND) and one of 90002;
-/// October's payments: four scheduled or credited in 90001, one failed (not on the list).
+/// Five people of ward 00004 (one known by year only, one with an old CMND) and one of 00008;
+/// October's payments: four scheduled or credited in 00004, one failed (not on the list).
 async fn fixture(dir: &tempfile::TempDir) -> Store {
     let s = Store::open(&dir.path().join("a.db")).await.unwrap();
     let list = "Họ và tên,Ngày sinh,Giới tính,Số định danh,Mã xã/phường,Nhóm đối tượng,Tổ dân phố\n\
-                Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80,Tổ 5\n\
-                Trần Thị Bình,1950,Nữ,001150001234,90001,khuyet_tat_nang,Tổ 7\n\
-                Lê Văn Cường,1945,Nam,012345678,90001,cao_tuoi_80_khong_luong,Tổ 5\n\
-                Phạm Thị Dung,1946,Nữ,001146000111,90002,cao_tuoi_ngheo_80,Tổ 1\n\
-                Hoàng Văn Em,20/07/1944,Nam,001044000222,90001,khuyet_tat_dac_biet_nang,=Tổ 2\n";
+                Nguyễn Văn An,05/03/1941,Nam,001041012345,00004,cao_tuoi_ngheo_80,Tổ 5\n\
+                Trần Thị Bình,1950,Nữ,001150001234,00004,khuyet_tat_nang,Tổ 7\n\
+                Lê Văn Cường,1945,Nam,012345678,00004,cao_tuoi_80_khong_luong,Tổ 5\n\
+                Phạm Thị Dung,1946,Nữ,001146000111,00008,cao_tuoi_ngheo_80,Tổ 1\n\
+                Hoàng Văn Em,20/07/1944,Nam,001044000222,00004,khuyet_tat_dac_biet_nang,=Tổ 2\n";
     let t = read_bytes("l.csv", list.as_bytes()).unwrap();
     apply_import(&s, &t, &auto_mapping(&t.headers), None, today()).await.unwrap();
     let people = s.all_beneficiaries().await.unwrap();
@@ -70,12 +70,12 @@ fn cell(r: &calamine::Range<Data>, row: u32, col: u32) -> Data {
 async fn the_printed_list_has_the_officers_shape_and_reads_back_as_the_same_people() {
     let dir = tempfile::tempdir().unwrap();
     let s = fixture(&dir).await;
-    let list = payment_list(&s, 2026, 10, "90001").await.unwrap();
+    let list = payment_list(&s, 2026, 10, "00004").await.unwrap();
     let names: Vec<&str> = list.rows.iter().map(|r| r.full_name.as_str()).collect();
     assert_eq!(
         names,
         ["Nguyễn Văn An", "Lê Văn Cường", "Trần Thị Bình"],
-        "90001 only, no failed payment; Tổ, then given name"
+        "00004 only, no failed payment; Tổ, then given name"
     );
     let path = dir.path().join("danh-sach-chi-tra.xlsx");
     write_payment_list_xlsx(&path, &list).unwrap();
@@ -121,7 +121,7 @@ async fn the_printed_list_has_the_officers_shape_and_reads_back_as_the_same_peop
         assert!(reasons.contains(&r), "{r:?} in {:?}", t.skipped);
     }
     let m = auto_mapping(&t.headers);
-    let ward = ImportOptions { ward_code: Some("90001".into()), values: vec![] };
+    let ward = ImportOptions { ward_code: Some("00004".into()), values: vec![] };
 
     // Into the same database: everyone is already there, nothing changes.
     let version = s.data_version().await.unwrap();
@@ -183,7 +183,7 @@ async fn text_that_looks_like_a_formula_stays_text() {
     };
     let cycles = vec![Cycle { period: "2026-11".into(), scheduled_on: d("2026-11-05") }];
     s.insert_batch(&Batch { cycles, payments: vec![p], ..Batch::default() }).await.unwrap();
-    let list = payment_list(&s, 2026, 11, "90001").await.unwrap();
+    let list = payment_list(&s, 2026, 11, "00004").await.unwrap();
     let path = dir.path().join("l.xlsx");
     write_payment_list_xlsx(&path, &list).unwrap();
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();

@@ -23,19 +23,19 @@ fn today() -> NaiveDate {
 
 const AMOUNT: i64 = 1_250_000;
 
-/// Four people paid in 2026-10: An (REF-A) and Bình (REF-B) of ward 90001 credited on
-/// 05/10/2026, Cường (90001, no reference) credited, Dung (ward 90002, REF-D) credited, and
-/// Em (90001, REF-E) only scheduled.
+/// Four people paid in 2026-10: An (REF-A) and Bình (REF-B) of ward 00004 credited on
+/// 05/10/2026, Cường (00004, no reference) credited, Dung (ward 00008, REF-D) credited, and
+/// Em (00004, REF-E) only scheduled.
 async fn fixture(dir: &tempfile::TempDir) -> (Store, Vec<Payment>) {
     let s = Store::open(&dir.path().join("t.db")).await.unwrap();
     DB.with(|db| *db.borrow_mut() = dir.path().join("t.db"));
     // Cường has someone authorised: a proxy row needs one (the form's rule).
     let list = "Họ và tên,Ngày sinh,Giới tính,Số định danh,Mã xã/phường,Nhóm đối tượng,Người được ủy quyền\n\
-                Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80,\n\
-                Trần Thị Bình,1950,Nữ,001150001234,90001,cao_tuoi_ngheo_80,\n\
-                Lê Văn Cường,1945,Nam,001045099999,90001,cao_tuoi_ngheo_80,Lê Thị Hoa\n\
-                Phạm Thị Dung,1946,Nữ,001146000111,90002,cao_tuoi_ngheo_80,\n\
-                Hoàng Văn Em,1944,Nam,001044000222,90001,cao_tuoi_ngheo_80,\n";
+                Nguyễn Văn An,05/03/1941,Nam,001041012345,00004,cao_tuoi_ngheo_80,\n\
+                Trần Thị Bình,1950,Nữ,001150001234,00004,cao_tuoi_ngheo_80,\n\
+                Lê Văn Cường,1945,Nam,001045099999,00004,cao_tuoi_ngheo_80,Lê Thị Hoa\n\
+                Phạm Thị Dung,1946,Nữ,001146000111,00008,cao_tuoi_ngheo_80,\n\
+                Hoàng Văn Em,1944,Nam,001044000222,00004,cao_tuoi_ngheo_80,\n";
     let t = read_bytes("l.csv", list.as_bytes()).unwrap();
     apply_import(&s, &t, &people_mapping(&t.headers), None, today()).await.unwrap();
     let mut people = s.all_beneficiaries().await.unwrap();
@@ -164,7 +164,7 @@ fn vietnamese_and_english_headers_and_places() {
 async fn a_report_with_vietnamese_headers_imports_and_again_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (s, p) = fixture(&dir).await;
-    let r = apply(&s, GOOD, &options(), Some("90001")).await.unwrap();
+    let r = apply(&s, GOOD, &options(), Some("00004")).await.unwrap();
     assert_eq!((r.rows, r.new_withdrawals, r.already_had, r.new_amount_vnd), (4, 4, 0, 3_500_000));
     assert!(r.report_recorded && r.applied);
     let w = withdrawals(&s).await;
@@ -179,7 +179,7 @@ async fn a_report_with_vietnamese_headers_imports_and_again_changes_nothing() {
     assert_eq!(count(&s, "payout_reports").await, 1);
 
     // The same file again: nothing at all.
-    let again = apply(&s, GOOD, &options(), Some("90001")).await.unwrap();
+    let again = apply(&s, GOOD, &options(), Some("00004")).await.unwrap();
     assert_eq!((again.new_withdrawals, again.already_had, again.report_recorded), (0, 4, false));
     assert_eq!(count(&s, "change_log").await, changes);
     assert_eq!(count(&s, "payout_reports").await, 1);
@@ -188,7 +188,7 @@ async fn a_report_with_vietnamese_headers_imports_and_again_changes_nothing() {
     // The preview says so row by row.
     let (t, bytes) = file(GOOD);
     let pv =
-        preview_payouts(&s, &t, &bytes, "chi-tra.csv", &auto_mapping(&t.headers), &options(), Some("90001"), today())
+        preview_payouts(&s, &t, &bytes, "chi-tra.csv", &auto_mapping(&t.headers), &options(), Some("00004"), today())
             .await
             .unwrap();
     assert_eq!((pv.rows, pv.new_withdrawals, pv.already_had, pv.error_rows), (4, 0, 4, 0));
@@ -196,13 +196,13 @@ async fn a_report_with_vietnamese_headers_imports_and_again_changes_nothing() {
 
     // The same rows declared complete later: the report is recorded again, no withdrawal.
     let later = PayoutOptions { complete_to: "31/10/2026".into(), ..options() };
-    let r = apply(&s, GOOD, &later, Some("90001")).await.unwrap();
+    let r = apply(&s, GOOD, &later, Some("00004")).await.unwrap();
     assert_eq!((r.new_withdrawals, r.report_recorded), (0, true));
-    let reports = s.payout_reports("2026-10", Some("90001")).await.unwrap();
+    let reports = s.payout_reports("2026-10", Some("00004")).await.unwrap();
     assert_eq!(reports.len(), 2);
     assert_eq!(reports[0].complete_to.as_deref(), Some("2026-10-31"));
     assert_eq!(reports[0].payer, "Bưu điện Ba Đình");
-    assert_eq!(reports[0].ward_code.as_deref(), Some("90001"));
+    assert_eq!(reports[0].ward_code.as_deref(), Some("00004"));
     assert_eq!(reports[0].file_hash.len(), 64);
     assert_eq!((reports[1].rows, reports[1].withdrawals), (4, 4));
 }
@@ -263,11 +263,11 @@ async fn an_officer_cannot_touch_another_wards_payment() {
     let dir = tempfile::tempdir().unwrap();
     let (s, p) = fixture(&dir).await;
     let body = "1;REF-D;;Dung;12/10/2026;100.000;ATM;\n";
-    let e = errors(apply(&s, body, &options(), Some("90001")).await.unwrap_err());
+    let e = errors(apply(&s, body, &options(), Some("00004")).await.unwrap_err());
     assert_eq!(e[0].2, ErrorCode::ReconcileUnknownReference);
     // By its payment id or ID number neither.
     let body = format!("1;{};;Dung;12/10/2026;100.000;ATM;\n2;;001146000111;Dung;12/10/2026;100.000;ATM;\n", p[3].id);
-    let e = errors(apply(&s, &body, &options(), Some("90001")).await.unwrap_err());
+    let e = errors(apply(&s, &body, &options(), Some("00004")).await.unwrap_err());
     assert_eq!(
         e.iter().map(|x| x.2).collect::<Vec<_>>(),
         [ErrorCode::ReconcileUnknownReference, ErrorCode::ReconcileUnknownPerson]

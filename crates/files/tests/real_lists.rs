@@ -298,7 +298,7 @@ async fn every_person_imports_exactly_as_written_and_the_value_mapping_is_rememb
     assert_eq!((e[0].code, e[0].field.as_deref()), (ErrorCode::WardUnknown, Some("ward_code")));
 
     // The group in other words: listed for the officer to map, its rows refused.
-    let p = preview_import_with(&s, &t, &m, &ward("90001"), today()).await.unwrap();
+    let p = preview_import_with(&s, &t, &m, &ward("00004"), today()).await.unwrap();
     assert_eq!((p.totals.rows, p.totals.add, p.totals.errors, p.totals.skipped), (6, 4, 2, 18));
     assert_eq!(p.unmapped.len(), 1);
     assert_eq!((p.unmapped[0].field.as_str(), p.unmapped[0].value.as_str()), ("group_code", OTHER_WORDS));
@@ -306,20 +306,20 @@ async fn every_person_imports_exactly_as_written_and_the_value_mapping_is_rememb
     let group_errors: Vec<_> = p.errors.iter().map(|e| (e.row, e.code, e.params["column"].as_str())).collect();
     assert_eq!(group_errors, [(Some(10), ErrorCode::GroupUnknown, "G"), (Some(12), ErrorCode::GroupUnknown, "G")]);
     assert!(p.errors[0].message.contains("\"Đối tượng\""), "{}", p.errors[0].message);
-    let e = apply_import_with(&s, &t, &m, None, &ward("90001"), today()).await.unwrap_err();
+    let e = apply_import_with(&s, &t, &m, None, &ward("00004"), today()).await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::Validation);
     assert_eq!(s.count_beneficiaries().await.unwrap(), 0, "all or nothing");
 
     // A code the group does not have is refused, naming the value.
-    let mut wrong = mapped("90001");
+    let mut wrong = mapped("00004");
     wrong.values[0].code = "cao_tuoi".into();
     let AppError::Validation(e) = preview_import_with(&s, &t, &m, &wrong, today()).await.unwrap_err() else { panic!() };
     assert_eq!((e[0].code, e[0].params["value"].as_str()), (ErrorCode::ImportValueCodeUnknown, OTHER_WORDS));
 
-    let p = preview_import_with(&s, &t, &m, &mapped("90001"), today()).await.unwrap();
+    let p = preview_import_with(&s, &t, &m, &mapped("00004"), today()).await.unwrap();
     assert_eq!((p.totals.add, p.totals.errors), (6, 0));
     assert!(p.unmapped.is_empty());
-    let r = apply_import_with(&s, &t, &m, None, &mapped("90001"), today()).await.unwrap();
+    let r = apply_import_with(&s, &t, &m, None, &mapped("00004"), today()).await.unwrap();
     assert_eq!((r.rows, r.added, r.unchanged, r.skipped.len()), (6, 6, 0, 18));
 
     let all = s.all_beneficiaries().await.unwrap();
@@ -338,21 +338,21 @@ async fn every_person_imports_exactly_as_written_and_the_value_mapping_is_rememb
         let b = find(id);
         assert_eq!(b.full_name, name, "NFC, trimmed, single spaces");
         assert_eq!((b.birth_date.as_deref(), b.birth_year, b.sex), (date, year, sex), "{name}");
-        assert_eq!((b.group_code.as_str(), b.residential_group.as_str(), b.ward_code.as_str()), (group, res, "90001"));
+        assert_eq!((b.group_code.as_str(), b.residential_group.as_str(), b.ward_code.as_str()), (group, res, "00004"));
     }
 
     // The next import of the same list (same headers): the mapping is remembered, nothing
     // needs choosing, and nothing changes.
     let changes = s.data_version().await.unwrap();
-    let p = preview_import_with(&s, &t, &m, &ward("90001"), today()).await.unwrap();
+    let p = preview_import_with(&s, &t, &m, &ward("00004"), today()).await.unwrap();
     assert!(p.unmapped.is_empty() && p.errors.is_empty(), "{:?}", p.errors);
     assert_eq!((p.totals.add, p.totals.unchanged), (0, 6));
-    let again = apply_import_with(&s, &t, &m, None, &ward("90001"), today()).await.unwrap();
+    let again = apply_import_with(&s, &t, &m, None, &ward("00004"), today()).await.unwrap();
     assert_eq!((again.added, again.unchanged), (0, 6));
     assert_eq!(s.count_beneficiaries().await.unwrap(), 6);
     assert_eq!(s.data_version().await.unwrap(), changes, "no change record either");
     // The CLI's path too (automatic mapping, remembered value mapping).
-    let cli = import_beneficiaries_file_with(&s, &path, None, &ward("90001"), today()).await.unwrap();
+    let cli = import_beneficiaries_file_with(&s, &path, None, &ward("00004"), today()).await.unwrap();
     assert_eq!((cli.added, cli.unchanged), (0, 6));
 }
 
@@ -365,7 +365,7 @@ async fn the_cli_path_maps_a_value_and_remembers_it_for_the_next_file() {
     let (a, b) = (dir.path().join("thang-10.xlsx"), dir.path().join("thang-11.xlsx"));
     write_list(&a, first);
     write_list(&b, second);
-    let r = import_beneficiaries_file_with(&s, &a, None, &mapped("90001"), today()).await.unwrap();
+    let r = import_beneficiaries_file_with(&s, &a, None, &mapped("00004"), today()).await.unwrap();
     assert_eq!(r.added, 3);
     // Next month's list (same headers) says the group the same way, in other case and spacing.
     let mut more = vec![Person {
@@ -378,7 +378,7 @@ async fn the_cli_path_maps_a_value_and_remembers_it_for_the_next_file() {
     }];
     more.extend(second.iter().copied());
     write_list(&b, &more);
-    let r = import_beneficiaries_file_with(&s, &b, None, &ward("90001"), today()).await.unwrap();
+    let r = import_beneficiaries_file_with(&s, &b, None, &ward("00004"), today()).await.unwrap();
     assert_eq!((r.added, r.unchanged), (4, 0));
     let all = s.all_beneficiaries().await.unwrap();
     let giang = all.iter().find(|p| p.full_name == "Vũ Văn Giang").unwrap();
@@ -404,7 +404,7 @@ async fn a_bad_row_is_refused_with_its_row_and_column_and_nothing_is_saved() {
     wb.save(&path).unwrap();
 
     let s = store(&dir, "t.db").await;
-    let err = import_beneficiaries_file_with(&s, &path, None, &mapped("90001"), today()).await.unwrap_err();
+    let err = import_beneficiaries_file_with(&s, &path, None, &mapped("00004"), today()).await.unwrap_err();
     let AppError::Validation(errors) = err else { panic!("{err:?}") };
     let got: Vec<_> = errors
         .iter()
@@ -462,11 +462,11 @@ async fn a_csv_list_with_a_title_block_reads_the_same_way() {
         ]
     );
     let m = auto_mapping(&t.headers);
-    let r = apply_import_with(&s, &t, &m, None, &mapped("90002"), today()).await.unwrap();
+    let r = apply_import_with(&s, &t, &m, None, &mapped("00008"), today()).await.unwrap();
     assert_eq!((r.rows, r.added), (2, 2));
     let all = s.all_beneficiaries().await.unwrap();
     let an = all.iter().find(|b| b.id_number.as_deref() == Some("001041012345")).unwrap();
-    assert_eq!((an.full_name.as_str(), an.ward_code.as_str()), ("Nguyễn Văn An", "90002"));
+    assert_eq!((an.full_name.as_str(), an.ward_code.as_str()), ("Nguyễn Văn An", "00008"));
     let binh = all.iter().find(|b| b.id_number.as_deref() == Some("001150001234")).unwrap();
     assert_eq!((binh.birth_date.as_deref(), binh.birth_year, binh.sex), (None, 1950, ansinh_core::model::Sex::Female));
 }

@@ -22,9 +22,9 @@ const AMOUNT: i64 = 500_000;
 async fn fixture(dir: &tempfile::TempDir) -> (Store, Vec<Payment>) {
     let s = Store::open(&dir.path().join("t.db")).await.unwrap();
     let list = "Họ và tên,Ngày sinh,Giới tính,Số định danh,Mã xã/phường,Nhóm đối tượng\n\
-                Nguyễn Văn An,05/03/1941,Nam,001041012345,90001,cao_tuoi_ngheo_80\n\
-                Trần Thị Bình,1950,Nữ,001150001234,90001,cao_tuoi_ngheo_80\n\
-                Lê Văn Cường,1945,Nam,001045099999,90001,cao_tuoi_ngheo_80\n";
+                Nguyễn Văn An,05/03/1941,Nam,001041012345,00004,cao_tuoi_ngheo_80\n\
+                Trần Thị Bình,1950,Nữ,001150001234,00004,cao_tuoi_ngheo_80\n\
+                Lê Văn Cường,1945,Nam,001045099999,00004,cao_tuoi_ngheo_80\n";
     let t = read_bytes("l.csv", list.as_bytes()).unwrap();
     apply_import(&s, &t, &auto_mapping(&t.headers), None, d("2026-11-26")).await.unwrap();
     let mut people = s.all_beneficiaries().await.unwrap();

@@ -49,7 +49,7 @@ async fn forged_batch(signer: &Desk, device_id: &str, records: Vec<ChangeRecord>
         format: 1,
         schema_version: records[0].schema_version,
         device_id: device_id.to_string(),
-        ward: "90002".into(),
+        ward: "00008".into(),
         signing_key: hex::encode(key.verifying_key().to_bytes()),
         first_seq: records[0].seq,
         last_seq: records[records.len() - 1].seq,
@@ -78,17 +78,17 @@ async fn locks<S: RecordStore>(server: S) {
     let base = &support::spawn(server.clone()).await;
     let (w1, w2, city, stranger, gone) =
         (Desk::new().await, Desk::new().await, Desk::new().await, Desk::new().await, Desk::new().await);
-    enrol(&server, &w1, "90001").await;
-    enrol(&server, &w2, "90002").await;
+    enrol(&server, &w1, "00004").await;
+    enrol(&server, &w2, "00008").await;
     enrol_city(&server, &city).await;
-    enrol(&server, &gone, "90001").await;
-    let x = w1.person("Nguyễn Thị Xuân", 1940, 101, "90001").await;
+    enrol(&server, &gone, "00004").await;
+    let x = w1.person("Nguyễn Thị Xuân", 1940, 101, "00004").await;
     w1.pay(&x, "2026-10").await;
-    w1.person("Hoàng Thị Yến", 1941, 102, "90001").await;
-    w2.person("Đặng Thị Lan", 1943, 201, "90002").await;
-    w2.person("Bùi Thị Mai", 1944, 202, "90002").await;
-    city.person("Mai Thị Nga", 1942, 501, "90005").await;
-    gone.person("Vũ Thị Hạnh", 1945, 777, "90001").await;
+    w1.person("Hoàng Thị Yến", 1941, 102, "00004").await;
+    w2.person("Đặng Thị Lan", 1943, 201, "00008").await;
+    w2.person("Bùi Thị Mai", 1944, 202, "00008").await;
+    city.person("Mai Thị Nga", 1942, 501, "00082").await;
+    gone.person("Vũ Thị Hạnh", 1945, 777, "00004").await;
     for d in [&w1, &w2, &city, &gone] {
         assert!(sync(&d.store, &d.keys, base).await.unwrap().pushed > 0);
     }
@@ -145,7 +145,7 @@ async fn locks<S: RecordStore>(server: S) {
     // 403: a device not enrolled, a revoked one (even signing correctly).
     assert_eq!(refused(get(&stranger.keys, base, "/v1/heads").await, 403).await, ErrorCode::ServerUnknownDevice);
     assert_eq!(refused(get(&gone.keys, base, "/v1/records").await, 403).await, ErrorCode::ServerRevokedDevice);
-    gone.person("Lý Thị Oanh", 1946, 778, "90001").await;
+    gone.person("Lý Thị Oanh", 1946, 778, "00004").await;
     let e = sync(&gone.store, &gone.keys, base).await.unwrap_err();
     assert_eq!(ansinh_core::AppError::from(e).code(), ErrorCode::SyncForbidden);
     let e = sync(&stranger.store, &stranger.keys, base).await.unwrap_err();
@@ -177,7 +177,7 @@ async fn locks<S: RecordStore>(server: S) {
     assert_eq!(got, ids(&[&w1, &gone]));
     assert!(page.series.iter().flat_map(|s| &s.records).all(|r| r.device_id != w2.keys.device_id));
     let w1_sees = Desk::new().await;
-    enrol(&server, &w1_sees, "90001").await;
+    enrol(&server, &w1_sees, "00004").await;
     sync(&w1_sees.store, &w1_sees.keys, base).await.unwrap();
     assert_eq!(w1_sees.store.count_beneficiaries().await.unwrap(), 3);
 
@@ -233,13 +233,13 @@ async fn paged_sync<S: RecordStore>(server: S) {
     let small = &support::spawn_with(server.clone(), Limits { page_records: 3, ..Limits::default() }).await;
     let whole = &support::spawn(server.clone()).await;
     let (w1, w2) = (Desk::new().await, Desk::new().await);
-    enrol(&server, &w1, "90001").await;
-    enrol(&server, &w2, "90002").await;
+    enrol(&server, &w1, "00004").await;
+    enrol(&server, &w2, "00008").await;
     for (i, name) in ["Nguyễn Thị Xuân", "Hoàng Thị Yến", "Đặng Thị Lan", "Bùi Thị Mai"].into_iter().enumerate()
     {
-        let p = w1.person(name, 1940, 101 + i as u32, "90001").await;
+        let p = w1.person(name, 1940, 101 + i as u32, "00004").await;
         w1.pay(&p, "2026-10").await;
-        w2.person(name, 1941, 201 + i as u32, "90002").await;
+        w2.person(name, 1941, 201 + i as u32, "00008").await;
     }
     sync(&w1.store, &w1.keys, small).await.unwrap();
     sync(&w2.store, &w2.keys, small).await.unwrap();
@@ -276,7 +276,7 @@ async fn a_body_over_the_cap_is_refused_and_the_server_goes_on() {
     let s = Arc::new(s);
     let base = &support::spawn_with(s.clone(), Limits { body_bytes: 64 << 10, ..Limits::default() }).await;
     let w = Desk::new().await;
-    enrol(&s, &w, "90001").await;
+    enrol(&s, &w, "00004").await;
     let big = vec![b' '; 200 << 10];
     let resp = signed(&w.keys, Method::POST, base, "/v1/records", big, now()).send().await.unwrap();
     assert_eq!(refused(resp, 413).await, ErrorCode::ServerTooLarge);
@@ -324,7 +324,7 @@ async fn a_slow_client_is_disconnected() {
     let base = support::spawn_with(s.clone(), Limits { timeout: Duration::from_secs(1), ..Limits::default() }).await;
     let addr = base.trim_start_matches("http://").to_string();
     let w = Desk::new().await;
-    enrol(&s, &w, "90001").await;
+    enrol(&s, &w, "00004").await;
 
     // Connected, silent.
     let mut idle = tokio::net::TcpStream::connect(&addr).await.unwrap();

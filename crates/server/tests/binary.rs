@@ -23,12 +23,12 @@ async fn enrol_serve_revoke(url: &str) {
     std::fs::write(&file, support::key_file(&desk, "")).unwrap();
     let out = server(url, &["device", "add", path]);
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no ward"), "{out:?}");
-    std::fs::write(&file, support::key_file(&desk, "90001")).unwrap();
+    std::fs::write(&file, support::key_file(&desk, "00004")).unwrap();
     let out = server(url, &["device", "add", path]);
     assert!(out.status.success(), "{out:?}");
     let said = String::from_utf8_lossy(&out.stdout);
     let fingerprint = ansinh_exchange::fingerprint(&desk.keys.public("").signing_key).unwrap();
-    assert!(said.contains(&format!("enrolled {} as ward 90001", desk.keys.device_id)), "{said}");
+    assert!(said.contains(&format!("enrolled {} as ward 00004", desk.keys.device_id)), "{said}");
     assert!(said.contains(&fingerprint), "{said}");
     let out = server(url, &["device", "list"]);
     let listed: Vec<Device> = serde_json::from_slice(&out.stdout).unwrap();

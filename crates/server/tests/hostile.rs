@@ -67,7 +67,7 @@ async fn batch(desk: &Desk, records: &[Forged<'_>]) -> SignedBatch {
         format: 1,
         schema_version: 3,
         device_id: desk.keys.device_id.clone(),
-        ward: "90001".into(),
+        ward: "00004".into(),
         signing_key: hex::encode(key.verifying_key().to_bytes()),
         first_seq: wire[0].seq,
         last_seq: seq,
@@ -86,7 +86,7 @@ fn person(desk: &Desk, id: &str, id_number: &str) -> Value {
     json!({
         "id": id, "full_name": "Nguyễn Thị Ánh", "name_key": "nguyen thi anh", "name_lower": "nguyễn thị ánh",
         "sort_key": "anh nguyen thi anh", "birth_date": "1941-03-05", "birth_year": 1941, "sex": "female",
-        "id_number": id_number, "legacy_id_number": null, "id_override_reason": "", "ward_code": "90001",
+        "id_number": id_number, "legacy_id_number": null, "id_override_reason": "", "ward_code": "00004",
         "residential_group": "", "phone": "", "group_code": "cao_tuoi_ngheo_80", "disability": "none",
         "lives_alone": 0, "limited_mobility": 0, "vision_hearing": 0, "no_smartphone": 0, "bedridden": 0,
         "authorised_name": "", "authorised_id_number": "", "authorised_relation": "", "duplicate_reason": "",
@@ -122,8 +122,8 @@ where
     let server = Arc::new(server);
     let base = &support::spawn(server.clone()).await;
     let w1 = Desk::new().await;
-    enrol(&server, &w1, "90001").await;
-    w1.person("Nguyễn Thị Xuân", 1940, 101, "90001").await;
+    enrol(&server, &w1, "00004").await;
+    w1.person("Nguyễn Thị Xuân", 1940, 101, "00004").await;
     assert!(sync(&w1.store, &w1.keys, base).await.unwrap().pushed > 0);
     let (p, other) = (id(), id());
     let cases: Vec<(ErrorCode, Vec<Forged>)> = vec![

@@ -21,20 +21,20 @@ fn rehash(mut r: ChangeRecord) -> ChangeRecord {
 
 async fn contract<S: RecordStore>(s: &S) {
     let a = Desk::new().await;
-    let x = a.person("Nguyễn Thị Xuân", 1940, 101, "90001").await;
+    let x = a.person("Nguyễn Thị Xuân", 1940, 101, "00004").await;
     a.pay(&x, "2026-10").await;
-    a.person("Hoàng Thị Yến", 1941, 102, "90001").await;
+    a.person("Hoàng Thị Yến", 1941, 102, "00004").await;
     let ra = a.store.changes_since(&a.keys.device_id, 0).await.unwrap();
     let n = ra.len();
     assert!(n >= 3, "{n}");
     let oa = origin(&a, &ra).await;
 
-    // Not enrolled: nothing is stored. Enrolled for 90001, what the manifest says of its ward
+    // Not enrolled: nothing is stored. Enrolled for 00004, what the manifest says of its ward
     // does not count.
     let e = s.append(&oa, &ra).await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::ServerUnknownDevice, "{e}");
     assert!(s.heads(&Scope::All).await.unwrap().is_empty());
-    enrol(s, &a, "90001").await;
+    enrol(s, &a, "00004").await;
     let oa = BundleOrigin { ward: "99999".into(), ..oa };
 
     // Appends, overlapping appends and replays: only what is new is stored.
@@ -50,7 +50,7 @@ async fn contract<S: RecordStore>(s: &S) {
     assert_eq!(s.since(&a.keys.device_id, 1, 1).await.unwrap(), ra[1..2]);
     let head = ServerHead {
         device_id: a.keys.device_id.clone(),
-        ward: "90001".into(),
+        ward: "00004".into(),
         signing_key: oa.signing_key.clone(),
         last_seq: ra[n - 1].seq,
         last_hash: ra[n - 1].hash.clone(),
@@ -60,11 +60,11 @@ async fn contract<S: RecordStore>(s: &S) {
     // A gap: nothing past the hole is stored.
     let b = Desk::new().await;
     for (i, name) in ["Đặng Thị Lan", "Bùi Thị Mai", "Mai Thị Nga"].into_iter().enumerate() {
-        b.person(name, 1943, 201 + i as u32, "90002").await;
+        b.person(name, 1943, 201 + i as u32, "00008").await;
     }
     let rb = b.store.changes_since(&b.keys.device_id, 0).await.unwrap();
     let ob = origin(&b, &rb).await;
-    enrol(s, &b, "90002").await;
+    enrol(s, &b, "00008").await;
     let r = s.append(&ob, &rb[2..]).await.unwrap();
     assert_eq!(r.applied, 0);
     assert_eq!(r.gaps, vec![Gap { device_id: b.keys.device_id.clone(), expected_seq: 1, found_seq: 3 }]);
@@ -99,25 +99,25 @@ async fn contract<S: RecordStore>(s: &S) {
     assert_eq!(r.applied, rb.len());
     let heads = s.heads(&Scope::All).await.unwrap();
     assert_eq!(heads.len(), 2);
-    assert!(heads.iter().any(|h| h.device_id == b.keys.device_id && h.ward == "90002" && h.last_seq == 3));
+    assert!(heads.iter().any(|h| h.device_id == b.keys.device_id && h.ward == "00008" && h.last_seq == 3));
 
     // A ward sees its own ward's series only.
     let ids = |heads: Vec<ServerHead>| heads.into_iter().map(|h| h.device_id).collect::<Vec<_>>();
-    assert_eq!(ids(s.heads(&Scope::Ward("90001".into())).await.unwrap()), [a.keys.device_id.as_str()]);
-    assert_eq!(ids(s.heads(&Scope::Ward("90002".into())).await.unwrap()), [b.keys.device_id.as_str()]);
-    assert!(s.heads(&Scope::Ward("90003".into())).await.unwrap().is_empty());
+    assert_eq!(ids(s.heads(&Scope::Ward("00004".into())).await.unwrap()), [a.keys.device_id.as_str()]);
+    assert_eq!(ids(s.heads(&Scope::Ward("00008".into())).await.unwrap()), [b.keys.device_id.as_str()]);
+    assert!(s.heads(&Scope::Ward("00025".into())).await.unwrap().is_empty());
 
     // Revoked: refused from now on, its records stay readable.
     s.revoke(&b.keys.device_id).await.unwrap();
-    b.person("Lý Thị Oanh", 1946, 204, "90002").await;
+    b.person("Lý Thị Oanh", 1946, 204, "00008").await;
     let more = b.store.changes_since(&b.keys.device_id, 3).await.unwrap();
     let e = s.append(&origin(&b, &more).await, &more).await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::ServerRevokedDevice, "{e}");
     assert_eq!(s.since(&b.keys.device_id, 0, 5000).await.unwrap(), rb);
     // A device enrolled for another ward no longer shows in its old ward.
-    s.enrol(&Enrolment::from_public_keys(&key_file(&a, "90004"), false).unwrap()).await.unwrap();
-    assert!(s.heads(&Scope::Ward("90001".into())).await.unwrap().is_empty());
-    assert_eq!(ids(s.heads(&Scope::Ward("90004".into())).await.unwrap()), [a.keys.device_id.as_str()]);
+    s.enrol(&Enrolment::from_public_keys(&key_file(&a, "00070"), false).unwrap()).await.unwrap();
+    assert!(s.heads(&Scope::Ward("00004".into())).await.unwrap().is_empty());
+    assert_eq!(ids(s.heads(&Scope::Ward("00070".into())).await.unwrap()), [a.keys.device_id.as_str()]);
 }
 
 /// Enrolment: only a well-formed key file, a ward unless the city, one key per device and one
@@ -125,7 +125,7 @@ async fn contract<S: RecordStore>(s: &S) {
 async fn registry<R: DeviceRegistry>(r: &R) {
     let (a, b) = (Desk::new().await, Desk::new().await);
     let file = |desk: &Desk, edit: &dyn Fn(&mut serde_json::Value)| {
-        let mut v: serde_json::Value = serde_json::from_str(&key_file(desk, "90001")).unwrap();
+        let mut v: serde_json::Value = serde_json::from_str(&key_file(desk, "00004")).unwrap();
         edit(&mut v);
         v.to_string()
     };
@@ -137,20 +137,20 @@ async fn registry<R: DeviceRegistry>(r: &R) {
         (file(&a, &|v| v["signing_key"] = "abcd".into()), false, ErrorCode::ServerBadKeyFile),
         (file(&a, &|v| v["signing_key"] = "zz".repeat(32).into()), true, ErrorCode::ServerBadKeyFile),
         (file(&a, &|v| v["ward"] = "".into()), false, ErrorCode::ServerNoWard),
-        (file(&a, &|v| v["ward"] = "90001'; --".into()), false, ErrorCode::ServerNoWard),
+        (file(&a, &|v| v["ward"] = "00004'; --".into()), false, ErrorCode::ServerNoWard),
     ];
     for (text, city, code) in bad_files {
         assert_eq!(Enrolment::from_public_keys(&text, city).unwrap_err().code(), code, "{text}");
     }
 
-    let d = r.enrol(&Enrolment::from_public_keys(&key_file(&a, " 90001 "), false).unwrap()).await.unwrap();
+    let d = r.enrol(&Enrolment::from_public_keys(&key_file(&a, " 00004 "), false).unwrap()).await.unwrap();
     let key = a.keys.public("").signing_key;
-    assert_eq!((d.role, d.ward.as_str(), d.signing_key.as_str()), (Role::Ward, "90001", key.as_str()));
+    assert_eq!((d.role, d.ward.as_str(), d.signing_key.as_str()), (Role::Ward, "00004", key.as_str()));
     assert_eq!(d.fingerprint, ansinh_exchange::fingerprint(&key).unwrap());
     assert!(d.revoked_at.is_none() && !d.enrolled_at.is_empty());
     assert_eq!(r.device(&a.keys.device_id).await.unwrap(), Some(d.clone()));
     // With --city the file's ward does not count; enrolling again updates the role.
-    let c = r.enrol(&Enrolment::from_public_keys(&key_file(&a, "90001"), true).unwrap()).await.unwrap();
+    let c = r.enrol(&Enrolment::from_public_keys(&key_file(&a, "00004"), true).unwrap()).await.unwrap();
     assert_eq!((c.role, c.ward.as_str()), (Role::City, ""));
 
     // b's device id with a's key, a's device id with b's key.
@@ -160,11 +160,11 @@ async fn registry<R: DeviceRegistry>(r: &R) {
     let other_key = file(&a, &|v| v["signing_key"] = b.keys.public("").signing_key.into());
     let e = r.enrol(&Enrolment::from_public_keys(&other_key, false).unwrap()).await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::ExchangeKeyMismatch);
-    enrol(r, &b, "90002").await;
+    enrol(r, &b, "00008").await;
 
     let revoked = r.revoke(&a.keys.device_id).await.unwrap();
     assert!(revoked.revoked_at.is_some());
-    let e = r.enrol(&Enrolment::from_public_keys(&key_file(&a, "90001"), false).unwrap()).await.unwrap_err();
+    let e = r.enrol(&Enrolment::from_public_keys(&key_file(&a, "00004"), false).unwrap()).await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::ServerRevokedDevice);
     assert_eq!(
         r.revoke("0190a1b2-0000-7000-8000-000000000000").await.unwrap_err().code(),
@@ -208,12 +208,12 @@ async fn postgres_record_store_checks_like_a_bundle_import() {
 async fn postgres_rows_pinned_before_enrolment_stay_readable_and_their_device_is_refused() {
     let Some(options) = support::pg_options().await else { return };
     let a = Desk::new().await;
-    a.person("Nguyễn Thị Xuân", 1940, 101, "90001").await;
+    a.person("Nguyễn Thị Xuân", 1940, 101, "00004").await;
     let ra = a.store.changes_since(&a.keys.device_id, 0).await.unwrap();
     let key = a.keys.public("").signing_key;
     let old = sqlx::PgPool::connect_with(options.clone()).await.unwrap();
     sqlx::migrate!("./migrations").run_to(1, &old).await.unwrap();
-    sqlx::query("INSERT INTO devices (device_id, signing_key, ward) VALUES ($1, $2, '90001')")
+    sqlx::query("INSERT INTO devices (device_id, signing_key, ward) VALUES ($1, $2, '00004')")
         .bind(&a.keys.device_id)
         .bind(&key)
         .execute(&old)
@@ -247,18 +247,18 @@ async fn postgres_rows_pinned_before_enrolment_stay_readable_and_their_device_is
     let d = s.device(&a.keys.device_id).await.unwrap().unwrap();
     assert_eq!((d.role, d.check_active().unwrap_err().code()), (Role::Pinned, ErrorCode::ServerUnknownDevice));
     let heads = s.heads(&Scope::All).await.unwrap();
-    assert_eq!(heads.iter().map(|h| (h.ward.as_str(), h.last_seq)).collect::<Vec<_>>(), [("90001", ra.len() as i64)]);
-    assert!(s.heads(&Scope::Ward("90001".into())).await.unwrap().is_empty());
+    assert_eq!(heads.iter().map(|h| (h.ward.as_str(), h.last_seq)).collect::<Vec<_>>(), [("00004", ra.len() as i64)]);
+    assert!(s.heads(&Scope::Ward("00004".into())).await.unwrap().is_empty());
     assert_eq!(s.since(&a.keys.device_id, 0, 5000).await.unwrap(), ra);
-    a.person("Hoàng Thị Yến", 1941, 102, "90001").await;
+    a.person("Hoàng Thị Yến", 1941, 102, "00004").await;
     let next = a.store.changes_since(&a.keys.device_id, ra.len() as i64).await.unwrap();
     let e = s.append(&origin(&a, &next).await, &next).await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::ServerUnknownDevice);
 
     // Enrolled with the key its records were signed with: it pushes and its ward reads it.
-    enrol(&s, &a, "90001").await;
+    enrol(&s, &a, "00004").await;
     assert_eq!(s.append(&origin(&a, &next).await, &next).await.unwrap().applied, next.len());
-    assert_eq!(s.heads(&Scope::Ward("90001".into())).await.unwrap().len(), 1);
+    assert_eq!(s.heads(&Scope::Ward("00004".into())).await.unwrap().len(), 1);
 }
 
 /// A SQLite server keeps its registry in a table of the same file: an enrolled ward device's
@@ -268,8 +268,8 @@ async fn postgres_rows_pinned_before_enrolment_stay_readable_and_their_device_is
 async fn sqlite_a_record_naming_the_registry_is_refused() {
     let (s, _dir) = support::sqlite().await;
     let a = Desk::new().await;
-    a.person("Nguyễn Thị Xuân", 1940, 101, "90001").await;
-    enrol(&s, &a, "90001").await;
+    a.person("Nguyễn Thị Xuân", 1940, 101, "00004").await;
+    enrol(&s, &a, "00004").await;
     let ra = a.store.changes_since(&a.keys.device_id, 0).await.unwrap();
     let last = ra.last().unwrap();
     let row = serde_json::json!({

@@ -108,11 +108,11 @@ struct World {
 }
 
 async fn world(store: &Store) -> World {
-    let plain = person("Nguyễn Văn An", 1960, "90001", Needs::default());
-    let old = person("Trần Thị Bình", 1940, "90001", Needs::default());
-    let alone = person("Lê Thị Cúc", 1960, "90001", needs(|n| n.lives_alone = true));
-    let bedridden_old = person("Phạm Thị Dung", 1938, "90001", needs(|n| n.bedridden = true));
-    let other_ward = person("Vũ Văn Em", 1938, "90002", needs(|n| n.bedridden = true));
+    let plain = person("Nguyễn Văn An", 1960, "00004", Needs::default());
+    let old = person("Trần Thị Bình", 1940, "00004", Needs::default());
+    let alone = person("Lê Thị Cúc", 1960, "00004", needs(|n| n.lives_alone = true));
+    let bedridden_old = person("Phạm Thị Dung", 1938, "00004", needs(|n| n.bedridden = true));
+    let other_ward = person("Vũ Văn Em", 1938, "00008", needs(|n| n.bedridden = true));
     let p_plain = payment(&plain, "2026-02", "2026-02-05"); // waited 43 days, untouched
     let p_old = payment(&old, "2026-03", "2026-03-05"); // 15 days, partly withdrawn
     let p_alone = payment(&alone, "2026-03", "2026-03-05");
@@ -149,7 +149,7 @@ async fn world(store: &Store) -> World {
 async fn followup_lists_waiting_money_ranked_by_need() {
     let (store, _dir) = fresh().await;
     let w = world(&store).await;
-    let list = store.followup_list(d(TODAY), 7, Some("90001")).await.unwrap();
+    let list = store.followup_list(d(TODAY), 7, Some("00004")).await.unwrap();
     let ids: Vec<&str> = list.rows.iter().map(|r| r.payment_id.as_str()).collect();
     let expect = [&w.p_bed, &w.p_old, &w.p_alone, &w.p_plain].map(|p| p.id.to_string());
     // Bedridden and 87 (8) > 85 (4) > lives alone (3) > nothing (0), however long it waited.
@@ -175,7 +175,7 @@ async fn followup_lists_waiting_money_ranked_by_need() {
     // Ties in score: more days waiting first (other ward's bedridden person waited 15 > 10).
     assert_eq!(all.rows[0].payment_id, w.p_other.id.to_string());
     // A year later the withdrawal of 25/03 counts and the alone person's payment is gone.
-    let later = store.followup_list(d("2026-04-30"), 7, Some("90001")).await.unwrap();
+    let later = store.followup_list(d("2026-04-30"), 7, Some("00004")).await.unwrap();
     assert!(!later.rows.iter().any(|r| r.payment_id == w.p_alone.id.to_string()));
 }
 
@@ -362,7 +362,7 @@ async fn verification_sample_is_reproducible_and_results_count() {
     let (b, _db) = fresh().await;
     // Same data in two databases (same ids), so the same seed must draw the same payments.
     let people: Vec<Beneficiary> =
-        (0..30).map(|i| person(&format!("Người Thứ {i}"), 1950, "90001", Needs::default())).collect();
+        (0..30).map(|i| person(&format!("Người Thứ {i}"), 1950, "00004", Needs::default())).collect();
     let payments: Vec<Payment> = people.iter().map(|p| payment(p, "2026-03", "2026-03-05")).collect();
     let batch = Batch { cycles: cycles(), beneficiaries: people, payments: payments.clone(), ..Batch::default() };
     a.insert_batch(&batch).await.unwrap();
@@ -521,12 +521,12 @@ async fn money_left_uncollected_lists_who_has_not_had_cash_in_hand_for_months() 
     let month = |m: u32| format!("2026-{m:02}");
     let cycles: Vec<Cycle> =
         (1..=6).map(|m| Cycle { period: month(m), scheduled_on: d(&format!("{}-05", month(m))) }).collect();
-    let lan = person("Đỗ Thị Lan", 1938, "90001", Needs::default());
-    let minh = person("Nguyễn Văn Minh", 1950, "90001", Needs::default());
-    let hoa = person("Trần Thị Hoa", 1945, "90001", Needs::default());
-    let moi = person("Lê Văn Mới", 1960, "90001", Needs::default());
-    let tam = person("Vũ Văn Tâm", 1950, "90001", Needs::default());
-    let xa = person("Phạm Văn Xa", 1940, "90002", Needs::default());
+    let lan = person("Đỗ Thị Lan", 1938, "00004", Needs::default());
+    let minh = person("Nguyễn Văn Minh", 1950, "00004", Needs::default());
+    let hoa = person("Trần Thị Hoa", 1945, "00004", Needs::default());
+    let moi = person("Lê Văn Mới", 1960, "00004", Needs::default());
+    let tam = person("Vũ Văn Tâm", 1950, "00004", Needs::default());
+    let xa = person("Phạm Văn Xa", 1940, "00008", Needs::default());
     let monthly = |b: &Beneficiary, months: std::ops::RangeInclusive<u32>| -> Vec<Payment> {
         months.map(|m| payment(b, &month(m), &format!("{}-05", month(m)))).collect()
     };
@@ -563,7 +563,7 @@ async fn money_left_uncollected_lists_who_has_not_had_cash_in_hand_for_months() 
     store.insert_batch(&batch).await.unwrap();
 
     let as_of = d("2026-06-20");
-    let list = store.uncollected(as_of, 2, Some("90001")).await.unwrap();
+    let list = store.uncollected(as_of, 2, Some("00004")).await.unwrap();
     assert_eq!(list.cutoff, "2026-04-20");
     let names: Vec<&str> = list.rows.iter().map(|r| r.full_name.as_str()).collect();
     // Lan 2.250.000 ₫ before Hoa 1.500.000 ₫; Minh (last month), Mới (credited this month,
@@ -591,11 +591,11 @@ async fn money_left_uncollected_lists_who_has_not_had_cash_in_hand_for_months() 
     let four = store.uncollected(as_of, 4, None).await.unwrap();
     assert_eq!(four.rows.iter().map(|r| r.full_name.as_str()).collect::<Vec<_>>(), ["Phạm Văn Xa"]);
     // One month: Minh's June payment (last cash 07/05, more than a month before) now counts.
-    let one = store.uncollected(as_of, 1, Some("90001")).await.unwrap();
+    let one = store.uncollected(as_of, 1, Some("00004")).await.unwrap();
     assert!(one.rows.iter().any(|r| r.beneficiary_id == minh.id.to_string() && r.left_vnd == 750_000));
 
     let plan = store.uncollected_plan(None).await.unwrap();
-    let plan_ward = store.uncollected_plan(Some("90001")).await.unwrap();
+    let plan_ward = store.uncollected_plan(Some("00004")).await.unwrap();
     // Payments read once in person order (the window needs no sort), each one's last withdrawal a
     // seek in a covering index, a ward through an index on ward_code; no full scan of people.
     assert!(plan.iter().any(|s| s.contains("SEARCH w USING COVERING INDEX withdrawals_payment")), "{plan:#?}");

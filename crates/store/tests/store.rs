@@ -84,9 +84,9 @@ async fn person(store: &Store, name: &str, birth: &str, sex: &str, id_number: &s
     b
 }
 
-/// Nguyễn Thị Ánh, a woman born 1941 (ID 001 1 41 012345), ward 90001.
+/// Nguyễn Thị Ánh, a woman born 1941 (ID 001 1 41 012345), ward 00004.
 async fn register_anh(store: &Store) -> Beneficiary {
-    person(store, "Nguyễn Thị Ánh", "05/03/1941", "Nữ", "001141012345", "90001").await
+    person(store, "Nguyễn Thị Ánh", "05/03/1941", "Nữ", "001141012345", "00004").await
 }
 
 fn account_input(b: &Beneficiary, requested_on: &str, opened_on: &str) -> AccountInput {
@@ -292,7 +292,7 @@ async fn reopening_an_existing_file_keeps_device_and_data() {
     assert_eq!(store.setting("language").await.unwrap().as_deref(), Some("vi"));
 
     // The same device's change series continues where it stopped.
-    person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "90002").await;
+    person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "00008").await;
     let mut conn = raw(&path).await;
     let seqs: Vec<(String, i64)> =
         sqlx::query_as("SELECT device_id, seq FROM change_log ORDER BY seq").fetch_all(&mut conn).await.unwrap();
@@ -405,7 +405,7 @@ async fn raw_beneficiary(conn: &mut SqliteConnection, id: &str, id_number: Optio
     sqlx::query(
         "INSERT INTO beneficiaries (id, full_name, name_key, name_lower, sort_key, birth_year, sex, id_number, ward_code,
              group_code, created_at, created_by, created_device, updated_at, updated_by, updated_device)
-         VALUES (?, 'Lê Thị Hoa', 'le thi hoa', 'lê thị hoa', 'hoa le thi hoa', 1941, 'female', ?, '90001',
+         VALUES (?, 'Lê Thị Hoa', 'le thi hoa', 'lê thị hoa', 'hoa le thi hoa', 1941, 'female', ?, '00004',
              'cao_tuoi_ngheo_80', '2026-11-26T00:00:00Z', 'o', 'd', '2026-11-26T00:00:00Z', 'o', 'd')",
     )
     .bind(id)
@@ -539,7 +539,7 @@ async fn write_path_checks_against_what_is_stored() {
         birth_date: "1941".into(),
         sex: "female".into(),
         id_number: "001 141 012345".into(),
-        ward_code: "90002".into(),
+        ward_code: "00008".into(),
         group_code: "cao_tuoi_ngheo_80".into(),
         ..BeneficiaryInput::default()
     };
@@ -600,7 +600,7 @@ async fn write_path_checks_against_what_is_stored() {
     let draft = validate::payment(&payment_input(&b, Some(&requested), "11/2026", "", "10/11/2026"), today()).unwrap();
     assert_eq!(invalid_codes(store.add_payment(&draft).await), vec![ErrorCode::AccountNotOpened]);
     // Into someone else's account / for someone unknown.
-    let other = person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "90002").await;
+    let other = person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "00008").await;
     let draft = validate::payment(&payment_input(&other, Some(&opened), "11/2026", "", "10/11/2026"), today()).unwrap();
     assert_eq!(invalid_codes(store.add_payment(&draft).await), vec![ErrorCode::NotFound]);
     let mut draft = validate::payment(&payment_input(&b, None, "11/2026", "", "10/11/2026"), today()).unwrap();
@@ -721,7 +721,7 @@ async fn every_write_appends_one_chained_change_record_per_row() {
     let b = register_anh(&store).await; //                                       1 beneficiary
     let a = account(&store, &b, "01/09/2026", "03/09/2026").await; //  2 account
     let p = pay(&store, &b, Some(&a), "10/2026", "10/10/2026").await; // 3 cycle, 4 payment
-    let c = person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "90002").await; // 5
+    let c = person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "00008").await; // 5
     let q = pay(&store, &c, None, "10/2026", "11/10/2026").await; //     6 payment (cycle exists)
     let w = withdrawal(&p, "2026-10-12", "1.300.000");
     store.add_withdrawal(&w).await.unwrap(); //                          7 withdrawal
@@ -828,11 +828,11 @@ async fn names(store: &Store, query: &str, ward: Option<&str>) -> (i64, Vec<Stri
 async fn search_folds_accents_ranks_exact_tones_and_pages() {
     let Fx { store, path: _, _dir } = fresh().await;
     // An is registered before Ân, so insertion order alone would put An first.
-    person(&store, "Nguyễn Văn An", "1940", "Nam", "001040000001", "90001").await;
-    person(&store, "Nguyễn Văn Ân", "1942", "Nam", "001042000002", "90002").await;
-    person(&store, "Đặng Thị Huệ", "1945", "Nữ", "001145000003", "90001").await;
-    person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "90002").await;
-    register_anh(&store).await; // Nguyễn Thị Ánh, 001141012345, 90001
+    person(&store, "Nguyễn Văn An", "1940", "Nam", "001040000001", "00004").await;
+    person(&store, "Nguyễn Văn Ân", "1942", "Nam", "001042000002", "00008").await;
+    person(&store, "Đặng Thị Huệ", "1945", "Nữ", "001145000003", "00004").await;
+    person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "00008").await;
+    register_anh(&store).await; // Nguyễn Thị Ánh, 001141012345, 00004
 
     // Accent-insensitive, case-insensitive.
     assert_eq!(names(&store, "nguyen van an", None).await, (2, vec!["Nguyễn Văn An".into(), "Nguyễn Văn Ân".into()]));
@@ -867,12 +867,12 @@ async fn search_folds_accents_ranks_exact_tones_and_pages() {
 
     // Ward filter.
     assert_eq!(
-        names(&store, "nguyen", Some("90001")).await,
+        names(&store, "nguyen", Some("00004")).await,
         (2, vec!["Nguyễn Văn An".into(), "Nguyễn Thị Ánh".into()])
     );
-    let page = store.search("", Some("90002"), 50, 0).await.unwrap();
+    let page = store.search("", Some("00008"), 50, 0).await.unwrap();
     assert_eq!(page.total, 2);
-    assert!(page.items.iter().all(|b| b.ward_code == "90002" && b.ward_name == "Phường Ngọc Hà"));
+    assert!(page.items.iter().all(|b| b.ward_code == "00008" && b.ward_name == "Phường Ngọc Hà"));
     assert_eq!(names(&store, "", Some("")).await.0, 5, "an empty ward means every ward");
 
     // Paging: the total counts every match, pages partition them in Vietnamese name order.
@@ -897,26 +897,26 @@ async fn search_folds_accents_ranks_exact_tones_and_pages() {
 #[tokio::test]
 async fn metrics_from_stored_events() {
     let Fx { store, path: _, _dir } = fresh().await;
-    let a = person(&store, "Nguyễn Văn An", "1940", "Nam", "001040000001", "90001").await;
-    let b = person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "90002").await;
-    let c = person(&store, "Đặng Thị Huệ", "1945", "Nữ", "001145000003", "90002").await;
+    let a = person(&store, "Nguyễn Văn An", "1940", "Nam", "001040000001", "00004").await;
+    let b = person(&store, "Trần Văn Bình", "1938", "Nam", "001038000004", "00008").await;
+    let c = person(&store, "Đặng Thị Huệ", "1945", "Nữ", "001145000003", "00008").await;
 
     // Fixture, as of 2026-11-01 unless said otherwise:
     //
     // | who | ward  | period  | status   | credited   | withdrawals             | as of 11-01          |
     // |-----|-------|---------|----------|------------|-------------------------|----------------------|
-    // | An  | 90001 | 2026-10 | credited | 2026-10-10 | 10-12 600k, 10-20 400k  | withdrawn, day 2     |
-    // | An  | 90001 | 2026-11 | credited | 2026-11-05 | none                    | not yet credited     |
-    // | Bình| 90002 | 2026-10 | credited | 2026-10-10 | none; reached 11-01     | censored, day 22     |
-    // | Huệ | 90002 | 2026-10 | failed   | -          | -                       | excluded             |
+    // | An  | 00004 | 2026-10 | credited | 2026-10-10 | 10-12 600k, 10-20 400k  | withdrawn, day 2     |
+    // | An  | 00004 | 2026-11 | credited | 2026-11-05 | none                    | not yet credited     |
+    // | Bình| 00008 | 2026-10 | credited | 2026-10-10 | none; reached 11-01     | censored, day 22     |
+    // | Huệ | 00008 | 2026-10 | failed   | -          | -                       | excluded             |
     //
     // Overall on 11-01: credited 2, withdrawn 1, unwithdrawn 1. Kaplan-Meier: day 2, 2 at risk,
     // 1 withdrawal -> S = 1/2. So: withdrawn by day 1 = 0, by day 3 = by day 7 = 0.5; by day
     // 30 unknown (longest follow-up 22 days, S > 0 there); median 2; p75 and p90 never reached;
     // curve days 0..=22. The first withdrawal counts (day 2), not the second (day 10).
-    // Ward 90001 (Phường Ba Đình): 1 credited, withdrawn day 2 -> S = 0 from day 2: every
+    // Ward 00004 (Phường Ba Đình): 1 credited, withdrawn day 2 -> S = 0 from day 2: every
     // share known, median = p75 = p90 = 2, withdrawn by day 30 = 1.
-    // Ward 90002 (Phường Ngọc Hà): 1 credited (the failed one is excluded), none withdrawn.
+    // Ward 00008 (Phường Ngọc Hà): 1 credited (the failed one is excluded), none withdrawn.
     // Bình was reached by phone on 11-01 and had not withdrawn: known unwithdrawn through day 22.
     // On 11-10 the November payment counts too, but nobody has checked on it: censored at its
     // credit (day 0), it leaves the risk set before day 2, so S = 1/2 after day 2 (median 2),
@@ -984,16 +984,16 @@ async fn metrics_from_stored_events() {
         s.iter().map(|s| (s.key.as_str(), s.label.as_str(), s.size, s.too_few)).collect();
     assert_eq!(
         labels,
-        vec![("90001", "Phường Ba Đình", 1, true), ("90002", "Phường Ngọc Hà", 2, true)],
+        vec![("00004", "Phường Ba Đình", 1, true), ("00008", "Phường Ngọc Hà", 2, true)],
         "a ward of one or two payments is too few to judge"
     );
     // A ward's own figures: filter to it.
     let ward = |code: &str| Filter { ward: Some(code.into()), ..Filter::default() };
-    let w1 = store.metrics(d("2026-11-01"), &ward("90001"), &[]).await.unwrap().overall.time_to_cash;
+    let w1 = store.metrics(d("2026-11-01"), &ward("00004"), &[]).await.unwrap().overall.time_to_cash;
     assert_eq!((w1.time_to_cash_days.median, w1.time_to_cash_days.p90), (Some(2), Some(2)));
     assert_eq!((w1.withdrawn_by_day.day1, w1.withdrawn_by_day.day30), (Some(0.0), Some(1.0)));
     assert_eq!(w1.curve.len(), 31);
-    let w2 = store.metrics(d("2026-11-01"), &ward("90002"), &[]).await.unwrap().overall.time_to_cash;
+    let w2 = store.metrics(d("2026-11-01"), &ward("00008"), &[]).await.unwrap().overall.time_to_cash;
     assert_eq!((w2.unwithdrawn, w2.time_to_cash_days.median, w2.withdrawn_by_day.day7), (1, None, Some(0.0)));
 
     let r = store.metrics(d("2026-11-01"), &all, &[SegmentBy::Group]).await.unwrap();
@@ -1042,7 +1042,7 @@ async fn a_batch_that_fails_midway_writes_nothing() {
         birth_date: "1944".into(),
         sex: "Nam".into(),
         id_number: "001044000009".into(),
-        ward_code: "90003".into(),
+        ward_code: "00025".into(),
         group_code: "cao_tuoi_ngheo_80".into(),
         ..BeneficiaryInput::default()
     };
@@ -1120,7 +1120,7 @@ async fn concurrent_writes_keep_the_checks() {
         birth_date: "1938".into(),
         sex: "Nam".into(),
         id_number: "001038000004".into(),
-        ward_code: "90002".into(),
+        ward_code: "00008".into(),
         group_code: "cao_tuoi_ngheo_80".into(),
         ..BeneficiaryInput::default()
     };
@@ -1134,7 +1134,7 @@ async fn concurrent_writes_keep_the_checks() {
     assert!(matches!(&refused, Err(StoreError::Conflict(e)) if e.code == ErrorCode::IdNumberDuplicate), "{refused:?}");
 
     // Two people paid at once for a month with no cycle yet: the cycle is created once.
-    let c = person(&store, "Đặng Thị Huệ", "1945", "Nữ", "001145000003", "90001").await;
+    let c = person(&store, "Đặng Thị Huệ", "1945", "Nữ", "001145000003", "00004").await;
     let dc = validate::payment(&payment_input(&c, None, "11/2026", "", "10/11/2026"), today()).unwrap();
     let db = validate::payment(&payment_input(&b, None, "11/2026", "", "10/11/2026"), today()).unwrap();
     let (r1, r2) = tokio::join!(store.add_payment(&dc), store.add_payment(&db));
@@ -1161,7 +1161,7 @@ fn anh_input() -> BeneficiaryInput {
         full_name: "Nguyễn Thị Ánh".into(),
         birth_date: "05/03/1941".into(),
         sex: "Nữ".into(),
-        ward_code: "90001".into(),
+        ward_code: "00004".into(),
         group_code: "cao_tuoi_ngheo_80".into(),
         ..BeneficiaryInput::default()
     }
@@ -1228,7 +1228,7 @@ async fn a_possible_duplicate_needs_a_reason_and_the_same_id_number_is_refused_o
         s.similar_beneficiaries(&ansinh_core::duplicates::DuplicateKey::of(&year_only), None).await.unwrap().len(),
         2
     );
-    let other_ward = BeneficiaryInput { ward_code: "90002".into(), ..year_only_input(&twin_input) };
+    let other_ward = BeneficiaryInput { ward_code: "00008".into(), ..year_only_input(&twin_input) };
     let other_ward = validate::beneficiary(&other_ward, &refs, today()).unwrap();
     s.add_beneficiary(&other_ward).await.unwrap();
     assert_eq!(s.count_beneficiaries().await.unwrap(), 3);
@@ -1275,7 +1275,7 @@ async fn a_correction_updates_the_row_in_place_and_logs_the_whole_new_row() {
     assert_eq!(s.verify_changes().await.unwrap(), None, "the chain still verifies");
 
     // An edit cannot take another person's ID number, and an unknown person is not found.
-    let other = person(s, "Trần Văn Bình", "1950", "Nam", "001050012345", "90001").await;
+    let other = person(s, "Trần Văn Bình", "1950", "Nam", "001050012345", "00004").await;
     let mut taken = corrected.clone();
     taken.id_number = other.id_number.clone();
     match s.update_beneficiary(&taken).await.unwrap_err() {

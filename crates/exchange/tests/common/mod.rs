@@ -158,15 +158,15 @@ pub fn day(d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(2026, 10, d)
 }
 
-/// Five ward desktops (two of them in ward 90001, sharing a person) after concurrent work,
+/// Five ward desktops (two of them in ward 00004, sharing a person) after concurrent work,
 /// and their bundles for `city`: each device's whole series plus overlapping partial ones.
 pub struct FiveWards {
     pub wards: Vec<Desk>,
     pub bundles: Vec<Vec<u8>>,
-    /// The person both 90001 desktops corrected at once, and the payment both reconciled.
+    /// The person both 00004 desktops corrected at once, and the payment both reconciled.
     pub shared_person: Beneficiary,
     pub shared_payment: Payment,
-    /// The two registrations of one ID number (wards 90003 and 90004).
+    /// The two registrations of one ID number (wards 00025 and 00070).
     pub twins: (Beneficiary, Beneficiary),
 }
 
@@ -176,21 +176,21 @@ pub async fn five_wards(city: &Desk) -> FiveWards {
         wards.push(Desk::new().await);
     }
     let (w1, w2, w3, w4, w5) = (&wards[0], &wards[1], &wards[2], &wards[3], &wards[4]);
-    let x = w1.person("Nguyễn Thị Xuân", 1940, 101, "90001").await;
+    let x = w1.person("Nguyễn Thị Xuân", 1940, 101, "00004").await;
     let p = w1.pay(&x, "2026-10").await;
-    w1.person("Hoàng Thị Yến", 1941, 102, "90001").await;
+    w1.person("Hoàng Thị Yến", 1941, 102, "00004").await;
     // The ward's second desktop takes the first one's records, then both work offline.
     w2.import(&w1.bundle_for(w2, 0).await).await.unwrap();
     w1.set_phone(&x, "0901111111").await;
     w2.set_phone(&x, "0902222222").await;
     w1.reconcile(&p, day(3)).await;
     w2.reconcile(&p, None).await;
-    w2.person("Đặng Thị Lan", 1943, 201, "90001").await;
+    w2.person("Đặng Thị Lan", 1943, 201, "00004").await;
     // The same person registered in two wards.
-    let t3 = w3.person("Vũ Thị Hạnh", 1945, 777, "90003").await;
-    let t4 = w4.person("Vũ Thị Hạnh", 1945, 777, "90004").await;
-    w3.person("Bùi Thị Mai", 1944, 301, "90003").await;
-    let q = w5.person("Mai Thị Nga", 1942, 501, "90005").await;
+    let t3 = w3.person("Vũ Thị Hạnh", 1945, 777, "00025").await;
+    let t4 = w4.person("Vũ Thị Hạnh", 1945, 777, "00070").await;
+    w3.person("Bùi Thị Mai", 1944, 301, "00025").await;
+    let q = w5.person("Mai Thị Nga", 1942, 501, "00082").await;
     w5.pay(&q, "2026-10").await;
     let q = w5.set_phone(&q, "0905000001").await;
     w5.set_phone(&q, "0905000002").await;
