@@ -247,6 +247,13 @@ describe('dashboard', () => {
     const labels = () => screen.getAllByTestId('segment-row').map((r) => r.querySelector('th')?.textContent);
     await waitFor(() => expect(labels().sort()).toEqual(['Bank account', 'Cash']));
     expect(screen.getByTestId('wbd-30')).toHaveTextContent(/^67\.7%$/);
+    // By programme: the programme each cycle's payment was made under, named in the language.
+    await user.selectOptions(screen.getByTestId('by'), 'programme');
+    await waitFor(() => expect(rust.callsTo('metrics').at(-1)?.query.by).toEqual(['programme']));
+    const english = ['Social assistance', 'Social pension', 'Merit allowance'];
+    await waitFor(() => expect(labels().length > 0 && labels().every((l) => english.includes(l ?? ''))).toBe(true));
+    setLang('vi');
+    await waitFor(() => expect(labels().every((l) => ['Trợ giúp xã hội', 'Trợ cấp hưu trí xã hội', 'Ưu đãi người có công'].includes(l ?? ''))).toBe(true));
   });
 
   it('says "not enough follow-up to judge" instead of a median when few statuses are known', async () => {

@@ -493,7 +493,7 @@ fn metrics_by_two_dimensions_and_by_cycle_range() {
 
 #[test]
 fn the_monthly_report_reads_back_and_its_export_is_recorded() {
-    use calamine::{Data, Reader, Xlsx, open_workbook};
+    use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("a.db");
     ok(&db, DEMO);
@@ -520,10 +520,47 @@ fn the_monthly_report_reads_back_and_its_export_is_recorded() {
             "Theo nhóm tuổi",
             "Theo nhóm đối tượng",
             "Theo kênh chi trả",
+            "Theo chương trình",
             "Xu hướng theo kỳ",
             "Lý do chuyển lỗi"
         ]
     );
+    // Each programme's counts, amounts and time to cash (reported to different departments),
+    // as `metrics --by programme` gives them.
+    let by_programme =
+        json(&db, &["metrics", "--json", "--as-of", "2026-10-20", "--cycle", "09/2026", "--by", "programme"]);
+    let programmes = book.worksheet_range("Theo chương trình").unwrap();
+    let header: Vec<String> = programmes.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name}: {header:?}"));
+    let sheet: Vec<(String, String, f64, f64)> = programmes
+        .rows()
+        .skip(1)
+        .map(|r| {
+            let f = |c: &Data| c.as_f64().unwrap_or(f64::NAN);
+            (r[0].to_string(), r[1].to_string(), f(&r[col("Số khoản chi")]), f(&r[col("Đã chuyển (đồng)")]))
+        })
+        .collect();
+    let expected: Vec<(String, String, f64, f64)> = by_programme["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let label = match s["key"].as_str().unwrap() {
+                "social_assistance" => "Trợ giúp xã hội",
+                "social_pension" => "Trợ cấp hưu trí xã hội",
+                _ => "Ưu đãi người có công",
+            };
+            (
+                s["key"].as_str().unwrap().into(),
+                label.into(),
+                s["size"].as_f64().unwrap(),
+                s["credited_vnd"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(sheet, expected);
+    let keys: Vec<&str> = sheet.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(keys, ["social_assistance", "social_pension", "meritorious"], "the 80+ are a social pension in 2026");
     let overview = book.worksheet_range("Chỉ số").unwrap();
     let row = |name: &str| overview.rows().find(|r| r[0] == Data::String(name.into())).unwrap().to_vec();
     assert_eq!(row("Khoản chi đã phát hành")[1], Data::Float(m["payments"].as_f64().unwrap()));

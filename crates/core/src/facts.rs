@@ -6,7 +6,7 @@
 //! so a fact is a few dozen bytes and a whole city (millions of payments) fits in memory.
 
 use crate::dates::BirthDate;
-use crate::model::{Channel, Disability, Needs, PaymentStatus};
+use crate::model::{Channel, Disability, Needs, PaymentStatus, Scheme};
 use chrono::NaiveDate;
 use std::ops::Range;
 
@@ -134,6 +134,11 @@ pub struct Facts {
     pub cycle_closed: Vec<Option<NaiveDate>>,
     /// Payers' reports complete up to a day.
     pub reports: Vec<ReportFact>,
+    /// Per group, per period: the programme its people are paid under in that cycle (a group
+    /// may move: the 80+ without a pension became social pension in 07/2025); the last entry
+    /// of each row, at index `periods.len()`, is the programme today (for facts with no
+    /// cycle). Empty when the loader knows no rules: then nothing is segmented by programme.
+    pub programmes: Vec<Vec<Scheme>>,
 }
 
 impl Facts {
@@ -143,6 +148,12 @@ impl Facts {
 
     pub fn checks_of(&self, p: &PaymentFact) -> &[NaiveDate] {
         &self.checks[p.checks.start as usize..p.checks.end as usize]
+    }
+
+    /// The programme of a person's group in a cycle (or today, with no cycle).
+    pub fn programme(&self, person: &Person, period: Option<u32>) -> Option<Scheme> {
+        let row = self.programmes.get(person.group as usize)?;
+        row.get(period.map_or(self.periods.len(), |p| p as usize)).copied()
     }
 
     /// Index of a period "yyyy-mm" (periods are sorted).

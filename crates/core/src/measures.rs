@@ -81,6 +81,9 @@ pub struct Indicators {
     pub time_to_cash: Metrics,
     /// Payments issued: credited, failed or reversed.
     pub payments: u64,
+    /// Money credited by `as_of` (whole VND), and how much of it was taken out by then.
+    pub credited_vnd: i64,
+    pub withdrawn_vnd: i64,
     pub full_first_visit: Share,
     pub unwithdrawn_at_cycle_end: Share,
     pub on_time_credit: Share,
@@ -101,6 +104,8 @@ pub struct Indicators {
 pub struct Acc {
     ttc: TimeToCashAcc,
     issued: u64,
+    credited_vnd: i64,
+    withdrawn_vnd: i64,
     first_visit_full: ShareAcc,
     cycle_end: ShareAcc,
     on_time: ShareAcc,
@@ -175,6 +180,8 @@ impl Acc {
             self.on_time.add(credited_on <= s);
         }
         let delivered: i64 = seen.iter().map(|w| w.amount_vnd).sum();
+        self.credited_vnd += p.amount_vnd;
+        self.withdrawn_vnd += delivered;
         self.partial.add(delivered > 0 && delivered < p.amount_vnd);
         for w in seen {
             self.travel.add_opt(w.travel_minutes);
@@ -229,6 +236,8 @@ impl Acc {
     pub fn merge(&mut self, o: &Acc) {
         self.ttc.merge(&o.ttc);
         self.issued += o.issued;
+        self.credited_vnd += o.credited_vnd;
+        self.withdrawn_vnd += o.withdrawn_vnd;
         self.first_visit_full.merge(&o.first_visit_full);
         self.cycle_end.merge(&o.cycle_end);
         self.on_time.merge(&o.on_time);
@@ -262,6 +271,8 @@ impl Acc {
         Indicators {
             time_to_cash: self.ttc.finish(min_coverage_pct),
             payments: self.issued,
+            credited_vnd: self.credited_vnd,
+            withdrawn_vnd: self.withdrawn_vnd,
             full_first_visit: self.first_visit_full.finish(),
             unwithdrawn_at_cycle_end: self.cycle_end.finish(),
             on_time_credit: self.on_time.finish(),

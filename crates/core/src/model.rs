@@ -115,6 +115,7 @@ str_enum!(
         Need => "need",
         Assisted => "assisted",
         Cycle => "cycle",
+        Programme => "programme",
     }
 );
 

@@ -13,7 +13,7 @@ use crate::censoring::{DEFAULT_MIN_COVERAGE_PCT, KnownThrough};
 use crate::dates::{self, AgeBand};
 use crate::facts::{Facts, PaymentFact, Person};
 use crate::measures::{Acc, Indicators, PaymentCtx};
-use crate::model::{Channel, Disability, Need, SegmentBy};
+use crate::model::{Channel, Disability, Need, Scheme, SegmentBy};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -147,6 +147,8 @@ struct Ctx<'a> {
     channel: Option<Channel>,
     period: Option<u32>,
     age_on: NaiveDate,
+    /// The programme the person is paid under in that cycle (or today).
+    programme: Option<Scheme>,
 }
 
 const NO_NEED: u32 = Need::ALL.len() as u32;
@@ -181,6 +183,11 @@ fn codes(dim: SegmentBy, c: &Ctx, out: &mut Vec<u32>) {
                 out.push(p);
             }
         }
+        SegmentBy::Programme => {
+            if let Some(s) = c.programme {
+                out.push(Scheme::ALL.iter().position(|x| *x == s).unwrap_or(0) as u32);
+            }
+        }
     }
 }
 
@@ -196,6 +203,7 @@ fn code_text(facts: &Facts, dim: SegmentBy, code: u32) -> String {
         SegmentBy::Need => Need::ALL.get(i).map_or("none", |n| n.as_str()).to_string(),
         SegmentBy::Assisted => if code == 1 { "assisted" } else { "unassisted" }.to_string(),
         SegmentBy::Cycle => facts.periods[i].clone(),
+        SegmentBy::Programme => Scheme::ALL[i].as_str().to_string(),
     }
 }
 
@@ -210,6 +218,7 @@ fn cardinality(facts: &Facts, dim: SegmentBy) -> usize {
         SegmentBy::Need => Need::ALL.len() + 1,
         SegmentBy::Assisted => 2,
         SegmentBy::Cycle => facts.periods.len(),
+        SegmentBy::Programme => Scheme::ALL.len(),
     }
 }
 
@@ -345,7 +354,8 @@ pub fn compute_with(
                 as_of,
             };
             let age_on = p.credited_on.or(p.scheduled_on).unwrap_or(as_of);
-            let c = Ctx { person, channel: Some(p.channel), period: Some(p.period), age_on };
+            let programme = facts.programme(person, Some(p.period));
+            let c = Ctx { person, channel: Some(p.channel), period: Some(p.period), age_on, programme };
             overall.add_payment(p, &ctx);
             for s in &mut splits {
                 s.each(&c, |acc| acc.add_payment(p, &ctx));
@@ -377,7 +387,9 @@ pub fn compute_with(
         if !keep(person, Some(a.channel), month) {
             continue;
         }
-        let c = Ctx { person, channel: Some(a.channel), period: cycle_of_month(month), age_on: a.opened_on };
+        let period = cycle_of_month(month);
+        let programme = facts.programme(person, period);
+        let c = Ctx { person, channel: Some(a.channel), period, age_on: a.opened_on, programme };
         overall.add_account(a, as_of);
         for s in &mut splits {
             s.each(&c, |acc| acc.add_account(a, as_of));
@@ -390,7 +402,9 @@ pub fn compute_with(
         if filter.channel.is_some() || !keep(person, None, month) {
             continue;
         }
-        let c = Ctx { person, channel: None, period: cycle_of_month(month), age_on: g.opened_on };
+        let period = cycle_of_month(month);
+        let programme = facts.programme(person, period);
+        let c = Ctx { person, channel: None, period, age_on: g.opened_on, programme };
         overall.add_grievance(g, as_of);
         for s in &mut splits {
             s.each(&c, |acc| acc.add_grievance(g, as_of));
@@ -405,7 +419,8 @@ pub fn compute_with(
         if !keep(person, Some(p.channel), period_months[p.period as usize]) {
             continue;
         }
-        let c = Ctx { person, channel: Some(p.channel), period: Some(p.period), age_on: v.verified_on };
+        let programme = facts.programme(person, Some(p.period));
+        let c = Ctx { person, channel: Some(p.channel), period: Some(p.period), age_on: v.verified_on, programme };
         overall.add_verification(v.full);
         for s in &mut splits {
             s.each(&c, |acc| acc.add_verification(v.full));

@@ -112,6 +112,8 @@ pub fn segment_sheet(name: &str, segments: &[Segment]) -> Sheet {
         "Chưa rút",
         "Đúng hạn (%)",
         "Rút có hỗ trợ (%)",
+        "Đã chuyển (đồng)",
+        "Đã rút (đồng)",
         "Ghi chú",
     ];
     let rows = segments
@@ -133,6 +135,8 @@ pub fn segment_sheet(name: &str, segments: &[Segment]) -> Sheet {
                         (t.unwithdrawn as i64).into(),
                         pct(i.on_time_credit.share),
                         pct(i.assisted_withdrawals.share),
+                        i.credited_vnd.into(),
+                        i.withdrawn_vnd.into(),
                         // Quantiles left empty for low coverage: say why (core censoring.rs).
                         if t.enough_followup {
                             Cell::Empty
@@ -148,7 +152,7 @@ pub fn segment_sheet(name: &str, segments: &[Segment]) -> Sheet {
                     ]);
                 }
                 None => {
-                    row.extend(std::iter::repeat_n(Cell::Empty, 10));
+                    row.extend(std::iter::repeat_n(Cell::Empty, 12));
                     row.push("Quá ít để đánh giá".into());
                 }
             }
@@ -211,14 +215,16 @@ pub async fn monthly_sheets(
 ) -> Result<(Vec<Sheet>, Vec<SheetImage>), AppError> {
     let m = month_number(year, month);
     let filter = Filter { from: Some(m), to: Some(m), ward: ward.map(str::to_string), ..Filter::default() };
-    let dims = [SegmentBy::Ward, SegmentBy::Age, SegmentBy::Group, SegmentBy::Channel];
+    let dims = [SegmentBy::Ward, SegmentBy::Age, SegmentBy::Group, SegmentBy::Channel, SegmentBy::Programme];
     let mut bys: Vec<Vec<SegmentBy>> = dims.iter().map(|d| vec![*d]).collect();
     bys.push(vec![SegmentBy::Age, SegmentBy::Channel]);
     let c = store.indicators(as_of, &filter, &bys).await?;
     let trend_filter = Filter { from: None, ..filter.clone() };
     let mut trend = store.indicators(as_of, &trend_filter, &[vec![SegmentBy::Cycle]]).await?;
     let mut lists = c.segmentations.into_iter();
-    let names = ["Theo xã phường", "Theo nhóm tuổi", "Theo nhóm đối tượng", "Theo kênh chi trả"];
+    // Social assistance reports to the Department of Health, merit allowances to Home Affairs:
+    // each programme's counts, amounts and time to cash on a sheet of its own.
+    let names = ["Theo xã phường", "Theo nhóm tuổi", "Theo nhóm đối tượng", "Theo kênh chi trả", "Theo chương trình"];
     let mut sheets = vec![overview_sheet(&c.overall)];
     let mut per_dim = Vec::new();
     for (d, name) in dims.iter().zip(names) {
@@ -234,7 +240,7 @@ pub async fn monthly_sheets(
         image(1, Panel::WardBars, &per_dim[0])?,
         image(2, Panel::Heat, &age_channel)?,
         image(2, Panel::Convenience, &per_dim[1])?,
-        image(5, Panel::Trend, &trend)?,
+        image(6, Panel::Trend, &trend)?,
     ];
     Ok((sheets, images))
 }

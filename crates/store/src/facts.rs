@@ -159,8 +159,28 @@ impl Store {
         let (mut one, mut two) = (self.reader.acquire().await?, self.reader.acquire().await?);
         let (mut one, mut two) = (one.lock_handle().await?, two.lock_handle().await?);
         let (db, other) = (raw::Db::new(&mut one), raw::Db::new(&mut two));
-        raw::blocking(|| load_facts(&db, other))
+        let mut facts = raw::blocking(|| load_facts(&db, other))?;
+        facts.programmes = programmes(&facts, &*self.refs().await?);
+        Ok(facts)
     }
+}
+
+/// Per group and period, the programme its people are paid under then (the rules in force on
+/// the cycle's first day, following a group's successor), and today's in the last slot. A
+/// group without a rule for a cycle keeps its own programme.
+fn programmes(f: &Facts, refs: &crate::Refs) -> Vec<Vec<ansinh_core::model::Scheme>> {
+    let starts: Vec<Option<chrono::NaiveDate>> =
+        f.periods.iter().map(|p| chrono::NaiveDate::parse_from_str(&format!("{p}-01"), "%Y-%m-%d").ok()).collect();
+    let today = crate::local_today();
+    f.groups
+        .iter()
+        .map(|g| {
+            let own = refs.group(g).map(|v| v.scheme).unwrap_or(ansinh_core::model::Scheme::SocialAssistance);
+            let on =
+                |day: Option<chrono::NaiveDate>| day.and_then(|d| refs.rules.group_on(g, d)).map_or(own, |r| r.scheme);
+            starts.iter().map(|d| on(*d)).chain([on(Some(today))]).collect()
+        })
+        .collect()
 }
 
 /// Every withdrawal in storage order, with its payment's id.
@@ -516,6 +536,7 @@ impl Store {
                 closed_on: opt_date(r.get(3))?,
             });
         }
+        f.programmes = programmes(&f, &*self.refs().await?);
         Ok(f)
     }
 
@@ -526,6 +547,12 @@ impl Store {
         Ok(move |by: SegmentBy, key: &str| match by {
             SegmentBy::Ward => refs.unit_name(key),
             SegmentBy::Group => refs.group(key).map_or_else(|| key.to_string(), |g| g.name_vi.clone()),
+            SegmentBy::Programme => match key {
+                "social_assistance" => "Trợ giúp xã hội".to_string(),
+                "social_pension" => "Trợ cấp hưu trí xã hội".to_string(),
+                "meritorious" => "Ưu đãi người có công".to_string(),
+                _ => key.to_string(),
+            },
             _ => key.to_string(),
         })
     }

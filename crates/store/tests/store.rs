@@ -1357,3 +1357,52 @@ async fn a_withdrawal_by_proxy_needs_an_authorised_person_on_record() {
     s.update_beneficiary(&with_proxy).await.unwrap();
     s.add_withdrawal(&w).await.unwrap();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Programmes (issue 16): a group moves programme with its history kept; reports split by it
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn payments_are_split_by_the_programme_in_force_on_their_cycle() {
+    let Fx { store, _dir, .. } = fresh().await;
+    let refs = store.refs().await.unwrap();
+    let input = |name: &str, id: &str, group: &str| BeneficiaryInput {
+        full_name: name.into(),
+        birth_date: "1938".into(),
+        sex: "Nữ".into(),
+        id_number: id.into(),
+        ward_code: "00004".into(),
+        group_code: group.into(),
+        ..BeneficiaryInput::default()
+    };
+    // Decided in 2024 under "80+ without a pension" (social assistance), and a person of a poor
+    // household aged 80+ with no supporter (social assistance throughout).
+    let old80 =
+        validate::beneficiary(&input("Lê Thị Mai", "001138000011", "cao_tuoi_80_khong_luong"), &refs, today()).unwrap();
+    let poor =
+        validate::beneficiary(&input("Vũ Thị Lan", "001138000022", "cao_tuoi_ngheo_80"), &refs, today()).unwrap();
+    store.add_beneficiary(&old80).await.unwrap();
+    store.add_beneficiary(&poor).await.unwrap();
+    let mut amounts = Vec::new();
+    for (period, credited) in [("06/2025", "10/06/2025"), ("07/2025", "10/07/2025"), ("01/2026", "10/01/2026")] {
+        amounts.push(pay(&store, &old80, None, period, credited).await.amount_vnd);
+        pay(&store, &poor, None, period, credited).await;
+    }
+    // The amounts each cycle's rules give: social assistance 500,000 × 1.0; social pension
+    // 500,000; with Hanoi's 150,000 top-up from 01/2026.
+    assert_eq!(amounts, vec![500_000, 500_000, 650_000]);
+
+    let report = store.metrics(d("2026-02-01"), &Filter::default(), &[SegmentBy::Programme]).await.unwrap();
+    let segments = report.segments.expect("segmented");
+    let credited: Vec<(&str, &str, u64)> =
+        segments.iter().map(|s| (s.key.as_str(), s.label.as_str(), s.size)).collect();
+    assert_eq!(
+        credited,
+        vec![("social_assistance", "Trợ giúp xã hội", 4), ("social_pension", "Trợ cấp hưu trí xã hội", 2)],
+        "the 80+ without a pension count as social assistance in 06/2025 and social pension from 07/2025"
+    );
+    // The person keeps the group they were decided under: their history is one record.
+    let detail = store.beneficiary_detail(&old80.id.to_string()).await.unwrap();
+    assert_eq!(detail.beneficiary.group_code, "cao_tuoi_80_khong_luong");
+    assert_eq!(detail.payments.len(), 3);
+}

@@ -545,7 +545,11 @@ export type Indicators = {
 /**
  * Payments issued: credited, failed or reversed.
  */
-payments: number, full_first_visit: Share, unwithdrawn_at_cycle_end: Share, on_time_credit: Share, failed_transfers: FailedTransfers, partial_delivery: Share, travel_minutes: Stat, travel_cost_vnd: Stat, waiting_minutes: Stat, assisted_withdrawals: Share, account_to_first_payment_days: AccountLead, dormant_accounts: Dormant, grievances: Grievances, verified_receipt: Share,
+payments: number,
+/**
+ * Money credited by `as_of` (whole VND), and how much of it was taken out by then.
+ */
+credited_vnd: number, withdrawn_vnd: number, full_first_visit: Share, unwithdrawn_at_cycle_end: Share, on_time_credit: Share, failed_transfers: FailedTransfers, partial_delivery: Share, travel_minutes: Stat, travel_cost_vnd: Stat, waiting_minutes: Stat, assisted_withdrawals: Share, account_to_first_payment_days: AccountLead, dormant_accounts: Dormant, grievances: Grievances, verified_receipt: Share,
 /**
  * Payments credited on or before the reporting date.
  */
@@ -657,7 +661,11 @@ segments?: Array<Segment>, worst_wards: Array<Worst>, worst_groups: Array<Worst>
 /**
  * Payments issued: credited, failed or reversed.
  */
-payments: number, full_first_visit: Share, unwithdrawn_at_cycle_end: Share, on_time_credit: Share, failed_transfers: FailedTransfers, partial_delivery: Share, travel_minutes: Stat, travel_cost_vnd: Stat, waiting_minutes: Stat, assisted_withdrawals: Share, account_to_first_payment_days: AccountLead, dormant_accounts: Dormant, grievances: Grievances, verified_receipt: Share,
+payments: number,
+/**
+ * Money credited by `as_of` (whole VND), and how much of it was taken out by then.
+ */
+credited_vnd: number, withdrawn_vnd: number, full_first_visit: Share, unwithdrawn_at_cycle_end: Share, on_time_credit: Share, failed_transfers: FailedTransfers, partial_delivery: Share, travel_minutes: Stat, travel_cost_vnd: Stat, waiting_minutes: Stat, assisted_withdrawals: Share, account_to_first_payment_days: AccountLead, dormant_accounts: Dormant, grievances: Grievances, verified_receipt: Share,
 /**
  * Payments credited on or before the reporting date.
  */
@@ -1037,7 +1045,11 @@ size: number, } & ({ too_few: false,
 /**
  * Payments issued: credited, failed or reversed.
  */
-payments: number, full_first_visit: Share, unwithdrawn_at_cycle_end: Share, on_time_credit: Share, failed_transfers: FailedTransfers, partial_delivery: Share, travel_minutes: Stat, travel_cost_vnd: Stat, waiting_minutes: Stat, assisted_withdrawals: Share, account_to_first_payment_days: AccountLead, dormant_accounts: Dormant, grievances: Grievances, verified_receipt: Share,
+payments: number,
+/**
+ * Money credited by `as_of` (whole VND), and how much of it was taken out by then.
+ */
+credited_vnd: number, withdrawn_vnd: number, full_first_visit: Share, unwithdrawn_at_cycle_end: Share, on_time_credit: Share, failed_transfers: FailedTransfers, partial_delivery: Share, travel_minutes: Stat, travel_cost_vnd: Stat, waiting_minutes: Stat, assisted_withdrawals: Share, account_to_first_payment_days: AccountLead, dormant_accounts: Dormant, grievances: Grievances, verified_receipt: Share,
 /**
  * Payments credited on or before the reporting date.
  */
@@ -1067,7 +1079,7 @@ too_few: true, });
 /**
  * Dimensions the indicators are segmented by.
  */
-export type SegmentBy = "ward" | "age" | "group" | "disability" | "channel" | "need" | "assisted" | "cycle";
+export type SegmentBy = "ward" | "age" | "group" | "disability" | "channel" | "need" | "assisted" | "cycle" | "programme";
 
 /**
  * A hole in a device's series: records from `expected` on are missing, so nothing of that
