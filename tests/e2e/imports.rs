@@ -214,3 +214,71 @@ async fn an_oversized_list_is_refused_translated_and_named() {
     assert_eq!(info["beneficiary_count"], 0, "nothing was written");
     app.close().await;
 }
+
+/// An officer's own list as kept in a ward (issue 16): title block, two-row header with the birth
+/// date under Nam / Nữ, a row of column numbers, an ID stored as a number, a group written in
+/// other words, totals and signatures, and no ward column. Read in the window: the ward chosen
+/// for the file, the skipped rows shown with their reason, the group's wording mapped to a code.
+#[tokio::test]
+async fn an_officers_own_list_imports_with_its_ward_chosen_and_a_value_mapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("danh-sach-thang-12.csv");
+    std::fs::write(
+        &file,
+        "UBND PHƯỜNG BA ĐÌNH;;;;CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM;;;\n\
+         ;;;;Độc lập - Tự do - Hạnh phúc;;;\n\
+         DANH SÁCH ĐỐI TƯỢNG HƯỞNG TRỢ CẤP HÀNG THÁNG;;;;;;;\n\
+         STT;Họ và tên;Ngày tháng năm sinh;;Số CCCD/Định danh;Tổ dân phố;Đối tượng;Ghi chú\n\
+         ;;Nam;Nữ;;;;\n\
+         (1);(2);(3);(4);(5);(6);(7);(8)\n\
+         1;Nguyễn  Văn An ;05/03/1941;;1041012345;Tổ 5;Hưu trí xã hội từ 75 tuổi;\n\
+         2;Trần Thị Bình;;1950;1150001234;Tổ 7;Người khuyết tật nặng;\n\
+         ;Tổng cộng;;;;;;\n\
+         ;Người lập biểu;;;;Chủ tịch;;\n",
+    )
+    .unwrap();
+    let app = App::start("imports-officers-list").await;
+    app.wait_ready().await;
+    app.skip_demo_offer().await;
+    app.click("nav-import").await;
+    app.find("import-page").await;
+    pick_file(&app, "import", &file).await;
+    app.find("import-mapping").await;
+    assert_eq!(app.value("map-1").await, "full_name", "the header under the title block");
+    assert_eq!(app.value("map-2").await, "birth_date_male");
+    assert_eq!(app.value("map-3").await, "birth_date_female");
+    app.find("import-ward-field").await;
+    app.select("import-ward", "00004").await;
+    app.screenshot_office("import-officers-list-mapping.png").await;
+    app.click("import-preview").await;
+
+    let totals = app.wait_text("import-totals", |t| t.contains("Dòng bỏ qua: 8"), TIMEOUT).await;
+    assert!(totals.contains("Dòng lỗi: 1"), "the group in other words is refused until mapped: {totals}");
+    assert!(app.text("unmapped-0").await.contains("Hưu trí xã hội từ 75 tuổi"));
+    assert!(!app.find("import-apply").await.is_enabled().await.unwrap(), "apply is blocked");
+    app.select("unmapped-code-0", "huu_tri_xa_hoi_75").await;
+    app.click("import-values-apply").await;
+    app.wait_text("import-totals", |t| t.contains("Sẽ thêm: 2") && t.contains("Dòng lỗi: 0"), TIMEOUT).await;
+    app.click("import-skipped").await;
+    assert!(app.text("skipped-9").await.contains("Dòng tổng cộng"));
+    app.screenshot_office("import-officers-list-preview.png").await;
+    app.click("import-apply").await;
+    app.wait_text("import-result", |t| t.contains("thêm 2 người"), TIMEOUT).await;
+
+    let found = app
+        .invoke(
+            "search_beneficiaries",
+            serde_json::json!({ "query": { "text": "Nguyễn Văn An", "limit": 10, "offset": 0 } }),
+        )
+        .await
+        .unwrap();
+    let an = &found["items"][0];
+    assert_eq!(
+        (&an["ward_code"], &an["sex"], &an["birth_date"], &an["group_code"], &an["id_number"]),
+        (&"00004".into(), &"male".into(), &"1941-03-05".into(), &"huu_tri_xa_hoi_75".into(), &"001041012345".into()),
+        "{an}"
+    );
+    // A social pensioner of Hà Nội since 01/2026: 500.000 ₫ + the city's 150.000 ₫.
+    assert_eq!(an["entitlement_vnd"], 650_000, "{an}");
+    app.close().await;
+}
