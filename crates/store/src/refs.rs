@@ -178,38 +178,32 @@ impl Store {
 
     async fn load_refs(&self) -> Result<Refs> {
         let pool = &self.reader;
-        let units: Vec<UnitView> = sqlx::query(
+        // Current units, and the earlier units whose codes later units reuse: one row shape.
+        let read_units = |sql: &'static str| async move {
+            let rows = sqlx::query(sql).fetch_all(pool).await?;
+            Ok::<_, crate::error::StoreError>(
+                rows.iter()
+                    .map(|r| UnitView {
+                        code: r.get("code"),
+                        name: r.get("name"),
+                        level: r.get("level"),
+                        parent_code: r.get("parent_code"),
+                        is_sample: r.get::<i64, _>("is_sample") != 0,
+                        valid_from: r.get("valid_from"),
+                        valid_to: r.get("valid_to"),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let units = read_units(
             "SELECT code, name, level, parent_code, is_sample, valid_from, valid_to FROM admin_units ORDER BY code",
         )
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| UnitView {
-            code: r.get("code"),
-            name: r.get("name"),
-            level: r.get("level"),
-            parent_code: r.get("parent_code"),
-            is_sample: r.get::<i64, _>("is_sample") != 0,
-            valid_from: r.get("valid_from"),
-            valid_to: r.get("valid_to"),
-        })
-        .collect();
-        let unit_history: Vec<UnitView> = sqlx::query(
-            "SELECT code, name, level, parent_code, valid_from, valid_to FROM admin_unit_history ORDER BY code, valid_to",
+        .await?;
+        let unit_history = read_units(
+            "SELECT code, name, level, parent_code, 0 AS is_sample, valid_from, valid_to
+             FROM admin_unit_history ORDER BY code, valid_to",
         )
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| UnitView {
-            code: r.get("code"),
-            name: r.get("name"),
-            level: r.get("level"),
-            parent_code: r.get("parent_code"),
-            is_sample: false,
-            valid_from: r.get("valid_from"),
-            valid_to: r.get("valid_to"),
-        })
-        .collect();
+        .await?;
         let mut changes: HashMap<String, Vec<(NaiveDate, i64)>> = HashMap::new();
         for r in sqlx::query("SELECT group_code, effective_from, coefficient_permille FROM group_coefficients")
             .fetch_all(pool)
