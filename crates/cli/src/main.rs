@@ -425,6 +425,8 @@ enum ImportWhat {
     },
     /// Administrative units from .csv or .xlsx (code, name, level, parent_code).
     Units { file: PathBuf },
+    /// The old→new mapping of units (old_code, new_code, effective_from), all or nothing.
+    UnitMappings { file: PathBuf },
     /// A payer's payout report for one cycle (who was paid out, when, how much, where) as
     /// withdrawals, all-or-nothing; rows already recorded are left as they are.
     Withdrawals {
@@ -701,6 +703,12 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
             let (y, m) = dates::parse_period("period", &period)?;
             let cycle = store.close_cycle(&dates::period_key(y, m)).await?;
             println!("{}", serde_json::to_string_pretty(&cycle).expect("serialisable"));
+        }
+        Command::Import { what: ImportWhat::UnitMappings { file } } => {
+            let rows = ansinh_files::units::mappings_from_table(&ansinh_files::table::read(&file)?)?;
+            let rows: Vec<_> = rows.into_iter().map(|m| (m.old_code, m.new_code, m.effective_from, m.row)).collect();
+            let n = store.upsert_unit_mappings(&rows).await?;
+            println!("{n} mappings loaded");
         }
         Command::Import { what: ImportWhat::Units { file } } => {
             let units = ansinh_files::units::units_from_table(&ansinh_files::table::read(&file)?)?;

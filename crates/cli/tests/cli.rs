@@ -346,6 +346,52 @@ fn an_administrator_loads_units_that_imports_then_accept() {
     assert!(std::fs::read_to_string(exported).unwrap().contains("Xã Thử Nghiệm"));
 }
 
+/// The old→new mapping an administrator loads (e.g. Resolution 1656 for Hà Nội): all or nothing,
+/// an unknown code refused with its row; the real units and what is in force read as JSON.
+#[test]
+fn an_administrator_loads_the_unit_mapping_and_reads_what_is_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "Mã cũ,Mã mới,Hiệu lực từ\n00001,00004,01/07/2025\n00013,99999,01/07/2025\n").unwrap();
+    let out = ansinh(&db, &["import", "unit-mappings", bad.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ward.unknown") && err.contains("99999") && err.contains("3"), "{err}");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "old_code,new_code,effective_from\n00001,00004,01/07/2025\n00013,00004,2025-07-01\n")
+        .unwrap();
+    assert!(ok(&db, &["import", "unit-mappings", good.to_str().unwrap()]).contains("2 mappings loaded"));
+    assert!(
+        ok(&db, &["import", "unit-mappings", good.to_str().unwrap()]).contains("2 mappings loaded"),
+        "again: same rows"
+    );
+
+    // In force today: the 126 units since 1 July 2025 and the city; a day in 2024: the old ones.
+    let now = json(&db, &["reference", "units"]);
+    let codes: Vec<&str> = now.as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap()).collect();
+    assert_eq!(codes.len(), 127, "{codes:?}");
+    assert!(codes.contains(&"00004") && !codes.contains(&"00001") && !codes.contains(&"90001"));
+    let then = json(&db, &["reference", "units", "--on", "15/01/2024"]);
+    let name =
+        |v: &Value, code: &str| v.as_array().unwrap().iter().find(|u| u["code"] == code).map(|u| u["name"].clone());
+    assert_eq!(name(&then, "00004"), Some("Phường Trúc Bạch".into()), "the code's earlier unit");
+    assert_eq!(name(&then, "00001"), Some("Phường Phúc Xá".into()));
+    let groups = json(&db, &["reference", "groups", "--on", "01/01/2026"]);
+    let amount =
+        |code: &str| groups.as_array().unwrap().iter().find(|g| g["code"] == code).map(|g| g["amount_vnd"].clone());
+    assert_eq!(amount("cao_tuoi_ngheo_80"), Some(1_300_000.into()));
+    assert_eq!(amount("huu_tri_xa_hoi_75"), Some(650_000.into()));
+    assert_eq!(amount("cao_tuoi_80_khong_luong"), None, "ended on 30/06/2025");
+    let levels = json(&db, &["reference", "levels", "--on", "01/01/2026"]);
+    assert!(
+        levels
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["scheme"] == "social_pension" && l["kind"] == "top_up" && l["amount_vnd"] == 150_000)
+    );
+}
+
 #[test]
 fn demo_goes_only_into_an_empty_database() {
     let dir = tempfile::tempdir().unwrap();

@@ -80,3 +80,55 @@ pub fn units_from_table(t: &Table) -> Result<Vec<UnitView>, AppError> {
     }
     if errors.is_empty() { Ok(units) } else { Err(AppError::Validation(errors)) }
 }
+
+/// One old→new row of the units' mapping (e.g. Resolution 1656/NQ-UBTVQH15 for Hà Nội).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitMapping {
+    pub old_code: String,
+    pub new_code: String,
+    /// ISO date.
+    pub effective_from: String,
+    /// The file's row, for errors found against the units.
+    pub row: usize,
+}
+
+/// Columns `old_code`/`Mã cũ`, `new_code`/`Mã mới`, `effective_from`/`Hiệu lực từ` (dd/mm/yyyy
+/// or ISO). Every bad row is named; nothing is returned unless every row is good.
+pub fn mappings_from_table(t: &Table) -> Result<Vec<UnitMapping>, AppError> {
+    let need = |field: &str, names: &[&str]| {
+        column(t, names).ok_or_else(|| {
+            FieldError::new(field, ErrorCode::ImportHeaderMissing, format!("no column for {field}"))
+                .param("column", field)
+                .at_row(1)
+        })
+    };
+    let (old, new, from) = match (
+        need("old_code", &["old_code", "ma cu"]),
+        need("new_code", &["new_code", "ma moi"]),
+        need("effective_from", &["effective_from", "hieu luc tu"]),
+    ) {
+        (Ok(o), Ok(n), Ok(f)) => (o, n, f),
+        (o, n, f) => return Err(AppError::Validation([o.err(), n.err(), f.err()].into_iter().flatten().collect())),
+    };
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    for (i, r) in t.rows.iter().enumerate() {
+        let row_no = t.first_row + i;
+        let cell = |c: usize| r.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
+        let (o, n) = (cell(old), cell(new));
+        if o.is_empty() || n.is_empty() {
+            errors.push(FieldError::new("old_code", ErrorCode::Required, "both codes are required").at_row(row_no));
+            continue;
+        }
+        match ansinh_core::dates::parse_date("effective_from", &cell(from)) {
+            Ok(d) => rows.push(UnitMapping {
+                old_code: o,
+                new_code: n,
+                effective_from: d.format("%Y-%m-%d").to_string(),
+                row: row_no,
+            }),
+            Err(e) => errors.push(e.at_row(row_no)),
+        }
+    }
+    if errors.is_empty() { Ok(rows) } else { Err(AppError::Validation(errors)) }
+}

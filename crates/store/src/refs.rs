@@ -9,6 +9,7 @@ use crate::views::{GroupView, ProviderView, UnitView};
 use ansinh_core::allowance::{Entitlement, GroupRule, LevelKind, Rules, StandardLevel};
 use ansinh_core::model::{Channel, Scheme};
 use ansinh_core::validate::RefData;
+use ansinh_core::{ErrorCode, FieldError};
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::Row;
@@ -323,5 +324,41 @@ impl Store {
         tx.commit().await?;
         *self.refs_cache.lock().expect("refs cache lock") = None;
         Ok(units.len())
+    }
+}
+
+impl Store {
+    /// Adds or updates old→new unit mappings, all or nothing: each code must be a unit here
+    /// (an unknown one is refused with the row it came from). Rows: (old, new, ISO date, row).
+    pub async fn upsert_unit_mappings(&self, rows: &[(String, String, String, usize)]) -> Result<usize> {
+        let refs = self.refs().await?;
+        let known = |c: &str| refs.unit(c).is_some() || refs.unit_history.iter().any(|u| u.code == c);
+        let errors: Vec<FieldError> = rows
+            .iter()
+            .flat_map(|(old, new, _, row)| {
+                [("old_code", old), ("new_code", new)].into_iter().filter(|(_, c)| !known(c)).map(move |(f, c)| {
+                    FieldError::new(f, ErrorCode::WardUnknown, format!("no unit with code {c}"))
+                        .param("code", c)
+                        .at_row(*row)
+                })
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(crate::error::StoreError::Invalid(errors));
+        }
+        let mut tx = self.writer.begin().await?;
+        for (old, new, from, _) in rows {
+            sqlx::query(
+                "INSERT INTO admin_unit_mappings (old_code, new_code, effective_from) VALUES (?, ?, ?)
+                 ON CONFLICT (old_code, new_code) DO UPDATE SET effective_from = excluded.effective_from",
+            )
+            .bind(old)
+            .bind(new)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len())
     }
 }
