@@ -48,6 +48,12 @@ async fn a_signed_list_typed_and_pasted_into_the_grid_reaches_time_to_cash() {
     app.click_when_ready("signed-load", long).await;
     app.wait_for_css(&harness::testid_css("grid-2-0"), long).await;
 
+    // First the list to print and sign on paper, in the officers' shape (issue 16).
+    app.click("signed-print").await;
+    let printed = app.wait_text("signed-printed", |t| t.contains("(3 người)"), long).await;
+    let path = printed.split(": ").last().unwrap().trim().to_string();
+    assert!(path.ends_with(".xlsx") && std::path::Path::new(&path).is_file(), "{printed}");
+
     // Row 1 by keyboard: the day two days after the credit, Tab over the amount (all that is
     // left), the place in the payer's words.
     let day = typed(credited + Days::new(2));

@@ -1,5 +1,6 @@
 import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import SignedListPage from '../src/components/SignedListPage.svelte';
 import { addPerson, daysAgo, monthsAgo, recordPayment, typedDate, typedPeriod, WARDS } from './fixtures';
@@ -92,5 +93,19 @@ describe('signed list', () => {
     await openList(user);
     expect(screen.getByTestId('grid-1-0')).toHaveValue('01/01/2026');
     expect(screen.getByTestId('grid-0-0')).toHaveValue('');
+  });
+
+  it("exports the month's payment list to print and sign, for the ward chosen", async () => {
+    const user = userEvent.setup();
+    const { rust } = await cashRound();
+    renderWith(SignedListPage, {}, rust);
+    await openList(user);
+    await user.click(screen.getByTestId('signed-print'));
+    const banner = await screen.findByTestId('signed-printed');
+    expect(banner).toHaveTextContent('(3 người)');
+    const period = `${monthsAgo(1).getFullYear()}-${String(monthsAgo(1).getMonth() + 1).padStart(2, '0')}`;
+    expect(rust.callsTo('export_payment_list')).toEqual([{ query: { cycle: period, ward_code: WARDS.baDinh.code } }]);
+    const path = banner.textContent!.split(': ').at(-1)!.trim();
+    expect(path.endsWith('.xlsx') && existsSync(path)).toBe(true);
   });
 });
