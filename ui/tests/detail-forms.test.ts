@@ -236,3 +236,35 @@ describe('beneficiary detail', () => {
     expect(rust.callsTo('save_draft')).toHaveLength(0);
   });
 });
+
+describe('benefit decisions on the person page', () => {
+  it('records a decision that sets the amount, and names a stop without its reason', async () => {
+    const user = userEvent.setup();
+    const { rust, an } = await setup();
+    await screen.findByTestId('decision-none');
+    expect(screen.getByTestId('detail-entitlement')).toHaveTextContent('650.000 ₫');
+    // A severe disability decided this month: the amount now comes from the decision.
+    await user.click(screen.getByTestId('open-decision'));
+    const form = await screen.findByTestId('decision-form');
+    const groupValues = [...within(form).getByTestId('field-group_code').querySelectorAll('option')].map((o) => o.value);
+    expect(groupValues).not.toContain('cao_tuoi_80_khong_luong');
+    await user.type(within(form).getByTestId('field-number'), '125/QĐ-UBND');
+    await user.selectOptions(within(form).getByTestId('field-group_code'), 'khuyet_tat_nang');
+    await user.click(within(form).getByTestId('save'));
+    expect(await screen.findByTestId('decision-notice')).toHaveTextContent('Đã ghi quyết định 125/QĐ-UBND');
+    await waitFor(() => expect(screen.getAllByTestId('decision-row')).toHaveLength(1));
+    expect(screen.getByTestId('decision-row')).toHaveTextContent('Người khuyết tật nặng');
+    // 650.000 ₫ × 1,5 (Hà Nội's level since 01/2026).
+    await waitFor(() => expect(screen.getByTestId('detail-entitlement')).toHaveTextContent('975.000 ₫'));
+    expect(rust.callsTo('record_decision')[0].input).toMatchObject({ beneficiary_id: an.id, kind: 'start', group_code: 'khuyet_tat_nang' });
+
+    // A stop needs its reason: Rust's `required` on the field, translated; nothing written.
+    await user.click(screen.getByTestId('open-decision'));
+    const stop = await screen.findByTestId('decision-form');
+    await user.selectOptions(within(stop).getByTestId('field-kind'), 'stop');
+    await user.type(within(stop).getByTestId('field-number'), '130/QĐ-UBND');
+    await user.click(within(stop).getByTestId('save'));
+    expect(await within(stop).findByTestId('error-reason')).toBeInTheDocument();
+    expect(await rust.direct.list_decisions({ beneficiary_id: an.id })).toHaveLength(1);
+  });
+});

@@ -167,6 +167,16 @@ error_codes! {
     /// {amount}: a partial amount must be more than 0 and less than the payment.
     ReceivedAmountInvalid = "received_amount.invalid",
     GrievanceCategoryInvalid = "grievance_category.invalid",
+    DecisionKindInvalid = "decision_kind.invalid",
+    StopReasonInvalid = "stop_reason.invalid",
+    /// {group}, {month}: the group is not in force in the month the benefit would run from.
+    GroupEnded = "group.ended",
+    /// The benefit runs from the month of the decision at the earliest.
+    DecisionFromBeforeDecided = "decision.from_before_decided",
+    /// {period}: no benefit is decided for this person in that month.
+    DecisionNoneInForce = "decision.none_in_force",
+    /// {ward}: a start in another commune needs the old commune's stop (moved) first.
+    DecisionNotMoved = "decision.not_moved",
     GrievanceChannelInvalid = "grievance_channel.invalid",
     GrievanceStatusInvalid = "grievance_status.invalid",
     ResolutionNoteRequired = "resolution_note.required",

@@ -9,6 +9,7 @@ pub mod censoring;
 pub mod check;
 pub mod codes;
 pub mod dates;
+pub mod decisions;
 pub mod duplicates;
 pub mod error;
 pub mod facts;

@@ -171,5 +171,6 @@ str_enum!(
         GrievanceUpdate => "grievance_update",
         Verification => "verification",
         SignedList => "signed_list",
+        Decision => "decision",
     }
 );

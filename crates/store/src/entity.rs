@@ -36,10 +36,12 @@ pub enum Entity {
     Export,
     #[serde(rename = "payout_reports")]
     PayoutReport,
+    #[serde(rename = "benefit_decisions")]
+    BenefitDecision,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 12] = [
+    pub const ALL: [Entity; 13] = [
         Entity::Beneficiary,
         Entity::Account,
         Entity::Cycle,
@@ -52,6 +54,7 @@ impl Entity {
         Entity::VerificationItem,
         Entity::Export,
         Entity::PayoutReport,
+        Entity::BenefitDecision,
     ];
 
     /// The name change records carry (and hash).
@@ -69,6 +72,7 @@ impl Entity {
             Entity::VerificationItem => "verification_items",
             Entity::Export => "exports",
             Entity::PayoutReport => "payout_reports",
+            Entity::BenefitDecision => "benefit_decisions",
         }
     }
 
@@ -91,6 +95,7 @@ impl Entity {
             Entity::VerificationItem => "verification_items",
             Entity::Export => "exports",
             Entity::PayoutReport => "payout_reports",
+            Entity::BenefitDecision => "benefit_decisions",
         }
     }
 

@@ -210,7 +210,14 @@ impl Store {
                 .fetch_optional(&self.reader)
                 .await?
                 .ok_or_else(|| StoreError::NotFound { entity: "beneficiary", id: id.to_string() })?;
-        let beneficiary = beneficiary_view(&row, &refs, today())?;
+        let mut beneficiary = beneficiary_view(&row, &refs, today())?;
+        // On the person's page: what this month's cycle pays them, from their decisions in force
+        // when they have any (lists show the group's amount, without reading decisions per row).
+        let this_month = today().format("%Y-%m").to_string();
+        beneficiary.entitlement_vnd =
+            match self.expected_for(&mut *self.reader.acquire().await?, id, &this_month).await? {
+                crate::Expected::FromDecisions(e) | crate::Expected::FromGroup(e) => e.map(|e| e.amount_vnd),
+            };
 
         let mut accounts = Vec::new();
         for r in sqlx::query(

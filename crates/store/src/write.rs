@@ -137,21 +137,21 @@ impl Store {
         self.insert_batch(&Batch { accounts: vec![a.clone()], ..Batch::default() }).await
     }
 
-    /// The person's allowance group and ward; refused for a person of another ward (city mode).
-    async fn require_beneficiary(&self, id: &Uuid) -> Result<(String, String)> {
-        let group = sqlx::query_as("SELECT group_code, ward_code FROM beneficiaries WHERE id = ?")
+    /// The person must be here, and not of another ward (city mode).
+    async fn require_beneficiary(&self, id: &Uuid) -> Result<()> {
+        let _: String = sqlx::query_scalar("SELECT id FROM beneficiaries WHERE id = ?")
             .bind(id.to_string())
             .fetch_optional(&self.reader)
             .await?
             .ok_or_else(|| not_found("beneficiary", id))?;
         crate::exchange::check_owned(self, &mut *self.reader.acquire().await?, &id.to_string()).await?;
-        Ok(group)
+        Ok(())
     }
 
     /// Completes a typed payment (channel from its account, amount from the entitlement when
     /// left empty), creates its cycle if needed and saves it.
     pub async fn add_payment(&self, d: &PaymentDraft) -> Result<Payment> {
-        let (group_code, ward_code) = self.require_beneficiary(&d.beneficiary_id).await?;
+        self.require_beneficiary(&d.beneficiary_id).await?;
         let channel = match d.account_id {
             None => Channel::Cash,
             Some(account_id) => {
@@ -179,15 +179,34 @@ impl Store {
             .ok()
             .filter(|p| ansinh_core::dates::period_key(p.year(), p.month()) == d.period)
             .ok_or_else(|| StoreError::field("period", ErrorCode::PeriodInvalid, "bad period"))?;
+        // Left empty: what the cycle is expected to pay, from the person's decisions in force
+        // (none in force: refused, a stop ended them) or, for a person with no decision kept,
+        // from their group.
         let amount_vnd = match d.amount_vnd {
             Some(a) => a,
-            None => self.refs().await?.entitlement(&group_code, &ward_code, period_start).ok_or_else(|| {
-                StoreError::field(
-                    "amount",
-                    ErrorCode::Required,
-                    "no standard level in force for this period: enter the amount",
-                )
-            })?,
+            None => {
+                let mut conn = self.reader.acquire().await?;
+                match self.expected_for(&mut conn, &d.beneficiary_id.to_string(), &d.period).await? {
+                    crate::Expected::FromDecisions(Some(e)) | crate::Expected::FromGroup(Some(e)) => e.amount_vnd,
+                    crate::Expected::FromDecisions(None) => {
+                        return Err(StoreError::Invalid(vec![
+                            FieldError::new(
+                                "period",
+                                ErrorCode::DecisionNoneInForce,
+                                "no benefit decided for this month",
+                            )
+                            .param("period", &d.period),
+                        ]));
+                    }
+                    crate::Expected::FromGroup(None) => {
+                        return Err(StoreError::field(
+                            "amount",
+                            ErrorCode::Required,
+                            "no standard level in force for this period: enter the amount",
+                        ));
+                    }
+                }
+            }
         };
         let mut tx = self.begin_checked().await?;
         let dup: Option<String> = sqlx::query_scalar("SELECT id FROM payments WHERE beneficiary_id = ? AND period = ?")

@@ -12,6 +12,7 @@ import * as imports from './i18n/imports';
 import * as payouts from './i18n/payouts';
 import * as followup from './i18n/followup';
 import * as signed from './i18n/signed';
+import * as decisions from './i18n/decisions';
 import * as indicators from './i18n/indicators';
 import * as security from './i18n/security';
 import * as exchange from './i18n/exchange';
@@ -290,6 +291,7 @@ const vi = {
   ...payouts.vi,
   ...followup.vi,
   ...signed.vi,
+  ...decisions.vi,
   ...indicators.vi,
   ...security.vi,
   ...exchange.vi,
@@ -567,6 +569,7 @@ const en: Dictionary = {
   ...payouts.en,
   ...followup.en,
   ...signed.en,
+  ...decisions.en,
   ...indicators.en,
   ...security.en,
   ...exchange.en,

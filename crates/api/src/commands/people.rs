@@ -4,11 +4,12 @@
 
 use super::today;
 use crate::command::commands;
+use ansinh_core::decisions::{self, DecisionInput};
 use ansinh_core::duplicates::DuplicateKey;
 use ansinh_core::inputs::{AccountInput, BeneficiaryInput, PaymentInput, WithdrawalInput};
 use ansinh_core::model::DraftForm;
 use ansinh_core::{AppError, validate};
-use ansinh_store::{AccountView, BeneficiaryDetail, BeneficiaryView, Page, PaymentView, WithdrawalView};
+use ansinh_store::{AccountView, BeneficiaryDetail, BeneficiaryView, DecisionView, Page, PaymentView, WithdrawalView};
 use serde::Deserialize;
 
 #[derive(ts_rs::TS, Debug, Deserialize)]
@@ -112,4 +113,26 @@ commands! {
             .ok_or(AppError::NotFound { entity: "withdrawal", id })
     }
 
+    /// A person's benefit decisions (start, change, stop), in the order they apply.
+    pub async fn list_decisions(a: ReadPeople, beneficiary_id: String) -> Vec<DecisionView> {
+        a.check_person(&beneficiary_id).await?;
+        Ok(a.store.decisions_of(&beneficiary_id).await?)
+    }
+
+    /// Records a benefit decision of the officer's commune (empty commune: the person's). A
+    /// start in another commune than the person's is a move: the store asks for the old
+    /// commune's stop (moved) first, then moves the person.
+    pub async fn record_decision(a: WritePeople, input: DecisionInput) -> DecisionView {
+        let person_ward = a.store.ward_of_beneficiary(&input.beneficiary_id).await?;
+        let mut input = input;
+        if input.ward_code.trim().is_empty() {
+            input.ward_code = person_ward.clone();
+        }
+        a.check_ward(input.ward_code.trim())?;
+        let refs = a.store.refs().await?;
+        let d = decisions::decision(&input, &*refs, &refs.rules, today()).map_err(AppError::Validation)?;
+        let saved = a.store.add_decision(&d).await?;
+        a.store.discard_draft(DraftForm::Decision, &input.beneficiary_id).await?;
+        Ok(saved)
+    }
 }

@@ -11,6 +11,7 @@ use crate::error::{Result, StoreError};
 use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_core::check;
+use ansinh_core::decisions::{DecisionKind, StopReason};
 use ansinh_core::followup::{ContactKind, ContactOutcome};
 use ansinh_core::grievances::{GrievanceCategory, GrievanceChannel, GrievanceStatus};
 use ansinh_core::model::{AccountStatus, Channel, Disability, Needs, PaymentStatus, Problem, Sex, WithdrawalPlace};
@@ -42,6 +43,8 @@ pub enum Owner {
     /// A ward's row that is not a person's (a payout report): Some(ward), or None for every
     /// ward (only the city desktop sends those).
     Ward(Option<String>),
+    /// A row about a person that a ward decided (a benefit decision): both must be the sender's.
+    OfPersonInWard { person: String, ward: String },
 }
 
 /// Reference data that knows every code: the server checks a row's shape and rules without
@@ -269,6 +272,43 @@ pub fn check_row(r: &ChangeRecord, refs: &dyn RefData, today: NaiveDate) -> Resu
                 e.push(FieldError::new("withdrawals", ErrorCode::NumberInvalid, "counts out of range"));
             }
             if e.is_empty() { Ok(Owner::Ward(row.ward_code)) } else { Err(invalid(r, e)) }
+        }
+        Entity::BenefitDecision => {
+            let row: DecisionRow = parse(r, value)?;
+            let mut e = Vec::new();
+            e.extend(check::trimmed("number", &row.number).err());
+            if row.number.is_empty() {
+                e.push(FieldError::new("number", ErrorCode::Required, "the decision's number"));
+            }
+            e.extend(check::not_future("decided_on", row.decided_on.0, today).err());
+            e.extend(check::period("from_period", &row.from_period).err());
+            let decided_month = row.decided_on.0.format("%Y-%m").to_string();
+            if row.from_period < decided_month {
+                e.push(FieldError::new("from_period", ErrorCode::DecisionFromBeforeDecided, "before the decision"));
+            }
+            if !refs.has_ward(&row.ward_code) {
+                e.push(FieldError::new("ward_code", ErrorCode::WardUnknown, "unknown ward"));
+            }
+            match (row.kind, &row.group_code, row.reason) {
+                (DecisionKind::Stop, _, None) => {
+                    e.push(FieldError::new("reason", ErrorCode::Required, "a stop needs its reason"))
+                }
+                (DecisionKind::Start | DecisionKind::Change, None, _) => {
+                    e.push(FieldError::new("group_code", ErrorCode::Required, "the group decided"))
+                }
+                (DecisionKind::Start | DecisionKind::Change, _, Some(_)) => {
+                    e.push(FieldError::new("reason", ErrorCode::ValueNotCanonical, "only a stop has a reason"))
+                }
+                _ => {}
+            }
+            if let Some(g) = &row.group_code
+                && !refs.has_group(g)
+            {
+                e.push(FieldError::new("group_code", ErrorCode::GroupUnknown, "unknown group"));
+            }
+            e.extend(check::trimmed("note", &row.note).err());
+            let owner = Owner::OfPersonInWard { person: row.beneficiary_id.to_string(), ward: row.ward_code };
+            if e.is_empty() { Ok(owner) } else { Err(invalid(r, e)) }
         }
     }
 }
@@ -550,6 +590,19 @@ impl WithdrawalRow {
         })
     }
 }
+
+row!(DecisionRow {
+    id: Id,
+    beneficiary_id: Id,
+    ward_code: String,
+    number: String,
+    decided_on: Day,
+    kind: DecisionKind,
+    group_code: Option<String>,
+    from_period: String,
+    reason: Option<StopReason>,
+    note: String,
+});
 
 row!(ContactRow {
     id: Id,

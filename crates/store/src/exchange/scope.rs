@@ -96,7 +96,7 @@ pub(crate) async fn check(conn: &mut SqliteConnection, own: &str, new: &[(&Chang
     let stored_grievances = lookup(conn, "grievances", "id", "beneficiary_id", &want_grievances).await?;
     let person_of = |owner: &Owner| -> Option<String> {
         match owner {
-            Owner::OfPerson(p) => Some(p.clone()),
+            Owner::OfPerson(p) | Owner::OfPersonInWard { person: p, .. } => Some(p.clone()),
             Owner::OfPayment(p) => {
                 payment_person.get(p.as_str()).map(|s| s.to_string()).or_else(|| stored_payments.get(p).cloned())
             }
@@ -134,6 +134,8 @@ pub(crate) async fn check(conn: &mut SqliteConnection, own: &str, new: &[(&Chang
                     return Err(out_of_ward(r, ward.as_deref().unwrap_or("*"), own));
                 }
             }
+            // A decision: of this commune, about a person of this commune (below).
+            Owner::OfPersonInWard { ward, .. } if ward != own => return Err(out_of_ward(r, ward, own)),
             other => {
                 let Some(person) = person_of(other) else { continue };
                 let ward = person_ward

@@ -264,6 +264,55 @@ export type DashboardQuery = { as_of?: string | null, filter: FilterInput, };
  */
 export type DashboardView = { as_of: string, min_segment_payments: number, overall: Indicators, by_ward: Array<Segment>, by_cycle: Array<Segment>, by_group: Array<Segment>, by_age_channel: Array<Segment>, worst_wards: Array<Worst>, worst_groups: Array<Worst>, };
 
+/**
+ * A decision as the UI and CLI read it.
+ */
+export type Decision = { id: string, beneficiary_id: string, ward_code: string, ward_name: string, number: string,
+/**
+ * ISO date.
+ */
+decided_on: string, kind: DecisionKind, group_code: string | null,
+/**
+ * "yyyy-mm": the first month paid (start, change) or no longer paid (stop).
+ */
+from_period: string, reason: StopReason | null, note: string, created_by: string, };
+
+/**
+ * A decision as typed.
+ */
+export type DecisionInput = { beneficiary_id: string,
+/**
+ * The commune that decides; empty: the person's.
+ */
+ward_code: string,
+/**
+ * e.g. "125/QĐ-UBND".
+ */
+number: string,
+/**
+ * dd/mm/yyyy
+ */
+decided_on: string, kind: string,
+/**
+ * The group decided (start, change); for a stop, empty (every benefit of this commune)
+ * or the group whose benefit stops.
+ */
+group_code: string,
+/**
+ * mm/yyyy: the first month paid (start, change) or no longer paid (stop). Empty: the
+ * month of the decision.
+ */
+from_month: string,
+/**
+ * For a stop.
+ */
+reason: string, note: string, };
+
+/**
+ * What a decision does.
+ */
+export type DecisionKind = "start" | "change" | "stop";
+
 export type DemoOptions = { wards: number, beneficiaries: number, months: number, seed: number, };
 
 /**
@@ -314,7 +363,7 @@ label: string, updated_at: string, };
 /**
  * The forms whose unsaved input is kept as a draft (see the store's `drafts` table).
  */
-export type DraftForm = "beneficiary" | "beneficiary_edit" | "account" | "payment" | "withdrawal" | "contact" | "grievance" | "grievance_update" | "verification" | "signed_list";
+export type DraftForm = "beneficiary" | "beneficiary_edit" | "account" | "payment" | "withdrawal" | "contact" | "grievance" | "grievance_update" | "verification" | "signed_list" | "decision";
 
 export type DraftInput = { form: DraftForm, subject: string, payload: unknown, person_id: string, label: string, };
 
@@ -1180,6 +1229,11 @@ text: string, };
  * is left out, not counted as 0).
  */
 export type Stat = { n: number, mean: number | null, median: number | null, };
+
+/**
+ * Why a benefit stops.
+ */
+export type StopReason = "death" | "moved" | "not_eligible" | "switched_programme";
 
 /**
  * Whole days from credit to first withdrawal.

@@ -1,0 +1,215 @@
+//! Benefit decisions (migration 0016; the rules: `ansinh_core::decisions`): saved with a change
+//! record each, read per person, and what a cycle is expected to pay a person from the
+//! decisions in force. A start in another commune after the old commune's stop (moved) moves
+//! the person there, in the same transaction: one person, one history.
+
+use crate::Store;
+use crate::changes::ChangeWriter;
+use crate::decode::{date, id, parsed};
+use crate::entity::{Entity, Kind};
+use crate::error::{Result, StoreError};
+use crate::now;
+use crate::rows::{self, TableRow, iso};
+use crate::sqlrow::Val;
+use ansinh_core::ErrorCode;
+use ansinh_core::FieldError;
+use ansinh_core::allowance::Entitlement;
+use ansinh_core::decisions::{self, Decision, DecisionKind, StopReason};
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+impl TableRow for Decision {
+    const ENTITY: Entity = Entity::BenefitDecision;
+    fn cols() -> Vec<&'static str> {
+        [
+            "id",
+            "beneficiary_id",
+            "ward_code",
+            "number",
+            "decided_on",
+            "kind",
+            "group_code",
+            "from_period",
+            "reason",
+            "note",
+        ]
+        .into_iter()
+        .chain(rows::AUDIT_COLS)
+        .collect()
+    }
+    fn key(&self) -> String {
+        self.id.to_string()
+    }
+    fn row(&self, audit: &[Val; 6]) -> Vec<Val> {
+        let mut v: Vec<Val> = vec![
+            self.id.to_string().into(),
+            self.beneficiary_id.to_string().into(),
+            self.ward_code.clone().into(),
+            self.number.clone().into(),
+            iso(self.decided_on).into(),
+            self.kind.as_str().into(),
+            self.group_code.clone().into(),
+            self.from_period.clone().into(),
+            self.reason.map(|r| r.as_str().to_string()).into(),
+            self.note.clone().into(),
+        ];
+        v.extend(audit.iter().cloned());
+        v
+    }
+}
+
+/// A decision as the UI and CLI read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "Decision")]
+pub struct DecisionView {
+    pub id: String,
+    pub beneficiary_id: String,
+    pub ward_code: String,
+    pub ward_name: String,
+    pub number: String,
+    /// ISO date.
+    pub decided_on: String,
+    pub kind: DecisionKind,
+    pub group_code: Option<String>,
+    /// "yyyy-mm": the first month paid (start, change) or no longer paid (stop).
+    pub from_period: String,
+    pub reason: Option<StopReason>,
+    pub note: String,
+    pub created_by: String,
+}
+
+fn decision_of(r: &SqliteRow) -> Result<Decision> {
+    Ok(Decision {
+        id: id("id", r.get("id"))?,
+        beneficiary_id: id("beneficiary_id", r.get("beneficiary_id"))?,
+        ward_code: r.get("ward_code"),
+        number: r.get("number"),
+        decided_on: date(r.get("decided_on"))?,
+        kind: parsed("kind", r.get("kind"), DecisionKind::parse)?,
+        group_code: r.get("group_code"),
+        from_period: r.get("from_period"),
+        reason: r.get::<Option<&str>, _>("reason").map(|s| parsed("reason", s, StopReason::parse)).transpose()?,
+        note: r.get("note"),
+    })
+}
+
+async fn decisions_in(conn: &mut SqliteConnection, person: &str) -> Result<Vec<Decision>> {
+    sqlx::query("SELECT * FROM benefit_decisions WHERE beneficiary_id = ?")
+        .bind(person)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(decision_of)
+        .collect()
+}
+
+impl Store {
+    /// Saves a checked decision ([`ansinh_core::decisions::decision`]) for a person here. A
+    /// start in another commune than the person's needs that commune's stop (moved) in force
+    /// by then, and moves the person (an `update` change record of the person).
+    pub async fn add_decision(&self, d: &Decision) -> Result<DecisionView> {
+        let person = d.beneficiary_id.to_string();
+        let mut tx = self.begin_checked().await?;
+        let ward: String = sqlx::query_scalar("SELECT ward_code FROM beneficiaries WHERE id = ?")
+            .bind(&person)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { entity: "beneficiary", id: person.clone() })?;
+        crate::exchange::check_owned(self, &mut tx, &person).await?;
+        let moves = ward != d.ward_code;
+        if moves {
+            let moved_out = d.kind == DecisionKind::Start
+                && decisions_in(&mut tx, &person).await?.iter().any(|s| {
+                    s.kind == DecisionKind::Stop
+                        && s.reason == Some(StopReason::Moved)
+                        && s.ward_code == ward
+                        && s.from_period <= d.from_period
+                });
+            if !moved_out {
+                return Err(StoreError::Invalid(vec![
+                    FieldError::new("ward_code", ErrorCode::DecisionNotMoved, "the person lives in another commune")
+                        .param("ward", &ward),
+                ]));
+            }
+        }
+        let now = now();
+        let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
+        let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
+        if moves {
+            log.record(Entity::Beneficiary, &person, Kind::Update);
+            sqlx::query(
+                "UPDATE beneficiaries SET ward_code = ?, updated_at = ?, updated_by = ?, updated_device = ? WHERE id = ?",
+            )
+            .bind(&d.ward_code)
+            .bind(&now)
+            .bind(self.author().officer.as_str())
+            .bind(self.author().device_id.as_str())
+            .bind(&person)
+            .execute(&mut *tx)
+            .await?;
+        }
+        crate::write::insert_logged(&mut tx, &mut log, std::slice::from_ref(d), &audit).await?;
+        log.flush(&mut tx).await?;
+        tx.commit().await?;
+        Ok(self.decisions_of(&person).await?.into_iter().find(|v| v.id == d.id.to_string()).expect("just written"))
+    }
+
+    /// A person's decisions, in the order they apply (first month, then date).
+    pub async fn decisions_of(&self, person: &str) -> Result<Vec<DecisionView>> {
+        let refs = self.refs().await?;
+        let rows = sqlx::query(
+            "SELECT * FROM benefit_decisions WHERE beneficiary_id = ? ORDER BY from_period, decided_on, id",
+        )
+        .bind(person)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let d = decision_of(r)?;
+                Ok(DecisionView {
+                    id: d.id.to_string(),
+                    beneficiary_id: person.to_string(),
+                    ward_name: refs.unit_name(&d.ward_code),
+                    ward_code: d.ward_code,
+                    number: d.number,
+                    decided_on: iso(d.decided_on),
+                    kind: d.kind,
+                    group_code: d.group_code,
+                    from_period: d.from_period,
+                    reason: d.reason,
+                    note: d.note,
+                    created_by: r.get("created_by"),
+                })
+            })
+            .collect()
+    }
+
+    /// What the cycle `period` ("yyyy-mm") is expected to pay a person: from their decisions
+    /// when they have any (None: none in force), else from their group (a person registered
+    /// before decisions were kept).
+    pub async fn expected_for(&self, conn: &mut SqliteConnection, person: &str, period: &str) -> Result<Expected> {
+        let (group, ward): (String, String) =
+            sqlx::query_as("SELECT group_code, ward_code FROM beneficiaries WHERE id = ?")
+                .bind(person)
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or_else(|| StoreError::NotFound { entity: "beneficiary", id: person.to_string() })?;
+        let refs = self.refs().await?;
+        let ds = decisions_in(conn, person).await?;
+        let province = refs.province_of(&ward).map(str::to_string);
+        if ds.is_empty() {
+            let day = chrono::NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d")
+                .map_err(|_| StoreError::field("period", ErrorCode::PeriodInvalid, "bad period"))?;
+            return Ok(Expected::FromGroup(refs.entitlement_detail(&group, &ward, day)));
+        }
+        Ok(Expected::FromDecisions(decisions::expected(&ds, &refs.rules, province.as_deref(), period)))
+    }
+}
+
+/// Where an expected amount comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    FromDecisions(Option<Entitlement>),
+    FromGroup(Option<Entitlement>),
+}
