@@ -244,7 +244,10 @@ SELECT payment_id, person, period, channel,
        CASE WHEN counted AND cycle_end <= {as_of} THEN first_on IS NULL OR first_on >= cycle_end END
            AS untouched_at_cycle_end,
        CASE WHEN counted AND scheduled_on IS NOT NULL THEN credited_on <= scheduled_on END AS on_time,
-       CASE WHEN counted THEN delivered > 0 AND delivered < amount_vnd END AS partial
+       CASE WHEN counted THEN delivered > 0 AND delivered < amount_vnd END AS partial,
+       -- money credited by as_of and how much of it was taken out by then (measures.rs)
+       CASE WHEN counted THEN amount_vnd END AS credited_vnd,
+       CASE WHEN counted THEN delivered END AS withdrawn_vnd
 FROM obs
 """,
     # Per opened account (Acc::add_account): first credit to it and first withdrawal of a
@@ -329,6 +332,8 @@ UNION ALL SELECT fid, 'age,channel', band || '/' || channel FROM fact WHERE chan
 CREATE OR REPLACE TEMP TABLE agg AS
 SELECT m.seg, m.key,
        coalesce(count_if(f.issued), 0) AS payments,
+       coalesce(sum(f.credited_vnd), 0)::BIGINT AS credited_vnd,
+       coalesce(sum(f.withdrawn_vnd), 0)::BIGINT AS withdrawn_vnd,
        share_of(f.full_first) AS full_first_visit,
        share_of(f.untouched_at_cycle_end) AS unwithdrawn_at_cycle_end,
        share_of(f.on_time) AS on_time_credit,
@@ -432,7 +437,7 @@ SELECT a.seg, a.key, a.payments AS size,
             ELSE {'median': NULL, 'p75': NULL, 'p90': NULL} END AS time_to_cash_days,
        CASE WHEN enough_followup THEN c.withdrawn_by_day END AS withdrawn_by_day,
        CASE WHEN enough_followup THEN coalesce(c.curve, []) ELSE [] END AS curve,
-       a.payments,
+       a.payments, a.credited_vnd, a.withdrawn_vnd,
        a.full_first_visit, a.unwithdrawn_at_cycle_end, a.on_time_credit,
        {'n': a.failed.n, 'count': a.failed.count, 'share': a.failed.share,
         'reasons': coalesce(r.reasons, [])} AS failed_transfers,
