@@ -3,6 +3,7 @@
 //! Run: `xvfb-run -a cargo test --features custom-protocol --test e2e` (scripts/test.sh does).
 //! Without a display, tauri-driver or WebKitWebDriver these tests fail, they never skip.
 
+mod decisions;
 mod entry;
 mod exchange;
 mod followup;
