@@ -213,3 +213,77 @@ pub enum Expected {
     FromDecisions(Option<Entitlement>),
     FromGroup(Option<Entitlement>),
 }
+
+/// One person a cycle is expected to pay in a commune.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ExpectedRow {
+    pub beneficiary_id: String,
+    pub full_name: String,
+    pub residential_group: String,
+    /// The group whose rule gives the amount (the highest benefit in force).
+    pub group_code: String,
+    pub scheme: ansinh_core::model::Scheme,
+    pub amount_vnd: i64,
+    /// "decisions": from the decisions in force; "group": no decision kept, the group registered.
+    pub source: String,
+}
+
+impl Store {
+    /// Who the cycle `period` ("yyyy-mm") is expected to pay in a commune, and how much: people
+    /// of the commune with no decision kept (by their group), and everyone whose decisions in
+    /// force that month include a benefit of this commune (the highest benefit in force).
+    pub async fn expected_payments(&self, period: &str, ward: &str) -> Result<Vec<ExpectedRow>> {
+        let refs = self.refs().await?;
+        let day = chrono::NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d")
+            .map_err(|_| StoreError::field("cycle", ErrorCode::PeriodInvalid, "bad period"))?;
+        let people = sqlx::query(
+            "SELECT id, full_name, residential_group, group_code, ward_code, sort_key FROM beneficiaries
+             WHERE ward_code = ?1 OR id IN (SELECT beneficiary_id FROM benefit_decisions WHERE ward_code = ?1)
+             ORDER BY residential_group, sort_key, id",
+        )
+        .bind(ward)
+        .fetch_all(&self.reader)
+        .await?;
+        let mut all: std::collections::HashMap<String, Vec<Decision>> = std::collections::HashMap::new();
+        for r in sqlx::query(
+            "SELECT * FROM benefit_decisions WHERE beneficiary_id IN
+               (SELECT id FROM beneficiaries WHERE ward_code = ?1
+                UNION SELECT beneficiary_id FROM benefit_decisions WHERE ward_code = ?1)",
+        )
+        .bind(ward)
+        .fetch_all(&self.reader)
+        .await?
+        {
+            let d = decision_of(&r)?;
+            all.entry(d.beneficiary_id.to_string()).or_default().push(d);
+        }
+        let mut out = Vec::new();
+        for p in &people {
+            let id: String = p.get("id");
+            let person_ward: String = p.get("ward_code");
+            let province = refs.province_of(&person_ward);
+            let (entitlement, source) = match all.get(&id) {
+                None if person_ward == ward => (refs.rules.entitlement(p.get("group_code"), province, day), "group"),
+                None => (None, "group"),
+                Some(ds) => {
+                    let lines = decisions::in_force(ds, &refs.rules, period);
+                    let here = lines.iter().any(|(w, _)| w == ward);
+                    let e = here.then(|| decisions::expected(ds, &refs.rules, province, period)).flatten();
+                    (e, "decisions")
+                }
+            };
+            if let Some(e) = entitlement {
+                out.push(ExpectedRow {
+                    beneficiary_id: id,
+                    full_name: p.get("full_name"),
+                    residential_group: p.get("residential_group"),
+                    group_code: e.group,
+                    scheme: e.scheme,
+                    amount_vnd: e.amount_vnd,
+                    source: source.to_string(),
+                });
+            }
+        }
+        Ok(out)
+    }
+}

@@ -52,7 +52,7 @@ pub use backup::{BackupInfo, default_backup_dir, list_backups};
 pub use changes::{Author, ChangeRecord, SCHEMA_VERSION, WireRecord};
 pub use checks::{ContactRow, PayoutReportRow};
 pub use cycles::CycleView;
-pub use decisions::{DecisionView, Expected};
+pub use decisions::{DecisionView, Expected, ExpectedRow};
 pub use devices::{DeviceRole, DeviceView, NewDevice, fingerprint};
 pub use drafts::{DraftView, MAX_DRAFT_BYTES};
 pub use encrypt::{PlaintextInfo, is_plaintext};

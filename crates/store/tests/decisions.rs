@@ -91,6 +91,16 @@ async fn a_stop_decision_ends_the_expected_payments_and_a_second_benefit_pays_th
     let before = count(&store, "SELECT COUNT(*) FROM payments").await;
     assert_eq!(codes(pay(&store, &b, "04/2026", "10/04/2026").await), vec![ErrorCode::DecisionNoneInForce]);
     assert_eq!(count(&store, "SELECT COUNT(*) FROM payments").await, before, "a refusal writes nothing");
+    // The cycle's expected payments: by the group for someone with no decision kept, and none
+    // after the stop.
+    let other = person(&store, "Lê Văn Tư", "Nam", "001040000303", "00004").await;
+    let rows = store.expected_payments("2026-03", "00004").await.unwrap();
+    let got: Vec<(&str, i64, &str)> =
+        rows.iter().map(|r| (r.full_name.as_str(), r.amount_vnd, r.source.as_str())).collect();
+    // In the order of the printed list: by given name (Hoa before Tư).
+    assert_eq!(got, [("Nguyễn Thị Hoa", 975_000, "decisions"), ("Lê Văn Tư", 1_300_000, "group")]);
+    let rows = store.expected_payments("2026-04", "00004").await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.beneficiary_id.clone()).collect::<Vec<_>>(), [other.id.to_string()]);
     let list = store.decisions_of(&b.id.to_string()).await.unwrap();
     let kinds: Vec<(&str, &str)> = list.iter().map(|d| (d.kind.as_str(), d.from_period.as_str())).collect();
     assert_eq!(kinds, [("start", "2025-07"), ("start", "2026-02"), ("stop", "2026-04")]);
@@ -133,6 +143,23 @@ async fn a_move_is_a_stop_there_and_a_start_here_with_one_history() {
         store.decisions_of(&b.id.to_string()).await.unwrap().into_iter().map(|d| d.ward_code).collect();
     assert_eq!(wards, ["00004", "00004", "00008"]);
     assert_eq!(count(&store, "SELECT COUNT(*) FROM beneficiaries").await, 1);
+    // The cycles' expected payments: Ba Đình's until February, Ngọc Hà's from March.
+    let expected = |period: &'static str, ward: &'static str| {
+        let store = &store;
+        async move {
+            store
+                .expected_payments(period, ward)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.full_name, r.amount_vnd))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(expected("2026-02", "00004").await, [("Trần Văn Nam".to_string(), 1_300_000)]);
+    assert_eq!(expected("2026-02", "00008").await, []);
+    assert_eq!(expected("2026-03", "00004").await, []);
+    assert_eq!(expected("2026-03", "00008").await, [("Trần Văn Nam".to_string(), 1_300_000)]);
     assert_eq!(
         count(&store, "SELECT COUNT(*) FROM change_log WHERE entity = 'beneficiary' AND kind = 'update'").await,
         1,

@@ -8,7 +8,7 @@ use crate::command::commands;
 use ansinh_core::inputs::WithdrawalInput;
 use ansinh_core::model::DraftForm;
 use ansinh_core::{AppError, ErrorCode, dates};
-use ansinh_store::{PayoutMeta, PayoutReport, PayoutRow, SignedListRow};
+use ansinh_store::{ExpectedRow, PayoutMeta, PayoutReport, PayoutRow, SignedListRow};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -94,7 +94,28 @@ pub async fn write_payment_list(
     Ok(ExportResult { path: path.display().to_string(), rows: list.rows.len() })
 }
 
+/// A cycle's expected payments in a commune.
+#[derive(ts_rs::TS, Debug, Deserialize)]
+pub struct ExpectedQuery {
+    /// The cycle, mm/yyyy (or yyyy-mm).
+    pub cycle: String,
+    /// The commune; an officer's own when empty (required for supervisors and administrators).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub ward_code: Option<String>,
+}
+
 commands! {
+    /// Who a cycle is expected to pay in a commune and how much: from the decisions in force
+    /// (only the highest benefit), or the group registered for people with no decision kept.
+    pub async fn expected_payments(a: ReadPeople, query: ExpectedQuery) -> Vec<ExpectedRow> {
+        let (y, m) = dates::parse_period("cycle", &query.cycle)?;
+        let ward = a
+            .scoped_ward(query.ward_code.as_deref())?
+            .ok_or_else(|| AppError::field("ward_code", ErrorCode::Required, "choose a ward"))?;
+        Ok(a.store.expected_payments(&dates::period_key(y, m), ward).await?)
+    }
+
     /// The monthly payment list of a ward as XLSX for printing and signing (title block, Nam /
     /// Nữ birth-date columns, totals, signatures), written into the export folder and audited.
     pub async fn export_payment_list(a: ReadPeople, query: PaymentListQuery) -> ExportResult {

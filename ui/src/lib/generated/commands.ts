@@ -1,5 +1,5 @@
 // Generated from the Rust types by `crates/api/src/contract.rs`; do not edit. Regenerate with `ANSINH_BLESS=1 cargo test -p ansinh-api contract`
-import type { Account, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactSaved, ContactsQuery, CycleView, DashboardQuery, DashboardView, Decision, DecisionInput, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PaymentListQuery, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, SignedListSave, UncollectedList, UncollectedQuery, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
+import type { Account, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactSaved, ContactsQuery, CycleView, DashboardQuery, DashboardView, Decision, DecisionInput, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExpectedQuery, ExpectedRow, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PaymentListQuery, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, SignedListSave, UncollectedList, UncollectedQuery, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
 
 /** Every command: its argument object, its result, the permission it needs (null: open before sign-in). */
 export interface Commands {
@@ -139,6 +139,9 @@ export interface Commands {
   list_backups: { args: Record<string, never>; result: BackupList; permission: 'Administer' };
   // Restores one of the listed backups (a path from `list_backups`); everyone is signed out.
   restore_backup: { args: { path: string }; result: null; permission: 'Administer' };
+  // Who a cycle is expected to pay in a commune and how much: from the decisions in force
+  // (only the highest benefit), or the group registered for people with no decision kept.
+  expected_payments: { args: { query: ExpectedQuery }; result: Array<ExpectedRow>; permission: 'ReadPeople' };
   // The monthly payment list of a ward as XLSX for printing and signing (title block, Nam /
   // Nữ birth-date columns, totals, signatures), written into the export folder and audited.
   export_payment_list: { args: { query: PaymentListQuery }; result: ExportResult; permission: 'ReadPeople' };
@@ -245,6 +248,7 @@ export const COMMANDS = [
   'backup_now',
   'list_backups',
   'restore_backup',
+  'expected_payments',
   'export_payment_list',
   'signed_list',
   'save_signed_list',

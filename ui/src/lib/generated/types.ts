@@ -422,6 +422,32 @@ acknowledged_seq: number, receipts: Array<ReceiptView>,
 review: { [key in string]: number }, };
 
 /**
+ * A cycle's expected payments in a commune.
+ */
+export type ExpectedQuery = {
+/**
+ * The cycle, mm/yyyy (or yyyy-mm).
+ */
+cycle: string,
+/**
+ * The commune; an officer's own when empty (required for supervisors and administrators).
+ */
+ward_code?: string | null, };
+
+/**
+ * One person a cycle is expected to pay in a commune.
+ */
+export type ExpectedRow = { beneficiary_id: string, full_name: string, residential_group: string,
+/**
+ * The group whose rule gives the amount (the highest benefit in force).
+ */
+group_code: string, scheme: Scheme, amount_vnd: number,
+/**
+ * "decisions": from the decisions in force; "group": no decision kept, the group registered.
+ */
+source: string, };
+
+/**
  * A recorded export with who and when.
  */
 export type ExportRecord = { created_at: string, created_by: string, id: string,
