@@ -107,8 +107,12 @@ impl App {
         }
         let mut vars: Vec<(String, String)> = vec![("ANSINH_DB".into(), db_path.to_str().expect("utf-8 path").into())];
         vars.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        // Automatic backups go into the test's temporary folder, never the user's Documents.
+        // Automatic backups and exports go into the test's temporary folder, never the user's
+        // Documents (a test that checks exports names its own folder).
         vars.push(("ANSINH_BACKUP_DIR".into(), data.path().join("backups").to_str().expect("utf-8 path").into()));
+        if !env.iter().any(|(k, _)| *k == "ANSINH_EXPORT_DIR") {
+            vars.push(("ANSINH_EXPORT_DIR".into(), data.path().join("exports").to_str().expect("utf-8 path").into()));
+        }
         // Signed in as a test administrator unless the test asks for the first-run screens
         // (`ANSINH_TEST_ADMIN=""`, see [`App::start_unconfigured`]). Debug builds only.
         if !env.iter().any(|(k, _)| *k == "ANSINH_TEST_ADMIN") {

@@ -30,7 +30,9 @@ async fn paid_in_cash(app: &App, name: &str, id_number: &str, credited: NaiveDat
 
 #[tokio::test]
 async fn a_signed_list_typed_and_pasted_into_the_grid_reaches_time_to_cash() {
-    let app = App::start("signed-list").await;
+    // Exports (the printed list) go to a folder of the test's own, not the user's Documents.
+    let exports = tempfile::tempdir().unwrap();
+    let app = App::start_with_env("signed-list", &[("ANSINH_EXPORT_DIR", exports.path().to_str().unwrap())]).await;
     app.wait_ready().await;
     app.skip_demo_offer().await;
     let long = harness::TIMEOUT;
@@ -53,6 +55,7 @@ async fn a_signed_list_typed_and_pasted_into_the_grid_reaches_time_to_cash() {
     let printed = app.wait_text("signed-printed", |t| t.contains("(3 người)"), long).await;
     let path = printed.split(": ").last().unwrap().trim().to_string();
     assert!(path.ends_with(".xlsx") && std::path::Path::new(&path).is_file(), "{printed}");
+    assert!(std::path::Path::new(&path).starts_with(exports.path()), "into the export folder: {printed}");
 
     // Row 1 by keyboard: the day two days after the credit, Tab over the amount (all that is
     // left), the place in the payer's words.
