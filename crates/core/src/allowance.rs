@@ -153,14 +153,14 @@ pub fn monthly_amount(level_vnd: i64, coefficient_permille: i64) -> i64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn level(scheme: Scheme, area: &str, kind: LevelKind, from: NaiveDate, amount: i64) -> StandardLevel {
+    pub(crate) fn level(scheme: Scheme, area: &str, kind: LevelKind, from: NaiveDate, amount: i64) -> StandardLevel {
         StandardLevel {
             scheme,
             area: area.into(),
@@ -171,7 +171,7 @@ mod tests {
         }
     }
 
-    fn group(code: &str, scheme: Scheme, permille: i64) -> GroupRule {
+    pub(crate) fn group(code: &str, scheme: Scheme, permille: i64) -> GroupRule {
         GroupRule {
             code: code.into(),
             scheme,
@@ -183,8 +183,9 @@ mod tests {
         }
     }
 
-    /// The shipped rules (migrations 0002 and 0014), as the decrees and Hanoi's resolution say.
-    fn rules() -> Rules {
+    /// The shipped rules (migrations 0002 and 0014), as the decrees and Hanoi's resolution say
+    /// (a few groups; also the fixture of `decisions`' tests).
+    pub(crate) fn rules() -> Rules {
         use LevelKind::*;
         use Scheme::*;
         let levels = vec![
@@ -205,6 +206,7 @@ mod tests {
             [
                 group("cao_tuoi_ngheo_60_80", SocialAssistance, 1500),
                 group("cao_tuoi_ngheo_80", SocialAssistance, 2000),
+                group("khuyet_tat_nang", SocialAssistance, 1500),
                 group("than_nhan_liet_si", Meritorious, 1000),
                 old80,
                 pension,

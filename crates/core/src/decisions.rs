@@ -189,7 +189,6 @@ pub fn expected(decisions: &[Decision], rules: &Rules, province: Option<&str>, p
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::allowance::{GroupRule, LevelKind, StandardLevel};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -208,44 +207,7 @@ mod tests {
         }
     }
 
-    fn rules() -> Rules {
-        let level = |scheme, area: &str, kind, from, amount| StandardLevel {
-            scheme,
-            area: area.into(),
-            kind,
-            effective_from: from,
-            amount_vnd: amount,
-            source: String::new(),
-        };
-        let group = |code: &str, scheme, permille| GroupRule {
-            code: code.into(),
-            scheme,
-            valid_from: None,
-            valid_to: None,
-            successor: None,
-            coefficient_permille: permille,
-            changes: vec![],
-        };
-        let mut old80 = group("cao_tuoi_80_khong_luong", Scheme::SocialAssistance, 1000);
-        old80.valid_to = Some(d(2025, 6, 30));
-        old80.successor = Some("huu_tri_xa_hoi_75".into());
-        let mut pension = group("huu_tri_xa_hoi_75", Scheme::SocialPension, 1000);
-        pension.valid_from = Some(d(2025, 7, 1));
-        Rules::new(
-            vec![
-                level(Scheme::SocialAssistance, "", LevelKind::Level, d(2024, 7, 1), 500_000),
-                level(Scheme::SocialAssistance, "01", LevelKind::Level, d(2026, 1, 1), 650_000),
-                level(Scheme::SocialPension, "", LevelKind::Level, d(2025, 7, 1), 500_000),
-                level(Scheme::SocialPension, "01", LevelKind::TopUp, d(2026, 1, 1), 150_000),
-            ],
-            [
-                group("cao_tuoi_ngheo_80", Scheme::SocialAssistance, 2000),
-                group("khuyet_tat_nang", Scheme::SocialAssistance, 1500),
-                old80,
-                pension,
-            ],
-        )
-    }
+    use crate::allowance::tests::rules;
 
     fn input(kind: &str, ward: &str, group: &str, decided: &str, from: &str, reason: &str) -> DecisionInput {
         DecisionInput {
