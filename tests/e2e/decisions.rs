@@ -1,5 +1,6 @@
 //! Benefit decisions in the real window (issue 16): on a person's page, a start decision sets
 //! what the cycle pays, a stop (death) ends it; both listed, and the amount on the page follows.
+//! Also the confirmation of a person who registers no account, with its reason.
 
 use crate::harness::{self, App};
 use chrono::Datelike;
@@ -25,6 +26,13 @@ async fn decisions_recorded_on_the_person_page_set_and_end_the_amount() {
     app.wait_for_css(&harness::testid_css("decision-none"), long).await;
     // No decision kept yet: the group registered gives the amount (Hà Nội 650.000 ₫ × 1,5).
     app.wait_text("detail-entitlement", |t| t.contains("975.000"), long).await;
+
+    // He keeps taking cash: his confirmation and its specific reason, dated (Hà Nội, 01/2024).
+    app.click("open-decline").await;
+    app.find("decline-form").await;
+    app.select("field-reason", "no_smartphone").await;
+    app.click("save").await;
+    app.wait_text("decline-row", |t| t.contains("Không có điện thoại thông minh"), long).await;
 
     // The chair's decision: a particularly severe disability, from this month.
     app.click("open-decision").await;

@@ -268,3 +268,21 @@ describe('benefit decisions on the person page', () => {
     expect(await rust.direct.list_decisions({ beneficiary_id: an.id })).toHaveLength(1);
   });
 });
+
+describe('no account registered', () => {
+  it('records the confirmation with its specific reason, and asks for it for "other"', async () => {
+    const user = userEvent.setup();
+    const { rust, an } = await setup();
+    await user.click(await screen.findByTestId('open-decline'));
+    const form = await screen.findByTestId('decline-form');
+    await user.selectOptions(within(form).getByTestId('field-reason'), 'other');
+    await user.click(within(form).getByTestId('save'));
+    expect(await within(form).findByTestId('error-note')).toBeInTheDocument();
+    expect(await rust.direct.list_account_declines({ beneficiary_id: an.id })).toEqual([]);
+    await user.type(within(form).getByTestId('field-note'), 'Con gái lĩnh hộ');
+    await user.click(within(form).getByTestId('save'));
+    await waitFor(() => expect(screen.getByTestId('decline-row')).toHaveTextContent('Lý do khác: “Con gái lĩnh hộ”'));
+    const saved = await rust.direct.list_account_declines({ beneficiary_id: an.id });
+    expect(saved.map((d) => [d.reason, d.note])).toEqual([['other', 'Con gái lĩnh hộ']]);
+  });
+});

@@ -168,6 +168,7 @@ error_codes! {
     ReceivedAmountInvalid = "received_amount.invalid",
     GrievanceCategoryInvalid = "grievance_category.invalid",
     DecisionKindInvalid = "decision_kind.invalid",
+    DeclineReasonInvalid = "decline_reason.invalid",
     StopReasonInvalid = "stop_reason.invalid",
     /// {group}, {month}: the group is not in force in the month the benefit would run from.
     GroupEnded = "group.ended",

@@ -10,6 +10,7 @@ pub mod check;
 pub mod codes;
 pub mod dates;
 pub mod decisions;
+pub mod declines;
 pub mod duplicates;
 pub mod error;
 pub mod facts;

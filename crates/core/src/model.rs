@@ -172,5 +172,6 @@ str_enum!(
         Verification => "verification",
         SignedList => "signed_list",
         Decision => "decision",
+        AccountDecline => "account_decline",
     }
 );

@@ -38,10 +38,12 @@ pub enum Entity {
     PayoutReport,
     #[serde(rename = "benefit_decisions")]
     BenefitDecision,
+    #[serde(rename = "account_declines")]
+    AccountDecline,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 13] = [
+    pub const ALL: [Entity; 14] = [
         Entity::Beneficiary,
         Entity::Account,
         Entity::Cycle,
@@ -55,6 +57,7 @@ impl Entity {
         Entity::Export,
         Entity::PayoutReport,
         Entity::BenefitDecision,
+        Entity::AccountDecline,
     ];
 
     /// The name change records carry (and hash).
@@ -73,6 +76,7 @@ impl Entity {
             Entity::Export => "exports",
             Entity::PayoutReport => "payout_reports",
             Entity::BenefitDecision => "benefit_decisions",
+            Entity::AccountDecline => "account_declines",
         }
     }
 
@@ -96,6 +100,7 @@ impl Entity {
             Entity::Export => "exports",
             Entity::PayoutReport => "payout_reports",
             Entity::BenefitDecision => "benefit_decisions",
+            Entity::AccountDecline => "account_declines",
         }
     }
 

@@ -167,3 +167,41 @@ async fn a_move_is_a_stop_there_and_a_start_here_with_one_history() {
     );
     assert_eq!(store.verify_changes().await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn a_person_without_an_account_carries_the_reason_and_the_day_confirmed() {
+    use ansinh_core::declines::{self, AccountDeclineInput, DeclineReason};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("a.db")).await.unwrap();
+    let b = person(&store, "Đỗ Thị Mến", "Nữ", "001140000404", "00004").await;
+    for (reason, on, note) in
+        [("no_smartphone", "03/02/2026", ""), ("other", "20/11/2026", "Con gái đi lĩnh hộ, muốn giữ tiền mặt")]
+    {
+        let input = AccountDeclineInput {
+            beneficiary_id: b.id.to_string(),
+            reason: reason.into(),
+            confirmed_on: on.into(),
+            note: note.into(),
+        };
+        store.add_account_decline(&declines::account_decline(&input, today()).unwrap()).await.unwrap();
+    }
+    let list = store.account_declines_of(&b.id.to_string()).await.unwrap();
+    let got: Vec<(DeclineReason, &str)> = list.iter().map(|d| (d.reason, d.confirmed_on.as_str())).collect();
+    assert_eq!(
+        got,
+        [(DeclineReason::Other, "2026-11-20"), (DeclineReason::NoSmartphone, "2026-02-03")],
+        "newest first"
+    );
+    assert_eq!(list[0].note, "Con gái đi lĩnh hộ, muốn giữ tiền mặt");
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM change_log WHERE entity = 'account_declines'").await, 2);
+    // Someone not here: refused, nothing written.
+    let stray = AccountDeclineInput {
+        beneficiary_id: ansinh_core::records::new_id().to_string(),
+        reason: "prefers_cash".into(),
+        confirmed_on: "20/11/2026".into(),
+        note: String::new(),
+    };
+    let r = store.add_account_decline(&declines::account_decline(&stray, today()).unwrap()).await;
+    assert!(matches!(r, Err(StoreError::NotFound { entity: "beneficiary", .. })), "{r:?}");
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM account_declines").await, 2);
+}

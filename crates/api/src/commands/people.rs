@@ -5,11 +5,15 @@
 use super::today;
 use crate::command::commands;
 use ansinh_core::decisions::{self, DecisionInput};
+use ansinh_core::declines::{self, AccountDeclineInput};
 use ansinh_core::duplicates::DuplicateKey;
 use ansinh_core::inputs::{AccountInput, BeneficiaryInput, PaymentInput, WithdrawalInput};
 use ansinh_core::model::DraftForm;
 use ansinh_core::{AppError, validate};
-use ansinh_store::{AccountView, BeneficiaryDetail, BeneficiaryView, DecisionView, Page, PaymentView, WithdrawalView};
+use ansinh_store::{
+    AccountDeclineView, AccountView, BeneficiaryDetail, BeneficiaryView, DecisionView, Page, PaymentView,
+    WithdrawalView,
+};
 use serde::Deserialize;
 
 #[derive(ts_rs::TS, Debug, Deserialize)]
@@ -133,6 +137,21 @@ commands! {
         let d = decisions::decision(&input, &*refs, &refs.rules, today()).map_err(AppError::Validation)?;
         let saved = a.store.add_decision(&d).await?;
         a.store.discard_draft(DraftForm::Decision, &input.beneficiary_id).await?;
+        Ok(saved)
+    }
+
+    /// A person's confirmations that they do not register an account, newest first.
+    pub async fn list_account_declines(a: ReadPeople, beneficiary_id: String) -> Vec<AccountDeclineView> {
+        a.check_person(&beneficiary_id).await?;
+        Ok(a.store.account_declines_of(&beneficiary_id).await?)
+    }
+
+    /// Records that a person confirmed they do not register an account, and why.
+    pub async fn record_account_decline(a: WritePeople, input: AccountDeclineInput) -> AccountDeclineView {
+        a.check_person(&input.beneficiary_id).await?;
+        let d = declines::account_decline(&input, today()).map_err(AppError::Validation)?;
+        let saved = a.store.add_account_decline(&d).await?;
+        a.store.discard_draft(DraftForm::AccountDecline, &input.beneficiary_id).await?;
         Ok(saved)
     }
 }

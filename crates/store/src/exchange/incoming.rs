@@ -12,6 +12,7 @@ use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_core::check;
 use ansinh_core::decisions::{DecisionKind, StopReason};
+use ansinh_core::declines::DeclineReason;
 use ansinh_core::followup::{ContactKind, ContactOutcome};
 use ansinh_core::grievances::{GrievanceCategory, GrievanceChannel, GrievanceStatus};
 use ansinh_core::model::{AccountStatus, Channel, Disability, Needs, PaymentStatus, Problem, Sex, WithdrawalPlace};
@@ -310,6 +311,16 @@ pub fn check_row(r: &ChangeRecord, refs: &dyn RefData, today: NaiveDate) -> Resu
             let owner = Owner::OfPersonInWard { person: row.beneficiary_id.to_string(), ward: row.ward_code };
             if e.is_empty() { Ok(owner) } else { Err(invalid(r, e)) }
         }
+        Entity::AccountDecline => {
+            let row: DeclineRow = parse(r, value)?;
+            let mut e = Vec::new();
+            e.extend(check::not_future("confirmed_on", row.confirmed_on.0, today).err());
+            e.extend(check::trimmed("note", &row.note).err());
+            if row.reason == DeclineReason::Other && row.note.is_empty() {
+                e.push(FieldError::new("note", ErrorCode::Required, "the specific reason"));
+            }
+            if e.is_empty() { Ok(Owner::OfPerson(row.beneficiary_id.to_string())) } else { Err(invalid(r, e)) }
+        }
     }
 }
 
@@ -590,6 +601,8 @@ impl WithdrawalRow {
         })
     }
 }
+
+row!(DeclineRow { id: Id, beneficiary_id: Id, reason: DeclineReason, confirmed_on: Day, note: String });
 
 row!(DecisionRow {
     id: Id,

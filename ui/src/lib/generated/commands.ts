@@ -1,5 +1,5 @@
 // Generated from the Rust types by `crates/api/src/contract.rs`; do not edit. Regenerate with `ANSINH_BLESS=1 cargo test -p ansinh-api contract`
-import type { Account, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactSaved, ContactsQuery, CycleView, DashboardQuery, DashboardView, Decision, DecisionInput, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExpectedQuery, ExpectedRow, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PaymentListQuery, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, SignedListSave, UncollectedList, UncollectedQuery, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
+import type { Account, AccountDecline, AccountDeclineInput, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactSaved, ContactsQuery, CycleView, DashboardQuery, DashboardView, Decision, DecisionInput, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExpectedQuery, ExpectedRow, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PaymentListQuery, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, SignedListSave, UncollectedList, UncollectedQuery, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
 
 /** Every command: its argument object, its result, the permission it needs (null: open before sign-in). */
 export interface Commands {
@@ -29,6 +29,10 @@ export interface Commands {
   // start in another commune than the person's is a move: the store asks for the old
   // commune's stop (moved) first, then moves the person.
   record_decision: { args: { input: DecisionInput }; result: Decision; permission: 'WritePeople' };
+  // A person's confirmations that they do not register an account, newest first.
+  list_account_declines: { args: { beneficiary_id: string }; result: Array<AccountDecline>; permission: 'ReadPeople' };
+  // Records that a person confirmed they do not register an account, and why.
+  record_account_decline: { args: { input: AccountDeclineInput }; result: AccountDecline; permission: 'WritePeople' };
   save_draft: { args: { draft: DraftInput }; result: null; permission: 'Signed' };
   get_draft: { args: { form: DraftForm; subject: string }; result: Draft | null; permission: 'Signed' };
   list_drafts: { args: Record<string, never>; result: Array<Draft>; permission: 'Signed' };
@@ -183,6 +187,8 @@ export const COMMANDS = [
   'record_withdrawal',
   'list_decisions',
   'record_decision',
+  'list_account_declines',
+  'record_account_decline',
   'save_draft',
   'get_draft',
   'list_drafts',

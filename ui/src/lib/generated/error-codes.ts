@@ -74,6 +74,7 @@ export const ERROR_CODES = [
   'received_amount.invalid',
   'grievance_category.invalid',
   'decision_kind.invalid',
+  'decline_reason.invalid',
   'stop_reason.invalid',
   'group.ended',
   'decision.from_before_decided',

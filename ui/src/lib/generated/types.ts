@@ -7,6 +7,28 @@ export type Account = { id: string, beneficiary_id: string, channel: Channel, pr
  */
 first_credit_on: string | null, };
 
+/**
+ * A confirmation as the UI reads it.
+ */
+export type AccountDecline = { id: string, reason: DeclineReason,
+/**
+ * ISO date.
+ */
+confirmed_on: string, note: string, created_by: string, };
+
+/**
+ * As typed.
+ */
+export type AccountDeclineInput = { beneficiary_id: string, reason: string,
+/**
+ * dd/mm/yyyy: the day the person confirmed it.
+ */
+confirmed_on: string,
+/**
+ * The specific reason in the person's words (required for "other").
+ */
+note: string, };
+
 export type AccountInput = { beneficiary_id: string, channel: string, provider_code: string, account_number: string, requested_on: string,
 /**
  * Empty: the account is requested, not yet opened.
@@ -313,6 +335,11 @@ reason: string, note: string, };
  */
 export type DecisionKind = "start" | "change" | "stop";
 
+/**
+ * Why a person does not register an account.
+ */
+export type DeclineReason = "no_smartphone" | "prefers_cash" | "cannot_travel" | "no_id_document" | "bedridden" | "other";
+
 export type DemoOptions = { wards: number, beneficiaries: number, months: number, seed: number, };
 
 /**
@@ -363,7 +390,7 @@ label: string, updated_at: string, };
 /**
  * The forms whose unsaved input is kept as a draft (see the store's `drafts` table).
  */
-export type DraftForm = "beneficiary" | "beneficiary_edit" | "account" | "payment" | "withdrawal" | "contact" | "grievance" | "grievance_update" | "verification" | "signed_list" | "decision";
+export type DraftForm = "beneficiary" | "beneficiary_edit" | "account" | "payment" | "withdrawal" | "contact" | "grievance" | "grievance_update" | "verification" | "signed_list" | "decision" | "account_decline";
 
 export type DraftInput = { form: DraftForm, subject: string, payload: unknown, person_id: string, label: string, };
 
