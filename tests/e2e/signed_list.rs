@@ -56,6 +56,12 @@ async fn a_signed_list_typed_and_pasted_into_the_grid_reaches_time_to_cash() {
     let path = printed.split(": ").last().unwrap().trim().to_string();
     assert!(path.ends_with(".xlsx") && std::path::Path::new(&path).is_file(), "{printed}");
     assert!(std::path::Path::new(&path).starts_with(exports.path()), "into the export folder: {printed}");
+    // Who the cycle is expected to pay here (no decision kept: by the group registered).
+    app.click("signed-expected").await;
+    let totals = app.wait_text("expected-totals", |t| t.contains("3 người"), long).await;
+    assert!(totals.contains("Trợ giúp xã hội"), "{totals}");
+    let shot = app.screenshot_office("signed-list-expected.png").await;
+    eprintln!("e2e: the expected payments at 1366x768: {}", shot.display());
 
     // Row 1 by keyboard: the day two days after the credit, Tab over the amount (all that is
     // left), the place in the payer's words.

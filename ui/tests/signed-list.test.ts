@@ -108,4 +108,17 @@ describe('signed list', () => {
     const path = banner.textContent!.split(': ').at(-1)!.trim();
     expect(path.endsWith('.xlsx') && existsSync(path)).toBe(true);
   });
+
+  it('shows who the cycle is expected to pay, from the decisions or the group, with totals per programme', async () => {
+    const user = userEvent.setup();
+    const { rust } = await cashRound();
+    renderWith(SignedListPage, {}, rust);
+    await openList(user);
+    await user.click(screen.getByTestId('signed-expected'));
+    await waitFor(() => expect(screen.getAllByTestId('expected-row')).toHaveLength(3));
+    // "80+ without a pension", paid as Hà Nội's social pension: 500.000 ₫ + 150.000 ₫.
+    expect(screen.getByTestId('expected-totals')).toHaveTextContent('Trợ cấp hưu trí xã hội: 3 người, 1.950.000 ₫');
+    expect(screen.getAllByTestId('expected-row')[0]).toHaveTextContent('Nhóm đối tượng đã đăng ký');
+    expect(rust.callsTo('expected_payments').at(-1)?.query.ward_code).toBe(WARDS.baDinh.code);
+  });
 });
