@@ -120,6 +120,14 @@ pub fn period_key(year: i32, month: u32) -> String {
     format!("{year:04}-{month:02}")
 }
 
+/// The first day of a stored period "yyyy-mm" (the day a cycle's rules are read on); None for
+/// anything but that canonical form.
+pub fn period_start(period: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|d| period_key(d.year(), d.month()) == period)
+}
+
 /// Age in completed years on `on`. For a bare birth year we cannot know whether the birthday
 /// has passed, so the age is `on.year() - year` (the age reached during that year). Someone
 /// born on 29 February turns a year older on 1 March in common years. Negative if `on` is

@@ -68,10 +68,6 @@ pub struct Decision {
     pub note: String,
 }
 
-fn first_day(period: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").ok()
-}
-
 /// Errors: `required`, `not_found`, `date.*`, `period.invalid`, `decision_kind.invalid`,
 /// `group.unknown`, `group.ended`, `stop_reason.invalid`, `decision.from_before_decided`.
 /// `ward_code` is the commune deciding (the caller fills it in when the input leaves it empty).
@@ -122,7 +118,7 @@ pub fn decision(
     // A group that has ended cannot be decided for a month after its end (the 80+ without a
     // pension are a social pension since 07/2025).
     if let (Some(DecisionKind::Start | DecisionKind::Change), Some(g), Some(from)) = (kind, &group_code, &from_period)
-        && let Some(day) = first_day(from)
+        && let Some(day) = dates::period_start(from)
         && rules.group(g).is_some_and(|r| !r.in_force(day))
     {
         e.push(
@@ -181,9 +177,17 @@ pub fn in_force(decisions: &[Decision], rules: &Rules, period: &str) -> Vec<(Str
 /// What the cycle `period` is expected to pay the person: the highest of the benefits in force
 /// (a person eligible under several policies receives only the highest). None: nothing in force.
 pub fn expected(decisions: &[Decision], rules: &Rules, province: Option<&str>, period: &str) -> Option<Entitlement> {
-    let day = first_day(period)?;
-    let lines = in_force(decisions, rules, period);
-    rules.highest(lines.iter().map(|(_, g)| g.as_str()), province, day)
+    expected_of(&in_force(decisions, rules, period), rules, province, period)
+}
+
+/// [`expected`] from the benefits already known to be in force (`in_force`'s result).
+pub fn expected_of(
+    lines: &[(String, String)],
+    rules: &Rules,
+    province: Option<&str>,
+    period: &str,
+) -> Option<Entitlement> {
+    rules.highest(lines.iter().map(|(_, g)| g.as_str()), province, dates::period_start(period)?)
 }
 
 #[cfg(test)]

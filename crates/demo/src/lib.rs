@@ -123,7 +123,7 @@ pub fn generate(opts: &DemoOptions, refs: &Refs) -> Demo {
         let slow = slowness(p);
         for c in &cycles {
             // The rules in force on the cycle, in Hà Nội (an invented ward is not loaded yet).
-            let on = NaiveDate::parse_from_str(&format!("{}-01", c.period), "%Y-%m-%d").expect("period");
+            let on = dates::period_start(&c.period).expect("period");
             let province = refs.province_of(&b.ward_code).unwrap_or("01");
             let Some(amount) = refs.rules.entitlement(&b.group_code, Some(province), on).map(|e| e.amount_vnd) else {
                 continue;

@@ -3,7 +3,6 @@
 //! decisions in force. A start in another commune after the old commune's stop (moved) moves
 //! the person there, in the same transaction: one person, one history.
 
-use crate::Store;
 use crate::changes::ChangeWriter;
 use crate::decode::{date, id, parsed};
 use crate::entity::{Entity, Kind};
@@ -11,9 +10,11 @@ use crate::error::{Result, StoreError};
 use crate::now;
 use crate::rows::{self, TableRow, iso};
 use crate::sqlrow::Val;
+use crate::{Refs, Store};
 use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_core::allowance::Entitlement;
+use ansinh_core::dates;
 use ansinh_core::decisions::{self, Decision, DecisionKind, StopReason};
 use serde::{Deserialize, Serialize};
 use sqlx::sqlite::SqliteRow;
@@ -197,14 +198,28 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound { entity: "beneficiary", id: person.to_string() })?;
         let refs = self.refs().await?;
         let ds = decisions_in(conn, person).await?;
-        let province = refs.province_of(&ward).map(str::to_string);
-        if ds.is_empty() {
-            let day = chrono::NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d")
-                .map_err(|_| StoreError::field("period", ErrorCode::PeriodInvalid, "bad period"))?;
-            return Ok(Expected::FromGroup(refs.entitlement_detail(&group, &ward, day)));
-        }
-        Ok(Expected::FromDecisions(decisions::expected(&ds, &refs.rules, province.as_deref(), period)))
+        let lines = decisions::in_force(&ds, &refs.rules, period);
+        expected_of(&refs, &ds, &lines, &group, &ward, period)
     }
+}
+
+/// The one rule of what `period` ("yyyy-mm") pays a person: from their decisions (`lines`: those
+/// in force) when they have any, else from the group they were registered in.
+fn expected_of(
+    refs: &Refs,
+    decisions: &[Decision],
+    lines: &[(String, String)],
+    group: &str,
+    ward: &str,
+    period: &str,
+) -> Result<Expected> {
+    let day = dates::period_start(period)
+        .ok_or_else(|| StoreError::field("period", ErrorCode::PeriodInvalid, "bad period"))?;
+    Ok(if decisions.is_empty() {
+        Expected::FromGroup(refs.entitlement_detail(group, ward, day))
+    } else {
+        Expected::FromDecisions(decisions::expected_of(lines, &refs.rules, refs.province_of(ward), period))
+    })
 }
 
 /// Where an expected amount comes from.
@@ -234,8 +249,8 @@ impl Store {
     /// force that month include a benefit of this commune (the highest benefit in force).
     pub async fn expected_payments(&self, period: &str, ward: &str) -> Result<Vec<ExpectedRow>> {
         let refs = self.refs().await?;
-        let day = chrono::NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d")
-            .map_err(|_| StoreError::field("cycle", ErrorCode::PeriodInvalid, "bad period"))?;
+        dates::period_start(period)
+            .ok_or_else(|| StoreError::field("cycle", ErrorCode::PeriodInvalid, "bad period"))?;
         let people = sqlx::query(
             "SELECT id, full_name, residential_group, group_code, ward_code, sort_key FROM beneficiaries
              WHERE ward_code = ?1 OR id IN (SELECT beneficiary_id FROM benefit_decisions WHERE ward_code = ?1)
@@ -261,16 +276,18 @@ impl Store {
         for p in &people {
             let id: String = p.get("id");
             let person_ward: String = p.get("ward_code");
-            let province = refs.province_of(&person_ward);
-            let (entitlement, source) = match all.get(&id) {
-                None if person_ward == ward => (refs.rules.entitlement(p.get("group_code"), province, day), "group"),
-                None => (None, "group"),
-                Some(ds) => {
-                    let lines = decisions::in_force(ds, &refs.rules, period);
-                    let here = lines.iter().any(|(w, _)| w == ward);
-                    let e = here.then(|| decisions::expected(ds, &refs.rules, province, period)).flatten();
-                    (e, "decisions")
-                }
+            let ds = all.get(&id).map_or(&[][..], Vec::as_slice);
+            let lines = decisions::in_force(ds, &refs.rules, period);
+            // Paid here: by the group when living here with no decision kept, else when a
+            // benefit of this commune is in force.
+            let here = if ds.is_empty() { person_ward == ward } else { lines.iter().any(|(w, _)| w == ward) };
+            if !here {
+                continue;
+            }
+            let (entitlement, source) = match expected_of(&refs, ds, &lines, p.get("group_code"), &person_ward, period)?
+            {
+                Expected::FromDecisions(e) => (e, "decisions"),
+                Expected::FromGroup(e) => (e, "group"),
             };
             if let Some(e) = entitlement {
                 out.push(ExpectedRow {

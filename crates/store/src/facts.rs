@@ -170,7 +170,7 @@ impl Store {
 /// group without a rule for a cycle keeps its own programme.
 fn programmes(f: &Facts, refs: &crate::Refs) -> Vec<Vec<ansinh_core::model::Scheme>> {
     let starts: Vec<Option<chrono::NaiveDate>> =
-        f.periods.iter().map(|p| chrono::NaiveDate::parse_from_str(&format!("{p}-01"), "%Y-%m-%d").ok()).collect();
+        f.periods.iter().map(|p| ansinh_core::dates::period_start(p)).collect();
     let today = crate::local_today();
     f.groups
         .iter()

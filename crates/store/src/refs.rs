@@ -54,10 +54,10 @@ impl Refs {
     /// reuses when the day is before the current one began.
     pub fn unit_on(&self, code: &str, on: NaiveDate) -> Option<&UnitView> {
         let current = self.unit(code)?;
-        let began = current.valid_from.as_deref().and_then(|f| NaiveDate::parse_from_str(f, "%Y-%m-%d").ok());
+        let began = day(current.valid_from.as_deref());
         if began.is_some_and(|b| on < b) {
             let earlier = self.unit_history.iter().filter(|u| u.code == code).find(|u| {
-                let to = u.valid_to.as_deref().and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
+                let to = day(u.valid_to.as_deref());
                 to.is_some_and(|t| on <= t)
             });
             if earlier.is_some() {
@@ -101,7 +101,8 @@ pub struct GroupInForce {
     pub amount_vnd: Option<i64>,
 }
 
-fn iso(s: Option<&str>) -> Option<NaiveDate> {
+/// A unit's validity date as stored (ISO), if any.
+fn day(s: Option<&str>) -> Option<NaiveDate> {
     s.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
@@ -109,7 +110,7 @@ impl Refs {
     /// Units in force on a day (province, wards and communes; districts until 30 June 2025).
     pub fn units_on(&self, on: NaiveDate) -> Vec<&UnitView> {
         let live = |u: &&UnitView| {
-            iso(u.valid_from.as_deref()).is_none_or(|f| f <= on) && iso(u.valid_to.as_deref()).is_none_or(|t| on <= t)
+            day(u.valid_from.as_deref()).is_none_or(|f| f <= on) && day(u.valid_to.as_deref()).is_none_or(|t| on <= t)
         };
         let mut list: Vec<&UnitView> = self.units.iter().filter(live).collect();
         list.extend(self.unit_history.iter().filter(live));

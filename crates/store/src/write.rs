@@ -175,9 +175,7 @@ impl Store {
             }
         };
         // Only the canonical "yyyy-mm" (what the cycles table accepts); never slice blindly.
-        let period_start = NaiveDate::parse_from_str(&format!("{}-01", d.period), "%Y-%m-%d")
-            .ok()
-            .filter(|p| ansinh_core::dates::period_key(p.year(), p.month()) == d.period)
+        let period_start = ansinh_core::dates::period_start(&d.period)
             .ok_or_else(|| StoreError::field("period", ErrorCode::PeriodInvalid, "bad period"))?;
         // Left empty: what the cycle is expected to pay, from the person's decisions in force
         // (none in force: refused, a stop ended them) or, for a person with no decision kept,
