@@ -389,6 +389,90 @@ async fn a_ward_device_sends_only_its_own_wards_payout_reports() {
     assert_eq!(city.store.payout_reports("2026-10", Some("00004")).await.unwrap().len(), 1);
 }
 
+fn decision_row(f: &Forger, id: &str, person: &str, ward: &str) -> Value {
+    json!({
+        "id": id, "beneficiary_id": person, "ward_code": ward, "number": "125/QĐ-UBND",
+        "decided_on": "2026-10-05", "kind": "start", "group_code": "cao_tuoi_ngheo_80", "from_period": "2026-10",
+        "reason": null, "note": "",
+        "created_at": "2026-11-20T08:00:00Z", "created_by": "x", "created_device": f.device_id,
+        "updated_at": "2026-11-20T08:00:00Z", "updated_by": "x", "updated_device": f.device_id,
+    })
+}
+
+fn decline_row(f: &Forger, id: &str, person: &str) -> Value {
+    json!({
+        "id": id, "beneficiary_id": person, "reason": "other", "confirmed_on": "2026-10-05",
+        "note": "Con gái lĩnh hộ",
+        "created_at": "2026-11-20T08:00:00Z", "created_by": "x", "created_device": f.device_id,
+        "updated_at": "2026-11-20T08:00:00Z", "updated_by": "x", "updated_device": f.device_id,
+    })
+}
+
+/// Benefit decisions and "no account" confirmations (issue 16) arrive like every row: of the
+/// sender's commune and its own people, passing the form's rules, or refused whole.
+#[tokio::test]
+async fn decisions_and_account_declines_touch_only_the_senders_ward_and_pass_the_forms_rules() {
+    let city = Desk::new().await;
+    let ward1 = Forger::new();
+    ward1.register_at(&city, "00004").await;
+    let fresh = || Forger {
+        key: ward1.key.clone(),
+        device_id: ward1.device_id.clone(),
+        seq: 0,
+        prev: String::new(),
+        lines: vec![],
+    };
+    let person = new_id();
+    let with_person =
+        |f: &mut Forger| f.record("beneficiary", &person, "insert", &person_row(f, &person, "001141012345", "00004"));
+    // A decision said to be another commune's, about this ward's person.
+    let mut f = fresh();
+    with_person(&mut f);
+    let id = new_id();
+    f.record("benefit_decisions", &id, "insert", &decision_row(&f, &id, &person, "00008"));
+    assert_eq!(refused(&city, &f.bundle(&city, "00004")).await.full_code(), ErrorCode::ExchangeOutOfWard);
+    // Rows that break the form's rules: a stop without its reason, a start before its
+    // decision's month, an unknown group, an "other" reason without the person's words.
+    type Spoil = fn(&mut Value);
+    let bad: [(&str, Spoil, &str); 4] = [
+        (
+            "benefit_decisions",
+            |r| {
+                r["kind"] = json!("stop");
+                r["group_code"] = json!(null);
+            },
+            "reason",
+        ),
+        ("benefit_decisions", |r| r["from_period"] = json!("2026-09"), "from_period"),
+        ("benefit_decisions", |r| r["group_code"] = json!("khong_co"), "group_code"),
+        ("account_declines", |r| r["note"] = json!(""), "note"),
+    ];
+    for (entity, spoil, field) in bad {
+        let mut f = fresh();
+        with_person(&mut f);
+        let id = new_id();
+        let mut row = if entity == "account_declines" {
+            decline_row(&f, &id, &person)
+        } else {
+            decision_row(&f, &id, &person, "00004")
+        };
+        spoil(&mut row);
+        f.record(entity, &id, "insert", &row);
+        let e = refused(&city, &f.bundle(&city, "00004")).await;
+        let ansinh_exchange::ExchangeError::Store(ansinh_store::StoreError::Conflict(fe)) = &e else { panic!("{e:?}") };
+        assert_eq!((e.full_code(), fe.field.as_deref()), (ErrorCode::ExchangeInvalidRow, Some(field)), "{entity}");
+    }
+    // Its own commune's decision and a confirmation go in, and the city reads them.
+    let mut f = fresh();
+    with_person(&mut f);
+    let (d, n) = (new_id(), new_id());
+    f.record("benefit_decisions", &d, "insert", &decision_row(&f, &d, &person, "00004"));
+    f.record("account_declines", &n, "insert", &decline_row(&f, &n, &person));
+    city.import_as_is(&f.bundle(&city, "00004")).await.unwrap();
+    assert_eq!(city.store.decisions_of(&person).await.unwrap().len(), 1);
+    assert_eq!(city.store.account_declines_of(&person).await.unwrap()[0].note, "Con gái lĩnh hộ");
+}
+
 #[tokio::test]
 async fn receipts_come_only_from_a_registered_office_and_must_match_this_desktops_chain() {
     let ward = Desk::new().await;
@@ -572,6 +656,12 @@ async fn reference_data_comes_down_only_in_the_city_offices_signed_versioned_fil
     );
     let bad_row = json!({"allowance_groups": [{"code": "x", "scheme": "social_assistance", "name_vi": "x", "name_en": "x", "coefficient_permille": -5}]});
     let bad = signed_reference(&city, &reference_body(&city, 5, bad_row)).await;
+    assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &bad).await), ErrorCode::ReferenceInvalidRow);
+    assert_eq!(ward.store.dump_every_table().await.unwrap(), before);
+    // A group naming a successor the file and the desktop do not hold: refused at commit, whole.
+    let dangling = json!({"allowance_groups": [{"code": "x", "scheme": "social_assistance", "name_vi": "x", "name_en": "x",
+        "coefficient_permille": 1000, "valid_to": "2025-06-30", "successor_code": "khong_co"}]});
+    let bad = signed_reference(&city, &reference_body(&city, 6, dangling)).await;
     assert_eq!(code(ansinh_exchange::import_reference_file(&ward.store, &bad).await), ErrorCode::ReferenceInvalidRow);
     assert_eq!(ward.store.dump_every_table().await.unwrap(), before);
 }
