@@ -185,6 +185,54 @@ describe('import page', () => {
     expect(rust.callsTo('import_preview').at(-1)?.request.values).toEqual([]);
   });
 
+  it('reads wards written by name, and a name of no current unit is mapped to one and remembered', async () => {
+    const user = userEvent.setup();
+    const rust = await startRust();
+    renderWith(ImportPage, {}, rust);
+    const list = [
+      'STT;Họ và tên;Ngày sinh;Giới tính;Số CCCD;Phường/Xã;Đối tượng',
+      `1;Hoàng Văn Em;05/03/1941;Nam;001041012345;phường ngọc hà;${GROUP}`,
+      `2;Vũ Thị Gấm;1940;Nữ;001140009876;Trúc Bạch;${GROUP}`,
+    ].join('\n') + '\n';
+    await pick('import', picked('danh-sach-phuong.csv', list));
+    await waitFor(() => expect((screen.getByTestId('map-5') as HTMLSelectElement).value).toBe('ward_code'));
+    expect(screen.queryByTestId('import-ward-field')).toBeNull();
+    await waitFor(() => expect(screen.getByTestId('import-preview')).toBeEnabled());
+    await user.click(screen.getByTestId('import-preview'));
+    await waitFor(() => expect(screen.getByTestId('import-totals')).toHaveTextContent('Dòng lỗi: 1'));
+    // The name of one current ward is read as its code, shown with its name.
+    expect(screen.getByTestId('preview-row-2')).toHaveTextContent('Thêm mới');
+    await waitFor(() => expect(screen.getByTestId('preview-row-2')).toHaveTextContent('Phường Ngọc Hà (00008)'));
+    // Trúc Bạch ended on 30/06/2025: refused on its row, said in the officer's words.
+    expect(screen.getByTestId('preview-row-3')).toHaveTextContent('Không có phường/xã hiện hành nào tên «Trúc Bạch»');
+    expect(screen.getByTestId('unmapped-0')).toHaveTextContent('Trúc Bạch');
+    expect(screen.getByTestId('unmapped-0')).toHaveTextContent('1 dòng (dòng 3)');
+    expect(screen.getByTestId('import-apply')).toBeDisabled();
+    // The current units are offered, by name.
+    const options = Array.from(screen.getByTestId('unmapped-code-0').querySelectorAll('option')).map((o) => o.textContent);
+    expect(options).toContain('Phường Ba Đình (00004)');
+    expect(options).toHaveLength(127);
+    await user.selectOptions(screen.getByTestId('unmapped-code-0'), '00004');
+    await user.click(screen.getByTestId('import-values-apply'));
+    await waitFor(() => expect(screen.getByTestId('import-totals')).toHaveTextContent('Sẽ thêm: 2'));
+    await user.click(screen.getByTestId('import-apply'));
+    await waitFor(() => expect(screen.getByTestId('import-result')).toHaveTextContent('thêm 2 người'));
+    expect(rust.callsTo('import_apply')[0].request.values).toEqual([{ field: 'ward_code', value: 'Trúc Bạch', code: '00004' }]);
+    const found = await rust.direct.search_beneficiaries({ query: { text: '', limit: 50, offset: 0 } });
+    expect(found.items.map((b) => [b.full_name, b.ward_code]).sort()).toEqual([
+      ['Hoàng Văn Em', '00008'],
+      ['Vũ Thị Gấm', '00004'],
+    ]);
+
+    // The same headers again: remembered, nothing to choose.
+    await user.click(screen.getByTestId('import-new'));
+    await pick('import', picked('danh-sach-phuong-2.csv', list));
+    await waitFor(() => screen.getByTestId('import-preview'));
+    await user.click(screen.getByTestId('import-preview'));
+    await waitFor(() => expect(screen.getByTestId('import-totals')).toHaveTextContent('Đã có (giữ nguyên): 2 · Dòng lỗi: 0'));
+    expect(screen.queryByTestId('import-unmapped')).toBeNull();
+  });
+
   it('an oversized file is refused, translated and named, before it is read or sent', async () => {
     const user = userEvent.setup();
     const rust = await startRust();

@@ -408,8 +408,9 @@ enum ImportWhat {
         #[arg(long)]
         ward: Option<String>,
         /// A code for a written value that matches no code or name, FIELD=VALUE:CODE (fields:
-        /// group_code, disability, sex), e.g. `--map-value "group_code=Người cao tuổi từ 80
-        /// tuổi:cao_tuoi_ngheo_80"`; repeatable. Remembered for files with the same headers.
+        /// group_code, disability, sex, ward_code), e.g. `--map-value "group_code=Người cao
+        /// tuổi từ 80 tuổi:cao_tuoi_ngheo_80"` or `--map-value "ward_code=Trúc Bạch:00004"`;
+        /// repeatable. Remembered for files with the same headers.
         #[arg(long = "map-value", value_parser = parse_value_mapping)]
         map_value: Vec<ansinh_files::import::ValueMapping>,
     },

@@ -127,6 +127,10 @@ error_codes! {
     ImportSexDisagrees = "import.sex_disagrees",
     /// {value, code}: a value of a list mapped to a code the field does not have.
     ImportValueCodeUnknown = "import.value_code_unknown",
+    /// {value}: a list's ward cell names no current ward or commune (map it to one).
+    ImportWardNameUnknown = "import.ward_name_unknown",
+    /// {value, units}: a list's ward cell names several current units (map it to one).
+    ImportWardNameAmbiguous = "import.ward_name_ambiguous",
     DuplicateReasonRequired = "duplicate_reason.required",
     /// {row}: a payment named by two rows.
     ReconcileDuplicate = "reconcile.duplicate",

@@ -62,7 +62,28 @@ const HEADERS: &[(&str, &[&str])] = &[
             "id_number",
         ],
     ),
-    ("ward_code", &["ma xa/phuong", "ma xa", "ma phuong", "ma xa, phuong", "ma don vi", "ward code", "ward_code"]),
+    (
+        "ward_code",
+        &[
+            "ma xa/phuong",
+            "ma xa",
+            "ma phuong",
+            "ma xa, phuong",
+            "ma don vi",
+            "ward code",
+            "ward_code",
+            // A column of ward names: read by name (`Refs::wards_named`).
+            "phuong/xa",
+            "xa/phuong",
+            "phuong, xa",
+            "xa, phuong",
+            "ten phuong/xa",
+            "ten xa/phuong",
+            "phuong",
+            "xa",
+            "ward",
+        ],
+    ),
     (
         "residential_group",
         &["to dan pho", "thon/to", "thon, to dan pho", "to", "residential group", "residential_group"],
@@ -286,7 +307,7 @@ fn birth_text(raw: &str) -> String {
 }
 
 /// The fields whose values are codes an officer may map a written value to.
-pub const CODED_FIELDS: &[&str] = &["group_code", "disability", "sex"];
+pub const CODED_FIELDS: &[&str] = &["group_code", "disability", "sex", "ward_code"];
 
 /// The code an officer chose for a value of a coded column that matches no code or name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -341,6 +362,7 @@ fn check_options(refs: &Refs, opts: &ImportOptions) -> Result<(), AppError> {
     for v in &opts.values {
         let known = match v.field.as_str() {
             "group_code" => refs.has_group(v.code.trim()),
+            "ward_code" => refs.has_ward(v.code.trim()),
             "disability" => Disability::parse(v.code.trim()).is_some(),
             "sex" => Sex::parse(v.code.trim()).is_some(),
             _ => {
@@ -386,12 +408,48 @@ impl<'a> Resolver<'a> {
         self.values.get(&(field.to_string(), text::fold(value))).cloned()
     }
 
+    /// A ward cell: a ward's code, or the name of exactly one current ward or commune.
+    fn ward(&self, value: &str) -> Option<String> {
+        let v = value.trim();
+        if self.refs.has_ward(v) {
+            return Some(v.to_string());
+        }
+        match self.refs.wards_named(v).as_slice() {
+            [one] => Some(one.code.clone()),
+            _ => None,
+        }
+    }
+
+    /// Why a ward cell that is no code was not read as a name (none or several units have it),
+    /// said in place of the form's "unknown code".
+    fn ward_name_error(&self, value: &str) -> Option<FieldError> {
+        let v = value.trim();
+        if v.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let found = self.refs.wards_named(v);
+        Some(if found.is_empty() {
+            FieldError::new("ward_code", ErrorCode::ImportWardNameUnknown, "no current ward or commune has this name")
+                .param("value", v)
+        } else {
+            let units: Vec<String> = found.iter().map(|u| format!("{} ({})", u.name, u.code)).collect();
+            FieldError::new(
+                "ward_code",
+                ErrorCode::ImportWardNameAmbiguous,
+                "several current wards or communes have this name",
+            )
+            .param("value", v)
+            .param("units", units.join(", "))
+        })
+    }
+
     /// The code for `value` of `field`, or the value as written and whether it is unmapped.
     fn code(&self, field: &str, value: &str) -> (String, bool) {
         let direct = match field {
             "group_code" => Some(group_code(self.refs, value)).filter(|c| self.refs.has_group(c)),
             "disability" => Some(disability_code(value)).filter(|c| c.is_empty() || Disability::parse(c).is_some()),
             "sex" => validate::parse_sex(field, value).ok().map(|s| s.as_str().to_string()),
+            "ward_code" => self.ward(value),
             _ => Some(value.to_string()),
         };
         if value.trim().is_empty() {
@@ -410,12 +468,27 @@ struct RowInput {
     input: BeneficiaryInput,
     errors: Vec<FieldError>,
     unmapped: Vec<(&'static str, String)>,
+    /// Why the ward cell's name was not read (see [`Resolver::ward_name_error`]).
+    ward_error: Option<FieldError>,
 }
 
 fn read_row(map: &HashMap<&'static str, usize>, row: &[String], r: &Resolver) -> RowInput {
     let get = |f: &str| map.get(f).and_then(|&i| row.get(i)).map(String::as_str).unwrap_or("").trim().to_string();
     let mut errors = Vec::new();
     let mut unmapped = Vec::new();
+    // A ward cell: a code or a name; an empty one takes the file's ward.
+    let ward = get("ward_code");
+    let mut ward_error = None;
+    let ward = if ward.is_empty() {
+        r.ward.clone().unwrap_or_default()
+    } else {
+        let (code, missing) = r.code("ward_code", &ward);
+        if missing {
+            ward_error = r.ward_name_error(&ward);
+            unmapped.push(("ward_code", ward));
+        }
+        code
+    };
     let mut coded = |field: &'static str, value: String| {
         let (code, missing) = r.code(field, &value);
         if missing {
@@ -456,14 +529,13 @@ fn read_row(map: &HashMap<&'static str, usize>, row: &[String], r: &Resolver) ->
             sex = of.as_str().to_string();
         }
     }
-    let ward = get("ward_code");
     let mut input = BeneficiaryInput {
         full_name: get("full_name"),
         birth_date: birth_text(&birth),
         sex: coded("sex", sex),
         id_number: restore_leading_zeros(&get("id_number")),
         id_override_reason: get("id_override_reason"),
-        ward_code: if ward.is_empty() { r.ward.clone().unwrap_or_default() } else { ward },
+        ward_code: ward,
         residential_group: get("residential_group"),
         phone: get("phone"),
         group_code: coded("group_code", get("group_code")),
@@ -478,7 +550,18 @@ fn read_row(map: &HashMap<&'static str, usize>, row: &[String], r: &Resolver) ->
     input.needs.vision_hearing = yes(&get("vision_hearing"));
     input.needs.no_smartphone = yes(&get("no_smartphone"));
     input.needs.bedridden = yes(&get("bedridden"));
-    RowInput { input, errors, unmapped }
+    RowInput { input, errors, unmapped, ward_error }
+}
+
+/// The form's "unknown ward code" replaced by why the ward's name was not read.
+fn explain_ward(mut errs: Vec<FieldError>, named: Option<FieldError>) -> Vec<FieldError> {
+    if let Some(n) = named
+        && let Some(e) =
+            errs.iter_mut().find(|e| e.field.as_deref() == Some("ward_code") && e.code == ErrorCode::WardUnknown)
+    {
+        *e = n;
+    }
+    errs
 }
 
 pub fn row_input(map: &HashMap<&'static str, usize>, row: &[String], refs: &Refs) -> BeneficiaryInput {
@@ -706,7 +789,8 @@ async fn analyse(
         }
         let row_no = table.first_row + i;
         a.rows += 1;
-        let RowInput { input, errors: layout_errors, unmapped: row_unmapped } = read_row(map, row, &resolver);
+        let RowInput { input, errors: layout_errors, unmapped: row_unmapped, ward_error } =
+            read_row(map, row, &resolver);
         for (field, value) in row_unmapped {
             let at = *unmapped.entry((field, text::fold(&value))).or_insert_with(|| {
                 a.unmapped.push(UnmappedValue { field: field.into(), value, rows: vec![], count: 0 });
@@ -718,7 +802,7 @@ async fn analyse(
                 u.rows.push(row_no);
             }
         }
-        let checked = match validate::beneficiary(&input, &refs, today) {
+        let checked = match validate::beneficiary(&input, &refs, today).map_err(|e| explain_ward(e, ward_error)) {
             Ok(_) if !layout_errors.is_empty() => Err(layout_errors),
             Err(mut errs) if !layout_errors.is_empty() => {
                 // What the layout error already says (no birth date or sex to read, so none to

@@ -470,3 +470,143 @@ async fn a_csv_list_with_a_title_block_reads_the_same_way() {
     let binh = all.iter().find(|b| b.id_number.as_deref() == Some("001150001234")).unwrap();
     assert_eq!((binh.birth_date.as_deref(), binh.birth_year, binh.sex), (None, 1950, ansinh_core::model::Sex::Female));
 }
+
+/// A list whose ward column holds names, as officers write them ("Phường/Xã").
+fn ward_name_list(wards: &[&str]) -> String {
+    // (name, birth, sex, ID): each ID agrees with its birth year and sex.
+    const PEOPLE: [(&str, &str, &str, &str); 6] = [
+        ("Nguyễn Văn An", "05/03/1941", "Nam", "001041012345"),
+        ("Trần Thị Bình", "02/02/1950", "Nữ", "001150001234"),
+        ("Lê Văn Cường", "1945", "Nam", "001045099999"),
+        ("Phạm Thị Dung", "05/06/1938", "Nữ", "001138004567"),
+        ("Hoàng Văn Em", "20/07/1944", "Nam", "001044002222"),
+        ("Đỗ Thị Hạnh", "12/11/1947", "Nữ", "001147003333"),
+    ];
+    let mut csv = String::from("STT;Họ và tên;Ngày sinh;Giới tính;Số CCCD;Phường/Xã;Đối tượng\n");
+    for (i, (ward, (name, birth, sex, id))) in wards.iter().zip(PEOPLE).enumerate() {
+        csv.push_str(&format!("{};{name};{birth};{sex};{id};{ward};Người khuyết tật nặng\n", i + 1));
+    }
+    csv
+}
+
+fn ward_of(all: &[ansinh_store::BeneficiaryView], id: &str) -> String {
+    all.iter().find(|b| b.id_number.as_deref() == Some(id)).unwrap_or_else(|| panic!("{id}")).ward_code.clone()
+}
+
+#[tokio::test]
+async fn a_ward_written_by_name_is_read_as_its_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir, "t.db").await;
+    let wards = ["Phường Ba Đình", "Ngọc Hà", "giang vo", "  PHƯỜNG HOÀN  KIẾM ", "P. Cửa Nam", "00004"];
+    let t = read_list_bytes("danh-sach.csv", ward_name_list(&wards).as_bytes()).unwrap();
+    let m = auto_mapping(&t.headers);
+    assert_eq!(m[5].as_deref(), Some("ward_code"), "a \"Phường/Xã\" column is the ward");
+    let p = preview_import_with(&s, &t, &m, &ImportOptions::default(), today()).await.unwrap();
+    assert!(p.errors.is_empty() && p.unmapped.is_empty(), "{:?}", p.errors);
+    let shown: Vec<&str> = p.rows.iter().map(|r| r.ward_code.as_str()).collect();
+    assert_eq!(shown, ["00004", "00008", "00025", "00070", "00082", "00004"]);
+    let r = apply_import_with(&s, &t, &m, None, &ImportOptions::default(), today()).await.unwrap();
+    assert_eq!(r.added, 6);
+    let all = s.all_beneficiaries().await.unwrap();
+    let got: Vec<String> =
+        ["001041012345", "001150001234", "001045099999", "001138004567", "001044002222", "001147003333"]
+            .iter()
+            .map(|id| ward_of(&all, id))
+            .collect();
+    assert_eq!(got, ["00004", "00008", "00025", "00070", "00082", "00004"]);
+}
+
+#[tokio::test]
+async fn a_ward_name_of_no_unit_or_of_several_is_refused_on_its_row_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir, "t.db").await;
+    // Hà Nội has no two units of one name; a unit list loaded by an administrator could.
+    let commune = ansinh_store::UnitView {
+        code: "99001".into(),
+        name: "Xã Ba Đình".into(),
+        level: "commune".into(),
+        parent_code: Some("01".into()),
+        is_sample: false,
+        valid_from: Some("2025-07-01".into()),
+        valid_to: None,
+    };
+    s.upsert_units(&[commune]).await.unwrap();
+    // Row 3: "Ba Đình" is now a ward and a commune; row 4: Trúc Bạch ended on 30/06/2025.
+    let wards = ["Phường Ba Đình", "Ba Đình", "Trúc Bạch", "Ngọc Hà", "Xã Ngọc Hà"];
+    let t = read_list_bytes("danh-sach.csv", ward_name_list(&wards).as_bytes()).unwrap();
+    let m = auto_mapping(&t.headers);
+    let before = s.data_version().await.unwrap();
+
+    let p = preview_import_with(&s, &t, &m, &ImportOptions::default(), today()).await.unwrap();
+    assert_eq!((p.totals.rows, p.totals.add, p.totals.errors), (5, 2, 3));
+    let listed: Vec<(&str, &str, Vec<usize>)> =
+        p.unmapped.iter().map(|u| (u.field.as_str(), u.value.as_str(), u.rows.clone())).collect();
+    assert_eq!(
+        listed,
+        [("ward_code", "Ba Đình", vec![3]), ("ward_code", "Trúc Bạch", vec![4]), ("ward_code", "Xã Ngọc Hà", vec![6])]
+    );
+
+    let AppError::Validation(errors) =
+        apply_import_with(&s, &t, &m, None, &ImportOptions::default(), today()).await.unwrap_err()
+    else {
+        panic!()
+    };
+    let got: Vec<_> = errors
+        .iter()
+        .map(|e| (e.row, e.field.as_deref(), e.code, e.params["column"].as_str(), e.params["value"].as_str()))
+        .collect();
+    let field = Some("ward_code");
+    assert_eq!(
+        got,
+        [
+            (Some(3), field, ErrorCode::ImportWardNameAmbiguous, "F", "Ba Đình"),
+            (Some(4), field, ErrorCode::ImportWardNameUnknown, "F", "Trúc Bạch"),
+            // A ward's name under the commune's level word is no unit.
+            (Some(6), field, ErrorCode::ImportWardNameUnknown, "F", "Xã Ngọc Hà"),
+        ]
+    );
+    assert_eq!(errors[0].params["units"], "Phường Ba Đình (00004), Xã Ba Đình (99001)");
+    assert!(errors[1].to_string().starts_with("row 4: ward_code:"), "{}", errors[1]);
+    assert!(errors[1].message.contains("(column F, \"Phường/Xã\")"), "{}", errors[1].message);
+    // The CLI's path refuses it the same way.
+    let path = dir.path().join("danh-sach.csv");
+    std::fs::write(&path, ward_name_list(&wards)).unwrap();
+    let e = import_beneficiaries_file_with(&s, &path, None, &ImportOptions::default(), today()).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Validation);
+    assert_eq!(s.count_beneficiaries().await.unwrap(), 0, "nothing was written");
+    assert_eq!(s.data_version().await.unwrap(), before, "no change record either");
+}
+
+#[tokio::test]
+async fn a_mapped_ward_name_is_remembered_for_the_next_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = store(&dir, "t.db").await;
+    let (first, second) = (dir.path().join("thang-10.csv"), dir.path().join("thang-11.csv"));
+    // The ward's old name (Trúc Bạch joined Ba Đình on 1 July 2025), still in the officer's list.
+    std::fs::write(&first, ward_name_list(&["Trúc Bạch", "Ngọc Hà"])).unwrap();
+    let t = read_list_file(&first).unwrap();
+    let m = auto_mapping(&t.headers);
+    let map = |code: &str| ImportOptions {
+        ward_code: None,
+        values: vec![ValueMapping { field: "ward_code".into(), value: "Trúc Bạch".into(), code: code.into() }],
+    };
+    // A code that is no ward is refused, naming the value.
+    let AppError::Validation(e) = preview_import_with(&s, &t, &m, &map("99999"), today()).await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!((e[0].code, e[0].params["value"].as_str()), (ErrorCode::ImportValueCodeUnknown, "Trúc Bạch"));
+    let r = apply_import_with(&s, &t, &m, None, &map("00004"), today()).await.unwrap();
+    assert_eq!(r.added, 2);
+
+    // Next month's list, same headers, the same old name in other case and tones, and a new
+    // person there: the mapping is remembered (the CLI's path, nothing given).
+    std::fs::write(&second, ward_name_list(&["Trúc Bạch", "Ngọc Hà", "TRUC BACH"])).unwrap();
+    let r = import_beneficiaries_file_with(&s, &second, None, &ImportOptions::default(), today()).await.unwrap();
+    assert_eq!((r.added, r.unchanged), (1, 2));
+    let all = s.all_beneficiaries().await.unwrap();
+    let got: Vec<String> =
+        ["001041012345", "001150001234", "001045099999"].iter().map(|id| ward_of(&all, id)).collect();
+    assert_eq!(got, ["00004", "00008", "00004"]);
+    let remembered = s.import_value_mappings(&t.headers).await.unwrap();
+    assert_eq!(remembered, [("ward_code".to_string(), "Trúc Bạch".to_string(), "00004".to_string())]);
+}

@@ -28,6 +28,16 @@ pub struct Refs {
     unit_index: HashMap<String, usize>,
     group_index: HashMap<String, usize>,
     provider_set: HashSet<(Channel, String)>,
+    /// Current wards and communes by their folded name without "Phường"/"Xã" (indices into `units`).
+    ward_names: HashMap<String, Vec<usize>>,
+}
+
+/// How a list may write a unit's level before its name (folded), and the level it means.
+const LEVEL_WORDS: &[(&str, &str)] = &[("phuong ", "ward"), ("p.", "ward"), ("xa ", "commune"), ("x.", "commune")];
+
+/// A unit's name folded (`text::fold`), with the level word it starts with split off.
+fn split_level(folded: &str) -> Option<(&'static str, &str)> {
+    LEVEL_WORDS.iter().find_map(|(word, level)| folded.strip_prefix(word).map(|rest| (*level, rest.trim())))
 }
 
 impl Refs {
@@ -45,6 +55,21 @@ impl Refs {
             .iter()
             .find(|p| p.channel == channel && p.code == code)
             .map_or_else(|| code.to_string(), |p| p.name.clone())
+    }
+    /// The current wards and communes a list's ward cell names ("Phường Ba Đình", "Ba Đình",
+    /// "ba dinh", "P. Ba Đình"): folded, compared without the level word, and held to the level
+    /// when one is written. The whole text is also tried as a bare name, as some names begin
+    /// with a level word's letters ("Phương Liệt", "Phượng Dực"). None, one or several.
+    pub fn wards_named(&self, written: &str) -> Vec<&UnitView> {
+        let folded = ansinh_core::text::fold(written);
+        let bare = self.ward_names.get(&folded).into_iter().flatten();
+        let levelled = split_level(&folded).into_iter().flat_map(|(level, rest)| {
+            self.ward_names.get(rest).into_iter().flatten().filter(move |&&i| self.units[i].level == level)
+        });
+        let mut found: Vec<usize> = bare.chain(levelled).copied().collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| &self.units[i]).collect()
     }
     /// Wards and communes that exist today (people are registered in these).
     pub fn local_units(&self) -> impl Iterator<Item = &UnitView> {
@@ -274,7 +299,16 @@ impl Store {
                 source: r.get("source"),
             });
         }
+        let mut ward_names: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            if (u.level == "ward" || u.level == "commune") && u.valid_to.is_none() {
+                let folded = ansinh_core::text::fold(&u.name);
+                let bare = split_level(&folded).map_or(folded.as_str(), |(_, rest)| rest);
+                ward_names.entry(bare.to_string()).or_default().push(i);
+            }
+        }
         Ok(Refs {
+            ward_names,
             unit_index: units.iter().enumerate().map(|(i, u)| (u.code.clone(), i)).collect(),
             group_index: groups.iter().enumerate().map(|(i, g)| (g.code.clone(), i)).collect(),
             provider_set: providers.iter().map(|p| (p.channel, p.code.clone())).collect(),

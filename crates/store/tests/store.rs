@@ -278,6 +278,33 @@ async fn open_creates_the_file_and_seeds_reference_data() {
 }
 
 #[tokio::test]
+async fn a_ward_written_by_name_finds_the_current_unit_of_that_name() {
+    let fx = fresh().await;
+    let refs = fx.store.refs().await.unwrap();
+    let codes = |written: &str| refs.wards_named(written).iter().map(|u| u.code.clone()).collect::<Vec<_>>();
+    // Every current unit by its full name, its name without "Phường"/"Xã", folded: itself only.
+    for u in refs.local_units() {
+        let bare = u.name.split_once(' ').unwrap().1;
+        for written in [u.name.clone(), bare.to_string(), ansinh_core::text::fold(bare).to_uppercase()] {
+            assert_eq!(codes(&written), [u.code.clone()], "{written:?}");
+        }
+    }
+    for written in ["Phường Ba Đình", "Ba Đình", "ba dinh", "  PHƯỜNG  ba đình ", "P. Ba Đình", "p.ba dinh"]
+    {
+        assert_eq!(codes(written), ["00004"], "{written:?}");
+    }
+    // Names that begin with a level word's letters: read whole, or after their own level word.
+    assert_eq!(codes("Phương Liệt"), ["00352"]);
+    assert_eq!(codes("phuong phuong liet"), ["00352"]);
+    assert_eq!(codes("Phượng Dực"), ["10279"]);
+    // The level written must be the unit's; units that ended (Trúc Bạch, the placeholder
+    // "Phường Ba Đình" 90001) and places that are no ward are not found.
+    assert!(codes("Xã Ba Đình").is_empty());
+    assert!(codes("Trúc Bạch").is_empty());
+    assert!(codes("Thành phố Hà Nội").is_empty() && codes("Hà Nội").is_empty() && codes("").is_empty());
+}
+
+#[tokio::test]
 async fn reopening_an_existing_file_keeps_device_and_data() {
     let Fx { store, path, _dir } = fresh().await;
     let device = store.device_id().to_string();

@@ -52,6 +52,8 @@ export const ERROR_CODES = [
   'import.birth_both_sexes',
   'import.sex_disagrees',
   'import.value_code_unknown',
+  'import.ward_name_unknown',
+  'import.ward_name_ambiguous',
   'duplicate_reason.required',
   'reconcile.duplicate',
   'reconcile.amount_mismatch',
