@@ -3,10 +3,11 @@
 checked against ansinh's own answers.
 
     python3 bench/duckdb_dashboard.py --csv DIR --as-of YYYY-MM-DD --ours OURS.json
-                                      [--repeat N] [--threads T]
+                                      [--repeat N] [--threads T] [--today YYYY-MM-DD]
 
 DIR holds the files `ansinh export KIND --out DIR/KIND.csv` writes for KIND in beneficiaries,
-payments, withdrawals, accounts, cycles, grievances, verifications, contacts, payout_reports. OURS.json is
+payments, withdrawals, accounts, cycles, grievances, verifications, contacts, payout_reports,
+groups. OURS.json is
 {"as_of", "overall": <Indicators>, "segmentations": {"ward": [<Segment>...], ...}} as
 bench/ours_from_cli.py writes it from `ansinh metrics --json`.
 
@@ -32,7 +33,7 @@ import time
 import duckdb
 
 # Segmentations of the dashboard: name as in OURS.json → how a fact's segment key is made.
-SEGMENTATIONS = ["ward", "age", "group", "disability", "channel", "need", "assisted", "cycle", "age,channel"]
+SEGMENTATIONS = ["ward", "age", "group", "disability", "channel", "need", "assisted", "cycle", "programme", "age,channel"]
 
 # Fewer issued payments than this and a segment is "too few to judge" (core MIN_SEGMENT_PAYMENTS).
 MIN_SEGMENT_PAYMENTS = 10
@@ -109,6 +110,13 @@ TABLES = {
     "verifications": {"payment_id": "VARCHAR", "result": "VARCHAR", "verified_on": "DATE"},
     "contacts": {"payment_id": "VARCHAR", "contacted_on": "DATE", "outcome": "VARCHAR"},
     "payout_reports": {"period": "VARCHAR", "ward_code": "VARCHAR", "channel": "VARCHAR", "complete_to": "DATE"},
+    "groups": {
+        "group_code": "VARCHAR",
+        "scheme": "VARCHAR",
+        "valid_from": "DATE",
+        "valid_to": "DATE",
+        "successor_code": "VARCHAR",
+    },
 }
 
 # Summaries shaped like core's Share and Stat (stats.rs): a share of the non-NULL values (NULL:
@@ -176,6 +184,30 @@ SELECT b.beneficiary_id AS person, b.ward_code AS ward, b.group_code AS grp, b.d
        b.authorised OR EXISTS (SELECT 1 FROM accounts a WHERE a.beneficiary_id = b.beneficiary_id AND a.assisted)
            AS assisted
 FROM beneficiaries b
+""",
+    # The programme a group's people are paid under in each cycle, and today for facts with no
+    # cycle (store facts.rs `programmes`): on the cycle's first day, the group if in force, else
+    # its successor once it has ended (allowance.rs `group_on`, at most 8 groups), else — not
+    # started, or no successor in force — the group's own programme (social assistance when the
+    # group is unknown).
+    """
+CREATE OR REPLACE TEMP TABLE programme AS
+WITH RECURSIVE day AS (
+    SELECT period, CAST(period || '-01' AS DATE) AS d FROM cyc
+    UNION ALL SELECT NULL, {today}
+), walk AS (
+    SELECT g.grp, day.period, day.d, g.grp AS at, 0 AS steps
+    FROM (SELECT DISTINCT grp FROM person) g CROSS JOIN day
+    UNION ALL
+    SELECT w.grp, w.period, w.d, g.successor_code, w.steps + 1
+    FROM walk w JOIN groups g ON g.group_code = w.at
+    WHERE g.valid_to < w.d AND g.successor_code IS NOT NULL AND w.steps < 7
+)
+SELECT w.grp, w.period,
+       coalesce(max(g.scheme) FILTER (WHERE coalesce(g.valid_from <= w.d, true) AND coalesce(w.d <= g.valid_to, true)),
+                any_value(own.scheme), 'social_assistance') AS programme
+FROM walk w LEFT JOIN groups g ON g.group_code = w.at LEFT JOIN groups own ON own.group_code = w.grp
+GROUP BY w.grp, w.period
 """,
     # Needs are multi-valued: a person counts in each of their needs, or in 'none'.
     """
@@ -293,7 +325,8 @@ SELECT g.person, c.period, g.opened_on AS age_day,
 FROM g LEFT JOIN cyc c ON c.period = strftime(g.opened_on, '%Y-%m')
 """,
     # Every fact with its segment attributes: ward, group, disability and assisted are the
-    # person's; the age band is the age on the fact's own day.
+    # person's; the age band is the age on the fact's own day; the programme is the one the
+    # person's group is paid under in the fact's cycle.
     """
 CREATE OR REPLACE TEMP TABLE fact AS
 WITH f AS (
@@ -309,8 +342,9 @@ WITH f AS (
     WHERE v.result IS NOT NULL AND v.verified_on <= {as_of}
 )
 SELECT row_number() OVER () AS fid, f.*, pe.ward, pe.grp, pe.disability, pe.assisted,
-       age_band(age_on(pe.birth_date, pe.birth_year, f.age_day)) AS band
+       age_band(age_on(pe.birth_date, pe.birth_year, f.age_day)) AS band, pg.programme
 FROM f JOIN person pe USING (person)
+LEFT JOIN programme pg ON pg.grp = pe.grp AND pg.period IS NOT DISTINCT FROM f.period
 """,
     # The segments of each fact, one row per (segmentation, key). A fact without a channel
     # (grievances) or without a cycle is left out of those segmentations only.
@@ -325,6 +359,7 @@ UNION ALL SELECT fid, 'channel', channel FROM fact WHERE channel IS NOT NULL
 UNION ALL SELECT fid, 'need', n.need FROM fact JOIN person_need n USING (person)
 UNION ALL SELECT fid, 'assisted', CASE WHEN assisted THEN 'assisted' ELSE 'unassisted' END FROM fact
 UNION ALL SELECT fid, 'cycle', period FROM fact WHERE period IS NOT NULL
+UNION ALL SELECT fid, 'programme', programme FROM fact
 UNION ALL SELECT fid, 'age,channel', band || '/' || channel FROM fact WHERE channel IS NOT NULL
 """,
     # Per-fact indicators, one row per segment.
@@ -482,11 +517,13 @@ def load(con, csv_dir):
         )
 
 
-def compute(con, as_of):
-    """The dashboard: {segmentation: {key: row}} with 'overall' under key ''."""
+def compute(con, as_of, today):
+    """The dashboard: {segmentation: {key: row}} with 'overall' under key ''. `today` is the
+    day whose rules give the programme of facts with no cycle (the engine's local today)."""
     def sql(statement):  # not str.format: the SQL's struct literals use braces
         return (
             statement.replace("{as_of}", f"DATE '{as_of.isoformat()}'")
+            .replace("{today}", f"DATE '{today.isoformat()}'")
             .replace("{eps}", repr(KM_EPS))
             .replace("{coverage_days}", str(COVERAGE_DAYS))
             .replace("{min_coverage}", str(MIN_COVERAGE))
@@ -609,11 +646,16 @@ def main():
     ap.add_argument("--repeat", type=int, default=3, help="timed runs of the whole dashboard (default 3)")
     ap.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
     ap.add_argument("--dump", help="also write DuckDB's dashboard as JSON here (to inspect by hand)")
+    ap.add_argument("--today", help="the day ansinh ran, YYYY-MM-DD (default: today)")
     args = ap.parse_args()
     try:
         as_of = datetime.date.fromisoformat(args.as_of)
     except ValueError:
         ap.error(f"--as-of: not a YYYY-MM-DD date: {args.as_of!r}")
+    try:
+        today = datetime.date.fromisoformat(args.today) if args.today else datetime.date.today()
+    except ValueError:
+        ap.error(f"--today: not a YYYY-MM-DD date: {args.today!r}")
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
     try:
@@ -640,7 +682,7 @@ def main():
     times = []
     for _ in range(args.repeat):
         start = time.perf_counter()
-        result = dashboard(compute(con, as_of))
+        result = dashboard(compute(con, as_of, today))
         times.append(time.perf_counter() - start)
 
     if args.dump:

@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 # Must match SEGMENTATIONS in duckdb_dashboard.py.
-SEGMENTATIONS = ["ward", "age", "group", "disability", "channel", "need", "assisted", "cycle", "age,channel"]
+SEGMENTATIONS = ["ward", "age", "group", "disability", "channel", "need", "assisted", "cycle", "programme", "age,channel"]
 
 # Keys of the report that are not indicators of the overall facts.
 REPORT_KEYS = {"as_of", "min_segment_payments", "min_coverage", "by", "segments", "worst_wards", "worst_groups"}

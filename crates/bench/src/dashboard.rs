@@ -22,6 +22,7 @@ pub fn segmentations() -> Vec<(&'static str, Vec<SegmentBy>)> {
         ("need", vec![Need]),
         ("assisted", vec![Assisted]),
         ("cycle", vec![Cycle]),
+        ("programme", vec![Programme]),
         ("age,channel", vec![Age, Channel]),
     ]
 }

@@ -542,7 +542,7 @@ fn as_of(raw: &Option<String>) -> Result<NaiveDate, AppError> {
 fn permission(c: &Command) -> Permission {
     use Permission::*;
     match c {
-        Command::Export { what: What::Cycles, .. } => Reports,
+        Command::Export { what: What::Cycles | What::Groups, .. } => Reports,
         Command::Metrics { .. } | Command::Chart { .. } | Command::Report { .. } | Command::Exports { .. } => Reports,
         Command::VerifySample { action: SampleAction::Show { .. } } => Reports,
         Command::Review { action: exchange::ReviewAction::List } => Reports,

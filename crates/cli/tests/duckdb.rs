@@ -130,13 +130,22 @@ fn add_fieldwork(db: &Path) {
         rows.into_iter().filter(|r| r.period == "2026-02" && r.withdrawn_vnd == 0).collect::<Vec<_>>()
     });
     assert!(feb.len() > 2, "February payments still waiting: {}", feb.len());
-    let person = rt.block_on(async {
+    // The first of them with a 12-digit ID (a payer's report names people by it; a few demo
+    // people have only an old CMND).
+    let (row, person) = rt.block_on(async {
         let store = ansinh_store::Store::open(db).await.unwrap();
-        let b = store.beneficiary_detail(&feb[0].beneficiary_id).await.unwrap().beneficiary;
+        let mut found = None;
+        for row in &feb {
+            let b = store.beneficiary_detail(&row.beneficiary_id).await.unwrap().beneficiary;
+            if let Some(id) = b.id_number {
+                found = Some((row, id));
+                break;
+            }
+        }
         store.close().await;
-        b.id_number.expect("demo people have ID numbers")
+        found.expect("a February payment still waiting to someone with an ID number")
     });
-    let credited = chrono::NaiveDate::parse_from_str(&feb[0].credited_on, "%Y-%m-%d").unwrap();
+    let credited = chrono::NaiveDate::parse_from_str(&row.credited_on, "%Y-%m-%d").unwrap();
     let report = db.with_file_name("payer.csv");
     let day = (credited + chrono::Days::new(4)).format("%d/%m/%Y");
     std::fs::write(&report, format!("Số CCCD,Ngày nhận,Nơi nhận\n{person},{day},Bưu điện\n")).unwrap();
@@ -183,7 +192,9 @@ fn duckdb_recomputes_the_whole_dashboard_from_the_csv_exports() {
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("city.db");
-    ok(&db, &["demo", "--wards", "3", "--beneficiaries", "150", "--months", "6", "--seed", "11", "--until", "03/2026"]);
+    // From 04/2025: the 80+ without a pension are paid under social assistance until 06/2025 and
+    // under social pension since, so a person's programme depends on the cycle.
+    ok(&db, &["demo", "--wards", "3", "--beneficiaries", "80", "--months", "12", "--seed", "11", "--until", "03/2026"]);
     add_fieldwork(&db);
     let csv = dir.path().join("csv");
     std::fs::create_dir_all(&csv).unwrap();
@@ -197,6 +208,7 @@ fn duckdb_recomputes_the_whole_dashboard_from_the_csv_exports() {
         "verifications",
         "contacts",
         "payout_reports",
+        "groups",
     ] {
         ok(&db, &["export", t, "--out", csv.join(format!("{t}.csv")).to_str().unwrap()]);
     }
@@ -227,7 +239,34 @@ fn duckdb_recomputes_the_whole_dashboard_from_the_csv_exports() {
         // Coverage is compared in every segment, and some segment is judged.
         assert!(o["overall"]["coverage"]["of"].as_u64().unwrap() > 0, "{}", o["overall"]["coverage"]);
         assert!(segments.iter().any(|s| s["enough_followup"] == true));
+        // Every programme is there with figures, and the 80+ group's facts fall in two of them.
+        let programmes: Vec<(&str, bool)> = o["segmentations"]["programme"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["key"].as_str().unwrap(), s["too_few"] == false))
+            .collect();
+        assert_eq!(
+            programmes,
+            [("social_assistance", true), ("social_pension", true), ("meritorious", true)],
+            "as of {as_of}"
+        );
     }
+
+    // A wrong programme split (two programmes' figures swapped) is found and named.
+    let ours = dir.path().join("ours-2026-03-31.json");
+    let good = std::fs::read_to_string(&ours).unwrap();
+    let mut o: Value = serde_json::from_str(&good).unwrap();
+    let split = o["segmentations"]["programme"].as_array_mut().unwrap();
+    let (a, b) = (split[0]["key"].clone(), split[1]["key"].clone());
+    split[0]["key"] = b;
+    split[1]["key"] = a;
+    std::fs::write(&ours, o.to_string()).unwrap();
+    let report = run_duckdb(&csv, "2026-03-31", &ours);
+    assert_eq!(report["agree"], false);
+    let mismatches = report["mismatches"].as_array().unwrap();
+    assert!(!mismatches.is_empty() && mismatches.iter().all(|m| m["segmentation"] == "programme"), "{report:#}");
+    std::fs::write(&ours, good).unwrap();
 
     // A single changed figure is found and named.
     let ours = dir.path().join("ours-2026-03-31.json");

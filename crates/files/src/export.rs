@@ -24,10 +24,13 @@ pub enum What {
     Verifications,
     Contacts,
     PayoutReports,
+    /// The allowance groups with their programme and validity: which programme a person is
+    /// paid under in a cycle follows from them (`core::allowance::Rules::group_on`).
+    Groups,
 }
 
 impl What {
-    pub const ALL: [What; 9] = [
+    pub const ALL: [What; 10] = [
         What::Beneficiaries,
         What::Payments,
         What::Withdrawals,
@@ -37,6 +40,7 @@ impl What {
         What::Verifications,
         What::Contacts,
         What::PayoutReports,
+        What::Groups,
     ];
 
     /// The table's name on the command line and in file names (`payments.csv`).
@@ -51,6 +55,7 @@ impl What {
             What::Verifications => "verifications",
             What::Contacts => "contacts",
             What::PayoutReports => "payout_reports",
+            What::Groups => "groups",
         }
     }
 
@@ -353,6 +358,26 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
                 ])?;
             }
             all.len()
+        }
+        What::Groups => {
+            write(
+                ["group_code", "scheme", "name_vi", "name_en", "valid_from", "valid_to", "successor_code"]
+                    .map(String::from)
+                    .to_vec(),
+            )?;
+            let refs = store.refs().await?;
+            for g in &refs.groups {
+                write(vec![
+                    txt(&g.code),
+                    txt(g.scheme.as_str()),
+                    txt(&g.name_vi),
+                    txt(&g.name_en),
+                    opt_txt(&g.valid_from),
+                    opt_txt(&g.valid_to),
+                    opt_txt(&g.successor_code),
+                ])?;
+            }
+            refs.groups.len()
         }
     };
     out.flush().map_err(|e| file_err(path, e))?;
