@@ -346,21 +346,56 @@ fn an_administrator_loads_units_that_imports_then_accept() {
     assert!(std::fs::read_to_string(exported).unwrap().contains("Xã Thử Nghiệm"));
 }
 
+/// The old→new unit mappings (old, new, from), and how many unit-history rows and change records
+/// there are, read from the file itself: no command lists them.
+fn unit_tables(db: &Path) -> (Vec<(String, String, String)>, i64, i64) {
+    use sqlx::{Connection, SqliteConnection};
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let mut c = SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let mappings: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT old_code, new_code, effective_from FROM admin_unit_mappings ORDER BY old_code, new_code",
+        )
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+        let history: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM admin_unit_history").fetch_one(&mut c).await.unwrap();
+        let changes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM change_log").fetch_one(&mut c).await.unwrap();
+        (mappings, history, changes)
+    })
+}
+
 /// The old→new mapping an administrator loads (e.g. Resolution 1656 for Hà Nội): all or nothing,
 /// an unknown code refused with its row; the real units and what is in force read as JSON.
 #[test]
 fn an_administrator_loads_the_unit_mapping_and_reads_what_is_in_force() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("a.db");
+    ok(&db, &["reference", "units"]);
+    let before = unit_tables(&db);
+    let mapping = |old: &str, from: &str| (old.to_string(), "00004".to_string(), from.to_string());
+    assert!(before.0.contains(&mapping("00001", "2025-07-01")), "shipped: {before:?}");
+    // Row 2 would move the shipped mapping's date; row 3 names no unit: neither is written.
     let bad = dir.path().join("bad.csv");
-    std::fs::write(&bad, "Mã cũ,Mã mới,Hiệu lực từ\n00001,00004,01/07/2025\n00013,99999,01/07/2025\n").unwrap();
+    std::fs::write(&bad, "Mã cũ,Mã mới,Hiệu lực từ\n00001,00004,01/08/2025\n00013,99999,01/07/2025\n").unwrap();
     let out = ansinh(&db, &["import", "unit-mappings", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("ward.unknown") && err.contains("99999") && err.contains("3"), "{err}");
+    assert_eq!(unit_tables(&db), before, "mappings, unit history and change records as they were");
+    // Row 2 alone is loaded, and the comparison above would have seen it.
+    let row2 = dir.path().join("row2.csv");
+    std::fs::write(&row2, "Mã cũ,Mã mới,Hiệu lực từ\n00001,00004,01/08/2025\n").unwrap();
+    assert!(ok(&db, &["import", "unit-mappings", row2.to_str().unwrap()]).contains("1 mappings loaded"));
+    let moved = unit_tables(&db);
+    assert_eq!(moved.0.len(), before.0.len());
+    assert!(moved.0.contains(&mapping("00001", "2025-08-01")) && !moved.0.contains(&mapping("00001", "2025-07-01")));
     let good = dir.path().join("good.csv");
     std::fs::write(&good, "old_code,new_code,effective_from\n00001,00004,01/07/2025\n00013,00004,2025-07-01\n")
         .unwrap();
     assert!(ok(&db, &["import", "unit-mappings", good.to_str().unwrap()]).contains("2 mappings loaded"));
+    assert_eq!(unit_tables(&db), before, "back to the shipped date");
     assert!(
         ok(&db, &["import", "unit-mappings", good.to_str().unwrap()]).contains("2 mappings loaded"),
         "again: same rows"
