@@ -61,3 +61,88 @@ async fn dashboard_filter_changes_the_figures_and_the_monthly_report_is_saved() 
 
     app.close().await;
 }
+
+/// Registers a person of `group` in Ba Đình and records a cash payment for each of the
+/// `months` months before this one, credited on the 5th and withdrawn `withdraw_after` days
+/// later.
+async fn paid_person(app: &App, name: &str, id_number: &str, group: &str, months: u32, withdraw_after: u64) {
+    let input = json!({
+        "full_name": name, "birth_date": "1945", "sex": "male", "id_number": id_number, "id_override_reason": "",
+        "ward_code": "00004", "residential_group": "Tổ 1", "phone": "", "group_code": group, "disability": "",
+        "authorised_name": "", "authorised_id_number": "", "authorised_relation": "",
+        "needs": { "lives_alone": false, "limited_mobility": false, "vision_hearing": false,
+                   "no_smartphone": false, "bedridden": false },
+    });
+    let b = app.invoke("add_beneficiary", json!({ "input": input })).await.expect("add_beneficiary");
+    let this_month = chrono::Local::now().date_naive().with_day(5).unwrap();
+    for back in 1..=months {
+        let on = this_month - Months::new(back);
+        let payment = json!({
+            "beneficiary_id": b["id"], "account_id": null, "period": on.format("%m/%Y").to_string(), "amount": "",
+            "status": "credited", "credited_on": on.format("%d/%m/%Y").to_string(), "failure_reason": "",
+        });
+        let p = app.invoke("record_payment", json!({ "input": payment })).await.expect("record_payment");
+        let withdrawal = json!({
+            "payment_id": p["id"], "withdrawn_on": (on + chrono::Days::new(withdraw_after)).format("%d/%m/%Y").to_string(),
+            "amount": p["amount_vnd"].to_string(), "place": "post_office", "travel_minutes": "", "travel_cost": "",
+            "waiting_minutes": "", "assisted": false, "problems": [],
+        });
+        app.invoke("record_withdrawal", json!({ "input": withdrawal })).await.expect("record_withdrawal");
+    }
+}
+
+/// The dashboard split by programme (reports go to the Department of Health for social
+/// assistance and pensions, to Home Affairs for merit allowances): one row per programme, in the
+/// officer's words, with its own counts and time to cash; a programme with few payments says so.
+#[tokio::test]
+async fn dashboard_splits_time_to_cash_by_programme() {
+    let app = App::start("programme").await;
+    app.wait_ready().await;
+    app.skip_demo_offer().await;
+    let long = harness::TIMEOUT;
+    // Social assistance (poor, 80+): ten months, withdrawn after 2 days; social pension (75+
+    // without a pension): ten months, after 5 days; merit (a martyr's relative): three months.
+    paid_person(&app, "Nguyễn Văn An", "001045012345", "cao_tuoi_ngheo_80", 10, 2).await;
+    paid_person(&app, "Trần Văn Bình", "001045012346", "huu_tri_xa_hoi_75", 10, 5).await;
+    paid_person(&app, "Lê Văn Cường", "001045012347", "than_nhan_liet_si", 3, 1).await;
+
+    app.click("nav-dashboard").await;
+    app.wait_text("kpi-credited", |t| t.trim() == "23", long).await;
+    app.select("by", "programme").await;
+    app.wait_for_css(&harness::testid_css("segment-row"), long).await;
+    app.wait_text("segments", |t| t.contains("Theo chương trình"), long).await;
+
+    // The rows are named for what they are: programmes, not "groups".
+    let head = app.client().find(fantoccini::Locator::Css("[data-testid=\"segments\"] thead th")).await.unwrap();
+    assert_eq!(head.text().await.unwrap().trim(), "Chương trình");
+    let rows = app.client().find_all(fantoccini::Locator::Css(&harness::testid_css("segment-row"))).await.unwrap();
+    let mut shown = Vec::new();
+    for row in &rows {
+        let key = row.attr("data-key").await.unwrap().unwrap_or_default();
+        let cells = row.find_all(fantoccini::Locator::Css("th, td")).await.unwrap();
+        let mut texts = Vec::new();
+        for c in cells.iter().take(5) {
+            texts.push(c.text().await.unwrap().trim().to_string());
+        }
+        shown.push((key, texts));
+    }
+    shown.sort();
+    let row =
+        |label: &str, cells: &[&str]| std::iter::once(label).chain(cells.iter().copied()).map(String::from).collect();
+    // Columns: programme, credited, withdrawn, status known, median days.
+    let expected: Vec<(String, Vec<String>)> = vec![
+        ("meritorious".into(), row("Ưu đãi người có công", &["3", "quá ít để đánh giá"])),
+        ("social_assistance".into(), row("Trợ giúp xã hội", &["10", "10", "100,0 %", "2"])),
+        ("social_pension".into(), row("Trợ cấp hưu trí xã hội", &["10", "10", "100,0 %", "5"])),
+    ];
+    assert_eq!(shown, expected);
+
+    app.resize(1366, 768).await;
+    app.client()
+        .execute("document.querySelector('[data-testid=\"segments\"]').scrollIntoView()", vec![])
+        .await
+        .expect("scroll to the table");
+    let shot = app.screenshot_office("dashboard-programme.png").await;
+    eprintln!("e2e: the dashboard by programme at 1366x768: {}", shot.display());
+    app.close().await;
+}

@@ -275,7 +275,7 @@ const coreVi = {
   'dash.chart_title': 'Đường cong tỉ lệ đã rút theo ngày',
   'dash.chart_def':
     'Tỉ lệ tích lũy khoản đã chuyển được rút lần đầu, theo số ngày kể từ khi tiền về (0 đến 30 ngày).',
-  'dash.segments': 'Chi tiết theo nhóm',
+  'dash.segments': 'Chi tiết',
   'dash.segments_hint':
     'Nhóm chậm nhất lên đầu: nhóm chưa đủ một nửa số khoản được rút (trung vị "—") trước, rồi trung vị cao đến thấp; nhóm chưa có khoản nào xếp cuối.',
   'dash.segment_def': 'Nhóm theo tiêu chí phân nhóm đã chọn.',
