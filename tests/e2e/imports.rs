@@ -128,6 +128,7 @@ async fn scheduled_payment(db: &Path) -> Payment {
         credited_on: None,
         failure_reason: String::new(),
         reference: Some("GD-0001".into()),
+        label: String::new(),
     };
     let batch = Batch {
         cycles: vec![Cycle { period: "2026-10".into(), scheduled_on: on }],

@@ -10,6 +10,7 @@ mod followup;
 mod harness;
 mod imports;
 mod indicators;
+mod one_off;
 mod payouts;
 mod security;
 mod signed_list;

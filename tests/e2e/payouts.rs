@@ -44,6 +44,7 @@ async fn credited_payments(db: &Path) -> Vec<Payment> {
             credited_on: Some(on),
             failure_reason: String::new(),
             reference: Some(format!("GD-000{}", i + 1)),
+            label: String::new(),
         });
         batch.beneficiaries.push(b);
     }

@@ -61,7 +61,7 @@ async function person(rust: Rust, name: string, ward: string, group: string) {
 
 async function bankAccount(rust: Rust, beneficiaryId: string) {
   const opened = typed(monthBack(12));
-  const input = { beneficiary_id: beneficiaryId, channel: 'bank', provider_code: '970405', account_number: '0123456789', requested_on: opened, opened_on: opened, assisted: false };
+  const input = { beneficiary_id: beneficiaryId, channel: 'bank', provider_code: '970405', account_number: '0123456789', requested_on: opened, opened_on: opened, assisted: false, vneid_linked: false };
   return rust.direct.open_account({ input });
 }
 
@@ -84,6 +84,8 @@ async function paid(
         status: o.failed ? 'failed' : 'credited',
         credited_on: o.failed ? '' : typed(credited),
         failure_reason: o.failed ? 'Sai số tài khoản' : '',
+        one_off: false,
+        label: '',
       },
     });
     if (o.reachedAfter !== undefined) {

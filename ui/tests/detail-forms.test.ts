@@ -72,6 +72,8 @@ describe('beneficiary detail', () => {
           status: 'credited',
           credited_on: '06/04/2026',
           failure_reason: '',
+          one_off: false,
+          label: '',
         } satisfies PaymentInput,
       },
     ]);
@@ -120,6 +122,8 @@ describe('beneficiary detail', () => {
       status: 'failed',
       credited_on: '',
       failure_reason: 'Sai số tài khoản',
+      one_off: false,
+      label: '',
     });
     expect(paymentRows()[0]).toHaveTextContent('Sai số tài khoản');
     expect(rust.callsTo('record_payment')).toHaveLength(3);
@@ -223,8 +227,40 @@ describe('beneficiary detail', () => {
       requested_on: '01/03/2026',
       opened_on: '03/03/2026',
       assisted: false,
+      vneid_linked: false,
     });
     expect(screen.getAllByTestId('account-row')[1]).toHaveTextContent('Viettel Money');
+  });
+
+  it('records a one-off gift beside the month, asking for its label and amount', async () => {
+    const user = userEvent.setup();
+    const { rust, an, account } = await setup();
+    await user.click(await screen.findByTestId('record-payment'));
+    expect(screen.queryByTestId('field-label')).not.toBeInTheDocument();
+    await user.selectOptions(screen.getByTestId('field-one_off'), 'Chi một lần (quà, truy lĩnh)');
+    await user.type(screen.getByTestId('field-label'), 'Quà Tết 2026');
+    await user.type(screen.getByTestId('field-period'), '01/2026');
+    await user.type(screen.getByTestId('field-credited_on'), '20/01/2026');
+    await user.click(screen.getByTestId('save'));
+    expect(await screen.findByTestId('error-amount')).toHaveTextContent('Khoản chi một lần cần ghi số tiền');
+
+    await user.type(screen.getByTestId('field-amount'), '400.000');
+    await user.click(screen.getByTestId('save'));
+    await waitFor(() => expect(screen.getAllByTestId('payment-label')).toHaveLength(1));
+    expect(rust.callsTo('record_payment').at(-1)!.input).toEqual({
+      beneficiary_id: an.id,
+      account_id: account.id,
+      period: '01/2026',
+      amount: '400.000',
+      status: 'credited',
+      credited_on: '20/01/2026',
+      failure_reason: '',
+      one_off: true,
+      label: 'Quà Tết 2026',
+    } satisfies PaymentInput);
+    expect(screen.getByTestId('payment-label')).toHaveTextContent('Quà Tết 2026');
+    const stored = (await rust.direct.get_beneficiary({ id: an.id })).payments.filter((p) => p.period === '2026-01');
+    expect(stored.map((p) => [p.label, p.amount_vnd]).sort()).toContainEqual(['Quà Tết 2026', 400_000]);
   });
 
   it('closes a form with Esc without saving', async () => {

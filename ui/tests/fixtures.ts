@@ -189,6 +189,7 @@ export function openAccount(rust: Rust, beneficiaryId: string, fields: Partial<A
       requested_on: when,
       opened_on: when,
       assisted: false,
+      vneid_linked: false,
       ...fields,
     },
   });
@@ -206,6 +207,8 @@ export function recordPayment(rust: Rust, beneficiaryId: string, fields: Partial
       status: 'credited',
       credited_on: typedDate(daysAgo(30)),
       failure_reason: '',
+      one_off: false,
+      label: '',
       ...fields,
     },
   });

@@ -68,6 +68,8 @@ async function payment(rust: Rust, beneficiaryId: string, credited: Date, amount
       status: 'credited',
       credited_on: typed(credited),
       failure_reason: '',
+      one_off: false,
+      label: '',
     },
   });
   if (withdrawn > 0) {

@@ -78,6 +78,8 @@ async function paidPerson(rust: Rust): Promise<{ beneficiaryId: string; paymentI
       status: 'credited',
       credited_on: `05/${mm}/${yyyy}`,
       failure_reason: '',
+      one_off: false,
+      label: '',
     },
   });
   return { beneficiaryId: b.id, paymentId: p.id, period: p.period, amount: p.amount_vnd };

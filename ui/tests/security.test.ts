@@ -48,6 +48,7 @@ async function personWithAccount(rust: Rust) {
       requested_on: daysAgo(20),
       opened_on: daysAgo(10),
       assisted: false,
+      vneid_linked: false,
     },
   });
   return { id: person.id, number };

@@ -176,7 +176,7 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
         /// One or two dimensions, comma-separated: ward, age, group, disability, channel,
-        /// need, assisted, cycle (e.g. `--by ward,age`).
+        /// need, assisted, cycle, programme, kind (monthly / one-off) (e.g. `--by ward,age`).
         #[arg(long)]
         by: Option<String>,
         #[command(flatten)]

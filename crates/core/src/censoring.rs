@@ -103,6 +103,7 @@ mod tests {
             failure_reason: None,
             withdrawals: 0..0,
             checks,
+            one_off: false,
         };
         Facts {
             wards: vec!["00001".into(), "00002".into()],

@@ -186,6 +186,11 @@ pub fn payment(p: &Payment, today: NaiveDate) -> Result<(), Vec<FieldError>> {
     {
         e.push(not_canonical("reference"));
     }
+    match text::normalize_label("label", &p.label) {
+        Ok(clean) if clean == p.label => {}
+        Ok(_) => e.push(not_canonical("label")),
+        Err(err) => e.push(err),
+    }
     e.finish(|| ())
 }
 

@@ -99,6 +99,12 @@ error_codes! {
     PeriodInvalid = "period.invalid",
     /// {period}
     PaymentDuplicate = "payment.duplicate",
+    /// {period, label}: this one-off payment is already recorded for this person and cycle.
+    PaymentOneOffDuplicate = "payment.one_off_duplicate",
+    /// {max}: a one-off payment's label is too long or holds control characters.
+    LabelInvalid = "label.invalid",
+    /// A one-off payment has no expected amount to take: its amount must be typed.
+    OneOffAmountRequired = "one_off.amount_required",
     PaymentNotCredited = "payment.not_credited",
     CycleClosed = "cycle.closed",
     DemoNotEmpty = "demo.not_empty",

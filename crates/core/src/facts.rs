@@ -46,6 +46,8 @@ pub struct PaymentFact {
     /// Its checks in [`Facts::checks`], oldest first: days on which it was seen not withdrawn
     /// (see [`Facts::checks`]).
     pub checks: Range<u32>,
+    /// A one-off payment (a gift or arrears, with a label), not the monthly allowance.
+    pub one_off: bool,
 }
 
 /// One withdrawal (a visit to take money out).

@@ -37,6 +37,8 @@ pub struct AccountInput {
     /// Empty: the account is requested, not yet opened.
     pub opened_on: String,
     pub assisted: bool,
+    /// Linked to the person's VNeID.
+    pub vneid_linked: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -47,8 +49,12 @@ pub struct PaymentInput {
     pub account_id: Option<String>,
     /// `mm/yyyy`.
     pub period: String,
-    /// Empty: the person's entitlement for that period.
+    /// Empty: the person's entitlement for that period (a one-off payment needs its amount).
     pub amount: String,
+    /// A one-off payment (a gift or arrears) rather than the monthly allowance.
+    pub one_off: bool,
+    /// A one-off payment's label ("Quà Tết 2026"), required for one; ignored otherwise.
+    pub label: String,
     /// `credited` or `failed`.
     pub status: String,
     pub credited_on: String,

@@ -116,6 +116,7 @@ str_enum!(
         Assisted => "assisted",
         Cycle => "cycle",
         Programme => "programme",
+        Kind => "kind",
     }
 );
 

@@ -55,6 +55,9 @@ pub struct Account {
     pub closed_on: Option<NaiveDate>,
     pub close_reason: String,
     pub assisted: bool,
+    /// Linked to the person's VNeID (one-off gifts are paid to the linked account).
+    #[serde(default)]
+    pub vneid_linked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +78,10 @@ pub struct Payment {
     /// reconciliation import; None when the payment has none (its id is accepted instead).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// Empty for the monthly allowance; a one-off payment's label ("Quà Tết 2026", "Truy lĩnh
+    /// 01-03/2026"): a person has at most one payment per cycle and label (issue 16).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

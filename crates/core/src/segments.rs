@@ -149,6 +149,9 @@ struct Ctx<'a> {
     age_on: NaiveDate,
     /// The programme the person is paid under in that cycle (or today).
     programme: Option<Scheme>,
+    /// Payments and their verifications: a one-off payment rather than the month's; None for
+    /// accounts and grievances (left out of that segmentation).
+    one_off: Option<bool>,
 }
 
 const NO_NEED: u32 = Need::ALL.len() as u32;
@@ -188,6 +191,11 @@ fn codes(dim: SegmentBy, c: &Ctx, out: &mut Vec<u32>) {
                 out.push(Scheme::ALL.iter().position(|x| *x == s).unwrap_or(0) as u32);
             }
         }
+        SegmentBy::Kind => {
+            if let Some(one_off) = c.one_off {
+                out.push(u32::from(one_off));
+            }
+        }
     }
 }
 
@@ -204,6 +212,7 @@ fn code_text(facts: &Facts, dim: SegmentBy, code: u32) -> String {
         SegmentBy::Assisted => if code == 1 { "assisted" } else { "unassisted" }.to_string(),
         SegmentBy::Cycle => facts.periods[i].clone(),
         SegmentBy::Programme => Scheme::ALL[i].as_str().to_string(),
+        SegmentBy::Kind => if code == 1 { "one_off" } else { "monthly" }.to_string(),
     }
 }
 
@@ -219,6 +228,7 @@ fn cardinality(facts: &Facts, dim: SegmentBy) -> usize {
         SegmentBy::Assisted => 2,
         SegmentBy::Cycle => facts.periods.len(),
         SegmentBy::Programme => Scheme::ALL.len(),
+        SegmentBy::Kind => 2,
     }
 }
 
@@ -355,7 +365,14 @@ pub fn compute_with(
             };
             let age_on = p.credited_on.or(p.scheduled_on).unwrap_or(as_of);
             let programme = facts.programme(person, Some(p.period));
-            let c = Ctx { person, channel: Some(p.channel), period: Some(p.period), age_on, programme };
+            let c = Ctx {
+                person,
+                channel: Some(p.channel),
+                period: Some(p.period),
+                age_on,
+                programme,
+                one_off: Some(p.one_off),
+            };
             overall.add_payment(p, &ctx);
             for s in &mut splits {
                 s.each(&c, |acc| acc.add_payment(p, &ctx));
@@ -389,7 +406,7 @@ pub fn compute_with(
         }
         let period = cycle_of_month(month);
         let programme = facts.programme(person, period);
-        let c = Ctx { person, channel: Some(a.channel), period, age_on: a.opened_on, programme };
+        let c = Ctx { person, channel: Some(a.channel), period, age_on: a.opened_on, programme, one_off: None };
         overall.add_account(a, as_of);
         for s in &mut splits {
             s.each(&c, |acc| acc.add_account(a, as_of));
@@ -404,7 +421,7 @@ pub fn compute_with(
         }
         let period = cycle_of_month(month);
         let programme = facts.programme(person, period);
-        let c = Ctx { person, channel: None, period, age_on: g.opened_on, programme };
+        let c = Ctx { person, channel: None, period, age_on: g.opened_on, programme, one_off: None };
         overall.add_grievance(g, as_of);
         for s in &mut splits {
             s.each(&c, |acc| acc.add_grievance(g, as_of));
@@ -420,7 +437,14 @@ pub fn compute_with(
             continue;
         }
         let programme = facts.programme(person, Some(p.period));
-        let c = Ctx { person, channel: Some(p.channel), period: Some(p.period), age_on: v.verified_on, programme };
+        let c = Ctx {
+            person,
+            channel: Some(p.channel),
+            period: Some(p.period),
+            age_on: v.verified_on,
+            programme,
+            one_off: Some(p.one_off),
+        };
         overall.add_verification(v.full);
         for s in &mut splits {
             s.each(&c, |acc| acc.add_verification(v.full));

@@ -70,6 +70,26 @@ pub fn sort_key(full: &str) -> String {
     format!("{} {}", fold(given_name(full)), fold(full))
 }
 
+/// The longest label of a one-off payment ("Quà Tết Nguyên đán Bính Ngọ 2026").
+pub const MAX_LABEL_CHARS: usize = 80;
+
+/// A one-off payment's label as stored: trimmed, runs of whitespace to one space, NFC; empty
+/// for the monthly allowance. `label.invalid` when longer than [`MAX_LABEL_CHARS`] or holding
+/// control or invisible format characters.
+pub fn normalize_label(field: &str, raw: &str) -> Result<String, FieldError> {
+    let label: String = collapse_whitespace(raw).nfc().collect();
+    let bad = |c: char| c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{FEFF}');
+    if label.chars().count() > MAX_LABEL_CHARS || label.chars().any(bad) {
+        return Err(FieldError::new(
+            field,
+            ErrorCode::LabelInvalid,
+            "the label is too long or holds control characters",
+        )
+        .param("max", MAX_LABEL_CHARS.to_string()));
+    }
+    Ok(label)
+}
+
 fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -78,6 +98,16 @@ fn collapse_whitespace(s: &str) -> String {
 mod tests {
     use super::*;
     use unicode_normalization::is_nfc;
+
+    #[test]
+    fn labels_are_stored_clean_and_bounded() {
+        let decomposed = "Qua\u{300} Te\u{302}\u{301}t  2026 ";
+        assert_eq!(normalize_label("label", decomposed).unwrap(), "Quà Tết 2026");
+        assert_eq!(normalize_label("label", "  ").unwrap(), "");
+        let long = "x".repeat(MAX_LABEL_CHARS + 1);
+        assert_eq!(normalize_label("label", &long).unwrap_err().code, ErrorCode::LabelInvalid);
+        assert_eq!(normalize_label("label", "Quà\u{200B}Tết").unwrap_err().code, ErrorCode::LabelInvalid);
+    }
 
     fn ok(raw: &str) -> String {
         normalize_name("full_name", raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"))

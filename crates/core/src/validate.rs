@@ -272,6 +272,7 @@ pub fn account(input: &AccountInput, refs: &dyn RefData, today: NaiveDate) -> Re
         closed_on: None,
         close_reason: String::new(),
         assisted: input.assisted,
+        vneid_linked: input.vneid_linked,
     })?;
     crate::check::account(&a, refs, today)?;
     Ok(a)
@@ -287,6 +288,8 @@ pub struct PaymentDraft {
     pub status: PaymentStatus,
     pub credited_on: Option<NaiveDate>,
     pub failure_reason: String,
+    /// Empty for the monthly allowance.
+    pub label: String,
 }
 
 pub fn payment(input: &PaymentInput, today: NaiveDate) -> Result<PaymentDraft, Vec<FieldError>> {
@@ -297,7 +300,22 @@ pub fn payment(input: &PaymentInput, today: NaiveDate) -> Result<PaymentDraft, V
         Some(raw) => e.take(parse_uuid("account_id", raw)).map(Some),
     };
     let period = e.take(dates::parse_period("period", &input.period)).map(|(y, m)| dates::period_key(y, m));
+    let label = if input.one_off {
+        match e.take(text::normalize_label("label", &input.label)) {
+            Some(l) if l.is_empty() => {
+                e.push(FieldError::new("label", ErrorCode::Required, "name the one-off payment"));
+                None
+            }
+            other => other,
+        }
+    } else {
+        Some(String::new())
+    };
     let amount = if input.amount.trim().is_empty() {
+        // Decisions and groups say what a month pays; nothing says what a gift pays.
+        if input.one_off {
+            e.push(FieldError::new("amount", ErrorCode::OneOffAmountRequired, "type the amount of a one-off payment"));
+        }
         Some(None)
     } else {
         e.take(money::parse_vnd("amount", &input.amount)).map(Some)
@@ -327,6 +345,7 @@ pub fn payment(input: &PaymentInput, today: NaiveDate) -> Result<PaymentDraft, V
         status: status.expect("checked"),
         credited_on,
         failure_reason,
+        label: label.expect("checked"),
     })
 }
 
@@ -485,6 +504,7 @@ mod tests {
             requested_on: "01/11/2026".into(),
             opened_on: "03/11/2026".into(),
             assisted: true,
+            vneid_linked: false,
         }
     }
 
@@ -517,9 +537,27 @@ mod tests {
             status: "credited".into(),
             credited_on: "10/11/2026".into(),
             failure_reason: "".into(),
+            one_off: false,
+            label: String::new(),
         };
         let d = payment(&ok, today()).unwrap();
-        assert_eq!((d.period.as_str(), d.amount_vnd, d.account_id), ("2026-11", None, None));
+        assert_eq!((d.period.as_str(), d.amount_vnd, d.account_id, d.label.as_str()), ("2026-11", None, None, ""));
+
+        // A one-off payment: its label cleaned, its amount typed (nothing else says it).
+        let gift =
+            PaymentInput { one_off: true, label: " Quà  Tết 2026".into(), amount: "400.000".into(), ..ok.clone() };
+        let d = payment(&gift, today()).unwrap();
+        assert_eq!((d.label.as_str(), d.amount_vnd), ("Quà Tết 2026", Some(400_000)));
+        let no_amount = PaymentInput { amount: "".into(), ..gift.clone() };
+        assert_eq!(
+            codes(&payment(&no_amount, today()).unwrap_err()),
+            vec![("amount", ErrorCode::OneOffAmountRequired)]
+        );
+        let unnamed = PaymentInput { label: "   ".into(), ..gift.clone() };
+        assert_eq!(codes(&payment(&unnamed, today()).unwrap_err()), vec![("label", ErrorCode::Required)]);
+        // A label typed on a monthly payment is not kept: the month stays the month.
+        let monthly = PaymentInput { one_off: false, ..gift };
+        assert_eq!(payment(&monthly, today()).unwrap().label, "");
 
         let failed = PaymentInput { status: "failed".into(), ..ok.clone() };
         assert_eq!(

@@ -88,6 +88,7 @@ fn fixture() -> Facts {
             failure_reason: (status == PaymentStatus::Failed).then_some(0),
             withdrawals: start..f.withdrawals.len() as u32,
             checks: 0..0,
+            one_off: false,
         });
     };
     use PaymentStatus::*;
@@ -301,6 +302,27 @@ fn segments_by_ward_and_worst_named() {
 }
 
 #[test]
+fn one_off_payments_are_a_segment_of_their_own() {
+    // Ward B's payments made one-off: the split by kind is then the split by ward.
+    let mut f = times(&fixture(), 10);
+    let b = f.wards.iter().position(|w| w == "B").unwrap() as u32;
+    for i in 0..f.payments.len() {
+        f.payments[i].one_off = f.people[f.payments[i].person as usize].ward == b;
+    }
+    let r = report(&f, d(AS_OF), &Filter::default(), &[SegmentBy::Kind], &label);
+    let got: Vec<_> = r
+        .segments
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let t = &s.indicators.as_ref().unwrap().time_to_cash;
+            (s.key.clone(), t.credited, t.time_to_cash_days.median)
+        })
+        .collect();
+    assert_eq!(got, vec![("monthly".to_string(), 40, Some(1)), ("one_off".to_string(), 20, Some(28))]);
+}
+
+#[test]
 fn two_dimensions_and_needs_overlap() {
     let r = report(&times(&fixture(), 10), d(AS_OF), &Filter::default(), &[SegmentBy::Ward, SegmentBy::Need], &label);
     let s = r.segments.unwrap();
@@ -442,6 +464,7 @@ fn a_ward_without_follow_up_is_not_judged_nor_ranked_until_its_payer_reports() {
             failure_reason: None,
             withdrawals: start..f.withdrawals.len() as u32,
             checks: 0..0,
+            one_off: false,
         });
     }
     let by_ward = |f: &Facts| report(f, d(AS_OF), &Filter::default(), &[SegmentBy::Ward], &label);

@@ -154,6 +154,7 @@ pub fn generate(opts: &DemoOptions, refs: &Refs) -> Demo {
                     String::new()
                 },
                 reference: None,
+                label: String::new(),
             };
             if !failed {
                 withdraw(&mut rng, p, &payment, credited_on, slow, horizon, &mut batch.withdrawals);
@@ -328,6 +329,8 @@ fn open_account(
         closed_on: None,
         close_reason: if failed { "Không khớp thông tin chủ thuê bao".into() } else { String::new() },
         assisted: b.needs.no_smartphone || rng.random_bool(0.3),
+        // The social-security account lives in VNeID itself (no draw: the seed's data stays).
+        vneid_linked: channel == Channel::Vneid,
     })
 }
 

@@ -157,6 +157,7 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
                     "scheduled_on",
                     "credited_on",
                     "failure_reason",
+                    "label",
                 ]
                 .map(String::from)
                 .to_vec(),
@@ -179,6 +180,7 @@ pub async fn export_csv(store: &Store, what: What, path: &Path) -> Result<usize,
                     opt_txt(&p.scheduled_on),
                     opt_txt(&p.credited_on),
                     txt(&p.failure_reason),
+                    txt(&p.label),
                 ])?;
             }
             n

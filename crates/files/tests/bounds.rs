@@ -233,6 +233,7 @@ async fn event_csv_exports_write_stored_text_as_text_and_money_as_numbers() {
             credited_on: None,
             failure_reason: (*reason).into(),
             reference: None,
+            label: String::new(),
         })
         .collect();
     let cycles = (1..=DANGEROUS.len())

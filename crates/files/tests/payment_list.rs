@@ -49,6 +49,7 @@ async fn fixture(dir: &tempfile::TempDir) -> Store {
         credited_on: (status == PaymentStatus::Credited).then(|| d("2026-10-05")),
         failure_reason: if status == PaymentStatus::Failed { "sai tài khoản".into() } else { String::new() },
         reference: None,
+        label: String::new(),
     };
     let payments = vec![
         pay("Nguyễn Văn An", 1_300_000, PaymentStatus::Credited),
@@ -180,6 +181,7 @@ async fn text_that_looks_like_a_formula_stays_text() {
         credited_on: None,
         failure_reason: String::new(),
         reference: None,
+        label: String::new(),
     };
     let cycles = vec![Cycle { period: "2026-11".into(), scheduled_on: d("2026-11-05") }];
     s.insert_batch(&Batch { cycles, payments: vec![p], ..Batch::default() }).await.unwrap();

@@ -53,6 +53,7 @@ async fn fixture(dir: &tempfile::TempDir) -> (Store, Vec<Payment>) {
         credited_on: credited.then(|| d("2026-10-05")),
         failure_reason: String::new(),
         reference: r.map(String::from),
+        label: String::new(),
     };
     let payments = vec![
         pay("Nguyễn Văn An", Some("REF-A"), true),

@@ -46,6 +46,7 @@ async fn fixture(dir: &tempfile::TempDir) -> (Store, Vec<Payment>) {
             credited_on: None,
             failure_reason: String::new(),
             reference: r.map(String::from),
+            label: String::new(),
         })
         .collect();
     let cycles = vec![Cycle { period: "2026-10".into(), scheduled_on: d("2026-10-10") }];

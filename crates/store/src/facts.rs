@@ -242,7 +242,7 @@ fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
         let mut rows = Stmt::prepare(
             db,
             "SELECT id, beneficiary_id, period, channel, amount_vnd, status, scheduled_on, credited_on,
-                        failure_reason, account_id
+                        failure_reason, account_id, label <> ''
                  FROM payments",
         )?;
         while let Some(r) = rows.next()? {
@@ -276,6 +276,7 @@ fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
                     .then(|| reasons.get(&mut f.failure_reasons, reason)),
                 withdrawals: 0..0,
                 checks: 0..0,
+                one_off: r.int(10) != 0,
             });
         }
         drop(rows);
@@ -437,7 +438,8 @@ impl Store {
 
         let payments = sqlx::query(
             "SELECT p.id, p.beneficiary_id, p.period, p.channel, p.amount_vnd, p.status,
-                    COALESCE(p.scheduled_on, c.scheduled_on), p.credited_on, p.failure_reason, p.account_id
+                    COALESCE(p.scheduled_on, c.scheduled_on), p.credited_on, p.failure_reason, p.account_id,
+                    p.label <> ''
              FROM payments p JOIN payment_cycles c ON c.period = p.period
              ORDER BY p.id",
         )
@@ -500,6 +502,7 @@ impl Store {
                     .then(|| reasons.get(&mut f.failure_reasons, reason)),
                 withdrawals: start..f.withdrawals.len() as u32,
                 checks: 0..0,
+                one_off: r.get::<i64, _>(10) != 0,
             });
             payment_index.insert(id, index);
         }
@@ -551,6 +554,11 @@ impl Store {
                 "social_assistance" => "Trợ giúp xã hội".to_string(),
                 "social_pension" => "Trợ cấp hưu trí xã hội".to_string(),
                 "meritorious" => "Ưu đãi người có công".to_string(),
+                _ => key.to_string(),
+            },
+            SegmentBy::Kind => match key {
+                "monthly" => "Trợ cấp hằng tháng".to_string(),
+                "one_off" => "Chi một lần".to_string(),
                 _ => key.to_string(),
             },
             _ => key.to_string(),

@@ -198,7 +198,7 @@ impl Store {
         }
         let rows = sqlx::query(
             "SELECT p.id, p.beneficiary_id, p.account_id, p.channel, p.amount_vnd, p.status, p.scheduled_on,
-                    p.credited_on, p.failure_reason, p.reference, b.id_number,
+                    p.credited_on, p.failure_reason, p.reference, p.label, b.id_number,
                     COALESCE((SELECT SUM(w.amount_vnd) FROM withdrawals w WHERE w.payment_id = p.id), 0) AS withdrawn_vnd
              FROM payments p JOIN beneficiaries b ON b.id = p.beneficiary_id WHERE p.period = ?",
         )
@@ -222,6 +222,7 @@ impl Store {
                     credited_on: opt_date(r.get("credited_on"))?,
                     failure_reason: r.get("failure_reason"),
                     reference: r.get("reference"),
+                    label: r.get("label"),
                 },
                 id_number: r.get("id_number"),
                 withdrawn_vnd: r.get("withdrawn_vnd"),
@@ -234,7 +235,9 @@ impl Store {
             if let Some(r) = &c.payment.reference {
                 by_ref.insert(r.clone(), i);
             }
-            if let Some(n) = &c.id_number {
+            // An ID number names the person's monthly payment; a one-off one is matched by its
+            // reference or id.
+            if let Some(n) = c.id_number.as_ref().filter(|_| c.payment.label.is_empty()) {
                 by_person.insert(n, i);
             }
         }

@@ -28,13 +28,14 @@ pub struct PaymentListRow {
 }
 
 impl Store {
-    /// The scheduled and credited payments of cycle `period` (`yyyy-mm`) to people of `ward`.
+    /// The scheduled and credited monthly payments of cycle `period` (`yyyy-mm`) to people of
+    /// `ward` (one-off payments have lists of their own making).
     pub async fn payment_list(&self, period: &str, ward: &str) -> Result<Vec<PaymentListRow>> {
         let rows = sqlx::query(
             "SELECT p.id AS payment_id, p.beneficiary_id, b.full_name, b.birth_date, b.birth_year, b.sex,
                     b.id_number, b.legacy_id_number, b.residential_group, b.group_code, p.amount_vnd
              FROM payments p JOIN beneficiaries b ON b.id = p.beneficiary_id
-             WHERE p.period = ?1 AND b.ward_code = ?2 AND p.status IN ('scheduled', 'credited')
+             WHERE p.period = ?1 AND b.ward_code = ?2 AND p.status IN ('scheduled', 'credited') AND p.label = ''
              ORDER BY b.residential_group, b.sort_key, p.id",
         )
         .bind(period)

@@ -163,7 +163,7 @@ impl Store {
             return Err(StoreError::NotFound { entity: "cycle", id: period.into() });
         }
         let found = sqlx::query(
-            "SELECT p.id, p.reference, p.status, p.credited_on, p.amount_vnd, b.id_number, b.authorised_name,
+            "SELECT p.id, p.reference, p.label, p.status, p.credited_on, p.amount_vnd, b.id_number, b.authorised_name,
                     b.created_device, ep.ward AS peer_ward, b.ward_code
              FROM payments p JOIN beneficiaries b ON b.id = p.beneficiary_id
              LEFT JOIN exchange_peers ep ON ep.device_id = b.created_device
@@ -201,7 +201,9 @@ impl Store {
             if let Some(reference) = r.get::<Option<String>, _>("reference") {
                 by_ref.insert(reference, i);
             }
-            if let Some(n) = r.get::<Option<String>, _>("id_number") {
+            // An ID number names the person's monthly payment; a one-off one is matched by its
+            // reference or id.
+            if let Some(n) = r.get::<Option<String>, _>("id_number").filter(|_| r.get::<&str, _>("label").is_empty()) {
                 by_person.insert(n, i);
             }
             candidates.push(Candidate {

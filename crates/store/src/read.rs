@@ -354,6 +354,7 @@ fn payment_view(r: &SqliteRow, withdrawals: Vec<WithdrawalView>) -> Result<Payme
         scheduled_on: r.get("scheduled_on"),
         credited_on: r.get("credited_on"),
         failure_reason: r.get("failure_reason"),
+        label: r.get("label"),
         withdrawn_vnd: withdrawals.iter().map(|w| w.amount_vnd).sum(),
         withdrawals,
     })
@@ -376,6 +377,7 @@ fn account_view(r: &SqliteRow, refs: &Refs) -> Result<AccountView> {
         closed_on: r.get("closed_on"),
         close_reason: r.get("close_reason"),
         assisted: flag(r, "assisted"),
+        vneid_linked: flag(r, "vneid_linked"),
         first_credit_on: r.get("first_credit_on"),
     })
 }

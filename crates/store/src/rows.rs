@@ -147,6 +147,7 @@ pub fn account_cols() -> Vec<&'static str> {
         "closed_on",
         "close_reason",
         "assisted",
+        "vneid_linked",
     ])
 }
 
@@ -163,6 +164,7 @@ pub fn account_row(a: &Account, audit: &[Val; 6]) -> Vec<Val> {
         date(a.closed_on),
         a.close_reason.clone().into(),
         a.assisted.into(),
+        a.vneid_linked.into(),
     ];
     v.extend(audit.iter().cloned());
     v
@@ -181,6 +183,7 @@ pub fn payment_cols() -> Vec<&'static str> {
         "credited_on",
         "failure_reason",
         "reference",
+        "label",
     ])
 }
 
@@ -197,6 +200,7 @@ pub fn payment_row(p: &Payment, audit: &[Val; 6]) -> Vec<Val> {
         date(p.credited_on),
         p.failure_reason.clone().into(),
         p.reference.clone().into(),
+        p.label.clone().into(),
     ];
     v.extend(audit.iter().cloned());
     v

@@ -18,6 +18,9 @@ pub struct SignedListRow {
     pub id_number: Option<String>,
     pub residential_group: String,
     pub channel: String,
+    /// Empty for the monthly allowance; a one-off payment's label (the same person may be
+    /// listed for both).
+    pub label: String,
     pub amount_vnd: i64,
     /// Already withdrawn (any day).
     pub withdrawn_vnd: i64,
@@ -32,7 +35,7 @@ impl Store {
     pub async fn signed_list(&self, period: &str, ward: &str, group: Option<&str>) -> Result<Vec<SignedListRow>> {
         let rows = sqlx::query(
             "SELECT p.id AS payment_id, p.beneficiary_id, b.full_name, b.id_number, b.residential_group, p.channel,
-                    p.amount_vnd, p.credited_on,
+                    p.label, p.amount_vnd, p.credited_on,
                     COALESCE((SELECT SUM(w.amount_vnd) FROM withdrawals w WHERE w.payment_id = p.id), 0) AS withdrawn_vnd
              FROM payments p JOIN beneficiaries b ON b.id = p.beneficiary_id
              WHERE p.period = ?1 AND p.status = 'credited' AND b.ward_code = ?2
@@ -55,6 +58,7 @@ impl Store {
                     id_number: r.get("id_number"),
                     residential_group: r.get("residential_group"),
                     channel: r.get("channel"),
+                    label: r.get("label"),
                     amount_vnd,
                     withdrawn_vnd,
                     remaining_vnd: amount_vnd - withdrawn_vnd,

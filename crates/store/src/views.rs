@@ -92,6 +92,8 @@ pub struct AccountView {
     pub closed_on: Option<String>,
     pub close_reason: String,
     pub assisted: bool,
+    /// Linked to the person's VNeID.
+    pub vneid_linked: bool,
     /// Derived from payments: the first credited payment into this account.
     pub first_credit_on: Option<String>,
 }
@@ -124,6 +126,8 @@ pub struct PaymentView {
     pub scheduled_on: Option<String>,
     pub credited_on: Option<String>,
     pub failure_reason: String,
+    /// Empty for the monthly allowance; a one-off payment's label.
+    pub label: String,
     pub withdrawn_vnd: i64,
     pub withdrawals: Vec<WithdrawalView>,
 }

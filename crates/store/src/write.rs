@@ -207,16 +207,22 @@ impl Store {
             }
         };
         let mut tx = self.begin_checked().await?;
-        let dup: Option<String> = sqlx::query_scalar("SELECT id FROM payments WHERE beneficiary_id = ? AND period = ?")
-            .bind(d.beneficiary_id.to_string())
-            .bind(&d.period)
-            .fetch_optional(&mut *tx)
-            .await?;
+        // One monthly payment per cycle; a one-off sits beside it, once per label.
+        let dup: Option<String> =
+            sqlx::query_scalar("SELECT id FROM payments WHERE beneficiary_id = ? AND period = ? AND label = ?")
+                .bind(d.beneficiary_id.to_string())
+                .bind(&d.period)
+                .bind(&d.label)
+                .fetch_optional(&mut *tx)
+                .await?;
         if dup.is_some() {
-            return Err(StoreError::Conflict(
+            let e = if d.label.is_empty() {
                 FieldError::new("period", ErrorCode::PaymentDuplicate, "a payment for this period is already recorded")
-                    .param("period", &d.period),
-            ));
+            } else {
+                FieldError::new("label", ErrorCode::PaymentOneOffDuplicate, "this one-off payment is already recorded")
+                    .param("label", &d.label)
+            };
+            return Err(StoreError::Conflict(e.param("period", &d.period)));
         }
         let cycle: Option<(String, Option<String>)> =
             sqlx::query_as("SELECT scheduled_on, closed_at FROM payment_cycles WHERE period = ?")
@@ -243,6 +249,7 @@ impl Store {
             credited_on: d.credited_on,
             failure_reason: d.failure_reason.clone(),
             reference: None,
+            label: d.label.clone(),
         };
         let cycles = if cycle.is_none() { vec![Cycle { period: d.period.clone(), scheduled_on }] } else { vec![] };
         self.write_batch(&mut tx, &Batch { cycles, payments: vec![payment.clone()], ..Batch::default() }).await?;

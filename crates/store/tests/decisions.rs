@@ -54,6 +54,8 @@ async fn pay(store: &Store, b: &Beneficiary, period: &str, credited: &str) -> Re
         status: "credited".into(),
         credited_on: credited.into(),
         failure_reason: String::new(),
+        one_off: false,
+        label: String::new(),
     };
     store.add_payment(&validate::payment(&input, today()).unwrap()).await
 }

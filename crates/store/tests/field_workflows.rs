@@ -60,6 +60,7 @@ fn payment(b: &Beneficiary, period: &str, credited_on: &str) -> Payment {
         credited_on: Some(d(credited_on)),
         failure_reason: String::new(),
         reference: None,
+        label: String::new(),
     }
 }
 

@@ -98,6 +98,7 @@ fn account_input(b: &Beneficiary, requested_on: &str, opened_on: &str) -> Accoun
         requested_on: requested_on.into(),
         opened_on: opened_on.into(),
         assisted: true,
+        vneid_linked: false,
     }
 }
 
@@ -118,6 +119,8 @@ fn payment_input(b: &Beneficiary, a: Option<&Account>, period: &str, amount: &st
         status: "credited".into(),
         credited_on: credited_on.into(),
         failure_reason: String::new(),
+        one_off: false,
+        label: String::new(),
     }
 }
 
@@ -286,7 +289,7 @@ async fn a_ward_written_by_name_finds_the_current_unit_of_that_name() {
     for u in refs.local_units() {
         let bare = u.name.split_once(' ').unwrap().1;
         for written in [u.name.clone(), bare.to_string(), ansinh_core::text::fold(bare).to_uppercase()] {
-            assert_eq!(codes(&written), [u.code.clone()], "{written:?}");
+            assert_eq!(codes(&written), vec![u.code.clone()], "{written:?}");
         }
     }
     for written in ["Phường Ba Đình", "Ba Đình", "ba dinh", "  PHƯỜNG  ba đình ", "P. Ba Đình", "p.ba dinh"]
@@ -363,6 +366,7 @@ async fn pragmas_wal_foreign_keys_and_strict_tables() {
         credited_on: Some(d("2026-10-10")),
         failure_reason: String::new(),
         reference: None,
+        label: String::new(),
     };
     let cycle = Cycle { period: "2026-10".into(), scheduled_on: d("2026-10-10") };
     let err = store
@@ -1087,6 +1091,7 @@ async fn a_batch_that_fails_midway_writes_nothing() {
         credited_on: Some(d("2026-11-10")),
         failure_reason: String::new(),
         reference: None,
+        label: String::new(),
     };
     let mut orphan = withdrawal(&p, "2026-11-12", "1.000.000");
     orphan.payment_id = records::new_id();
@@ -1432,4 +1437,125 @@ async fn payments_are_split_by_the_programme_in_force_on_their_cycle() {
     let detail = store.beneficiary_detail(&old80.id.to_string()).await.unwrap();
     assert_eq!(detail.beneficiary.group_code, "cao_tuoi_80_khong_luong");
     assert_eq!(detail.payments.len(), 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One-off payments (issue 16): a gift beside the month, tracked to cash in hand
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_one_off_payment_sits_beside_the_month_and_is_tracked_to_cash() {
+    let fx = fresh().await;
+    let store = &fx.store;
+    let b = register_anh(store).await;
+    let month = pay(store, &b, None, "01/2026", "12/01/2026").await;
+    assert_eq!(month.label, "");
+    let gift_input = PaymentInput {
+        one_off: true,
+        label: "Quà  Tết 2026 ".into(),
+        amount: "400.000".into(),
+        ..payment_input(&b, None, "01/2026", "", "20/01/2026")
+    };
+    let gift = store.add_payment(&validate::payment(&gift_input, today()).unwrap()).await.unwrap();
+    assert_eq!((gift.label.as_str(), gift.amount_vnd), ("Quà Tết 2026", 400_000));
+
+    // The same gift twice is refused on its label; a second month too, on the period.
+    let again = store.add_payment(&validate::payment(&gift_input, today()).unwrap()).await.unwrap_err();
+    assert!(
+        matches!(&again, StoreError::Conflict(e) if e.code == ErrorCode::PaymentOneOffDuplicate && e.field.as_deref() == Some("label")),
+        "{again:?}"
+    );
+    let draft = validate::payment(&payment_input(&b, None, "01/2026", "", "13/01/2026"), today()).unwrap();
+    let twice = store.add_payment(&draft).await.unwrap_err();
+    assert!(matches!(&twice, StoreError::Conflict(e) if e.code == ErrorCode::PaymentDuplicate), "{twice:?}");
+
+    // Cash in hand of the gift: counted like a month's.
+    store.add_withdrawal(&withdrawal(&gift, "23/01/2026", "400.000")).await.unwrap();
+    let detail = store.beneficiary_detail(&b.id.to_string()).await.unwrap();
+    let labels: Vec<(&str, i64)> = detail.payments.iter().map(|p| (p.label.as_str(), p.withdrawn_vnd)).collect();
+    assert!(labels.contains(&("Quà Tết 2026", 400_000)) && labels.contains(&("", 0)), "{labels:?}");
+    let m = store.metrics(d("2026-01-31"), &Filter::default(), &[]).await.unwrap();
+    assert_eq!((m.overall.time_to_cash.credited, m.overall.time_to_cash.withdrawn), (2, 1));
+
+    // What travels carries the label; the monthly list to print leaves the gift out.
+    let mut conn = raw(&fx.path).await;
+    let payload: String =
+        sqlx::query_scalar("SELECT payload FROM change_log WHERE entity = 'payment' AND entity_id = ?")
+            .bind(gift.id.to_string())
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert!(payload.contains("\"label\":\"Quà Tết 2026\""), "{payload}");
+    let list = store.payment_list("2026-01", "00004").await.unwrap();
+    assert_eq!(list.iter().map(|r| r.payment_id.as_str()).collect::<Vec<_>>(), vec![month.id.to_string().as_str()]);
+}
+
+#[tokio::test]
+async fn migration_18_rebuilds_payments_keeping_every_row_and_reference() {
+    // A database as it was before one-off payments: migrations up to 0017, a person, a payment
+    // and its withdrawal written in SQL.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let migrator =
+        sqlx::migrate::Migrator::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations")).await.unwrap();
+    {
+        let opts = SqliteConnectOptions::new().filename(&path).create_if_missing(true).foreign_keys(true);
+        let mut conn = SqliteConnection::connect_with(&opts).await.unwrap();
+        migrator.run_to(17, &mut conn).await.unwrap();
+        let audit = "'2026-01-01T00:00:00Z', 'o', 'd', '2026-01-01T00:00:00Z', 'o', 'd'";
+        for sql in [
+            format!(
+                "INSERT INTO beneficiaries (id, full_name, name_key, name_lower, sort_key, birth_year, sex, ward_code,
+                     group_code, created_at, created_by, created_device, updated_at, updated_by, updated_device)
+                 VALUES ('b1', 'Nguyễn Thị Ánh', 'nguyen thi anh', 'nguyễn thị ánh', 'anh', 1941, 'female', '00004',
+                     'cao_tuoi_ngheo_80', {audit})"
+            ),
+            "INSERT INTO payment_cycles (period, scheduled_on) VALUES ('2026-01', '2026-01-10')".into(),
+            format!(
+                "INSERT INTO payments (id, period, beneficiary_id, channel, amount_vnd, status, credited_on,
+                     created_at, created_by, created_device, updated_at, updated_by, updated_device, reference)
+                 VALUES ('p1', '2026-01', 'b1', 'cash', 1300000, 'credited', '2026-01-12', {audit}, 'GD-1')"
+            ),
+            format!(
+                "INSERT INTO withdrawals (id, payment_id, withdrawn_on, amount_vnd, place,
+                     created_at, created_by, created_device, updated_at, updated_by, updated_device)
+                 VALUES ('w1', 'p1', '2026-01-14', 1300000, 'ward_office', {audit})"
+            ),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
+        }
+        conn.close().await.unwrap();
+    }
+    // The store applies 0018 (and any later migration) on opening.
+    let store = Store::open(&path).await.unwrap();
+    store.close().await;
+    let mut conn = raw(&path).await;
+    let row = sqlx::query("SELECT id, reference, label, amount_vnd FROM payments").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(
+        (row.get::<String, _>("id"), row.get::<String, _>("reference"), row.get::<String, _>("label")),
+        ("p1".to_string(), "GD-1".to_string(), String::new())
+    );
+    assert_eq!(row.get::<i64, _>("amount_vnd"), 1_300_000);
+    let broken: Vec<(String,)> =
+        sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check").fetch_all(&mut conn).await.unwrap();
+    assert!(broken.is_empty(), "references broken by the rebuild: {broken:?}");
+    // The withdrawal still points at its payment, and the rebuilt table keeps its rules.
+    let joined: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM withdrawals w JOIN payments p ON p.id = w.payment_id")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(joined, 1);
+    sqlx::query("PRAGMA foreign_keys = ON").execute(&mut conn).await.unwrap();
+    let orphan = sqlx::query("DELETE FROM payments WHERE id = 'p1'").execute(&mut conn).await;
+    assert!(orphan.is_err(), "a payment with withdrawals cannot be deleted");
+    let indexes: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'payments' ORDER BY name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert!(
+        indexes.contains(&"payments_period".to_string()) && indexes.contains(&"payments_reference".to_string()),
+        "{indexes:?}"
+    );
 }

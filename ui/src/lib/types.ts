@@ -60,7 +60,7 @@ export const PROBLEMS: readonly Problem[] = [
   'needed_help',
   'other',
 ];
-export const SEGMENT_BYS: readonly SegmentBy[] = ['ward', 'age', 'group', 'disability', 'channel', 'need', 'assisted', 'cycle', 'programme'];
+export const SEGMENT_BYS: readonly SegmentBy[] = ['ward', 'age', 'group', 'disability', 'channel', 'need', 'assisted', 'cycle', 'programme', 'kind'];
 export const NEED_KEYS: readonly NeedKey[] = [
   'lives_alone',
   'limited_mobility',

@@ -134,6 +134,8 @@ impl Desk {
             status: "credited".into(),
             credited_on: format!("01/{}/{}", &period[5..7], &period[..4]),
             failure_reason: String::new(),
+            one_off: false,
+            label: String::new(),
         };
         let draft = validate::payment(&input, today()).unwrap();
         self.store.add_payment(&draft).await

@@ -18,7 +18,9 @@ use uuid::Uuid;
 /// Bumped when the payload shape of any entity changes.
 /// 2: beneficiaries carry `duplicate_reason`.
 /// 3: the payload is the stored table row (column → value), records carry their `base`.
-pub const SCHEMA_VERSION: i64 = 3;
+/// 4: payments carry `label` (one-off payments), accounts `vneid_linked` (issue 16); rows of
+///    schema 3 are read with their defaults.
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Who writes: the device and the officer signed in on it.
 #[derive(Debug, Clone)]

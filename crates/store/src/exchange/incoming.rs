@@ -497,6 +497,9 @@ row!(AccountRow {
     close_reason: String,
     #[serde(deserialize_with = "bit")]
     assisted: bool,
+    // Absent from rows of schema 3 (before issue 16's one-off payments).
+    #[serde(default, deserialize_with = "bit")]
+    vneid_linked: bool,
 });
 
 impl AccountRow {
@@ -513,6 +516,7 @@ impl AccountRow {
             closed_on: day(self.closed_on),
             close_reason: self.close_reason.clone(),
             assisted: self.assisted,
+            vneid_linked: self.vneid_linked,
         }
     }
 }
@@ -538,6 +542,9 @@ row!(PaymentRow {
     credited_on: Option<Day>,
     failure_reason: String,
     reference: Option<String>,
+    // Absent from rows of schema 3 (before issue 16's one-off payments).
+    #[serde(default)]
+    label: String,
 });
 
 impl PaymentRow {
@@ -554,6 +561,7 @@ impl PaymentRow {
             credited_on: day(self.credited_on),
             failure_reason: self.failure_reason.clone(),
             reference: self.reference.clone(),
+            label: self.label.clone(),
         }
     }
 }

@@ -3,6 +3,10 @@ import type { FieldError } from '../types';
 
 export type Account = { id: string, beneficiary_id: string, channel: Channel, provider_code: string, provider_name: string, account_number: string, status: AccountStatus, requested_on: string | null, opened_on: string | null, closed_on: string | null, close_reason: string, assisted: boolean,
 /**
+ * Linked to the person's VNeID.
+ */
+vneid_linked: boolean,
+/**
  * Derived from payments: the first credited payment into this account.
  */
 first_credit_on: string | null, };
@@ -33,7 +37,11 @@ export type AccountInput = { beneficiary_id: string, channel: string, provider_c
 /**
  * Empty: the account is requested, not yet opened.
  */
-opened_on: string, assisted: boolean, };
+opened_on: string, assisted: boolean,
+/**
+ * Linked to the person's VNeID.
+ */
+vneid_linked: boolean, };
 
 export type AccountLead = {
 /**
@@ -808,7 +816,11 @@ export type PanelsView = { ward_bars: string, trend: string, heat: string, conve
 
 export type PasswordChange = { old_password: string, new_password: string, };
 
-export type Payment = { id: string, beneficiary_id: string, account_id: string | null, channel: Channel, period: string, amount_vnd: number, status: PaymentStatus, scheduled_on: string | null, credited_on: string | null, failure_reason: string, withdrawn_vnd: number, withdrawals: Array<Withdrawal>, };
+export type Payment = { id: string, beneficiary_id: string, account_id: string | null, channel: Channel, period: string, amount_vnd: number, status: PaymentStatus, scheduled_on: string | null, credited_on: string | null, failure_reason: string,
+/**
+ * Empty for the monthly allowance; a one-off payment's label.
+ */
+label: string, withdrawn_vnd: number, withdrawals: Array<Withdrawal>, };
 
 export type PaymentInput = { beneficiary_id: string,
 /**
@@ -820,9 +832,17 @@ account_id: string | null,
  */
 period: string,
 /**
- * Empty: the person's entitlement for that period.
+ * Empty: the person's entitlement for that period (a one-off payment needs its amount).
  */
 amount: string,
+/**
+ * A one-off payment (a gift or arrears) rather than the monthly allowance.
+ */
+one_off: boolean,
+/**
+ * A one-off payment's label ("Quà Tết 2026"), required for one; ignored otherwise.
+ */
+label: string,
 /**
  * `credited` or `failed`.
  */
@@ -1181,7 +1201,7 @@ too_few: true, });
 /**
  * Dimensions the indicators are segmented by.
  */
-export type SegmentBy = "ward" | "age" | "group" | "disability" | "channel" | "need" | "assisted" | "cycle" | "programme";
+export type SegmentBy = "ward" | "age" | "group" | "disability" | "channel" | "need" | "assisted" | "cycle" | "programme" | "kind";
 
 /**
  * A hole in a device's series: records from `expected` on are missing, so nothing of that
@@ -1239,7 +1259,12 @@ group?: string | null, };
 /**
  * One payment of the list, with what is left of it.
  */
-export type SignedListRow = { payment_id: string, beneficiary_id: string, full_name: string, id_number: string | null, residential_group: string, channel: string, amount_vnd: number,
+export type SignedListRow = { payment_id: string, beneficiary_id: string, full_name: string, id_number: string | null, residential_group: string, channel: string,
+/**
+ * Empty for the monthly allowance; a one-off payment's label (the same person may be
+ * listed for both).
+ */
+label: string, amount_vnd: number,
 /**
  * Already withdrawn (any day).
  */
