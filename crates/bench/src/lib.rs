@@ -8,12 +8,14 @@
 //! - [`search`]: accent-insensitive search as an officer types;
 //! - [`merge`]: a ward's bundle merged into a city desktop;
 //! - [`startup`]: the release app started on the size's database, through WebDriver;
+//! - [`grid`]: a whole ward's signed list typed, pasted and saved in the release app's grid;
 //! - [`report`]: the Markdown page;
 //! - [`run`]: every figure of one size.
 #![forbid(unsafe_code)]
 
 pub mod dashboard;
 pub mod dataset;
+pub mod grid;
 pub mod import;
 pub mod merge;
 pub mod payouts;

@@ -2,7 +2,7 @@
 
 use crate::dataset::{self, Dataset};
 use crate::report::SizeResult;
-use crate::{Result, Size, dashboard, import, merge, payouts, search, startup};
+use crate::{Result, Size, dashboard, grid, import, merge, payouts, search, startup};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -14,7 +14,7 @@ pub struct Options {
     pub duckdb_script: Option<PathBuf>,
     /// The release app binary for the start-up benchmark; None skips it.
     pub app: Option<PathBuf>,
-    /// Only these figures (import, payouts, dashboard, search, merge, startup); empty: all.
+    /// Only these figures (import, payouts, dashboard, search, merge, startup, grid); empty: all.
     pub only: Vec<String>,
 }
 
@@ -151,6 +151,20 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
     if let Some(app) = o.app.as_ref().filter(|_| o.wants("startup")) {
         log(&format!("{}: app start", size.name()));
         r.startup = Some(startup::run(app, &data, o.repeat).await?);
+    }
+
+    if let Some(app) = o.app.as_ref().filter(|_| o.wants("grid")) {
+        log(&format!("{}: typing a signed list", size.name()));
+        let mut runs = Vec::new();
+        for _ in 0..o.repeat.max(1) {
+            runs.push(grid::run(app, &data, &dir).await?);
+        }
+        let g = grid::median(runs);
+        log(&format!(
+            "  {} rows: open {:.2} s, keystroke p50 {:.1} ms, p99 {:.1} ms, paste {:.2} s, save {:.2} s",
+            g.rows, g.open_seconds, g.key_p50_ms, g.key_p99_ms, g.paste_seconds, g.save_seconds
+        ));
+        r.grid = Some(g);
     }
     Ok(r)
 }

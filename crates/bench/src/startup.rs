@@ -19,20 +19,20 @@ fn err(e: impl std::fmt::Display) -> BenchError {
 }
 
 /// A WebDriver session on the app (the bare protocol: a handful of JSON requests).
-struct Session {
+pub(crate) struct Session {
     http: reqwest::Client,
     base: String,
 }
 
 impl Session {
-    async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Result<Value> {
+    pub(crate) async fn call(&self, method: reqwest::Method, path: &str, body: Value) -> Result<Value> {
         let r = self.http.request(method, format!("{}{path}", self.base)).json(&body).send().await.map_err(err)?;
         let v: Value = r.json().await.map_err(err)?;
         Ok(v["value"].clone())
     }
 
     /// The element with this data-testid, once it exists.
-    async fn wait_for(&self, testid: &str) -> Result<String> {
+    pub(crate) async fn wait_for(&self, testid: &str) -> Result<String> {
         let start = Instant::now();
         loop {
             let v = self
@@ -52,13 +52,13 @@ impl Session {
         }
     }
 
-    async fn type_into(&self, testid: &str, text: &str) -> Result<()> {
+    pub(crate) async fn type_into(&self, testid: &str, text: &str) -> Result<()> {
         let id = self.wait_for(testid).await?;
         self.call(reqwest::Method::POST, &format!("/element/{id}/value"), json!({ "text": text })).await?;
         Ok(())
     }
 
-    async fn click(&self, testid: &str) -> Result<()> {
+    pub(crate) async fn click(&self, testid: &str) -> Result<()> {
         let id = self.wait_for(testid).await?;
         self.call(reqwest::Method::POST, &format!("/element/{id}/click"), json!({})).await?;
         Ok(())
@@ -66,7 +66,7 @@ impl Session {
 }
 
 /// Stops `tauri-driver` with SIGTERM (it stops WebKitWebDriver and the app only on TERM).
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -99,22 +99,24 @@ fn rss_of(program: &str) -> Option<(f64, f64)> {
 /// The scratch folder the app backs up into, holding a placeholder "backup taken now": the
 /// figure is the start, not the day's first backup, which would copy the whole database in the
 /// background (24 GB for the city, more than this machine's spare disk) while the start is timed.
-fn backup_dir_marked_done(data: &Dataset) -> Result<std::path::PathBuf> {
-    let dir = data.path.with_extension("backups");
+fn backup_dir_marked_done(db: &Path) -> Result<std::path::PathBuf> {
+    let dir = db.with_extension("backups");
     std::fs::create_dir_all(&dir)?;
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     std::fs::write(dir.join(format!("ansinh-{stamp}.db")), b"")?;
     Ok(dir)
 }
 
-/// One start of `app` on `data`'s database.
-pub async fn once(app: &Path, data: &Dataset) -> Result<Startup> {
-    let backups = backup_dir_marked_done(data)?;
+/// `tauri-driver` and a WebDriver session on `app` started on the database `db`, the daily
+/// backup going to a scratch folder; also returns the time from asking for the session to the
+/// sign-in screen.
+pub(crate) async fn launch(app: &Path, db: &Path) -> Result<(Driver, Session, Duration)> {
+    let backups = backup_dir_marked_done(db)?;
     let driver = Driver(
         Command::new("tauri-driver")
             .arg("--port")
             .arg(PORT.to_string())
-            .env("ANSINH_DB", &data.path)
+            .env("ANSINH_DB", db)
             // The daily backup goes to a scratch folder, never the user's Documents.
             .env("ANSINH_BACKUP_DIR", &backups)
             .stdout(Stdio::null())
@@ -139,7 +141,12 @@ pub async fn once(app: &Path, data: &Dataset) -> Result<Startup> {
     let id = v["value"]["sessionId"].as_str().ok_or_else(|| err(format!("no session: {v}")))?.to_string();
     let s = Session { http, base: format!("{url}/session/{id}") };
     s.wait_for("login-screen").await?;
-    let to_sign_in = t.elapsed();
+    Ok((driver, s, t.elapsed()))
+}
+
+/// One start of `app` on `data`'s database.
+pub async fn once(app: &Path, data: &Dataset) -> Result<Startup> {
+    let (driver, s, to_sign_in) = launch(app, &data.path).await?;
     s.type_into("auth-username", ADMIN).await?;
     s.type_into("auth-password", ADMIN_PASSWORD).await?;
     let t = Instant::now();

@@ -134,11 +134,12 @@ enum Command {
         /// Skip the DuckDB comparison.
         #[arg(long)]
         no_duckdb: bool,
-        /// The release app binary: times its start on each size's database (needs a display,
-        /// tauri-driver and WebKitWebDriver, as the end-to-end tests do).
+        /// The release app binary: times its start and typing a ward's signed list on each size's
+        /// database (needs a display, tauri-driver and WebKitWebDriver, as the end-to-end tests do).
         #[arg(long)]
         app: Option<PathBuf>,
-        /// Only these figures: import, payouts, dashboard, search, merge, startup (default: all).
+        /// Only these figures: import, payouts, dashboard, search, merge, startup, grid (the last
+        /// two need --app; default: all).
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
