@@ -56,6 +56,14 @@ async fn first_run_setup_sign_in_and_an_officer_confined_to_their_ward() {
 
     let own = person(&app, "Đặng Thị Hoa", "001141012345", "00004").await;
     let other = person(&app, "Vũ Thị Mai", "001141012346", "00008").await;
+    // Each paid in cash last month: the officer's figures must count their ward's payment only.
+    let paid = chrono::Local::now().date_naive() - chrono::Days::new(30);
+    for id in [&own, &other] {
+        let input = json!({ "beneficiary_id": id, "account_id": null, "period": paid.format("%m/%Y").to_string(),
+                            "amount": "", "status": "credited", "credited_on": paid.format("%d/%m/%Y").to_string(),
+                            "failure_reason": "", "one_off": false, "label": "" });
+        app.invoke("record_payment", json!({ "input": input })).await.expect("record_payment");
+    }
 
     // Sign out, a wrong password (translated error), then back in.
     app.click("logout").await;
@@ -83,12 +91,28 @@ async fn first_run_setup_sign_in_and_an_officer_confined_to_their_ward() {
     sign_in(&app, OFFICER, OFFICER_PW).await;
     app.wait_text("signed-in-user", |t| t.contains("Cán bộ xã/phường"), TIMEOUT).await;
     app.wait_text("result-total", |t| t.trim() == "1", TIMEOUT).await;
-    assert!(!app.exists("nav-users").await && !app.exists("nav-dashboard").await);
+    assert!(!app.exists("nav-users").await);
     assert!(app.invoke("get_beneficiary", json!({ "id": own })).await.is_ok());
     let e = app.invoke("get_beneficiary", json!({ "id": other })).await.unwrap_err();
     assert_eq!(e["code"], "auth.forbidden");
-    let e = app.invoke("metrics", json!({ "query": {} })).await.unwrap_err();
-    assert_eq!(e["code"], "auth.forbidden", "an officer cannot read city-wide figures");
+    // Their own ward's dashboard (issue 18), and never another ward's or the city's.
+    app.click("nav-dashboard").await;
+    app.wait_text("kpi-credited", |t| t.trim() == "1", TIMEOUT).await;
+    assert_eq!(app.value("filter-ward").await, "00004");
+    assert!(!app.find("filter-ward").await.is_enabled().await.unwrap(), "the ward is fixed");
+    let shot = app.screenshot_office("officer-dashboard.png").await;
+    eprintln!("e2e: screenshot of an officer's own dashboard: {}", shot.display());
+    let d = app.invoke("dashboard", json!({ "query": {} })).await.unwrap();
+    let wards: Vec<&str> = d["by_ward"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect();
+    assert_eq!((wards, &d["overall"]["payments"]), (vec!["00004"], &json!(1)), "{d}");
+    let e = app.invoke("metrics", json!({ "query": { "filter": { "ward": "00008" } } })).await.unwrap_err();
+    assert_eq!(e["code"], "auth.forbidden", "an officer cannot read another ward's figures");
+    let e = app
+        .invoke("monthly_report", json!({ "query": { "cycle": paid.format("%m/%Y").to_string(), "ward": null } }))
+        .await;
+    assert!(e.is_ok(), "their ward's monthly report: {e:?}");
+    let e = app.invoke("list_exports", json!({})).await.unwrap_err();
+    assert_eq!(e["code"], "auth.forbidden", "the city's exports are not theirs");
     let e = app.invoke("export_followup", json!({ "query": { "ward_code": "00008" } })).await.unwrap_err();
     assert_eq!(e["code"], "auth.forbidden", "an officer cannot export another ward");
     let e = app.invoke("export_person", json!({ "id": other })).await.unwrap_err();

@@ -184,7 +184,7 @@ describe('sign-in', () => {
 });
 
 describe('users page', () => {
-  it('lets the administrator add a ward officer, and officers see neither users nor reports', async () => {
+  it("lets the administrator add a ward officer, who sees neither users nor imports, and their own ward's figures only", async () => {
     const user = userEvent.setup();
     const { rust } = await renderApp();
     await user.click(screen.getByTestId('nav-users'));
@@ -211,8 +211,17 @@ describe('users page', () => {
       timeout: 5000,
     });
     expect(screen.queryByTestId('nav-users')).not.toBeInTheDocument();
-    expect(screen.queryByTestId('nav-dashboard')).not.toBeInTheDocument();
     expect(screen.queryByTestId('nav-import')).not.toBeInTheDocument();
+    // Their dashboard: the ward filter fixed to their ward, every figure asked for it.
+    await user.click(screen.getByTestId('nav-dashboard'));
+    const ward = await screen.findByTestId('filter-ward');
+    await waitFor(() => expect(ward).toHaveValue('00004'));
+    expect(ward).toBeDisabled();
+    expect([...(ward as HTMLSelectElement).options].map((o) => o.value)).toEqual(['00004']);
+    await waitFor(() => expect(rust.callsTo('metrics').length).toBeGreaterThan(0));
+    expect(rust.callsTo('metrics').every((c) => (c as { query: { filter: { ward: string } } }).query.filter.ward === '00004')).toBe(true);
+    expect(screen.queryByTestId('app-error')).not.toBeInTheDocument();
+    expect(rust.callsTo('list_exports')).toHaveLength(0);
   });
 });
 

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use ansinh_core::AppError;
 use ansinh_core::ErrorCode;
 use ansinh_core::auth::{Permission, denied};
+use ansinh_core::segments::{Filter, FilterInput};
 use ansinh_store::{Store, UserView};
 use std::sync::Arc;
 
@@ -20,9 +21,20 @@ pub struct Access {
 }
 
 impl Access {
-    /// `Some(ward)` for an officer (confined to it), `None` for every ward.
+    /// `Some(ward)` for an officer (confined to it), `None` for every ward. An officer without
+    /// a ward (which account creation refuses) is confined to none: the empty code matches no
+    /// ward, rather than every ward.
     pub fn ward_scope(&self) -> Option<&str> {
-        if self.user.role.ward_bound() { self.user.ward_code.as_deref() } else { None }
+        if self.user.role.ward_bound() { Some(self.user.ward_code.as_deref().unwrap_or("")) } else { None }
+    }
+
+    /// An indicator filter as the user may ask it: the form's fields checked, and an officer's
+    /// own ward put in (another ward asked for is refused), so their figures never count
+    /// another ward's payments.
+    pub fn figures_filter(&self, input: &FilterInput) -> Cmd<Filter> {
+        let mut filter = input.parse()?;
+        filter.ward = self.scoped_ward(filter.ward.as_deref())?.map(str::to_string);
+        Ok(filter)
     }
 
     /// The ward filter a list query may use: an officer's own ward whatever was asked (asking

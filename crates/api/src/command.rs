@@ -59,7 +59,7 @@ pub mod gates {
             }
         )*};
     }
-    permission_gates!(Signed, ReadPeople, WritePeople, Reports, Administer);
+    permission_gates!(Signed, ReadPeople, WritePeople, Figures, Reports, Administer);
 }
 
 /// One command as the registry knows it.

@@ -24,6 +24,12 @@ async fn officer_is_confined_to_their_ward_and_cannot_export_city_data() {
     assert_eq!(a.scoped_ward(Some("00004")).unwrap_err().code(), ErrorCode::AuthForbidden);
     let page = a.store.search("", a.scoped_ward(None).unwrap(), 50, 0).await.unwrap();
     assert_eq!(page.total, 1);
+    // Their own ward's figures only: the filter is forced to it, another ward is refused.
+    let f = require(&state, Permission::Figures).unwrap();
+    let asked = |ward: &str| ansinh_core::segments::FilterInput { ward: Some(ward.into()), ..Default::default() };
+    assert_eq!(f.figures_filter(&Default::default()).unwrap().ward.as_deref(), Some("00001"));
+    assert_eq!(f.figures_filter(&asked("00004")).unwrap_err().code(), ErrorCode::AuthForbidden);
+    drop(f);
     // No city-wide reports, no administration.
     assert_eq!(require(&state, Permission::Reports).err().unwrap().code(), ErrorCode::AuthForbidden);
     assert_eq!(require(&state, Permission::Administer).err().unwrap().code(), ErrorCode::AuthForbidden);
@@ -35,6 +41,7 @@ async fn officer_is_confined_to_their_ward_and_cannot_export_city_data() {
     let a = require(&state, Permission::ReadPeople).unwrap();
     a.check_person(&other).await.unwrap();
     assert_eq!(a.scoped_ward(None).unwrap(), None);
+    assert_eq!(a.figures_filter(&Default::default()).unwrap().ward, None, "the whole city");
     drop(a);
     state.close().await;
 }

@@ -544,7 +544,9 @@ fn permission(c: &Command) -> Permission {
     use Permission::*;
     match c {
         Command::Export { what: What::Cycles | What::Groups, .. } => Reports,
-        Command::Metrics { .. } | Command::Chart { .. } | Command::Report { .. } | Command::Exports { .. } => Reports,
+        // The figures of the wards the user may read: an officer's own ward only.
+        Command::Metrics { .. } | Command::Chart { .. } | Command::Report { .. } => Figures,
+        Command::Exports { .. } => Reports,
         Command::VerifySample { action: SampleAction::Show { .. } } => Reports,
         Command::Review { action: exchange::ReviewAction::List } => Reports,
         Command::Followup { .. } | Command::Uncollected { .. } | Command::Grievances { .. } => ReadPeople,
@@ -724,7 +726,8 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
             eprintln!("{n} rows written to {}", out.display());
         }
         Command::Metrics { json: as_json, as_of: when, by, periods, csv, min_coverage } => {
-            let filter = Filter { min_coverage, ..periods.filter()? };
+            let ward = a.scoped_ward(None)?.map(str::to_string);
+            let filter = Filter { min_coverage, ward, ..periods.filter()? };
             let (on, by) = (as_of(&when)?, parse_by(&by)?);
             if csv {
                 let path = ansinh_files::indicator_report::export_segments_csv(store, on, &filter, &by).await?;
@@ -743,7 +746,8 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
             let lang: ansinh_charts::Lang = lang.parse().map_err(|e: ansinh_charts::UnknownLang| {
                 AppError::field("lang", ErrorCode::StatusInvalid, e.to_string())
             })?;
-            let report = store.metrics(as_of(&when)?, &periods.filter()?, &parse_by(&by)?).await?;
+            let filter = Filter { ward: a.scoped_ward(None)?.map(str::to_string), ..periods.filter()? };
+            let report = store.metrics(as_of(&when)?, &filter, &parse_by(&by)?).await?;
             let svg = ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string());
             ansinh_store::private::write(&out, svg.as_bytes())
                 .map_err(|e| AppError::File(format!("{}: {e}", out.display())))?;
@@ -752,9 +756,8 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
         }
         Command::Report { cycle, ward, as_of: when } => {
             let (y, m) = dates::parse_period("cycle", &cycle)?;
-            let path =
-                ansinh_files::indicator_report::export_monthly_report(store, as_of(&when)?, y, m, ward.as_deref())
-                    .await?;
+            let ward = a.scoped_ward(ward.as_deref())?;
+            let path = ansinh_files::indicator_report::export_monthly_report(store, as_of(&when)?, y, m, ward).await?;
             let details =
                 json!({"what": "monthly_report", "ward": ward, "cycle": cycle, "file": path.display().to_string()});
             audited(&a, "indicators", details).await?;

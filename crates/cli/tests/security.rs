@@ -112,8 +112,19 @@ fn an_officers_password_cannot_add_users_or_export_another_ward() {
     refused(&lan(&["export", "beneficiaries", "--out", out.to_str().unwrap()], &[]), ErrorCode::AuthForbidden);
     assert!(!out.exists(), "nothing written");
     refused(&lan(&["followup", "--ward", "00008", "--json"], &[]), ErrorCode::AuthForbidden);
-    refused(&lan(&["metrics"], &[]), ErrorCode::AuthForbidden);
-    refused(&lan(&["report", "--cycle", "10/2026"], &[]), ErrorCode::AuthForbidden);
+    refused(&lan(&["report", "--cycle", "10/2026", "--ward", "00008"], &[]), ErrorCode::AuthForbidden);
+    refused(&lan(&["exports"], &[]), ErrorCode::AuthForbidden);
+    // Their own ward's figures: the metrics count its payments only.
+    let own: serde_json::Value = serde_json::from_str(&ok(lan(&["metrics", "--json", "--by", "ward"], &[]))).unwrap();
+    let wards: Vec<&str> = own["segments"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect();
+    assert_eq!(wards, ["00004"], "{own}");
+    let city: serde_json::Value =
+        serde_json::from_str(&ok(as_user(&db, "admin", ADMIN_PW, &["metrics", "--json", "--by", "ward"]))).unwrap();
+    assert!(city["segments"].as_array().unwrap().len() > 1, "the city has more wards: {city}");
+    let seg = city["segments"].as_array().unwrap().iter().find(|s| s["key"] == "00004").unwrap();
+    let payments = |v: &serde_json::Value| v["payments"].as_u64().unwrap();
+    assert!(payments(&city) > seg["size"].as_u64().unwrap() && seg["size"].as_u64().unwrap() > 0, "{city}");
+    assert_eq!(payments(&own), seg["size"].as_u64().unwrap(), "the officer's overall figure is their ward's");
     refused(&lan(&["grievances"], &[]), ErrorCode::AuthForbidden);
     refused(
         &lan(&["bundle", "receipt", "--out", exports.join("r.json").to_str().unwrap()], &[]),
@@ -146,7 +157,12 @@ fn ansinh_call_runs_the_apps_commands_with_the_apps_locks() {
     let rows = page["items"].as_array().unwrap();
     assert!(!rows.is_empty() && rows.iter().all(|r| r["ward_code"] == "00004"), "{page}");
     refused(&lan("search_beneficiaries", r#"{"query": {"ward_code": "00008"}}"#), "auth.forbidden");
-    refused(&lan("metrics", r#"{"query": {}}"#), "auth.forbidden");
+    refused(&lan("metrics", r#"{"query": {"filter": {"ward": "00008"}}}"#), "auth.forbidden");
+    refused(&lan("dashboard", r#"{"query": {"filter": {"ward": "00008"}}}"#), "auth.forbidden");
+    refused(&lan("list_exports", "{}"), "auth.forbidden");
+    let own: serde_json::Value = serde_json::from_str(&ok(lan("dashboard", r#"{"query": {}}"#))).unwrap();
+    let wards: Vec<&str> = own["by_ward"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect();
+    assert_eq!(wards, ["00004"], "the dashboard is the officer's ward's: {own}");
     refused(&lan("list_users", "{}"), "auth.forbidden");
     refused(&lan("no_such_command", "{}"), "command not found: no_such_command");
     refused(&lan("search_beneficiaries", r#"{"query": {}, "extra": 1}"#), "request.invalid");

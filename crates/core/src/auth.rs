@@ -44,8 +44,8 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::Supervisor => matches!(p, Signed | ReadPeople | Reports),
-            Role::Officer => matches!(p, Signed | ReadPeople | WritePeople),
+            Role::Supervisor => matches!(p, Signed | ReadPeople | Figures | Reports),
+            Role::Officer => matches!(p, Signed | ReadPeople | WritePeople | Figures),
         }
     }
 
@@ -64,7 +64,9 @@ pub enum Permission {
     ReadPeople,
     /// Register and correct people, accounts, payments, contacts (officers: own ward only).
     WritePeople,
-    /// City-wide figures, reports and exports of many people.
+    /// The indicators, their charts and the monthly report (officers: their own ward's only).
+    Figures,
+    /// City-wide lists, reports and exports of many people.
     Reports,
     /// Users, units, imports, reconciliation, demo data, backups, audit log.
     Administer,
@@ -187,6 +189,7 @@ mod tests {
     fn permission_table() {
         assert!(Role::Officer.allows(Permission::WritePeople));
         assert!(!Role::Officer.allows(Permission::Reports));
+        assert!(Role::Officer.allows(Permission::Figures) && Role::Supervisor.allows(Permission::Figures));
         assert!(!Role::Officer.allows(Permission::Administer));
         assert!(Role::Supervisor.allows(Permission::Reports));
         assert!(!Role::Supervisor.allows(Permission::WritePeople));

@@ -1,7 +1,8 @@
 //! Indicator commands: the `metrics` report, the dashboard's figures in one pass, and the
 //! time-to-cash chart, reports and exports. Thin adapters over `ansinh_core::segments` and the
-//! store. City-wide figures: supervisors and administrators (`Permission::Reports`); every export
-//! is also written to the audit log.
+//! store. Figures of the wards the user may read (`Permission::Figures`: an officer's own ward,
+//! every ward for supervisors and administrators, put in by `Access::figures_filter` /
+//! `scoped_ward`); every export is also written to the audit log.
 
 use super::app::Lang;
 use crate::Cmd;
@@ -120,13 +121,13 @@ pub struct PrintQuery {
 }
 
 commands! {
-    pub async fn metrics(a: Reports, query: MetricsQuery) -> MetricsReport {
-        let filter = query.filter.parse()?;
+    pub async fn metrics(a: Figures, query: MetricsQuery) -> MetricsReport {
+        let filter = a.figures_filter(&query.filter)?;
         Ok(a.store.metrics(as_of(&query.as_of)?, &filter, &query.by).await?)
     }
 
-    pub async fn dashboard(a: Reports, query: DashboardQuery) -> DashboardView {
-        let filter = query.filter.parse()?;
+    pub async fn dashboard(a: Figures, query: DashboardQuery) -> DashboardView {
+        let filter = a.figures_filter(&query.filter)?;
         let as_of = as_of(&query.as_of)?;
         let bys = [
             vec![SegmentBy::Ward],
@@ -150,17 +151,17 @@ commands! {
         })
     }
 
-    pub async fn time_to_cash_chart(a: Reports, query: ChartQuery) -> String {
+    pub async fn time_to_cash_chart(a: Figures, query: ChartQuery) -> String {
         let lang = query.lang.unwrap_or_default().charts();
-        let filter = query.filter.parse()?;
+        let filter = a.figures_filter(&query.filter)?;
         let report = a.store.metrics(as_of(&query.as_of)?, &filter, &query.by).await?;
         Ok(ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string()))
     }
 
     /// The monthly report as XLSX in the export folder; the export is recorded.
-    pub async fn monthly_report(a: Reports, query: ReportQuery) -> SavedFile {
+    pub async fn monthly_report(a: Figures, query: ReportQuery) -> SavedFile {
         let (y, m) = dates::parse_period("cycle", &query.cycle)?;
-        let ward = query.ward.as_deref().map(str::trim).filter(|w| !w.is_empty());
+        let ward = a.scoped_ward(query.ward.as_deref().map(str::trim))?;
         let path =
             ansinh_files::indicator_report::export_monthly_report(&a.store, as_of(&query.as_of)?, y, m, ward).await?;
         let details = serde_json::json!({"what": "monthly_report", "ward": ward, "cycle": query.cycle, "file": path.display().to_string()});
@@ -173,10 +174,10 @@ commands! {
         Ok(a.store.list_exports(100).await?)
     }
 
-    pub async fn indicator_panels(a: Reports, query: PanelsQuery) -> PanelsView {
+    pub async fn indicator_panels(a: Figures, query: PanelsQuery) -> PanelsView {
         use ansinh_charts::panels::{Panel, panel_svg};
         let lang = query.lang.unwrap_or_default().charts();
-        let filter = query.filter.parse()?;
+        let filter = a.figures_filter(&query.filter)?;
         let bys =
             [vec![SegmentBy::Ward], vec![SegmentBy::Cycle], vec![SegmentBy::Age, SegmentBy::Channel], vec![SegmentBy::Age]];
         let c = a.store.indicators(as_of(&query.as_of)?, &filter, &bys).await?;
@@ -199,8 +200,8 @@ commands! {
 
     /// A segment table (or the overall figures when `by` is empty) as CSV in the export folder;
     /// the export is recorded.
-    pub async fn export_table_csv(a: Reports, query: MetricsQuery) -> SavedFile {
-        let filter = query.filter.parse()?;
+    pub async fn export_table_csv(a: Figures, query: MetricsQuery) -> SavedFile {
+        let filter = a.figures_filter(&query.filter)?;
         let path =
             ansinh_files::indicator_report::export_segments_csv(&a.store, as_of(&query.as_of)?, &filter, &query.by).await?;
         let details = serde_json::json!({"what": "indicator_table", "by": query.by, "file": path.display().to_string()});
@@ -209,7 +210,7 @@ commands! {
     }
 
     /// Records that the printable report was printed (the print dialog itself is the webview's).
-    pub async fn record_print(a: Reports, query: PrintQuery) -> () {
+    pub async fn record_print(a: Figures, query: PrintQuery) -> () {
         let period = match query.cycle.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             Some(c) => {
                 let (y, m) = dates::parse_period("cycle", c)?;
@@ -217,7 +218,7 @@ commands! {
             }
             None => None,
         };
-        let scope = query.ward.as_deref().map(str::trim).filter(|w| !w.is_empty()).unwrap_or("city");
+        let scope = a.scoped_ward(query.ward.as_deref().map(str::trim))?.unwrap_or("city");
         a.store
             .record_export(&ansinh_store::ExportRecord {
                 id: ansinh_core::records::new_id().to_string(),

@@ -37,19 +37,19 @@ export interface Commands {
   get_draft: { args: { form: DraftForm; subject: string }; result: Draft | null; permission: 'Signed' };
   list_drafts: { args: Record<string, never>; result: Array<Draft>; permission: 'Signed' };
   discard_draft: { args: { form: DraftForm; subject: string }; result: null; permission: 'Signed' };
-  metrics: { args: { query: MetricsQuery }; result: MetricsReport; permission: 'Reports' };
-  dashboard: { args: { query: DashboardQuery }; result: DashboardView; permission: 'Reports' };
-  time_to_cash_chart: { args: { query: ChartQuery }; result: string; permission: 'Reports' };
+  metrics: { args: { query: MetricsQuery }; result: MetricsReport; permission: 'Figures' };
+  dashboard: { args: { query: DashboardQuery }; result: DashboardView; permission: 'Figures' };
+  time_to_cash_chart: { args: { query: ChartQuery }; result: string; permission: 'Figures' };
   // The monthly report as XLSX in the export folder; the export is recorded.
-  monthly_report: { args: { query: ReportQuery }; result: SavedFile; permission: 'Reports' };
+  monthly_report: { args: { query: ReportQuery }; result: SavedFile; permission: 'Figures' };
   // The exports made so far, newest first.
   list_exports: { args: Record<string, never>; result: Array<ExportRecord>; permission: 'Reports' };
-  indicator_panels: { args: { query: PanelsQuery }; result: PanelsView; permission: 'Reports' };
+  indicator_panels: { args: { query: PanelsQuery }; result: PanelsView; permission: 'Figures' };
   // A segment table (or the overall figures when `by` is empty) as CSV in the export folder;
   // the export is recorded.
-  export_table_csv: { args: { query: MetricsQuery }; result: SavedFile; permission: 'Reports' };
+  export_table_csv: { args: { query: MetricsQuery }; result: SavedFile; permission: 'Figures' };
   // Records that the printable report was printed (the print dialog itself is the webview's).
-  record_print: { args: { query: PrintQuery }; result: null; permission: 'Reports' };
+  record_print: { args: { query: PrintQuery }; result: null; permission: 'Figures' };
   // The remembered (or automatic) column mapping for the file's headers.
   import_mapping: { args: { file: PickedFile }; result: MappingProposal; permission: 'Administer' };
   import_preview: { args: { request: ImportRequest }; result: ImportPreview; permission: 'Administer' };
