@@ -105,6 +105,15 @@ pub fn remove_db(path: &Path) {
     let _ = std::fs::remove_file(ansinh_store::keyring::keyring_path(path));
 }
 
+/// A copy of a dataset's database (checkpointed: no WAL) with its keyring, so the app can sign
+/// in to the copy; `to` is replaced.
+pub fn copy_db(from: &Path, to: &Path) -> Result<()> {
+    remove_db(to);
+    std::fs::copy(from, to)?;
+    std::fs::copy(ansinh_store::keyring::keyring_path(from), ansinh_store::keyring::keyring_path(to))?;
+    Ok(())
+}
+
 /// A new empty encrypted database at `path` (removing an old one), with its key.
 pub async fn fresh(path: &Path) -> Result<(Store, DbKey)> {
     remove_db(path);

@@ -45,8 +45,7 @@ fn err(e: impl std::fmt::Display) -> BenchError {
 /// Copies the size's database and credits cycle 11/2026 in cash to everyone its first ward paid
 /// in 10/2026 (the same amounts); returns the ward.
 async fn prepare(data: &Dataset, copy: &Path) -> Result<(String, usize)> {
-    crate::dataset::remove_db(copy);
-    std::fs::copy(&data.path, copy)?;
+    crate::dataset::copy_db(&data.path, copy)?;
     let store = ansinh_store::Store::open_encrypted(copy, &data.key).await?;
     let pool = store.bench_writer();
     let ward: String = sqlx::query_scalar("SELECT ward_code FROM beneficiaries ORDER BY ward_code LIMIT 1")
@@ -106,9 +105,12 @@ async fn script(s: &Session, script: &str, args: Vec<Value>) -> Result<Value> {
 /// Sets a `<select>` the way a person's choice does (Svelte's `bind:value` listens to change).
 const SELECT: &str = r#"
     const [testid, value, done] = arguments;
-    const el = document.querySelector(`[data-testid="${testid}"]`);
+    const started = Date.now();
     const wait = () => {
-        if ([...el.options].some((o) => o.value === value)) {
+        const el = document.querySelector(`[data-testid="${testid}"]`);
+        if (Date.now() - started > 20000) {
+            done(`no option ${value} in ${testid}: ${el ? [...el.options].map((o) => o.value).join(',') : `no element: ${document.body.innerText.slice(0, 300)}`}`);
+        } else if (el && [...el.options].some((o) => o.value === value)) {
             el.value = value;
             el.dispatchEvent(new Event('change', { bubbles: true }));
             done(true);
@@ -172,10 +174,16 @@ pub async fn run(app: &Path, data: &Dataset, dir: &Path) -> Result<Grid> {
     s.type_into("auth-username", ADMIN).await?;
     s.type_into("auth-password", ADMIN_PASSWORD).await?;
     s.click("auth-submit").await?;
+    // Typing 100 cells with pauses takes longer than WebDriver's default 30 s script limit.
+    s.call(reqwest::Method::POST, "/timeouts", json!({ "script": TIMEOUT.as_millis() as u64 })).await?;
     s.click("nav-signed").await?;
     s.wait_for("signed-cycle").await?;
-    script(&s, SELECT, vec![json!("signed-cycle"), json!(PERIOD)]).await?;
-    script(&s, SELECT, vec![json!("signed-ward"), json!(ward)]).await?;
+    for (testid, value) in [("signed-cycle", PERIOD), ("signed-ward", ward.as_str())] {
+        let chosen = script(&s, SELECT, vec![json!(testid), json!(value)]).await?;
+        if chosen != json!(true) {
+            return Err(err(chosen));
+        }
+    }
 
     let t = Instant::now();
     s.click("signed-load").await?;
@@ -204,7 +212,7 @@ pub async fn run(app: &Path, data: &Dataset, dir: &Path) -> Result<Grid> {
                 json!({"using": "css selector", "value": "[data-testid=\"signed-saved\"], [data-testid=\"signed-error\"]"}),
             )
             .await?;
-        if v.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).is_some() {
+        if crate::startup::element_id(&v).is_some() {
             break;
         }
         if start.elapsed() > TIMEOUT {

@@ -90,17 +90,11 @@ async fn write_report(data: &Dataset, csv: &Path) -> Result<(usize, usize)> {
     Ok((n, new))
 }
 
-fn copy_db(from: &Path, to: &Path) -> Result<()> {
-    crate::dataset::remove_db(to);
-    std::fs::copy(from, to)?;
-    Ok(())
-}
-
 /// A copy of the size's database as it is the day the payer's report arrives: nothing of the
 /// cycle's cash in hand recorded yet (its withdrawals removed from the copy, untimed), so every
 /// row of the report is a new withdrawal, the heaviest case.
 async fn copy_before_report(data: &Dataset, to: &Path) -> Result<ansinh_store::Store> {
-    copy_db(&data.path, to)?;
+    crate::dataset::copy_db(&data.path, to)?;
     let store = ansinh_store::Store::open_encrypted(to, &data.key).await?;
     sqlx::query("DELETE FROM withdrawals WHERE payment_id IN (SELECT id FROM payments WHERE period = ?)")
         .bind(PERIOD)

@@ -42,7 +42,7 @@ impl Session {
                     json!({"using": "css selector", "value": format!("[data-testid=\"{testid}\"]")}),
                 )
                 .await?;
-            if let Some(id) = v.as_object().and_then(|o| o.values().next()).and_then(Value::as_str) {
+            if let Some(id) = element_id(&v) {
                 return Ok(id.to_string());
             }
             if start.elapsed() > TIMEOUT {
@@ -63,6 +63,12 @@ impl Session {
         self.call(reqwest::Method::POST, &format!("/element/{id}/click"), json!({})).await?;
         Ok(())
     }
+}
+
+/// The W3C element reference of a find reply; an error reply (`{"error": "no such element",
+/// …}`) is none, so a wait goes on until the element really shows.
+pub(crate) fn element_id(v: &Value) -> Option<&str> {
+    v.get("element-6066-11e4-a021-00a0d085f2d7").and_then(Value::as_str)
 }
 
 /// Stops `tauri-driver` with SIGTERM (it stops WebKitWebDriver and the app only on TERM).
@@ -189,4 +195,17 @@ pub async fn run(app: &Path, data: &Dataset, repeat: usize) -> Result<Startup> {
         app_anon_mb: mid(|s| s.app_anon_mb),
         web_anon_mb: mid(|s| s.web_anon_mb),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::element_id;
+    use serde_json::json;
+
+    #[test]
+    fn an_error_reply_is_no_element() {
+        let found = json!({"element-6066-11e4-a021-00a0d085f2d7": "node-1"});
+        assert_eq!(element_id(&found), Some("node-1"));
+        assert_eq!(element_id(&json!({"error": "no such element", "message": "x", "stacktrace": ""})), None);
+    }
 }
