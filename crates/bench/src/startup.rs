@@ -68,7 +68,7 @@ impl Session {
 /// The W3C element reference of a find reply; an error reply (`{"error": "no such element",
 /// …}`) is none, so a wait goes on until the element really shows.
 pub(crate) fn element_id(v: &Value) -> Option<&str> {
-    v.get("element-6066-11e4-a021-00a0d085f2d7").and_then(Value::as_str)
+    v.get("element-6066-11e4-a52e-4f735466cecf").and_then(Value::as_str)
 }
 
 /// Stops `tauri-driver` with SIGTERM (it stops WebKitWebDriver and the app only on TERM).
@@ -204,7 +204,7 @@ mod tests {
 
     #[test]
     fn an_error_reply_is_no_element() {
-        let found = json!({"element-6066-11e4-a021-00a0d085f2d7": "node-1"});
+        let found = json!({"element-6066-11e4-a52e-4f735466cecf": "node-1"});
         assert_eq!(element_id(&found), Some("node-1"));
         assert_eq!(element_id(&json!({"error": "no such element", "message": "x", "stacktrace": ""})), None);
     }
