@@ -32,7 +32,12 @@ impl Access {
     /// own ward put in (another ward asked for is refused), so their figures never count
     /// another ward's payments.
     pub fn figures_filter(&self, input: &FilterInput) -> Cmd<Filter> {
-        let mut filter = input.parse()?;
+        self.scoped_figures(input.parse()?)
+    }
+
+    /// An already parsed indicator filter held to the wards the user may read (the CLI builds
+    /// its filter from its own flags): see [`Access::figures_filter`].
+    pub fn scoped_figures(&self, mut filter: Filter) -> Cmd<Filter> {
         filter.ward = self.scoped_ward(filter.ward.as_deref())?.map(str::to_string);
         Ok(filter)
     }

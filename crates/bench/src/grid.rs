@@ -203,23 +203,7 @@ pub async fn run(app: &Path, data: &Dataset, dir: &Path) -> Result<Grid> {
 
     let t = Instant::now();
     s.click("signed-save").await?;
-    let start = Instant::now();
-    loop {
-        let v = s
-            .call(
-                reqwest::Method::POST,
-                "/element",
-                json!({"using": "css selector", "value": "[data-testid=\"signed-saved\"], [data-testid=\"signed-error\"]"}),
-            )
-            .await?;
-        if crate::startup::element_id(&v).is_some() {
-            break;
-        }
-        if start.elapsed() > TIMEOUT {
-            return Err(err("the save never finished"));
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    s.wait_for_css("[data-testid=\"signed-saved\"], [data-testid=\"signed-error\"]", TIMEOUT).await?;
     let save_seconds = t.elapsed().as_secs_f64();
     // Every row must have been written: the cycle's withdrawals in the copy.
     let _ = s.call(reqwest::Method::DELETE, "", json!({})).await;

@@ -33,20 +33,20 @@ impl Session {
 
     /// The element with this data-testid, once it exists.
     pub(crate) async fn wait_for(&self, testid: &str) -> Result<String> {
+        self.wait_for_css(&format!("[data-testid=\"{testid}\"]"), TIMEOUT).await
+    }
+
+    /// The first element matching the CSS selector, once one exists (polled every 10 ms).
+    pub(crate) async fn wait_for_css(&self, css: &str, timeout: Duration) -> Result<String> {
         let start = Instant::now();
         loop {
-            let v = self
-                .call(
-                    reqwest::Method::POST,
-                    "/element",
-                    json!({"using": "css selector", "value": format!("[data-testid=\"{testid}\"]")}),
-                )
-                .await?;
+            let v =
+                self.call(reqwest::Method::POST, "/element", json!({"using": "css selector", "value": css})).await?;
             if let Some(id) = element_id(&v) {
                 return Ok(id.to_string());
             }
-            if start.elapsed() > TIMEOUT {
-                return Err(err(format!("'{testid}' never showed")));
+            if start.elapsed() > timeout {
+                return Err(err(format!("'{css}' never showed: {v}")));
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }

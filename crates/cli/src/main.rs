@@ -726,8 +726,7 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
             eprintln!("{n} rows written to {}", out.display());
         }
         Command::Metrics { json: as_json, as_of: when, by, periods, csv, min_coverage } => {
-            let ward = a.scoped_ward(None)?.map(str::to_string);
-            let filter = Filter { min_coverage, ward, ..periods.filter()? };
+            let filter = a.scoped_figures(Filter { min_coverage, ..periods.filter()? })?;
             let (on, by) = (as_of(&when)?, parse_by(&by)?);
             if csv {
                 let path = ansinh_files::indicator_report::export_segments_csv(store, on, &filter, &by).await?;
@@ -746,7 +745,7 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
             let lang: ansinh_charts::Lang = lang.parse().map_err(|e: ansinh_charts::UnknownLang| {
                 AppError::field("lang", ErrorCode::StatusInvalid, e.to_string())
             })?;
-            let filter = Filter { ward: a.scoped_ward(None)?.map(str::to_string), ..periods.filter()? };
+            let filter = a.scoped_figures(periods.filter()?)?;
             let report = store.metrics(as_of(&when)?, &filter, &parse_by(&by)?).await?;
             let svg = ansinh_charts::time_to_cash_svg(&report, lang, &|k| k.to_string());
             ansinh_store::private::write(&out, svg.as_bytes())
