@@ -277,6 +277,21 @@ async fn a_row_is_the_records_own_and_passes_the_forms_rules() {
     let e = refused(&city, &f.bundle(&city, "00004")).await;
     assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangeInvalidRow, "amount"));
 
+    // A one-off payment's label (schema 4) as the form would not store it: hidden characters,
+    // longer than the form allows, or untrimmed.
+    for label in ["Quà\u{200B}Tết", &"x".repeat(ansinh_core::text::MAX_LABEL_CHARS + 1), " Quà Tết 2026"] {
+        let mut f = fresh();
+        let p = new_id();
+        f.record("beneficiary", &p, "insert", &person_row(&f, &p, "001141012345", "00004"));
+        f.record("cycle", "2026-10", "insert", &cycle_row("2026-10"));
+        let pay = new_id();
+        let mut row = payment_row(&f, &pay, &p, 400_000);
+        row["label"] = json!(label);
+        f.record("payment", &pay, "insert", &row);
+        let e = refused(&city, &f.bundle(&city, "00004")).await;
+        assert_eq!((e.full_code(), field(&e).as_str()), (ErrorCode::ExchangeInvalidRow, "label"), "{label:?}");
+    }
+
     // A column the table does not have, and a missing one.
     let mut f = fresh();
     let p = new_id();
