@@ -7,6 +7,7 @@ mod decisions;
 mod entry;
 mod exchange;
 mod followup;
+mod handover;
 mod harness;
 mod imports;
 mod indicators;

@@ -39,6 +39,20 @@ pub enum BundleAction {
     },
     /// Read an office's receipt: the next bundle starts after what it has.
     ImportReceipt { file: PathBuf },
+    /// The city office: hand a moved person's file (after their commune's stop, moved) to the
+    /// new commune's registered desktops.
+    Handover {
+        /// The person's id.
+        person: String,
+        /// The new commune's code.
+        #[arg(long)]
+        ward: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The new commune's desktop: take a person's file the city office handed over (all or
+    /// nothing; taking it twice changes nothing). Then record their start decision here.
+    ImportHandover { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -270,6 +284,19 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
                 .await
                 .map_err(|e| e.about_file(&file.display().to_string()))?;
             println!("the office has this desktop's records up to seq {seq}");
+        }
+        BundleAction::Handover { person, ward, out } => {
+            // ansinh_exchange::make_handover audits it (the same entry as the app's).
+            let bytes = ansinh_exchange::make_handover(store, &keys, &person, &ward).await?;
+            write(&out, &bytes)?;
+            eprintln!("the file of {person} for {ward} written to {}", out.display());
+        }
+        BundleAction::ImportHandover { file } => {
+            let name = file.display().to_string();
+            let report = ansinh_exchange::import_handover(store, &keys, &read(&file, Oversize::Handover)?)
+                .await
+                .map_err(|e| e.about_file(&name))?;
+            println!("{}", json(&report));
         }
     }
     Ok(())

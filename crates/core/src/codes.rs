@@ -315,6 +315,16 @@ error_codes! {
     /// {table, row}
     ReferenceInvalidRow = "reference.invalid_row",
     ReferenceFormat = "reference.format",
+    /// A person handed over between ward desktops (field: handover, or ward_code for the
+    /// commune chosen): only the city office hands over.
+    HandoverNotCity = "handover.not_city",
+    /// {ward}: the commune chosen is the person's own or not a commune; or, on the receiving
+    /// desktop, the file is for another commune.
+    HandoverWrongWard = "handover.wrong_ward",
+    /// {ward}: the person's commune has not recorded a stop (moved) yet.
+    HandoverNotMoved = "handover.not_moved",
+    /// {record}: a record of the file is not one of the person's own (or no person at all).
+    HandoverForeignRecord = "handover.foreign_record",
     ReviewNotAConflict = "review.not_a_conflict",
     ReviewUnknownSide = "review.unknown_side",
 

@@ -8,6 +8,7 @@
 mod batch;
 mod bundle;
 mod error;
+mod handover;
 mod keys;
 pub mod limits;
 mod receipt;
@@ -19,6 +20,7 @@ pub use bundle::{
     BUNDLE_FORMAT, ImportOutcome, Manifest, export_bundle, import_bundle, parse_plaintext, read_bundle, read_records,
 };
 pub use error::ExchangeError;
+pub use handover::{import_handover, make_handover};
 pub use keys::{DeviceKeys, PublicKeys, fingerprint, parse_recipient};
 pub use receipt::{CheckedReceipt, Receipt, import_receipt, make_receipt, read_receipt};
 pub use reference::{ReferenceFile, import_reference_file, make_reference_file};

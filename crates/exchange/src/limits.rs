@@ -41,6 +41,10 @@ pub const KEY_FILE_BYTES: u64 = 64 * 1024;
 /// thousand rows, well under 1 MB; 16 MiB leaves room for years of dated levels.
 pub const REFERENCE_BYTES: u64 = 16 * MIB;
 
+/// A person's handover file: a person's few dozen records, well under 1 MB; 16 MiB as for the
+/// reference file.
+pub const HANDOVER_BYTES: u64 = 16 * MIB;
+
 /// A signed batch as the server reads it: the client sends at most 5,000 records (about 5 MB
 /// of JSON); 32 MiB leaves room for large rows. The server's body limit should be this value.
 pub const BATCH_BYTES: u64 = 32 * MIB;
@@ -65,6 +69,8 @@ pub enum Oversize {
     KeyFile,
     /// A reference file ([`REFERENCE_BYTES`]).
     Reference,
+    /// A person's handover file ([`HANDOVER_BYTES`]).
+    Handover,
     /// A signed batch's JSON ([`BATCH_BYTES`]).
     Batch,
     /// The number of records of a signed batch ([`BATCH_RECORDS`]).
@@ -82,6 +88,7 @@ impl Oversize {
             Oversize::Receipt => RECEIPT_BYTES,
             Oversize::KeyFile => KEY_FILE_BYTES,
             Oversize::Reference => REFERENCE_BYTES,
+            Oversize::Handover => HANDOVER_BYTES,
             Oversize::Batch => BATCH_BYTES,
             Oversize::BatchRecords => BATCH_RECORDS as u64,
         }
@@ -106,9 +113,12 @@ impl Oversize {
 
     pub fn code(self) -> ErrorCode {
         match self {
-            Oversize::BundleFile | Oversize::Receipt | Oversize::KeyFile | Oversize::Reference | Oversize::Batch => {
-                ErrorCode::ExchangeTooLarge
-            }
+            Oversize::BundleFile
+            | Oversize::Receipt
+            | Oversize::KeyFile
+            | Oversize::Reference
+            | Oversize::Handover
+            | Oversize::Batch => ErrorCode::ExchangeTooLarge,
             Oversize::Records => ErrorCode::ExchangeInflatesTooLarge,
             Oversize::Record => ErrorCode::ExchangeRecordTooLarge,
             Oversize::RecordCount | Oversize::BatchRecords => ErrorCode::ExchangeTooManyRecords,
@@ -125,6 +135,7 @@ impl Oversize {
             Oversize::Receipt => "the receipt file",
             Oversize::KeyFile => "the public-key file",
             Oversize::Reference => "the reference file",
+            Oversize::Handover => "the handover file",
             Oversize::Batch => "the signed batch",
             Oversize::BatchRecords => "the signed batch's record count",
         }

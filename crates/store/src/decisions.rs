@@ -117,8 +117,12 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::NotFound { entity: "beneficiary", id: person.clone() })?;
-        crate::exchange::check_owned(self, &mut tx, &person).await?;
         let moves = ward != d.ward_code;
+        // A person handed over to this desktop (`handover.rs`) is read-only here until this
+        // start moves them in.
+        if !(moves && crate::handover::handed_over_to(&mut tx, &person, &d.ward_code).await?) {
+            crate::exchange::check_owned(self, &mut tx, &person).await?;
+        }
         if moves {
             let moved_out = d.kind == DecisionKind::Start
                 && decisions_in(&mut tx, &person).await?.iter().any(|s| {

@@ -22,6 +22,7 @@ mod exports;
 mod facts;
 mod followup;
 mod grievances;
+mod handover;
 mod imports;
 pub mod keyring;
 mod payment_list;
@@ -68,6 +69,7 @@ pub use exchange::{
 pub use exports::{ExportRecord, ExportView};
 pub use followup::{ContactView, FollowupList, FollowupRow};
 pub use grievances::{GrievanceEventView, GrievanceQuery, GrievanceView};
+pub use handover::{HANDED_OVER, HANDOVER_FORMAT, HandoverBody, HandoverReport};
 pub use imports::{PaymentResult, PersonBrief, ReconcileReport};
 pub use keyring::{DbKey, Keyring, Unlocked, UserIdentity, keyring_path};
 pub use payment_list::PaymentListRow;

@@ -9,7 +9,7 @@ use ansinh_core::AppError;
 use ansinh_core::ErrorCode;
 use ansinh_exchange::{DeviceKeys, ImportOutcome, Manifest, PublicKeys, parse_recipient};
 use ansinh_files::sanitise::file_name_part;
-use ansinh_store::{DeviceRole, DeviceView, PeerAudit, ReferenceReport};
+use ansinh_store::{DeviceRole, DeviceView, HandoverReport, PeerAudit, ReferenceReport};
 use ansinh_store::{ReceiptView, ReviewItem, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -171,6 +171,25 @@ commands! {
         let details = serde_json::json!({"what": "receipt", "file": path.display().to_string()});
         a.store.audit("export", Some("change_log"), None, details).await?;
         Ok(path.display().to_string())
+    }
+
+    /// The city office hands a moved person's file to the new commune's desktops (issue 16):
+    /// written into the export folder, sealed for that commune's registered desktops.
+    pub async fn handover_export(a: Administer, beneficiary_id: String, ward_code: String) -> String {
+        let k = keys(&a.store).await?;
+        let bytes = ansinh_exchange::make_handover(&a.store, &k, &beneficiary_id, &ward_code).await?;
+        let person = file_name_part(&beneficiary_id, 8);
+        let ward = file_name_part(&ward_code, 5);
+        let path = ansinh_files::xlsx::export_dir()?.join(format!("ansinh-ho-so-{person}-{ward}.ansinh"));
+        ansinh_store::private::write(&path, &bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+        Ok(path.display().to_string())
+    }
+
+    /// Takes a person's file handed over by the city office: all or nothing; taking it twice
+    /// changes nothing. The person is then started here by a start decision of this commune.
+    pub async fn handover_import(a: Administer, file: PickedFile) -> HandoverReport {
+        let k = keys(&a.store).await?;
+        Ok(ansinh_exchange::import_handover(&a.store, &k, &file.bytes).await.map_err(|e| e.about_file(&file.name))?)
     }
 
     /// Reads an office's receipt; returns the seq of this desktop's series the office has.

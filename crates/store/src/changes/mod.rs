@@ -375,18 +375,29 @@ impl ChangeWriter {
     }
 }
 
-/// Re-walks a device's series and reports the first sequence number whose chain breaks.
+/// Re-walks a device's series and reports the first sequence number whose chain breaks. A
+/// record a handover brought (`handover.rs`) stands alone in a series this desktop does not
+/// hold: its own hash must hold, and whatever follows it must follow it.
 pub async fn verify_chain(conn: &mut SqliteConnection, device_id: &str) -> Result<Option<i64>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE device_id = ? ORDER BY seq")))
         .bind(device_id)
         .fetch_all(&mut *conn)
         .await?;
-    let mut prev = String::new();
-    for (i, r) in rows.iter().enumerate() {
+    let handed: std::collections::HashSet<i64> =
+        sqlx::query_scalar("SELECT seq FROM handover_records WHERE device_id = ?")
+            .bind(device_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+    let (mut prev, mut next) = (String::new(), 1);
+    for r in &rows {
         let r = from_row(r)?;
-        if r.seq != i as i64 + 1 || r.prev_hash != prev || r.hash != r.computed_hash() {
+        let placed = handed.contains(&r.seq) || (r.seq == next && r.prev_hash == prev);
+        if !placed || r.hash != r.computed_hash() {
             return Ok(Some(r.seq));
         }
+        next = r.seq + 1;
         prev = r.hash;
     }
     Ok(None)

@@ -579,6 +579,19 @@ pub(crate) async fn check_owned(store: &Store, conn: &mut SqliteConnection, bene
     .bind(beneficiary_id)
     .fetch_optional(&mut *conn)
     .await?;
+    // A person handed over here who has not started here yet: their file only, read-only.
+    if let Some((_, ward, _)) = &row
+        && crate::handover::waiting_here(conn, beneficiary_id, ward).await?
+    {
+        return Err(crate::StoreError::Conflict(
+            ansinh_core::FieldError::new(
+                "id",
+                ErrorCode::ExchangeReadOnly,
+                "a person handed over to this commune: record their start decision first",
+            )
+            .param("ward", ward),
+        ));
+    }
     let Some((device, ward, Some(peer_ward))) = row else { return Ok(()) };
     if device == store.author().device_id {
         return Ok(());

@@ -2,7 +2,9 @@
 //! ward (and stay there), and every account, payment, withdrawal, contact or grievance it sends
 //! hangs off a person of its ward. The city office's desktop may touch any ward. A row whose
 //! person is not known here yet (it waits for a bundle still to come) cannot be placed and is
-//! let through to wait, as before; once here, its person is checked like any other.
+//! let through to wait, as before; once here, its person is checked like any other. One
+//! person of another ward may come: the one this batch starts here after their commune's stop
+//! (moved), a move between two ward desktops (`handover.rs`).
 
 use super::incoming::Owner;
 use crate::changes::ChangeRecord;
@@ -55,6 +57,33 @@ async fn lookup(
         out.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|kv| (kv.key, kv.value)));
     }
     Ok(out)
+}
+
+/// The people this batch starts in the sender's commune (a start decision of `own`).
+fn starts_in(own: &str, new: &[(&ChangeRecord, Owner)]) -> HashSet<String> {
+    new.iter()
+        .filter_map(|(r, owner)| match owner {
+            Owner::OfPersonInWard { person, ward } if ward == own && r.entity == Entity::BenefitDecision => {
+                let row: serde_json::Value = serde_json::from_str(&r.payload).ok()?;
+                (row.get("kind")?.as_str()? == "start").then(|| person.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Has `ward` stopped the person's allowance because they moved? Then a start in another
+/// commune moves them there (the rule of `decisions.rs`, held at the city for the new commune's
+/// desktop, which received the person's file by a handover).
+async fn moved_out(conn: &mut SqliteConnection, person: &str, ward: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM benefit_decisions WHERE beneficiary_id = ? AND ward_code = ? AND kind = 'stop' AND reason = 'moved'",
+    )
+    .bind(person)
+    .bind(ward)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
 }
 
 /// Checks every new record of a ward device (`own`: its registered ward) before anything is
@@ -117,13 +146,16 @@ pub(crate) async fn check(conn: &mut SqliteConnection, own: &str, new: &[(&Chang
         }
     }
     let stored_people = lookup(conn, "beneficiaries", "id", "ward_code", &want_people).await?;
+    let starts_here = starts_in(own, new);
     for (r, owner) in new {
         match owner {
             Owner::Person { ward } => {
                 if ward != own {
                     return Err(out_of_ward(r, ward, own));
                 }
-                if let Some(before) = stored_people.get(&r.entity_id).filter(|w| *w != own) {
+                if let Some(before) = stored_people.get(&r.entity_id).filter(|w| *w != own)
+                    && !(starts_here.contains(&r.entity_id) && moved_out(conn, &r.entity_id, before).await?)
+                {
                     return Err(out_of_ward(r, before, own));
                 }
             }

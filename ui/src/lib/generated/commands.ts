@@ -1,5 +1,5 @@
 // Generated from the Rust types by `crates/api/src/contract.rs`; do not edit. Regenerate with `ANSINH_BLESS=1 cargo test -p ansinh-api contract`
-import type { Account, AccountDecline, AccountDeclineInput, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactSaved, ContactsQuery, CycleView, DashboardQuery, DashboardView, Decision, DecisionInput, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExpectedQuery, ExpectedRow, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PaymentListQuery, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, SignedListSave, UncollectedList, UncollectedQuery, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
+import type { Account, AccountDecline, AccountDeclineInput, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactSaved, ContactsQuery, CycleView, DashboardQuery, DashboardView, Decision, DecisionInput, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExpectedQuery, ExpectedRow, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, HandoverReport, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PaymentListQuery, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, SignedListSave, UncollectedList, UncollectedQuery, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
 
 /** Every command: its argument object, its result, the permission it needs (null: open before sign-in). */
 export interface Commands {
@@ -85,6 +85,12 @@ export interface Commands {
   reference_import: { args: { file: PickedFile }; result: ReferenceReport; permission: 'Administer' };
   // Writes a signed receipt of everything this desktop holds into the export folder.
   exchange_receipt: { args: Record<string, never>; result: string; permission: 'Administer' };
+  // The city office hands a moved person's file to the new commune's desktops (issue 16):
+  // written into the export folder, sealed for that commune's registered desktops.
+  handover_export: { args: { beneficiary_id: string; ward_code: string }; result: string; permission: 'Administer' };
+  // Takes a person's file handed over by the city office: all or nothing; taking it twice
+  // changes nothing. The person is then started here by a start decision of this commune.
+  handover_import: { args: { file: PickedFile }; result: HandoverReport; permission: 'Administer' };
   // Reads an office's receipt; returns the seq of this desktop's series the office has.
   exchange_import_receipt: { args: { file: PickedFile }; result: number; permission: 'Administer' };
   review_list: { args: Record<string, never>; result: Array<ReviewItem>; permission: 'Reports' };
@@ -218,6 +224,8 @@ export const COMMANDS = [
   'exchange_import',
   'reference_import',
   'exchange_receipt',
+  'handover_export',
+  'handover_import',
   'exchange_import_receipt',
   'review_list',
   'review_settle',

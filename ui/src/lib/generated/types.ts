@@ -593,6 +593,15 @@ coefficient: number, coefficient_permille: number,
  */
 valid_from: string | null, valid_to: string | null, successor_code: string | null, };
 
+/**
+ * What taking a handover did.
+ */
+export type HandoverReport = { beneficiary_id: string, full_name: string, from_ward: string, from_ward_name: string, to_ward: string,
+/**
+ * Records new here / already here (a file taken twice changes nothing).
+ */
+applied: number, already_had: number, };
+
 export type ImportPreview = { totals: PreviewTotals,
 /**
  * The first [`PREVIEW_ROWS`] rows.

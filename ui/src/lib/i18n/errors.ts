@@ -180,6 +180,12 @@ export const vi: Record<ErrorCode, string> = {
   'device.is_this_desktop': 'Đây là tệp khóa của chính máy này',
   'value.not_canonical': 'Giá trị không đúng dạng ứng dụng lưu',
   'reference.not_city': 'Chỉ văn phòng thành phố đã đăng ký mới gửi được dữ liệu tham chiếu',
+  'handover.not_city': 'Chỉ văn phòng thành phố đã đăng ký mới chuyển được hồ sơ người hưởng',
+  'handover.wrong_ward':
+    'Hồ sơ chỉ chuyển sang một xã/phường khác của thành phố, và chỉ máy của xã/phường đó nhận được ({ward})',
+  'handover.not_moved':
+    'Xã/phường {ward} chưa có quyết định thôi hưởng (chuyển đi) của người này: chưa chuyển được hồ sơ',
+  'handover.foreign_record': 'Tệp hồ sơ chứa dữ liệu không thuộc hồ sơ người này ({record}): không ghi gì',
   'reference.stale':
     'Tệp tham chiếu phiên bản {version} không mới hơn phiên bản đã áp dụng ({applied}): không thay đổi gì',
   'reference.unknown_table': 'Tệp tham chiếu chứa bảng không được phép ({table}): không thay đổi gì',
@@ -393,6 +399,11 @@ export const en: Record<ErrorCode, string> = {
   'device.is_this_desktop': "This is this desktop's own key file",
   'value.not_canonical': 'The value is not in the form the app stores',
   'reference.not_city': 'Only the registered city office sends reference data',
+  'handover.not_city': "Only the registered city office hands a person's file over",
+  'handover.wrong_ward':
+    'A file is handed over only to another commune of the city, and only that commune\'s desktop takes it ({ward})',
+  'handover.not_moved': 'Commune {ward} has not recorded this person\'s stop (moved) yet: the file cannot be handed over',
+  'handover.foreign_record': "The file holds data that is not this person's file ({record}): nothing written",
   'reference.stale': 'Reference file version {version} is not newer than the one applied ({applied}): nothing changed',
   'reference.unknown_table': 'The reference file holds a table it may not carry ({table}): nothing changed',
   'reference.invalid_row': 'Invalid row in the reference file (table {table}, row {row}): nothing changed',

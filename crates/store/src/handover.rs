@@ -1,0 +1,265 @@
+//! A person's file handed over between two ward desktops (issue 16: a move). Each ward desktop
+//! holds only its ward's people, so the new commune cannot start a person it has never seen.
+//! Once the old commune's stop (moved) has reached the city, the city office's desktop, which
+//! holds every ward, hands the new commune's desktop every change record of the person: the
+//! person, their accounts, benefit decisions and confirmations without an account, from
+//! whichever devices wrote them. The new desktop checks each record as if it arrived in a bundle
+//! and keeps it with its hash, so its start decision and the person's move build on the same
+//! versions and the city merges them into one record and one history.
+//! Signing and encryption of the file are `ansinh_exchange::handover`'s.
+
+use crate::changes::{self, ChangeRecord, WireRecord};
+use crate::entity::Entity;
+use crate::error::{Result, StoreError};
+use crate::exchange::incoming::{Owner, check_row};
+use crate::sqlrow::insert_rows;
+use crate::{OFFICE_SETTING, Store, now};
+use ansinh_core::validate::RefData;
+use ansinh_core::{ErrorCode, FieldError};
+use serde::{Deserialize, Serialize};
+use sqlx::{AssertSqlSafe, SqliteConnection};
+use std::collections::BTreeSet;
+
+pub const HANDOVER_FORMAT: u32 = 1;
+
+/// What travels with a person: the file a commune keeps about them. Payments, withdrawals and
+/// grievances stay with the commune that made them (they hang off cycles and reports of that
+/// commune); the city keeps the whole history.
+pub const HANDED_OVER: [Entity; 4] =
+    [Entity::Beneficiary, Entity::Account, Entity::BenefitDecision, Entity::AccountDecline];
+
+/// The signed body of a handover file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandoverBody {
+    pub format: u32,
+    pub issuer_device: String,
+    pub issuer_signing_key: String,
+    pub beneficiary_id: String,
+    pub from_ward: String,
+    pub to_ward: String,
+    /// Information only.
+    pub created_at: String,
+    pub records: Vec<WireRecord>,
+}
+
+/// What taking a handover did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct HandoverReport {
+    pub beneficiary_id: String,
+    pub full_name: String,
+    pub from_ward: String,
+    pub from_ward_name: String,
+    pub to_ward: String,
+    /// Records new here / already here (a file taken twice changes nothing).
+    pub applied: usize,
+    pub already_had: usize,
+}
+
+fn refused(code: ErrorCode, message: impl Into<String>) -> StoreError {
+    StoreError::Conflict(FieldError::new("handover", code, message))
+}
+
+impl Store {
+    /// The city office's side: every record of `person`'s file for the commune `to_ward`, once
+    /// the person's commune has stopped their allowance because they moved.
+    pub async fn handover_body(&self, person: &str, to_ward: &str, issuer_signing_key: &str) -> Result<HandoverBody> {
+        if self.setting(OFFICE_SETTING).await?.as_deref() != Some("city") {
+            return Err(refused(ErrorCode::HandoverNotCity, "only the city office's desktop hands a person over"));
+        }
+        let from_ward = self.ward_of_beneficiary(person).await?;
+        let refs = self.refs().await?;
+        if !refs.has_ward(to_ward) || to_ward == from_ward {
+            let e = FieldError::new("ward_code", ErrorCode::HandoverWrongWard, "not another commune of the city")
+                .param("ward", to_ward);
+            return Err(StoreError::Invalid(vec![e]));
+        }
+        let moved: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM benefit_decisions
+             WHERE beneficiary_id = ? AND ward_code = ? AND kind = 'stop' AND reason = 'moved'",
+        )
+        .bind(person)
+        .bind(&from_ward)
+        .fetch_one(&self.reader)
+        .await?;
+        if moved == 0 {
+            let e = FieldError::new(
+                "handover",
+                ErrorCode::HandoverNotMoved,
+                "the person's commune has not stopped them as moved",
+            )
+            .param("ward", &from_ward);
+            return Err(StoreError::Conflict(e));
+        }
+        let sql = format!(
+            "{} WHERE (entity = 'beneficiary' AND entity_id = ?1)
+                OR (entity = 'account' AND entity_id IN (SELECT id FROM accounts WHERE beneficiary_id = ?1))
+                OR (entity = 'benefit_decisions' AND entity_id IN (SELECT id FROM benefit_decisions WHERE beneficiary_id = ?1))
+                OR (entity = 'account_declines' AND entity_id IN (SELECT id FROM account_declines WHERE beneficiary_id = ?1))
+             ORDER BY device_id, seq",
+            changes::SELECT
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(person).fetch_all(&self.reader).await?;
+        let records =
+            rows.iter().map(|r| changes::from_row(r).map(|r| wire(&r))).collect::<Result<Vec<WireRecord>>>()?;
+        Ok(HandoverBody {
+            format: HANDOVER_FORMAT,
+            issuer_device: self.device_id(),
+            issuer_signing_key: issuer_signing_key.to_string(),
+            beneficiary_id: person.to_string(),
+            from_ward,
+            to_ward: to_ward.to_string(),
+            created_at: now(),
+            records,
+        })
+    }
+
+    /// The new commune's side, once the file's signature holds: its signer must be the city
+    /// office registered here, it must be for this desktop's ward, and every record must be
+    /// intact, one of the person's file and valid as a typed row. All or nothing, audited.
+    pub async fn accept_handover(&self, body: HandoverBody, payload_hash: &str) -> Result<HandoverReport> {
+        if body.format != HANDOVER_FORMAT {
+            return Err(refused(
+                ErrorCode::ReferenceFormat,
+                format!("handover format {} is not supported", body.format),
+            ));
+        }
+        let home = self.home_ward().await?;
+        if body.to_ward != home {
+            let e = FieldError::new(
+                "handover",
+                ErrorCode::HandoverWrongWard,
+                "this person is handed over to another commune",
+            )
+            .param("ward", &body.to_ward);
+            return Err(StoreError::Conflict(e));
+        }
+        let person = body.beneficiary_id.clone();
+        let records = WireRecord::check_all(body.records)?;
+        let refs = self.refs().await?;
+        let today = crate::local_today();
+        let mut touched: BTreeSet<(Entity, String)> = BTreeSet::new();
+        for r in &records {
+            if r.hash != r.computed_hash() {
+                return Err(refused(
+                    ErrorCode::ExchangeTampered,
+                    format!("record {}#{} is altered", r.device_id, r.seq),
+                ));
+            }
+            let of_person = match check_row(r, &*refs, today)? {
+                Owner::Person { .. } => r.entity == Entity::Beneficiary && r.entity_id == person,
+                Owner::OfPerson(p) | Owner::OfPersonInWard { person: p, .. } => p == person,
+                _ => false,
+            };
+            if !of_person || !HANDED_OVER.contains(&r.entity) {
+                let at = format!("{}#{}", r.device_id, r.seq);
+                let e = FieldError::new(
+                    "handover",
+                    ErrorCode::HandoverForeignRecord,
+                    "a record that is not of this person's file",
+                )
+                .param("record", &at);
+                return Err(StoreError::Conflict(e));
+            }
+            touched.insert((r.entity, r.entity_id.clone()));
+        }
+        if !touched.contains(&(Entity::Beneficiary, person.clone())) {
+            return Err(refused(ErrorCode::HandoverForeignRecord, "the file does not hold the person"));
+        }
+        let mut tx = self.begin_checked().await?;
+        sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
+        let issuer = crate::devices::check_sender(&mut tx, &body.issuer_device, &body.issuer_signing_key).await?;
+        if issuer.role != crate::DeviceRole::City {
+            return Err(refused(ErrorCode::HandoverNotCity, "only the city office hands a person over"));
+        }
+        let (mut new_rows, mut handed, mut already_had) = (Vec::new(), Vec::new(), 0);
+        for r in &records {
+            let have: Option<String> =
+                sqlx::query_scalar("SELECT hash FROM change_log WHERE device_id = ? AND seq = ?")
+                    .bind(&r.device_id)
+                    .bind(r.seq)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match have {
+                Some(h) if h == r.hash => already_had += 1,
+                Some(_) => {
+                    return Err(refused(
+                        ErrorCode::ExchangeFork,
+                        format!("record {}#{} differs from the one already here", r.device_id, r.seq),
+                    ));
+                }
+                // This desktop's own series is never handed back to it.
+                None if r.device_id == self.device_id() => {
+                    return Err(refused(ErrorCode::ExchangeFork, "a record of this desktop that it never wrote"));
+                }
+                None => {
+                    new_rows.push(changes::record_vals(r));
+                    handed.push(vec![r.device_id.clone().into(), r.seq.into()]);
+                }
+            }
+        }
+        let applied = new_rows.len();
+        insert_rows(&mut tx, "change_log", changes::COLS, new_rows).await?;
+        insert_rows(&mut tx, "handover_records", &["device_id", "seq"], handed).await?;
+        // The person first, then what hangs off them.
+        for (entity, id) in touched.iter().filter(|(e, _)| *e == Entity::Beneficiary).chain(touched.iter()) {
+            crate::exchange::merge::project(&mut tx, *entity, id).await?;
+        }
+        sqlx::query(
+            "INSERT INTO handovers (payload_hash, beneficiary_id, from_ward, to_ward, issuer_device, records, received_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (payload_hash) DO NOTHING",
+        )
+        .bind(payload_hash)
+        .bind(&person)
+        .bind(&body.from_ward)
+        .bind(&body.to_ward)
+        .bind(&body.issuer_device)
+        .bind(records.len() as i64)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        let full_name: String = sqlx::query_scalar("SELECT full_name FROM beneficiaries WHERE id = ?")
+            .bind(&person)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let details = serde_json::json!({"what": "handover", "from_ward": body.from_ward, "records": records.len(),
+            "applied": applied});
+        self.audit("import", Some("beneficiaries"), Some(&person), details).await?;
+        Ok(HandoverReport {
+            beneficiary_id: person,
+            full_name,
+            from_ward_name: refs.unit_name(&body.from_ward),
+            from_ward: body.from_ward,
+            to_ward: body.to_ward,
+            applied,
+            already_had,
+        })
+    }
+}
+
+/// Was `person` handed over here to the commune `ward`?
+pub(crate) async fn handed_over_to(conn: &mut SqliteConnection, person: &str, ward: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM handovers WHERE beneficiary_id = ? AND to_ward = ?")
+        .bind(person)
+        .bind(ward)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Was `person` (now of `ward`) handed over here to another commune, which has not started them?
+pub(crate) async fn waiting_here(conn: &mut SqliteConnection, person: &str, ward: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM handovers WHERE beneficiary_id = ? AND to_ward <> ?")
+        .bind(person)
+        .bind(ward)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n > 0)
+}
+
+/// A stored record as it travels.
+fn wire(r: &ChangeRecord) -> WireRecord {
+    serde_json::from_value(serde_json::to_value(r).expect("records serialise"))
+        .expect("a record reads as a wire record")
+}
