@@ -281,7 +281,7 @@ describe('dashboard', () => {
     expect(screen.getByTestId('worst-wards').querySelectorAll('li')).toHaveLength(1);
   });
 
-  it('is reached from the header and refreshes on entering', async () => {
+  it('is reached from the sidebar and refreshes on entering', async () => {
     const { rust } = await renderApp();
     await fireEvent.click(screen.getByTestId('nav-dashboard'));
     await waitFor(() => expect(screen.getByTestId('kpi-credited')).toHaveTextContent(/^0$/));
@@ -311,6 +311,14 @@ describe('dashboard', () => {
     ]);
     const worstGroups = [...screen.getByTestId('worst-groups').querySelectorAll('li')].map((li) => li.textContent);
     expect(worstGroups).toEqual([`${name(X)}: trung vị chưa đến một nửa đã rút`, `${name(Y)}: trung vị 2 ngày`]);
+    // Top to bottom, so that a laptop shows them without scrolling: the filters, the four headline
+    // figures, the slowest wards, then the other figures and the charts.
+    const order = ['as-of', 'filter-need', 'headline-median', 'headline-dormant', 'worst-wards', 'kpi-credited', 'ttc-chart'];
+    for (const [i, id] of order.entries()) {
+      if (i === 0) continue;
+      const previous = screen.getByTestId(order[i - 1]);
+      expect(previous.compareDocumentPosition(screen.getByTestId(id)) & Node.DOCUMENT_POSITION_FOLLOWING, id).toBeTruthy();
+    }
     expect(screen.getByTestId('ind-on_time').getAttribute('title')).toContain('đúng hoặc trước ngày');
     // The other charts come from Rust as SVG, one panel each.
     await waitFor(() => expect(screen.getByTestId('panel-heat').querySelector('svg')).not.toBeNull());
