@@ -206,7 +206,8 @@ fn trend<DB: DrawingBackend>(
     lang: Lang,
 ) -> DrawResult<DB::ErrorType> {
     let (w, h) = root.dim_in_pixel();
-    let (x0, x1, y0, y1) = (60, w as i32 - 30, TOP + 10, h as i32 - 50);
+    // Room on the right for the last cycle's centred value label ("68 % · TV 12 ngày").
+    let (x0, x1, y0, y1) = (60, w as i32 - 60, TOP + 10, h as i32 - 50);
     for pctl in [0, 25, 50, 75, 100] {
         let y = y1 - (y1 - y0) * pctl / 100;
         root.draw(&PathElement::new(vec![(x0, y), (x1, y)], GRID.stroke_width(1)))?;

@@ -162,3 +162,33 @@ fn png_decodes_and_the_bundled_font_draws_text() {
     assert_eq!((w, h), (900, 420));
     assert!(ink > 0.01 && ink < 0.9, "{ink}");
 }
+
+/// Every centred label of the trend panel stays inside the panel: the last cycle's value label
+/// ("62 % · TV 2 ngày") was cut at the right edge. A glyph of the bundled font is at most about
+/// 0.6 of the font size wide for these labels.
+#[test]
+fn no_trend_label_is_cut_at_the_edges() {
+    let cycles: Vec<Segment> = (1..=12)
+        .map(|m| {
+            let key = format!("2026-{m:02}");
+            seg(&[key.as_str()], &key, Some(12), 0.68)
+        })
+        .collect();
+    let svg = panel_svg(Panel::Trend, &cycles, Lang::Vi);
+    let width = ansinh_charts::panels::PANEL_WIDTH as f64;
+    let mut checked = 0;
+    for text in svg.split("<text").skip(1) {
+        let attr = |name: &str| -> Option<f64> {
+            let at = text.find(&format!(" {name}=\""))? + name.len() + 3;
+            text[at..].split('"').next()?.parse().ok()
+        };
+        let (Some(x), Some(size)) = (attr("x"), attr("font-size")) else { continue };
+        let body = text.split_once('>').map_or("", |(_, b)| b.split('<').next().unwrap_or("").trim());
+        let half = 0.6 * size * body.chars().count() as f64 / 2.0;
+        if text.contains("text-anchor=\"middle\"") {
+            assert!(x - half >= 0.0 && x + half <= width, "{body:?} at x={x} reaches past the panel");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 24, "month and value labels found: {checked}");
+}
