@@ -11,6 +11,7 @@ mod handover;
 mod harness;
 mod imports;
 mod indicators;
+mod layout;
 mod one_off;
 mod payouts;
 mod security;
