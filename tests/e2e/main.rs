@@ -16,6 +16,7 @@ mod one_off;
 mod payouts;
 mod security;
 mod signed_list;
+mod sync;
 
 use harness::App;
 use serde_json::json;

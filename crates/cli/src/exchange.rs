@@ -219,13 +219,17 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     ansinh_store::private::write(path, bytes).map_err(|e| AppError::File(format!("{}: {e}", path.display())))
 }
 
-/// `ansinh sync --server URL`: one round of online sync, then what it did.
-pub async fn sync(store: &Store, server: &str) -> Result<(), AppError> {
+/// `ansinh sync [--server URL]`: one round of online sync (with the server used last when none
+/// is given), recorded and audited as the app's sync button does; then what it did.
+/// `--status`: what the desktop knows of its syncs, without contacting anyone.
+pub async fn sync(store: &Store, server: Option<&str>, status_only: bool) -> Result<(), AppError> {
+    if status_only {
+        println!("{}", json(&ansinh_sync::status(store).await?));
+        return Ok(());
+    }
     let keys = DeviceKeys::load_or_create(store).await?;
-    let r = ansinh_server::client::sync(store, &keys, server).await?;
+    let r = ansinh_sync::sync_now(store, &keys, server.unwrap_or("")).await?.report;
     let p = &r.pulled;
-    let details = serde_json::json!({"what": "sync", "server": server, "pushed": r.pushed, "pulled": p.applied});
-    store.audit("sync", Some("change_log"), None, details).await?;
     println!("pushed {} record(s); pulled {} new, {} already here", r.pushed, p.applied, p.already_had);
     for g in &p.gaps {
         println!("gap: device {} is missing records from #{} (next: #{})", g.device_id, g.expected_seq, g.found_seq);

@@ -276,9 +276,14 @@ enum Command {
     /// Online sync with the central server: push this desktop's new records, pull and merge
     /// everyone else's (docs/EXCHANGE.md, "Server"). Offline, nothing changes until the next sync.
     Sync {
-        /// The server's base URL, e.g. `http://127.0.0.1:8080` (the office's TLS proxy in production).
+        /// The server's base URL, e.g. `http://127.0.0.1:8080` (the office's TLS proxy in
+        /// production); by default the one the last sync went through.
         #[arg(long)]
-        server: String,
+        server: Option<String>,
+        /// Print what this desktop knows of its syncs (last sync, records waiting, server, last
+        /// error) as JSON, without contacting the server.
+        #[arg(long)]
+        status: bool,
     },
     /// This desktop's exchange keys and the offices it sends to.
     Keys {
@@ -788,7 +793,7 @@ async fn execute(state: &AppState, password: &str, command: Command) -> Result<(
             fieldwork::grievances(&a, as_of(&when)?, overdue, as_json).await?;
         }
         Command::Bundle { action } => exchange::bundle(store, action).await?,
-        Command::Sync { server } => exchange::sync(store, &server).await?,
+        Command::Sync { server, status } => exchange::sync(store, server.as_deref(), status).await?,
         Command::Keys { action } => exchange::keys(store, action).await?,
         Command::Reference { action } => exchange::reference(store, action).await?,
         Command::Review { action } => exchange::review(store, action).await?,

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -49,12 +49,7 @@ impl Default for Limits {
     }
 }
 
-/// A refusal as the client receives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Refusal {
-    pub code: ErrorCode,
-    pub message: String,
-}
+pub use ansinh_sync::wire::Refusal;
 
 pub struct ApiError(StatusCode, Refusal);
 

@@ -6,10 +6,10 @@
 mod support;
 use ansinh_core::ErrorCode;
 use ansinh_exchange::{Manifest, RequestSignature, SignedBatch, sign_batch, sign_request};
-use ansinh_server::client::sync;
 use ansinh_server::http::Limits;
 use ansinh_server::{DeviceRegistry, RecordStore, RecordsPage, Scope, ServerHead};
 use ansinh_store::ChangeRecord;
+use ansinh_sync::sync;
 use reqwest::Method;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

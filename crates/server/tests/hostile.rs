@@ -8,9 +8,9 @@
 mod support;
 use ansinh_core::ErrorCode;
 use ansinh_exchange::{Manifest, SignedBatch};
-use ansinh_server::client::sync;
 use ansinh_server::{PgRecords, RecordStore};
 use ansinh_store::WireRecord;
+use ansinh_sync::sync;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@ mod support;
 use ansinh_core::ErrorCode;
 use ansinh_exchange::sign_batch;
 use ansinh_server::RecordStore;
-use ansinh_server::client::sync;
+use ansinh_sync::sync;
 use std::sync::Arc;
 use support::desks::{Desk, five_wards};
 use support::{enrol, enrol_city, post, refused};
@@ -88,7 +88,54 @@ async fn an_unreachable_https_server_is_a_network_error() {
     ward.person("Nguyễn Thị Xuân", 1940, 101, "00004").await;
     let before = ward.dump().await;
     let e = sync(&ward.store, &ward.keys, "https://127.0.0.1:9").await.unwrap_err();
-    assert!(matches!(e, ansinh_server::client::SyncError::Network(_)), "{e:?}");
+    assert!(matches!(e, ansinh_sync::SyncError::Network(_)), "{e:?}");
     assert_eq!(ansinh_core::AppError::from(e).code(), ErrorCode::SyncNetwork);
     assert_eq!(ward.dump().await, before);
+}
+
+/// The sync status a desktop keeps (the app's sync page, `ansinh sync --status`): what waits to
+/// be sent, the server and time of the last sync that went through, the last refusal until a
+/// sync goes through again; and the records move both ways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sync_status_counts_what_waits_and_keeps_the_last_refusal() {
+    let (s, _dir) = support::sqlite().await;
+    let server = Arc::new(s);
+    let base = support::spawn(server.clone()).await;
+    let (ward, city) = (Desk::new().await, Desk::new().await);
+    enrol(&server, &ward, "00004").await;
+    enrol_city(&server, &city).await;
+    ward.person("Nguyễn Thị Xuân", 1940, 101, "00004").await;
+    ward.person("Hoàng Thị Yến", 1941, 102, "00004").await;
+    let fresh = ansinh_sync::status(&ward.store).await.unwrap();
+    assert_eq!((fresh.server.as_str(), fresh.waiting, fresh.last_sync.is_none()), ("", 2, true));
+
+    // No address yet: refused, and said so.
+    let e = ansinh_sync::sync_now(&ward.store, &ward.keys, "").await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::SyncBadUrl);
+    // Nothing listening: the refusal is kept; nothing was sent.
+    let e = ansinh_sync::sync_now(&ward.store, &ward.keys, "http://127.0.0.1:9").await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::SyncNetwork);
+    let failed = ansinh_sync::status(&ward.store).await.unwrap();
+    assert_eq!(failed.last_error.as_ref().map(|f| f.code), Some(ErrorCode::SyncNetwork));
+    assert_eq!((failed.waiting, failed.last_sync.is_none(), failed.last_attempt.is_some()), (2, true, true));
+
+    // Through: nothing waits, the refusal is gone, the server is remembered.
+    let done = ansinh_sync::sync_now(&ward.store, &ward.keys, &base).await.unwrap();
+    assert_eq!(done.report.pushed, 2);
+    assert_eq!((done.status.waiting, done.status.server.as_str()), (0, base.as_str()));
+    assert!(done.status.last_sync.is_some() && done.status.last_error.is_none());
+    // One more record waits until the next sync, which goes to the same server without naming it.
+    ward.person("Đặng Thị Lan", 1943, 201, "00004").await;
+    assert_eq!(ansinh_sync::status(&ward.store).await.unwrap().waiting, 1);
+    // The city pulls the ward's two records; the ward's next sync pushes the third, which the
+    // city's next sync brings.
+    let at_city = ansinh_sync::sync_now(&city.store, &city.keys, &base).await.unwrap();
+    assert_eq!(at_city.report.pulled.applied, 2);
+    let again = ansinh_sync::sync_now(&ward.store, &ward.keys, "").await.unwrap();
+    assert_eq!((again.report.pushed, again.status.waiting), (1, 0));
+    assert_eq!(ansinh_sync::sync_now(&city.store, &city.keys, "").await.unwrap().report.pulled.applied, 1);
+    assert_eq!(city.store.count_beneficiaries().await.unwrap(), 3);
+    // Each sync that went through is audited on the desktop.
+    let audited = ward.store.audit_entries(100, 0).await.unwrap().into_iter().filter(|e| e.action == "sync").count();
+    assert_eq!(audited, 2);
 }

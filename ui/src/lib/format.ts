@@ -14,6 +14,15 @@ export function formatDate(iso: string | null | undefined): string {
   return `${m[3]}/${m[2]}/${m[1]}`;
 }
 
+/** A UTC timestamp (RFC 3339) → `dd/mm/yyyy HH:mm` in this computer's time zone; null → "—". */
+export function formatDateTime(stamp: string | null | undefined): string {
+  if (!stamp) return DASH;
+  const d = new Date(stamp);
+  if (Number.isNaN(d.getTime())) return stamp;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
 /** ISO `yyyy-mm` (a payment period) → `mm/yyyy`. */
 export function formatPeriod(period: string | null | undefined): string {
   if (!period) return DASH;

@@ -11,6 +11,7 @@ use ansinh_exchange::{DeviceKeys, ImportOutcome, Manifest, PublicKeys, parse_rec
 use ansinh_files::sanitise::file_name_part;
 use ansinh_store::{DeviceRole, DeviceView, HandoverReport, PeerAudit, ReferenceReport};
 use ansinh_store::{ReceiptView, ReviewItem, Store};
+use ansinh_sync::{SyncOutcome, SyncStatus};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -190,6 +191,19 @@ commands! {
     pub async fn handover_import(a: Administer, file: PickedFile) -> HandoverReport {
         let k = keys(&a.store).await?;
         Ok(ansinh_exchange::import_handover(&a.store, &k, &file.bytes).await.map_err(|e| e.about_file(&file.name))?)
+    }
+
+    /// What this desktop knows of its online syncs: the server, the last sync, the records
+    /// waiting to be sent, the last refusal. Nothing is contacted.
+    pub async fn sync_status(a: Administer) -> SyncStatus {
+        ansinh_sync::status(&a.store).await
+    }
+
+    /// One sync round with `server` (empty: the one used last): push this desktop's records,
+    /// pull and merge what it may read; recorded and audited as the CLI's `ansinh sync` is.
+    pub async fn sync_now(a: Administer, server: String) -> SyncOutcome {
+        let k = keys(&a.store).await?;
+        ansinh_sync::sync_now(&a.store, &k, &server).await
     }
 
     /// Reads an office's receipt; returns the seq of this desktop's series the office has.

@@ -1323,6 +1323,43 @@ export type Stat = { n: number, mean: number | null, median: number | null, };
 export type StopReason = "death" | "moved" | "not_eligible" | "switched_programme";
 
 /**
+ * What one sync did, with the status after it.
+ */
+export type SyncOutcome = { report: SyncReport, status: SyncStatus, };
+
+export type SyncReport = {
+/**
+ * This device's records the server stored.
+ */
+pushed: number,
+/**
+ * Other devices' records received and applied here.
+ */
+pulled: ApplyReport, };
+
+export type SyncStatus = {
+/**
+ * The server last used ('' before the first sync).
+ */
+server: string,
+/**
+ * When the last sync that went through ended (UTC, RFC 3339).
+ */
+last_sync: string | null,
+/**
+ * When the last attempt started, whether it went through or not.
+ */
+last_attempt: string | null,
+/**
+ * This desktop's records the server did not have at the last sync (all of them before one).
+ */
+waiting: number,
+/**
+ * Why the last attempt failed; none once a sync goes through.
+ */
+last_error: FieldError | null, };
+
+/**
  * Whole days from credit to first withdrawal.
  */
 export type TimeToCash = { median: number | null, p75: number | null, p90: number | null, };

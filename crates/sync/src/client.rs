@@ -1,12 +1,11 @@
-//! The desktop side of online sync (`ansinh sync --server URL`): push this device's records
+//! The desktop side of online sync (`ansinh sync --server URL`, the app's sync button): push this device's records
 //! the server does not have yet, then pull, page by page, every series this device may read past
 //! what this desktop holds and apply it with the normal import (same merge, same review items).
 //! Every request is signed with the desktop's key (`ansinh_exchange::sign_request`); what the
 //! server answers is read up to a cap. Offline, nothing changes: the next sync picks up from the
 //! server's heads.
 
-use crate::http::Refusal;
-use crate::{AppendReport, RecordsPage, ServerHead};
+use crate::wire::{AppendReport, RecordsPage, Refusal, ServerHead};
 use ansinh_core::ErrorCode;
 use ansinh_core::{AppError, FieldError};
 use ansinh_exchange::{DeviceKeys, ExchangeError, sign_batch, sign_request};
@@ -76,7 +75,7 @@ impl From<SyncError> for AppError {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SyncReport {
     /// This device's records the server stored.
     pub pushed: usize,
