@@ -236,7 +236,7 @@ describe('drafts of the field-workflow forms', () => {
     navigate({ name: 'list' });
     await renderApp(rust);
     const banner = await screen.findByTestId('unfinished-forms');
-    expect(banner).toHaveTextContent('Mở khiếu nại: Chưa nhận được tiền tháng 3');
+    expect(banner).toHaveTextContent('Tiếp nhận phản ánh: Chưa nhận được tiền tháng 3');
     await user.click(within(banner).getByTestId('draft-resume'));
     await waitFor(() => expect(screen.getByTestId('field-description')).toHaveValue('Chưa nhận được tiền tháng 3'));
     expect(router.route).toEqual({ name: 'detail', id: an.id, open: 'grievance' });

@@ -19,12 +19,13 @@ function sidebarGroups(): { heading: string; links: string[] }[] {
 }
 
 describe('sidebar pages per role', () => {
-  // The pages of each role are those of the former header navigation, neither more nor fewer.
-  const FIELD = ['followup', 'uncollected', 'signed', 'verification', 'grievances'];
+  // The pages each role can use, neither more nor fewer (an officer has no verification
+  // samples: supervisors read them, administrators draw and record them).
+  const FIELD = ['followup', 'uncollected', 'signed', 'grievances'];
   const EXPECTED = {
     officer: ['beneficiaries', 'dashboard', 'payouts', ...FIELD],
-    supervisor: ['beneficiaries', 'dashboard', ...FIELD],
-    admin: ['beneficiaries', 'dashboard', 'import', 'reconcile', 'payouts', 'exchange', 'review', 'users', 'audit', ...FIELD],
+    supervisor: ['beneficiaries', 'dashboard', 'verification', ...FIELD],
+    admin: ['beneficiaries', 'dashboard', 'import', 'reconcile', 'payouts', 'exchange', 'review', 'users', 'audit', 'verification', ...FIELD],
   };
 
   it('keeps every role to its pages, each page in exactly one group', () => {
@@ -50,9 +51,9 @@ describe('sidebar', () => {
     expect(sidebarGroups()).toEqual([
       {
         heading: 'Người hưởng và theo dõi',
-        links: ['nav-beneficiaries', 'nav-followup', 'nav-uncollected', 'nav-verification', 'nav-grievances'],
+        links: ['nav-beneficiaries', 'nav-import', 'nav-followup', 'nav-uncollected', 'nav-verification', 'nav-grievances'],
       },
-      { heading: 'Chi trả, đối soát và rút tiền', links: ['nav-signed', 'nav-payouts', 'nav-reconcile', 'nav-import'] },
+      { heading: 'Chi trả, đối soát và rút tiền', links: ['nav-signed', 'nav-payouts', 'nav-reconcile'] },
       { heading: 'Báo cáo', links: ['nav-dashboard'] },
       { heading: 'Trao đổi', links: ['nav-exchange', 'nav-review'] },
       { heading: 'Quản trị', links: ['nav-users', 'nav-audit'] },
@@ -89,12 +90,13 @@ describe('sidebar', () => {
     expect(sidebarGroups()).toEqual([
       {
         heading: 'Người hưởng và theo dõi',
-        links: ['nav-beneficiaries', 'nav-followup', 'nav-uncollected', 'nav-verification', 'nav-grievances'],
+        links: ['nav-beneficiaries', 'nav-followup', 'nav-uncollected', 'nav-grievances'],
       },
       { heading: 'Chi trả, đối soát và rút tiền', links: ['nav-signed', 'nav-payouts'] },
       { heading: 'Báo cáo', links: ['nav-dashboard'] },
     ]);
     expect(screen.queryByTestId('nav-users')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('nav-verification')).not.toBeInTheDocument();
     expect(screen.getByTestId('nav-dashboard')).toHaveAttribute('aria-current', 'page');
     navigate({ name: 'add' });
     expect(await screen.findByTestId('nav-beneficiaries')).toHaveAttribute('aria-current', 'page');

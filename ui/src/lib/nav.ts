@@ -1,5 +1,5 @@
-// Which pages each role may open, and how the sidebar groups them. The roles' pages are those
-// of the former header navigation, unchanged; Rust refuses the commands of any other page anyway.
+// Which pages each role may open, and how the sidebar groups them: only what the role can use
+// (Rust refuses the commands of any other page anyway).
 import type { Role } from './types';
 
 /** A nav link: the beneficiaries' list (route `list`) or a page of the same name as its route. */
@@ -20,7 +20,7 @@ export type NavPage =
   | 'audit';
 
 // The field-workflow pages: every role.
-const FIELD_PAGES = ['followup', 'uncollected', 'signed', 'verification', 'grievances'] as const;
+const FIELD_PAGES = ['followup', 'uncollected', 'signed', 'grievances'] as const;
 // Administrators' pages: imports, reconciliation, exchange with other desktops, the merge
 // review queue, users, audit.
 const ADMIN_PAGES = ['import', 'reconcile', 'payouts', 'exchange', 'review', 'users', 'audit'] as const;
@@ -35,14 +35,16 @@ export function pagesFor(role: Role): ReadonlySet<NavPage> {
     // Officers import their ward's payout reports (WritePeople); administrators have it above.
     ...(role === 'officer' ? (['payouts'] as const) : []),
     ...FIELD_PAGES,
+    // Verification samples are read by supervisors and drawn and recorded by administrators.
+    ...(role !== 'officer' ? (['verification'] as const) : []),
   ]);
 }
 
 /** The sidebar's groups, in the order of an officer's work: the people and their follow-up
  * first (daily), then the month's payments, the figures, exchange, administration. */
 export const NAV_GROUPS = [
-  { key: 'people', pages: ['beneficiaries', 'followup', 'uncollected', 'verification', 'grievances'] },
-  { key: 'payments', pages: ['signed', 'payouts', 'reconcile', 'import'] },
+  { key: 'people', pages: ['beneficiaries', 'import', 'followup', 'uncollected', 'verification', 'grievances'] },
+  { key: 'payments', pages: ['signed', 'payouts', 'reconcile'] },
   { key: 'reports', pages: ['dashboard'] },
   { key: 'exchange', pages: ['exchange', 'review'] },
   { key: 'admin', pages: ['users', 'audit'] },

@@ -50,6 +50,8 @@ pub struct AppInfo {
     pub lang: Lang,
     /// An empty database whose user has not declined demo data yet.
     pub offer_demo: bool,
+    /// This desktop is the city office's (it holds every ward; it hands moved people's files over).
+    pub city_office: bool,
 }
 
 #[derive(ts_rs::TS, Debug, Deserialize)]
@@ -72,6 +74,7 @@ commands! {
             beneficiary_count,
             lang: Lang::stored(s.setting(LANG_KEY).await?),
             offer_demo: beneficiary_count == 0 && s.setting(DEMO_DECLINED_KEY).await?.is_none(),
+            city_office: s.setting(ansinh_store::OFFICE_SETTING).await?.as_deref() == Some("city"),
         })
     }
 

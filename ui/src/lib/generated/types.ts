@@ -58,7 +58,11 @@ export type AppInfo = { version: string, db_path: string, device_id: string, ben
 /**
  * An empty database whose user has not declined demo data yet.
  */
-offer_demo: boolean, };
+offer_demo: boolean,
+/**
+ * This desktop is the city office's (it holds every ward; it hands moved people's files over).
+ */
+city_office: boolean, };
 
 export type ApplyReport = { received: number,
 /**

@@ -25,8 +25,8 @@ export const vi = {
   'drafts.form.payment': 'Ghi nhận chi trả',
   'drafts.form.withdrawal': 'Ghi nhận rút tiền',
   'drafts.form.contact': 'Ghi nhận liên hệ',
-  'drafts.form.grievance': 'Mở khiếu nại',
-  'drafts.form.grievance_update': 'Cập nhật khiếu nại',
+  'drafts.form.grievance': 'Tiếp nhận phản ánh',
+  'drafts.form.grievance_update': 'Cập nhật phản ánh',
   'drafts.form.verification': 'Ghi kết quả xác minh',
   'dup.title': 'Có thể trùng với người đã đăng ký',
   'dup.explain':

@@ -67,7 +67,7 @@ export const vi = {
   'exchange.unacked': 'Thay đổi chưa được cơ quan nhận xác nhận',
   'exchange.handover': 'Hồ sơ người hưởng chuyển đến',
   'exchange.handover_intro':
-    'Khi một người chuyển đến từ xã/phường khác, văn phòng thành phố gửi hồ sơ của họ. Nhận tệp ở đây, rồi ghi quyết định hưởng của xã/phường này trên trang người hưởng.',
+    'Khi một người chuyển đến từ xã/phường khác, văn phòng thành phố gửi hồ sơ của họ. Nhận tệp ở đây, rồi trên trang người hưởng bấm Ghi quyết định: loại Hưởng, và ở ô Xã/phường quyết định chọn xã/phường này. Đến khi đó hồ sơ chỉ để xem.',
   'exchange.handover_file': 'Tệp hồ sơ (.ansinh)',
   'exchange.handover_taken': 'Đã nhận hồ sơ {name} (từ {from}): {applied} thay đổi mới, {had} đã có.',
   'exchange.handover_open': 'Mở hồ sơ để ghi quyết định hưởng',
@@ -172,7 +172,7 @@ export const en: Record<keyof typeof vi, string> = {
   'exchange.unacked': 'Changes the office has not acknowledged yet',
   'exchange.handover': 'People moving in',
   'exchange.handover_intro':
-    "When a person moves in from another commune, the city office sends their file. Take it here, then record this commune's start decision on the person's page.",
+    "When a person moves in from another commune, the city office sends their file. Take it here, then on the person's page press Record a decision: kind Start, and choose this commune as the deciding commune. Until then the file is read-only.",
   'exchange.handover_file': 'Person file (.ansinh)',
   'exchange.handover_taken': 'File of {name} taken (from {from}): {applied} new changes, {had} already here.',
   'exchange.handover_open': 'Open the file to record the start',
