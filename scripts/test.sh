@@ -58,6 +58,17 @@ xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \
 grep -q 'Running tests/e2e/main.rs' "$LOG" \
   || { echo "test: error: the e2e tests did not run" >&2; exit 1; }
 
+# The installer (issue 18): the pinned Tauri CLI (ui's devDependencies) bundles the app built
+# above into a .deb (debug profile: the same build, packaged in seconds; a release .deb is
+# scripts/package.sh's), unpacked as dpkg would, and the packaged binary started in a real window.
+step "package the app as a .deb, unpack it and start the packaged app"
+npx --prefix ui tauri build --debug --bundles deb --config '{"build":{"beforeBuildCommand":""}}'
+DEB="$(ls -t "$CARGO_TARGET_DIR"/debug/bundle/deb/ansinh_*_amd64.deb | head -1)"
+rm -rf "$CARGO_TARGET_DIR/deb-root"
+dpkg-deb -x "$DEB" "$CARGO_TARGET_DIR/deb-root"
+ANSINH_E2E_APP="$CARGO_TARGET_DIR/deb-root/usr/bin/ansinh-app" xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \
+  cargo test "${FEATURES[@]}" --test e2e packaged -- --ignored 2>&1 | tee -a "$LOG"
+
 step "fuzz the importers and the exchange readers (bounded: FUZZ_SECONDS=${FUZZ_SECONDS:-20} s per importer, FUZZ_EXCHANGE_SECONDS=${FUZZ_EXCHANGE_SECONDS:-10} s per exchange reader)"
 bash scripts/fuzz.sh
 

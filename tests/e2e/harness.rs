@@ -33,6 +33,12 @@ use tokio::sync::{Mutex, MutexGuard};
 /// The app binary cargo built for this integration test.
 pub const APP_BINARY: &str = env!("CARGO_BIN_EXE_ansinh-app");
 
+/// The app binary a test runs: [`APP_BINARY`], or the one `ANSINH_E2E_APP` names (the packaged
+/// app unpacked from the .deb, `packaged.rs`).
+pub fn app_binary() -> String {
+    std::env::var("ANSINH_E2E_APP").unwrap_or_else(|_| APP_BINARY.to_string())
+}
+
 /// Label and title of the main window (tauri.conf.json).
 pub const WINDOW_LABEL: &str = "ansinh";
 
@@ -148,7 +154,7 @@ impl App {
         let vars: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
-        capabilities.insert("tauri:options".into(), json!({ "application": APP_BINARY }));
+        capabilities.insert("tauri:options".into(), json!({ "application": app_binary() }));
         // tauri-driver sometimes drops the very first session request while it is still starting
         // WebKitWebDriver (seen as "SendRequest" errors right after a previous app closed): retry
         // with a fresh driver a few times before calling it a failure.
@@ -485,7 +491,7 @@ impl Drop for App {
 /// SIGKILLs every process running the app binary on `db_path` (its `ANSINH_DB`); returns how
 /// many. Found through /proc, since the app is WebKitWebDriver's child, not ours.
 fn kill_app_processes(db_path: &Path) -> usize {
-    let binary = fs::canonicalize(APP_BINARY).expect("app binary path");
+    let binary = fs::canonicalize(app_binary()).expect("app binary path");
     let wanted = format!("ANSINH_DB={}", db_path.display());
     let mut killed = 0;
     for entry in fs::read_dir("/proc").expect("read /proc").flatten() {
@@ -542,7 +548,7 @@ impl Prerequisites {
                      `webkit2gtk-driver` package; scripts/setup.sh does)"
             )
         });
-        assert!(Path::new(APP_BINARY).is_file(), "e2e: the app binary {APP_BINARY} is missing");
+        assert!(Path::new(&app_binary()).is_file(), "e2e: the app binary {} is missing", app_binary());
         Prerequisites { tauri_driver, native_driver }
     }
 }

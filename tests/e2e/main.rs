@@ -13,6 +13,7 @@ mod imports;
 mod indicators;
 mod layout;
 mod one_off;
+mod packaged;
 mod payouts;
 mod security;
 mod signed_list;
