@@ -160,11 +160,7 @@ fn chrono_now() -> String {
 /// A file over `limits::BUNDLE_FILE_BYTES` is refused before decryption.
 pub fn read_bundle(keys: &DeviceKeys, sealed: &[u8]) -> Result<(Manifest, Vec<ChangeRecord>)> {
     limits::check(Oversize::BundleFile, sealed.len() as u64)?;
-    let plain = age::decrypt(&keys.identity, sealed).map_err(|e| match e {
-        age::DecryptError::NoMatchingKeys => ExchangeError::NotForThisOffice,
-        age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => ExchangeError::NotABundle,
-        _ => ExchangeError::Damaged,
-    })?;
+    let plain = crate::keys::open_sealed(keys, sealed)?;
     parse_plaintext(&plain)
 }
 

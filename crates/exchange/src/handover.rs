@@ -3,11 +3,11 @@
 //! office's device key (context `ansinh-handover-v1\0`), then encrypted with age to every
 //! active desktop registered here for the new commune, since it holds a person's data.
 
-use crate::keys::{DeviceKeys, verifying_from_hex};
+use crate::keys::{DeviceKeys, open_sealed, verify_text};
 use crate::limits::{self, Oversize};
 use crate::{ExchangeError, Result, parse_recipient};
 use ansinh_store::{DeviceRole, HandoverBody, HandoverReport, Store};
-use ed25519_dalek::{Signature, Signer};
+use ed25519_dalek::Signer;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -56,20 +56,10 @@ pub async fn make_handover(store: &Store, keys: &DeviceKeys, person: &str, to_wa
 /// store checks that key is the city office registered here and applies the records.
 pub async fn import_handover(store: &Store, keys: &DeviceKeys, sealed: &[u8]) -> Result<HandoverReport> {
     limits::check(Oversize::Handover, sealed.len() as u64)?;
-    let plain = age::decrypt(&keys.identity, sealed).map_err(|e| match e {
-        age::DecryptError::NoMatchingKeys => ExchangeError::NotForThisOffice,
-        age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => ExchangeError::NotABundle,
-        _ => ExchangeError::Damaged,
-    })?;
+    let plain = open_sealed(keys, sealed)?;
     let file: HandoverFile = serde_json::from_slice(&plain).map_err(|_| ExchangeError::NotABundle)?;
     let body: HandoverBody = serde_json::from_str(&file.body).map_err(|_| ExchangeError::Damaged)?;
-    let sig = hex::decode(&file.signature)
-        .ok()
-        .and_then(|b| Signature::from_slice(&b).ok())
-        .ok_or(ExchangeError::BadSignature)?;
-    verifying_from_hex(&body.issuer_signing_key)?
-        .verify_strict(&[SIGN_CONTEXT, file.body.as_bytes()].concat(), &sig)
-        .map_err(|_| ExchangeError::BadSignature)?;
+    verify_text(SIGN_CONTEXT, &body.issuer_signing_key, &file.body, &file.signature)?;
     let hash = hex::encode(Sha256::digest(file.body.as_bytes()));
     Ok(store.accept_handover(body, &hash).await?)
 }

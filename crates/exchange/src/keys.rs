@@ -110,6 +110,28 @@ pub(crate) fn verifying_from_hex(s: &str) -> Result<VerifyingKey> {
     VerifyingKey::from_bytes(&bytes).map_err(|_| ExchangeError::BadSignature)
 }
 
+/// Checks a `{body, signature}` file's hex Ed25519 `signature` over `context` + `body` by the
+/// hex key `key` (receipts, reference files, handover files).
+pub(crate) fn verify_text(context: &[u8], key: &str, body: &str, signature: &str) -> Result<()> {
+    let sig = hex::decode(signature)
+        .ok()
+        .and_then(|b| ed25519_dalek::Signature::from_slice(&b).ok())
+        .ok_or(ExchangeError::BadSignature)?;
+    verifying_from_hex(key)?
+        .verify_strict(&[context, body.as_bytes()].concat(), &sig)
+        .map_err(|_| ExchangeError::BadSignature)
+}
+
+/// Decrypts what was sealed for this desktop with age, naming what went wrong the same way for
+/// every sealed file (bundles, handover files).
+pub(crate) fn open_sealed(keys: &DeviceKeys, sealed: &[u8]) -> Result<Vec<u8>> {
+    age::decrypt(&keys.identity, sealed).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys => ExchangeError::NotForThisOffice,
+        age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => ExchangeError::NotABundle,
+        _ => ExchangeError::Damaged,
+    })
+}
+
 /// An office's recipient from what an officer has: the exported public-key JSON file's text,
 /// or a bare "age1..." line.
 pub fn parse_recipient(text: &str) -> Result<age::x25519::Recipient> {

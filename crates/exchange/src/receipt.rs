@@ -1,11 +1,11 @@
 //! Receipts: the office tells a ward, signed, how far each device's series has arrived, so
 //! the ward knows what the city has and where its next bundle starts. Not secret: plain JSON.
 
-use crate::keys::{DeviceKeys, verifying_from_hex};
+use crate::keys::DeviceKeys;
 use crate::limits::{self, Oversize};
 use crate::{ExchangeError, Result};
 use ansinh_store::{AuditClaim, ReceiptClaim, SeriesHead, Store};
-use ed25519_dalek::{Signature, Signer};
+use ed25519_dalek::Signer;
 use serde::{Deserialize, Serialize};
 
 const SIGN_CONTEXT: &[u8] = b"ansinh-receipt-v1\0";
@@ -77,13 +77,7 @@ pub fn read_receipt(text: &str) -> Result<CheckedReceipt> {
     limits::check(Oversize::Receipt, text.len() as u64)?;
     let r: Receipt = serde_json::from_str(text).map_err(|_| ExchangeError::NotABundle)?;
     let body: Body = serde_json::from_str(&r.body).map_err(|_| ExchangeError::NotABundle)?;
-    let sig = hex::decode(&r.signature)
-        .ok()
-        .and_then(|b| Signature::from_slice(&b).ok())
-        .ok_or(ExchangeError::BadSignature)?;
-    verifying_from_hex(&body.office_signing_key)?
-        .verify_strict(&[SIGN_CONTEXT, r.body.as_bytes()].concat(), &sig)
-        .map_err(|_| ExchangeError::BadSignature)?;
+    crate::keys::verify_text(SIGN_CONTEXT, &body.office_signing_key, &r.body, &r.signature)?;
     Ok(CheckedReceipt {
         office_device: body.office_device,
         office_signing_key: body.office_signing_key,

@@ -3,12 +3,12 @@
 //! versioned. Plain JSON `{body, signature}` (not secret). A desktop applies one only if its
 //! signer is registered there as the city office (`Store::apply_reference`).
 
-use crate::keys::{DeviceKeys, verifying_from_hex};
+use crate::keys::DeviceKeys;
 use crate::{ExchangeError, Result};
 use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use ansinh_store::{RefTable, ReferenceBody, ReferenceReport, Store, StoreError};
-use ed25519_dalek::{Signature, Signer};
+use ed25519_dalek::Signer;
 use serde::{Deserialize, Serialize};
 
 const SIGN_CONTEXT: &[u8] = b"ansinh-reference-v1\0";
@@ -42,13 +42,7 @@ pub async fn import_reference_file(store: &Store, text: &str) -> Result<Referenc
     let file: ReferenceFile = serde_json::from_str(text.trim()).map_err(|_| ExchangeError::NotABundle)?;
     let raw: serde_json::Value = serde_json::from_str(&file.body).map_err(|_| ExchangeError::NotABundle)?;
     let key = raw.get("issuer_signing_key").and_then(|k| k.as_str()).ok_or(ExchangeError::NotABundle)?;
-    let sig = hex::decode(&file.signature)
-        .ok()
-        .and_then(|b| Signature::from_slice(&b).ok())
-        .ok_or(ExchangeError::BadSignature)?;
-    verifying_from_hex(key)?
-        .verify_strict(&[SIGN_CONTEXT, file.body.as_bytes()].concat(), &sig)
-        .map_err(|_| ExchangeError::BadSignature)?;
+    crate::keys::verify_text(SIGN_CONTEXT, key, &file.body, &file.signature)?;
     // A table outside the closed set is named, not lumped in with a damaged file.
     if let Some(tables) = raw.get("tables").and_then(|t| t.as_object()) {
         let known: Vec<String> = RefTable::ALL

@@ -105,6 +105,20 @@ async fn decisions_in(conn: &mut SqliteConnection, person: &str) -> Result<Vec<D
         .collect()
 }
 
+/// Has `ward` stopped the person's allowance because they moved (at any month)? What the city
+/// asks before it hands their file over (`handover.rs`) and before it lets the new commune's
+/// desktop move them (`exchange/scope.rs`); `add_decision` also checks the month.
+pub(crate) async fn moved_out(conn: &mut SqliteConnection, person: &str, ward: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM benefit_decisions WHERE beneficiary_id = ? AND ward_code = ? AND kind = 'stop' AND reason = 'moved'",
+    )
+    .bind(person)
+    .bind(ward)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
+}
+
 impl Store {
     /// Saves a checked decision ([`ansinh_core::decisions::decision`]) for a person here. A
     /// start in another commune than the person's needs that commune's stop (moved) in force

@@ -74,15 +74,8 @@ impl Store {
                 .param("ward", to_ward);
             return Err(StoreError::Invalid(vec![e]));
         }
-        let moved: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM benefit_decisions
-             WHERE beneficiary_id = ? AND ward_code = ? AND kind = 'stop' AND reason = 'moved'",
-        )
-        .bind(person)
-        .bind(&from_ward)
-        .fetch_one(&self.reader)
-        .await?;
-        if moved == 0 {
+        let moved = crate::decisions::moved_out(&mut *self.reader.acquire().await?, person, &from_ward).await?;
+        if !moved {
             let e = FieldError::new(
                 "handover",
                 ErrorCode::HandoverNotMoved,

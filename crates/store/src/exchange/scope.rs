@@ -72,20 +72,6 @@ fn starts_in(own: &str, new: &[(&ChangeRecord, Owner)]) -> HashSet<String> {
         .collect()
 }
 
-/// Has `ward` stopped the person's allowance because they moved? Then a start in another
-/// commune moves them there (the rule of `decisions.rs`, held at the city for the new commune's
-/// desktop, which received the person's file by a handover).
-async fn moved_out(conn: &mut SqliteConnection, person: &str, ward: &str) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM benefit_decisions WHERE beneficiary_id = ? AND ward_code = ? AND kind = 'stop' AND reason = 'moved'",
-    )
-    .bind(person)
-    .bind(ward)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(n > 0)
-}
-
 /// Checks every new record of a ward device (`own`: its registered ward) before anything is
 /// written.
 pub(crate) async fn check(conn: &mut SqliteConnection, own: &str, new: &[(&ChangeRecord, Owner)]) -> Result<()> {
@@ -154,7 +140,8 @@ pub(crate) async fn check(conn: &mut SqliteConnection, own: &str, new: &[(&Chang
                     return Err(out_of_ward(r, ward, own));
                 }
                 if let Some(before) = stored_people.get(&r.entity_id).filter(|w| *w != own)
-                    && !(starts_here.contains(&r.entity_id) && moved_out(conn, &r.entity_id, before).await?)
+                    && !(starts_here.contains(&r.entity_id)
+                        && crate::decisions::moved_out(conn, &r.entity_id, before).await?)
                 {
                     return Err(out_of_ward(r, before, own));
                 }
