@@ -35,6 +35,24 @@ function paste(target: HTMLElement, text: string): void {
 }
 
 describe('signed list', () => {
+  it('says a residential group has nothing to collect, not that everyone was paid', async () => {
+    const user = userEvent.setup();
+    const { rust } = await cashRound();
+    renderWith(SignedListPage, {}, rust);
+    await openList(user);
+    // A misspelt group (the records say "Tổ 5"): an empty list that names the group.
+    await user.type(screen.getByTestId('signed-group'), ' To 5 ');
+    await user.click(screen.getByTestId('signed-load'));
+    const empty = await screen.findByTestId('signed-empty');
+    expect(empty).toHaveTextContent('Tổ “To 5” không có khoản chi nào chưa nhận hết');
+    expect(rust.callsTo('signed_list').at(-1)).toEqual({ query: expect.objectContaining({ group: 'To 5' }) });
+    // The right group: the three people again.
+    await user.clear(screen.getByTestId('signed-group'));
+    await user.type(screen.getByTestId('signed-group'), 'Tổ 5');
+    await user.click(screen.getByTestId('signed-load'));
+    await waitFor(() => expect(screen.getAllByTestId('signed-row')).toHaveLength(3));
+  });
+
   it('types one row, pastes two from Excel, moves by keyboard, and saves all in one go', async () => {
     const user = userEvent.setup();
     const { rust, credited } = await cashRound();

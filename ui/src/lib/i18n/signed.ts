@@ -29,6 +29,8 @@ export const vi = {
   'signed.count': 'Đã nhập {filled} / {total} người',
   'signed.save': 'Lưu {n} dòng',
   'signed.empty': 'Không còn khoản chi nào chưa nhận hết trong kỳ này.',
+  'signed.empty_group':
+    'Tổ “{group}” không có khoản chi nào chưa nhận hết trong kỳ này. Kiểm tra tên tổ (phải đúng như trên hồ sơ người hưởng) hoặc để trống để xem cả xã/phường.',
   'signed.saved': 'Đã ghi {n} lần nhận tiền ({amount}); {had} dòng đã có từ trước.',
   'signed.row_errors': 'Chưa lưu gì: {n} dòng có lỗi, xem bên dưới từng dòng.',
   'signed.draft_label': 'Danh sách ký nhận kỳ {period}: {n} dòng',
@@ -66,6 +68,8 @@ export const en: Record<keyof typeof vi, string> = {
   'signed.count': '{filled} of {total} people typed',
   'signed.save': 'Save {n} rows',
   'signed.empty': 'No payment of this cycle has money left to collect.',
+  'signed.empty_group':
+    'Group “{group}” has no payment of this cycle with money left to collect. Check the group as written on the people\'s records, or leave it empty for the whole commune.',
   'signed.saved': '{n} withdrawals recorded ({amount}); {had} rows were already recorded.',
   'signed.row_errors': 'Nothing saved: {n} rows have errors, shown under each row.',
   'signed.draft_label': 'Signed list {period}: {n} rows',
