@@ -4,7 +4,7 @@
 
 use crate::harness::{self, App};
 use chrono::Datelike;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[tokio::test]
 async fn decisions_recorded_on_the_person_page_set_and_end_the_amount() {
@@ -12,16 +12,12 @@ async fn decisions_recorded_on_the_person_page_set_and_end_the_amount() {
     app.wait_ready().await;
     app.skip_demo_offer().await;
     let long = harness::TIMEOUT;
-    let input = json!({
-        "full_name": "Phạm Văn Hùng", "birth_date": "12/04/1950", "sex": "male", "id_number": "001050012345",
-        "id_override_reason": "", "ward_code": "00004", "residential_group": "Tổ 2", "phone": "",
-        "group_code": "cao_tuoi_ngheo_60_80", "disability": "", "authorised_name": "", "authorised_id_number": "",
-        "authorised_relation": "",
-        "needs": { "lives_alone": false, "limited_mobility": false, "vision_hearing": false,
-                   "no_smartphone": false, "bedridden": false },
-    });
-    let b: Value = app.invoke("add_beneficiary", json!({ "input": input })).await.expect("add_beneficiary");
-    let id = b["id"].as_str().unwrap().to_string();
+    let id = app
+        .add_person(json!({
+            "full_name": "Phạm Văn Hùng", "birth_date": "12/04/1950", "sex": "male", "id_number": "001050012345",
+            "residential_group": "Tổ 2", "group_code": "cao_tuoi_ngheo_60_80",
+        }))
+        .await;
     app.client().execute("location.hash = arguments[0]", vec![json!(format!("#/beneficiaries/{id}"))]).await.unwrap();
     app.wait_for_css(&harness::testid_css("decision-none"), long).await;
     // No decision kept yet: the group registered gives the amount (Hà Nội 650.000 ₫ × 1,5).

@@ -5,7 +5,7 @@
 
 use crate::harness::{self, App};
 use chrono::{Datelike, Days, NaiveDate};
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
@@ -17,15 +17,11 @@ fn typed(d: NaiveDate) -> String {
 
 /// Registers a person through the app's own command and returns their id.
 async fn person(app: &App, name: &str, birth: &str, sex: &str, id_number: &str, bedridden: bool) -> String {
-    let input = json!({
-        "full_name": name, "birth_date": birth, "sex": sex, "id_number": id_number, "id_override_reason": "",
-        "ward_code": "00004", "residential_group": "Tổ 3", "phone": "", "group_code": "cao_tuoi_ngheo_80",
-        "disability": "", "authorised_name": "", "authorised_id_number": "", "authorised_relation": "",
-        "needs": { "lives_alone": false, "limited_mobility": false, "vision_hearing": false,
-                   "no_smartphone": false, "bedridden": bedridden },
-    });
-    let b: Value = app.invoke("add_beneficiary", json!({ "input": input })).await.expect("add_beneficiary");
-    b["id"].as_str().unwrap().to_string()
+    app.add_person(json!({
+        "full_name": name, "birth_date": birth, "sex": sex, "id_number": id_number, "residential_group": "Tổ 3",
+        "needs": { "bedridden": bedridden },
+    }))
+    .await
 }
 
 /// A cash payment of the person's entitlement, credited `days_ago` days ago.

@@ -394,6 +394,27 @@ impl App {
         }
     }
 
+    /// Registers a person through the app's own command (`add_beneficiary`) and returns their
+    /// id: `fields` over a woman born in 1940 of Phường Ba Đình (00004), group
+    /// `cao_tuoi_ngheo_80`, no needs (`needs` merges field by field).
+    pub async fn add_person(&self, fields: Value) -> String {
+        let mut input = json!({
+            "full_name": "", "birth_date": "1940", "sex": "Nữ", "id_number": "", "id_override_reason": "",
+            "ward_code": "00004", "residential_group": "", "phone": "", "group_code": "cao_tuoi_ngheo_80",
+            "disability": "", "authorised_name": "", "authorised_id_number": "", "authorised_relation": "",
+            "needs": { "lives_alone": false, "limited_mobility": false, "vision_hearing": false,
+                       "no_smartphone": false, "bedridden": false },
+        });
+        for (k, v) in fields.as_object().expect("person fields as an object") {
+            match (k.as_str(), v.as_object()) {
+                ("needs", Some(needs)) => needs.iter().for_each(|(n, on)| input["needs"][n] = on.clone()),
+                _ => input[k] = v.clone(),
+            }
+        }
+        let b = self.invoke("add_beneficiary", json!({ "input": input })).await.expect("add_beneficiary");
+        b["id"].as_str().expect("the new person's id").to_string()
+    }
+
     /// Resizes the window (screenshots at an office laptop's 1366x768).
     pub async fn resize(&self, width: u32, height: u32) {
         if let Err(error) = self.client().set_window_size(width, height).await {

@@ -18,16 +18,12 @@ async fn a_tet_gift_beside_the_month_is_recorded_and_tracked_to_cash() {
     let long = harness::TIMEOUT;
     let credited = chrono::Local::now().date_naive() - Days::new(12);
     let period = format!("{:02}/{}", credited.month(), credited.year());
-    let input = json!({
-        "full_name": "Lê Thị Mai", "birth_date": "02/02/1940", "sex": "female", "id_number": "001140012399",
-        "id_override_reason": "", "ward_code": "00004", "residential_group": "Tổ 5", "phone": "",
-        "group_code": "cao_tuoi_ngheo_80", "disability": "", "authorised_name": "", "authorised_id_number": "",
-        "authorised_relation": "",
-        "needs": { "lives_alone": true, "limited_mobility": false, "vision_hearing": false,
-                   "no_smartphone": false, "bedridden": false },
-    });
-    let b: Value = app.invoke("add_beneficiary", json!({ "input": input })).await.expect("add_beneficiary");
-    let id = b["id"].as_str().unwrap().to_string();
+    let id = app
+        .add_person(json!({
+            "full_name": "Lê Thị Mai", "birth_date": "02/02/1940", "sex": "female", "id_number": "001140012399",
+            "residential_group": "Tổ 5", "needs": { "lives_alone": true },
+        }))
+        .await;
     let account = json!({
         "beneficiary_id": id, "channel": "bank", "provider_code": "970436", "account_number": "0011004455667",
         "requested_on": typed(credited - Days::new(30)), "opened_on": typed(credited - Days::new(28)),

@@ -3,7 +3,7 @@
 //! officer created on the users page, that officer seeing only their ward, and the audit page.
 
 use crate::harness::{App, TIMEOUT};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const ADMIN: &str = "quantri";
 const ADMIN_PW: &str = "mật khẩu quản trị 2026";
@@ -11,15 +11,8 @@ const OFFICER: &str = "lan.nguyen";
 const OFFICER_PW: &str = "cán bộ phường Ba Đình";
 
 async fn person(app: &App, name: &str, id_number: &str, ward: &str) -> String {
-    let input = json!({
-        "full_name": name, "birth_date": "05/03/1941", "sex": "Nữ", "id_number": id_number, "id_override_reason": "",
-        "ward_code": ward, "residential_group": "", "phone": "", "group_code": "cao_tuoi_ngheo_80",
-        "disability": "", "authorised_name": "", "authorised_id_number": "", "authorised_relation": "",
-        "needs": { "lives_alone": false, "limited_mobility": false, "vision_hearing": false,
-                   "no_smartphone": false, "bedridden": false },
-    });
-    let b: Value = app.invoke("add_beneficiary", json!({ "input": input })).await.expect("add_beneficiary");
-    b["id"].as_str().unwrap().to_string()
+    app.add_person(json!({ "full_name": name, "birth_date": "05/03/1941", "id_number": id_number, "ward_code": ward }))
+        .await
 }
 
 async fn sign_in(app: &App, user: &str, password: &str) {

@@ -4,7 +4,7 @@
 
 use crate::harness::{self, App};
 use chrono::{Datelike, Days, NaiveDate};
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn typed(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -12,16 +12,11 @@ fn typed(d: NaiveDate) -> String {
 
 /// A person of Phường Ba Đình, Tổ 5, paid in cash (credited `credited`).
 async fn paid_in_cash(app: &App, name: &str, id_number: &str, credited: NaiveDate) {
-    let input = json!({
-        "full_name": name, "birth_date": "1940", "sex": "male", "id_number": id_number, "id_override_reason": "",
-        "ward_code": "00004", "residential_group": "Tổ 5", "phone": "", "group_code": "cao_tuoi_ngheo_80",
-        "disability": "", "authorised_name": "", "authorised_id_number": "", "authorised_relation": "",
-        "needs": { "lives_alone": false, "limited_mobility": false, "vision_hearing": false,
-                   "no_smartphone": false, "bedridden": false },
-    });
-    let b: Value = app.invoke("add_beneficiary", json!({ "input": input })).await.expect("add_beneficiary");
+    let id = app
+        .add_person(json!({ "full_name": name, "sex": "male", "id_number": id_number, "residential_group": "Tổ 5" }))
+        .await;
     let payment = json!({
-        "beneficiary_id": b["id"], "account_id": null,
+        "beneficiary_id": id, "account_id": null,
         "period": format!("{:02}/{}", credited.month(), credited.year()),
         "amount": "", "status": "credited", "credited_on": typed(credited), "failure_reason": "",
     });
