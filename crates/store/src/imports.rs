@@ -228,18 +228,10 @@ impl Store {
                 withdrawn_vnd: r.get("withdrawn_vnd"),
             });
         }
-        let mut by_ref: HashMap<String, usize> = HashMap::new();
-        let mut by_person: HashMap<&str, usize> = HashMap::new();
+        let mut matcher = crate::matching::PaymentMatcher::default();
         for (i, c) in current.iter().enumerate() {
-            by_ref.insert(c.payment.id.to_string(), i);
-            if let Some(r) = &c.payment.reference {
-                by_ref.insert(r.clone(), i);
-            }
-            // An ID number names the person's monthly payment; a one-off one is matched by its
-            // reference or id.
-            if let Some(n) = c.id_number.as_ref().filter(|_| c.payment.label.is_empty()) {
-                by_person.insert(n, i);
-            }
+            let p = &c.payment;
+            matcher.add(i, &p.id.to_string(), p.reference.as_deref(), c.id_number.as_deref(), &p.label);
         }
 
         let mut report = ReconcileReport { period: period.into(), rows: results.len(), ..Default::default() };
@@ -248,25 +240,7 @@ impl Store {
         let mut changed: Vec<Payment> = Vec::new();
         for res in results {
             let err = |field: &str, code: ErrorCode, msg: &str| FieldError::new(field, code, msg).at_row(res.row);
-            let found = match (&res.reference, &res.id_number) {
-                (Some(r), _) => by_ref.get(r.as_str()).copied().ok_or_else(|| {
-                    err(
-                        "reference",
-                        ErrorCode::ReconcileUnknownReference,
-                        "no payment of this cycle has this reference",
-                    )
-                    .param("reference", r)
-                }),
-                (None, Some(n)) => by_person.get(n.as_str()).copied().ok_or_else(|| {
-                    err(
-                        "id_number",
-                        ErrorCode::ReconcileUnknownPerson,
-                        "nobody with this ID number is paid in this cycle",
-                    )
-                    .param("id_number", n)
-                }),
-                (None, None) => Err(err("reference", ErrorCode::Required, "a reference or an ID number is needed")),
-            };
+            let found = matcher.find(res.row, res.reference.as_deref(), res.id_number.as_deref());
             let i = match found {
                 Ok(i) => i,
                 Err(e) => {

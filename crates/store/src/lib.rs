@@ -25,6 +25,7 @@ mod grievances;
 mod handover;
 mod imports;
 pub mod keyring;
+mod matching;
 mod payment_list;
 mod payouts;
 mod privacy;

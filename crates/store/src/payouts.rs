@@ -178,8 +178,7 @@ impl Store {
         let me = self.author().device_id.clone();
         let mut ownership: Option<(String, bool)> = None;
         let mut candidates = Vec::with_capacity(found.len());
-        let mut by_ref: HashMap<String, usize> = HashMap::new();
-        let mut by_person: HashMap<String, usize> = HashMap::new();
+        let mut matcher = crate::matching::PaymentMatcher::default();
         for r in &found {
             let id: String = r.get("id");
             let device: String = r.get("created_device");
@@ -197,15 +196,9 @@ impl Store {
                 }
             }
             let i = candidates.len();
-            by_ref.insert(id.clone(), i);
-            if let Some(reference) = r.get::<Option<String>, _>("reference") {
-                by_ref.insert(reference, i);
-            }
-            // An ID number names the person's monthly payment; a one-off one is matched by its
-            // reference or id.
-            if let Some(n) = r.get::<Option<String>, _>("id_number").filter(|_| r.get::<&str, _>("label").is_empty()) {
-                by_person.insert(n, i);
-            }
+            let reference = r.get::<Option<String>, _>("reference");
+            let id_number = r.get::<Option<String>, _>("id_number");
+            matcher.add(i, &id, reference.as_deref(), id_number.as_deref(), r.get::<&str, _>("label"));
             candidates.push(Candidate {
                 id,
                 state: PaymentState {
@@ -228,7 +221,7 @@ impl Store {
         .await?;
         let mut had: HashMap<(usize, NaiveDate), Vec<i64>> = HashMap::new();
         for r in &existing {
-            let Some(&i) = by_ref.get(r.get::<&str, _>("payment_id")) else { continue };
+            let Some(i) = matcher.by_id(r.get::<&str, _>("payment_id")) else { continue };
             let amount: i64 = r.get("amount_vnd");
             candidates[i].state.withdrawn_vnd += amount;
             let day = crate::decode::date(r.get::<&str, _>("withdrawn_on"))?;
@@ -242,25 +235,7 @@ impl Store {
         let mut latest: Option<NaiveDate> = None;
         for row in rows {
             let err = |field: &str, code: ErrorCode, msg: &str| FieldError::new(field, code, msg).at_row(row.row);
-            let matched = match (&row.reference, &row.id_number) {
-                (Some(r), _) => by_ref.get(r.trim()).copied().ok_or_else(|| {
-                    err(
-                        "reference",
-                        ErrorCode::ReconcileUnknownReference,
-                        "no payment of this cycle has this reference",
-                    )
-                    .param("reference", r)
-                }),
-                (None, Some(n)) => by_person.get(n.trim()).copied().ok_or_else(|| {
-                    err(
-                        "id_number",
-                        ErrorCode::ReconcileUnknownPerson,
-                        "nobody with this ID number is paid in this cycle",
-                    )
-                    .param("id_number", n)
-                }),
-                (None, None) => Err(err("reference", ErrorCode::Required, "a reference or an ID number is needed")),
-            };
+            let matched = matcher.find(row.row, row.reference.as_deref(), row.id_number.as_deref());
             let i = match matched {
                 Ok(i) => i,
                 Err(e) => {
