@@ -16,6 +16,19 @@ async fn the_packaged_app_starts_from_the_unpacked_deb() {
     let desktop = std::fs::read_to_string(root.join("usr/share/applications/ansinh.desktop")).expect("a menu entry");
     assert!(desktop.contains("Exec=ansinh-app") && desktop.contains("Name=ansinh"), "{desktop}");
     assert!(root.join("usr/share/icons/hicolor/128x128/apps/ansinh-app.png").is_file(), "an icon");
+    // The package owns the program, its menu entry and icons only: the data folder
+    // (~/.local/share/vn.ansinh.desktop) and the backups (~/Documents/ansinh-backups) are the
+    // user's, so removing the package (dpkg -r) leaves them.
+    let mut files = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()) {
+            if e.is_dir() { dirs.push(e) } else { files.push(e.strip_prefix(root).unwrap().display().to_string()) }
+        }
+    }
+    let owned = ["usr/bin/ansinh-app", "usr/share/applications/", "usr/share/icons/"];
+    let stray: Vec<&String> = files.iter().filter(|f| !owned.iter().any(|o| f.starts_with(o))).collect();
+    assert!(stray.is_empty(), "files outside the program, menu entry and icons: {stray:?}");
 
     let app = App::start("packaged").await;
     assert_eq!(app.window_title().await, "ansinh");
