@@ -101,6 +101,9 @@ async fn a_move_between_two_ward_desktops_keeps_one_person_and_one_history_at_th
     // Ngọc Hà's chair starts the allowance: the person moves there, on Ngọc Hà's desktop.
     decide(&m.ngoc_ha, &m.person, NGOC_HA, "start", "05/03/2026", "").await.unwrap();
     let paid = m.ngoc_ha.pay(&m.person, "2026-03").await;
+    // Rebuilt from its records alone (the handed-over ones included), Ngọc Hà's tables are the same.
+    let rebuilt = m.ngoc_ha.store.rebuild_into(&m.ngoc_ha.dir.path().join("rebuilt.db")).await.unwrap();
+    assert!(rebuilt.differences.is_empty(), "{:?}", rebuilt.differences);
     let moved = Beneficiary { ward_code: NGOC_HA.into(), ..m.person.clone() };
     m.ngoc_ha.set_phone(&moved, "0912345678").await;
 
