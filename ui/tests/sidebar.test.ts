@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { NAV_GROUPS, navGroups, pagesFor } from '../src/lib/nav';
 import { navigate } from '../src/lib/router.svelte';
 import { ROLES } from '../src/lib/types';
-import { signInAs, skipDemoOffer, WARDS } from './fixtures';
+import { addPerson, recordPayment, signInAs, skipDemoOffer, typedDate, typedPeriod, daysAgo, monthsAgo, WARDS } from './fixtures';
 import { renderApp } from './helpers';
 import { startRust } from './rust';
 
@@ -120,5 +120,36 @@ describe('sidebar', () => {
     await renderApp({ auth: 'signed-out' });
     expect(screen.queryByTestId('sidebar')).not.toBeInTheDocument();
     expect(screen.queryByTestId('nav-beneficiaries')).not.toBeInTheDocument();
+  });
+});
+
+describe("a person's page per role", () => {
+  // The actions that record or correct a person's data (WritePeople): Rust refuses them to a
+  // supervisor, so the page does not offer them.
+  const WRITE = ['edit-beneficiary', 'open-account', 'record-payment', 'record-withdrawal', 'open-decision',
+    'open-decline', 'add-contact', 'open-grievance'];
+
+  async function personPage(role: 'officer' | 'supervisor'): Promise<void> {
+    const rust = await startRust();
+    await skipDemoOffer(rust);
+    const p = await addPerson(rust, { ward_code: WARDS.baDinh.code });
+    await recordPayment(rust, p.id, { period: typedPeriod(monthsAgo(1)), credited_on: typedDate(daysAgo(10)) });
+    await signInAs(rust, { role, ward_code: role === 'officer' ? WARDS.baDinh.code : null });
+    navigate({ name: 'detail', id: p.id });
+    await renderApp(rust);
+    await screen.findByTestId('decision-list');
+    await screen.findByTestId('contact-log');
+  }
+
+  it('offers a supervisor no action that writes', async () => {
+    await personPage('supervisor');
+    for (const id of WRITE) expect(screen.queryByTestId(id), id).not.toBeInTheDocument();
+    navigate({ name: 'list' });
+  });
+
+  it('offers an officer of the ward every action', async () => {
+    await personPage('officer');
+    for (const id of WRITE) expect(await screen.findByTestId(id), id).toBeInTheDocument();
+    navigate({ name: 'list' });
   });
 });

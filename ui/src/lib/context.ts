@@ -23,3 +23,17 @@ export function useBackend(): Backend {
 export function backendContext(backend: Backend): Map<unknown, unknown> {
   return new Map<unknown, unknown>([[KEY, backend]]);
 }
+
+const WRITE_KEY = Symbol('ansinh.canWrite');
+
+/** App says whether the signed-in person may record and correct people's data (officers and
+ * administrators; a supervisor reads only): `canWrite` is read when a component asks. */
+export function provideCanWrite(canWrite: () => boolean): void {
+  setContext(WRITE_KEY, canWrite);
+}
+
+/** Whether to offer the person's write actions (record, correct, open): Rust refuses them to a
+ * supervisor anyway; without App (a component test) everything is offered. */
+export function useCanWrite(): () => boolean {
+  return hasContext(WRITE_KEY) ? getContext<() => boolean>(WRITE_KEY) : () => true;
+}
