@@ -325,6 +325,8 @@ error_codes! {
     HandoverNotMoved = "handover.not_moved",
     /// {record}: a record of the file is not one of the person's own (or no person at all).
     HandoverForeignRecord = "handover.foreign_record",
+    /// {ward}: no desktop of the new commune is registered on the city office's desktop.
+    HandoverNoRecipient = "handover.no_recipient",
     ReviewNotAConflict = "review.not_a_conflict",
     ReviewUnknownSide = "review.unknown_side",
 

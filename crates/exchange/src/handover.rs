@@ -6,6 +6,7 @@
 use crate::keys::{DeviceKeys, open_sealed, verify_text};
 use crate::limits::{self, Oversize};
 use crate::{ExchangeError, Result, parse_recipient};
+use ansinh_core::{ErrorCode, FieldError};
 use ansinh_store::{DeviceRole, HandoverBody, HandoverReport, Store};
 use ed25519_dalek::Signer;
 use serde::{Deserialize, Serialize};
@@ -34,7 +35,13 @@ pub async fn make_handover(store: &Store, keys: &DeviceKeys, person: &str, to_wa
         .map(|d| parse_recipient(&d.recipient))
         .collect::<Result<Vec<_>>>()?;
     if recipients.is_empty() {
-        return Err(ExchangeError::NoRecipient);
+        let e = FieldError::new(
+            "ward_code",
+            ErrorCode::HandoverNoRecipient,
+            "no desktop of this commune is registered here",
+        )
+        .param("ward", to_ward);
+        return Err(ExchangeError::Store(ansinh_store::StoreError::Conflict(e)));
     }
     let text = serde_json::to_string(&body).expect("a handover serialises");
     let sig = keys.signing.sign(&[SIGN_CONTEXT, text.as_bytes()].concat());

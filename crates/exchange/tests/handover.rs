@@ -43,6 +43,8 @@ struct Move {
     ba_dinh: Desk,
     ngoc_ha: Desk,
     person: Beneficiary,
+    /// January's payment, made by Ba Đình.
+    january: ansinh_core::records::Payment,
 }
 
 async fn a_move() -> Move {
@@ -56,10 +58,10 @@ async fn a_move() -> Move {
     ngoc_ha.register(&city, None).await;
     let person = ba_dinh.person("Trần Thị Bình", 1940, 202, BA_DINH).await;
     decide(&ba_dinh, &person, BA_DINH, "start", "05/01/2026", "").await.unwrap();
-    ba_dinh.pay(&person, "2026-01").await;
+    let january = ba_dinh.pay(&person, "2026-01").await;
     decide(&ba_dinh, &person, BA_DINH, "stop", "02/03/2026", "moved").await.unwrap();
     city.import(&ba_dinh.bundle_for(&city, 0).await).await.unwrap();
-    Move { city, ba_dinh, ngoc_ha, person }
+    Move { city, ba_dinh, ngoc_ha, person, january }
 }
 
 async fn handover(m: &Move, to: &str) -> Result<Vec<u8>, ErrorCode> {
@@ -149,7 +151,7 @@ async fn the_city_hands_over_only_after_the_stop_and_only_to_another_registered_
     assert_eq!(make(BA_DINH).await.unwrap_err(), ErrorCode::HandoverWrongWard, "their own commune");
     assert_eq!(make("99999").await.unwrap_err(), ErrorCode::HandoverWrongWard, "no such commune");
     // No desktop of Ngọc Hà registered at the city: nobody to seal it for.
-    assert_eq!(make(NGOC_HA).await.unwrap_err(), ErrorCode::ExchangeNoRecipient);
+    assert_eq!(make(NGOC_HA).await.unwrap_err(), ErrorCode::HandoverNoRecipient);
     // A ward desktop never hands over.
     let err = ansinh_exchange::make_handover(&ba_dinh.store, &ba_dinh.keys, &id, NGOC_HA).await.unwrap_err();
     assert_eq!(code(&err), ErrorCode::HandoverNotCity);
@@ -194,6 +196,8 @@ async fn a_forged_or_altered_handover_changes_nothing() {
         ErrorCode::ExchangeUnknownDevice
     );
     fresh.register(&m.ba_dinh, Some(BA_DINH)).await;
+    // Every table, the audit log, settings and peers included: a refusal writes nothing at all.
+    let every_table = fresh.store.dump_every_table().await.unwrap();
     assert_eq!(take(&fresh, &forge(&m.ba_dinh, &by_ward, &fresh).await).await.unwrap_err(), ErrorCode::HandoverNotCity);
     // The city's key, but a signature over other bytes.
     let mut file: Value = serde_json::from_slice(
@@ -239,6 +243,7 @@ async fn a_forged_or_altered_handover_changes_nothing() {
     );
     // Nothing of any of it was written.
     assert_eq!(fresh.dump().await, fresh_before);
+    assert_eq!(fresh.store.dump_every_table().await.unwrap(), every_table);
     assert_eq!(count(&fresh, "SELECT COUNT(*) FROM change_log").await, 0);
     assert_eq!(count(&fresh, "SELECT COUNT(*) FROM handovers").await, 0);
     assert_ne!(m.ngoc_ha.dump().await, before, "the genuine file was taken");
@@ -282,4 +287,90 @@ fn stop_id(records: &[ansinh_store::ChangeRecord]) -> String {
 
 async fn fresh_identity(desk: &Desk) -> age::x25519::Identity {
     desk.store.setting("exchange.age_identity").await.unwrap().unwrap().parse().unwrap()
+}
+
+/// Once the city has the move, the old commune's desktop goes on recording the person's history
+/// there (January's payment failed after all): its bundles still merge. Its record of the person
+/// is read-only from its stop (moved): the new commune keeps it.
+#[tokio::test]
+async fn the_old_commune_goes_on_recording_the_persons_history_after_the_move() {
+    let m = a_move().await;
+    take(&m.ngoc_ha, &handover(&m, NGOC_HA).await.unwrap()).await.unwrap();
+    decide(&m.ngoc_ha, &m.person, NGOC_HA, "start", "05/03/2026", "").await.unwrap();
+    m.city.import(&m.ngoc_ha.bundle_for(&m.city, 0).await).await.unwrap();
+    let err = m.ba_dinh.store.update_beneficiary(&m.person).await.unwrap_err();
+    assert_eq!(code(&ExchangeError::Store(err)), ErrorCode::ExchangeReadOnly);
+    let since = m.ba_dinh.last_seq().await;
+    m.ba_dinh.reconcile(&m.january, None).await;
+    m.city.import(&m.ba_dinh.bundle_for(&m.city, since).await).await.unwrap();
+    let detail = m.city.store.beneficiary_detail(&m.person.id.to_string()).await.unwrap();
+    assert_eq!(detail.beneficiary.ward_code, NGOC_HA, "still Ngọc Hà's");
+    let january = detail.payments.iter().find(|p| p.id == m.january.id.to_string()).unwrap();
+    assert_eq!(january.status, ansinh_core::model::PaymentStatus::Failed);
+}
+
+/// Records a handover brought out of their series' order are not that series' head: when the
+/// series itself arrives (here Ba Đình's whole series, as a same-ward desktop's would), the
+/// records before them are taken, those already held count as such, and the chain holds.
+#[tokio::test]
+async fn records_a_handover_brought_take_their_place_when_their_series_arrives() {
+    let m = a_move().await;
+    take(&m.ngoc_ha, &handover(&m, NGOC_HA).await.unwrap()).await.unwrap();
+    let device = m.ba_dinh.store.device_id();
+    let heads = m.ngoc_ha.store.series_heads().await.unwrap();
+    assert!(heads.iter().all(|h| h.device_id != device), "three handed records are no head of Ba Đình's series");
+    let all = m.ba_dinh.store.changes_since(&device, 0).await.unwrap();
+    let r = m.ngoc_ha.store.import_changes(&all, None, false).await.unwrap();
+    assert_eq!((r.applied, r.already_had), (all.len() - 3, 3));
+    assert!(r.gaps.is_empty());
+    let heads = m.ngoc_ha.store.series_heads().await.unwrap();
+    assert_eq!(heads.iter().find(|h| h.device_id == device).map(|h| h.last_seq), Some(all.last().unwrap().seq));
+    assert_eq!(count(&m.ngoc_ha, "SELECT COUNT(*) FROM handover_records").await, 0, "all in their place now");
+    assert_eq!(m.ngoc_ha.store.verify_changes().await.unwrap(), None);
+}
+
+/// A stop (moved) that is no longer the old commune's latest decision (the person stayed after
+/// all: started there again) lets no other commune move them: the city refuses that bundle.
+#[tokio::test]
+async fn a_stale_stop_moves_nobody() {
+    let m = a_move().await;
+    take(&m.ngoc_ha, &handover(&m, NGOC_HA).await.unwrap()).await.unwrap();
+    let since = m.ba_dinh.last_seq().await;
+    decide(&m.ba_dinh, &m.person, BA_DINH, "start", "05/05/2026", "").await.unwrap();
+    m.city.import(&m.ba_dinh.bundle_for(&m.city, since).await).await.unwrap();
+    decide(&m.ngoc_ha, &m.person, NGOC_HA, "start", "05/06/2026", "").await.unwrap();
+    let before = m.city.dump().await;
+    let err = m.city.import(&m.ngoc_ha.bundle_for(&m.city, 0).await).await.unwrap_err();
+    assert_eq!(code(&err), ErrorCode::ExchangeOutOfWard);
+    assert_eq!(m.city.dump().await, before);
+    // Nor can the city hand the file over again.
+    assert_eq!(handover(&m, NGOC_HA).await.unwrap_err(), ErrorCode::HandoverNotMoved);
+}
+
+/// The new commune's start and the move it makes may arrive in separate batches (a sync cuts
+/// batches anywhere): the start alone is taken, then the move.
+#[tokio::test]
+async fn the_start_and_the_move_may_arrive_in_separate_batches() {
+    let m = a_move().await;
+    take(&m.ngoc_ha, &handover(&m, NGOC_HA).await.unwrap()).await.unwrap();
+    decide(&m.ngoc_ha, &m.person, NGOC_HA, "start", "05/03/2026", "").await.unwrap();
+    let device = m.ngoc_ha.store.device_id();
+    let own = m.ngoc_ha.store.changes_since(&device, 0).await.unwrap();
+    assert_eq!(own.iter().map(|r| r.entity.name()).collect::<Vec<_>>(), ["benefit_decisions", "beneficiary"]);
+    let keys = m.ngoc_ha.keys.public(NGOC_HA);
+    let origin = |first: i64, last: i64| ansinh_store::BundleOrigin {
+        payload_hash: format!("test:{first}-{last}"),
+        device_id: device.clone(),
+        ward: NGOC_HA.into(),
+        signing_key: keys.signing_key.clone(),
+        first_seq: first,
+        last_seq: last,
+        via: ansinh_store::Via::Bundle,
+        audit: None,
+    };
+    let start = m.city.store.import_changes(&own[..1], Some(&origin(1, 1)), false).await.unwrap();
+    assert_eq!(start.applied, 1);
+    m.city.store.import_changes(&own[1..], Some(&origin(2, 2)), false).await.unwrap();
+    let detail = m.city.store.beneficiary_detail(&m.person.id.to_string()).await.unwrap();
+    assert_eq!(detail.beneficiary.ward_code, NGOC_HA);
 }

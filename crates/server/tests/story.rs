@@ -135,7 +135,9 @@ async fn the_sync_status_counts_what_waits_and_keeps_the_last_refusal() {
     assert_eq!((again.report.pushed, again.status.waiting), (1, 0));
     assert_eq!(ansinh_sync::sync_now(&city.store, &city.keys, "").await.unwrap().report.pulled.applied, 1);
     assert_eq!(city.store.count_beneficiaries().await.unwrap(), 3);
-    // Each sync that went through is audited on the desktop.
-    let audited = ward.store.audit_entries(100, 0).await.unwrap().into_iter().filter(|e| e.action == "sync").count();
-    assert_eq!(audited, 2);
+    // Each attempt is audited on the desktop: the refused one (with why) and the two that went through.
+    let audited: Vec<_> =
+        ward.store.audit_entries(100, 0).await.unwrap().into_iter().filter(|e| e.action == "sync").collect();
+    assert_eq!(audited.len(), 3);
+    assert!(audited.iter().any(|e| e.details["refused"] == "sync.network"), "{audited:?}");
 }

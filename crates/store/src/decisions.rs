@@ -105,18 +105,34 @@ async fn decisions_in(conn: &mut SqliteConnection, person: &str) -> Result<Vec<D
         .collect()
 }
 
-/// Has `ward` stopped the person's allowance because they moved (at any month)? What the city
-/// asks before it hands their file over (`handover.rs`) and before it lets the new commune's
-/// desktop move them (`exchange/scope.rs`); `add_decision` also checks the month.
-pub(crate) async fn moved_out(conn: &mut SqliteConnection, person: &str, ward: &str) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM benefit_decisions WHERE beneficiary_id = ? AND ward_code = ? AND kind = 'stop' AND reason = 'moved'",
+/// The month from which `ward` stopped the person's allowance because they moved, when that
+/// stop is the commune's latest decision about them (a later start there, or another decision,
+/// means they did not leave, or came back). What the city asks before it hands their file over
+/// (`handover.rs`) and before it lets another commune's desktop move them, or lets the old
+/// commune's desktop go on writing their history (`exchange/scope.rs`); and what makes the
+/// person's record read-only on the old commune's desktop (`write.rs`).
+pub(crate) async fn moved_out_from(conn: &mut SqliteConnection, person: &str, ward: &str) -> Result<Option<String>> {
+    let latest: Option<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT kind, reason, from_period FROM benefit_decisions WHERE beneficiary_id = ? AND ward_code = ?
+         ORDER BY from_period DESC, decided_on DESC, id DESC LIMIT 1",
     )
     .bind(person)
     .bind(ward)
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(n > 0)
+    Ok(latest.filter(|(kind, reason, _)| kind == "stop" && reason.as_deref() == Some("moved")).map(|(.., from)| from))
+}
+
+/// The month of the latest start decision of `ward` about the person, if any.
+pub(crate) async fn start_in(conn: &mut SqliteConnection, person: &str, ward: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT from_period FROM benefit_decisions WHERE beneficiary_id = ? AND ward_code = ? AND kind = 'start'
+         ORDER BY from_period DESC LIMIT 1",
+    )
+    .bind(person)
+    .bind(ward)
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
 impl Store {
@@ -155,6 +171,9 @@ impl Store {
         let now = now();
         let audit = rows::audit_vals(&now, &self.author().officer, &self.author().device_id);
         let mut log = ChangeWriter::start(&mut tx, &self.author(), &now).await?;
+        // The decision first, then the move: a batch cut between the two still passes the
+        // city's check (a start after the old commune's stop, then a move it has on record).
+        crate::write::insert_logged(&mut tx, &mut log, std::slice::from_ref(d), &audit).await?;
         if moves {
             log.record(Entity::Beneficiary, &person, Kind::Update);
             sqlx::query(
@@ -168,7 +187,6 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        crate::write::insert_logged(&mut tx, &mut log, std::slice::from_ref(d), &audit).await?;
         log.flush(&mut tx).await?;
         tx.commit().await?;
         Ok(self.decisions_of(&person).await?.into_iter().find(|v| v.id == d.id.to_string()).expect("just written"))

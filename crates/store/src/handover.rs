@@ -74,8 +74,8 @@ impl Store {
                 .param("ward", to_ward);
             return Err(StoreError::Invalid(vec![e]));
         }
-        let moved = crate::decisions::moved_out(&mut *self.reader.acquire().await?, person, &from_ward).await?;
-        if !moved {
+        let moved = crate::decisions::moved_out_from(&mut *self.reader.acquire().await?, person, &from_ward).await?;
+        if moved.is_none() {
             let e = FieldError::new(
                 "handover",
                 ErrorCode::HandoverNotMoved,
@@ -113,12 +113,21 @@ impl Store {
     pub async fn accept_handover(&self, body: HandoverBody, payload_hash: &str) -> Result<HandoverReport> {
         if body.format != HANDOVER_FORMAT {
             return Err(refused(
-                ErrorCode::ReferenceFormat,
+                ErrorCode::ExchangeFormat,
                 format!("handover format {} is not supported", body.format),
             ));
         }
+        let mut tx = self.begin_checked().await?;
+        sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
+        // Who sent it, before anything it says is read.
+        let issuer = crate::devices::check_sender(&mut tx, &body.issuer_device, &body.issuer_signing_key).await?;
+        if issuer.role != crate::DeviceRole::City {
+            return Err(refused(ErrorCode::HandoverNotCity, "only the city office hands a person over"));
+        }
+        // Only a ward desktop takes one, for its own ward (the city office holds everyone).
+        let city = self.setting(OFFICE_SETTING).await?.as_deref() == Some("city");
         let home = self.home_ward().await?;
-        if body.to_ward != home {
+        if city || body.to_ward != home || body.from_ward == body.to_ward {
             let e = FieldError::new(
                 "handover",
                 ErrorCode::HandoverWrongWard,
@@ -128,42 +137,51 @@ impl Store {
             return Err(StoreError::Conflict(e));
         }
         let person = body.beneficiary_id.clone();
+        let not_of_file = |at: &str| {
+            StoreError::Conflict(
+                FieldError::new(
+                    "handover",
+                    ErrorCode::HandoverForeignRecord,
+                    "a record that is not of this person's file",
+                )
+                .param("record", at),
+            )
+        };
+        // Already a person of this commune (not one handed over before): nothing to take.
+        let here: Option<String> = sqlx::query_scalar("SELECT ward_code FROM beneficiaries WHERE id = ?")
+            .bind(&person)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if here.as_deref() == Some(home.as_str()) && !handed_over_to(&mut tx, &person, &home).await? {
+            return Err(not_of_file(&person));
+        }
         let records = WireRecord::check_all(body.records)?;
+        // Intact, one version per (device, seq), of a schema this desktop reads: as a bundle's.
+        crate::exchange::merge::check_incoming(&records)?;
         let refs = self.refs().await?;
         let today = crate::local_today();
         let mut touched: BTreeSet<(Entity, String)> = BTreeSet::new();
+        let mut stopped = false;
         for r in &records {
-            if r.hash != r.computed_hash() {
-                return Err(refused(
-                    ErrorCode::ExchangeTampered,
-                    format!("record {}#{} is altered", r.device_id, r.seq),
-                ));
-            }
+            let at = format!("{}#{}", r.device_id, r.seq);
             let of_person = match check_row(r, &*refs, today)? {
                 Owner::Person { .. } => r.entity == Entity::Beneficiary && r.entity_id == person,
                 Owner::OfPerson(p) | Owner::OfPersonInWard { person: p, .. } => p == person,
                 _ => false,
             };
             if !of_person || !HANDED_OVER.contains(&r.entity) {
-                let at = format!("{}#{}", r.device_id, r.seq);
-                let e = FieldError::new(
-                    "handover",
-                    ErrorCode::HandoverForeignRecord,
-                    "a record that is not of this person's file",
-                )
-                .param("record", &at);
-                return Err(StoreError::Conflict(e));
+                return Err(not_of_file(&at));
+            }
+            if r.entity == Entity::BenefitDecision {
+                let row: serde_json::Value = serde_json::from_str(&r.payload).unwrap_or_default();
+                stopped |=
+                    row["kind"] == "stop" && row["reason"] == "moved" && row["ward_code"] == body.from_ward.as_str();
             }
             touched.insert((r.entity, r.entity_id.clone()));
         }
-        if !touched.contains(&(Entity::Beneficiary, person.clone())) {
-            return Err(refused(ErrorCode::HandoverForeignRecord, "the file does not hold the person"));
-        }
-        let mut tx = self.begin_checked().await?;
-        sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
-        let issuer = crate::devices::check_sender(&mut tx, &body.issuer_device, &body.issuer_signing_key).await?;
-        if issuer.role != crate::DeviceRole::City {
-            return Err(refused(ErrorCode::HandoverNotCity, "only the city office hands a person over"));
+        // The person, and the old commune's stop because they moved: what makes it a move.
+        if !touched.contains(&(Entity::Beneficiary, person.clone())) || !stopped {
+            return Err(not_of_file(&person));
         }
         let (mut new_rows, mut handed, mut already_had) = (Vec::new(), Vec::new(), 0);
         for r in &records {
@@ -198,6 +216,14 @@ impl Store {
         for (entity, id) in touched.iter().filter(|(e, _)| *e == Entity::Beneficiary).chain(touched.iter()) {
             crate::exchange::merge::project(&mut tx, *entity, id).await?;
         }
+        // As the file has them, the person lives in the commune that stopped them.
+        let ward: Option<String> = sqlx::query_scalar("SELECT ward_code FROM beneficiaries WHERE id = ?")
+            .bind(&person)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if applied > 0 && ward.as_deref() != Some(body.from_ward.as_str()) {
+            return Err(not_of_file(&person));
+        }
         sqlx::query(
             "INSERT INTO handovers (payload_hash, beneficiary_id, from_ward, to_ward, issuer_device, records, received_at)
              VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (payload_hash) DO NOTHING",
@@ -215,10 +241,18 @@ impl Store {
             .bind(&person)
             .fetch_one(&mut *tx)
             .await?;
-        tx.commit().await?;
         let details = serde_json::json!({"what": "handover", "from_ward": body.from_ward, "records": records.len(),
             "applied": applied});
-        self.audit("import", Some("beneficiaries"), Some(&person), details).await?;
+        let actor = self.officer();
+        let event = crate::audit::AuditEvent {
+            actor: &actor,
+            action: "import",
+            entity: Some("beneficiaries"),
+            entity_id: Some(&person),
+            details,
+        };
+        crate::audit::append(&mut tx, &event).await?;
+        tx.commit().await?;
         Ok(HandoverReport {
             beneficiary_id: person,
             full_name,

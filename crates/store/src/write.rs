@@ -91,6 +91,24 @@ impl Store {
     pub async fn update_beneficiary(&self, b: &Beneficiary) -> Result<()> {
         let mut tx = self.begin_checked().await?;
         crate::exchange::check_owned(self, &mut tx, &b.id.to_string()).await?;
+        // Stopped here because they moved: the new commune keeps their record from then on (its
+        // history here, payments and withdrawals, can still be recorded).
+        let ward: Option<String> = sqlx::query_scalar("SELECT ward_code FROM beneficiaries WHERE id = ?")
+            .bind(b.id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(ward) = ward
+            && crate::decisions::moved_out_from(&mut tx, &b.id.to_string(), &ward).await?.is_some()
+        {
+            return Err(StoreError::Conflict(
+                FieldError::new(
+                    "id",
+                    ErrorCode::ExchangeReadOnly,
+                    "moved to another commune: its record is theirs now",
+                )
+                .param("ward", &ward),
+            ));
+        }
         let before = self.stored_key(&mut tx, &b.id).await?;
         // Re-checking an unchanged key would ask for a reason on every edit of an accepted pair.
         let key_changed = !before.matches(&DuplicateKey::of(b));

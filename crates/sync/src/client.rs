@@ -107,6 +107,10 @@ fn refusal_of(body: &[u8], status: StatusCode) -> Refusal {
 /// where nothing crosses a network (the tests, or a tunnel's local end).
 pub fn server_url(base: &str) -> Result<Url, SyncError> {
     let url = Url::parse(base.trim()).map_err(|_| SyncError::BadUrl(base.to_string()))?;
+    // A name or password in the address would be kept in the sync status and the audit log.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(SyncError::BadUrl("an address with a name or password in it".into()));
+    }
     let loopback = match url.host_str() {
         Some(h) if h.eq_ignore_ascii_case("localhost") => true,
         Some(h) => {
@@ -287,7 +291,7 @@ mod tests {
             let e = server_url(insecure).unwrap_err();
             assert_eq!(AppError::from(e).code(), ErrorCode::SyncInsecureUrl, "{insecure}");
         }
-        for bad in ["ansinh.example", "ftp://ansinh.example", "file:///etc/passwd", ""] {
+        for bad in ["ansinh.example", "ftp://ansinh.example", "file:///etc/passwd", "", "https://u:p@ansinh.example"] {
             let e = server_url(bad).unwrap_err();
             assert_eq!(AppError::from(e).code(), ErrorCode::SyncBadUrl, "{bad}");
         }

@@ -98,8 +98,11 @@ pub async fn sync_now(store: &Store, keys: &DeviceKeys, server: &str) -> Result<
         }
         Err(e) => {
             let e = AppError::from(e);
-            let kept = serde_json::to_string(&as_field_error(&e)).expect("an error serialises");
+            let refusal = as_field_error(&e);
+            let kept = serde_json::to_string(&refusal).expect("an error serialises");
             store.set_setting(LAST_ERROR, &kept).await?;
+            let details = serde_json::json!({"what": "sync", "server": server, "refused": refusal.code});
+            store.audit("sync", Some("change_log"), None, details).await?;
             Err(e)
         }
     }

@@ -19,7 +19,7 @@ use ansinh_core::FieldError;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub(crate) fn bundle_error(code: ErrorCode, message: &str) -> StoreError {
     StoreError::Conflict(FieldError::new("bundle", code, message))
@@ -250,6 +250,10 @@ pub fn check_incoming(incoming: &[ChangeRecord]) -> Result<BTreeMap<&str, BTreeM
     Ok(by_device)
 }
 
+/// `change_log c` rows that are in their series' order here, not brought by a handover.
+pub(crate) const NOT_HANDED: &str =
+    "NOT EXISTS (SELECT 1 FROM handover_records h WHERE h.device_id = c.device_id AND h.seq = c.seq)";
+
 /// Where an incoming record goes in its series, given the series' head here and (for a seq at
 /// or below it) the hash of the record already held at that seq.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -337,14 +341,27 @@ pub(crate) async fn apply_with(
                 &format!("records of {device} in a batch of {}", s.device_id),
             ));
         }
-        let last = sqlx::query("SELECT seq, hash FROM change_log WHERE device_id = ? ORDER BY seq DESC LIMIT 1")
-            .bind(device)
-            .fetch_optional(&mut *conn)
-            .await?;
+        // The series' head here, and the records of it a handover brought out of order
+        // (`handover.rs`): those are not the head; they take their place when the series reaches them.
+        let last = sqlx::query(AssertSqlSafe(format!(
+            "SELECT seq, hash FROM change_log c WHERE device_id = ? AND {NOT_HANDED} ORDER BY seq DESC LIMIT 1"
+        )))
+        .bind(device)
+        .fetch_optional(&mut *conn)
+        .await?;
         let (mut last_seq, mut last_hash) = match last {
             Some(r) => (r.try_get::<i64, _>("seq")?, r.try_get::<String, _>("hash")?),
             None => (0, String::new()),
         };
+        let handed: HashMap<i64, String> = sqlx::query_as(
+            "SELECT c.seq, c.hash FROM handover_records h JOIN change_log c ON c.device_id = h.device_id AND c.seq = h.seq
+             WHERE h.device_id = ?",
+        )
+        .bind(device)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
         for (seq, r) in series {
             let have: Option<String> = if seq <= last_seq {
                 sqlx::query_scalar("SELECT hash FROM change_log WHERE device_id = ? AND seq = ?")
@@ -357,6 +374,23 @@ pub(crate) async fn apply_with(
             };
             match place(r, last_seq, &last_hash, have.as_deref())? {
                 Placement::AlreadyHad => report.already_had += 1,
+                // Held already through a handover: the same record, now in its place.
+                Placement::Next if handed.contains_key(&seq) => {
+                    if handed.get(&seq) != Some(&r.hash) {
+                        return Err(bundle_error(
+                            ErrorCode::ExchangeFork,
+                            &format!("record {device}#{seq} differs from the one a handover brought"),
+                        ));
+                    }
+                    sqlx::query("DELETE FROM handover_records WHERE device_id = ? AND seq = ?")
+                        .bind(device)
+                        .bind(seq)
+                        .execute(&mut *conn)
+                        .await?;
+                    report.already_had += 1;
+                    last_seq = seq;
+                    last_hash = r.hash.clone();
+                }
                 Placement::Next => {
                     owners.push((r, super::incoming::check_row(r, &*ctx.refs, ctx.today)?));
                     touched.insert((r.entity, r.entity_id.clone()));

@@ -2,9 +2,11 @@
 //! ward (and stay there), and every account, payment, withdrawal, contact or grievance it sends
 //! hangs off a person of its ward. The city office's desktop may touch any ward. A row whose
 //! person is not known here yet (it waits for a bundle still to come) cannot be placed and is
-//! let through to wait, as before; once here, its person is checked like any other. One
-//! person of another ward may come: the one this batch starts here after their commune's stop
-//! (moved), a move between two ward desktops (`handover.rs`).
+//! let through to wait, as before; once here, its person is checked like any other. A move
+//! between two ward desktops (`handover.rs`) is the one way across: the new commune may move a
+//! person whose commune's latest decision is a stop because they moved, when it starts them from
+//! that month or later; the old commune may go on recording their history (what hangs off them)
+//! while its stop (moved) is its latest decision.
 
 use super::incoming::Owner;
 use crate::changes::ChangeRecord;
@@ -59,17 +61,38 @@ async fn lookup(
     Ok(out)
 }
 
-/// The people this batch starts in the sender's commune (a start decision of `own`).
-fn starts_in(own: &str, new: &[(&ChangeRecord, Owner)]) -> HashSet<String> {
+/// The months from which this batch starts people in the sender's commune (start decisions of
+/// `own`), by person.
+fn starts_in(own: &str, new: &[(&ChangeRecord, Owner)]) -> HashMap<String, String> {
     new.iter()
         .filter_map(|(r, owner)| match owner {
             Owner::OfPersonInWard { person, ward } if ward == own && r.entity == Entity::BenefitDecision => {
                 let row: serde_json::Value = serde_json::from_str(&r.payload).ok()?;
-                (row.get("kind")?.as_str()? == "start").then(|| person.clone())
+                let from = row.get("from_period")?.as_str()?.to_string();
+                (row.get("kind")?.as_str()? == "start").then(|| (person.clone(), from))
             }
             _ => None,
         })
         .collect()
+}
+
+/// May the sender's commune `own` move `person` from `before` (their ward here)? Only when
+/// `before`'s latest decision about them is a stop because they moved, and `own` starts them
+/// (in this batch or already here) from that month or later: the move of `decisions.rs`, made on
+/// the new commune's desktop after the city handed the person's file over (`handover.rs`).
+async fn moves_in(
+    conn: &mut SqliteConnection,
+    starts: &HashMap<String, String>,
+    person: &str,
+    before: &str,
+    own: &str,
+) -> Result<bool> {
+    let Some(stop) = crate::decisions::moved_out_from(conn, person, before).await? else { return Ok(false) };
+    let start = match starts.get(person) {
+        Some(from) => Some(from.clone()),
+        None => crate::decisions::start_in(conn, person, own).await?,
+    };
+    Ok(start.is_some_and(|from| from >= stop))
 }
 
 /// Checks every new record of a ward device (`own`: its registered ward) before anything is
@@ -140,8 +163,7 @@ pub(crate) async fn check(conn: &mut SqliteConnection, own: &str, new: &[(&Chang
                     return Err(out_of_ward(r, ward, own));
                 }
                 if let Some(before) = stored_people.get(&r.entity_id).filter(|w| *w != own)
-                    && !(starts_here.contains(&r.entity_id)
-                        && crate::decisions::moved_out(conn, &r.entity_id, before).await?)
+                    && !moves_in(conn, &starts_here, &r.entity_id, before, own).await?
                 {
                     return Err(out_of_ward(r, before, own));
                 }
@@ -162,7 +184,15 @@ pub(crate) async fn check(conn: &mut SqliteConnection, own: &str, new: &[(&Chang
                     .map(|w| w.to_string())
                     .or_else(|| stored_people.get(&person).cloned());
                 if let Some(ward) = ward.filter(|w| w != own) {
-                    return Err(out_of_ward(r, &ward, own));
+                    // The old commune's history of a person who moved away (a payment of a month
+                    // before, its withdrawals, a contact, a decision), or the new commune's start
+                    // that arrives before the move itself.
+                    let history = crate::decisions::moved_out_from(conn, &person, own).await?.is_some();
+                    let start =
+                        starts_here.contains_key(&person) && moves_in(conn, &starts_here, &person, &ward, own).await?;
+                    if !history && !start {
+                        return Err(out_of_ward(r, &ward, own));
+                    }
                 }
             }
         }

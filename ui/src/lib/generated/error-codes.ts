@@ -164,6 +164,7 @@ export const ERROR_CODES = [
   'handover.wrong_ward',
   'handover.not_moved',
   'handover.foreign_record',
+  'handover.no_recipient',
   'review.not_a_conflict',
   'review.unknown_side',
   'sync.network',

@@ -186,6 +186,8 @@ export const vi: Record<ErrorCode, string> = {
   'handover.not_moved':
     'Xã/phường {ward} chưa có quyết định thôi hưởng (chuyển đi) của người này: chưa chuyển được hồ sơ',
   'handover.foreign_record': 'Tệp hồ sơ chứa dữ liệu không thuộc hồ sơ người này ({record}): không ghi gì',
+  'handover.no_recipient':
+    'Chưa có máy nào của xã/phường {ward} được đăng ký ở đây: đăng ký máy của xã/phường đó (Trao đổi dữ liệu → Thiết bị đã đăng ký) trước',
   'reference.stale':
     'Tệp tham chiếu phiên bản {version} không mới hơn phiên bản đã áp dụng ({applied}): không thay đổi gì',
   'reference.unknown_table': 'Tệp tham chiếu chứa bảng không được phép ({table}): không thay đổi gì',
@@ -404,6 +406,8 @@ export const en: Record<ErrorCode, string> = {
     'A file is handed over only to another commune of the city, and only that commune\'s desktop takes it ({ward})',
   'handover.not_moved': 'Commune {ward} has not recorded this person\'s stop (moved) yet: the file cannot be handed over',
   'handover.foreign_record': "The file holds data that is not this person's file ({record}): nothing written",
+  'handover.no_recipient':
+    'No desktop of commune {ward} is registered here: register it first (Exchange → Registered devices)',
   'reference.stale': 'Reference file version {version} is not newer than the one applied ({applied}): nothing changed',
   'reference.unknown_table': 'The reference file holds a table it may not carry ({table}): nothing changed',
   'reference.invalid_row': 'Invalid row in the reference file (table {table}, row {row}): nothing changed',
