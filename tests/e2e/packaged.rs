@@ -37,6 +37,22 @@ async fn the_packaged_app_starts_from_the_unpacked_deb() {
     // The packaged app reaches its Rust side: this desktop's keys are made and shown.
     let recipient = app.wait_text("exchange-recipient", |t| t.starts_with("age1"), TIMEOUT).await;
     assert!(recipient.len() > 50);
+    // Set up as installed, with no command line: this desktop declared the city office's, which
+    // then writes the signed reference file for the wards.
+    app.select("exchange-office-kind", "city").await;
+    app.click("exchange-office-save").await;
+    app.wait_text("exchange-office-saved", |t| t.contains("văn phòng thành phố"), TIMEOUT).await;
+    app.click("exchange-reference-export").await;
+    let saved = app.wait_text("exchange-reference-path", |t| t.contains("ansinh-tham-chieu.json"), TIMEOUT).await;
+    let path = saved.split_whitespace().find(|w| w.ends_with("ansinh-tham-chieu.json")).expect("the path shown");
+    assert!(std::fs::read_to_string(path).expect("the reference file written").contains("signature"));
+    app.client()
+        .execute(
+            "document.querySelector('[data-testid=\"exchange-office-saved\"]').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await
+        .unwrap();
     app.screenshot_office("packaged.png").await;
     app.close().await;
 }

@@ -1,7 +1,6 @@
 //! The exchange subcommands: `bundle`, `keys`, `review`, `rebuild` (docs/EXCHANGE.md).
 
 use ansinh_core::AppError;
-use ansinh_core::ErrorCode;
 use ansinh_exchange::limits::Oversize;
 use ansinh_exchange::{DeviceKeys, PublicKeys, parse_recipient};
 use ansinh_store::DeviceRole;
@@ -176,12 +175,8 @@ pub enum OfficeRole {
 pub async fn office(store: &Store, role: OfficeRole) -> Result<(), AppError> {
     match role {
         OfficeRole::City => store.set_office(None).await?,
-        OfficeRole::Ward { code } => {
-            if !ansinh_core::validate::RefData::has_ward(&*store.refs().await?, &code) {
-                return Err(AppError::field("ward_code", ErrorCode::WardUnknown, format!("no ward {code}")));
-            }
-            store.set_office(Some(&code)).await?
-        }
+        // The store checks the ward, as for the app.
+        OfficeRole::Ward { code } => store.set_office(Some(&code)).await?,
     }
     println!("office set");
     Ok(())

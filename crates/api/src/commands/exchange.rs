@@ -30,6 +30,8 @@ pub struct ExchangeOverview {
     pub devices: Vec<DeviceView>,
     /// Each sender's audit log as last seen here (a truncated or rewritten one is flagged).
     pub peer_audits: Vec<PeerAudit>,
+    /// This desktop is the city office's (`keys.ward` is then empty).
+    pub city_office: bool,
     /// The last seq of this desktop's own series.
     pub last_seq: i64,
     /// What the offices acknowledged (the next bundle starts after it).
@@ -79,6 +81,7 @@ commands! {
         Ok(ExchangeOverview {
             keys: k.public(&store.home_ward().await?),
             offices: offices(store).await?,
+            city_office: store.setting(ansinh_store::OFFICE_SETTING).await?.as_deref() == Some("city"),
             devices: store.devices().await?,
             peer_audits: store.peer_audits().await?,
             last_seq,
@@ -86,6 +89,26 @@ commands! {
             receipts: store.receipts().await?,
             review,
         })
+    }
+
+    /// Declares what this desktop is: the city office (`ward` empty) or the desktop of the ward
+    /// or commune `ward` (`ansinh office city|ward CODE` on the CLI). The store checks the ward
+    /// and audits the change.
+    pub async fn exchange_set_office(a: Administer, ward: String) -> () {
+        let ward = ward.trim();
+        Ok(a.store.set_office(Some(ward).filter(|w| !w.is_empty())).await?)
+    }
+
+    /// The city office writes its signed reference file (units, groups, levels, payers) for the
+    /// wards into the export folder (`ansinh reference export`); returns its path.
+    pub async fn reference_export(a: Administer) -> String {
+        let k = keys(&a.store).await?;
+        let file = ansinh_exchange::make_reference_file(&a.store, &k).await?;
+        let path = ansinh_files::xlsx::export_dir()?.join("ansinh-tham-chieu.json");
+        let text = serde_json::to_string_pretty(&file).expect("a reference file serialises");
+        ansinh_store::private::write(&path, text.as_bytes())
+            .map_err(|e| AppError::File(format!("{}: {e}", path.display())))?;
+        Ok(path.display().to_string())
     }
 
     /// Saves this desktop's public keys as a file for the offices (returns its path).

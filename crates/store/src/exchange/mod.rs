@@ -379,9 +379,20 @@ impl Store {
     }
 
     /// Declares what this desktop is: the city office (`None`: every other ward's record is
-    /// read-only here) or a ward's desktop (`Some(code)`).
+    /// read-only here) or a ward's desktop (`Some(code)`, a ward or commune of the reference
+    /// data). Audited: what a desktop is decides whose records it may write.
     pub async fn set_office(&self, ward: Option<&str>) -> Result<()> {
-        self.set_setting(OFFICE_SETTING, ward.unwrap_or("city")).await
+        if let Some(code) = ward
+            && !ansinh_core::validate::RefData::has_ward(&*self.refs().await?, code)
+        {
+            return Err(crate::StoreError::Invalid(vec![
+                ansinh_core::FieldError::new("ward_code", ErrorCode::WardUnknown, format!("no ward {code}"))
+                    .param("ward", code),
+            ]));
+        }
+        self.set_setting(OFFICE_SETTING, ward.unwrap_or("city")).await?;
+        let details = serde_json::json!({"what": "office", "office": ward.unwrap_or("city")});
+        self.audit("settings", Some("settings"), Some(OFFICE_SETTING), details).await
     }
 
     /// The highest seq of this device any office has acknowledged (where the next bundle starts).

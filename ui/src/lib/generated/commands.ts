@@ -64,6 +64,13 @@ export interface Commands {
   reconcile_payments: { args: { request: ReconcileRequest }; result: ReconcileReport; permission: 'Administer' };
   close_cycle: { args: { period: string }; result: CycleView; permission: 'Administer' };
   exchange_overview: { args: Record<string, never>; result: ExchangeOverview; permission: 'Administer' };
+  // Declares what this desktop is: the city office (`ward` empty) or the desktop of the ward
+  // or commune `ward` (`ansinh office city|ward CODE` on the CLI). The store checks the ward
+  // and audits the change.
+  exchange_set_office: { args: { ward: string }; result: null; permission: 'Administer' };
+  // The city office writes its signed reference file (units, groups, levels, payers) for the
+  // wards into the export folder (`ansinh reference export`); returns its path.
+  reference_export: { args: Record<string, never>; result: string; permission: 'Administer' };
   // Saves this desktop's public keys as a file for the offices (returns its path).
   exchange_save_public: { args: Record<string, never>; result: string; permission: 'Administer' };
   // Reads a device's public-key file (pasted or picked) without registering it: what the
@@ -222,6 +229,8 @@ export const COMMANDS = [
   'reconcile_payments',
   'close_cycle',
   'exchange_overview',
+  'exchange_set_office',
+  'reference_export',
   'exchange_save_public',
   'exchange_read_device',
   'exchange_register_device',

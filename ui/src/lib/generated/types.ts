@@ -448,6 +448,10 @@ devices: Array<DeviceView>,
  */
 peer_audits: Array<PeerAudit>,
 /**
+ * This desktop is the city office's (`keys.ward` is then empty).
+ */
+city_office: boolean,
+/**
  * The last seq of this desktop's own series.
  */
 last_seq: number,
