@@ -2,9 +2,7 @@
 //! (dry run: nothing written), then imported; this desktop's own records exported for an office
 //! into the export folder, and readable only with that office's key; the review page.
 
-use crate::harness::{App, TIMEOUT, testid_css};
-use ansinh_core::inputs::BeneficiaryInput;
-use ansinh_core::validate;
+use crate::harness::{App, TIMEOUT, register_outside, testid_css};
 use ansinh_exchange::{DeviceKeys, parse_recipient};
 use ansinh_store::Store;
 use fantoccini::Locator;
@@ -19,19 +17,7 @@ async fn pick_file(app: &App, testid: &str, path: &Path) {
 /// A ward desktop outside the app: its own database, one person registered, its keys.
 async fn ward_desktop(dir: &Path) -> (Store, DeviceKeys, ansinh_core::records::Beneficiary) {
     let store = Store::open(&dir.join("ward.db")).await.unwrap();
-    let refs = store.refs().await.unwrap();
-    let input = BeneficiaryInput {
-        full_name: "Nguyễn Thị Ánh".into(),
-        birth_date: "05/03/1941".into(),
-        sex: "Nữ".into(),
-        id_number: "001141012345".into(),
-        ward_code: "00004".into(),
-        group_code: "cao_tuoi_ngheo_80".into(),
-        ..BeneficiaryInput::default()
-    };
-    let today = chrono::Local::now().date_naive();
-    let person = validate::beneficiary(&input, &refs, today).unwrap();
-    store.add_beneficiary(&person).await.unwrap();
+    let person = register_outside(&store, "Nguyễn Thị Ánh", "05/03/1941", "001141012345").await;
     let keys = DeviceKeys::load_or_create(&store).await.unwrap();
     (store, keys, person)
 }

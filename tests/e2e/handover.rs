@@ -3,10 +3,8 @@
 //! city office's desktop (outside the app) hands their file over. The officer takes it on the
 //! exchange page, opens the person and records Ngọc Hà's start: the person moves here.
 
-use crate::harness::{App, TIMEOUT, open_store, testid_css};
+use crate::harness::{App, TIMEOUT, open_store, register_outside, testid_css};
 use ansinh_core::decisions::{self, DecisionInput};
-use ansinh_core::inputs::BeneficiaryInput;
-use ansinh_core::validate;
 use ansinh_exchange::{DeviceKeys, PublicKeys, parse_recipient};
 use ansinh_store::{DeviceRole, NewDevice, Store};
 use fantoccini::Locator;
@@ -45,19 +43,7 @@ async fn decide(store: &Store, person: &str, kind: &str, on: &str, reason: &str)
 async fn ba_dinh_desktop(dir: &Path) -> (Store, DeviceKeys, String) {
     let ba_dinh = Store::open(&dir.join("ba-dinh.db")).await.unwrap();
     ba_dinh.set_office(Some("00004")).await.unwrap();
-    let refs = ba_dinh.refs().await.unwrap();
-    let input = BeneficiaryInput {
-        full_name: "Trần Thị Bình".into(),
-        birth_date: "05/03/1940".into(),
-        sex: "Nữ".into(),
-        id_number: "001140020202".into(),
-        ward_code: "00004".into(),
-        group_code: "cao_tuoi_ngheo_80".into(),
-        ..BeneficiaryInput::default()
-    };
-    let person = validate::beneficiary(&input, &refs, chrono::Local::now().date_naive()).unwrap();
-    ba_dinh.add_beneficiary(&person).await.unwrap();
-    let id = person.id.to_string();
+    let id = register_outside(&ba_dinh, "Trần Thị Bình", "05/03/1940", "001140020202").await.id.to_string();
     decide(&ba_dinh, &id, "start", "05/01/2026", "").await;
     decide(&ba_dinh, &id, "stop", "02/03/2026", "moved").await;
     let keys = DeviceKeys::load_or_create(&ba_dinh).await.unwrap();

@@ -724,6 +724,30 @@ impl Drop for Driver {
     }
 }
 
+/// Registers a woman of Phường Ba Đình (00004), group `cao_tuoi_ngheo_80`, on a desktop outside
+/// the app (another ward's, the city's, a second desktop), through the store as the form would;
+/// [`App::add_person`] is the same inside the app.
+pub async fn register_outside(
+    store: &ansinh_store::Store,
+    name: &str,
+    birth_date: &str,
+    id_number: &str,
+) -> ansinh_core::records::Beneficiary {
+    let input = ansinh_core::inputs::BeneficiaryInput {
+        full_name: name.into(),
+        birth_date: birth_date.into(),
+        sex: "Nữ".into(),
+        id_number: id_number.into(),
+        ward_code: "00004".into(),
+        group_code: "cao_tuoi_ngheo_80".into(),
+        ..Default::default()
+    };
+    let refs = store.refs().await.unwrap();
+    let person = ansinh_core::validate::beneficiary(&input, &refs, chrono::Local::now().date_naive()).unwrap();
+    store.add_beneficiary(&person).await.unwrap();
+    person
+}
+
 /// Opens the app's (encrypted) database beside the app, as the CLI would: the key is unwrapped
 /// with the test administrator's password from the keyring next to the file.
 pub async fn open_store(db: &Path) -> ansinh_store::Store {

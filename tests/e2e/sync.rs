@@ -4,29 +4,12 @@
 //! status says when, to which server and that nothing waits; an unreachable server is a
 //! translated refusal that the status keeps.
 
-use crate::harness::{App, TIMEOUT, open_store};
-use ansinh_core::inputs::BeneficiaryInput;
-use ansinh_core::validate;
+use crate::harness::{App, TIMEOUT, open_store, register_outside};
 use ansinh_exchange::DeviceKeys;
 use ansinh_server::http::{self, Limits};
 use ansinh_server::{DeviceRegistry, Enrolment, SqliteRecords};
 use ansinh_store::Store;
 use std::sync::Arc;
-
-async fn person(store: &Store, name: &str, id_number: &str) {
-    let refs = store.refs().await.unwrap();
-    let input = BeneficiaryInput {
-        full_name: name.into(),
-        birth_date: "05/03/1941".into(),
-        sex: "Nữ".into(),
-        id_number: id_number.into(),
-        ward_code: "00004".into(),
-        group_code: "cao_tuoi_ngheo_80".into(),
-        ..BeneficiaryInput::default()
-    };
-    let b = validate::beneficiary(&input, &refs, chrono::Local::now().date_naive()).unwrap();
-    store.add_beneficiary(&b).await.unwrap();
-}
 
 async fn enrol(registry: &SqliteRecords, keys: &DeviceKeys) {
     let file = serde_json::to_string(&keys.public("00004")).unwrap();
@@ -49,13 +32,13 @@ async fn sync_from_the_app_moves_records_both_ways() {
     let here = open_store(app.db_path()).await;
     here.set_office(Some("00004")).await.unwrap();
     enrol(&server, &DeviceKeys::load_or_create(&here).await.unwrap()).await;
-    person(&here, "Nguyễn Thị Ánh", "001141012345").await;
+    register_outside(&here, "Nguyễn Thị Ánh", "05/03/1941", "001141012345").await;
     here.close().await;
     let other = Store::open(&dir.path().join("other.db")).await.unwrap();
     other.set_office(Some("00004")).await.unwrap();
     let other_keys = DeviceKeys::load_or_create(&other).await.unwrap();
     enrol(&server, &other_keys).await;
-    person(&other, "Hoàng Thị Yến", "001141054321").await;
+    register_outside(&other, "Hoàng Thị Yến", "05/03/1941", "001141054321").await;
     assert_eq!(ansinh_sync::sync(&other, &other_keys, &base).await.unwrap().pushed, 1);
 
     app.click("nav-exchange").await;

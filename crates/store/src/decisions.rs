@@ -142,9 +142,7 @@ impl Store {
     pub async fn add_decision(&self, d: &Decision) -> Result<DecisionView> {
         let person = d.beneficiary_id.to_string();
         let mut tx = self.begin_checked().await?;
-        let ward: String = sqlx::query_scalar("SELECT ward_code FROM beneficiaries WHERE id = ?")
-            .bind(&person)
-            .fetch_optional(&mut *tx)
+        let ward = crate::users::ward_of(&mut tx, &person)
             .await?
             .ok_or_else(|| StoreError::NotFound { entity: "beneficiary", id: person.clone() })?;
         let moves = ward != d.ward_code;

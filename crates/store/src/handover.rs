@@ -13,7 +13,7 @@ use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::exchange::incoming::{Owner, check_row};
 use crate::sqlrow::insert_rows;
-use crate::{OFFICE_SETTING, Store, now};
+use crate::{Store, now};
 use ansinh_core::validate::RefData;
 use ansinh_core::{ErrorCode, FieldError};
 use serde::{Deserialize, Serialize};
@@ -64,7 +64,7 @@ impl Store {
     /// The city office's side: every record of `person`'s file for the commune `to_ward`, once
     /// the person's commune has stopped their allowance because they moved.
     pub async fn handover_body(&self, person: &str, to_ward: &str, issuer_signing_key: &str) -> Result<HandoverBody> {
-        if self.setting(OFFICE_SETTING).await?.as_deref() != Some("city") {
+        if !self.is_city_office().await? {
             return Err(refused(ErrorCode::HandoverNotCity, "only the city office's desktop hands a person over"));
         }
         let from_ward = self.ward_of_beneficiary(person).await?;
@@ -125,7 +125,7 @@ impl Store {
             return Err(refused(ErrorCode::HandoverNotCity, "only the city office hands a person over"));
         }
         // Only a ward desktop takes one, for its own ward (the city office holds everyone).
-        let city = self.setting(OFFICE_SETTING).await?.as_deref() == Some("city");
+        let city = self.is_city_office().await?;
         let home = self.home_ward().await?;
         if city || body.to_ward != home || body.from_ward == body.to_ward {
             let e = FieldError::new(
@@ -148,10 +148,7 @@ impl Store {
             )
         };
         // Already a person of this commune (not one handed over before): nothing to take.
-        let here: Option<String> = sqlx::query_scalar("SELECT ward_code FROM beneficiaries WHERE id = ?")
-            .bind(&person)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let here = crate::users::ward_of(&mut tx, &person).await?;
         if here.as_deref() == Some(home.as_str()) && !handed_over_to(&mut tx, &person, &home).await? {
             return Err(not_of_file(&person));
         }
@@ -217,10 +214,7 @@ impl Store {
             crate::exchange::merge::project(&mut tx, *entity, id).await?;
         }
         // As the file has them, the person lives in the commune that stopped them.
-        let ward: Option<String> = sqlx::query_scalar("SELECT ward_code FROM beneficiaries WHERE id = ?")
-            .bind(&person)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let ward = crate::users::ward_of(&mut tx, &person).await?;
         if applied > 0 && ward.as_deref() != Some(body.from_ward.as_str()) {
             return Err(not_of_file(&person));
         }
@@ -265,24 +259,22 @@ impl Store {
     }
 }
 
+/// The communes `person` was handed over to on this desktop (none for a person of its own).
+async fn handed_to(conn: &mut SqliteConnection, person: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT to_ward FROM handovers WHERE beneficiary_id = ?")
+        .bind(person)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
 /// Was `person` handed over here to the commune `ward`?
 pub(crate) async fn handed_over_to(conn: &mut SqliteConnection, person: &str, ward: &str) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM handovers WHERE beneficiary_id = ? AND to_ward = ?")
-        .bind(person)
-        .bind(ward)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(n > 0)
+    Ok(handed_to(conn, person).await?.iter().any(|w| w == ward))
 }
 
 /// Was `person` (now of `ward`) handed over here to another commune, which has not started them?
 pub(crate) async fn waiting_here(conn: &mut SqliteConnection, person: &str, ward: &str) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM handovers WHERE beneficiary_id = ? AND to_ward <> ?")
-        .bind(person)
-        .bind(ward)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(n > 0)
+    Ok(handed_to(conn, person).await?.iter().any(|w| w != ward))
 }
 
 /// A stored record as it travels.

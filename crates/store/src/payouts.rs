@@ -187,7 +187,7 @@ impl Store {
             if let Some(peer) = peer_ward.filter(|_| device != me) {
                 if ownership.is_none() {
                     let home = self.home_ward().await?;
-                    let city = self.setting(crate::OFFICE_SETTING).await?.as_deref() == Some("city");
+                    let city = self.is_city_office().await?;
                     ownership = Some((home, city));
                 }
                 let (home, city) = ownership.as_ref().expect("set above");

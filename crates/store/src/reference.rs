@@ -100,7 +100,7 @@ impl Store {
     /// This desktop's reference tables as the body of its next file (the city office only: a
     /// ward has nothing to send down). The version grows by one with every file issued.
     pub async fn reference_body(&self, issuer_signing_key: &str) -> Result<ReferenceBody> {
-        if self.setting(crate::OFFICE_SETTING).await?.as_deref() != Some("city") {
+        if !self.is_city_office().await? {
             return Err(refused(ErrorCode::ReferenceNotCity, "only the city office's desktop issues reference files"));
         }
         let version = self.setting(ISSUED_SETTING).await?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) + 1;

@@ -286,9 +286,7 @@ impl Store {
 
     /// The ward of a person (to confine officers to theirs).
     pub async fn ward_of_beneficiary(&self, id: &str) -> Result<String> {
-        sqlx::query_scalar("SELECT ward_code FROM beneficiaries WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.reader)
+        ward_of(&mut *self.reader.acquire().await?, id)
             .await?
             .ok_or_else(|| StoreError::NotFound { entity: "beneficiary", id: id.to_string() })
     }
@@ -339,4 +337,12 @@ fn login_event<'a>(
     details: serde_json::Value,
 ) -> AuditEvent<'a> {
     AuditEvent { actor, action, entity: Some("users"), entity_id: user_id, details }
+}
+
+/// The ward of a person held here, through `conn` (inside the caller's transaction), if any.
+pub(crate) async fn ward_of(conn: &mut sqlx::SqliteConnection, id: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT ward_code FROM beneficiaries WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?)
 }

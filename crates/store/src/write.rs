@@ -93,11 +93,7 @@ impl Store {
         crate::exchange::check_owned(self, &mut tx, &b.id.to_string()).await?;
         // Stopped here because they moved: the new commune keeps their record from then on (its
         // history here, payments and withdrawals, can still be recorded).
-        let ward: Option<String> = sqlx::query_scalar("SELECT ward_code FROM beneficiaries WHERE id = ?")
-            .bind(b.id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(ward) = ward
+        if let Some(ward) = crate::users::ward_of(&mut tx, &b.id.to_string()).await?
             && crate::decisions::moved_out_from(&mut tx, &b.id.to_string(), &ward).await?.is_some()
         {
             return Err(StoreError::Conflict(

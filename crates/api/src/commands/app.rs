@@ -74,7 +74,7 @@ commands! {
             beneficiary_count,
             lang: Lang::stored(s.setting(LANG_KEY).await?),
             offer_demo: beneficiary_count == 0 && s.setting(DEMO_DECLINED_KEY).await?.is_none(),
-            city_office: s.setting(ansinh_store::OFFICE_SETTING).await?.as_deref() == Some("city"),
+            city_office: s.is_city_office().await?,
         })
     }
 

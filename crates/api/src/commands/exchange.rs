@@ -81,7 +81,7 @@ commands! {
         Ok(ExchangeOverview {
             keys: k.public(&store.home_ward().await?),
             offices: offices(store).await?,
-            city_office: store.setting(ansinh_store::OFFICE_SETTING).await?.as_deref() == Some("city"),
+            city_office: store.is_city_office().await?,
             devices: store.devices().await?,
             peer_audits: store.peer_audits().await?,
             last_seq,

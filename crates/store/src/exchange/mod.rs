@@ -378,6 +378,11 @@ impl Store {
             .collect())
     }
 
+    /// Is this the city office's desktop (`set_office(None)`)?
+    pub async fn is_city_office(&self) -> Result<bool> {
+        Ok(self.setting(OFFICE_SETTING).await?.as_deref() == Some("city"))
+    }
+
     /// Declares what this desktop is: the city office (`None`: every other ward's record is
     /// read-only here) or a ward's desktop (`Some(code)`, a ward or commune of the reference
     /// data). Audited: what a desktop is decides whose records it may write.
@@ -612,7 +617,7 @@ pub(crate) async fn check_owned(store: &Store, conn: &mut SqliteConnection, bene
     }
     // A ward desktop whose ward is not known yet (nothing registered) blocks nothing.
     let home = store.home_ward().await?;
-    let city = store.setting(OFFICE_SETTING).await?.as_deref() == Some("city");
+    let city = store.is_city_office().await?;
     if !read_only_here(city, &home, &peer_ward) {
         return Ok(());
     }
