@@ -156,6 +156,8 @@ pub(crate) async fn check(conn: &mut SqliteConnection, own: &str, new: &[(&Chang
     }
     let stored_people = lookup(conn, "beneficiaries", "id", "ward_code", &want_people).await?;
     let starts_here = starts_in(own, new);
+    // People of another ward this batch may write about, by person (see the last arm below).
+    let mut across: HashMap<String, bool> = HashMap::new();
     for (r, owner) in new {
         match owner {
             Owner::Person { ward } => {
@@ -186,11 +188,19 @@ pub(crate) async fn check(conn: &mut SqliteConnection, own: &str, new: &[(&Chang
                 if let Some(ward) = ward.filter(|w| w != own) {
                     // The old commune's history of a person who moved away (a payment of a month
                     // before, its withdrawals, a contact, a decision), or the new commune's start
-                    // that arrives before the move itself.
-                    let history = crate::decisions::moved_out_from(conn, &person, own).await?.is_some();
-                    let start =
-                        starts_here.contains_key(&person) && moves_in(conn, &starts_here, &person, &ward, own).await?;
-                    if !history && !start {
+                    // that arrives before the move itself. Asked once per person of the batch.
+                    let allowed = match across.get(&person) {
+                        Some(&allowed) => allowed,
+                        None => {
+                            let history = crate::decisions::moved_out_from(conn, &person, own).await?.is_some();
+                            let allowed = history
+                                || (starts_here.contains_key(&person)
+                                    && moves_in(conn, &starts_here, &person, &ward, own).await?);
+                            across.insert(person.clone(), allowed);
+                            allowed
+                        }
+                    };
+                    if !allowed {
                         return Err(out_of_ward(r, &ward, own));
                     }
                 }
