@@ -229,6 +229,15 @@ async fn a_forged_or_altered_handover_changes_nothing() {
         take(&fresh, &forge(&m.city, &slipped, &fresh).await).await.unwrap_err(),
         ErrorCode::HandoverForeignRecord
     );
+    // The person's own payment, intact: a table a handover never carries.
+    let payment = m.ba_dinh.store.changes_since(&m.ba_dinh.store.device_id(), 0).await.unwrap();
+    let payment = payment.iter().find(|r| r.entity == ansinh_store::Entity::Payment).unwrap();
+    let mut paid = good.clone();
+    paid["records"].as_array_mut().unwrap().push(serde_json::to_value(payment).unwrap());
+    assert_eq!(take(&fresh, &forge(&m.city, &paid, &fresh).await).await.unwrap_err(), ErrorCode::HandoverForeignRecord);
+    // A file over the cap is refused before it is decrypted.
+    let huge = vec![0u8; ansinh_exchange::limits::HANDOVER_BYTES as usize + 1];
+    assert_eq!(take(&fresh, &huge).await.unwrap_err(), ErrorCode::ExchangeTooLarge);
     // The person left out: nothing to hand over.
     let mut no_person = good.clone();
     no_person["records"].as_array_mut().unwrap().retain(|r| r["entity"] != "beneficiary");
