@@ -48,8 +48,18 @@ pub fn ours_json(c: &Computed) -> Value {
 }
 
 pub struct DashboardFigures {
-    /// Loading the facts from the database (the first dashboard after start or a change).
+    /// Loading every fact from the database, the kept snapshot written after (a database
+    /// this version never opened).
     pub load: Duration,
+    /// The first dashboard after a start: the facts from the kept snapshot, then computed.
+    pub first: Duration,
+    /// A dashboard after a write that touched one whole ward (its people read again and
+    /// spliced in), then computed.
+    pub after_write: Duration,
+    /// How many people that ward has.
+    pub patched_people: usize,
+    /// The kept snapshot, bytes.
+    pub snapshot_bytes: i64,
     /// Every later dashboard (facts in memory).
     pub compute: Duration,
     pub payments: usize,
@@ -70,12 +80,28 @@ pub struct DuckFigures {
 pub async fn run(store: &Store, dir: &Path, repeat: usize, duckdb_script: Option<&Path>) -> Result<DashboardFigures> {
     let mut loads = Vec::new();
     for _ in 0..repeat.max(1) {
-        store.forget_cached_facts().await;
+        store.forget_facts_snapshot().await?;
         let t = Instant::now();
         store.cached_facts().await?;
         loads.push(t.elapsed());
     }
     let payments = store.cached_facts().await?.payments.len();
+    let snapshot_bytes = store.facts_snapshot_bytes().await?;
+    let mut firsts = Vec::new();
+    for _ in 0..repeat.max(1) {
+        store.forget_cached_facts().await;
+        let t = Instant::now();
+        compute(store).await?;
+        firsts.push(t.elapsed());
+    }
+    let ward = store.cached_facts().await?.wards.first().cloned().unwrap_or_default();
+    let (mut afters, mut patched_people) = (Vec::new(), 0);
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        patched_people = store.bench_patch_ward(&ward).await?;
+        compute(store).await?;
+        afters.push(t.elapsed());
+    }
     let mut computes = Vec::new();
     let mut last = None;
     for _ in 0..repeat.max(1) {
@@ -88,7 +114,17 @@ pub async fn run(store: &Store, dir: &Path, repeat: usize, duckdb_script: Option
         Some(script) => Some(duck(store, dir, script, &ours_json(&last.expect("computed")), repeat).await?),
         None => None,
     };
-    Ok(DashboardFigures { load: median(loads), compute: median(computes), payments, duckdb, rss_mb })
+    Ok(DashboardFigures {
+        load: median(loads),
+        first: median(firsts),
+        after_write: median(afters),
+        patched_people,
+        snapshot_bytes,
+        compute: median(computes),
+        payments,
+        duckdb,
+        rss_mb,
+    })
 }
 
 async fn duck(store: &Store, dir: &Path, script: &Path, ours: &Value, repeat: usize) -> Result<DuckFigures> {

@@ -8,15 +8,17 @@
 use crate::dates::BirthDate;
 use crate::model::{Channel, Disability, Needs, PaymentStatus, Scheme};
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// A beneficiary's segment attributes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// Index into [`Facts::wards`].
     pub ward: u32,
     /// Index into [`Facts::groups`].
     pub group: u32,
+    #[serde(with = "birth")]
     pub birth: BirthDate,
     pub disability: Disability,
     pub needs: Needs,
@@ -27,7 +29,7 @@ pub struct Person {
 }
 
 /// One payment of a cycle (any status).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentFact {
     /// Index into [`Facts::people`].
     pub person: u32,
@@ -37,7 +39,9 @@ pub struct PaymentFact {
     pub status: PaymentStatus,
     pub amount_vnd: i64,
     /// The payment's scheduled date, or its cycle's.
+    #[serde(with = "opt_day")]
     pub scheduled_on: Option<NaiveDate>,
+    #[serde(with = "opt_day")]
     pub credited_on: Option<NaiveDate>,
     /// Index into [`Facts::failure_reasons`] for failed / reversed payments.
     pub failure_reason: Option<u32>,
@@ -51,8 +55,9 @@ pub struct PaymentFact {
 }
 
 /// One withdrawal (a visit to take money out).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WithdrawalFact {
+    #[serde(with = "day")]
     pub on: NaiveDate,
     pub amount_vnd: i64,
     pub travel_minutes: Option<i64>,
@@ -63,32 +68,39 @@ pub struct WithdrawalFact {
 }
 
 /// One opened account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountFact {
     pub person: u32,
     pub channel: Channel,
+    #[serde(with = "day")]
     pub opened_on: NaiveDate,
     /// First credited payment to this account.
+    #[serde(with = "opt_day")]
     pub first_credit_on: Option<NaiveDate>,
     /// First withdrawal of a payment to this account.
+    #[serde(with = "opt_day")]
     pub first_withdrawal_on: Option<NaiveDate>,
 }
 
 /// One grievance ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrievanceFact {
     pub person: u32,
+    #[serde(with = "day")]
     pub opened_on: NaiveDate,
+    #[serde(with = "day")]
     pub deadline_on: NaiveDate,
     /// Resolved or rejected on.
+    #[serde(with = "opt_day")]
     pub closed_on: Option<NaiveDate>,
 }
 
 /// One verification visit with a result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerificationFact {
     /// Index into [`Facts::payments`] of the payment verified.
     pub payment: u32,
+    #[serde(with = "day")]
     pub verified_on: NaiveDate,
     /// The person confirmed the full amount.
     pub full: bool,
@@ -96,7 +108,7 @@ pub struct VerificationFact {
 
 /// A payer's report of one cycle that declares itself complete up to a day: every payout of
 /// that payer to that day, for the payments in its scope, is in it (and so in the withdrawals).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportFact {
     /// Index into [`Facts::periods`].
     pub period: u32,
@@ -104,11 +116,12 @@ pub struct ReportFact {
     pub ward: Option<u32>,
     /// None: every channel.
     pub channel: Option<Channel>,
+    #[serde(with = "day")]
     pub complete_to: NaiveDate,
 }
 
 /// Everything the indicators read, interned.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facts {
     /// Ward codes.
     pub wards: Vec<String>,
@@ -118,6 +131,7 @@ pub struct Facts {
     pub periods: Vec<String>,
     /// Per period: the day the next cycle is credited (scheduled), when there is one. A
     /// payment still untouched then is "unwithdrawn at cycle end".
+    #[serde(with = "opt_days")]
     pub cycle_ends: Vec<Option<NaiveDate>>,
     pub failure_reasons: Vec<String>,
     pub people: Vec<Person>,
@@ -130,9 +144,11 @@ pub struct Facts {
     /// follow-up contact about that payment that reached the person (will withdraw, home
     /// delivery arranged, refused), and a verification visit with a result. Each is a day up to
     /// which the payment's status is known (crates/core/src/censoring.rs).
+    #[serde(with = "days")]
     pub checks: Vec<NaiveDate>,
     /// Per period: the day its cycle was closed, if it was (every withdrawal of the cycle is
     /// recorded by then).
+    #[serde(with = "opt_days")]
     pub cycle_closed: Vec<Option<NaiveDate>>,
     /// Payers' reports complete up to a day.
     pub reports: Vec<ReportFact>,
@@ -140,6 +156,7 @@ pub struct Facts {
     /// may move: the 80+ without a pension became social pension in 07/2025); the last entry
     /// of each row, at index `periods.len()`, is the programme today (for facts with no
     /// cycle). Empty when the loader knows no rules: then nothing is segmented by programme.
+    #[serde(skip)]
     pub programmes: Vec<Vec<Scheme>>,
 }
 
@@ -161,6 +178,207 @@ impl Facts {
     /// Index of a period "yyyy-mm" (periods are sorted).
     pub fn period_index(&self, period: &str) -> Option<u32> {
         self.periods.binary_search_by(|p| p.as_str().cmp(period)).ok().map(|i| i as u32)
+    }
+}
+
+impl Facts {
+    /// These facts with some people's replaced: every fact of a person `drop` marks (by index
+    /// into `people`) is left out and every fact of `part` (loaded afresh for those people,
+    /// over the same cycles) is added, so a write costs the people it touched rather than a
+    /// whole load. Interned tables keep only what is still used. `reports` and `programmes`
+    /// are left empty: they depend on the whole, and the caller reads them again.
+    ///
+    /// The cycles are `part`'s (read later: a new cycle, a cycle closed). None when they do not
+    /// start with these facts' cycles, whose indices the kept payments hold. The caller checks
+    /// that no kept cycle's scheduled day changed (payments without their own take it).
+    pub fn splice(&self, drop: &[bool], part: &Facts) -> Option<Facts> {
+        if !part.periods.starts_with(&self.periods) || drop.len() != self.people.len() {
+            return None;
+        }
+        let mut out = Facts {
+            periods: part.periods.clone(),
+            cycle_ends: part.cycle_ends.clone(),
+            cycle_closed: part.cycle_closed.clone(),
+            ..Default::default()
+        };
+        out.payments.reserve(self.payments.len() + part.payments.len());
+        out.withdrawals.reserve(self.withdrawals.len() + part.withdrawals.len());
+        let mut tables = Tables::default();
+
+        let mut people = vec![u32::MAX; self.people.len()];
+        for (i, p) in self.people.iter().enumerate().filter(|(i, _)| !drop[*i]) {
+            people[i] = out.people.len() as u32;
+            let p = tables.person(&mut out, self, p);
+            out.people.push(p);
+        }
+        let first_new = out.people.len() as u32;
+        for p in &part.people {
+            let p = tables.person(&mut out, part, p);
+            out.people.push(p);
+        }
+
+        let mut payments = vec![u32::MAX; self.payments.len()];
+        for (i, p) in self.payments.iter().enumerate() {
+            if let Some(&person) = people.get(p.person as usize).filter(|&&n| n != u32::MAX) {
+                payments[i] = tables.payment(&mut out, self, p, person);
+            }
+        }
+        let first_new_payment = out.payments.len() as u32;
+        for p in &part.payments {
+            tables.payment(&mut out, part, p, first_new + p.person);
+        }
+
+        // Verifications stay ordered by payment: kept payments keep their order, new ones follow.
+        for v in &self.verifications {
+            if let Some(&payment) = payments.get(v.payment as usize).filter(|&&n| n != u32::MAX) {
+                out.verifications.push(VerificationFact { payment, ..*v });
+            }
+        }
+        out.verifications.extend(
+            part.verifications.iter().map(|v| VerificationFact { payment: first_new_payment + v.payment, ..*v }),
+        );
+        let kept = |person: u32| people.get(person as usize).copied().filter(|n| *n != u32::MAX);
+        out.accounts.extend(self.accounts.iter().filter_map(|a| Some(AccountFact { person: kept(a.person)?, ..*a })));
+        out.accounts.extend(part.accounts.iter().map(|a| AccountFact { person: first_new + a.person, ..*a }));
+        out.grievances
+            .extend(self.grievances.iter().filter_map(|g| Some(GrievanceFact { person: kept(g.person)?, ..*g })));
+        out.grievances.extend(part.grievances.iter().map(|g| GrievanceFact { person: first_new + g.person, ..*g }));
+        Some(out)
+    }
+}
+
+/// The interned tables of spliced facts ([`Facts::splice`]), rebuilt from what is used.
+#[derive(Default)]
+struct Tables {
+    wards: Interner,
+    groups: Interner,
+    reasons: Interner,
+}
+
+impl Tables {
+    fn person(&mut self, out: &mut Facts, from: &Facts, p: &Person) -> Person {
+        Person {
+            ward: self.wards.get(&mut out.wards, &from.wards[p.ward as usize]),
+            group: self.groups.get(&mut out.groups, &from.groups[p.group as usize]),
+            ..*p
+        }
+    }
+
+    /// Copies one payment with its withdrawals and checks; its index in `out`.
+    fn payment(&mut self, out: &mut Facts, from: &Facts, p: &PaymentFact, person: u32) -> u32 {
+        let withdrawals = out.withdrawals.len() as u32;
+        out.withdrawals.extend_from_slice(from.withdrawals_of(p));
+        let checks = out.checks.len() as u32;
+        out.checks.extend_from_slice(from.checks_of(p));
+        let failure_reason =
+            p.failure_reason.map(|r| self.reasons.get(&mut out.failure_reasons, &from.failure_reasons[r as usize]));
+        out.payments.push(PaymentFact {
+            person,
+            failure_reason,
+            withdrawals: withdrawals..out.withdrawals.len() as u32,
+            checks: checks..out.checks.len() as u32,
+            ..p.clone()
+        });
+        out.payments.len() as u32 - 1
+    }
+}
+
+/// Dates as day numbers in the kept facts (`Serialize`): a few bytes each, no text to parse.
+mod day {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i32(d.num_days_from_ce())
+    }
+
+    pub fn from(n: i32) -> Option<NaiveDate> {
+        NaiveDate::from_num_days_from_ce_opt(n)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let n = i32::deserialize(d)?;
+        from(n).ok_or_else(|| D::Error::custom(format!("day {n} out of range")))
+    }
+}
+
+mod opt_day {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        d.map(|d| d.num_days_from_ce()).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<i32>::deserialize(d)?
+            .map(|n| super::day::from(n).ok_or_else(|| D::Error::custom(format!("day {n} out of range"))))
+            .transpose()
+    }
+}
+
+mod days {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(v: &[NaiveDate], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|d| d.num_days_from_ce()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
+        Vec::<i32>::deserialize(d)?
+            .into_iter()
+            .map(|n| super::day::from(n).ok_or_else(|| D::Error::custom(format!("day {n} out of range"))))
+            .collect()
+    }
+}
+
+mod opt_days {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(v: &[Option<NaiveDate>], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|d| d.map(|d| d.num_days_from_ce())))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Option<NaiveDate>>, D::Error> {
+        Vec::<Option<i32>>::deserialize(d)?
+            .into_iter()
+            .map(|o| {
+                o.map(|n| super::day::from(n).ok_or_else(|| D::Error::custom(format!("day {n} out of range"))))
+                    .transpose()
+            })
+            .collect()
+    }
+}
+
+/// A birth date as a day number, or a year alone.
+mod birth {
+    use crate::dates::BirthDate;
+    use chrono::Datelike;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
+
+    #[derive(Serialize, Deserialize)]
+    enum Wire {
+        Full(i32),
+        Year(i32),
+    }
+
+    pub fn serialize<S: Serializer>(b: &BirthDate, s: S) -> Result<S::Ok, S::Error> {
+        match b {
+            BirthDate::Full(d) => Wire::Full(d.num_days_from_ce()),
+            BirthDate::Year(y) => Wire::Year(*y),
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BirthDate, D::Error> {
+        Ok(match Wire::deserialize(d)? {
+            Wire::Full(n) => {
+                BirthDate::Full(super::day::from(n).ok_or_else(|| D::Error::custom(format!("day {n} out of range")))?)
+            }
+            Wire::Year(y) => BirthDate::Year(y),
+        })
     }
 }
 

@@ -17,7 +17,6 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use sqlx::Row;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 const PEOPLE_SQL: &str = "SELECT b.id, b.ward_code, b.group_code, b.birth_date, b.birth_year, b.disability,
         b.lives_alone, b.limited_mobility, b.vision_hearing, b.no_smartphone, b.bedridden,
@@ -39,6 +38,25 @@ const CHECKS_SQL: &str = "SELECT payment_id, contacted_on AS on_day FROM contact
 /// Payers' reports complete up to a day.
 const REPORTS_SQL: &str =
     "SELECT period, ward_code, channel, complete_to FROM payout_reports WHERE complete_to IS NOT NULL";
+
+/// Which people a load reads: everyone, or (a patch of the kept facts, `facts_kept.rs`) the
+/// people whose ids are in a JSON array. Each query names its restriction with `{people}`.
+#[derive(Clone, Copy)]
+pub(crate) struct Scope<'a>(pub Option<&'a str>);
+
+impl Scope<'_> {
+    /// `base`, followed by `clause` when only some people are read.
+    fn prepare<'d>(self, db: &'d Db<'d>, base: &str, clause: &str) -> Result<Stmt<'d>> {
+        let Some(ids) = self.0 else { return Stmt::prepare(db, base) };
+        let sql = format!("{base}{}", clause.replace("{people}", "(SELECT value FROM json_each(?1))"));
+        let mut stmt = Stmt::prepare(db, &sql)?;
+        stmt.bind_text(1, ids)?;
+        Ok(stmt)
+    }
+}
+
+/// Payments of the people read (for tables that name a payment, not a person).
+const THEIR_PAYMENTS: &str = "(SELECT id FROM payments WHERE beneficiary_id IN {people})";
 
 /// The day of a cycle's `closed_at` (a UTC timestamp, `yyyy-mm-ddT…`).
 fn closed_day(closed_at: Option<&str>) -> Result<Option<NaiveDate>> {
@@ -125,50 +143,51 @@ fn earliest(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
 }
 
 impl Store {
-    /// The facts, loaded once and kept while the data stays the same: the dashboard's several
-    /// panels and every later refresh share one load (loading a city takes seconds, computing
-    /// from memory a fraction of that). Any logged write, from this process or another, makes
-    /// the next call load again.
-    pub async fn cached_facts(&self) -> Result<Arc<Facts>> {
-        let mut cache = self.facts_cache.lock().await;
-        let version = self.data_version().await?;
-        if let Some((v, f)) = cache.as_ref()
-            && *v == version
-        {
-            return Ok(Arc::clone(f));
-        }
-        // Drop the old facts before loading the new ones: two cities in memory at once is
-        // twice the peak.
-        *cache = None;
-        let facts = Arc::new(self.indicator_facts().await?);
-        *cache = Some((version, Arc::clone(&facts)));
-        Ok(facts)
-    }
-
-    /// Empties the cache (benchmarks time the load).
-    pub async fn forget_cached_facts(&self) {
-        *self.facts_cache.lock().await = None;
-    }
-
     /// Every fact the indicators read, for a whole city in seconds: each table is streamed in
     /// storage order (no sort, no per-row lookups in SQLite, no rows held as text), ids are
     /// joined in memory as 128-bit numbers, and withdrawals are grouped under their payments by
     /// a counting sort. Gives exactly the facts of [`Store::indicator_facts_plain`] (payments in
     /// storage order rather than id order; no indicator depends on that order).
     pub async fn indicator_facts(&self) -> Result<Facts> {
-        let (mut one, mut two) = (self.reader.acquire().await?, self.reader.acquire().await?);
-        let (mut one, mut two) = (one.lock_handle().await?, two.lock_handle().await?);
-        let (db, other) = (raw::Db::new(&mut one), raw::Db::new(&mut two));
-        let mut facts = raw::blocking(|| load_facts(&db, other))?;
+        let (mut facts, _) = self.facts_of(Scope(None)).await?;
         facts.programmes = programmes(&facts, &*self.refs().await?);
         Ok(facts)
     }
+
+    /// The facts of `scope`'s people (all their reports when everyone is read, none
+    /// otherwise) and their ids, index-aligned with `people`; no programmes.
+    pub(crate) async fn facts_of(&self, scope: Scope<'_>) -> Result<(Facts, Vec<u128>)> {
+        let (mut one, mut two) = (self.reader.acquire().await?, self.reader.acquire().await?);
+        let (mut one, mut two) = (one.lock_handle().await?, two.lock_handle().await?);
+        let (db, other) = (raw::Db::new(&mut one), raw::Db::new(&mut two));
+        raw::blocking(|| load_facts(&db, other, scope))
+    }
+
+    /// Payers' reports over `facts`' wards and cycles.
+    pub(crate) async fn reports_over(&self, facts: &Facts) -> Result<Vec<ReportFact>> {
+        let mut conn = self.reader.acquire().await?;
+        let mut conn = conn.lock_handle().await?;
+        let db = raw::Db::new(&mut conn);
+        raw::blocking(|| read_reports(&db, facts))
+    }
+}
+
+/// Payers' reports complete up to a day, over `f`'s wards and cycles.
+fn read_reports(db: &Db<'_>, f: &Facts) -> Result<Vec<ReportFact>> {
+    let mut out = Vec::new();
+    let mut rows = Stmt::prepare(db, REPORTS_SQL)?;
+    while let Some(r) = rows.next()? {
+        if let Some(report) = report_fact(f, r.str(0), r.text(1), r.text(2), r.str(3))? {
+            out.push(report);
+        }
+    }
+    Ok(out)
 }
 
 /// Per group and period, the programme its people are paid under then (the rules in force on
 /// the cycle's first day, following a group's successor), and today's in the last slot. A
 /// group without a rule for a cycle keeps its own programme.
-fn programmes(f: &Facts, refs: &crate::Refs) -> Vec<Vec<ansinh_core::model::Scheme>> {
+pub(crate) fn programmes(f: &Facts, refs: &crate::Refs) -> Vec<Vec<ansinh_core::model::Scheme>> {
     let starts: Vec<Option<chrono::NaiveDate>> =
         f.periods.iter().map(|p| ansinh_core::dates::period_start(p)).collect();
     let today = crate::local_today();
@@ -184,13 +203,14 @@ fn programmes(f: &Facts, refs: &crate::Refs) -> Vec<Vec<ansinh_core::model::Sche
 }
 
 /// Every withdrawal in storage order, with its payment's id.
-fn read_withdrawals(db: Db<'_>) -> Result<(Vec<u128>, Vec<WithdrawalFact>)> {
+fn read_withdrawals(db: Db<'_>, scope: Scope<'_>) -> Result<(Vec<u128>, Vec<WithdrawalFact>)> {
     let (mut ids, mut facts) = (Vec::new(), Vec::new());
-    let mut rows = Stmt::prepare(
+    let mut rows = scope.prepare(
         &db,
         "SELECT payment_id, withdrawn_on, amount_vnd, travel_minutes, travel_cost_vnd, waiting_minutes,
                 assisted = 1 OR place IN ('proxy', 'home_delivery')
          FROM withdrawals",
+        &format!(" WHERE payment_id IN {THEIR_PAYMENTS}"),
     )?;
     while let Some(w) = rows.next()? {
         ids.push(uid(w.str(0))?);
@@ -206,8 +226,9 @@ fn read_withdrawals(db: Db<'_>) -> Result<(Vec<u128>, Vec<WithdrawalFact>)> {
     Ok((ids, facts))
 }
 
-/// [`Store::indicator_facts`] on two locked connection handles (`other` reads the withdrawals).
-fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
+/// [`Store::indicator_facts`] on two locked connection handles (`other` reads the withdrawals),
+/// with the people's ids.
+fn load_facts(db: &Db<'_>, other: Db<'_>, scope: Scope<'_>) -> Result<(Facts, Vec<u128>)> {
     let mut f = Facts::default();
     let mut starts = Vec::new();
     {
@@ -221,11 +242,14 @@ fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
     f.cycle_ends = (0..starts.len()).map(|i| starts.get(i + 1).copied()).collect();
 
     let mut person_ix: FxHashMap<u128, u32> = FxHashMap::default();
+    let mut person_ids = Vec::new();
     {
         let (mut wards, mut groups) = (Interner::default(), Interner::default());
-        let mut rows = Stmt::prepare(db, PEOPLE_SQL)?;
+        let mut rows = scope.prepare(db, PEOPLE_SQL, " WHERE b.id IN {people}")?;
         while let Some(r) = rows.next()? {
-            person_ix.insert(uid(r.str(0))?, f.people.len() as u32);
+            let id = uid(r.str(0))?;
+            person_ids.push(id);
+            person_ix.insert(id, f.people.len() as u32);
             f.people.push(person(&r, &mut f.wards, &mut wards, &mut f.groups, &mut groups)?);
         }
     }
@@ -237,13 +261,14 @@ fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
     // The withdrawals are read on a second connection and core meanwhile: the two big tables
     // are most of the load.
     let (owner_ids, loose) = std::thread::scope(|s| -> Result<_> {
-        let withdrawals = s.spawn(move || read_withdrawals(other));
+        let withdrawals = s.spawn(move || read_withdrawals(other, scope));
         let mut reasons = Interner::default();
-        let mut rows = Stmt::prepare(
+        let mut rows = scope.prepare(
             db,
             "SELECT id, beneficiary_id, period, channel, amount_vnd, status, scheduled_on, credited_on,
                         failure_reason, account_id, label <> ''
                  FROM payments",
+            " WHERE beneficiary_id IN {people}",
         )?;
         while let Some(r) = rows.next()? {
             let index = f.payments.len() as u32;
@@ -331,7 +356,7 @@ fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
     }
     drop(account_of);
     {
-        let mut rows = Stmt::prepare(db, ACCOUNTS_SQL)?;
+        let mut rows = scope.prepare(db, ACCOUNTS_SQL, " AND beneficiary_id IN {people}")?;
         while let Some(r) = rows.next()? {
             let (credit, withdrawal) = account_ix.get(&uid(r.str(0))?).map(|i| firsts[*i as usize]).unwrap_or_default();
             let beneficiary: &str = r.str(1);
@@ -345,7 +370,7 @@ fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
         }
     }
     {
-        let mut rows = Stmt::prepare(db, GRIEVANCES_SQL)?;
+        let mut rows = scope.prepare(db, GRIEVANCES_SQL, " WHERE beneficiary_id IN {people}")?;
         while let Some(r) = rows.next()? {
             let beneficiary: &str = r.str(0);
             f.grievances.push(GrievanceFact {
@@ -357,10 +382,10 @@ fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
         }
     }
     {
-        let mut rows = Stmt::prepare(
+        let mut rows = scope.prepare(
             db,
-            "SELECT payment_id, verified_on, result = 'full' FROM verification_items
-                 WHERE result IS NOT NULL ORDER BY payment_id",
+            "SELECT payment_id, verified_on, result = 'full' FROM verification_items WHERE result IS NOT NULL",
+            &format!(" AND payment_id IN {THEIR_PAYMENTS}"),
         )?;
         let mut found = Vec::new();
         while let Some(v) = rows.next()? {
@@ -373,7 +398,15 @@ fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
         f.verifications = found;
     }
     {
-        let mut rows = Stmt::prepare(db, CHECKS_SQL)?;
+        // Only the people's own contacts and visits: the rest would be dropped below anyway.
+        let mut rows = match scope.0 {
+            None => Stmt::prepare(db, CHECKS_SQL)?,
+            Some(_) => scope.prepare(
+                db,
+                &format!("SELECT * FROM ({CHECKS_SQL})"),
+                &format!(" WHERE payment_id IN {THEIR_PAYMENTS}"),
+            )?,
+        };
         let mut pairs = Vec::new();
         while let Some(c) = rows.next()? {
             if let Some(&p) = payment_ix.get(&uid(c.str(0))?) {
@@ -383,15 +416,10 @@ fn load_facts(db: &Db<'_>, other: Db<'_>) -> Result<Facts> {
         drop(rows);
         attach_checks(&mut f, pairs);
     }
-    {
-        let mut rows = Stmt::prepare(db, REPORTS_SQL)?;
-        while let Some(r) = rows.next()? {
-            if let Some(report) = report_fact(&f, r.str(0), r.text(1), r.text(2), r.str(3))? {
-                f.reports.push(report);
-            }
-        }
+    if scope.0.is_none() {
+        f.reports = read_reports(db, &f)?;
     }
-    Ok(f)
+    Ok((f, person_ids))
 }
 
 impl Store {

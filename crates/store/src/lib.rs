@@ -20,6 +20,7 @@ mod error;
 mod exchange;
 mod exports;
 mod facts;
+mod facts_kept;
 mod followup;
 mod grievances;
 mod handover;
@@ -68,6 +69,7 @@ pub use exchange::{
     ReviewItem, SeriesHead, Via, check_incoming, place,
 };
 pub use exports::{ExportRecord, ExportView};
+pub use facts_kept::FactsCounts;
 pub use followup::{ContactView, FollowupList, FollowupRow};
 pub use grievances::{GrievanceEventView, GrievanceQuery, GrievanceView};
 pub use handover::{HANDED_OVER, HANDOVER_FORMAT, HandoverBody, HandoverReport};
@@ -111,8 +113,8 @@ pub struct Store {
     author: std::sync::RwLock<Author>,
     path: PathBuf,
     refs_cache: std::sync::Mutex<Option<std::sync::Arc<Refs>>>,
-    /// The indicator facts and the data version they were loaded at (see `facts.rs`).
-    facts_cache: tokio::sync::Mutex<Option<(i64, std::sync::Arc<ansinh_core::facts::Facts>)>>,
+    /// The indicator facts and the change record they reflect (see `facts_kept.rs`).
+    facts_cache: facts_kept::Cache,
     /// Built on the first search, rebuilt when `data_version` moves (search_index.rs).
     /// The search index and the data version it is known good up to (from its own build's).
     search_index: tokio::sync::Mutex<Option<(i64, std::sync::Arc<search_index::SearchIndex>)>>,

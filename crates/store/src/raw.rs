@@ -94,6 +94,22 @@ impl<'d> Stmt<'d> {
         }
     }
 
+    /// Binds text to the `i`th parameter (from 1), copied by SQLite.
+    pub fn bind_text(&mut self, i: i32, text: &str) -> Result<()> {
+        // SAFETY: the statement is prepared and not finalized; SQLITE_TRANSIENT makes SQLite
+        // copy the text before the call returns, so `text` need not outlive it.
+        let rc = unsafe {
+            ffi::sqlite3_bind_text(
+                self.raw.as_ptr(),
+                i,
+                text.as_ptr().cast(),
+                text.len() as i32,
+                ffi::SQLITE_TRANSIENT(),
+            )
+        };
+        if rc == ffi::SQLITE_OK { Ok(()) } else { Err(error(self.db.handle, "bind")) }
+    }
+
     /// The next row, valid until the next call.
     pub fn next(&mut self) -> Result<Option<RawRow<'_>>> {
         // SAFETY: the statement is prepared and not finalized.

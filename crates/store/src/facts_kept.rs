@@ -1,0 +1,325 @@
+//! The indicator facts kept up to date across writes and restarts (issue 17).
+//!
+//! Loading a city's facts takes seconds, so they are not loaded again after every write:
+//! - **After a write** the people the new change records touch are read again alone and
+//!   spliced in ([`Facts::splice`]); a new or closed cycle is taken as it is, a cycle whose
+//!   day moved (the schedule of every payment without its own) loads all.
+//! - **At start** the facts come from a snapshot kept in the database (`facts_snapshot`,
+//!   migration 0020: encrypted with the rest, copied by backups, never shipped), then are
+//!   brought up to date the same way.
+//!
+//! Both are marked with the last change record they reflect: its rowid and its hash, so a
+//! database whose log was rebuilt or replaced (a restore) is not mistaken for the same one.
+//! The plain load ([`Store::indicator_facts`]) stays the reference the tests compare with.
+
+use crate::Store;
+use crate::decode::uid;
+use crate::error::Result;
+use crate::facts::{Scope, programmes};
+use ansinh_core::facts::Facts;
+use rustc_hash::FxHashSet;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// The snapshot's layout; a snapshot of another layout is ignored (and rewritten).
+const FORMAT: i64 = 1;
+
+/// A snapshot is rewritten once the kept facts are this many change records ahead of it, so
+/// that a start never has more than that to catch up on.
+const SAVE_AFTER: i64 = 20_000;
+
+/// The last change record some facts reflect (rowid 0: an empty log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Mark {
+    rowid: i64,
+    hash: String,
+}
+
+/// The store's kept facts, and how they were last brought up to date (the tests check that
+/// a write is patched in rather than loaded whole).
+#[derive(Default)]
+pub(crate) struct Cache {
+    kept: tokio::sync::Mutex<Option<Kept>>,
+    counts: std::sync::Mutex<FactsCounts>,
+}
+
+/// How many times the kept facts were loaded whole, patched, and read from the snapshot.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FactsCounts {
+    pub loads: u64,
+    pub patches: u64,
+    pub snapshots: u64,
+}
+
+impl Cache {
+    fn count(&self, f: impl FnOnce(&mut FactsCounts)) {
+        f(&mut self.counts.lock().expect("counts are never poisoned"));
+    }
+}
+
+/// The facts in memory, with their people's ids (index-aligned with `facts.people`).
+pub(crate) struct Kept {
+    mark: Mark,
+    facts: Arc<Facts>,
+    people: Vec<u128>,
+    /// Each cycle's period and scheduled day, as read before the facts.
+    cycles: Vec<(String, String)>,
+    /// The mark of the snapshot in the database, if any.
+    saved: Option<Mark>,
+}
+
+#[derive(Serialize)]
+struct SnapshotOut<'a> {
+    mark: &'a Mark,
+    cycles: &'a [(String, String)],
+    people: &'a [u128],
+    facts: &'a Facts,
+}
+
+#[derive(Deserialize)]
+struct SnapshotIn {
+    mark: Mark,
+    cycles: Vec<(String, String)>,
+    people: Vec<u128>,
+    facts: Facts,
+}
+
+/// What the change records after a mark touch.
+#[derive(Debug, Default)]
+struct Touched {
+    /// Ids of the people whose facts changed.
+    people: Vec<String>,
+    /// A record of a kind this does not know, or one that could not be placed.
+    everything: bool,
+}
+
+/// The person each kind of change record is about; NULL for a kind that holds no facts
+/// (decisions, declines, samples, exports, grievance events), for a cycle (compared whole) and
+/// for a payer's report (read again whole); an unknown kind gives `unknown`, which loads
+/// everything.
+const TOUCHED_SQL: &str = "SELECT entity = 'unknown' OR (person IS NULL AND entity IN
+            ('beneficiary', 'account', 'payment', 'withdrawal', 'contacts', 'grievances', 'verification_items')),
+        person
+ FROM (SELECT CASE WHEN entity IN ('beneficiary', 'account', 'cycle', 'payment', 'withdrawal', 'contacts',
+                 'grievances', 'grievance_events', 'verification_samples', 'verification_items', 'exports',
+                 'payout_reports', 'benefit_decisions', 'account_declines') THEN entity ELSE 'unknown' END AS entity,
+              CASE entity
+                WHEN 'beneficiary' THEN entity_id
+                WHEN 'account' THEN json_extract(payload, '$.beneficiary_id')
+                WHEN 'payment' THEN json_extract(payload, '$.beneficiary_id')
+                WHEN 'contacts' THEN json_extract(payload, '$.beneficiary_id')
+                WHEN 'grievances' THEN json_extract(payload, '$.beneficiary_id')
+                WHEN 'withdrawal' THEN
+                  (SELECT beneficiary_id FROM payments WHERE id = json_extract(payload, '$.payment_id'))
+                WHEN 'verification_items' THEN
+                  (SELECT beneficiary_id FROM payments WHERE id = json_extract(payload, '$.payment_id'))
+              END AS person
+       FROM change_log WHERE rowid > ?)";
+
+impl Store {
+    /// The facts, kept while the data stays the same and brought up to date after a write by
+    /// reading again only the people it touched: the dashboard's several panels and every
+    /// later refresh share them. Any logged write, from this process or another, is seen.
+    pub async fn cached_facts(&self) -> Result<Arc<Facts>> {
+        let mut cache = self.facts_cache.kept.lock().await;
+        let now = self.facts_mark().await?;
+        if let Some(kept) = cache.as_ref()
+            && kept.mark == now
+        {
+            return Ok(Arc::clone(&kept.facts));
+        }
+        let old = match cache.take() {
+            Some(kept) => Some(kept),
+            None => {
+                let snapshot = self.read_snapshot().await?;
+                if snapshot.is_some() {
+                    self.facts_cache.count(|c| c.snapshots += 1);
+                }
+                snapshot
+            }
+        };
+        let mut kept = match old {
+            Some(old) => self.bring_up_to(old, &now).await?,
+            None => self.load_kept(&now).await?,
+        };
+        if kept.saved.as_ref().is_none_or(|s| now.rowid - s.rowid >= SAVE_AFTER) {
+            self.save_snapshot(&kept).await?;
+            kept.saved = Some(kept.mark.clone());
+        }
+        let facts = Arc::clone(&kept.facts);
+        *cache = Some(kept);
+        Ok(facts)
+    }
+
+    /// Empties the memory cache (benchmarks time the load; the snapshot stays).
+    pub async fn forget_cached_facts(&self) {
+        *self.facts_cache.kept.lock().await = None;
+    }
+
+    /// The size of the kept snapshot, bytes (benchmarks).
+    #[doc(hidden)]
+    pub async fn facts_snapshot_bytes(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(SUM(length(body)), 0) FROM facts_snapshot")
+            .fetch_one(&self.reader)
+            .await?)
+    }
+
+    /// How the kept facts were brought up to date so far.
+    #[doc(hidden)]
+    pub fn facts_counts(&self) -> FactsCounts {
+        *self.facts_cache.counts.lock().expect("counts are never poisoned")
+    }
+
+    /// Removes the kept snapshot too (benchmarks time a start without one).
+    #[doc(hidden)]
+    pub async fn forget_facts_snapshot(&self) -> Result<()> {
+        self.forget_cached_facts().await;
+        sqlx::query("DELETE FROM facts_snapshot").execute(&self.writer).await?;
+        Ok(())
+    }
+
+    /// The last change record now.
+    async fn facts_mark(&self) -> Result<Mark> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT rowid, hash FROM change_log ORDER BY rowid DESC LIMIT 1")
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(row.map_or(Mark { rowid: 0, hash: String::new() }, |(rowid, hash)| Mark { rowid, hash }))
+    }
+
+    /// Is `mark` still a record of this log (not one renumbered or replaced since)?
+    async fn mark_holds(&self, mark: &Mark) -> Result<bool> {
+        if mark.rowid == 0 {
+            return Ok(true);
+        }
+        let hash: Option<String> = sqlx::query_scalar("SELECT hash FROM change_log WHERE rowid = ?")
+            .bind(mark.rowid)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(hash.as_deref() == Some(mark.hash.as_str()))
+    }
+
+    async fn cycles_now(&self) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as("SELECT period, scheduled_on FROM payment_cycles ORDER BY period")
+            .fetch_all(&self.reader)
+            .await?)
+    }
+
+    async fn touched_since(&self, rowid: i64) -> Result<Touched> {
+        let rows: Vec<(bool, Option<String>)> = sqlx::query_as(TOUCHED_SQL).bind(rowid).fetch_all(&self.reader).await?;
+        let mut touched = Touched::default();
+        let mut seen = FxHashSet::default();
+        for (everything, person) in rows {
+            touched.everything |= everything;
+            if let Some(p) = person
+                && seen.insert(p.clone())
+            {
+                touched.people.push(p);
+            }
+        }
+        Ok(touched)
+    }
+
+    /// Every fact, read whole, marked `mark` (read before, so a write meanwhile is read again
+    /// next time rather than missed).
+    async fn load_kept(&self, mark: &Mark) -> Result<Kept> {
+        self.facts_cache.count(|c| c.loads += 1);
+        let cycles = self.cycles_now().await?;
+        let (mut facts, people) = self.facts_of(Scope(None)).await?;
+        facts.programmes = programmes(&facts, &*self.refs().await?);
+        Ok(Kept { mark: mark.clone(), facts: Arc::new(facts), people, cycles, saved: None })
+    }
+
+    /// `old` with the people touched since its mark read again; everything read again when a
+    /// cycle's day moved, the mark no longer holds, or a quarter of the people were touched.
+    async fn bring_up_to(&self, old: Kept, now: &Mark) -> Result<Kept> {
+        if old.mark == *now {
+            return Ok(old);
+        }
+        if !self.mark_holds(&old.mark).await? {
+            return self.load_kept(now).await;
+        }
+        let cycles = self.cycles_now().await?;
+        let touched = self.touched_since(old.mark.rowid).await?;
+        if !cycles.starts_with(&old.cycles) || touched.everything || touched.people.len() > old.people.len() / 4 + 16 {
+            return self.load_kept(now).await;
+        }
+        self.patch(old, &touched.people, now, cycles).await
+    }
+
+    /// `old` with `touched` people's facts read again.
+    async fn patch(&self, old: Kept, touched: &[String], now: &Mark, cycles: Vec<(String, String)>) -> Result<Kept> {
+        let mut ids = FxHashSet::default();
+        for p in touched {
+            ids.insert(uid(p)?);
+        }
+        let drop: Vec<bool> = old.people.iter().map(|p| ids.contains(p)).collect();
+        let json = serde_json::to_string(touched).expect("strings serialise");
+        let (part, part_people) = self.facts_of(Scope(Some(&json))).await?;
+        let Some(mut facts) = old.facts.splice(&drop, &part) else {
+            return self.load_kept(now).await;
+        };
+        self.facts_cache.count(|c| c.patches += 1);
+        facts.reports = self.reports_over(&facts).await?;
+        facts.programmes = programmes(&facts, &*self.refs().await?);
+        let people: Vec<u128> =
+            old.people.iter().zip(&drop).filter(|(_, d)| !**d).map(|(p, _)| *p).chain(part_people).collect();
+        Ok(Kept { mark: now.clone(), facts: Arc::new(facts), people, cycles, saved: old.saved })
+    }
+
+    /// Benchmarks: the work of a dashboard after a write that touched every person of `ward`
+    /// (a ward's bundle merged): their facts read again and spliced into the kept ones.
+    /// Nothing is written, so the benchmark's database stays as it is.
+    #[doc(hidden)]
+    pub async fn bench_patch_ward(&self, ward: &str) -> Result<usize> {
+        let mut cache = self.facts_cache.kept.lock().await;
+        let Some(old) = cache.take() else { return Ok(0) };
+        let people: Vec<String> = sqlx::query_scalar("SELECT id FROM beneficiaries WHERE ward_code = ?")
+            .bind(ward)
+            .fetch_all(&self.reader)
+            .await?;
+        let (mark, cycles) = (old.mark.clone(), self.cycles_now().await?);
+        *cache = Some(self.patch(old, &people, &mark, cycles).await?);
+        Ok(people.len())
+    }
+
+    /// The snapshot in the database, if there is one of this layout that decodes.
+    async fn read_snapshot(&self) -> Result<Option<Kept>> {
+        let body: Option<Vec<u8>> = sqlx::query_scalar("SELECT body FROM facts_snapshot WHERE id = 1 AND format = ?")
+            .bind(FORMAT)
+            .fetch_optional(&self.reader)
+            .await?;
+        let Some(body) = body else { return Ok(None) };
+        // A snapshot that does not decode is only a lost head start: the facts are loaded whole.
+        let Ok(s) = crate::raw::blocking(|| postcard::from_bytes::<SnapshotIn>(&body)) else { return Ok(None) };
+        if s.people.len() != s.facts.people.len() {
+            return Ok(None);
+        }
+        let mut facts = s.facts;
+        facts.programmes = programmes(&facts, &*self.refs().await?);
+        Ok(Some(Kept {
+            saved: Some(s.mark.clone()),
+            mark: s.mark,
+            facts: Arc::new(facts),
+            people: s.people,
+            cycles: s.cycles,
+        }))
+    }
+
+    async fn save_snapshot(&self, kept: &Kept) -> Result<()> {
+        let out = SnapshotOut { mark: &kept.mark, cycles: &kept.cycles, people: &kept.people, facts: &kept.facts };
+        let body = crate::raw::blocking(|| postcard::to_allocvec(&out))
+            .map_err(|e| crate::error::StoreError::Db(sqlx::Error::Protocol(format!("the facts snapshot: {e}"))))?;
+        sqlx::query(
+            "INSERT INTO facts_snapshot (id, format, change_rowid, body) VALUES (1, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET format = excluded.format, change_rowid = excluded.change_rowid,
+                                            body = excluded.body",
+        )
+        .bind(FORMAT)
+        .bind(kept.mark.rowid)
+        .bind(body)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+}
