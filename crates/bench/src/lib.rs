@@ -9,6 +9,7 @@
 //! - [`merge`]: a ward's bundle merged into a city desktop;
 //! - [`startup`]: the release app started on the size's database, through WebDriver;
 //! - [`grid`]: a whole ward's signed list typed, pasted and saved in the release app's grid;
+//! - [`storage`]: where the database's bytes go, table by table;
 //! - [`report`]: the Markdown page;
 //! - [`run`]: every figure of one size.
 #![forbid(unsafe_code)]
@@ -23,6 +24,7 @@ pub mod report;
 pub mod run;
 pub mod search;
 pub mod startup;
+pub mod storage;
 
 use std::time::Duration;
 

@@ -64,6 +64,9 @@ pub struct SizeResult {
     /// A whole ward's signed list typed, pasted and saved in the app's grid (issue 15).
     #[serde(default)]
     pub grid: Option<crate::grid::Grid>,
+    /// Where the database's bytes go (issue 17).
+    #[serde(default)]
+    pub storage: Option<Vec<crate::storage::TableBytes>>,
 }
 
 /// App start with the size's database, measured through WebDriver.
@@ -129,6 +132,9 @@ pub fn merge(old: SizeResult, new: SizeResult, only: &[String]) -> SizeResult {
     }
     if r.grid.is_none() {
         r.grid = old.grid;
+    }
+    if r.storage.is_none() {
+        r.storage = old.storage;
     }
     if r.build_seconds.is_none() {
         r.build_seconds = old.build_seconds;
@@ -356,6 +362,35 @@ pub fn markdown(r: &Results, machine: &str) -> String {
             rate(s.merge_into_size_per_s),
             rate(s.merge_into_empty_per_s)
         ));
+    }
+    o.push_str(
+        "\n### Where the bytes go (issue 17; target: the city's database at most 4 GB, a ward's at most 30 MB)\n\n",
+    );
+    o.push_str("| size | database | table | rows | indexes | largest index | share |\n|---|---|---|---|---|---|---|\n");
+    for s in &sizes {
+        let Some(tables) = &s.storage else { continue };
+        let all: f64 = tables.iter().map(|t| t.total_mb()).sum();
+        for t in tables.iter().take(6) {
+            let indexes: f64 = t.indexes.iter().map(|(_, mb)| mb).sum();
+            let largest = t.indexes.first().map_or_else(String::new, |(n, mb)| format!("{n} ({mb:.1} MB)"));
+            o.push_str(&format!(
+                "| {} | {:.0} MB ({}) | {} | {:.1} MB | {:.1} MB | {largest} | {:.0} % |\n",
+                s.size,
+                all,
+                met(all
+                    <= if s.size == "city" {
+                        4_000.0
+                    } else if s.size == "ward" {
+                        30.0
+                    } else {
+                        400.0
+                    }),
+                t.table,
+                t.rows_mb,
+                indexes,
+                100.0 * t.total_mb() / all
+            ));
+        }
     }
     o.push_str(&format!("\n{END}\n"));
     o

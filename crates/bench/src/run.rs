@@ -2,7 +2,7 @@
 
 use crate::dataset::{self, Dataset};
 use crate::report::SizeResult;
-use crate::{Result, Size, dashboard, grid, import, merge, payouts, search, startup};
+use crate::{Result, Size, dashboard, grid, import, merge, payouts, search, startup, storage};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -14,7 +14,8 @@ pub struct Options {
     pub duckdb_script: Option<PathBuf>,
     /// The release app binary for the start-up benchmark; None skips it.
     pub app: Option<PathBuf>,
-    /// Only these figures (import, payouts, dashboard, search, merge, startup, grid); empty: all.
+    /// Only these figures (import, payouts, dashboard, search, merge, startup, grid, storage);
+    /// empty: all.
     pub only: Vec<String>,
 }
 
@@ -80,6 +81,21 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
             "  {} rows ({} new): check {:.2} s, import {:.2} s",
             p.rows, p.new, r.payout_check_seconds, r.payout_import_seconds
         ));
+    }
+
+    if o.wants("storage") {
+        log(&format!("{}: storage", size.name()));
+        let tables = storage::run(&data).await?;
+        for t in tables.iter().take(4) {
+            log(&format!(
+                "  {} {:.1} MB (rows {:.1} MB, {} indexes)",
+                t.table,
+                t.total_mb(),
+                t.rows_mb,
+                t.indexes.len()
+            ));
+        }
+        r.storage = Some(tables);
     }
 
     if o.wants("dashboard") {

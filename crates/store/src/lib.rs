@@ -236,6 +236,19 @@ impl Store {
         data_version_in(&mut *self.reader.acquire().await?).await
     }
 
+    /// Where the database's bytes go (issue 17): every table and index with the table it
+    /// belongs to and its pages' bytes, largest first, from SQLite's `dbstat` (a full scan:
+    /// benchmarks only).
+    #[doc(hidden)]
+    pub async fn bytes_by_object(&self) -> Result<Vec<(String, String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT d.name, COALESCE(m.tbl_name, d.name), SUM(d.pgsize) FROM dbstat d
+             LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY d.name ORDER BY 3 DESC, 1",
+        )
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
     /// The single writer connection pool, for benchmarks that compare the store's writes with
     /// plain SQL on the same file. Writing through it bypasses change records: never in the app.
     #[doc(hidden)]
