@@ -53,9 +53,11 @@ pub struct DashboardFigures {
     pub load: Duration,
     /// The first dashboard after a start: the facts from the kept snapshot, then computed.
     pub first: Duration,
-    /// A dashboard after a write that touched one whole ward (its people read again and
+    /// A dashboard after an officer's write about one person (their facts read again and
     /// spliced in), then computed.
     pub after_write: Duration,
+    /// The same after a ward's bundle merged (every person of one ward touched).
+    pub after_merge: Duration,
     /// How many people that ward has.
     pub patched_people: usize,
     /// The kept snapshot, bytes.
@@ -95,12 +97,16 @@ pub async fn run(store: &Store, dir: &Path, repeat: usize, duckdb_script: Option
         firsts.push(t.elapsed());
     }
     let ward = store.cached_facts().await?.wards.first().cloned().unwrap_or_default();
-    let (mut afters, mut patched_people) = (Vec::new(), 0);
+    let (mut afters, mut merges, mut patched_people) = (Vec::new(), Vec::new(), 0);
     for _ in 0..repeat.max(1) {
         let t = Instant::now();
-        patched_people = store.bench_patch_ward(&ward).await?;
+        store.bench_patch_ward(&ward, 1).await?;
         compute(store).await?;
         afters.push(t.elapsed());
+        let t = Instant::now();
+        patched_people = store.bench_patch_ward(&ward, i64::MAX).await?;
+        compute(store).await?;
+        merges.push(t.elapsed());
     }
     let mut computes = Vec::new();
     let mut last = None;
@@ -118,6 +124,7 @@ pub async fn run(store: &Store, dir: &Path, repeat: usize, duckdb_script: Option
         load: median(loads),
         first: median(firsts),
         after_write: median(afters),
+        after_merge: median(merges),
         patched_people,
         snapshot_bytes,
         compute: median(computes),

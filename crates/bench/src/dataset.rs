@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 pub const ADMIN: &str = "bench-admin";
 pub const ADMIN_PASSWORD: &str = "bench-admin-password";
 
-/// People per transaction while writing the demo city.
-const PEOPLE_PER_TX: usize = 5_000;
+/// People, accounts or payments (with their withdrawals) per transaction while writing the demo
+/// city, in time order (`ansinh_demo::load_in_time_order`).
+const ROWS_PER_TX: usize = 100_000;
 
 /// The demo options of a size: fixed dates, so every run and every machine has the same data.
 pub fn options(size: Size) -> DemoOptions {
@@ -89,7 +90,7 @@ pub async fn ensure(dir: &Path, size: Size) -> Result<Dataset> {
         })
         .await?;
     let t = Instant::now();
-    let summary = ansinh_demo::load_in_chunks(&store, &opts, PEOPLE_PER_TX).await?;
+    let summary = ansinh_demo::load_in_time_order(&store, &opts, ROWS_PER_TX).await?;
     let built_in = t.elapsed();
     store.close().await;
     std::fs::write(&done, serde_json::to_string(&(&opts, &summary)).expect("serialisable"))?;

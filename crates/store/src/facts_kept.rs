@@ -266,15 +266,16 @@ impl Store {
         Ok(Kept { mark: now.clone(), facts: Arc::new(facts), people, cycles, saved: old.saved })
     }
 
-    /// Benchmarks: the work of a dashboard after a write that touched every person of `ward`
-    /// (a ward's bundle merged): their facts read again and spliced into the kept ones.
-    /// Nothing is written, so the benchmark's database stays as it is.
+    /// Benchmarks: the work of a dashboard after a write that touched `limit` people of `ward`
+    /// (one: an officer's write; all: a ward's bundle merged): their facts read again and
+    /// spliced into the kept ones. Nothing is written, so the benchmark's database stays as it is.
     #[doc(hidden)]
-    pub async fn bench_patch_ward(&self, ward: &str) -> Result<usize> {
+    pub async fn bench_patch_ward(&self, ward: &str, limit: i64) -> Result<usize> {
         let mut cache = self.facts_cache.kept.lock().await;
         let Some(old) = cache.take() else { return Ok(0) };
-        let people: Vec<String> = sqlx::query_scalar("SELECT id FROM beneficiaries WHERE ward_code = ?")
+        let people: Vec<String> = sqlx::query_scalar("SELECT id FROM beneficiaries WHERE ward_code = ? LIMIT ?")
             .bind(ward)
+            .bind(limit)
             .fetch_all(&self.reader)
             .await?;
         let (mark, cycles) = (old.mark.clone(), self.cycles_now().await?);
