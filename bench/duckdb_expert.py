@@ -382,31 +382,31 @@ OTHER_AGGREGATES = """
 def grouped(source, aggregates):
     """One GROUPING SETS pass over `source`: every segment of every segmentation as (seg, key)
     with the aggregates. A fact without a channel or a cycle is in no such segment; a need's
-    segment is the `true` group of its flag."""
-    g_cols = [f"g_{d}" for d in DIMS]
-    grouping = ", ".join(f"grouping({d}) AS g_{d}" for d in DIMS)
+    segment is the `true` group of its flag. grouping_id(DIMS) tells the sets apart: a bit per
+    dimension, the first one highest, set when the dimension is not in the set."""
     sets = ", ".join("(" + ", ".join(dims) + ")" for _, dims in SETS)
 
-    def is_set(dims):
-        return " AND ".join(f"g_{d} = {0 if d in dims else 1}" for d in DIMS)
+    def gid(dims):
+        return sum(1 << (len(DIMS) - 1 - i) for i, d in enumerate(DIMS) if d not in dims)
 
-    seg_case = " ".join(f"WHEN {is_set(dims)} THEN '{name}'" for name, dims in SETS)
-    need_key = " ".join(f"WHEN g_{n} = 0 THEN '{'none' if n == 'no_need' else n}'" for n in NEEDS)
-    need_true = " ".join(f"WHEN g_{n} = 0 THEN {n}" for n in NEEDS)
+    seg = " ".join(f"WHEN {gid(dims)} THEN '{name}'" for name, dims in SETS)
+    need_key = " ".join(f"WHEN {gid([n])} THEN '{'none' if n == 'no_need' else n}'" for n in NEEDS)
+    need_true = " ".join(f"WHEN {gid([n])} THEN {n}" for n in NEEDS)
     key = (
-        f"CASE seg WHEN 'need' THEN CASE {need_key} END WHEN 'age,channel' THEN band || '/' || channel "
+        f"CASE seg WHEN 'need' THEN CASE gid {need_key} END WHEN 'age,channel' THEN band || '/' || channel "
         "WHEN 'overall' THEN '' WHEN 'ward' THEN ward WHEN 'age' THEN band WHEN 'group' THEN grp "
         "WHEN 'disability' THEN disability WHEN 'channel' THEN channel WHEN 'assisted' THEN assisted_key "
         "WHEN 'cycle' THEN period WHEN 'programme' THEN programme END"
     )
     keep = (
         "CASE seg WHEN 'channel' THEN channel IS NOT NULL WHEN 'age,channel' THEN channel IS NOT NULL "
-        f"WHEN 'cycle' THEN period IS NOT NULL WHEN 'need' THEN CASE {need_true} END ELSE true END"
+        f"WHEN 'cycle' THEN period IS NOT NULL WHEN 'need' THEN CASE gid {need_true} END ELSE true END"
     )
+    dims = ", ".join(DIMS)
     return f"""
-    SELECT seg, {key} AS key, * EXCLUDE (seg, {", ".join(g_cols + DIMS)})
-    FROM (SELECT CASE {seg_case} END AS seg, *
-          FROM (SELECT {grouping}, {", ".join(DIMS)}, {aggregates}
+    SELECT seg, {key} AS key, * EXCLUDE (seg, gid, {dims})
+    FROM (SELECT CASE gid {seg} END AS seg, *
+          FROM (SELECT grouping_id({dims}) AS gid, {dims}, {aggregates}
                 FROM {source} GROUP BY GROUPING SETS ({sets})))
     WHERE {keep}
 """
