@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The full indicator dashboard as a DuckDB expert would compute it: on DuckDB's own persisted
-database file, in one statement whose indicators come out of a single GROUPING SETS pass, with
-time to cash (Kaplan-Meier) from per-day histograms. Timed warm and first, and checked against
+database file, in one prepared statement whose indicators come out of one GROUPING SETS pass
+per kind of fact, with time to cash (Kaplan-Meier) from per-day histograms. Timed warm and first, and checked against
 ansinh's own answers exactly as bench/duckdb_dashboard.py checks them.
 
     python3 bench/duckdb_expert.py --build DB.duckdb --csv DIR
@@ -40,18 +40,18 @@ import duckdb
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import duckdb_dashboard as base  # noqa: E402
 
-# Segment dimensions of the single GROUPING SETS pass, each with the segmentation it gives.
+# Segment dimensions of the GROUPING SETS passes (SETS below says which segmentation each gives).
 # Needs are multi-valued, so each need is a boolean dimension of its own (a grouping set per
 # need, its `true` group is the segment): no row is duplicated for the other segmentations.
 NEEDS = ["lives_alone", "limited_mobility", "vision_hearing", "no_smartphone", "bedridden", "no_need"]
 DIMS = ["ward", "band", "grp", "disability", "channel", "assisted_key", "period", "programme"] + NEEDS
 
-# The whole dashboard as one statement. Every fact (payment, withdrawal visit, verification
-# visit, account, grievance) is one row of `fact` with its segment attributes and a column per
-# indicator (NULL: not in that indicator's denominator), as in duckdb_dashboard.py; one
-# GROUP BY GROUPING SETS then computes every indicator of every segment, the per-day histogram
-# of time to cash and the failure reasons included; the Kaplan-Meier curves are a window over
-# the (few) histogram days.
+# The whole dashboard as one statement. Every fact is a row with its segment attributes and a
+# column per indicator (NULL: not in that indicator's denominator), as in duckdb_dashboard.py,
+# in one relation per kind: `pay` (payments), `visit` (withdrawal visits), `other_seg`
+# (accounts, grievances, verification visits). One GROUP BY GROUPING SETS per kind computes
+# every indicator of every segment, the per-day histogram of time to cash and the failure
+# reasons included; the Kaplan-Meier curves are then a window over the (few) histogram days.
 SQL = """
 WITH RECURSIVE
 cyc AS (  -- cycles and the day each one ends: the next cycle's scheduled credit day
