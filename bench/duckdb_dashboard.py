@@ -517,27 +517,36 @@ def load(con, csv_dir):
         )
 
 
-def compute(con, as_of, today):
-    """The dashboard: {segmentation: {key: row}} with 'overall' under key ''. `today` is the
-    day whose rules give the programme of facts with no cycle (the engine's local today)."""
-    def sql(statement):  # not str.format: the SQL's struct literals use braces
-        return (
-            statement.replace("{as_of}", f"DATE '{as_of.isoformat()}'")
-            .replace("{today}", f"DATE '{today.isoformat()}'")
-            .replace("{eps}", repr(KM_EPS))
-            .replace("{coverage_days}", str(COVERAGE_DAYS))
-            .replace("{min_coverage}", str(MIN_COVERAGE))
-        )
+def fill(statement, as_of, today):
+    """The SQL with its placeholders filled in (not str.format: its struct literals use braces)."""
+    return (
+        statement.replace("{as_of}", f"DATE '{as_of.isoformat()}'" if as_of else "{as_of}")
+        .replace("{today}", f"DATE '{today.isoformat()}'" if today else "{today}")
+        .replace("{eps}", repr(KM_EPS))
+        .replace("{coverage_days}", str(COVERAGE_DAYS))
+        .replace("{min_coverage}", str(MIN_COVERAGE))
+    )
 
-    for statement in QUERY[:-1]:
-        con.execute(sql(statement))
-    cur = con.execute(sql(QUERY[-1]))
+
+def rows_by_segment(cur):
+    """A result with columns seg, key, ... as {segmentation: {key: row}}."""
     names = [d[0] for d in cur.description]
     out = {}
     for row in cur.fetchall():
         r = dict(zip(names, row))
         out.setdefault(r.pop("seg"), {})[r.pop("key")] = r
     return out
+
+
+def compute(con, as_of, today):
+    """The dashboard: {segmentation: {key: row}} with 'overall' under key ''. `today` is the
+    day whose rules give the programme of facts with no cycle (the engine's local today)."""
+    def sql(statement):
+        return fill(statement, as_of, today)
+
+    for statement in QUERY[:-1]:
+        con.execute(sql(statement))
+    return rows_by_segment(con.execute(sql(QUERY[-1])))
 
 
 def indicators(r):

@@ -1,6 +1,8 @@
 //! The full dashboard: every indicator for every segmentation (each single dimension and age ×
 //! channel), time to cash censoring-aware, from the in-memory facts the app keeps; beside DuckDB
-//! computing the same answers from the exported CSVs in the same run, with the answers compared.
+//! computing the same answers from the exported CSVs in the same run, with the answers compared:
+//! bench/duckdb_dashboard.py (tables loaded from the CSVs, a query per statement) and, when it
+//! is beside it, bench/duckdb_expert.py (its own database file, GROUPING SETS, day histograms).
 
 use crate::{Result, median};
 use ansinh_core::model::SegmentBy;
@@ -77,6 +79,21 @@ pub struct DuckFigures {
     pub agree: bool,
     pub compared: u64,
     pub mismatches: Value,
+    /// DuckDB as an expert uses it (bench/duckdb_expert.py beside the script), when present.
+    pub expert: Option<ExpertFigures>,
+}
+
+/// bench/duckdb_expert.py: its own database file built from the CSVs (not timed in the
+/// figures), then the dashboard in a fresh process (first) and on an open connection (warm).
+pub struct ExpertFigures {
+    pub build: Duration,
+    pub db_bytes: u64,
+    pub first: Duration,
+    pub warm: Duration,
+    pub threads: u64,
+    pub agree: bool,
+    pub compared: u64,
+    pub mismatches: Value,
 }
 
 pub async fn run(store: &Store, dir: &Path, repeat: usize, duckdb_script: Option<&Path>) -> Result<DashboardFigures> {
@@ -140,35 +157,80 @@ async fn duck(store: &Store, dir: &Path, script: &Path, ours: &Value, repeat: us
     export_csvs(store, &csv).await?;
     let ours_path = dir.join("ours.json");
     std::fs::write(&ours_path, serde_json::to_vec(ours).expect("serialisable"))?;
-    let out = std::process::Command::new("python3")
-        .arg(script)
-        .arg("--csv")
-        .arg(&csv)
-        .arg("--as-of")
-        .arg(crate::dataset::as_of().format("%Y-%m-%d").to_string())
-        .arg("--ours")
-        .arg(&ours_path)
-        .arg("--repeat")
-        .arg(repeat.max(1).to_string())
-        .output()?;
-    if !out.status.success() {
-        return Err(crate::BenchError::Other(format!(
-            "the DuckDB script failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )));
-    }
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .map_err(|e| crate::BenchError::Other(format!("the DuckDB script's output: {e}")))?;
-    let secs = |k: &str| Duration::from_secs_f64(v[k].as_f64().unwrap_or(f64::NAN).max(0.0));
+    let as_of = crate::dataset::as_of().format("%Y-%m-%d").to_string();
+    let repeat = repeat.max(1).to_string();
+    let v = python(
+        script,
+        &[
+            "--csv".as_ref(),
+            csv.as_os_str(),
+            "--as-of".as_ref(),
+            as_of.as_ref(),
+            "--ours".as_ref(),
+            ours_path.as_os_str(),
+            "--repeat".as_ref(),
+            repeat.as_ref(),
+        ],
+    )?;
+    let expert_script = script.with_file_name("duckdb_expert.py");
+    let expert = if expert_script.is_file() {
+        let db = dir.join("dashboard.duckdb");
+        let built = python(&expert_script, &["--build".as_ref(), db.as_os_str(), "--csv".as_ref(), csv.as_os_str()])?;
+        let e = python(
+            &expert_script,
+            &[
+                "--db".as_ref(),
+                db.as_os_str(),
+                "--as-of".as_ref(),
+                as_of.as_ref(),
+                "--ours".as_ref(),
+                ours_path.as_os_str(),
+                "--repeat".as_ref(),
+                repeat.as_ref(),
+            ],
+        )?;
+        let _ = std::fs::remove_file(&db);
+        Some(ExpertFigures {
+            build: secs(&built, "build_seconds"),
+            db_bytes: built["db_bytes"].as_u64().unwrap_or(0),
+            first: secs(&e, "first_seconds"),
+            warm: secs(&e, "median_seconds"),
+            threads: e["threads"].as_u64().unwrap_or(0),
+            agree: e["agree"].as_bool().unwrap_or(false),
+            compared: e["compared"].as_u64().unwrap_or(0),
+            mismatches: e["mismatches"].clone(),
+        })
+    } else {
+        None
+    };
     let _ = std::fs::remove_dir_all(&csv);
     Ok(DuckFigures {
-        load: secs("load_seconds"),
-        query: secs("median_seconds"),
+        load: secs(&v, "load_seconds"),
+        query: secs(&v, "median_seconds"),
         threads: v["threads"].as_u64().unwrap_or(0),
         agree: v["agree"].as_bool().unwrap_or(false),
         compared: v["compared"].as_u64().unwrap_or(0),
         mismatches: v["mismatches"].clone(),
+        expert,
     })
+}
+
+/// Runs a DuckDB script and reads the one JSON object it prints.
+fn python(script: &Path, args: &[&std::ffi::OsStr]) -> Result<Value> {
+    let out = std::process::Command::new("python3").arg(script).args(args).output()?;
+    if !out.status.success() {
+        return Err(crate::BenchError::Other(format!(
+            "{} failed: {}",
+            script.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    serde_json::from_slice(&out.stdout)
+        .map_err(|e| crate::BenchError::Other(format!("the output of {}: {e}", script.display())))
+}
+
+fn secs(v: &Value, k: &str) -> Duration {
+    Duration::from_secs_f64(v[k].as_f64().unwrap_or(f64::NAN).max(0.0))
 }
 
 /// Every table the DuckDB script reads, as `ansinh export` writes it.

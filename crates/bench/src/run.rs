@@ -137,6 +137,27 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
             if !k.agree {
                 log(&format!("{}: DuckDB disagrees: {}", size.name(), k.mismatches));
             }
+            if let Some(e) = &k.expert {
+                r.duckdb_expert_build_seconds = Some(e.build.as_secs_f64());
+                r.duckdb_expert_db_mb = Some(e.db_bytes as f64 / 1e6);
+                r.duckdb_expert_first_seconds = Some(e.first.as_secs_f64());
+                r.duckdb_expert_seconds = Some(e.warm.as_secs_f64());
+                r.duckdb_expert_threads = Some(e.threads);
+                r.duckdb_expert_agree = Some(e.agree);
+                r.duckdb_expert_compared = Some(e.compared);
+                log(&format!(
+                    "  DuckDB expert: first {:.3} s, warm {:.3} s (file {:.1} MB built in {:.2} s), agree {} on {} values",
+                    e.first.as_secs_f64(),
+                    e.warm.as_secs_f64(),
+                    e.db_bytes as f64 / 1e6,
+                    e.build.as_secs_f64(),
+                    e.agree,
+                    e.compared
+                ));
+                if !e.agree {
+                    log(&format!("{}: DuckDB expert disagrees: {}", size.name(), e.mismatches));
+                }
+            }
         }
         store.close().await;
     }

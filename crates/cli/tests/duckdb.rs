@@ -1,5 +1,6 @@
-//! The whole dashboard recomputed by DuckDB from the CSV exports (bench/duckdb_dashboard.py)
-//! agrees with `ansinh metrics --json`: every indicator, every segment of every segmentation,
+//! The whole dashboard recomputed by DuckDB from the CSV exports (bench/duckdb_dashboard.py,
+//! and bench/duckdb_expert.py on its own database file built from them) agrees with
+//! `ansinh metrics --json`: every indicator, every segment of every segmentation,
 //! at the end of the data and mid-way (where censoring matters), with grievances and
 //! verification visits in the data. Skipped with a note when python3 cannot import duckdb,
 //! unless ANSINH_REQUIRE_DUCKDB=1 (scripts/test.sh sets it; scripts/setup.sh installs duckdb).
@@ -185,6 +186,38 @@ fn run_duckdb(csv: &Path, as_of: &str, ours: &Path) -> Value {
     serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
+/// Builds the expert script's DuckDB database from the CSV exports.
+fn build_expert(csv: &Path, duck: &Path) {
+    let out = python(&[
+        script("duckdb_expert.py").as_os_str(),
+        "--build".as_ref(),
+        duck.as_os_str(),
+        "--csv".as_ref(),
+        csv.as_os_str(),
+    ]);
+    assert!(out.status.success(), "duckdb_expert.py --build: {}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert!(v["db_bytes"].as_u64().unwrap() > 0, "{v}");
+}
+
+/// Runs the expert script (GROUPING SETS, day histograms, its own database file) at `as_of`
+/// against OURS.json and returns its report.
+fn run_expert(duck: &Path, as_of: &str, ours: &Path) -> Value {
+    let out = python(&[
+        script("duckdb_expert.py").as_os_str(),
+        "--db".as_ref(),
+        duck.as_os_str(),
+        "--as-of".as_ref(),
+        as_of.as_ref(),
+        "--ours".as_ref(),
+        ours.as_os_str(),
+        "--repeat".as_ref(),
+        "1".as_ref(),
+    ]);
+    assert!(out.status.success(), "duckdb_expert.py: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
 #[test]
 fn duckdb_recomputes_the_whole_dashboard_from_the_csv_exports() {
     if !duckdb_available() {
@@ -218,6 +251,10 @@ fn duckdb_recomputes_the_whole_dashboard_from_the_csv_exports() {
     assert!(reports.lines().nth(1).is_some_and(|l| l.contains("2026-02") && l.contains("2026-03-15")), "{reports}");
     assert!(std::fs::read_to_string(csv.join("contacts.csv")).unwrap().contains("will_withdraw"));
 
+    // The expert's own database file, built once from the same exports.
+    let duck = dir.path().join("city.duckdb");
+    build_expert(&csv, &duck);
+
     for as_of in ["2026-03-31", "2026-02-20"] {
         let ours = dir.path().join(format!("ours-{as_of}.json"));
         let report = check(&db, &csv, as_of, &ours);
@@ -225,6 +262,13 @@ fn duckdb_recomputes_the_whole_dashboard_from_the_csv_exports() {
         eprintln!("as of {as_of}: {} values compared, DuckDB {}", report["compared"], report["query_seconds"]);
         assert!(report["compared"].as_u64().unwrap() > 1000, "{report}");
         assert_eq!(report["query_seconds"].as_array().map(Vec::len), Some(1));
+
+        // The expert's SQL gives the same answers, every value of them compared.
+        let expert = run_expert(&duck, as_of, &ours);
+        assert_eq!(expert["agree"], true, "expert, as of {as_of}: {expert:#}");
+        assert_eq!(expert["compared"], report["compared"], "expert, as of {as_of}");
+        assert_eq!(expert["first_runs"].as_array().map(Vec::len), Some(1));
+        eprintln!("as of {as_of}: expert first {}, warm {}", expert["first_seconds"], expert["query_seconds"]);
 
         // The data exercises what is compared: small segments with no figures beside full
         // ones, grievances closed by then, verification visits made by then.
@@ -262,10 +306,11 @@ fn duckdb_recomputes_the_whole_dashboard_from_the_csv_exports() {
     split[0]["key"] = b;
     split[1]["key"] = a;
     std::fs::write(&ours, o.to_string()).unwrap();
-    let report = run_duckdb(&csv, "2026-03-31", &ours);
-    assert_eq!(report["agree"], false);
-    let mismatches = report["mismatches"].as_array().unwrap();
-    assert!(!mismatches.is_empty() && mismatches.iter().all(|m| m["segmentation"] == "programme"), "{report:#}");
+    for report in [run_duckdb(&csv, "2026-03-31", &ours), run_expert(&duck, "2026-03-31", &ours)] {
+        assert_eq!(report["agree"], false);
+        let mismatches = report["mismatches"].as_array().unwrap();
+        assert!(!mismatches.is_empty() && mismatches.iter().all(|m| m["segmentation"] == "programme"), "{report:#}");
+    }
     std::fs::write(&ours, good).unwrap();
 
     // A single changed figure is found and named.
@@ -276,9 +321,14 @@ fn duckdb_recomputes_the_whole_dashboard_from_the_csv_exports() {
     let p75 = ward["time_to_cash_days"]["p75"].as_i64().unwrap();
     ward.get_mut("time_to_cash_days").unwrap()["p75"] = (p75 + 1).into();
     std::fs::write(&ours, o.to_string()).unwrap();
-    let report = run_duckdb(&csv, "2026-03-31", &ours);
-    assert_eq!(report["agree"], false);
-    let m = &report["mismatches"][0];
-    assert_eq!((&m["segmentation"], &m["key"], &m["field"]), (&"ward".into(), &key, &"time_to_cash_days.p75".into()));
-    assert_eq!((m["ours"].as_i64(), m["duckdb"].as_i64()), (Some(p75 + 1), Some(p75)));
+    for report in [run_duckdb(&csv, "2026-03-31", &ours), run_expert(&duck, "2026-03-31", &ours)] {
+        assert_eq!(report["agree"], false);
+        assert_eq!(report["mismatch_count"], 1, "{report:#}");
+        let m = &report["mismatches"][0];
+        assert_eq!(
+            (&m["segmentation"], &m["key"], &m["field"]),
+            (&"ward".into(), &key, &"time_to_cash_days.p75".into())
+        );
+        assert_eq!((m["ours"].as_i64(), m["duckdb"].as_i64()), (Some(p75 + 1), Some(p75)));
+    }
 }
