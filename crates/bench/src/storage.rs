@@ -18,7 +18,7 @@ pub struct TableBytes {
 
 impl TableBytes {
     pub fn total_mb(&self) -> f64 {
-        self.rows_mb + self.indexes.iter().map(|(_, mb)| mb).sum::<f64>()
+        self.rows_mb + self.indexes.iter().map(|(_, mb)| mb).sum::<f64>() + 0.0
     }
 }
 

@@ -116,6 +116,11 @@ const TOUCHED_SQL: &str = "SELECT entity = 'unknown' OR (person IS NULL AND enti
               END AS person
        FROM change_log WHERE rowid > ?)";
 
+/// Past a quarter of the people, reading them one by one costs more than loading everything.
+fn too_many(touched: usize, kept: &Kept) -> bool {
+    touched > kept.people.len() / 4 + 16
+}
+
 impl Store {
     /// The facts, kept while the data stays the same and brought up to date after a write by
     /// reading again only the people it touched: the dashboard's several panels and every
@@ -240,7 +245,7 @@ impl Store {
         }
         let cycles = self.cycles_now().await?;
         let touched = self.touched_since(old.mark.rowid).await?;
-        if !cycles.starts_with(&old.cycles) || touched.everything || touched.people.len() > old.people.len() / 4 + 16 {
+        if !cycles.starts_with(&old.cycles) || touched.everything || too_many(touched.people.len(), &old) {
             return self.load_kept(now).await;
         }
         self.patch(old, &touched.people, now, cycles).await
@@ -279,7 +284,10 @@ impl Store {
             .fetch_all(&self.reader)
             .await?;
         let (mark, cycles) = (old.mark.clone(), self.cycles_now().await?);
-        *cache = Some(self.patch(old, &people, &mark, cycles).await?);
+        *cache = Some(match too_many(people.len(), &old) {
+            true => self.load_kept(&mark).await?,
+            false => self.patch(old, &people, &mark, cycles).await?,
+        });
         Ok(people.len())
     }
 
