@@ -7,6 +7,7 @@
 //! - [`dashboard`]: the full dashboard from the in-memory facts, beside DuckDB on the CSVs;
 //! - [`search`]: accent-insensitive search as an officer types;
 //! - [`merge`]: a ward's bundle merged into a city desktop;
+//! - [`month`]: a month of every ward, one bundle each, merged into the city desktop;
 //! - [`startup`]: the release app started on the size's database, through WebDriver;
 //! - [`grid`]: a whole ward's signed list typed, pasted and saved in the release app's grid;
 //! - [`storage`]: where the database's bytes go, table by table;
@@ -19,6 +20,7 @@ pub mod dataset;
 pub mod grid;
 pub mod import;
 pub mod merge;
+pub mod month;
 pub mod payouts;
 pub mod report;
 pub mod run;

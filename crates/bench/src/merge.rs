@@ -1,13 +1,15 @@
 //! Bundle merge: a ward desktop's signed, encrypted bundle (one ward, 24 months of records)
 //! merged into a city desktop that already holds the size's data. The merge runs in full and
-//! is rolled back (`dry_run`), so the size's database stays as it was for the next run; one
-//! committed merge into an empty desktop is timed beside it.
+//! is rolled back (`dry_run`); one committed merge into an empty desktop is timed beside it.
+//! The city desktop registers the ward's device first (a bundle's signer must be registered),
+//! so it is a copy of the size's database (`run.rs`), which stays as it was for the next run.
+//! A month of every ward is in [`crate::month`].
 
-use crate::dataset::{Dataset, fresh};
+use crate::dataset::fresh;
 use crate::{Result, median};
 use ansinh_demo::DemoOptions;
-use ansinh_exchange::{DeviceKeys, export_bundle, import_bundle, parse_recipient};
-use ansinh_store::Store;
+use ansinh_exchange::{DeviceKeys, PublicKeys, export_bundle, import_bundle, parse_recipient};
+use ansinh_store::{DeviceRole, Store};
 use chrono::NaiveDate;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -32,38 +34,48 @@ pub struct MergeFigures {
     pub into_empty: Duration,
 }
 
-/// A bundle of the sending ward's records sealed for `to`.
-async fn ward_bundle(dir: &Path, to: &DeviceKeys) -> Result<(Vec<u8>, usize)> {
+/// A bundle of the sending ward's records sealed for `to`, with the ward desktop's public keys.
+async fn ward_bundle(dir: &Path, to: &DeviceKeys) -> Result<(Vec<u8>, usize, PublicKeys)> {
     let path = dir.join("merge-ward.db");
     let (ward, _key) = fresh(&path).await?;
     ansinh_demo::load_in_chunks(&ward, &ward_options(), 5_000).await?;
     let keys = DeviceKeys::load_or_create(&ward).await?;
     let recipient = parse_recipient(&to.public("city").recipient)?;
     let (sealed, manifest) = export_bundle(&ward, &keys, 0, &recipient).await?;
+    let public = keys.public(&manifest.ward);
     ward.close().await;
     crate::dataset::remove_db(&path);
-    Ok((sealed, manifest.records))
+    Ok((sealed, manifest.records, public))
 }
 
-pub async fn run(data: &Dataset, dir: &Path, repeat: usize) -> Result<MergeFigures> {
-    let city = data.open().await?;
-    let city_keys = DeviceKeys::load_or_create(&city).await?;
-    let (sealed, records) = ward_bundle(dir, &city_keys).await?;
+/// Registers the sending ward's device on a desktop (as its administrator does once).
+async fn register(on: &Store, ward: &PublicKeys) -> Result<()> {
+    if on.device(&ward.device_id).await?.is_none() {
+        ward.enroll(on, "Sending ward", DeviceRole::Ward, &ward.ward).await?;
+    }
+    Ok(())
+}
+
+/// `city`: a copy of the size's database (the ward's device is registered on it).
+pub async fn run(city: &Store, dir: &Path, repeat: usize) -> Result<MergeFigures> {
+    let city_keys = DeviceKeys::load_or_create(city).await?;
+    let (sealed, records, ward) = ward_bundle(dir, &city_keys).await?;
+    register(city, &ward).await?;
     let mut into_size = Vec::new();
     for _ in 0..repeat.max(1) {
         let t = Instant::now();
-        import_bundle(&city, &city_keys, &sealed, true).await?;
+        import_bundle(city, &city_keys, &sealed, true).await?;
         into_size.push(t.elapsed());
     }
-    city.close().await;
 
     // The same bundle, committed, into an empty desktop with the same keys.
     let mut into_empty = Vec::new();
     for _ in 0..repeat.max(1) {
         let path = dir.join("merge-empty.db");
         let (empty, _key) = fresh(&path).await?;
-        copy_keys(data, &empty).await?;
+        copy_keys(city, &empty).await?;
         let keys = DeviceKeys::load_or_create(&empty).await?;
+        register(&empty, &ward).await?;
         let t = Instant::now();
         import_bundle(&empty, &keys, &sealed, false).await?;
         into_empty.push(t.elapsed());
@@ -74,13 +86,11 @@ pub async fn run(data: &Dataset, dir: &Path, repeat: usize) -> Result<MergeFigur
 }
 
 /// Gives `to` the exchange keys of the size's desktop (so the bundle sealed for it opens).
-async fn copy_keys(data: &Dataset, to: &Store) -> Result<()> {
-    let from = data.open().await?;
+async fn copy_keys(from: &Store, to: &Store) -> Result<()> {
     for k in ["exchange.signing_key", "exchange.age_identity"] {
         if let Some(v) = from.setting(k).await? {
             to.set_setting(k, &v).await?;
         }
     }
-    from.close().await;
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use crate::dataset::{self, Dataset};
 use crate::report::SizeResult;
-use crate::{Result, Size, dashboard, grid, import, merge, payouts, search, startup, storage};
+use crate::{Result, Size, dashboard, grid, import, merge, month, payouts, search, startup, storage};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -187,14 +187,28 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
 
     if o.wants("merge") {
         log(&format!("{}: bundle merge", size.name()));
-        let m = merge::run(&data, &dir, o.repeat).await?;
-        r.merge_records = m.records;
-        r.merge_into_size_per_s = m.records as f64 / m.into_size.as_secs_f64();
-        r.merge_into_empty_per_s = m.records as f64 / m.into_empty.as_secs_f64();
-        log(&format!(
-            "  {} records: {:.0}/s into the size, {:.0}/s into an empty desktop",
-            m.records, r.merge_into_size_per_s, r.merge_into_empty_per_s
-        ));
+        // Both merges register the sending wards' devices on the city desktop: a copy of the
+        // size's database, so the dataset stays as it was (see `month.rs`).
+        let copy = dir.join("merge-copy.db");
+        let need = data.file_bytes + data.file_bytes / 5 + 1_000_000_000;
+        match free_bytes(&dir) {
+            Some(free) if free < need => log(&format!(
+                "  not measured: a copy of the {} database needs {:.1} GB free here, {:.1} GB are",
+                size.name(),
+                need as f64 / 1e9,
+                free as f64 / 1e9
+            )),
+            _ => {
+                let t = Instant::now();
+                dataset::copy_db(&data.path, &copy)?;
+                log(&format!("  copied the database in {:.1} s (not timed)", t.elapsed().as_secs_f64()));
+                let city = ansinh_store::Store::open_encrypted(&copy, &data.key).await?;
+                let merged = merge_on_copy(&city, &dir, o.repeat, &mut r, log).await;
+                city.close().await;
+                dataset::remove_db(&copy);
+                merged?;
+            }
+        }
     }
 
     if let Some(app) = o.app.as_ref().filter(|_| o.wants("startup")) {
@@ -216,6 +230,45 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
         r.grid = Some(g);
     }
     Ok(r)
+}
+
+/// One ward's 24 months (rolled back), then a month of every ward (committed), into `city`.
+async fn merge_on_copy(
+    city: &ansinh_store::Store,
+    dir: &Path,
+    repeat: usize,
+    r: &mut SizeResult,
+    log: &dyn Fn(&str),
+) -> crate::Result<()> {
+    let m = merge::run(city, dir, repeat).await?;
+    r.merge_records = m.records;
+    r.merge_into_size_per_s = m.records as f64 / m.into_size.as_secs_f64();
+    r.merge_into_empty_per_s = m.records as f64 / m.into_empty.as_secs_f64();
+    log(&format!(
+        "  {} records: {:.0}/s into the size, {:.0}/s into an empty desktop",
+        m.records, r.merge_into_size_per_s, r.merge_into_empty_per_s
+    ));
+    log("  a month of every ward");
+    let f = month::run(city, dir, log).await?;
+    r.month_bundles = f.bundles;
+    r.month_records = f.records;
+    r.month_seconds = Some(f.imports.as_secs_f64());
+    log(&format!(
+        "  {} bundles of {} ({} records) imported in {:.2} s: {:.0} records/s (slowest bundle {:.2} s)",
+        f.bundles,
+        f.period,
+        f.records,
+        f.imports.as_secs_f64(),
+        f.records as f64 / f.imports.as_secs_f64(),
+        f.slowest.as_secs_f64()
+    ));
+    Ok(())
+}
+
+/// Free bytes on the disk holding `dir` (`df`; None when it cannot tell).
+fn free_bytes(dir: &Path) -> Option<u64> {
+    let out = std::process::Command::new("df").arg("-B1").arg("--output=avail").arg(dir).output().ok()?;
+    String::from_utf8_lossy(&out.stdout).lines().nth(1)?.trim().parse().ok()
 }
 
 /// Where the results of earlier runs are kept, next to the page.
