@@ -163,7 +163,8 @@ pub fn merge(old: SizeResult, new: SizeResult, only: &[String]) -> SizeResult {
         r.search_p99_ms = old.search_p99_ms;
         r.search_max_ms = old.search_max_ms;
     }
-    if !ran("merge") {
+    // A size whose copy did not fit on the disk measured nothing: its earlier figures stay.
+    if !ran("merge") || r.merge_records == 0 {
         (r.merge_records, r.merge_into_size_per_s, r.merge_into_empty_per_s) =
             (old.merge_records, old.merge_into_size_per_s, old.merge_into_empty_per_s);
         (r.month_bundles, r.month_records, r.month_seconds) = (old.month_bundles, old.month_records, old.month_seconds);
