@@ -491,13 +491,9 @@ pub async fn load(store: &ansinh_store::Store, opts: &DemoOptions) -> ansinh_sto
     load_in_chunks(store, opts, usize::MAX).await
 }
 
-/// [`load`] with at most `people` people (and all their records) per transaction: a city of
-/// millions of records in one transaction would hold all its change records in memory at once.
-pub async fn load_in_chunks(
-    store: &ansinh_store::Store,
-    opts: &DemoOptions,
-    people: usize,
-) -> ansinh_store::Result<DemoSummary> {
+/// The demo city generated for an empty `store` (whose reference data gains the units it
+/// names), not yet written.
+async fn prepare(store: &ansinh_store::Store, opts: &DemoOptions) -> ansinh_store::Result<(Batch, DemoSummary)> {
     if store.count_beneficiaries().await? > 0 {
         return Err(ansinh_store::StoreError::Conflict(ansinh_core::FieldError::new(
             "database",
@@ -516,7 +512,18 @@ pub async fn load_in_chunks(
         payments: demo.batch.payments.len(),
         withdrawals: demo.batch.withdrawals.len(),
     };
-    for chunk in into_chunks(demo.batch, people) {
+    Ok((demo.batch, summary))
+}
+
+/// [`load`] with at most `people` people (and all their records) per transaction: a city of
+/// millions of records in one transaction would hold all its change records in memory at once.
+pub async fn load_in_chunks(
+    store: &ansinh_store::Store,
+    opts: &DemoOptions,
+    people: usize,
+) -> ansinh_store::Result<DemoSummary> {
+    let (batch, summary) = prepare(store, opts).await?;
+    for chunk in into_chunks(batch, people) {
         store.insert_batch(&chunk).await?;
     }
     Ok(summary)
@@ -532,25 +539,8 @@ pub async fn load_in_time_order(
     opts: &DemoOptions,
     rows: usize,
 ) -> ansinh_store::Result<DemoSummary> {
-    if store.count_beneficiaries().await? > 0 {
-        return Err(ansinh_store::StoreError::Conflict(ansinh_core::FieldError::new(
-            "database",
-            ErrorCode::DemoNotEmpty,
-            "demo data can only be loaded into an empty database",
-        )));
-    }
-    let refs = store.refs().await?;
-    let demo = generate(opts, &refs);
-    if !demo.new_units.is_empty() {
-        store.upsert_units(&demo.new_units).await?;
-    }
-    let summary = DemoSummary {
-        wards: opts.wards,
-        beneficiaries: demo.batch.beneficiaries.len(),
-        payments: demo.batch.payments.len(),
-        withdrawals: demo.batch.withdrawals.len(),
-    };
-    for chunk in into_time_order(demo.batch, rows) {
+    let (batch, summary) = prepare(store, opts).await?;
+    for chunk in into_time_order(batch, rows) {
         store.insert_batch(&chunk).await?;
     }
     Ok(summary)
