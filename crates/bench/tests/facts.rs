@@ -208,6 +208,58 @@ async fn withdraw_some(store: &Store, n: usize) {
     }
 }
 
+/// Follow-up contacts about three payments nobody has taken out yet (two reached the person:
+/// checks the censoring reads), and a grievance opened and resolved, all about this desktop's
+/// own people.
+async fn fieldwork(store: &Store) {
+    use ansinh_core::followup::{Contact, ContactEntry, ContactKind, ContactOutcome};
+    use ansinh_core::grievances::{self, GrievanceInput, GrievanceUpdateInput};
+    let today = d("2026-10-20");
+    let waiting: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT p.id, p.beneficiary_id, p.credited_on FROM payments p
+         WHERE p.status = 'credited' AND p.credited_on IS NOT NULL
+           AND p.created_device = (SELECT value FROM settings WHERE key = 'device_id')
+           AND NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.payment_id = p.id) LIMIT 3",
+    )
+    .fetch_all(store.bench_writer())
+    .await
+    .unwrap();
+    assert_eq!(waiting.len(), 3, "payments still waiting");
+    let outcomes = [ContactOutcome::WillWithdraw, ContactOutcome::HomeDeliveryArranged, ContactOutcome::NotReached];
+    for ((payment, person, credited), outcome) in waiting.iter().zip(outcomes) {
+        let contact = Contact {
+            id: uuid::Uuid::now_v7(),
+            beneficiary_id: person.parse().unwrap(),
+            payment_id: Some(payment.parse().unwrap()),
+            kind: ContactKind::Call,
+            contacted_on: (d(credited) + chrono::Days::new(3)).min(today),
+            outcome,
+            note: String::new(),
+        };
+        store.add_contact(&ContactEntry { contact, withdrawn: None }).await.unwrap();
+    }
+    let input = GrievanceInput {
+        beneficiary_id: waiting[0].1.clone(),
+        category: "not_received".into(),
+        channel: "phone".into(),
+        description: "Chưa nhận được tiền".into(),
+        opened_on: "01/10/2026".into(),
+        deadline_on: String::new(),
+    };
+    let g = grievances::grievance(&input, today).unwrap();
+    store.open_grievance(&g).await.unwrap();
+    let update = GrievanceUpdateInput {
+        grievance_id: g.id.to_string(),
+        status: "resolved".into(),
+        changed_on: "08/10/2026".into(),
+        note: "Đã xử lý".into(),
+        deadline_on: String::new(),
+    };
+    store.update_grievance(&grievances::grievance_update(&update, today).unwrap()).await.unwrap();
+    let kept = store.cached_facts().await.unwrap();
+    assert!(kept.checks.len() >= 2 && kept.grievances.iter().any(|g| g.closed_on.is_some()), "the field work is in");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_kept_facts_follow_writes_merges_and_restarts_as_a_fresh_load() {
     let dir = tempfile::tempdir().unwrap();
@@ -227,9 +279,11 @@ async fn the_kept_facts_follow_writes_merges_and_restarts_as_a_fresh_load() {
     same_as_fresh(&store, "after merging the same records again").await;
     withdraw_some(&store, 25).await;
     same_as_fresh(&store, "after withdrawals").await;
+    fieldwork(&store).await;
+    same_as_fresh(&store, "after contacts and a grievance").await;
     let counts = store.facts_counts();
-    // Four merges and the withdrawals (the repeated merge wrote no change record).
-    assert_eq!((counts.loads, counts.patches), (1, 5), "every write was patched in, nothing loaded whole");
+    // Four merges, the withdrawals and the field work (the repeated merge wrote no change record).
+    assert_eq!((counts.loads, counts.patches), (1, 6), "every write was patched in, nothing loaded whole");
 
     // At the next start the facts come from the snapshot, then catch up on what came since.
     store.close().await;
