@@ -138,8 +138,8 @@ enum Command {
         /// database (needs a display, tauri-driver and WebKitWebDriver, as the end-to-end tests do).
         #[arg(long)]
         app: Option<PathBuf>,
-        /// Only these figures: import, payouts, dashboard, search, merge, startup, grid (the last
-        /// two need --app; default: all).
+        /// Only these figures: import, payouts, dashboard, storage, search, merge, startup, grid
+        /// (the last two need --app; default: all).
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
