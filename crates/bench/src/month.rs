@@ -37,6 +37,8 @@ use ansinh_exchange::{DeviceKeys, ImportOutcome, PublicKeys, export_bundle, impo
 use ansinh_store::{AccountView, Batch, BeneficiaryView, DeviceRole, PaymentView, Store};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use futures_util::TryStreamExt;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -79,34 +81,6 @@ pub struct MonthFigures {
     /// Every import, one after another (the sum of their times).
     pub imports: Duration,
     pub slowest: Duration,
-}
-
-/// A small deterministic generator (SplitMix64): the same month on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-    /// A UUIDv7 dated `day` (8:00 UTC), its random part from this generator, as the demo
-    /// generator's `uuid_on` makes them.
-    fn uuid_on(&mut self, day: NaiveDate) -> Uuid {
-        let millis = day.and_hms_opt(8, 0, 0).expect("valid time").and_utc().timestamp_millis().max(0) as u64;
-        let mut bytes = [0u8; 10];
-        bytes[..8].copy_from_slice(&self.next().to_le_bytes());
-        bytes[8..].copy_from_slice(&self.next().to_le_bytes()[..2]);
-        uuid::Builder::from_unix_timestamp_millis(millis, &bytes).into_uuid()
-    }
 }
 
 fn other(what: impl std::fmt::Display) -> BenchError {
@@ -181,7 +155,7 @@ fn month_of(
     people: &[&BeneficiaryView],
     latest: &HashMap<String, PaymentView>,
     cycle: &Cycle,
-    rng: &mut Rng,
+    rng: &mut ChaCha8Rng,
 ) -> Result<Batch> {
     let today = chrono::Local::now().date_naive();
     let mut batch = Batch { cycles: vec![cycle.clone()], ..Batch::default() };
@@ -194,9 +168,9 @@ fn month_of(
             },
         };
         let scheduled = cycle.scheduled_on;
-        let credited = scheduled + Days::new(if rng.chance(0.85) { 0 } else { 1 + rng.below(3) });
+        let credited = scheduled + Days::new(if rng.random_bool(0.85) { 0 } else { rng.random_range(1..4) });
         let payment = Payment {
-            id: rng.uuid_on(scheduled),
+            id: ansinh_demo::uuid_on(rng, scheduled),
             period: cycle.period.clone(),
             beneficiary_id: uuid(&b.id)?,
             account_id,
@@ -209,17 +183,17 @@ fn month_of(
             reference: None,
             label: String::new(),
         };
-        let on = credited + Days::new(rng.below(7));
-        if rng.chance(0.9) && on <= today {
+        let on = credited + Days::new(rng.random_range(0..7));
+        if rng.random_bool(0.9) && on <= today {
             batch.withdrawals.push(Withdrawal {
-                id: rng.uuid_on(on),
+                id: ansinh_demo::uuid_on(rng, on),
                 payment_id: payment.id,
                 withdrawn_on: on,
                 amount_vnd,
                 place: place(channel),
-                travel_minutes: Some(5 + rng.below(30) as i64),
+                travel_minutes: Some(rng.random_range(5..35)),
                 travel_cost_vnd: None,
-                waiting_minutes: Some(rng.below(20) as i64),
+                waiting_minutes: Some(rng.random_range(0..20)),
                 assisted: false,
                 problems: Vec::new(),
             });
@@ -295,7 +269,7 @@ pub async fn bundles(city: &Store, recipient: &str, scratch: &Path) -> Result<Mo
         let ward = Store::open(&path).await?;
         ward.set_office(Some(code)).await?;
         let keys = DeviceKeys::load_or_create(&ward).await?;
-        let mut rng = Rng(0x5EED_2026_1100 + i as u64);
+        let mut rng = ChaCha8Rng::seed_from_u64(0x5EED_2026_1100 + i as u64);
         let batch = month_of(&people, &latest, &cycle, &mut rng)?;
         ward.insert_batch(&batch).await?;
         let (sealed, manifest) = export_bundle(&ward, &keys, 0, &recipient).await?;

@@ -58,8 +58,9 @@ fn one<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
-/// A UUIDv7 whose time part is the record's own date and whose random part comes from the seed.
-fn uuid_on(rng: &mut ChaCha8Rng, day: NaiveDate) -> Uuid {
+/// A UUIDv7 whose time part is the record's own date and whose random part comes from the seed
+/// (the benchmarks' month of every ward dates its records the same way).
+pub fn uuid_on(rng: &mut ChaCha8Rng, day: NaiveDate) -> Uuid {
     let millis = day.and_hms_opt(8, 0, 0).expect("valid time").and_utc().timestamp_millis().max(0) as u64;
     let bytes: [u8; 10] = rng.random();
     uuid::Builder::from_unix_timestamp_millis(millis, &bytes).into_uuid()
