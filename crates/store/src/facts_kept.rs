@@ -234,6 +234,13 @@ impl Store {
         Ok(Kept { mark: mark.clone(), facts: Arc::new(facts), people, cycles, saved: None })
     }
 
+    /// Every fact read whole in place of `old`, which is dropped first: two cities' facts in
+    /// memory at once would be twice the peak.
+    async fn reload(&self, old: Kept, now: &Mark) -> Result<Kept> {
+        drop(old);
+        self.load_kept(now).await
+    }
+
     /// `old` with the people touched since its mark read again; everything read again when a
     /// cycle's day moved, the mark no longer holds, or a quarter of the people were touched.
     async fn bring_up_to(&self, old: Kept, now: &Mark) -> Result<Kept> {
@@ -241,12 +248,12 @@ impl Store {
             return Ok(old);
         }
         if !self.mark_holds(&old.mark).await? {
-            return self.load_kept(now).await;
+            return self.reload(old, now).await;
         }
         let cycles = self.cycles_now().await?;
         let touched = self.touched_since(old.mark.rowid).await?;
         if !cycles.starts_with(&old.cycles) || touched.everything || too_many(touched.people.len(), &old) {
-            return self.load_kept(now).await;
+            return self.reload(old, now).await;
         }
         self.patch(old, &touched.people, now, cycles).await
     }
@@ -261,7 +268,7 @@ impl Store {
         let json = serde_json::to_string(touched).expect("strings serialise");
         let (part, part_people) = self.facts_of(Scope(Some(&json))).await?;
         let Some(mut facts) = old.facts.splice(&drop, &part) else {
-            return self.load_kept(now).await;
+            return self.reload(old, now).await;
         };
         self.facts_cache.count(|c| c.patches += 1);
         facts.reports = self.reports_over(&facts).await?;
@@ -285,7 +292,7 @@ impl Store {
             .await?;
         let (mark, cycles) = (old.mark.clone(), self.cycles_now().await?);
         *cache = Some(match too_many(people.len(), &old) {
-            true => self.load_kept(&mark).await?,
+            true => self.reload(old, &mark).await?,
             false => self.patch(old, &people, &mark, cycles).await?,
         });
         Ok(people.len())
