@@ -14,6 +14,7 @@
 
 use crate::Store;
 use crate::decode::uid;
+use crate::entity::Entity;
 use crate::error::Result;
 use crate::facts::{Scope, programmes};
 use ansinh_core::facts::Facts;
@@ -93,28 +94,44 @@ struct Touched {
     everything: bool,
 }
 
-/// The person each kind of change record is about; NULL for a kind that holds no facts
-/// (decisions, declines, samples, exports, grievance events), for a cycle (compared whole) and
-/// for a payer's report (read again whole); an unknown kind gives `unknown`, which loads
-/// everything.
-const TOUCHED_SQL: &str = "SELECT entity = 'unknown' OR (person IS NULL AND entity IN
-            ('beneficiary', 'account', 'payment', 'withdrawal', 'contacts', 'grievances', 'verification_items')),
-        person
- FROM (SELECT CASE WHEN entity IN ('beneficiary', 'account', 'cycle', 'payment', 'withdrawal', 'contacts',
-                 'grievances', 'grievance_events', 'verification_samples', 'verification_items', 'exports',
-                 'payout_reports', 'benefit_decisions', 'account_declines') THEN entity ELSE 'unknown' END AS entity,
-              CASE entity
-                WHEN 'beneficiary' THEN entity_id
-                WHEN 'account' THEN json_extract(payload, '$.beneficiary_id')
-                WHEN 'payment' THEN json_extract(payload, '$.beneficiary_id')
-                WHEN 'contacts' THEN json_extract(payload, '$.beneficiary_id')
-                WHEN 'grievances' THEN json_extract(payload, '$.beneficiary_id')
-                WHEN 'withdrawal' THEN
-                  (SELECT beneficiary_id FROM payments WHERE id = json_extract(payload, '$.payment_id'))
-                WHEN 'verification_items' THEN
-                  (SELECT beneficiary_id FROM payments WHERE id = json_extract(payload, '$.payment_id'))
-              END AS person
-       FROM change_log WHERE rowid > ?)";
+/// Each change record since a mark, with the person it is about for the kinds that name one
+/// (a withdrawal or a verification visit through its payment); which kinds hold facts is
+/// [`holds_facts`]'s.
+const TOUCHED_SQL: &str = "SELECT entity,
+        CASE entity
+          WHEN 'beneficiary' THEN entity_id
+          WHEN 'account' THEN json_extract(payload, '$.beneficiary_id')
+          WHEN 'payment' THEN json_extract(payload, '$.beneficiary_id')
+          WHEN 'contacts' THEN json_extract(payload, '$.beneficiary_id')
+          WHEN 'grievances' THEN json_extract(payload, '$.beneficiary_id')
+          WHEN 'withdrawal' THEN
+            (SELECT beneficiary_id FROM payments WHERE id = json_extract(payload, '$.payment_id'))
+          WHEN 'verification_items' THEN
+            (SELECT beneficiary_id FROM payments WHERE id = json_extract(payload, '$.payment_id'))
+        END
+ FROM change_log WHERE rowid > ?";
+
+/// Does a record of this kind change some person's facts? Not: a cycle (compared whole), a
+/// payer's report (read again whole), and kinds the indicators never read. A match without a
+/// catch-all, so a new kind of record has to be decided here.
+fn holds_facts(entity: Entity) -> bool {
+    match entity {
+        Entity::Beneficiary
+        | Entity::Account
+        | Entity::Payment
+        | Entity::Withdrawal
+        | Entity::Contact
+        | Entity::Grievance
+        | Entity::VerificationItem => true,
+        Entity::Cycle
+        | Entity::PayoutReport
+        | Entity::GrievanceEvent
+        | Entity::VerificationSample
+        | Entity::Export
+        | Entity::BenefitDecision
+        | Entity::AccountDecline => false,
+    }
+}
 
 /// Past a quarter of the people, reading them one by one costs more than loading everything.
 fn too_many(touched: usize, kept: &Kept) -> bool {
@@ -210,15 +227,20 @@ impl Store {
     }
 
     async fn touched_since(&self, rowid: i64) -> Result<Touched> {
-        let rows: Vec<(bool, Option<String>)> = sqlx::query_as(TOUCHED_SQL).bind(rowid).fetch_all(&self.reader).await?;
+        let rows: Vec<(String, Option<String>)> =
+            sqlx::query_as(TOUCHED_SQL).bind(rowid).fetch_all(&self.reader).await?;
         let mut touched = Touched::default();
         let mut seen = FxHashSet::default();
-        for (everything, person) in rows {
-            touched.everything |= everything;
-            if let Some(p) = person
-                && seen.insert(p.clone())
-            {
-                touched.people.push(p);
+        for (entity, person) in rows {
+            match (Entity::parse(&entity).map(holds_facts), person) {
+                (Some(false), _) => {}
+                (Some(true), Some(p)) => {
+                    if seen.insert(p.clone()) {
+                        touched.people.push(p);
+                    }
+                }
+                // A kind this build does not know, or a record whose person cannot be found.
+                (None, _) | (Some(true), None) => touched.everything = true,
             }
         }
         Ok(touched)
