@@ -31,7 +31,7 @@
 
 use crate::{BenchError, Result};
 use ansinh_core::dates;
-use ansinh_core::model::{Channel, PaymentStatus, WithdrawalPlace};
+use ansinh_core::model::{Channel, PaymentStatus};
 use ansinh_core::records::{Account, Beneficiary, Cycle, Payment, Withdrawal};
 use ansinh_exchange::{DeviceKeys, ImportOutcome, PublicKeys, export_bundle, import_bundle, parse_recipient};
 use ansinh_store::{AccountView, Batch, BeneficiaryView, DeviceRole, PaymentView, Store};
@@ -140,15 +140,6 @@ fn account(v: &AccountView) -> Result<Account> {
     })
 }
 
-/// Where a withdrawal of a payment by `channel` happens.
-fn place(channel: Channel) -> WithdrawalPlace {
-    match channel {
-        Channel::Cash => WithdrawalPlace::WardOffice,
-        Channel::Bank => WithdrawalPlace::Atm,
-        Channel::Ewallet | Channel::MobileMoney | Channel::Vneid => WithdrawalPlace::Agent,
-    }
-}
-
 /// The month's records of one ward's people: a credited payment each (as their latest payment,
 /// else cash of their entitlement) and for about nine in ten a withdrawal of it within a week.
 fn month_of(
@@ -190,7 +181,7 @@ fn month_of(
                 payment_id: payment.id,
                 withdrawn_on: on,
                 amount_vnd,
-                place: place(channel),
+                place: ansinh_core::followup::usual_place(channel),
                 travel_minutes: Some(rng.random_range(5..35)),
                 travel_cost_vnd: None,
                 waiting_minutes: Some(rng.random_range(0..20)),
