@@ -159,36 +159,21 @@ async fn duck(store: &Store, dir: &Path, script: &Path, ours: &Value, repeat: us
     std::fs::write(&ours_path, serde_json::to_vec(ours).expect("serialisable"))?;
     let as_of = crate::dataset::as_of().format("%Y-%m-%d").to_string();
     let repeat = repeat.max(1).to_string();
-    let v = python(
-        script,
-        &[
-            "--csv".as_ref(),
-            csv.as_os_str(),
-            "--as-of".as_ref(),
-            as_of.as_ref(),
-            "--ours".as_ref(),
-            ours_path.as_os_str(),
-            "--repeat".as_ref(),
-            repeat.as_ref(),
-        ],
-    )?;
+    // Both scripts compare with ours the same way; only where they read the data differs.
+    let compare: [&std::ffi::OsStr; 6] = [
+        "--as-of".as_ref(),
+        as_of.as_ref(),
+        "--ours".as_ref(),
+        ours_path.as_os_str(),
+        "--repeat".as_ref(),
+        repeat.as_ref(),
+    ];
+    let v = python(script, &[&["--csv".as_ref(), csv.as_os_str()][..], &compare].concat())?;
     let expert_script = script.with_file_name("duckdb_expert.py");
     let expert = if expert_script.is_file() {
         let db = dir.join("dashboard.duckdb");
         let built = python(&expert_script, &["--build".as_ref(), db.as_os_str(), "--csv".as_ref(), csv.as_os_str()])?;
-        let e = python(
-            &expert_script,
-            &[
-                "--db".as_ref(),
-                db.as_os_str(),
-                "--as-of".as_ref(),
-                as_of.as_ref(),
-                "--ours".as_ref(),
-                ours_path.as_os_str(),
-                "--repeat".as_ref(),
-                repeat.as_ref(),
-            ],
-        )?;
+        let e = python(&expert_script, &[&["--db".as_ref(), db.as_os_str()][..], &compare].concat())?;
         let _ = std::fs::remove_file(&db);
         Some(ExpertFigures {
             build: secs(&built, "build_seconds"),

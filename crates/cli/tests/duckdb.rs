@@ -171,10 +171,16 @@ fn check(db: &Path, csv: &Path, as_of: &str, ours: &Path) -> Value {
 }
 
 fn run_duckdb(csv: &Path, as_of: &str, ours: &Path) -> Value {
+    compare("duckdb_dashboard.py", "--csv", csv, as_of, ours)
+}
+
+/// Runs a DuckDB script reading `source` (its `flag`) at `as_of` against OURS.json and returns
+/// its report.
+fn compare(name: &str, flag: &str, source: &Path, as_of: &str, ours: &Path) -> Value {
     let out = python(&[
-        script("duckdb_dashboard.py").as_os_str(),
-        "--csv".as_ref(),
-        csv.as_os_str(),
+        script(name).as_os_str(),
+        flag.as_ref(),
+        source.as_os_str(),
         "--as-of".as_ref(),
         as_of.as_ref(),
         "--ours".as_ref(),
@@ -182,7 +188,7 @@ fn run_duckdb(csv: &Path, as_of: &str, ours: &Path) -> Value {
         "--repeat".as_ref(),
         "1".as_ref(),
     ]);
-    assert!(out.status.success(), "duckdb_dashboard.py: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
@@ -203,19 +209,7 @@ fn build_expert(csv: &Path, duck: &Path) {
 /// Runs the expert script (GROUPING SETS, day histograms, its own database file) at `as_of`
 /// against OURS.json and returns its report.
 fn run_expert(duck: &Path, as_of: &str, ours: &Path) -> Value {
-    let out = python(&[
-        script("duckdb_expert.py").as_os_str(),
-        "--db".as_ref(),
-        duck.as_os_str(),
-        "--as-of".as_ref(),
-        as_of.as_ref(),
-        "--ours".as_ref(),
-        ours.as_os_str(),
-        "--repeat".as_ref(),
-        "1".as_ref(),
-    ]);
-    assert!(out.status.success(), "duckdb_expert.py: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("one JSON object")
+    compare("duckdb_expert.py", "--db", duck, as_of, ours)
 }
 
 #[test]
