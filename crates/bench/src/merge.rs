@@ -48,10 +48,11 @@ async fn ward_bundle(dir: &Path, to: &DeviceKeys) -> Result<(Vec<u8>, usize, Pub
     Ok((sealed, manifest.records, public))
 }
 
-/// Registers the sending ward's device on a desktop (as its administrator does once).
-async fn register(on: &Store, ward: &PublicKeys) -> Result<()> {
+/// Registers a ward's device on a desktop under `name`, as its administrator does once (a
+/// device already there is kept).
+pub(crate) async fn register(on: &Store, ward: &PublicKeys, name: &str) -> Result<()> {
     if on.device(&ward.device_id).await?.is_none() {
-        ward.enroll(on, "Sending ward", DeviceRole::Ward, &ward.ward).await?;
+        ward.enroll(on, name, DeviceRole::Ward, &ward.ward).await?;
     }
     Ok(())
 }
@@ -60,7 +61,7 @@ async fn register(on: &Store, ward: &PublicKeys) -> Result<()> {
 pub async fn run(city: &Store, dir: &Path, repeat: usize) -> Result<MergeFigures> {
     let city_keys = DeviceKeys::load_or_create(city).await?;
     let (sealed, records, ward) = ward_bundle(dir, &city_keys).await?;
-    register(city, &ward).await?;
+    register(city, &ward, "Sending ward").await?;
     let mut into_size = Vec::new();
     for _ in 0..repeat.max(1) {
         let t = Instant::now();
@@ -75,7 +76,7 @@ pub async fn run(city: &Store, dir: &Path, repeat: usize) -> Result<MergeFigures
         let (empty, _key) = fresh(&path).await?;
         copy_keys(city, &empty).await?;
         let keys = DeviceKeys::load_or_create(&empty).await?;
-        register(&empty, &ward).await?;
+        register(&empty, &ward, "Sending ward").await?;
         let t = Instant::now();
         import_bundle(&empty, &keys, &sealed, false).await?;
         into_empty.push(t.elapsed());

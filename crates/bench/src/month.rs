@@ -34,7 +34,7 @@ use ansinh_core::dates;
 use ansinh_core::model::{Channel, PaymentStatus};
 use ansinh_core::records::{Account, Beneficiary, Cycle, Payment, Withdrawal};
 use ansinh_exchange::{DeviceKeys, ImportOutcome, PublicKeys, export_bundle, import_bundle, parse_recipient};
-use ansinh_store::{AccountView, Batch, BeneficiaryView, DeviceRole, PaymentView, Store};
+use ansinh_store::{AccountView, Batch, BeneficiaryView, PaymentView, Store};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use futures_util::TryStreamExt;
 use rand::{RngExt, SeedableRng};
@@ -282,9 +282,7 @@ pub async fn bundles(city: &Store, recipient: &str, scratch: &Path) -> Result<Mo
 /// Registers each ward's device on the city desktop (once: a device already there is kept).
 pub async fn register(city: &Store, bundles: &[WardBundle]) -> Result<()> {
     for b in bundles {
-        if city.device(&b.keys.device_id).await?.is_none() {
-            b.keys.enroll(city, &format!("Ward {}", b.ward), DeviceRole::Ward, &b.ward).await?;
-        }
+        crate::merge::register(city, &b.keys, &format!("Ward {}", b.ward)).await?;
     }
     Ok(())
 }
