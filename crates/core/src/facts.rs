@@ -292,63 +292,52 @@ mod day {
         s.serialize_i32(d.num_days_from_ce())
     }
 
-    pub fn from(n: i32) -> Option<NaiveDate> {
-        NaiveDate::from_num_days_from_ce_opt(n)
+    /// The day numbered `n`, or the decoder's error.
+    pub fn from<E: Error>(n: i32) -> Result<NaiveDate, E> {
+        NaiveDate::from_num_days_from_ce_opt(n).ok_or_else(|| E::custom(format!("day {n} out of range")))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-        let n = i32::deserialize(d)?;
-        from(n).ok_or_else(|| D::Error::custom(format!("day {n} out of range")))
+        from(i32::deserialize(d)?)
     }
 }
 
 mod opt_day {
     use chrono::{Datelike, NaiveDate};
-    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
         d.map(|d| d.num_days_from_ce()).serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-        Option::<i32>::deserialize(d)?
-            .map(|n| super::day::from(n).ok_or_else(|| D::Error::custom(format!("day {n} out of range"))))
-            .transpose()
+        Option::<i32>::deserialize(d)?.map(super::day::from).transpose()
     }
 }
 
 mod days {
     use chrono::{Datelike, NaiveDate};
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(v: &[NaiveDate], s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(v.iter().map(|d| d.num_days_from_ce()))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
-        Vec::<i32>::deserialize(d)?
-            .into_iter()
-            .map(|n| super::day::from(n).ok_or_else(|| D::Error::custom(format!("day {n} out of range"))))
-            .collect()
+        Vec::<i32>::deserialize(d)?.into_iter().map(super::day::from).collect()
     }
 }
 
 mod opt_days {
     use chrono::{Datelike, NaiveDate};
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(v: &[Option<NaiveDate>], s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(v.iter().map(|d| d.map(|d| d.num_days_from_ce())))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Option<NaiveDate>>, D::Error> {
-        Vec::<Option<i32>>::deserialize(d)?
-            .into_iter()
-            .map(|o| {
-                o.map(|n| super::day::from(n).ok_or_else(|| D::Error::custom(format!("day {n} out of range"))))
-                    .transpose()
-            })
-            .collect()
+        Vec::<Option<i32>>::deserialize(d)?.into_iter().map(|o| o.map(super::day::from).transpose()).collect()
     }
 }
 
@@ -356,7 +345,7 @@ mod opt_days {
 mod birth {
     use crate::dates::BirthDate;
     use chrono::Datelike;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     #[derive(Serialize, Deserialize)]
     enum Wire {
@@ -374,9 +363,7 @@ mod birth {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BirthDate, D::Error> {
         Ok(match Wire::deserialize(d)? {
-            Wire::Full(n) => {
-                BirthDate::Full(super::day::from(n).ok_or_else(|| D::Error::custom(format!("day {n} out of range")))?)
-            }
+            Wire::Full(n) => BirthDate::Full(super::day::from(n)?),
             Wire::Year(y) => BirthDate::Year(y),
         })
     }
