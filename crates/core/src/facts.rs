@@ -247,6 +247,32 @@ impl Facts {
     }
 }
 
+impl Facts {
+    /// Does every index point into its table, every range into its list, and does each cycle
+    /// list have one entry per cycle? Facts read back from storage (the kept snapshot) are
+    /// checked before use: a decodable but inconsistent one must not reach the indicators,
+    /// which index without checking.
+    pub fn well_formed(&self) -> bool {
+        let n = |v: usize| v as u32;
+        let within = |r: &Range<u32>, len: usize| r.start <= r.end && r.end <= n(len);
+        let periods = self.periods.len();
+        self.cycle_ends.len() == periods
+            && self.cycle_closed.len() == periods
+            && self.people.iter().all(|p| p.ward < n(self.wards.len()) && p.group < n(self.groups.len()))
+            && self.payments.iter().all(|p| {
+                p.person < n(self.people.len())
+                    && p.period < n(periods)
+                    && p.failure_reason.is_none_or(|r| r < n(self.failure_reasons.len()))
+                    && within(&p.withdrawals, self.withdrawals.len())
+                    && within(&p.checks, self.checks.len())
+            })
+            && self.accounts.iter().all(|a| a.person < n(self.people.len()))
+            && self.grievances.iter().all(|g| g.person < n(self.people.len()))
+            && self.verifications.iter().all(|v| v.payment < n(self.payments.len()))
+            && self.reports.iter().all(|r| r.period < n(periods) && r.ward.is_none_or(|w| w < n(self.wards.len())))
+    }
+}
+
 /// The interned tables of spliced facts ([`Facts::splice`]), rebuilt from what is used.
 #[derive(Default)]
 struct Tables {
@@ -384,5 +410,91 @@ impl Interner {
         table.push(s.to_string());
         self.index.insert(s.to_string(), i);
         i
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Channel, Disability, Needs, PaymentStatus};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn small() -> Facts {
+        let person = Person {
+            ward: 0,
+            group: 0,
+            birth: BirthDate::Year(1950),
+            disability: Disability::None,
+            needs: Needs::default(),
+            assisted: false,
+        };
+        let payment = PaymentFact {
+            person: 0,
+            period: 0,
+            channel: Channel::Cash,
+            status: PaymentStatus::Credited,
+            amount_vnd: 500_000,
+            scheduled_on: Some(d("2026-10-10")),
+            credited_on: Some(d("2026-10-10")),
+            failure_reason: None,
+            withdrawals: 0..1,
+            checks: 0..0,
+            one_off: false,
+        };
+        Facts {
+            wards: vec!["00001".into()],
+            groups: vec!["elderly".into()],
+            periods: vec!["2026-10".into()],
+            cycle_ends: vec![None],
+            cycle_closed: vec![None],
+            people: vec![person],
+            payments: vec![payment],
+            withdrawals: vec![WithdrawalFact {
+                on: d("2026-10-12"),
+                amount_vnd: 500_000,
+                travel_minutes: None,
+                travel_cost_vnd: None,
+                waiting_minutes: None,
+                assisted: false,
+            }],
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn facts_with_an_index_or_range_out_of_bounds_are_not_well_formed() {
+        assert!(small().well_formed());
+        let breaks: [fn(&mut Facts); 7] = [
+            |f| f.payments[0].person = 1,
+            |f| f.payments[0].period = 1,
+            |f| f.payments[0].withdrawals = 0..2,
+            |f| f.payments[0].failure_reason = Some(0),
+            |f| f.people[0].ward = 1,
+            |f| f.cycle_ends.clear(),
+            |f| f.verifications.push(VerificationFact { payment: 1, verified_on: d("2026-10-20"), full: true }),
+        ];
+        for (i, break_it) in breaks.iter().enumerate() {
+            let mut f = small();
+            break_it(&mut f);
+            assert!(!f.well_formed(), "break {i}");
+        }
+    }
+
+    #[test]
+    fn splicing_keeps_facts_well_formed() {
+        let f = small();
+        let spliced = f.splice(&[true], &small()).unwrap();
+        assert!(spliced.well_formed());
+        assert_eq!(spliced.payments.len(), 1);
+        // Nobody dropped and nobody new: the same facts.
+        let none_new = Facts { people: vec![], payments: vec![], withdrawals: vec![], ..small() };
+        let same = f.splice(&[false], &none_new).unwrap();
+        assert!(same.well_formed());
+        assert_eq!((same.people.len(), same.payments.len(), same.withdrawals.len()), (1, 1, 1));
+        // A part read over fewer cycles than the kept facts cannot be spliced in.
+        assert!(f.splice(&[false], &Facts { periods: vec![], ..Facts::default() }).is_none());
     }
 }

@@ -329,7 +329,7 @@ impl Store {
         let Some(body) = body else { return Ok(None) };
         // A snapshot that does not decode is only a lost head start: the facts are loaded whole.
         let Ok(s) = crate::raw::blocking(|| postcard::from_bytes::<SnapshotIn>(&body)) else { return Ok(None) };
-        if s.people.len() != s.facts.people.len() {
+        if s.people.len() != s.facts.people.len() || !s.facts.well_formed() {
             return Ok(None);
         }
         let mut facts = s.facts;
