@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   daysBetween,
+  formatBytes,
   formatBirth,
   formatCount,
   formatDate,
@@ -19,6 +20,14 @@ describe('format', () => {
     expect(formatDate('2025-12-31T23:59:00Z')).toBe('31/12/2025');
     expect(formatDate(null)).toBe('—');
     expect(formatDate('')).toBe('—');
+  });
+
+  it('formats file sizes in KB, MB and GB with the language\'s decimal mark', () => {
+    expect(formatBytes(300, 'vi')).toBe('1 KB');
+    expect(formatBytes(520_192, 'vi')).toBe('508 KB');
+    expect(formatBytes(13_000_000, 'vi')).toBe('12,4 MB');
+    expect(formatBytes(13_000_000, 'en')).toBe('12.4 MB');
+    expect(formatBytes(23_605_866_496, 'vi')).toBe('22,0 GB');
   });
 
   it('formats periods and birth dates', () => {

@@ -276,10 +276,18 @@ describe('backups', () => {
     expect(screen.getByTestId('backup-dir')).toHaveTextContent(backups);
     await user.click(screen.getByTestId('backup-now'));
     await waitFor(() => expect(screen.getAllByTestId('backup-row')).toHaveLength(1), { timeout: 5000 });
-    const [taken] = (await rust.direct.list_backups()).backups;
+    // The second backup holds only what changed since the first; restoring it rebuilds the
+    // database from both.
+    await waitFor(() => expect(screen.getByTestId('backup-now')).toBeEnabled());
+    await user.click(screen.getByTestId('backup-now'));
+    await waitFor(() => expect(screen.getAllByTestId('backup-row')).toHaveLength(2), { timeout: 5000 });
+    expect(screen.getAllByTestId('backup-kind').map((e) => e.textContent)).toEqual(['Phần thay đổi', 'Bản đầy đủ']);
+    const [taken, full] = (await rust.direct.list_backups()).backups;
     expect(existsSync(taken.path)).toBe(true);
+    expect(taken.full).toBe(false);
+    expect(taken.bytes * 10).toBeLessThan(full.bytes);
 
-    await user.click(screen.getByTestId('backup-restore'));
+    await user.click(screen.getAllByTestId('backup-restore')[0]);
     expect(rust.callsTo('restore_backup')).toHaveLength(0);
     await user.click(screen.getByTestId('backup-restore-confirm'));
     expect(await screen.findByTestId('login-screen', {}, { timeout: 5000 })).toBeInTheDocument();

@@ -33,25 +33,27 @@ impl AppState {
 
     /// The key that opens `file`: the session's, or (a backup from before a re-key) the one its
     /// own keyring holds for the signed-in person, opened with their identity.
+    /// A set of changes is opened by the key of the full copy its chain starts from.
     async fn backup_key(&self, access: &Access, file: &Path) -> Cmd<Option<DbKey>> {
+        let image = backup::image_of(file)?;
         let (key, identity) = {
             let inner = self.lock_inner();
             (inner.key.clone(), inner.identity.clone())
         };
         let Some(key) = key else {
             // A scratch database (no keyring): only a plain backup fits it.
-            return match ansinh_store::is_plaintext(file)? {
+            return match ansinh_store::is_plaintext(&image)? {
                 true => Ok(None),
                 false => Err(denied(ErrorCode::BackupNoKey, "this backup is encrypted; this database is not")),
             };
         };
-        if ansinh_store::is_plaintext(file)? {
+        if ansinh_store::is_plaintext(&image)? {
             return Err(denied(
                 ErrorCode::BackupPlaintext,
                 "an unencrypted backup never replaces an encrypted database",
             ));
         }
-        if backup::verify_key(file, &key).await.is_ok() {
+        if backup::verify_key(&image, &key).await.is_ok() {
             return Ok(Some(key));
         }
         let no_key =
@@ -59,7 +61,7 @@ impl AppState {
         let ring = Keyring::load(file)?.ok_or_else(no_key)?;
         let identity = identity.ok_or_else(no_key)?;
         let older = ring.unseal(&access.user.username, &identity).map_err(|_| no_key())?;
-        backup::verify_key(file, &older).await.map_err(|_| no_key())?;
+        backup::verify_key(&image, &older).await.map_err(|_| no_key())?;
         Ok(Some(older))
     }
 

@@ -246,6 +246,8 @@ error_codes! {
     BackupUnknown = "backup.unknown",
     /// Fails `integrity_check`: nothing restored.
     BackupDamaged = "backup.damaged",
+    /// The database stayed busy during a backup's last step: nothing kept, try again.
+    BackupBusy = "backup.busy",
     /// The signed-in person's key does not open the backup.
     BackupNoKey = "backup.no_key",
     /// An unencrypted backup never replaces an encrypted database.

@@ -70,6 +70,21 @@ export function formatCount(n: number | null | undefined): string {
   return String(Math.round(n));
 }
 
+/** A file's size: "850 KB", "12,4 MB", "2,7 GB" (vi decimal comma; en "12.4 MB"). */
+export function formatBytes(bytes: number, lang: Lang): string {
+  const units: [number, string][] = [
+    [1024 ** 3, 'GB'],
+    [1024 ** 2, 'MB'],
+  ];
+  for (const [size, unit] of units) {
+    if (bytes >= size) {
+      const text = (Math.round((bytes / size) * 10) / 10).toFixed(1);
+      return `${lang === 'vi' ? text.replace('.', ',') : text} ${unit}`;
+    }
+  }
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
 /** Today as the officer would type it: `dd/mm/yyyy`. */
 export function todayText(now: Date = new Date()): string {
   const dd = String(now.getDate()).padStart(2, '0');

@@ -118,6 +118,7 @@ export const ERROR_CODES = [
   'legal_basis.invalid',
   'backup.unknown',
   'backup.damaged',
+  'backup.busy',
   'backup.no_key',
   'backup.plaintext',
   'exchange.io',

@@ -138,7 +138,11 @@ export type BackupInfo = { path: string, bytes: number,
 /**
  * From the file name (UTC), `yyyy-mm-ddThh:mm:ssZ`.
  */
-taken_at: string, };
+taken_at: string,
+/**
+ * A full copy; else the pages changed since the point before (restored with its chain).
+ */
+full: boolean, };
 
 export type BackupList = { dir: string, backups: Array<BackupInfo>, };
 

@@ -136,6 +136,7 @@ export const vi: Record<ErrorCode, string> = {
   'legal_basis.invalid': 'Cơ sở pháp lý không hợp lệ',
   'backup.unknown': 'Không có bản sao lưu này trong thư mục sao lưu',
   'backup.damaged': 'Bản sao lưu bị hỏng, không khôi phục: dữ liệu hiện tại giữ nguyên',
+  'backup.busy': 'Cơ sở dữ liệu đang bận trong bước cuối của sao lưu: chưa lưu bản nào, hãy thử lại',
   'backup.no_key': 'Khóa của bạn không mở được bản sao lưu này (bản sao lưu được tạo cho những người dùng khác)',
   'backup.plaintext': 'Không dùng bản sao lưu chưa mã hóa để thay cơ sở dữ liệu đã mã hóa',
 
@@ -356,6 +357,7 @@ export const en: Record<ErrorCode, string> = {
   'legal_basis.invalid': 'Invalid legal basis',
   'backup.unknown': 'No such backup in the backup folder',
   'backup.damaged': 'The backup is damaged and was not restored: the current data is unchanged',
+  'backup.busy': 'The database stayed busy during the backup\'s last step: nothing was kept, try again',
   'backup.no_key': 'Your key does not open this backup (it was made for other users)',
   'backup.plaintext': 'An unencrypted backup never replaces an encrypted database',
 

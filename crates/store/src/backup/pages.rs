@@ -1,0 +1,251 @@
+//! A consistent image of the live database file, read page by page while officers keep writing
+//! (issue 17, incremental backups). Only the pages whose digest differs from the previous
+//! point's are handed on, so a day's backup of a city reads the file once and writes what the
+//! day changed.
+//!
+//! How it stays consistent without holding writes back for the whole read:
+//! 1. On the writer: checkpoints are switched off, and one small write gives the WAL a header
+//!    whose salt names this generation of it. From then on every page written goes into the WAL
+//!    under that salt and stays there (without a checkpoint the WAL never restarts).
+//! 2. With no lock held, the database file is read whole. A page being written meanwhile is
+//!    read torn or stale, but it is also in the WAL.
+//! 3. On the writer again (writes wait for a moment): the pages named by the WAL's frames of
+//!    that salt are listed, a RESTART checkpoint copies them all into the file, and they are
+//!    read again. If the WAL was restarted in between (another process checkpointed), the whole
+//!    file is read again here instead.
+
+use crate::Store;
+use crate::error::{Result, StoreError};
+use ansinh_core::ErrorCode;
+use sha2::{Digest as _, Sha256};
+use std::collections::BTreeSet;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// What identifies a page's content without keeping the page.
+pub type Digest = [u8; 16];
+
+/// SQLCipher encrypts a page again with a fresh random IV every time it is written and MACs it
+/// (HMAC-SHA512, the page's last bytes), so those last bytes change whenever the page does. A
+/// plain database's pages are hashed instead.
+pub fn digest(page: &[u8], encrypted: bool) -> Digest {
+    let mut d = [0u8; 16];
+    if encrypted {
+        d.copy_from_slice(&page[page.len() - 16..]);
+    } else {
+        d.copy_from_slice(&Sha256::digest(page)[..16]);
+    }
+    d
+}
+
+/// Where captured pages go: a full copy writes each at its place, a set of changes appends it.
+pub trait Sink: Send {
+    /// `no` counts from 1, as SQLite's pages do.
+    fn page(&mut self, no: u32, bytes: &[u8]) -> io::Result<()>;
+}
+
+/// The live file's shape, and the digests of the point being followed (empty for a full copy).
+pub struct Capture {
+    pub page_size: usize,
+    pub encrypted: bool,
+    pub digests: Vec<Digest>,
+}
+
+/// What a capture read: the page count of the image, and its first 16 bytes (SQLCipher's salt:
+/// a re-key writes a new file with a new one, so changes never cross a re-key).
+pub struct Captured {
+    pub page_count: u32,
+    pub head: [u8; 16],
+}
+
+fn wal_path(db: &Path) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push("-wal");
+    PathBuf::from(p)
+}
+
+const WAL_HEADER: usize = 32;
+const FRAME_HEADER: usize = 24;
+
+/// The salt of the WAL's current generation (bytes 16..24 of its header), if it has one.
+fn wal_salt(db: &Path) -> io::Result<Option<[u8; 8]>> {
+    let mut head = [0u8; WAL_HEADER];
+    match std::fs::File::open(wal_path(db)) {
+        Ok(mut f) => match f.read_exact(&mut head) {
+            Ok(()) => Ok(Some(head[16..24].try_into().expect("8 bytes"))),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(None),
+            Err(e) => Err(e),
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The pages named by the WAL's frames of generation `salt`, and how many frames those are;
+/// `None` when the WAL no longer has that generation.
+fn wal_pages(db: &Path, salt: [u8; 8], page_size: usize) -> io::Result<Option<(BTreeSet<u32>, i64)>> {
+    if wal_salt(db)? != Some(salt) {
+        return Ok(None);
+    }
+    let mut f = io::BufReader::with_capacity(1 << 20, std::fs::File::open(wal_path(db))?);
+    f.seek(SeekFrom::Start(WAL_HEADER as u64))?;
+    let mut pages = BTreeSet::new();
+    let mut frames = 0;
+    let mut header = [0u8; FRAME_HEADER];
+    loop {
+        match f.read_exact(&mut header) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+            Err(e) => return Err(e),
+        }
+        // A frame of an older generation (or half written) ends the current one.
+        if header[8..16] != salt {
+            break;
+        }
+        pages.insert(u32::from_be_bytes(header[..4].try_into().expect("4 bytes")));
+        frames += 1;
+        f.seek_relative(page_size as i64)?;
+    }
+    Ok(Some((pages, frames)))
+}
+
+/// Reads the file's pages (all, or `only` those) and hands on each whose digest differs from
+/// the one known, updating it. Returns the file's page count.
+fn scan(db: &Path, cap: &mut Capture, sink: &mut dyn Sink, only: Option<&BTreeSet<u32>>) -> io::Result<u32> {
+    let mut file = std::fs::File::open(db)?;
+    let count = (file.metadata()?.len() / cap.page_size as u64) as u32;
+    let mut page = vec![0u8; cap.page_size];
+    let mut visit = |no: u32, page: &[u8], cap: &mut Capture| -> io::Result<()> {
+        let d = digest(page, cap.encrypted);
+        let i = no as usize - 1;
+        if cap.digests.len() <= i {
+            cap.digests.resize(i + 1, [0; 16]);
+        } else if cap.digests[i] == d {
+            return Ok(());
+        }
+        cap.digests[i] = d;
+        sink.page(no, page)
+    };
+    match only {
+        None => {
+            let mut reader = io::BufReader::with_capacity(1 << 20, file);
+            for no in 1..=count {
+                reader.read_exact(&mut page)?;
+                visit(no, &page, cap)?;
+            }
+        }
+        Some(set) => {
+            for &no in set.range(1..=count) {
+                file.seek(SeekFrom::Start((no as u64 - 1) * cap.page_size as u64))?;
+                file.read_exact(&mut page)?;
+                visit(no, &page, cap)?;
+            }
+        }
+    }
+    Ok(count)
+}
+
+fn head(db: &Path) -> io::Result<[u8; 16]> {
+    let mut h = [0u8; 16];
+    std::fs::File::open(db)?.read_exact(&mut h)?;
+    Ok(h)
+}
+
+fn folder(db: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |source| StoreError::Folder { path: db.display().to_string(), source }
+}
+
+/// Runs blocking file work off the async threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> io::Result<T> + Send + 'static) -> io::Result<T> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(io::Error::other(e)))
+}
+
+/// How many times the last step is tried when another process keeps writing.
+const TRIES: usize = 3;
+
+impl Store {
+    /// Captures a consistent image of the database into `sink` (see the module's comment).
+    pub(crate) async fn capture<S: Sink + 'static>(&self, cap: Capture, sink: S) -> Result<(Capture, S, Captured)> {
+        let db = self.path.clone();
+        let salt = {
+            let mut w = self.writer.acquire().await?;
+            // Best effort: a short WAL makes the last step short.
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *w).await?;
+            sqlx::query("PRAGMA wal_autocheckpoint = 0").execute(&mut *w).await?;
+            let stamp = chrono::Utc::now().to_rfc3339();
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ('backup_started_at', ?) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(stamp)
+            .execute(&mut *w)
+            .await?;
+            wal_salt(&db).map_err(folder(&db))?
+        };
+        let result = self.capture_with(salt, cap, sink).await;
+        // Back to SQLite's default, whatever happened.
+        sqlx::query("PRAGMA wal_autocheckpoint = 1000").execute(&self.writer).await?;
+        result
+    }
+
+    async fn capture_with<S: Sink + 'static>(
+        &self,
+        salt: Option<[u8; 8]>,
+        cap: Capture,
+        sink: S,
+    ) -> Result<(Capture, S, Captured)> {
+        let db = self.path.clone();
+        let (mut cap, mut sink) = {
+            let file = db.clone();
+            blocking(move || {
+                let (mut cap, mut sink) = (cap, sink);
+                scan(&file, &mut cap, &mut sink, None)?;
+                Ok((cap, sink))
+            })
+            .await
+            .map_err(folder(&self.path))?
+        };
+        for _ in 0..TRIES {
+            let mut w = self.writer.acquire().await?;
+            let listed = match salt {
+                Some(s) => wal_pages(&db, s, cap.page_size).map_err(folder(&db))?,
+                None => None,
+            };
+            let (busy, log, _): (i64, i64, i64) =
+                sqlx::query_as("PRAGMA wal_checkpoint(RESTART)").fetch_one(&mut *w).await?;
+            if busy != 0 {
+                drop(w);
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                continue;
+            }
+            // The checkpoint copied exactly the frames listed, or the list is not trusted and
+            // every page is read again.
+            let only = listed.filter(|(_, frames)| *frames == log).map(|(pages, _)| pages);
+            let after = wal_salt(&db).map_err(folder(&db))?;
+            let (c, s, page_count, head) = {
+                let file = db.clone();
+                blocking(move || {
+                    let (mut cap, mut sink) = (cap, sink);
+                    let count = scan(&file, &mut cap, &mut sink, only.as_ref())?;
+                    Ok((cap, sink, count, head(&file)?))
+                })
+                .await
+                .map_err(folder(&db))?
+            };
+            (cap, sink) = (c, s);
+            // A write since the checkpoint starts a new WAL generation: then the file may
+            // have moved under the read, and the step is done again.
+            if wal_salt(&db).map_err(folder(&db))? != after {
+                continue;
+            }
+            drop(w);
+            cap.digests.truncate(page_count as usize);
+            return Ok((cap, sink, Captured { page_count, head }));
+        }
+        Err(StoreError::field(
+            "backup",
+            ErrorCode::BackupBusy,
+            "the database stayed busy during the backup's last step: nothing was kept, try again",
+        ))
+    }
+}
