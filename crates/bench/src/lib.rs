@@ -15,6 +15,7 @@
 //! - [`run`]: every figure of one size.
 #![forbid(unsafe_code)]
 
+pub mod backup;
 pub mod dashboard;
 pub mod dataset;
 pub mod grid;

@@ -95,6 +95,9 @@ pub struct SizeResult {
     /// Where the database's bytes go (issue 17).
     #[serde(default)]
     pub storage: Option<Vec<crate::storage::TableBytes>>,
+    /// Incremental backups (issue 17).
+    #[serde(default)]
+    pub backup: Option<crate::backup::BackupFigures>,
 }
 
 /// App start with the size's database, measured through WebDriver.
@@ -177,6 +180,14 @@ pub fn merge(old: SizeResult, new: SizeResult, only: &[String]) -> SizeResult {
     }
     if r.storage.is_none() {
         r.storage = old.storage;
+    }
+    // A city measured without room for its copy keeps only its read pass.
+    match (&mut r.backup, old.backup) {
+        (None, old) => r.backup = old,
+        (Some(new), Some(old)) if new.full_seconds.is_none() => {
+            *new = crate::backup::BackupFigures { read_pass_seconds: new.read_pass_seconds, pages: new.pages, ..old }
+        }
+        _ => {}
     }
     if r.build_seconds.is_none() {
         r.build_seconds = old.build_seconds;
@@ -489,7 +500,47 @@ pub fn markdown(r: &Results, machine: &str) -> String {
             ));
         }
     }
+    o.push_str(&backups(&sizes));
     o.push_str(&format!("\n{END}\n"));
+    o
+}
+
+/// The backups table: the read pass every daily backup makes, the first (full) backup, and
+/// the backup after a month of every ward merged (more than a normal day: about twenty working
+/// days of bundles), with its restore.
+fn backups(sizes: &[&SizeResult]) -> String {
+    let mut o = String::from(
+        "\n### Backups (issue 17; target: the city's daily backup in at most 60 s, adding at most a tenth of the database's size on a normal day)\n\n",
+    );
+    o.push_str("| size | database | read pass (every page, nothing written) | first backup: full copy | its size | after a month of every ward: records merged | the next backup | its size | share of the database | that point restored and checked | target |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for s in sizes {
+        let Some(b) = &s.backup else { continue };
+        let opt = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "not measured".to_string(), f);
+        let share = b.month_changes_mb.map(|c| c / s.db_mb);
+        let target = match (b.month_changes_seconds, share) {
+            (Some(secs), Some(share)) => format!(
+                "a month's changes in {} and {:.1} % of the database: {}",
+                ms(secs),
+                100.0 * share,
+                met(secs <= 60.0 && share <= 0.1)
+            ),
+            _ => format!("the read pass alone: {} (the changes' size not measured)", met(b.read_pass_seconds <= 60.0)),
+        };
+        o.push_str(&format!(
+            "| {} | {:.0} MB | {} ({} pages) | {} | {} | {} | {} | {} | {} | {} | {target} |\n",
+            s.size,
+            s.db_mb,
+            ms(b.read_pass_seconds),
+            rate(b.pages as f64),
+            opt(b.full_seconds, &|v| ms(v)),
+            opt(b.full_mb, &|v| format!("{v:.0} MB")),
+            b.month_records.map_or_else(|| "not measured".to_string(), |n| rate(n as f64)),
+            opt(b.month_changes_seconds, &|v| ms(v)),
+            opt(b.month_changes_mb, &|v| format!("{v:.1} MB")),
+            opt(share, &|v| format!("{:.1} %", 100.0 * v)),
+            opt(b.restore_seconds, &|v| ms(v)),
+        ));
+    }
     o
 }
 

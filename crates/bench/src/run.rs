@@ -2,7 +2,7 @@
 
 use crate::dataset::{self, Dataset};
 use crate::report::SizeResult;
-use crate::{Result, Size, dashboard, grid, import, merge, month, payouts, search, startup, storage};
+use crate::{Result, Size, backup, dashboard, grid, import, merge, month, payouts, search, startup, storage};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -185,12 +185,21 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
         ));
     }
 
-    if o.wants("merge") {
-        log(&format!("{}: bundle merge", size.name()));
+    if o.wants("backup") {
+        log(&format!("{}: backup read pass", size.name()));
+        let (seconds, pages) = backup::read_pass(&data.path)?;
+        log(&format!("  {pages} pages read in {seconds:.1} s"));
+        r.backup = Some(backup::BackupFigures { read_pass_seconds: seconds, pages, ..Default::default() });
+    }
+
+    if o.wants("merge") || o.wants("backup") {
+        log(&format!("{}: bundle merge and backups", size.name()));
         // Both merges register the sending wards' devices on the city desktop: a copy of the
-        // size's database, so the dataset stays as it was (see `month.rs`).
+        // size's database, so the dataset stays as it was (see `month.rs`). The backups' full
+        // copy is as big again.
         let copy = dir.join("merge-copy.db");
-        let need = data.file_bytes + data.file_bytes / 5 + 1_000_000_000;
+        let backups = if o.wants("backup") { data.file_bytes } else { 0 };
+        let need = data.file_bytes + data.file_bytes / 5 + backups + 1_000_000_000;
         match free_bytes(&dir) {
             Some(free) if free < need => log(&format!(
                 "  not measured: a copy of the {} database needs {:.1} GB free here, {:.1} GB are",
@@ -203,9 +212,10 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
                 dataset::copy_db(&data.path, &copy)?;
                 log(&format!("  copied the database in {:.1} s (not timed)", t.elapsed().as_secs_f64()));
                 let city = ansinh_store::Store::open_encrypted(&copy, &data.key).await?;
-                let merged = merge_on_copy(&city, &dir, o.repeat, &mut r, log).await;
+                let merged = on_copy(&city, &data, &dir, o, &mut r, log).await;
                 city.close().await;
                 dataset::remove_db(&copy);
+                let _ = std::fs::remove_dir_all(dir.join("backup-bench"));
                 merged?;
             }
         }
@@ -232,22 +242,36 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
     Ok(r)
 }
 
-/// One ward's 24 months (rolled back), then a month of every ward (committed), into `city`.
-async fn merge_on_copy(
+/// On `city`, a copy of the size's database: the first backup (when asked), one ward's 24
+/// months (rolled back, when asked), a month of every ward (committed), then the next backup
+/// and its restore (when asked).
+async fn on_copy(
     city: &ansinh_store::Store,
+    data: &dataset::Dataset,
     dir: &Path,
-    repeat: usize,
+    o: &Options,
     r: &mut SizeResult,
     log: &dyn Fn(&str),
 ) -> crate::Result<()> {
-    let m = merge::run(city, dir, repeat).await?;
-    r.merge_records = m.records;
-    r.merge_into_size_per_s = m.records as f64 / m.into_size.as_secs_f64();
-    r.merge_into_empty_per_s = m.records as f64 / m.into_empty.as_secs_f64();
-    log(&format!(
-        "  {} records: {:.0}/s into the size, {:.0}/s into an empty desktop",
-        m.records, r.merge_into_size_per_s, r.merge_into_empty_per_s
-    ));
+    let backups = dir.join("backup-bench");
+    let full = match o.wants("backup") {
+        true => {
+            let (seconds, mb) = backup::full(city, &data.key, &backups).await?;
+            log(&format!("  first backup, a full copy: {mb:.0} MB in {seconds:.1} s"));
+            Some((seconds, mb))
+        }
+        false => None,
+    };
+    if o.wants("merge") {
+        let m = merge::run(city, dir, o.repeat).await?;
+        r.merge_records = m.records;
+        r.merge_into_size_per_s = m.records as f64 / m.into_size.as_secs_f64();
+        r.merge_into_empty_per_s = m.records as f64 / m.into_empty.as_secs_f64();
+        log(&format!(
+            "  {} records: {:.0}/s into the size, {:.0}/s into an empty desktop",
+            m.records, r.merge_into_size_per_s, r.merge_into_empty_per_s
+        ));
+    }
     log("  a month of every ward");
     let f = month::run(city, dir, log).await?;
     r.month_bundles = f.bundles;
@@ -262,6 +286,21 @@ async fn merge_on_copy(
         f.records as f64 / f.imports.as_secs_f64(),
         f.slowest.as_secs_f64()
     ));
+    if let Some((full_seconds, full_mb)) = full {
+        let target = dir.join("restore-bench.db");
+        let room = free_bytes(dir).is_none_or(|free| free > data.file_bytes + 1_000_000_000);
+        let mut b = backup::changes(city, &data.key, &backups, room.then_some(target.as_path())).await?;
+        log(&format!(
+            "  the next backup: {:.1} MB of changes in {:.1} s; restored in {}",
+            b.month_changes_mb.unwrap_or_default(),
+            b.month_changes_seconds.unwrap_or_default(),
+            b.restore_seconds.map_or_else(|| "(no room: not measured)".to_string(), |s| format!("{s:.1} s"))
+        ));
+        let read = r.backup.take().unwrap_or_default();
+        (b.read_pass_seconds, b.pages) = (read.read_pass_seconds, read.pages);
+        (b.full_seconds, b.full_mb, b.month_records) = (Some(full_seconds), Some(full_mb), Some(f.records));
+        r.backup = Some(b);
+    }
     Ok(())
 }
 

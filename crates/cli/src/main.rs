@@ -138,7 +138,7 @@ enum Command {
         /// database (needs a display, tauri-driver and WebKitWebDriver, as the end-to-end tests do).
         #[arg(long)]
         app: Option<PathBuf>,
-        /// Only these figures: import, payouts, dashboard, storage, search, merge, startup, grid
+        /// Only these figures: import, payouts, dashboard, storage, search, merge, backup, startup, grid
         /// (the last two need --app; default: all).
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,

@@ -149,3 +149,121 @@ async fn sigkill_during_entry_and_import_loses_nothing_acknowledged_and_leaves_n
     store.close().await;
     eprintln!("{kills} kills, {} acknowledged people, {} lists", acknowledged.len(), lists.len());
 }
+
+fn backup(db: &Path, dir: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_ansinh"))
+        .arg("--db")
+        .arg(db)
+        .args(["--user", ADMIN, "backup", "now", "--dir"])
+        .arg(dir)
+        .env("ANSINH_PASSWORD", PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start ansinh")
+}
+
+/// Issue 17: `ansinh backup now` killed at random points, full copies, sets of changes and roll
+/// forwards alike, while another process imports lists into the same database. Afterwards the
+/// database is sound with every acknowledged list, and every point the folder lists restores
+/// to a sound database (a point is listed only once complete; a roll forward cut short is
+/// finished by the next backup).
+#[tokio::test(flavor = "current_thread")]
+async fn sigkill_during_backups_leaves_the_database_and_every_listed_point_sound() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crash.db");
+    let backups = dir.path().join("backups");
+    Store::open(&db).await.unwrap().close().await;
+    let encrypt = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+        .arg("--db")
+        .arg(&db)
+        .args(["encrypt", "--user", ADMIN])
+        .env("ANSINH_PASSWORD", PASSWORD)
+        .status()
+        .unwrap();
+    assert!(encrypt.success());
+    let key = Keyring::load(&db).unwrap().unwrap().unwrap_key(ADMIN, PASSWORD).unwrap();
+    let mut next_person = 0u32;
+    let mut list = |i: usize| {
+        let file = dir.path().join(format!("list-{i}.csv"));
+        let mut text = String::from(HEADER);
+        let mut ids = Vec::new();
+        for _ in 0..300 {
+            let (id, line) = row(next_person);
+            next_person += 1;
+            ids.push(id);
+            text.push_str(&line);
+        }
+        std::fs::write(&file, text).unwrap();
+        (file, ids)
+    };
+    // A ward's year, so that a backup's copy and reads outlast its sign-in.
+    let store = Store::open_encrypted(&db, &key).await.unwrap();
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let opts = ansinh_demo::DemoOptions {
+        wards: 1,
+        beneficiaries: 1_000,
+        months: 12,
+        seed: 3,
+        until: day("2026-10-01"),
+        today: day("2026-10-20"),
+    };
+    ansinh_demo::load(&store, &opts).await.unwrap();
+    store.close().await;
+    let (f, mut acknowledged) = list(0);
+    timed(&db, &f);
+    let first = Instant::now();
+    assert!(backup(&db, &backups).wait().unwrap().success());
+    let span = first.elapsed();
+
+    let mut rng = Rng(20261207);
+    let mut kills = 0;
+    let mut i = 1;
+    while kills < 25 {
+        assert!(i < 200, "could not kill 25 backups in 200 attempts ({kills} kills)");
+        // Every other backup runs beside an import.
+        let writer = (i % 2 == 0).then(|| list(i)).map(|(file, ids)| (import(&db, &file), ids));
+        let mut child = backup(&db, &backups);
+        std::thread::sleep(span.mul_f64((rng.next() % 1000) as f64 / 800.0));
+        match child.try_wait().unwrap() {
+            Some(status) => assert!(status.success(), "a backup that was not killed must succeed"),
+            None => {
+                child.kill().unwrap(); // SIGKILL
+                kills += usize::from(!child.wait().unwrap().success());
+            }
+        }
+        if let Some((mut import, ids)) = writer {
+            assert!(import.wait().unwrap().success(), "an import beside a backup must succeed");
+            acknowledged.extend(ids);
+        }
+        i += 1;
+    }
+    // One more, not killed: it finishes what a killed one left (a roll forward, partial files).
+    assert!(backup(&db, &backups).wait().unwrap().success());
+
+    ansinh_store::backup::verify_file(&db, Some(&key)).await.expect("PRAGMA integrity_check = ok");
+    let store = Store::open_encrypted(&db, &key).await.unwrap();
+    for id in &acknowledged {
+        assert!(store.find_by_id_number(id).await.unwrap().is_some(), "acknowledged person {id} lost");
+    }
+    store.close().await;
+    let points = ansinh_store::list_backups(&backups).unwrap();
+    assert!((2..=ansinh_store::backup::KEEP_BACKUPS).contains(&points.len()));
+    let target = dir.path().join("restored.db");
+    for (n, p) in points.iter().enumerate() {
+        std::fs::copy(&db, &target).unwrap();
+        ansinh_store::backup::restore(Path::new(&p.path), &target, Some(&key))
+            .await
+            .unwrap_or_else(|e| panic!("point {n} ({}) does not restore: {e}", p.path));
+        let restored = Store::open_encrypted(&target, &key).await.unwrap();
+        assert_eq!(restored.verify_changes().await.unwrap(), None);
+        // The newest point was taken after every import ended: it holds every person.
+        if n == 0 {
+            for id in &acknowledged {
+                assert!(restored.find_by_id_number(id).await.unwrap().is_some(), "{id} missing from the newest point");
+            }
+        }
+        restored.close().await;
+    }
+    eprintln!("{kills} backups killed, {} people", acknowledged.len());
+}

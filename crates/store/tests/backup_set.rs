@@ -97,6 +97,13 @@ async fn every_kept_point_restores_to_the_database_as_it_was() {
     assert_eq!(listed.len(), KEEP_BACKUPS);
     // The oldest kept point was rolled into the full copy; the rest are changes.
     assert!(listed.last().unwrap().full && listed[..KEEP_BACKUPS - 1].iter().all(|b| !b.full));
+    // Only points, their keyrings and the newest point's digests: no side files of the checks.
+    for e in std::fs::read_dir(&backups).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        assert!([".db", ".changes", ".keys", ".digests"].iter().any(|ext| name.ends_with(ext)), "{name} left behind");
+    }
+    let digests = std::fs::read_dir(&backups).unwrap().flatten();
+    assert_eq!(digests.filter(|e| e.file_name().to_string_lossy().ends_with(".digests")).count(), 1);
     let full_bytes = listed.last().unwrap().bytes;
     for b in &listed[..KEEP_BACKUPS - 1] {
         assert!(

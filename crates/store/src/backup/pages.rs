@@ -10,9 +10,10 @@
 //! 2. With no lock held, the database file is read whole. A page being written meanwhile is
 //!    read torn or stale, but it is also in the WAL.
 //! 3. On the writer again (writes wait for a moment): the pages named by the WAL's frames of
-//!    that salt are listed, a RESTART checkpoint copies them all into the file, and they are
-//!    read again. If the WAL was restarted in between (another process checkpointed), the whole
-//!    file is read again here instead.
+//!    that salt are listed, a FULL checkpoint copies them all into the file, and they are read
+//!    again. If the WAL was restarted in between (another process checkpointed), the whole file
+//!    is read again here instead. If another process committed during that read, the step is
+//!    done again.
 
 use crate::Store;
 use crate::error::{Result, StoreError};
@@ -81,8 +82,11 @@ fn wal_salt(db: &Path) -> io::Result<Option<[u8; 8]>> {
     }
 }
 
-/// The pages named by the WAL's frames of generation `salt`, and how many frames those are;
-/// `None` when the WAL no longer has that generation.
+/// The pages named by the WAL's frames of generation `salt`, and the number of its last
+/// committed frame (a frame with a database size in its header ends a transaction: SQLite's
+/// `mxFrame`, what a checkpoint reports as `log`; frames after it belong to a transaction rolled
+/// back or under way, and their pages are listed too); `None` when the WAL no longer has that
+/// generation.
 fn wal_pages(db: &Path, salt: [u8; 8], page_size: usize) -> io::Result<Option<(BTreeSet<u32>, i64)>> {
     if wal_salt(db)? != Some(salt) {
         return Ok(None);
@@ -90,7 +94,7 @@ fn wal_pages(db: &Path, salt: [u8; 8], page_size: usize) -> io::Result<Option<(B
     let mut f = io::BufReader::with_capacity(1 << 20, std::fs::File::open(wal_path(db))?);
     f.seek(SeekFrom::Start(WAL_HEADER as u64))?;
     let mut pages = BTreeSet::new();
-    let mut frames = 0;
+    let (mut frames, mut committed) = (0, 0);
     let mut header = [0u8; FRAME_HEADER];
     loop {
         match f.read_exact(&mut header) {
@@ -104,9 +108,12 @@ fn wal_pages(db: &Path, salt: [u8; 8], page_size: usize) -> io::Result<Option<(B
         }
         pages.insert(u32::from_be_bytes(header[..4].try_into().expect("4 bytes")));
         frames += 1;
+        if header[4..8] != [0; 4] {
+            committed = frames;
+        }
         f.seek_relative(page_size as i64)?;
     }
-    Ok(Some((pages, frames)))
+    Ok(Some((pages, committed)))
 }
 
 /// Reads the file's pages (all, or `only` those) and hands on each whose digest differs from
@@ -145,6 +152,18 @@ fn scan(db: &Path, cap: &mut Capture, sink: &mut dyn Sink, only: Option<&BTreeSe
     Ok(count)
 }
 
+/// [`scan`] of the whole file with nothing to compare with and nowhere to write.
+pub fn read_pass(db: &Path, encrypted: bool, page_size: usize) -> io::Result<u32> {
+    struct Nowhere;
+    impl Sink for Nowhere {
+        fn page(&mut self, _: u32, _: &[u8]) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut cap = Capture { page_size, encrypted, digests: Vec::new() };
+    scan(db, &mut cap, &mut Nowhere, None)
+}
+
 fn head(db: &Path) -> io::Result<[u8; 16]> {
     let mut h = [0u8; 16];
     std::fs::File::open(db)?.read_exact(&mut h)?;
@@ -169,8 +188,9 @@ impl Store {
         let db = self.path.clone();
         let salt = {
             let mut w = self.writer.acquire().await?;
-            // Best effort: a short WAL makes the last step short.
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *w).await?;
+            // Whatever readers allow, without waiting for them: a short WAL makes the last
+            // step short.
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&mut *w).await?;
             sqlx::query("PRAGMA wal_autocheckpoint = 0").execute(&mut *w).await?;
             let stamp = chrono::Utc::now().to_rfc3339();
             sqlx::query(
@@ -207,21 +227,24 @@ impl Store {
         };
         for _ in 0..TRIES {
             let mut w = self.writer.acquire().await?;
-            let listed = match salt {
-                Some(s) => wal_pages(&db, s, cap.page_size).map_err(folder(&db))?,
-                None => None,
+            // The WAL's generation now: the one marked at the start, unless another process
+            // restarted it meanwhile (then what it held before is gone, and every page is read
+            // again).
+            let current = wal_salt(&db).map_err(folder(&db))?;
+            let listed = match (salt, current) {
+                (Some(s), Some(c)) if s == c => wal_pages(&db, s, cap.page_size).map_err(folder(&db))?,
+                _ => None,
             };
-            let (busy, log, _): (i64, i64, i64) =
-                sqlx::query_as("PRAGMA wal_checkpoint(RESTART)").fetch_one(&mut *w).await?;
-            if busy != 0 {
+            // FULL: every committed frame copied into the file (waiting for readers of older
+            // snapshots, up to the busy timeout).
+            let (busy, log, copied): (i64, i64, i64) =
+                sqlx::query_as("PRAGMA wal_checkpoint(FULL)").fetch_one(&mut *w).await?;
+            if busy != 0 || copied != log {
                 drop(w);
                 tokio::time::sleep(std::time::Duration::from_millis(200)).await;
                 continue;
             }
-            // The checkpoint copied exactly the frames listed, or the list is not trusted and
-            // every page is read again.
-            let only = listed.filter(|(_, frames)| *frames == log).map(|(pages, _)| pages);
-            let after = wal_salt(&db).map_err(folder(&db))?;
+            let only = listed.filter(|(_, committed)| *committed == log).map(|(pages, _)| pages);
             let (c, s, page_count, head) = {
                 let file = db.clone();
                 blocking(move || {
@@ -233,9 +256,13 @@ impl Store {
                 .map_err(folder(&db))?
             };
             (cap, sink) = (c, s);
-            // A write since the checkpoint starts a new WAL generation: then the file may
-            // have moved under the read, and the step is done again.
-            if wal_salt(&db).map_err(folder(&db))? != after {
+            // Nothing committed since the checkpoint (by another process: this one's writer is
+            // held), so nothing was copied into the file under the read; else again.
+            let settled = match current {
+                Some(c) => wal_pages(&db, c, cap.page_size).map_err(folder(&db))?.is_some_and(|(_, n)| n == log),
+                None => wal_salt(&db).map_err(folder(&db))?.is_none(),
+            };
+            if !settled {
                 continue;
             }
             drop(w);
