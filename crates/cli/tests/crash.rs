@@ -35,6 +35,37 @@ fn row(n: u32) -> (String, String) {
     (id.clone(), format!("{name},{day:02}/{month:02}/1941,Nam,{id},00004,cao_tuoi_ngheo_80,\n"))
 }
 
+/// A list of `n_rows` people from `*next` on, written as `list-<i>.csv` in `dir`: its file and
+/// the people's ID numbers.
+fn write_list(dir: &Path, next: &mut u32, n_rows: u32, i: usize) -> (std::path::PathBuf, Vec<String>) {
+    let file = dir.join(format!("list-{i}.csv"));
+    let mut text = String::from(HEADER);
+    let mut ids = Vec::new();
+    for _ in 0..n_rows {
+        let (id, line) = row(*next);
+        *next += 1;
+        ids.push(id);
+        text.push_str(&line);
+    }
+    std::fs::write(&file, text).unwrap();
+    (file, ids)
+}
+
+/// An encrypted database with its administrator at `db`: a scratch one, converted by
+/// `ansinh encrypt`. Returns its key.
+async fn encrypted(db: &Path) -> ansinh_store::DbKey {
+    Store::open(db).await.unwrap().close().await;
+    let encrypt = Command::new(env!("CARGO_BIN_EXE_ansinh"))
+        .arg("--db")
+        .arg(db)
+        .args(["encrypt", "--user", ADMIN])
+        .env("ANSINH_PASSWORD", PASSWORD)
+        .status()
+        .unwrap();
+    assert!(encrypt.success());
+    Keyring::load(db).unwrap().unwrap().unwrap_key(ADMIN, PASSWORD).unwrap()
+}
+
 const ADMIN: &str = "admin";
 const PASSWORD: &str = "mật khẩu quản trị 2026";
 
@@ -62,35 +93,13 @@ fn timed(db: &Path, file: &Path) -> Duration {
 async fn sigkill_during_entry_and_import_loses_nothing_acknowledged_and_leaves_no_partial_import() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
-    // An encrypted database with its administrator: a scratch one, converted by `ansinh encrypt`.
-    Store::open(&db).await.unwrap().close().await;
-    let encrypt = Command::new(env!("CARGO_BIN_EXE_ansinh"))
-        .arg("--db")
-        .arg(&db)
-        .args(["encrypt", "--user", ADMIN])
-        .env("ANSINH_PASSWORD", PASSWORD)
-        .status()
-        .unwrap();
-    assert!(encrypt.success());
-    let key = Keyring::load(&db).unwrap().unwrap().unwrap_key(ADMIN, PASSWORD).unwrap();
+    let key = encrypted(&db).await;
     let mut rng = Rng(20261126);
     let mut next_person = 0u32;
     let mut acknowledged: Vec<String> = Vec::new();
     let mut lists: Vec<Vec<String>> = Vec::new();
 
-    let mut write_file = |n_rows: u32, i: usize| {
-        let file = dir.path().join(format!("list-{i}.csv"));
-        let mut text = String::from(HEADER);
-        let mut ids = Vec::new();
-        for _ in 0..n_rows {
-            let (id, line) = row(next_person);
-            next_person += 1;
-            ids.push(id);
-            text.push_str(&line);
-        }
-        std::fs::write(&file, text).unwrap();
-        (file, ids)
-    };
+    let mut write_file = |n_rows: u32, i: usize| write_list(dir.path(), &mut next_person, n_rows, i);
 
     // Warm-up: how long one entry and one list take here (the kill points spread over that).
     let (f, ids) = write_file(1, 0);
@@ -173,30 +182,9 @@ async fn sigkill_during_backups_leaves_the_database_and_every_listed_point_sound
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
     let backups = dir.path().join("backups");
-    Store::open(&db).await.unwrap().close().await;
-    let encrypt = Command::new(env!("CARGO_BIN_EXE_ansinh"))
-        .arg("--db")
-        .arg(&db)
-        .args(["encrypt", "--user", ADMIN])
-        .env("ANSINH_PASSWORD", PASSWORD)
-        .status()
-        .unwrap();
-    assert!(encrypt.success());
-    let key = Keyring::load(&db).unwrap().unwrap().unwrap_key(ADMIN, PASSWORD).unwrap();
+    let key = encrypted(&db).await;
     let mut next_person = 0u32;
-    let mut list = |i: usize| {
-        let file = dir.path().join(format!("list-{i}.csv"));
-        let mut text = String::from(HEADER);
-        let mut ids = Vec::new();
-        for _ in 0..300 {
-            let (id, line) = row(next_person);
-            next_person += 1;
-            ids.push(id);
-            text.push_str(&line);
-        }
-        std::fs::write(&file, text).unwrap();
-        (file, ids)
-    };
+    let mut list = |i: usize| write_list(dir.path(), &mut next_person, 300, i);
     // A ward's year, so that a backup's copy and reads outlast its sign-in.
     let store = Store::open_encrypted(&db, &key).await.unwrap();
     let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();

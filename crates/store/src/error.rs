@@ -26,6 +26,11 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// An I/O error on `path`, for `map_err`.
+    pub(crate) fn at(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+        move |source| StoreError::Folder { path: path.display().to_string(), source }
+    }
+
     pub fn field(field: &str, code: ErrorCode, message: &str) -> Self {
         StoreError::Invalid(vec![FieldError::new(field, code, message)])
     }

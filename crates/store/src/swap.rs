@@ -13,7 +13,8 @@ use crate::keyring::keyring_path;
 use crate::private;
 use std::path::{Path, PathBuf};
 
-fn with_suffix(db: &Path, suffix: &str) -> PathBuf {
+/// `path` with `suffix` added to its name (`a.db` → `a.db-wal`).
+pub(crate) fn with_suffix(db: &Path, suffix: &str) -> PathBuf {
     let mut p = db.as_os_str().to_owned();
     p.push(suffix);
     PathBuf::from(p)
@@ -36,13 +37,12 @@ fn marker(db: &Path) -> PathBuf {
     with_suffix(db, ".swap-commit")
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Folder { path: path.display().to_string(), source }
-}
+use StoreError as E;
 
-fn remove_if_there(path: &Path) -> Result<()> {
+/// Removes `path`; one already gone is fine.
+pub(crate) fn remove_if_there(path: &Path) -> Result<()> {
     match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(path)(e)),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(E::at(path)(e)),
         _ => Ok(()),
     }
 }
@@ -65,12 +65,12 @@ pub fn replace(db: &Path, keyring: Option<&[u8]>) -> Result<()> {
     }
     let next = next_keys(db);
     match keyring {
-        Some(bytes) => private::write(&next, bytes).map_err(io(&next))?,
+        Some(bytes) => private::write(&next, bytes).map_err(E::at(&next))?,
         None => remove_if_there(&next)?,
     }
     // From here on the swap happens, now or at the next start.
     let mark = marker(db);
-    private::write(&mark, if keyring.is_some() { b"keys" } else { b"plain" }).map_err(io(&mark))?;
+    private::write(&mark, if keyring.is_some() { b"keys" } else { b"plain" }).map_err(E::at(&mark))?;
     private::sync_dir(&mark);
     finish(db)
 }
@@ -91,22 +91,22 @@ pub fn recover(db: &Path) -> Result<()> {
 /// Each step can be repeated: a crash between two leaves a state the next call completes.
 fn finish(db: &Path) -> Result<()> {
     let mark = marker(db);
-    let plain = std::fs::read(&mark).map_err(io(&mark))? == b"plain";
+    let plain = std::fs::read(&mark).map_err(E::at(&mark))? == b"plain";
     let (staged, old) = (staging_path(db), old_path(db));
     if staged.exists() {
         if db.exists() {
-            std::fs::rename(db, &old).map_err(io(db))?;
+            std::fs::rename(db, &old).map_err(E::at(db))?;
         }
         // A log of the old file must never be replayed onto the new one.
         for side in side_files(db) {
             remove_if_there(&side)?;
         }
-        std::fs::rename(&staged, db).map_err(io(db))?;
+        std::fs::rename(&staged, db).map_err(E::at(db))?;
         private::sync_dir(db);
     }
     let next = next_keys(db);
     if next.exists() {
-        std::fs::rename(&next, keyring_path(db)).map_err(io(&next))?;
+        std::fs::rename(&next, keyring_path(db)).map_err(E::at(&next))?;
         private::sync_dir(db);
     } else if plain {
         remove_if_there(&keyring_path(db))?;

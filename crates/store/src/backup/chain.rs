@@ -8,6 +8,7 @@ use super::files::{Changes, damaged};
 use crate::error::{Result, StoreError};
 use crate::keyring::keyring_path;
 use crate::private;
+use crate::swap::{remove_if_there, with_suffix};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -30,26 +31,9 @@ pub struct Point {
     pub n: u32,
 }
 
-fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
-    let mut s = p.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
-}
-
 /// Each page's digest at a point (kept for the newest point only).
 pub fn digests_path(point: &Path) -> PathBuf {
     with_suffix(point, ".digests")
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Folder { path: path.display().to_string(), source }
-}
-
-fn remove_if_there(path: &Path) -> Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(path)(e)),
-        _ => Ok(()),
-    }
 }
 
 /// Removes a point with its keyring and digests.
@@ -90,7 +74,7 @@ pub fn points(dir: &Path) -> Result<Vec<Point>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io(dir)(e)),
+        Err(e) => return Err(StoreError::at(dir)(e)),
     };
     let mut out: Vec<Point> = entries.flatten().filter_map(|e| point_of(&e.path())).collect();
     out.sort_by(|a, b| b.time.cmp(&a.time).then(b.n.cmp(&a.n)).then(b.full.cmp(&a.full)));
@@ -160,7 +144,7 @@ pub fn roll_forward(dir: &Path, point: &Path) -> Result<()> {
     };
     let marker = dir.join(ROLLING);
     let bytes = serde_json::to_vec(&roll).expect("plain struct");
-    private::write_atomic(&marker, &bytes).map_err(io(&marker))?;
+    private::write_atomic(&marker, &bytes).map_err(StoreError::at(&marker))?;
     finish_roll(dir)
 }
 
@@ -170,7 +154,7 @@ pub fn finish_roll(dir: &Path) -> Result<()> {
     let bytes = match std::fs::read(&marker) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(io(&marker)(e)),
+        Err(e) => return Err(StoreError::at(&marker)(e)),
     };
     // Written atomically by the app: anything else is not acted on.
     let roll: Roll = serde_json::from_slice(&bytes).map_err(|_| damaged(&marker, "not a roll forward"))?;
@@ -188,16 +172,16 @@ pub fn finish_roll(dir: &Path) -> Result<()> {
         // The image is now the last point's: its keyring and digests go with it.
         let last = changes.last().expect("a roll has changes");
         match std::fs::read(keyring_path(last)) {
-            Ok(ring) => private::write(&keyring_path(&into), &ring).map_err(io(&into))?,
+            Ok(ring) => private::write(&keyring_path(&into), &ring).map_err(StoreError::at(&into))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => remove_if_there(&keyring_path(&into))?,
-            Err(e) => return Err(io(last)(e)),
+            Err(e) => return Err(StoreError::at(last)(e)),
         }
         if digests_path(last).exists() {
-            std::fs::rename(digests_path(last), digests_path(&into)).map_err(io(&into))?;
+            std::fs::rename(digests_path(last), digests_path(&into)).map_err(StoreError::at(&into))?;
         }
         remove_if_there(&keyring_path(&full))?;
         remove_if_there(&digests_path(&full))?;
-        std::fs::rename(&full, &into).map_err(io(&into))?;
+        std::fs::rename(&full, &into).map_err(StoreError::at(&into))?;
         private::sync_dir(&into);
     }
     for c in &changes {

@@ -25,10 +25,6 @@ pub fn damaged(file: &Path, why: &str) -> StoreError {
     StoreError::field("file", ErrorCode::BackupDamaged, &format!("{}: {why}", file.display()))
 }
 
-fn io_err(file: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
-    move |source| StoreError::Folder { path: file.display().to_string(), source }
-}
-
 fn valid_page_size(n: u32) -> bool {
     n.is_power_of_two() && (512..=65536).contains(&n)
 }
@@ -140,7 +136,7 @@ impl Changes {
     /// Reads only as far as the header: the point before's stamp, to walk a chain.
     pub fn previous_of(path: &Path) -> Result<String> {
         let mut head = [0u8; 18];
-        let mut f = std::fs::File::open(path).map_err(io_err(path))?;
+        let mut f = std::fs::File::open(path).map_err(StoreError::at(path))?;
         f.read_exact(&mut head).map_err(|_| damaged(path, "too short"))?;
         if &head[..8] != CHANGES_MAGIC {
             return Err(damaged(path, "not a set of changes"));
@@ -152,8 +148,8 @@ impl Changes {
     }
 
     pub fn read(path: &Path) -> Result<Changes> {
-        let f = std::fs::File::open(path).map_err(io_err(path))?;
-        let len = f.metadata().map_err(io_err(path))?.len();
+        let f = std::fs::File::open(path).map_err(StoreError::at(path))?;
+        let len = f.metadata().map_err(StoreError::at(path))?.len();
         let reader = io::BufReader::with_capacity(1 << 20, f);
         Self::parse(Hashed { inner: reader, hash: Sha256::new(), at: 0 }, len, path)
             .ok_or_else(|| damaged(path, "wrong format, page or checksum"))
@@ -204,17 +200,17 @@ impl Changes {
     /// Writes the pages into `file` (an image of the point before) and cuts it to this point's
     /// length: afterwards it is this point's image. Doing it twice gives the same file.
     pub fn apply_to(&self, file: &Path) -> Result<()> {
-        let mut from = std::fs::File::open(&self.path).map_err(io_err(&self.path))?;
-        let mut to = std::fs::OpenOptions::new().write(true).open(file).map_err(io_err(file))?;
+        let mut from = std::fs::File::open(&self.path).map_err(StoreError::at(&self.path))?;
+        let mut to = std::fs::OpenOptions::new().write(true).open(file).map_err(StoreError::at(file))?;
         let mut page = vec![0u8; self.page_size];
         for &(no, at) in &self.records {
-            from.seek(SeekFrom::Start(at)).map_err(io_err(&self.path))?;
-            from.read_exact(&mut page).map_err(io_err(&self.path))?;
-            to.seek(SeekFrom::Start((no as u64 - 1) * self.page_size as u64)).map_err(io_err(file))?;
-            to.write_all(&page).map_err(io_err(file))?;
+            from.seek(SeekFrom::Start(at)).map_err(StoreError::at(&self.path))?;
+            from.read_exact(&mut page).map_err(StoreError::at(&self.path))?;
+            to.seek(SeekFrom::Start((no as u64 - 1) * self.page_size as u64)).map_err(StoreError::at(file))?;
+            to.write_all(&page).map_err(StoreError::at(file))?;
         }
-        to.set_len(self.page_count as u64 * self.page_size as u64).map_err(io_err(file))?;
-        to.sync_all().map_err(io_err(file))
+        to.set_len(self.page_count as u64 * self.page_size as u64).map_err(StoreError::at(file))?;
+        to.sync_all().map_err(StoreError::at(file))
     }
 }
 

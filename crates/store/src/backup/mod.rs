@@ -22,7 +22,7 @@ pub use files::Changes;
 /// Returns the pages read.
 #[doc(hidden)]
 pub fn bench_read_pass(db: &Path, encrypted: bool, page_size: usize) -> Result<u32> {
-    pages::read_pass(db, encrypted, page_size).map_err(io(db))
+    pages::read_pass(db, encrypted, page_size).map_err(StoreError::at(db))
 }
 
 use crate::Store;
@@ -55,10 +55,6 @@ pub fn default_backup_dir() -> PathBuf {
         return PathBuf::from(p);
     }
     dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(|| PathBuf::from(".")).join("ansinh-backups")
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Folder { path: path.display().to_string(), source }
 }
 
 /// Removes copies under way (`*.db.partial`, `*.changes.partial`) that nothing has written to for ten minutes: left
@@ -128,12 +124,7 @@ pub async fn verify_file(file: &Path, key: Option<&DbKey>) -> Result<()> {
     }
     // A copy of a WAL database is one too: opening it makes `-wal` and `-shm` files, which are
     // removed again when this check made them (and the WAL stayed empty).
-    let side = |suffix: &str| {
-        let mut p = file.as_os_str().to_owned();
-        p.push(suffix);
-        PathBuf::from(p)
-    };
-    let (wal, shm) = (side("-wal"), side("-shm"));
+    let (wal, shm) = (crate::swap::with_suffix(file, "-wal"), crate::swap::with_suffix(file, "-shm"));
     let made_here = !wal.exists() && !shm.exists();
     let mut conn = sqlx::SqliteConnection::connect_with(&opts).await?;
     let check = sqlx::query_scalar::<_, String>("PRAGMA integrity_check").fetch_one(&mut conn).await.map_err(wrong_key);
@@ -153,7 +144,7 @@ impl Store {
     /// Writes a verified backup into `dir` and keeps the newest [`KEEP_BACKUPS`].
     /// `key`: the database key (None for a plain database), used to verify a full copy.
     pub async fn backup_to(&self, dir: &Path, key: Option<&DbKey>) -> Result<BackupInfo> {
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        std::fs::create_dir_all(dir).map_err(StoreError::at(dir))?;
         chain::finish_roll(dir)?;
         // A point is written under a name no listing takes for a backup, and renamed once
         // verified: an app closed during a city's copy leaves no half a backup to count or
@@ -176,7 +167,9 @@ impl Store {
         let head = {
             use std::io::Read;
             let mut h = [0u8; 16];
-            std::fs::File::open(&self.path).and_then(|mut f| f.read_exact(&mut h)).map_err(io(&self.path))?;
+            std::fs::File::open(&self.path)
+                .and_then(|mut f| f.read_exact(&mut h))
+                .map_err(StoreError::at(&self.path))?;
             h
         };
         // Changes follow the newest point when its digests are there and it is of the same
@@ -191,12 +184,13 @@ impl Store {
             Some((before, known)) => {
                 let file = dir.join(format!("ansinh-{stamp}.changes"));
                 let partial = file.with_extension("changes.partial");
-                let sink = files::ChangesWriter::create(&partial, page_size, &before.stamp).map_err(io(&partial))?;
+                let sink = files::ChangesWriter::create(&partial, page_size, &before.stamp)
+                    .map_err(StoreError::at(&partial))?;
                 let cap = pages::Capture { page_size, encrypted, digests: known.digests };
                 let written = async {
                     let (cap, sink, got) = self.capture(cap, sink).await?;
                     let pages = sink.pages;
-                    sink.finish(got.page_count).map_err(io(&partial))?;
+                    sink.finish(got.page_count).map_err(StoreError::at(&partial))?;
                     files::Changes::read(&partial)?;
                     Ok::<_, StoreError>((cap, got, pages))
                 }
@@ -211,12 +205,12 @@ impl Store {
             None => {
                 let file = dir.join(format!("ansinh-{stamp}.db"));
                 let partial = file.with_extension("db.partial");
-                let out = crate::private::create(&partial).map_err(io(&partial))?;
+                let out = crate::private::create(&partial).map_err(StoreError::at(&partial))?;
                 let cap = pages::Capture { page_size, encrypted, digests: Vec::new() };
                 let written = async {
                     let (cap, sink, got) = self.capture(cap, files::FullCopy { file: out, page_size }).await?;
-                    sink.file.set_len(got.page_count as u64 * page_size as u64).map_err(io(&partial))?;
-                    sink.file.sync_all().map_err(io(&partial))?;
+                    sink.file.set_len(got.page_count as u64 * page_size as u64).map_err(StoreError::at(&partial))?;
+                    sink.file.sync_all().map_err(StoreError::at(&partial))?;
                     drop(sink);
                     verify_file(&partial, key).await?;
                     Ok::<_, StoreError>((cap, got))
@@ -269,7 +263,7 @@ impl Store {
         if let Some(ring) = Keyring::load(&self.path)? {
             ring.copy_for(file)?;
         }
-        std::fs::rename(partial, file).map_err(io(file))?;
+        std::fs::rename(partial, file).map_err(StoreError::at(file))?;
         crate::private::sync_dir(file);
         Ok(())
     }
@@ -289,7 +283,7 @@ pub async fn restore(file: &Path, db: &Path, key: Option<&DbKey>) -> Result<()> 
     let keyring = match std::fs::read(keyring_path(file)) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(io(file)(e)),
+        Err(e) => return Err(StoreError::at(file)(e)),
     };
     if key.is_some() && keyring.is_none() {
         return Err(crate::keyring::access(
@@ -318,8 +312,8 @@ pub async fn restore(file: &Path, db: &Path, key: Option<&DbKey>) -> Result<()> 
 
 /// Copies `from` to `to` (owner-only whatever the source's mode) and syncs it.
 pub(crate) fn copy_private(from: &Path, to: &Path) -> Result<()> {
-    let mut src = std::fs::File::open(from).map_err(io(from))?;
-    let mut dst = crate::private::create(to).map_err(io(to))?;
-    std::io::copy(&mut src, &mut dst).map_err(io(to))?;
-    dst.sync_all().map_err(io(to))
+    let mut src = std::fs::File::open(from).map_err(StoreError::at(from))?;
+    let mut dst = crate::private::create(to).map_err(StoreError::at(to))?;
+    std::io::copy(&mut src, &mut dst).map_err(StoreError::at(to))?;
+    dst.sync_all().map_err(StoreError::at(to))
 }

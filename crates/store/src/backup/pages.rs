@@ -60,9 +60,7 @@ pub struct Captured {
 }
 
 fn wal_path(db: &Path) -> PathBuf {
-    let mut p = db.as_os_str().to_owned();
-    p.push("-wal");
-    PathBuf::from(p)
+    crate::swap::with_suffix(db, "-wal")
 }
 
 const WAL_HEADER: usize = 32;
@@ -170,10 +168,6 @@ fn head(db: &Path) -> io::Result<[u8; 16]> {
     Ok(h)
 }
 
-fn folder(db: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
-    move |source| StoreError::Folder { path: db.display().to_string(), source }
-}
-
 /// Runs blocking file work off the async threads.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> io::Result<T> + Send + 'static) -> io::Result<T> {
     tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(io::Error::other(e)))
@@ -200,7 +194,7 @@ impl Store {
             .bind(stamp)
             .execute(&mut *w)
             .await?;
-            wal_salt(&db).map_err(folder(&db))?
+            wal_salt(&db).map_err(StoreError::at(&db))?
         };
         let result = self.capture_with(salt, cap, sink).await;
         // Back to SQLite's default, whatever happened.
@@ -223,16 +217,16 @@ impl Store {
                 Ok((cap, sink))
             })
             .await
-            .map_err(folder(&self.path))?
+            .map_err(StoreError::at(&self.path))?
         };
         for _ in 0..TRIES {
             let mut w = self.writer.acquire().await?;
             // The WAL's generation now: the one marked at the start, unless another process
             // restarted it meanwhile (then what it held before is gone, and every page is read
             // again).
-            let current = wal_salt(&db).map_err(folder(&db))?;
+            let current = wal_salt(&db).map_err(StoreError::at(&db))?;
             let listed = match (salt, current) {
-                (Some(s), Some(c)) if s == c => wal_pages(&db, s, cap.page_size).map_err(folder(&db))?,
+                (Some(s), Some(c)) if s == c => wal_pages(&db, s, cap.page_size).map_err(StoreError::at(&db))?,
                 _ => None,
             };
             // FULL: every committed frame copied into the file (waiting for readers of older
@@ -253,14 +247,16 @@ impl Store {
                     Ok((cap, sink, count, head(&file)?))
                 })
                 .await
-                .map_err(folder(&db))?
+                .map_err(StoreError::at(&db))?
             };
             (cap, sink) = (c, s);
             // Nothing committed since the checkpoint (by another process: this one's writer is
             // held), so nothing was copied into the file under the read; else again.
             let settled = match current {
-                Some(c) => wal_pages(&db, c, cap.page_size).map_err(folder(&db))?.is_some_and(|(_, n)| n == log),
-                None => wal_salt(&db).map_err(folder(&db))?.is_none(),
+                Some(c) => {
+                    wal_pages(&db, c, cap.page_size).map_err(StoreError::at(&db))?.is_some_and(|(_, n)| n == log)
+                }
+                None => wal_salt(&db).map_err(StoreError::at(&db))?.is_none(),
             };
             if !settled {
                 continue;
