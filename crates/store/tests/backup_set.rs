@@ -185,7 +185,81 @@ async fn a_roll_forward_cut_short_is_finished_by_the_next_backup() {
     let listed = backup::list_backups(&backups).unwrap();
     assert_eq!(listed.len(), 3, "the oldest point was rolled into the next one: {listed:?}");
     assert!(listed[2].full && listed[2].path.ends_with(&name(first).replace(".changes", ".db")));
-    assert_eq!(restored(&db, &listed[2].path, &key, 0).await.unwrap(), expected[1]);
-    assert_eq!(restored(&db, second, &key, 1).await.unwrap(), expected[2]);
+    assert!(restored(&db, &listed[2].path, &key, 0).await.unwrap() == expected[1]);
+    assert!(restored(&db, second, &key, 1).await.unwrap() == expected[2]);
+    store.close().await;
+}
+
+/// Folders changed by hand: a set of changes whose full copy is gone, one that names itself,
+/// a roll-forward marker that names files outside the folder, damaged digests. Each restore is
+/// refused with `backup.damaged` and changes nothing; damaged digests only make the next
+/// backup a full copy.
+#[tokio::test]
+async fn a_folder_changed_by_hand_restores_nothing_and_the_next_backup_starts_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let backups = dir.path().join("backups");
+    let (store, key) = admin_store(&db).await;
+    for day in 0..3 {
+        store.set_setting("note", &format!("ngày {day}")).await.unwrap();
+        store.backup_to(&backups, Some(&key)).await.unwrap();
+    }
+    let listed = backup::list_backups(&backups).unwrap();
+    let (newest, middle, full) = (PathBuf::from(&listed[0].path), PathBuf::from(&listed[1].path), &listed[2].path);
+    let refused = |point: PathBuf| {
+        let target = dir.path().join("target.db");
+        let db = db.clone();
+        let key = key.clone();
+        async move {
+            std::fs::copy(&db, &target).unwrap();
+            let before = std::fs::read(&target).unwrap();
+            let e = backup::restore(&point, &target, Some(&key)).await.unwrap_err();
+            assert_eq!(ansinh_core::AppError::from(e).code(), ErrorCode::BackupDamaged, "{}", point.display());
+            assert_eq!(std::fs::read(&target).unwrap(), before, "a refused restore changes nothing");
+        }
+    };
+
+    // A set of changes that names itself as the point before: refused, not followed forever.
+    let mut header = b"ANSINHPG".to_vec();
+    header.extend_from_slice(&1u32.to_le_bytes());
+    header.extend_from_slice(&4096u32.to_le_bytes());
+    header.extend_from_slice(&15u16.to_le_bytes());
+    header.extend_from_slice(b"20990101-000000");
+    let looping = backups.join("ansinh-20990101-000000.changes");
+    std::fs::write(&looping, &header).unwrap();
+    refused(looping.clone()).await;
+    std::fs::remove_file(&looping).unwrap();
+
+    // The full copy gone: the sets of changes after it restore nothing.
+    let kept = std::fs::read(full).unwrap();
+    std::fs::remove_file(full).unwrap();
+    refused(newest.clone()).await;
+    refused(middle.clone()).await;
+    std::fs::write(full, &kept).unwrap();
+
+    // A roll-forward marker naming a file outside the folder: not acted on.
+    let outside = format!("../{}", Path::new(full).file_name().unwrap().to_str().unwrap());
+    let marker = serde_json::json!({ "full": outside, "changes": [stem(middle.to_str().unwrap()) + ".changes"], "into": "ansinh-20990101-000000.db" });
+    std::fs::write(backups.join("ansinh-rolling.json"), marker.to_string()).unwrap();
+    let db_before = std::fs::read(&db).unwrap();
+    let e = store.backup_to(&backups, Some(&key)).await.unwrap_err();
+    assert_eq!(ansinh_core::AppError::from(e).code(), ErrorCode::BackupDamaged);
+    assert_eq!(std::fs::read(&db).unwrap(), db_before);
+    std::fs::remove_file(backups.join("ansinh-rolling.json")).unwrap();
+
+    // Damaged digests: the next backup is a full copy, and it restores.
+    let digests = std::fs::read_dir(&backups)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with(".digests"))
+        .unwrap()
+        .path();
+    let mut d = std::fs::read(&digests).unwrap();
+    d[40] ^= 1;
+    std::fs::write(&digests, &d).unwrap();
+    let expected = tables(&store).await;
+    let b = store.backup_to(&backups, Some(&key)).await.unwrap();
+    assert!(b.full, "digests that fail their checksum are not followed");
+    assert!(restored(&db, &b.path, &key, 0).await.unwrap() == expected, "the new full copy restores");
     store.close().await;
 }

@@ -277,8 +277,10 @@ pub async fn restore(file: &Path, db: &Path, key: Option<&DbKey>) -> Result<()> 
     let dir = file.parent().unwrap_or(Path::new("."));
     chain::finish_roll(dir)?;
     let full = chain::point_of(file).ok_or_else(|| files::damaged(file, "not a backup's name"))?.full;
-    if full {
-        verify_file(file, key).await?;
+    // What the point is made of, checked before anything else is looked at.
+    match full {
+        true => verify_file(file, key).await?,
+        false => drop(chain::chain(file)?),
     }
     let keyring = match std::fs::read(keyring_path(file)) {
         Ok(bytes) => Some(bytes),

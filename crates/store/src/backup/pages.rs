@@ -179,6 +179,17 @@ const TRIES: usize = 3;
 impl Store {
     /// Captures a consistent image of the database into `sink` (see the module's comment).
     pub(crate) async fn capture<S: Sink + 'static>(&self, cap: Capture, sink: S) -> Result<(Capture, S, Captured)> {
+        self.capture_hooked(cap, sink, std::future::ready(())).await
+    }
+
+    /// [`capture`](Self::capture), running `between` after the file was read and before the
+    /// last step (the tests' way in: what another process does meanwhile).
+    async fn capture_hooked<S: Sink + 'static>(
+        &self,
+        cap: Capture,
+        sink: S,
+        between: impl std::future::Future<Output = ()>,
+    ) -> Result<(Capture, S, Captured)> {
         let db = self.path.clone();
         let salt = {
             let mut w = self.writer.acquire().await?;
@@ -196,7 +207,7 @@ impl Store {
             .await?;
             wal_salt(&db).map_err(StoreError::at(&db))?
         };
-        let result = self.capture_with(salt, cap, sink).await;
+        let result = self.capture_with(salt, cap, sink, between).await;
         // Back to SQLite's default, whatever happened.
         sqlx::query("PRAGMA wal_autocheckpoint = 1000").execute(&self.writer).await?;
         result
@@ -207,6 +218,7 @@ impl Store {
         salt: Option<[u8; 8]>,
         cap: Capture,
         sink: S,
+        between: impl std::future::Future<Output = ()>,
     ) -> Result<(Capture, S, Captured)> {
         let db = self.path.clone();
         let (mut cap, mut sink) = {
@@ -219,6 +231,7 @@ impl Store {
             .await
             .map_err(StoreError::at(&self.path))?
         };
+        between.await;
         for _ in 0..TRIES {
             let mut w = self.writer.acquire().await?;
             // The WAL's generation now: the one marked at the start, unless another process
@@ -270,5 +283,53 @@ impl Store {
             ErrorCode::BackupBusy,
             "the database stayed busy during the backup's last step: nothing was kept, try again",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::{Connection, SqliteConnection};
+
+    /// Another process writes and checkpoints (restarting the WAL) while the file is read: what
+    /// the WAL held is gone, so the last step reads every page again, and the image is the
+    /// database as it is then.
+    #[tokio::test]
+    async fn a_wal_restarted_during_the_read_is_caught_and_every_page_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        let store = Store::open(&db).await.unwrap();
+        store.set_setting("small", "trước").await.unwrap();
+        let other = || async {
+            let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&db);
+            SqliteConnection::connect_with(&opts).await.unwrap()
+        };
+        let big = "trang ".repeat(50_000);
+        let between = async {
+            let mut c = other().await;
+            let set = "INSERT INTO settings (key, value) VALUES (?, ?) \
+                       ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+            sqlx::query(set).bind("big").bind(&big).execute(&mut c).await.unwrap();
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut c).await.unwrap();
+            sqlx::query(set).bind("small").bind("sau").execute(&mut c).await.unwrap();
+            c.close().await.unwrap();
+        };
+        let image = dir.path().join("image.db");
+        let sink = super::super::files::FullCopy { file: std::fs::File::create(&image).unwrap(), page_size: 4096 };
+        let cap = Capture { page_size: 4096, encrypted: false, digests: Vec::new() };
+        let (_, sink, got) = store.capture_hooked(cap, sink, between).await.unwrap();
+        sink.file.set_len(got.page_count as u64 * 4096).unwrap();
+        drop(sink);
+        store.close().await;
+
+        let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&image).read_only(true);
+        let mut c = SqliteConnection::connect_with(&opts).await.unwrap();
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut c).await.unwrap();
+        assert_eq!(check, "ok");
+        let value =
+            |k: &'static str| sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = ?").bind(k);
+        assert_eq!(value("big").fetch_one(&mut c).await.unwrap(), big);
+        assert_eq!(value("small").fetch_one(&mut c).await.unwrap(), "sau");
+        c.close().await.unwrap();
     }
 }
