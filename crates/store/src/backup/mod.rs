@@ -145,6 +145,7 @@ impl Store {
     /// `key`: the database key (None for a plain database), used to verify a full copy.
     pub async fn backup_to(&self, dir: &Path, key: Option<&DbKey>) -> Result<BackupInfo> {
         std::fs::create_dir_all(dir).map_err(StoreError::at(dir))?;
+        let _held = lock(dir).await?;
         chain::finish_roll(dir)?;
         // A point is written under a name no listing takes for a backup, and renamed once
         // verified: an app closed during a city's copy leaves no half a backup to count or
@@ -275,6 +276,7 @@ impl Store {
 /// point leaves a database its keyring opens (`swap.rs`).
 pub async fn restore(file: &Path, db: &Path, key: Option<&DbKey>) -> Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
+    let _held = lock(dir).await?;
     chain::finish_roll(dir)?;
     let full = chain::point_of(file).ok_or_else(|| files::damaged(file, "not a backup's name"))?.full;
     // What the point is made of, checked before anything else is looked at.
@@ -311,6 +313,22 @@ pub async fn restore(file: &Path, db: &Path, key: Option<&DbKey>) -> Result<()> 
     }
     crate::swap::replace(db, keyring.as_deref())
 }
+
+/// One backup or restore at a time per folder, across processes (the app's daily backup, a
+/// click on "back up now", the CLI): two would take the same stamp, or follow the same point
+/// and lose one of the two chains at the next roll forward. Held until the file is dropped.
+async fn lock(dir: &Path) -> Result<std::fs::File> {
+    let path = dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path);
+    let file = file.map_err(StoreError::at(&path))?;
+    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+        .map_err(StoreError::at(&path))
+}
+
+/// The file [`lock`] locks, in the backups folder.
+pub const LOCK_FILE: &str = "ansinh-backup.lock";
 
 /// Copies `from` to `to` (owner-only whatever the source's mode) and syncs it.
 pub(crate) fn copy_private(from: &Path, to: &Path) -> Result<()> {
