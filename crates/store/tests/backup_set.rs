@@ -255,6 +255,11 @@ async fn a_folder_changed_by_hand_restores_nothing_and_the_next_backup_starts_ag
     let e = store.backup_to(&backups, Some(&key)).await.unwrap_err();
     assert_eq!(ansinh_core::AppError::from(e).code(), ErrorCode::BackupDamaged);
     assert_eq!(std::fs::read(&db).unwrap(), db_before);
+    // Nor one with no changes to roll.
+    let marker = serde_json::json!({ "full": Path::new(full).file_name().unwrap().to_str().unwrap(), "changes": [], "into": "ansinh-20990101-000000.db" });
+    std::fs::write(backups.join("ansinh-rolling.json"), marker.to_string()).unwrap();
+    let e = store.backup_to(&backups, Some(&key)).await.unwrap_err();
+    assert_eq!(ansinh_core::AppError::from(e).code(), ErrorCode::BackupDamaged);
     std::fs::remove_file(backups.join("ansinh-rolling.json")).unwrap();
 
     // Damaged digests: the next backup is a full copy, and it restores.

@@ -111,12 +111,25 @@ pub fn chain(point: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
 /// changes is read and checked before the copy starts.
 pub fn rebuild(point: &Path, target: &Path) -> Result<()> {
     let (full, names) = chain(point)?;
-    let changes = names.iter().map(|p| Changes::read(p)).collect::<Result<Vec<_>>>()?;
+    let changes = checked(&full, &names)?;
     super::copy_private(&full, target)?;
     for c in &changes {
         c.apply_to(target)?;
     }
     Ok(())
+}
+
+/// The chain's sets of changes read and checked, and of the full copy's page size (its length
+/// a whole number of their pages): nothing is applied from a chain that does not fit.
+fn checked(full: &Path, names: &[PathBuf]) -> Result<Vec<Changes>> {
+    let changes = names.iter().map(|p| Changes::read(p)).collect::<Result<Vec<_>>>()?;
+    let len = std::fs::metadata(full).map_err(StoreError::at(full))?.len();
+    for c in &changes {
+        if len % c.page_size as u64 != 0 || c.page_size != changes[0].page_size {
+            return Err(damaged(&c.path, "its page size is not the full copy's"));
+        }
+    }
+    Ok(changes)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -132,9 +145,7 @@ pub fn roll_forward(dir: &Path, point: &Path) -> Result<()> {
     if changes.is_empty() {
         return Ok(());
     }
-    for c in &changes {
-        Changes::read(c)?;
-    }
+    checked(&full, &changes)?;
     let name = |p: &Path| p.file_name().and_then(|n| n.to_str()).map(str::to_string).unwrap_or_default();
     let stamp = point_of(point).map(|p| p.stamp).unwrap_or_default();
     let roll = Roll {
@@ -159,15 +170,19 @@ pub fn finish_roll(dir: &Path) -> Result<()> {
     // Written atomically by the app: anything else is not acted on.
     let roll: Roll = serde_json::from_slice(&bytes).map_err(|_| damaged(&marker, "not a roll forward"))?;
     let names_a_point = |n: &String| point_of(Path::new(n)).is_some() && !n.contains(['/', '\\']);
-    if !names_a_point(&roll.full) || !names_a_point(&roll.into) || !roll.changes.iter().all(names_a_point) {
+    if !names_a_point(&roll.full)
+        || !names_a_point(&roll.into)
+        || roll.changes.is_empty()
+        || !roll.changes.iter().all(names_a_point)
+    {
         return Err(damaged(&marker, "it names files that are not backups"));
     }
     let full = dir.join(&roll.full);
     let into = dir.join(&roll.into);
     let changes: Vec<PathBuf> = roll.changes.iter().map(|c| dir.join(c)).collect();
     if full.exists() {
-        for c in &changes {
-            Changes::read(c)?.apply_to(&full)?;
+        for c in checked(&full, &changes)? {
+            c.apply_to(&full)?;
         }
         // The image is now the last point's: its keyring and digests go with it.
         let last = changes.last().expect("a roll has changes");

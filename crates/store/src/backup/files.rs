@@ -92,7 +92,7 @@ impl Sink for FullCopy {
 /// A `.changes` file read back and checked (one pass over it, keeping only where each page is:
 /// a city's changes can be gigabytes).
 pub struct Changes {
-    path: std::path::PathBuf,
+    pub path: std::path::PathBuf,
     pub page_size: usize,
     pub previous: String,
     pub page_count: u32,
