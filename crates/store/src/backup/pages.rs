@@ -140,7 +140,11 @@ fn scan(db: &Path, cap: &mut Capture, sink: &mut dyn Sink, only: Option<&BTreeSe
             }
         }
         Some(set) => {
-            for &no in set.range(1..=count) {
+            // And every page the first read did not reach (the file grew since): the WAL names
+            // them too, but a page never read must never be taken as unchanged.
+            let seen = cap.digests.len() as u32;
+            let unseen: BTreeSet<u32> = (seen + 1..=count).filter(|n| !set.contains(n)).collect();
+            for &no in set.range(1..=count).chain(unseen.iter()) {
                 file.seek(SeekFrom::Start((no as u64 - 1) * cap.page_size as u64))?;
                 file.read_exact(&mut page)?;
                 visit(no, &page, cap)?;
@@ -191,7 +195,7 @@ impl Store {
         between: impl std::future::Future<Output = ()>,
     ) -> Result<(Capture, S, Captured)> {
         let db = self.path.clone();
-        let salt = {
+        let marked = async {
             let mut w = self.writer.acquire().await?;
             // Whatever readers allow, without waiting for them: a short WAL makes the last
             // step short.
@@ -205,9 +209,13 @@ impl Store {
             .bind(stamp)
             .execute(&mut *w)
             .await?;
-            wal_salt(&db).map_err(StoreError::at(&db))?
+            wal_salt(&db).map_err(StoreError::at(&db))
+        }
+        .await;
+        let result = match marked {
+            Ok(salt) => self.capture_with(salt, cap, sink, between).await,
+            Err(e) => Err(e),
         };
-        let result = self.capture_with(salt, cap, sink, between).await;
         // Back to SQLite's default, whatever happened.
         sqlx::query("PRAGMA wal_autocheckpoint = 1000").execute(&self.writer).await?;
         result
