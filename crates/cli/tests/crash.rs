@@ -159,6 +159,15 @@ async fn sigkill_during_entry_and_import_loses_nothing_acknowledged_and_leaves_n
     eprintln!("{kills} kills, {} acknowledged people, {} lists", acknowledged.len(), lists.len());
 }
 
+/// Did a point under way (`*.partial`) get written to since `since`?
+fn written_since(dir: &Path, since: std::time::SystemTime) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    entries.flatten().any(|e| {
+        e.file_name().to_string_lossy().ends_with(".partial")
+            && e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t >= since)
+    })
+}
+
 fn backup(db: &Path, dir: &Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_ansinh"))
         .arg("--db")
@@ -205,19 +214,25 @@ async fn sigkill_during_backups_leaves_the_database_and_every_listed_point_sound
     let span = first.elapsed();
 
     let mut rng = Rng(20261207);
+    let mut mid_copy = 0;
     let mut kills = 0;
     let mut i = 1;
     while kills < 25 {
         assert!(i < 200, "could not kill 25 backups in 200 attempts ({kills} kills)");
         // Every other backup runs beside an import.
         let writer = (i % 2 == 0).then(|| list(i)).map(|(file, ids)| (import(&db, &file), ids));
+        let started = std::time::SystemTime::now();
         let mut child = backup(&db, &backups);
         std::thread::sleep(span.mul_f64((rng.next() % 1000) as f64 / 800.0));
         match child.try_wait().unwrap() {
             Some(status) => assert!(status.success(), "a backup that was not killed must succeed"),
             None => {
                 child.kill().unwrap(); // SIGKILL
-                kills += usize::from(!child.wait().unwrap().success());
+                if !child.wait().unwrap().success() {
+                    kills += 1;
+                    // Killed while writing its point (not while signing in): it left a `.partial`.
+                    mid_copy += usize::from(written_since(&backups, started));
+                }
             }
         }
         if let Some((mut import, ids)) = writer {
@@ -253,5 +268,6 @@ async fn sigkill_during_backups_leaves_the_database_and_every_listed_point_sound
         }
         restored.close().await;
     }
-    eprintln!("{kills} backups killed, {} people", acknowledged.len());
+    eprintln!("{kills} backups killed ({mid_copy} while writing their point), {} people", acknowledged.len());
+    assert!(mid_copy >= 5, "only {mid_copy} of {kills} kills landed while a point was written");
 }
