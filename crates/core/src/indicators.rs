@@ -125,6 +125,40 @@ impl Metrics {
     }
 }
 
+/// What one payment adds to time to cash as seen on a day: its days to the event or to its
+/// censoring, and (when it is old enough to judge) whether its status is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TtcObs {
+    pub days: i64,
+    pub event: bool,
+    pub judged: Option<bool>,
+}
+
+impl TtcObs {
+    /// A payment as seen on `as_of`: a payment credited after `as_of` did not exist yet (None).
+    /// Withdrawn by `as_of`: an event. Otherwise censored at the last day its status is known
+    /// ([`crate::censoring`]): `as_of` when its first withdrawal came later (the money was
+    /// still there), else its latest check by `as_of`, else its credit day.
+    pub fn of(p: &PaymentObs, as_of: NaiveDate) -> Option<TtcObs> {
+        if p.credited_on > as_of {
+            return None;
+        }
+        let judge_from = p.credited_on + chrono::Days::new(COVERAGE_DAYS as u64);
+        Some(match p.first_withdrawal_on {
+            Some(w) if w <= as_of => TtcObs { days: (w - p.credited_on).num_days(), event: true, judged: Some(true) },
+            later => {
+                let known = if later.is_some() {
+                    as_of
+                } else {
+                    p.checked_on.filter(|c| *c <= as_of).map_or(p.credited_on, |c| c.max(p.credited_on))
+                };
+                let judged = (judge_from <= as_of).then_some(known >= judge_from);
+                TtcObs { days: (known - p.credited_on).num_days(), event: false, judged }
+            }
+        })
+    }
+}
+
 /// Accumulates payments for one segment; keep one per segment key in a map.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TimeToCashAcc {
@@ -144,28 +178,17 @@ impl TimeToCashAcc {
     /// its status is known ([`crate::censoring`]): `as_of` when its first withdrawal came
     /// later (the money was still there), else its latest check by `as_of`, else its credit day.
     pub fn add(&mut self, p: &PaymentObs, as_of: NaiveDate) {
-        if p.credited_on > as_of {
-            return;
+        if let Some(o) = TtcObs::of(p, as_of) {
+            self.add_obs(&o);
         }
-        let judge_from = p.credited_on + chrono::Days::new(COVERAGE_DAYS as u64);
-        match p.first_withdrawal_on {
-            Some(w) if w <= as_of => {
-                self.km.add((w - p.credited_on).num_days(), true);
-                self.of += 1;
-                self.known += 1;
-            }
-            later => {
-                let known = if later.is_some() {
-                    as_of
-                } else {
-                    p.checked_on.filter(|c| *c <= as_of).map_or(p.credited_on, |c| c.max(p.credited_on))
-                };
-                self.km.add((known - p.credited_on).num_days(), false);
-                if judge_from <= as_of {
-                    self.of += 1;
-                    self.known += u64::from(known >= judge_from);
-                }
-            }
+    }
+
+    /// Adds an observation worked out once ([`TtcObs::of`]) for every segment it counts in.
+    pub fn add_obs(&mut self, o: &TtcObs) {
+        self.km.add(o.days, o.event);
+        if let Some(known) = o.judged {
+            self.of += 1;
+            self.known += u64::from(known);
         }
     }
 

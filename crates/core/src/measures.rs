@@ -24,7 +24,7 @@
 //! - verified receipt: of verification visits with a result, the person confirmed the full amount.
 
 use crate::facts::{AccountFact, GrievanceFact, PaymentFact, WithdrawalFact};
-use crate::indicators::{Metrics, PaymentObs, TimeToCashAcc};
+use crate::indicators::{Metrics, PaymentObs, TimeToCashAcc, TtcObs};
 use crate::model::PaymentStatus;
 use crate::stats::{Hist, Share, ShareAcc, Stat};
 use chrono::NaiveDate;
@@ -99,6 +99,71 @@ pub struct Indicators {
     pub verified_receipt: Share,
 }
 
+/// What one payment adds to an accumulator as seen on a day. A payment is added to the overall
+/// figures and to one segment of each segmentation: its withdrawals are read and its dates
+/// compared once, here, not once per accumulator.
+#[derive(Debug, Clone)]
+pub enum PaymentEffect<'a> {
+    /// Scheduled, or not issued or credited yet on that day.
+    Nothing,
+    Failed {
+        reason: Option<u32>,
+    },
+    Credited(Credited<'a>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Credited<'a> {
+    ttc: Option<TtcObs>,
+    first_visit_full: Option<bool>,
+    unwithdrawn_at_cycle_end: Option<bool>,
+    on_time: Option<bool>,
+    amount_vnd: i64,
+    delivered_vnd: i64,
+    /// Its withdrawals known on that day.
+    seen: &'a [WithdrawalFact],
+}
+
+impl<'a> PaymentEffect<'a> {
+    pub fn of(p: &PaymentFact, ctx: &PaymentCtx<'a>) -> PaymentEffect<'a> {
+        let as_of = ctx.as_of;
+        match p.status {
+            PaymentStatus::Scheduled => return PaymentEffect::Nothing,
+            PaymentStatus::Failed | PaymentStatus::Reversed => {
+                // A transfer due after as_of had not been tried yet.
+                if p.scheduled_on.is_some_and(|s| s > as_of) {
+                    return PaymentEffect::Nothing;
+                }
+                return PaymentEffect::Failed { reason: p.failure_reason };
+            }
+            PaymentStatus::Credited => {}
+        }
+        let Some(credited_on) = p.credited_on.filter(|c| *c <= as_of) else { return PaymentEffect::Nothing };
+        // Withdrawals known on as_of.
+        let seen: &'a [WithdrawalFact] = {
+            let n = ctx.withdrawals.iter().take_while(|w| w.on <= as_of).count();
+            &ctx.withdrawals[..n]
+        };
+        let first = seen.first().map(|w| w.on);
+        // The first withdrawal even if after as_of: it says the money was still there on as_of.
+        let first_ever = ctx.withdrawals.first().map(|w| w.on);
+        let obs = PaymentObs { credited_on, first_withdrawal_on: first_ever, checked_on: ctx.checked_on };
+        let first_visit_full = first.map(|first| {
+            let first_day: i64 = seen.iter().take_while(|w| w.on == first).map(|w| w.amount_vnd).sum();
+            first_day >= p.amount_vnd
+        });
+        PaymentEffect::Credited(Credited {
+            ttc: TtcObs::of(&obs, as_of),
+            first_visit_full,
+            unwithdrawn_at_cycle_end: ctx.cycle_end.filter(|e| *e <= as_of).map(|end| first.is_none_or(|f| f >= end)),
+            on_time: p.scheduled_on.map(|s| credited_on <= s),
+            amount_vnd: p.amount_vnd,
+            delivered_vnd: seen.iter().map(|w| w.amount_vnd).sum(),
+            seen,
+        })
+    }
+}
+
 /// Accumulator of every indicator for one segment.
 #[derive(Debug, Clone, Default)]
 pub struct Acc {
@@ -138,56 +203,43 @@ pub struct PaymentCtx<'a> {
 }
 
 impl Acc {
-    /// Adds one payment (skipped entirely if not issued or credited after `as_of`).
-    pub fn add_payment(&mut self, p: &PaymentFact, ctx: &PaymentCtx) {
-        let as_of = ctx.as_of;
-        match p.status {
-            PaymentStatus::Scheduled => return,
-            PaymentStatus::Failed | PaymentStatus::Reversed => {
-                // A transfer due after as_of had not been tried yet.
-                if p.scheduled_on.is_some_and(|s| s > as_of) {
-                    return;
-                }
+    /// Adds one payment (nothing if not issued or credited after `as_of`): what it adds, worked
+    /// out once for the overall figures and every segment it falls in ([`PaymentEffect::of`]).
+    pub fn add_effect(&mut self, e: &PaymentEffect) {
+        match e {
+            PaymentEffect::Nothing => {}
+            PaymentEffect::Failed { reason } => {
                 self.issued += 1;
                 self.failed.add(true);
-                if let Some(r) = p.failure_reason {
-                    *self.reasons.entry(r).or_default() += 1;
+                if let Some(r) = reason {
+                    *self.reasons.entry(*r).or_default() += 1;
                 }
-                return;
             }
-            PaymentStatus::Credited => {}
-        }
-        let Some(credited_on) = p.credited_on.filter(|c| *c <= as_of) else { return };
-        self.issued += 1;
-        self.failed.add(false);
-        // Withdrawals known on as_of.
-        let seen: &[WithdrawalFact] = {
-            let n = ctx.withdrawals.iter().take_while(|w| w.on <= as_of).count();
-            &ctx.withdrawals[..n]
-        };
-        let first = seen.first().map(|w| w.on);
-        // The first withdrawal even if after as_of: it says the money was still there on as_of.
-        let first_ever = ctx.withdrawals.first().map(|w| w.on);
-        self.ttc.add(&PaymentObs { credited_on, first_withdrawal_on: first_ever, checked_on: ctx.checked_on }, as_of);
-        if let Some(first) = first {
-            let first_day: i64 = seen.iter().take_while(|w| w.on == first).map(|w| w.amount_vnd).sum();
-            self.first_visit_full.add(first_day >= p.amount_vnd);
-        }
-        if let Some(end) = ctx.cycle_end.filter(|e| *e <= as_of) {
-            self.cycle_end.add(first.is_none_or(|f| f >= end));
-        }
-        if let Some(s) = p.scheduled_on {
-            self.on_time.add(credited_on <= s);
-        }
-        let delivered: i64 = seen.iter().map(|w| w.amount_vnd).sum();
-        self.credited_vnd += p.amount_vnd;
-        self.withdrawn_vnd += delivered;
-        self.partial.add(delivered > 0 && delivered < p.amount_vnd);
-        for w in seen {
-            self.travel.add_opt(w.travel_minutes);
-            self.cost.add_opt(w.travel_cost_vnd);
-            self.wait.add_opt(w.waiting_minutes);
-            self.assisted.add(w.assisted);
+            PaymentEffect::Credited(c) => {
+                self.issued += 1;
+                self.failed.add(false);
+                if let Some(o) = &c.ttc {
+                    self.ttc.add_obs(o);
+                }
+                if let Some(full) = c.first_visit_full {
+                    self.first_visit_full.add(full);
+                }
+                if let Some(unwithdrawn) = c.unwithdrawn_at_cycle_end {
+                    self.cycle_end.add(unwithdrawn);
+                }
+                if let Some(on_time) = c.on_time {
+                    self.on_time.add(on_time);
+                }
+                self.credited_vnd += c.amount_vnd;
+                self.withdrawn_vnd += c.delivered_vnd;
+                self.partial.add(c.delivered_vnd > 0 && c.delivered_vnd < c.amount_vnd);
+                for w in c.seen {
+                    self.travel.add_opt(w.travel_minutes);
+                    self.cost.add_opt(w.travel_cost_vnd);
+                    self.wait.add_opt(w.waiting_minutes);
+                    self.assisted.add(w.assisted);
+                }
+            }
         }
     }
 

@@ -12,7 +12,7 @@ use crate::ErrorCode;
 use crate::censoring::{DEFAULT_MIN_COVERAGE_PCT, KnownThrough};
 use crate::dates::{self, AgeBand};
 use crate::facts::{Facts, PaymentFact, Person};
-use crate::measures::{Acc, Indicators, PaymentCtx};
+use crate::measures::{Acc, Indicators, PaymentCtx, PaymentEffect};
 use crate::model::{Channel, Disability, Need, Scheme, SegmentBy};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -373,9 +373,10 @@ pub fn compute_with(
                 programme,
                 one_off: Some(p.one_off),
             };
-            overall.add_payment(p, &ctx);
+            let effect = PaymentEffect::of(p, &ctx);
+            overall.add_effect(&effect);
             for s in &mut splits {
-                s.each(&c, |acc| acc.add_payment(p, &ctx));
+                s.each(&c, |acc| acc.add_effect(&effect));
             }
         }
         (overall, splits)
