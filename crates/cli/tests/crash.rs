@@ -217,8 +217,11 @@ async fn sigkill_during_backups_leaves_the_database_and_every_listed_point_sound
     let mut mid_copy = 0;
     let mut kills = 0;
     let mut i = 1;
-    while kills < 25 {
-        assert!(i < 200, "could not kill 25 backups in 200 attempts ({kills} kills)");
+    // At least 25 kills, and at least 5 of them while a point was written (how many land there
+    // depends on the machine's load: the kill points spread over a backup's whole run, sign-in
+    // included).
+    while kills < 25 || mid_copy < 5 {
+        assert!(i < 400, "could not kill 25 backups, 5 of them while writing, in 400 attempts ({kills}, {mid_copy})");
         // Every other backup runs beside an import.
         let writer = (i % 2 == 0).then(|| list(i)).map(|(file, ids)| (import(&db, &file), ids));
         let started = std::time::SystemTime::now();
@@ -269,5 +272,4 @@ async fn sigkill_during_backups_leaves_the_database_and_every_listed_point_sound
         restored.close().await;
     }
     eprintln!("{kills} backups killed ({mid_copy} while writing their point), {} people", acknowledged.len());
-    assert!(mid_copy >= 5, "only {mid_copy} of {kills} kills landed while a point was written");
 }
