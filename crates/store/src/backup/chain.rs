@@ -141,22 +141,22 @@ struct Roll {
 
 /// Rolls the full copy of `point`'s chain forward to `point`, which becomes a full copy.
 pub fn roll_forward(dir: &Path, point: &Path) -> Result<()> {
-    let (full, changes) = chain(point)?;
-    if changes.is_empty() {
+    let (full, names) = chain(point)?;
+    if names.is_empty() {
         return Ok(());
     }
-    checked(&full, &changes)?;
+    let changes = checked(&full, &names)?;
     let name = |p: &Path| p.file_name().and_then(|n| n.to_str()).map(str::to_string).unwrap_or_default();
     let stamp = point_of(point).map(|p| p.stamp).unwrap_or_default();
     let roll = Roll {
         full: name(&full),
-        changes: changes.iter().map(|c| name(c)).collect(),
+        changes: names.iter().map(|c| name(c)).collect(),
         into: format!("ansinh-{stamp}.db"),
     };
     let marker = dir.join(ROLLING);
     let bytes = serde_json::to_vec(&roll).expect("plain struct");
     private::write_atomic(&marker, &bytes).map_err(StoreError::at(&marker))?;
-    finish_roll(dir)
+    complete(dir, &roll, Some(changes))
 }
 
 /// Finishes a roll forward a crash interrupted; does nothing when none is under way.
@@ -177,15 +177,28 @@ pub fn finish_roll(dir: &Path) -> Result<()> {
     {
         return Err(damaged(&marker, "it names files that are not backups"));
     }
+    // The full copy gone: it was renamed, only the tidying was left.
+    let full = dir.join(&roll.full);
+    let changes = match full.exists() {
+        true => Some(checked(&full, &roll.changes.iter().map(|c| dir.join(c)).collect::<Vec<_>>())?),
+        false => None,
+    };
+    complete(dir, &roll, changes)
+}
+
+/// The roll's work once its marker is written: `changes` (read and checked) applied to the full
+/// copy, which takes the last point's name, keyring and digests; then the applied points and
+/// the marker removed. `None`: the full copy was renamed already.
+fn complete(dir: &Path, roll: &Roll, changes: Option<Vec<Changes>>) -> Result<()> {
     let full = dir.join(&roll.full);
     let into = dir.join(&roll.into);
-    let changes: Vec<PathBuf> = roll.changes.iter().map(|c| dir.join(c)).collect();
-    if full.exists() {
-        for c in checked(&full, &changes)? {
+    let paths: Vec<PathBuf> = roll.changes.iter().map(|c| dir.join(c)).collect();
+    if let Some(changes) = changes {
+        for c in &changes {
             c.apply_to(&full)?;
         }
         // The image is now the last point's: its keyring and digests go with it.
-        let last = changes.last().expect("a roll has changes");
+        let last = paths.last().expect("a roll has changes");
         match std::fs::read(keyring_path(last)) {
             Ok(ring) => private::write(&keyring_path(&into), &ring).map_err(StoreError::at(&into))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => remove_if_there(&keyring_path(&into))?,
@@ -199,8 +212,8 @@ pub fn finish_roll(dir: &Path) -> Result<()> {
         std::fs::rename(&full, &into).map_err(StoreError::at(&into))?;
         private::sync_dir(&into);
     }
-    for c in &changes {
+    for c in &paths {
         remove_point(c)?;
     }
-    remove_if_there(&marker)
+    remove_if_there(&dir.join(ROLLING))
 }
