@@ -48,7 +48,7 @@ pub(crate) fn remove_if_there(path: &Path) -> Result<()> {
 }
 
 /// The `-wal` and `-shm` files of `db` (none once every connection closed cleanly).
-fn side_files(db: &Path) -> [PathBuf; 2] {
+pub(crate) fn side_files(db: &Path) -> [PathBuf; 2] {
     [with_suffix(db, "-wal"), with_suffix(db, "-shm")]
 }
 

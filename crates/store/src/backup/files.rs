@@ -29,6 +29,15 @@ fn valid_page_size(n: u32) -> bool {
     n.is_power_of_two() && (512..=65536).contains(&n)
 }
 
+/// How both files start: their magic, the format, the page size.
+fn header(magic: &[u8; 8], page_size: usize) -> [u8; 16] {
+    let mut h = [0u8; 16];
+    h[..8].copy_from_slice(magic);
+    h[8..12].copy_from_slice(&FORMAT.to_le_bytes());
+    h[12..].copy_from_slice(&(page_size as u32).to_le_bytes());
+    h
+}
+
 /// Writes a `.changes` file as pages arrive, hashing as it goes.
 pub struct ChangesWriter {
     out: BufWriter<std::fs::File>,
@@ -43,9 +52,7 @@ impl ChangesWriter {
             hash: Sha256::new(),
             pages: 0,
         };
-        w.put(CHANGES_MAGIC)?;
-        w.put(&FORMAT.to_le_bytes())?;
-        w.put(&(page_size as u32).to_le_bytes())?;
+        w.put(&header(CHANGES_MAGIC, page_size))?;
         w.put(&(previous.len() as u16).to_le_bytes())?;
         w.put(previous.as_bytes())?;
         Ok(w)
@@ -108,11 +115,40 @@ struct Hashed<R> {
 }
 
 impl<R: Read> Hashed<R> {
+    fn new(inner: R) -> Self {
+        Hashed { inner, hash: Sha256::new(), at: 0 }
+    }
+
+    /// The [`header`] with `magic`: the page size, if it is one.
+    fn header(&mut self, magic: &[u8; 8]) -> Option<u32> {
+        let mut h = [0u8; 16];
+        self.take(&mut h)?;
+        let page_size = u32::from_le_bytes(h[12..].try_into().expect("4 bytes"));
+        (h[..12] == header(magic, 0)[..12] && valid_page_size(page_size)).then_some(page_size)
+    }
+
+    /// The end: a SHA-256 of everything read so far, and nothing after it.
+    fn sum_matches(mut self) -> Option<()> {
+        let mut sum = [0u8; 32];
+        self.inner.read_exact(&mut sum).ok()?;
+        let mut more = [0u8; 1];
+        (self.hash.finalize()[..] == sum && self.inner.read(&mut more).ok()? == 0).then_some(())
+    }
+
     fn take(&mut self, buf: &mut [u8]) -> Option<()> {
         self.inner.read_exact(buf).ok()?;
         self.hash.update(&*buf);
         self.at += buf.len() as u64;
         Some(())
+    }
+
+    /// A set of changes' second field: the stamp of the point before (length, UTF-8).
+    fn previous(&mut self) -> Option<String> {
+        let mut n = [0u8; 2];
+        self.take(&mut n)?;
+        let mut name = vec![0u8; u16::from_le_bytes(n) as usize];
+        self.take(&mut name)?;
+        String::from_utf8(name).ok()
     }
 
     fn u32(&mut self) -> Option<u32> {
@@ -122,51 +158,25 @@ impl<R: Read> Hashed<R> {
     }
 }
 
-fn take<'a>(bytes: &'a [u8], at: &mut usize, n: usize) -> Option<&'a [u8]> {
-    let s = bytes.get(*at..*at + n)?;
-    *at += n;
-    Some(s)
-}
-
-fn u32_at(bytes: &[u8], at: &mut usize) -> Option<u32> {
-    take(bytes, at, 4).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
-}
-
 impl Changes {
     /// Reads only as far as the header: the point before's stamp, to walk a chain.
     pub fn previous_of(path: &Path) -> Result<String> {
-        let mut head = [0u8; 18];
-        let mut f = std::fs::File::open(path).map_err(StoreError::at(path))?;
-        f.read_exact(&mut head).map_err(|_| damaged(path, "too short"))?;
-        if &head[..8] != CHANGES_MAGIC {
-            return Err(damaged(path, "not a set of changes"));
-        }
-        let len = u16::from_le_bytes([head[16], head[17]]) as usize;
-        let mut name = vec![0u8; len];
-        f.read_exact(&mut name).map_err(|_| damaged(path, "too short"))?;
-        String::from_utf8(name).map_err(|_| damaged(path, "the point before is not named in UTF-8"))
+        let mut r = Hashed::new(std::fs::File::open(path).map_err(StoreError::at(path))?);
+        r.header(CHANGES_MAGIC).ok_or_else(|| damaged(path, "not a set of changes"))?;
+        r.previous().ok_or_else(|| damaged(path, "the point before is not named"))
     }
 
     pub fn read(path: &Path) -> Result<Changes> {
         let f = std::fs::File::open(path).map_err(StoreError::at(path))?;
         let len = f.metadata().map_err(StoreError::at(path))?.len();
         let reader = io::BufReader::with_capacity(1 << 20, f);
-        Self::parse(Hashed { inner: reader, hash: Sha256::new(), at: 0 }, len, path)
-            .ok_or_else(|| damaged(path, "wrong format, page or checksum"))
+        Self::parse(Hashed::new(reader), len, path).ok_or_else(|| damaged(path, "wrong format, page or checksum"))
     }
 
     fn parse<R: Read>(mut r: Hashed<R>, len: u64, path: &Path) -> Option<Changes> {
         let body = len.checked_sub(32)?;
-        let mut magic = [0u8; 8];
-        r.take(&mut magic)?;
-        (&magic == CHANGES_MAGIC && r.u32()? == FORMAT).then_some(())?;
-        let page_size = r.u32()?;
-        valid_page_size(page_size).then_some(())?;
-        let mut n = [0u8; 2];
-        r.take(&mut n)?;
-        let mut name = vec![0u8; u16::from_le_bytes(n) as usize];
-        r.take(&mut name)?;
-        let previous = String::from_utf8(name).ok()?;
+        let page_size = r.header(CHANGES_MAGIC)?;
+        let previous = r.previous()?;
         let mut records = Vec::new();
         let mut page = vec![0u8; page_size as usize];
         let mut tag = [0u8; 1];
@@ -185,16 +195,9 @@ impl Changes {
         }
         let page_count = r.u32()?;
         (r.at == body).then_some(())?;
-        let mut sum = [0u8; 32];
-        r.inner.read_exact(&mut sum).ok()?;
-        (r.hash.finalize()[..] == sum).then_some(())?;
+        r.sum_matches()?;
         (page_count > 0 && records.iter().all(|(no, _)| (1..=page_count).contains(no))).then_some(())?;
         Some(Changes { path: path.to_path_buf(), page_size: page_size as usize, previous, page_count, records })
-    }
-
-    /// How many pages it holds.
-    pub fn pages(&self) -> usize {
-        self.records.len()
     }
 
     /// Writes the pages into `file` (an image of the point before) and cuts it to this point's
@@ -224,9 +227,7 @@ pub struct Digests {
 impl Digests {
     pub fn write(&self, path: &Path) -> io::Result<()> {
         let mut bytes = Vec::with_capacity(64 + self.digests.len() * 16);
-        bytes.extend_from_slice(DIGESTS_MAGIC);
-        bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&(self.page_size as u32).to_le_bytes());
+        bytes.extend_from_slice(&header(DIGESTS_MAGIC, self.page_size));
         bytes.extend_from_slice(&self.head);
         for d in &self.digests {
             bytes.extend_from_slice(d);
@@ -239,19 +240,18 @@ impl Digests {
     /// `None` when missing or not trusted: the next backup is then a full copy.
     pub fn read(path: &Path) -> Option<Digests> {
         let bytes = std::fs::read(path).ok()?;
-        let body = bytes.len().checked_sub(32)?;
-        if Sha256::digest(&bytes[..body])[..] != bytes[body..] {
-            return None;
+        // Header, head, digests, checksum.
+        let digests_len = bytes.len().checked_sub(16 + 16 + 32)?;
+        (digests_len % 16 == 0).then_some(())?;
+        let mut r = Hashed::new(&bytes[..]);
+        let page_size = r.header(DIGESTS_MAGIC)?;
+        let mut head = [0u8; 16];
+        r.take(&mut head)?;
+        let mut digests = vec![[0u8; 16]; digests_len / 16];
+        for d in &mut digests {
+            r.take(d)?;
         }
-        let mut at = 0;
-        (take(&bytes, &mut at, 8)? == DIGESTS_MAGIC).then_some(())?;
-        (u32_at(&bytes, &mut at)? == FORMAT).then_some(())?;
-        let page_size = u32_at(&bytes, &mut at)?;
-        valid_page_size(page_size).then_some(())?;
-        let head = take(&bytes, &mut at, 16)?.try_into().ok()?;
-        let rest = &bytes[at..body];
-        (rest.len() % 16 == 0).then_some(())?;
-        let digests = rest.chunks_exact(16).map(|c| c.try_into().expect("16 bytes")).collect();
+        r.sum_matches()?;
         Some(Digests { page_size: page_size as usize, head, digests })
     }
 }

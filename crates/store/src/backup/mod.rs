@@ -124,7 +124,7 @@ pub async fn verify_file(file: &Path, key: Option<&DbKey>) -> Result<()> {
     }
     // A copy of a WAL database is one too: opening it makes `-wal` and `-shm` files, which are
     // removed again when this check made them (and the WAL stayed empty).
-    let (wal, shm) = (crate::swap::with_suffix(file, "-wal"), crate::swap::with_suffix(file, "-shm"));
+    let [wal, shm] = crate::swap::side_files(file);
     let made_here = !wal.exists() && !shm.exists();
     let mut conn = sqlx::SqliteConnection::connect_with(&opts).await?;
     let check = sqlx::query_scalar::<_, String>("PRAGMA integrity_check").fetch_one(&mut conn).await.map_err(wrong_key);
@@ -165,14 +165,7 @@ impl Store {
             n => format!("{}-{n}", time.format("%Y%m%d-%H%M%S")),
         };
         let page_size = self.page_size().await?;
-        let head = {
-            use std::io::Read;
-            let mut h = [0u8; 16];
-            std::fs::File::open(&self.path)
-                .and_then(|mut f| f.read_exact(&mut h))
-                .map_err(StoreError::at(&self.path))?;
-            h
-        };
+        let head = pages::head(&self.path).map_err(StoreError::at(&self.path))?;
         // Changes follow the newest point when its digests are there and it is of the same
         // file (a re-key writes a new file, with a new salt in its first bytes).
         let follow = newest.and_then(|p| {

@@ -60,7 +60,8 @@ pub struct Captured {
 }
 
 fn wal_path(db: &Path) -> PathBuf {
-    crate::swap::with_suffix(db, "-wal")
+    let [wal, _] = crate::swap::side_files(db);
+    wal
 }
 
 const WAL_HEADER: usize = 32;
@@ -166,7 +167,8 @@ pub fn read_pass(db: &Path, encrypted: bool, page_size: usize) -> io::Result<u32
     scan(db, &mut cap, &mut Nowhere, None)
 }
 
-fn head(db: &Path) -> io::Result<[u8; 16]> {
+/// The file's first 16 bytes (SQLCipher's salt; a plain database's header).
+pub fn head(db: &Path) -> io::Result<[u8; 16]> {
     let mut h = [0u8; 16];
     std::fs::File::open(db)?.read_exact(&mut h)?;
     Ok(h)
