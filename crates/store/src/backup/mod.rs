@@ -173,51 +173,25 @@ impl Store {
                 .filter(|d| d.page_size == page_size && d.head == head)
                 .map(|d| (p, d))
         });
-        let encrypted = key.is_some();
-        let (file, digests, pages) = match follow {
+        let cap = pages::Capture { page_size, encrypted: key.is_some(), digests: Vec::new() };
+        let full = follow.is_none();
+        let file = dir.join(format!("ansinh-{stamp}.{}", if full { "db" } else { "changes" }));
+        let partial = crate::swap::with_suffix(&file, ".partial");
+        let (written, before) = match follow {
             Some((before, known)) => {
-                let file = dir.join(format!("ansinh-{stamp}.changes"));
-                let partial = file.with_extension("changes.partial");
-                let sink = files::ChangesWriter::create(&partial, page_size, &before.stamp)
-                    .map_err(StoreError::at(&partial))?;
-                let cap = pages::Capture { page_size, encrypted, digests: known.digests };
-                let written = async {
-                    let (cap, sink, got) = self.capture(cap, sink).await?;
-                    let pages = sink.pages;
-                    sink.finish(got.page_count).map_err(StoreError::at(&partial))?;
-                    files::Changes::read(&partial)?;
-                    Ok::<_, StoreError>((cap, got, pages))
-                }
-                .await;
-                let (cap, got, pages) = written.inspect_err(|_| {
-                    let _ = std::fs::remove_file(&partial);
-                })?;
-                self.keep_point(&partial, &file)?;
-                let _ = std::fs::remove_file(chain::digests_path(&before.path));
-                (file, files::Digests { page_size, head: got.head, digests: cap.digests }, pages)
+                let cap = pages::Capture { digests: known.digests, ..cap };
+                (self.write_changes(&partial, &before.stamp, cap).await, Some(before.path))
             }
-            None => {
-                let file = dir.join(format!("ansinh-{stamp}.db"));
-                let partial = file.with_extension("db.partial");
-                let out = crate::private::create(&partial).map_err(StoreError::at(&partial))?;
-                let cap = pages::Capture { page_size, encrypted, digests: Vec::new() };
-                let written = async {
-                    let (cap, sink, got) = self.capture(cap, files::FullCopy { file: out, page_size }).await?;
-                    sink.file.set_len(got.page_count as u64 * page_size as u64).map_err(StoreError::at(&partial))?;
-                    sink.file.sync_all().map_err(StoreError::at(&partial))?;
-                    drop(sink);
-                    verify_file(&partial, key).await?;
-                    Ok::<_, StoreError>((cap, got))
-                }
-                .await;
-                let (cap, got) = written.inspect_err(|_| {
-                    let _ = std::fs::remove_file(&partial);
-                })?;
-                self.keep_point(&partial, &file)?;
-                let pages = cap.digests.len() as u64;
-                (file, files::Digests { page_size, head: got.head, digests: cap.digests }, pages)
-            }
+            None => (self.write_full(&partial, cap, key).await, None),
         };
+        let (cap, got, pages) = written.inspect_err(|_| {
+            let _ = std::fs::remove_file(&partial);
+        })?;
+        self.keep_point(&partial, &file)?;
+        if let Some(before) = before {
+            let _ = std::fs::remove_file(chain::digests_path(&before));
+        }
+        let digests = files::Digests { page_size, head: got.head, digests: cap.digests };
         // Without them the next backup is a full copy: not worth failing this one for.
         let _ = digests.write(&chain::digests_path(&file));
         let points = chain::points(dir)?;
@@ -227,7 +201,6 @@ impl Store {
         for old in chain::points(dir)?.into_iter().skip(KEEP_BACKUPS) {
             chain::remove_point(&old.path)?;
         }
-        let full = file.extension().is_some_and(|e| e == "db");
         let details = serde_json::json!({"file": file.display().to_string(), "full": full, "pages": pages});
         self.audit("backup", None, None, details).await?;
         Ok(BackupInfo {
@@ -236,6 +209,40 @@ impl Store {
             taken_at: time.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             full,
         })
+    }
+
+    /// A set of changes since the point `before` (its digests in `cap`), written to `partial`
+    /// and read back. Returns the new digests, what was captured and how many pages it holds.
+    async fn write_changes(
+        &self,
+        partial: &Path,
+        before: &str,
+        cap: pages::Capture,
+    ) -> Result<(pages::Capture, pages::Captured, u64)> {
+        let sink = files::ChangesWriter::create(partial, cap.page_size, before).map_err(StoreError::at(partial))?;
+        let (cap, sink, got) = self.capture(cap, sink).await?;
+        let pages = sink.pages;
+        sink.finish(got.page_count).map_err(StoreError::at(partial))?;
+        files::Changes::read(partial)?;
+        Ok((cap, got, pages))
+    }
+
+    /// A full copy written to `partial` and verified (`integrity_check` with `key`).
+    async fn write_full(
+        &self,
+        partial: &Path,
+        cap: pages::Capture,
+        key: Option<&DbKey>,
+    ) -> Result<(pages::Capture, pages::Captured, u64)> {
+        let out = crate::private::create(partial).map_err(StoreError::at(partial))?;
+        let page_size = cap.page_size;
+        let (cap, sink, got) = self.capture(cap, files::FullCopy { file: out, page_size }).await?;
+        sink.file.set_len(got.page_count as u64 * page_size as u64).map_err(StoreError::at(partial))?;
+        sink.file.sync_all().map_err(StoreError::at(partial))?;
+        drop(sink);
+        verify_file(partial, key).await?;
+        let pages = cap.digests.len() as u64;
+        Ok((cap, got, pages))
     }
 
     /// SQLCipher answers `PRAGMA page_size` itself, as text (`cipher_page_size`).
