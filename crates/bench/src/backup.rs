@@ -38,11 +38,13 @@ fn mb(bytes: u64) -> f64 {
 }
 
 /// The read pass over the size's database.
-pub fn read_pass(db: &Path) -> Result<(f64, u64)> {
+pub async fn read_pass(data: &crate::dataset::Dataset) -> Result<(f64, u64)> {
+    let store = data.open().await?;
     let t = Instant::now();
-    // The benchmark's databases are encrypted, with SQLCipher's default page size.
-    let pages = ansinh_store::backup::bench_read_pass(db, true, 4096)?;
-    Ok((t.elapsed().as_secs_f64(), pages as u64))
+    let pages = store.bench_read_pass().await;
+    let seconds = t.elapsed().as_secs_f64();
+    store.close().await;
+    Ok((seconds, pages? as u64))
 }
 
 /// The first backup of `dir` (emptied first).

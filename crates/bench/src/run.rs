@@ -187,7 +187,7 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
 
     if o.wants("backup") {
         log(&format!("{}: backup read pass", size.name()));
-        let (seconds, pages) = backup::read_pass(&data.path)?;
+        let (seconds, pages) = backup::read_pass(&data).await?;
         log(&format!("  {pages} pages read in {seconds:.1} s"));
         r.backup = Some(backup::BackupFigures { read_pass_seconds: seconds, pages, ..Default::default() });
     }

@@ -17,14 +17,6 @@ mod pages;
 pub use chain::{chain, finish_roll};
 pub use files::Changes;
 
-/// The part of a day's backup that grows with the database: every page of `db` read and its
-/// digest taken, nothing written (the benchmark's figure for a city it has no room to copy).
-/// Returns the pages read.
-#[doc(hidden)]
-pub fn bench_read_pass(db: &Path, encrypted: bool, page_size: usize) -> Result<u32> {
-    pages::read_pass(db, encrypted, page_size).map_err(StoreError::at(db))
-}
-
 use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::keyring::{DbKey, Keyring, keyring_path};
@@ -245,6 +237,16 @@ impl Store {
         Ok((cap, got, pages))
     }
 
+    /// The part of a day's backup that grows with the database: every page read and its
+    /// digest taken, nothing written (the benchmark's figure for a city it has no room to
+    /// copy). Returns the pages read.
+    #[doc(hidden)]
+    pub async fn bench_read_pass(&self) -> Result<u32> {
+        let (page_size, encrypted) = (self.page_size().await?, !crate::encrypt::is_plaintext(&self.path)?);
+        let db = self.path.clone();
+        blocking(move || pages::read_pass(&db, encrypted, page_size)).await.map_err(StoreError::at(&self.path))
+    }
+
     /// SQLCipher answers `PRAGMA page_size` itself, as text (`cipher_page_size`).
     async fn page_size(&self) -> Result<usize> {
         use sqlx::Row;
@@ -321,10 +323,14 @@ async fn lock(dir: &Path) -> Result<std::fs::File> {
     let path = dir.join(LOCK_FILE);
     let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path);
     let file = file.map_err(StoreError::at(&path))?;
-    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
-        .await
-        .unwrap_or_else(|e| Err(std::io::Error::other(e)))
-        .map_err(StoreError::at(&path))
+    blocking(move || file.lock().map(|()| file)).await.map_err(StoreError::at(&path))
+}
+
+/// Runs blocking file work (a page read, a wait for the lock) on tokio's blocking threads, so
+/// other tasks go on meanwhile (also on a single-threaded runtime, where `raw::blocking` would
+/// hold them back: a second backup waiting for the lock would stall the first).
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> std::io::Result<T> + Send + 'static) -> std::io::Result<T> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
 }
 
 /// The file [`lock`] locks, in the backups folder.

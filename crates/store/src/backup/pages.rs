@@ -15,6 +15,7 @@
 //!    is read again here instead. If another process committed during that read, the step is
 //!    done again.
 
+use super::blocking;
 use crate::Store;
 use crate::error::{Result, StoreError};
 use ansinh_core::ErrorCode;
@@ -172,11 +173,6 @@ pub fn head(db: &Path) -> io::Result<[u8; 16]> {
     let mut h = [0u8; 16];
     std::fs::File::open(db)?.read_exact(&mut h)?;
     Ok(h)
-}
-
-/// Runs blocking file work off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> io::Result<T> + Send + 'static) -> io::Result<T> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(io::Error::other(e)))
 }
 
 /// How many times the last step is tried when another process keeps writing.
