@@ -69,17 +69,22 @@ async fn encrypted(db: &Path) -> ansinh_store::DbKey {
 const ADMIN: &str = "admin";
 const PASSWORD: &str = "mật khẩu quản trị 2026";
 
-fn import(db: &Path, file: &Path) -> Child {
+/// `ansinh --db <db> --user admin <args>` started, quiet, the password from the environment.
+fn ansinh(db: &Path, args: &[&std::ffi::OsStr]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_ansinh"))
         .arg("--db")
         .arg(db)
-        .args(["--user", ADMIN, "import", "beneficiaries"])
-        .arg(file)
+        .args(["--user", ADMIN])
+        .args(args)
         .env("ANSINH_PASSWORD", PASSWORD)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("start ansinh")
+}
+
+fn import(db: &Path, file: &Path) -> Child {
+    ansinh(db, &["import".as_ref(), "beneficiaries".as_ref(), file.as_os_str()])
 }
 
 /// Runs one import to the end (to learn how long one takes) and returns its duration.
@@ -169,16 +174,7 @@ fn written_since(dir: &Path, since: std::time::SystemTime) -> bool {
 }
 
 fn backup(db: &Path, dir: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_ansinh"))
-        .arg("--db")
-        .arg(db)
-        .args(["--user", ADMIN, "backup", "now", "--dir"])
-        .arg(dir)
-        .env("ANSINH_PASSWORD", PASSWORD)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start ansinh")
+    ansinh(db, &["backup".as_ref(), "now".as_ref(), "--dir".as_ref(), dir.as_os_str()])
 }
 
 /// Issue 17: `ansinh backup now` killed at random points, full copies, sets of changes and roll
