@@ -13,12 +13,13 @@
 //! The plain load ([`Store::indicator_facts`]) stays the reference the tests compare with.
 
 use crate::Store;
+use crate::changes;
 use crate::decode::uid;
 use crate::entity::Entity;
 use crate::error::Result;
 use crate::facts::{Scope, programmes};
 use ansinh_core::facts::Facts;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -93,23 +94,6 @@ struct Touched {
     /// A record of a kind this does not know, or one that could not be placed.
     everything: bool,
 }
-
-/// Each change record since a mark, with the person it is about for the kinds that name one
-/// (a withdrawal or a verification visit through its payment); which kinds hold facts is
-/// [`holds_facts`]'s.
-const TOUCHED_SQL: &str = "SELECT entity,
-        CASE entity
-          WHEN 'beneficiary' THEN entity_id
-          WHEN 'account' THEN json_extract(payload, '$.beneficiary_id')
-          WHEN 'payment' THEN json_extract(payload, '$.beneficiary_id')
-          WHEN 'contacts' THEN json_extract(payload, '$.beneficiary_id')
-          WHEN 'grievances' THEN json_extract(payload, '$.beneficiary_id')
-          WHEN 'withdrawal' THEN
-            (SELECT beneficiary_id FROM payments WHERE id = json_extract(payload, '$.payment_id'))
-          WHEN 'verification_items' THEN
-            (SELECT beneficiary_id FROM payments WHERE id = json_extract(payload, '$.payment_id'))
-        END
- FROM change_log WHERE rowid > ?";
 
 /// Does a record of this kind change some person's facts? Not: a cycle (compared whole), a
 /// payer's report (read again whole), and kinds the indicators never read. A match without a
@@ -201,10 +185,7 @@ impl Store {
 
     /// The last change record now.
     async fn facts_mark(&self) -> Result<Mark> {
-        let row: Option<(i64, String)> =
-            sqlx::query_as("SELECT rowid, hash FROM change_log ORDER BY rowid DESC LIMIT 1")
-                .fetch_optional(&self.reader)
-                .await?;
+        let row = changes::log::last(&mut *self.reader.acquire().await?).await?;
         Ok(row.map_or(Mark { rowid: 0, hash: String::new() }, |(rowid, hash)| Mark { rowid, hash }))
     }
 
@@ -213,10 +194,7 @@ impl Store {
         if mark.rowid == 0 {
             return Ok(true);
         }
-        let hash: Option<String> = sqlx::query_scalar("SELECT hash FROM change_log WHERE rowid = ?")
-            .bind(mark.rowid)
-            .fetch_optional(&self.reader)
-            .await?;
+        let hash = changes::log::hash_at_rowid(&mut *self.reader.acquire().await?, mark.rowid).await?;
         Ok(hash.as_deref() == Some(mark.hash.as_str()))
     }
 
@@ -226,21 +204,55 @@ impl Store {
             .await?)
     }
 
+    /// The people whose facts the records since `rowid` change: the person a record is about
+    /// (a withdrawal or a verification visit through its payment); which kinds hold facts is
+    /// [`holds_facts`]'s.
     async fn touched_since(&self, rowid: i64) -> Result<Touched> {
-        let rows: Vec<(String, Option<String>)> =
-            sqlx::query_as(TOUCHED_SQL).bind(rowid).fetch_all(&self.reader).await?;
+        let mut conn = self.reader.acquire().await?;
+        let records = changes::log::read(&mut conn, "c.rowid > ? ORDER BY c.rowid", vec![rowid.into()]).await?;
+        let field = |payload: &str, key: &str| -> Option<String> {
+            let row: serde_json::Value = serde_json::from_str(payload).ok()?;
+            row.get(key)?.as_str().map(str::to_string)
+        };
+        // A withdrawal or a visit names its payment: their people are read in one go.
+        let payments: Vec<String> = records
+            .iter()
+            .filter(|r| matches!(r.entity, Entity::Withdrawal | Entity::VerificationItem))
+            .filter_map(|r| field(&r.payload, "payment_id"))
+            .collect::<FxHashSet<_>>()
+            .into_iter()
+            .collect();
+        let mut payer_of: FxHashMap<String, String> = FxHashMap::default();
+        for chunk in payments.chunks(500) {
+            let sql =
+                format!("SELECT id, beneficiary_id FROM payments WHERE id IN ({})", vec!["?"; chunk.len()].join(","));
+            let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(id);
+            }
+            payer_of.extend(q.fetch_all(&mut *conn).await?);
+        }
         let mut touched = Touched::default();
         let mut seen = FxHashSet::default();
-        for (entity, person) in rows {
-            match (Entity::parse(&entity).map(holds_facts), person) {
-                (Some(false), _) => {}
-                (Some(true), Some(p)) => {
+        for r in &records {
+            if !holds_facts(r.entity) {
+                continue;
+            }
+            let person = match r.entity {
+                Entity::Beneficiary => Some(r.entity_id.clone()),
+                Entity::Withdrawal | Entity::VerificationItem => {
+                    field(&r.payload, "payment_id").and_then(|p| payer_of.get(&p).cloned())
+                }
+                _ => field(&r.payload, "beneficiary_id"),
+            };
+            match person {
+                Some(p) => {
                     if seen.insert(p.clone()) {
                         touched.people.push(p);
                     }
                 }
-                // A kind this build does not know, or a record whose person cannot be found.
-                (None, _) | (Some(true), None) => touched.everything = true,
+                // A record whose person cannot be found.
+                None => touched.everything = true,
             }
         }
         Ok(touched)

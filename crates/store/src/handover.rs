@@ -84,17 +84,23 @@ impl Store {
             .param("ward", &from_ward);
             return Err(StoreError::Conflict(e));
         }
-        let sql = format!(
-            "{} WHERE (entity = 'beneficiary' AND entity_id = ?1)
-                OR (entity = 'account' AND entity_id IN (SELECT id FROM accounts WHERE beneficiary_id = ?1))
-                OR (entity = 'benefit_decisions' AND entity_id IN (SELECT id FROM benefit_decisions WHERE beneficiary_id = ?1))
-                OR (entity = 'account_declines' AND entity_id IN (SELECT id FROM account_declines WHERE beneficiary_id = ?1))
-             ORDER BY device_id, seq",
-            changes::SELECT
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(person).fetch_all(&self.reader).await?;
-        let records =
-            rows.iter().map(|r| changes::from_row(r).map(|r| wire(&r))).collect::<Result<Vec<WireRecord>>>()?;
+        let records = {
+            let mut conn = self.reader.acquire().await?;
+            let mut keys = vec![(Entity::Beneficiary, person.to_string())];
+            for (entity, table) in [
+                (Entity::Account, "accounts"),
+                (Entity::BenefitDecision, "benefit_decisions"),
+                (Entity::AccountDecline, "account_declines"),
+            ] {
+                let ids: Vec<String> =
+                    sqlx::query_scalar(AssertSqlSafe(format!("SELECT id FROM {table} WHERE beneficiary_id = ?")))
+                        .bind(person)
+                        .fetch_all(&mut *conn)
+                        .await?;
+                keys.extend(ids.into_iter().map(|id| (entity, id)));
+            }
+            changes::log::of_entities(&mut conn, &keys).await?.iter().map(wire).collect::<Vec<WireRecord>>()
+        };
         Ok(HandoverBody {
             format: HANDOVER_FORMAT,
             issuer_device: self.device_id(),
@@ -182,12 +188,7 @@ impl Store {
         }
         let (mut new_rows, mut handed, mut already_had) = (Vec::new(), Vec::new(), 0);
         for r in &records {
-            let have: Option<String> =
-                sqlx::query_scalar("SELECT hash FROM change_log WHERE device_id = ? AND seq = ?")
-                    .bind(&r.device_id)
-                    .bind(r.seq)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let have = changes::log::hash_at(&mut tx, &r.device_id, r.seq).await?;
             match have {
                 Some(h) if h == r.hash => already_had += 1,
                 Some(_) => {
@@ -201,13 +202,13 @@ impl Store {
                     return Err(refused(ErrorCode::ExchangeFork, "a record of this desktop that it never wrote"));
                 }
                 None => {
-                    new_rows.push(changes::record_vals(r));
+                    new_rows.push(r.clone());
                     handed.push(vec![r.device_id.clone().into(), r.seq.into()]);
                 }
             }
         }
         let applied = new_rows.len();
-        insert_rows(&mut tx, "change_log", changes::COLS, new_rows).await?;
+        changes::log::append(&mut tx, &new_rows).await?;
         insert_rows(&mut tx, "handover_records", &["device_id", "seq"], handed).await?;
         // The person first, then what hangs off them.
         for (entity, id) in touched.iter().filter(|(e, _)| *e == Entity::Beneficiary).chain(touched.iter()) {

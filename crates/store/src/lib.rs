@@ -53,6 +53,7 @@ use ansinh_core::ErrorCode;
 pub use audit::AuditEntry;
 pub use audit_heads::{AuditClaim, AuditHead, AuditStatus, PeerAudit};
 pub use backup::{BackupInfo, default_backup_dir, list_backups};
+pub use changes::log::since as changes_since;
 pub use changes::{Author, ChangeRecord, SCHEMA_VERSION, WireRecord};
 pub use checks::{ContactRow, PayoutReportRow};
 pub use cycles::CycleView;
@@ -184,6 +185,10 @@ impl Store {
             )
             .await?;
         sqlx::migrate!("./migrations").run(&writer).await?;
+        // A database older than migration 0021 has its change log converted now, in one go.
+        if changes::log::convert(&mut *writer.acquire().await?).await? > 0 {
+            changes::log::reclaim(&mut *writer.acquire().await?).await?;
+        }
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(base.read_only(true)).await?;
 
         let device_id = match setting(&writer, "device_id").await? {
@@ -268,8 +273,7 @@ impl Store {
     /// Is every device's change series intact? Returns the first broken (device, seq).
     pub async fn verify_changes(&self) -> Result<Option<(String, i64)>> {
         let mut conn = self.reader.acquire().await?;
-        let devices: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT device_id FROM change_log").fetch_all(&mut *conn).await?;
+        let devices = changes::log::devices(&mut conn).await?;
         for d in devices {
             if let Some(seq) = changes::verify_chain(&mut conn, &d).await? {
                 return Ok(Some((d, seq)));
@@ -285,7 +289,7 @@ impl Store {
 }
 
 async fn data_version_in(conn: &mut sqlx::SqliteConnection) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM change_log").fetch_one(conn).await?)
+    changes::log::max_rowid(conn).await
 }
 
 async fn setting(pool: &SqlitePool, key: &str) -> Result<Option<String>> {

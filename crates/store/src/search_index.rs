@@ -337,10 +337,7 @@ impl Store {
 
 /// Has a change record of a person been written after data version `since`?
 async fn people_changed_since(conn: &mut SqliteConnection, since: i64) -> Result<bool> {
-    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM change_log WHERE rowid > ? AND entity = 'beneficiary')")
-        .bind(since)
-        .fetch_one(&mut *conn)
-        .await?)
+    crate::changes::log::written_since(conn, crate::entity::Entity::Beneficiary, since).await
 }
 
 /// The first `i` in `0..n` for which `pred` is false (`pred` true then false over the range).

@@ -8,6 +8,7 @@ use sqlx::{AssertSqlSafe, SqliteConnection};
 pub enum Val {
     Text(String),
     Int(i64),
+    Blob(Vec<u8>),
     Null,
 }
 
@@ -43,6 +44,7 @@ fn bind<'q>(q: Query<'q>, v: Val) -> Query<'q> {
     match v {
         Val::Text(s) => q.bind(s),
         Val::Int(i) => q.bind(i),
+        Val::Blob(b) => q.bind(b),
         Val::Null => q.bind(None::<String>),
     }
 }

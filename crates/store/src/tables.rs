@@ -201,8 +201,7 @@ pub async fn upsert(
 
 /// Every table that change records project into, for dumps and rebuilds.
 pub async fn projected_tables(conn: &mut SqliteConnection) -> Result<Vec<TableInfo>> {
-    let names: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT entity FROM change_log ORDER BY entity").fetch_all(&mut *conn).await?;
+    let names = crate::changes::log::entities(conn).await?;
     let mut out: Vec<TableInfo> = Vec::new();
     for name in names {
         let entity = Entity::try_from(name).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;

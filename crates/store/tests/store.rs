@@ -60,6 +60,31 @@ async fn raw(path: &Path) -> SqliteConnection {
     SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(path)).await.unwrap()
 }
 
+/// Every change record held, as written (rows and all), by device and seq.
+async fn records(conn: &mut SqliteConnection) -> Vec<ansinh_store::ChangeRecord> {
+    let devices: Vec<String> = sqlx::query_scalar("SELECT DISTINCT device_id FROM change_log ORDER BY device_id")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for d in devices {
+        out.extend(ansinh_store::changes_since(conn, &d, 0, i64::MAX).await.unwrap());
+    }
+    out
+}
+
+/// A block of the change log as `changes::log` writes it: each row's length (4 bytes,
+/// little-endian) and text, compressed with DEFLATE.
+fn block_of(rows: &[String]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    for r in rows {
+        z.write_all(&(r.len() as u32).to_le_bytes()).unwrap();
+        z.write_all(r.as_bytes()).unwrap();
+    }
+    z.finish().unwrap()
+}
+
 async fn count(conn: &mut SqliteConnection, table: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
         .fetch_one(&mut *conn)
@@ -390,7 +415,9 @@ async fn pragmas_wal_foreign_keys_and_strict_tables() {
         "allowance_groups",
         "group_coefficients",
         "beneficiaries",
-        "change_log",
+        "change_blocks",
+        "change_names",
+        "change_records",
         "import_mappings",
         "contacts",
         "grievance_events",
@@ -532,22 +559,25 @@ async fn constraints_hold_at_the_database_level() {
     assert_eq!(count(&mut c, "payments").await, 2);
 
     // Change records are append-only.
-    sqlx::query(
-        "INSERT INTO change_log (device_id, seq, record_id, entity, entity_id, kind, schema_version, officer, recorded_at,
-             payload, prev_hash, hash)
-         VALUES ('dev', 1, 'r1', 'beneficiary', 'b1', 'insert', 1, 'o', 't', '{}', '', 'h1')",
-    )
-    .execute(&mut c)
-    .await
-    .unwrap();
-    assert_fails(
-        sqlx::query("UPDATE change_log SET payload = '{\"x\":1}' WHERE seq = 1").execute(&mut c).await.map(|_| ()),
-        "change_log is append-only",
-    );
-    assert_fails(sqlx::query("DELETE FROM change_log").execute(&mut c).await.map(|_| ()), "change_log is append-only");
-    let payload: String =
-        sqlx::query_scalar("SELECT payload FROM change_log WHERE seq = 1").fetch_one(&mut c).await.unwrap();
-    assert_eq!(payload, "{}");
+    for sql in [
+        "INSERT INTO change_names (n, name) VALUES (1, 'dev'), (2, 'o')",
+        "INSERT INTO change_blocks (n, rows) VALUES (1, x'00')",
+        "INSERT INTO change_records (device, seq, record_id, entity, entity_id, kind, schema_version, officer,
+             recorded_at, block, part, prev_hash, hash, base)
+         VALUES (1, 1, 'r1', 'beneficiary', 'b1', 'insert', 1, 2, 't', 1, 0, '', 'h1', '')",
+    ] {
+        sqlx::query(sql).execute(&mut c).await.unwrap();
+    }
+    for edit in [
+        "UPDATE change_records SET kind = 'update' WHERE seq = 1",
+        "DELETE FROM change_records",
+        "UPDATE change_blocks SET rows = x'01'",
+        "DELETE FROM change_blocks",
+    ] {
+        assert_fails(sqlx::query(edit).execute(&mut c).await.map(|_| ()), "change_log is append-only");
+    }
+    let kind: String = sqlx::query_scalar("SELECT kind FROM change_log WHERE seq = 1").fetch_one(&mut c).await.unwrap();
+    assert_eq!(kind, "insert");
     assert_eq!(count(&mut c, "change_log").await, 1);
     store.close().await;
 }
@@ -763,15 +793,9 @@ async fn every_write_appends_one_chained_change_record_per_row() {
     store.set_setting("language", "en").await.unwrap();
 
     let mut conn = raw(&path).await;
-    let rows = sqlx::query(
-        "SELECT device_id, seq, record_id, entity, entity_id, kind, schema_version, officer, payload, prev_hash, hash
-         FROM change_log ORDER BY device_id, seq",
-    )
-    .fetch_all(&mut conn)
-    .await
-    .unwrap();
+    let rows = records(&mut conn).await;
     let got: Vec<(String, i64, String, String)> =
-        rows.iter().map(|r| (r.get("device_id"), r.get("seq"), r.get("entity"), r.get("entity_id"))).collect();
+        rows.iter().map(|r| (r.device_id.clone(), r.seq, r.entity.name().to_string(), r.entity_id.clone())).collect();
     let expected: Vec<(String, i64, String, String)> = [
         ("beneficiary", b.id.to_string()),
         ("account", a.id.to_string()),
@@ -790,17 +814,17 @@ async fn every_write_appends_one_chained_change_record_per_row() {
     let mut prev = String::new();
     let mut record_ids = std::collections::HashSet::new();
     for r in &rows {
-        assert_eq!(r.get::<String, _>("kind"), "insert");
-        assert_eq!(r.get::<i64, _>("schema_version"), ansinh_store::SCHEMA_VERSION);
-        assert_eq!(r.get::<String, _>("officer"), "officer");
-        assert_eq!(r.get::<String, _>("prev_hash"), prev, "each record points at the previous one");
-        let hash: String = r.get("hash");
-        assert_eq!(hash.len(), 64);
-        assert!(record_ids.insert(r.get::<String, _>("record_id")));
-        prev = hash;
+        assert_eq!(r.kind.as_str(), "insert");
+        assert_eq!(r.schema_version, ansinh_store::SCHEMA_VERSION);
+        assert_eq!(r.officer, "officer");
+        assert_eq!(r.prev_hash, prev, "each record points at the previous one");
+        assert_eq!(r.hash.len(), 64);
+        assert_eq!(r.hash, r.computed_hash());
+        assert!(record_ids.insert(r.record_id.clone()));
+        prev = r.hash.clone();
     }
     // Payloads are the stored rows (column -> value), so any entity ships and rebuilds alike.
-    let payload = |i: usize| serde_json::from_str::<serde_json::Value>(&rows[i].get::<String, _>("payload")).unwrap();
+    let payload = |i: usize| serde_json::from_str::<serde_json::Value>(&rows[i].payload).unwrap();
     assert_eq!(payload(0)["id"], b.id.to_string());
     assert_eq!(payload(0)["full_name"], b.full_name);
     assert_eq!(payload(0)["name_key"], ansinh_core::text::fold(&b.full_name));
@@ -815,29 +839,37 @@ async fn every_write_appends_one_chained_change_record_per_row() {
 
     assert_eq!(store.verify_changes().await.unwrap(), None);
 
-    // Tamper with a payload (the trigger must go first) and the chain breaks right there.
-    sqlx::query("DROP TRIGGER change_log_no_update").execute(&mut conn).await.unwrap();
-    let original = rows[3].get::<String, _>("payload");
+    // Tamper with a payload in its compressed block (the trigger must go first) and the chain
+    // breaks right there.
+    sqlx::query("DROP TRIGGER change_blocks_no_update").execute(&mut conn).await.unwrap();
+    let original = rows[3].payload.clone();
     let forged = original.replace("1300000", "9000000");
     assert_ne!(forged, original);
-    sqlx::query("UPDATE change_log SET payload = ? WHERE device_id = ? AND seq = 4")
-        .bind(&forged)
-        .bind(&device)
-        .execute(&mut conn)
+    // Its block holds the rows of its write (the cycle it created, then the payment).
+    let block: i64 =
+        sqlx::query_scalar("SELECT block FROM change_records WHERE seq = 4").fetch_one(&mut conn).await.unwrap();
+    let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM change_records WHERE block = ? ORDER BY part")
+        .bind(block)
+        .fetch_all(&mut conn)
         .await
         .unwrap();
-    assert_eq!(store.verify_changes().await.unwrap(), Some((device.clone(), 4)));
-    // Put it back: intact again (the check is about content, not about the trigger).
-    sqlx::query("UPDATE change_log SET payload = ? WHERE device_id = ? AND seq = 4")
-        .bind(&original)
-        .bind(&device)
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(store.verify_changes().await.unwrap(), None);
+    assert_eq!(seqs, [3, 4]);
+    for payload in [&forged, &original] {
+        let block_rows: Vec<String> =
+            seqs.iter().map(|&q| if q == 4 { payload.clone() } else { rows[q as usize - 1].payload.clone() }).collect();
+        sqlx::query("UPDATE change_blocks SET rows = ? WHERE n = ?")
+            .bind(block_of(&block_rows))
+            .bind(block)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        // Put back, it is intact again: the check is about content, not about the trigger.
+        let broken = if payload == &forged { Some((device.clone(), 4)) } else { None };
+        assert_eq!(store.verify_changes().await.unwrap(), broken);
+    }
     // A hole in the series is found too.
-    sqlx::query("DROP TRIGGER change_log_no_delete").execute(&mut conn).await.unwrap();
-    sqlx::query("DELETE FROM change_log WHERE device_id = ? AND seq = 2")
+    sqlx::query("DROP TRIGGER change_records_no_delete").execute(&mut conn).await.unwrap();
+    sqlx::query("DELETE FROM change_records WHERE device = (SELECT n FROM change_names WHERE name = ?) AND seq = 2")
         .bind(&device)
         .execute(&mut conn)
         .await
@@ -1292,17 +1324,9 @@ async fn a_correction_updates_the_row_in_place_and_logs_the_whole_new_row() {
     assert_eq!(v.authorised_name, "Lê Thị Mai");
     assert_eq!(s.count_beneficiaries().await.unwrap(), 1);
     let mut conn = raw(&fx.path).await;
-    let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM change_log WHERE entity_id = ? ORDER BY seq")
-        .bind(anh.id.to_string())
-        .fetch_all(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(kinds, ["insert", "update"]);
-    let payload: String = sqlx::query_scalar("SELECT payload FROM change_log WHERE entity_id = ? AND kind = 'update'")
-        .bind(anh.id.to_string())
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let hers: Vec<_> = records(&mut conn).await.into_iter().filter(|r| r.entity_id == anh.id.to_string()).collect();
+    assert_eq!(hers.iter().map(|r| r.kind.as_str()).collect::<Vec<_>>(), ["insert", "update"]);
+    let payload = &hers[1].payload;
     assert!(payload.contains("Lê Thị Mai"), "{payload}");
     assert_eq!(s.verify_changes().await.unwrap(), None, "the chain still verifies");
 
@@ -1479,12 +1503,12 @@ async fn a_one_off_payment_sits_beside_the_month_and_is_tracked_to_cash() {
 
     // What travels carries the label; the monthly list to print leaves the gift out.
     let mut conn = raw(&fx.path).await;
-    let payload: String =
-        sqlx::query_scalar("SELECT payload FROM change_log WHERE entity = 'payment' AND entity_id = ?")
-            .bind(gift.id.to_string())
-            .fetch_one(&mut conn)
-            .await
-            .unwrap();
+    let payload = records(&mut conn)
+        .await
+        .into_iter()
+        .find(|r| r.entity_id == gift.id.to_string())
+        .map(|r| r.payload)
+        .expect("the gift's record");
     assert!(payload.contains("\"label\":\"Quà Tết 2026\""), "{payload}");
     let list = store.payment_list("2026-01", "00004").await.unwrap();
     assert_eq!(list.iter().map(|r| r.payment_id.as_str()).collect::<Vec<_>>(), vec![month.id.to_string().as_str()]);

@@ -108,16 +108,8 @@ impl RecordStore for SqliteRecords {
     }
 
     async fn since(&self, device_id: &str, seq: i64, limit: usize) -> Result<Vec<ChangeRecord>> {
-        Ok(sqlx::query_as::<_, ChangeRecord>(
-            "SELECT device_id, seq, record_id, entity, entity_id, kind, schema_version, officer, recorded_at,
-                    payload, prev_hash, hash, base
-             FROM change_log WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-        )
-        .bind(device_id)
-        .bind(seq)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(&self.pool)
-        .await?)
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        Ok(ansinh_store::changes_since(&mut *self.pool.acquire().await?, device_id, seq, limit).await?)
     }
 }
 

@@ -4,14 +4,15 @@
 
 pub use crate::entity::{Entity, Kind};
 use ansinh_core::ErrorCode;
+pub(crate) mod log;
 pub(crate) mod versions;
 
 use crate::error::{Result, StoreError};
-use crate::sqlrow::{Val, insert_rows};
+use crate::sqlrow::Val;
 use crate::tables;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -29,10 +30,10 @@ pub struct Author {
     pub officer: String,
 }
 
-/// One change record as stored and as shipped in bundles. `FromRow` reads it from the
-/// `change_log` of SQLite here and of PostgreSQL on the server alike (columns by name); a
-/// stored entity or kind this build does not know is a decoding error, never dropped.
-/// What arrives from elsewhere is a [`WireRecord`] until [`WireRecord::check`] accepts it.
+/// One change record as written, as shipped in bundles and as read back. Here it is stored
+/// compactly ([`log`]); `FromRow` reads it from the server's PostgreSQL `change_log` (columns by
+/// name), where a stored entity or kind this build does not know is a decoding error, never
+/// dropped. What arrives from elsewhere is a [`WireRecord`] until [`WireRecord::check`] accepts it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ChangeRecord {
     pub device_id: String,
@@ -183,54 +184,6 @@ fn record_hash(
     hex::encode(h.finalize())
 }
 
-pub(crate) const COLS: &[&str] = &[
-    "device_id",
-    "seq",
-    "record_id",
-    "entity",
-    "entity_id",
-    "kind",
-    "schema_version",
-    "officer",
-    "recorded_at",
-    "payload",
-    "prev_hash",
-    "hash",
-    "base",
-];
-
-/// The record's values in [`COLS`] order.
-pub(crate) fn record_vals(r: &ChangeRecord) -> Vec<Val> {
-    into_vals(r.clone())
-}
-
-fn into_vals(r: ChangeRecord) -> Vec<Val> {
-    vec![
-        r.device_id.into(),
-        r.seq.into(),
-        r.record_id.into(),
-        r.entity.name().into(),
-        r.entity_id.into(),
-        r.kind.as_str().into(),
-        r.schema_version.into(),
-        r.officer.into(),
-        r.recorded_at.into(),
-        r.payload.into(),
-        r.prev_hash.into(),
-        r.hash.into(),
-        r.base.into(),
-    ]
-}
-
-pub(crate) const SELECT: &str = "SELECT device_id, seq, record_id, entity, entity_id, kind, schema_version, officer,
-    recorded_at, payload, prev_hash, hash, base FROM change_log";
-
-pub(crate) fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<ChangeRecord> {
-    // A stored entity or kind this build does not know is bad stored data: an error, never
-    // a record silently left out.
-    Ok(<ChangeRecord as sqlx::FromRow<_>>::from_row(r)?)
-}
-
 struct Pending {
     entity: Entity,
     entity_id: String,
@@ -256,14 +209,7 @@ pub struct ChangeWriter {
 
 impl ChangeWriter {
     pub async fn start(conn: &mut SqliteConnection, author: &Author, now: &str) -> Result<Self> {
-        let last = sqlx::query("SELECT seq, hash FROM change_log WHERE device_id = ? ORDER BY seq DESC LIMIT 1")
-            .bind(&author.device_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        let (seq, hash) = match last {
-            Some(r) => (r.try_get::<i64, _>("seq")?, r.try_get::<String, _>("hash")?),
-            None => (0, String::new()),
-        };
+        let (seq, hash) = log::head(conn, &author.device_id, false).await?.unwrap_or_default();
         Ok(ChangeWriter {
             author: author.clone(),
             next_seq: seq + 1,
@@ -328,7 +274,7 @@ impl ChangeWriter {
         drop(unbuilt);
         // The version each entity is at as this transaction goes (a batch may touch one twice).
         let mut latest: HashMap<(Entity, String), String> = HashMap::new();
-        let mut rows = Vec::with_capacity(pending.len());
+        let mut records = Vec::with_capacity(pending.len());
         for (p, read_back) in pending.into_iter().zip(read_back) {
             let key = (p.entity, p.entity_id.clone());
             let base = match (p.bases, latest.get(&key)) {
@@ -368,10 +314,10 @@ impl ChangeWriter {
             if read_back {
                 payloads.insert(key, r.payload.clone());
             }
-            rows.push(into_vals(r));
+            records.push(r);
             next_seq += 1;
         }
-        insert_rows(conn, "change_log", COLS, rows).await
+        log::append(conn, &records).await
     }
 }
 
@@ -379,10 +325,7 @@ impl ChangeWriter {
 /// record a handover brought (`handover.rs`) stands alone in a series this desktop does not
 /// hold: its own hash must hold, and whatever follows it must follow it.
 pub async fn verify_chain(conn: &mut SqliteConnection, device_id: &str) -> Result<Option<i64>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE device_id = ? ORDER BY seq")))
-        .bind(device_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let records = log::read(conn, "d.name = ? ORDER BY c.seq", vec![device_id.into()]).await?;
     let handed: std::collections::HashSet<i64> =
         sqlx::query_scalar("SELECT seq FROM handover_records WHERE device_id = ?")
             .bind(device_id)
@@ -391,8 +334,7 @@ pub async fn verify_chain(conn: &mut SqliteConnection, device_id: &str) -> Resul
             .into_iter()
             .collect();
     let (mut prev, mut next) = (String::new(), 1);
-    for r in &rows {
-        let r = from_row(r)?;
+    for r in records {
         let placed = handed.contains(&r.seq) || (r.seq == next && r.prev_hash == prev);
         if !placed || r.hash != r.computed_hash() {
             return Ok(Some(r.seq));

@@ -3,11 +3,11 @@
 //! based on. Local writes ask which version they build on (`current_version`); merging
 //! (`exchange::merge`) asks for the heads and, for money in conflict, the shared base.
 
-use super::{ChangeRecord, SELECT, from_row};
+use super::{ChangeRecord, log};
 use crate::entity::Entity;
 use crate::error::Result;
 use serde_json::Value;
-use sqlx::{AssertSqlSafe, SqliteConnection};
+use sqlx::SqliteConnection;
 use std::collections::{HashMap, HashSet};
 
 /// One entity's records, oldest first by (device, seq).
@@ -17,15 +17,13 @@ pub(crate) struct Versions {
 
 impl Versions {
     pub(crate) async fn load(conn: &mut SqliteConnection, entity: Entity, id: &str) -> Result<Versions> {
-        let rows = sqlx::query(AssertSqlSafe(format!(
-            "{} WHERE entity = ? AND entity_id = ? ORDER BY device_id, seq",
-            SELECT
-        )))
-        .bind(entity.name())
-        .bind(id)
-        .fetch_all(&mut *conn)
+        let records = log::read(
+            conn,
+            "c.entity = ? AND c.entity_id = ? ORDER BY d.name, c.seq",
+            vec![entity.name().into(), log::pack_id(id)],
+        )
         .await?;
-        Ok(Versions { records: rows.iter().map(from_row).collect::<Result<_>>()? })
+        Ok(Versions { records })
     }
 
     /// Records nobody is based on, in (device, seq) order.

@@ -6,7 +6,7 @@
 //! path ([`super::merge::project`]), which decides it exactly as before.
 
 use super::merge::project;
-use crate::changes::ChangeRecord;
+use crate::changes::{self, ChangeRecord};
 use crate::entity::{Entity, Kind};
 use crate::error::{Result, StoreError};
 use crate::sqlrow::{Val, insert_rows};
@@ -40,15 +40,7 @@ pub async fn fresh_keys(conn: &mut SqliteConnection, new: &[&ChangeRecord]) -> R
     for entity in BULK {
         let ids: Vec<&str> = candidates.iter().filter(|(e, _)| e == entity).map(|(_, id)| *id).collect();
         for chunk in ids.chunks(CHUNK) {
-            let sql = format!(
-                "SELECT DISTINCT entity_id FROM change_log WHERE entity = ? AND entity_id IN ({})",
-                vec!["?"; chunk.len()].join(",")
-            );
-            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(entity.name());
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            known.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|id| (*entity, id)));
+            known.extend(changes::log::known_ids(conn, *entity, chunk).await?.into_iter().map(|id| (*entity, id)));
         }
     }
     Ok(candidates.into_iter().map(|(e, id)| (e, id.to_string())).filter(|k| !known.contains(k)).collect())

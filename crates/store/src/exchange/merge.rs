@@ -12,14 +12,13 @@ use crate::changes::versions::Versions;
 use crate::changes::{self, ChangeRecord, SCHEMA_VERSION};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
-use crate::sqlrow::insert_rows;
 use crate::tables;
 use ansinh_core::ErrorCode;
 use ansinh_core::FieldError;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Row, SqliteConnection};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) fn bundle_error(code: ErrorCode, message: &str) -> StoreError {
     StoreError::Conflict(FieldError::new("bundle", code, message))
@@ -166,12 +165,6 @@ pub(crate) async fn project(conn: &mut SqliteConnection, entity: Entity, id: &st
     Ok(())
 }
 
-/// People other than `?1` who carried the ID number `?2` in any version. Answered from the
-/// `change_log_beneficiary_id_number` index (migration 0010), named because without statistics
-/// SQLite prefers the (entity, entity_id) index and reads every person's records.
-const OTHERS_WITH_ID_NUMBER: &str = "SELECT DISTINCT entity_id
-    FROM change_log INDEXED BY change_log_beneficiary_id_number WHERE entity = 'beneficiary' AND entity_id <> ?1 AND json_extract(payload, '$.id_number') = ?2";
-
 /// The same ID number registered on two devices: never merged. The person with the smaller
 /// id keeps the number in the table (the same on every machine), the other row shows none,
 /// and a duplicate-review item shows both.
@@ -182,10 +175,7 @@ async fn hold_id_number(
     row: &mut serde_json::Map<String, Value>,
 ) -> Result<()> {
     let Some(number) = row.get("id_number").and_then(Value::as_str).map(str::to_string) else { return Ok(()) };
-    let mut others: Vec<String> = Vec::new();
-    for r in sqlx::query(OTHERS_WITH_ID_NUMBER).bind(id).bind(&number).fetch_all(&mut *conn).await? {
-        others.push(r.get("entity_id"));
-    }
+    let others = changes::log::others_with_id_number(conn, id, &number).await?;
     let me = v.records.last().expect("loaded");
     for other in others {
         let (low, high) =
@@ -249,10 +239,6 @@ pub fn check_incoming(incoming: &[ChangeRecord]) -> Result<BTreeMap<&str, BTreeM
     }
     Ok(by_device)
 }
-
-/// `change_log c` rows that are in their series' order here, not brought by a handover.
-pub(crate) const NOT_HANDED: &str =
-    "NOT EXISTS (SELECT 1 FROM handover_records h WHERE h.device_id = c.device_id AND h.seq = c.seq)";
 
 /// Where an incoming record goes in its series, given the series' head here and (for a seq at
 /// or below it) the hash of the record already held at that seq.
@@ -343,35 +329,10 @@ pub(crate) async fn apply_with(
         }
         // The series' head here, and the records of it a handover brought out of order
         // (`handover.rs`): those are not the head; they take their place when the series reaches them.
-        let last = sqlx::query(AssertSqlSafe(format!(
-            "SELECT seq, hash FROM change_log c WHERE device_id = ? AND {NOT_HANDED} ORDER BY seq DESC LIMIT 1"
-        )))
-        .bind(device)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let (mut last_seq, mut last_hash) = match last {
-            Some(r) => (r.try_get::<i64, _>("seq")?, r.try_get::<String, _>("hash")?),
-            None => (0, String::new()),
-        };
-        let handed: HashMap<i64, String> = sqlx::query_as(
-            "SELECT c.seq, c.hash FROM handover_records h JOIN change_log c ON c.device_id = h.device_id AND c.seq = h.seq
-             WHERE h.device_id = ?",
-        )
-        .bind(device)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
+        let (mut last_seq, mut last_hash) = changes::log::head(conn, device, true).await?.unwrap_or_default();
+        let handed = changes::log::handed_hashes(conn, device).await?;
         for (seq, r) in series {
-            let have: Option<String> = if seq <= last_seq {
-                sqlx::query_scalar("SELECT hash FROM change_log WHERE device_id = ? AND seq = ?")
-                    .bind(device)
-                    .bind(seq)
-                    .fetch_optional(&mut *conn)
-                    .await?
-            } else {
-                None
-            };
+            let have = if seq <= last_seq { changes::log::hash_at(conn, device, seq).await? } else { None };
             match place(r, last_seq, &last_hash, have.as_deref())? {
                 Placement::AlreadyHad => report.already_had += 1,
                 // Held already through a handover: the same record, now in its place.
@@ -395,7 +356,7 @@ pub(crate) async fn apply_with(
                     owners.push((r, super::incoming::check_row(r, &*ctx.refs, ctx.today)?));
                     touched.insert((r.entity, r.entity_id.clone()));
                     *report.entities.entry(r.entity.name().to_string()).or_default() += 1;
-                    new_rows.push(changes::record_vals(r));
+                    new_rows.push(r.clone());
                     new_records.push(r);
                     last_seq = seq;
                     last_hash = r.hash.clone();
@@ -414,7 +375,7 @@ pub(crate) async fn apply_with(
     // New rows nobody else has records of take the bulk path (decided before the new records
     // are stored: "no earlier record here").
     let fresh = if bulk_path { super::bulk::fresh_keys(conn, &new_records).await? } else { Default::default() };
-    insert_rows(conn, "change_log", changes::COLS, new_rows).await?;
+    changes::log::append(conn, &new_rows).await?;
     // Everything else one by one, parents (people, cycles) included, before the bulk rows.
     for (entity, id) in &touched {
         if !fresh.contains(&(*entity, id.clone())) {
@@ -451,29 +412,5 @@ pub(crate) async fn project_waiting(conn: &mut SqliteConnection) -> Result<()> {
         if left == 0 || left as usize == waiting.len() {
             return Ok(());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::OTHERS_WITH_ID_NUMBER;
-    use sqlx::Row;
-
-    /// Without the index a merge into a city desktop reads every person's change record once
-    /// per incoming person (hours); the plan must name the index.
-    #[tokio::test]
-    async fn the_id_number_lookup_uses_its_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::Store::open(&dir.path().join("t.db")).await.unwrap();
-        let plan: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {OTHERS_WITH_ID_NUMBER}")))
-            .bind("a")
-            .bind("001234567890")
-            .fetch_all(store.bench_writer())
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get::<String, _>("detail"))
-            .collect();
-        assert!(plan.iter().any(|d| d.contains("USING INDEX change_log_beneficiary_id_number")), "plan: {plan:?}");
     }
 }

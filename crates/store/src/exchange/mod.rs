@@ -121,30 +121,17 @@ pub struct RebuildReport {
 impl Store {
     /// This device's records after `since` (or another device's, relayed), in series order.
     pub async fn changes_since(&self, device_id: &str, since: i64) -> Result<Vec<ChangeRecord>> {
-        let rows =
-            sqlx::query(AssertSqlSafe(format!("{} WHERE device_id = ? AND seq > ? ORDER BY seq", changes::SELECT)))
-                .bind(device_id)
-                .bind(since)
-                .fetch_all(&self.reader)
-                .await?;
-        rows.iter().map(changes::from_row).collect()
+        changes::log::since(&mut *self.reader.acquire().await?, device_id, since, i64::MAX).await
     }
 
     /// The last record of every series held here: what a receipt acknowledges.
     pub async fn series_heads(&self) -> Result<Vec<SeriesHead>> {
         // A record a handover brought out of order is not a head: a receipt or a sync that took
         // it for one would skip the records before it.
-        let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT c.device_id, c.seq, c.hash FROM change_log c
-             JOIN (SELECT device_id, MAX(seq) AS m FROM change_log c WHERE {} GROUP BY device_id) l
-               ON l.device_id = c.device_id AND l.m = c.seq ORDER BY c.device_id",
-            merge::NOT_HANDED
-        )))
-        .fetch_all(&self.reader)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| SeriesHead { device_id: r.get("device_id"), last_seq: r.get("seq"), last_hash: r.get("hash") })
+        let heads = changes::log::heads(&mut *self.reader.acquire().await?).await?;
+        Ok(heads
+            .into_iter()
+            .map(|(device_id, last_seq, last_hash)| SeriesHead { device_id, last_seq, last_hash })
             .collect())
     }
 
@@ -319,12 +306,7 @@ impl Store {
         let mut acked = 0;
         // Only this desktop's own series: what the office holds of others is not ours to record.
         if let Some(h) = receipt.heads.iter().find(|h| h.device_id == own) {
-            let held: Option<String> =
-                sqlx::query_scalar("SELECT hash FROM change_log WHERE device_id = ? AND seq = ?")
-                    .bind(&own)
-                    .bind(h.last_seq)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let held = changes::log::hash_at(&mut tx, &own, h.last_seq).await?;
             if held.as_deref() != Some(h.last_hash.as_str()) {
                 return Err(merge::bundle_error(
                     ErrorCode::ExchangeReceiptMismatch,
@@ -452,7 +434,19 @@ impl Store {
                 .iter()
                 .map(|c| format!("'{c}', CASE typeof(\"{c}\") WHEN 'blob' THEN 'x' || hex(\"{c}\") ELSE \"{c}\" END"))
                 .collect();
-            let sql = format!("SELECT json_object({}) FROM \"{t}\" ORDER BY rowid", pairs.join(", "));
+            // A table without rowid (a set of keys) in the order of its columns.
+            let no_rowid: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ? AND sql LIKE '%WITHOUT ROWID%')",
+            )
+            .bind(&t)
+            .fetch_one(&mut *conn)
+            .await?;
+            let order = if no_rowid {
+                cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+            } else {
+                "rowid".into()
+            };
+            let sql = format!("SELECT json_object({}) FROM \"{t}\" ORDER BY {order}", pairs.join(", "));
             let rows: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_all(&mut *conn).await?;
             out.push_str(&format!("## {t} ({} rows)\n", rows.len()));
             for r in rows {
@@ -467,21 +461,13 @@ impl Store {
     /// its tables with the live ones.
     pub async fn rebuild_into(&self, path: &std::path::Path) -> Result<RebuildReport> {
         let fresh = Store::open(path).await?;
-        let rows = sqlx::query(AssertSqlSafe(format!("{} ORDER BY device_id, seq", changes::SELECT)))
-            .fetch_all(&self.reader)
-            .await?;
-        let records: Vec<ChangeRecord> = rows.iter().map(changes::from_row).collect::<Result<_>>()?;
+        let records =
+            changes::log::read(&mut *self.reader.acquire().await?, "1 ORDER BY d.name, c.seq", vec![]).await?;
         {
             let mut tx = fresh.begin_checked().await?;
             sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
-            for chunk in records.chunks(2000) {
-                let vals: Vec<_> = chunk.iter().map(changes::record_vals).collect();
-                crate::sqlrow::insert_rows(&mut tx, "change_log", changes::COLS, vals).await?;
-            }
-            let keys: Vec<(String, String)> =
-                sqlx::query_as("SELECT DISTINCT entity, entity_id FROM change_log ORDER BY entity, entity_id")
-                    .fetch_all(&mut *tx)
-                    .await?;
+            changes::log::append(&mut tx, &records).await?;
+            let keys = changes::log::keys(&mut tx).await?;
             for (e, id) in keys {
                 merge::project(&mut tx, merge::stored_entity(&e)?, &id).await?;
             }
