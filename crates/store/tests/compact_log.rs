@@ -223,3 +223,111 @@ async fn a_conversion_that_fails_changes_nothing_and_runs_again() {
     store.close().await;
     assert_eq!(records(&old).await, records(&now).await);
 }
+
+/// The child of the crash test below: opens (so converts) the database it is given, then exits.
+#[tokio::test]
+#[ignore = "run by a_conversion_killed_anywhere_leaves_the_old_log_or_the_new_one_whole"]
+async fn child_opens_the_database() {
+    if let Ok(path) = std::env::var("ANSINH_CONVERT_DB") {
+        Store::open(Path::new(&path)).await.unwrap().close().await;
+    }
+}
+
+/// Where a killed conversion left the file: (migration 0021 applied, old log still there,
+/// records in the new log).
+async fn state(path: &Path) -> (bool, bool, i64) {
+    let mut conn = raw(path).await;
+    let (applied, old): (bool, bool) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM _sqlx_migrations WHERE version = 21),
+                EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'change_log_v1')",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    // The new tables exist once the migration is applied (in one transaction with its record).
+    let new = if applied {
+        sqlx::query_scalar("SELECT COUNT(*) FROM change_records").fetch_one(&mut conn).await.unwrap()
+    } else {
+        0
+    };
+    conn.close().await.unwrap();
+    (applied, old, new)
+}
+
+/// kill -9 during the conversion: the file holds either the old log whole and nothing of the
+/// new, or the new one whole; the next start converts what is left, to the same records.
+#[tokio::test]
+async fn a_conversion_killed_anywhere_leaves_the_old_log_or_the_new_one_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (now, old, run) = (dir.path().join("now.db"), dir.path().join("old.db"), dir.path().join("run.db"));
+    let store = Store::open(&now).await.unwrap();
+    let opts = DemoOptions {
+        wards: 1,
+        beneficiaries: 400,
+        months: 12,
+        seed: 11,
+        until: d("2026-10-01"),
+        today: d("2026-10-20"),
+    };
+    ansinh_demo::load(&store, &opts).await.unwrap();
+    store.close().await;
+    let twin = records(&now).await;
+    as_before(&now, &old).await;
+    let total = twin.len() as i64;
+
+    let child = |db: &Path| {
+        std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "child_opens_the_database", "--ignored", "--quiet"])
+            .env("ANSINH_CONVERT_DB", db)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let fresh = |to: &Path| {
+        for ext in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", to.display()));
+        }
+        std::fs::copy(&old, to).unwrap();
+    };
+    fresh(&run);
+    let t = std::time::Instant::now();
+    assert!(child(&run).wait().unwrap().success());
+    let span = t.elapsed();
+    assert_eq!(state(&run).await, (true, false, total), "an uncut run converts everything");
+
+    // A small generator: the kill points spread over the whole run, start-up included.
+    let mut seed = 20261207u64;
+    let (mut kills, mut mid) = (0, 0);
+    let mut attempt = 0;
+    while kills < 10 || mid < 5 {
+        attempt += 1;
+        assert!(attempt < 300, "could not kill 10 conversions, 5 mid-way, in 300 attempts ({kills}, {mid})");
+        fresh(&run);
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut c = child(&run);
+        std::thread::sleep(span.mul_f64(((seed >> 33) % 1000) as f64 / 800.0));
+        if c.try_wait().unwrap().is_none() {
+            c.kill().unwrap(); // SIGKILL
+            c.wait().unwrap();
+            kills += 1;
+            let s = state(&run).await;
+            match s {
+                // Killed before the migration, during the conversion, or after it.
+                (false, _, 0) | (true, true, 0) | (true, false, _) => {}
+                other => panic!("a conversion cut short left {other:?}"),
+            }
+            if s.2 != 0 {
+                assert_eq!(s.2, total, "the new log is whole or empty");
+            }
+            // Migrated, the old log still there: the kill landed during the conversion.
+            mid += usize::from(s == (true, true, 0));
+        }
+        let store = Store::open(&run).await.unwrap();
+        assert_eq!(store.verify_changes().await.unwrap(), None);
+        store.close().await;
+        assert_eq!(state(&run).await, (true, false, total));
+    }
+    eprintln!("{attempt} runs, {kills} killed, {mid} during the conversion; an uncut run {span:?}");
+    assert_eq!(records(&run).await, twin, "every record as it was");
+}
