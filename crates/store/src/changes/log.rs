@@ -525,7 +525,12 @@ pub(crate) async fn reclaim(conn: &mut SqliteConnection) -> Result<()> {
     .fetch_one(&mut *conn)
     .await?;
     if free * 4 > total {
-        sqlx::query("VACUUM").execute(&mut *conn).await?;
+        // SQLCipher's build keeps temporary tables in memory by default: VACUUM's copy of a
+        // city's database would be gigabytes of memory. On disk, beside the system's others.
+        sqlx::query("PRAGMA temp_store = FILE").execute(&mut *conn).await?;
+        let done = sqlx::query("VACUUM").execute(&mut *conn).await;
+        sqlx::query("PRAGMA temp_store = DEFAULT").execute(&mut *conn).await?;
+        done?;
     }
     Ok(())
 }

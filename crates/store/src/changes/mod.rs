@@ -325,7 +325,6 @@ impl ChangeWriter {
 /// record a handover brought (`handover.rs`) stands alone in a series this desktop does not
 /// hold: its own hash must hold, and whatever follows it must follow it.
 pub async fn verify_chain(conn: &mut SqliteConnection, device_id: &str) -> Result<Option<i64>> {
-    let records = log::read(conn, "d.name = ? ORDER BY c.seq", vec![device_id.into()]).await?;
     let handed: std::collections::HashSet<i64> =
         sqlx::query_scalar("SELECT seq FROM handover_records WHERE device_id = ?")
             .bind(device_id)
@@ -333,14 +332,19 @@ pub async fn verify_chain(conn: &mut SqliteConnection, device_id: &str) -> Resul
             .await?
             .into_iter()
             .collect();
-    let (mut prev, mut next) = (String::new(), 1);
-    for r in records {
-        let placed = handed.contains(&r.seq) || (r.seq == next && r.prev_hash == prev);
-        if !placed || r.hash != r.computed_hash() {
-            return Ok(Some(r.seq));
+    let (mut prev, mut next, mut after) = (String::new(), 1, 0);
+    // A page of the series at a time: a city's series does not fit in memory at once.
+    loop {
+        let page = log::since(conn, device_id, after, 20_000).await?;
+        let Some(last) = page.last() else { return Ok(None) };
+        after = last.seq;
+        for r in page {
+            let placed = handed.contains(&r.seq) || (r.seq == next && r.prev_hash == prev);
+            if !placed || r.hash != r.computed_hash() {
+                return Ok(Some(r.seq));
+            }
+            next = r.seq + 1;
+            prev = r.hash;
         }
-        next = r.seq + 1;
-        prev = r.hash;
     }
-    Ok(None)
 }
