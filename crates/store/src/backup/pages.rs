@@ -338,4 +338,37 @@ mod tests {
         assert_eq!(value("small").fetch_one(&mut c).await.unwrap(), "sau");
         c.close().await.unwrap();
     }
+
+    /// A reader that keeps an older snapshot open holds the last step's FULL checkpoint off:
+    /// after three tries the backup fails with `backup.busy`, and once the reader is gone the
+    /// next one succeeds.
+    #[tokio::test]
+    async fn a_reader_holding_the_checkpoint_off_fails_the_backup_as_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        let store = Store::open(&db).await.unwrap();
+        store.set_setting("note", "trước").await.unwrap();
+        // The checkpoint waits for readers up to the busy timeout: short here, 10 s in the app.
+        sqlx::query("PRAGMA busy_timeout = 20").execute(&store.writer).await.unwrap();
+        let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&db);
+        let mut reader = SqliteConnection::connect_with(&opts).await.unwrap();
+        let between = async {
+            sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM settings").fetch_one(&mut reader).await.unwrap();
+            assert!(n > 0);
+            // Committed after the reader's snapshot: the checkpoint cannot copy it while it reads.
+            store.set_setting("note", "sau").await.unwrap();
+        };
+        let image = dir.path().join("image.db");
+        let sink = || super::super::files::FullCopy { file: std::fs::File::create(&image).unwrap(), page_size: 4096 };
+        let cap = || Capture { page_size: 4096, encrypted: false, digests: Vec::new() };
+        let e = store.capture_hooked(cap(), sink(), between).await.err().expect("busy");
+        let StoreError::Invalid(errors) = &e else { panic!("{e:?}") };
+        assert_eq!(errors[0].code, ErrorCode::BackupBusy);
+        sqlx::query("ROLLBACK").execute(&mut reader).await.unwrap();
+        reader.close().await.unwrap();
+        let (_, _, got) = store.capture(cap(), sink()).await.unwrap();
+        assert!(got.page_count > 0);
+        store.close().await;
+    }
 }

@@ -129,9 +129,23 @@ fn pack_block<'a>(payloads: impl Iterator<Item = &'a str>) -> Result<Vec<u8>> {
     z.finish().map_err(|_| bad("compressing"))
 }
 
+/// The most a block may inflate to: [`BLOCK`] rows of at most a bundle's largest record line
+/// (1 MB). A database file is checked, not trusted: a forged block cannot take more memory.
+const MAX_BLOCK_BYTES: u64 = BLOCK as u64 * (1 << 20);
+
 fn unpack_block(data: &[u8]) -> Result<Vec<String>> {
+    unpack_capped(data, MAX_BLOCK_BYTES)
+}
+
+fn unpack_capped(data: &[u8], cap: u64) -> Result<Vec<String>> {
     let mut raw = Vec::new();
-    DeflateDecoder::new(data).read_to_end(&mut raw).map_err(|_| bad("a block that does not decompress"))?;
+    DeflateDecoder::new(data)
+        .take(cap + 1)
+        .read_to_end(&mut raw)
+        .map_err(|_| bad("a block that does not decompress"))?;
+    if raw.len() as u64 > cap {
+        return Err(bad("a block that inflates past its limit"));
+    }
     let (mut out, mut at) = (Vec::new(), 0usize);
     while at < raw.len() {
         let len = raw.get(at..at + 4).ok_or_else(|| bad("a block cut short"))?;
@@ -563,5 +577,11 @@ mod tests {
         let packed = pack_block(rows.iter().copied()).unwrap();
         assert_eq!(unpack_block(&packed).unwrap(), rows);
         assert!(unpack_block(&packed[..packed.len() / 2]).is_err(), "a block cut short is refused");
+        // A forged block that inflates past its cap is refused, not inflated whole.
+        let big = "x".repeat(10_000);
+        let packed = pack_block([big.as_str()].into_iter()).unwrap();
+        assert!(packed.len() < 1_000);
+        assert!(unpack_capped(&packed, 10_004).is_ok());
+        assert!(unpack_capped(&packed, 10_003).is_err());
     }
 }
