@@ -167,12 +167,16 @@ async fn name_numbers<'a>(
         if out.contains_key(name) {
             continue;
         }
-        let n: i64 = sqlx::query_scalar(
-            "INSERT INTO change_names (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING n",
-        )
-        .bind(name)
-        .fetch_one(&mut *conn)
-        .await?;
+        // Looked up first: an upsert would rewrite the row (a page of the WAL) on every write.
+        let n = match name_number(conn, name).await? {
+            Some(n) => n,
+            None => {
+                sqlx::query_scalar("INSERT INTO change_names (name) VALUES (?) RETURNING n")
+                    .bind(name)
+                    .fetch_one(&mut *conn)
+                    .await?
+            }
+        };
         out.insert(name.to_string(), n);
     }
     Ok(out)
@@ -460,8 +464,9 @@ pub(crate) async fn others_with_id_number(
 }
 
 /// Converts the log of a database older than migration 0021 (`change_log_v1`) in one
-/// transaction: every record at its old rowid, then the old table dropped. Cut short, nothing
-/// is converted and the next start does it again. Returns the records converted.
+/// transaction: every record at its old rowid, read back and compared with the original, then
+/// the old table dropped. Cut short or refused, nothing is converted and the next start does
+/// it again. Returns the records converted.
 pub(crate) async fn convert(conn: &mut SqliteConnection) -> Result<u64> {
     let old: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'change_log_v1')",
@@ -524,6 +529,16 @@ async fn convert_in(conn: &mut SqliteConnection) -> Result<u64> {
             })
             .collect::<Result<_>>()?;
         append_at(conn, &records, Some(&rowids)).await?;
+        // Read back and compared field by field before anything of the old log goes: a record
+        // the new layout would not give back exactly stops the conversion (nothing changes).
+        let back =
+            read_with_rowid(conn, "c.rowid BETWEEN ? AND ? ORDER BY c.rowid", vec![rowids[0].into(), after.into()])
+                .await?;
+        let same = back.len() == records.len()
+            && back.iter().zip(rowids.iter().zip(&records)).all(|((i, r), (j, o))| i == j && r == o);
+        if !same {
+            return Err(bad("a record that did not read back as it was: the conversion was undone"));
+        }
         n += records.len() as u64;
     }
     sqlx::query("DROP TABLE change_log_v1").execute(&mut *conn).await?;
@@ -545,6 +560,8 @@ pub(crate) async fn reclaim(conn: &mut SqliteConnection) -> Result<()> {
         let done = sqlx::query("VACUUM").execute(&mut *conn).await;
         sqlx::query("PRAGMA temp_store = DEFAULT").execute(&mut *conn).await?;
         done?;
+        // VACUUM went through the WAL: the whole file once more, not kept until the app closes.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await?;
     }
     Ok(())
 }
