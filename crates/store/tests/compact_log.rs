@@ -68,9 +68,7 @@ async fn as_before(from: &Path, path: &Path) {
     let before = records(from).await;
     let options = SqliteConnectOptions::new().filename(path).create_if_missing(true).foreign_keys(false);
     let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
-    let mut m = sqlx::migrate!("./migrations");
-    m.migrations = std::borrow::Cow::Owned(m.migrations.iter().filter(|x| x.version <= 20).cloned().collect());
-    m.run(&mut conn).await.unwrap();
+    sqlx::migrate!("./migrations").run_to(20, &mut conn).await.unwrap();
     sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut conn).await.unwrap();
     sqlx::query("ATTACH DATABASE ? AS now").bind(from.to_string_lossy().to_string()).execute(&mut conn).await.unwrap();
     let tables: Vec<String> = sqlx::query_scalar(
