@@ -182,7 +182,7 @@ async fn name_numbers<'a>(
     Ok(out)
 }
 
-/// The dictionary number of a device, if it has written anything here.
+/// The dictionary number of a name (a device or an officer), if it is there.
 async fn name_number(conn: &mut SqliteConnection, name: &str) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar("SELECT n FROM change_names WHERE name = ?").bind(name).fetch_optional(&mut *conn).await?)
 }
@@ -246,7 +246,7 @@ async fn append_at(conn: &mut SqliteConnection, records: &[ChangeRecord], rowids
 }
 
 /// Records matching `filter` (SQL over `c`, `d` and `o` of [`SELECT`], with its ORDER BY),
-/// its `?`s bound to `binds` in order; each block is decompressed once per call.
+/// its `?`s bound to `binds` in order; each block is decompressed once per run of its records.
 pub(crate) async fn read(conn: &mut SqliteConnection, filter: &str, binds: Vec<Val>) -> Result<Vec<ChangeRecord>> {
     Ok(read_with_rowid(conn, filter, binds).await?.into_iter().map(|(_, r)| r).collect())
 }
