@@ -38,9 +38,10 @@ impl<T: Into<Val>> From<Option<T>> for Val {
     }
 }
 
-type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
+pub(crate) type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
 
-fn bind<'q>(q: Query<'q>, v: Val) -> Query<'q> {
+/// `v` bound as the next parameter of `q`.
+pub(crate) fn bind<'q>(q: Query<'q>, v: Val) -> Query<'q> {
     match v {
         Val::Text(s) => q.bind(s),
         Val::Int(i) => q.bind(i),

@@ -16,7 +16,7 @@
 use super::ChangeRecord;
 use crate::entity::{Entity, Kind};
 use crate::error::{Result, StoreError};
-use crate::sqlrow::{Val, insert_rows};
+use crate::sqlrow::{Val, bind, insert_rows};
 use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
@@ -258,15 +258,7 @@ pub(crate) async fn read_with_rowid(
     binds: Vec<Val>,
 ) -> Result<Vec<(i64, ChangeRecord)>> {
     let sql = SELECT.replacen("SELECT ", "SELECT c.rowid, ", 1) + " WHERE " + filter;
-    let mut q = sqlx::query(AssertSqlSafe(sql));
-    for v in binds {
-        q = match v {
-            Val::Text(s) => q.bind(s),
-            Val::Int(i) => q.bind(i),
-            Val::Blob(b) => q.bind(b),
-            Val::Null => q.bind(None::<String>),
-        };
-    }
+    let q = binds.into_iter().fold(sqlx::query(AssertSqlSafe(sql)), bind);
     let rows = q.fetch_all(&mut *conn).await?;
     let mut blocks: FxHashMap<i64, Vec<String>> = FxHashMap::default();
     let mut out = Vec::with_capacity(rows.len());
@@ -437,14 +429,7 @@ pub(crate) async fn known_ids(conn: &mut SqliteConnection, entity: Entity, ids: 
         "SELECT DISTINCT entity_id FROM change_records WHERE entity = ? AND entity_id IN ({})",
         vec!["?"; ids.len()].join(",")
     );
-    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(entity.name());
-    for id in ids {
-        q = match pack_id(id) {
-            Val::Blob(b) => q.bind(b),
-            Val::Text(t) => q.bind(t),
-            _ => unreachable!("pack_id gives a blob or text"),
-        };
-    }
+    let q = ids.iter().map(|id| pack_id(id)).fold(sqlx::query(AssertSqlSafe(sql)).bind(entity.name()), bind);
     q.fetch_all(&mut *conn).await?.iter().map(|r| id_of(r, 0)).collect()
 }
 
@@ -506,28 +491,10 @@ async fn convert_in(conn: &mut SqliteConnection) -> Result<u64> {
         let Some(last) = rows.last() else { break };
         after = last.try_get(0)?;
         let rowids: Vec<i64> = rows.iter().map(|r| r.try_get(0)).collect::<std::result::Result<_, _>>()?;
-        let records: Vec<ChangeRecord> = rows
-            .iter()
-            .map(|r| {
-                let entity: String = r.try_get(4)?;
-                let kind: String = r.try_get(6)?;
-                Ok(ChangeRecord {
-                    device_id: r.try_get(1)?,
-                    seq: r.try_get(2)?,
-                    record_id: r.try_get(3)?,
-                    entity: Entity::parse(&entity).ok_or_else(|| bad("an entity this build does not know"))?,
-                    entity_id: r.try_get(5)?,
-                    kind: Kind::parse(&kind).ok_or_else(|| bad("a kind this build does not know"))?,
-                    schema_version: r.try_get(7)?,
-                    officer: r.try_get(8)?,
-                    recorded_at: r.try_get(9)?,
-                    payload: r.try_get(10)?,
-                    prev_hash: r.try_get(11)?,
-                    hash: r.try_get(12)?,
-                    base: r.try_get(13)?,
-                })
-            })
-            .collect::<Result<_>>()?;
+        // The old table's columns are the record's fields by name (as the server's are); an
+        // entity or kind this build does not know is a decoding error, which stops it all.
+        let records: Vec<ChangeRecord> =
+            rows.iter().map(<ChangeRecord as sqlx::FromRow<_>>::from_row).collect::<std::result::Result<_, _>>()?;
         append_at(conn, &records, Some(&rowids)).await?;
         // Read back and compared field by field before anything of the old log goes: a record
         // the new layout would not give back exactly stops the conversion (nothing changes).
