@@ -210,15 +210,24 @@ impl Store {
     async fn touched_since(&self, rowid: i64) -> Result<Touched> {
         let mut conn = self.reader.acquire().await?;
         let records = changes::log::read(&mut conn, "c.rowid > ? ORDER BY c.rowid", vec![rowid.into()]).await?;
-        let field = |payload: &str, key: &str| -> Option<String> {
-            let row: serde_json::Value = serde_json::from_str(payload).ok()?;
-            row.get(key)?.as_str().map(str::to_string)
-        };
-        // A withdrawal or a visit names its payment: their people are read in one go.
-        let payments: Vec<String> = records
+        // Each record that holds facts names its person, or (a withdrawal, a visit) its payment:
+        // each row is parsed once, and the payments' people are read in one go.
+        let named: Vec<(bool, Option<String>)> = records
             .iter()
-            .filter(|r| matches!(r.entity, Entity::Withdrawal | Entity::VerificationItem))
-            .filter_map(|r| field(&r.payload, "payment_id"))
+            .filter(|r| holds_facts(r.entity))
+            .map(|r| {
+                let (by_payment, key) = match r.entity {
+                    Entity::Beneficiary => return (false, Some(r.entity_id.clone())),
+                    Entity::Withdrawal | Entity::VerificationItem => (true, "payment_id"),
+                    _ => (false, "beneficiary_id"),
+                };
+                let row: Option<serde_json::Value> = serde_json::from_str(&r.payload).ok();
+                (by_payment, row.and_then(|v| v.get(key)?.as_str().map(str::to_string)))
+            })
+            .collect();
+        let payments: Vec<&String> = named
+            .iter()
+            .filter_map(|(by_payment, id)| id.as_ref().filter(|_| *by_payment))
             .collect::<FxHashSet<_>>()
             .into_iter()
             .collect();
@@ -226,25 +235,14 @@ impl Store {
         for chunk in payments.chunks(500) {
             let sql =
                 format!("SELECT id, beneficiary_id FROM payments WHERE id IN ({})", vec!["?"; chunk.len()].join(","));
-            let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
-            for id in chunk {
-                q = q.bind(id);
-            }
+            let q =
+                chunk.iter().fold(sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql)), |q, id| q.bind(*id));
             payer_of.extend(q.fetch_all(&mut *conn).await?);
         }
         let mut touched = Touched::default();
         let mut seen = FxHashSet::default();
-        for r in &records {
-            if !holds_facts(r.entity) {
-                continue;
-            }
-            let person = match r.entity {
-                Entity::Beneficiary => Some(r.entity_id.clone()),
-                Entity::Withdrawal | Entity::VerificationItem => {
-                    field(&r.payload, "payment_id").and_then(|p| payer_of.get(&p).cloned())
-                }
-                _ => field(&r.payload, "beneficiary_id"),
-            };
+        for (by_payment, id) in named {
+            let person = if by_payment { id.and_then(|p| payer_of.get(&p).cloned()) } else { id };
             match person {
                 Some(p) => {
                     if seen.insert(p.clone()) {
