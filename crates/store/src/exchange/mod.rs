@@ -418,13 +418,15 @@ impl Store {
     #[doc(hidden)]
     pub async fn dump_every_table(&self) -> Result<String> {
         let mut conn = self.reader.acquire().await?;
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        // `wr`: a table without rowid (a set of keys), dumped in the order of its columns.
+        let tables: Vec<(String, bool)> = sqlx::query_as(
+            "SELECT name, wr FROM pragma_table_list
+             WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
         )
         .fetch_all(&mut *conn)
         .await?;
         let mut out = String::new();
-        for t in tables {
+        for (t, no_rowid) in tables {
             let cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?) ORDER BY cid")
                 .bind(&t)
                 .fetch_all(&mut *conn)
@@ -434,13 +436,6 @@ impl Store {
                 .iter()
                 .map(|c| format!("'{c}', CASE typeof(\"{c}\") WHEN 'blob' THEN 'x' || hex(\"{c}\") ELSE \"{c}\" END"))
                 .collect();
-            // A table without rowid (a set of keys) in the order of its columns.
-            let no_rowid: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ? AND sql LIKE '%WITHOUT ROWID%')",
-            )
-            .bind(&t)
-            .fetch_one(&mut *conn)
-            .await?;
             let order = if no_rowid {
                 cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
             } else {
