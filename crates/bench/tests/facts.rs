@@ -158,14 +158,35 @@ fn everything(f: &Facts) -> Vec<String> {
     out
 }
 
+/// A computation's answers without the segments' names (the store names wards, a plain
+/// computation gives codes).
+fn unnamed(mut c: segments::Computed) -> String {
+    for s in c.segmentations.iter_mut().flatten() {
+        s.label.clear();
+    }
+    for w in c.worst_wards.iter_mut().chain(&mut c.worst_groups) {
+        w.label.clear();
+    }
+    serde_json::to_string(&(c.overall, c.segmentations, c.worst_wards, c.worst_groups)).unwrap()
+}
+
 /// The kept facts (patched after a write, or read from the snapshot at start) answer exactly
-/// as a fresh load.
+/// as a fresh load, and so do the dashboard's kept tallies (patched with them) for two days and
+/// two filters.
 async fn same_as_fresh(store: &Store, what: &str) {
+    use SegmentBy::*;
     let kept = store.cached_facts().await.unwrap();
     let fresh = store.indicator_facts().await.unwrap();
     assert_eq!(everything(&kept), everything(&fresh), "{what}");
+    let bys = [vec![Ward], vec![Cycle], vec![Group], vec![Age, Channel], vec![Need, Assisted]];
+    let cash = Filter { channel: Some(ansinh_core::model::Channel::Cash), ..Filter::default() };
     for as_of in ["2026-06-15", "2026-10-20"] {
         assert_eq!(every_segmentation(&kept, d(as_of)), every_segmentation(&fresh, d(as_of)), "{what}, as of {as_of}");
+        for filter in [Filter::default(), cash.clone()] {
+            let answered = store.indicators(d(as_of), &filter, &bys).await.unwrap();
+            let computed = segments::compute(&fresh, d(as_of), &filter, &bys, &|_, k| k.to_string());
+            assert_eq!(unnamed(answered), unnamed(computed), "{what}, the dashboard as of {as_of}, {filter:?}");
+        }
     }
 }
 
@@ -266,7 +287,7 @@ async fn the_kept_facts_follow_writes_merges_and_restarts_as_a_fresh_load() {
     let path = dir.path().join("facts.db");
     let store = demo_store(dir.path(), 600, 6).await;
     same_as_fresh(&store, "the first load").await;
-    assert_eq!(store.facts_counts(), ansinh_store::FactsCounts { loads: 1, patches: 0, snapshots: 0 });
+    assert_eq!(store.facts_counts(), ansinh_store::FactsCounts { loads: 1, patches: 0, in_place: 0, snapshots: 0 });
 
     // Merges of another desktop's ward, part by part: new people, payments, withdrawals.
     let parts = other_desktop(dir.path(), 31, 4).await;
@@ -284,13 +305,23 @@ async fn the_kept_facts_follow_writes_merges_and_restarts_as_a_fresh_load() {
     let counts = store.facts_counts();
     // Four merges, the withdrawals and the field work (the repeated merge wrote no change record).
     assert_eq!((counts.loads, counts.patches), (1, 6), "every write was patched in, nothing loaded whole");
+    assert_eq!(counts.in_place, 6, "in place: nothing else held the facts");
+    // The dashboard's four questions were patched with the facts, not computed again, after
+    // writes that changed only people (a merge may bring a new ward: then they are computed).
+    let before = store.tally_counts();
+    withdraw_some(&store, 5).await;
+    same_as_fresh(&store, "after more withdrawals").await;
+    fieldwork(&store).await;
+    same_as_fresh(&store, "after more field work").await;
+    assert_eq!(store.tally_counts().computed, before.computed, "no question computed over every fact again");
+    assert_eq!(store.tally_counts().patched, before.patched + 8, "four questions patched after each of two writes");
 
     // At the next start the facts come from the snapshot, then catch up on what came since.
     store.close().await;
     let store = Store::open(&path).await.unwrap();
     same_as_fresh(&store, "read from the snapshot").await;
     // The snapshot was written at the first load; the merges and withdrawals since are patched.
-    assert_eq!(store.facts_counts(), ansinh_store::FactsCounts { loads: 0, patches: 1, snapshots: 1 });
+    assert_eq!(store.facts_counts(), ansinh_store::FactsCounts { loads: 0, patches: 1, in_place: 1, snapshots: 1 });
     withdraw_some(&store, 10).await;
     same_as_fresh(&store, "a write after the start").await;
 
@@ -303,7 +334,7 @@ async fn the_kept_facts_follow_writes_merges_and_restarts_as_a_fresh_load() {
     batch.cycles.retain(|c| c.period == "2026-11");
     store.insert_batch(&batch).await.unwrap();
     same_as_fresh(&store, "after a new cycle").await;
-    assert_eq!(store.facts_counts(), ansinh_store::FactsCounts { loads: 0, patches: 4, snapshots: 1 });
+    assert_eq!(store.facts_counts(), ansinh_store::FactsCounts { loads: 0, patches: 4, in_place: 4, snapshots: 1 });
 
     // A cycle whose day moved changes every payment without its own day: everything is loaded.
     sqlx::query("UPDATE payment_cycles SET scheduled_on = '2026-06-03' WHERE period = '2026-06'")
@@ -319,7 +350,7 @@ async fn the_kept_facts_follow_writes_merges_and_restarts_as_a_fresh_load() {
     store.close().await;
     let store = Store::open(&path).await.unwrap();
     same_as_fresh(&store, "a damaged snapshot").await;
-    assert_eq!(store.facts_counts(), ansinh_store::FactsCounts { loads: 1, patches: 0, snapshots: 0 });
+    assert_eq!(store.facts_counts(), ansinh_store::FactsCounts { loads: 1, patches: 0, in_place: 0, snapshots: 0 });
 }
 
 #[tokio::test]

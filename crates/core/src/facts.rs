@@ -175,6 +175,21 @@ impl Facts {
         row.get(period.map_or(self.periods.len(), |p| p as usize)).copied()
     }
 
+    /// Do these facts and `other` share everything a fact is read against besides its own
+    /// person: the interned tables (so every code names the same thing), the cycles, the
+    /// payers' reports and the programmes? Then a tally of one's facts adds to or takes out of a
+    /// tally of the other's ([`crate::segments::Tally`]).
+    pub fn same_context(&self, other: &Facts) -> bool {
+        self.wards == other.wards
+            && self.groups == other.groups
+            && self.periods == other.periods
+            && self.cycle_ends == other.cycle_ends
+            && self.cycle_closed == other.cycle_closed
+            && self.failure_reasons == other.failure_reasons
+            && self.reports == other.reports
+            && self.programmes == other.programmes
+    }
+
     /// Index of a period "yyyy-mm" (periods are sorted).
     pub fn period_index(&self, period: &str) -> Option<u32> {
         self.periods.binary_search_by(|p| p.as_str().cmp(period)).ok().map(|i| i as u32)
@@ -245,6 +260,141 @@ impl Facts {
         out.grievances.extend(part.grievances.iter().map(|g| GrievanceFact { person: first_new + g.person, ..*g }));
         Some(out)
     }
+}
+
+impl Facts {
+    /// [`Facts::splice`] done in place, without a second copy of the facts (a city's take a
+    /// gigabyte and a second to copy): the kept facts move down over the dropped ones, in
+    /// order, and `part`'s are appended. The interned tables keep every entry (a ward nobody is
+    /// left in stays, unused) and gain `part`'s new ones. `reports` and `programmes` are left
+    /// empty, as by `splice`. False, with nothing changed, where `splice` would give None or
+    /// the withdrawals or checks are not laid out in payment order (then `splice` copies).
+    pub fn splice_in_place(&mut self, drop: &[bool], part: &Facts) -> bool {
+        if !part.periods.starts_with(&self.periods) || drop.len() != self.people.len() || !self.laid_out_in_order() {
+            return false;
+        }
+        let mut people = vec![u32::MAX; self.people.len()];
+        let mut kept = 0;
+        for (i, gone) in drop.iter().enumerate() {
+            if !gone {
+                people[i] = kept as u32;
+                self.people[kept] = self.people[i];
+                kept += 1;
+            }
+        }
+        self.people.truncate(kept);
+
+        // Each kept payment, its withdrawals and its checks move down to the next free place:
+        // never past their own, since the lists are in payment order.
+        let mut payments = vec![u32::MAX; self.payments.len()];
+        let (mut np, mut nw, mut nc) = (0, 0, 0);
+        for i in 0..self.payments.len() {
+            let person = people[self.payments[i].person as usize];
+            if person == u32::MAX {
+                continue;
+            }
+            let (w, c) = (self.payments[i].withdrawals.clone(), self.payments[i].checks.clone());
+            self.withdrawals.copy_within(w.start as usize..w.end as usize, nw as usize);
+            self.checks.copy_within(c.start as usize..c.end as usize, nc as usize);
+            self.payments.swap(np, i);
+            let p = &mut self.payments[np];
+            p.person = person;
+            p.withdrawals = nw..nw + w.len() as u32;
+            p.checks = nc..nc + c.len() as u32;
+            (nw, nc) = (p.withdrawals.end, p.checks.end);
+            payments[i] = np as u32;
+            np += 1;
+        }
+        self.payments.truncate(np);
+        self.withdrawals.truncate(nw as usize);
+        self.checks.truncate(nc as usize);
+        self.verifications.retain_mut(|v| {
+            v.payment = payments[v.payment as usize];
+            v.payment != u32::MAX
+        });
+        self.accounts.retain_mut(|a| {
+            a.person = people[a.person as usize];
+            a.person != u32::MAX
+        });
+        self.grievances.retain_mut(|g| {
+            g.person = people[g.person as usize];
+            g.person != u32::MAX
+        });
+
+        let wards = merge_table(&mut self.wards, &part.wards);
+        let groups = merge_table(&mut self.groups, &part.groups);
+        let reasons = merge_table(&mut self.failure_reasons, &part.failure_reasons);
+        let first_person = self.people.len() as u32;
+        self.people.extend(part.people.iter().map(|p| Person {
+            ward: wards[p.ward as usize],
+            group: groups[p.group as usize],
+            ..*p
+        }));
+        let first_payment = self.payments.len() as u32;
+        for p in &part.payments {
+            let withdrawals = self.withdrawals.len() as u32;
+            self.withdrawals.extend_from_slice(part.withdrawals_of(p));
+            let checks = self.checks.len() as u32;
+            self.checks.extend_from_slice(part.checks_of(p));
+            self.payments.push(PaymentFact {
+                person: first_person + p.person,
+                failure_reason: p.failure_reason.map(|r| reasons[r as usize]),
+                withdrawals: withdrawals..self.withdrawals.len() as u32,
+                checks: checks..self.checks.len() as u32,
+                ..p.clone()
+            });
+        }
+        self.verifications
+            .extend(part.verifications.iter().map(|v| VerificationFact { payment: first_payment + v.payment, ..*v }));
+        self.accounts.extend(part.accounts.iter().map(|a| AccountFact { person: first_person + a.person, ..*a }));
+        self.grievances.extend(part.grievances.iter().map(|g| GrievanceFact { person: first_person + g.person, ..*g }));
+        self.periods = part.periods.clone();
+        self.cycle_ends = part.cycle_ends.clone();
+        self.cycle_closed = part.cycle_closed.clone();
+        self.reports.clear();
+        self.programmes.clear();
+        true
+    }
+
+    /// Do the payments' withdrawals and checks follow one another in payment order (as every
+    /// loader and `splice` lay them out)?
+    fn laid_out_in_order(&self) -> bool {
+        let (mut w, mut c) = (0, 0);
+        self.payments.iter().all(|p| {
+            let ok = p.withdrawals.start >= w && p.checks.start >= c;
+            (w, c) = (p.withdrawals.end.max(w), p.checks.end.max(c));
+            ok
+        })
+    }
+
+    /// Only the tables, cycles, reports and programmes: what [`Facts::same_context`] compares.
+    pub fn context(&self) -> Facts {
+        Facts {
+            wards: self.wards.clone(),
+            groups: self.groups.clone(),
+            periods: self.periods.clone(),
+            cycle_ends: self.cycle_ends.clone(),
+            cycle_closed: self.cycle_closed.clone(),
+            failure_reasons: self.failure_reasons.clone(),
+            reports: self.reports.clone(),
+            programmes: self.programmes.clone(),
+            ..Facts::default()
+        }
+    }
+}
+
+/// Adds to `table` the entries of `other` it lacks; where each of `other`'s entries now is.
+fn merge_table(table: &mut Vec<String>, other: &[String]) -> Vec<u32> {
+    other
+        .iter()
+        .map(|s| match table.iter().position(|t| t == s) {
+            Some(i) => i as u32,
+            None => {
+                table.push(s.clone());
+                table.len() as u32 - 1
+            }
+        })
+        .collect()
 }
 
 impl Facts {

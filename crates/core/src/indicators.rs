@@ -199,6 +199,13 @@ impl TimeToCashAcc {
         self.known += other.known;
     }
 
+    /// Takes out everything `other` holds, a part of what this holds.
+    pub fn subtract(&mut self, other: &TimeToCashAcc) {
+        self.km.subtract(&other.km);
+        self.of -= other.of;
+        self.known -= other.known;
+    }
+
     /// The indicator so far, shown only if at least `min_coverage_pct` % of the payments old
     /// enough to judge have a known status; the accumulator stays usable.
     pub fn finish(&self, min_coverage_pct: u8) -> Metrics {

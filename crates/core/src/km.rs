@@ -83,6 +83,26 @@ impl KmBuilder {
         self.events += other.events;
     }
 
+    /// Takes out the observations of `other`, a part of what this holds (a person's payments
+    /// before a write changed them).
+    pub fn subtract(&mut self, other: &KmBuilder) {
+        for (mine, theirs) in self.dense.iter_mut().zip(&other.dense) {
+            mine[0] -= theirs[0];
+            mine[1] -= theirs[1];
+        }
+        for (day, counts) in &other.sparse {
+            if let Some(mine) = self.sparse.get_mut(day) {
+                mine[0] -= counts[0];
+                mine[1] -= counts[1];
+                if *mine == [0, 0] {
+                    self.sparse.remove(day);
+                }
+            }
+        }
+        self.n -= other.n;
+        self.events -= other.events;
+    }
+
     pub fn n(&self) -> u64 {
         self.n
     }

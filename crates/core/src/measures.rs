@@ -167,6 +167,9 @@ impl<'a> PaymentEffect<'a> {
 /// Accumulator of every indicator for one segment.
 #[derive(Debug, Clone, Default)]
 pub struct Acc {
+    /// Facts added, whatever they counted for: a segment holds facts while this is above 0
+    /// (a scheduled payment alone makes a segment of size 0).
+    added: u64,
     ttc: TimeToCashAcc,
     issued: u64,
     credited_vnd: i64,
@@ -206,6 +209,7 @@ impl Acc {
     /// Adds one payment (nothing if not issued or credited after `as_of`): what it adds, worked
     /// out once for the overall figures and every segment it falls in ([`PaymentEffect::of`]).
     pub fn add_effect(&mut self, e: &PaymentEffect) {
+        self.added += 1;
         match e {
             PaymentEffect::Nothing => {}
             PaymentEffect::Failed { reason } => {
@@ -245,6 +249,7 @@ impl Acc {
 
     /// Adds one account (skipped if opened after `as_of`).
     pub fn add_account(&mut self, a: &AccountFact, as_of: NaiveDate) {
+        self.added += 1;
         if a.opened_on > as_of {
             return;
         }
@@ -265,6 +270,7 @@ impl Acc {
 
     /// Adds one grievance (skipped if opened after `as_of`).
     pub fn add_grievance(&mut self, g: &GrievanceFact, as_of: NaiveDate) {
+        self.added += 1;
         if g.opened_on > as_of {
             return;
         }
@@ -277,6 +283,7 @@ impl Acc {
 
     /// Adds one verification visit's result.
     pub fn add_verification(&mut self, full: bool) {
+        self.added += 1;
         self.verified.add(full);
     }
 
@@ -285,7 +292,13 @@ impl Acc {
         self.issued
     }
 
+    /// Nothing added, or everything added taken out again.
+    pub fn is_empty(&self) -> bool {
+        self.added == 0
+    }
+
     pub fn merge(&mut self, o: &Acc) {
+        self.added += o.added;
         self.ttc.merge(&o.ttc);
         self.issued += o.issued;
         self.credited_vnd += o.credited_vnd;
@@ -311,6 +324,43 @@ impl Acc {
         self.resolution.merge(&o.resolution);
         self.in_time.merge(&o.in_time);
         self.verified.merge(&o.verified);
+    }
+
+    /// Takes out everything `o` added (`o` is a part of what this holds: the facts of some
+    /// people before a write changed them), so that the result is what adding everything else
+    /// would have given.
+    pub fn subtract(&mut self, o: &Acc) {
+        self.added -= o.added;
+        self.ttc.subtract(&o.ttc);
+        self.issued -= o.issued;
+        self.credited_vnd -= o.credited_vnd;
+        self.withdrawn_vnd -= o.withdrawn_vnd;
+        self.first_visit_full.subtract(&o.first_visit_full);
+        self.cycle_end.subtract(&o.cycle_end);
+        self.on_time.subtract(&o.on_time);
+        self.failed.subtract(&o.failed);
+        for (r, c) in &o.reasons {
+            if let Some(mine) = self.reasons.get_mut(r) {
+                *mine -= c;
+                if *mine == 0 {
+                    self.reasons.remove(r);
+                }
+            }
+        }
+        self.partial.subtract(&o.partial);
+        self.travel.subtract(&o.travel);
+        self.cost.subtract(&o.cost);
+        self.wait.subtract(&o.wait);
+        self.assisted.subtract(&o.assisted);
+        self.lead.subtract(&o.lead);
+        self.without_payment -= o.without_payment;
+        self.opened -= o.opened;
+        self.never_received -= o.never_received;
+        self.never_paid_out -= o.never_paid_out;
+        self.grievances -= o.grievances;
+        self.resolution.subtract(&o.resolution);
+        self.in_time.subtract(&o.in_time);
+        self.verified.subtract(&o.verified);
     }
 
     /// The figures; `reason` names a failure reason index; time to cash is shown when at

@@ -11,7 +11,7 @@
 use crate::ErrorCode;
 use crate::censoring::{DEFAULT_MIN_COVERAGE_PCT, KnownThrough};
 use crate::dates::{self, AgeBand};
-use crate::facts::{Facts, PaymentFact, Person};
+use crate::facts::{AccountFact, Facts, GrievanceFact, PaymentFact, Person, VerificationFact};
 use crate::measures::{Acc, Indicators, PaymentCtx, PaymentEffect};
 use crate::model::{Channel, Disability, Need, Scheme, SegmentBy};
 use chrono::{Datelike, NaiveDate};
@@ -234,19 +234,20 @@ fn cardinality(facts: &Facts, dim: SegmentBy) -> usize {
 
 /// One segmentation's accumulators, keyed by up to two codes: a flat table indexed by
 /// `x × (values of the second dimension) + y` (codes are small, so no hashing per fact).
-struct Split<'a> {
-    dims: &'a [SegmentBy],
+#[derive(Debug, Clone)]
+struct Split {
+    dims: Vec<SegmentBy>,
     width: usize,
     accs: Vec<Option<Acc>>,
     a: Vec<u32>,
     b: Vec<u32>,
 }
 
-impl<'a> Split<'a> {
-    fn new(facts: &Facts, dims: &'a [SegmentBy]) -> Self {
+impl Split {
+    fn new(facts: &Facts, dims: &[SegmentBy]) -> Self {
         let width = dims.get(1).map_or(1, |d| cardinality(facts, *d)).max(1);
         let cells = cardinality(facts, dims[0]).max(1) * width;
-        Split { dims, width, accs: vec![None; cells], a: Vec::new(), b: Vec::new() }
+        Split { dims: dims.to_vec(), width, accs: vec![None; cells], a: Vec::new(), b: Vec::new() }
     }
 
     fn each(&mut self, c: &Ctx, f: impl Fn(&mut Acc)) {
@@ -265,24 +266,37 @@ impl<'a> Split<'a> {
     }
 
     /// Adds every accumulator of `other` (the same segmentation over other facts).
-    fn merge(&mut self, other: Split) {
-        for (mine, theirs) in self.accs.iter_mut().zip(other.accs) {
+    fn add(&mut self, other: &Split) {
+        for (mine, theirs) in self.accs.iter_mut().zip(&other.accs) {
             if let Some(t) = theirs {
                 match mine {
-                    Some(m) => m.merge(&t),
-                    None => *mine = Some(t),
+                    Some(m) => m.merge(t),
+                    None => *mine = Some(t.clone()),
+                }
+            }
+        }
+    }
+
+    /// Takes out every accumulator of `other` (the same segmentation over a part of these
+    /// facts); a segment left with no facts goes, as if it had never had any.
+    fn subtract(&mut self, other: &Split) {
+        for (mine, theirs) in self.accs.iter_mut().zip(&other.accs) {
+            if let (Some(m), Some(t)) = (mine.as_mut(), theirs) {
+                m.subtract(t);
+                if m.is_empty() {
+                    *mine = None;
                 }
             }
         }
     }
 
     /// The segments that have facts, keyed by their codes.
-    fn keyed(self) -> Vec<((u32, u32), Acc)> {
+    fn keyed(&self) -> Vec<((u32, u32), &Acc)> {
         let width = self.width;
         self.accs
-            .into_iter()
+            .iter()
             .enumerate()
-            .filter_map(|(i, acc)| acc.map(|a| (((i / width) as u32, (i % width) as u32), a)))
+            .filter_map(|(i, acc)| acc.as_ref().map(|a| (((i / width) as u32, (i % width) as u32), a)))
             .collect()
     }
 }
@@ -294,6 +308,209 @@ pub struct Computed {
     pub segmentations: Vec<Vec<Segment>>,
     pub worst_wards: Vec<Worst>,
     pub worst_groups: Vec<Worst>,
+}
+
+/// The accumulators of a pass before they are read ([`finish`]). Every one is an exact count,
+/// so tallies add and subtract: a caller that keeps one can take out the facts of the people a
+/// write changed and add their new facts instead of reading every fact again
+/// (crates/store/src/facts_kept.rs). A tally is only good with facts of the same cycles,
+/// tables, payers' reports and programmes ([`Facts::same_context`]): its codes index them.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    overall: Acc,
+    /// The requested segmentations, then wards and groups (for the slowest).
+    splits: Vec<Split>,
+    min_coverage: u8,
+}
+
+impl Tally {
+    /// Adds `other` (the same question over other facts).
+    pub fn add(&mut self, other: &Tally) {
+        self.overall.merge(&other.overall);
+        for (mine, theirs) in self.splits.iter_mut().zip(&other.splits) {
+            mine.add(theirs);
+        }
+    }
+
+    /// Takes out `other` (the same question over a part of these facts).
+    pub fn subtract(&mut self, other: &Tally) {
+        self.overall.subtract(&other.overall);
+        for (mine, theirs) in self.splits.iter_mut().zip(&other.splits) {
+            mine.subtract(theirs);
+        }
+    }
+}
+
+/// Some facts, by their index in each list (e.g. the facts of the people a write touched).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FactIndices {
+    pub payments: Vec<u32>,
+    pub accounts: Vec<u32>,
+    pub grievances: Vec<u32>,
+    pub verifications: Vec<u32>,
+}
+
+impl FactIndices {
+    /// Every fact of the people `chosen` picks (by their index in `facts.people`).
+    pub fn of_people(facts: &Facts, chosen: impl Fn(usize) -> bool) -> FactIndices {
+        let pick = |person: u32| chosen(person as usize);
+        let mut out = FactIndices::default();
+        let mut paid = vec![false; facts.payments.len()];
+        for (i, p) in facts.payments.iter().enumerate() {
+            if pick(p.person) {
+                paid[i] = true;
+                out.payments.push(i as u32);
+            }
+        }
+        out.accounts = (0..facts.accounts.len() as u32).filter(|i| pick(facts.accounts[*i as usize].person)).collect();
+        out.grievances =
+            (0..facts.grievances.len() as u32).filter(|i| pick(facts.grievances[*i as usize].person)).collect();
+        out.verifications = (0..facts.verifications.len() as u32)
+            .filter(|i| paid[facts.verifications[*i as usize].payment as usize])
+            .collect();
+        out
+    }
+}
+
+/// What a pass over the facts needs for every fact: the question (day, filter, segmentations)
+/// resolved against the facts' tables once.
+struct Pass<'f> {
+    facts: &'f Facts,
+    as_of: NaiveDate,
+    filter: &'f Filter,
+    bys: &'f [Vec<SegmentBy>],
+    period_months: Vec<i32>,
+    /// The filter's ward and group as indices (Some(None): named, but not in these facts).
+    ward: Option<Option<usize>>,
+    group: Option<Option<usize>>,
+    known: KnownThrough<'f>,
+}
+
+impl<'f> Pass<'f> {
+    fn new(facts: &'f Facts, as_of: NaiveDate, filter: &'f Filter, bys: &'f [Vec<SegmentBy>]) -> Self {
+        Pass {
+            facts,
+            as_of,
+            filter,
+            bys,
+            period_months: facts.periods.iter().map(|p| period_month(p)).collect(),
+            ward: filter.ward.as_ref().map(|w| facts.wards.iter().position(|x| x == w)),
+            group: filter.group.as_ref().map(|g| facts.groups.iter().position(|x| x == g)),
+            known: KnownThrough::new(facts, as_of),
+        }
+    }
+
+    fn empty(&self) -> Tally {
+        let mut splits: Vec<Split> =
+            self.bys.iter().filter(|b| !b.is_empty()).map(|b| Split::new(self.facts, &b[..b.len().min(2)])).collect();
+        splits.push(Split::new(self.facts, &[SegmentBy::Ward]));
+        splits.push(Split::new(self.facts, &[SegmentBy::Group]));
+        Tally { overall: Acc::default(), splits, min_coverage: self.filter.min_coverage_pct() }
+    }
+
+    fn keep(&self, person: &Person, channel: Option<Channel>, month: i32) -> bool {
+        let filter = self.filter;
+        filter.from.is_none_or(|f| month >= f)
+            && filter.to.is_none_or(|t| month <= t)
+            && self.ward.is_none_or(|w| w == Some(person.ward as usize))
+            && self.group.is_none_or(|g| g == Some(person.group as usize))
+            && filter.channel.is_none_or(|c| channel == Some(c))
+            && filter.need.is_none_or(|n| person.needs.has(n))
+    }
+
+    fn cycle_of_month(&self, m: i32) -> Option<u32> {
+        self.period_months.binary_search(&m).ok().map(|i| i as u32)
+    }
+
+    fn payment(&self, t: &mut Tally, p: &PaymentFact) {
+        let facts = self.facts;
+        let person = &facts.people[p.person as usize];
+        if !self.keep(person, Some(p.channel), self.period_months[p.period as usize]) {
+            return;
+        }
+        let ctx = PaymentCtx {
+            withdrawals: facts.withdrawals_of(p),
+            cycle_end: facts.cycle_ends[p.period as usize],
+            checked_on: self.known.checked(p, person.ward),
+            as_of: self.as_of,
+        };
+        let c = Ctx {
+            person,
+            channel: Some(p.channel),
+            period: Some(p.period),
+            age_on: p.credited_on.or(p.scheduled_on).unwrap_or(self.as_of),
+            programme: facts.programme(person, Some(p.period)),
+            one_off: Some(p.one_off),
+        };
+        let effect = PaymentEffect::of(p, &ctx);
+        t.overall.add_effect(&effect);
+        for s in &mut t.splits {
+            s.each(&c, |acc| acc.add_effect(&effect));
+        }
+    }
+
+    fn payments<'p>(&self, payments: impl Iterator<Item = &'p PaymentFact>) -> Tally {
+        let mut t = self.empty();
+        for p in payments {
+            self.payment(&mut t, p);
+        }
+        t
+    }
+
+    fn account(&self, t: &mut Tally, a: &AccountFact) {
+        let person = &self.facts.people[a.person as usize];
+        let month = month_of(a.opened_on);
+        if !self.keep(person, Some(a.channel), month) {
+            return;
+        }
+        let period = self.cycle_of_month(month);
+        let programme = self.facts.programme(person, period);
+        let c = Ctx { person, channel: Some(a.channel), period, age_on: a.opened_on, programme, one_off: None };
+        t.overall.add_account(a, self.as_of);
+        for s in &mut t.splits {
+            s.each(&c, |acc| acc.add_account(a, self.as_of));
+        }
+    }
+
+    fn grievance(&self, t: &mut Tally, g: &GrievanceFact) {
+        let person = &self.facts.people[g.person as usize];
+        let month = month_of(g.opened_on);
+        // Grievances have no channel, so a channel filter keeps none of them.
+        if self.filter.channel.is_some() || !self.keep(person, None, month) {
+            return;
+        }
+        let period = self.cycle_of_month(month);
+        let programme = self.facts.programme(person, period);
+        let c = Ctx { person, channel: None, period, age_on: g.opened_on, programme, one_off: None };
+        t.overall.add_grievance(g, self.as_of);
+        for s in &mut t.splits {
+            s.each(&c, |acc| acc.add_grievance(g, self.as_of));
+        }
+    }
+
+    fn verification(&self, t: &mut Tally, v: &VerificationFact) {
+        if v.verified_on > self.as_of {
+            return;
+        }
+        let p = &self.facts.payments[v.payment as usize];
+        let person = &self.facts.people[p.person as usize];
+        if !self.keep(person, Some(p.channel), self.period_months[p.period as usize]) {
+            return;
+        }
+        let programme = self.facts.programme(person, Some(p.period));
+        let c = Ctx {
+            person,
+            channel: Some(p.channel),
+            period: Some(p.period),
+            age_on: v.verified_on,
+            programme,
+            one_off: Some(p.one_off),
+        };
+        t.overall.add_verification(v.full);
+        for s in &mut t.splits {
+            s.each(&c, |acc| acc.add_verification(v.full));
+        }
+    }
 }
 
 /// Computes every indicator at `as_of` for the facts `filter` keeps, overall and for each of
@@ -324,141 +541,70 @@ pub fn compute_with(
     label: &dyn Fn(SegmentBy, &str) -> String,
     threads: usize,
 ) -> Computed {
-    let ward_dim = [SegmentBy::Ward];
-    let group_dim = [SegmentBy::Group];
-    let new_splits = || {
-        let mut splits: Vec<Split> =
-            bys.iter().filter(|b| !b.is_empty()).map(|b| Split::new(facts, &b[..b.len().min(2)])).collect();
-        splits.push(Split::new(facts, &ward_dim));
-        splits.push(Split::new(facts, &group_dim));
-        splits
-    };
+    finish(facts, &tally_with(facts, as_of, filter, bys, threads), label)
+}
 
-    let period_months: Vec<i32> = facts.periods.iter().map(|p| period_month(p)).collect();
-    let cycle_of_month = |m: i32| period_months.binary_search(&m).ok().map(|i| i as u32);
-    let ward = filter.ward.as_ref().map(|w| facts.wards.iter().position(|x| x == w));
-    let group = filter.group.as_ref().map(|g| facts.groups.iter().position(|x| x == g));
-    let keep = |person: &Person, channel: Option<Channel>, month: i32| -> bool {
-        filter.from.is_none_or(|f| month >= f)
-            && filter.to.is_none_or(|t| month <= t)
-            && ward.is_none_or(|w| w == Some(person.ward as usize))
-            && group.is_none_or(|g| g == Some(person.group as usize))
-            && filter.channel.is_none_or(|c| channel == Some(c))
-            && filter.need.is_none_or(|n| person.needs.has(n))
-    };
+/// The accumulators of [`compute`] over every fact, not read yet.
+pub fn tally(facts: &Facts, as_of: NaiveDate, filter: &Filter, bys: &[Vec<SegmentBy>]) -> Tally {
+    tally_with(facts, as_of, filter, bys, default_threads())
+}
 
-    let known = KnownThrough::new(facts, as_of);
-    let min_coverage = filter.min_coverage_pct();
-    let add_payments = |payments: &[PaymentFact]| {
-        let mut overall = Acc::default();
-        let mut splits = new_splits();
-        for p in payments {
-            let person = &facts.people[p.person as usize];
-            if !keep(person, Some(p.channel), period_months[p.period as usize]) {
-                continue;
-            }
-            let ctx = PaymentCtx {
-                withdrawals: facts.withdrawals_of(p),
-                cycle_end: facts.cycle_ends[p.period as usize],
-                checked_on: known.checked(p, person.ward),
-                as_of,
-            };
-            let age_on = p.credited_on.or(p.scheduled_on).unwrap_or(as_of);
-            let programme = facts.programme(person, Some(p.period));
-            let c = Ctx {
-                person,
-                channel: Some(p.channel),
-                period: Some(p.period),
-                age_on,
-                programme,
-                one_off: Some(p.one_off),
-            };
-            let effect = PaymentEffect::of(p, &ctx);
-            overall.add_effect(&effect);
-            for s in &mut splits {
-                s.each(&c, |acc| acc.add_effect(&effect));
-            }
-        }
-        (overall, splits)
-    };
+fn tally_with(facts: &Facts, as_of: NaiveDate, filter: &Filter, bys: &[Vec<SegmentBy>], threads: usize) -> Tally {
+    let pass = Pass::new(facts, as_of, filter, bys);
     let share = facts.payments.len().div_ceil(threads.max(1)).max(1);
     // Below a few thousand payments a thread costs more than it saves.
-    let mut parts: Vec<(Acc, Vec<Split>)> = if threads <= 1 || facts.payments.len() < 20_000 {
-        vec![add_payments(&facts.payments)]
+    let mut parts: Vec<Tally> = if threads <= 1 || facts.payments.len() < 20_000 {
+        vec![pass.payments(facts.payments.iter())]
     } else {
+        let pass = &pass;
         std::thread::scope(|scope| {
             let handles: Vec<_> =
-                facts.payments.chunks(share).map(|chunk| scope.spawn(move || add_payments(chunk))).collect();
+                facts.payments.chunks(share).map(|chunk| scope.spawn(move || pass.payments(chunk.iter()))).collect();
             handles.into_iter().map(|h| h.join().expect("a payments thread panicked")).collect()
         })
     };
-    let (mut overall, mut splits) = parts.remove(0);
-    for (o, ss) in parts {
-        overall.merge(&o);
-        for (mine, theirs) in splits.iter_mut().zip(ss) {
-            mine.merge(theirs);
-        }
+    let mut t = parts.remove(0);
+    for part in &parts {
+        t.add(part);
     }
     for a in &facts.accounts {
-        let person = &facts.people[a.person as usize];
-        let month = month_of(a.opened_on);
-        if !keep(person, Some(a.channel), month) {
-            continue;
-        }
-        let period = cycle_of_month(month);
-        let programme = facts.programme(person, period);
-        let c = Ctx { person, channel: Some(a.channel), period, age_on: a.opened_on, programme, one_off: None };
-        overall.add_account(a, as_of);
-        for s in &mut splits {
-            s.each(&c, |acc| acc.add_account(a, as_of));
-        }
+        pass.account(&mut t, a);
     }
     for g in &facts.grievances {
-        let person = &facts.people[g.person as usize];
-        let month = month_of(g.opened_on);
-        // Grievances have no channel, so a channel filter keeps none of them.
-        if filter.channel.is_some() || !keep(person, None, month) {
-            continue;
-        }
-        let period = cycle_of_month(month);
-        let programme = facts.programme(person, period);
-        let c = Ctx { person, channel: None, period, age_on: g.opened_on, programme, one_off: None };
-        overall.add_grievance(g, as_of);
-        for s in &mut splits {
-            s.each(&c, |acc| acc.add_grievance(g, as_of));
-        }
+        pass.grievance(&mut t, g);
     }
     for v in &facts.verifications {
-        if v.verified_on > as_of {
-            continue;
-        }
-        let p = &facts.payments[v.payment as usize];
-        let person = &facts.people[p.person as usize];
-        if !keep(person, Some(p.channel), period_months[p.period as usize]) {
-            continue;
-        }
-        let programme = facts.programme(person, Some(p.period));
-        let c = Ctx {
-            person,
-            channel: Some(p.channel),
-            period: Some(p.period),
-            age_on: v.verified_on,
-            programme,
-            one_off: Some(p.one_off),
-        };
-        overall.add_verification(v.full);
-        for s in &mut splits {
-            s.each(&c, |acc| acc.add_verification(v.full));
-        }
+        pass.verification(&mut t, v);
     }
+    t
+}
 
+/// The accumulators of [`compute`] over some facts only (`only`), to add to or take out of a
+/// tally of every fact.
+pub fn tally_of(facts: &Facts, as_of: NaiveDate, filter: &Filter, bys: &[Vec<SegmentBy>], only: &FactIndices) -> Tally {
+    let pass = Pass::new(facts, as_of, filter, bys);
+    let mut t = pass.payments(only.payments.iter().map(|i| &facts.payments[*i as usize]));
+    for i in &only.accounts {
+        pass.account(&mut t, &facts.accounts[*i as usize]);
+    }
+    for i in &only.grievances {
+        pass.grievance(&mut t, &facts.grievances[*i as usize]);
+    }
+    for i in &only.verifications {
+        pass.verification(&mut t, &facts.verifications[*i as usize]);
+    }
+    t
+}
+
+/// Reads the figures off a tally of these facts.
+pub fn finish(facts: &Facts, t: &Tally, label: &dyn Fn(SegmentBy, &str) -> String) -> Computed {
     let reason = |r: u32| facts.failure_reasons[r as usize].clone();
     let mut lists: Vec<Vec<Segment>> =
-        splits.into_iter().map(|s| segments(facts, s, &reason, label, min_coverage)).collect();
+        t.splits.iter().map(|s| segments(facts, s, &reason, label, t.min_coverage)).collect();
     let groups = lists.pop().unwrap_or_default();
     let wards = lists.pop().unwrap_or_default();
     Computed {
-        overall: overall.finish(&reason, min_coverage),
+        overall: t.overall.finish(&reason, t.min_coverage),
         segmentations: lists,
         worst_wards: worst(&wards),
         worst_groups: worst(&groups),
@@ -467,12 +613,12 @@ pub fn compute_with(
 
 fn segments(
     facts: &Facts,
-    split: Split,
+    split: &Split,
     reason: &dyn Fn(u32) -> String,
     label: &dyn Fn(SegmentBy, &str) -> String,
     min_coverage: u8,
 ) -> Vec<Segment> {
-    let dims = split.dims;
+    let dims = &split.dims;
     let mut keyed = split.keyed();
     // Natural order of codes: age bands youngest first, needs in their order, cycles by date;
     // wards and groups by code.
@@ -542,7 +688,11 @@ pub fn report(
     label: &dyn Fn(SegmentBy, &str) -> String,
 ) -> MetricsReport {
     let bys: Vec<Vec<SegmentBy>> = if by.is_empty() { vec![] } else { vec![by.to_vec()] };
-    let mut c = compute(facts, as_of, filter, &bys, label);
+    report_from(compute(facts, as_of, filter, &bys, label), as_of, filter, by)
+}
+
+/// The `metrics` report of a computation whose segmentations were `[by]` (none if empty).
+pub fn report_from(mut c: Computed, as_of: NaiveDate, filter: &Filter, by: &[SegmentBy]) -> MetricsReport {
     MetricsReport {
         as_of: as_of.format("%Y-%m-%d").to_string(),
         min_segment_payments: MIN_SEGMENT_PAYMENTS,

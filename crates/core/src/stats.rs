@@ -34,6 +34,12 @@ impl ShareAcc {
         self.count += o.count;
     }
 
+    /// Takes out what `o` added (`o` is a part of what this holds).
+    pub fn subtract(&mut self, o: &ShareAcc) {
+        self.n -= o.n;
+        self.count -= o.count;
+    }
+
     pub fn finish(&self) -> Share {
         Share { n: self.n, count: self.count, share: (self.n > 0).then(|| self.count as f64 / self.n as f64) }
     }
@@ -108,6 +114,24 @@ impl Hist {
         }
         self.n += o.n;
         self.sum += o.sum;
+    }
+
+    /// Takes out what `o` added (`o` is a part of what this holds); a value no longer counted
+    /// leaves the map, so the result equals a histogram that never had `o`'s values.
+    pub fn subtract(&mut self, o: &Hist) {
+        for (mine, theirs) in self.dense.iter_mut().zip(&o.dense) {
+            *mine -= theirs;
+        }
+        for (v, c) in &o.counts {
+            if let Some(mine) = self.counts.get_mut(v) {
+                *mine -= c;
+                if *mine == 0 {
+                    self.counts.remove(v);
+                }
+            }
+        }
+        self.n -= o.n;
+        self.sum -= o.sum;
     }
 
     /// The value at sorted position `i` (0-based).

@@ -4,7 +4,9 @@
 use ansinh_core::dates::BirthDate;
 use ansinh_core::facts::*;
 use ansinh_core::model::{Channel, Disability, Need, Needs, PaymentStatus, SegmentBy};
-use ansinh_core::segments::{Filter, MIN_SEGMENT_PAYMENTS, compute, month_number, report};
+use ansinh_core::segments::{
+    FactIndices, Filter, MIN_SEGMENT_PAYMENTS, compute, finish, month_number, report, tally, tally_of,
+};
 use chrono::NaiveDate;
 
 fn d(s: &str) -> NaiveDate {
@@ -500,4 +502,126 @@ fn a_ward_without_follow_up_is_not_judged_nor_ranked_until_its_payer_reports() {
     // A report complete only after the reporting day was not known then.
     f.reports[0].complete_to = d("2026-04-02");
     assert!(!by_ward(&f).segments.unwrap()[1].indicators.as_ref().unwrap().time_to_cash.enough_followup);
+}
+
+/// Every answer of a computation, as text to compare.
+fn answers(c: &ansinh_core::segments::Computed) -> String {
+    serde_json::to_string(&(&c.overall, &c.segmentations, &c.worst_wards, &c.worst_groups)).unwrap()
+}
+
+/// `f` without person `gone`'s facts (what a fresh load would read after they changed).
+fn without(f: &Facts, gone: usize) -> Facts {
+    let drop: Vec<bool> = (0..f.people.len()).map(|i| i == gone).collect();
+    let nobody = Facts {
+        periods: f.periods.clone(),
+        cycle_ends: f.cycle_ends.clone(),
+        cycle_closed: f.cycle_closed.clone(),
+        ..Facts::default()
+    };
+    let mut out = f.splice(&drop, &nobody).unwrap();
+    out.reports = f.reports.clone();
+    out.programmes = f.programmes.clone();
+    out
+}
+
+#[test]
+fn a_tally_takes_a_persons_facts_out_and_back_as_a_fresh_pass_would() {
+    let f = times(&fixture(), 4);
+    let as_of = d(AS_OF);
+    let bys: Vec<Vec<SegmentBy>> = vec![
+        vec![SegmentBy::Ward],
+        vec![SegmentBy::Cycle],
+        vec![SegmentBy::Age, SegmentBy::Channel],
+        vec![SegmentBy::Need, SegmentBy::Group],
+    ];
+    for filter in [Filter::default(), Filter { channel: Some(Channel::Bank), ..Filter::default() }] {
+        let whole = tally(&f, as_of, &filter, &bys);
+        assert_eq!(answers(&finish(&f, &whole, &label)), answers(&compute(&f, as_of, &filter, &bys, &label)));
+
+        // P0 shares their ward and group with P1: the tables stay, and taking P0's facts out
+        // answers as a pass over the facts without them; adding them back, as the whole.
+        let p0 = FactIndices::of_people(&f, |i| i == 0);
+        assert!(!p0.payments.is_empty() && !p0.accounts.is_empty() && !p0.verifications.is_empty());
+        let rest = without(&f, 0);
+        assert!(f.same_context(&rest));
+        let mut t = whole.clone();
+        t.subtract(&tally_of(&f, as_of, &filter, &bys, &p0));
+        let fresh = compute(&rest, as_of, &filter, &bys, &label);
+        assert_eq!(answers(&finish(&rest, &t, &label)), answers(&fresh), "{filter:?}");
+        assert_ne!(answers(&fresh), answers(&compute(&f, as_of, &filter, &bys, &label)), "P0 counted");
+        t.add(&tally_of(&f, as_of, &filter, &bys, &p0));
+        assert_eq!(answers(&finish(&f, &t, &label)), answers(&finish(&f, &whole, &label)));
+
+        // P2 is ward B's only person: taken out, ward B is no segment at all (not one of size 0).
+        let mut t = whole.clone();
+        t.subtract(&tally_of(&f, as_of, &filter, &bys, &FactIndices::of_people(&f, |i| i == 2)));
+        let by_ward = &finish(&f, &t, &label).segmentations[0];
+        assert!(by_ward.iter().all(|s| s.key == "A"), "{by_ward:?}");
+        assert!(!finish(&f, &whole, &label).segmentations[0].iter().all(|s| s.key == "A"));
+    }
+}
+
+/// `f`'s facts of the people `keep` names only (what the loader reads for touched people).
+fn only(f: &Facts, keep: &[usize]) -> Facts {
+    let drop: Vec<bool> = (0..f.people.len()).map(|i| !keep.contains(&i)).collect();
+    let nobody = Facts {
+        periods: f.periods.clone(),
+        cycle_ends: f.cycle_ends.clone(),
+        cycle_closed: f.cycle_closed.clone(),
+        ..Facts::default()
+    };
+    f.splice(&drop, &nobody).unwrap()
+}
+
+#[test]
+fn splicing_in_place_gives_the_copying_splices_answers() {
+    let mut f = times(&fixture(), 2);
+    // Checks on every other payment, laid out in payment order as the loader lays them (the
+    // repeated fixture's payments share its checks).
+    f.checks.clear();
+    for i in 0..f.payments.len() {
+        let at = f.checks.len() as u32;
+        if i % 2 == 0 {
+            f.checks.push(d("2026-02-20"));
+        }
+        f.payments[i].checks = at..f.checks.len() as u32;
+    }
+    assert!(f.well_formed());
+    let as_of = d(AS_OF);
+    let bys = vec![vec![SegmentBy::Ward], vec![SegmentBy::Cycle, SegmentBy::Group], vec![SegmentBy::Need]];
+    // The part: persons 1 and 2 read again (one of them now in a ward the facts do not have).
+    let mut part = only(&f, &[1, 2]);
+    part.wards.push("C".into());
+    part.people[0].ward = part.wards.len() as u32 - 1;
+    for mask in 0..8u32 {
+        let drop: Vec<bool> = (0..3).map(|i| mask & (1 << i) != 0).collect();
+        let mut copied = f.splice(&drop, &part).unwrap();
+        let mut in_place = f.clone();
+        assert!(in_place.splice_in_place(&drop, &part), "{drop:?}");
+        assert!(in_place.well_formed(), "{drop:?}");
+        for g in [&mut copied, &mut in_place] {
+            g.reports = f.reports.clone();
+            g.programmes = f.programmes.clone();
+        }
+        let kept = 3 - mask.count_ones() as usize;
+        assert_eq!(in_place.people.len(), kept + 2);
+        assert_eq!(
+            (in_place.payments.len(), in_place.withdrawals.len()),
+            (copied.payments.len(), copied.withdrawals.len())
+        );
+        assert_eq!(
+            (in_place.checks.len(), in_place.verifications.len()),
+            (copied.checks.len(), copied.verifications.len())
+        );
+        let answer = |g: &Facts| answers(&compute(g, as_of, &Filter::default(), &bys, &label));
+        assert_eq!(answer(&in_place), answer(&copied), "{drop:?}");
+    }
+    // Withdrawals out of payment order: not done in place, and nothing changed.
+    let mut shuffled = f.clone();
+    let last = shuffled.payments.len() - 1;
+    let (a, b) = (shuffled.payments[0].withdrawals.clone(), shuffled.payments[last].withdrawals.clone());
+    (shuffled.payments[0].withdrawals, shuffled.payments[last].withdrawals) = (b, a);
+    let before = shuffled.clone();
+    assert!(!shuffled.splice_in_place(&[true, false, false], &part));
+    assert_eq!(shuffled, before);
 }

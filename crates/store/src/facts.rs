@@ -595,16 +595,17 @@ impl Store {
     /// Every indicator at `as_of` for the facts `filter` keeps, overall and per `by` (none,
     /// one or two dimensions).
     pub async fn metrics(&self, as_of: NaiveDate, filter: &Filter, by: &[SegmentBy]) -> Result<MetricsReport> {
-        let facts = self.cached_facts().await?;
-        let label = self.segment_labels().await?;
-        Ok(segments::report(&facts, as_of, filter, by, &label))
+        let bys: Vec<Vec<SegmentBy>> = if by.is_empty() { vec![] } else { vec![by.to_vec()] };
+        let computed = self.indicators(as_of, filter, &bys).await?;
+        Ok(segments::report_from(computed, as_of, filter, by))
     }
 
-    /// Several segmentations in one pass (the dashboard's charts).
+    /// Several segmentations in one pass (the dashboard's charts), read off the kept tally of
+    /// the question (crates/store/src/facts_kept.rs).
     pub async fn indicators(&self, as_of: NaiveDate, filter: &Filter, bys: &[Vec<SegmentBy>]) -> Result<Computed> {
-        let facts = self.cached_facts().await?;
+        let (facts, tally) = self.kept_tally(as_of, filter, bys).await?;
         let label = self.segment_labels().await?;
-        Ok(segments::compute(&facts, as_of, filter, bys, &label))
+        Ok(segments::finish(&facts, &tally, &label))
     }
 }
 

@@ -8,6 +8,11 @@
 //!   migration 0020: encrypted with the rest, copied by backups, never shipped), then are
 //!   brought up to date the same way.
 //!
+//! - **The dashboard's accumulators** ([`Tally`]) are kept with the facts, one per question
+//!   asked (day, filter, segmentations), and patched the same way: the touched people's old
+//!   facts taken out, their new facts added. A dashboard after a write then reads figures off
+//!   them instead of passing over every fact again.
+//!
 //! Both are marked with the last change record they reflect: its rowid and its hash, so a
 //! database whose log was rebuilt or replaced (a restore) is not mistaken for the same one.
 //! The plain load ([`Store::indicator_facts`]) stays the reference the tests compare with.
@@ -19,6 +24,9 @@ use crate::entity::Entity;
 use crate::error::Result;
 use crate::facts::{Scope, programmes};
 use ansinh_core::facts::Facts;
+use ansinh_core::model::SegmentBy;
+use ansinh_core::segments::{self, FactIndices, Filter, Tally};
+use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -43,6 +51,7 @@ pub(crate) struct Mark {
 pub(crate) struct Cache {
     kept: tokio::sync::Mutex<Option<Kept>>,
     counts: std::sync::Mutex<FactsCounts>,
+    tally_counts: std::sync::Mutex<TallyCounts>,
 }
 
 /// How many times the kept facts were loaded whole, patched, and read from the snapshot.
@@ -50,12 +59,39 @@ pub(crate) struct Cache {
 pub struct FactsCounts {
     pub loads: u64,
     pub patches: u64,
+    /// Of the patches, those spliced in place (nothing else held the facts).
+    pub in_place: u64,
     pub snapshots: u64,
+}
+
+/// How many times a question's tally was computed over every fact, and patched after a write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TallyCounts {
+    pub computed: u64,
+    pub patched: u64,
 }
 
 impl Cache {
     fn count(&self, f: impl FnOnce(&mut FactsCounts)) {
         f(&mut self.counts.lock().expect("counts are never poisoned"));
+    }
+
+    fn count_tallies(&self, f: impl FnOnce(&mut TallyCounts)) {
+        f(&mut self.tally_counts.lock().expect("counts are never poisoned"));
+    }
+}
+
+/// One question's accumulators over the kept facts.
+struct KeptTally {
+    as_of: NaiveDate,
+    filter: Filter,
+    bys: Vec<Vec<SegmentBy>>,
+    tally: Arc<Tally>,
+}
+
+impl KeptTally {
+    fn answers(&self, as_of: NaiveDate, filter: &Filter, bys: &[Vec<SegmentBy>]) -> bool {
+        self.as_of == as_of && self.filter == *filter && self.bys == bys
     }
 }
 
@@ -68,6 +104,8 @@ pub(crate) struct Kept {
     cycles: Vec<(String, String)>,
     /// The mark of the snapshot in the database, if any.
     saved: Option<Mark>,
+    /// The questions asked of these facts, most recent first.
+    tallies: Vec<KeptTally>,
 }
 
 #[derive(Serialize)]
@@ -117,6 +155,19 @@ fn holds_facts(entity: Entity) -> bool {
     }
 }
 
+/// How many questions' tallies are kept (the dashboard and its panels, a few filters).
+const TALLIES: usize = 8;
+
+/// What each kept tally loses when the people `drop` marks are read again: their facts,
+/// tallied against `old` (before a splice changes it).
+fn tallies_lost(old: &Facts, drop: &[bool], tallies: &[KeptTally]) -> Vec<Tally> {
+    if tallies.is_empty() {
+        return Vec::new();
+    }
+    let gone = FactIndices::of_people(old, |i| drop[i]);
+    tallies.iter().map(|k| segments::tally_of(old, k.as_of, &k.filter, &k.bys, &gone)).collect()
+}
+
 /// Past a quarter of the people, reading them one by one costs more than loading everything.
 fn too_many(touched: usize, kept: &Kept) -> bool {
     touched > kept.people.len() / 4 + 16
@@ -128,11 +179,40 @@ impl Store {
     /// later refresh share them. Any logged write, from this process or another, is seen.
     pub async fn cached_facts(&self) -> Result<Arc<Facts>> {
         let mut cache = self.facts_cache.kept.lock().await;
+        Ok(Arc::clone(&self.up_to_date(&mut cache).await?.facts))
+    }
+
+    /// The accumulators of the dashboard's question (day, filter, segmentations) over the kept
+    /// facts, with those facts: computed over every fact the first time it is asked, then
+    /// patched after each write with the facts ([`Kept::tallies`]).
+    pub(crate) async fn kept_tally(
+        &self,
+        as_of: NaiveDate,
+        filter: &Filter,
+        bys: &[Vec<SegmentBy>],
+    ) -> Result<(Arc<Facts>, Arc<Tally>)> {
+        let mut cache = self.facts_cache.kept.lock().await;
+        let kept = self.up_to_date(&mut cache).await?;
+        let tally = match kept.tallies.iter().position(|t| t.answers(as_of, filter, bys)) {
+            Some(i) => kept.tallies.remove(i),
+            None => {
+                self.facts_cache.count_tallies(|c| c.computed += 1);
+                let tally = Arc::new(segments::tally(&kept.facts, as_of, filter, bys));
+                KeptTally { as_of, filter: filter.clone(), bys: bys.to_vec(), tally }
+            }
+        };
+        let out = (Arc::clone(&kept.facts), Arc::clone(&tally.tally));
+        kept.tallies.insert(0, tally);
+        kept.tallies.truncate(TALLIES);
+        Ok(out)
+    }
+
+    /// The kept facts brought up to date with every logged write (from the snapshot at the
+    /// first call), and the snapshot rewritten when it fell far behind.
+    async fn up_to_date<'c>(&self, cache: &'c mut Option<Kept>) -> Result<&'c mut Kept> {
         let now = self.facts_mark().await?;
-        if let Some(kept) = cache.as_ref()
-            && kept.mark == now
-        {
-            return Ok(Arc::clone(&kept.facts));
+        if cache.as_ref().is_some_and(|kept| kept.mark == now) {
+            return Ok(cache.as_mut().expect("just checked"));
         }
         let old = match cache.take() {
             Some(kept) => Some(kept),
@@ -151,9 +231,7 @@ impl Store {
         if kept.saved.as_ref().is_none_or(|s| now.rowid - s.rowid >= SAVE_AFTER) && self.save_snapshot(&kept).await? {
             kept.saved = Some(kept.mark.clone());
         }
-        let facts = Arc::clone(&kept.facts);
-        *cache = Some(kept);
-        Ok(facts)
+        Ok(cache.insert(kept))
     }
 
     /// Empties the memory cache (benchmarks time the load; the snapshot stays).
@@ -167,6 +245,20 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT COALESCE(SUM(length(body)), 0) FROM facts_snapshot")
             .fetch_one(&self.reader)
             .await?)
+    }
+
+    /// How the kept tallies were made so far.
+    #[doc(hidden)]
+    pub fn tally_counts(&self) -> TallyCounts {
+        *self.facts_cache.tally_counts.lock().expect("counts are never poisoned")
+    }
+
+    /// Forgets the kept tallies (benchmarks time a dashboard computed over every fact).
+    #[doc(hidden)]
+    pub async fn forget_tallies(&self) {
+        if let Some(kept) = self.facts_cache.kept.lock().await.as_mut() {
+            kept.tallies.clear();
+        }
     }
 
     /// How the kept facts were brought up to date so far.
@@ -263,7 +355,7 @@ impl Store {
         let cycles = self.cycles_now().await?;
         let (mut facts, people) = self.facts_of(Scope(None)).await?;
         facts.programmes = programmes(&facts, &*self.refs().await?);
-        Ok(Kept { mark: mark.clone(), facts: Arc::new(facts), people, cycles, saved: None })
+        Ok(Kept { mark: mark.clone(), facts: Arc::new(facts), people, cycles, saved: None, tallies: Vec::new() })
     }
 
     /// Every fact read whole in place of `old`, which is dropped first: two cities' facts in
@@ -290,7 +382,8 @@ impl Store {
         self.patch(old, &touched.people, now, cycles).await
     }
 
-    /// `old` with `touched` people's facts read again.
+    /// `old` with `touched` people's facts read again: spliced in place when nothing else
+    /// holds the facts (a city's are a gigabyte: a copy costs a second), else into a copy.
     async fn patch(&self, old: Kept, touched: &[String], now: &Mark, cycles: Vec<(String, String)>) -> Result<Kept> {
         let mut ids = FxHashSet::default();
         for p in touched {
@@ -299,15 +392,60 @@ impl Store {
         let drop: Vec<bool> = old.people.iter().map(|p| ids.contains(p)).collect();
         let json = serde_json::to_string(touched).expect("strings serialise");
         let (part, part_people) = self.facts_of(Scope(Some(&json))).await?;
-        let Some(mut facts) = old.facts.splice(&drop, &part) else {
-            return self.reload(old, now).await;
+        // Read against the facts as they were, before the splice changes them.
+        let lost = tallies_lost(&old.facts, &drop, &old.tallies);
+        let before = old.facts.context();
+        let spliced = match Arc::try_unwrap(old.facts) {
+            Ok(mut facts) => match facts.splice_in_place(&drop, &part) {
+                true => {
+                    self.facts_cache.count(|c| c.in_place += 1);
+                    Some(facts)
+                }
+                false => facts.splice(&drop, &part),
+            },
+            Err(shared) => shared.splice(&drop, &part),
+        };
+        let Some(mut facts) = spliced else {
+            return self.load_kept(now).await;
         };
         self.facts_cache.count(|c| c.patches += 1);
         facts.reports = self.reports_over(&facts).await?;
         facts.programmes = programmes(&facts, &*self.refs().await?);
         let people: Vec<u128> =
             old.people.iter().zip(&drop).filter(|(_, d)| !**d).map(|(p, _)| *p).chain(part_people).collect();
-        Ok(Kept { mark: now.clone(), facts: Arc::new(facts), people, cycles, saved: old.saved })
+        let tallies = self.carry_tallies(&before, lost, &drop, &facts, old.tallies);
+        Ok(Kept { mark: now.clone(), facts: Arc::new(facts), people, cycles, saved: old.saved, tallies })
+    }
+
+    /// The kept tallies carried over to `new`, the facts spliced from ones with `before`'s
+    /// context (the people `drop` marks replaced by the ones after the kept): each loses what
+    /// [`tallies_lost`] found and gains the new people's facts. None is carried when anything
+    /// besides the people changed (a new ward or reason, a payer's report, a cycle): its codes
+    /// or its censoring would no longer hold, and the next dashboard computes it again.
+    fn carry_tallies(
+        &self,
+        before: &Facts,
+        lost: Vec<Tally>,
+        drop: &[bool],
+        new: &Facts,
+        tallies: Vec<KeptTally>,
+    ) -> Vec<KeptTally> {
+        if tallies.is_empty() || !before.same_context(new) {
+            return Vec::new();
+        }
+        let first_new = drop.iter().filter(|d| !**d).count();
+        let came = FactIndices::of_people(new, |i| i >= first_new);
+        self.facts_cache.count_tallies(|c| c.patched += tallies.len() as u64);
+        tallies
+            .into_iter()
+            .zip(lost)
+            .map(|(k, lost)| {
+                let mut tally = Arc::unwrap_or_clone(k.tally);
+                tally.subtract(&lost);
+                tally.add(&segments::tally_of(new, k.as_of, &k.filter, &k.bys, &came));
+                KeptTally { tally: Arc::new(tally), ..k }
+            })
+            .collect()
     }
 
     /// Benchmarks: the work of a dashboard after a write that touched `limit` people of `ward`
@@ -350,6 +488,7 @@ impl Store {
             facts: Arc::new(facts),
             people: s.people,
             cycles: s.cycles,
+            tallies: Vec::new(),
         }))
     }
 

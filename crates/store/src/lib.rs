@@ -70,7 +70,7 @@ pub use exchange::{
     ReviewItem, SeriesHead, Via, check_incoming, place,
 };
 pub use exports::{ExportRecord, ExportView};
-pub use facts_kept::FactsCounts;
+pub use facts_kept::{FactsCounts, TallyCounts};
 pub use followup::{ContactView, FollowupList, FollowupRow};
 pub use grievances::{GrievanceEventView, GrievanceQuery, GrievanceView};
 pub use handover::{HANDED_OVER, HANDOVER_FORMAT, HandoverBody, HandoverReport};
