@@ -53,8 +53,14 @@ pub struct DashboardFigures {
     /// Loading every fact from the database, the kept snapshot written after (a database
     /// this version never opened).
     pub load: Duration,
-    /// The first dashboard after a start: the facts from the kept snapshot, then computed.
+    /// The first dashboard after a start on a new day (or after a write): the facts from the
+    /// kept snapshot, then computed, then the tallies saved.
     pub first: Duration,
+    /// The first dashboard after a start the same day with nothing written since: read off the
+    /// saved tallies.
+    pub first_same_day: Duration,
+    /// The saved tallies, bytes.
+    pub saved_tallies_bytes: i64,
     /// A dashboard after an officer's write about one person (their facts read again and
     /// spliced in), then computed.
     pub after_write: Duration,
@@ -109,10 +115,22 @@ pub async fn run(store: &Store, dir: &Path, repeat: usize, duckdb_script: Option
     let mut firsts = Vec::new();
     for _ in 0..repeat.max(1) {
         store.forget_cached_facts().await;
+        store.forget_saved_tallies().await?;
         let t = Instant::now();
         compute(store).await?;
         firsts.push(t.elapsed());
     }
+    let saved_tallies_bytes = store.saved_tallies_bytes().await?;
+    let mut same_days = Vec::new();
+    for _ in 0..repeat.max(1) {
+        store.forget_cached_facts().await;
+        let t = Instant::now();
+        compute(store).await?;
+        same_days.push(t.elapsed());
+    }
+    // The writes below patch the kept facts and their tallies: load them, the question asked.
+    store.cached_facts().await?;
+    compute(store).await?;
     let ward = store.cached_facts().await?.wards.first().cloned().unwrap_or_default();
     let (mut afters, mut merges, mut patched_people) = (Vec::new(), Vec::new(), 0);
     for _ in 0..repeat.max(1) {
@@ -142,6 +160,8 @@ pub async fn run(store: &Store, dir: &Path, repeat: usize, duckdb_script: Option
     Ok(DashboardFigures {
         load: median(loads),
         first: median(firsts),
+        first_same_day: median(same_days),
+        saved_tallies_bytes,
         after_write: median(afters),
         after_merge: median(merges),
         patched_people,

@@ -40,6 +40,12 @@ pub struct SizeResult {
     /// dashboard after a write touching one ward's people, that ward's people, the snapshot.
     #[serde(default)]
     pub first_dashboard_seconds: Option<f64>,
+    /// The first dashboard after a start the same day with nothing written since (the saved
+    /// tallies), and their size.
+    #[serde(default)]
+    pub first_same_day_seconds: Option<f64>,
+    #[serde(default)]
+    pub saved_tallies_mb: Option<f64>,
     #[serde(default)]
     pub after_write_seconds: Option<f64>,
     #[serde(default)]
@@ -138,6 +144,7 @@ pub fn merge(old: SizeResult, new: SizeResult, only: &[String]) -> SizeResult {
     if !ran("dashboard") {
         r.facts_load_seconds = old.facts_load_seconds;
         r.dashboard_seconds = old.dashboard_seconds;
+        (r.first_same_day_seconds, r.saved_tallies_mb) = (old.first_same_day_seconds, old.saved_tallies_mb);
         (r.first_dashboard_seconds, r.after_write_seconds, r.after_merge_seconds, r.patched_people, r.snapshot_mb) = (
             old.first_dashboard_seconds,
             old.after_write_seconds,
@@ -329,21 +336,23 @@ pub fn markdown(r: &Results, machine: &str) -> String {
         ));
     }
     o.push_str("\n### Kept facts (issue 17; targets: the first dashboard after a start at most 2 s, a dashboard after a write at most 0,5 s)\n\n");
-    o.push_str("| size | payments | kept snapshot | a start without a snapshot: every fact loaded, the snapshot written, the dashboard | first dashboard after a start | after an officer's write (one person) | after a ward's bundle merged | target |\n|---|---|---|---|---|---|---|---|\n");
+    o.push_str("| size | payments | kept snapshot (saved tallies) | a start without a snapshot: every fact loaded, the snapshot written, the dashboard | first dashboard after a start on a new day or after a write | after a start the same day, nothing written since | after an officer's write (one person) | after a ward's bundle merged | target |\n|---|---|---|---|---|---|---|---|---|\n");
     for s in &sizes {
         let (Some(first), Some(after), Some(merged)) =
             (s.first_dashboard_seconds, s.after_write_seconds, s.after_merge_seconds)
         else {
-            o.push_str(&format!("| {} | not measured | | | | | | |\n", s.size));
+            o.push_str(&format!("| {} | not measured | | | | | | | |\n", s.size));
             continue;
         };
+        let tallies = s.saved_tallies_mb.map_or_else(String::new, |mb| format!(" ({mb:.2} MB)"));
         o.push_str(&format!(
-            "| {} | {} | {:.1} MB | {} | {} | {} | {} ({} people) | {} |\n",
+            "| {} | {} | {:.1} MB{tallies} | {} | {} | {} | {} | {} ({} people) | {} |\n",
             s.size,
             rate(s.payments as f64),
             s.snapshot_mb.unwrap_or(f64::NAN),
             ms(s.facts_load_seconds + s.dashboard_seconds),
             ms(first),
+            s.first_same_day_seconds.map_or_else(|| "-".into(), ms),
             ms(after),
             ms(merged),
             rate(s.patched_people.unwrap_or(0) as f64),

@@ -105,16 +105,20 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
         r.facts_load_seconds = d.load.as_secs_f64();
         r.dashboard_seconds = d.compute.as_secs_f64();
         r.first_dashboard_seconds = Some(d.first.as_secs_f64());
+        r.first_same_day_seconds = Some(d.first_same_day.as_secs_f64());
+        r.saved_tallies_mb = Some(d.saved_tallies_bytes as f64 / 1e6);
         r.after_write_seconds = Some(d.after_write.as_secs_f64());
         r.after_merge_seconds = Some(d.after_merge.as_secs_f64());
         r.patched_people = Some(d.patched_people);
         r.snapshot_mb = Some(d.snapshot_bytes as f64 / 1e6);
         r.bench_rss_mb = d.rss_mb;
         log(&format!(
-            "  facts load {:.3} s, dashboard {:.3} s, first after a start {:.3} s, after a write {:.3} s, after a ward's merge {:.3} s ({} people), snapshot {:.1} MB, RSS {:?} MB",
+            "  facts load {:.3} s, dashboard {:.3} s, first after a start {:.3} s (the same day {:.3} s, saved tallies {:.2} MB), after a write {:.3} s, after a ward's merge {:.3} s ({} people), snapshot {:.1} MB, RSS {:?} MB",
             r.facts_load_seconds,
             r.dashboard_seconds,
             d.first.as_secs_f64(),
+            d.first_same_day.as_secs_f64(),
+            d.saved_tallies_bytes as f64 / 1e6,
             d.after_write.as_secs_f64(),
             d.after_merge.as_secs_f64(),
             d.patched_people,

@@ -353,6 +353,76 @@ async fn the_kept_facts_follow_writes_merges_and_restarts_as_a_fresh_load() {
     assert_eq!(store.facts_counts(), ansinh_store::FactsCounts { loads: 1, patches: 0, in_place: 0, snapshots: 0 });
 }
 
+/// The dashboard as the store answers it and as a fresh computation over a fresh load does.
+async fn answer_and_fresh(
+    store: &Store,
+    as_of: NaiveDate,
+    filter: &Filter,
+    bys: &[Vec<SegmentBy>],
+) -> (String, String) {
+    let answered = unnamed(store.indicators(as_of, filter, bys).await.unwrap());
+    let fresh = store.indicator_facts().await.unwrap();
+    (answered, unnamed(segments::compute(&fresh, as_of, filter, bys, &|_, k| k.to_string())))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_with_nothing_written_since_answers_from_the_saved_tallies() {
+    use SegmentBy::*;
+    use ansinh_store::{FactsCounts, TallyCounts};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("facts.db");
+    let store = demo_store(dir.path(), 300, 6).await;
+    let bys = vec![vec![Ward], vec![Cycle], vec![Age, Channel]];
+    let cash = Filter { channel: Some(ansinh_core::model::Channel::Cash), ..Filter::default() };
+    let day = d("2026-10-20");
+    let (all, fresh) = answer_and_fresh(&store, day, &Filter::default(), &bys).await;
+    assert_eq!(all, fresh);
+    let (cash_only, fresh) = answer_and_fresh(&store, day, &cash, &bys).await;
+    assert_eq!(cash_only, fresh);
+    assert_ne!(all, cash_only);
+    store.close().await;
+
+    // The same day with nothing written: both answers come from the saved tallies, and not one
+    // fact is read.
+    let store = Store::open(&path).await.unwrap();
+    assert_eq!(unnamed(store.indicators(day, &Filter::default(), &bys).await.unwrap()), all);
+    assert_eq!(unnamed(store.indicators(day, &cash, &bys).await.unwrap()), cash_only);
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 0, patched: 0, saved: 2 });
+    assert_eq!(store.facts_counts(), FactsCounts::default());
+    // Another day is another question: computed over the facts, not read off a saved one.
+    let (next_day, fresh) = answer_and_fresh(&store, d("2026-10-21"), &Filter::default(), &bys).await;
+    assert_eq!(next_day, fresh);
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 1, patched: 0, saved: 2 });
+    // The facts now loaded took the saved questions with them: asked again, none is computed.
+    assert_eq!(unnamed(store.indicators(day, &cash, &bys).await.unwrap()), cash_only);
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 1, patched: 0, saved: 2 });
+
+    // A write since: the saved tallies are of an earlier change record and are not used.
+    withdraw_some(&store, 5).await;
+    store.close().await;
+    let store = Store::open(&path).await.unwrap();
+    let (after, fresh) = answer_and_fresh(&store, day, &Filter::default(), &bys).await;
+    assert_eq!(after, fresh, "after a write");
+    assert_ne!(after, all, "the withdrawals count");
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 1, patched: 0, saved: 0 });
+    store.close().await;
+
+    // That dashboard saved them again; damaged, they are ignored and the facts answer.
+    let store = Store::open(&path).await.unwrap();
+    assert_eq!(unnamed(store.indicators(day, &Filter::default(), &bys).await.unwrap()), after);
+    assert_eq!(store.tally_counts().saved, 1);
+    sqlx::query("UPDATE facts_tallies SET body = substr(body, 1, length(body) / 2)")
+        .execute(store.bench_writer())
+        .await
+        .unwrap();
+    store.close().await;
+    let store = Store::open(&path).await.unwrap();
+    let (damaged, fresh) = answer_and_fresh(&store, day, &Filter::default(), &bys).await;
+    assert_eq!((damaged.as_str(), fresh.as_str()), (after.as_str(), after.as_str()));
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 1, patched: 0, saved: 0 });
+    store.close().await;
+}
+
 #[tokio::test]
 async fn every_thread_count_gives_the_same_answers() {
     let dir = tempfile::tempdir().unwrap();

@@ -160,7 +160,7 @@ impl TtcObs {
 }
 
 /// Accumulates payments for one segment; keep one per segment key in a map.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeToCashAcc {
     km: KmBuilder,
     /// Coverage: payments old enough to judge, and those of them whose status is known.

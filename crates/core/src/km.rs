@@ -33,7 +33,7 @@ pub struct Obs {
 }
 
 /// Accumulates observations one at a time (e.g. one builder per segment in a map).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KmBuilder {
     /// Index = day; [events, censored].
     dense: Vec<[u64; 2]>,

@@ -165,7 +165,7 @@ impl<'a> PaymentEffect<'a> {
 }
 
 /// Accumulator of every indicator for one segment.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Acc {
     /// Facts added, whatever they counted for: a segment holds facts while this is above 0
     /// (a scheduled payment alone makes a segment of size 0).
@@ -206,6 +206,11 @@ pub struct PaymentCtx<'a> {
 }
 
 impl Acc {
+    /// Does every failure reason counted index a table of `n` reasons?
+    pub(crate) fn reasons_within(&self, n: usize) -> bool {
+        self.reasons.keys().all(|r| (*r as usize) < n)
+    }
+
     /// Adds one payment (nothing if not issued or credited after `as_of`): what it adds, worked
     /// out once for the overall figures and every segment it falls in ([`PaymentEffect::of`]).
     pub fn add_effect(&mut self, e: &PaymentEffect) {

@@ -25,7 +25,7 @@ pub const WORST_COUNT: usize = 3;
 /// Which facts count. Periods are month numbers (see [`month_number`]), inclusive; payments
 /// and verifications by their cycle, accounts by their opening month, grievances by the month
 /// they were opened.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filter {
     pub from: Option<i32>,
     pub to: Option<i32>,
@@ -234,12 +234,15 @@ fn cardinality(facts: &Facts, dim: SegmentBy) -> usize {
 
 /// One segmentation's accumulators, keyed by up to two codes: a flat table indexed by
 /// `x × (values of the second dimension) + y` (codes are small, so no hashing per fact).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Split {
     dims: Vec<SegmentBy>,
     width: usize,
     accs: Vec<Option<Acc>>,
+    /// Scratch: the codes of the fact at hand.
+    #[serde(skip)]
     a: Vec<u32>,
+    #[serde(skip)]
     b: Vec<u32>,
 }
 
@@ -315,7 +318,7 @@ pub struct Computed {
 /// write changed and add their new facts instead of reading every fact again
 /// (crates/store/src/facts_kept.rs). A tally is only good with facts of the same cycles,
 /// tables, payers' reports and programmes ([`Facts::same_context`]): its codes index them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tally {
     overall: Acc,
     /// The requested segmentations, then wards and groups (for the slowest).
@@ -338,6 +341,23 @@ impl Tally {
         for (mine, theirs) in self.splits.iter_mut().zip(&other.splits) {
             mine.subtract(theirs);
         }
+    }
+
+    /// Has this tally the shape of the question (`filter`, `bys`) over facts with `facts`'
+    /// tables: the same segmentations with as many cells, failure reasons the table names? A
+    /// tally read back from storage is checked so before [`finish`] indexes tables with it.
+    pub fn fits(&self, facts: &Facts, as_of: NaiveDate, filter: &Filter, bys: &[Vec<SegmentBy>]) -> bool {
+        let shape = Pass::new(facts, as_of, filter, bys).empty();
+        let reasons = facts.failure_reasons.len();
+        self.min_coverage == shape.min_coverage
+            && self.overall.reasons_within(reasons)
+            && self.splits.len() == shape.splits.len()
+            && self.splits.iter().zip(&shape.splits).all(|(s, e)| {
+                s.dims == e.dims
+                    && s.width == e.width
+                    && s.accs.len() == e.accs.len()
+                    && s.accs.iter().flatten().all(|a| a.reasons_within(reasons))
+            })
     }
 }
 

@@ -17,7 +17,7 @@ pub struct Share {
 }
 
 /// Accumulates a [`Share`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShareAcc {
     pub n: u64,
     pub count: u64,
@@ -59,7 +59,7 @@ pub struct Stat {
 const DENSE: i64 = 1024;
 
 /// Counts of each exact value.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hist {
     /// Index = value, for 0 <= value < DENSE.
     dense: Vec<u64>,

@@ -625,3 +625,25 @@ fn splicing_in_place_gives_the_copying_splices_answers() {
     assert!(!shuffled.splice_in_place(&[true, false, false], &part));
     assert_eq!(shuffled, before);
 }
+
+#[test]
+fn a_tally_fits_only_its_own_question_and_tables() {
+    let f = times(&fixture(), 2);
+    let as_of = d(AS_OF);
+    let bys = vec![vec![SegmentBy::Ward], vec![SegmentBy::Age, SegmentBy::Channel]];
+    let t = tally(&f, as_of, &Filter::default(), &bys);
+    assert!(t.fits(&f, as_of, &Filter::default(), &bys));
+    assert!(t.fits(&f.context(), as_of, &Filter::default(), &bys), "the tables are enough");
+    // Another question: other segmentations, another coverage threshold.
+    assert!(!t.fits(&f, as_of, &Filter::default(), &bys[..1]));
+    assert!(!t.fits(&f, as_of, &Filter::default(), &[vec![SegmentBy::Need], bys[1].clone()]));
+    assert!(!t.fits(&f, as_of, &Filter { min_coverage: Some(1), ..Filter::default() }, &bys));
+    // Other tables: a ward more makes more cells; fewer failure reasons than the tally counts.
+    let mut more = f.context();
+    more.wards.push("Z".into());
+    assert!(!t.fits(&more, as_of, &Filter::default(), &bys));
+    let mut fewer = f.context();
+    assert!(f.payments.iter().any(|p| p.failure_reason.is_some()), "the fixture has a failed transfer");
+    fewer.failure_reasons.clear();
+    assert!(!t.fits(&fewer, as_of, &Filter::default(), &bys));
+}

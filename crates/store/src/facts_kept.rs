@@ -31,6 +31,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+mod tallies_saved;
+
 /// The snapshot's layout; a snapshot of another layout is ignored (and rewritten).
 const FORMAT: i64 = 1;
 
@@ -64,11 +66,13 @@ pub struct FactsCounts {
     pub snapshots: u64,
 }
 
-/// How many times a question's tally was computed over every fact, and patched after a write.
+/// How many times a question's tally was computed over every fact, patched after a write, and
+/// read from the saved tallies at a start.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TallyCounts {
     pub computed: u64,
     pub patched: u64,
+    pub saved: u64,
 }
 
 impl Cache {
@@ -106,6 +110,8 @@ pub(crate) struct Kept {
     saved: Option<Mark>,
     /// The questions asked of these facts, most recent first.
     tallies: Vec<KeptTally>,
+    /// Are `tallies` saved in the database as they are ([`tallies_saved`])?
+    tallies_saved: bool,
 }
 
 #[derive(Serialize)]
@@ -183,8 +189,9 @@ impl Store {
     }
 
     /// The accumulators of the dashboard's question (day, filter, segmentations) over the kept
-    /// facts, with those facts: computed over every fact the first time it is asked, then
-    /// patched after each write with the facts ([`Kept::tallies`]).
+    /// facts, with those facts (or only their tables): computed over every fact the first time
+    /// it is asked, then patched after each write with the facts ([`Kept::tallies`]), and saved
+    /// so that a start with nothing written since reads them instead of the facts.
     pub(crate) async fn kept_tally(
         &self,
         as_of: NaiveDate,
@@ -192,11 +199,18 @@ impl Store {
         bys: &[Vec<SegmentBy>],
     ) -> Result<(Arc<Facts>, Arc<Tally>)> {
         let mut cache = self.facts_cache.kept.lock().await;
+        if cache.is_none()
+            && let Some(saved) = self.saved_tally(&self.facts_mark().await?, as_of, filter, bys).await?
+        {
+            self.facts_cache.count_tallies(|c| c.saved += 1);
+            return Ok(saved);
+        }
         let kept = self.up_to_date(&mut cache).await?;
         let tally = match kept.tallies.iter().position(|t| t.answers(as_of, filter, bys)) {
             Some(i) => kept.tallies.remove(i),
             None => {
                 self.facts_cache.count_tallies(|c| c.computed += 1);
+                kept.tallies_saved = false;
                 let tally = Arc::new(segments::tally(&kept.facts, as_of, filter, bys));
                 KeptTally { as_of, filter: filter.clone(), bys: bys.to_vec(), tally }
             }
@@ -204,6 +218,9 @@ impl Store {
         let out = (Arc::clone(&kept.facts), Arc::clone(&tally.tally));
         kept.tallies.insert(0, tally);
         kept.tallies.truncate(TALLIES);
+        if !kept.tallies_saved && self.save_tallies(kept).await? {
+            kept.tallies_saved = true;
+        }
         Ok(out)
     }
 
@@ -214,6 +231,7 @@ impl Store {
         if cache.as_ref().is_some_and(|kept| kept.mark == now) {
             return Ok(cache.as_mut().expect("just checked"));
         }
+        let starting = cache.is_none();
         let old = match cache.take() {
             Some(kept) => Some(kept),
             None => {
@@ -230,6 +248,9 @@ impl Store {
         };
         if kept.saved.as_ref().is_none_or(|s| now.rowid - s.rowid >= SAVE_AFTER) && self.save_snapshot(&kept).await? {
             kept.saved = Some(kept.mark.clone());
+        }
+        if starting {
+            self.adopt_saved_tallies(&mut kept).await?;
         }
         Ok(cache.insert(kept))
     }
@@ -355,7 +376,15 @@ impl Store {
         let cycles = self.cycles_now().await?;
         let (mut facts, people) = self.facts_of(Scope(None)).await?;
         facts.programmes = programmes(&facts, &*self.refs().await?);
-        Ok(Kept { mark: mark.clone(), facts: Arc::new(facts), people, cycles, saved: None, tallies: Vec::new() })
+        Ok(Kept {
+            mark: mark.clone(),
+            facts: Arc::new(facts),
+            people,
+            cycles,
+            saved: None,
+            tallies: Vec::new(),
+            tallies_saved: false,
+        })
     }
 
     /// Every fact read whole in place of `old`, which is dropped first: two cities' facts in
@@ -414,7 +443,15 @@ impl Store {
         let people: Vec<u128> =
             old.people.iter().zip(&drop).filter(|(_, d)| !**d).map(|(p, _)| *p).chain(part_people).collect();
         let tallies = self.carry_tallies(&before, lost, &drop, &facts, old.tallies);
-        Ok(Kept { mark: now.clone(), facts: Arc::new(facts), people, cycles, saved: old.saved, tallies })
+        Ok(Kept {
+            mark: now.clone(),
+            facts: Arc::new(facts),
+            people,
+            cycles,
+            saved: old.saved,
+            tallies,
+            tallies_saved: false,
+        })
     }
 
     /// The kept tallies carried over to `new`, the facts spliced from ones with `before`'s
@@ -489,6 +526,7 @@ impl Store {
             people: s.people,
             cycles: s.cycles,
             tallies: Vec::new(),
+            tallies_saved: false,
         }))
     }
 

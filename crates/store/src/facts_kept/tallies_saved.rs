@@ -1,0 +1,177 @@
+//! The kept tallies saved in the database (`facts_tallies`, migration 0022), so that a start
+//! with nothing written since (the supervisor opening the app again the same day) answers the
+//! dashboard from them, without reading the facts: at city size the snapshot alone takes
+//! seconds to read and a pass over every fact as much again.
+//!
+//! A saved tally is derived data and is checked before it is read: it is used only for the
+//! same change record ([`Mark`]), the same build (a new version may count differently), the
+//! same question (day, filter, segmentations), the same programmes (they follow the reference
+//! data and today's date, not the log), and only when its shape fits the tables it was saved
+//! with ([`Tally::fits`]). Anything else and the dashboard takes the usual path, which saves
+//! them again.
+
+use super::{Kept, KeptTally, Mark};
+use crate::Store;
+use crate::error::Result;
+use crate::facts::programmes;
+use ansinh_core::facts::Facts;
+use ansinh_core::model::{Scheme, SegmentBy};
+use ansinh_core::segments::{Filter, Tally};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// The saved tallies' layout; another layout is ignored (and rewritten).
+const FORMAT: i64 = 1;
+
+/// Which build saved them: the accumulators' meaning may change between versions.
+const BUILD: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(Serialize)]
+struct SavedOut<'a> {
+    build: &'a str,
+    mark: &'a Mark,
+    /// The facts' tables and cycles only ([`Facts::context`]): what the tallies' codes index.
+    context: &'a Facts,
+    programmes: &'a [Vec<Scheme>],
+    questions: Vec<QuestionOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct QuestionOut<'a> {
+    /// Days from the common era's first day.
+    as_of: i32,
+    filter: &'a Filter,
+    bys: &'a [Vec<SegmentBy>],
+    tally: &'a Tally,
+}
+
+#[derive(Deserialize)]
+struct SavedIn {
+    build: String,
+    mark: Mark,
+    context: Facts,
+    programmes: Vec<Vec<Scheme>>,
+    questions: Vec<QuestionIn>,
+}
+
+#[derive(Deserialize)]
+struct QuestionIn {
+    as_of: i32,
+    filter: Filter,
+    bys: Vec<Vec<SegmentBy>>,
+    tally: Tally,
+}
+
+impl Store {
+    /// The saved tally of the question, with the tables it indexes, if it reflects `now` and
+    /// passes every check in the module's comment.
+    pub(super) async fn saved_tally(
+        &self,
+        now: &Mark,
+        as_of: NaiveDate,
+        filter: &Filter,
+        bys: &[Vec<SegmentBy>],
+    ) -> Result<Option<(Arc<Facts>, Arc<Tally>)>> {
+        let Some((context, questions)) = self.saved_tallies(now).await? else { return Ok(None) };
+        let found = questions.into_iter().find(|k| k.answers(as_of, filter, bys));
+        Ok(found.map(|k| (Arc::new(context), k.tally)))
+    }
+
+    /// At a start, the saved questions join the kept facts when they reflect the same change
+    /// record and tables: the next save then keeps them beside the questions asked since.
+    pub(super) async fn adopt_saved_tallies(&self, kept: &mut Kept) -> Result<()> {
+        if let Some((context, questions)) = self.saved_tallies(&kept.mark).await?
+            && context.same_context(&kept.facts)
+        {
+            kept.tallies = questions;
+            kept.tallies_saved = true;
+        }
+        Ok(())
+    }
+
+    /// The saved questions that reflect `now` and pass the checks, with the tables they index.
+    async fn saved_tallies(&self, now: &Mark) -> Result<Option<(Facts, Vec<KeptTally>)>> {
+        let body: Option<Vec<u8>> = sqlx::query_scalar("SELECT body FROM facts_tallies WHERE id = 1 AND format = ?")
+            .bind(FORMAT)
+            .fetch_optional(&self.reader)
+            .await?;
+        let Some(body) = body else { return Ok(None) };
+        // Saved tallies that do not decode are only a lost head start.
+        let Ok(saved) = crate::raw::blocking(|| postcard::from_bytes::<SavedIn>(&body)) else { return Ok(None) };
+        if saved.build != BUILD || saved.mark != *now {
+            return Ok(None);
+        }
+        let mut context = saved.context;
+        context.programmes = programmes(&context, &*self.refs().await?);
+        if context.programmes != saved.programmes {
+            return Ok(None);
+        }
+        let questions = saved
+            .questions
+            .into_iter()
+            .filter_map(|q| {
+                let as_of = NaiveDate::from_num_days_from_ce_opt(q.as_of)?;
+                q.tally.fits(&context, as_of, &q.filter, &q.bys).then(|| KeptTally {
+                    as_of,
+                    filter: q.filter,
+                    bys: q.bys,
+                    tally: Arc::new(q.tally),
+                })
+            })
+            .collect();
+        Ok(Some((context, questions)))
+    }
+
+    /// Saves `kept`'s tallies when the writer is free (the dashboard never waits for a merge
+    /// to end only to save a head start). False when it was busy (tried at the next dashboard).
+    pub(super) async fn save_tallies(&self, kept: &Kept) -> Result<bool> {
+        let Some(mut writer) = self.writer.try_acquire() else { return Ok(false) };
+        let context = kept.facts.context();
+        let out = SavedOut {
+            build: BUILD,
+            mark: &kept.mark,
+            context: &context,
+            programmes: &kept.facts.programmes,
+            questions: kept
+                .tallies
+                .iter()
+                .map(|k| QuestionOut {
+                    as_of: k.as_of.num_days_from_ce(),
+                    filter: &k.filter,
+                    bys: &k.bys,
+                    tally: &k.tally,
+                })
+                .collect(),
+        };
+        let body = crate::raw::blocking(|| postcard::to_allocvec(&out))
+            .map_err(|e| crate::error::StoreError::Db(sqlx::Error::Protocol(format!("the saved tallies: {e}"))))?;
+        let saved = sqlx::query(
+            "INSERT INTO facts_tallies (id, format, change_rowid, body) VALUES (1, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET format = excluded.format, change_rowid = excluded.change_rowid,
+                                            body = excluded.body",
+        )
+        .bind(FORMAT)
+        .bind(kept.mark.rowid)
+        .bind(body)
+        .execute(&mut *writer)
+        .await;
+        // Another process writing (busy) only delays the head start: derived data, never lost.
+        Ok(saved.is_ok())
+    }
+
+    /// Forgets the saved tallies (benchmarks time the first dashboard of a day).
+    #[doc(hidden)]
+    pub async fn forget_saved_tallies(&self) -> Result<()> {
+        sqlx::query("DELETE FROM facts_tallies").execute(&self.writer).await?;
+        Ok(())
+    }
+
+    /// The saved tallies' size in bytes.
+    #[doc(hidden)]
+    pub async fn saved_tallies_bytes(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(SUM(length(body)), 0) FROM facts_tallies")
+            .fetch_one(&self.reader)
+            .await?)
+    }
+}
