@@ -380,6 +380,16 @@ async fn a_start_with_nothing_written_since_answers_from_the_saved_tallies() {
     let (cash_only, fresh) = answer_and_fresh(&store, day, &cash, &bys).await;
     assert_eq!(cash_only, fresh);
     assert_ne!(all, cash_only);
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 2, patched: 0, saved: 0 });
+    // Other segmentations of the same day and filter are read off the same tally; a pair it
+    // does not hold is computed over every fact.
+    let other = vec![vec![Need], vec![Disability], vec![Age, Channel], vec![Programme], vec![Ward]];
+    let (answered, fresh) = answer_and_fresh(&store, day, &Filter::default(), &other).await;
+    assert_eq!(answered, fresh);
+    assert_eq!(store.tally_counts().computed, 2, "read off the day's tally");
+    let (answered, fresh) = answer_and_fresh(&store, day, &cash, &[vec![Need, Group]]).await;
+    assert_eq!(answered, fresh);
+    assert_eq!(store.tally_counts().computed, 3, "a pair it did not hold");
     store.close().await;
 
     // The same day with nothing written: both answers come from the saved tallies, and not one

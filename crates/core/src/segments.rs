@@ -343,6 +343,17 @@ impl Tally {
         }
     }
 
+    /// Where each of `bys`' segmentations is in this tally (the indices [`finish_some`] takes),
+    /// if it has them all: a segmentation is its first two dimensions, and an empty one is none
+    /// (as a pass makes them).
+    pub fn covers(&self, bys: &[Vec<SegmentBy>]) -> Option<Vec<usize>> {
+        let asked = self.splits.len().saturating_sub(2);
+        bys.iter()
+            .filter(|b| !b.is_empty())
+            .map(|b| self.splits[..asked].iter().position(|s| s.dims == b[..b.len().min(2)]))
+            .collect()
+    }
+
     /// Has this tally the shape of the question (`filter`, `bys`) over facts with `facts`'
     /// tables: the same segmentations with as many cells, failure reasons the table names? A
     /// tally read back from storage is checked so before [`finish`] indexes tables with it.
@@ -618,16 +629,23 @@ pub fn tally_of(facts: &Facts, as_of: NaiveDate, filter: &Filter, bys: &[Vec<Seg
 
 /// Reads the figures off a tally of these facts.
 pub fn finish(facts: &Facts, t: &Tally, label: &dyn Fn(SegmentBy, &str) -> String) -> Computed {
+    let asked: Vec<usize> = (0..t.splits.len().saturating_sub(2)).collect();
+    finish_some(facts, t, &asked, label)
+}
+
+/// Reads the figures off a tally of these facts, for some of its segmentations only (by
+/// index, from [`Tally::covers`]): a tally of many segmentations answers each question asking
+/// for some of them.
+pub fn finish_some(facts: &Facts, t: &Tally, asked: &[usize], label: &dyn Fn(SegmentBy, &str) -> String) -> Computed {
     let reason = |r: u32| facts.failure_reasons[r as usize].clone();
-    let mut lists: Vec<Vec<Segment>> =
-        t.splits.iter().map(|s| segments(facts, s, &reason, label, t.min_coverage)).collect();
-    let groups = lists.pop().unwrap_or_default();
-    let wards = lists.pop().unwrap_or_default();
+    let list =
+        |i: usize| t.splits.get(i).map(|s| segments(facts, s, &reason, label, t.min_coverage)).unwrap_or_default();
+    let n = t.splits.len();
     Computed {
         overall: t.overall.finish(&reason, t.min_coverage),
-        segmentations: lists,
-        worst_wards: worst(&wards),
-        worst_groups: worst(&groups),
+        segmentations: asked.iter().map(|i| list(*i)).collect(),
+        worst_wards: worst(&list(n.wrapping_sub(2))),
+        worst_groups: worst(&list(n.wrapping_sub(1))),
     }
 }
 

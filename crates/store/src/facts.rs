@@ -600,12 +600,26 @@ impl Store {
         Ok(segments::report_from(computed, as_of, filter, by))
     }
 
-    /// Several segmentations in one pass (the dashboard's charts), read off the kept tally of
-    /// the question (crates/store/src/facts_kept.rs).
-    pub async fn indicators(&self, as_of: NaiveDate, filter: &Filter, bys: &[Vec<SegmentBy>]) -> Result<Computed> {
-        let (facts, tally) = self.kept_tally(as_of, filter, bys).await?;
+    /// The same computed over every kept fact for exactly these segmentations, no tally kept
+    /// (benchmarks: the engine's pass, compared with DuckDB's).
+    #[doc(hidden)]
+    pub async fn indicators_afresh(
+        &self,
+        as_of: NaiveDate,
+        filter: &Filter,
+        bys: &[Vec<SegmentBy>],
+    ) -> Result<Computed> {
+        let facts = self.cached_facts().await?;
         let label = self.segment_labels().await?;
-        Ok(segments::finish(&facts, &tally, &label))
+        Ok(segments::compute(&facts, as_of, filter, bys, &label))
+    }
+
+    /// Several segmentations (the dashboard's charts), read off the kept tally of the day and
+    /// filter, which holds every segmentation asked for (crates/store/src/facts_kept.rs).
+    pub async fn indicators(&self, as_of: NaiveDate, filter: &Filter, bys: &[Vec<SegmentBy>]) -> Result<Computed> {
+        let (facts, tally, asked) = self.kept_tally(as_of, filter, bys).await?;
+        let label = self.segment_labels().await?;
+        Ok(segments::finish_some(&facts, &tally, &asked, &label))
     }
 }
 

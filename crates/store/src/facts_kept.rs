@@ -8,10 +8,12 @@
 //!   migration 0020: encrypted with the rest, copied by backups, never shipped), then are
 //!   brought up to date the same way.
 //!
-//! - **The dashboard's accumulators** ([`Tally`]) are kept with the facts, one per question
-//!   asked (day, filter, segmentations), and patched the same way: the touched people's old
-//!   facts taken out, their new facts added. A dashboard after a write then reads figures off
-//!   them instead of passing over every fact again.
+//! - **The dashboard's accumulators** ([`Tally`]) are kept with the facts, one per day and
+//!   filter asked, each holding every segmentation a dashboard may ask for ([`tally_bys`]), and
+//!   patched the same way: the touched people's old facts taken out, their new facts added. A
+//!   dashboard after a write, its panels, or another segmentation picked then read figures off
+//!   them instead of passing over every fact again. They are also saved, for the next start
+//!   ([`tallies_saved`]).
 //!
 //! Both are marked with the last change record they reflect: its rowid and its hash, so a
 //! database whose log was rebuilt or replaced (a restore) is not mistaken for the same one.
@@ -94,9 +96,25 @@ struct KeptTally {
 }
 
 impl KeptTally {
-    fn answers(&self, as_of: NaiveDate, filter: &Filter, bys: &[Vec<SegmentBy>]) -> bool {
-        self.as_of == as_of && self.filter == *filter && self.bys == bys
+    /// Where the question's segmentations are in this tally, if it answers the question.
+    fn answers(&self, as_of: NaiveDate, filter: &Filter, bys: &[Vec<SegmentBy>]) -> Option<Vec<usize>> {
+        (self.as_of == as_of && self.filter == *filter).then(|| self.tally.covers(bys)).flatten()
     }
+}
+
+/// The segmentations a question's tally is computed with: every single dimension and the
+/// dashboard's age × channel, then any other the question asks for. One pass then answers the
+/// dashboard, its panels and each segmentation an officer picks for that day and filter.
+fn tally_bys(asked: &[Vec<SegmentBy>]) -> Vec<Vec<SegmentBy>> {
+    let mut bys: Vec<Vec<SegmentBy>> = SegmentBy::ALL.iter().map(|d| vec![*d]).collect();
+    bys.push(vec![SegmentBy::Age, SegmentBy::Channel]);
+    for b in asked.iter().filter(|b| !b.is_empty()) {
+        let b = b[..b.len().min(2)].to_vec();
+        if !bys.contains(&b) {
+            bys.push(b);
+        }
+    }
+    bys
 }
 
 /// The facts in memory, with their people's ids (index-aligned with `facts.people`).
@@ -161,7 +179,7 @@ fn holds_facts(entity: Entity) -> bool {
     }
 }
 
-/// How many questions' tallies are kept (the dashboard and its panels, a few filters).
+/// How many days' and filters' tallies are kept.
 const TALLIES: usize = 8;
 
 /// What each kept tally loses when the people `drop` marks are read again: their facts,
@@ -197,7 +215,7 @@ impl Store {
         as_of: NaiveDate,
         filter: &Filter,
         bys: &[Vec<SegmentBy>],
-    ) -> Result<(Arc<Facts>, Arc<Tally>)> {
+    ) -> Result<(Arc<Facts>, Arc<Tally>, Vec<usize>)> {
         let mut cache = self.facts_cache.kept.lock().await;
         if cache.is_none()
             && let Some(saved) = self.saved_tally(&self.facts_mark().await?, as_of, filter, bys).await?
@@ -206,16 +224,19 @@ impl Store {
             return Ok(saved);
         }
         let kept = self.up_to_date(&mut cache).await?;
-        let tally = match kept.tallies.iter().position(|t| t.answers(as_of, filter, bys)) {
-            Some(i) => kept.tallies.remove(i),
-            None => {
-                self.facts_cache.count_tallies(|c| c.computed += 1);
-                kept.tallies_saved = false;
-                let tally = Arc::new(segments::tally(&kept.facts, as_of, filter, bys));
-                KeptTally { as_of, filter: filter.clone(), bys: bys.to_vec(), tally }
-            }
-        };
-        let out = (Arc::clone(&kept.facts), Arc::clone(&tally.tally));
+        let (tally, asked) =
+            match kept.tallies.iter().enumerate().find_map(|(i, t)| Some((i, t.answers(as_of, filter, bys)?))) {
+                Some((i, asked)) => (kept.tallies.remove(i), asked),
+                None => {
+                    self.facts_cache.count_tallies(|c| c.computed += 1);
+                    kept.tallies_saved = false;
+                    let all = tally_bys(bys);
+                    let tally = segments::tally(&kept.facts, as_of, filter, &all);
+                    let asked = tally.covers(bys).expect("a tally of the question's segmentations and more");
+                    (KeptTally { as_of, filter: filter.clone(), bys: all, tally: Arc::new(tally) }, asked)
+                }
+            };
+        let out = (Arc::clone(&kept.facts), Arc::clone(&tally.tally), asked);
         kept.tallies.insert(0, tally);
         kept.tallies.truncate(TALLIES);
         if !kept.tallies_saved && self.save_tallies(kept).await? {
@@ -272,14 +293,6 @@ impl Store {
     #[doc(hidden)]
     pub fn tally_counts(&self) -> TallyCounts {
         *self.facts_cache.tally_counts.lock().expect("counts are never poisoned")
-    }
-
-    /// Forgets the kept tallies (benchmarks time a dashboard computed over every fact).
-    #[doc(hidden)]
-    pub async fn forget_tallies(&self) {
-        if let Some(kept) = self.facts_cache.kept.lock().await.as_mut() {
-            kept.tallies.clear();
-        }
     }
 
     /// How the kept facts were brought up to date so far.

@@ -72,10 +72,10 @@ impl Store {
         as_of: NaiveDate,
         filter: &Filter,
         bys: &[Vec<SegmentBy>],
-    ) -> Result<Option<(Arc<Facts>, Arc<Tally>)>> {
+    ) -> Result<Option<(Arc<Facts>, Arc<Tally>, Vec<usize>)>> {
         let Some((context, questions)) = self.saved_tallies(now).await? else { return Ok(None) };
-        let found = questions.into_iter().find(|k| k.answers(as_of, filter, bys));
-        Ok(found.map(|k| (Arc::new(context), k.tally)))
+        let found = questions.into_iter().find_map(|k| Some((k.answers(as_of, filter, bys)?, k.tally)));
+        Ok(found.map(|(asked, tally)| (Arc::new(context), tally, asked)))
     }
 
     /// At a start, the saved questions join the kept facts when they reflect the same change
