@@ -123,10 +123,8 @@ impl Store {
         Ok(Some((context, questions)))
     }
 
-    /// Saves `kept`'s tallies when the writer is free (the dashboard never waits for a merge
-    /// to end only to save a head start). False when it was busy (tried at the next dashboard).
+    /// Saves `kept`'s tallies when the writer is free (tried at the next dashboard if not).
     pub(super) async fn save_tallies(&self, kept: &Kept) -> Result<bool> {
-        let Some(mut writer) = self.writer.try_acquire() else { return Ok(false) };
         let context = kept.facts.context();
         let out = SavedOut {
             build: BUILD,
@@ -144,20 +142,15 @@ impl Store {
                 })
                 .collect(),
         };
-        let body = crate::raw::blocking(|| postcard::to_allocvec(&out))
-            .map_err(|e| crate::error::StoreError::Db(sqlx::Error::Protocol(format!("the saved tallies: {e}"))))?;
-        let saved = sqlx::query(
+        self.save_derived(
             "INSERT INTO facts_tallies (id, format, change_rowid, body) VALUES (1, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET format = excluded.format, change_rowid = excluded.change_rowid,
                                             body = excluded.body",
+            FORMAT,
+            &kept.mark,
+            &out,
         )
-        .bind(FORMAT)
-        .bind(kept.mark.rowid)
-        .bind(body)
-        .execute(&mut *writer)
-        .await;
-        // Another process writing (busy) only delays the head start: derived data, never lost.
-        Ok(saved.is_ok())
+        .await
     }
 
     /// Forgets the saved tallies (benchmarks time the first dashboard of a day).
