@@ -71,6 +71,10 @@ const PASSWORD: &str = "mật khẩu quản trị 2026";
 
 /// `ansinh --db <db> --user admin <args>` started, quiet, the password from the environment.
 fn ansinh(db: &Path, args: &[&std::ffi::OsStr]) -> Child {
+    ansinh_with(db, args, Stdio::null())
+}
+
+fn ansinh_with(db: &Path, args: &[&std::ffi::OsStr], stderr: Stdio) -> Child {
     Command::new(env!("CARGO_BIN_EXE_ansinh"))
         .arg("--db")
         .arg(db)
@@ -78,7 +82,7 @@ fn ansinh(db: &Path, args: &[&std::ffi::OsStr]) -> Child {
         .args(args)
         .env("ANSINH_PASSWORD", PASSWORD)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("start ansinh")
 }
@@ -173,8 +177,18 @@ fn written_since(dir: &Path, since: std::time::SystemTime) -> bool {
     })
 }
 
+/// `ansinh backup now`, its errors kept (a backup that fails unkilled says why).
 fn backup(db: &Path, dir: &Path) -> Child {
-    ansinh(db, &["backup".as_ref(), "now".as_ref(), "--dir".as_ref(), dir.as_os_str()])
+    ansinh_with(db, &["backup".as_ref(), "now".as_ref(), "--dir".as_ref(), dir.as_os_str()], Stdio::piped())
+}
+
+/// What a finished child wrote to its stderr.
+fn stderr_of(child: &mut Child) -> String {
+    let mut out = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut e, &mut out);
+    }
+    out
 }
 
 /// Issue 17: `ansinh backup now` killed at random points, full copies, sets of changes and roll
@@ -206,7 +220,8 @@ async fn sigkill_during_backups_leaves_the_database_and_every_listed_point_sound
     let (f, mut acknowledged) = list(0);
     timed(&db, &f);
     let first = Instant::now();
-    assert!(backup(&db, &backups).wait().unwrap().success());
+    let done = backup(&db, &backups).wait_with_output().unwrap();
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
     let span = first.elapsed();
 
     let mut rng = Rng(20261207);
@@ -224,7 +239,9 @@ async fn sigkill_during_backups_leaves_the_database_and_every_listed_point_sound
         let mut child = backup(&db, &backups);
         std::thread::sleep(span.mul_f64((rng.next() % 1000) as f64 / 800.0));
         match child.try_wait().unwrap() {
-            Some(status) => assert!(status.success(), "a backup that was not killed must succeed"),
+            Some(status) => {
+                assert!(status.success(), "a backup that was not killed must succeed: {}", stderr_of(&mut child))
+            }
             None => {
                 child.kill().unwrap(); // SIGKILL
                 if !child.wait().unwrap().success() {
@@ -241,7 +258,8 @@ async fn sigkill_during_backups_leaves_the_database_and_every_listed_point_sound
         i += 1;
     }
     // One more, not killed: it finishes what a killed one left (a roll forward, partial files).
-    assert!(backup(&db, &backups).wait().unwrap().success());
+    let done = backup(&db, &backups).wait_with_output().unwrap();
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
 
     ansinh_store::backup::verify_file(&db, Some(&key)).await.expect("PRAGMA integrity_check = ok");
     let store = Store::open_encrypted(&db, &key).await.unwrap();
