@@ -15,8 +15,9 @@ async function openAddForm(rust?: Rust) {
   const app = await renderApp(rust);
   await fireEvent.click(await screen.findByTestId('add-beneficiary'));
   await screen.findByTestId('field-full_name');
-  // Wait for the reference lists to fill the selects.
+  // Wait for the reference lists to fill the selects, and the draft to be looked up.
   await waitFor(() => expect(screen.getByRole('option', { name: wardOption(WARDS.hoanKiem) })).toBeInTheDocument());
+  await waitFor(() => expect(screen.getByTestId('add-form')).toHaveAttribute('data-ready', 'true'));
   return app;
 }
 
@@ -26,6 +27,21 @@ describe('add beneficiary form', () => {
     await waitFor(() => expect(screen.getByTestId('field-full_name')).toHaveFocus());
     await fireEvent.keyDown(screen.getByTestId('field-full_name'), { key: 'Escape' });
     expect(router.route.name).toBe('list');
+  });
+
+  it('keeps what is typed before the draft lookup answers', async () => {
+    const user = userEvent.setup();
+    const rust = await startRust();
+    await skipDemoOffer(rust);
+    await renderApp(rust);
+    const release = rust.hold('get_draft');
+    await fireEvent.click(await screen.findByTestId('add-beneficiary'));
+    await waitFor(() => expect(screen.getByRole('option', { name: wardOption(WARDS.hoanKiem) })).toBeInTheDocument());
+    expect(screen.getByTestId('add-form')).toHaveAttribute('data-ready', 'false');
+    await user.type(screen.getByTestId('field-full_name'), 'Vũ Thị Lan');
+    release();
+    await waitFor(() => expect(screen.getByTestId('add-form')).toHaveAttribute('data-ready', 'true'));
+    expect(screen.getByTestId('field-full_name')).toHaveValue('Vũ Thị Lan');
   });
 
   it('shows a translated inline error for a bad ID number, then Enter saves and starts the next person', async () => {
