@@ -226,38 +226,23 @@ impl Facts {
             let p = tables.person(&mut out, self, p);
             out.people.push(p);
         }
-        let first_new = out.people.len() as u32;
-        for p in &part.people {
-            let p = tables.person(&mut out, part, p);
-            out.people.push(p);
-        }
-
         let mut payments = vec![u32::MAX; self.payments.len()];
         for (i, p) in self.payments.iter().enumerate() {
             if let Some(&person) = people.get(p.person as usize).filter(|&&n| n != u32::MAX) {
                 payments[i] = tables.payment(&mut out, self, p, person);
             }
         }
-        let first_new_payment = out.payments.len() as u32;
-        for p in &part.payments {
-            tables.payment(&mut out, part, p, first_new + p.person);
-        }
-
         // Verifications stay ordered by payment: kept payments keep their order, new ones follow.
         for v in &self.verifications {
             if let Some(&payment) = payments.get(v.payment as usize).filter(|&&n| n != u32::MAX) {
                 out.verifications.push(VerificationFact { payment, ..*v });
             }
         }
-        out.verifications.extend(
-            part.verifications.iter().map(|v| VerificationFact { payment: first_new_payment + v.payment, ..*v }),
-        );
         let kept = |person: u32| people.get(person as usize).copied().filter(|n| *n != u32::MAX);
         out.accounts.extend(self.accounts.iter().filter_map(|a| Some(AccountFact { person: kept(a.person)?, ..*a })));
-        out.accounts.extend(part.accounts.iter().map(|a| AccountFact { person: first_new + a.person, ..*a }));
         out.grievances
             .extend(self.grievances.iter().filter_map(|g| Some(GrievanceFact { person: kept(g.person)?, ..*g })));
-        out.grievances.extend(part.grievances.iter().map(|g| GrievanceFact { person: first_new + g.person, ..*g }));
+        tables.append(&mut out, part);
         Some(out)
     }
 }
@@ -321,33 +306,7 @@ impl Facts {
             g.person != u32::MAX
         });
 
-        let wards = merge_table(&mut self.wards, &part.wards);
-        let groups = merge_table(&mut self.groups, &part.groups);
-        let reasons = merge_table(&mut self.failure_reasons, &part.failure_reasons);
-        let first_person = self.people.len() as u32;
-        self.people.extend(part.people.iter().map(|p| Person {
-            ward: wards[p.ward as usize],
-            group: groups[p.group as usize],
-            ..*p
-        }));
-        let first_payment = self.payments.len() as u32;
-        for p in &part.payments {
-            let withdrawals = self.withdrawals.len() as u32;
-            self.withdrawals.extend_from_slice(part.withdrawals_of(p));
-            let checks = self.checks.len() as u32;
-            self.checks.extend_from_slice(part.checks_of(p));
-            self.payments.push(PaymentFact {
-                person: first_person + p.person,
-                failure_reason: p.failure_reason.map(|r| reasons[r as usize]),
-                withdrawals: withdrawals..self.withdrawals.len() as u32,
-                checks: checks..self.checks.len() as u32,
-                ..p.clone()
-            });
-        }
-        self.verifications
-            .extend(part.verifications.iter().map(|v| VerificationFact { payment: first_payment + v.payment, ..*v }));
-        self.accounts.extend(part.accounts.iter().map(|a| AccountFact { person: first_person + a.person, ..*a }));
-        self.grievances.extend(part.grievances.iter().map(|g| GrievanceFact { person: first_person + g.person, ..*g }));
+        Tables::holding(self).append(self, part);
         self.periods = part.periods.clone();
         self.cycle_ends = part.cycle_ends.clone();
         self.cycle_closed = part.cycle_closed.clone();
@@ -383,20 +342,6 @@ impl Facts {
     }
 }
 
-/// Adds to `table` the entries of `other` it lacks; where each of `other`'s entries now is.
-fn merge_table(table: &mut Vec<String>, other: &[String]) -> Vec<u32> {
-    other
-        .iter()
-        .map(|s| match table.iter().position(|t| t == s) {
-            Some(i) => i as u32,
-            None => {
-                table.push(s.clone());
-                table.len() as u32 - 1
-            }
-        })
-        .collect()
-}
-
 impl Facts {
     /// Does every index point into its table, every range into its list, and does each cycle
     /// list have one entry per cycle? Facts read back from storage (the kept snapshot) are
@@ -423,7 +368,8 @@ impl Facts {
     }
 }
 
-/// The interned tables of spliced facts ([`Facts::splice`]), rebuilt from what is used.
+/// The interned tables of spliced facts: rebuilt from what is used ([`Facts::splice`]), or
+/// holding the facts' own ([`Facts::splice_in_place`]).
 #[derive(Default)]
 struct Tables {
     wards: Interner,
@@ -432,6 +378,32 @@ struct Tables {
 }
 
 impl Tables {
+    /// Tables that already hold `f`'s entries, so what is added to `f` reuses them.
+    fn holding(f: &Facts) -> Tables {
+        Tables {
+            wards: Interner::holding(&f.wards),
+            groups: Interner::holding(&f.groups),
+            reasons: Interner::holding(&f.failure_reasons),
+        }
+    }
+
+    /// Appends every fact of `part` to `out`, after the facts `out` holds.
+    fn append(&mut self, out: &mut Facts, part: &Facts) {
+        let first_person = out.people.len() as u32;
+        for p in &part.people {
+            let p = self.person(out, part, p);
+            out.people.push(p);
+        }
+        let first_payment = out.payments.len() as u32;
+        for p in &part.payments {
+            self.payment(out, part, p, first_person + p.person);
+        }
+        out.verifications
+            .extend(part.verifications.iter().map(|v| VerificationFact { payment: first_payment + v.payment, ..*v }));
+        out.accounts.extend(part.accounts.iter().map(|a| AccountFact { person: first_person + a.person, ..*a }));
+        out.grievances.extend(part.grievances.iter().map(|g| GrievanceFact { person: first_person + g.person, ..*g }));
+    }
+
     fn person(&mut self, out: &mut Facts, from: &Facts, p: &Person) -> Person {
         Person {
             ward: self.wards.get(&mut out.wards, &from.wards[p.ward as usize]),
@@ -552,6 +524,11 @@ pub struct Interner {
 }
 
 impl Interner {
+    /// An interner of `table`'s entries as they are.
+    fn holding(table: &[String]) -> Interner {
+        Interner { index: table.iter().enumerate().map(|(i, s)| (s.clone(), i as u32)).collect() }
+    }
+
     pub fn get(&mut self, table: &mut Vec<String>, s: &str) -> u32 {
         if let Some(i) = self.index.get(s) {
             return *i;
