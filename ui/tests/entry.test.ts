@@ -241,4 +241,29 @@ describe('drafts of the field-workflow forms', () => {
     await waitFor(() => expect(screen.getByTestId('field-description')).toHaveValue('Chưa nhận được tiền tháng 3'));
     expect(router.route).toEqual({ name: 'detail', id: an.id, open: 'grievance' });
   });
+
+  it('what is typed before the draft lookup answers wins over the kept draft, field by field', async () => {
+    const user = userEvent.setup();
+    const rust = await startRust();
+    const an = await addAn(rust);
+    await rust.direct.save_draft({
+      draft: {
+        form: 'grievance',
+        subject: an.id,
+        person_id: an.id,
+        label: 'Chưa nhận được tiền',
+        payload: { category: 'not_received', channel: '', description: 'Chưa nhận được tiền', opened_on: '02/03/2026', deadline_on: '' },
+      },
+    });
+    await renderApp(rust);
+    navigate({ name: 'detail', id: an.id });
+    const release = rust.hold('get_draft');
+    await user.click(await screen.findByTestId('open-grievance'));
+    await user.type(await screen.findByTestId('field-description'), 'Thẻ ATM bị khoá');
+    release();
+    // The kept draft fills what was not typed; the typed description stays.
+    await waitFor(() => expect(screen.getByTestId('field-opened_on')).toHaveValue('02/03/2026'));
+    expect(screen.getByTestId('field-category')).toHaveValue('not_received');
+    expect(screen.getByTestId('field-description')).toHaveValue('Thẻ ATM bị khoá');
+  });
 });

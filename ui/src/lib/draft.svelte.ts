@@ -153,13 +153,25 @@ export interface KeepDraft<T> {
  * draft once mounted, autosave every change after that. Pass the keeper to `<Form draft=…>`,
  * which stops it on save and discards it on cancel.
  */
-export function keepDraft<T>(backend: Backend, o: KeepDraft<T>): DraftKeeper<T> {
+export function keepDraft<T extends object>(backend: Backend, o: KeepDraft<T>): DraftKeeper<T> {
   const keeper = new DraftKeeper<T>(backend, o.form, o.subject, o.personId, o.label);
   keeper.autosave(o.read);
   onMount(() => {
-    void keeper.restore(o.blank()).then((restored) => {
-      if (restored) o.write(restored);
+    const start = o.blank();
+    void keeper.restore(start).then((restored) => {
+      // The form is on screen (and focused) before the draft lookup answers: what the officer
+      // typed meanwhile wins over the restored draft, field by field.
+      if (restored) o.write({ ...restored, ...typedSince(o.read(), start) });
     });
   });
   return keeper;
+}
+
+/** The fields of `now` that differ from `start`: what was typed since the form began. */
+export function typedSince<T extends object>(now: T, start: T): Partial<T> {
+  const typed: Partial<T> = {};
+  for (const k of Object.keys(now) as (keyof T)[]) {
+    if (JSON.stringify(now[k]) !== JSON.stringify(start[k])) typed[k] = now[k];
+  }
+  return typed;
 }
