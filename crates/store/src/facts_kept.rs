@@ -546,32 +546,47 @@ impl Store {
     /// Writes the snapshot when the writer is free (see [`Store::save_derived`]).
     async fn save_snapshot(&self, kept: &Kept) -> Result<bool> {
         let out = SnapshotOut { mark: &kept.mark, cycles: &kept.cycles, people: &kept.people, facts: &kept.facts };
-        self.save_derived(
-            "INSERT INTO facts_snapshot (id, format, change_rowid, body) VALUES (1, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET format = excluded.format, change_rowid = excluded.change_rowid,
-                                            body = excluded.body",
-            FORMAT,
-            &kept.mark,
-            &out,
-        )
-        .await
+        self.save_derived(Derived::Snapshot, FORMAT, &kept.mark, &out).await
     }
 
-    /// Writes derived data (the snapshot, the saved tallies) through `upsert` (format, change
-    /// rowid, body) when the writer is free: the dashboard never waits for a merge or an import
-    /// to end only to save a head start. False when it was busy (tried next time).
-    async fn save_derived(
-        &self,
-        upsert: &'static str,
-        format: i64,
-        mark: &Mark,
-        value: &impl Serialize,
-    ) -> Result<bool> {
+    /// Writes derived data (the snapshot, the saved tallies) into its one-row table when the
+    /// writer is free: the dashboard never waits for a merge or an import to end only to save a
+    /// head start. False when it was busy (tried next time).
+    async fn save_derived(&self, table: Derived, format: i64, mark: &Mark, value: &impl Serialize) -> Result<bool> {
         let Some(mut writer) = self.writer.try_acquire() else { return Ok(false) };
         let body = crate::raw::blocking(|| postcard::to_allocvec(value))
             .map_err(|e| crate::error::StoreError::Db(sqlx::Error::Protocol(format!("derived data: {e}"))))?;
-        let saved = sqlx::query(upsert).bind(format).bind(mark.rowid).bind(body).execute(&mut *writer).await;
+        let saved = sqlx::query(table.upsert()).bind(format).bind(mark.rowid).bind(body).execute(&mut *writer).await;
         // Another process writing (busy) only delays the head start: derived data, never lost.
         Ok(saved.is_ok())
+    }
+}
+
+/// The one-row tables of derived data, each (id 1, format, change_rowid, body).
+#[derive(Clone, Copy)]
+pub(crate) enum Derived {
+    Snapshot,
+    Tallies,
+}
+
+/// The upsert of one derived table's row.
+macro_rules! upsert_derived {
+    ($table:literal) => {
+        concat!(
+            "INSERT INTO ",
+            $table,
+            " (id, format, change_rowid, body) VALUES (1, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET format = excluded.format, change_rowid = excluded.change_rowid,
+                                            body = excluded.body"
+        )
+    };
+}
+
+impl Derived {
+    fn upsert(self) -> &'static str {
+        match self {
+            Derived::Snapshot => upsert_derived!("facts_snapshot"),
+            Derived::Tallies => upsert_derived!("facts_tallies"),
+        }
     }
 }

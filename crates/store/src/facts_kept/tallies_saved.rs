@@ -142,15 +142,7 @@ impl Store {
                 })
                 .collect(),
         };
-        self.save_derived(
-            "INSERT INTO facts_tallies (id, format, change_rowid, body) VALUES (1, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET format = excluded.format, change_rowid = excluded.change_rowid,
-                                            body = excluded.body",
-            FORMAT,
-            &kept.mark,
-            &out,
-        )
-        .await
+        self.save_derived(super::Derived::Tallies, FORMAT, &kept.mark, &out).await
     }
 
     /// Forgets the saved tallies (benchmarks time the first dashboard of a day).
