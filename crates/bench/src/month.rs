@@ -16,9 +16,10 @@
 //! Building the bundles is setup, not timed.
 //!
 //! The city desktop then registers each ward's device (what its administrator does once, from
-//! the ward's public-key file) and imports the bundles one after another, each committed, as it
-//! would on the day. Only the imports (`import_bundle`: decrypting, checking the signature and
-//! the records, applying them in one transaction) are timed, summed over the wards.
+//! the ward's public-key file) and imports the month's folder of bundles as the city does:
+//! `import_bundles`, every bundle decrypted, its signature and records checked and applied in
+//! one transaction, committed once (a commit writes every page its records touched again, and
+//! a month's bundles touch the same index pages). Only that import is timed.
 //!
 //! **On a copy of the size's database, not with `dry_run`.** A bundle must pass the city
 //! desktop's real checks, the first being that its signer is a device registered there; so the
@@ -33,7 +34,7 @@ use crate::{BenchError, Result};
 use ansinh_core::dates;
 use ansinh_core::model::{Channel, PaymentStatus};
 use ansinh_core::records::{Account, Beneficiary, Cycle, Payment, Withdrawal};
-use ansinh_exchange::{DeviceKeys, ImportOutcome, PublicKeys, export_bundle, import_bundle, parse_recipient};
+use ansinh_exchange::{DeviceKeys, ImportOutcome, PublicKeys, export_bundle, import_bundles, parse_recipient};
 use ansinh_store::{AccountView, Batch, BeneficiaryView, PaymentView, Store};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use futures_util::TryStreamExt;
@@ -78,9 +79,8 @@ pub struct MonthFigures {
     pub bundles: usize,
     pub people: usize,
     pub records: usize,
-    /// Every import, one after another (the sum of their times).
+    /// The folder's import, every bundle in one transaction.
     pub imports: Duration,
-    pub slowest: Duration,
 }
 
 fn other(what: impl std::fmt::Display) -> BenchError {
@@ -287,22 +287,20 @@ pub async fn register(city: &Store, bundles: &[WardBundle]) -> Result<()> {
     Ok(())
 }
 
-/// Imports the bundles one after another; returns each outcome and the imports' summed time.
+/// Imports the bundles as the city does a month's folder: all in one import
+/// (`import_bundles`, one transaction); returns each outcome and the import's time.
 pub async fn import(
     city: &Store,
     keys: &DeviceKeys,
     bundles: &[WardBundle],
     dry_run: bool,
-) -> Result<(Vec<ImportOutcome>, Vec<Duration>)> {
-    let mut outcomes = Vec::with_capacity(bundles.len());
-    let mut times = Vec::with_capacity(bundles.len());
-    for b in bundles {
-        let t = Instant::now();
-        let o = import_bundle(city, keys, &b.sealed, dry_run).await?;
-        times.push(t.elapsed());
-        outcomes.push(o);
-    }
-    Ok((outcomes, times))
+) -> Result<(Vec<ImportOutcome>, Duration)> {
+    let sealed: Vec<Vec<u8>> = bundles.iter().map(|b| b.sealed.clone()).collect();
+    let t = Instant::now();
+    let outcomes = import_bundles(city, keys, &sealed, dry_run)
+        .await
+        .map_err(|r| other(format!("ward {}: {}", bundles[r.index].ward, r.error)))?;
+    Ok((outcomes, t.elapsed()))
 }
 
 /// The whole figure on `city`, a copy of the size's database (it is written to).
@@ -319,7 +317,7 @@ pub async fn run(city: &Store, scratch: &Path, log: &dyn Fn(&str)) -> Result<Mon
         t.elapsed().as_secs_f64()
     ));
     register(city, &month.bundles).await?;
-    let (outcomes, times) = import(city, &keys, &month.bundles, false).await?;
+    let (outcomes, took) = import(city, &keys, &month.bundles, false).await?;
     for (b, o) in month.bundles.iter().zip(&outcomes) {
         let r = &o.report;
         if r.applied != b.records || !r.gaps.is_empty() || r.waiting != 0 {
@@ -334,7 +332,6 @@ pub async fn run(city: &Store, scratch: &Path, log: &dyn Fn(&str)) -> Result<Mon
         bundles: month.bundles.len(),
         people: month.people(),
         records: month.records(),
-        imports: times.iter().sum(),
-        slowest: times.iter().max().copied().unwrap_or_default(),
+        imports: took,
     })
 }

@@ -282,13 +282,12 @@ async fn on_copy(
     r.month_records = f.records;
     r.month_seconds = Some(f.imports.as_secs_f64());
     log(&format!(
-        "  {} bundles of {} ({} records) imported in {:.2} s: {:.0} records/s (slowest bundle {:.2} s)",
+        "  {} bundles of {} ({} records) imported together in {:.2} s: {:.0} records/s",
         f.bundles,
         f.period,
         f.records,
         f.imports.as_secs_f64(),
         f.records as f64 / f.imports.as_secs_f64(),
-        f.slowest.as_secs_f64()
     ));
     if let Some((full_seconds, full_mb)) = full {
         let target = dir.join("restore-bench.db");

@@ -1,10 +1,12 @@
 //! Issue 17's month of every ward (`ansinh_bench::month`) on a tiny demo city: each ward's
 //! bundle of the next cycle, from its own desktop, merges for real into a copy of the city
 //! desktop (every record applied, a payment for every person), and a second time applies nothing.
+//! The folder imported in one transaction gives the database the bundles imported one by one
+//! give; a damaged bundle in the folder leaves nothing of any of them written.
 
 use ansinh_bench::month;
 use ansinh_demo::DemoOptions;
-use ansinh_exchange::{DeviceKeys, ExchangeError, import_bundle};
+use ansinh_exchange::{BundleRefused, DeviceKeys, ExchangeError, import_bundle, import_bundles};
 use ansinh_store::Store;
 use chrono::NaiveDate;
 use std::path::Path;
@@ -63,8 +65,8 @@ async fn a_month_of_every_ward_merges_once() {
     let withdrawals_before = city.all_withdrawals().await.unwrap().len();
     assert_eq!(new_payments(&city, &month.period).await, 0);
     month::register(&city, &month.bundles).await.unwrap();
-    let (outcomes, times) = month::import(&city, &keys, &month.bundles, false).await.unwrap();
-    assert_eq!(times.len(), 3);
+    let (outcomes, _) = month::import(&city, &keys, &month.bundles, false).await.unwrap();
+    assert_eq!(outcomes.len(), 3);
     for (b, o) in month.bundles.iter().zip(&outcomes) {
         let r = &o.report;
         assert_eq!(r.applied, b.records, "every record of ward {} applied", b.ward);
@@ -89,5 +91,42 @@ async fn a_month_of_every_ward_merges_once() {
         assert_eq!((o.report.applied, o.report.already_had), (0, b.records));
     }
     assert_eq!(city.canonical_dump().await.unwrap(), dump, "nothing changed");
+    let heads = city.series_heads().await.unwrap();
+    let imports = import_audits(&city).await;
+    assert_eq!(imports, 3, "one audit entry a bundle that brought records");
     city.close().await;
+
+    // The same bundles one by one, each in its own transaction, into another copy: the same
+    // tables, review queue and series.
+    let one_path = dir.path().join("one-by-one.db");
+    copy(&city_path, &one_path);
+    let one = Store::open(&one_path).await.unwrap();
+    month::register(&one, &month.bundles).await.unwrap();
+    for b in &month.bundles {
+        import_bundle(&one, &keys, &b.sealed, false).await.unwrap();
+    }
+    assert_eq!(one.canonical_dump().await.unwrap(), dump, "the folder at once and one by one give the same tables");
+    assert_eq!(one.series_heads().await.unwrap(), heads);
+    assert_eq!(import_audits(&one).await, imports);
+    one.close().await;
+
+    // A damaged bundle in the middle of the folder: refused by its place, nothing of the two
+    // good ones written either (audit entries included).
+    let bad_path = dir.path().join("damaged.db");
+    copy(&city_path, &bad_path);
+    let bad = Store::open(&bad_path).await.unwrap();
+    month::register(&bad, &month.bundles).await.unwrap();
+    let before = bad.dump_every_table().await.unwrap();
+    let mut sealed: Vec<Vec<u8>> = month.bundles.iter().map(|b| b.sealed.clone()).collect();
+    let middle = sealed[1].len() / 2;
+    sealed[1][middle] ^= 0x55;
+    let refused = import_bundles(&bad, &keys, &sealed, false).await;
+    assert!(matches!(refused, Err(BundleRefused { index: 1, .. })), "{refused:?}");
+    assert_eq!(bad.dump_every_table().await.unwrap(), before, "nothing written");
+    bad.close().await;
+}
+
+/// Audit entries of bundle imports.
+async fn import_audits(store: &Store) -> usize {
+    store.audit_entries(1_000, 0).await.unwrap().iter().filter(|e| e.action == "import").count()
 }

@@ -24,9 +24,11 @@ pub enum BundleAction {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Import a bundle (all-or-nothing; what this desktop already has is skipped).
+    /// Import a bundle, or a folder's bundles in one go (the city's month: all-or-nothing
+    /// together, one transaction; what this desktop already has is skipped).
     Import {
-        file: PathBuf,
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
         /// Check and report without changing anything.
         #[arg(long)]
         dry_run: bool,
@@ -263,12 +265,23 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
             println!("{}", json(&manifest));
             eprintln!("{} records written to {}", manifest.records, out.display());
         }
-        BundleAction::Import { file, dry_run } => {
-            let name = file.display().to_string();
-            let outcome = ansinh_exchange::import_bundle(store, &keys, &read(&file, Oversize::BundleFile)?, dry_run)
-                .await
-                .map_err(|e| e.about_file(&name))?;
+        BundleAction::Import { files, dry_run } if files.len() == 1 => {
+            let name = files[0].display().to_string();
+            let outcome =
+                ansinh_exchange::import_bundle(store, &keys, &read(&files[0], Oversize::BundleFile)?, dry_run)
+                    .await
+                    .map_err(|e| e.about_file(&name))?;
             println!("{}", json(&outcome));
+        }
+        BundleAction::Import { files, dry_run } => {
+            let sealed = files.iter().map(|f| read(f, Oversize::BundleFile)).collect::<Result<Vec<_>, _>>()?;
+            let outcomes = ansinh_exchange::import_bundles(store, &keys, &sealed, dry_run).await.map_err(|r| {
+                // Which file of the folder: nothing of any of them was written.
+                let name = files[r.index].display().to_string();
+                eprintln!("{name}: refused; none of the {} bundles was imported", files.len());
+                r.error.about_file(&name)
+            })?;
+            println!("{}", json(&outcomes));
         }
         BundleAction::Receipt { out } => {
             let receipt = ansinh_exchange::make_receipt(store, &keys).await?;

@@ -111,6 +111,30 @@ async fn bundle_round_trip_and_kill_9_during_import_is_all_or_nothing() {
     }
     eprintln!("killed before commit {before} times, after {after} times");
 
+    // Several files at once (a folder): one transaction. A damaged file refuses them all, by
+    // name; the same file twice applies once and says the second brought nothing new.
+    let folder = dir.path().join("folder.db");
+    std::fs::copy(&pristine, &folder).unwrap();
+    let damaged = dir.path().join("damaged.bundle");
+    let mut bytes = std::fs::read(&bundle).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&damaged, bytes).unwrap();
+    let refused = ansinh(&folder, &["bundle", "import", bundle.to_str().unwrap(), damaged.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("damaged.bundle: refused"), "{stderr}");
+    assert_eq!(state(&folder, &device).await, ("ok".to_string(), 0, 0), "nothing of the good file either");
+    let outcomes: Vec<serde_json::Value> =
+        serde_json::from_str(&ok(&folder, &["bundle", "import", bundle.to_str().unwrap(), bundle.to_str().unwrap()]))
+            .unwrap();
+    let applied: Vec<(i64, i64)> = outcomes
+        .iter()
+        .map(|o| (o["report"]["applied"].as_i64().unwrap(), o["report"]["already_had"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(applied, [(total, 0), (0, total)]);
+    assert_eq!(state(&folder, &device).await, ("ok".to_string(), total, 400));
+
     // The rebuilt city equals the live one.
     ok(&city, &["bundle", "import", bundle.to_str().unwrap()]);
     ok(&city, &["rebuild"]);

@@ -6,7 +6,9 @@
 use crate::keys::{DeviceKeys, verifying_from_hex};
 use crate::limits::{self, Oversize};
 use crate::{ExchangeError, Result};
-use ansinh_store::{ApplyReport, AuditClaim, BundleOrigin, ChangeRecord, SCHEMA_VERSION, Store, Via, WireRecord};
+use ansinh_store::{
+    ApplyReport, AuditClaim, BundleOrigin, ChangeRecord, ImportTx, SCHEMA_VERSION, Store, Via, WireRecord,
+};
 use ed25519_dalek::{Signature, Signer};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -242,16 +244,62 @@ pub fn read_records(payload: &[u8], announced: usize) -> Result<Vec<ChangeRecord
 /// (`dry_run`: rolled back, the report says what would happen). A bundle with nothing new
 /// is refused as a replay; it changes nothing either way.
 pub async fn import_bundle(store: &Store, keys: &DeviceKeys, sealed: &[u8], dry_run: bool) -> Result<ImportOutcome> {
-    let (manifest, records) = read_bundle(keys, sealed)?;
-    let origin = manifest.origin();
-    let report = store.import_changes(&records, Some(&origin), dry_run).await?;
-    if !dry_run && report.applied == 0 && report.gaps.is_empty() {
+    let mut import = store.begin_import().await?;
+    let (manifest, report) = apply_bundle(&mut import, keys, sealed).await?;
+    if !dry_run && nothing_new(&report) {
         return Err(ExchangeError::Replayed);
     }
-    if !dry_run {
+    import.finish(dry_run).await?;
+    Ok(ImportOutcome { manifest, report, dry_run })
+}
+
+/// A bundle refused in [`import_bundles`]: which one (its index in the list) and why.
+#[derive(Debug)]
+pub struct BundleRefused {
+    pub index: usize,
+    pub error: ExchangeError,
+}
+
+/// Imports several bundles (a folder: the city's month, one bundle a ward) in ONE transaction,
+/// in the order given, each checked as [`import_bundle`] checks it. The first refusal leaves
+/// nothing of any of them written. A bundle with nothing new is not refused here (the folder
+/// imported again after one more file arrived): its outcome says so.
+pub async fn import_bundles(
+    store: &Store,
+    keys: &DeviceKeys,
+    sealed: &[Vec<u8>],
+    dry_run: bool,
+) -> std::result::Result<Vec<ImportOutcome>, BundleRefused> {
+    let refused = |index: usize| move |error: ExchangeError| BundleRefused { index, error };
+    let mut import = store.begin_folder_import().await.map_err(|e| refused(0)(e.into()))?;
+    let mut outcomes = Vec::with_capacity(sealed.len());
+    for (i, bundle) in sealed.iter().enumerate() {
+        match apply_bundle(&mut import, keys, bundle).await {
+            Ok((manifest, report)) => outcomes.push(ImportOutcome { manifest, report, dry_run }),
+            Err(e) => {
+                import.abandon().await.map_err(|e| refused(i)(e.into()))?;
+                return Err(refused(i)(e));
+            }
+        }
+    }
+    import.finish(dry_run).await.map_err(|e| refused(sealed.len().saturating_sub(1))(e.into()))?;
+    Ok(outcomes)
+}
+
+/// Nothing applied and no gap: every record was here already.
+fn nothing_new(report: &ApplyReport) -> bool {
+    report.applied == 0 && report.gaps.is_empty()
+}
+
+/// One bundle read, checked and applied inside `import`, with its audit entry when it brought
+/// anything (in the same transaction, so the entry exists exactly when the records do).
+async fn apply_bundle(import: &mut ImportTx, keys: &DeviceKeys, sealed: &[u8]) -> Result<(Manifest, ApplyReport)> {
+    let (manifest, records) = read_bundle(keys, sealed)?;
+    let report = import.apply(&records, Some(&manifest.origin())).await?;
+    if !nothing_new(&report) {
         let details = serde_json::json!({"what": "bundle", "device_id": manifest.device_id,
             "first_seq": manifest.first_seq, "last_seq": manifest.last_seq, "applied": report.applied});
-        store.audit("import", Some("change_log"), None, details).await?;
+        import.audit("import", Some("change_log"), details).await?;
     }
-    Ok(ImportOutcome { manifest, report, dry_run })
+    Ok((manifest, report))
 }

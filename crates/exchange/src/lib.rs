@@ -17,7 +17,8 @@ mod request;
 
 pub use batch::{SignedBatch, read_batch, sign_batch, verify_batch};
 pub use bundle::{
-    BUNDLE_FORMAT, ImportOutcome, Manifest, export_bundle, import_bundle, parse_plaintext, read_bundle, read_records,
+    BUNDLE_FORMAT, BundleRefused, ImportOutcome, Manifest, export_bundle, import_bundle, import_bundles,
+    parse_plaintext, read_bundle, read_records,
 };
 pub use error::ExchangeError;
 pub use handover::{import_handover, make_handover};

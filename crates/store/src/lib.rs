@@ -66,8 +66,8 @@ pub use entity::{Entity, Kind};
 pub use error::{Result, StoreError};
 pub use exchange::incoming::{AnyCode, Owner, check_row};
 pub use exchange::{
-    ApplyReport, BundleOrigin, Gap, OFFICE_SETTING, Peer, Placement, RebuildReport, ReceiptClaim, ReceiptView,
-    ReviewItem, SeriesHead, Via, check_incoming, place,
+    ApplyReport, BundleOrigin, Gap, ImportTx, OFFICE_SETTING, Peer, Placement, RebuildReport, ReceiptClaim,
+    ReceiptView, ReviewItem, SeriesHead, Via, check_incoming, place,
 };
 pub use exports::{ExportRecord, ExportView};
 pub use facts_kept::{FactsCounts, TallyCounts};
@@ -106,6 +106,9 @@ pub fn default_db_path() -> PathBuf {
     }
     dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(APP_IDENTIFIER).join("ansinh.db")
 }
+
+/// The writer's page cache (`PRAGMA cache_size`, negative: KiB): 128 MB, see `Store::open`.
+pub(crate) const WRITER_CACHE: i64 = -131_072;
 
 pub struct Store {
     writer: SqlitePool,
@@ -181,7 +184,7 @@ impl Store {
                 base.clone()
                     .create_if_missing(true)
                     .synchronous(SqliteSynchronous::Full)
-                    .pragma("cache_size", "-131072"),
+                    .pragma("cache_size", WRITER_CACHE.to_string()),
             )
             .await?;
         sqlx::migrate!("./migrations").run(&writer).await?;

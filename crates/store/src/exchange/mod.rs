@@ -4,6 +4,7 @@
 //! (pinned peer keys, office recipients, receipts). Bundle crypto is in `ansinh-exchange`.
 
 mod bulk;
+mod import_tx;
 pub mod incoming;
 pub(crate) mod merge;
 mod scope;
@@ -14,6 +15,7 @@ use crate::error::Result;
 use crate::tables;
 use crate::{Store, now};
 use ansinh_core::ErrorCode;
+pub use import_tx::ImportTx;
 pub use merge::{ApplyReport, Gap, Placement, check_incoming, place};
 
 use serde::Serialize;
@@ -154,37 +156,9 @@ impl Store {
         origin: Option<&BundleOrigin>,
         dry_run: bool,
     ) -> Result<ApplyReport> {
-        let ctx = merge::ApplyCtx { refs: self.refs().await?, today: crate::local_today(), sender: None };
-        let mut tx = self.begin_checked().await?;
-        let ctx = match origin {
-            Some(o) => merge::ApplyCtx { sender: Some(sender_of(&mut tx, o).await?), ..ctx },
-            None => ctx,
-        };
-        let mut report = merge::apply(&mut tx, records, &ctx).await?;
-        if let Some(claim) = origin.and_then(|o| o.audit.as_ref()) {
-            report.audit =
-                Some(crate::audit_heads::check_claim(&mut tx, &origin.expect("some").device_id, claim).await?);
-        }
-        if let Some(o) = origin {
-            sqlx::query(
-                "INSERT INTO exchange_imports (payload_hash, device_id, ward, first_seq, last_seq, applied, imported_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (payload_hash) DO NOTHING",
-            )
-            .bind(&o.payload_hash)
-            .bind(&o.device_id)
-            .bind(&o.ward)
-            .bind(o.first_seq)
-            .bind(o.last_seq)
-            .bind(report.applied as i64)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-        }
-        if dry_run {
-            tx.rollback().await?;
-        } else {
-            tx.commit().await?;
-        }
+        let mut import = self.begin_import().await?;
+        let report = import.apply(records, origin).await?;
+        import.finish(dry_run).await?;
         Ok(report)
     }
 
