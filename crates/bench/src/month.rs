@@ -297,9 +297,10 @@ pub async fn import(
 ) -> Result<(Vec<ImportOutcome>, Duration)> {
     let sealed: Vec<Vec<u8>> = bundles.iter().map(|b| b.sealed.clone()).collect();
     let t = Instant::now();
-    let outcomes = import_bundles(city, keys, &sealed, dry_run)
-        .await
-        .map_err(|r| other(format!("ward {}: {}", bundles[r.index].ward, r.error)))?;
+    let outcomes = import_bundles(city, keys, &sealed, dry_run).await.map_err(|r| {
+        let ward = r.index.map_or("(the import)", |i| bundles[i].ward.as_str());
+        other(format!("ward {ward}: {}", r.error))
+    })?;
     Ok((outcomes, t.elapsed()))
 }
 

@@ -276,10 +276,15 @@ pub async fn bundle(store: &Store, action: BundleAction) -> Result<(), AppError>
         BundleAction::Import { files, dry_run } => {
             let sealed = files.iter().map(|f| read(f, Oversize::BundleFile)).collect::<Result<Vec<_>, _>>()?;
             let outcomes = ansinh_exchange::import_bundles(store, &keys, &sealed, dry_run).await.map_err(|r| {
-                // Which file of the folder: nothing of any of them was written.
-                let name = files[r.index].display().to_string();
-                eprintln!("{name}: refused; none of the {} bundles was imported", files.len());
-                r.error.about_file(&name)
+                // Which file of the folder, if one: nothing of any of them was written.
+                eprintln!("none of the {} bundles was imported", files.len());
+                match r.index.map(|i| files[i].display().to_string()) {
+                    Some(name) => {
+                        eprintln!("{name}: refused");
+                        r.error.about_file(&name)
+                    }
+                    None => r.error,
+                }
             })?;
             println!("{}", json(&outcomes));
         }

@@ -253,10 +253,11 @@ pub async fn import_bundle(store: &Store, keys: &DeviceKeys, sealed: &[u8], dry_
     Ok(ImportOutcome { manifest, report, dry_run })
 }
 
-/// A bundle refused in [`import_bundles`]: which one (its index in the list) and why.
+/// A folder import refused ([`import_bundles`]): the bundle that was (its index in the list),
+/// or none when the import itself failed (starting it, or the commit: the disk, not a file).
 #[derive(Debug)]
 pub struct BundleRefused {
-    pub index: usize,
+    pub index: Option<usize>,
     pub error: ExchangeError,
 }
 
@@ -270,19 +271,19 @@ pub async fn import_bundles(
     sealed: &[Vec<u8>],
     dry_run: bool,
 ) -> std::result::Result<Vec<ImportOutcome>, BundleRefused> {
-    let refused = |index: usize| move |error: ExchangeError| BundleRefused { index, error };
-    let mut import = store.begin_folder_import().await.map_err(|e| refused(0)(e.into()))?;
+    let refused = |index: Option<usize>| move |error: ExchangeError| BundleRefused { index, error };
+    let mut import = store.begin_folder_import().await.map_err(|e| refused(None)(e.into()))?;
     let mut outcomes = Vec::with_capacity(sealed.len());
     for (i, bundle) in sealed.iter().enumerate() {
         match apply_bundle(&mut import, keys, bundle).await {
             Ok((manifest, report)) => outcomes.push(ImportOutcome { manifest, report, dry_run }),
             Err(e) => {
-                import.abandon().await.map_err(|e| refused(i)(e.into()))?;
-                return Err(refused(i)(e));
+                import.abandon().await.map_err(|e| refused(None)(e.into()))?;
+                return Err(refused(Some(i))(e));
             }
         }
     }
-    import.finish(dry_run).await.map_err(|e| refused(sealed.len().saturating_sub(1))(e.into()))?;
+    import.finish(dry_run).await.map_err(|e| refused(None)(e.into()))?;
     Ok(outcomes)
 }
 
