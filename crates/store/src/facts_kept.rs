@@ -520,13 +520,8 @@ impl Store {
 
     /// The snapshot in the database, if there is one of this layout that decodes.
     async fn read_snapshot(&self) -> Result<Option<Kept>> {
-        let body: Option<Vec<u8>> = sqlx::query_scalar("SELECT body FROM facts_snapshot WHERE id = 1 AND format = ?")
-            .bind(FORMAT)
-            .fetch_optional(&self.reader)
-            .await?;
-        let Some(body) = body else { return Ok(None) };
         // A snapshot that does not decode is only a lost head start: the facts are loaded whole.
-        let Ok(s) = crate::raw::blocking(|| postcard::from_bytes::<SnapshotIn>(&body)) else { return Ok(None) };
+        let Some(s) = self.read_derived::<SnapshotIn>(Derived::Snapshot, FORMAT).await? else { return Ok(None) };
         if s.people.len() != s.facts.people.len() || !s.facts.well_formed() {
             return Ok(None);
         }
@@ -560,6 +555,14 @@ impl Store {
         // Another process writing (busy) only delays the head start: derived data, never lost.
         Ok(saved.is_ok())
     }
+
+    /// The body of a derived table's row of `format`, decoded; None when there is none or it
+    /// does not decode.
+    async fn read_derived<T: serde::de::DeserializeOwned>(&self, table: Derived, format: i64) -> Result<Option<T>> {
+        let body: Option<Vec<u8>> =
+            sqlx::query_scalar(table.select()).bind(format).fetch_optional(&self.reader).await?;
+        Ok(body.and_then(|body| crate::raw::blocking(|| postcard::from_bytes::<T>(&body)).ok()))
+    }
 }
 
 /// The one-row tables of derived data, each (id 1, format, change_rowid, body).
@@ -582,11 +585,25 @@ macro_rules! upsert_derived {
     };
 }
 
+/// The body of one derived table's row, if it has the format asked.
+macro_rules! select_derived {
+    ($table:literal) => {
+        concat!("SELECT body FROM ", $table, " WHERE id = 1 AND format = ?")
+    };
+}
+
 impl Derived {
     fn upsert(self) -> &'static str {
         match self {
             Derived::Snapshot => upsert_derived!("facts_snapshot"),
             Derived::Tallies => upsert_derived!("facts_tallies"),
+        }
+    }
+
+    fn select(self) -> &'static str {
+        match self {
+            Derived::Snapshot => select_derived!("facts_snapshot"),
+            Derived::Tallies => select_derived!("facts_tallies"),
         }
     }
 }

@@ -92,13 +92,8 @@ impl Store {
 
     /// The saved questions that reflect `now` and pass the checks, with the tables they index.
     async fn saved_tallies(&self, now: &Mark) -> Result<Option<(Facts, Vec<KeptTally>)>> {
-        let body: Option<Vec<u8>> = sqlx::query_scalar("SELECT body FROM facts_tallies WHERE id = 1 AND format = ?")
-            .bind(FORMAT)
-            .fetch_optional(&self.reader)
-            .await?;
-        let Some(body) = body else { return Ok(None) };
         // Saved tallies that do not decode are only a lost head start.
-        let Ok(saved) = crate::raw::blocking(|| postcard::from_bytes::<SavedIn>(&body)) else { return Ok(None) };
+        let Some(saved) = self.read_derived::<SavedIn>(super::Derived::Tallies, FORMAT).await? else { return Ok(None) };
         if saved.build != BUILD || saved.mark != *now {
             return Ok(None);
         }
