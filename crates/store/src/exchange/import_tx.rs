@@ -15,8 +15,8 @@ use sqlx::{Sqlite, Transaction};
 /// The writer's page cache while a folder is imported (1 GB, negative: KiB). A month of the
 /// city's wards dirties most of an index of hundreds of MB; with the usual 128 MB the pages
 /// spill into the WAL before the commit and are written again when touched again (the city's
-/// month in an instrumented build: 81 s with 128 MB, 62 s with 1 GB; docs/BENCHMARKS.md). Pages are taken only as the
-/// import needs them, and given back when it ends.
+/// month in an instrumented build: 81 s with 128 MB, 62 s with 1 GB; docs/BENCHMARKS.md).
+/// Pages are taken only as the import needs them, and given back when it ends.
 const FOLDER_CACHE: i64 = -1_048_576;
 
 /// An open import: [`ImportTx::apply`] each sender's records, then [`ImportTx::finish`] (or
