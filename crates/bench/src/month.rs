@@ -295,7 +295,7 @@ pub async fn import(
     bundles: &[WardBundle],
     dry_run: bool,
 ) -> Result<(Vec<ImportOutcome>, Duration)> {
-    let sealed: Vec<Vec<u8>> = bundles.iter().map(|b| b.sealed.clone()).collect();
+    let sealed: Vec<&[u8]> = bundles.iter().map(|b| b.sealed.as_slice()).collect();
     let t = Instant::now();
     let outcomes = import_bundles(city, keys, &sealed, dry_run).await.map_err(|r| {
         let ward = r.index.map_or("(the import)", |i| bundles[i].ward.as_str());

@@ -5,6 +5,7 @@
 //! give; a damaged bundle in the folder leaves nothing of any of them written.
 
 use ansinh_bench::month;
+use ansinh_core::ErrorCode;
 use ansinh_demo::DemoOptions;
 use ansinh_exchange::{BundleRefused, DeviceKeys, ExchangeError, import_bundle, import_bundles};
 use ansinh_store::Store;
@@ -124,6 +125,23 @@ async fn a_month_of_every_ward_merges_once() {
     assert!(matches!(refused, Err(BundleRefused { index: Some(1), .. })), "{refused:?}");
     assert_eq!(bad.dump_every_table().await.unwrap(), before, "nothing written");
     bad.close().await;
+
+    // A bundle from a device this desktop never registered, last in the folder: refused as
+    // unknown by its place, the two registered wards' bundles before it not written either.
+    let stranger_path = dir.path().join("stranger.db");
+    copy(&city_path, &stranger_path);
+    let stranger = Store::open(&stranger_path).await.unwrap();
+    month::register(&stranger, &month.bundles[..2]).await.unwrap();
+    let before = stranger.dump_every_table().await.unwrap();
+    let sealed: Vec<&[u8]> = month.bundles.iter().map(|b| b.sealed.as_slice()).collect();
+    match import_bundles(&stranger, &keys, &sealed, false).await {
+        Err(BundleRefused { index: Some(2), error }) => {
+            assert_eq!(error.full_code(), ErrorCode::ExchangeUnknownDevice, "{error:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(stranger.dump_every_table().await.unwrap(), before, "nothing written");
+    stranger.close().await;
 }
 
 /// Audit entries of bundle imports.

@@ -268,14 +268,14 @@ pub struct BundleRefused {
 pub async fn import_bundles(
     store: &Store,
     keys: &DeviceKeys,
-    sealed: &[Vec<u8>],
+    sealed: &[impl AsRef<[u8]>],
     dry_run: bool,
 ) -> std::result::Result<Vec<ImportOutcome>, BundleRefused> {
     let refused = |index: Option<usize>| move |error: ExchangeError| BundleRefused { index, error };
     let mut import = store.begin_folder_import().await.map_err(|e| refused(None)(e.into()))?;
     let mut outcomes = Vec::with_capacity(sealed.len());
     for (i, bundle) in sealed.iter().enumerate() {
-        match apply_bundle(&mut import, keys, bundle).await {
+        match apply_bundle(&mut import, keys, bundle.as_ref()).await {
             Ok((manifest, report)) => outcomes.push(ImportOutcome { manifest, report, dry_run }),
             Err(e) => {
                 import.abandon().await.map_err(|e| refused(None)(e.into()))?;

@@ -60,8 +60,9 @@ async fn cache_size(conn: &mut sqlx::SqliteConnection, kib: i64) -> Result<()> {
 
 impl ImportTx {
     /// Checks, stores and projects one sender's records (`origin`: the bundle they came in,
-    /// whose sender must be registered here), as [`Store::import_changes`] does. A refusal
-    /// leaves the transaction to be dropped: nothing of the import is written.
+    /// whose sender must be registered here) and records the bundle in `exchange_imports`. A
+    /// refusal leaves the transaction to be abandoned or dropped: nothing of the import is
+    /// written.
     pub async fn apply(
         &mut self,
         records: &[ChangeRecord],
