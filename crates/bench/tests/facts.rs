@@ -380,7 +380,7 @@ async fn a_start_with_nothing_written_since_answers_from_the_saved_tallies() {
     let (cash_only, fresh) = answer_and_fresh(&store, day, &cash, &bys).await;
     assert_eq!(cash_only, fresh);
     assert_ne!(all, cash_only);
-    assert_eq!(store.tally_counts(), TallyCounts { computed: 2, patched: 0, saved: 0 });
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 2, carried: 0, patched: 0, saved: 0 });
     // Other segmentations of the same day and filter are read off the same tally; a pair it
     // does not hold is computed over every fact.
     let other = vec![vec![Need], vec![Disability], vec![Age, Channel], vec![Programme], vec![Ward]];
@@ -397,15 +397,24 @@ async fn a_start_with_nothing_written_since_answers_from_the_saved_tallies() {
     let store = Store::open(&path).await.unwrap();
     assert_eq!(unnamed(store.indicators(day, &Filter::default(), &bys).await.unwrap()), all);
     assert_eq!(unnamed(store.indicators(day, &cash, &bys).await.unwrap()), cash_only);
-    assert_eq!(store.tally_counts(), TallyCounts { computed: 0, patched: 0, saved: 2 });
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 0, carried: 0, patched: 0, saved: 2 });
     assert_eq!(store.facts_counts(), FactsCounts::default());
-    // Another day is another question: computed over the facts, not read off a saved one.
+    // Another day is another question, not read off a saved one: the facts are read and the
+    // saved day's tally of the same filter is carried to it (the facts whose part moved
+    // between the days taken out and added again), not computed over every fact.
     let (next_day, fresh) = answer_and_fresh(&store, d("2026-10-21"), &Filter::default(), &bys).await;
     assert_eq!(next_day, fresh);
-    assert_eq!(store.tally_counts(), TallyCounts { computed: 1, patched: 0, saved: 2 });
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 0, carried: 1, patched: 0, saved: 2 });
+    assert_eq!(store.facts_counts().snapshots, 1);
+    // Weeks later, and with the cash filter: carried as well, from the nearest day kept.
+    for later in ["2026-11-15", "2026-10-01"] {
+        let (answered, fresh) = answer_and_fresh(&store, d(later), &cash, &bys).await;
+        assert_eq!(answered, fresh, "{later}");
+    }
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 0, carried: 3, patched: 0, saved: 2 });
     // The facts now loaded took the saved questions with them: asked again, none is computed.
     assert_eq!(unnamed(store.indicators(day, &cash, &bys).await.unwrap()), cash_only);
-    assert_eq!(store.tally_counts(), TallyCounts { computed: 1, patched: 0, saved: 2 });
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 0, carried: 3, patched: 0, saved: 2 });
 
     // A write since: the saved tallies are of an earlier change record and are not used.
     withdraw_some(&store, 5).await;
@@ -414,7 +423,7 @@ async fn a_start_with_nothing_written_since_answers_from_the_saved_tallies() {
     let (after, fresh) = answer_and_fresh(&store, day, &Filter::default(), &bys).await;
     assert_eq!(after, fresh, "after a write");
     assert_ne!(after, all, "the withdrawals count");
-    assert_eq!(store.tally_counts(), TallyCounts { computed: 1, patched: 0, saved: 0 });
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 1, carried: 0, patched: 0, saved: 0 });
     store.close().await;
 
     // That dashboard saved them again; damaged, they are ignored and the facts answer.
@@ -429,7 +438,7 @@ async fn a_start_with_nothing_written_since_answers_from_the_saved_tallies() {
     let store = Store::open(&path).await.unwrap();
     let (damaged, fresh) = answer_and_fresh(&store, day, &Filter::default(), &bys).await;
     assert_eq!((damaged.as_str(), fresh.as_str()), (after.as_str(), after.as_str()));
-    assert_eq!(store.tally_counts(), TallyCounts { computed: 1, patched: 0, saved: 0 });
+    assert_eq!(store.tally_counts(), TallyCounts { computed: 1, carried: 0, patched: 0, saved: 0 });
     store.close().await;
 }
 

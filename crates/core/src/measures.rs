@@ -102,7 +102,7 @@ pub struct Indicators {
 /// What one payment adds to an accumulator as seen on a day. A payment is added to the overall
 /// figures and to one segment of each segmentation: its withdrawals are read and its dates
 /// compared once, here, not once per accumulator.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PaymentEffect<'a> {
     /// Scheduled, or not issued or credited yet on that day.
     Nothing,
@@ -112,7 +112,7 @@ pub enum PaymentEffect<'a> {
     Credited(Credited<'a>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Credited<'a> {
     ttc: Option<TtcObs>,
     first_visit_full: Option<bool>,

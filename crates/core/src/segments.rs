@@ -343,6 +343,16 @@ impl Tally {
         }
     }
 
+    /// This tally of `facts` on the day `from` made a tally of the same question on the day
+    /// `to`: the facts whose part differs ([`day_moved`]) taken out as seen on `from` and added
+    /// as seen on `to`. A new day's dashboard then passes over the payments still open rather
+    /// than accumulating every payment again.
+    pub fn carry(&mut self, facts: &Facts, from: NaiveDate, to: NaiveDate, filter: &Filter, bys: &[Vec<SegmentBy>]) {
+        let moved = day_moved(facts, from, to, filter);
+        self.subtract(&tally_of(facts, from, filter, bys, &moved));
+        self.add(&tally_of(facts, to, filter, bys, &moved));
+    }
+
     /// Where each of `bys`' segmentations is in this tally (the indices [`finish_some`] takes),
     /// if it has them all: a segmentation is its first two dimensions, and an empty one is none
     /// (as a pass makes them).
@@ -459,12 +469,7 @@ impl<'f> Pass<'f> {
         if !self.keep(person, Some(p.channel), self.period_months[p.period as usize]) {
             return;
         }
-        let ctx = PaymentCtx {
-            withdrawals: facts.withdrawals_of(p),
-            cycle_end: facts.cycle_ends[p.period as usize],
-            checked_on: self.known.checked(p, person.ward),
-            as_of: self.as_of,
-        };
+        let ctx = self.payment_ctx(p, person);
         let c = Ctx {
             person,
             channel: Some(p.channel),
@@ -478,6 +483,28 @@ impl<'f> Pass<'f> {
         for s in &mut t.splits {
             s.each(&c, |acc| acc.add_effect(&effect));
         }
+    }
+
+    /// What the payment's effect on this day reads besides the payment.
+    fn payment_ctx(&self, p: &PaymentFact, person: &Person) -> PaymentCtx<'f> {
+        PaymentCtx {
+            withdrawals: self.facts.withdrawals_of(p),
+            cycle_end: self.facts.cycle_ends[p.period as usize],
+            checked_on: self.known.checked(p, person.ward),
+            as_of: self.as_of,
+        }
+    }
+
+    /// Does the payment add something else to a tally of `other`'s day than to one of this
+    /// day? Its effect is worked out for both days and compared; a payment without a date is
+    /// placed in its age band on the day asked, so it always may.
+    fn payment_moves(&self, other: &Pass, p: &PaymentFact) -> bool {
+        let person = &self.facts.people[p.person as usize];
+        if !self.keep(person, Some(p.channel), self.period_months[p.period as usize]) {
+            return false;
+        }
+        (p.credited_on.is_none() && p.scheduled_on.is_none())
+            || PaymentEffect::of(p, &self.payment_ctx(p, person)) != PaymentEffect::of(p, &other.payment_ctx(p, person))
     }
 
     fn payments<'p>(&self, payments: impl Iterator<Item = &'p PaymentFact>) -> Tally {
@@ -625,6 +652,42 @@ pub fn tally_of(facts: &Facts, as_of: NaiveDate, filter: &Filter, bys: &[Vec<Seg
         pass.verification(&mut t, &facts.verifications[*i as usize]);
     }
     t
+}
+
+/// The facts whose part in a tally of `filter` may differ between the days `from` and `to`
+/// (what [`Tally::carry`] takes out and adds again): each payment whose effect differs on the
+/// two days (worked out for both and compared, on every core), and every account, grievance
+/// and verification visit (few beside the payments: they are tallied again whole rather than
+/// reasoned about date by date). Most payments of a past cycle are settled: on a new day only
+/// the ones still open, or with a date between the two days, move.
+pub fn day_moved(facts: &Facts, from: NaiveDate, to: NaiveDate, filter: &Filter) -> FactIndices {
+    let (a, b) = (Pass::new(facts, from, filter, &[]), Pass::new(facts, to, filter, &[]));
+    let threads = default_threads();
+    let share = facts.payments.len().div_ceil(threads).max(1);
+    let moved_in = |first: usize, chunk: &[PaymentFact]| -> Vec<u32> {
+        let moved = chunk.iter().enumerate().filter(|(_, p)| a.payment_moves(&b, p));
+        moved.map(|(i, _)| (first + i) as u32).collect()
+    };
+    let payments = if threads <= 1 || facts.payments.len() < 20_000 {
+        moved_in(0, &facts.payments)
+    } else {
+        let moved_in = &moved_in;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = facts
+                .payments
+                .chunks(share)
+                .enumerate()
+                .map(|(n, chunk)| scope.spawn(move || moved_in(n * share, chunk)))
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().expect("a payments thread panicked")).collect()
+        })
+    };
+    FactIndices {
+        payments,
+        accounts: (0..facts.accounts.len() as u32).collect(),
+        grievances: (0..facts.grievances.len() as u32).collect(),
+        verifications: (0..facts.verifications.len() as u32).collect(),
+    }
 }
 
 /// Reads the figures off a tally of these facts.

@@ -5,7 +5,7 @@ use ansinh_core::dates::BirthDate;
 use ansinh_core::facts::*;
 use ansinh_core::model::{Channel, Disability, Need, Needs, PaymentStatus, SegmentBy};
 use ansinh_core::segments::{
-    FactIndices, Filter, MIN_SEGMENT_PAYMENTS, compute, finish, month_number, report, tally, tally_of,
+    FactIndices, Filter, MIN_SEGMENT_PAYMENTS, compute, day_moved, finish, month_number, report, tally, tally_of,
 };
 use chrono::NaiveDate;
 
@@ -559,6 +559,37 @@ fn a_tally_takes_a_persons_facts_out_and_back_as_a_fresh_pass_would() {
         assert!(by_ward.iter().all(|s| s.key == "A"), "{by_ward:?}");
         assert!(!finish(&f, &whole, &label).segmentations[0].iter().all(|s| s.key == "A"));
     }
+}
+
+#[test]
+fn a_tally_carried_to_another_day_answers_as_a_fresh_pass_on_that_day() {
+    let mut f = times(&fixture(), 4);
+    // Censoring that moves with the day too: P2's January payment seen unwithdrawn on 20/02,
+    // and ward A's bank payer complete to 10/03 for February.
+    f.checks = vec![d("2026-02-20")];
+    for p in f.payments.iter_mut().filter(|p| p.person == 2 && p.period == 0) {
+        p.checks = 0..1;
+    }
+    f.reports.push(ReportFact { period: 1, ward: Some(0), channel: Some(Channel::Bank), complete_to: d("2026-03-10") });
+    let bys: Vec<Vec<SegmentBy>> = vec![vec![SegmentBy::Cycle], vec![SegmentBy::Age, SegmentBy::Channel]];
+    let days: Vec<NaiveDate> = (0..30).map(|i| d("2025-12-15") + chrono::Days::new(i * 5)).collect();
+    let filters =
+        [Filter::default(), Filter { ward: Some("A".into()), channel: Some(Channel::Bank), ..Filter::default() }];
+    for filter in &filters {
+        let fresh: Vec<String> = days.iter().map(|day| answers(&compute(&f, *day, filter, &bys, &label))).collect();
+        for from in &days {
+            let whole = tally(&f, *from, filter, &bys);
+            for (j, to) in days.iter().enumerate() {
+                let mut t = whole.clone();
+                t.carry(&f, *from, *to, filter, &bys);
+                assert_eq!(answers(&finish(&f, &t, &label)), fresh[j], "{filter:?} from {from} to {to}");
+            }
+        }
+    }
+    // Long after everything: from one such day to the next no payment moves.
+    let (late, later) = (d("2026-09-01"), d("2026-09-02"));
+    assert!(day_moved(&f, late, later, &Filter::default()).payments.is_empty());
+    assert!(!day_moved(&f, d("2026-03-05"), d("2026-03-06"), &Filter::default()).payments.is_empty());
 }
 
 /// `f`'s facts of the people `keep` names only (what the loader reads for touched people).

@@ -68,11 +68,12 @@ pub struct FactsCounts {
     pub snapshots: u64,
 }
 
-/// How many times a question's tally was computed over every fact, patched after a write, and
-/// read from the saved tallies at a start.
+/// How many times a question's tally was computed over every fact, carried from another day's,
+/// patched after a write, and read from the saved tallies at a start.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TallyCounts {
     pub computed: u64,
+    pub carried: u64,
     pub patched: u64,
     pub saved: u64,
 }
@@ -179,6 +180,20 @@ fn holds_facts(entity: Entity) -> bool {
     }
 }
 
+/// Of the kept tallies of the filter and segmentations asked, the one of the day nearest
+/// `as_of` (the fewest facts moved between the two days).
+fn nearest_day<'k>(
+    tallies: &'k [KeptTally],
+    as_of: NaiveDate,
+    filter: &Filter,
+    bys: &[Vec<SegmentBy>],
+) -> Option<&'k KeptTally> {
+    tallies
+        .iter()
+        .filter(|k| k.filter == *filter && k.tally.covers(bys).is_some())
+        .min_by_key(|k| (k.as_of - as_of).num_days().abs())
+}
+
 /// How many days' and filters' tallies are kept.
 const TALLIES: usize = 8;
 
@@ -228,12 +243,25 @@ impl Store {
             match kept.tallies.iter().enumerate().find_map(|(i, t)| Some((i, t.answers(as_of, filter, bys)?))) {
                 Some((i, asked)) => (kept.tallies.remove(i), asked),
                 None => {
-                    self.facts_cache.count_tallies(|c| c.computed += 1);
                     kept.tallies_saved = false;
-                    let all = tally_bys(bys);
-                    let tally = segments::tally(&kept.facts, as_of, filter, &all);
-                    let asked = tally.covers(bys).expect("a tally of the question's segmentations and more");
-                    (KeptTally { as_of, filter: filter.clone(), bys: all, tally: Arc::new(tally) }, asked)
+                    let tally = match nearest_day(&kept.tallies, as_of, filter, bys) {
+                        // Another day's tally of the question (yesterday's, at a start the next
+                        // morning): only the facts whose part moved between the days are tallied.
+                        Some(from) => {
+                            self.facts_cache.count_tallies(|c| c.carried += 1);
+                            let mut tally = Tally::clone(&from.tally);
+                            tally.carry(&kept.facts, from.as_of, as_of, filter, &from.bys);
+                            KeptTally { as_of, filter: filter.clone(), bys: from.bys.clone(), tally: Arc::new(tally) }
+                        }
+                        None => {
+                            self.facts_cache.count_tallies(|c| c.computed += 1);
+                            let all = tally_bys(bys);
+                            let tally = segments::tally(&kept.facts, as_of, filter, &all);
+                            KeptTally { as_of, filter: filter.clone(), bys: all, tally: Arc::new(tally) }
+                        }
+                    };
+                    let asked = tally.tally.covers(bys).expect("a tally of the question's segmentations and more");
+                    (tally, asked)
                 }
             };
         let out = (Arc::clone(&kept.facts), Arc::clone(&tally.tally), asked);
