@@ -13,7 +13,7 @@ use crate::censoring::{DEFAULT_MIN_COVERAGE_PCT, KnownThrough};
 use crate::dates::{self, AgeBand};
 use crate::facts::{AccountFact, Facts, GrievanceFact, PaymentFact, Person, VerificationFact};
 use crate::measures::{Acc, Indicators, PaymentCtx, PaymentEffect};
-use crate::model::{Channel, Disability, Need, Scheme, SegmentBy};
+use crate::model::{Channel, Disability, Need, PaymentStatus, Scheme, SegmentBy};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -497,14 +497,23 @@ impl<'f> Pass<'f> {
 
     /// Does the payment add something else to a tally of `other`'s day than to one of this
     /// day? Its effect is worked out for both days and compared; a payment without a date is
-    /// placed in its age band on the day asked, so it always may.
+    /// placed in its age band on the day asked, so it always may. Most payments of a city are
+    /// [`settled_between`] the days and skip the comparison (debug builds still make it).
     fn payment_moves(&self, other: &Pass, p: &PaymentFact) -> bool {
         let person = &self.facts.people[p.person as usize];
         if !self.keep(person, Some(p.channel), self.period_months[p.period as usize]) {
             return false;
         }
-        (p.credited_on.is_none() && p.scheduled_on.is_none())
-            || PaymentEffect::of(p, &self.payment_ctx(p, person)) != PaymentEffect::of(p, &other.payment_ctx(p, person))
+        let compared = || {
+            (p.credited_on.is_none() && p.scheduled_on.is_none())
+                || PaymentEffect::of(p, &self.payment_ctx(p, person))
+                    != PaymentEffect::of(p, &other.payment_ctx(p, person))
+        };
+        if settled_between(self.facts, p, self.as_of, other.as_of) {
+            debug_assert!(!compared(), "a settled payment moved between {} and {}: {p:?}", self.as_of, other.as_of);
+            return false;
+        }
+        compared()
     }
 
     fn payments<'p>(&self, payments: impl Iterator<Item = &'p PaymentFact>) -> Tally {
@@ -654,14 +663,37 @@ pub fn tally_of(facts: &Facts, as_of: NaiveDate, filter: &Filter, bys: &[Vec<Seg
     t
 }
 
+/// Is `day` after the earlier of two days and by the later?
+fn between(day: NaiveDate, a: NaiveDate, b: NaiveDate) -> bool {
+    a.min(b) < day && day <= a.max(b)
+}
+
+/// A payment that adds the same on both days, known without working out its effect: credited
+/// and first withdrawn by the earlier day (an event, whatever its checks), with no withdrawal
+/// and no end of its cycle between the days (what it delivered and whether it was left at
+/// the cycle's end stay as they were).
+fn settled_between(facts: &Facts, p: &PaymentFact, a: NaiveDate, b: NaiveDate) -> bool {
+    let first = a.min(b);
+    let withdrawals = facts.withdrawals_of(p);
+    p.status == PaymentStatus::Credited
+        && p.credited_on.is_some_and(|c| c <= first)
+        && withdrawals.first().is_some_and(|w| w.on <= first)
+        && !withdrawals.iter().any(|w| between(w.on, a, b))
+        && !facts.cycle_ends[p.period as usize].is_some_and(|e| between(e, a, b))
+}
+
 /// The facts whose part in a tally of `filter` may differ between the days `from` and `to`
-/// (what [`Tally::carry`] takes out and adds again): each payment whose effect differs on the
-/// two days (worked out for both and compared, on every core), and every account, grievance
-/// and verification visit (few beside the payments: they are tallied again whole rather than
-/// reasoned about date by date). Most payments of a past cycle are settled: on a new day only
-/// the ones still open, or with a date between the two days, move.
+/// (what [`Tally::carry`] takes out and adds again):
+/// - each payment whose effect differs on the two days (worked out for both and compared, on
+///   every core, unless it is plainly settled): on a new day, the ones still open or with a
+///   date between the days;
+/// - each account, grievance and verification visit with one of its own dates between the
+///   days: they compare the day with nothing else (`Acc::add_account`, `Acc::add_grievance`,
+///   [`Pass::verification`]).
 pub fn day_moved(facts: &Facts, from: NaiveDate, to: NaiveDate, filter: &Filter) -> FactIndices {
     let (a, b) = (Pass::new(facts, from, filter, &[]), Pass::new(facts, to, filter, &[]));
+    let moves = |day: NaiveDate| between(day, from, to);
+    let picked = |n: usize, moved: &dyn Fn(usize) -> bool| (0..n).filter(|i| moved(*i)).map(|i| i as u32).collect();
     let threads = default_threads();
     let share = facts.payments.len().div_ceil(threads).max(1);
     let moved_in = |first: usize, chunk: &[PaymentFact]| -> Vec<u32> {
@@ -682,11 +714,16 @@ pub fn day_moved(facts: &Facts, from: NaiveDate, to: NaiveDate, filter: &Filter)
             handles.into_iter().flat_map(|h| h.join().expect("a payments thread panicked")).collect()
         })
     };
+    let account = |i: usize| {
+        let x = &facts.accounts[i];
+        moves(x.opened_on) || x.first_credit_on.is_some_and(moves) || x.first_withdrawal_on.is_some_and(moves)
+    };
+    let grievance = |i: usize| moves(facts.grievances[i].opened_on) || facts.grievances[i].closed_on.is_some_and(moves);
     FactIndices {
         payments,
-        accounts: (0..facts.accounts.len() as u32).collect(),
-        grievances: (0..facts.grievances.len() as u32).collect(),
-        verifications: (0..facts.verifications.len() as u32).collect(),
+        accounts: picked(facts.accounts.len(), &account),
+        grievances: picked(facts.grievances.len(), &grievance),
+        verifications: picked(facts.verifications.len(), &|i| moves(facts.verifications[i].verified_on)),
     }
 }
 
