@@ -348,9 +348,36 @@ async fn the_kept_facts_follow_writes_merges_and_restarts_as_a_fresh_load() {
     // A snapshot that does not decode, or of another log, is ignored.
     sqlx::query("UPDATE facts_snapshot SET body = x'0102'").execute(store.bench_writer()).await.unwrap();
     store.close().await;
-    let store = Store::open(&path).await.unwrap();
+    let mut store = Store::open(&path).await.unwrap();
     same_as_fresh(&store, "a damaged snapshot").await;
     assert_eq!(store.facts_counts(), ansinh_store::FactsCounts { loads: 1, patches: 0, in_place: 0, snapshots: 0 });
+
+    // The withdrawals' part of an earlier snapshot beside a later head is never mixed in, nor
+    // is a damaged part: the facts are loaded whole (and the snapshot written again).
+    let part = "SELECT body FROM facts_snapshot_parts WHERE part = 2";
+    let earlier: Vec<u8> = sqlx::query_scalar(part).fetch_one(store.bench_writer()).await.unwrap();
+    store.forget_facts_snapshot().await.unwrap();
+    store.cached_facts().await.unwrap();
+    let later: Vec<u8> = sqlx::query_scalar(part).fetch_one(store.bench_writer()).await.unwrap();
+    assert_ne!(earlier, later, "each snapshot has its own generation");
+    let damaged = later[..later.len() / 2].to_vec();
+    for (body, what) in [(earlier, "a part of an earlier snapshot"), (damaged, "a damaged part")] {
+        sqlx::query("UPDATE facts_snapshot_parts SET body = ? WHERE part = 2")
+            .bind(body)
+            .execute(store.bench_writer())
+            .await
+            .unwrap();
+        store.close().await;
+        let reopened = Store::open(&path).await.unwrap();
+        same_as_fresh(&reopened, what).await;
+        assert_eq!(reopened.facts_counts(), ansinh_store::FactsCounts { loads: 1, ..Default::default() }, "{what}");
+        store = reopened;
+    }
+    // The snapshot written by that load is read at the next start.
+    store.close().await;
+    let store = Store::open(&path).await.unwrap();
+    same_as_fresh(&store, "the snapshot written again").await;
+    assert_eq!(store.facts_counts(), ansinh_store::FactsCounts { snapshots: 1, ..Default::default() });
 }
 
 /// The dashboard as the store answers it and as a fresh computation over a fresh load does.

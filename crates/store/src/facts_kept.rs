@@ -4,9 +4,9 @@
 //! - **After a write** the people the new change records touch are read again alone and
 //!   spliced in ([`Facts::splice`]); a new or closed cycle is taken as it is, a cycle whose
 //!   day moved (the schedule of every payment without its own) loads all.
-//! - **At start** the facts come from a snapshot kept in the database (`facts_snapshot`,
-//!   migration 0020: encrypted with the rest, copied by backups, never shipped), then are
-//!   brought up to date the same way.
+//! - **At start** the facts come from a snapshot kept in the database ([`snapshot`]:
+//!   encrypted with the rest, copied by backups, never shipped), then are brought up to date
+//!   the same way.
 //!
 //! - **The dashboard's accumulators** ([`Tally`]) are kept with the facts, one per day and
 //!   filter asked, each holding every segmentation a dashboard may ask for ([`tally_bys`]), and
@@ -33,10 +33,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+mod snapshot;
 mod tallies_saved;
-
-/// The snapshot's layout; a snapshot of another layout is ignored (and rewritten).
-const FORMAT: i64 = 1;
 
 /// A snapshot is rewritten once the kept facts are this many change records ahead of it, so
 /// that a start never has more than that to catch up on.
@@ -131,22 +129,6 @@ pub(crate) struct Kept {
     tallies: Vec<KeptTally>,
     /// Are `tallies` saved in the database as they are ([`tallies_saved`])?
     tallies_saved: bool,
-}
-
-#[derive(Serialize)]
-struct SnapshotOut<'a> {
-    mark: &'a Mark,
-    cycles: &'a [(String, String)],
-    people: &'a [u128],
-    facts: &'a Facts,
-}
-
-#[derive(Deserialize)]
-struct SnapshotIn {
-    mark: Mark,
-    cycles: Vec<(String, String)>,
-    people: Vec<u128>,
-    facts: Facts,
 }
 
 /// What the change records after a mark touch.
@@ -309,14 +291,6 @@ impl Store {
         *self.facts_cache.kept.lock().await = None;
     }
 
-    /// The size of the kept snapshot, bytes (benchmarks).
-    #[doc(hidden)]
-    pub async fn facts_snapshot_bytes(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COALESCE(SUM(length(body)), 0) FROM facts_snapshot")
-            .fetch_one(&self.reader)
-            .await?)
-    }
-
     /// How the kept tallies were made so far.
     #[doc(hidden)]
     pub fn tally_counts(&self) -> TallyCounts {
@@ -327,14 +301,6 @@ impl Store {
     #[doc(hidden)]
     pub fn facts_counts(&self) -> FactsCounts {
         *self.facts_cache.counts.lock().expect("counts are never poisoned")
-    }
-
-    /// Removes the kept snapshot too (benchmarks time a start without one).
-    #[doc(hidden)]
-    pub async fn forget_facts_snapshot(&self) -> Result<()> {
-        self.forget_cached_facts().await;
-        sqlx::query("DELETE FROM facts_snapshot").execute(&self.writer).await?;
-        Ok(())
     }
 
     /// The last change record now.
@@ -546,33 +512,7 @@ impl Store {
         Ok(people.len())
     }
 
-    /// The snapshot in the database, if there is one of this layout that decodes.
-    async fn read_snapshot(&self) -> Result<Option<Kept>> {
-        // A snapshot that does not decode is only a lost head start: the facts are loaded whole.
-        let Some(s) = self.read_derived::<SnapshotIn>(Derived::Snapshot, FORMAT).await? else { return Ok(None) };
-        if s.people.len() != s.facts.people.len() || !s.facts.well_formed() {
-            return Ok(None);
-        }
-        let mut facts = s.facts;
-        facts.programmes = programmes(&facts, &*self.refs().await?);
-        Ok(Some(Kept {
-            saved: Some(s.mark.clone()),
-            mark: s.mark,
-            facts: Arc::new(facts),
-            people: s.people,
-            cycles: s.cycles,
-            tallies: Vec::new(),
-            tallies_saved: false,
-        }))
-    }
-
-    /// Writes the snapshot when the writer is free (see [`Store::save_derived`]).
-    async fn save_snapshot(&self, kept: &Kept) -> Result<bool> {
-        let out = SnapshotOut { mark: &kept.mark, cycles: &kept.cycles, people: &kept.people, facts: &kept.facts };
-        self.save_derived(Derived::Snapshot, FORMAT, &kept.mark, &out).await
-    }
-
-    /// Writes derived data (the snapshot, the saved tallies) into its one-row table when the
+    /// Writes derived data (the saved tallies) into its one-row table when the
     /// writer is free: the dashboard never waits for a merge or an import to end only to save a
     /// head start. False when it was busy (tried next time).
     async fn save_derived(&self, table: Derived, format: i64, mark: &Mark, value: &impl Serialize) -> Result<bool> {
