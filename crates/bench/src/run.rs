@@ -105,6 +105,7 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
         r.facts_load_seconds = d.load.as_secs_f64();
         r.dashboard_seconds = d.compute.as_secs_f64();
         r.first_dashboard_seconds = Some(d.first.as_secs_f64());
+        r.first_after_write_seconds = Some(d.first_after_write.as_secs_f64());
         r.first_same_day_seconds = Some(d.first_same_day.as_secs_f64());
         r.saved_tallies_mb = Some(d.saved_tallies_bytes as f64 / 1e6);
         r.after_write_seconds = Some(d.after_write.as_secs_f64());
