@@ -473,7 +473,7 @@ mod day {
 
     /// The day numbered `n`, or the decoder's error. A snapshot holds millions of dates from a
     /// few hundred days: a memo of the days decoded lately (slot `n` mod 1024) spares chrono's
-    /// calendar arithmetic for all but the first of each, a third of decoding a city's payments.
+    /// calendar arithmetic for all but the first of each (a fifth of decoding a city's snapshot).
     pub fn from<E: Error>(n: i32) -> Result<NaiveDate, E> {
         DECODED.with(|memo| {
             let slot = &memo[n.rem_euclid(MEMO as i32) as usize];
