@@ -263,19 +263,15 @@ impl Store {
             return Ok(cache.as_mut().expect("just checked"));
         }
         let starting = cache.is_none();
-        let old = match cache.take() {
-            Some(kept) => Some(kept),
-            None => {
-                let snapshot = self.read_snapshot().await?;
-                if snapshot.is_some() {
+        let mut kept = match cache.take() {
+            Some(kept) => self.bring_up_to(kept, &now).await?,
+            None => match self.read_snapshot().await? {
+                Some(snapshot) => {
                     self.facts_cache.count(|c| c.snapshots += 1);
+                    self.start_from(snapshot, &now).await?
                 }
-                snapshot
-            }
-        };
-        let mut kept = match old {
-            Some(old) => self.bring_up_to(old, &now).await?,
-            None => self.load_kept(&now).await?,
+                None => self.load_kept(&now).await?,
+            },
         };
         if kept.saved.as_ref().is_none_or(|s| now.rowid - s.rowid >= SAVE_AFTER) && self.save_snapshot(&kept).await? {
             kept.saved = Some(kept.mark.clone());
@@ -328,8 +324,18 @@ impl Store {
     /// (a withdrawal or a verification visit through its payment); which kinds hold facts is
     /// [`holds_facts`]'s.
     async fn touched_since(&self, rowid: i64) -> Result<Touched> {
+        self.touched_between(rowid, i64::MAX).await
+    }
+
+    /// The same for the records after `after` up to `to` (rowids).
+    async fn touched_between(&self, after: i64, to: i64) -> Result<Touched> {
         let mut conn = self.reader.acquire().await?;
-        let records = changes::log::read(&mut conn, "c.rowid > ? ORDER BY c.rowid", vec![rowid.into()]).await?;
+        let records = changes::log::read(
+            &mut conn,
+            "c.rowid > ? AND c.rowid <= ? ORDER BY c.rowid",
+            vec![after.into(), to.into()],
+        )
+        .await?;
         // Each record that holds facts names its person, or (a withdrawal, a visit) its payment:
         // each row is parsed once, and the payments' people are read in one go.
         let named: Vec<(bool, Option<String>)> = records
@@ -401,6 +407,45 @@ impl Store {
         self.load_kept(now).await
     }
 
+    /// At a start, the snapshot brought up to `now` with the saved tallies, when they reflect
+    /// a change record between the snapshot's and now (the dashboard was last asked after the
+    /// snapshot was written, and something was written since). The people written between the
+    /// snapshot and the tallies are counted in them as they are now, unless written again
+    /// since: then only the people written since the tallies are taken out of them (as the
+    /// snapshot holds them, which is how the tallies counted them) and added as they are now,
+    /// as after any write. Otherwise as [`Store::bring_up_to`], the saved tallies left to
+    /// [`Store::adopt_saved_tallies`] (they then serve only if they reflect `now`).
+    async fn start_from(&self, mut snapshot: Kept, now: &Mark) -> Result<Kept> {
+        let Some(saved) = self.saved_tallies().await? else { return self.bring_up_to(snapshot, now).await };
+        let after_snapshot = snapshot.mark.rowid <= saved.mark.rowid && saved.mark != *now;
+        if !after_snapshot
+            || !saved.context.same_context(&snapshot.facts)
+            || !self.mark_holds(&snapshot.mark).await?
+            || !self.mark_holds(&saved.mark).await?
+        {
+            return self.bring_up_to(snapshot, now).await;
+        }
+        let before = self.touched_between(snapshot.mark.rowid, saved.mark.rowid).await?;
+        let since = self.touched_since(saved.mark.rowid).await?;
+        let mut recount = FxHashSet::default();
+        for p in &since.people {
+            recount.insert(uid(p)?);
+        }
+        let again = before.people.iter().any(|p| uid(p).is_ok_and(|id| recount.contains(&id)));
+        let cycles = self.cycles_now().await?;
+        let touched: Vec<String> = before.people.into_iter().chain(since.people).collect();
+        if before.everything
+            || since.everything
+            || again
+            || !cycles.starts_with(&snapshot.cycles)
+            || too_many(touched.len(), &snapshot)
+        {
+            return self.bring_up_to(snapshot, now).await;
+        }
+        snapshot.tallies = saved.questions;
+        self.patch_recounting(snapshot, &touched, now, cycles, |p| recount.contains(&p)).await
+    }
+
     /// `old` with the people touched since its mark read again; everything read again when a
     /// cycle's day moved, the mark no longer holds, or a quarter of the people were touched.
     async fn bring_up_to(&self, old: Kept, now: &Mark) -> Result<Kept> {
@@ -421,6 +466,20 @@ impl Store {
     /// `old` with `touched` people's facts read again: spliced in place when nothing else
     /// holds the facts (a city's are a gigabyte: a copy costs a second), else into a copy.
     async fn patch(&self, old: Kept, touched: &[String], now: &Mark, cycles: Vec<(String, String)>) -> Result<Kept> {
+        self.patch_recounting(old, touched, now, cycles, |_| true).await
+    }
+
+    /// [`Store::patch`], the tallies recounting only the touched people `recount` picks (by
+    /// id): the others' facts as read now are already what the tallies counted (a start
+    /// catching up with saved tallies newer than the snapshot, [`Store::start_from`]).
+    async fn patch_recounting(
+        &self,
+        old: Kept,
+        touched: &[String],
+        now: &Mark,
+        cycles: Vec<(String, String)>,
+        recount: impl Fn(u128) -> bool,
+    ) -> Result<Kept> {
         let mut ids = FxHashSet::default();
         for p in touched {
             ids.insert(uid(p)?);
@@ -429,7 +488,8 @@ impl Store {
         let json = serde_json::to_string(touched).expect("strings serialise");
         let (part, part_people) = self.facts_of(Scope(Some(&json))).await?;
         // Read against the facts as they were, before the splice changes them.
-        let lost = tallies_lost(&old.facts, &drop, &old.tallies);
+        let recounted: Vec<bool> = old.people.iter().zip(&drop).map(|(p, d)| *d && recount(*p)).collect();
+        let lost = tallies_lost(&old.facts, &recounted, &old.tallies);
         let before = old.facts.context();
         let spliced = match Arc::try_unwrap(old.facts) {
             Ok(mut facts) => match facts.splice_in_place(&drop, &part) {
@@ -449,7 +509,8 @@ impl Store {
         facts.programmes = programmes(&facts, &*self.refs().await?);
         let people: Vec<u128> =
             old.people.iter().zip(&drop).filter(|(_, d)| !**d).map(|(p, _)| *p).chain(part_people).collect();
-        let tallies = self.carry_tallies(&before, lost, &drop, &facts, old.tallies);
+        let first_new = drop.iter().filter(|d| !**d).count();
+        let tallies = self.carry_tallies(&before, lost, &facts, old.tallies, |i| i >= first_new && recount(people[i]));
         Ok(Kept {
             mark: now.clone(),
             facts: Arc::new(facts),
@@ -462,23 +523,22 @@ impl Store {
     }
 
     /// The kept tallies carried over to `new`, the facts spliced from ones with `before`'s
-    /// context (the people `drop` marks replaced by the ones after the kept): each loses what
-    /// [`tallies_lost`] found and gains the new people's facts. None is carried when anything
-    /// besides the people changed (a new ward or reason, a payer's report, a cycle): its codes
-    /// or its censoring would no longer hold, and the next dashboard computes it again.
+    /// context: each loses what [`tallies_lost`] found and gains the facts of the people `came`
+    /// picks (by index in `new`: the people read again). None is carried when anything besides the people changed (a new
+    /// ward or reason, a payer's report, a cycle): its codes or its censoring would no longer
+    /// hold, and the next dashboard computes it again.
     fn carry_tallies(
         &self,
         before: &Facts,
         lost: Vec<Tally>,
-        drop: &[bool],
         new: &Facts,
         tallies: Vec<KeptTally>,
+        came: impl Fn(usize) -> bool,
     ) -> Vec<KeptTally> {
         if tallies.is_empty() || !before.same_context(new) {
             return Vec::new();
         }
-        let first_new = drop.iter().filter(|d| !**d).count();
-        let came = FactIndices::of_people(new, |i| i >= first_new);
+        let came = FactIndices::of_people(new, came);
         self.facts_cache.count_tallies(|c| c.patched += tallies.len() as u64);
         tallies
             .into_iter()

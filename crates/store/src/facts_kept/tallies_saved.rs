@@ -3,8 +3,12 @@
 //! dashboard from them, without reading the facts: at city size the snapshot alone takes
 //! seconds to read and a pass over every fact as much again.
 //!
-//! A saved tally is derived data and is checked before it is read: it is used only for the
-//! same change record ([`Mark`]), the same build (a new version may count differently), the
+//! A start after writes since the saved tallies uses them too, with the snapshot's facts: the
+//! people written since are taken out and added again (`Store::start_from` in the parent
+//! module), unless one of them was also written between the snapshot and the tallies.
+//!
+//! A saved tally is derived data and is checked before it is read: it is read alone only for
+//! the same change record ([`Mark`]), the same build (a new version may count differently), the
 //! same question (day, filter, segmentations), the same programmes (they follow the reference
 //! data and today's date, not the log), and only when its shape fits the tables it was saved
 //! with ([`Tally::fits`]). Anything else and the dashboard takes the usual path, which saves
@@ -63,6 +67,15 @@ struct QuestionIn {
     tally: Tally,
 }
 
+/// The saved tallies, as read back and checked.
+pub(super) struct Saved {
+    /// The change record they reflect.
+    pub(super) mark: Mark,
+    /// The tables they index ([`Facts::context`]).
+    pub(super) context: Facts,
+    pub(super) questions: Vec<KeptTally>,
+}
+
 impl Store {
     /// The saved tally of the question, with the tables it indexes, if it reflects `now` and
     /// passes every check in the module's comment.
@@ -73,28 +86,30 @@ impl Store {
         filter: &Filter,
         bys: &[Vec<SegmentBy>],
     ) -> Result<Option<(Arc<Facts>, Arc<Tally>, Vec<usize>)>> {
-        let Some((context, questions)) = self.saved_tallies(now).await? else { return Ok(None) };
-        let found = questions.into_iter().find_map(|k| Some((k.answers(as_of, filter, bys)?, k.tally)));
-        Ok(found.map(|(asked, tally)| (Arc::new(context), tally, asked)))
+        let Some(saved) = self.saved_tallies().await?.filter(|s| s.mark == *now) else { return Ok(None) };
+        let found = saved.questions.into_iter().find_map(|k| Some((k.answers(as_of, filter, bys)?, k.tally)));
+        Ok(found.map(|(asked, tally)| (Arc::new(saved.context), tally, asked)))
     }
 
     /// At a start, the saved questions join the kept facts when they reflect the same change
     /// record and tables: the next save then keeps them beside the questions asked since.
     pub(super) async fn adopt_saved_tallies(&self, kept: &mut Kept) -> Result<()> {
-        if let Some((context, questions)) = self.saved_tallies(&kept.mark).await?
-            && context.same_context(&kept.facts)
+        if let Some(saved) = self.saved_tallies().await?
+            && saved.mark == kept.mark
+            && saved.context.same_context(&kept.facts)
         {
-            kept.tallies = questions;
+            kept.tallies = saved.questions;
             kept.tallies_saved = true;
         }
         Ok(())
     }
 
-    /// The saved questions that reflect `now` and pass the checks, with the tables they index.
-    async fn saved_tallies(&self, now: &Mark) -> Result<Option<(Facts, Vec<KeptTally>)>> {
+    /// The saved questions that pass the checks (but the change record: the caller's), with
+    /// the tables they index and the change record they reflect.
+    pub(super) async fn saved_tallies(&self) -> Result<Option<Saved>> {
         // Saved tallies that do not decode are only a lost head start.
         let Some(saved) = self.read_derived::<SavedIn>(super::Derived::Tallies, FORMAT).await? else { return Ok(None) };
-        if saved.build != BUILD || saved.mark != *now {
+        if saved.build != BUILD {
             return Ok(None);
         }
         let mut context = saved.context;
@@ -115,7 +130,7 @@ impl Store {
                 })
             })
             .collect();
-        Ok(Some((context, questions)))
+        Ok(Some(Saved { mark: saved.mark, context, questions }))
     }
 
     /// Saves `kept`'s tallies when the writer is free (tried at the next dashboard if not).
