@@ -22,8 +22,9 @@ use crate::Store;
 use crate::error::Result;
 use crate::facts::programmes;
 use ansinh_core::facts::{Facts, PaymentFact, WithdrawalFact};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 /// The snapshot's layout; a snapshot of another layout is ignored (and rewritten).
@@ -62,10 +63,53 @@ struct PartOut<'a, T> {
     items: &'a [T],
 }
 
-#[derive(Deserialize)]
+/// A part as read back: [`PartOut`]'s fields, in its order.
 struct PartIn<T> {
     generation: u128,
     items: Vec<T>,
+}
+
+impl<T: DeserializeOwned> PartIn<T> {
+    /// The part `raw` holds. Its items go into a list given their number at once: grown
+    /// element by element instead (serde's cautious default), a city's payments were copied
+    /// whole at every doubling under the app's allocator, which cost the start a second.
+    fn decode(raw: &[u8]) -> Option<PartIn<T>> {
+        let mut de = postcard::Deserializer::from_bytes(raw);
+        let generation = u128::deserialize(&mut de).ok()?;
+        // Every item takes a byte at least: a count beyond the bytes is damage, not allocated.
+        let items = Presized::<T> { at_most: raw.len(), item: PhantomData }.deserialize(&mut de).ok()?;
+        Some(PartIn { generation, items })
+    }
+}
+
+/// A list deserialized into room for all its items, made once (at most `at_most` of them).
+struct Presized<T> {
+    at_most: usize,
+    item: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Presized<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Vec<T>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Presized<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<T>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.at_most));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
 }
 
 /// Postcard, compressed.
@@ -75,15 +119,15 @@ fn pack(value: &impl Serialize) -> Result<Vec<u8>> {
     Ok(lz4_flex::compress_prepend_size(&raw))
 }
 
-/// What [`pack`] made, if `body` is that: None when it does not inflate or decode. LZ4 inflates
-/// a byte to at most 255, so a size claimed beyond that is damage, not allocated.
-fn unpack<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+/// What [`pack`] made, if `body` is that, decoded by `decode`: None when it does not inflate
+/// or decode. LZ4 inflates a byte to at most 255, so a size claimed beyond that is damage, not
+/// allocated.
+fn unpack<T>(body: &[u8], decode: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
     let (size, rest) = lz4_flex::block::uncompressed_size(body).ok()?;
     if size > rest.len().saturating_mul(255) + 16 {
         return None;
     }
-    let raw = lz4_flex::block::decompress(rest, size).ok()?;
-    postcard::from_bytes(&raw).ok()
+    decode(&lz4_flex::block::decompress(rest, size).ok()?)
 }
 
 impl Store {
@@ -92,9 +136,9 @@ impl Store {
     pub(super) async fn read_snapshot(&self) -> Result<Option<Kept>> {
         // Each part read on a connection of its own and decoded as soon as it is read.
         let (head, payments, withdrawals) = tokio::try_join!(
-            self.snapshot_row::<HeadIn>(Derived::Snapshot.select(), FORMAT),
-            self.snapshot_row::<PartIn<PaymentFact>>(SELECT_PART, PAYMENTS),
-            self.snapshot_row::<PartIn<WithdrawalFact>>(SELECT_PART, WITHDRAWALS),
+            self.snapshot_row(Derived::Snapshot.select(), FORMAT, |raw| postcard::from_bytes::<HeadIn>(raw).ok()),
+            self.snapshot_row(SELECT_PART, PAYMENTS, PartIn::<PaymentFact>::decode),
+            self.snapshot_row(SELECT_PART, WITHDRAWALS, PartIn::<WithdrawalFact>::decode),
         )?;
         let (Some(head), Some(payments), Some(withdrawals)) = (head, payments, withdrawals) else { return Ok(None) };
         if payments.generation != head.generation || withdrawals.generation != head.generation {
@@ -118,14 +162,19 @@ impl Store {
         }))
     }
 
-    /// One row of the snapshot, `bind` its format or part, unpacked off the async threads;
-    /// None when it is missing or does not unpack.
-    async fn snapshot_row<T: DeserializeOwned + Send + 'static>(&self, sql: &str, bind: i64) -> Result<Option<T>> {
+    /// One row of the snapshot, `bind` its format or part, unpacked and decoded by `decode`
+    /// off the async threads; None when it is missing or does not unpack.
+    async fn snapshot_row<T: Send + 'static>(
+        &self,
+        sql: &str,
+        bind: i64,
+        decode: fn(&[u8]) -> Option<T>,
+    ) -> Result<Option<T>> {
         let body: Option<Vec<u8>> =
             sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(bind).fetch_optional(&self.reader).await?;
         let Some(body) = body else { return Ok(None) };
         // A decoding thread that panicked is a snapshot not read, like one that does not decode.
-        Ok(tokio::task::spawn_blocking(move || unpack::<T>(&body)).await.ok().flatten())
+        Ok(tokio::task::spawn_blocking(move || unpack(&body, decode)).await.ok().flatten())
     }
 
     /// Writes the snapshot, head and parts in one transaction, when the writer is free: the
