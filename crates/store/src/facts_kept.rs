@@ -136,6 +136,8 @@ pub(crate) struct Kept {
 struct Touched {
     /// Ids of the people whose facts changed.
     people: Vec<String>,
+    /// Of each of `people`, the rowids of the first and the last record that touched them.
+    rowids: Vec<(i64, i64)>,
     /// A record of a kind this does not know, or one that could not be placed.
     everything: bool,
 }
@@ -264,11 +266,12 @@ impl Store {
         }
         let starting = cache.is_none();
         let mut kept = match cache.take() {
-            Some(kept) => self.bring_up_to(kept, &now).await?,
+            Some(kept) => self.bring_up_to(kept, &now, None).await?,
             None => match self.read_snapshot().await? {
                 Some(snapshot) => {
                     self.facts_cache.count(|c| c.snapshots += 1);
-                    self.start_from(snapshot, &now).await?
+                    let saved = self.saved_since(&snapshot, &now).await?;
+                    self.bring_up_to(snapshot, &now, saved).await?
                 }
                 None => self.load_kept(&now).await?,
             },
@@ -324,36 +327,27 @@ impl Store {
     /// (a withdrawal or a verification visit through its payment); which kinds hold facts is
     /// [`holds_facts`]'s.
     async fn touched_since(&self, rowid: i64) -> Result<Touched> {
-        self.touched_between(rowid, i64::MAX).await
-    }
-
-    /// The same for the records after `after` up to `to` (rowids).
-    async fn touched_between(&self, after: i64, to: i64) -> Result<Touched> {
         let mut conn = self.reader.acquire().await?;
-        let records = changes::log::read(
-            &mut conn,
-            "c.rowid > ? AND c.rowid <= ? ORDER BY c.rowid",
-            vec![after.into(), to.into()],
-        )
-        .await?;
+        let records =
+            changes::log::read_with_rowid(&mut conn, "c.rowid > ? ORDER BY c.rowid", vec![rowid.into()]).await?;
         // Each record that holds facts names its person, or (a withdrawal, a visit) its payment:
         // each row is parsed once, and the payments' people are read in one go.
-        let named: Vec<(bool, Option<String>)> = records
+        let named: Vec<(i64, bool, Option<String>)> = records
             .iter()
-            .filter(|r| holds_facts(r.entity))
-            .map(|r| {
+            .filter(|(_, r)| holds_facts(r.entity))
+            .map(|(rowid, r)| {
                 let (by_payment, key) = match r.entity {
-                    Entity::Beneficiary => return (false, Some(r.entity_id.clone())),
+                    Entity::Beneficiary => return (*rowid, false, Some(r.entity_id.clone())),
                     Entity::Withdrawal | Entity::VerificationItem => (true, "payment_id"),
                     _ => (false, "beneficiary_id"),
                 };
                 let row: Option<serde_json::Value> = serde_json::from_str(&r.payload).ok();
-                (by_payment, row.and_then(|v| v.get(key)?.as_str().map(str::to_string)))
+                (*rowid, by_payment, row.and_then(|v| v.get(key)?.as_str().map(str::to_string)))
             })
             .collect();
         let payments: Vec<&String> = named
             .iter()
-            .filter_map(|(by_payment, id)| id.as_ref().filter(|_| *by_payment))
+            .filter_map(|(_, by_payment, id)| id.as_ref().filter(|_| *by_payment))
             .collect::<FxHashSet<_>>()
             .into_iter()
             .collect();
@@ -366,15 +360,18 @@ impl Store {
             payer_of.extend(q.fetch_all(&mut *conn).await?);
         }
         let mut touched = Touched::default();
-        let mut seen = FxHashSet::default();
-        for (by_payment, id) in named {
+        let mut seen: FxHashMap<String, usize> = FxHashMap::default();
+        for (rowid, by_payment, id) in named {
             let person = if by_payment { id.and_then(|p| payer_of.get(&p).cloned()) } else { id };
             match person {
-                Some(p) => {
-                    if seen.insert(p.clone()) {
+                Some(p) => match seen.get(&p) {
+                    Some(i) => touched.rowids[*i].1 = rowid,
+                    None => {
+                        seen.insert(p.clone(), touched.people.len());
                         touched.people.push(p);
+                        touched.rowids.push((rowid, rowid));
                     }
-                }
+                },
                 // A record whose person cannot be found.
                 None => touched.everything = true,
             }
@@ -407,48 +404,28 @@ impl Store {
         self.load_kept(now).await
     }
 
-    /// At a start, the snapshot brought up to `now` with the saved tallies, when they reflect
-    /// a change record between the snapshot's and now (the dashboard was last asked after the
-    /// snapshot was written, and something was written since). The people written between the
-    /// snapshot and the tallies are counted in them as they are now, unless written again
-    /// since: then only the people written since the tallies are taken out of them (as the
-    /// snapshot holds them, which is how the tallies counted them) and added as they are now,
-    /// as after any write. Otherwise as [`Store::bring_up_to`], the saved tallies left to
-    /// [`Store::adopt_saved_tallies`] (they then serve only if they reflect `now`).
-    async fn start_from(&self, mut snapshot: Kept, now: &Mark) -> Result<Kept> {
-        let Some(saved) = self.saved_tallies().await? else { return self.bring_up_to(snapshot, now).await };
-        let after_snapshot = snapshot.mark.rowid <= saved.mark.rowid && saved.mark != *now;
-        if !after_snapshot
-            || !saved.context.same_context(&snapshot.facts)
-            || !self.mark_holds(&snapshot.mark).await?
-            || !self.mark_holds(&saved.mark).await?
-        {
-            return self.bring_up_to(snapshot, now).await;
-        }
-        let before = self.touched_between(snapshot.mark.rowid, saved.mark.rowid).await?;
-        let since = self.touched_since(saved.mark.rowid).await?;
-        let mut recount = FxHashSet::default();
-        for p in &since.people {
-            recount.insert(uid(p)?);
-        }
-        let again = before.people.iter().any(|p| uid(p).is_ok_and(|id| recount.contains(&id)));
-        let cycles = self.cycles_now().await?;
-        let touched: Vec<String> = before.people.into_iter().chain(since.people).collect();
-        if before.everything
-            || since.everything
-            || again
-            || !cycles.starts_with(&snapshot.cycles)
-            || too_many(touched.len(), &snapshot)
-        {
-            return self.bring_up_to(snapshot, now).await;
-        }
-        snapshot.tallies = saved.questions;
-        self.patch_recounting(snapshot, &touched, now, cycles, |p| recount.contains(&p)).await
+    /// The saved tallies, when they can catch up with the facts of `snapshot` read at a start
+    /// ([`Store::bring_up_to`]): they reflect a change record of this log between the
+    /// snapshot's and `now` (the dashboard was last asked after the snapshot was written, and
+    /// something was written since; of `now` itself, [`Store::adopt_saved_tallies`] takes
+    /// them), over the same tables.
+    async fn saved_since(&self, snapshot: &Kept, now: &Mark) -> Result<Option<tallies_saved::Saved>> {
+        let Some(saved) = self.saved_tallies().await? else { return Ok(None) };
+        let between = snapshot.mark.rowid <= saved.mark.rowid && saved.mark != *now;
+        Ok((between && saved.context.same_context(&snapshot.facts) && self.mark_holds(&saved.mark).await?)
+            .then_some(saved))
     }
 
     /// `old` with the people touched since its mark read again; everything read again when a
     /// cycle's day moved, the mark no longer holds, or a quarter of the people were touched.
-    async fn bring_up_to(&self, old: Kept, now: &Mark) -> Result<Kept> {
+    ///
+    /// `saved` (at a start: [`Store::saved_since`]) are tallies of a later change record than
+    /// `old`'s facts. The people written between the two are counted in them as they are now;
+    /// the people written since them are counted as `old` holds them (untouched until then).
+    /// So they join the patch, which takes out and adds again only the people written since
+    /// them, unless someone was written on both sides: neither the facts nor the tables hold
+    /// that person's state in between, and the tallies are dropped.
+    async fn bring_up_to(&self, mut old: Kept, now: &Mark, saved: Option<tallies_saved::Saved>) -> Result<Kept> {
         if old.mark == *now {
             return Ok(old);
         }
@@ -460,6 +437,19 @@ impl Store {
         if !cycles.starts_with(&old.cycles) || touched.everything || too_many(touched.people.len(), &old) {
             return self.reload(old, now).await;
         }
+        if let Some(saved) = saved {
+            let split = saved.mark.rowid;
+            if !touched.rowids.iter().any(|(first, last)| *first <= split && *last > split) {
+                let mut recount = FxHashSet::default();
+                for (p, (_, last)) in touched.people.iter().zip(&touched.rowids) {
+                    if *last > split {
+                        recount.insert(uid(p)?);
+                    }
+                }
+                old.tallies = saved.questions;
+                return self.patch_recounting(old, &touched.people, now, cycles, |p| recount.contains(&p)).await;
+            }
+        }
         self.patch(old, &touched.people, now, cycles).await
     }
 
@@ -470,8 +460,8 @@ impl Store {
     }
 
     /// [`Store::patch`], the tallies recounting only the touched people `recount` picks (by
-    /// id): the others' facts as read now are already what the tallies counted (a start
-    /// catching up with saved tallies newer than the snapshot, [`Store::start_from`]).
+    /// id): the others' facts as read now are already what the tallies counted (saved tallies
+    /// newer than the snapshot, catching up at a start: [`Store::bring_up_to`]).
     async fn patch_recounting(
         &self,
         old: Kept,
@@ -524,9 +514,9 @@ impl Store {
 
     /// The kept tallies carried over to `new`, the facts spliced from ones with `before`'s
     /// context: each loses what [`tallies_lost`] found and gains the facts of the people `came`
-    /// picks (by index in `new`: the people read again). None is carried when anything besides the people changed (a new
-    /// ward or reason, a payer's report, a cycle): its codes or its censoring would no longer
-    /// hold, and the next dashboard computes it again.
+    /// picks (by index in `new`: the people read again). None is carried when anything besides
+    /// the people changed (a new ward or reason, a payer's report, a cycle): its codes or its
+    /// censoring would no longer hold, and the next dashboard computes it again.
     fn carry_tallies(
         &self,
         before: &Facts,

@@ -4,7 +4,7 @@
 //! seconds to read and a pass over every fact as much again.
 //!
 //! A start after writes since the saved tallies uses them too, with the snapshot's facts: the
-//! people written since are taken out and added again (`Store::start_from` in the parent
+//! people written since are taken out and added again (`Store::bring_up_to` in the parent
 //! module), unless one of them was also written between the snapshot and the tallies.
 //!
 //! A saved tally is derived data and is checked before it is read: it is read alone only for
