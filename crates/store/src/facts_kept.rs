@@ -562,13 +562,12 @@ impl Store {
         Ok(people.len())
     }
 
-    /// Writes derived data (the saved tallies) into its one-row table when the
-    /// writer is free: the dashboard never waits for a merge or an import to end only to save a
-    /// head start. False when it was busy (tried next time).
+    /// Writes derived data (the saved tallies) into its one-row table when the writer is free:
+    /// the dashboard never waits for a merge or an import to end only to save a head start.
+    /// False when it was busy (tried next time).
     async fn save_derived(&self, table: Derived, format: i64, mark: &Mark, value: &impl Serialize) -> Result<bool> {
         let Some(mut writer) = self.writer.try_acquire() else { return Ok(false) };
-        let body = crate::raw::blocking(|| postcard::to_allocvec(value))
-            .map_err(|e| crate::error::StoreError::Db(sqlx::Error::Protocol(format!("derived data: {e}"))))?;
+        let body = crate::raw::blocking(|| encoded(value))?;
         let saved = sqlx::query(table.upsert()).bind(format).bind(mark.rowid).bind(body).execute(&mut *writer).await;
         // Another process writing (busy) only delays the head start: derived data, never lost.
         Ok(saved.is_ok())
@@ -581,6 +580,12 @@ impl Store {
             sqlx::query_scalar(table.select()).bind(format).fetch_optional(&self.reader).await?;
         Ok(body.and_then(|body| crate::raw::blocking(|| postcard::from_bytes::<T>(&body)).ok()))
     }
+}
+
+/// Derived data (the snapshot's rows, the saved tallies) as postcard.
+fn encoded(value: &impl Serialize) -> Result<Vec<u8>> {
+    postcard::to_allocvec(value)
+        .map_err(|e| crate::error::StoreError::Db(sqlx::Error::Protocol(format!("derived data: {e}"))))
 }
 
 /// The one-row tables of derived data, each (id 1, format, change_rowid, body).

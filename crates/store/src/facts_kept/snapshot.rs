@@ -114,9 +114,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Presized<T> {
 
 /// Postcard, compressed.
 fn pack(value: &impl Serialize) -> Result<Vec<u8>> {
-    let raw = postcard::to_allocvec(value)
-        .map_err(|e| crate::error::StoreError::Db(sqlx::Error::Protocol(format!("facts snapshot: {e}"))))?;
-    Ok(lz4_flex::compress_prepend_size(&raw))
+    Ok(lz4_flex::compress_prepend_size(&super::encoded(value)?))
 }
 
 /// What [`pack`] made, if `body` is that, decoded by `decode`: None when it does not inflate
