@@ -618,18 +618,7 @@ pub fn tally(facts: &Facts, as_of: NaiveDate, filter: &Filter, bys: &[Vec<Segmen
 
 fn tally_with(facts: &Facts, as_of: NaiveDate, filter: &Filter, bys: &[Vec<SegmentBy>], threads: usize) -> Tally {
     let pass = Pass::new(facts, as_of, filter, bys);
-    let share = facts.payments.len().div_ceil(threads.max(1)).max(1);
-    // Below a few thousand payments a thread costs more than it saves.
-    let mut parts: Vec<Tally> = if threads <= 1 || facts.payments.len() < 20_000 {
-        vec![pass.payments(facts.payments.iter())]
-    } else {
-        let pass = &pass;
-        std::thread::scope(|scope| {
-            let handles: Vec<_> =
-                facts.payments.chunks(share).map(|chunk| scope.spawn(move || pass.payments(chunk.iter()))).collect();
-            handles.into_iter().map(|h| h.join().expect("a payments thread panicked")).collect()
-        })
-    };
+    let mut parts = by_shares(&facts.payments, threads, |_, share| pass.payments(share.iter()));
     let mut t = parts.remove(0);
     for part in &parts {
         t.add(part);
@@ -644,6 +633,26 @@ fn tally_with(facts: &Facts, as_of: NaiveDate, filter: &Filter, bys: &[Vec<Segme
         pass.verification(&mut t, v);
     }
     t
+}
+
+/// `work` over the payments in one share per thread (one share below a few thousand payments,
+/// where a thread costs more than it saves), each given its share and the index of its first
+/// payment; the results in the shares' order.
+fn by_shares<R: Send>(
+    payments: &[PaymentFact],
+    threads: usize,
+    work: impl Fn(usize, &[PaymentFact]) -> R + Sync,
+) -> Vec<R> {
+    if threads <= 1 || payments.len() < 20_000 {
+        return vec![work(0, payments)];
+    }
+    let size = payments.len().div_ceil(threads);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            payments.chunks(size).enumerate().map(|(n, share)| scope.spawn(move || work(n * size, share))).collect();
+        handles.into_iter().map(|h| h.join().expect("a payments thread panicked")).collect()
+    })
 }
 
 /// The accumulators of [`compute`] over some facts only (`only`), to add to or take out of a
@@ -694,26 +703,11 @@ pub fn day_moved(facts: &Facts, from: NaiveDate, to: NaiveDate, filter: &Filter)
     let (a, b) = (Pass::new(facts, from, filter, &[]), Pass::new(facts, to, filter, &[]));
     let moves = |day: NaiveDate| between(day, from, to);
     let picked = |n: usize, moved: &dyn Fn(usize) -> bool| (0..n).filter(|i| moved(*i)).map(|i| i as u32).collect();
-    let threads = default_threads();
-    let share = facts.payments.len().div_ceil(threads).max(1);
-    let moved_in = |first: usize, chunk: &[PaymentFact]| -> Vec<u32> {
-        let moved = chunk.iter().enumerate().filter(|(_, p)| a.payment_moves(&b, p));
-        moved.map(|(i, _)| (first + i) as u32).collect()
-    };
-    let payments = if threads <= 1 || facts.payments.len() < 20_000 {
-        moved_in(0, &facts.payments)
-    } else {
-        let moved_in = &moved_in;
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = facts
-                .payments
-                .chunks(share)
-                .enumerate()
-                .map(|(n, chunk)| scope.spawn(move || moved_in(n * share, chunk)))
-                .collect();
-            handles.into_iter().flat_map(|h| h.join().expect("a payments thread panicked")).collect()
-        })
-    };
+    let payments = by_shares(&facts.payments, default_threads(), |first, share| {
+        let moved = share.iter().enumerate().filter(|(_, p)| a.payment_moves(&b, p));
+        moved.map(|(i, _)| (first + i) as u32).collect::<Vec<u32>>()
+    });
+    let payments = payments.concat();
     let account = |i: usize| {
         let x = &facts.accounts[i];
         moves(x.opened_on) || x.first_credit_on.is_some_and(moves) || x.first_withdrawal_on.is_some_and(moves)
