@@ -76,17 +76,15 @@ impl<T: DeserializeOwned> PartIn<T> {
     fn decode(raw: &[u8]) -> Option<PartIn<T>> {
         let mut de = postcard::Deserializer::from_bytes(raw);
         let generation = u128::deserialize(&mut de).ok()?;
-        // Every item takes a byte at least: a count beyond the bytes is damage, not allocated.
-        let items = Presized::<T> { at_most: raw.len(), item: PhantomData }.deserialize(&mut de).ok()?;
+        let items = Presized::<T>(PhantomData).deserialize(&mut de).ok()?;
         Some(PartIn { generation, items })
     }
 }
 
-/// A list deserialized into room for all its items, made once (at most `at_most` of them).
-struct Presized<T> {
-    at_most: usize,
-    item: PhantomData<T>,
-}
+/// A list deserialized into room for all its items, made once. Postcard gives the count as a
+/// hint only when the bytes left could hold that many items (one byte each at least), so a
+/// damaged count is never room made (tested below).
+struct Presized<T>(PhantomData<T>);
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Presized<T> {
     type Value = Vec<T>;
@@ -104,7 +102,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Presized<T> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<T>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.at_most));
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
@@ -236,5 +234,31 @@ impl Store {
         sqlx::query("DELETE FROM facts_snapshot_parts").execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_claiming_more_than_lz4_inflates_to_is_refused() {
+        let mut body = pack(&PartOut { generation: 7, items: &[1u32, 2, 3] }).unwrap();
+        let read = unpack(&body, PartIn::<u32>::decode).map(|p| (p.generation, p.items));
+        assert_eq!(read, Some((7, vec![1, 2, 3])));
+        // The size LZ4 prepends (little-endian u32), claimed at 4 GB for a body of a few bytes.
+        body[..4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(unpack(&body, PartIn::<u32>::decode).is_none());
+    }
+
+    #[test]
+    fn a_list_claiming_more_items_than_bytes_is_refused_without_making_room_for_them() {
+        // The generation, then a list that says it holds 2^40 items and holds two.
+        let mut raw = postcard::to_allocvec(&7u128).unwrap();
+        raw.extend(postcard::to_allocvec(&(1usize << 40)).unwrap());
+        raw.extend([1, 2]);
+        // Room for 2^40 items of 4 bytes would abort the process: postcard hints no count the
+        // bytes cannot hold.
+        assert!(PartIn::<u32>::decode(&raw).is_none());
     }
 }
