@@ -206,7 +206,7 @@ impl Facts {
     /// The cycles are `part`'s (read later: a new cycle, a cycle closed). None when they do not
     /// start with these facts' cycles, whose indices the kept payments hold. The caller checks
     /// that no kept cycle's scheduled day changed (payments without their own take it).
-    pub fn splice(&self, drop: &[bool], part: &Facts) -> Option<Facts> {
+    pub fn splice(&self, drop: &[bool], part: &Facts) -> Option<(Facts, Placed)> {
         if !part.periods.starts_with(&self.periods) || drop.len() != self.people.len() {
             return None;
         }
@@ -242,77 +242,165 @@ impl Facts {
         out.accounts.extend(self.accounts.iter().filter_map(|a| Some(AccountFact { person: kept(a.person)?, ..*a })));
         out.grievances
             .extend(self.grievances.iter().filter_map(|g| Some(GrievanceFact { person: kept(g.person)?, ..*g })));
-        tables.append(&mut out, part);
-        Some(out)
+        let part_at = tables.append(&mut out, part, &vec![None; part.people.len()]);
+        let n = out.people.len();
+        Some((out, Placed { kept: people, part: part_at, people: n, unused: 0 }))
     }
 }
 
 impl Facts {
     /// [`Facts::splice`] done in place, without a second copy of the facts (a city's take a
-    /// gigabyte and a second to copy): the kept facts move down over the dropped ones, in
-    /// order, and `part`'s are appended. The interned tables keep every entry (a ward nobody is
-    /// left in stays, unused) and gain `part`'s new ones. `reports` and `programmes` are left
-    /// empty, as by `splice`. False, with nothing changed, where `splice` would give None or
-    /// the withdrawals or checks are not laid out in payment order (then `splice` copies).
-    pub fn splice_in_place(&mut self, drop: &[bool], part: &Facts) -> bool {
-        if !part.periods.starts_with(&self.periods) || drop.len() != self.people.len() || !self.laid_out_in_order() {
-            return false;
+    /// gigabyte and a second to copy).
+    ///
+    /// - `at` gives, for each of `part`'s people, the dropped person it is read again as (the
+    ///   same id), if any: it takes that person's place.
+    /// - When every dropped person is read again (an officer's write, a ward's bundle), nothing
+    ///   else moves: [`Facts::refill`].
+    /// - Else (someone is gone from the data) the kept payments, withdrawals and checks move
+    ///   down over the dropped ones, in order, the people left too, and `part`'s are appended.
+    ///   That needs the withdrawals and checks laid out in payment order.
+    /// - The interned tables keep every entry (a ward nobody is left in stays, unused) and gain
+    ///   `part`'s new ones. `reports` and `programmes` are left empty, as by `splice`.
+    ///
+    /// None, with nothing changed, where `splice` would give None, where `at` names a person
+    /// twice or one not dropped, or where the people left would have to move down over
+    /// withdrawals or checks not laid out in payment order (then `splice` copies).
+    pub fn splice_in_place(&mut self, drop: &[bool], part: &Facts, at: &[Option<u32>]) -> Option<Placed> {
+        if !part.periods.starts_with(&self.periods) || drop.len() != self.people.len() || at.len() != part.people.len()
+        {
+            return None;
         }
-        let mut people = vec![u32::MAX; self.people.len()];
-        let mut kept = 0;
-        for (i, gone) in drop.iter().enumerate() {
-            if !gone {
-                people[i] = kept as u32;
-                self.people[kept] = self.people[i];
-                kept += 1;
+        let mut taken = vec![false; drop.len()];
+        for &i in at.iter().flatten() {
+            if !drop.get(i as usize).copied().unwrap_or(false) || std::mem::replace(&mut taken[i as usize], true) {
+                return None;
             }
         }
-        self.people.truncate(kept);
+        if drop.iter().zip(&taken).all(|(d, t)| !d || *t) {
+            return Some(self.refill(drop, part, at));
+        }
+        if !self.laid_out_in_order() {
+            return None;
+        }
+        // Each person's index after the splice: their own, unless someone dropped is not read
+        // again (gone from the data); then the people left move down over them.
+        let mut kept = Vec::with_capacity(drop.len());
+        let mut next = 0;
+        for (d, t) in drop.iter().zip(&taken) {
+            if *d && !*t {
+                kept.push(u32::MAX);
+            } else {
+                kept.push(next);
+                next += 1;
+            }
+        }
+        if next as usize != self.people.len() {
+            let mut i = 0;
+            self.people.retain(|_| {
+                i += 1;
+                kept[i - 1] != u32::MAX
+            });
+        }
 
-        // Each kept payment, its withdrawals and its checks move down to the next free place:
-        // never past their own, since the lists are in payment order.
-        let mut payments = vec![u32::MAX; self.payments.len()];
-        let (mut np, mut nw, mut nc) = (0, 0, 0);
-        for i in 0..self.payments.len() {
-            let person = people[self.payments[i].person as usize];
-            if person == u32::MAX {
-                continue;
+        // One pass moves each kept payment down over the dropped ones, its ranges shifted by
+        // the withdrawals and checks dropped before it; the dropped ones are noted, in order,
+        // for the passes over the withdrawals, checks and verifications.
+        let (mut gone_w, mut gone_c, mut gone_p) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut dw, mut dc, mut i) = (0, 0, 0);
+        self.payments.retain_mut(|p| {
+            i += 1;
+            if drop[p.person as usize] {
+                (dw, dc) = (dw + p.withdrawals.len() as u32, dc + p.checks.len() as u32);
+                gone_w.push(p.withdrawals.clone());
+                gone_c.push(p.checks.clone());
+                gone_p.push(i - 1);
+                return false;
             }
-            let (w, c) = (self.payments[i].withdrawals.clone(), self.payments[i].checks.clone());
-            self.withdrawals.copy_within(w.start as usize..w.end as usize, nw as usize);
-            self.checks.copy_within(c.start as usize..c.end as usize, nc as usize);
-            self.payments.swap(np, i);
-            let p = &mut self.payments[np];
-            p.person = person;
-            p.withdrawals = nw..nw + w.len() as u32;
-            p.checks = nc..nc + c.len() as u32;
-            (nw, nc) = (p.withdrawals.end, p.checks.end);
-            payments[i] = np as u32;
-            np += 1;
-        }
-        self.payments.truncate(np);
-        self.withdrawals.truncate(nw as usize);
-        self.checks.truncate(nc as usize);
+            p.person = kept[p.person as usize];
+            p.withdrawals = p.withdrawals.start - dw..p.withdrawals.end - dw;
+            p.checks = p.checks.start - dc..p.checks.end - dc;
+            true
+        });
+        remove_ranges(&mut self.withdrawals, &gone_w);
+        remove_ranges(&mut self.checks, &gone_c);
+        // A verification follows its payment down by the dropped payments before it.
         self.verifications.retain_mut(|v| {
-            v.payment = payments[v.payment as usize];
-            v.payment != u32::MAX
+            let before = gone_p.partition_point(|g| *g < v.payment);
+            let gone = gone_p.get(before) == Some(&v.payment);
+            v.payment -= before as u32;
+            !gone
         });
         self.accounts.retain_mut(|a| {
-            a.person = people[a.person as usize];
-            a.person != u32::MAX
+            let keep = !drop[a.person as usize];
+            a.person = kept[a.person as usize];
+            keep
         });
         self.grievances.retain_mut(|g| {
-            g.person = people[g.person as usize];
-            g.person != u32::MAX
+            let keep = !drop[g.person as usize];
+            g.person = kept[g.person as usize];
+            keep
         });
 
-        Tables::holding(self).append(self, part);
+        let at: Vec<Option<u32>> = at.iter().map(|i| i.map(|i| kept[i as usize])).collect();
+        let part_at = Tables::holding(self).append(self, part, &at);
         self.periods = part.periods.clone();
         self.cycle_ends = part.cycle_ends.clone();
         self.cycle_closed = part.cycle_closed.clone();
         self.reports.clear();
         self.programmes.clear();
-        true
+        Some(Placed { kept, part: part_at, people: self.people.len(), unused: 0 })
+    }
+
+    /// The splice of [`Facts::splice_in_place`] when every dropped person is read again: each
+    /// takes their own place back, `part`'s payments are appended, and the dropped payments'
+    /// places are filled from the end of the list, so nothing else is renumbered or moved and
+    /// a write costs its people, not the city. The dropped payments' withdrawals and checks stay
+    /// where they were, unused ([`Placed::unused`]) until [`Facts::compact`]; the payments are
+    /// then no longer in load order, nor their withdrawals and checks in payment order.
+    fn refill(&mut self, drop: &[bool], part: &Facts, at: &[Option<u32>]) -> Placed {
+        let gone = |p: &PaymentFact| drop[p.person as usize];
+        let holes: Vec<usize> = (0..self.payments.len()).filter(|i| gone(&self.payments[*i])).collect();
+        let unused = holes.iter().map(|i| self.payments[*i].withdrawals.len() + self.payments[*i].checks.len()).sum();
+        self.verifications.retain(|v| !gone(&self.payments[v.payment as usize]));
+        self.accounts.retain(|a| !drop[a.person as usize]);
+        self.grievances.retain(|g| !drop[g.person as usize]);
+        let part_at = Tables::holding(self).append(self, part, at);
+        // Each hole, from the last, takes the list's last payment (or is the last itself).
+        let mut moved = std::collections::HashMap::new();
+        for &h in holes.iter().rev() {
+            let last = self.payments.len() - 1;
+            self.payments.swap_remove(h);
+            if h != last {
+                moved.insert(last as u32, h as u32);
+            }
+        }
+        if !moved.is_empty() {
+            for v in &mut self.verifications {
+                v.payment = moved.get(&v.payment).copied().unwrap_or(v.payment);
+            }
+        }
+        self.periods = part.periods.clone();
+        self.cycle_ends = part.cycle_ends.clone();
+        self.cycle_closed = part.cycle_closed.clone();
+        self.reports.clear();
+        self.programmes.clear();
+        Placed { kept: (0..drop.len() as u32).collect(), part: part_at, people: self.people.len(), unused }
+    }
+
+    /// The withdrawals and checks laid out again in payment order, leaving out those no
+    /// payment refers to (left by [`Facts::refill`]).
+    pub fn compact(&mut self) {
+        let mut withdrawals = Vec::with_capacity(self.withdrawals.len());
+        let mut checks = Vec::with_capacity(self.checks.len());
+        for p in &mut self.payments {
+            let w = withdrawals.len() as u32;
+            withdrawals.extend_from_slice(&self.withdrawals[p.withdrawals.start as usize..p.withdrawals.end as usize]);
+            p.withdrawals = w..withdrawals.len() as u32;
+            let c = checks.len() as u32;
+            checks.extend_from_slice(&self.checks[p.checks.start as usize..p.checks.end as usize]);
+            p.checks = c..checks.len() as u32;
+        }
+        (self.withdrawals, self.checks) = (withdrawals, checks);
     }
 
     /// Do the payments' withdrawals and checks follow one another in payment order (as every
@@ -391,6 +479,57 @@ impl Facts {
     }
 }
 
+/// Where a splice put each person ([`Facts::splice`], [`Facts::splice_in_place`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    /// Per person before the splice, their index after it; `u32::MAX`: gone.
+    pub kept: Vec<u32>,
+    /// Per person of the part spliced in, their index.
+    pub part: Vec<u32>,
+    /// How many people there are after it.
+    pub people: usize,
+    /// Withdrawals and checks left in their lists that no payment refers to any more (until
+    /// [`Facts::compact`]).
+    pub unused: usize,
+}
+
+impl Placed {
+    /// Something of each person (their ids) laid out as the people are after the splice, from
+    /// the same before it (`kept`) and of the part's people (`part`).
+    pub fn arrange<T: Copy + Default>(&self, kept: &[T], part: &[T]) -> Vec<T> {
+        let mut out = vec![T::default(); self.people];
+        for (at, v) in self.kept.iter().zip(kept).filter(|(at, _)| **at != u32::MAX) {
+            out[*at as usize] = *v;
+        }
+        for (at, v) in self.part.iter().zip(part) {
+            out[*at as usize] = *v;
+        }
+        out
+    }
+}
+
+/// Room in `list` for `more` items, made a thirty-second of the list larger when it has to
+/// grow: a city's lists are too big to copy at every write, and too big to double.
+fn room<T>(list: &mut Vec<T>, more: usize) {
+    if list.capacity() - list.len() < more {
+        list.reserve_exact(more + list.len() / 32);
+    }
+}
+
+/// Removes from `list` the ranges `gone` (ascending, apart), moving what is left down once.
+fn remove_ranges<T>(list: &mut Vec<T>, gone: &[Range<u32>]) {
+    let mut gone = gone.iter().peekable();
+    let mut i = 0;
+    list.retain(|_| {
+        while gone.peek().is_some_and(|r| r.end <= i) {
+            gone.next();
+        }
+        let keep = gone.peek().is_none_or(|r| r.start > i);
+        i += 1;
+        keep
+    });
+}
+
 /// The interned tables of spliced facts: rebuilt from what is used ([`Facts::splice`]), or
 /// holding the facts' own ([`Facts::splice_in_place`]).
 #[derive(Default)]
@@ -410,21 +549,36 @@ impl Tables {
         }
     }
 
-    /// Appends every fact of `part` to `out`, after the facts `out` holds.
-    fn append(&mut self, out: &mut Facts, part: &Facts) {
-        let first_person = out.people.len() as u32;
-        for p in &part.people {
+    /// Appends every fact of `part` to `out`, after the facts `out` holds. Each of `part`'s
+    /// people takes the place `at` gives them in `out.people` (a place whose facts were
+    /// dropped), or a new one at the end; where each went is returned.
+    fn append(&mut self, out: &mut Facts, part: &Facts, at: &[Option<u32>]) -> Vec<u32> {
+        room(&mut out.people, part.people.len());
+        room(&mut out.payments, part.payments.len());
+        room(&mut out.withdrawals, part.withdrawals.len());
+        room(&mut out.checks, part.checks.len());
+        room(&mut out.verifications, part.verifications.len());
+        room(&mut out.accounts, part.accounts.len());
+        room(&mut out.grievances, part.grievances.len());
+        let mut placed = Vec::with_capacity(part.people.len());
+        for (p, at) in part.people.iter().zip(at) {
             let p = self.person(out, part, p);
-            out.people.push(p);
+            match at {
+                Some(i) => out.people[*i as usize] = p,
+                None => out.people.push(p),
+            }
+            placed.push(at.unwrap_or(out.people.len() as u32 - 1));
         }
         let first_payment = out.payments.len() as u32;
         for p in &part.payments {
-            self.payment(out, part, p, first_person + p.person);
+            self.payment(out, part, p, placed[p.person as usize]);
         }
         out.verifications
             .extend(part.verifications.iter().map(|v| VerificationFact { payment: first_payment + v.payment, ..*v }));
-        out.accounts.extend(part.accounts.iter().map(|a| AccountFact { person: first_person + a.person, ..*a }));
-        out.grievances.extend(part.grievances.iter().map(|g| GrievanceFact { person: first_person + g.person, ..*g }));
+        out.accounts.extend(part.accounts.iter().map(|a| AccountFact { person: placed[a.person as usize], ..*a }));
+        out.grievances
+            .extend(part.grievances.iter().map(|g| GrievanceFact { person: placed[g.person as usize], ..*g }));
+        placed
     }
 
     fn person(&mut self, out: &mut Facts, from: &Facts, p: &Person) -> Person {
@@ -657,12 +811,12 @@ mod tests {
     #[test]
     fn splicing_keeps_facts_well_formed() {
         let f = small();
-        let spliced = f.splice(&[true], &small()).unwrap();
+        let spliced = f.splice(&[true], &small()).unwrap().0;
         assert!(spliced.well_formed());
         assert_eq!(spliced.payments.len(), 1);
         // Nobody dropped and nobody new: the same facts.
         let none_new = Facts { people: vec![], payments: vec![], withdrawals: vec![], ..small() };
-        let same = f.splice(&[false], &none_new).unwrap();
+        let same = f.splice(&[false], &none_new).unwrap().0;
         assert!(same.well_formed());
         assert_eq!((same.people.len(), same.payments.len(), same.withdrawals.len()), (1, 1, 1));
         // A part read over fewer cycles than the kept facts cannot be spliced in.

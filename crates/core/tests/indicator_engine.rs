@@ -518,7 +518,7 @@ fn without(f: &Facts, gone: usize) -> Facts {
         cycle_closed: f.cycle_closed.clone(),
         ..Facts::default()
     };
-    let mut out = f.splice(&drop, &nobody).unwrap();
+    let mut out = f.splice(&drop, &nobody).unwrap().0;
     out.reports = f.reports.clone();
     out.programmes = f.programmes.clone();
     out
@@ -592,6 +592,56 @@ fn a_tally_carried_to_another_day_answers_as_a_fresh_pass_on_that_day() {
     assert!(!day_moved(&f, d("2026-03-05"), d("2026-03-06"), &Filter::default()).payments.is_empty());
 }
 
+#[test]
+fn refilling_in_place_answers_as_copying_round_after_round_and_once_compacted() {
+    let f = spliceable();
+    let as_of = d(AS_OF);
+    let bys = vec![vec![SegmentBy::Ward], vec![SegmentBy::Cycle, SegmentBy::Group], vec![SegmentBy::Need]];
+    let answer = |g: &Facts| {
+        let mut g = g.clone();
+        (g.reports, g.programmes) = (f.reports.clone(), f.programmes.clone());
+        answers(&compute(&g, as_of, &Filter::default(), &bys, &label))
+    };
+    let (mut in_place, mut copied, mut unused) = (f.clone(), f.clone(), 0);
+    // Persons 1 and 2 read again, round after round: as they were, with a payment fewer (a
+    // hole filled from the end of the list), then with one more (appended).
+    for round in 0..3 {
+        let mut part = only(&f, &[1, 2]);
+        if round == 1 {
+            part.payments.pop();
+            let n = part.payments.len() as u32;
+            part.verifications.retain(|v| v.payment < n);
+        }
+        if round == 2 {
+            part.payments.push(part.payments[0].clone());
+        }
+        let drop = [false, true, true];
+        let placed = in_place.splice_in_place(&drop, &part, &[Some(1), Some(2)]).unwrap();
+        assert_eq!((placed.kept.as_slice(), placed.part.as_slice()), (&[0, 1, 2][..], &[1, 2][..]), "round {round}");
+        unused += placed.unused;
+        copied = copied.splice(&drop, &part).unwrap().0;
+        assert!(in_place.well_formed(), "round {round}");
+        assert_eq!(in_place.payments.len(), copied.payments.len(), "round {round}");
+        assert_eq!(answer(&in_place), answer(&copied), "round {round}");
+    }
+    // What the dropped payments had stays in the lists, unused, until compacted.
+    assert!(unused > 0);
+    assert_eq!(
+        in_place.withdrawals.len() + in_place.checks.len(),
+        copied.withdrawals.len() + copied.checks.len() + unused
+    );
+    in_place.compact();
+    assert!(in_place.well_formed());
+    assert_eq!((in_place.withdrawals.len(), in_place.checks.len()), (copied.withdrawals.len(), copied.checks.len()));
+    assert_eq!(answer(&in_place), answer(&copied));
+    // Laid out in payment order again: someone gone can be spliced out in place.
+    let nobody = only(&f, &[]);
+    let placed =
+        in_place.splice_in_place(&[true, false, false], &nobody, &[]).expect("in payment order once compacted");
+    assert_eq!(placed.kept, [u32::MAX, 0, 1]);
+    assert_eq!(answer(&in_place), answer(&copied.splice(&[true, false, false], &nobody).unwrap().0));
+}
+
 /// `f`'s facts of the people `keep` names only (what the loader reads for touched people).
 fn only(f: &Facts, keep: &[usize]) -> Facts {
     let drop: Vec<bool> = (0..f.people.len()).map(|i| !keep.contains(&i)).collect();
@@ -601,14 +651,13 @@ fn only(f: &Facts, keep: &[usize]) -> Facts {
         cycle_closed: f.cycle_closed.clone(),
         ..Facts::default()
     };
-    f.splice(&drop, &nobody).unwrap()
+    f.splice(&drop, &nobody).unwrap().0
 }
 
-#[test]
-fn splicing_in_place_gives_the_copying_splices_answers() {
+/// The fixture twice over, with checks on every other payment laid out in payment order as
+/// the loader lays them (the repeated fixture's payments share its checks).
+fn spliceable() -> Facts {
     let mut f = times(&fixture(), 2);
-    // Checks on every other payment, laid out in payment order as the loader lays them (the
-    // repeated fixture's payments share its checks).
     f.checks.clear();
     for i in 0..f.payments.len() {
         let at = f.checks.len() as u32;
@@ -618,34 +667,71 @@ fn splicing_in_place_gives_the_copying_splices_answers() {
         f.payments[i].checks = at..f.checks.len() as u32;
     }
     assert!(f.well_formed());
+    f
+}
+
+#[test]
+fn splicing_in_place_gives_the_copying_splices_answers() {
+    let f = spliceable();
     let as_of = d(AS_OF);
     let bys = vec![vec![SegmentBy::Ward], vec![SegmentBy::Cycle, SegmentBy::Group], vec![SegmentBy::Need]];
     // The part: persons 1 and 2 read again (one of them now in a ward the facts do not have).
     let mut part = only(&f, &[1, 2]);
     part.wards.push("C".into());
     part.people[0].ward = part.wards.len() as u32 - 1;
+    // Each person as the facts describe them, their ward and group by name.
+    let who = |g: &Facts, i: usize| {
+        let p = &g.people[i];
+        format!("{} {} {:?}", g.wards[p.ward as usize], g.groups[p.group as usize], Person { ward: 0, group: 0, ..*p })
+    };
+    let (ids, part_ids) = ([10u32, 11, 12], [11u32, 12]);
     for mask in 0..8u32 {
         let drop: Vec<bool> = (0..3).map(|i| mask & (1 << i) != 0).collect();
-        let mut copied = f.splice(&drop, &part).unwrap();
-        let mut in_place = f.clone();
-        assert!(in_place.splice_in_place(&drop, &part), "{drop:?}");
-        assert!(in_place.well_formed(), "{drop:?}");
-        for g in [&mut copied, &mut in_place] {
-            g.reports = f.reports.clone();
-            g.programmes = f.programmes.clone();
+        let (mut copied, copied_at) = f.splice(&drop, &part).unwrap();
+        // The part's people appended, or read again in the places of persons 1 and 2 where
+        // those were dropped (as the store splices a write's people).
+        let again: Vec<Option<u32>> = [1, 2].iter().map(|i| drop[*i as usize].then_some(*i)).collect();
+        for at in [vec![None, None], again] {
+            let mut in_place = f.clone();
+            let placed = in_place.splice_in_place(&drop, &part, &at).unwrap_or_else(|| panic!("{drop:?} {at:?}"));
+            assert!(in_place.well_formed(), "{drop:?} {at:?}");
+            for g in [&mut copied, &mut in_place] {
+                g.reports = f.reports.clone();
+                g.programmes = f.programmes.clone();
+            }
+            let kept = 3 - mask.count_ones() as usize;
+            assert_eq!(in_place.people.len(), kept + 2);
+            assert_eq!(
+                (in_place.payments.len(), in_place.verifications.len()),
+                (copied.payments.len(), copied.verifications.len())
+            );
+            // What the dropped payments had is left in place, unused, when nobody is gone.
+            assert_eq!(
+                in_place.withdrawals.len() + in_place.checks.len(),
+                copied.withdrawals.len() + copied.checks.len() + placed.unused,
+                "{drop:?} {at:?}"
+            );
+            let answer = |g: &Facts| answers(&compute(g, as_of, &Filter::default(), &bys, &label));
+            assert_eq!(answer(&in_place), answer(&copied), "{drop:?} {at:?}");
+            // Where the splice says each person went, that person is, as in the copy.
+            let (here, there) = (placed.arrange(&ids, &part_ids), copied_at.arrange(&ids, &part_ids));
+            let by_id = |g: &Facts, arranged: &[u32]| {
+                let mut v: Vec<(u32, String)> = arranged.iter().enumerate().map(|(i, id)| (*id, who(g, i))).collect();
+                v.sort();
+                v
+            };
+            assert_eq!(by_id(&in_place, &here), by_id(&copied, &there), "{drop:?} {at:?}");
+            // Read again in their own places, nobody is renumbered.
+            if at.iter().flatten().count() as u32 == mask.count_ones() {
+                assert_eq!(placed.kept, [0, 1, 2], "{drop:?} {at:?}");
+            }
         }
-        let kept = 3 - mask.count_ones() as usize;
-        assert_eq!(in_place.people.len(), kept + 2);
-        assert_eq!(
-            (in_place.payments.len(), in_place.withdrawals.len()),
-            (copied.payments.len(), copied.withdrawals.len())
-        );
-        assert_eq!(
-            (in_place.checks.len(), in_place.verifications.len()),
-            (copied.checks.len(), copied.verifications.len())
-        );
-        let answer = |g: &Facts| answers(&compute(g, as_of, &Filter::default(), &bys, &label));
-        assert_eq!(answer(&in_place), answer(&copied), "{drop:?}");
+    }
+    // A place that was not dropped, or given twice: not done, and nothing changed.
+    for at in [[Some(0), None], [Some(1), Some(1)]] {
+        let mut g = f.clone();
+        assert!(g.splice_in_place(&[false, true, true], &part, &at).is_none(), "{at:?}");
+        assert_eq!(g, f);
     }
     // Withdrawals out of payment order: not done in place, and nothing changed.
     let mut shuffled = f.clone();
@@ -653,7 +739,7 @@ fn splicing_in_place_gives_the_copying_splices_answers() {
     let (a, b) = (shuffled.payments[0].withdrawals.clone(), shuffled.payments[last].withdrawals.clone());
     (shuffled.payments[0].withdrawals, shuffled.payments[last].withdrawals) = (b, a);
     let before = shuffled.clone();
-    assert!(!shuffled.splice_in_place(&[true, false, false], &part));
+    assert!(shuffled.splice_in_place(&[true, false, false], &part, &[None, None]).is_none());
     assert_eq!(shuffled, before);
 }
 

@@ -129,6 +129,30 @@ pub(crate) struct Kept {
     tallies: Vec<KeptTally>,
     /// Are `tallies` saved in the database as they are ([`tallies_saved`])?
     tallies_saved: bool,
+    /// Withdrawals and checks in the facts' lists that no payment refers to any more, left by
+    /// splices ([`ansinh_core::facts::Placed::unused`]).
+    unused: usize,
+}
+
+impl Kept {
+    /// Lays out the facts without what no payment refers to, unless something else holds
+    /// them (a dashboard being computed): is nothing unused left? A snapshot is only written
+    /// of facts so laid out, so a start never reads what nothing uses.
+    fn compacted(&mut self) -> bool {
+        if self.unused > 0
+            && let Some(facts) = Arc::get_mut(&mut self.facts)
+        {
+            facts.compact();
+            self.unused = 0;
+        }
+        self.unused == 0
+    }
+}
+
+/// Unused withdrawals and checks are laid out again once they are this share of the lists:
+/// a month of every ward's bundles would otherwise leave as many as there are in use.
+fn too_many_unused(unused: usize, facts: &Facts) -> bool {
+    unused > (facts.withdrawals.len() + facts.checks.len()) / 4
 }
 
 /// What the change records after a mark touch.
@@ -276,7 +300,10 @@ impl Store {
                 None => self.load_kept(&now).await?,
             },
         };
-        if kept.saved.as_ref().is_none_or(|s| now.rowid - s.rowid >= SAVE_AFTER) && self.save_snapshot(&kept).await? {
+        if kept.saved.as_ref().is_none_or(|s| now.rowid - s.rowid >= SAVE_AFTER)
+            && kept.compacted()
+            && self.save_snapshot(&kept).await?
+        {
             kept.saved = Some(kept.mark.clone());
         }
         if starting {
@@ -394,6 +421,7 @@ impl Store {
             saved: None,
             tallies: Vec::new(),
             tallies_saved: false,
+            unused: 0,
         })
     }
 
@@ -481,26 +509,43 @@ impl Store {
         let recounted: Vec<bool> = old.people.iter().zip(&drop).map(|(p, d)| *d && recount(*p)).collect();
         let lost = tallies_lost(&old.facts, &recounted, &old.tallies);
         let before = old.facts.context();
+        // Each person read again takes their own place back, so nobody else is renumbered.
+        let place: FxHashMap<u128, u32> = old
+            .people
+            .iter()
+            .zip(&drop)
+            .enumerate()
+            .filter(|(_, (_, d))| **d)
+            .map(|(i, (p, _))| (*p, i as u32))
+            .collect();
+        let at: Vec<Option<u32>> = part_people.iter().map(|p| place.get(p).copied()).collect();
         let spliced = match Arc::try_unwrap(old.facts) {
-            Ok(mut facts) => match facts.splice_in_place(&drop, &part) {
-                true => {
+            Ok(mut facts) => match facts.splice_in_place(&drop, &part, &at) {
+                Some(placed) => {
                     self.facts_cache.count(|c| c.in_place += 1);
-                    Some(facts)
+                    Some((facts, placed))
                 }
-                false => facts.splice(&drop, &part),
+                None => facts.splice(&drop, &part),
             },
             Err(shared) => shared.splice(&drop, &part),
         };
-        let Some(mut facts) = spliced else {
+        let Some((mut facts, placed)) = spliced else {
             return self.load_kept(now).await;
         };
         self.facts_cache.count(|c| c.patches += 1);
+        let mut unused = old.unused + placed.unused;
+        if too_many_unused(unused, &facts) {
+            facts.compact();
+            unused = 0;
+        }
         facts.reports = self.reports_over(&facts).await?;
         facts.programmes = programmes(&facts, &*self.refs().await?);
-        let people: Vec<u128> =
-            old.people.iter().zip(&drop).filter(|(_, d)| !**d).map(|(p, _)| *p).chain(part_people).collect();
-        let first_new = drop.iter().filter(|d| !**d).count();
-        let tallies = self.carry_tallies(&before, lost, &facts, old.tallies, |i| i >= first_new && recount(people[i]));
+        let people = placed.arrange(&old.people, &part_people);
+        let mut came = vec![false; people.len()];
+        for (at, p) in placed.part.iter().zip(&part_people) {
+            came[*at as usize] = recount(*p);
+        }
+        let tallies = self.carry_tallies(&before, lost, &facts, old.tallies, |i| came[i]);
         Ok(Kept {
             mark: now.clone(),
             facts: Arc::new(facts),
@@ -509,6 +554,7 @@ impl Store {
             saved: old.saved,
             tallies,
             tallies_saved: false,
+            unused,
         })
     }
 
@@ -628,5 +674,82 @@ impl Derived {
             Derived::Snapshot => select_derived!("facts_snapshot"),
             Derived::Tallies => select_derived!("facts_tallies"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ansinh_core::dates::BirthDate;
+    use ansinh_core::facts::{PaymentFact, Person, WithdrawalFact};
+    use ansinh_core::model::{Channel, Disability, Needs, PaymentStatus};
+
+    /// One person paid once and withdrawn once.
+    fn one() -> Facts {
+        let day = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+        Facts {
+            wards: vec!["A".into()],
+            groups: vec!["G".into()],
+            periods: vec!["2026-10".into()],
+            cycle_ends: vec![None],
+            cycle_closed: vec![None],
+            people: vec![Person {
+                ward: 0,
+                group: 0,
+                birth: BirthDate::Year(1950),
+                disability: Disability::None,
+                needs: Needs::default(),
+                assisted: false,
+            }],
+            payments: vec![PaymentFact {
+                person: 0,
+                period: 0,
+                channel: Channel::Bank,
+                status: PaymentStatus::Credited,
+                amount_vnd: 500_000,
+                scheduled_on: Some(day),
+                credited_on: Some(day),
+                failure_reason: None,
+                withdrawals: 0..1,
+                checks: 0..0,
+                one_off: false,
+            }],
+            withdrawals: vec![WithdrawalFact {
+                on: day,
+                amount_vnd: 500_000,
+                travel_minutes: None,
+                travel_cost_vnd: None,
+                waiting_minutes: None,
+                assisted: false,
+            }],
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn kept_facts_are_compacted_unless_something_else_holds_them() {
+        // The person read again in their own place: their old withdrawal is left unused.
+        let mut facts = one();
+        let placed = facts.splice_in_place(&[true], &one(), &[Some(0)]).unwrap();
+        assert_eq!((placed.unused, facts.withdrawals.len()), (1, 2));
+        let mut kept = Kept {
+            mark: Mark { rowid: 1, hash: "h".into() },
+            facts: Arc::new(facts),
+            people: vec![7],
+            cycles: Vec::new(),
+            saved: None,
+            tallies: Vec::new(),
+            tallies_saved: false,
+            unused: placed.unused,
+        };
+        // A dashboard still holding them: left as they are, and not to be saved so.
+        let held = Arc::clone(&kept.facts);
+        assert!(!kept.compacted());
+        assert_eq!(kept.facts.withdrawals.len(), 2);
+        drop(held);
+        assert!(kept.compacted());
+        assert_eq!((kept.unused, kept.facts.withdrawals.len()), (0, 1));
+        assert_eq!(kept.facts.withdrawals_of(&kept.facts.payments[0]).len(), 1);
+        assert!(too_many_unused(1, &one()) && !too_many_unused(0, &one()));
     }
 }

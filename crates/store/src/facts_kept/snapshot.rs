@@ -102,7 +102,10 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Presized<T> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<T>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        // A thirty-second more besides, so that the first writes after a start do not copy
+        // the list to grow it (as `Facts::splice_in_place` grows it).
+        let hint = seq.size_hint().unwrap_or(0);
+        let mut items = Vec::with_capacity(hint + hint / 32);
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
@@ -155,6 +158,7 @@ impl Store {
             cycles: head.cycles,
             tallies: Vec::new(),
             tallies_saved: false,
+            unused: 0,
         }))
     }
 
