@@ -609,6 +609,12 @@ impl Tables {
 }
 
 /// Dates as day numbers in the kept facts (`Serialize`): a few bytes each, no text to parse.
+/// The day numbered `n` (days from the common era, as the kept facts store them), None out of
+/// chrono's range. Decoded through the same memo as the facts' own dates.
+pub fn day_numbered(n: i32) -> Option<NaiveDate> {
+    day::from::<serde::de::value::Error>(n).ok()
+}
+
 mod day {
     use chrono::{Datelike, NaiveDate};
     use serde::{Deserialize, Deserializer, Serializer, de::Error};

@@ -33,6 +33,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+mod columns;
 mod snapshot;
 mod tallies_saved;
 
@@ -630,8 +631,12 @@ impl Store {
 
 /// Derived data (the snapshot's rows, the saved tallies) as postcard.
 fn encoded(value: &impl Serialize) -> Result<Vec<u8>> {
-    postcard::to_allocvec(value)
-        .map_err(|e| crate::error::StoreError::Db(sqlx::Error::Protocol(format!("derived data: {e}"))))
+    postcard::to_allocvec(value).map_err(encode_error)
+}
+
+/// Derived data that would not encode (postcard refuses only what it cannot represent).
+fn encode_error(e: postcard::Error) -> crate::error::StoreError {
+    crate::error::StoreError::Db(sqlx::Error::Protocol(format!("derived data: {e}")))
 }
 
 /// The one-row tables of derived data, each (id 1, format, change_rowid, body).

@@ -1,15 +1,16 @@
 //! The kept facts' snapshot in the database, so that a start reads them instead of loading
 //! every row (`facts_snapshot`, migration 0020, and `facts_snapshot_parts`, migration 0023).
 //!
-//! - **Layout** ([`FORMAT`] 2): the head row holds the mark, the cycles, the people's ids and
-//!   every fact but the payments and their withdrawals ([`Facts::without_payments`]); part 1
-//!   holds the payments, part 2 the withdrawals. Each is postcard, compressed with LZ4.
+//! - **Layout** ([`FORMAT`] 3): the head row holds the mark, the cycles, the people's ids and
+//!   every fact but the payments and their withdrawals ([`Facts::without_payments`]), as
+//!   postcard; part 1 holds the payments, part 2 the withdrawals, each laid out by column
+//!   ([`super::columns`]). Each row is compressed with LZ4.
 //! - **Why so**: a city's snapshot was 329 MB in one row, and reading it through SQLCipher
 //!   took 1.7 s before a byte was decoded (every page is decrypted and its HMAC checked), then
-//!   1 s to decode on one thread. Compressed (166 MB), there are fewer pages to read; in
-//!   parts, each is read on a connection of its own and decoded as soon as it is read, on
-//!   another core. (The payments split in two halves as well were no faster on two cores:
-//!   joining the halves cost what the third part saved.)
+//!   1 s to decode on one thread. As compressed rows it was 166 MB, by column 97 MB: fewer
+//!   pages to read. In parts, each is read on a connection of its own and decoded as soon as
+//!   it is read, on another core. (The payments split in two halves as well were no faster on
+//!   two cores: joining the halves cost what the third part saved.)
 //! - **One snapshot, never two mixed**: the head and its parts are written in one transaction
 //!   with one generation (a UUIDv7 drawn at each save), and are read on separate connections,
 //!   so a part whose generation is not the head's (a save by another process between the
@@ -17,18 +18,16 @@
 //! - A snapshot that does not decompress, decode or hold together is only a lost head start,
 //!   never an error; a body claiming to inflate beyond LZ4's reach is not inflated.
 
-use super::{Derived, Kept, Mark};
+use super::{Derived, Kept, Mark, columns};
 use crate::Store;
 use crate::error::Result;
 use crate::facts::programmes;
-use ansinh_core::facts::{Facts, PaymentFact, WithdrawalFact};
-use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
-use std::marker::PhantomData;
+use ansinh_core::facts::Facts;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// The snapshot's layout; a snapshot of another layout is ignored (and rewritten).
-const FORMAT: i64 = 2;
+const FORMAT: i64 = 3;
 
 /// The rows of `facts_snapshot_parts`.
 const PAYMENTS: i64 = 1;
@@ -57,65 +56,9 @@ struct HeadIn {
     facts: Facts,
 }
 
-#[derive(Serialize)]
-struct PartOut<'a, T> {
-    generation: u128,
-    items: &'a [T],
-}
-
-/// A part as read back: [`PartOut`]'s fields, in its order.
-struct PartIn<T> {
-    generation: u128,
-    items: Vec<T>,
-}
-
-impl<T: DeserializeOwned> PartIn<T> {
-    /// The part `raw` holds. Its items go into a list given their number at once: grown
-    /// element by element instead (serde's cautious default), a city's payments were copied
-    /// whole at every doubling under the app's allocator, which cost the start a second.
-    fn decode(raw: &[u8]) -> Option<PartIn<T>> {
-        let mut de = postcard::Deserializer::from_bytes(raw);
-        let generation = u128::deserialize(&mut de).ok()?;
-        let items = Presized::<T>(PhantomData).deserialize(&mut de).ok()?;
-        Some(PartIn { generation, items })
-    }
-}
-
-/// A list deserialized into room for all its items, made once. Postcard gives the count as a
-/// hint only when the bytes left could hold that many items (one byte each at least), so a
-/// damaged count is never room made (tested below).
-struct Presized<T>(PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Presized<T> {
-    type Value = Vec<T>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Vec<T>, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for Presized<T> {
-    type Value = Vec<T>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a list")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<T>, A::Error> {
-        // A thirty-second more besides, so that the first writes after a start do not copy
-        // the list to grow it (as `Facts::splice_in_place` grows it).
-        let hint = seq.size_hint().unwrap_or(0);
-        let mut items = Vec::with_capacity(hint + hint / 32);
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(items)
-    }
-}
-
-/// Postcard, compressed.
-fn pack(value: &impl Serialize) -> Result<Vec<u8>> {
-    Ok(lz4_flex::compress_prepend_size(&super::encoded(value)?))
+/// Compressed.
+fn pack(raw: &[u8]) -> Vec<u8> {
+    lz4_flex::compress_prepend_size(raw)
 }
 
 /// What [`pack`] made, if `body` is that, decoded by `decode`: None when it does not inflate
@@ -136,16 +79,16 @@ impl Store {
         // Each part read on a connection of its own and decoded as soon as it is read.
         let (head, payments, withdrawals) = tokio::try_join!(
             self.snapshot_row(Derived::Snapshot.select(), FORMAT, |raw| postcard::from_bytes::<HeadIn>(raw).ok()),
-            self.snapshot_row(SELECT_PART, PAYMENTS, PartIn::<PaymentFact>::decode),
-            self.snapshot_row(SELECT_PART, WITHDRAWALS, PartIn::<WithdrawalFact>::decode),
+            self.snapshot_row(SELECT_PART, PAYMENTS, columns::decode_payments),
+            self.snapshot_row(SELECT_PART, WITHDRAWALS, columns::decode_withdrawals),
         )?;
         let (Some(head), Some(payments), Some(withdrawals)) = (head, payments, withdrawals) else { return Ok(None) };
-        if payments.generation != head.generation || withdrawals.generation != head.generation {
+        if payments.0 != head.generation || withdrawals.0 != head.generation {
             return Ok(None);
         }
         let mut facts = head.facts;
-        facts.payments = payments.items;
-        facts.withdrawals = withdrawals.items;
+        facts.payments = payments.1;
+        facts.withdrawals = withdrawals.1;
         if head.people.len() != facts.people.len() || !facts.well_formed() {
             return Ok(None);
         }
@@ -179,17 +122,18 @@ impl Store {
 
     /// Writes the snapshot, head and parts in one transaction, when the writer is free: the
     /// dashboard never waits for a merge or an import to end only to save a head start. False
-    /// when it was busy (tried next time).
+    /// when it was busy (tried next time), or when the payments' withdrawals or checks are not
+    /// laid out without gaps (the caller compacts them first: [`Kept::compacted`]).
     pub(super) async fn save_snapshot(&self, kept: &Kept) -> Result<bool> {
         let Some(mut writer) = self.writer.try_acquire() else { return Ok(false) };
         let generation = uuid::Uuid::now_v7().as_u128();
         let facts = &kept.facts;
         let packed = crate::raw::blocking(|| {
             std::thread::scope(|s| {
-                let payments = s.spawn(|| pack(&PartOut { generation, items: &facts.payments }));
-                let withdrawals = pack(&PartOut { generation, items: &facts.withdrawals });
+                let payments = s.spawn(|| columns::encode_payments(generation, &facts.payments));
+                let withdrawals = columns::encode_withdrawals(generation, &facts.withdrawals);
                 let rest = facts.without_payments();
-                let head = pack(&HeadOut {
+                let head = super::encoded(&HeadOut {
                     generation,
                     mark: &kept.mark,
                     cycles: &kept.cycles,
@@ -199,7 +143,9 @@ impl Store {
                 (head, payments.join().expect("encoding the payments panicked"), withdrawals)
             })
         });
-        let (head, payments, withdrawals) = (packed.0?, packed.1?, packed.2?);
+        // Payments whose withdrawals or checks are not laid out without gaps are not written.
+        let (head, Some(payments), withdrawals) = (packed.0?, packed.1?, packed.2?) else { return Ok(false) };
+        let (head, payments, withdrawals) = (pack(&head), pack(&payments), pack(&withdrawals));
         let saved: std::result::Result<(), sqlx::Error> = async {
             let mut tx = sqlx::Connection::begin(&mut *writer).await?;
             sqlx::query(Derived::Snapshot.upsert())
@@ -247,22 +193,10 @@ mod tests {
 
     #[test]
     fn a_body_claiming_more_than_lz4_inflates_to_is_refused() {
-        let mut body = pack(&PartOut { generation: 7, items: &[1u32, 2, 3] }).unwrap();
-        let read = unpack(&body, PartIn::<u32>::decode).map(|p| (p.generation, p.items));
-        assert_eq!(read, Some((7, vec![1, 2, 3])));
+        let mut body = pack(b"three bytes and more");
+        assert_eq!(unpack(&body, |raw| Some(raw.to_vec())).as_deref(), Some(&b"three bytes and more"[..]));
         // The size LZ4 prepends (little-endian u32), claimed at 4 GB for a body of a few bytes.
         body[..4].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(unpack(&body, PartIn::<u32>::decode).is_none());
-    }
-
-    #[test]
-    fn a_list_claiming_more_items_than_bytes_is_refused_without_making_room_for_them() {
-        // The generation, then a list that says it holds 2^40 items and holds two.
-        let mut raw = postcard::to_allocvec(&7u128).unwrap();
-        raw.extend(postcard::to_allocvec(&(1usize << 40)).unwrap());
-        raw.extend([1, 2]);
-        // Room for 2^40 items of 4 bytes would abort the process: postcard hints no count the
-        // bytes cannot hold.
-        assert!(PartIn::<u32>::decode(&raw).is_none());
+        assert!(unpack(&body, |raw| Some(raw.to_vec())).is_none());
     }
 }
