@@ -365,15 +365,16 @@ impl Facts {
         self.accounts.retain(|a| !drop[a.person as usize]);
         self.grievances.retain(|g| !drop[g.person as usize]);
         let part_at = Tables::holding(self).append(self, part, at);
-        // Each hole, from the last, takes the list's last payment (or is the last itself).
+        // The list keeps its first `keep` places: each hole among them takes, in order, a kept
+        // payment from beyond them (there are as many), which moves once.
+        let keep = self.payments.len() - holes.len();
+        let beyond = (keep..self.payments.len()).filter(|i| holes.binary_search(i).is_err());
         let mut moved = std::collections::HashMap::new();
-        for &h in holes.iter().rev() {
-            let last = self.payments.len() - 1;
-            self.payments.swap_remove(h);
-            if h != last {
-                moved.insert(last as u32, h as u32);
-            }
+        for (h, from) in holes.iter().take_while(|h| **h < keep).zip(beyond) {
+            self.payments.swap(*h, from);
+            moved.insert(from as u32, *h as u32);
         }
+        self.payments.truncate(keep);
         if !moved.is_empty() {
             for v in &mut self.verifications {
                 v.payment = moved.get(&v.payment).copied().unwrap_or(v.payment);
@@ -793,6 +794,28 @@ mod tests {
             }],
             ..Facts::default()
         }
+    }
+
+    #[test]
+    fn refilling_moves_each_payment_once_and_its_verifications_with_it() {
+        // Person 0 kept, person 1 read again, their payments interleaved, then person 1 with one
+        // payment, verified: filling the holes from the end once moved that payment twice.
+        let mut f = small();
+        f.people.push(f.people[0]);
+        let pay = |person, w: u32| PaymentFact { person, withdrawals: w..w + 1, ..small().payments[0].clone() };
+        f.payments = vec![pay(0, 0), pay(1, 1), pay(0, 2), pay(1, 3)];
+        f.withdrawals = vec![small().withdrawals[0]; 4];
+        f.verifications = vec![VerificationFact { payment: 2, verified_on: d("2026-10-20"), full: true }];
+        let mut part = small();
+        part.verifications = vec![VerificationFact { payment: 0, verified_on: d("2026-10-21"), full: false }];
+        let placed = f.splice_in_place(&[false, true], &part, &[Some(1)]).unwrap();
+        assert!(f.well_formed());
+        assert_eq!((placed.part.as_slice(), placed.unused), (&[1][..], 2));
+        assert_eq!(f.payments.iter().map(|p| p.person).collect::<Vec<_>>(), [0, 1, 0]);
+        // Each verification is still of its own payment: the kept one's of person 0, the new one's
+        // of person 1.
+        let of = |v: &VerificationFact| (f.payments[v.payment as usize].person, v.full);
+        assert_eq!(f.verifications.iter().map(of).collect::<Vec<_>>(), [(0, true), (1, false)]);
     }
 
     #[test]

@@ -642,6 +642,86 @@ fn refilling_in_place_answers_as_copying_round_after_round_and_once_compacted() 
     assert_eq!(answer(&in_place), answer(&copied.splice(&[true, false, false], &nobody).unwrap().0));
 }
 
+/// Every payment with its person, withdrawals, checks and verifications, and every account
+/// and grievance with its person, resolved and sorted: the same text whatever the order.
+fn resolved(f: &Facts) -> Vec<String> {
+    let who = |i: u32| {
+        let p = &f.people[i as usize];
+        format!("{} {} {:?}", f.wards[p.ward as usize], f.groups[p.group as usize], p.birth)
+    };
+    let mut out: Vec<String> = f
+        .payments
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let verified: Vec<_> =
+                f.verifications.iter().filter(|v| v.payment == i as u32).map(|v| v.verified_on).collect();
+            let p0 = PaymentFact { person: 0, withdrawals: 0..0, checks: 0..0, ..p.clone() };
+            format!("{} {p0:?} {:?} {:?} {verified:?}", who(p.person), f.withdrawals_of(p), f.checks_of(p))
+        })
+        .collect();
+    out.extend(f.accounts.iter().map(|a| format!("{} {:?}", who(a.person), AccountFact { person: 0, ..*a })));
+    out.extend(f.grievances.iter().map(|g| format!("{} {:?}", who(g.person), GrievanceFact { person: 0, ..*g })));
+    out.sort();
+    out
+}
+
+#[test]
+fn refills_in_place_round_after_round_hold_the_same_facts_as_copies() {
+    // The fixture four times over, each copy's people told apart by birth year, a verification
+    // on every third payment; then rounds of people read again (some with a payment fewer or
+    // one more), spliced in place and by copy.
+    let mut f = times(&fixture(), 4);
+    for (i, p) in f.people.iter_mut().enumerate() {
+        p.birth = ansinh_core::dates::BirthDate::Year(1900 + i as i32);
+    }
+    f.verifications = (0..f.payments.len() as u32)
+        .step_by(3)
+        .map(|payment| VerificationFact { payment, verified_on: d("2026-03-01"), full: payment % 2 == 0 })
+        .collect();
+    assert!(f.well_formed());
+    let n = f.people.len();
+    let (mut in_place, mut copied) = (f.clone(), f.clone());
+    let mut seed = 7u64;
+    let mut next = |m: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % m
+    };
+    for round in 0..40 {
+        let chosen: Vec<usize> = (0..n).filter(|_| next(3) == 0).collect();
+        // Copies lay the people read again at the end: find each in the copy by birth year.
+        let year = |g: &Facts, i: usize| g.people[i].birth;
+        let mut part = only(&f, &chosen);
+        match next(3) {
+            0 if !part.payments.is_empty() => {
+                let k = next(part.payments.len());
+                part.payments.remove(k);
+                part.verifications.retain(|v| v.payment as usize != k);
+                for v in &mut part.verifications {
+                    v.payment -= (v.payment as usize > k) as u32;
+                }
+            }
+            1 if !part.payments.is_empty() => part.payments.push(part.payments[next(part.payments.len())].clone()),
+            _ => {}
+        }
+        let wanted: Vec<_> = part.people.iter().map(|p| p.birth).collect();
+        let drop_in = |g: &Facts| (0..g.people.len()).map(|i| wanted.contains(&year(g, i))).collect::<Vec<bool>>();
+        let at: Vec<Option<u32>> = wanted
+            .iter()
+            .map(|b| (0..in_place.people.len()).find(|i| year(&in_place, *i) == *b).map(|i| i as u32))
+            .collect();
+        let drop = drop_in(&in_place);
+        in_place.splice_in_place(&drop, &part, &at).unwrap_or_else(|| panic!("round {round}"));
+        copied = copied.splice(&drop_in(&copied), &part).unwrap().0;
+        assert!(in_place.well_formed(), "round {round}");
+        assert_eq!(resolved(&in_place), resolved(&copied), "round {round}");
+    }
+    in_place.compact();
+    assert!(in_place.well_formed());
+    assert_eq!(resolved(&in_place), resolved(&copied));
+    assert_eq!((in_place.withdrawals.len(), in_place.checks.len()), (copied.withdrawals.len(), copied.checks.len()));
+}
+
 /// `f`'s facts of the people `keep` names only (what the loader reads for touched people).
 fn only(f: &Facts, keep: &[usize]) -> Facts {
     let drop: Vec<bool> = (0..f.people.len()).map(|i| !keep.contains(&i)).collect();
