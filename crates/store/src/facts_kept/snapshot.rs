@@ -128,10 +128,12 @@ impl Store {
         let Some(mut writer) = self.writer.try_acquire() else { return Ok(false) };
         let generation = uuid::Uuid::now_v7().as_u128();
         let facts = &kept.facts;
+        // Each part encoded and compressed on a thread of its own.
         let packed = crate::raw::blocking(|| {
             std::thread::scope(|s| {
-                let payments = s.spawn(|| columns::encode_payments(generation, &facts.payments));
-                let withdrawals = columns::encode_withdrawals(generation, &facts.withdrawals);
+                let payments =
+                    s.spawn(|| columns::encode_payments(generation, &facts.payments).map(|raw| raw.map(|r| pack(&r))));
+                let withdrawals = columns::encode_withdrawals(generation, &facts.withdrawals).map(|raw| pack(&raw));
                 let rest = facts.without_payments();
                 let head = super::encoded(&HeadOut {
                     generation,
@@ -139,13 +141,13 @@ impl Store {
                     cycles: &kept.cycles,
                     people: &kept.people,
                     facts: &rest,
-                });
+                })
+                .map(|raw| pack(&raw));
                 (head, payments.join().expect("encoding the payments panicked"), withdrawals)
             })
         });
         // Payments whose withdrawals or checks are not laid out without gaps are not written.
         let (head, Some(payments), withdrawals) = (packed.0?, packed.1?, packed.2?) else { return Ok(false) };
-        let (head, payments, withdrawals) = (pack(&head), pack(&payments), pack(&withdrawals));
         let saved: std::result::Result<(), sqlx::Error> = async {
             let mut tx = sqlx::Connection::begin(&mut *writer).await?;
             sqlx::query(Derived::Snapshot.upsert())
