@@ -37,6 +37,8 @@ mod columns;
 mod snapshot;
 mod tallies_saved;
 
+use tallies_saved::adopt_saved_tallies;
+
 /// A snapshot is rewritten once the kept facts are this many change records ahead of it, so
 /// that a start never has more than that to catch up on.
 const SAVE_AFTER: i64 = 20_000;
@@ -289,26 +291,34 @@ impl Store {
         if cache.as_ref().is_some_and(|kept| kept.mark == now) {
             return Ok(cache.as_mut().expect("just checked"));
         }
-        let starting = cache.is_none();
         let mut kept = match cache.take() {
             Some(kept) => self.bring_up_to(kept, &now, None).await?,
-            None => match self.read_snapshot().await? {
-                Some(snapshot) => {
-                    self.facts_cache.count(|c| c.snapshots += 1);
-                    let saved = self.saved_since(&snapshot, &now).await?;
-                    self.bring_up_to(snapshot, &now, saved).await?
+            // At a start the saved tallies are read once: they catch up with the snapshot's
+            // facts, or join the facts as they are, or neither.
+            None => {
+                let saved = self.saved_tallies().await?;
+                let (mut kept, saved) = match self.read_snapshot().await? {
+                    Some(snapshot) => {
+                        self.facts_cache.count(|c| c.snapshots += 1);
+                        let (since, saved) = match saved {
+                            Some(s) if self.catches_up(&s, &snapshot, &now).await? => (Some(s), None),
+                            other => (None, other),
+                        };
+                        (self.bring_up_to(snapshot, &now, since).await?, saved)
+                    }
+                    None => (self.load_kept(&now).await?, saved),
+                };
+                if let Some(saved) = saved {
+                    adopt_saved_tallies(&mut kept, saved);
                 }
-                None => self.load_kept(&now).await?,
-            },
+                kept
+            }
         };
         if kept.saved.as_ref().is_none_or(|s| now.rowid - s.rowid >= SAVE_AFTER)
             && kept.compacted()
             && self.save_snapshot(&kept).await?
         {
             kept.saved = Some(kept.mark.clone());
-        }
-        if starting {
-            self.adopt_saved_tallies(&mut kept).await?;
         }
         Ok(cache.insert(kept))
     }
@@ -433,22 +443,20 @@ impl Store {
         self.load_kept(now).await
     }
 
-    /// The saved tallies, when they can catch up with the facts of `snapshot` read at a start
-    /// ([`Store::bring_up_to`]): they reflect a change record of this log between the
+    /// Can the saved tallies catch up with the facts of `snapshot` read at a start
+    /// ([`Store::bring_up_to`])? They must reflect a change record of this log between the
     /// snapshot's and `now` (the dashboard was last asked after the snapshot was written, and
-    /// something was written since; of `now` itself, [`Store::adopt_saved_tallies`] takes
-    /// them), over the same tables.
-    async fn saved_since(&self, snapshot: &Kept, now: &Mark) -> Result<Option<tallies_saved::Saved>> {
-        let Some(saved) = self.saved_tallies().await? else { return Ok(None) };
+    /// something was written since; of `now` itself, [`adopt_saved_tallies`] takes them), over
+    /// the same tables.
+    async fn catches_up(&self, saved: &tallies_saved::Saved, snapshot: &Kept, now: &Mark) -> Result<bool> {
         let between = snapshot.mark.rowid <= saved.mark.rowid && saved.mark != *now;
-        Ok((between && saved.context.same_context(&snapshot.facts) && self.mark_holds(&saved.mark).await?)
-            .then_some(saved))
+        Ok(between && saved.context.same_context(&snapshot.facts) && self.mark_holds(&saved.mark).await?)
     }
 
     /// `old` with the people touched since its mark read again; everything read again when a
     /// cycle's day moved, the mark no longer holds, or a quarter of the people were touched.
     ///
-    /// `saved` (at a start: [`Store::saved_since`]) are tallies of a later change record than
+    /// `saved` (at a start, when they [`Store::catches_up`]) are tallies of a later change record than
     /// `old`'s facts. The people written between the two are counted in them as they are now;
     /// the people written since them are counted as `old` holds them (untouched until then).
     /// So they join the patch, which takes out and adds again only the people written since

@@ -91,19 +91,6 @@ impl Store {
         Ok(found.map(|(asked, tally)| (Arc::new(saved.context), tally, asked)))
     }
 
-    /// At a start, the saved questions join the kept facts when they reflect the same change
-    /// record and tables: the next save then keeps them beside the questions asked since.
-    pub(super) async fn adopt_saved_tallies(&self, kept: &mut Kept) -> Result<()> {
-        if let Some(saved) = self.saved_tallies().await?
-            && saved.mark == kept.mark
-            && saved.context.same_context(&kept.facts)
-        {
-            kept.tallies = saved.questions;
-            kept.tallies_saved = true;
-        }
-        Ok(())
-    }
-
     /// The saved questions that pass the checks (but the change record: the caller's), with
     /// the tables they index and the change record they reflect.
     pub(super) async fn saved_tallies(&self) -> Result<Option<Saved>> {
@@ -168,5 +155,14 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT COALESCE(SUM(length(body)), 0) FROM facts_tallies")
             .fetch_one(&self.reader)
             .await?)
+    }
+}
+
+/// At a start, the saved questions join the kept facts when they reflect the same change
+/// record and tables: the next save then keeps them beside the questions asked since.
+pub(super) fn adopt_saved_tallies(kept: &mut Kept, saved: Saved) {
+    if saved.mark == kept.mark && saved.context.same_context(&kept.facts) {
+        kept.tallies = saved.questions;
+        kept.tallies_saved = true;
     }
 }
