@@ -342,13 +342,20 @@ impl Facts {
         });
 
         let at: Vec<Option<u32>> = at.iter().map(|i| i.map(|i| kept[i as usize])).collect();
-        let part_at = Tables::holding(self).append(self, part, &at);
+        let part_at = self.take_in(part, &at);
+        Some(Placed { kept, part: part_at, people: self.people.len(), unused: 0 })
+    }
+
+    /// The last step of a splice in place: `part`'s facts appended (its people in the places
+    /// `at` gives), its cycles taken, `reports` and `programmes` left empty for the caller.
+    fn take_in(&mut self, part: &Facts, at: &[Option<u32>]) -> Vec<u32> {
+        let placed = Tables::holding(self).append(self, part, at);
         self.periods = part.periods.clone();
         self.cycle_ends = part.cycle_ends.clone();
         self.cycle_closed = part.cycle_closed.clone();
         self.reports.clear();
         self.programmes.clear();
-        Some(Placed { kept, part: part_at, people: self.people.len(), unused: 0 })
+        placed
     }
 
     /// The splice of [`Facts::splice_in_place`] when every dropped person is read again: each
@@ -364,7 +371,7 @@ impl Facts {
         self.verifications.retain(|v| !gone(&self.payments[v.payment as usize]));
         self.accounts.retain(|a| !drop[a.person as usize]);
         self.grievances.retain(|g| !drop[g.person as usize]);
-        let part_at = Tables::holding(self).append(self, part, at);
+        let part_at = self.take_in(part, at);
         // The list keeps its first `keep` places: each hole among them takes, in order, a kept
         // payment from beyond them (there are as many), which moves once.
         let keep = self.payments.len() - holes.len();
@@ -380,11 +387,6 @@ impl Facts {
                 v.payment = moved.get(&v.payment).copied().unwrap_or(v.payment);
             }
         }
-        self.periods = part.periods.clone();
-        self.cycle_ends = part.cycle_ends.clone();
-        self.cycle_closed = part.cycle_closed.clone();
-        self.reports.clear();
-        self.programmes.clear();
         Placed { kept: (0..drop.len() as u32).collect(), part: part_at, people: self.people.len(), unused }
     }
 
