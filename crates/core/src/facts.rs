@@ -511,12 +511,21 @@ impl Placed {
     }
 }
 
-/// Room in `list` for `more` items, made a thirty-second of the list larger when it has to
-/// grow: a city's lists are too big to copy at every write, and too big to double.
+/// A list of facts grows by its length over this (a thirty-second at a time): a city's lists
+/// are too big to copy at every write, and too big to double.
+const GROWTH: usize = 32;
+
+/// Room in `list` for `more` items, made [`GROWTH`] larger when it has to grow.
 fn room<T>(list: &mut Vec<T>, more: usize) {
     if list.capacity() - list.len() < more {
-        list.reserve_exact(more + list.len() / 32);
+        list.reserve_exact(more + list.len() / GROWTH);
     }
+}
+
+/// An empty list for `items` facts with the room [`room`] would make beside them, so that the
+/// first writes after the list is read back (the kept snapshot) do not copy it to grow it.
+pub fn list_with_room<T>(items: usize) -> Vec<T> {
+    Vec::with_capacity(items + items / GROWTH)
 }
 
 /// Removes from `list` the ranges `gone` (ascending, apart), moving what is left down once.

@@ -17,7 +17,7 @@
 //! allocation the bytes cannot back.
 
 use crate::error::Result;
-use ansinh_core::facts::{PaymentFact, WithdrawalFact, day_numbered};
+use ansinh_core::facts::{PaymentFact, WithdrawalFact, day_numbered, list_with_room};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -90,13 +90,6 @@ impl<'a> In<'a> {
     }
 }
 
-/// Room for `items` decoded, and a thirty-second more, so that the first writes after a start
-/// do not copy the list to grow it (as `Facts::splice_in_place` grows it). `items` is bounded
-/// by the columns' bytes ([`In::open`]).
-fn list<T>(items: usize) -> Vec<T> {
-    Vec::with_capacity(items + items / 32)
-}
-
 fn number(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
 }
@@ -138,7 +131,8 @@ pub(super) fn encode_payments(generation: u128, payments: &[PaymentFact]) -> Res
 /// The payments [`encode_payments`] wrote, with their generation.
 pub(super) fn decode_payments(raw: &[u8]) -> Option<(u128, Vec<PaymentFact>)> {
     let (generation, items, mut cols) = In::open(raw, PAYMENT_COLUMNS)?;
-    let mut out = list(items);
+    // `items` is bounded by the columns' bytes ([`In::open`]).
+    let mut out = list_with_room(items);
     let (mut person, mut scheduled, mut withdrawals, mut checks) = (0i64, 0i32, 0u32, 0u32);
     for _ in 0..items {
         person = person.checked_add(cols.take::<i64>(0)?)?;
@@ -200,7 +194,8 @@ pub(super) fn encode_withdrawals(generation: u128, withdrawals: &[WithdrawalFact
 /// The withdrawals [`encode_withdrawals`] wrote, with their generation.
 pub(super) fn decode_withdrawals(raw: &[u8]) -> Option<(u128, Vec<WithdrawalFact>)> {
     let (generation, items, mut cols) = In::open(raw, WITHDRAWAL_COLUMNS)?;
-    let mut out = list(items);
+    // `items` is bounded by the columns' bytes ([`In::open`]).
+    let mut out = list_with_room(items);
     let (mut day, mut amount) = (0i32, 0i64);
     for _ in 0..items {
         let on;
