@@ -507,27 +507,31 @@ impl Store {
         cycles: Vec<(String, String)>,
         recount: impl Fn(u128) -> bool,
     ) -> Result<Kept> {
-        let mut ids = FxHashSet::default();
+        // Each touched person's place in the kept facts, found in the same pass that marks
+        // them dropped: read again, they take it back, so nobody else is renumbered.
+        let mut place: FxHashMap<u128, Option<u32>> = FxHashMap::default();
         for p in touched {
-            ids.insert(uid(p)?);
+            place.insert(uid(p)?, None);
         }
-        let drop: Vec<bool> = old.people.iter().map(|p| ids.contains(p)).collect();
+        let drop: Vec<bool> = old
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match place.get_mut(p) {
+                Some(at) => {
+                    *at = Some(i as u32);
+                    true
+                }
+                None => false,
+            })
+            .collect();
         let json = serde_json::to_string(touched).expect("strings serialise");
         let (part, part_people) = self.facts_of(Scope(Some(&json))).await?;
         // Read against the facts as they were, before the splice changes them.
         let recounted: Vec<bool> = old.people.iter().zip(&drop).map(|(p, d)| *d && recount(*p)).collect();
         let lost = tallies_lost(&old.facts, &recounted, &old.tallies);
         let before = old.facts.context();
-        // Each person read again takes their own place back, so nobody else is renumbered.
-        let place: FxHashMap<u128, u32> = old
-            .people
-            .iter()
-            .zip(&drop)
-            .enumerate()
-            .filter(|(_, (_, d))| **d)
-            .map(|(i, (p, _))| (*p, i as u32))
-            .collect();
-        let at: Vec<Option<u32>> = part_people.iter().map(|p| place.get(p).copied()).collect();
+        let at: Vec<Option<u32>> = part_people.iter().map(|p| place.get(p).copied().flatten()).collect();
         let spliced = match Arc::try_unwrap(old.facts) {
             Ok(mut facts) => match facts.splice_in_place(&drop, &part, &at) {
                 Some(placed) => {
