@@ -1,7 +1,8 @@
 //! Loads the compact facts the indicators are computed from ([`ansinh_core::facts::Facts`]):
-//! one query per table, no per-row queries. Payments and withdrawals are both read in payment
-//! id order and joined by walking the two lists side by side (no id map for millions of
-//! payments); accounts get their first credit and first withdrawal from the same walk.
+//! one query per table, no per-row queries. Payments and withdrawals are read in storage order,
+//! side by side on two connections, and joined in memory by payment id (withdrawals grouped
+//! under their payments by a counting sort); accounts get their first credit and first
+//! withdrawal from the joined lists.
 
 use crate::Store;
 use crate::decode::{bad, date, opt_date, uid};
@@ -47,19 +48,29 @@ pub(crate) struct Scope<'a>(pub Option<&'a str>);
 impl Scope<'_> {
     /// `base`, followed by `clause` when only some people are read.
     fn prepare<'d>(self, db: &'d Db<'d>, base: &str, clause: &str) -> Result<Stmt<'d>> {
-        let Some(ids) = self.0 else { return Stmt::prepare(db, base) };
-        let sql = format!("{base}{}", clause.replace("{people}", "(SELECT value FROM json_each(?1))"));
-        let mut stmt = Stmt::prepare(db, &sql)?;
-        stmt.bind_text(1, ids)?;
-        Ok(stmt)
+        match self.0 {
+            None => Stmt::prepare(db, base),
+            Some(people) => restricted(db, base, clause, "{people}", people),
+        }
     }
 }
 
-/// Payments of the people read (for tables that name a payment, not a person). Rows are
-/// fetched in storage order (rowid), not the index's order by person: a ward's rows are spread
-/// over most of a table's pages, and visiting them in order reads each page once, in sequence.
-const THEIR_PAYMENTS: &str =
-    "(SELECT id FROM payments WHERE rowid IN (SELECT rowid FROM payments WHERE beneficiary_id IN {people}))";
+/// `base` followed by `clause`, whose `name` stands for the ids in the JSON array `ids`.
+fn restricted<'d>(db: &'d Db<'d>, base: &str, clause: &str, name: &str, ids: &str) -> Result<Stmt<'d>> {
+    let sql = format!("{base}{}", clause.replace(name, "(SELECT value FROM json_each(?1))"));
+    let mut stmt = Stmt::prepare(db, &sql)?;
+    stmt.bind_text(1, ids)?;
+    Ok(stmt)
+}
+
+/// The statement of a table that names a payment: every row, or (some people read) the rows of
+/// the payments read, `paid` (their ids as a JSON array, `{paid}` in `clause`).
+fn of_payments<'d>(db: &'d Db<'d>, base: &str, clause: &str, paid: Option<&str>) -> Result<Stmt<'d>> {
+    match paid {
+        None => Stmt::prepare(db, base),
+        Some(ids) => restricted(db, base, clause, "{paid}", ids),
+    }
+}
 
 /// The day of a cycle's `closed_at` (a UTC timestamp, `yyyy-mm-ddT…`).
 fn closed_day(closed_at: Option<&str>) -> Result<Option<NaiveDate>> {
@@ -205,19 +216,31 @@ pub(crate) fn programmes(f: &Facts, refs: &crate::Refs) -> Vec<Vec<ansinh_core::
         .collect()
 }
 
-/// Every withdrawal in storage order, with its payment's id.
-fn read_withdrawals(db: Db<'_>, scope: Scope<'_>) -> Result<(Vec<u128>, Vec<WithdrawalFact>)> {
-    let (mut ids, mut facts) = (Vec::new(), Vec::new());
-    let mut rows = scope.prepare(
-        &db,
-        "SELECT payment_id, withdrawn_on, amount_vnd, travel_minutes, travel_cost_vnd, waiting_minutes,
+/// The withdrawals a read takes and the ids of their payments, in storage order.
+type Withdrawals = (Vec<u128>, Vec<WithdrawalFact>);
+
+/// How many payments' ids reach the withdrawals' reader at a time when some people are read.
+const PAID_BATCH: usize = 256;
+
+/// Appends to `out` every withdrawal (`paid` None), or those of the payments whose ids are in
+/// the JSON array `paid`, in storage order (rowid: each page read, and decrypted, once).
+fn read_withdrawals(db: &Db<'_>, paid: Option<&str>, out: &mut Withdrawals) -> Result<()> {
+    const BASE: &str = "SELECT payment_id, withdrawn_on, amount_vnd, travel_minutes, travel_cost_vnd, waiting_minutes,
                 assisted = 1 OR place IN ('proxy', 'home_delivery')
-         FROM withdrawals",
-        &format!(" WHERE rowid IN (SELECT rowid FROM withdrawals WHERE payment_id IN {THEIR_PAYMENTS})"),
-    )?;
+         FROM withdrawals";
+    let mut rows = match paid {
+        None => Stmt::prepare(db, BASE)?,
+        Some(ids) => restricted(
+            db,
+            BASE,
+            " WHERE rowid IN (SELECT rowid FROM withdrawals WHERE payment_id IN {paid})",
+            "{paid}",
+            ids,
+        )?,
+    };
     while let Some(w) = rows.next()? {
-        ids.push(uid(w.str(0))?);
-        facts.push(WithdrawalFact {
+        out.0.push(uid(w.str(0))?);
+        out.1.push(WithdrawalFact {
             on: date(w.str(1))?,
             amount_vnd: w.int(2),
             travel_minutes: w.opt_int(3),
@@ -226,7 +249,29 @@ fn read_withdrawals(db: Db<'_>, scope: Scope<'_>) -> Result<(Vec<u128>, Vec<With
             assisted: w.int(6) != 0,
         });
     }
-    Ok((ids, facts))
+    Ok(())
+}
+
+/// Every withdrawal (`paid` None), or those of the payments whose ids arrive on `paid`, read
+/// while the payments are. Some people's payments and withdrawals lie on most pages of both
+/// tables (a ward's, at the city), and reading (decrypting) those pages is most of a patch, so
+/// the two tables are read side by side as when everyone is: the payments' ids come in batches
+/// as they are read, and each batch's withdrawals are looked up in storage order. Both tables
+/// are written in time order, so one batch's withdrawals lie near the next one's: each page is
+/// still read about once.
+fn withdrawals_of(db: Db<'_>, paid: Option<std::sync::mpsc::Receiver<Vec<String>>>) -> Result<Withdrawals> {
+    let mut out = Withdrawals::default();
+    match paid {
+        None => read_withdrawals(&db, None, &mut out)?,
+        Some(batches) => {
+            for mut ids in batches {
+                // In the index's order: each of its pages read once.
+                ids.sort_unstable();
+                read_withdrawals(&db, Some(&serde_json::to_string(&ids).expect("strings encode")), &mut out)?;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// [`Store::indicator_facts`] on two locked connection handles (`other` reads the withdrawals),
@@ -261,22 +306,39 @@ fn load_facts(db: &Db<'_>, other: Db<'_>, scope: Scope<'_>) -> Result<(Facts, Ve
     let mut payment_ix: FxHashMap<u128, u32> = FxHashMap::default();
     let mut account_ix: FxHashMap<u128, u32> = FxHashMap::default();
     let mut account_of: Vec<u32> = Vec::new();
-    // The withdrawals are read on a second connection and core meanwhile: the two big tables
-    // are most of the load.
+    // The withdrawals are read on the second connection meanwhile (the two big tables are most
+    // of the load); when only some people are, they are told which payments were read.
+    let (batches, paid_to) = match scope.0 {
+        None => (None, None),
+        Some(_) => {
+            let (to, from) = std::sync::mpsc::sync_channel::<Vec<String>>(4);
+            (Some(from), Some(to))
+        }
+    };
+    // The ids of the payments read, when only some people are, and those not yet sent.
+    let (mut paid, mut batch): (Vec<String>, Vec<String>) = Default::default();
     let (owner_ids, loose) = std::thread::scope(|s| -> Result<_> {
-        let withdrawals = s.spawn(move || read_withdrawals(other, scope));
+        let withdrawals = s.spawn(move || withdrawals_of(other, batches));
         let mut reasons = Interner::default();
         let mut rows = scope.prepare(
             db,
             "SELECT id, beneficiary_id, period, channel, amount_vnd, status, scheduled_on, credited_on,
                         failure_reason, account_id, label <> ''
                  FROM payments",
-            // In storage order, as THEIR_PAYMENTS.
+            // In storage order, as the withdrawals (`read_withdrawals`).
             " WHERE rowid IN (SELECT rowid FROM payments WHERE beneficiary_id IN {people})",
         )?;
         while let Some(r) = rows.next()? {
             let index = f.payments.len() as u32;
             payment_ix.insert(uid(r.str(0))?, index);
+            if let Some(to) = &paid_to {
+                paid.push(r.str(0).to_string());
+                batch.push(r.str(0).to_string());
+                if batch.len() == PAID_BATCH {
+                    // A reader that stopped reports why when joined.
+                    let _ = to.send(std::mem::take(&mut batch));
+                }
+            }
             let beneficiary: &str = r.str(1);
             let period = f.period_index(r.str(2)).ok_or_else(|| bad("period", r.str(2)))?;
             let status: &str = r.str(5);
@@ -309,8 +371,14 @@ fn load_facts(db: &Db<'_>, other: Db<'_>, scope: Scope<'_>) -> Result<(Facts, Ve
             });
         }
         drop(rows);
+        if let Some(to) = paid_to
+            && !batch.is_empty()
+        {
+            let _ = to.send(std::mem::take(&mut batch));
+        }
         withdrawals.join().expect("the withdrawals reader does not panic")
     })?;
+    let paid = scope.0.map(|_| serde_json::to_string(&paid).expect("strings encode"));
 
     // Withdrawals grouped by payment (counting sort, stable, so same-day withdrawals keep their
     // storage order as the index on (payment, date) does). A withdrawal of no known payment is
@@ -386,10 +454,11 @@ fn load_facts(db: &Db<'_>, other: Db<'_>, scope: Scope<'_>) -> Result<(Facts, Ve
         }
     }
     {
-        let mut rows = scope.prepare(
+        let mut rows = of_payments(
             db,
             "SELECT payment_id, verified_on, result = 'full' FROM verification_items WHERE result IS NOT NULL",
-            &format!(" AND payment_id IN {THEIR_PAYMENTS}"),
+            " AND payment_id IN {paid}",
+            paid.as_deref(),
         )?;
         let mut found = Vec::new();
         while let Some(v) = rows.next()? {
@@ -405,11 +474,8 @@ fn load_facts(db: &Db<'_>, other: Db<'_>, scope: Scope<'_>) -> Result<(Facts, Ve
         // Only the people's own contacts and visits: the rest would be dropped below anyway.
         // (A UNION ALL takes one restriction only from outside; when everyone is read there is
         // none, and the outer SELECT only passes the rows on.)
-        let mut rows = scope.prepare(
-            db,
-            &format!("SELECT * FROM ({CHECKS_SQL})"),
-            &format!(" WHERE payment_id IN {THEIR_PAYMENTS}"),
-        )?;
+        let mut rows =
+            of_payments(db, &format!("SELECT * FROM ({CHECKS_SQL})"), " WHERE payment_id IN {paid}", paid.as_deref())?;
         let mut pairs = Vec::new();
         while let Some(c) = rows.next()? {
             if let Some(&p) = payment_ix.get(&uid(c.str(0))?) {
