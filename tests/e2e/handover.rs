@@ -150,13 +150,8 @@ async fn the_city_office_hands_a_moved_persons_file_to_the_new_commune() {
         .await
         .unwrap();
     app.find("decision-list").await;
-    app.client()
-        .find(Locator::Css(&format!("{} summary", testid_css("handover-panel"))))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // The panel shows once the page has asked whether this is the city office's desktop.
+    app.wait_for_css(&format!("{} summary", testid_css("handover-panel")), TIMEOUT).await.click().await.unwrap();
     app.select("handover-ward", "00008").await;
     app.click("handover-send").await;
     let saved = app.wait_text("handover-saved", |t| t.contains(".ansinh"), TIMEOUT).await;
