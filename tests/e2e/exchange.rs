@@ -2,15 +2,15 @@
 //! (dry run: nothing written), then imported; this desktop's own records exported for an office
 //! into the export folder, and readable only with that office's key; the review page.
 
-use crate::harness::{App, TIMEOUT, register_outside, testid_css};
+use crate::harness::{App, TIMEOUT, register_outside};
 use ansinh_exchange::{DeviceKeys, parse_recipient};
 use ansinh_store::Store;
-use fantoccini::Locator;
 use serde_json::json;
 use std::path::Path;
 
 async fn pick_file(app: &App, testid: &str, path: &Path) {
-    let input = app.client().find(Locator::Css(&testid_css(testid))).await.expect("file input");
+    // Waited for: the page shows its inputs once its overview is read.
+    let input = app.find(testid).await;
     input.send_keys(path.to_str().unwrap()).await.expect("send_keys on <input type=file>");
 }
 

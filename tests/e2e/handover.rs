@@ -90,7 +90,7 @@ async fn a_person_handed_over_by_the_city_is_taken_and_started_here() {
 
     app.click("nav-exchange").await;
     app.find("exchange-page").await;
-    let input = app.client().find(Locator::Css(&testid_css("exchange-handover-file"))).await.unwrap();
+    let input = app.find("exchange-handover-file").await;
     input.send_keys(file.to_str().unwrap()).await.unwrap();
     let taken = app.wait_text("exchange-handover-result", |t| !t.is_empty(), TIMEOUT).await;
     assert!(taken.contains("Trần Thị Bình") && taken.contains("3 thay đổi mới"), "{taken}");

@@ -5,20 +5,19 @@
 //! path); if the driver refuses, the page's documented fallback (`*-path` field read by Rust's
 //! `read_local_file`) is used.
 
-use crate::harness::{App, TIMEOUT, testid_css};
+use crate::harness::{App, TIMEOUT};
 use ansinh_core::inputs::BeneficiaryInput;
 use ansinh_core::model::{Channel, PaymentStatus};
 use ansinh_core::records::{self, Cycle, Payment};
 use ansinh_core::validate;
 use ansinh_store::Batch;
 use chrono::NaiveDate;
-use fantoccini::Locator;
 use std::path::Path;
 
 const HEADER: &str = "Họ và tên,Ngày sinh,Giới tính,Số định danh,Mã xã/phường,Nhóm đối tượng\n";
 
 pub(crate) async fn pick_file(app: &App, prefix: &str, path: &Path) {
-    let input = app.client().find(Locator::Css(&testid_css(&format!("{prefix}-file")))).await.expect("file input");
+    let input = app.find(&format!("{prefix}-file")).await;
     if let Err(e) = input.send_keys(path.to_str().unwrap()).await {
         eprintln!("e2e: send_keys on <input type=file> refused ({e}); using the path field");
         app.click(&format!("{prefix}-path-toggle")).await;
@@ -195,7 +194,7 @@ async fn an_oversized_list_is_refused_translated_and_named() {
     app.click("nav-import").await;
     app.find("import-page").await;
 
-    let input = app.client().find(Locator::Css(&testid_css("import-file"))).await.expect("file input");
+    let input = app.find("import-file").await;
     if input.send_keys(file.to_str().unwrap()).await.is_ok() {
         let text = app.wait_text("import-error-row-0", |t| t.contains("quá lớn"), TIMEOUT).await;
         assert!(text.contains("lon-qua.csv") && text.contains("128 MB"), "picked: {text}");
