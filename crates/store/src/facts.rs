@@ -259,9 +259,13 @@ fn read_withdrawals(db: &Db<'_>, paid: Option<&str>, out: &mut Withdrawals) -> R
 /// as they are read, and each batch's withdrawals are looked up in storage order. (Both tables
 /// are written in time order, so a batch's withdrawals lie mostly on pages of their own: at the
 /// tenth, batches of 256 to 16,384 payments took the same time; one batch of them all, read
-/// after the payments, took longer.)
-fn withdrawals_of(db: Db<'_>, paid: Option<std::sync::mpsc::Receiver<Vec<String>>>) -> Result<Withdrawals> {
-    let mut out = Withdrawals::default();
+/// after the payments, took longer.) The ids sent are given back, for the other tables that
+/// name a payment.
+fn withdrawals_of(
+    db: Db<'_>,
+    paid: Option<std::sync::mpsc::Receiver<Vec<String>>>,
+) -> Result<(Withdrawals, Vec<String>)> {
+    let (mut out, mut sent) = (Withdrawals::default(), Vec::new());
     match paid {
         None => read_withdrawals(&db, None, &mut out)?,
         Some(batches) => {
@@ -269,10 +273,11 @@ fn withdrawals_of(db: Db<'_>, paid: Option<std::sync::mpsc::Receiver<Vec<String>
                 // In the index's order: each of its pages read once.
                 ids.sort_unstable();
                 read_withdrawals(&db, Some(&serde_json::to_string(&ids).expect("strings encode")), &mut out)?;
+                sent.extend(ids);
             }
         }
     }
-    Ok(out)
+    Ok((out, sent))
 }
 
 /// [`Store::indicator_facts`] on two locked connection handles (`other` reads the withdrawals),
@@ -316,9 +321,9 @@ fn load_facts(db: &Db<'_>, other: Db<'_>, scope: Scope<'_>) -> Result<(Facts, Ve
             (Some(from), Some(to))
         }
     };
-    // The ids of the payments read, when only some people are, and those not yet sent.
-    let (mut paid, mut batch): (Vec<String>, Vec<String>) = Default::default();
-    let (owner_ids, loose) = std::thread::scope(|s| -> Result<_> {
+    // The ids of the payments read not yet sent, when only some people are.
+    let mut batch: Vec<String> = Vec::new();
+    let ((owner_ids, loose), paid) = std::thread::scope(|s| -> Result<_> {
         let withdrawals = s.spawn(move || withdrawals_of(other, batches));
         let mut reasons = Interner::default();
         let mut rows = scope.prepare(
@@ -333,7 +338,6 @@ fn load_facts(db: &Db<'_>, other: Db<'_>, scope: Scope<'_>) -> Result<(Facts, Ve
             let index = f.payments.len() as u32;
             payment_ix.insert(uid(r.str(0))?, index);
             if let Some(to) = &paid_to {
-                paid.push(r.str(0).to_string());
                 batch.push(r.str(0).to_string());
                 if batch.len() == PAID_BATCH {
                     // A reader that stopped reports why when joined.
@@ -379,6 +383,7 @@ fn load_facts(db: &Db<'_>, other: Db<'_>, scope: Scope<'_>) -> Result<(Facts, Ve
         }
         withdrawals.join().expect("the withdrawals reader does not panic")
     })?;
+    // Every payment read, as the withdrawals' reader gives them back.
     let paid = scope.0.map(|_| serde_json::to_string(&paid).expect("strings encode"));
 
     // Withdrawals grouped by payment (counting sort, stable, so same-day withdrawals keep their
