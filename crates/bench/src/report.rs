@@ -41,9 +41,13 @@ pub struct SizeResult {
     /// people, that ward's people, the snapshot.
     #[serde(default)]
     pub first_dashboard_seconds: Option<f64>,
-    /// The first dashboard after a start that follows a write (a pass over every fact).
+    /// The first dashboard after a start with no saved tallies to take (a pass over every fact).
     #[serde(default)]
     pub first_after_write_seconds: Option<f64>,
+    /// The first dashboard after a start that follows writes (the saved tallies taken with the
+    /// people written since the snapshot, one person patched in).
+    #[serde(default)]
+    pub first_after_writes_seconds: Option<f64>,
     /// The first dashboard after a start the same day with nothing written since (the saved
     /// tallies), and their size.
     #[serde(default)]
@@ -150,6 +154,7 @@ pub fn merge(old: SizeResult, new: SizeResult, only: &[String]) -> SizeResult {
         r.dashboard_seconds = old.dashboard_seconds;
         (r.first_same_day_seconds, r.saved_tallies_mb) = (old.first_same_day_seconds, old.saved_tallies_mb);
         r.first_after_write_seconds = old.first_after_write_seconds;
+        r.first_after_writes_seconds = old.first_after_writes_seconds;
         (r.first_dashboard_seconds, r.after_write_seconds, r.after_merge_seconds, r.patched_people, r.snapshot_mb) = (
             old.first_dashboard_seconds,
             old.after_write_seconds,
@@ -341,33 +346,39 @@ pub fn markdown(r: &Results, machine: &str) -> String {
         ));
     }
     o.push_str("\n### Kept facts (issue 17; targets: the first dashboard after a start at most 2 s, a dashboard after a write at most 0,5 s)\n\n");
-    o.push_str("| size | payments | kept snapshot (saved tallies) | a start without a snapshot: every fact loaded, the snapshot written, the dashboard | first dashboard after a start on a new day (yesterday's tally carried) | after a start that follows a write (every fact passed over) | after a start the same day, nothing written since | after an officer's write (one person) | after a ward's bundle merged | target |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    o.push_str("| size | payments | kept snapshot (saved tallies) | a start without a snapshot: every fact loaded, the snapshot written, the dashboard | first dashboard after a start on a new day (yesterday's tally carried) | after a start that follows writes (a ward's bundle and the dashboard, then one person: the saved tallies taken) | after a start with no saved tallies to take (a new version: every fact passed over) | after a start the same day, nothing written since | after an officer's write (one person) | after a ward's bundle merged | target |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for s in &sizes {
         let (Some(first), Some(after), Some(merged)) =
             (s.first_dashboard_seconds, s.after_write_seconds, s.after_merge_seconds)
         else {
-            o.push_str(&format!("| {} | not measured | | | | | | | | |\n", s.size));
+            o.push_str(&format!("| {} | not measured | | | | | | | | | |\n", s.size));
             continue;
         };
+        let after_writes_start = s.first_after_writes_seconds;
         let tallies = s.saved_tallies_mb.map_or_else(String::new, |mb| format!(" ({mb:.2} MB)"));
         let after_write_start = s.first_after_write_seconds;
         o.push_str(&format!(
-            "| {} | {} | {:.1} MB{tallies} | {} | {} | {} | {} | {} | {} ({} people) | {} |\n",
+            "| {} | {} | {:.1} MB{tallies} | {} | {} | {} | {} | {} | {} | {} ({} people) | {} |\n",
             s.size,
             rate(s.payments as f64),
             s.snapshot_mb.unwrap_or(f64::NAN),
             ms(s.facts_load_seconds + s.dashboard_seconds),
             ms(first),
+            after_writes_start.map_or_else(|| "-".into(), ms),
             after_write_start.map_or_else(|| "-".into(), ms),
             s.first_same_day_seconds.map_or_else(|| "-".into(), ms),
             ms(after),
             ms(merged),
             rate(s.patched_people.unwrap_or(0) as f64),
-            met(first <= 2.0 && after_write_start.is_none_or(|f| f <= 2.0) && after <= 0.5 && merged <= 0.5)
+            met(first <= 2.0
+                && after_writes_start.is_none_or(|f| f <= 2.0)
+                && after_write_start.is_none_or(|f| f <= 2.0)
+                && after <= 0.5
+                && merged <= 0.5)
         ));
     }
     o.push_str("\n### Full dashboard against DuckDB as an expert uses it (issue 17: `bench/duckdb_expert.py`, its own database file, GROUPING SETS, day histograms; targets: warm at most ¼ of DuckDB's, first no more than DuckDB's)\n\n");
-    o.push_str("| size | ansinh warm | DuckDB warm | ratio | target | ansinh first after a start that follows a write (snapshot, every fact) | DuckDB first (open + compute) | ratio | target | answers | DuckDB file (built in) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    o.push_str("| size | ansinh warm | DuckDB warm | ratio | target | ansinh first after a start with no saved tallies to take (snapshot, every fact) | DuckDB first (open + compute) | ratio | target | answers | DuckDB file (built in) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for s in &sizes {
         let (Some(warm), Some(first), Some(agree)) =
             (s.duckdb_expert_seconds, s.duckdb_expert_first_seconds, s.duckdb_expert_agree)

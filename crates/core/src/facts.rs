@@ -440,6 +440,22 @@ impl Facts {
         }
     }
 
+    /// The interned tables (wards, groups, failure reasons) extended to `context`'s, when each
+    /// of these facts' is the start of it (as a splice in place leaves them: entries are only
+    /// ever appended): every code keeps its meaning, and what is spliced in afterwards finds its
+    /// entries where `context` has them. False, with nothing changed, when one is not.
+    pub fn extend_tables_to(&mut self, context: &Facts) -> bool {
+        let prefix = context.wards.starts_with(&self.wards)
+            && context.groups.starts_with(&self.groups)
+            && context.failure_reasons.starts_with(&self.failure_reasons);
+        if prefix {
+            self.wards.extend_from_slice(&context.wards[self.wards.len()..]);
+            self.groups.extend_from_slice(&context.groups[self.groups.len()..]);
+            self.failure_reasons.extend_from_slice(&context.failure_reasons[self.failure_reasons.len()..]);
+        }
+        prefix
+    }
+
     /// Only the tables, cycles, reports and programmes: what [`Facts::same_context`] compares.
     pub fn context(&self) -> Facts {
         Facts {
@@ -805,6 +821,23 @@ mod tests {
             }],
             ..Facts::default()
         }
+    }
+
+    #[test]
+    fn tables_extend_only_to_a_context_they_begin() {
+        let mut f = small();
+        let mut context = small().context();
+        context.wards.push("00002".into());
+        context.failure_reasons.push("closed".into());
+        assert!(f.extend_tables_to(&context));
+        assert_eq!((f.wards.len(), f.failure_reasons.len()), (2, 1));
+        assert!(f.same_context(&context) && f.well_formed());
+        // A table that does not begin the context's would change what a code names: untouched.
+        let mut other = small();
+        context.wards = vec!["00009".into(), "00001".into()];
+        assert!(!other.extend_tables_to(&context));
+        assert_eq!(other.wards, small().wards);
+        assert!(other.failure_reasons.is_empty());
     }
 
     #[test]

@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 mod columns;
+mod since;
 mod snapshot;
 mod tallies_saved;
 
@@ -70,13 +71,15 @@ pub struct FactsCounts {
 }
 
 /// How many times a question's tally was computed over every fact, carried from another day's,
-/// patched after a write, and read from the saved tallies at a start.
+/// patched after a write, read from the saved tallies at a start, and taken from them at a
+/// start after writes (their facts caught up with through the people saved beside them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TallyCounts {
     pub computed: u64,
     pub carried: u64,
     pub patched: u64,
     pub saved: u64,
+    pub caught_up: u64,
 }
 
 impl Cache {
@@ -128,6 +131,10 @@ pub(crate) struct Kept {
     cycles: Vec<(String, String)>,
     /// The mark of the snapshot in the database, if any.
     saved: Option<Mark>,
+    /// The people written since that snapshot, with their facts: saved with the tallies. None
+    /// when not known (facts loaded whole and no snapshot written since, a part that did not
+    /// splice).
+    since: Option<since::Since>,
     /// The questions asked of these facts, most recent first.
     tallies: Vec<KeptTally>,
     /// Are `tallies` saved in the database as they are ([`tallies_saved`])?
@@ -292,19 +299,20 @@ impl Store {
             return Ok(cache.as_mut().expect("just checked"));
         }
         let mut kept = match cache.take() {
-            Some(kept) => self.bring_up_to(kept, &now, None).await?,
-            // At a start the saved tallies are read once: they catch up with the snapshot's
-            // facts, or join the facts as they are, or neither.
+            Some(kept) => self.bring_up_to(kept, &now).await?,
+            // At a start the saved tallies are read once: the snapshot's facts are brought to
+            // them with the people saved beside them ([`since`]), or they join the facts as
+            // they are, or neither.
             None => {
                 let saved = self.saved_tallies().await?;
                 let (mut kept, saved) = match self.read_snapshot().await? {
                     Some(snapshot) => {
                         self.facts_cache.count(|c| c.snapshots += 1);
-                        let (since, saved) = match saved {
-                            Some(s) if self.catches_up(&s, &snapshot, &now).await? => (Some(s), None),
-                            other => (None, other),
+                        let (kept, saved) = match saved {
+                            Some(saved) => self.caught_up(snapshot, saved),
+                            None => (snapshot, None),
                         };
-                        (self.bring_up_to(snapshot, &now, since).await?, saved)
+                        (self.bring_up_to(kept, &now).await?, saved)
                     }
                     None => (self.load_kept(&now).await?, saved),
                 };
@@ -319,6 +327,12 @@ impl Store {
             && self.save_snapshot(&kept).await?
         {
             kept.saved = Some(kept.mark.clone());
+            kept.since = Some(since::Since::default());
+            // The saved tallies' people were written since the snapshot they replace: saved
+            // again against this one, they are not lost to the next start.
+            if !kept.tallies.is_empty() {
+                kept.tallies_saved = self.save_tallies(&kept).await?;
+            }
         }
         Ok(cache.insert(kept))
     }
@@ -430,6 +444,7 @@ impl Store {
             people,
             cycles,
             saved: None,
+            since: None,
             tallies: Vec::new(),
             tallies_saved: false,
             unused: 0,
@@ -443,26 +458,9 @@ impl Store {
         self.load_kept(now).await
     }
 
-    /// Can the saved tallies catch up with the facts of `snapshot` read at a start
-    /// ([`Store::bring_up_to`])? They must reflect a change record of this log between the
-    /// snapshot's and `now` (the dashboard was last asked after the snapshot was written, and
-    /// something was written since; of `now` itself, [`adopt_saved_tallies`] takes them), over
-    /// the same tables.
-    async fn catches_up(&self, saved: &tallies_saved::Saved, snapshot: &Kept, now: &Mark) -> Result<bool> {
-        let between = snapshot.mark.rowid <= saved.mark.rowid && saved.mark != *now;
-        Ok(between && saved.context.same_context(&snapshot.facts) && self.mark_holds(&saved.mark).await?)
-    }
-
     /// `old` with the people touched since its mark read again; everything read again when a
     /// cycle's day moved, the mark no longer holds, or a quarter of the people were touched.
-    ///
-    /// `saved` (at a start, when they [`Store::catches_up`]) are tallies of a later change record than
-    /// `old`'s facts. The people written between the two are counted in them as they are now;
-    /// the people written since them are counted as `old` holds them (untouched until then).
-    /// So they join the patch, which takes out and adds again only the people written since
-    /// them, unless someone was written on both sides: neither the facts nor the tables hold
-    /// that person's state in between, and the tallies are dropped.
-    async fn bring_up_to(&self, mut old: Kept, now: &Mark, saved: Option<tallies_saved::Saved>) -> Result<Kept> {
+    async fn bring_up_to(&self, old: Kept, now: &Mark) -> Result<Kept> {
         if old.mark == *now {
             return Ok(old);
         }
@@ -474,45 +472,16 @@ impl Store {
         if !cycles.starts_with(&old.cycles) || touched.everything || too_many(touched.people.len(), &old) {
             return self.reload(old, now).await;
         }
-        if let Some(saved) = saved {
-            let split = saved.mark.rowid;
-            if !touched.rowids.iter().any(|(first, last)| *first <= split && *last > split) {
-                let mut recount = FxHashSet::default();
-                for (p, (_, last)) in touched.people.iter().zip(&touched.rowids) {
-                    if *last > split {
-                        recount.insert(uid(p)?);
-                    }
-                }
-                old.tallies = saved.questions;
-                return self.patch_recounting(old, &touched.people, now, cycles, |p| recount.contains(&p)).await;
-            }
-        }
         self.patch(old, &touched.people, now, cycles).await
     }
 
     /// `old` with `touched` people's facts read again: spliced in place when nothing else
     /// holds the facts (a city's are a gigabyte: a copy costs a second), else into a copy.
     async fn patch(&self, old: Kept, touched: &[String], now: &Mark, cycles: Vec<(String, String)>) -> Result<Kept> {
-        self.patch_recounting(old, touched, now, cycles, |_| true).await
-    }
-
-    /// [`Store::patch`], the tallies recounting only the touched people `recount` picks (by
-    /// id): the others' facts as read now are already what the tallies counted (saved tallies
-    /// newer than the snapshot, catching up at a start: [`Store::bring_up_to`]).
-    async fn patch_recounting(
-        &self,
-        old: Kept,
-        touched: &[String],
-        now: &Mark,
-        cycles: Vec<(String, String)>,
-        recount: impl Fn(u128) -> bool,
-    ) -> Result<Kept> {
         // Each touched person's place in the kept facts, found in the same pass that marks
         // them dropped: read again, they take it back, so nobody else is renumbered.
-        let mut place: FxHashMap<u128, Option<u32>> = FxHashMap::default();
-        for p in touched {
-            place.insert(uid(p)?, None);
-        }
+        let ids: Vec<u128> = touched.iter().map(|p| uid(p)).collect::<Result<_>>()?;
+        let mut place: FxHashMap<u128, Option<u32>> = ids.iter().map(|p| (*p, None)).collect();
         let drop: Vec<bool> = old
             .people
             .iter()
@@ -528,8 +497,7 @@ impl Store {
         let json = serde_json::to_string(touched).expect("strings serialise");
         let (part, part_people) = self.facts_of(Scope(Some(&json))).await?;
         // Read against the facts as they were, before the splice changes them.
-        let recounted: Vec<bool> = old.people.iter().zip(&drop).map(|(p, d)| *d && recount(*p)).collect();
-        let lost = tallies_lost(&old.facts, &recounted, &old.tallies);
+        let lost = tallies_lost(&old.facts, &drop, &old.tallies);
         let before = old.facts.context();
         let at: Vec<Option<u32>> = part_people.iter().map(|p| place.get(p).copied().flatten()).collect();
         let spliced = match Arc::try_unwrap(old.facts) {
@@ -555,16 +523,21 @@ impl Store {
         facts.programmes = programmes(&facts, &*self.refs().await?);
         let people = placed.arrange(&old.people, &part_people);
         let mut came = vec![false; people.len()];
-        for (at, p) in placed.part.iter().zip(&part_people) {
-            came[*at as usize] = recount(*p);
+        for at in &placed.part {
+            came[*at as usize] = true;
         }
         let tallies = self.carry_tallies(&before, lost, &facts, old.tallies, |i| came[i]);
+        let mut since = old.since;
+        if since.as_mut().is_some_and(|s| !s.add(&ids, &part, &part_people)) {
+            since = None;
+        }
         Ok(Kept {
             mark: now.clone(),
             facts: Arc::new(facts),
             people,
             cycles,
             saved: old.saved,
+            since,
             tallies,
             tallies_saved: false,
             unused,
@@ -755,6 +728,7 @@ mod tests {
             people: vec![7],
             cycles: Vec::new(),
             saved: None,
+            since: None,
             tallies: Vec::new(),
             tallies_saved: false,
             unused: placed.unused,

@@ -57,14 +57,14 @@ struct HeadIn {
 }
 
 /// Compressed.
-fn pack(raw: &[u8]) -> Vec<u8> {
+pub(super) fn pack(raw: &[u8]) -> Vec<u8> {
     lz4_flex::compress_prepend_size(raw)
 }
 
 /// What [`pack`] made, if `body` is that, decoded by `decode`: None when it does not inflate
 /// or decode. LZ4 inflates a byte to at most 255, so a size claimed beyond that is damage, not
 /// allocated.
-fn unpack<T>(body: &[u8], decode: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
+pub(super) fn unpack<T>(body: &[u8], decode: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
     let (size, rest) = lz4_flex::block::uncompressed_size(body).ok()?;
     if size > rest.len().saturating_mul(255) + 16 {
         return None;
@@ -99,6 +99,7 @@ impl Store {
             facts: Arc::new(facts),
             people: head.people,
             cycles: head.cycles,
+            since: Some(super::since::Since::default()),
             tallies: Vec::new(),
             tallies_saved: false,
             unused: 0,

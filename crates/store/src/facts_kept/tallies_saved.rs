@@ -3,9 +3,10 @@
 //! dashboard from them, without reading the facts: at city size the snapshot alone takes
 //! seconds to read and a pass over every fact as much again.
 //!
-//! A start after writes since the saved tallies uses them too, with the snapshot's facts: the
-//! people written since are taken out and added again (`Store::bring_up_to` in the parent
-//! module), unless one of them was also written between the snapshot and the tallies.
+//! A start after writes since the saved tallies uses them too: saved beside them are the facts
+//! of the people written between the snapshot and them ([`super::since`]), which bring the
+//! snapshot's facts to the tallies' change record; what was written since is then patched in
+//! as after any write (`Store::bring_up_to` in the parent module).
 //!
 //! A saved tally is derived data and is checked before it is read: it is read alone only for
 //! the same change record ([`Mark`]), the same build (a new version may count differently), the
@@ -26,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// The saved tallies' layout; another layout is ignored (and rewritten).
-const FORMAT: i64 = 1;
+const FORMAT: i64 = 2;
 
 /// Which build saved them: the accumulators' meaning may change between versions.
 const BUILD: &str = env!("CARGO_PKG_VERSION");
@@ -39,6 +40,9 @@ struct SavedOut<'a> {
     context: &'a Facts,
     programmes: &'a [Vec<Scheme>],
     questions: Vec<QuestionOut<'a>>,
+    /// The people written since the snapshot ([`super::since::encoded`]).
+    #[serde(with = "serde_bytes")]
+    since: &'a [u8],
 }
 
 #[derive(Serialize)]
@@ -57,6 +61,8 @@ struct SavedIn {
     context: Facts,
     programmes: Vec<Vec<Scheme>>,
     questions: Vec<QuestionIn>,
+    #[serde(with = "serde_bytes")]
+    since: Vec<u8>,
 }
 
 #[derive(Deserialize)]
@@ -74,6 +80,9 @@ pub(super) struct Saved {
     /// The tables they index ([`Facts::context`]).
     pub(super) context: Facts,
     pub(super) questions: Vec<KeptTally>,
+    /// The people written since the snapshot, as saved (decoded and checked only at a start
+    /// that needs them: [`Store::caught_up`]).
+    pub(super) delta: Vec<u8>,
 }
 
 impl Store {
@@ -117,12 +126,13 @@ impl Store {
                 })
             })
             .collect();
-        Ok(Some(Saved { mark: saved.mark, context, questions }))
+        Ok(Some(Saved { mark: saved.mark, context, questions, delta: saved.since }))
     }
 
     /// Saves `kept`'s tallies when the writer is free (tried at the next dashboard if not).
     pub(super) async fn save_tallies(&self, kept: &Kept) -> Result<bool> {
         let context = kept.facts.context();
+        let since = super::since::encoded(kept)?;
         let out = SavedOut {
             build: BUILD,
             mark: &kept.mark,
@@ -138,6 +148,7 @@ impl Store {
                     tally: &k.tally,
                 })
                 .collect(),
+            since: &since,
         };
         self.save_derived(super::Derived::Tallies, FORMAT, &kept.mark, &out).await
     }

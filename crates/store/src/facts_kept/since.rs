@@ -1,0 +1,258 @@
+//! The facts of the people written since the snapshot, kept beside the facts and saved with
+//! the tallies ([`super::tallies_saved`]), so that a start after writes since the last
+//! dashboard picks the tallies up where they were.
+//!
+//! The saved tallies count every person as the kept facts held them when they were saved; the
+//! snapshot holds the people written since it as they were before. Spliced into the snapshot's
+//! facts, these people's facts give back the facts the tallies counted, whatever was written in
+//! between (an officer writing the same person before and after a dashboard, a ward's bundle
+//! merged twice). The start then patches what was written since the tallies as after any
+//! write, instead of passing over every fact again.
+//!
+//! Saved, they are keyed to the snapshot's mark and checked before use like the snapshot
+//! itself: anything that does not decode or hold together is only a lost head start.
+
+use super::{Kept, Mark, too_many_unused};
+use crate::Store;
+use crate::facts_kept::snapshot::{pack, unpack};
+use crate::facts_kept::tallies_saved::Saved;
+use ansinh_core::facts::Facts;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// The people written since the kept facts' snapshot, and their facts as now kept.
+#[derive(Default)]
+pub(super) struct Since {
+    /// Every person written since the snapshot (some may be gone from the data since).
+    touched: FxHashSet<u128>,
+    /// The facts of those still in the data, as the kept facts hold them.
+    facts: Facts,
+    /// Their ids, index-aligned with `facts.people`.
+    people: Vec<u128>,
+}
+
+impl Since {
+    /// After a patch: the `touched` people, read again as `part` (`part_people`: their ids).
+    /// False when the part does not splice (then nothing can be saved until the next snapshot).
+    pub(super) fn add(&mut self, touched: &[u128], part: &Facts, part_people: &[u128]) -> bool {
+        let written: FxHashSet<u128> = touched.iter().copied().collect();
+        let drop: Vec<bool> = self.people.iter().map(|p| written.contains(p)).collect();
+        let Some((facts, placed)) = self.facts.splice(&drop, part) else { return false };
+        self.people = placed.arrange(&self.people, part_people);
+        self.facts = facts;
+        self.touched.extend(written);
+        true
+    }
+}
+
+#[derive(Serialize)]
+struct DeltaOut<'a> {
+    /// The snapshot they are spliced into.
+    base: &'a Mark,
+    /// The cycles the tallies were counted over.
+    cycles: &'a [(String, String)],
+    touched: Vec<u128>,
+    people: &'a [u128],
+    facts: &'a Facts,
+}
+
+#[derive(Deserialize)]
+struct DeltaIn {
+    base: Mark,
+    cycles: Vec<(String, String)>,
+    touched: Vec<u128>,
+    people: Vec<u128>,
+    facts: Facts,
+}
+
+/// What is saved beside `kept`'s tallies: their people written since the snapshot, compressed;
+/// empty when the kept facts do not know them (no snapshot written since a full load).
+pub(super) fn encoded(kept: &Kept) -> crate::error::Result<Vec<u8>> {
+    let (Some(base), Some(since)) = (&kept.saved, &kept.since) else { return Ok(Vec::new()) };
+    let out = DeltaOut {
+        base,
+        cycles: &kept.cycles,
+        touched: since.touched.iter().copied().collect(),
+        people: &since.people,
+        facts: &since.facts,
+    };
+    Ok(pack(&super::encoded(&out)?))
+}
+
+/// The saved people of `body`, if they are keyed to the snapshot `base` and hold together:
+/// each person once, each among those written, their facts well formed.
+fn decoded(body: &[u8], base: &Mark) -> Option<DeltaIn> {
+    let delta = unpack(body, |raw| postcard::from_bytes::<DeltaIn>(raw).ok())?;
+    let touched: FxHashSet<u128> = delta.touched.iter().copied().collect();
+    let people: FxHashSet<u128> = delta.people.iter().copied().collect();
+    let holds = delta.base == *base
+        && delta.people.len() == delta.facts.people.len()
+        && people.len() == delta.people.len()
+        && people.is_subset(&touched)
+        && delta.facts.well_formed();
+    holds.then_some(delta)
+}
+
+/// Nothing was patched into the kept facts since the snapshot ([`Since::default`]): their
+/// facts are the snapshot's, and no cycles were saved.
+fn unpatched(delta: &DeltaIn) -> bool {
+    delta.touched.is_empty() && delta.facts.periods.is_empty()
+}
+
+/// Do the people saved beside the tallies fit the snapshot's facts and the tallies' tables
+/// (`context`), so that spliced into them they give the facts the tallies counted? Their own
+/// tables' entries are all in the tallies' (nothing new is interned), and the cycles are the
+/// tallies': theirs, or, when nothing was patched in since the snapshot (no cycles saved with
+/// them), the snapshot's.
+fn fits(delta: &DeltaIn, snapshot: &Facts, context: &Facts) -> bool {
+    let within = |theirs: &[String], tallies: &[String]| theirs.iter().all(|t| tallies.contains(t));
+    let cycles = if unpatched(delta) { snapshot } else { &delta.facts };
+    within(&delta.facts.wards, &context.wards)
+        && within(&delta.facts.groups, &context.groups)
+        && within(&delta.facts.failure_reasons, &context.failure_reasons)
+        && cycles.periods == context.periods
+        && cycles.cycle_ends == context.cycle_ends
+        && cycles.cycle_closed == context.cycle_closed
+}
+
+impl Store {
+    /// At a start, `snapshot`'s facts brought to the saved tallies' change record with the
+    /// people saved beside them, and the tallies adopted: the caller then patches what was
+    /// written since as after any write. The snapshot as it was and the tallies back (for
+    /// [`super::tallies_saved::adopt_saved_tallies`]) when they are not keyed to it or do
+    /// not fit it.
+    pub(super) fn caught_up(&self, mut snapshot: Kept, saved: Saved) -> (Kept, Option<Saved>) {
+        let Some(delta) = decoded(&saved.delta, &snapshot.mark) else { return (snapshot, Some(saved)) };
+        if !fits(&delta, &snapshot.facts, &saved.context) {
+            return (snapshot, Some(saved));
+        }
+        let Some(facts) = Arc::get_mut(&mut snapshot.facts) else { return (snapshot, Some(saved)) };
+        // The snapshot's tables extended to the tallies' (entries are only ever appended), so
+        // the people spliced in take the codes the tallies counted them under.
+        if !facts.extend_tables_to(&saved.context) {
+            return (snapshot, Some(saved));
+        }
+        if !unpatched(&delta) {
+            let written: FxHashSet<u128> = delta.touched.iter().copied().collect();
+            let mut place: FxHashMap<u128, u32> = FxHashMap::default();
+            let drop: Vec<bool> = snapshot
+                .people
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let d = written.contains(p);
+                    if d {
+                        place.insert(*p, i as u32);
+                    }
+                    d
+                })
+                .collect();
+            let at: Vec<Option<u32>> = delta.people.iter().map(|p| place.get(p).copied()).collect();
+            let Some(placed) = facts.splice_in_place(&drop, &delta.facts, &at) else {
+                return (snapshot, Some(saved));
+            };
+            if too_many_unused(snapshot.unused + placed.unused, facts) {
+                facts.compact();
+                snapshot.unused = 0;
+            } else {
+                snapshot.unused += placed.unused;
+            }
+            snapshot.people = placed.arrange(&snapshot.people, &delta.people);
+            snapshot.since = Some(Since { touched: written, facts: delta.facts, people: delta.people });
+        }
+        facts.reports = saved.context.reports.clone();
+        facts.programmes = saved.context.programmes.clone();
+        snapshot.mark = saved.mark;
+        snapshot.cycles = delta.cycles;
+        // What `fits` checked leaves nothing to differ; were it otherwise, the facts are still
+        // those of the tallies' change record, and only the tallies are not taken.
+        if saved.context.same_context(facts) {
+            self.facts_cache.count_tallies(|c| c.caught_up += 1);
+            snapshot.tallies = saved.questions;
+            snapshot.tallies_saved = true;
+        }
+        (snapshot, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ansinh_core::dates::BirthDate;
+    use ansinh_core::facts::Person;
+    use ansinh_core::model::{Disability, Needs};
+
+    fn mark(rowid: i64) -> Mark {
+        Mark { rowid, hash: format!("h{rowid}") }
+    }
+
+    /// Two people's facts (no payments), one of them written since the snapshot.
+    fn saved(base: &Mark, touched: Vec<u128>, people: &[u128], facts: &Facts) -> Vec<u8> {
+        let out = DeltaOut { base, cycles: &[], touched, people, facts };
+        pack(&crate::facts_kept::encoded(&out).unwrap())
+    }
+
+    fn two() -> Facts {
+        let person = Person {
+            ward: 0,
+            group: 0,
+            birth: BirthDate::Year(1950),
+            disability: Disability::None,
+            needs: Needs::default(),
+            assisted: false,
+        };
+        Facts {
+            wards: vec!["A".into()],
+            groups: vec!["G".into()],
+            people: vec![person, person],
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn saved_people_are_read_only_for_their_snapshot_and_when_they_hold_together() {
+        let (base, facts) = (mark(7), two());
+        assert!(decoded(&saved(&base, vec![1, 2, 3], &[1, 2], &facts), &base).is_some());
+        // Keyed to another snapshot (or the same rowid of another log).
+        assert!(decoded(&saved(&base, vec![1, 2], &[1, 2], &facts), &mark(8)).is_none());
+        let other_log = Mark { rowid: 7, hash: "other".into() };
+        assert!(decoded(&saved(&base, vec![1, 2], &[1, 2], &facts), &other_log).is_none());
+        // A person twice, a person not among those written, ids not matching the facts.
+        assert!(decoded(&saved(&base, vec![1, 2], &[1, 1], &facts), &base).is_none());
+        assert!(decoded(&saved(&base, vec![1], &[1, 2], &facts), &base).is_none());
+        assert!(decoded(&saved(&base, vec![1, 2, 3], &[1, 2, 3], &facts), &base).is_none());
+        // Facts whose codes point nowhere; and a body that is not one.
+        let mut bad = two();
+        bad.people[1].ward = 5;
+        assert!(decoded(&saved(&base, vec![1, 2], &[1, 2], &bad), &base).is_none());
+        assert!(decoded(&[1, 2, 3], &base).is_none());
+    }
+
+    #[test]
+    fn saved_people_fit_only_tallies_holding_their_codes_and_cycles() {
+        let mut context = two().context();
+        context.wards.push("B".into());
+        let delta = |facts: Facts, touched: Vec<u128>| DeltaIn {
+            base: mark(1),
+            cycles: Vec::new(),
+            touched,
+            people: Vec::new(),
+            facts,
+        };
+        let mut snapshot = two();
+        snapshot.wards.clear();
+        assert!(fits(&delta(two(), vec![1]), &snapshot, &context));
+        // A ward the tallies never counted.
+        let mut stranger = two();
+        stranger.wards = vec!["Z".into()];
+        assert!(!fits(&delta(stranger, vec![1]), &snapshot, &context));
+        // Cycles other than the tallies': theirs once something was patched, else the snapshot's.
+        let mut later = two();
+        later.periods = vec!["2026-10".into()];
+        (later.cycle_ends, later.cycle_closed) = (vec![None], vec![None]);
+        assert!(!fits(&delta(later.clone(), vec![1]), &snapshot, &context));
+        assert!(fits(&delta(Facts::default(), Vec::new()), &snapshot, &context));
+        assert!(!fits(&delta(Facts::default(), Vec::new()), &later, &context));
+    }
+}
