@@ -45,9 +45,12 @@ pub struct SizeResult {
     #[serde(default)]
     pub first_after_write_seconds: Option<f64>,
     /// The first dashboard after a start that follows writes (the saved tallies taken with the
-    /// people written since the snapshot, one person patched in).
+    /// people written since the snapshot, one person patched in), and how many people those
+    /// were.
     #[serde(default)]
     pub first_after_writes_seconds: Option<f64>,
+    #[serde(default)]
+    pub written_since: Option<usize>,
     /// The first dashboard after a start the same day with nothing written since (the saved
     /// tallies), and their size.
     #[serde(default)]
@@ -154,7 +157,7 @@ pub fn merge(old: SizeResult, new: SizeResult, only: &[String]) -> SizeResult {
         r.dashboard_seconds = old.dashboard_seconds;
         (r.first_same_day_seconds, r.saved_tallies_mb) = (old.first_same_day_seconds, old.saved_tallies_mb);
         r.first_after_write_seconds = old.first_after_write_seconds;
-        r.first_after_writes_seconds = old.first_after_writes_seconds;
+        (r.first_after_writes_seconds, r.written_since) = (old.first_after_writes_seconds, old.written_since);
         (r.first_dashboard_seconds, r.after_write_seconds, r.after_merge_seconds, r.patched_people, r.snapshot_mb) = (
             old.first_dashboard_seconds,
             old.after_write_seconds,
@@ -364,7 +367,10 @@ pub fn markdown(r: &Results, machine: &str) -> String {
             s.snapshot_mb.unwrap_or(f64::NAN),
             ms(s.facts_load_seconds + s.dashboard_seconds),
             ms(first),
-            after_writes_start.map_or_else(|| "-".into(), ms),
+            after_writes_start.map_or_else(
+                || "-".into(),
+                |f| format!("{} ({} people)", ms(f), rate(s.written_since.unwrap_or(0) as f64))
+            ),
             after_write_start.map_or_else(|| "-".into(), ms),
             s.first_same_day_seconds.map_or_else(|| "-".into(), ms),
             ms(after),

@@ -107,6 +107,7 @@ pub async fn size(size: Size, o: &Options, log: &dyn Fn(&str)) -> Result<SizeRes
         r.first_dashboard_seconds = Some(d.first.as_secs_f64());
         r.first_after_write_seconds = Some(d.first_after_write.as_secs_f64());
         r.first_after_writes_seconds = Some(d.first_after_writes.as_secs_f64());
+        r.written_since = Some(d.written_since);
         r.first_same_day_seconds = Some(d.first_same_day.as_secs_f64());
         r.saved_tallies_mb = Some(d.saved_tallies_bytes as f64 / 1e6);
         r.after_write_seconds = Some(d.after_write.as_secs_f64());

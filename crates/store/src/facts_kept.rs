@@ -527,8 +527,13 @@ impl Store {
             came[*at as usize] = true;
         }
         let tallies = self.carry_tallies(&before, lost, &facts, old.tallies, |i| came[i]);
+        // The people written since the snapshot, kept (and saved with the tallies) only while
+        // they stay few: a snapshot not written for long (the writer always busy) would
+        // otherwise keep a second copy of much of a city's facts. Without them, the next start
+        // passes over every fact.
         let mut since = old.since;
-        if since.as_mut().is_some_and(|s| !s.add(&ids, &part, &part_people)) {
+        let most = (people.len() / 10).max(10_000);
+        if since.as_mut().is_some_and(|s| !s.add(&ids, &part, &part_people) || s.len() > most) {
             since = None;
         }
         Ok(Kept {

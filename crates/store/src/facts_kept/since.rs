@@ -44,6 +44,11 @@ impl Since {
         self.touched.extend(written);
         true
     }
+
+    /// How many people were written since the snapshot.
+    pub(super) fn len(&self) -> usize {
+        self.touched.len()
+    }
 }
 
 #[derive(Serialize)]
@@ -202,12 +207,7 @@ mod tests {
             needs: Needs::default(),
             assisted: false,
         };
-        Facts {
-            wards: vec!["A".into()],
-            groups: vec!["G".into()],
-            people: vec![person, person],
-            ..Facts::default()
-        }
+        Facts { wards: vec!["A".into()], groups: vec!["G".into()], people: vec![person, person], ..Facts::default() }
     }
 
     #[test]
