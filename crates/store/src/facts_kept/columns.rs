@@ -1,4 +1,4 @@
-//! The snapshot's payments and withdrawals laid out by column ([`super::snapshot`], format 3).
+//! The snapshot's payments and withdrawals laid out by column ([`super::snapshot`], formats 3 and 4).
 //!
 //! - **Why**: a city's 7.2 million payments took 100 MB as rows even compressed, and every
 //!   byte is decrypted and checked on its way out of SQLCipher. By column, each field's values

@@ -1,7 +1,8 @@
 //! The kept facts' snapshot in the database, so that a start reads them instead of loading
 //! every row (`facts_snapshot`, migration 0020, and `facts_snapshot_parts`, migration 0023).
 //!
-//! - **Layout** ([`FORMAT`] 3): the head row holds the mark, the cycles, the people's ids and
+//! - **Layout** ([`FORMAT`] 4): the head row holds the code that wrote it, the mark, the
+//!   cycles, the people's ids and
 //!   every fact but the payments and their withdrawals ([`Facts::without_payments`]), as
 //!   postcard; part 1 holds the payments, part 2 the withdrawals, each laid out by column
 //!   ([`super::columns`]). Each row is compressed with LZ4.
@@ -17,6 +18,9 @@
 //!   reads) makes the whole snapshot unusable: the facts are then loaded whole.
 //! - A snapshot that does not decompress, decode or hold together is only a lost head start,
 //!   never an error; a body claiming to inflate beyond LZ4's reach is not inflated.
+//! - **Only the code that wrote it reads it** (`ANSINH_FACTS_CODE`, build.rs): a version that
+//!   derives the facts differently from the rows loads them afresh once, instead of keeping
+//!   the old derivation for everyone not written since.
 
 use super::{Derived, Kept, Mark, columns};
 use crate::Store;
@@ -27,7 +31,10 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// The snapshot's layout; a snapshot of another layout is ignored (and rewritten).
-const FORMAT: i64 = 3;
+const FORMAT: i64 = 4;
+
+/// The code that derives the facts (build.rs): a snapshot of other code is not read.
+const CODE: &str = env!("ANSINH_FACTS_CODE");
 
 /// The rows of `facts_snapshot_parts`.
 const PAYMENTS: i64 = 1;
@@ -39,6 +46,7 @@ const UPSERT_PART: &str = "INSERT INTO facts_snapshot_parts (part, body) VALUES 
 
 #[derive(Serialize)]
 struct HeadOut<'a> {
+    code: &'a str,
     generation: u128,
     mark: &'a Mark,
     cycles: &'a [(String, String)],
@@ -49,6 +57,7 @@ struct HeadOut<'a> {
 
 #[derive(Deserialize)]
 struct HeadIn {
+    code: String,
     generation: u128,
     mark: Mark,
     cycles: Vec<(String, String)>,
@@ -83,7 +92,7 @@ impl Store {
             self.snapshot_row(SELECT_PART, WITHDRAWALS, columns::decode_withdrawals),
         )?;
         let (Some(head), Some(payments), Some(withdrawals)) = (head, payments, withdrawals) else { return Ok(None) };
-        if payments.0 != head.generation || withdrawals.0 != head.generation {
+        if head.code != CODE || payments.0 != head.generation || withdrawals.0 != head.generation {
             return Ok(None);
         }
         let mut facts = head.facts;
@@ -137,6 +146,7 @@ impl Store {
                 let withdrawals = columns::encode_withdrawals(generation, &facts.withdrawals).map(|raw| pack(&raw));
                 let rest = facts.without_payments();
                 let head = super::encoded(&HeadOut {
+                    code: CODE,
                     generation,
                     mark: &kept.mark,
                     cycles: &kept.cycles,
@@ -193,6 +203,41 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The snapshot's head rewritten as if the code `code` had written it.
+    async fn head_written_by(store: &Store, code: &str) {
+        let body: Vec<u8> =
+            sqlx::query_scalar("SELECT body FROM facts_snapshot").fetch_one(&store.reader).await.unwrap();
+        let head = unpack(&body, |raw| postcard::from_bytes::<HeadIn>(raw).ok()).unwrap();
+        let out = HeadOut {
+            code,
+            generation: head.generation,
+            mark: &head.mark,
+            cycles: &head.cycles,
+            people: &head.people,
+            facts: &head.facts,
+        };
+        let body = pack(&super::super::encoded(&out).unwrap());
+        sqlx::query("UPDATE facts_snapshot SET body = ?").bind(body).execute(&store.writer).await.unwrap();
+        store.forget_cached_facts().await;
+    }
+
+    #[tokio::test]
+    async fn a_snapshot_is_read_only_by_the_code_that_wrote_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db")).await.unwrap();
+        // An empty database's facts: the snapshot's head is what is checked.
+        let loaded = store.cached_facts().await.unwrap();
+        assert_eq!(store.facts_counts().loads, 1);
+        // Rewritten by this code, it is read back as it was.
+        head_written_by(&store, CODE).await;
+        assert_eq!(store.cached_facts().await.unwrap().payments.len(), loaded.payments.len());
+        assert_eq!((store.facts_counts().loads, store.facts_counts().snapshots), (1, 1));
+        // Written by a build that derives the facts differently: loaded afresh, not read.
+        head_written_by(&store, "another build").await;
+        store.cached_facts().await.unwrap();
+        assert_eq!((store.facts_counts().loads, store.facts_counts().snapshots), (2, 1));
+    }
 
     #[test]
     fn a_body_claiming_more_than_lz4_inflates_to_is_refused() {

@@ -29,8 +29,8 @@ use std::sync::Arc;
 /// The saved tallies' layout; another layout is ignored (and rewritten).
 const FORMAT: i64 = 2;
 
-/// Which build saved them: the accumulators' meaning may change between versions.
-const BUILD: &str = env!("CARGO_PKG_VERSION");
+/// Which code saved them: the accumulators' meaning may change between versions (build.rs).
+const BUILD: &str = env!("ANSINH_FACTS_CODE");
 
 #[derive(Serialize)]
 struct SavedOut<'a> {
