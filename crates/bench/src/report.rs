@@ -349,7 +349,7 @@ pub fn markdown(r: &Results, machine: &str) -> String {
         ));
     }
     o.push_str("\n### Kept facts (issue 17; targets: the first dashboard after a start at most 2 s, a dashboard after a write at most 0,5 s)\n\n");
-    o.push_str("| size | payments | kept snapshot (saved tallies) | a start without a snapshot: every fact loaded, the snapshot written, the dashboard | first dashboard after a start on a new day (yesterday's tally carried) | after a start that follows writes (a ward's bundle and the dashboard, then one person: the saved tallies taken) | after a start with no saved tallies to take (a new version: every fact passed over) | after a start the same day, nothing written since | after an officer's write (one person) | after a ward's bundle merged | target |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    o.push_str("| size | payments | kept snapshot (saved tallies) | a start without a snapshot: every fact loaded, the snapshot written, the dashboard | first dashboard after a start on a new day (yesterday's tally carried) | after a start that follows writes (a ward's bundle and the dashboard, then one person: the saved tallies taken) | after a start with no saved tallies to take (every fact passed over) | after a start the same day, nothing written since | after an officer's write (one person) | after a ward's bundle merged | target |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for s in &sizes {
         let (Some(first), Some(after), Some(merged)) =
             (s.first_dashboard_seconds, s.after_write_seconds, s.after_merge_seconds)
