@@ -12,7 +12,7 @@
 //! Saved, they are keyed to the snapshot's mark and checked before use like the snapshot
 //! itself: anything that does not decode or hold together is only a lost head start.
 
-use super::{Kept, Mark, too_many_unused};
+use super::{Kept, Mark, columns, too_many_unused};
 use crate::Store;
 use crate::facts_kept::snapshot::{pack, unpack};
 use crate::facts_kept::tallies_saved::Saved;
@@ -59,7 +59,14 @@ struct DeltaOut<'a> {
     cycles: &'a [(String, String)],
     touched: Vec<u128>,
     people: &'a [u128],
+    /// Their facts but the payments and withdrawals ([`Facts::without_payments`]).
     facts: &'a Facts,
+    /// The payments and withdrawals by column, as the snapshot's ([`columns`]): dates as day
+    /// numbers, not as text, so a dashboard after a write saves them quickly.
+    #[serde(with = "serde_bytes")]
+    payments: &'a [u8],
+    #[serde(with = "serde_bytes")]
+    withdrawals: &'a [u8],
 }
 
 #[derive(Deserialize)]
@@ -69,18 +76,26 @@ struct DeltaIn {
     touched: Vec<u128>,
     people: Vec<u128>,
     facts: Facts,
+    #[serde(with = "serde_bytes")]
+    payments: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    withdrawals: Vec<u8>,
 }
 
 /// What is saved beside `kept`'s tallies: their people written since the snapshot, compressed;
 /// empty when the kept facts do not know them (no snapshot written since a full load).
 pub(super) fn encoded(kept: &Kept) -> crate::error::Result<Vec<u8>> {
     let (Some(base), Some(since)) = (&kept.saved, &kept.since) else { return Ok(Vec::new()) };
+    // Laid out by a splice, the payments' withdrawals follow one another without gaps.
+    let Some(payments) = columns::encode_payments(0, &since.facts.payments)? else { return Ok(Vec::new()) };
     let out = DeltaOut {
         base,
         cycles: &kept.cycles,
         touched: since.touched.iter().copied().collect(),
         people: &since.people,
-        facts: &since.facts,
+        facts: &since.facts.without_payments(),
+        payments: &payments,
+        withdrawals: &columns::encode_withdrawals(0, &since.facts.withdrawals)?,
     };
     Ok(pack(&super::encoded(&out)?))
 }
@@ -88,7 +103,9 @@ pub(super) fn encoded(kept: &Kept) -> crate::error::Result<Vec<u8>> {
 /// The saved people of `body`, if they are keyed to the snapshot `base` and hold together:
 /// each person once, each among those written, their facts well formed.
 fn decoded(body: &[u8], base: &Mark) -> Option<DeltaIn> {
-    let delta = unpack(body, |raw| postcard::from_bytes::<DeltaIn>(raw).ok())?;
+    let mut delta = unpack(body, |raw| postcard::from_bytes::<DeltaIn>(raw).ok())?;
+    (_, delta.facts.payments) = columns::decode_payments(&std::mem::take(&mut delta.payments))?;
+    (_, delta.facts.withdrawals) = columns::decode_withdrawals(&std::mem::take(&mut delta.withdrawals))?;
     let touched: FxHashSet<u128> = delta.touched.iter().copied().collect();
     let people: FxHashSet<u128> = delta.people.iter().copied().collect();
     let holds = delta.base == *base
@@ -194,7 +211,17 @@ mod tests {
 
     /// Two people's facts (no payments), one of them written since the snapshot.
     fn saved(base: &Mark, touched: Vec<u128>, people: &[u128], facts: &Facts) -> Vec<u8> {
-        let out = DeltaOut { base, cycles: &[], touched, people, facts };
+        let payments = columns::encode_payments(0, &facts.payments).unwrap().unwrap();
+        let withdrawals = columns::encode_withdrawals(0, &facts.withdrawals).unwrap();
+        let out = DeltaOut {
+            base,
+            cycles: &[],
+            touched,
+            people,
+            facts: &facts.without_payments(),
+            payments: &payments,
+            withdrawals: &withdrawals,
+        };
         pack(&crate::facts_kept::encoded(&out).unwrap())
     }
 
@@ -239,6 +266,8 @@ mod tests {
             touched,
             people: Vec::new(),
             facts,
+            payments: Vec::new(),
+            withdrawals: Vec::new(),
         };
         let mut snapshot = two();
         snapshot.wards.clear();
