@@ -673,14 +673,14 @@ impl Derived {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use ansinh_core::dates::BirthDate;
     use ansinh_core::facts::{PaymentFact, Person, WithdrawalFact};
     use ansinh_core::model::{Channel, Disability, Needs, PaymentStatus};
 
     /// One person paid once and withdrawn once.
-    fn one() -> Facts {
+    pub(super) fn one() -> Facts {
         let day = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
         Facts {
             wards: vec!["A".into()],

@@ -201,9 +201,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ansinh_core::dates::BirthDate;
-    use ansinh_core::facts::Person;
-    use ansinh_core::model::{Disability, Needs};
 
     fn mark(rowid: i64) -> Mark {
         Mark { rowid, hash: format!("h{rowid}") }
@@ -225,22 +222,21 @@ mod tests {
         pack(&crate::facts_kept::encoded(&out).unwrap())
     }
 
+    /// Two people, the first paid once and withdrawn once (the parent module's test facts).
     fn two() -> Facts {
-        let person = Person {
-            ward: 0,
-            group: 0,
-            birth: BirthDate::Year(1950),
-            disability: Disability::None,
-            needs: Needs::default(),
-            assisted: false,
-        };
-        Facts { wards: vec!["A".into()], groups: vec!["G".into()], people: vec![person, person], ..Facts::default() }
+        let mut facts = crate::facts_kept::tests::one();
+        facts.people.push(facts.people[0]);
+        facts
     }
 
     #[test]
     fn saved_people_are_read_only_for_their_snapshot_and_when_they_hold_together() {
         let (base, facts) = (mark(7), two());
-        assert!(decoded(&saved(&base, vec![1, 2, 3], &[1, 2], &facts), &base).is_some());
+        // Read back as they went, payments and withdrawals by column included.
+        let back = decoded(&saved(&base, vec![1, 2, 3], &[1, 2], &facts), &base).unwrap();
+        assert_eq!((back.people, back.touched.len()), (vec![1, 2], 3));
+        assert_eq!(format!("{:?}", back.facts), format!("{facts:?}"));
+        assert_eq!(back.facts.payments.len(), 1);
         // Keyed to another snapshot (or the same rowid of another log).
         assert!(decoded(&saved(&base, vec![1, 2], &[1, 2], &facts), &mark(8)).is_none());
         let other_log = Mark { rowid: 7, hash: "other".into() };
@@ -278,8 +274,8 @@ mod tests {
         assert!(!fits(&delta(stranger, vec![1]), &snapshot, &context));
         // Cycles other than the tallies': theirs once something was patched, else the snapshot's.
         let mut later = two();
-        later.periods = vec!["2026-10".into()];
-        (later.cycle_ends, later.cycle_closed) = (vec![None], vec![None]);
+        later.periods = vec!["2026-10".into(), "2026-11".into()];
+        (later.cycle_ends, later.cycle_closed) = (vec![None; 2], vec![None; 2]);
         assert!(!fits(&delta(later.clone(), vec![1]), &snapshot, &context));
         assert!(fits(&delta(Facts::default(), Vec::new()), &snapshot, &context));
         assert!(!fits(&delta(Facts::default(), Vec::new()), &later, &context));
