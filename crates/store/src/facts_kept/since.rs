@@ -61,8 +61,8 @@ struct DeltaOut<'a> {
     people: &'a [u128],
     /// Their facts but the payments and withdrawals ([`Facts::without_payments`]).
     facts: &'a Facts,
-    /// The payments and withdrawals by column, as the snapshot's ([`columns`]): dates as day
-    /// numbers, not as text, so a dashboard after a write saves them quickly.
+    /// The payments and withdrawals by column, as the snapshot's ([`columns`]; checked the same
+    /// way when read back).
     #[serde(with = "serde_bytes")]
     payments: &'a [u8],
     #[serde(with = "serde_bytes")]
