@@ -170,8 +170,6 @@ fn too_many_unused(unused: usize, facts: &Facts) -> bool {
 struct Touched {
     /// Ids of the people whose facts changed.
     people: Vec<String>,
-    /// Of each of `people`, the rowids of the first and the last record that touched them.
-    rowids: Vec<(i64, i64)>,
     /// A record of a kind this does not know, or one that could not be placed.
     everything: bool,
 }
@@ -384,22 +382,22 @@ impl Store {
             changes::log::read_with_rowid(&mut conn, "c.rowid > ? ORDER BY c.rowid", vec![rowid.into()]).await?;
         // Each record that holds facts names its person, or (a withdrawal, a visit) its payment:
         // each row is parsed once, and the payments' people are read in one go.
-        let named: Vec<(i64, bool, Option<String>)> = records
+        let named: Vec<(bool, Option<String>)> = records
             .iter()
             .filter(|(_, r)| holds_facts(r.entity))
-            .map(|(rowid, r)| {
+            .map(|(_, r)| {
                 let (by_payment, key) = match r.entity {
-                    Entity::Beneficiary => return (*rowid, false, Some(r.entity_id.clone())),
+                    Entity::Beneficiary => return (false, Some(r.entity_id.clone())),
                     Entity::Withdrawal | Entity::VerificationItem => (true, "payment_id"),
                     _ => (false, "beneficiary_id"),
                 };
                 let row: Option<serde_json::Value> = serde_json::from_str(&r.payload).ok();
-                (*rowid, by_payment, row.and_then(|v| v.get(key)?.as_str().map(str::to_string)))
+                (by_payment, row.and_then(|v| v.get(key)?.as_str().map(str::to_string)))
             })
             .collect();
         let payments: Vec<&String> = named
             .iter()
-            .filter_map(|(_, by_payment, id)| id.as_ref().filter(|_| *by_payment))
+            .filter_map(|(by_payment, id)| id.as_ref().filter(|_| *by_payment))
             .collect::<FxHashSet<_>>()
             .into_iter()
             .collect();
@@ -412,18 +410,15 @@ impl Store {
             payer_of.extend(q.fetch_all(&mut *conn).await?);
         }
         let mut touched = Touched::default();
-        let mut seen: FxHashMap<String, usize> = FxHashMap::default();
-        for (rowid, by_payment, id) in named {
+        let mut seen: FxHashSet<String> = FxHashSet::default();
+        for (by_payment, id) in named {
             let person = if by_payment { id.and_then(|p| payer_of.get(&p).cloned()) } else { id };
             match person {
-                Some(p) => match seen.get(&p) {
-                    Some(i) => touched.rowids[*i].1 = rowid,
-                    None => {
-                        seen.insert(p.clone(), touched.people.len());
+                Some(p) => {
+                    if seen.insert(p.clone()) {
                         touched.people.push(p);
-                        touched.rowids.push((rowid, rowid));
                     }
-                },
+                }
                 // A record whose person cannot be found.
                 None => touched.everything = true,
             }
