@@ -280,4 +280,53 @@ mod tests {
         assert!(fits(&delta(Facts::default(), Vec::new()), &snapshot, &context));
         assert!(!fits(&delta(Facts::default(), Vec::new()), &later, &context));
     }
+
+    #[tokio::test]
+    async fn a_start_splices_the_people_in_under_the_codes_the_tallies_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.db")).await.unwrap();
+        // The snapshot: one person (id 7) in ward A.
+        let snapshot = Kept {
+            mark: mark(7),
+            facts: Arc::new(crate::facts_kept::tests::one()),
+            people: vec![7],
+            cycles: Vec::new(),
+            saved: Some(mark(7)),
+            since: Some(Since::default()),
+            tallies: Vec::new(),
+            tallies_saved: false,
+            unused: 0,
+        };
+        // Since then two people came, 8 in ward Y and 9 in ward X, the kept facts meeting X
+        // first (the tallies' tables), the saved people listing Y first (their own tables).
+        let mut context = crate::facts_kept::tests::one().context();
+        context.wards = vec!["A".into(), "X".into(), "Y".into()];
+        let mut came = crate::facts_kept::tests::one();
+        came.wards = vec!["Y".into(), "X".into()];
+        came.people.push(came.people[0]);
+        came.people[1].ward = 1;
+        let tallies =
+            Saved { mark: mark(9), context, questions: Vec::new(), delta: saved(&mark(7), vec![8, 9], &[8, 9], &came) };
+        let (kept, back) = store.caught_up(snapshot, tallies);
+        assert!(back.is_none(), "taken");
+        assert_eq!(kept.mark, mark(9));
+        assert_eq!(kept.people, vec![7, 8, 9]);
+        // Y stays the third ward, as the tallies counted it, not the second as spliced alone.
+        assert_eq!(kept.facts.wards, vec!["A", "X", "Y"]);
+        assert_eq!(kept.facts.people.iter().map(|p| p.ward).collect::<Vec<_>>(), vec![0, 2, 1]);
+        assert_eq!((kept.facts.payments.len(), kept.facts.payments[1].person), (2, 1));
+        assert!(kept.facts.well_formed());
+        assert_eq!(store.tally_counts().caught_up, 1);
+        // Keyed to another snapshot: the snapshot and the tallies are given back as they were.
+        let other = Kept { mark: mark(6), saved: Some(mark(6)), ..kept };
+        let tallies = Saved {
+            mark: mark(9),
+            context: other.facts.context(),
+            questions: Vec::new(),
+            delta: saved(&mark(7), vec![8], &[8], &came),
+        };
+        let (kept, back) = store.caught_up(other, tallies);
+        assert!(back.is_some() && kept.mark == mark(6));
+        assert_eq!(store.tally_counts().caught_up, 1);
+    }
 }
