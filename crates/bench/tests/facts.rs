@@ -205,7 +205,7 @@ async fn other_desktop(dir: &std::path::Path, seed: u64, parts: usize) -> Vec<Ve
 async fn withdraw_some(store: &Store, n: usize) {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT id, amount_vnd FROM payments p WHERE status = 'credited'
-           AND NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.payment_id = p.id) LIMIT ?",
+           AND NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.payment_id = p.id) ORDER BY p.rowid LIMIT ?",
     )
     .bind(n as i64)
     .fetch_all(store.bench_writer())

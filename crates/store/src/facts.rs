@@ -222,21 +222,17 @@ type Withdrawals = (Vec<u128>, Vec<WithdrawalFact>);
 /// How many payments' ids reach the withdrawals' reader at a time when some people are read.
 const PAID_BATCH: usize = 256;
 
-/// Appends to `out` every withdrawal (`paid` None), or those of the payments whose ids are in
-/// the JSON array `paid`, in storage order (rowid: each page read, and decrypted, once).
+/// Appends to `out` every withdrawal (`paid` None: in storage order, each page read and
+/// decrypted once), or those of the payments whose ids are in the JSON array `paid`, off the
+/// index that holds every column read (`withdrawals_payment`, migration 0024): their rows lie
+/// spread over the table, the index keeps each payment's together.
 fn read_withdrawals(db: &Db<'_>, paid: Option<&str>, out: &mut Withdrawals) -> Result<()> {
     const BASE: &str = "SELECT payment_id, withdrawn_on, amount_vnd, travel_minutes, travel_cost_vnd, waiting_minutes,
                 assisted = 1 OR place IN ('proxy', 'home_delivery')
          FROM withdrawals";
     let mut rows = match paid {
         None => Stmt::prepare(db, BASE)?,
-        Some(ids) => restricted(
-            db,
-            BASE,
-            " WHERE rowid IN (SELECT rowid FROM withdrawals WHERE payment_id IN {paid})",
-            "{paid}",
-            ids,
-        )?,
+        Some(ids) => restricted(db, BASE, " WHERE payment_id IN {paid}", "{paid}", ids)?,
     };
     while let Some(w) = rows.next()? {
         out.0.push(uid(w.str(0))?);
@@ -256,11 +252,10 @@ fn read_withdrawals(db: &Db<'_>, paid: Option<&str>, out: &mut Withdrawals) -> R
 /// while the payments are. Some people's payments and withdrawals lie on most pages of both
 /// tables (a ward's, at the city), and reading (decrypting) those pages is most of a patch, so
 /// the two tables are read side by side as when everyone is: the payments' ids come in batches
-/// as they are read, and each batch's withdrawals are looked up in storage order. (Both tables
-/// are written in time order, so a batch's withdrawals lie mostly on pages of their own: at the
-/// tenth, batches of 256 to 16,384 payments took the same time; one batch of them all, read
-/// after the payments, took longer.) The ids sent are given back, for the other tables that
-/// name a payment.
+/// as they are read, and each batch's withdrawals are looked up in the index holding their
+/// columns, in its order. (Measured when they were read off the table: batches of 256 to 16,384
+/// payments took the same time at the tenth; one batch of them all, read after the payments,
+/// took longer.) The ids sent are given back, for the other tables that name a payment.
 fn withdrawals_of(
     db: Db<'_>,
     paid: Option<std::sync::mpsc::Receiver<Vec<String>>>,
@@ -331,8 +326,9 @@ fn load_facts(db: &Db<'_>, other: Db<'_>, scope: Scope<'_>) -> Result<(Facts, Ve
             "SELECT id, beneficiary_id, period, channel, amount_vnd, status, scheduled_on, credited_on,
                         failure_reason, account_id, label <> ''
                  FROM payments",
-            // In storage order, as the withdrawals (`read_withdrawals`).
-            " WHERE rowid IN (SELECT rowid FROM payments WHERE beneficiary_id IN {people})",
+            // Off the index holding every column read (`payments_person_facts`, migration
+            // 0024): each person's payments together, not spread over the table.
+            " WHERE beneficiary_id IN {people}",
         )?;
         while let Some(r) = rows.next()? {
             let index = f.payments.len() as u32;
