@@ -252,6 +252,9 @@ error_codes! {
     BackupNoKey = "backup.no_key",
     /// An unencrypted backup never replaces an encrypted database.
     BackupPlaintext = "backup.plaintext",
+    /// The backup taken before a database is upgraded to a new version failed: nothing was
+    /// upgraded. {dir} the backups folder, {reason} what failed.
+    UpgradeNoBackup = "upgrade.no_backup",
 
     // ---- Exchange: bundles, receipts, registered devices, reference data, review ----
     // They come as a conflict, with field: the bundle, or the row's column (docs/EXCHANGE.md).

@@ -44,6 +44,7 @@ mod sqlrow;
 pub mod swap;
 mod tables;
 mod uncollected;
+pub mod upgrade;
 mod users;
 mod verification;
 mod views;
@@ -83,6 +84,7 @@ pub use reference::{REFERENCE_FORMAT, RefTable, ReferenceBody, ReferenceReport};
 pub use refs::{GroupInForce, Refs};
 pub use signed_list::SignedListRow;
 pub use uncollected::{DEFAULT_UNCOLLECTED_MONTHS, MAX_UNCOLLECTED_MONTHS, UncollectedList, UncollectedRow};
+pub use upgrade::{Upgrade, UpgradeProgress, UpgradeReport, UpgradeStep, UpgradeWatch};
 pub use users::{NewUser, UserChange, UserView};
 pub use verification::{VerificationItemView, VerificationSampleView};
 pub use views::*;
@@ -138,16 +140,35 @@ impl Store {
                 params: Default::default(),
             }));
         }
-        Self::open_with(path, None).await
+        Ok(Self::open_with(path, None, None).await?.0)
     }
 
     /// Opens (creating if needed) a SQLCipher database with its key. The key pragma runs first
     /// on every connection; a wrong key fails here with `key.wrong` and changes nothing.
     pub async fn open_encrypted(path: &Path, key: &DbKey) -> Result<Store> {
-        Self::open_with(path, Some(key)).await
+        Ok(Self::open_upgrading(path, Some(key), None).await?.0)
     }
 
-    async fn open_with(path: &Path, key: Option<&DbKey>) -> Result<Store> {
+    /// Opens as [`Store::open_encrypted`] (or [`Store::open`] without a key) does, as a sign-in
+    /// does: a database written by an older version is backed up into `upgrade.backup_dir`
+    /// before anything of it changes, then upgraded, its progress reported to `upgrade.watch`
+    /// (`upgrade.rs`). Returns what was upgraded, if anything.
+    pub async fn open_upgrading(
+        path: &Path,
+        key: Option<&DbKey>,
+        upgrade: Option<&Upgrade>,
+    ) -> Result<(Store, Option<UpgradeReport>)> {
+        if key.is_none() && keyring_path(path).exists() {
+            return Self::open(path).await.map(|s| (s, None));
+        }
+        Self::open_with(path, key, upgrade).await
+    }
+
+    async fn open_with(
+        path: &Path,
+        key: Option<&DbKey>,
+        upgrade: Option<&Upgrade>,
+    ) -> Result<(Store, Option<UpgradeReport>)> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|source| StoreError::Folder { path: dir.display().to_string(), source })?;
@@ -187,31 +208,48 @@ impl Store {
                     .pragma("cache_size", WRITER_CACHE.to_string()),
             )
             .await?;
-        sqlx::migrate!("./migrations").run(&writer).await?;
-        // A database older than migration 0021 has its change log converted now, in one go.
-        if changes::log::convert(&mut *writer.acquire().await?).await? > 0 {
-            changes::log::reclaim(&mut *writer.acquire().await?).await?;
-        }
-        let reader = SqlitePoolOptions::new().max_connections(4).connect_with(base.read_only(true)).await?;
-
-        let device_id = match setting(&writer, "device_id").await? {
-            Some(id) => id,
-            None => {
-                let id = uuid::Uuid::now_v7().to_string();
-                set_setting(&writer, "device_id", &id).await?;
-                id
-            }
-        };
-        let officer = setting(&writer, "officer").await?.unwrap_or_else(|| "officer".to_string());
-        Ok(Store {
+        let pending = upgrade::pending(&mut *writer.acquire().await?).await?;
+        // Connects when first used: a new file has no schema for a read-only connection yet.
+        let reader = SqlitePoolOptions::new().max_connections(4).connect_lazy_with(base.read_only(true));
+        let store = Store {
             writer,
             reader,
-            author: std::sync::RwLock::new(Author { device_id, officer }),
+            // Read from the settings once the schema is there (below).
+            author: std::sync::RwLock::new(Author { device_id: String::new(), officer: String::new() }),
             path: path.to_path_buf(),
             refs_cache: Default::default(),
             facts_cache: Default::default(),
             search_index: Default::default(),
-        })
+        };
+        // An older database: backed up, then migrated and converted step by step.
+        let from = pending.as_ref().filter(|p| !p.fresh).map(|p| p.from_version);
+        let backup = match &pending {
+            Some(p) => store.upgrade(p, key, upgrade).await?,
+            // Nothing to apply; sqlx still refuses a file a newer version migrated further, or
+            // whose applied migrations differ from this build's.
+            None => {
+                upgrade::MIGRATOR.run(&store.writer).await?;
+                None
+            }
+        };
+
+        let device_id = match setting(&store.writer, "device_id").await? {
+            Some(id) => id,
+            None => {
+                let id = uuid::Uuid::now_v7().to_string();
+                set_setting(&store.writer, "device_id", &id).await?;
+                id
+            }
+        };
+        let officer = setting(&store.writer, "officer").await?.unwrap_or_else(|| "officer".to_string());
+        *store.author.write().expect("author lock") = Author { device_id, officer };
+        let report = match (from, backup) {
+            (Some(from_version), Some(backup)) => {
+                Some(UpgradeReport { from_version, to_version: upgrade::schema_version(), backup })
+            }
+            _ => None,
+        };
+        Ok((store, report))
     }
 
     pub fn path(&self) -> &Path {

@@ -3,7 +3,7 @@
 //! other table comes out as it was. The twin: the same data written by this build directly.
 
 use ansinh_demo::DemoOptions;
-use ansinh_store::{ChangeRecord, Store};
+use ansinh_store::{ChangeRecord, Store, Upgrade, UpgradeStep, UpgradeWatch};
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AssertSqlSafe, Connection, Row, SqliteConnection};
@@ -147,7 +147,25 @@ async fn an_old_database_is_converted_with_every_record_and_row_as_it_was() {
     as_before(&now, &old).await;
     let old_bytes = std::fs::metadata(&old).unwrap().len();
 
-    let store = Store::open(&old).await.unwrap();
+    // As a sign-in opens it: backed up first, then each step reported.
+    let upgrade =
+        Upgrade { backup_dir: dir.path().join("backups"), watch: UpgradeWatch::default(), pause: Default::default() };
+    let (store, report) = Store::open_upgrading(&old, None, Some(&upgrade)).await.unwrap();
+    let report = report.expect("an older database is upgraded");
+    assert_eq!((report.from_version, report.to_version), (20, ansinh_store::upgrade::schema_version()));
+    assert_eq!(
+        upgrade.watch.steps(),
+        [UpgradeStep::Backup, UpgradeStep::Migrate, UpgradeStep::Convert, UpgradeStep::Reclaim]
+    );
+    assert_eq!(upgrade.watch.get(), None, "nothing under way once open");
+    let mut kept = raw(Path::new(&report.backup.path)).await;
+    let (version, old_log): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT MAX(version) FROM _sqlx_migrations), (SELECT COUNT(*) FROM change_log)")
+            .fetch_one(&mut kept)
+            .await
+            .unwrap();
+    assert_eq!((version, old_log), (20, twin.len() as i64), "the backup holds the database as it was");
+    kept.close().await.unwrap();
     assert_eq!(store.verify_changes().await.unwrap(), None, "every chain holds");
     // The kept snapshot's parts have their own table since migration 0023, after the layout
     // converted here: the twin's are carried over, as a database converted after its snapshot
@@ -159,6 +177,9 @@ async fn an_old_database_is_converted_with_every_record_and_row_as_it_was() {
         .await
         .unwrap();
     sqlx::query("DETACH DATABASE twin").execute(writer).await.unwrap();
+    // The backup before the upgrade marked when it started, as every backup does.
+    let marked = sqlx::query("DELETE FROM settings WHERE key = 'backup_started_at'").execute(writer).await.unwrap();
+    assert_eq!(marked.rows_affected(), 1);
     assert_eq!(other_tables(&store).await, twin_tables, "every other table as it was");
     store.cached_facts().await.unwrap();
     let counts = store.facts_counts();

@@ -136,6 +136,19 @@ impl Store {
     /// Writes a verified backup into `dir` and keeps the newest [`KEEP_BACKUPS`].
     /// `key`: the database key (None for a plain database), used to verify a full copy.
     pub async fn backup_to(&self, dir: &Path, key: Option<&DbKey>) -> Result<BackupInfo> {
+        let (info, details) = self.backup_point(dir, key).await?;
+        self.audit("backup", None, None, details).await?;
+        Ok(info)
+    }
+
+    /// [`backup_to`](Self::backup_to) without its audit entry (the backup before an upgrade is
+    /// taken while the audit log may still have an older form; it is audited after). Returns
+    /// the point and its audit details.
+    pub(crate) async fn backup_point(
+        &self,
+        dir: &Path,
+        key: Option<&DbKey>,
+    ) -> Result<(BackupInfo, serde_json::Value)> {
         std::fs::create_dir_all(dir).map_err(StoreError::at(dir))?;
         let _held = lock(dir).await?;
         chain::finish_roll(dir)?;
@@ -194,13 +207,13 @@ impl Store {
             chain::remove_point(&old.path)?;
         }
         let details = serde_json::json!({"file": file.display().to_string(), "full": full, "pages": pages});
-        self.audit("backup", None, None, details).await?;
-        Ok(BackupInfo {
+        let info = BackupInfo {
             bytes: std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0),
             path: file.display().to_string(),
             taken_at: time.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             full,
-        })
+        };
+        Ok((info, details))
     }
 
     /// A set of changes since the point `before` (its digests in `cap`), written to `partial`

@@ -452,7 +452,7 @@ pub(crate) async fn others_with_id_number(
 /// transaction: every record at its old rowid, read back and compared with the original, then
 /// the old table dropped. Cut short or refused, nothing is converted and the next start does
 /// it again. Returns the records converted.
-pub(crate) async fn convert(conn: &mut SqliteConnection) -> Result<u64> {
+pub(crate) async fn convert(conn: &mut SqliteConnection, watch: &crate::upgrade::UpgradeWatch) -> Result<u64> {
     let old: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'change_log_v1')",
     )
@@ -462,7 +462,7 @@ pub(crate) async fn convert(conn: &mut SqliteConnection) -> Result<u64> {
         return Ok(0);
     }
     sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-    let done = convert_in(conn).await;
+    let done = convert_in(conn, watch).await;
     match done {
         Ok(n) => {
             sqlx::query("COMMIT").execute(&mut *conn).await?;
@@ -475,10 +475,14 @@ pub(crate) async fn convert(conn: &mut SqliteConnection) -> Result<u64> {
     }
 }
 
-async fn convert_in(conn: &mut SqliteConnection) -> Result<u64> {
+async fn convert_in(conn: &mut SqliteConnection, watch: &crate::upgrade::UpgradeWatch) -> Result<u64> {
     const CHUNK: i64 = 16 * BLOCK as i64;
     let (mut after, mut n) = (0i64, 0u64);
+    // Progress by position: the old rowids run from 1 with few gaps.
+    let end: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM change_log_v1").fetch_one(&mut *conn).await?;
     loop {
+        watch.set(crate::upgrade::UpgradeStep::Convert, after as u64, end as u64);
         let rows = sqlx::query(
             "SELECT rowid, device_id, seq, record_id, entity, entity_id, kind, schema_version, officer,
                     recorded_at, payload, prev_hash, hash, base

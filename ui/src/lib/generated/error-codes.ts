@@ -121,6 +121,7 @@ export const ERROR_CODES = [
   'backup.busy',
   'backup.no_key',
   'backup.plaintext',
+  'upgrade.no_backup',
   'exchange.io',
   'exchange.not_for_this_office',
   'exchange.damaged',

@@ -139,6 +139,8 @@ export const vi: Record<ErrorCode, string> = {
   'backup.busy': 'Cơ sở dữ liệu đang bận trong bước cuối của sao lưu: chưa lưu bản nào, hãy thử lại',
   'backup.no_key': 'Khóa của bạn không mở được bản sao lưu này (bản sao lưu được tạo cho những người dùng khác)',
   'backup.plaintext': 'Không dùng bản sao lưu chưa mã hóa để thay cơ sở dữ liệu đã mã hóa',
+  'upgrade.no_backup':
+    'Không sao lưu được dữ liệu vào {dir} trước khi nâng cấp ({reason}): chưa nâng cấp gì, dữ liệu giữ nguyên. Hãy giải phóng dung lượng đĩa hoặc kiểm tra thư mục sao lưu rồi đăng nhập lại',
 
   // Exchange
   'exchange.io': 'Không đọc hoặc ghi được tệp',
@@ -360,6 +362,8 @@ export const en: Record<ErrorCode, string> = {
   'backup.busy': 'The database stayed busy during the backup\'s last step: nothing was kept, try again',
   'backup.no_key': 'Your key does not open this backup (it was made for other users)',
   'backup.plaintext': 'An unencrypted backup never replaces an encrypted database',
+  'upgrade.no_backup':
+    'No backup could be written to {dir} before the upgrade ({reason}): nothing was upgraded, the data is unchanged. Free some disk space or check the backups folder, then sign in again',
 
   // Exchange
   'exchange.io': 'The file could not be read or written',
