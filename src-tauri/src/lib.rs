@@ -30,9 +30,16 @@ pub fn run() {
         .setup(|app| {
             // The same file the CLI uses by default ($ANSINH_DB or <data dir>/vn.ansinh.desktop/ansinh.db).
             // Nothing is opened yet: the database is encrypted and opens at sign-in (state.rs).
-            let state = AppState::new(ansinh_store::default_db_path());
+            #[cfg_attr(not(debug_assertions), allow(unused_mut))]
+            let mut state = AppState::new(ansinh_store::default_db_path());
             #[cfg(debug_assertions)]
-            tauri::async_runtime::block_on(test_admin(&state))?;
+            {
+                // Tests: `ANSINH_TEST_UPGRADE_PAUSE_MS` holds each step of an upgrade at sign-in
+                // so the sign-in screen's progress can be seen on a small database.
+                let pause = std::env::var("ANSINH_TEST_UPGRADE_PAUSE_MS").ok().and_then(|v| v.parse().ok());
+                state.pause_upgrade_steps(std::time::Duration::from_millis(pause.unwrap_or(0)));
+                tauri::async_runtime::block_on(test_admin(&state))?;
+            }
             app.manage(state);
             Ok(())
         })

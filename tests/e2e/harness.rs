@@ -89,9 +89,11 @@ impl App {
     }
 
     /// Starts the app on a copy of the database file `prepared` (made by the test, e.g. a
-    /// plaintext one), nobody set up or signed in, and waits until the UI is ready.
-    pub async fn start_on_database(test_name: &str, prepared: &Path) -> App {
-        let app = Self::start_prepared(test_name, &[("ANSINH_TEST_ADMIN", "")], Some(prepared)).await;
+    /// plaintext one; with its keyring when it has one), nobody set up or signed in, and waits
+    /// until the UI is ready. `env`: more environment variables for the app.
+    pub async fn start_on_database(test_name: &str, prepared: &Path, env: &[(&str, &str)]) -> App {
+        let env: Vec<(&str, &str)> = [("ANSINH_TEST_ADMIN", "")].into_iter().chain(env.iter().copied()).collect();
+        let app = Self::start_prepared(test_name, &env, Some(prepared)).await;
         app.wait_ready().await;
         app
     }
@@ -110,6 +112,11 @@ impl App {
         let db_path = data.path().join("test.db");
         if let Some(file) = prepared {
             fs::copy(file, &db_path).expect("copy the prepared database");
+            // An encrypted one comes with its keyring.
+            let ring = ansinh_store::keyring_path(file);
+            if ring.exists() {
+                fs::copy(ring, ansinh_store::keyring_path(&db_path)).expect("copy the prepared keyring");
+            }
         }
         let mut vars: Vec<(String, String)> = vec![("ANSINH_DB".into(), db_path.to_str().expect("utf-8 path").into())];
         vars.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));

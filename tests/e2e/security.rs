@@ -236,7 +236,7 @@ async fn a_plaintext_database_is_shown_left_untouched_or_converted() {
     ansinh_demo::load(&store, &opts).await.unwrap();
     store.close().await;
 
-    let app = App::start_on_database("plaintext", &plain).await;
+    let app = App::start_on_database("plaintext", &plain, &[]).await;
     app.resize(1366, 768).await;
     app.find("plaintext-screen").await;
     assert!(!app.exists("setup-screen").await && !app.exists("nav-beneficiaries").await);
@@ -271,5 +271,50 @@ async fn a_plaintext_database_is_shown_left_untouched_or_converted() {
         .collect();
     assert!(left.iter().all(|n| !n.contains("swap") && !n.contains("plain")), "no plaintext copy kept: {left:?}");
     app.screenshot("plaintext-converted.png").await;
+    app.close().await;
+}
+
+/// A database written by an older version (one migration behind, with its keyring) is backed
+/// up, then upgraded, when its administrator signs in: the sign-in screen shows each step while
+/// it runs, then the app says where the backup of the data as it was lies.
+#[tokio::test]
+async fn an_older_database_is_backed_up_then_upgraded_at_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("cu.db");
+    let (_ring, key) = ansinh_store::Keyring::create(&old, ADMIN, ADMIN_PW).unwrap();
+    let before = ansinh_store::upgrade::schema_version() - 1;
+    ansinh_store::upgrade::create_at_version(&old, Some(&key), before).await.unwrap();
+
+    // Each step held 1.5 s: long enough to see on this small file.
+    let app = App::start_on_database("upgrade", &old, &[("ANSINH_TEST_UPGRADE_PAUSE_MS", "1500")]).await;
+    app.resize(1366, 768).await;
+    app.find("login-screen").await;
+    app.type_into("auth-username", ADMIN).await;
+    app.type_into("auth-password", ADMIN_PW).await;
+    app.click("auth-submit").await;
+    app.wait_text("upgrade-progress", |t| t.contains("Đang sao lưu dữ liệu trước khi nâng cấp"), TIMEOUT).await;
+    let step = app.wait_text("upgrade-progress", |t| t.contains("bước 1/1"), TIMEOUT).await;
+    assert!(step.contains("vui lòng không tắt ứng dụng"), "{step}");
+    app.screenshot("upgrade-progress.png").await;
+
+    let notice = app.wait_text("upgrade-notice", |t| t.contains("đã được nâng cấp"), TIMEOUT).await;
+    app.wait_text("signed-in-user", |t| t.contains("Quản trị viên"), TIMEOUT).await;
+    let backups = app.db_path().parent().unwrap().join("backups");
+    let listed = ansinh_store::list_backups(&backups).unwrap();
+    assert_eq!(listed.len(), 1, "the backup before the upgrade, and no daily one on top: {listed:?}");
+    assert!(notice.contains(&listed[0].path), "{notice}");
+    assert!(notice.contains(&format!("{before} → {}", before + 1)), "{notice}");
+    app.screenshot("upgrade-notice.png").await;
+
+    let audit = app.invoke("audit_log", json!({ "query": { "limit": 50, "offset": 0 } })).await.unwrap();
+    let actions: Vec<&str> = audit["entries"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(actions.contains(&"database.upgrade") && actions.contains(&"backup"), "{actions:?}");
+    // The file is empty: the demo offer stands over the page until it is answered.
+    app.skip_demo_offer().await;
+    app.click("upgrade-notice-close").await;
+    assert!(!app.exists("upgrade-notice").await, "closed");
+    // The backup is the file as the older version left it (read before the app's folder goes).
+    let version = ansinh_store::upgrade::version_of(std::path::Path::new(&listed[0].path), Some(&key)).await.unwrap();
+    assert_eq!(version, before);
     app.close().await;
 }

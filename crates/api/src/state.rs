@@ -7,7 +7,10 @@ use crate::Cmd;
 use crate::access::{Access, forbidden};
 use ansinh_core::ErrorCode;
 use ansinh_core::auth::{self, Permission, Role, denied};
-use ansinh_store::{DbKey, Keyring, NewUser, PlaintextInfo, Store, UserIdentity, UserView, encrypt, swap};
+use ansinh_store::{
+    DbKey, Keyring, NewUser, PlaintextInfo, Store, Upgrade, UpgradeReport, UpgradeWatch, UserIdentity, UserView,
+    encrypt, swap,
+};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,6 +34,11 @@ pub struct AppState {
     /// that runs one command.
     watch_idle: bool,
     pub(crate) inner: Arc<Mutex<Inner>>,
+    /// The step of the upgrade a sign-in is running (an older database), for the sign-in
+    /// screen to show; outside `inner`, read while the sign-in holds nothing.
+    pub(crate) upgrading: UpgradeWatch,
+    /// How long each upgrade step is held (the real-window tests only, see `pause_upgrade_steps`).
+    upgrade_pause: Duration,
 }
 
 #[derive(Default)]
@@ -52,6 +60,8 @@ pub(crate) struct Inner {
     pub(crate) busy: bool,
     /// Wakes the current session's idle watch (the session ended, or its deadline moved).
     wake: Arc<tokio::sync::Notify>,
+    /// What this session's sign-in upgraded (an older database), told once in `app_info`.
+    pub(crate) upgraded: Option<UpgradeReport>,
 }
 
 struct Session {
@@ -67,6 +77,7 @@ impl Inner {
         self.session = None;
         self.key = None;
         self.identity = None;
+        self.upgraded = None;
         self.store.take()
     }
 }
@@ -151,12 +162,25 @@ impl AppState {
     }
 
     pub fn with_backup_dir(db_path: PathBuf, backup_dir: PathBuf) -> AppState {
-        AppState { db_path, backup_dir, watch_idle: true, inner: Default::default() }
+        AppState {
+            db_path,
+            backup_dir,
+            watch_idle: true,
+            inner: Default::default(),
+            upgrading: Default::default(),
+            upgrade_pause: Duration::ZERO,
+        }
     }
 
     /// The CLI's state: one command per process, so no idle watch.
     pub fn for_cli(db_path: PathBuf, backup_dir: PathBuf) -> AppState {
         AppState { watch_idle: false, ..Self::with_backup_dir(db_path, backup_dir) }
+    }
+
+    /// Holds each step of a sign-in's upgrade for `pause` once reported: the debug app's
+    /// real-window tests, whose small databases upgrade too fast for a screen to show a step.
+    pub fn pause_upgrade_steps(&mut self, pause: Duration) {
+        self.upgrade_pause = pause;
     }
 
     pub(crate) fn lock_inner(&self) -> MutexGuard<'_, Inner> {
@@ -297,11 +321,23 @@ impl AppState {
                 return Err(e.into());
             }
         };
-        let store = Arc::new(Store::open_encrypted(&self.db_path, &unlocked.key).await?);
-        match self.open_session(&store, &mut ring, username, password, &unlocked.key, first_admin).await {
+        // An older database is backed up, then upgraded, here: the same for the app and the CLI.
+        let upgrade =
+            Upgrade { backup_dir: self.backup_dir.clone(), watch: self.upgrading.clone(), pause: self.upgrade_pause };
+        let (store, upgraded) = Store::open_upgrading(&self.db_path, Some(&unlocked.key), Some(&upgrade)).await?;
+        let store = Arc::new(store);
+        let opened = async {
+            let session = self.open_session(&store, &mut ring, username, password, &unlocked.key, first_admin).await?;
+            if let Some(u) = &upgraded {
+                audit_upgrade(&store, u).await?;
+            }
+            Ok(session)
+        };
+        match opened.await {
             Ok((user, identity)) => {
                 let identity = identity.or(unlocked.identity);
                 self.start_session(store, unlocked.key, identity, user.clone()).await?;
+                self.lock_inner().upgraded = upgraded;
                 Ok(user)
             }
             Err(e) => {
@@ -523,4 +559,15 @@ impl AppState {
         }
         inner.wake.notify_one();
     }
+}
+
+/// The backup taken before an upgrade and the upgrade itself, under the person who signed in
+/// (the backup is audited as every other is, once the audit log has this version's form).
+async fn audit_upgrade(store: &Store, u: &UpgradeReport) -> Cmd<()> {
+    let backup = serde_json::json!({"file": u.backup.path, "full": u.backup.full, "before_upgrade": true});
+    store.audit("backup", None, None, backup).await?;
+    let details =
+        serde_json::json!({"from_version": u.from_version, "to_version": u.to_version, "backup": u.backup.path});
+    store.audit("database.upgrade", None, None, details).await?;
+    Ok(())
 }

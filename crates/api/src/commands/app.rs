@@ -52,6 +52,8 @@ pub struct AppInfo {
     pub offer_demo: bool,
     /// This desktop is the city office's (it holds every ward; it hands moved people's files over).
     pub city_office: bool,
+    /// This session's sign-in upgraded the database from an older version (after a backup).
+    pub upgraded: Option<ansinh_store::UpgradeReport>,
 }
 
 #[derive(ts_rs::TS, Debug, Deserialize)]
@@ -75,6 +77,7 @@ commands! {
             lang: Lang::stored(s.setting(LANG_KEY).await?),
             offer_demo: beneficiary_count == 0 && s.setting(DEMO_DECLINED_KEY).await?.is_none(),
             city_office: s.is_city_office().await?,
+            upgraded: a.state.lock_inner().upgraded.clone(),
         })
     }
 

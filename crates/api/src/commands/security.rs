@@ -114,6 +114,12 @@ commands! {
         state.status().await
     }
 
+    /// The step of the upgrade a sign-in is running on an older database (none otherwise): the
+    /// sign-in screen asks while it waits. Says nothing about the data.
+    pub async fn upgrade_progress(state: Open) -> Option<ansinh_store::UpgradeProgress> {
+        Ok(state.upgrading.get())
+    }
+
     /// First run only: the administrator, the encrypted database and its keyring.
     pub async fn setup_admin(state: Open, input: SetupInput) -> UserView {
         let user = state.setup_admin(input.username.trim(), &input.display_name, &input.password).await?;

@@ -1,5 +1,5 @@
 // Generated from the Rust types by `crates/api/src/contract.rs`; do not edit. Regenerate with `ANSINH_BLESS=1 cargo test -p ansinh-api contract`
-import type { Account, AccountDecline, AccountDeclineInput, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactSaved, ContactsQuery, CycleView, DashboardQuery, DashboardView, Decision, DecisionInput, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExpectedQuery, ExpectedRow, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, HandoverReport, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PaymentListQuery, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, SignedListSave, SyncOutcome, SyncStatus, UncollectedList, UncollectedQuery, Unit, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
+import type { Account, AccountDecline, AccountDeclineInput, AccountInput, AppInfo, AuditPage, AuditQuery, AuthStatus, BackupInfo, BackupList, Beneficiary, BeneficiaryDetail, BeneficiaryInput, BundleImport, ChartQuery, Contact, ContactInput, ContactSaved, ContactsQuery, CycleView, DashboardQuery, DashboardView, Decision, DecisionInput, DemoOptions, DemoSummary, DeviceView, Draft, DraftForm, DraftInput, ErrorReport, ExchangeOverview, ExpectedQuery, ExpectedRow, ExportRecord, ExportResult, FollowupList, FollowupQuery, Grievance, GrievanceInput, GrievanceQuery, GrievanceUpdateInput, Group, HandoverReport, ImportPreview, ImportReport, ImportRequest, Lang, LegalBasisInput, LegalBasisRecord, LoginInput, MappingProposal, MetricsQuery, MetricsReport, Page, PanelsQuery, PanelsView, PasswordChange, Payment, PaymentInput, PaymentListQuery, PayoutPreview, PayoutReport, PayoutReportRecord, PayoutRequest, PickedFile, PrintQuery, Provider, PublicKeys, ReconcileReport, ReconcileRequest, ReferenceReport, RekeyReport, ReportQuery, ReviewItem, SampleInput, SavedBundle, SavedFile, SearchQuery, SetupInput, SignedListQuery, SignedListRow, SignedListSave, SyncOutcome, SyncStatus, UncollectedList, UncollectedQuery, Unit, UpgradeProgress, UserChangeInput, UserInput, UserRow, UserView, VerificationInput, VerificationSample, Withdrawal, WithdrawalInput } from './types';
 
 /** Every command: its argument object, its result, the permission it needs (null: open before sign-in). */
 export interface Commands {
@@ -130,6 +130,9 @@ export interface Commands {
   update_grievance: { args: { input: GrievanceUpdateInput }; result: Grievance; permission: 'WritePeople' };
   list_grievances: { args: { query: GrievanceQuery }; result: Array<Grievance>; permission: 'ReadPeople' };
   auth_status: { args: Record<string, never>; result: AuthStatus; permission: null };
+  // The step of the upgrade a sign-in is running on an older database (none otherwise): the
+  // sign-in screen asks while it waits. Says nothing about the data.
+  upgrade_progress: { args: Record<string, never>; result: UpgradeProgress | null; permission: null };
   // First run only: the administrator, the encrypted database and its keyring.
   setup_admin: { args: { input: SetupInput }; result: UserView; permission: null };
   login: { args: { input: LoginInput }; result: UserView; permission: null };
@@ -260,6 +263,7 @@ export const COMMANDS = [
   'update_grievance',
   'list_grievances',
   'auth_status',
+  'upgrade_progress',
   'setup_admin',
   'login',
   'logout',

@@ -62,7 +62,11 @@ offer_demo: boolean,
 /**
  * This desktop is the city office's (it holds every ward; it hands moved people's files over).
  */
-city_office: boolean, };
+city_office: boolean,
+/**
+ * This session's sign-in upgraded the database from an older version (after a backup).
+ */
+upgraded: UpgradeReport | null, };
 
 export type ApplyReport = { received: number,
 /**
@@ -1443,6 +1447,30 @@ export type UnmappedValue = { field: string, value: string,
  * Rows holding it (the first 10).
  */
 rows: Array<number>, count: number, };
+
+export type UpgradeProgress = { step: UpgradeStep,
+/**
+ * Steps or records done of `total` (both 0 when the step cannot tell).
+ */
+done: number, total: number, };
+
+/**
+ * What an upgrade did, for the officer and the audit log.
+ */
+export type UpgradeReport = {
+/**
+ * The schema version the file was at (the last migration applied to it).
+ */
+from_version: number, to_version: number,
+/**
+ * The backup of the file as it was before.
+ */
+backup: BackupInfo, };
+
+/**
+ * What an upgrade is doing now.
+ */
+export type UpgradeStep = "backup" | "migrate" | "convert" | "reclaim";
 
 export type UserChangeInput = { id: string, role: string, ward_code?: string | null, active: boolean,
 /**

@@ -105,6 +105,14 @@ export const vi = {
   'backup.confirm': 'Thay dữ liệu hiện tại bằng bản này?',
   'backup.none': 'Chưa có bản sao lưu nào.',
   'backup.restored': 'Đã khôi phục bản sao lưu. Vui lòng đăng nhập lại.',
+  'upgrade.step.backup': 'Đang sao lưu dữ liệu trước khi nâng cấp…',
+  'upgrade.step.migrate': 'Đang nâng cấp cơ sở dữ liệu lên phiên bản mới (bước {step}/{total})…',
+  'upgrade.step.convert': 'Đang chuyển nhật ký thay đổi sang dạng gọn: {percent}%…',
+  'upgrade.step.reclaim': 'Đang trả lại dung lượng đĩa đã giải phóng…',
+  'upgrade.wait':
+    'Dữ liệu được tạo bởi phiên bản cũ đang được nâng cấp. Với dữ liệu lớn (cấp thành phố) việc này có thể mất vài phút: vui lòng không tắt ứng dụng.',
+  'upgrade.done':
+    'Cơ sở dữ liệu đã được nâng cấp lên phiên bản mới (lược đồ {from} → {to}). Bản sao lưu dữ liệu trước khi nâng cấp: {file}',
 };
 
 export const en: Record<keyof typeof vi, string> = {
@@ -211,4 +219,12 @@ export const en: Record<keyof typeof vi, string> = {
   'backup.confirm': 'Replace the current data with this backup?',
   'backup.none': 'No backup yet.',
   'backup.restored': 'The backup was restored. Please sign in again.',
+  'upgrade.step.backup': 'Backing up the data before the upgrade…',
+  'upgrade.step.migrate': 'Upgrading the database to the new version (step {step} of {total})…',
+  'upgrade.step.convert': 'Converting the change log to its compact form: {percent}%…',
+  'upgrade.step.reclaim': 'Giving the freed disk space back…',
+  'upgrade.wait':
+    'Data written by an older version is being upgraded. With a lot of data (a city) this can take a few minutes: please do not close the app.',
+  'upgrade.done':
+    'The database was upgraded to the new version (schema {from} → {to}). The backup of the data before the upgrade: {file}',
 };
