@@ -219,6 +219,21 @@ pub(crate) fn programmes(f: &Facts, refs: &crate::Refs) -> Vec<Vec<ansinh_core::
 /// The withdrawals a read takes and the ids of their payments, in storage order.
 type Withdrawals = (Vec<u128>, Vec<WithdrawalFact>);
 
+/// Every column of a withdrawal the facts read; `withdrawals_payment` (migration 0024) holds
+/// them all, so a payment's withdrawals are read off the index alone (see the plan test).
+const WITHDRAWALS_SQL: &str =
+    "SELECT payment_id, withdrawn_on, amount_vnd, travel_minutes, travel_cost_vnd, waiting_minutes,
+            assisted = 1 OR place IN ('proxy', 'home_delivery')
+     FROM withdrawals";
+const WITHDRAWALS_OF_PAID: &str = " WHERE payment_id IN {paid}";
+
+/// Every column of a payment the facts read; `payments_person_facts` (migration 0024) holds them
+/// all, led by the person: each person's payments together, not spread over the table.
+const PAYMENTS_SQL: &str = "SELECT id, beneficiary_id, period, channel, amount_vnd, status, scheduled_on, credited_on,
+            failure_reason, account_id, label <> ''
+     FROM payments";
+const PAYMENTS_OF_PEOPLE: &str = " WHERE beneficiary_id IN {people}";
+
 /// How many payments' ids reach the withdrawals' reader at a time when some people are read.
 const PAID_BATCH: usize = 256;
 
@@ -227,12 +242,9 @@ const PAID_BATCH: usize = 256;
 /// index that holds every column read (`withdrawals_payment`, migration 0024): their rows lie
 /// spread over the table, the index keeps each payment's together.
 fn read_withdrawals(db: &Db<'_>, paid: Option<&str>, out: &mut Withdrawals) -> Result<()> {
-    const BASE: &str = "SELECT payment_id, withdrawn_on, amount_vnd, travel_minutes, travel_cost_vnd, waiting_minutes,
-                assisted = 1 OR place IN ('proxy', 'home_delivery')
-         FROM withdrawals";
     let mut rows = match paid {
-        None => Stmt::prepare(db, BASE)?,
-        Some(ids) => restricted(db, BASE, " WHERE payment_id IN {paid}", "{paid}", ids)?,
+        None => Stmt::prepare(db, WITHDRAWALS_SQL)?,
+        Some(ids) => restricted(db, WITHDRAWALS_SQL, WITHDRAWALS_OF_PAID, "{paid}", ids)?,
     };
     while let Some(w) = rows.next()? {
         out.0.push(uid(w.str(0))?);
@@ -321,15 +333,7 @@ fn load_facts(db: &Db<'_>, other: Db<'_>, scope: Scope<'_>) -> Result<(Facts, Ve
     let ((owner_ids, loose), paid) = std::thread::scope(|s| -> Result<_> {
         let withdrawals = s.spawn(move || withdrawals_of(other, batches));
         let mut reasons = Interner::default();
-        let mut rows = scope.prepare(
-            db,
-            "SELECT id, beneficiary_id, period, channel, amount_vnd, status, scheduled_on, credited_on,
-                        failure_reason, account_id, label <> ''
-                 FROM payments",
-            // Off the index holding every column read (`payments_person_facts`, migration
-            // 0024): each person's payments together, not spread over the table.
-            " WHERE beneficiary_id IN {people}",
-        )?;
+        let mut rows = scope.prepare(db, PAYMENTS_SQL, PAYMENTS_OF_PEOPLE)?;
         while let Some(r) = rows.next()? {
             let index = f.payments.len() as u32;
             payment_ix.insert(uid(r.str(0))?, index);
@@ -697,8 +701,42 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::date;
+    use super::*;
     use chrono::NaiveDate;
+
+    /// SQLite's plan for `sql` (its `detail` lines), on a database with this build's schema.
+    async fn plan(store: &crate::Store, sql: &str) -> String {
+        let sql = sql
+            .replace("{people}", "(SELECT value FROM json_each(?1))")
+            .replace("{paid}", "(SELECT value FROM json_each(?1))");
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                .bind("[]")
+                .fetch_all(&store.reader)
+                .await
+                .unwrap();
+        rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
+    }
+
+    /// A patch reads its people's payments and their withdrawals off the indexes that hold every
+    /// column read (migration 0024), never a row of the tables; so does a whole load.
+    #[tokio::test]
+    async fn the_facts_are_read_off_the_indexes_holding_their_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::open(&dir.path().join("plan.db")).await.unwrap();
+        let people = plan(&store, &format!("{PAYMENTS_SQL}{PAYMENTS_OF_PEOPLE}")).await;
+        assert!(
+            people.contains("SEARCH payments USING COVERING INDEX payments_person_facts (beneficiary_id=?)"),
+            "{people}"
+        );
+        let paid = plan(&store, &format!("{WITHDRAWALS_SQL}{WITHDRAWALS_OF_PAID}")).await;
+        assert!(paid.contains("SEARCH withdrawals USING COVERING INDEX withdrawals_payment (payment_id=?)"), "{paid}");
+        for (sql, index) in [(PAYMENTS_SQL, "payments_person_facts"), (WITHDRAWALS_SQL, "withdrawals_payment")] {
+            let all = plan(&store, sql).await;
+            assert!(all.contains(&format!("USING COVERING INDEX {index}")), "{all}");
+        }
+        store.close().await;
+    }
 
     #[test]
     fn dates_read_as_chrono_reads_them() {
