@@ -326,14 +326,18 @@ impl AppState {
             Upgrade { backup_dir: self.backup_dir.clone(), watch: self.upgrading.clone(), pause: self.upgrade_pause };
         let (store, upgraded) = Store::open_upgrading(&self.db_path, Some(&unlocked.key), Some(&upgrade)).await?;
         let store = Arc::new(store);
-        let opened = async {
-            let session = self.open_session(&store, &mut ring, username, password, &unlocked.key, first_admin).await?;
-            if let Some(u) = &upgraded {
-                audit_upgrade(&store, u).await?;
+        let opened = self.open_session(&store, &mut ring, username, password, &unlocked.key, first_admin).await;
+        // The upgrade happened whether or not the database then lets this person in: audited
+        // under the name the keyring opened for (the session's officer once signed in).
+        let opened = match (&upgraded, opened) {
+            (Some(u), Ok(session)) => audit_upgrade(&store, &session.0.username, u).await.map(|()| session),
+            (Some(u), Err(e)) => {
+                let _ = audit_upgrade(&store, username, u).await;
+                Err(e)
             }
-            Ok(session)
+            (None, opened) => opened,
         };
-        match opened.await {
+        match opened {
             Ok((user, identity)) => {
                 let identity = identity.or(unlocked.identity);
                 self.start_session(store, unlocked.key, identity, user.clone()).await?;
@@ -561,13 +565,13 @@ impl AppState {
     }
 }
 
-/// The backup taken before an upgrade and the upgrade itself, under the person who signed in
-/// (the backup is audited as every other is, once the audit log has this version's form).
-async fn audit_upgrade(store: &Store, u: &UpgradeReport) -> Cmd<()> {
+/// The backup taken before an upgrade and the upgrade itself, under `actor` (the backup is
+/// audited as every other is, once the audit log has this version's form).
+async fn audit_upgrade(store: &Store, actor: &str, u: &UpgradeReport) -> Cmd<()> {
     let backup = serde_json::json!({"file": u.backup.path, "full": u.backup.full, "before_upgrade": true});
-    store.audit("backup", None, None, backup).await?;
+    store.audit_as(actor, "backup", None, None, backup).await?;
     let details =
         serde_json::json!({"from_version": u.from_version, "to_version": u.to_version, "backup": u.backup.path});
-    store.audit("database.upgrade", None, None, details).await?;
+    store.audit_as(actor, "database.upgrade", None, None, details).await?;
     Ok(())
 }
