@@ -186,8 +186,9 @@ impl Store {
         key: Option<&DbKey>,
         upgrade: Option<&Upgrade>,
     ) -> Result<Option<BackupInfo>> {
-        // A new file's migrations take no time worth showing.
-        let watch = upgrade.filter(|_| !pending.fresh).map(|u| u.watch.clone()).unwrap_or_default();
+        // A new file has nothing to back up, and its migrations take no time worth showing.
+        let upgrade = upgrade.filter(|_| !pending.fresh);
+        let watch = upgrade.map(|u| u.watch.clone()).unwrap_or_default();
         let result = self.upgrade_watched(pending, key, upgrade, &watch).await;
         watch.clear();
         result
@@ -200,12 +201,12 @@ impl Store {
         upgrade: Option<&Upgrade>,
         watch: &UpgradeWatch,
     ) -> Result<Option<BackupInfo>> {
-        let pause = upgrade.filter(|_| !pending.fresh).map(|u| u.pause).unwrap_or_default();
+        let pause = upgrade.map(|u| u.pause).unwrap_or_default();
         let report = |step, done, total| {
             watch.set(step, done, total);
             tokio::time::sleep(pause)
         };
-        let backup = match upgrade.filter(|_| !pending.fresh) {
+        let backup = match upgrade {
             Some(u) => {
                 report(UpgradeStep::Backup, 0, 0).await;
                 let taken = self.backup_point(&u.backup_dir, key).await.map_err(|e| no_backup(&u.backup_dir, e))?;
