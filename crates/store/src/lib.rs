@@ -131,16 +131,7 @@ impl Store {
     /// schema up to date. Refused when the file is encrypted (a keyring lies beside it): use
     /// [`Store::open_encrypted`].
     pub async fn open(path: &Path) -> Result<Store> {
-        if keyring_path(path).exists() {
-            return Err(StoreError::Access(ansinh_core::FieldError {
-                code: ErrorCode::KeyRequired,
-                message: format!("{} is encrypted: give the database key or a user's password", path.display()),
-                field: None,
-                row: None,
-                params: Default::default(),
-            }));
-        }
-        Ok(Self::open_with(path, None, None).await?.0)
+        Ok(Self::open_upgrading(path, None, None).await?.0)
     }
 
     /// Opens (creating if needed) a SQLCipher database with its key. The key pragma runs first
@@ -159,7 +150,13 @@ impl Store {
         upgrade: Option<&Upgrade>,
     ) -> Result<(Store, Option<UpgradeReport>)> {
         if key.is_none() && keyring_path(path).exists() {
-            return Self::open(path).await.map(|s| (s, None));
+            return Err(StoreError::Access(ansinh_core::FieldError {
+                code: ErrorCode::KeyRequired,
+                message: format!("{} is encrypted: give the database key or a user's password", path.display()),
+                field: None,
+                row: None,
+                params: Default::default(),
+            }));
         }
         Self::open_with(path, key, upgrade).await
     }
@@ -222,8 +219,7 @@ impl Store {
             search_index: Default::default(),
         };
         // An older database: backed up, then migrated and converted step by step.
-        let from = pending.as_ref().filter(|p| !p.fresh).map(|p| p.from_version);
-        let backup = match &pending {
+        let report = match &pending {
             Some(p) => store.upgrade(p, key, upgrade).await?,
             // Nothing to apply; sqlx still refuses a file a newer version migrated further, or
             // whose applied migrations differ from this build's.
@@ -243,12 +239,6 @@ impl Store {
         };
         let officer = setting(&store.writer, "officer").await?.unwrap_or_else(|| "officer".to_string());
         *store.author.write().expect("author lock") = Author { device_id, officer };
-        let report = match (from, backup) {
-            (Some(from_version), Some(backup)) => {
-                Some(UpgradeReport { from_version, to_version: upgrade::schema_version(), backup })
-            }
-            _ => None,
-        };
         Ok((store, report))
     }
 

@@ -144,15 +144,21 @@ pub(crate) async fn pending(conn: &mut SqliteConnection) -> Result<Option<Pendin
     Ok((!migrations.is_empty() || convert).then_some(Pending { fresh, from_version, migrations, convert }))
 }
 
+/// One connection's options on `path`, opened with `key` (the tests' helpers below).
+fn options(path: &std::path::Path, key: Option<&DbKey>) -> sqlx::sqlite::SqliteConnectOptions {
+    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+    match key {
+        Some(k) => opts.pragma("key", k.pragma().to_string()),
+        None => opts,
+    }
+}
+
 /// A database as the version whose last migration is `version` left it (the upgrade's tests).
 #[doc(hidden)]
 pub async fn create_at_version(path: &std::path::Path, key: Option<&DbKey>, version: i64) -> Result<()> {
     use sqlx::{ConnectOptions, Connection};
-    let mut opts = sqlx::sqlite::SqliteConnectOptions::new().filename(path).create_if_missing(true);
-    if let Some(k) = key {
-        opts = opts.pragma("key", k.pragma().to_string());
-    }
-    let mut conn = opts.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal).connect().await?;
+    let opts = options(path, key).create_if_missing(true).journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
+    let mut conn = opts.connect().await?;
     MIGRATOR.run_to(version, &mut conn).await?;
     // From 0021 on, every version converted the change log when it opened the file.
     if version >= 21 {
@@ -166,11 +172,7 @@ pub async fn create_at_version(path: &std::path::Path, key: Option<&DbKey>, vers
 #[doc(hidden)]
 pub async fn version_of(path: &std::path::Path, key: Option<&DbKey>) -> Result<i64> {
     use sqlx::{ConnectOptions, Connection};
-    let mut opts = sqlx::sqlite::SqliteConnectOptions::new().filename(path).read_only(true);
-    if let Some(k) = key {
-        opts = opts.pragma("key", k.pragma().to_string());
-    }
-    let mut conn = opts.connect().await?;
+    let mut conn = options(path, key).read_only(true).connect().await?;
     let version = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(&mut conn).await?;
     conn.close().await?;
     Ok(version)
@@ -179,19 +181,22 @@ pub async fn version_of(path: &std::path::Path, key: Option<&DbKey>) -> Result<i
 impl Store {
     /// Applies what `pending` lists, reporting to `watch`: a backup into `backup_dir` first when
     /// one is given (refused with `upgrade.no_backup`, nothing changed, when it fails), then
-    /// each migration, then the change log's conversion. Returns the backup taken.
+    /// each migration, then the change log's conversion. Returns what an older file went
+    /// through, its backup included (none for a new file, or without a backups folder).
     pub(crate) async fn upgrade(
         &self,
         pending: &Pending,
         key: Option<&DbKey>,
         upgrade: Option<&Upgrade>,
-    ) -> Result<Option<BackupInfo>> {
+    ) -> Result<Option<UpgradeReport>> {
         // A new file has nothing to back up, and its migrations take no time worth showing.
         let upgrade = upgrade.filter(|_| !pending.fresh);
         let watch = upgrade.map(|u| u.watch.clone()).unwrap_or_default();
-        let result = self.upgrade_watched(pending, key, upgrade, &watch).await;
+        let backup = self.upgrade_watched(pending, key, upgrade, &watch).await;
         watch.clear();
-        result
+        let report =
+            |backup| UpgradeReport { from_version: pending.from_version, to_version: schema_version(), backup };
+        Ok(backup?.map(report))
     }
 
     async fn upgrade_watched(
